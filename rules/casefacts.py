@@ -1,0 +1,89 @@
+"""What an evaluation takes in: the declared facts and, per material, what was found in the files.
+
+prereview produces these from uploads; scenario files write them by hand. A material absent from
+``materials`` was not submitted.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class FieldState(StrEnum):
+    OK = "ok"
+    EMPTY = "empty"  # the 栏目 is there and blank
+    UNREADABLE = "unreadable"  # something is written but cannot be read
+
+
+class Evidence(BaseModel):
+    """Where a value was read: file, page, the text and its box — so a clerk can see why."""
+
+    model_config = ConfigDict(frozen=True)
+    file: str = ""
+    page: int | None = None
+    text: str = ""
+    box: tuple[float, float, float, float] | None = None
+
+
+class FieldValue(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    state: FieldState = FieldState.OK
+    value: str = ""
+    evidence: Evidence | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if isinstance(data, str | int | float):
+            text = str(data)
+            return {"value": text, "state": FieldState.OK if text.strip() else FieldState.EMPTY}
+        return data
+
+
+class MaterialSet(BaseModel):
+    """One set of a material: one person's ID card, one vehicle's papers, the one application form."""
+
+    model_config = ConfigDict(frozen=True)
+    label: str = ""  # which person or vehicle, as read (for messages)
+    fields: dict[str, FieldValue] = Field(default_factory=dict)
+    parts: tuple[str, ...] | None = None  # faces/pages/sections found; None = not assessed
+    sealed: bool | None = None  # a seal is on it; None = not assessed
+    signed: bool | None = None  # a handwritten or electronic signature is on it; None = not assessed
+    evidence: tuple[Evidence, ...] = ()
+
+
+class MaterialStatus(StrEnum):
+    PRESENT = "present"
+    UNREADABLE = "unreadable"  # the whole file cannot be read
+    WRONG = "wrong"  # its slot holds another kind of document
+
+
+class MaterialEvidence(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    status: MaterialStatus = MaterialStatus.PRESENT
+    sets: tuple[MaterialSet, ...] = ()
+    files: tuple[str, ...] = ()
+    note: str = ""  # e.g. what the wrong document was recognised as
+
+    @model_validator(mode="before")
+    @classmethod
+    def _single_set(cls, data: Any) -> Any:
+        # Scenario files may write a one-set material flat: {fields: …, sealed: true}.
+        if isinstance(data, dict) and "sets" not in data and {"fields", "parts", "sealed", "signed"} & data.keys():
+            own = {k: data[k] for k in ("status", "files", "note") if k in data}
+            one = {k: v for k, v in data.items() if k not in own}
+            return {**own, "sets": [one]}
+        return data
+
+
+class CaseFacts(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    case_id: str = ""
+    item: str
+    review_date: date
+    declared: dict[str, Any] = Field(default_factory=dict)
+    materials: dict[str, MaterialEvidence] = Field(default_factory=dict)

@@ -1,0 +1,31 @@
+"""Errors of the rules package."""
+
+from __future__ import annotations
+
+from core.errors import BadInput, Conflict, NotFound
+
+
+class RuleFileError(BadInput):
+    """A rule file that cannot be used: names the file, the place inside it and what is wrong."""
+
+    code = "rule_file_invalid"
+
+    def __init__(self, file: str, problems: list[tuple[str, str]]) -> None:
+        self.file = file
+        self.problems = problems
+        lines = "; ".join(f"{where or '(file)'}: {what}" for where, what in problems[:20])
+        super().__init__(f"{file}: {lines}", detail=[{"where": w, "problem": p} for w, p in problems])
+
+
+class UnknownItem(NotFound):
+    code = "unknown_item"
+
+
+class FactError(BadInput):
+    """Declared facts that cannot be evaluated (wrong type for a known fact, unknown names)."""
+
+    code = "fact_invalid"
+
+
+class ScenarioFailed(Conflict):
+    code = "scenario_failed"

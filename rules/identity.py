@@ -1,0 +1,70 @@
+"""Names and numbers as the standards compare them (README §7.1, §9).
+
+Validation uses python-stdnum; the extra rules of §9.1 that stdnum does not enforce (a birth date
+not after the review date) are added here. This module is the one place that normalises names and
+numbers: extraction and evaluation both call it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError
+
+_SPACE = re.compile(r"\s+")
+
+
+def _halfwidth(text: str) -> str:
+    # NFKC folds full-width letters, digits and brackets to ASCII; §7.1 asks for exactly that.
+    return unicodedata.normalize("NFKC", text)
+
+
+def normalize_name(text: str) -> str:
+    """§7.1: drop all whitespace, full-width to half-width, （）≡(); otherwise compare letter by letter."""
+    return _SPACE.sub("", _halfwidth(text))
+
+
+def normalize_number(text: str) -> str:
+    """§7.1: drop whitespace, full-width to half-width, letters upper-case (x→X, USCC letters)."""
+    return _SPACE.sub("", _halfwidth(text)).upper()
+
+
+def id_birth_date(number: str) -> date | None:
+    """Birth date encoded in digits 7–14 of an 18-digit 公民身份号码, or None if it is not a real date."""
+    value = normalize_number(number)
+    if len(value) != 18 or not value[:17].isdigit():
+        return None
+    try:
+        return date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return None
+
+
+def is_valid_id(number: str, *, on: date | None = None) -> bool:
+    """GB 11643-1999 as §9.1 reads it: 18 characters, real birth date 1900…``on``, check digit."""
+    value = normalize_number(number)
+    if len(value) != 18:  # 15-digit numbers are invalid under §9.1
+        return False
+    try:
+        ric.validate(value)
+    except ValidationError:
+        return False
+    born = id_birth_date(value)
+    if born is None or born.year < 1900:
+        return False
+    return not (on is not None and born > on)
+
+
+def is_valid_uscc(code: str) -> bool:
+    """GB 32100-2015 as §9.2 reads it: charset without I O Z S V, and the check character."""
+    value = normalize_number(code)
+    if len(value) != 18 or any(c in "IOZSV" for c in value):
+        return False
+    try:
+        uscc.validate(value)
+    except ValidationError:
+        return False
+    return True

@@ -1,0 +1,261 @@
+"""The typed schema of a rule file (one item or one 一件事 bundle per YAML file in corpus/rules/).
+
+A department edits YAML; this module says what the YAML may hold. Checks are written one per line
+in the form the standards use, e.g. ``- EXPIRED: 有效期限`` or
+``- NAME_MISMATCH: {field: 姓名, equals: legal_rep_name, when: "applicant_type = natural_person"}``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from rules.codes import Code
+from rules.expr import Expr, parse
+
+FieldType = Literal[
+    "text", "name", "id_number", "uscc", "date", "period", "month", "number", "plate", "checkbox", "list"
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _expr(value: Any) -> Any:
+    return parse(value) if isinstance(value, str) else value
+
+
+class Condition(_Strict):
+    """A numbered acceptance condition (受理条件): ``require`` must hold, else NOT_ELIGIBLE."""
+
+    id: str = Field(pattern=r"^C\d+$")
+    text: str
+    require: Expr
+    when: Expr | None = None  # the condition applies only when this holds
+    basis: str = ""  # 判定依据 as the standard words it
+    on_fail: str = ""  # what the window tells the applicant
+    legal_basis: str = ""
+    refer_to: str = ""  # the competent authority, when another one is
+
+    _parse = field_validator("require", "when", mode="before")(_expr)
+
+
+class FieldSpec(_Strict):
+    type: FieldType = "text"
+    labels: tuple[str, ...] = ()  # synonyms printed on the material; the key itself is always one
+    part: str = ""  # the face/page that carries it (e.g. 国徽面)
+
+
+class Confusion(_Strict):
+    title: str
+    note: str = ""
+
+
+class Recognition(_Strict):
+    titles: tuple[str, ...] = ()  # title words; any one identifies the material
+    keywords: tuple[str, ...] = ()  # words that support the identification
+    labels: tuple[str, ...] = ()  # field labels printed on it
+    confusions: tuple[Confusion, ...] = ()  # look-alikes that are NOT this material
+    notes: tuple[str, ...] = ()
+
+
+Target = str  # a declared fact, ``Mn「字段」`` or ``shareholders.name`` / ``shareholders.id_number`` / ``shareholders.uscc``
+
+
+class Check(_Strict):
+    """One 审查要点 line."""
+
+    code: Code
+    when: Expr | None = None
+    note: str = ""  # the standard's wording, shown to clerks and printed on notices
+    accept: str = ""  # WRONG_DOCUMENT: what the material must be
+    fields: tuple[str, ...] = ()  # UNREADABLE / FIELD_EMPTY
+    parts: tuple[str, ...] = ()  # PAGES_MISSING
+    count_at_least: str = ""  # PAGES_MISSING: declared fact giving the number of sets due
+    field: str = ""  # single-field checks
+    within: str = ""  # STALE: "90d", "3m", "3y"
+    equals: tuple[Target, ...] = ()  # *_MISMATCH: any one of these must match
+    who: str = ""  # NOT_SIGNED signer / NOT_SEALED seal holder
+
+    _parse = field_validator("when", mode="before")(_expr)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_form(cls, data: Any) -> Any:
+        """Accept ``{CODE: shorthand}`` as well as ``{code: CODE, ...}``."""
+        if not isinstance(data, dict) or "code" in data:
+            return data
+        codes = [k for k in data if k in Code.__members__]
+        if len(codes) != 1:
+            raise ValueError(f"a check names exactly one finding code, got keys {sorted(data)}")
+        code = codes[0]
+        rest = {k: v for k, v in data.items() if k != code}
+        value = data[code]
+        if isinstance(value, dict):
+            return {"code": code, **value, **rest}
+        slot = _SHORTHAND.get(code)
+        if slot is None:
+            raise ValueError(f"{code} takes no shorthand value")
+        if slot in ("fields", "parts", "equals") and isinstance(value, str):
+            value = [value]
+        return {"code": code, slot: value, **rest}
+
+    @field_validator("equals", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("within")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        if value and not re.fullmatch(r"\d+[dmy]", value):
+            raise ValueError("within is a number followed by d (days), m (months) or y (years), e.g. 90d")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> Check:
+        need = _REQUIRED.get(self.code, ())
+        missing = [name for name in need if not getattr(self, name)]
+        if missing:
+            raise ValueError(f"{self.code.value} needs {', '.join(missing)}")
+        return self
+
+
+_SHORTHAND: dict[str, str] = {
+    "WRONG_DOCUMENT": "accept", "UNREADABLE": "fields", "FIELD_EMPTY": "fields", "PAGES_MISSING": "parts",
+    "INVALID_ID": "field", "INVALID_USCC": "field", "EXPIRED": "field", "NOT_SIGNED": "who", "NOT_SEALED": "who",
+}  # fmt: skip
+_REQUIRED: dict[Code, tuple[str, ...]] = {
+    Code.UNREADABLE: ("fields",), Code.FIELD_EMPTY: ("fields",), Code.INVALID_ID: ("field",),
+    Code.INVALID_USCC: ("field",), Code.EXPIRED: ("field",), Code.STALE: ("field", "within"),
+    Code.NAME_MISMATCH: ("field", "equals"), Code.ID_MISMATCH: ("field", "equals"),
+    Code.NOT_SIGNED: ("who",), Code.NOT_SEALED: ("who",),
+}  # fmt: skip
+
+
+class Material(_Strict):
+    id: str = Field(pattern=r"^M\d+$")
+    name: str
+    form: str = ""  # 材料形式及份数
+    source: str = ""  # 来源
+    when: Expr | None = None  # 条件必要: due only when this holds
+    tolerance_days: int | None = Field(default=None, ge=1, le=60)  # 容缺（N 个工作日）
+    necessity_note: str = ""  # the standard's own words for the necessity, when it says more
+    common: Literal["GM-ID", "GM-BL", "GM-POA", "GM-PREM"] | None = None
+    per: str = ""  # what one set stands for when several are due: 驾驶人员, 车辆, 股东 …
+    maps_to: str = ""  # bundles: the sub-items' materials it replaces
+    same_as: str = Field(default="", pattern=r"^([A-Z]{2,4}-\d{3}/M\d+)?$")  # bundles: checks copied from there
+    recognition: Recognition = Recognition()
+    fields: dict[str, FieldSpec] = Field(default_factory=dict)
+    parts: tuple[str, ...] = ()  # faces/pages/sections a complete set has
+    checks: tuple[Check, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    _parse = field_validator("when", mode="before")(_expr)
+
+    @property
+    def necessity(self) -> str:
+        text = "必要" if self.when is None else "条件必要"
+        if self.tolerance_days:
+            text += f"；容缺（{self.tolerance_days} 个工作日）"
+        return text
+
+
+class RequiredFact(_Strict):
+    fact: str
+    when: Expr | None = None
+
+    _parse = field_validator("when", mode="before")(_expr)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, data: Any) -> Any:
+        return {"fact": data} if isinstance(data, str) else data
+
+
+class Rejection(_Strict):
+    situation: str
+    condition: str = Field(pattern=r"^C\d+$")
+    handling: str
+
+
+class Faq(_Strict):
+    question: str
+    answer: str
+
+
+class Basic(_Strict):
+    """一、事项基本信息 — keys as the standards print them."""
+
+    kind: str = Field(alias="办件类型")
+    promise: str = Field(alias="承诺时限")
+    promise_days: int = Field(alias="承诺工作日", ge=0)  # 0 = 即办
+    statutory: str = Field(alias="法定时限")
+    department: str = Field(alias="实施部门")
+    window: str = Field(alias="受理窗口")
+    basis: str = Field(alias="设定依据")
+    applicants: str = Field(default="", alias="可受理的申请人类型")
+    jurisdiction: str = Field(default="", alias="管辖")
+    fee: str = Field(default="", alias="收费")
+    result: str = Field(default="", alias="办理结果")
+    scope: str = Field(default="", alias="许可范围")
+    sub_items: str = Field(default="", alias="包含的子事项")
+    lead: str = Field(default="", alias="牵头部门")
+    order: str = Field(default="", alias="办理顺序")
+
+
+class SharedMaterial(_Strict):
+    material: str = Field(pattern=r"^M\d+$")
+    used_by: str
+    note: str = ""
+
+
+class Item(_Strict):
+    code: str = Field(pattern=r"^[A-Z]{2,4}-\d{3}$")
+    name: str
+    version: str
+    department: str  # the department that owns (and alone may edit) this file
+    bundle: bool = False
+    basic: Basic
+    carrier: str = "M1"  # the application form that carries the declared facts
+    required_facts: tuple[RequiredFact, ...] = ()
+    conditions: tuple[Condition, ...] = ()
+    manual_checks: tuple[str, ...] = ()  # 由收件人员人工核对、不编码的事项
+    materials: tuple[Material, ...]
+    material_notes: tuple[str, ...] = ()
+    shared: tuple[SharedMaterial, ...] = ()  # bundles: 共享材料（只交一次）
+    rejections: tuple[Rejection, ...] = ()
+
+    def material(self, material_id: str) -> Material:
+        for m in self.materials:
+            if m.id == material_id:
+                return m
+        raise KeyError(material_id)
+
+    def condition(self, condition_id: str) -> Condition:
+        for c in self.conditions:
+            if c.id == condition_id:
+                return c
+        raise KeyError(condition_id)
+
+
+class FactSpec(_Strict):
+    type: Literal[
+        "string", "name", "id_number", "uscc", "bool", "enum", "enum_list", "integer", "number", "date",
+        "shareholders",
+    ]  # fmt: skip
+    label: str
+    values: tuple[str, ...] = ()
+    system_checked: bool = False
+    doc: str = ""
+
+
+class FactCatalog(_Strict):
+    facts: dict[str, FactSpec]
+    derived: dict[str, FactSpec] = Field(default_factory=dict)
+
+    def get(self, name: str) -> FactSpec | None:
+        return self.facts.get(name) or self.derived.get(name)

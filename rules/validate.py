@@ -1,0 +1,138 @@
+"""Cross-reference checks on a parsed Item: every fact, material, field and part a rule names must exist."""
+
+from __future__ import annotations
+
+import re
+
+from rules.codes import Code
+from rules.expr import Cmp, CountRef, Expr, FactRef, FieldRef, Not, refs
+from rules.spec import FactCatalog, Item, Material
+
+Problem = tuple[str, str]
+PERSON_TARGETS = ("shareholders.name", "shareholders.id_number", "shareholders.uscc")
+_TARGET_FIELD = re.compile(r"^(M\d+)「([^」]+)」$")
+_FIELD_TYPES: dict[Code, tuple[str, ...]] = {
+    Code.INVALID_ID: ("id_number",),
+    Code.INVALID_USCC: ("uscc",),
+    Code.EXPIRED: ("period", "date", "month"),
+    Code.STALE: ("date", "month"),
+}
+
+
+def problems_of(item: Item, catalog: FactCatalog) -> list[Problem]:
+    out: list[Problem] = []
+    out += _duplicates("conditions", [c.id for c in item.conditions])
+    out += _duplicates("materials", [m.id for m in item.materials])
+    materials = {m.id: m for m in item.materials}
+    if item.carrier not in materials:
+        out.append(("carrier", f"material {item.carrier} is not in this file"))
+    for i, req in enumerate(item.required_facts):
+        if catalog.get(req.fact) is None:
+            out.append((f"required_facts[{i}]", f"unknown fact {req.fact!r} (not in facts.yaml)"))
+        out += _expr_problems(req.when, f"required_facts[{i}].when", catalog, materials)
+    for i, cond in enumerate(item.conditions):
+        out += _expr_problems(cond.require, f"conditions[{i}].require", catalog, materials)
+        out += _expr_problems(cond.when, f"conditions[{i}].when", catalog, materials)
+    for i, material in enumerate(item.materials):
+        out += _material_problems(material, f"materials[{i}]", catalog, materials)
+    conditions = {c.id for c in item.conditions}
+    for i, rej in enumerate(item.rejections):
+        if rej.condition not in conditions:
+            out.append((f"rejections[{i}].condition", f"no condition {rej.condition} in this file"))
+    for i, shared in enumerate(item.shared):
+        if shared.material not in materials:
+            out.append((f"shared[{i}].material", f"no material {shared.material} in this file"))
+    return out
+
+
+def _duplicates(where: str, ids: list[str]) -> list[Problem]:
+    seen: set[str] = set()
+    out: list[Problem] = []
+    for i, value in enumerate(ids):
+        if value in seen:
+            out.append((f"{where}[{i}].id", f"duplicate ID {value}"))
+        seen.add(value)
+    return out
+
+
+def _material_problems(material: Material, where: str, catalog: FactCatalog,
+                       materials: dict[str, Material]) -> list[Problem]:  # fmt: skip
+    out = _expr_problems(material.when, f"{where}.when", catalog, materials)
+    for j, check in enumerate(material.checks):
+        at = f"{where}.checks[{j}]"
+        out += _expr_problems(check.when, f"{at}.when", catalog, materials)
+        named = [*check.fields, *([check.field] if check.field else [])]
+        for field in named:
+            if field not in material.fields:
+                out.append((at, f"{material.id} has no field {field!r}; declare it under fields"))
+        wanted = _FIELD_TYPES.get(check.code)
+        if wanted and check.field in material.fields and material.fields[check.field].type not in wanted:
+            kind = material.fields[check.field].type
+            out.append((at, f"{check.code.value} needs a field of type {'/'.join(wanted)}, {check.field!r} is {kind}"))
+        for part in check.parts:
+            if material.parts and part not in material.parts:
+                out.append((at, f"{material.id} has no part {part!r}; declare it under parts"))
+        if check.count_at_least and catalog.get(check.count_at_least) is None:
+            out.append((f"{at}.count_at_least", f"unknown fact {check.count_at_least!r}"))
+        for target in check.equals:
+            out += _target_problems(target, f"{at}.equals", catalog, materials)
+    return out
+
+
+def _target_problems(target: str, where: str, catalog: FactCatalog,
+                     materials: dict[str, Material]) -> list[Problem]:  # fmt: skip
+    if target in PERSON_TARGETS:
+        return []
+    m = _TARGET_FIELD.match(target)
+    if m:
+        other = materials.get(m.group(1))
+        if other is None:
+            return [(where, f"no material {m.group(1)} in this file")]
+        if m.group(2) not in other.fields:
+            return [(where, f"{m.group(1)} has no field {m.group(2)!r}")]
+        return []
+    spec = catalog.get(target)
+    if spec is None:
+        return [(where, f"unknown fact {target!r} (a fact, Mn「字段」 or one of {', '.join(PERSON_TARGETS)})")]
+    if spec.type not in ("name", "id_number", "uscc", "string"):
+        return [(where, f"fact {target!r} is a {spec.type}, not a name or number to compare with")]
+    return []
+
+
+def _expr_problems(expr: Expr | None, where: str, catalog: FactCatalog,
+                   materials: dict[str, Material]) -> list[Problem]:  # fmt: skip
+    if expr is None:
+        return []
+    out: list[Problem] = []
+    for ref in refs(expr):
+        if isinstance(ref, FactRef):
+            if catalog.get(ref.name) is None:
+                out.append((where, f"unknown fact {ref.name!r} (not in declared-facts / facts.yaml)"))
+        elif ref.material not in materials:
+            out.append((where, f"no material {ref.material} in this file"))
+        elif isinstance(ref, FieldRef) and ref.field not in materials[ref.material].fields:
+            out.append((where, f"{ref.material} has no field {ref.field!r}"))
+    out += _literal_problems(expr, where, catalog)
+    return out
+
+
+def _literal_problems(expr: Expr, where: str, catalog: FactCatalog) -> list[Problem]:
+    if isinstance(expr, Not):
+        return _literal_problems(expr.item, where, catalog)
+    if not isinstance(expr, Cmp):
+        return [p for item in expr.items for p in _literal_problems(item, where, catalog)]
+    if isinstance(expr.ref, CountRef | FieldRef):
+        return []
+    spec = catalog.get(expr.ref.name)
+    if spec is None:
+        return []
+    values = expr.value if isinstance(expr.value, tuple) else (expr.value,)
+    if spec.type in ("enum", "enum_list"):
+        bad = [v for v in values if v not in spec.values]
+        if bad:
+            return [(where, f"{bad[0]!r} is not a value of {expr.ref.name} ({', '.join(spec.values)})")]
+    if spec.type == "bool" and any(not isinstance(v, bool) for v in values):
+        return [(where, f"{expr.ref.name} is true or false")]
+    if spec.type in ("integer", "number") and any(isinstance(v, bool) or not isinstance(v, int | float) for v in values):
+        return [(where, f"{expr.ref.name} is a number")]
+    return []
