@@ -31,6 +31,7 @@ class BM25Index:
         self._slots: list[array[int]] = []  # per term: document slots (ascending)
         self._tfs: list[array[int]] = []  # per term: term frequency in that slot
         self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._cache_avgdl = 0.0
         self._doc_len = array("f")
         self._alive = array("b")
         self._total_len = 0.0
@@ -72,12 +73,26 @@ class BM25Index:
         n = max(len(self._doc_len), 1)
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
+    def _avgdl(self) -> float:
+        return max(self._total_len / max(len(self._doc_len), 1), 1.0)
+
     def _postings(self, tid: int) -> tuple[np.ndarray, np.ndarray]:
+        """A term's slots and their saturated tf "impacts", cached until the term changes.
+
+        Impacts depend on the average length too; the whole cache is dropped once that drifts
+        by more than 2 %, which bulk loading does and single edits do not.
+        """
+        avgdl = self._avgdl()
+        if abs(avgdl - self._cache_avgdl) > 0.02 * avgdl:
+            self._cache.clear()
+            self._cache_avgdl = avgdl
         hit = self._cache.get(tid)
         if hit is None:
             slots = np.frombuffer(self._slots[tid], dtype=np.int32).copy()
             tfs = np.frombuffer(self._tfs[tid], dtype=np.int32).astype(np.float32)
-            hit = self._cache[tid] = (slots, tfs)
+            doc_len = np.frombuffer(self._doc_len, dtype=np.float32)[slots]
+            norm = self.k1 * (1.0 - self.b + self.b * doc_len / self._cache_avgdl)
+            hit = self._cache[tid] = (slots, tfs * (self.k1 + 1.0) / (tfs + norm))
         return hit
 
     def scores(self, query_tokens: Sequence[str], weights: dict[str, float] | None = None) -> np.ndarray:
@@ -86,16 +101,12 @@ class BM25Index:
         out = np.zeros(n, dtype=np.float32)
         if n == 0:
             return out
-        doc_len = np.frombuffer(self._doc_len, dtype=np.float32)
-        avgdl = max(self._total_len / n, 1.0)
         for term, qtf in Counter(query_tokens).items():
             tid = self._term_ids.get(term)
             if tid is None:
                 continue
-            slots, tfs = self._postings(tid)
-            w = self.idf(term) * (weights or {}).get(term, 1.0) * (1.0 + math.log(qtf))
-            norm = self.k1 * (1.0 - self.b + self.b * doc_len[slots] / avgdl)
-            out[slots] += w * tfs * (self.k1 + 1.0) / (tfs + norm)
+            slots, impacts = self._postings(tid)
+            out[slots] += (self.idf(term) * (weights or {}).get(term, 1.0) * (1.0 + math.log(qtf))) * impacts
         out *= np.frombuffer(self._alive, dtype=np.int8)
         return out
 
@@ -140,6 +151,35 @@ class BM25Index:
             if i < len(slots) and slots[i] == slot:
                 out.append(term)
         return out
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Flat arrays for ``np.savez``: terms, CSR-style postings, lengths, liveness."""
+        lengths = np.array([len(a) for a in self._slots], dtype=np.int64)
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        flat = (lambda arrs: np.concatenate([np.frombuffer(a, dtype=np.int32) for a in arrs]) if arrs else np.zeros(0, np.int32))
+        return {
+            "terms": np.array(list(self._term_ids), dtype=str),
+            "offsets": offsets,
+            "slots": flat(self._slots),
+            "tfs": flat(self._tfs),
+            "doc_len": np.frombuffer(self._doc_len, dtype=np.float32).copy(),
+            "alive": np.frombuffer(self._alive, dtype=np.int8).copy(),
+            "params": np.array([self.k1, self.b], dtype=np.float64),
+        }
+
+    @classmethod
+    def from_arrays(cls, data: dict[str, np.ndarray]) -> BM25Index:
+        k1, b = (float(x) for x in data["params"])
+        index = cls(k1=k1, b=b)
+        offsets, slots, tfs = data["offsets"], data["slots"], data["tfs"]
+        for i, term in enumerate(data["terms"]):
+            index._term_ids[str(term)] = i
+            index._slots.append(array("i", slots[offsets[i] : offsets[i + 1]].tobytes()))
+            index._tfs.append(array("i", tfs[offsets[i] : offsets[i + 1]].tobytes()))
+        index._doc_len = array("f", data["doc_len"].astype(np.float32).tobytes())
+        index._alive = array("b", data["alive"].astype(np.int8).tobytes())
+        index._total_len = float(data["doc_len"].sum())
+        return index
 
     def memory_bytes(self) -> int:
         postings = sum(len(a) * 8 for a in self._slots)

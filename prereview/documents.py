@@ -1,8 +1,9 @@
 """What reading a file yields: pages of positioned text lines, plus what the eye sees (seals, signatures).
 
 Pure values (pydantic), shared by the readers, the extractors and the recogniser. Coordinates are
-pixels of the page as read (PDF points scaled to 1/72 in for text PDFs, image pixels for scans and
-photos), origin top-left, after the page was turned upright.
+pixels of the page as read, origin top-left, after the page was turned upright: image pixels for
+photos, and for PDFs pixels at the page's `dpi` (text-layer pages included, so their boxes line up with
+the rendered page image).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class Mark(BaseModel):
     box: Box
     text: str = ""  # the seal's legible ring text, when OCR could read it
     score: float = 1.0
+    label: str = ""  # a signature's signing label as printed ("法定代表人（签字）"); "" when found unlabelled
 
 
 class PageSource(StrEnum):
@@ -60,7 +62,10 @@ class Page(BaseModel):
     width: float
     height: float
     source: PageSource
-    rotation: int = 0  # degrees the page was turned to read it upright (0/90/180/270)
+    rotation: int = 0  # degrees the page was turned clockwise to read it upright (0/90/180/270)
+    skew: float = 0.0  # degrees of tilt removed after that (positive: lines fell to the right)
+    dpi: float | None = None  # pixels per inch for PDF pages; None for photos
+    image_path: str | None = None  # upright page image (PNG, RGB) when read with a work_dir
     lines: list[TextLine] = Field(default_factory=list)
     marks: list[Mark] = Field(default_factory=list)
     blank: bool = False  # nothing legible on it

@@ -67,3 +67,9 @@ class ReadFailed(UnreadableFile):
 
     reason = "read_failed"
     default_message = "文件读取失败，请稍后重试；如仍失败，请重新导出或扫描后上传。"
+
+
+class PageImageError(BadInput):
+    """A page image the visual checks cannot work on (empty, not an H x W x 3 picture)."""
+
+    code = "page_image"

@@ -22,7 +22,7 @@ from prereview.sniff import Kind
 MAX_WORK_SIDE = 4096
 
 _PIL_FORMATS: dict[Kind, list[str]] = {
-    Kind.JPEG: ["JPEG", "MPO"],  # phones write MPO (JPEG with a depth map) under .jpg
+    Kind.JPEG: ["JPEG"],  # Pillow opens MPO (phones' JPEG + depth map) through its JPEG plugin
     Kind.PNG: ["PNG"],
     Kind.TIFF: ["TIFF"],
     Kind.BMP: ["BMP", "DIB"],
@@ -76,7 +76,7 @@ def to_rgb_array(im: Image.Image) -> np.ndarray:
     if im.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         arr = np.asarray(im, dtype=np.float64)
         top = float(arr.max()) or 1.0
-        im = Image.fromarray((arr * (255.0 / top)).clip(0, 255).astype(np.uint8), mode="L")
+        im = Image.fromarray(np.rint(arr * 255.0 / top).clip(0, 255).astype(np.uint8), mode="L")
     if im.mode == "P":
         im = im.convert("RGBA")
     if im.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
@@ -88,13 +88,15 @@ def to_rgb_array(im: Image.Image) -> np.ndarray:
     long_side = max(im.size)
     if long_side > MAX_WORK_SIDE:
         scale = MAX_WORK_SIDE / long_side
-        im = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.LANCZOS)
+        im = im.resize(
+            (max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.LANCZOS
+        )
     return np.ascontiguousarray(np.asarray(im, dtype=np.uint8))
 
 
 def _register_heif() -> None:
     try:
-        import pillow_heif  # type: ignore[import-not-found]
+        import pillow_heif
     except ImportError as exc:
         raise UnsupportedFile("暂不支持 HEIC 格式的照片，请在手机上转为 JPG 后重新上传。") from exc
     pillow_heif.register_heif_opener()

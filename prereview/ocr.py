@@ -129,7 +129,12 @@ def _model_params(model_dir: Path) -> dict[str, Any]:
 
 def quad_box(quad: np.ndarray) -> Box:
     pts = np.asarray(quad, dtype=np.float64).reshape(-1, 2)
-    return Box(x0=float(pts[:, 0].min()), y0=float(pts[:, 1].min()), x1=float(pts[:, 0].max()), y1=float(pts[:, 1].max()))
+    return Box(
+        x0=float(pts[:, 0].min()),
+        y0=float(pts[:, 1].min()),
+        x1=float(pts[:, 0].max()),
+        y1=float(pts[:, 1].max()),
+    )
 
 
 def reading_order(lines: list[TextLine]) -> list[TextLine]:
@@ -148,4 +153,3 @@ def reading_order(lines: list[TextLine]) -> list[TextLine]:
             spans.append((line.box.y0, line.box.y1))
     order = sorted(range(len(rows)), key=lambda i: spans[i][0])
     return [line for i in order for line in sorted(rows[i], key=lambda ln: ln.box.x0)]
-

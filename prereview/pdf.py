@@ -25,6 +25,7 @@ import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfplumber.pdf import PDF as PlumberPDF
 
 from prereview.documents import Box, TextLine
 from prereview.errors import CorruptFile, EncryptedFile, FileTooLarge
@@ -80,7 +81,9 @@ def read_pdf(
         plumber = _open_plumber(path)
         try:
             for index in range(n_pages):
-                yield _read_page(doc, plumber, index, dpi=dpi, max_pixels=max_pixels, render=render_text_pages)
+                yield _read_page(
+                    doc, plumber, index, dpi=dpi, max_pixels=max_pixels, render=render_text_pages
+                )
         finally:
             if plumber is not None:
                 plumber.close()
@@ -88,7 +91,7 @@ def read_pdf(
         doc.close()
 
 
-def _open_plumber(path: Path) -> pdfplumber.PDF | None:
+def _open_plumber(path: Path) -> PlumberPDF | None:
     # pdfminer is stricter than pdfium: a file pdfium opens but pdfminer cannot is still read, by OCR
     try:
         return pdfplumber.open(path)
@@ -97,7 +100,13 @@ def _open_plumber(path: Path) -> pdfplumber.PDF | None:
 
 
 def _read_page(
-    doc: pdfium.PdfDocument, plumber: pdfplumber.PDF | None, index: int, *, dpi: float, max_pixels: int, render: bool
+    doc: pdfium.PdfDocument,
+    plumber: PlumberPDF | None,
+    index: int,
+    *,
+    dpi: float,
+    max_pixels: int,
+    render: bool,
 ) -> PdfPage:
     page = doc[index]
     try:
@@ -130,7 +139,7 @@ def _has_text(page: pdfium.PdfPage) -> bool:
     return visible > 0
 
 
-def _text_layer(plumber: pdfplumber.PDF, index: int, scale: float) -> list[TextLine] | None:
+def _text_layer(plumber: PlumberPDF, index: int, scale: float) -> list[TextLine] | None:
     try:
         page = plumber.pages[index]
     except Exception:
@@ -163,22 +172,27 @@ def _picture_cover(page: Any) -> float:
 
 def _check_boxes(page: Any) -> list[Word]:
     """Small vector squares as ☐, or ☑ when a stroke is drawn inside them."""
-    strokes = [o for o in (*page.curves, *page.lines) if o["x1"] - o["x0"] < 20 and o["bottom"] - o["top"] < 20]
+    strokes = [
+        o for o in (*page.curves, *page.lines) if o["x1"] - o["x0"] < 20 and o["bottom"] - o["top"] < 20
+    ]
     boxes: list[Word] = []
     for r in page.rects:
         w, h = r["x1"] - r["x0"], r["bottom"] - r["top"]
         if not (5 <= w <= 16 and 5 <= h <= 16 and abs(w - h) <= 0.25 * max(w, h)):
             continue
         ticked = any(_inside(s, r, slack=0.4 * w) for s in strokes)
-        boxes.append({"text": CHECKED if ticked else UNCHECKED, **{k: r[k] for k in ("x0", "x1", "top", "bottom")}})
+        boxes.append(
+            {"text": CHECKED if ticked else UNCHECKED, **{k: r[k] for k in ("x0", "x1", "top", "bottom")}}
+        )
     return boxes
 
 
 def _inside(inner: Word, outer: Word, *, slack: float) -> bool:
-    cx, cy = (inner["x0"] + inner["x1"]) / 2, (inner["top"] + inner["bottom"]) / 2
-    return (
-        outer["x0"] - slack <= cx <= outer["x1"] + slack and outer["top"] - slack <= cy <= outer["bottom"] + slack
-    )
+    cx = (float(inner["x0"]) + float(inner["x1"])) / 2
+    cy = (float(inner["top"]) + float(inner["bottom"])) / 2
+    in_x = float(outer["x0"]) - slack <= cx <= float(outer["x1"]) + slack
+    in_y = float(outer["top"]) - slack <= cy <= float(outer["bottom"]) + slack
+    return in_x and in_y
 
 
 def group_words(words: list[Word], *, scale: float = 1.0, gap_ratio: float = 1.0) -> list[TextLine]:

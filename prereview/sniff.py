@@ -163,7 +163,9 @@ def check_readable(sniffed: Sniffed, *, max_bytes: int) -> Kind:
     if sniffed.size == 0:
         raise EmptyFile()
     if sniffed.size > max_bytes:
-        raise FileTooLarge(f"文件过大（{_mib(sniffed.size)}），超过 {_mib(max_bytes)} 的上限，请压缩或拆分后重新上传。")
+        raise FileTooLarge(
+            f"文件过大（{_mib(sniffed.size)}），超过 {_mib(max_bytes)} 的上限，请压缩或拆分后重新上传。"
+        )
     if sniffed.kind in READABLE_KINDS:
         return sniffed.kind
     if sniffed.claimed in READABLE_KINDS:

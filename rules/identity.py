@@ -44,12 +44,17 @@ def id_birth_date(number: str) -> date | None:
 
 
 def is_valid_id(number: str, *, on: date | None = None) -> bool:
-    """GB 11643-1999 as §9.1 reads it: 18 characters, real birth date 1900…``on``, check digit."""
+    """GB 11643-1999 as §9.1 reads it: 18 characters, real birth date 1900…``on``, check digit;
+    the 地址码 is not checked against the table of counties."""
     value = normalize_number(number)
-    if len(value) != 18:  # 15-digit numbers are invalid under §9.1
+    if len(value) != 18 or not value[:17].isdigit():  # 15-digit numbers are invalid under §9.1
+        return False
+    # stdnum's validate() also looks the 地址码 up in its county table; §9.1 says not to, so
+    # only its check-digit and birth-date parts are used.
+    if value[-1] != ric.calc_check_digit(value):
         return False
     try:
-        ric.validate(value)
+        ric.get_birth_date(value)
     except ValidationError:
         return False
     born = id_birth_date(value)

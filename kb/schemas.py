@@ -1,0 +1,185 @@
+"""Pure values of the knowledge base: inputs, what gets indexed, what a search returns."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+ITEM_RE = re.compile(r"^[A-Z]{1,5}-\d{3}$")
+FAQ_TARGET_RE = re.compile(r"^([A-Z]{1,5}-\d{3})#Q(\d+)$")
+SECTION_TARGET_RE = re.compile(r"^([A-Z]{1,5}-\d{3})#(basic|conditions|materials|reject)$")
+
+
+class FaqStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+class Section(StrEnum):
+    BASIC = "basic"
+    CONDITIONS = "conditions"
+    MATERIALS = "materials"
+    REJECT = "reject"
+
+
+class Actor(BaseModel):
+    """Who is acting. Staff may change their own department's entries; admins any."""
+
+    name: str
+    department: str | None = None
+    role: Literal["staff", "admin", "system"] = "staff"
+
+
+SYSTEM = Actor(name="system", role="system")
+
+
+class FaqIn(BaseModel):
+    item: str
+    item_name: str = ""
+    department: str
+    question: str = Field(min_length=2, max_length=500)
+    answer: str = Field(min_length=1, max_length=5000)
+    alternatives: list[str] = Field(default_factory=list, description="Other ways people ask it.")
+    tags: list[str] = Field(default_factory=list)
+    valid_from: date | None = None
+    valid_until: date | None = None
+    target: str | None = Field(default=None, description="ITEM#QN; assigned when omitted.")
+
+    @field_validator("item")
+    @classmethod
+    def _item(cls, v: str) -> str:
+        if not ITEM_RE.match(v):
+            raise ValueError("item must look like SC-001")
+        return v
+
+    @model_validator(mode="after")
+    def _dates(self) -> FaqIn:
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValueError("valid_until is before valid_from")
+        if self.target is not None:
+            m = FAQ_TARGET_RE.match(self.target)
+            if not m or m.group(1) != self.item:
+                raise ValueError("target must be ITEM#QN of this item")
+        return self
+
+
+class FaqPatch(BaseModel):
+    """Fields to change; None leaves a field as it is."""
+
+    question: str | None = Field(default=None, min_length=2, max_length=500)
+    answer: str | None = Field(default=None, min_length=1, max_length=5000)
+    alternatives: list[str] | None = None
+    tags: list[str] | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    clear_validity: bool = False
+
+
+class GuideSectionIn(BaseModel):
+    """One service-guide section rendered from a rule file (plain data: kb never reads rules)."""
+
+    target: str
+    item: str
+    section: Section
+    title: str
+    text: str
+    item_name: str = ""
+
+    @model_validator(mode="after")
+    def _target(self) -> GuideSectionIn:
+        if self.target != f"{self.item}#{self.section.value}":
+            raise ValueError("target must be ITEM#section")
+        return self
+
+
+class IndexDoc(BaseModel):
+    """One searchable entry as the index sees it."""
+
+    target: str
+    kind: Literal["faq", "guide"]
+    item: str
+    item_name: str = ""
+    department: str
+    title: str  # the FAQ question, or "item name + section title"
+    alternatives: list[str] = Field(default_factory=list)
+    body: str  # the answer, or the section text
+    valid_from: date | None = None
+    valid_until: date | None = None
+    content_hash: str
+
+
+class SyncReport(BaseModel):
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+
+
+class MatchReason(BaseModel):
+    keyword_terms: list[str] = Field(default_factory=list, description="Query tokens found in the entry.")
+    keyword_score: float | None = None
+    keyword_rank: int | None = None
+    vector_score: float | None = Field(default=None, description="Cosine similarity of the best chunk.")
+    vector_rank: int | None = None
+    matched_text: str = Field(default="", description="The chunk or phrasing that matched best.")
+
+
+class SearchHit(BaseModel):
+    target: str
+    kind: Literal["faq", "guide"]
+    item: str
+    department: str
+    title: str
+    snippet: str
+    score: float
+    why: MatchReason
+
+
+class SearchResult(BaseModel):
+    query: str
+    rewritten: str = Field(description="The query after glossary and typo repair.")
+    expansions: dict[str, str] = Field(default_factory=dict)
+    corrections: dict[str, str] = Field(default_factory=dict)
+    confident: bool
+    confidence: float = Field(description="Estimated probability that the top hit answers the query.")
+    hits: list[SearchHit] = Field(default_factory=list)
+    took_ms: float = 0.0
+
+
+class HitTestCase(BaseModel):
+    id: str
+    query: str
+    targets: list[str] = Field(default_factory=list)  # [] = nothing in the KB should answer it
+    who: str | None = None
+    note: str | None = None
+
+
+class HitTestOutcome(BaseModel):
+    id: str
+    query: str
+    targets: list[str]
+    confident: bool
+    rank: int | None = Field(description="1-based rank of the first expected target within k, None if missed.")
+    top: list[str]
+    ok: bool
+
+
+class HitTestReport(BaseModel):
+    k: int
+    n_in_scope: int
+    n_out_of_scope: int
+    recall_at_1: float
+    recall_at_5: float
+    recall_at_k: float
+    mrr: float
+    no_answer_rate: float | None
+    false_abstention_rate: float
+    outcomes: list[HitTestOutcome]
+
+    @property
+    def misses(self) -> list[HitTestOutcome]:
+        return [o for o in self.outcomes if not o.ok]

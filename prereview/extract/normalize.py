@@ -1,0 +1,48 @@
+"""Normalisation of names and numbers before comparison (standards README §7.1).
+
+Deliberately narrow: whitespace, full-width ASCII and full-width brackets only. Anything further
+(simplified/traditional, 有限公司 vs 有限责任公司, typos) is a real difference and must stay one.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPACE = re.compile(r"\s+")
+_FULLWIDTH_OFFSET = 0xFEE0  # U+FF01..U+FF5E are U+0021..U+007E shifted by this
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width ASCII forms (Ａ１（：) and the ideographic space to their half-width forms."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code == 0x3000:
+            out.append(" ")
+        elif 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - _FULLWIDTH_OFFSET))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def strip_spaces(text: str) -> str:
+    return _SPACE.sub("", text.replace("\u3000", " "))
+
+
+def normalize_name(text: str) -> str:
+    """A unit or person name as compared (README §7.1): no whitespace, half-width ASCII, （）≡()."""
+    return strip_spaces(to_halfwidth(text))
+
+
+def normalize_number(text: str) -> str:
+    """An ID number, USCC or plate as compared: no whitespace, half-width, letters upper case."""
+    return strip_spaces(to_halfwidth(text)).upper()
+
+
+def same_name(a: str, b: str) -> bool:
+    return normalize_name(a) == normalize_name(b)
+
+
+def same_number(a: str, b: str) -> bool:
+    return normalize_number(a) == normalize_number(b)

@@ -1,0 +1,180 @@
+"""Turn a page image upright and read it: one text detection per page, then recognition of the lines.
+
+1. Detect text boxes on the image as it came.
+2. Quarter turns: text lines are much longer than high, so if most line length runs vertically the
+   page lies on its side; turn it 90° clockwise (the 180° test below settles which side).
+3. Half turn: recognise the few longest lines as they are and upside down; keep the way up whose
+   recognition is more confident (a recogniser reads upside-down Chinese as low-confidence garbage).
+4. Skew: the median angle of the long lines; a page tilted by more than `MIN_SKEW` degrees is
+   rotated back on a larger white canvas, so rows of text are rows of pixels.
+5. Recognise every box, cropped from the upright image with its corners carried through the turns.
+
+Rotation is reported as the clockwise degrees the image was turned (0/90/180/270), skew as the
+degrees of tilt that was removed (positive: lines fell to the right and were turned back left).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from prereview.documents import TextLine
+from prereview.ocr import OcrEngine, Quad, quad_box, reading_order
+
+MIN_SKEW = 0.5  # degrees; less is not worth resampling the image
+MAX_SKEW = 30.0  # degrees; more is a photo too distorted for one angle to describe it
+LINE_ASPECT = 1.5  # long/short side of a box that shows which way text runs (two characters or more)
+PROBES = 4  # lines recognised both ways up to tell 0° from 180°
+FLIP_MARGIN = 0.02  # upside down must read clearly better to win
+MIN_SCORE = 0.5  # recognitions below this confidence are noise, not text
+
+
+@dataclass
+class OcrPage:
+    image: np.ndarray  # the upright (turned and deskewed) RGB image the lines' boxes refer to
+    lines: list[TextLine] = field(default_factory=list)
+    rotation: int = 0
+    skew: float = 0.0
+
+
+def read_page_image(image: np.ndarray, engine: OcrEngine, *, min_score: float = MIN_SCORE) -> OcrPage:
+    quads = engine.detect(image)
+    if not quads:
+        return OcrPage(image=image)
+    rotation = 90 if _vertical_share(quads) > 0.5 else 0
+    image, quads = _turn(image, quads, rotation)
+    skew = _skew(quads)
+    probes = _probe_indices(quads)
+    crops = [_crop(image, quads[i]) for i in probes]
+    upright = engine.read_crops(crops)
+    flipped = engine.read_crops([np.rot90(c, 2) for c in crops])
+    known = dict(zip(probes, upright, strict=True))
+    if _mean_score(flipped) > _mean_score(upright) + FLIP_MARGIN:
+        image, quads = _turn(image, quads, 180)
+        rotation = (rotation + 180) % 360
+        known = dict(zip(probes, flipped, strict=True))
+    if abs(skew) >= MIN_SKEW:
+        image, quads = _deskew(image, quads, skew)
+    else:
+        skew = 0.0
+    todo = [i for i in range(len(quads)) if i not in known]
+    known |= dict(zip(todo, engine.read_crops([_crop(image, quads[i]) for i in todo]), strict=True))
+    lines = [
+        TextLine(text=text.strip(), box=quad_box(quads[i]), score=score)
+        for i, (text, score) in sorted(known.items())
+        if text.strip() and score >= min_score
+    ]
+    return OcrPage(image=image, lines=reading_order(lines), rotation=rotation, skew=round(skew, 2))
+
+
+def turn_image(image: np.ndarray, rotation: int) -> np.ndarray:
+    """`image` turned clockwise by `rotation` degrees (a multiple of 90)."""
+    return np.ascontiguousarray(np.rot90(image, -(rotation // 90) % 4))
+
+
+def _line_geometry(quad: Quad) -> tuple[float, float, float]:
+    """(angle of the long side in degrees within (-90, 90], its length, long/short ratio)."""
+    e1, e2 = quad[1] - quad[0], quad[2] - quad[1]
+    l1, l2 = float(np.hypot(*e1)), float(np.hypot(*e2))
+    vec, long, short = (e1, l1, l2) if l1 >= l2 else (e2, l2, l1)
+    angle = math.degrees(math.atan2(float(vec[1]), float(vec[0])))
+    if angle > 90:
+        angle -= 180
+    elif angle <= -90:
+        angle += 180
+    return angle, long, long / max(short, 1.0)
+
+
+def _vertical_share(quads: list[Quad]) -> float:
+    total = vertical = 0.0
+    for quad in quads:
+        angle, length, aspect = _line_geometry(quad)
+        if aspect < LINE_ASPECT:
+            continue
+        total += length
+        if abs(angle) > 45:
+            vertical += length
+    return vertical / total if total else 0.0
+
+
+def _skew(quads: list[Quad]) -> float:
+    samples = [(a, length) for a, length, aspect in map(_line_geometry, quads) if aspect >= 2 * LINE_ASPECT]
+    samples = [(a, w) for a, w in samples if abs(a) <= MAX_SKEW]
+    if not samples:
+        return 0.0
+    samples.sort()
+    half, acc = sum(w for _, w in samples) / 2, 0.0
+    for angle, weight in samples:  # weighted median: long lines are the trustworthy ones
+        acc += weight
+        if acc >= half:
+            return angle
+    return 0.0
+
+
+def _probe_indices(quads: list[Quad]) -> list[int]:
+    geometry = [_line_geometry(q) for q in quads]
+    ranked = sorted(
+        range(len(quads)), key=lambda i: (geometry[i][2] >= 2 * LINE_ASPECT, geometry[i][1]), reverse=True
+    )
+    return sorted(ranked[:PROBES])
+
+
+def _mean_score(results: list[tuple[str, float]]) -> float:
+    # an empty reading counts as zero confidence: upside-down lines often read as nothing at all
+    return sum(score if text.strip() else 0.0 for text, score in results) / len(results) if results else 0.0
+
+
+def _turn(image: np.ndarray, quads: list[Quad], rotation: int) -> tuple[np.ndarray, list[Quad]]:
+    if rotation % 360 == 0:
+        return image, quads
+    h, w = image.shape[:2]
+    turned = []
+    for q in quads:
+        x, y = q[:, 0], q[:, 1]
+        if rotation == 90:
+            pts = np.stack([(h - 1) - y, x], axis=1)
+        elif rotation == 180:
+            pts = np.stack([(w - 1) - x, (h - 1) - y], axis=1)
+        else:
+            pts = np.stack([y, (w - 1) - x], axis=1)
+        turned.append(pts.astype(np.float32))
+    return turn_image(image, rotation), turned
+
+
+def _deskew(image: np.ndarray, quads: list[Quad], skew: float) -> tuple[np.ndarray, list[Quad]]:
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w, new_h = round(h * sin + w * cos), round(h * cos + w * sin)
+    matrix[0, 2] += (new_w - w) / 2
+    matrix[1, 2] += (new_h - h) / 2
+    out = cv2.warpAffine(
+        image,
+        matrix,
+        (new_w, new_h),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(255, 255, 255),
+    )
+    moved = [(q @ matrix[:, :2].T + matrix[:, 2]).astype(np.float32) for q in quads]
+    return out, moved
+
+
+def _crop(image: np.ndarray, quad: Quad) -> np.ndarray:
+    """The box's pixels warped to an axis-aligned strip, reading left to right."""
+    pts = np.asarray(quad, dtype=np.float32)
+    s, d = pts.sum(axis=1), pts[:, 1] - pts[:, 0]
+    tl, br, tr, bl = pts[np.argmin(s)], pts[np.argmax(s)], pts[np.argmin(d)], pts[np.argmax(d)]
+    width = round(float(max(np.hypot(*(tr - tl)), np.hypot(*(br - bl)))))
+    height = round(float(max(np.hypot(*(bl - tl)), np.hypot(*(br - tr)))))
+    if width < 2 or height < 2:
+        return np.zeros((0, 0, 3), np.uint8)
+    src = np.array([tl, tr, br, bl], dtype=np.float32)
+    dst = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(src, dst)
+    return cv2.warpPerspective(
+        image, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )

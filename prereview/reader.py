@@ -1,0 +1,355 @@
+"""Uploaded file -> `Document`: the one entry point of the reading layer.
+
+    read_file(path, name=..., limits=ReadLimits(), ocr=engine, work_dir=None) -> Document
+    ReaderPool(limits=..., ocr_factory=partial(RapidOcrEngine, threads=2)).read(path, name=...)
+
+`read_file` reads in this process (trusted files, tests, the CLI); `ReaderPool` reads untrusted
+uploads in worker processes that each load the OCR engine once, under a hard time limit. Neither ever raises for a bad
+file: a corrupt, encrypted, oversized, disguised, empty or timed-out file gives
+`Document(error=FileError(code, message))` with a message for the applicant, in Chinese.
+
+Page images for visual checks (seals, signatures): pass `work_dir` and every page's upright RGB image
+(turned and deskewed exactly as its `lines` boxes are measured; for a text-PDF page, the page
+rendered at `Page.dpi`) is written there as PNG, its path in `Page.image_path`.
+`load_page_image(page)` gives it back as an RGB `numpy` array. Without `work_dir` no image is kept.
+
+Per page the reader records `source` (text layer or OCR), `rotation`/`skew` (how it was turned
+upright), `ocr_seconds`, `blank` (nothing legible) and `blur` (variance of the Laplacian of the
+grey page scaled to `BLUR_SIDE` pixels on its long side; None for text-layer pages).
+Sharp scans score in the thousands, a phone photo out of focus below ~100.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing as mp
+import queue
+import resource
+import time
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+import cv2
+import numpy as np
+from pydantic import BaseModel, Field
+
+from prereview.documents import Document, Page, PageSource
+from prereview.errors import CorruptFile, ReadFailed, ReadTimeout, UnreadableFile
+from prereview.images import load_images
+from prereview.ocr import OcrEngine, OcrUnavailable
+from prereview.orient import read_page_image
+from prereview.pdf import DEFAULT_DPI, read_pdf
+from prereview.sniff import Kind, check_readable, sniff_file
+
+log = logging.getLogger(__name__)
+
+BLUR_SIDE = 1024
+
+
+class ReadLimits(BaseModel):
+    """Caps on one uploaded file; the defaults match `core.config.Settings`."""
+
+    max_bytes: int = Field(default=30 * 1024 * 1024, gt=0)
+    max_pages: int = Field(default=60, gt=0)
+    max_pixels: int = Field(default=60_000_000, gt=0)  # per image or rendered page
+    timeout_seconds: float = Field(default=60.0, gt=0)
+    dpi: float = Field(default=DEFAULT_DPI, gt=0)  # PDF render and text-layer coordinate scale
+
+
+def read_file(
+    path: Path, *, name: str, limits: ReadLimits, ocr: OcrEngine, work_dir: Path | None = None
+) -> Document:
+    """Read one uploaded file; `name` is the applicant's file name (only its extension is looked at)."""
+    path = Path(path)
+    doc = Document(name=name or path.name)
+    try:
+        sniffed = sniff_file(path, name=doc.name)
+        kind = check_readable(sniffed, max_bytes=limits.max_bytes)
+        doc.media_type = sniffed.media_type
+        doc.sha256 = file_sha256(path)
+        deadline = time.monotonic() + limits.timeout_seconds
+        for page in _pages(path, kind, limits=limits, ocr=ocr, work_dir=work_dir, sha256=doc.sha256):
+            doc.pages.append(page)
+            if time.monotonic() > deadline:
+                raise ReadTimeout(
+                    f"文件处理超过 {limits.timeout_seconds:.0f} 秒仍未完成，请拆分或压缩后重新上传。"
+                )
+    except UnreadableFile as exc:
+        return doc.model_copy(update={"pages": [], "error": exc.to_file_error()})
+    except Exception:  # a bug or a parser crash on this file must not sink the whole case
+        log.exception("reading %s failed", doc.name)
+        return doc.model_copy(update={"pages": [], "error": ReadFailed().to_file_error()})
+    return doc
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _pages(
+    path: Path, kind: Kind, *, limits: ReadLimits, ocr: OcrEngine, work_dir: Path | None, sha256: str
+) -> Iterator[Page]:
+    def image_path(index: int) -> Path | None:
+        return None if work_dir is None else Path(work_dir) / f"{sha256[:16]}-p{index + 1:03d}.png"
+
+    if kind is Kind.PDF:
+        pdf_pages = read_pdf(
+            path,
+            max_pages=limits.max_pages,
+            max_pixels=limits.max_pixels,
+            dpi=limits.dpi,
+            render_text_pages=work_dir is not None,
+        )
+        for raw in pdf_pages:
+            if raw.lines is not None:
+                page = Page(
+                    index=raw.index,
+                    width=raw.width,
+                    height=raw.height,
+                    source=PageSource.TEXT,
+                    lines=raw.lines,
+                    blank=not raw.lines,
+                    dpi=raw.dpi,
+                )
+                yield _with_image(page, raw.image, image_path(raw.index))
+            else:
+                assert raw.image is not None
+                yield _ocr_page(raw.image, raw.index, ocr=ocr, dpi=raw.dpi, save_to=image_path(raw.index))
+        return
+    frames = load_images(path, kind=kind, max_pixels=limits.max_pixels, max_pages=limits.max_pages)
+    for index, image in enumerate(frames):
+        yield _ocr_page(image, index, ocr=ocr, dpi=None, save_to=image_path(index))
+
+
+def _ocr_page(
+    image: np.ndarray, index: int, *, ocr: OcrEngine, dpi: float | None, save_to: Path | None
+) -> Page:
+    started = time.perf_counter()
+    result = read_page_image(image, ocr)
+    seconds = time.perf_counter() - started
+    height, width = result.image.shape[:2]
+    page = Page(
+        index=index,
+        width=width,
+        height=height,
+        source=PageSource.OCR,
+        rotation=result.rotation,
+        skew=result.skew,
+        lines=result.lines,
+        blank=not any(len(line.text) >= 2 for line in result.lines),
+        blur=round(blur_score(result.image), 1),
+        ocr_seconds=round(seconds, 3),
+        dpi=dpi,
+    )
+    return _with_image(page, result.image, save_to)
+
+
+def _with_image(page: Page, image: np.ndarray | None, save_to: Path | None) -> Page:
+    if image is None or save_to is None:
+        return page
+    save_to.parent.mkdir(parents=True, exist_ok=True)
+    # PNG, lossless: seal colour and thin signature strokes matter; level 1 is fast and large enough
+    if not cv2.imwrite(str(save_to), image[:, :, ::-1], [cv2.IMWRITE_PNG_COMPRESSION, 1]):
+        raise OSError(f"cannot write {save_to}")
+    page.image_path = str(save_to)
+    return page
+
+
+def blur_score(image: np.ndarray) -> float:
+    """Variance of the Laplacian of the grey image scaled to `BLUR_SIDE` on its long side (low = blurred)."""
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    scale = BLUR_SIDE / max(grey.shape)
+    if scale < 1:
+        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return float(cv2.Laplacian(grey, cv2.CV_64F).var())
+
+
+def load_page_image(page: Page) -> np.ndarray:
+    """The upright RGB image of a page read with a `work_dir` (raises FileNotFoundError otherwise)."""
+    if not page.image_path:
+        raise FileNotFoundError(f"page {page.index} has no stored image: read the file with a work_dir")
+    bgr = cv2.imread(page.image_path, cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise FileNotFoundError(page.image_path)
+    return np.ascontiguousarray(bgr[:, :, ::-1])
+
+
+# --- the sandbox: untrusted files are parsed in worker processes ------------------------------------
+
+OcrFactory = Callable[[], OcrEngine]
+
+
+class ReaderPool:
+    """Reads untrusted uploads in worker processes under a hard time limit.
+
+    Each worker builds its OCR engine once with `ocr_factory` (a picklable callable, for example
+    `functools.partial(RapidOcrEngine, threads=2)`), then reads file after file. A file that runs past
+    `limits.timeout_seconds` (plus `grace_seconds` for the worker to give up by itself) gets its worker
+    killed and replaced; a worker that dies on a file (a parser crash) is replaced too. `memory_mb` caps
+    each worker's address space. `read` is thread-safe: up to `workers` files are read at once.
+
+        with ReaderPool(limits=ReadLimits(), ocr_factory=partial(RapidOcrEngine, threads=2)) as pool:
+            doc = pool.read(path, name="身份证.jpg", work_dir=case_dir / "pages")
+    """
+
+    def __init__(
+        self,
+        *,
+        limits: ReadLimits,
+        ocr_factory: OcrFactory,
+        workers: int = 1,
+        memory_mb: int | None = None,
+        grace_seconds: float = 5.0,
+        start_timeout: float = 180.0,
+    ) -> None:
+        self.limits = limits
+        self._grace = grace_seconds
+        self._workers = [
+            _Worker(ocr_factory, memory_mb=memory_mb, start_timeout=start_timeout) for _ in range(workers)
+        ]
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        for worker in self._workers:
+            self._idle.put(worker)
+
+    def start(self) -> None:
+        """Start every worker now (otherwise each starts on its first file); raises OcrUnavailable."""
+        for worker in self._workers:
+            worker.ensure_started()
+
+    def read(self, path: Path, *, name: str, work_dir: Path | None = None) -> Document:
+        worker = self._idle.get()
+        try:
+            worker.ensure_started()
+            job = (str(path), name, self.limits, None if work_dir is None else str(work_dir))
+            outcome = worker.run(job, timeout=self.limits.timeout_seconds + self._grace)
+        finally:
+            self._idle.put(worker)
+        if isinstance(outcome, Document):
+            return outcome
+        error: UnreadableFile = (
+            ReadTimeout()
+            if outcome == "timeout"
+            else CorruptFile("文件解析时出错，文件可能已损坏，请重新导出或扫描后上传。")
+        )
+        return _failed(Path(path), name=name, error=error)
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.stop()
+
+    def __enter__(self) -> ReaderPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _failed(path: Path, *, name: str, error: UnreadableFile) -> Document:
+    doc = Document(name=name or path.name, error=error.to_file_error())
+    try:
+        doc.media_type = sniff_file(path, name=doc.name).media_type
+        doc.sha256 = file_sha256(path)
+    except OSError:
+        pass
+    return doc
+
+
+class _Worker:
+    def __init__(self, factory: OcrFactory, *, memory_mb: int | None, start_timeout: float) -> None:
+        self._factory = factory
+        self._memory_mb = memory_mb
+        self._start_timeout = start_timeout
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
+
+    def ensure_started(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            return
+        self.kill()
+        # spawn, not fork: the parent may run threads (the web server) that a fork would copy mid-lock
+        ctx = mp.get_context("spawn")
+        parent, child = ctx.Pipe()
+        process = ctx.Process(
+            target=_worker_main,
+            args=(child, self._factory, self._memory_mb),
+            daemon=True,
+            name="yichuang-reader",
+        )
+        process.start()
+        child.close()
+        self._process, self._conn = process, parent
+        try:
+            ready = parent.poll(self._start_timeout)
+            status, detail = parent.recv() if ready else ("timeout", "no answer")
+        except (EOFError, OSError):
+            status, detail = "died", f"exit code {process.exitcode}"
+        if status != "ready":
+            self.kill()
+            raise OcrUnavailable(f"the reader worker did not start: {status}: {detail}")
+
+    def run(self, job: tuple[object, ...], *, timeout: float) -> Document | str:
+        assert self._conn is not None
+        try:
+            self._conn.send(job)
+            if not self._conn.poll(timeout):
+                self.kill()
+                return "timeout"
+            result = self._conn.recv()
+        except (EOFError, OSError):
+            self.kill()
+            return "died"
+        return result if isinstance(result, Document) else "died"
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.is_alive() and self._conn is not None:
+            try:
+                self._conn.send(None)
+                self._process.join(5)
+            except OSError:
+                pass
+        self.kill()
+
+    def kill(self) -> None:
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join(10)
+            self._process.close()
+        if self._conn is not None:
+            self._conn.close()
+        self._process, self._conn = None, None
+
+
+def _worker_main(conn: Connection, factory: OcrFactory, memory_mb: int | None) -> None:
+    if memory_mb is not None:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        engine = factory()
+    except Exception as exc:
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", ""))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        path, name, limits, work_dir = job
+        doc = read_file(
+            Path(path),
+            name=name,
+            limits=limits,
+            ocr=engine,
+            work_dir=None if work_dir is None else Path(work_dir),
+        )
+        conn.send(doc)

@@ -1,0 +1,94 @@
+"""Pixel helpers shared by the visual checks: input checks, lighting-independent masks, box crops.
+
+Phone photos come with shadows and colour casts. Dividing every channel by its local background
+(the paper, estimated by a large max-filter) turns the paper white everywhere and keeps each ink's
+own colour, so one set of colour thresholds serves scans and photos alike.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from prereview.documents import Box
+from prereview.errors import PageImageError
+
+WORK_SIDE = 1600  # long side the masks are computed at: seals and strokes survive, time stays low
+
+
+def as_rgb(image: np.ndarray) -> np.ndarray:
+    """A page image as H x W x 3 uint8 RGB; grey images are widened, anything else is refused."""
+    arr = np.asarray(image)
+    if arr.ndim == 2:
+        arr = np.repeat(arr[:, :, None], 3, axis=2)
+    if arr.ndim != 3 or arr.shape[2] not in (3, 4) or arr.shape[0] < 8 or arr.shape[1] < 8:
+        raise PageImageError(f"页面图像无效（尺寸 {arr.shape}），无法进行印章、签字识别。")
+    if arr.dtype != np.uint8:
+        arr = np.clip(arr, 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(arr[:, :, :3])
+
+
+def downscale(image: np.ndarray, max_side: int = WORK_SIDE) -> tuple[np.ndarray, float]:
+    """The image shrunk to `max_side` (never enlarged) and the factor applied."""
+    h, w = image.shape[:2]
+    f = min(1.0, max_side / max(h, w))
+    if f >= 1.0:
+        return image, 1.0
+    return cv2.resize(image, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA), f
+
+
+def flatten(rgb: np.ndarray) -> np.ndarray:
+    """Each channel divided by its local background: paper becomes white, shadows and casts vanish."""
+    side = max(rgb.shape[:2])
+    k = max(15, (side // 60) | 1)  # wider than a stroke, narrower than a shadow's gradient
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    out = np.empty_like(rgb)
+    for c in range(3):
+        ch = rgb[:, :, c]
+        bg = cv2.blur(cv2.dilate(ch, kernel), (k, k)).astype(np.float32)
+        out[:, :, c] = np.clip(ch.astype(np.float32) * 255.0 / np.maximum(bg, 16.0), 0, 255).astype(np.uint8)
+    return out
+
+
+def redness(flat: np.ndarray) -> np.ndarray:
+    """R - max(G, B) on a flattened image (int16): high on seal ink, ~0 on black, blue and paper."""
+    f = flat.astype(np.int16)
+    return f[:, :, 0] - np.maximum(f[:, :, 1], f[:, :, 2])
+
+
+def red_mask(flat: np.ndarray, *, threshold: int = 45) -> np.ndarray:
+    """Seal-red pixels (bool). Pale stamps sit around R-max(G,B) 50-90, dense ones above 120."""
+    return np.asarray(redness(flat) > threshold)
+
+
+def ink_mask(flat: np.ndarray, *, dark: int = 150, chroma: int = 40) -> np.ndarray:
+    """Non-red ink (bool): dark pixels, or clearly coloured ones (blue ballpoint); red is the seals'."""
+    f = flat.astype(np.int16)
+    grey = (f[:, :, 0] * 3 + f[:, :, 1] * 6 + f[:, :, 2]) // 10
+    colour = f.max(axis=2) - f.min(axis=2)
+    red = redness(flat) > 35
+    return np.asarray(((grey < dark) | ((colour > chroma) & (grey < 215))) & ~red)
+
+
+def clip_box(box: Box, shape: tuple[int, ...], *, scale: float = 1.0) -> tuple[int, int, int, int]:
+    """Integer (x0, y0, x1, y1) of `box` scaled by `scale` and clipped to an image of `shape`."""
+    h, w = shape[:2]
+    x0 = int(np.clip(np.floor(box.x0 * scale), 0, w))
+    x1 = int(np.clip(np.ceil(box.x1 * scale), 0, w))
+    y0 = int(np.clip(np.floor(box.y0 * scale), 0, h))
+    y1 = int(np.clip(np.ceil(box.y1 * scale), 0, h))
+    return x0, y0, x1, y1
+
+
+def box_from(x0: float, y0: float, x1: float, y1: float, *, scale: float = 1.0) -> Box:
+    """A page-coordinate Box from working-image coordinates shrunk by `scale`."""
+    return Box(x0=x0 / scale, y0=y0 / scale, x1=x1 / scale, y1=y1 / scale)
+
+
+def strip_rules(ink: np.ndarray, *, min_len: int) -> np.ndarray:
+    """`ink` without long straight horizontal and vertical runs (underlines, table borders, ____)."""
+    u8 = ink.astype(np.uint8)
+    horiz = cv2.morphologyEx(u8, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1)))
+    vert = cv2.morphologyEx(u8, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_len)))
+    rules = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
+    return np.asarray(ink & (rules == 0))

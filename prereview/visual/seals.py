@@ -1,0 +1,179 @@
+"""Red round official seals (公章): a red ring around a star, the unit's name along the arc.
+
+Candidates are blobs of seal-red ink (on the flattened image, see `_image`) plus circles a Hough
+transform finds in that ink (two seals stamped over each other make one blob). A candidate is a seal
+when an ellipse through its outline (photos see the circle in perspective) is inked along most of its
+rim while its inside is mostly paper: a national emblem (国徽) is a filled red disc, red headings and
+red boxes have no rim. The ring text is read, where an OCR engine is given, from the ring unrolled
+into a straight strip (polar unwarp), starting at the bottom and running clockwise like the text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Protocol
+
+import cv2
+import numpy as np
+from pydantic import BaseModel
+
+from prereview.documents import Mark, TextLine
+from prereview.visual._image import as_rgb, box_from, downscale, flatten, red_mask, redness
+
+RIM_BINS = 72
+
+
+class TextRecognizer(Protocol):
+    """What ring-text reading needs of an OCR engine (`prereview.ocr.OcrEngine` fits)."""
+
+    def recognize(self, image: np.ndarray) -> list[TextLine]: ...
+
+
+class Ellipse(BaseModel):
+    cx: float
+    cy: float
+    a: float  # semi-axis along `angle`
+    b: float
+    angle: float  # degrees, OpenCV's convention
+
+    def point(self, phi: np.ndarray, t: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+        """Points at clockwise angle `phi` from straight down, `t` times the radius out."""
+        ux, uy = -np.sin(phi), np.cos(phi)
+        th = math.radians(self.angle)
+        # the unit direction in the ellipse's own frame, scaled by its axes, rotated back
+        ex, ey = ux * math.cos(th) + uy * math.sin(th), -ux * math.sin(th) + uy * math.cos(th)
+        px, py = ex * self.a * t, ey * self.b * t
+        return self.cx + px * math.cos(th) - py * math.sin(th), self.cy + px * math.sin(th) + py * math.cos(th)
+
+
+class SealCandidate(BaseModel):
+    ellipse: Ellipse
+    rim: float  # share of the rim with red ink
+    fill: float  # share of the inside that is red
+    centre: float  # red share of the central disc (the star)
+    score: float
+
+
+def _sample(mask: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    h, w = mask.shape
+    xi, yi = np.clip(xs.round().astype(int), 0, w - 1), np.clip(ys.round().astype(int), 0, h - 1)
+    return np.asarray(mask[yi, xi])
+
+
+def _measure(mask: np.ndarray, ell: Ellipse) -> SealCandidate:
+    phi = np.linspace(0, 2 * np.pi, RIM_BINS, endpoint=False)
+    ts = np.linspace(0.82, 1.06, 9)
+    rim_hits = np.zeros(RIM_BINS, bool)
+    for t in ts:
+        xs, ys = ell.point(phi, t)
+        rim_hits |= _sample(mask, xs, ys)
+    fine = np.linspace(0, 2 * np.pi, 360, endpoint=False)
+    inside = [_sample(mask, *ell.point(fine, t)).mean() for t in (0.15, 0.3, 0.45, 0.6, 0.72)]
+    centre = [_sample(mask, *ell.point(fine, t)).mean() for t in (0.05, 0.12, 0.2)]
+    rim, fill, c = float(rim_hits.mean()), float(np.mean(inside)), float(np.mean(centre))
+    # a seal: rim nearly closed, inside mostly paper (text and star only)
+    score = rim * (1.0 if 0.02 <= fill <= 0.5 else 0.0) * (1.0 if min(ell.a, ell.b) >= 0.55 * max(ell.a, ell.b) else 0.0)
+    return SealCandidate(ellipse=ell, rim=rim, fill=fill, centre=c, score=score)
+
+
+def _blob_candidates(mask: np.ndarray, min_d: int, max_d: int) -> list[Ellipse]:
+    k = max(3, min_d // 10)
+    joined = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    contours, _ = cv2.findContours(joined, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    out = []
+    for cnt in contours:
+        x, y, w, h = cv2.boundingRect(cnt)
+        if max(w, h) < min_d or max(w, h) > max_d or len(cnt) < 20:
+            continue
+        hull = cv2.convexHull(cnt)
+        if len(hull) < 5:
+            continue
+        (cx, cy), (d1, d2), angle = cv2.fitEllipse(hull)
+        out.append(Ellipse(cx=cx, cy=cy, a=d1 / 2, b=d2 / 2, angle=angle))
+    return out
+
+
+def _hough_candidates(mask: np.ndarray, min_d: int, max_d: int) -> list[Ellipse]:
+    blurred = cv2.GaussianBlur(mask.astype(np.uint8) * 255, (0, 0), max(1.0, min_d / 40))
+    circles = cv2.HoughCircles(
+        blurred, cv2.HOUGH_GRADIENT, dp=1.5, minDist=min_d * 0.6, param1=100, param2=30,
+        minRadius=min_d // 2, maxRadius=max_d // 2,
+    )
+    if circles is None:
+        return []
+    return [Ellipse(cx=float(x), cy=float(y), a=float(r), b=float(r), angle=0.0) for x, y, r in circles[0][:20]]
+
+
+def _dedupe(cands: list[SealCandidate]) -> list[SealCandidate]:
+    kept: list[SealCandidate] = []
+    for c in sorted(cands, key=lambda c: -c.score):
+        e = c.ellipse
+        r = max(e.a, e.b)
+        if all(math.hypot(e.cx - k.ellipse.cx, e.cy - k.ellipse.cy) > 0.6 * max(r, k.ellipse.a, k.ellipse.b) for k in kept):
+            kept.append(c)
+    return kept
+
+
+def seal_candidates(image: np.ndarray, *, min_rim: float = 0.7) -> tuple[list[SealCandidate], float]:
+    """Seals on the working-size image, and that image's scale relative to `image`."""
+    small, f = downscale(as_rgb(image))
+    mask = red_mask(flatten(small))
+    side = min(mask.shape)
+    min_d, max_d = max(24, int(0.04 * side)), int(0.7 * side)
+    if mask.sum() < min_d * 2:
+        return [], f
+    found = [_measure(mask, e) for e in _blob_candidates(mask, min_d, max_d)]
+    if not any(c.score >= min_rim for c in found):
+        found += [_measure(mask, e) for e in _hough_candidates(mask, min_d, max_d)]
+    return _dedupe([c for c in found if c.score >= min_rim]), f
+
+
+def find_seals(image: np.ndarray, *, ocr: TextRecognizer | None = None, min_rim: float = 0.7) -> list[Mark]:
+    """Red round seals on an upright page image, as `Mark(kind="seal")` in the image's pixels.
+
+    With `ocr`, each seal's ring text is read (`Mark.text`, "" when illegible).
+    """
+    rgb = as_rgb(image)
+    cands, f = seal_candidates(rgb, min_rim=min_rim)
+    marks = []
+    for c in cands:
+        e = c.ellipse
+        r = max(e.a, e.b)
+        box = box_from(e.cx - r, e.cy - r, e.cx + r, e.cy + r, scale=f)
+        text = read_ring_text(rgb, _scaled(e, 1 / f), ocr) if ocr is not None else ""
+        marks.append(Mark(kind="seal", box=box, text=text, score=round(c.score, 3)))
+    return marks
+
+
+def _scaled(e: Ellipse, k: float) -> Ellipse:
+    return Ellipse(cx=e.cx * k, cy=e.cy * k, a=e.a * k, b=e.b * k, angle=e.angle)
+
+
+def unwarp_ring(rgb: np.ndarray, ell: Ellipse, *, inner: float = 0.5, outer: float = 0.92) -> np.ndarray:
+    """The seal's ring band as a straight strip (dark ink on white), outer edge up, bottom of the seal
+    at both ends: the arc text reads left to right in it."""
+    r = max(ell.a, ell.b)
+    height = max(24, int(r * (outer - inner)))
+    width = max(64, int(2 * math.pi * r * (outer + inner) / 2))
+    phi = np.linspace(0, 2 * np.pi, width, endpoint=False)[None, :]
+    t = np.linspace(outer, inner, height)[:, None]
+    map_x, map_y = ell.point(phi, t)
+    x0, y0 = int(max(0, ell.cx - 1.1 * r)), int(max(0, ell.cy - 1.1 * r))
+    crop = rgb[y0 : int(ell.cy + 1.1 * r) + 1, x0 : int(ell.cx + 1.1 * r) + 1]
+    ink = np.clip(redness(flatten(crop)).astype(np.float32) * 3.0, 0, 255)
+    paper = (255 - ink).astype(np.uint8)
+    strip = cv2.remap(paper, (map_x - x0).astype(np.float32), (map_y - y0).astype(np.float32), cv2.INTER_LINEAR, borderValue=255)
+    return np.asarray(strip)
+
+
+def read_ring_text(rgb: np.ndarray, ell: Ellipse, ocr: TextRecognizer) -> str:
+    """The seal's ring text, or "" when nothing legible comes out of the strip."""
+    strip = unwarp_ring(rgb, ell)
+    h = strip.shape[0]
+    scale = 48 / h  # the recogniser wants text lines ~48 px high
+    strip = cv2.resize(strip, (int(strip.shape[1] * scale), 48), interpolation=cv2.INTER_CUBIC)
+    pad = cv2.copyMakeBorder(strip, 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255)
+    lines: Sequence[TextLine] = ocr.recognize(cv2.cvtColor(pad, cv2.COLOR_GRAY2RGB))
+    good = [ln for ln in lines if ln.score >= 0.6 and ln.text.strip()]
+    return "".join(ln.text.strip() for ln in sorted(good, key=lambda ln: ln.box.x0))

@@ -1,0 +1,286 @@
+"""Compile an Item into two durable-rules rulesets (JSON form, named actions) — rules stay data.
+
+Phase 1 runs on the declared facts alone: failed conditions, missing mandatory facts, invalid
+declared numbers and which conditional materials are due. Phase 2 runs on everything read from the
+materials: MISSING / UNREADABLE / WRONG_DOCUMENT per material, the checks, and conditions that
+look at material fields. Each rule's action name is a key into ``CompiledItem.actions``, which says
+what finding it stands for; the engine resolves names to one recorder.
+
+Fact shapes (all carry the evaluation's ``sid``):
+  c  {t:"c", review, w_90d, …}            the case: review date and STALE window starts (ordinals)
+  d  {t:"d", <fact>: value, <fact>__ok, <list>__<value>}   declared facts, normalised
+  m  {t:"m", m, st, n}                    a due material: st ∈ ok|missing|unreadable|wrong, n sets
+  f  {t:"f", m, i, f, st, v, ok, d, end, noend, age, x<k>, has<k>}   one field of one set
+  p  {t:"p", m, i, p, has}                a part of one set
+  s  {t:"s", m, i, sealed, signed}        one set's marks
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rules.codes import Code
+from rules.expr import Cmp, CountRef, Expr, FactRef, FieldRef, Scalar, to_dnf
+from rules.spec import Check, FactCatalog, Item, Material
+
+Json = dict[str, Any]
+_OPS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
+MAX_CONJUNCTS = 64
+
+
+class ActionSpec(BaseModel):
+    """What one compiled rule reports when it fires."""
+
+    model_config = ConfigDict(frozen=True)
+    kind: Literal["finding", "due", "fact_missing"]
+    code: Code | None = None
+    material: str | None = None
+    condition: str | None = None
+    fact: str = ""
+    field: str = ""
+    rule: str = ""  # where in the rule file it comes from, e.g. "materials[M3].checks[4]"
+    note: str = ""
+
+
+class Counterpart(BaseModel):
+    """A *_MISMATCH check's field and what it is compared with (any one of ``equals``)."""
+
+    model_config = ConfigDict(frozen=True)
+    material: str
+    field: str
+    equals: tuple[str, ...]
+
+
+class CompiledItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    code: str
+    phase1: Json
+    phase2: Json
+    actions: dict[str, ActionSpec]
+    windows: dict[str, tuple[int, int]] = Field(default_factory=dict)  # key -> (days, months)
+    counterparts: dict[str, Counterpart] = Field(default_factory=dict)  # x-key -> what to compare with
+    contains: dict[str, tuple[str, str, str]] = Field(default_factory=dict)  # has-key -> (m, f, literal)
+
+
+class _Builder:
+    def __init__(self, item: Item, catalog: FactCatalog) -> None:
+        self.item = item
+        self.catalog = catalog
+        self.p1: Json = {}
+        self.p2: Json = {}
+        self.actions: dict[str, ActionSpec] = {}
+        self.windows: dict[str, tuple[int, int]] = {}
+        self.targets: dict[str, Counterpart] = {}
+        self.contains: dict[str, tuple[str, str, str]] = {}
+
+    # -- expressions -------------------------------------------------------------------------
+    def cmp(self, c: Cmp) -> tuple[str, Json]:
+        """(pattern key, predicate) for one comparison."""
+        ref = c.ref
+        if isinstance(ref, FactRef):
+            spec = self.catalog.get(ref.name)
+            if spec is not None and spec.type == "enum_list" and c.op in ("contains", "not contains"):
+                return "d", {"$and": [{"$ex": {ref.name: 1}}, {f"{ref.name}__{c.value}": c.op == "contains"}]}
+            return "d", {"$and": [{"$ex": {ref.name: 1}}, _predicate(ref.name, c.op, c.value)]}
+        if isinstance(ref, CountRef):
+            return f"m:{ref.material}", _predicate("n", c.op, c.value)
+        if c.op in ("contains", "not contains"):
+            key = f"has{len(self.contains)}"
+            self.contains[key] = (ref.material, ref.field, str(c.value))
+            return f"f:{ref.material}:{ref.field}", {key: c.op == "contains"}
+        prop = "age" if ref.attr == "age" else "v"
+        return f"f:{ref.material}:{ref.field}", {"$and": [{"$ex": {prop: 1}}, _predicate(prop, c.op, c.value)]}
+
+    def patterns(self, conj: list[Cmp], *, same_set_as: str | None = None) -> list[Json]:
+        """Patterns for one conjunct, grouped by the fact each comparison looks at."""
+        groups: dict[str, list[Json]] = {}
+        for c in conj:
+            key, pred = self.cmp(c)
+            groups.setdefault(key, []).append(pred)
+        out: list[Json] = []
+        for n, (key, preds) in enumerate(groups.items()):
+            if key == "d":
+                out.append({"d": {"$and": [{"t": "d"}, *preds]}})
+            elif key.startswith("m:"):
+                out.append({f"q{n}": {"$and": [{"t": "m"}, {"m": key[2:]}, {"st": "ok"}, *preds]}})
+            else:
+                _, mid, field = key.split(":", 2)
+                base: list[Json] = [{"t": "f"}, {"m": mid}, {"f": field}, {"st": "ok"}]
+                if same_set_as and mid == same_set_as:
+                    base.append({"i": {"x": "i"}})  # the same person/vehicle as the subject
+                out.append({f"q{n}": {"$and": [*base, *preds]}})
+        return out
+
+    def dnf(self, expr: Expr | None, *, negate: bool = False) -> list[list[Cmp]]:
+        if expr is None:
+            return [[]]
+        conjuncts = to_dnf(expr, negate=negate)
+        if len(conjuncts) > MAX_CONJUNCTS:
+            raise ValueError(f"condition too complex ({len(conjuncts)} alternatives)")
+        return conjuncts
+
+    def add(self, phase: Json, name: str, patterns: list[Json], action: ActionSpec) -> None:
+        phase[name] = {"all": patterns, "run": name}
+        self.actions[name] = action
+
+    # -- phase 1 -----------------------------------------------------------------------------
+    def conditions(self) -> None:
+        for cond in self.item.conditions:
+            action = ActionSpec(kind="finding", code=Code.NOT_ELIGIBLE, condition=cond.id,
+                                rule=f"conditions[{cond.id}]", note=cond.text)  # fmt: skip
+            for w, when in enumerate(self.dnf(cond.when)):
+                for k, conj in enumerate(self.dnf(cond.require, negate=True)):
+                    terms = when + conj
+                    uses_material = any(not isinstance(c.ref, FactRef) for c in terms)
+                    phase = self.p2 if uses_material else self.p1
+                    self.add(phase, f"{cond.id}/{w}.{k}", self.patterns(terms), action)
+
+    def required_facts(self) -> None:
+        carrier = self.item.carrier
+        for req in self.item.required_facts:
+            spec = self.catalog.get(req.fact)
+            label = spec.label if spec else req.fact
+            missing = ActionSpec(kind="fact_missing", code=Code.FIELD_EMPTY, material=carrier, fact=req.fact,
+                                 field=label, rule=f"required_facts[{req.fact}]")  # fmt: skip
+            for w, when in enumerate(self.dnf(req.when)):
+                pats = self.patterns(when) or [{"d": {"t": "d"}}]
+                d = next((p for p in pats if "d" in p), None)
+                if d is None:
+                    d = {"d": {"t": "d"}}
+                    pats = [d, *pats]
+                d["d"] = {"$and": [d["d"], {"$nex": {req.fact: 1}}]}
+                self.add(self.p1, f"fact:{req.fact}/{w}", pats, missing)
+                if spec is not None and spec.type in ("id_number", "uscc"):
+                    code = Code.INVALID_ID if spec.type == "id_number" else Code.INVALID_USCC
+                    bad = ActionSpec(kind="finding", code=code, material=carrier, fact=req.fact, field=label,
+                                     rule=f"required_facts[{req.fact}]")  # fmt: skip
+                    pats2 = self.patterns(when) or [{"d": {"t": "d"}}]
+                    d2 = next((p for p in pats2 if "d" in p), None)
+                    if d2 is None:
+                        d2 = {"d": {"t": "d"}}
+                        pats2 = [d2, *pats2]
+                    d2["d"] = {"$and": [d2["d"], {f"{req.fact}__ok": False}]}
+                    self.add(self.p1, f"bad:{req.fact}/{w}", pats2, bad)
+
+    def necessity(self) -> None:
+        for material in self.item.materials:
+            if material.when is None:
+                continue
+            due = ActionSpec(kind="due", material=material.id, rule=f"materials[{material.id}].when")
+            for k, conj in enumerate(self.dnf(material.when)):
+                self.add(self.p1, f"due:{material.id}/{k}", self.patterns(conj), due)
+
+    # -- phase 2 -----------------------------------------------------------------------------
+    def material_states(self, material: Material) -> None:
+        mid = material.id
+        for code, state in ((Code.MISSING, "missing"), (Code.UNREADABLE, "unreadable"), (Code.WRONG_DOCUMENT, "wrong")):
+            note = next((c.accept for c in material.checks if c.code is code and c.accept), "")
+            action = ActionSpec(kind="finding", code=code, material=mid, rule=f"materials[{mid}]", note=note)
+            self.add(self.p2, f"{mid}:{state}", [{"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": state}]}}], action)
+
+    def checks(self, material: Material) -> None:
+        mid = material.id
+        for j, check in enumerate(material.checks):
+            action = ActionSpec(kind="finding", code=check.code, material=mid,
+                                rule=f"materials[{mid}].checks[{j}]", note=check.note or check.accept or check.who)  # fmt: skip
+            for n, subject in enumerate(self.subjects(material, j, check)):
+                for w, when in enumerate(self.dnf(check.when)):
+                    ok_material = {"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": "ok"}]}}
+                    pats = [ok_material, *subject, *self.patterns(when, same_set_as=mid)]
+                    field = _subject_field(subject)
+                    spec = action if not field else action.model_copy(update={"field": field})
+                    self.add(self.p2, f"{mid}/{j}.{n}.{w}", pats, spec)
+                    if check.code in (Code.EXPIRED, Code.STALE) and check.field:
+                        self.unreadable_date(mid, j, check.field, when)
+
+    def unreadable_date(self, mid: str, j: int, field: str, when: list[Cmp]) -> None:
+        """README §2.2: an illegible date field is UNREADABLE (naming the field)."""
+        name = f"{mid}/{j}.date"
+        if name in self.p2:
+            return
+        pats = [{"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": "ok"}]}},
+                {"x": {"$and": [{"t": "f"}, {"m": mid}, {"f": field}, {"st": "unreadable"}]}},
+                *self.patterns(when, same_set_as=mid)]  # fmt: skip
+        self.add(self.p2, name, pats, ActionSpec(kind="finding", code=Code.UNREADABLE, material=mid, field=field,
+                                                 rule=f"materials[{mid}].checks[{j}]"))  # fmt: skip
+
+    def subjects(self, material: Material, j: int, check: Check) -> list[list[Json]]:
+        """Alternative subject patterns (pattern name ``x``) whose match means the check failed."""
+        mid, code = material.id, check.code
+
+        def field(f: str, *preds: Json, state: str = "ok") -> list[Json]:
+            return [{"x": {"$and": [{"t": "f"}, {"m": mid}, {"f": f}, {"st": state}, *preds]}}]
+
+        if code is Code.WRONG_DOCUMENT:
+            return []  # decided by the material state (phase 2 material_states)
+        if code is Code.UNREADABLE:
+            return [field(f, state="unreadable") for f in check.fields]
+        if code is Code.FIELD_EMPTY:
+            return [field(f, state="empty") for f in check.fields]
+        if code in (Code.INVALID_ID, Code.INVALID_USCC):
+            return [field(check.field, {"ok": False})]
+        if code is Code.EXPIRED:
+            return [[{"c": {"t": "c"}}, *field(check.field, {"$ex": {"end": 1}}, {"$lt": {"end": {"c": "review"}}})]]
+        if code is Code.STALE:
+            key = self.window(check.within)
+            early = field(check.field, {"$ex": {"d": 1}}, {"$lt": {"d": {"c": key}}})
+            late = field(check.field, {"$ex": {"d": 1}}, {"$gt": {"d": {"c": "review"}}})
+            return [[{"c": {"t": "c"}}, *early], [{"c": {"t": "c"}}, *late]]
+        if code in (Code.NAME_MISMATCH, Code.ID_MISMATCH):
+            key = f"x{len(self.targets)}"
+            self.targets[key] = Counterpart(material=mid, field=check.field, equals=check.equals)
+            return [field(check.field, {"$ex": {key: 1}}, {"$neq": {"v": {"$m": key}}})]
+        if code is Code.PAGES_MISSING:
+            parts = [[{"x": {"$and": [{"t": "p"}, {"m": mid}, {"p": part}, {"has": False}]}}] for part in check.parts]
+            if check.count_at_least:
+                fact = check.count_at_least
+                parts.append([{"d": {"$and": [{"t": "d"}, {"$ex": {fact: 1}}]}},
+                              {"x": {"$and": [{"t": "m"}, {"m": mid}, {"$lt": {"n": {"d": fact}}}]}}])  # fmt: skip
+            return parts
+        if code is Code.NOT_SEALED:
+            return [[{"x": {"$and": [{"t": "s"}, {"m": mid}, {"sealed": False}]}}]]
+        if code is Code.NOT_SIGNED:
+            return [[{"x": {"$and": [{"t": "s"}, {"m": mid}, {"signed": False}]}}]]
+        return []
+
+    def window(self, within: str) -> str:
+        n, unit = int(within[:-1]), within[-1]
+        key = f"w_{within}"
+        self.windows[key] = (n, 0) if unit == "d" else (0, n * (12 if unit == "y" else 1))
+        return key
+
+    def build(self) -> CompiledItem:
+        self.conditions()
+        self.required_facts()
+        self.necessity()
+        for material in self.item.materials:
+            self.material_states(material)
+            self.checks(material)
+        return CompiledItem(code=self.item.code, phase1=self.p1, phase2=self.p2, actions=self.actions,
+                            windows=self.windows, counterparts=self.targets, contains=self.contains)  # fmt: skip
+
+
+def _predicate(prop: str, op: str, value: Scalar | tuple[Scalar, ...]) -> Json:
+    if op in ("in", "not in"):
+        values = value if isinstance(value, tuple) else (value,)
+        if op == "in":
+            return {"$or": [{prop: v} for v in values]}
+        return {"$and": [{"$neq": {prop: v}} for v in values]}
+    durable_op = _OPS[op]
+    return {prop: value} if durable_op is None else {durable_op: {prop: value}}
+
+
+def _subject_field(subject: list[Json]) -> str:
+    for pattern in subject:
+        body = pattern.get("x")
+        if isinstance(body, dict):
+            for pred in body.get("$and", []):
+                if isinstance(pred, dict) and isinstance(pred.get("f"), str):
+                    return str(pred["f"])
+    return ""
+
+
+def compile_item(item: Item, catalog: FactCatalog) -> CompiledItem:
+    return _Builder(item, catalog).build()

@@ -1,0 +1,235 @@
+"""Turn a CaseFacts into durable-rules facts: normalise, parse dates, validate numbers, resolve targets.
+
+This is plumbing, not judgement: it computes values (a date's ordinal, a normalised name, whether a
+number passes its checksum, the counterpart a name is compared with) and the compiled rules decide.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from rules.calendar import age_on, window_start
+from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
+from rules.compile import CompiledItem
+from rules.dates import parse_date, parse_period
+from rules.identity import id_birth_date, is_valid_id, is_valid_uscc, normalize_name, normalize_number
+from rules.spec import FactCatalog, FactSpec, FieldSpec, Item
+
+Json = dict[str, Any]
+_TARGET_FIELD = re.compile(r"^(M\d+)「([^」]+)」$")
+_PERSON_KEYS = {"shareholders.name": "name", "shareholders.id_number": "id_number", "shareholders.uscc": "uscc"}
+
+
+def case_fact(review: date, compiled: CompiledItem) -> Json:
+    fact: Json = {"t": "c", "review": review.toordinal()}
+    for key, (days, months) in compiled.windows.items():
+        fact[key] = window_start(review, days=days, months=months).toordinal()
+    return fact
+
+
+def declared_fact(declared: dict[str, Any], catalog: FactCatalog, review: date) -> Json:
+    """Normalised declared facts; an empty or ill-typed value is left out (README: 按事实缺失处理)."""
+    fact: Json = {"t": "d"}
+    for name, raw in declared.items():
+        spec = catalog.facts.get(name)
+        if spec is None or raw is None:
+            continue
+        value = _typed(raw, spec)
+        if value is None:
+            continue
+        if spec.type == "enum_list":
+            for option in spec.values:
+                fact[f"{name}__{option}"] = option in value
+            fact[name] = len(value)
+        elif spec.type == "shareholders":
+            fact[name] = len(value)
+        else:
+            fact[name] = value
+        if spec.type == "id_number":
+            fact[f"{name}__ok"] = is_valid_id(str(value), on=review)
+        elif spec.type == "uscc":
+            fact[f"{name}__ok"] = is_valid_uscc(str(value))
+    fact.update(_derived(declared, fact))
+    return fact
+
+
+def _typed(raw: Any, spec: FactSpec) -> Any:
+    kind = spec.type
+    if kind == "bool":
+        return raw if isinstance(raw, bool) else None
+    if kind in ("integer", "number"):
+        if isinstance(raw, bool) or not isinstance(raw, int | float) or raw < 0:
+            return None
+        return raw if kind == "number" or float(raw).is_integer() else None
+    if kind == "enum":
+        return raw if raw in spec.values else None
+    if kind == "enum_list":
+        if not isinstance(raw, list) or not raw or any(v not in spec.values for v in raw):
+            return None
+        return raw
+    if kind == "shareholders":
+        return raw if isinstance(raw, list) and all(isinstance(s, dict) for s in raw) else None
+    if not isinstance(raw, str | int) or not str(raw).strip():
+        return None
+    text = str(raw)
+    if kind == "name":
+        return normalize_name(text)
+    if kind in ("id_number", "uscc"):
+        return normalize_number(text)
+    return text.strip()
+
+
+def _derived(declared: dict[str, Any], fact: Json) -> Json:
+    out: Json = {}
+    if "existing_vehicle_count" in fact and "planned_vehicle_count" in fact:
+        out["vehicle_count"] = fact["existing_vehicle_count"] + fact["planned_vehicle_count"]
+    if "annual_water_volume" in fact and "annual_groundwater_volume" in fact:
+        if fact["annual_groundwater_volume"] > fact["annual_water_volume"]:
+            # declared-facts.md: groundwater larger than the total is treated as a missing fact
+            del fact["annual_groundwater_volume"]
+        else:
+            out["annual_surface_water_volume"] = fact["annual_water_volume"] - fact["annual_groundwater_volume"]
+    holders = declared.get("shareholders")
+    if "shareholders" in fact and isinstance(holders, list):
+        rep = normalize_number(str(declared.get("legal_rep_id") or ""))
+        out["shareholder_count"] = len(holders)
+        out["corporate_shareholder_count"] = sum(h.get("shareholder_type") == "corporate" for h in holders)
+        out["other_natural_shareholder_count"] = sum(
+            h.get("shareholder_type") == "natural_person" and normalize_number(str(h.get("id_number") or "")) != rep
+            for h in holders
+        )
+    return out
+
+
+def material_facts(
+    *,
+    item: Item,
+    compiled: CompiledItem,
+    due: set[str],
+    case: CaseFacts,
+    declared: Json,
+) -> tuple[list[Json], dict[tuple[str, int, str], FieldValue]]:
+    """Facts for every due material, and the field values behind them (for evidence)."""
+    facts: list[Json] = []
+    seen: dict[tuple[str, int, str], FieldValue] = {}
+    for material in item.materials:
+        if material.id not in due:
+            continue
+        evidence = case.materials.get(material.id)
+        if evidence is None:
+            facts.append({"t": "m", "m": material.id, "st": "missing", "n": 0})
+            continue
+        state = {MaterialStatus.PRESENT: "ok", MaterialStatus.UNREADABLE: "unreadable",
+                 MaterialStatus.WRONG: "wrong"}[evidence.status]  # fmt: skip
+        facts.append({"t": "m", "m": material.id, "st": state, "n": len(evidence.sets)})
+        if state != "ok":
+            continue
+        for i, one in enumerate(evidence.sets):
+            facts.extend(_set_facts(material.id, i, one, item=item, case=case, declared=declared,
+                                    compiled=compiled, seen=seen))  # fmt: skip
+    return facts, seen
+
+
+def _set_facts(mid: str, i: int, one: MaterialSet, *, item: Item, case: CaseFacts, declared: Json,
+               compiled: CompiledItem, seen: dict[tuple[str, int, str], FieldValue]) -> list[Json]:  # fmt: skip
+    material = item.material(mid)
+    out: list[Json] = []
+    if one.parts is not None:
+        for part in material.parts:
+            out.append({"t": "p", "m": mid, "i": i, "p": part, "has": part in one.parts})
+    marks: Json = {"t": "s", "m": mid, "i": i}
+    if one.sealed is not None:
+        marks["sealed"] = one.sealed
+    if one.signed is not None:
+        marks["signed"] = one.signed
+    out.append(marks)
+    for name, value in one.fields.items():
+        spec = material.fields.get(name, FieldSpec())
+        if spec.part and one.parts is not None and spec.part not in one.parts:
+            continue  # README §4.1(3): a check on a missing face is skipped
+        seen[(mid, i, name)] = value
+        out.append(_field_fact(mid, i, name, value, spec, case.review_date))
+    _attach_targets(out, mid, i, case=case, declared=declared, compiled=compiled)
+    return out
+
+
+def _field_fact(mid: str, i: int, name: str, value: FieldValue, spec: FieldSpec, review: date) -> Json:
+    fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": value.state.value}
+    if value.state is not FieldState.OK:
+        return fact
+    text = value.value
+    kind = spec.type
+    if kind in ("id_number", "uscc", "plate"):
+        fact["v"] = normalize_number(text)
+    else:
+        fact["v"] = normalize_name(text)
+    if kind == "id_number":
+        fact["ok"] = is_valid_id(text, on=review)
+        born = id_birth_date(text) if fact["ok"] else None
+        if born:
+            fact["age"] = age_on(born, review)
+    elif kind == "uscc":
+        fact["ok"] = is_valid_uscc(text)
+    elif kind in ("date", "month"):
+        day = parse_date(text)
+        if day is None:
+            fact["st"] = FieldState.UNREADABLE.value  # README §2.2
+        else:
+            fact["d"] = fact["end"] = day.toordinal()
+            fact["age"] = age_on(day, review)
+    elif kind == "period":
+        period = parse_period(text)
+        if period is None:
+            fact["st"] = FieldState.UNREADABLE.value
+        else:
+            start, end, open_ended = period
+            if end is not None:
+                fact["end"] = end.toordinal()
+            if start is not None:
+                fact["d"] = start.toordinal()
+            fact["noend"] = open_ended
+    return fact
+
+
+def _attach_targets(facts: list[Json], mid: str, i: int, *, case: CaseFacts, declared: Json,
+                    compiled: CompiledItem) -> None:  # fmt: skip
+    """Put on each field fact the counterpart (x-key) each mismatch check compares it with."""
+    by_field = {f["f"]: f for f in facts if f["t"] == "f"}
+    for key, counterpart in compiled.counterparts.items():
+        subject = by_field.get(counterpart.field) if counterpart.material == mid else None
+        if subject is None or "v" not in subject:
+            continue
+        candidates = [c for t in counterpart.equals for c in _candidates(t, mid, i, case=case, declared=declared)]
+        if not candidates:
+            continue  # nothing to compare with: the check is not judged
+        subject[key] = subject["v"] if subject["v"] in candidates else candidates[0]
+
+
+def _candidates(target: str, mid: str, i: int, *, case: CaseFacts, declared: Json) -> list[str]:
+    if target in _PERSON_KEYS:
+        key = _PERSON_KEYS[target]
+        holders = case.declared.get("shareholders") or []
+        norm = normalize_name if key == "name" else normalize_number
+        return [norm(str(h[key])) for h in holders if isinstance(h, dict) and h.get(key)]
+    m = _TARGET_FIELD.match(target)
+    if m:
+        other = case.materials.get(m.group(1))
+        if other is None or other.status is not MaterialStatus.PRESENT or not other.sets:
+            return []
+        one = other.sets[i] if m.group(1) == mid and i < len(other.sets) else other.sets[0]
+        value = one.fields.get(m.group(2))
+        if value is None or value.state is not FieldState.OK:
+            return []
+        return [normalize_number(value.value) if _looks_numeric(value.value) else normalize_name(value.value)]
+    value = declared.get(target)
+    return [str(value)] if isinstance(value, str) else []
+
+
+def _looks_numeric(text: str) -> bool:
+    return sum(ch.isdigit() for ch in text) >= 6
+
+
+def present(evidence: MaterialEvidence | None) -> bool:
+    return evidence is not None and evidence.status is MaterialStatus.PRESENT

@@ -1,0 +1,81 @@
+"""Findings and the verdict logic of README §5."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rules.calendar import add_working_days
+from rules.casefacts import Evidence
+from rules.codes import CODE_LABELS, VERDICT_LABELS, Code, Verdict
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    code: Code
+    material: str | None = None
+    condition: str | None = None
+    field: str = ""  # the field, part or fact it is about
+    set_index: int | None = None  # which person/vehicle when a material has several sets
+    set_label: str = ""
+    message: str = ""  # for the applicant and the notice, in Chinese
+    rule: str = ""  # where in the rule file, e.g. "materials[M3].checks[4]"
+    tolerable: bool = False  # on a 容缺 material
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.material or self.condition or "", self.code.value)
+
+    @property
+    def label(self) -> str:
+        return CODE_LABELS[self.code]
+
+
+class Decision(BaseModel):
+    """The pre-review's suggestion for one case, reproducible from ``item`` + ``rule_hash``."""
+
+    case_id: str = ""
+    item: str
+    rule_hash: str
+    review_date: date
+    verdict: Verdict
+    findings: list[Finding] = Field(default_factory=list)
+    tolerance_deadline: date | None = None
+    tolerance_days: int | None = None
+    due_materials: list[str] = Field(default_factory=list)
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICT_LABELS[self.verdict]
+
+    def pairs(self) -> list[dict[str, str]]:
+        """The scored form: one (material-or-condition, code) pair each."""
+        out: list[dict[str, str]] = []
+        seen: set[tuple[str, str]] = set()
+        for f in self.findings:
+            if f.key in seen:
+                continue
+            seen.add(f.key)
+            out.append({"condition" if f.condition else "material": f.key[0], "code": f.code.value})
+        return out
+
+
+def decide(
+    findings: list[Finding], *, tolerance: dict[str, int], review: date
+) -> tuple[Verdict, date | None, int | None]:
+    """README §5: REJECT on any NOT_ELIGIBLE; CORRECTION on any other defect except a 容缺
+    material's MISSING; TOLERANCE when only 容缺 materials are missing; else ACCEPT."""
+    if any(f.code is Code.NOT_ELIGIBLE for f in findings):
+        return Verdict.REJECT, None, None
+    missing_tolerable: set[str] = set()
+    for f in findings:
+        if f.material is not None and f.material in tolerance and f.code is Code.MISSING:
+            missing_tolerable.add(f.material)
+        else:
+            return Verdict.CORRECTION, None, None
+    if missing_tolerable:
+        days = max(tolerance[m] for m in missing_tolerable)
+        return Verdict.TOLERANCE, add_working_days(review, days), days
+    return Verdict.ACCEPT, None, None

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
+from reading_files import save_jpeg, write  # noqa: E402
+
+from prereview.errors import CorruptFile, FileTooLarge  # noqa: E402
+from prereview.images import MAX_WORK_SIDE, load_images, to_rgb_array  # noqa: E402
+from prereview.sniff import Kind  # noqa: E402
+
+BIG = 50_000_000
+
+
+def _marked(width: int = 300, height: int = 200) -> Image.Image:
+    """White image with a red block in its top-left corner, to see where "up" went."""
+    image = Image.new("RGB", (width, height), "white")
+    image.paste((255, 0, 0), (0, 0, 60, 40))
+    return image
+
+
+def _load(path: Path, kind: Kind, **caps: int) -> list[np.ndarray]:
+    return list(load_images(path, kind=kind, max_pixels=caps.get("max_pixels", BIG), max_pages=caps.get("max_pages", 10)))
+
+
+def test_png_to_rgb(tmp_path: Path) -> None:
+    path = tmp_path / "a.png"
+    _marked().save(path)
+    (arr,) = _load(path, Kind.PNG)
+    assert arr.shape == (200, 300, 3) and arr.dtype == np.uint8
+    assert tuple(arr[5, 5]) == (255, 0, 0)
+
+
+@pytest.mark.parametrize("orientation", [1, 3, 6, 8])
+def test_exif_orientation_is_honoured(tmp_path: Path, orientation: int) -> None:
+    # a camera stores the sensor's pixels and says in EXIF how to turn them: build that file
+    upright = _marked()
+    stored = {
+        1: upright,
+        3: upright.rotate(180),
+        6: upright.rotate(90, expand=True),
+        8: upright.rotate(-90, expand=True),
+    }[orientation]
+    path = save_jpeg(stored, tmp_path / "photo.jpg", exif_orientation=orientation)
+    (arr,) = _load(path, Kind.JPEG)
+    assert arr.shape[:2] == (200, 300)
+    assert arr[5, 5, 0] > 200 and arr[5, 5, 1] < 60  # the red corner is back at the top left
+
+
+def test_transparency_lies_on_white(tmp_path: Path) -> None:
+    image = Image.new("RGBA", (50, 50), (0, 0, 0, 0))
+    path = tmp_path / "t.png"
+    image.save(path)
+    (arr,) = _load(path, Kind.PNG)
+    assert (arr == 255).all()
+
+
+def test_sixteen_bit_grey() -> None:
+    image = Image.fromarray(np.full((20, 20), 40000, dtype=np.uint16))
+    arr = to_rgb_array(image)
+    assert arr.shape == (20, 20, 3) and arr.dtype == np.uint8 and arr.max() == 255
+
+
+def test_multi_page_tiff(tmp_path: Path) -> None:
+    path = tmp_path / "fax.tif"
+    frames = [_marked(), Image.new("RGB", (100, 80), "black")]
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    arrays = _load(path, Kind.TIFF)
+    assert [a.shape for a in arrays] == [(200, 300, 3), (80, 100, 3)]
+    with pytest.raises(FileTooLarge, match="页"):
+        _load(path, Kind.TIFF, max_pages=1)
+
+
+def test_bmp(tmp_path: Path) -> None:
+    path = tmp_path / "a.bmp"
+    _marked().save(path)
+    assert _load(path, Kind.BMP)[0].shape == (200, 300, 3)
+
+
+def test_pixel_cap_refuses_before_decoding(tmp_path: Path) -> None:
+    # 400 megapixels of one colour compress to little: a decompression bomb must cost nothing
+    path = tmp_path / "bomb.png"
+    Image.new("1", (20_000, 20_000), 0).save(path, optimize=True)
+    assert path.stat().st_size < 2_000_000
+    with pytest.raises(FileTooLarge, match="像素"):
+        _load(path, Kind.PNG, max_pixels=10_000_000)
+
+
+def test_large_photo_is_scaled_to_working_size(tmp_path: Path) -> None:
+    path = tmp_path / "big.jpg"
+    Image.new("RGB", (MAX_WORK_SIDE * 2, 1000), "white").save(path)
+    (arr,) = _load(path, Kind.JPEG)
+    assert arr.shape == (500, MAX_WORK_SIDE, 3)
+
+
+def test_truncated_jpeg_is_corrupt(tmp_path: Path) -> None:
+    good = save_jpeg(_marked(800, 600), tmp_path / "good.jpg")
+    path = write(tmp_path / "cut.jpg", good.read_bytes()[:2000])
+    with pytest.raises(CorruptFile):
+        _load(path, Kind.JPEG)
+
+
+def test_garbage_with_a_jpeg_header_is_corrupt(tmp_path: Path) -> None:
+    path = write(tmp_path / "x.jpg", b"\xff\xd8\xff" + b"\x00" * 500)
+    with pytest.raises(CorruptFile):
+        _load(path, Kind.JPEG)
