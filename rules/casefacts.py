@@ -38,6 +38,8 @@ class FieldValue(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _from_text(cls, data: Any) -> Any:
+        if isinstance(data, date):  # YAML reads 2026-01-01 as a date
+            data = data.isoformat()
         if isinstance(data, str | int | float):
             text = str(data)
             return {"value": text, "state": FieldState.OK if text.strip() else FieldState.EMPTY}

@@ -17,6 +17,7 @@ Fact shapes (all carry the evaluation's ``sid``):
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -188,7 +189,8 @@ class _Builder:
             for n, subject in enumerate(self.subjects(material, j, check)):
                 for w, when in enumerate(self.dnf(check.when)):
                     ok_material = {"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": "ok"}]}}
-                    pats = [ok_material, *subject, *self.patterns(when, same_set_as=mid)]
+                    head = [] if any("m" in p for p in subject) else [ok_material]
+                    pats = [*head, *subject, *self.patterns(when, same_set_as=mid)]
                     field = _subject_field(subject)
                     spec = action if not field else action.model_copy(update={"field": field})
                     self.add(self.p2, f"{mid}/{j}.{n}.{w}", pats, spec)
@@ -233,17 +235,26 @@ class _Builder:
             self.targets[key] = Counterpart(material=mid, field=check.field, equals=check.equals)
             return [field(check.field, {"$ex": {key: 1}}, {"$neq": {"v": {"$m": key}}})]
         if code is Code.PAGES_MISSING:
-            parts = [[{"x": {"$and": [{"t": "p"}, {"m": mid}, {"p": part}, {"has": False}]}}] for part in check.parts]
+            kind = "pa" if check.across_sets else "p"  # pa: the part in any set of the material
+            parts = [[{"x": {"$and": [{"t": kind}, {"m": mid}, {"p": part}, {"has": False}]}}] for part in check.parts]
             if check.count_at_least:
-                fact = check.count_at_least
-                parts.append([{"d": {"$and": [{"t": "d"}, {"$ex": {fact: 1}}]}},
-                              {"x": {"$and": [{"t": "m"}, {"m": mid}, {"$lt": {"n": {"d": fact}}}]}}])  # fmt: skip
+                parts.append(self.count_subject(mid, check.count_at_least))
             return parts
         if code is Code.NOT_SEALED:
             return [[{"x": {"$and": [{"t": "s"}, {"m": mid}, {"sealed": False}]}}]]
         if code is Code.NOT_SIGNED:
             return [[{"x": {"$and": [{"t": "s"}, {"m": mid}, {"signed": False}]}}]]
         return []
+
+    def count_subject(self, mid: str, at_least: str) -> list[Json]:
+        """Fewer sets than a declared count or than another material's sets."""
+        # One fact cannot match two patterns of a rule: this pattern replaces the "material ok" one.
+        counted = re.fullmatch(r"count\((M\d+)\)", at_least)
+        if counted:
+            other = {"o": {"$and": [{"t": "m"}, {"m": counted.group(1)}, {"st": "ok"}]}}
+            return [other, {"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": "ok"}, {"$lt": {"n": {"o": "n"}}}]}}]
+        return [{"d": {"$and": [{"t": "d"}, {"$ex": {at_least: 1}}]}},
+                {"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": "ok"}, {"$lt": {"n": {"d": at_least}}}]}}]  # fmt: skip
 
     def window(self, within: str) -> str:
         n, unit = int(within[:-1]), within[-1]

@@ -15,7 +15,7 @@ from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialEvidence,
 from rules.compile import CompiledItem
 from rules.dates import parse_date, parse_period
 from rules.identity import id_birth_date, is_valid_id, is_valid_uscc, normalize_name, normalize_number
-from rules.spec import FactCatalog, FactSpec, FieldSpec, Item
+from rules.spec import FactCatalog, FactSpec, FieldSpec, Item, Material
 
 Json = dict[str, Any]
 _TARGET_FIELD = re.compile(r"^(M\d+)「([^」]+)」$")
@@ -129,6 +129,10 @@ def material_facts(
         for i, one in enumerate(evidence.sets):
             facts.extend(_set_facts(material.id, i, one, item=item, case=case, declared=declared,
                                     compiled=compiled, seen=seen))  # fmt: skip
+        assessed = [one.parts for one in evidence.sets if one.parts is not None]
+        if assessed:
+            for part in material.parts:
+                facts.append({"t": "pa", "m": material.id, "p": part, "has": any(part in p for p in assessed)})
     return facts, seen
 
 
@@ -150,8 +154,12 @@ def _set_facts(mid: str, i: int, one: MaterialSet, *, item: Item, case: CaseFact
         if spec.part and one.parts is not None and spec.part not in one.parts:
             continue  # README §4.1(3): a check on a missing face is skipped
         seen[(mid, i, name)] = value
-        out.append(_field_fact(mid, i, name, value, spec, case.review_date))
-    _attach_targets(out, mid, i, case=case, declared=declared, compiled=compiled)
+        fact = _field_fact(mid, i, name, value, spec, case.review_date)
+        for key, (c_mid, c_field, literal) in compiled.contains.items():
+            if c_mid == mid and c_field == name and "v" in fact:
+                fact[key] = normalize_name(literal) in fact["v"]
+        out.append(fact)
+    _attach_targets(out, material, i, case=case, declared=declared, compiled=compiled)
     return out
 
 
@@ -163,6 +171,8 @@ def _field_fact(mid: str, i: int, name: str, value: FieldValue, spec: FieldSpec,
     kind = spec.type
     if kind in ("id_number", "uscc", "plate"):
         fact["v"] = normalize_number(text)
+    elif kind == "list":
+        fact["v"] = list_value(text)
     else:
         fact["v"] = normalize_name(text)
     if kind == "id_number":
@@ -193,15 +203,19 @@ def _field_fact(mid: str, i: int, name: str, value: FieldValue, spec: FieldSpec,
     return fact
 
 
-def _attach_targets(facts: list[Json], mid: str, i: int, *, case: CaseFacts, declared: Json,
+def _attach_targets(facts: list[Json], material: Material, i: int, *, case: CaseFacts, declared: Json,
                     compiled: CompiledItem) -> None:  # fmt: skip
     """Put on each field fact the counterpart (x-key) each mismatch check compares it with."""
+    mid = material.id
     by_field = {f["f"]: f for f in facts if f["t"] == "f"}
     for key, counterpart in compiled.counterparts.items():
         subject = by_field.get(counterpart.field) if counterpart.material == mid else None
         if subject is None or "v" not in subject:
             continue
         candidates = [c for t in counterpart.equals for c in _candidates(t, mid, i, case=case, declared=declared)]
+        if material.fields[counterpart.field].type == "list":
+            # A list field (出资情况表所列股东) matches when it names exactly the declared persons.
+            candidates = [list_value("、".join(candidates))] if candidates else []
         if not candidates:
             continue  # nothing to compare with: the check is not judged
         subject[key] = subject["v"] if subject["v"] in candidates else candidates[0]
@@ -218,13 +232,27 @@ def _candidates(target: str, mid: str, i: int, *, case: CaseFacts, declared: Jso
         other = case.materials.get(m.group(1))
         if other is None or other.status is not MaterialStatus.PRESENT or not other.sets:
             return []
-        one = other.sets[i] if m.group(1) == mid and i < len(other.sets) else other.sets[0]
-        value = one.fields.get(m.group(2))
-        if value is None or value.state is not FieldState.OK:
-            return []
-        return [normalize_number(value.value) if _looks_numeric(value.value) else normalize_name(value.value)]
+        # Same material: the same person/vehicle's set. Another material: any of its sets (persons).
+        sets = [other.sets[i]] if m.group(1) == mid and i < len(other.sets) else list(other.sets)
+        values = [one.fields.get(m.group(2)) for one in sets]
+        if any(v is not None and v.state is not FieldState.OK for v in values):
+            return []  # README §4.1(3): a comparison with an illegible or blank field is not judged
+        return [
+            normalize_number(v.value) if _looks_numeric(v.value) else normalize_name(v.value)
+            for v in values
+            if v is not None and v.state is FieldState.OK
+        ]
     value = declared.get(target)
     return [str(value)] if isinstance(value, str) else []
+
+
+_LIST_SPLIT = re.compile(r"[、,，;；/\n]+")
+
+
+def list_value(text: str) -> str:
+    """A list of names or numbers as one comparable value: normalised, de-duplicated, sorted."""
+    names = {normalize_number(p) if _looks_numeric(p) else normalize_name(p) for p in _LIST_SPLIT.split(text)}
+    return "|".join(sorted(n for n in names if n))
 
 
 def _looks_numeric(text: str) -> bool:

@@ -74,7 +74,8 @@ class Check(_Strict):
     accept: str = ""  # WRONG_DOCUMENT: what the material must be
     fields: tuple[str, ...] = ()  # UNREADABLE / FIELD_EMPTY
     parts: tuple[str, ...] = ()  # PAGES_MISSING
-    count_at_least: str = ""  # PAGES_MISSING: declared fact giving the number of sets due
+    count_at_least: str = ""  # PAGES_MISSING: a declared fact or count(Mn) giving the number of sets due
+    across_sets: bool = False  # PAGES_MISSING: each part must be in at least one set, not in every set
     field: str = ""  # single-field checks
     within: str = ""  # STALE: "90d", "3m", "3y"
     equals: tuple[Target, ...] = ()  # *_MISMATCH: any one of these must match

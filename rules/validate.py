@@ -72,8 +72,12 @@ def _material_problems(material: Material, where: str, catalog: FactCatalog,
         for part in check.parts:
             if material.parts and part not in material.parts:
                 out.append((at, f"{material.id} has no part {part!r}; declare it under parts"))
-        if check.count_at_least and catalog.get(check.count_at_least) is None:
-            out.append((f"{at}.count_at_least", f"unknown fact {check.count_at_least!r}"))
+        if check.count_at_least:
+            counted = re.fullmatch(r"count\((M\d+)\)", check.count_at_least)
+            if counted and counted.group(1) not in materials:
+                out.append((f"{at}.count_at_least", f"no material {counted.group(1)} in this file"))
+            elif not counted and catalog.get(check.count_at_least) is None:
+                out.append((f"{at}.count_at_least", f"unknown fact {check.count_at_least!r} (a fact or count(Mn))"))
         for target in check.equals:
             out += _target_problems(target, f"{at}.equals", catalog, materials)
     return out

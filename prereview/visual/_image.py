@@ -61,6 +61,13 @@ def red_mask(flat: np.ndarray, *, threshold: int = 45) -> np.ndarray:
     return np.asarray(redness(flat) > threshold)
 
 
+def gold_mask(flat: np.ndarray) -> np.ndarray:
+    """Yellow-gold pixels (bool): the national emblem's, never a seal's or an ink's."""
+    f = flat.astype(np.int16)
+    r, g, b = f[:, :, 0], f[:, :, 1], f[:, :, 2]
+    return np.asarray((np.minimum(r, g) - b > 60) & (np.abs(r - g) < 70))
+
+
 def ink_mask(flat: np.ndarray, *, dark: int = 150, chroma: int = 40) -> np.ndarray:
     """Non-red ink (bool): dark pixels, or clearly coloured ones (blue ballpoint); red is the seals'."""
     f = flat.astype(np.int16)

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from prereview.documents import Mark, TextLine
-from prereview.visual._image import as_rgb, box_from, downscale, flatten, red_mask, redness
+from prereview.visual._image import as_rgb, box_from, downscale, flatten, gold_mask, red_mask, redness
 
 RIM_BINS = 72
 
@@ -51,7 +51,8 @@ class SealCandidate(BaseModel):
     ellipse: Ellipse
     rim: float  # share of the rim with red ink
     fill: float  # share of the inside that is red
-    centre: float  # red share of the central disc (the star)
+    outside: float  # red share just outside the rim: paper around a seal, red around a piece of a disc
+    gold: float  # yellow share inside: the national emblem's gold, never in a seal
     score: float
 
 
@@ -61,20 +62,24 @@ def _sample(mask: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     return np.asarray(mask[yi, xi])
 
 
-def _measure(mask: np.ndarray, ell: Ellipse) -> SealCandidate:
-    phi = np.linspace(0, 2 * np.pi, RIM_BINS, endpoint=False)
-    ts = np.linspace(0.82, 1.06, 9)
-    rim_hits = np.zeros(RIM_BINS, bool)
-    for t in ts:
-        xs, ys = ell.point(phi, t)
-        rim_hits |= _sample(mask, xs, ys)
+def _ring_share(mask: np.ndarray, ell: Ellipse, ts: Sequence[float]) -> float:
     fine = np.linspace(0, 2 * np.pi, 360, endpoint=False)
-    inside = [_sample(mask, *ell.point(fine, t)).mean() for t in (0.15, 0.3, 0.45, 0.6, 0.72)]
-    centre = [_sample(mask, *ell.point(fine, t)).mean() for t in (0.05, 0.12, 0.2)]
-    rim, fill, c = float(rim_hits.mean()), float(np.mean(inside)), float(np.mean(centre))
-    # a seal: rim nearly closed, inside mostly paper (text and star only)
-    score = rim * (1.0 if 0.02 <= fill <= 0.5 else 0.0) * (1.0 if min(ell.a, ell.b) >= 0.55 * max(ell.a, ell.b) else 0.0)
-    return SealCandidate(ellipse=ell, rim=rim, fill=fill, centre=c, score=score)
+    return float(np.mean([_sample(mask, *ell.point(fine, t)).mean() for t in ts]))
+
+
+def _measure(mask: np.ndarray, gold: np.ndarray, ell: Ellipse) -> SealCandidate:
+    phi = np.linspace(0, 2 * np.pi, RIM_BINS, endpoint=False)
+    rim_hits = np.zeros(RIM_BINS, bool)
+    for t in np.linspace(0.82, 1.06, 9):
+        rim_hits |= _sample(mask, *ell.point(phi, t))
+    rim = float(rim_hits.mean())
+    fill = _ring_share(mask, ell, (0.15, 0.3, 0.45, 0.6, 0.72))
+    outside = _ring_share(mask, ell, (1.18, 1.3))
+    yellow = _ring_share(gold, ell, (0.2, 0.4, 0.6, 0.8, 1.1))
+    round_enough = min(ell.a, ell.b) >= 0.55 * max(ell.a, ell.b)
+    # a seal: rim nearly closed, inside mostly paper (text and star only), paper around it, no gold
+    ok = round_enough and 0.02 <= fill <= 0.5 and outside < 0.35 and yellow < 0.04
+    return SealCandidate(ellipse=ell, rim=rim, fill=fill, outside=outside, gold=yellow, score=rim if ok else 0.0)
 
 
 def _blob_candidates(mask: np.ndarray, min_d: int, max_d: int) -> list[Ellipse]:
@@ -118,14 +123,15 @@ def _dedupe(cands: list[SealCandidate]) -> list[SealCandidate]:
 def seal_candidates(image: np.ndarray, *, min_rim: float = 0.7) -> tuple[list[SealCandidate], float]:
     """Seals on the working-size image, and that image's scale relative to `image`."""
     small, f = downscale(as_rgb(image))
-    mask = red_mask(flatten(small))
+    flat = flatten(small)
+    mask, gold = red_mask(flat), gold_mask(flat)
     side = min(mask.shape)
     min_d, max_d = max(24, int(0.04 * side)), int(0.7 * side)
     if mask.sum() < min_d * 2:
         return [], f
-    found = [_measure(mask, e) for e in _blob_candidates(mask, min_d, max_d)]
+    found = [_measure(mask, gold, e) for e in _blob_candidates(mask, min_d, max_d)]
     if not any(c.score >= min_rim for c in found):
-        found += [_measure(mask, e) for e in _hough_candidates(mask, min_d, max_d)]
+        found += [_measure(mask, gold, e) for e in _hough_candidates(mask, min_d, max_d)]
     return _dedupe([c for c in found if c.score >= min_rim]), f
 
 

@@ -1,0 +1,39 @@
+import pytest
+
+from rules.identity import is_valid_id, is_valid_uscc, normalize_name, normalize_number
+
+
+@pytest.mark.parametrize(
+    ("number", "valid"),
+    [
+        ("11010519491231002X", True),  # README §9.1 example
+        ("11010519491231002x", True),  # lower-case x is normalised
+        ("110105194912310021", False),  # wrong check digit
+        ("110105194902300012", False),  # 30 February
+        ("110105491231002", False),  # 15-digit numbers are invalid
+        ("360102196506121238", True),  # a county code stdnum's table rejects for that year: not checked (§9.1)
+        ("11010518991231002X", False),  # born before 1900
+    ],
+)
+def test_id_numbers(number: str, valid: bool) -> None:
+    assert is_valid_id(number) is valid
+
+
+def test_id_born_after_review_date_is_invalid() -> None:
+    from datetime import date
+
+    assert is_valid_id("36010220300101123X") is False or is_valid_id("36010220300101123X", on=date(2026, 1, 1)) is False
+
+
+@pytest.mark.parametrize(
+    ("code", "valid"),
+    [("91350100M000100Y43", True), ("91350100M000100Y44", False), ("91350100M000I00Y43", False), ("", False)],
+)
+def test_credit_codes(code: str, valid: bool) -> None:
+    assert is_valid_uscc(code) is valid
+
+
+def test_name_normalisation_follows_7_1() -> None:
+    assert normalize_name("安和市 顺达（物流）有限公司") == normalize_name("安和市顺达(物流)有限公司")
+    assert normalize_name("安和市顺达物流有限公司") != normalize_name("安和市顺达物流有限责任公司")
+    assert normalize_number(" 9135 0100m000100y43 ") == "91350100M000100Y43"
