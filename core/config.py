@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     embedding_model_path: Path | None = None
     embedding_query_prefix: str = "query: "
     embedding_passage_prefix: str = "passage: "
+    embedding_threads: int = Field(default=1, description="OpenMP threads of the embedding engine per worker")
+    kb_index_dir: Path | None = Field(default=None, description="Persisted KB index; empty means data_dir/kb_index.")
+    kb_keyword_weight: float = Field(default=0.35, description="Share of BM25 in hybrid fusion (0 = dense only)")
+    kb_hnsw_above: int = Field(default=50_000, description="Vector count above which exact search turns into HNSW")
+
+    @property
+    def effective_kb_index_dir(self) -> Path:
+        return self.kb_index_dir or self.data_dir / "kb_index"
 
     # uploads
     max_file_bytes: int = 30 * 1024 * 1024
@@ -42,6 +50,15 @@ class Settings(BaseSettings):
     max_pages: int = 60
     max_pixels: int = 60_000_000
     parse_timeout_s: float = 60.0
+
+    # API service (api/): queue, applicants, tokens
+    queue: str = Field(default="threads", description="threads (in-process pool) | procrastinate (PostgreSQL queue)")
+    run_threads: int = Field(default=2, description="in-process pre-review runs at once (queue=threads)")
+    applicant_retention_hours: float = Field(default=72.0, description="public self-check uploads are deleted after this")
+    applicant_rate_per_minute: int = Field(default=30, description="requests per minute per client address, no account")
+    token_ttl_hours: float = 12.0
+    max_case_files: int = 60
+    run_wait_max_s: float = 60.0
 
     @property
     def effective_database_url(self) -> str:

@@ -80,6 +80,11 @@ class WordSegmenter:
         with self._lock:
             return [w for w in self._jieba.lcut(text) if w.strip()]  # type: ignore[no-untyped-call]
 
+    def cut_for_search(self, text: str) -> list[str]:
+        """Words plus their dictionary sub-words (授权委托书 → 授权, 委托, 委托书, 授权委托书)."""
+        with self._lock:
+            return [w for w in self._jieba.lcut_for_search(text) if w.strip()]  # type: ignore[no-untyped-call]
+
     def word_freq(self, word: str) -> int:
         return int(self._jieba.FREQ.get(word, 0) or 0)
 

@@ -3,13 +3,15 @@
 A page is read from its text layer (pdfplumber words, never OCR) when it has at least a few visible,
 mapped characters and no picture covering most of it. Otherwise it is rendered with pypdfium2 and the
 caller OCRs the image: scans, pages whose only text is an invisible OCR layer from a scanner app,
-pages whose fonts lack a Unicode map ("(cid:12)" garbage), and scans that carry a stamped page number.
+pages whose fonts lack a Unicode map ("(cid:12)" garbage), scans that carry a stamped page number, and
+pages that are turned (/Rotate) or whose text runs sideways: OCR's orientation step turns those upright.
 
 Coordinates are pixels at the page's render scale (`PdfPage.dpi`, normally `dpi` = 200, lower only
 for huge pages that would exceed the pixel cap), so text-layer boxes and rendered images line up.
 
 Text-layer lines are horizontal runs of words, split where the gap exceeds about one character, like
-the boxes an OCR detector finds; a form row "申请人名称 | 安和市…" gives two lines on one row. Vector
+the boxes an OCR detector finds; a form row "申请人名称 | 安和市…" gives two lines on one row. A smaller
+visible gap stays in the text as one space ("申请人名称 安和市…"). Vector
 check boxes (small squares, with or without a tick drawn in them) become "☑"/"☐" characters in the text.
 """
 
@@ -35,6 +37,7 @@ DEFAULT_DPI = 200
 MIN_TEXT_CHARS = 5  # fewer visible characters than this is no text layer (a stamped page number)
 MAX_BAD_SHARE = 0.3  # more unmapped glyphs than this and the layer is garbage
 PICTURE_COVER = 0.5  # a picture over half the page makes it a scan, whatever text lies on it
+SPACE_RATIO = 0.15  # a gap wider than this share of the text height is a space
 CHECKED, UNCHECKED = "☑", "☐"
 
 Word = dict[str, Any]  # pdfplumber's word dict: text, x0, x1, top, bottom
@@ -148,6 +151,8 @@ def _text_layer(plumber: PlumberPDF, index: int, scale: float) -> list[TextLine]
         if _picture_cover(page) >= PICTURE_COVER:
             return None
         chars = [c for c in page.chars if not c["text"].isspace()]
+        if page.rotation % 360 or sum(1 for c in chars if not c["upright"]) > len(chars) / 2:
+            return None  # turned or sideways text: the render, turned upright by OCR, reads reliably
         bad = sum(1 for c in chars if c["text"].startswith("(cid:") or c["text"] == "\ufffd")
         if len(chars) - bad < MIN_TEXT_CHARS or bad > MAX_BAD_SHARE * len(chars):
             return None
@@ -235,7 +240,10 @@ def _rows(words: list[Word]) -> list[list[Word]]:
 def _line(run: list[Word], scale: float) -> TextLine:
     text = ""
     for i, word in enumerate(run):
-        if i and _needs_space(run[i - 1]["text"], word["text"]):
+        # keep a visible gap as one space, Chinese included: it often parts a label from its value
+        height = max(word["bottom"] - word["top"], 1.0)
+        after_box = run[i - 1]["text"] in (CHECKED, UNCHECKED) if i else False
+        if i and not after_box and word["x0"] - run[i - 1]["x1"] > SPACE_RATIO * height:
             text += " "
         text += word["text"]
     box = Box(
@@ -246,14 +254,6 @@ def _line(run: list[Word], scale: float) -> TextLine:
     )
     return TextLine(text=text, box=box, score=1.0)
 
-
-def _needs_space(left: str, right: str) -> bool:
-    # Chinese has no spaces between words; a gap next to a CJK character or a check box is layout
-    return not (_is_wide(left[-1]) or _is_wide(right[0]))
-
-
-def _is_wide(ch: str) -> bool:
-    return ord(ch) >= 0x2E80 or ch in (CHECKED, UNCHECKED)
 
 
 def _render(page: pdfium.PdfPage, scale: float) -> np.ndarray:

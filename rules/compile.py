@@ -191,7 +191,7 @@ class _Builder:
                     ok_material = {"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": "ok"}]}}
                     head = [] if any("m" in p for p in subject) else [ok_material]
                     pats = [*head, *subject, *self.patterns(when, same_set_as=mid)]
-                    field = _subject_field(subject)
+                    field = _subject_field(subject) or (check.who if check.code in (Code.NOT_SEALED, Code.NOT_SIGNED) else "")
                     spec = action if not field else action.model_copy(update={"field": field})
                     self.add(self.p2, f"{mid}/{j}.{n}.{w}", pats, spec)
                     if check.code in (Code.EXPIRED, Code.STALE) and check.field:

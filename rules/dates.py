@@ -13,8 +13,10 @@ OPEN_ENDED = ("长期有效", "长期", "无固定期限", "至本事项办结�
 _CN_DIGITS = str.maketrans({"〇": "0", "○": "0", "零": "0", "O": "0"})
 _YMD = re.compile(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")
 _COMPACT = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
-_YM = re.compile(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*月?(?!\s*\d)")
-_Y = re.compile(r"(\d{4})\s*年?$")
+_YM = re.compile(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*月?")
+_Y = re.compile(r"(\d{4})\s*年?")
+_LEAD = re.compile(r"^[^\d]*")
+_TAIL = re.compile(r"(?<=[\d日月年])[^\d日月年]*$")
 _CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?")
 _SEPARATORS = re.compile(r"\s*(?:至|到|—|–|~|～|-{1,2})\s*")
 
@@ -35,19 +37,24 @@ def _cn_to_arabic(text: str) -> str:
 
 
 def parse_date(text: str) -> date | None:
-    """A single date; month-only → that month's last day, year-only → 31 December (README §2.2)."""
+    """A single date; month-only → that month's last day, year-only → 31 December (README §2.2).
+
+    Words around the date (检验有效期至…, …止) are dropped; what is left must be a date as a whole,
+    so a half-legible ``2016.08.1?`` is not read as 1 August."""
     value = _cn_to_arabic(text.strip())
+    value = _LEAD.sub("", value)
+    value = _TAIL.sub("", value)
     for pattern in (_YMD, _COMPACT):
-        m = pattern.search(value)
+        m = pattern.fullmatch(value)
         if m:
             try:
                 return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
                 return None
-    m = _YM.search(value)
+    m = _YM.fullmatch(value)
     if m and 1 <= int(m.group(2)) <= 12:
         return last_day_of_month(int(m.group(1)), int(m.group(2)))
-    m = _Y.search(value)
+    m = _Y.fullmatch(value)
     if m:
         return date(int(m.group(1)), 12, 31)
     return None

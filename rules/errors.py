@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.errors import BadInput, Conflict, NotFound
+from core.errors import BadInput, Conflict, Forbidden, NotFound
 
 
 class RuleFileError(BadInput):
@@ -29,3 +29,25 @@ class FactError(BadInput):
 
 class ScenarioFailed(Conflict):
     code = "scenario_failed"
+
+
+class RuleVersionNotFound(NotFound):
+    code = "rule_version_not_found"
+
+
+class RuleVersionState(Conflict):
+    """An operation the version's status does not allow (editing a published version, publishing twice)."""
+
+    code = "rule_version_state"
+
+
+class NothingPublished(NotFound):
+    """No published version of the item is in effect on the asked date."""
+
+    code = "nothing_published"
+
+
+class NotYourDepartment(Forbidden):
+    """Department staff may change only their own department's rule files."""
+
+    code = "not_your_department"

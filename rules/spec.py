@@ -47,6 +47,9 @@ class FieldSpec(_Strict):
     type: FieldType = "text"
     labels: tuple[str, ...] = ()  # synonyms printed on the material; the key itself is always one
     part: str = ""  # the face/page that carries it (e.g. 国徽面)
+    # A field with no printed value of its own (which form was submitted, which box is ticked): the
+    # value is the option whose words are on the material — a ticked one (☑/■) first, then a title.
+    options: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
 
 class Confusion(_Strict):
@@ -59,6 +62,9 @@ class Recognition(_Strict):
     keywords: tuple[str, ...] = ()  # words that support the identification
     labels: tuple[str, ...] = ()  # field labels printed on it
     confusions: tuple[Confusion, ...] = ()  # look-alikes that are NOT this material
+    # How to tell a part (face/page/section) on a page: alternatives, each "A+B" meaning A and B both
+    # printed there. A part without cues is found by its own name printed on the page.
+    part_cues: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
 

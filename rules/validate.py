@@ -58,6 +58,9 @@ def _duplicates(where: str, ids: list[str]) -> list[Problem]:
 def _material_problems(material: Material, where: str, catalog: FactCatalog,
                        materials: dict[str, Material]) -> list[Problem]:  # fmt: skip
     out = _expr_problems(material.when, f"{where}.when", catalog, materials)
+    for name, spec in material.fields.items():
+        if spec.part and spec.part not in material.parts:
+            out.append((f"{where}.fields.{name}.part", f"{material.id} has no part {spec.part!r}; declare it under parts"))
     for j, check in enumerate(material.checks):
         at = f"{where}.checks[{j}]"
         out += _expr_problems(check.when, f"{at}.when", catalog, materials)

@@ -25,9 +25,9 @@ def test_text_pdf_gives_lines_in_pixels_at_dpi(tmp_path: Path) -> None:
     assert (page.width, page.height) == (round(595.28 * 200 / 72), round(841.89 * 200 / 72))
     texts = [line.text for line in page.lines]
     assert texts[0] == "道路货物运输经营申请表"
-    # label and value are separate lines on one row, as an OCR detector would box them
-    assert "申请人名称" in texts and "安和市顺达物流有限公司" in texts
-    assert "91361100MA35XK2L7Q" in texts
+    # a visible gap stays a space, Chinese or not
+    assert "申请人名称 安和市顺达物流有限公司" in texts
+    assert "统一社会信用代码 91361100MA35XK2L7Q" in texts
     title = page.lines[0]
     assert title.box.x0 == pytest.approx(72 * 200 / 72, abs=2)
     assert title.box.y0 == pytest.approx((841.89 - 770 - 12) * 200 / 72, abs=12)
@@ -107,13 +107,11 @@ def test_truncated_pdf_still_reads_what_it_can_or_fails_cleanly(tmp_path: Path) 
     assert pages and all(p.lines is not None or p.image is not None for p in pages)
 
 
-def test_rotated_page_boxes_match_its_render(tmp_path: Path) -> None:
-    (page,) = _pages(text_pdf(tmp_path / "turned.pdf", rotate=90), dpi=72, render_text_pages=True)
-    assert page.image is not None and page.width > page.height  # /Rotate 90 shows A4 landscape
-    for line in page.lines[:3]:
-        box = line.box
-        assert 0 <= box.x0 < box.x1 <= page.width and 0 <= box.y0 < box.y1 <= page.height
-        assert page.image[int(box.y0) : int(box.y1) + 1, int(box.x0) : int(box.x1) + 1].min() < 128
+def test_turned_page_is_read_from_its_render(tmp_path: Path) -> None:
+    (page,) = _pages(text_pdf(tmp_path / "turned.pdf", rotate=90), dpi=72)
+    assert page.lines is None  # OCR turns the render upright; the text layer's geometry would not be
+    assert page.image is not None and page.image.shape[:2] == (page.height, page.width)
+    assert page.image.min() < 100
 
 
 def _w(text: str, x0: float, top: float, size: float = 10.0) -> dict[str, object]:
@@ -127,8 +125,9 @@ def test_group_words_rows_runs_and_spaces() -> None:
         _w("姓名", 10, 10),
         _w("张三", 100, 11),  # same row, far right: a separate line
         _w("证号", 10, 30),
-        _w("123", 32, 30),  # next to a CJK word: no space
+        _w("123", 30.5, 30),  # touching: no space
+        _w("号", 70, 30),  # a gap of 0.65 character: a space, no new line
     ]
     lines = group_words(words, scale=2.0)  # type: ignore[arg-type]
-    assert [ln.text for ln in lines] == ["姓名", "张三", "证号123", "Driving License"]
+    assert [ln.text for ln in lines] == ["姓名", "张三", "证号123 号", "Driving License"]
     assert lines[0].box.x0 == 20 and lines[0].box.y1 == 40

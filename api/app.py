@@ -1,0 +1,177 @@
+"""The FastAPI application: ``create_app()`` builds it; the lifespan builds the heavy services once."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from api import errors
+from api.db import Database
+from api.masking import install_log_masking
+from api.ratelimit import RateLimiter
+from api.runs import Dispatcher, PrereviewerLike, recover
+from api.services import Services, build_prereviewer, make_library
+from api.storage import BlobStore
+from core.config import Settings, get_settings
+from core.db import make_engine
+from rules import service as rule_service
+from rules.service import RuleContext
+
+log = logging.getLogger("yichuang.api")
+
+API_PREFIX = "/api/v1"
+DispatcherFactory = Callable[[Services], Dispatcher]
+
+TAGS = [
+    {"name": "auth", "description": "登录、令牌"},
+    {"name": "items", "description": "事项、现行规则、申请材料清单"},
+    {"name": "cases", "description": "案件、上传、预审、结论、收件决定"},
+    {"name": "notices", "description": "受理通知书、补正告知书、容缺受理通知书、不予受理决定书（PDF/HTML）"},
+    {"name": "rules", "description": "部门收件标准的版本管理：草稿、校验、场景、对比、发布、回滚"},
+    {"name": "kb", "description": "知识库：检索、FAQ 维护、反馈、未解答问题、命中测试"},
+    {"name": "admin", "description": "账号与审计日志（系统管理员）"},
+]
+
+
+def create_app(
+    *,
+    settings: Settings | None = None,
+    db: Database | None = None,
+    context: RuleContext | None = None,
+    prereviewer: PrereviewerLike | None = None,
+    dispatcher: DispatcherFactory | None = None,
+    migrate: bool = True,
+    kb: Any = None,
+) -> FastAPI:
+    """The app. Tests pass a database bound to a rolled-back transaction, a fake Prereviewer and an
+    inline dispatcher; ``yichuang serve`` passes nothing and gets the real ones from the settings."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = _start(settings=settings, db=db, context=context, prereviewer=prereviewer,
+                          dispatcher=dispatcher, migrate=migrate, kb=kb)  # fmt: skip
+        app.state.services = services
+        try:
+            yield
+        finally:
+            _stop(services)
+
+    app = FastAPI(
+        title="一窗 yichuang",
+        version="1.0",
+        summary="综合窗口收件预审服务",
+        description="申请人上传的材料按部门收件标准预审；收件人员确认结论并出具文书。所有接口位于 /api/v1 下。",
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    from api.routes import auth, cases, items, kb as kb_routes, notices, rules_admin, users
+
+    root = APIRouter(prefix=API_PREFIX)
+    for module in (auth, items, cases, notices, rules_admin, users):
+        root.include_router(module.router)
+    if kb_routes.available():
+        root.include_router(kb_routes.router)
+    app.include_router(root)
+
+    @app.get("/healthz", tags=["admin"], summary="存活检查")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def _start(
+    *,
+    settings: Settings,
+    db: Database | None,
+    context: RuleContext | None,
+    prereviewer: PrereviewerLike | None,
+    dispatcher: DispatcherFactory | None,
+    migrate: bool,
+    kb: Any,
+) -> Services:
+    install_log_masking()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if db is None:
+        db = Database(make_engine(settings.effective_database_url))
+    if migrate:
+        from api.migrate import upgrade
+
+        upgrade(db.bind)
+    rules_dir = settings.corpus_dir / "rules"
+    context = context or RuleContext.from_corpus(rules_dir, scenarios_dir=settings.corpus_dir / "scenarios")
+    with db.scope() as session:
+        added = rule_service.seed(session, rules_dir=rules_dir, context=context)
+        if added:
+            log.info("seeded rule versions: %s", ", ".join(v.item_code for v in added))
+    library = make_library(db=db, context=context)
+    services = Services(settings=settings, db=db, store=BlobStore(settings.data_dir / "blobs"), context=context,
+                        library=library, limiter=RateLimiter(per_minute=settings.applicant_rate_per_minute))  # fmt: skip
+    services.kb = kb if kb is not None else _build_kb(services)
+    if dispatcher is not None:
+        services.prereviewer = prereviewer
+        services.dispatcher = dispatcher(services)
+    elif settings.queue == "procrastinate":
+        from api.worker import QueueDispatcher
+
+        queue = QueueDispatcher(database_url=settings.effective_database_url)
+        queue.apply_schema()
+        services.dispatcher = queue  # this process defers; `yichuang worker` processes execute
+    else:
+        from api.worker import ThreadDispatcher
+
+        services.prereviewer = prereviewer or build_prereviewer(settings=settings, library=library)
+        services.dispatcher = ThreadDispatcher(services.execute_run, threads=settings.run_threads)
+    assert services.dispatcher is not None
+    recover(db=db, dispatcher=services.dispatcher)
+    if dispatcher is None:
+        _start_sweeper(services)
+    return services
+
+
+def _stop(services: Services) -> None:
+    stop = services.extras.get("sweeper_stop")
+    if isinstance(stop, threading.Event):
+        stop.set()
+    if services.dispatcher is not None:
+        services.dispatcher.close()
+    if services.prereviewer is not None:
+        services.prereviewer.close()
+
+
+def _build_kb(services: Services) -> Any:
+    from api.routes import kb as kb_routes
+
+    if not kb_routes.available():
+        return None
+    try:
+        return kb_routes.build(services)
+    except Exception:
+        log.exception("the knowledge base could not be started; its routes answer 503")
+        return None
+
+
+def _start_sweeper(services: Services, *, every_s: float = 600.0) -> None:
+    """Delete the uploads of applicants' self-check cases past their retention, every ten minutes."""
+    from api.cases_service import purge_expired
+
+    stop = threading.Event()
+    services.extras["sweeper_stop"] = stop
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                with services.db.scope() as session:
+                    purge_expired(session, store=services.store)
+            except Exception:
+                log.exception("purging expired applicant uploads failed")
+            stop.wait(every_s)
+
+    threading.Thread(target=loop, name="retention-sweeper", daemon=True).start()

@@ -1,0 +1,64 @@
+"""One handler maps the whole AppError family to JSON; nothing else ever shows a traceback to a client."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from core.errors import AppError, BadInput, Conflict, Forbidden, NotFound, Unauthorized
+
+log = logging.getLogger("yichuang.api")
+
+
+class CaseNotFound(NotFound):
+    code = "case_not_found"
+
+
+class NotAllowed(Forbidden):
+    code = "not_allowed"
+
+
+class LoginRequired(Unauthorized):
+    code = "login_required"
+
+
+class UploadRefused(BadInput):
+    """An upload refused while streaming; ``status_code`` may be 413 or 415 for the size and type refusals."""
+
+    code = "upload_refused"
+
+    def __init__(self, message: str, *, reason: str, status: int = 422, detail: object = None) -> None:
+        super().__init__(message, detail=detail)
+        self.reason = reason
+        self.status = status
+
+    def to_dict(self) -> dict[str, object]:
+        body = super().to_dict()
+        body["reason"] = self.reason
+        return body
+
+
+class RateLimited(AppError):
+    status_code = 429
+    code = "rate_limited"
+
+
+class StateConflict(Conflict):
+    code = "state_conflict"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def app_error(_request: Request, exc: AppError) -> JSONResponse:
+        status = exc.status if isinstance(exc, UploadRefused) else exc.status_code
+        headers = {"Retry-After": "60"} if isinstance(exc, RateLimited) else None
+        if isinstance(exc, Unauthorized):
+            headers = {"WWW-Authenticate": "Bearer"}
+        return JSONResponse(exc.to_dict(), status_code=status, headers=headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"error": "internal", "message": "服务内部错误，请稍后重试"}, status_code=500)

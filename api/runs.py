@@ -1,0 +1,142 @@
+"""Pre-review runs: queue one, execute one (in a worker), pick up the unfinished ones after a restart.
+
+A run is a row first (status ``queued``), committed, then handed to the dispatcher; whoever executes
+it marks it ``running``, calls the Prereviewer outside any transaction and stores the decision. A run
+is never lost: a process that starts finds every run still ``queued`` or ``running`` and hands it on
+again (executing a run twice gives the same answer; a finished run is never executed again).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, func, select
+
+from api import audit
+from api.db import Database
+from api.models import Case, CaseFile, Run, RunStatus
+from api.storage import BlobStore
+from rules.live import LiveEvaluator
+from rules.models import utcnow
+
+log = logging.getLogger("yichuang.runs")
+
+try:  # the lead's pipeline; its UploadedFile is the one the Prereviewer takes
+    from prereview.pipeline import UploadedFile
+except ImportError:  # pragma: no cover - until prereview.pipeline lands
+
+    class UploadedFile(BaseModel):  # type: ignore[no-redef]
+        path: Path
+        name: str
+        slot: str | None = None
+
+
+class PrereviewerLike(Protocol):
+    def run(self, *, item: str, review_date: date, declared: dict[str, Any], files: list[Any],
+            case_id: str = "") -> Any: ...  # fmt: skip
+
+    def close(self) -> None: ...
+
+
+class Dispatcher(Protocol):
+    def submit(self, run_id: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+def queue_run(session: Session, *, case: Case, requested_by: str) -> Run:
+    """A new run of the case's active files (the caller dispatches it after the commit)."""
+    files = list(session.exec(select(CaseFile).where(CaseFile.case_id == case.id, col(CaseFile.active))
+                              .order_by(col(CaseFile.id))))  # fmt: skip
+    number = (session.exec(select(func.max(Run.number)).where(Run.case_id == case.id)).one() or 0) + 1
+    run = Run(case_id=case.id, number=number, review_date=case.review_date or today(),
+              file_ids=[f.id for f in files if f.id is not None], requested_by=requested_by)  # fmt: skip
+    session.add(run)
+    session.flush()
+    return run
+
+
+def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike, store: BlobStore) -> str | None:
+    """Execute one run; returns its final status (None when it was finished already or is gone)."""
+    with db.scope() as session:
+        run = session.get(Run, run_id)
+        if run is None or run.status in (RunStatus.DONE.value, RunStatus.FAILED.value):
+            return None
+        case = session.get(Case, run.case_id)
+        if case is None:
+            return None
+        rows = {f.id: f for f in session.exec(select(CaseFile).where(col(CaseFile.id).in_(run.file_ids or [-1])))}
+        run.status = RunStatus.RUNNING.value
+        run.started_at = utcnow()
+        run.attempts += 1
+        session.add(run)
+        job = {"item": case.item, "declared": dict(case.declared), "review_date": run.review_date, "case_id": case.id}
+        files = [UploadedFile(path=store.path(rows[i].sha256), name=rows[i].name, slot=rows[i].slot)
+                 for i in run.file_ids if i in rows and store.exists(rows[i].sha256)]  # fmt: skip
+    try:
+        with LiveEvaluator.at(job["review_date"]):
+            result = prereviewer.run(item=job["item"], review_date=job["review_date"], declared=job["declared"],
+                                     files=files, case_id=job["case_id"])  # fmt: skip
+        decision = result.decision.model_dump(mode="json")
+        reports = [f.model_dump(mode="json") if hasattr(f, "model_dump") else dict(f) for f in result.files]
+        error = None
+    except Exception as exc:
+        log.exception("run %s of case %s failed", run_id, job["case_id"])
+        decision, reports, error = None, None, _public_error(exc)
+    with db.scope() as session:
+        run = session.get(Run, run_id)
+        if run is None:
+            return None
+        run.finished_at = utcnow()
+        if decision is None:
+            run.status = RunStatus.FAILED.value
+            run.error = error
+        else:
+            run.status = RunStatus.DONE.value
+            run.decision = decision
+            run.files = reports
+            run.verdict = str(decision["verdict"])
+            run.rule_hash = str(decision["rule_hash"])
+            run.error = None
+            audit.record(session, actor="worker", role="system", action="verdict", target=f"case:{run.case_id}",
+                         after={"run": run.number, "verdict": run.verdict, "rule_hash": run.rule_hash,
+                                "review_date": run.review_date.isoformat(),
+                                "findings": _pairs(decision)})  # fmt: skip
+        session.add(run)
+        return run.status
+
+
+def _pairs(decision: dict[str, Any]) -> list[str]:
+    return [f"{f.get('material') or f.get('condition')} {f.get('code')}" for f in decision.get("findings", [])]
+
+
+def _public_error(exc: Exception) -> str:
+    from core.errors import AppError
+
+    if isinstance(exc, AppError):
+        return exc.message
+    return "预审执行失败，请稍后重新提交预审"
+
+
+def unfinished(session: Session) -> list[int]:
+    stmt = select(Run.id).where(col(Run.status).in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]))
+    return [i for i in session.exec(stmt.order_by(col(Run.id))) if i is not None]
+
+
+def recover(*, db: Database, dispatcher: Dispatcher) -> list[int]:
+    """Hand every queued or running run to the dispatcher again (on start)."""
+    with db.scope() as session:
+        ids = unfinished(session)
+    for run_id in ids:
+        dispatcher.submit(run_id)
+    if ids:
+        log.info("picked up %d unfinished run(s): %s", len(ids), ids)
+    return ids

@@ -1,0 +1,79 @@
+"""Passwords (argon2), bearer tokens and applicant case tokens (random, stored only as sha256)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from api.errors import LoginRequired
+from api.models import ApiToken, Role, User
+from core.errors import BadInput, Conflict
+from rules.models import utcnow
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def create_user(
+    session: Session, *, username: str, password: str, role: Role, department: str | None = None, display_name: str = ""
+) -> User:
+    if len(password) < 8:
+        raise BadInput("密码至少 8 位")
+    if role is Role.STAFF and not department:
+        raise BadInput("部门工作人员必须绑定一个部门（department）")
+    if role is not Role.STAFF and department:
+        raise BadInput("只有部门工作人员（staff）绑定部门")
+    if session.exec(select(User).where(User.username == username)).first() is not None:
+        raise Conflict(f"用户名 {username} 已存在")
+    user = User(username=username, password_hash=hash_password(password), role=role.value, department=department,
+                display_name=display_name or username)  # fmt: skip
+    session.add(user)
+    session.flush()
+    return user
+
+
+def login(session: Session, *, username: str, password: str, ttl_hours: float) -> tuple[str, User]:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or not user.active or not verify_password(user.password_hash, password):
+        raise LoginRequired("用户名或密码错误")
+    token = new_token()
+    session.add(ApiToken(token_hash=token_digest(token), user_id=user.id or 0,
+                         expires_at=utcnow() + timedelta(hours=ttl_hours)))  # fmt: skip
+    return token, user
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.get(ApiToken, token_digest(token))
+    if row is None or row.expires_at < utcnow():
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.active else None
+
+
+def logout(session: Session, token: str) -> None:
+    row = session.get(ApiToken, token_digest(token))
+    if row is not None:
+        session.delete(row)

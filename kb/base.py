@@ -1,0 +1,226 @@
+"""The knowledge base as the app holds it: built once at start-up, kept in step with the database.
+
+``KnowledgeBase.open`` (call it from the app's lifespan, or the CLI) loads the stored index,
+checks it against the database and applies the difference (or builds from scratch when the
+model, its dimension or the token scheme changed); afterwards every ``search`` first replays the
+change log, so an entry saved in any worker is searchable within ``catch_up_interval``. All
+heavy work is CPU-bound and synchronous: the API calls it from a thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from sqlmodel import Session
+
+from kb import _store, service
+from kb._confidence import ConfidenceModel, Features, fit, load_calibration, save_calibration
+from kb._embed import Embedder
+from kb._glossary import Glossary
+from kb._index import KnowledgeIndex, Progress
+from kb._spell import HomophoneCorrector
+from kb._text import Tokenizer, WordSegmenter, domain_words
+from kb.hit_test import evaluate
+from kb.schemas import HitTestCase, HitTestReport, SearchResult, SyncReport
+from kb.search import Mode, Searcher
+from kb.service_staff import COHORT_CHANGE, GLOSSARY_CHANGE
+
+log = logging.getLogger(__name__)
+_VOCAB_CHARS = 2_000_000  # cap on text segmented for the typo vocabulary (start-up time)
+
+
+def shipped_cohort() -> list[str]:
+    text = resources.files("kb").joinpath("cohort.txt").read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+class KnowledgeBase:
+    def __init__(self, *, index: KnowledgeIndex, index_dir: Path | None, searcher: Searcher, seq: int,
+                 catch_up_interval: float = 0.5) -> None:
+        self.index_dir = index_dir
+        self.searcher = searcher
+        self.catch_up_interval = catch_up_interval
+        self._seq = seq
+        self._checked_at = time.monotonic()
+        self._dirty = False
+        self._lock = threading.Lock()
+
+    @property
+    def index(self) -> KnowledgeIndex:
+        return self.searcher.index
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        session: Session,
+        *,
+        embedder: Embedder,
+        index_dir: Path | None,
+        mode: Mode = "hybrid",
+        keyword_weight: float = 0.35,
+        hnsw_above: int = 50_000,
+        progress: Progress | None = None,
+    ) -> KnowledgeBase:
+        glossary = Glossary(service.glossary_terms(session))
+        segmenter = WordSegmenter(glossary.words())
+        tokenizer = Tokenizer(fields=("char", "bigram"), segmenter=segmenter)
+        seq = service.last_change(session)  # before reading: a change racing us is replayed, not lost
+        docs = service.index_documents(session)
+        index: KnowledgeIndex | None = None
+        if index_dir is None:
+            index = KnowledgeIndex(embedder=embedder, tokenizer=tokenizer, hnsw_above=hnsw_above)
+            index.sync(docs, progress=progress)
+        else:
+            with _store.writer_lock(index_dir):
+                try:
+                    index = _store.load(index_dir, embedder=embedder, tokenizer=tokenizer, hnsw_above=hnsw_above)
+                except _store.IndexMismatch as why:
+                    log.info("building the KB index from scratch: %s", why)
+                    index = KnowledgeIndex(embedder=embedder, tokenizer=tokenizer, hnsw_above=hnsw_above)
+                report = index.sync(docs, progress=progress)
+                if report.added or report.updated or report.removed or _store.current_generation(index_dir) is None:
+                    _store.save(index, index_dir)
+        calibration = load_calibration(index_dir / "calibration.json", embedder.model_id) if index_dir else None
+        searcher = Searcher(
+            index=index,
+            glossary=glossary,
+            corrector=_corrector(index, segmenter, glossary),
+            confidence=ConfidenceModel(model_id=embedder.model_id, calibration=calibration),
+            cohort=embedder.embed_passages(shipped_cohort() + service.out_of_scope_questions(session)),
+            mode=mode,
+            keyword_weight=keyword_weight,
+        )
+        return cls(index=index, index_dir=index_dir, searcher=searcher, seq=seq)
+
+    def save(self, *, force: bool = False) -> bool:
+        """Persist the in-memory index if it changed since it was loaded or saved."""
+        if self.index_dir is None or not (self._dirty or force):
+            return False
+        with _store.writer_lock(self.index_dir):
+            _store.save(self.index, self.index_dir)
+        self._dirty = False
+        return True
+
+    def reindex(self, session: Session, *, progress: Progress | None = None) -> SyncReport:
+        """Rebuild from the database into a new index; searches use the old one until the swap.
+
+        The new generation is on disk before it becomes current, so a crash mid-way leaves the
+        previous index in use (and on disk).
+        """
+        old = self.index
+        seq = service.last_change(session)
+        docs = service.index_documents(session)
+        fresh = KnowledgeIndex(embedder=old.embedder, tokenizer=old.tokenizer, chunk_chars=old.chunk_chars,
+                               hnsw_above=old.vectors.hnsw_above)
+        report = fresh.sync(docs, progress=progress)
+        if self.index_dir is not None:
+            with _store.writer_lock(self.index_dir):
+                _store.save(fresh, self.index_dir)
+        with self._lock:
+            self.searcher.index = fresh
+            self._seq = min(self._seq, seq)
+            self._dirty = False
+        self.catch_up(session, force=True)
+        return report
+
+    # -- keeping in step ---------------------------------------------------------------------
+
+    def catch_up(self, session: Session, *, force: bool = False) -> int:
+        """Apply changes other sessions committed since the last look; returns how many targets."""
+        now = time.monotonic()
+        if not force and now - self._checked_at < self.catch_up_interval:
+            return 0
+        with self._lock:
+            self._checked_at = now
+            seq, targets = service.changes_since(session, seq=self._seq)
+            if not targets:
+                return 0
+            if GLOSSARY_CHANGE in targets:
+                self._reload_glossary(session)
+            if COHORT_CHANGE in targets:
+                emb = self.index.embedder
+                self.searcher.cohort = emb.embed_passages(shipped_cohort() + service.out_of_scope_questions(session))
+            entries = {t for t in targets if not t.startswith("@")}
+            docs = service.index_documents(session, targets=entries)
+            self.index.upsert(docs)
+            self.index.remove(entries - {d.target for d in docs})
+            self._seq = seq
+            self._dirty = True
+            return len(targets)
+
+    def _reload_glossary(self, session: Session) -> None:
+        glossary = Glossary(service.glossary_terms(session))
+        if self.index.tokenizer.segmenter is not None:
+            self.index.tokenizer.segmenter.add_words(glossary.words())
+        self.searcher.glossary = glossary
+        self.searcher.corrector.add_vocabulary(glossary.words())
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def search(
+        self,
+        session: Session | None,
+        *,
+        query: str,
+        k: int = 10,
+        item: str | None = None,
+        department: str | None = None,
+        today: date | None = None,
+        log_unanswered: bool = True,
+        mode: Mode | None = None,
+    ) -> SearchResult:
+        if session is not None:
+            self.catch_up(session)
+        result = self.searcher.run(query=query, k=k, item=item, department=department, today=today, mode=mode)
+        if session is not None and log_unanswered and not result.confident:
+            best = result.hits[0].target if result.hits else None
+            service.log_unanswered(session, query=query, item=item, department=department,
+                                   best_target=best, best_confidence=result.confidence)
+        return result
+
+    def hit_test(self, cases: list[HitTestCase], *, k: int = 10, mode: Mode | None = None,
+                 on_result: Callable[[HitTestCase, SearchResult], None] | None = None) -> HitTestReport:
+        results = []
+        for case in cases:
+            result = self.searcher.run(query=case.query, k=k, mode=mode)
+            if on_result:
+                on_result(case, result)
+            results.append(result)
+        return evaluate(cases, results, k=k)
+
+    def calibrate(self, cases: list[HitTestCase], *, threshold: float = 0.5) -> HitTestReport:
+        """Fit the confidence model to labelled questions (both kinds needed) and keep it."""
+        feats: list[Features] = []
+        for case in cases:
+            run = self.searcher.run(query=case.query, k=1, mode="dense")
+            top = run.hits[0].why.vector_score if run.hits else 0.0
+            qvec = self.index.embedder.embed_queries([run.rewritten])[0]
+            feats.append(Features(top=top, margin=(top or 0.0) - self.searcher._cohort_level(qvec)))
+        cal = fit(self.index.model_id, feats, [bool(c.targets) for c in cases], threshold=threshold)
+        self.searcher.confidence = ConfidenceModel(model_id=cal.model_id, calibration=cal)
+        if self.index_dir is not None:
+            save_calibration(self.index_dir / "calibration.json", cal)
+        return self.hit_test(cases)
+
+
+def _corrector(index: KnowledgeIndex, segmenter: WordSegmenter, glossary: Glossary) -> HomophoneCorrector:
+    corrector = HomophoneCorrector(segmenter=segmenter)
+    words: list[str] = []
+    for phrase in [*domain_words(), *glossary.words()]:
+        words.extend(segmenter.cut_for_search(phrase))
+    budget = _VOCAB_CHARS
+    for text in index.vocabulary_texts():
+        if budget <= 0:
+            break
+        budget -= len(text)
+        words.extend(segmenter.cut(text))
+    corrector.add_vocabulary(words)
+    return corrector

@@ -1,0 +1,121 @@
+"""Hybrid search over the in-memory index: one typed ``run()``, no database.
+
+Pipeline for a query: homophone repair against the index's vocabulary (授全 → 授权) →
+glossary rewrite (执照 → 营业执照) → BM25 over character unigrams+bigrams and dense retrieval
+over e5 vectors, both limited by the filters → z-score fusion → collapse to entries →
+confidence from the dense match and the off-topic cohort.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Literal
+
+import numpy as np
+
+from kb._confidence import ConfidenceModel, Features
+from kb._fusion import Fused, fuse
+from kb._glossary import Glossary
+from kb._index import KnowledgeIndex
+from kb._spell import HomophoneCorrector
+from kb._text import normalize
+from kb.schemas import MatchReason, SearchHit, SearchResult
+
+Mode = Literal["hybrid", "keyword", "dense"]
+_SNIPPET_CHARS = 160
+
+
+class Searcher:
+    def __init__(
+        self,
+        *,
+        index: KnowledgeIndex,
+        glossary: Glossary,
+        corrector: HomophoneCorrector,
+        confidence: ConfidenceModel,
+        cohort: np.ndarray | None = None,
+        mode: Mode = "hybrid",
+        keyword_weight: float = 0.35,
+        candidates: int = 50,
+    ) -> None:
+        self.index = index
+        self.glossary = glossary
+        self.corrector = corrector
+        self.confidence = confidence
+        self.cohort = cohort if cohort is not None else np.zeros((0, index.embedder.dim), np.float32)
+        self.mode = mode
+        self.keyword_weight = keyword_weight
+        self.candidates = candidates
+
+    def run(
+        self,
+        *,
+        query: str,
+        k: int = 10,
+        item: str | None = None,
+        department: str | None = None,
+        today: date | None = None,
+        mode: Mode | None = None,
+    ) -> SearchResult:
+        started = time.perf_counter()
+        mode = mode or self.mode
+        # typos first: the glossary's terms are part of the vocabulary slips are repaired to
+        repaired, fixes = self.corrector.correct(normalize(query))
+        expansion = self.glossary.expand(repaired)
+        rewritten = expansion.text
+        mask = self.index.entry_mask(item=item, department=department, today=today or date.today())
+        keyword, vector, features = [], [], Features()
+        if mode != "dense":
+            tokens = self.index.tokenizer.tokens(" ".join([rewritten, *expansion.extra]))
+            keyword = self.index.keyword_search(tokens, k=self.candidates, mask=mask)
+            best = keyword[0].score if keyword else 0.0
+            features.cover = best / max(self.index.bm25.max_score(tokens), 1e-9)
+        if mode != "keyword":
+            qvec = self.index.embedder.embed_queries([rewritten])[0]
+            vector = self.index.vector_search(qvec, k=self.candidates, mask=mask)
+            features.top = vector[0].score if vector else 0.0
+            features.margin = features.top - self._cohort_level(qvec)
+        weight = {"hybrid": self.keyword_weight, "keyword": 1.0, "dense": 0.0}[mode]
+        fused = fuse(keyword, vector, keyword_weight=weight)
+        p = self.confidence.probability(features) if fused else 0.0
+        return SearchResult(
+            query=query,
+            rewritten=rewritten,
+            expansions=expansion.applied,
+            corrections={f.wrong: f.right for f in fixes},
+            confident=bool(fused) and self.confidence.confident(p),
+            confidence=round(p, 4),
+            hits=[self._hit(f) for f in fused[:k]],
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+
+    def _cohort_level(self, qvec: np.ndarray) -> float:
+        if len(self.cohort) == 0:
+            return 0.0
+        sims = self.cohort @ qvec
+        top = np.sort(sims)[-3:]
+        return float(top.mean())
+
+    def _hit(self, f: Fused) -> SearchHit:
+        entry = self.index.entries[f.entry]
+        why = MatchReason()
+        if f.keyword is not None:
+            why.keyword_terms = f.keyword.terms
+            why.keyword_score = round(f.keyword.score, 4)
+            why.keyword_rank = f.keyword.rank
+        if f.vector is not None:
+            why.vector_score = round(f.vector.score, 4)
+            why.vector_rank = f.vector.rank
+            why.matched_text = self.index.pos_text[f.vector.detail][:_SNIPPET_CHARS]
+        body = why.matched_text if entry.kind == "guide" and why.matched_text else entry.body
+        return SearchHit(
+            target=entry.target,
+            kind="faq" if entry.kind == "faq" else "guide",
+            item=entry.item,
+            department=entry.department,
+            title=entry.title,
+            snippet=body[:_SNIPPET_CHARS],
+            score=round(f.score, 4),
+            why=why,
+        )

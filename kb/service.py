@@ -1,0 +1,302 @@
+"""Knowledge-base operations on FAQs and guide sections. Keyword-only arguments; never commits.
+
+Every change to an entry writes a :class:`~kb.models.KbChange` row in the same transaction, so
+the search index of every worker picks it up once the caller's session scope commits. Glossary,
+feedback and unanswered questions are in :mod:`kb.service_staff` (re-exported here).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlmodel import Session, col, func, select
+
+from kb.errors import DuplicateEntry, EntryNotFound, InvalidEntry, NotYourDepartment, StaleVersion
+from kb.models import Faq, FaqVersion, GuideSection, KbChange, utcnow
+from kb.schemas import (
+    FAQ_TARGET_RE,
+    SYSTEM,
+    Actor,
+    FaqIn,
+    FaqPatch,
+    FaqStatus,
+    GuideSectionIn,
+    IndexDoc,
+    SyncReport,
+)
+from kb.service_staff import (
+    delete_term,
+    feedback_summary,
+    glossary_terms,
+    list_feedback,
+    list_unanswered,
+    log_unanswered,
+    mark_unanswered,
+    note_change,
+    out_of_scope_questions,
+    record_feedback,
+    seed_glossary,
+    upsert_term,
+)
+
+__all__ = [
+    "create_faq", "delete_term", "ensure_can_edit", "faq_history", "feedback_summary", "get_faq",
+    "glossary_terms", "guide_sections", "index_documents", "list_faqs", "list_feedback",
+    "list_unanswered", "log_unanswered", "mark_unanswered", "out_of_scope_questions", "publish_faq",
+    "record_feedback", "retire_faq", "rollback_faq", "seed_faqs", "seed_glossary", "sync_guide",
+    "update_faq", "upsert_term",
+]  # fmt: skip
+
+_SNAPSHOT_FIELDS = ("question", "answer", "alternatives", "tags", "status", "valid_from", "valid_until")
+
+
+def ensure_can_edit(actor: Actor, department: str) -> None:
+    """Staff change entries of their own department only; admins and the system any."""
+    if actor.role in ("admin", "system"):
+        return
+    if actor.department != department:
+        raise NotYourDepartment(
+            f"{actor.name} ({actor.department or '无部门'}) 不能修改 {department} 的条目",
+            detail={"department": department},
+        )
+
+
+# -- FAQs -----------------------------------------------------------------------------------
+
+
+def get_faq(session: Session, *, target: str) -> Faq:
+    faq = session.exec(select(Faq).where(Faq.target == target)).first()
+    if faq is None:
+        raise EntryNotFound(f"没有条目 {target}", detail={"target": target})
+    return faq
+
+
+def list_faqs(
+    session: Session, *, item: str | None = None, department: str | None = None, status: FaqStatus | None = None
+) -> list[Faq]:
+    stmt = select(Faq)
+    if item:
+        stmt = stmt.where(Faq.item == item)
+    if department:
+        stmt = stmt.where(Faq.department == department)
+    if status:
+        stmt = stmt.where(Faq.status == status.value)
+    return list(session.exec(stmt.order_by(col(Faq.item), col(Faq.id))))
+
+
+def create_faq(session: Session, *, actor: Actor, data: FaqIn, publish: bool = False) -> Faq:
+    ensure_can_edit(actor, data.department)
+    target = data.target or _next_target(session, data.item)
+    if session.exec(select(Faq.id).where(Faq.target == target)).first() is not None:
+        raise DuplicateEntry(f"条目 {target} 已存在", detail={"target": target})
+    faq = Faq(
+        target=target,
+        **data.model_dump(exclude={"target"}),
+        status=(FaqStatus.PUBLISHED if publish else FaqStatus.DRAFT).value,
+        updated_by=actor.name,
+    )
+    session.add(faq)
+    session.flush()
+    _snapshot(session, faq, action="create", actor=actor)
+    return faq
+
+
+def _next_target(session: Session, item: str) -> str:
+    """ITEM#Q(n+1): numbers are never reused, retired entries keep theirs."""
+    numbers = [
+        int(m.group(2))
+        for t in session.exec(select(Faq.target).where(Faq.item == item))
+        if (m := FAQ_TARGET_RE.match(t))
+    ]
+    return f"{item}#Q{max(numbers, default=0) + 1}"
+
+
+def update_faq(
+    session: Session, *, actor: Actor, target: str, patch: FaqPatch, expected_version: int | None = None
+) -> Faq:
+    faq = _editable(session, actor, target, expected_version)
+    changes = patch.model_dump(exclude_unset=True, exclude={"clear_validity"})
+    if patch.clear_validity:
+        changes.update(valid_from=None, valid_until=None)
+    for name, value in changes.items():
+        setattr(faq, name, value)
+    if faq.valid_from and faq.valid_until and faq.valid_until < faq.valid_from:
+        raise InvalidEntry("valid_until 早于 valid_from")
+    return _bump(session, faq, action="edit", actor=actor)
+
+
+def publish_faq(session: Session, *, actor: Actor, target: str, expected_version: int | None = None) -> Faq:
+    faq = _editable(session, actor, target, expected_version)
+    faq.status = FaqStatus.PUBLISHED.value
+    return _bump(session, faq, action="publish", actor=actor)
+
+
+def retire_faq(
+    session: Session, *, actor: Actor, target: str, expected_version: int | None = None, note: str = ""
+) -> Faq:
+    faq = _editable(session, actor, target, expected_version)
+    faq.status = FaqStatus.RETIRED.value
+    return _bump(session, faq, action="retire", actor=actor, note=note)
+
+
+def rollback_faq(session: Session, *, actor: Actor, target: str, to_version: int) -> Faq:
+    """Restore the content and status of an earlier version, as a new version."""
+    faq = _editable(session, actor, target, None)
+    old = session.exec(
+        select(FaqVersion).where(FaqVersion.faq_id == faq.id, FaqVersion.version == to_version)
+    ).first()
+    if old is None:
+        raise EntryNotFound(f"{target} 没有第 {to_version} 版", detail={"target": target, "version": to_version})
+    for name in _SNAPSHOT_FIELDS:
+        value = old.snapshot.get(name)
+        if name.startswith("valid_") and value:
+            value = date.fromisoformat(value)
+        setattr(faq, name, value)
+    return _bump(session, faq, action="rollback", actor=actor, note=f"回滚到第 {to_version} 版")
+
+
+def faq_history(session: Session, *, target: str) -> list[FaqVersion]:
+    faq = get_faq(session, target=target)
+    stmt = select(FaqVersion).where(FaqVersion.faq_id == faq.id).order_by(col(FaqVersion.version))
+    return list(session.exec(stmt))
+
+
+def _editable(session: Session, actor: Actor, target: str, expected_version: int | None) -> Faq:
+    faq = get_faq(session, target=target)
+    ensure_can_edit(actor, faq.department)
+    if expected_version is not None and expected_version != faq.version:
+        raise StaleVersion(
+            f"{target} 已被他人修改（当前第 {faq.version} 版）",
+            detail={"target": target, "version": faq.version},
+        )
+    return faq
+
+
+def _bump(session: Session, faq: Faq, *, action: str, actor: Actor, note: str = "") -> Faq:
+    faq.version += 1
+    faq.updated_at = utcnow()
+    faq.updated_by = actor.name
+    session.add(faq)
+    session.flush()
+    _snapshot(session, faq, action=action, actor=actor, note=note)
+    return faq
+
+
+def _snapshot(session: Session, faq: Faq, *, action: str, actor: Actor, note: str = "") -> None:
+    snap: dict[str, Any] = {}
+    for name in _SNAPSHOT_FIELDS:
+        value = getattr(faq, name)
+        snap[name] = value.isoformat() if isinstance(value, date) else value
+    assert faq.id is not None
+    session.add(FaqVersion(faq_id=faq.id, version=faq.version, action=action, snapshot=snap,
+                           actor=actor.name, note=note))
+    note_change(session, faq.target)
+
+
+def seed_faqs(session: Session, *, faq_dir: Path, publish: bool = True) -> int:
+    """Load ``corpus/faq/*.yaml`` entries whose targets are not in the database yet."""
+    known = set(session.exec(select(Faq.target)))
+    added = 0
+    for path in sorted(faq_dir.glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for row in doc.get("faqs", []):
+            if row["id"] in known:
+                continue
+            data = FaqIn(item=doc["item"], item_name=doc.get("item_name", ""), department=doc["department"],
+                         question=row["question"], answer=row["answer"], target=row["id"],
+                         alternatives=row.get("alternatives", []), tags=row.get("tags", []))
+            create_faq(session, actor=SYSTEM, data=data, publish=publish)
+            added += 1
+    return added
+
+
+# -- guide sections -------------------------------------------------------------------------
+
+
+def sync_guide(
+    session: Session, *, item: str, department: str, sections: list[GuideSectionIn], item_name: str = ""
+) -> SyncReport:
+    """Make the item's guide sections exactly ``sections`` (the rule file is the source of truth)."""
+    if any(s.item != item for s in sections):
+        raise InvalidEntry(f"sections must all belong to {item}")
+    existing = {g.target: g for g in session.exec(select(GuideSection).where(GuideSection.item == item))}
+    report = SyncReport()
+    for s in sections:
+        digest = hashlib.sha256(f"{s.title}\n{s.text}\n{department}".encode()).hexdigest()
+        row = existing.pop(s.target, None)
+        if row is not None and row.content_hash == digest:
+            continue
+        if row is None:
+            row = GuideSection(target=s.target, item=item, department=department, section=s.section.value,
+                               title=s.title, text=s.text, content_hash=digest)
+            report.added.append(s.target)
+        else:
+            report.updated.append(s.target)
+        row.item_name = s.item_name or item_name
+        row.department, row.title, row.text, row.content_hash = department, s.title, s.text, digest
+        row.updated_at = utcnow()
+        session.add(row)
+        note_change(session, s.target)
+    for target, row in existing.items():
+        session.delete(row)
+        report.removed.append(target)
+        note_change(session, target)
+    session.flush()
+    return report
+
+
+def guide_sections(session: Session, *, item: str | None = None) -> list[GuideSection]:
+    stmt = select(GuideSection)
+    if item:
+        stmt = stmt.where(GuideSection.item == item)
+    return list(session.exec(stmt.order_by(col(GuideSection.target))))
+
+
+# -- what the index sees --------------------------------------------------------------------
+
+
+def index_documents(session: Session, *, targets: Iterable[str] | None = None) -> list[IndexDoc]:
+    """Published FAQs (validity is applied at query time) and guide sections, optionally only some."""
+    faq_stmt = select(Faq).where(Faq.status == FaqStatus.PUBLISHED.value)
+    guide_stmt = select(GuideSection)
+    if targets is not None:
+        wanted = list(targets)
+        faq_stmt = faq_stmt.where(col(Faq.target).in_(wanted))
+        guide_stmt = guide_stmt.where(col(GuideSection.target).in_(wanted))
+    docs = [_faq_doc(f) for f in session.exec(faq_stmt)]
+    docs += [_guide_doc(g) for g in session.exec(guide_stmt)]
+    return docs
+
+
+def _faq_doc(f: Faq) -> IndexDoc:
+    parts = [f.question, f.answer, *f.alternatives, f.item_name, f.department,
+             str(f.valid_from or ""), str(f.valid_until or "")]
+    return IndexDoc(
+        target=f.target, kind="faq", item=f.item, item_name=f.item_name, department=f.department,
+        title=f.question, alternatives=list(f.alternatives), body=f.answer,
+        valid_from=f.valid_from, valid_until=f.valid_until,
+        content_hash=hashlib.sha256("\x1f".join(parts).encode()).hexdigest(),
+    )
+
+
+def _guide_doc(g: GuideSection) -> IndexDoc:
+    return IndexDoc(
+        target=g.target, kind="guide", item=g.item, item_name=g.item_name, department=g.department,
+        title=g.title, body=g.text, content_hash=g.content_hash,
+    )
+
+
+def last_change(session: Session) -> int:
+    return int(session.exec(select(func.max(KbChange.seq))).one() or 0)
+
+
+def changes_since(session: Session, *, seq: int) -> tuple[int, set[str]]:
+    rows = list(session.exec(select(KbChange).where(col(KbChange.seq) > seq).order_by(col(KbChange.seq))))
+    if not rows:
+        return seq, set()
+    return int(rows[-1].seq or seq), {r.target for r in rows}

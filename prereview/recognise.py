@@ -1,0 +1,139 @@
+"""Which material is on a page: the recognition cues of the rule files, scored.
+
+A title printed near the top of the page identifies a material; keywords and field labels support
+it; a look-alike's title (a confusion) rules it out. Several materials of one item can share a
+common form (two ID cards: the 负责人's and the 经办人's) — then the people named on the page
+decide, compared with the roles' declared facts, and the upload slot breaks a tie.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from prereview.documents import Page
+from rules.identity import normalize_name, normalize_number
+from rules.spec import Item, Material
+
+TITLE_ZONE = 0.35  # share of the page height where titles are looked for
+TITLE_SCORE = 10.0
+CUE_SCORE = 1.0
+MIN_SCORE = 3.0
+_NOISE = re.compile(r"[\s\u3000:：·•.,，、()（）《》\"“”'‘’\[\]【】_\-—]+")
+
+
+def compact(text: str) -> str:
+    return _NOISE.sub("", text)
+
+
+@dataclass
+class PageView:
+    """A page as the recogniser sees it."""
+
+    file: int  # index of the file in the case
+    page: Page
+    slot: str | None
+    top: str = ""  # compact text of the title zone
+    text: str = ""  # compact text of the whole page
+
+    @classmethod
+    def of(cls, file: int, page: Page, slot: str | None) -> PageView:
+        limit = page.height * TITLE_ZONE if page.height else float("inf")
+        first = page.lines[:6]
+        top = [ln.text for ln in page.lines if ln.box.y0 <= limit] or [ln.text for ln in first]
+        return cls(file=file, page=page, slot=slot, top=compact("".join(top)), text=compact(page.text))
+
+
+@dataclass
+class PageLabel:
+    material: str | None = None
+    score: float = 0.0
+    other: str = ""  # a look-alike's title that was recognised instead
+    parts: set[str] = field(default_factory=set)
+    continued: bool = False  # no cue of its own: taken as the next page of the file's previous material
+
+
+def material_score(view: PageView, material: Material) -> tuple[float, str]:
+    """(score, look-alike title) of one page for one material."""
+    rec = material.recognition
+    titles = [compact(t) for t in rec.titles] or [compact(material.name)]
+    confusion = next((c.title for c in rec.confusions if compact(c.title) in view.top), "")
+    title_hit = max((len(t) for t in titles if t and t in view.top), default=0)
+    if confusion and not (title_hit and title_hit > len(compact(confusion))):
+        return 0.0, confusion
+    score = TITLE_SCORE + title_hit / 10 if title_hit else 0.0
+    if not title_hit and any(t in view.text for t in titles if len(t) >= 4):
+        score += 2 * CUE_SCORE  # the title further down (a cover page, a table heading)
+    cues = {compact(c) for c in (*rec.keywords, *rec.labels) if c}
+    score += CUE_SCORE * min(6, sum(1 for c in cues if c and c in view.text))
+    return score, ""
+
+
+def parts_on(view: PageView, material: Material) -> set[str]:
+    found = set()
+    for part in material.parts:
+        cues = material.recognition.part_cues.get(part) or (part,)
+        for cue in cues:
+            words = [compact(re.sub(r"（[^）]*）|\([^)]*\)", "", w)) for w in cue.split("+")]
+            if all(w and w in view.text for w in words):
+                found.add(part)
+                break
+    return found
+
+
+def classify(views: Sequence[PageView], item: Item, *, declared: dict[str, object]) -> list[PageLabel]:
+    labels = [_best(view, item, declared=declared) for view in views]
+    # A page with no cue of its own continues the previous page's material in the same file.
+    for k in range(1, len(views)):
+        if labels[k].material is None and not labels[k].other and views[k].file == views[k - 1].file:
+            prev = labels[k - 1]
+            if prev.material is not None and views[k].text:
+                material = item.material(prev.material)
+                labels[k] = PageLabel(material=prev.material, score=0.0, continued=True,
+                                      parts=parts_on(views[k], material))  # fmt: skip
+    return labels
+
+
+def _best(view: PageView, item: Item, *, declared: dict[str, object]) -> PageLabel:
+    scored: list[tuple[float, Material]] = []
+    other = ""
+    for material in item.materials:
+        score, confusion = material_score(view, material)
+        other = other or confusion
+        if score >= MIN_SCORE:
+            scored.append((score, material))
+    if not scored:
+        return PageLabel(other=other)
+    top = max(s for s, _ in scored)
+    tied = [m for s, m in scored if s >= top - 0.5]
+    chosen = _by_role(view, tied, declared=declared) if len(tied) > 1 else tied[0]
+    return PageLabel(material=chosen.id, score=top, parts=parts_on(view, chosen))
+
+
+def _by_role(view: PageView, tied: list[Material], *, declared: dict[str, object]) -> Material:
+    """Materials of one form in different roles: the one whose declared person is on the page."""
+    best: list[tuple[int, int, Material]] = []
+    for order, material in enumerate(tied):
+        hits = sum(1 for value in _role_values(material, declared) if value and value in view.text)
+        slot_bonus = 1 if view.slot == material.id else 0
+        best.append((hits * 2 + slot_bonus, -order, material))
+    return max(best, key=lambda t: (t[0], t[1]))[2]
+
+
+def _role_values(material: Material, declared: dict[str, object]) -> list[str]:
+    values: list[str] = []
+    for check in material.checks:
+        for target in check.equals:
+            if target.startswith("shareholders."):
+                key = target.split(".", 1)[1]
+                for holder in declared.get("shareholders") or []:  # type: ignore[attr-defined]
+                    if isinstance(holder, dict) and holder.get(key):
+                        values.append(_norm(str(holder[key])))
+            elif isinstance(declared.get(target), str):
+                values.append(_norm(str(declared[target])))
+    return values
+
+
+def _norm(value: str) -> str:
+    return compact(normalize_number(value) if sum(c.isdigit() for c in value) >= 6 else normalize_name(value))

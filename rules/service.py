@@ -1,0 +1,407 @@
+"""Rule versions: draft, validate, run scenarios, diff, publish (effective-dated), roll back, seed.
+
+Every operation takes the caller's session and never commits. ``department`` arguments are the
+acting staff member's department: an item's rules belong to the department named in its file, and
+only that department's staff may draft, publish or roll them back.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from rules.errors import (
+    NothingPublished,
+    NotYourDepartment,
+    RuleFileError,
+    RuleVersionNotFound,
+    RuleVersionState,
+    ScenarioFailed,
+)
+from rules.engine import RuleHost
+from rules.evaluate import Evaluator
+from rules.loader import LoadedItem, item_files, load_catalog, load_common, parse_item, pydantic_problems
+from rules.models import RuleVersion, VersionStatus, utcnow
+from rules.scenarios import Outcome, ScenarioFile, run_file
+from rules.spec import FactCatalog, Item
+
+SEED_EFFECTIVE_FROM = date(1970, 1, 1)  # the corpus versions are in effect for every review date
+
+
+@dataclass
+class RuleContext:
+    """What parsing a rule file needs besides the file: the fact catalog, common materials, scenarios."""
+
+    catalog: FactCatalog
+    common: dict[str, dict[str, Any]]
+    scenarios_dir: Path | None = None
+    host: RuleHost = field(default_factory=RuleHost)
+    _parsed: dict[tuple[str, ...], LoadedItem] = field(default_factory=dict)
+
+    @classmethod
+    def from_corpus(cls, rules_dir: Path, *, scenarios_dir: Path | None = None) -> RuleContext:
+        return cls(catalog=load_catalog(rules_dir), common=load_common(rules_dir), scenarios_dir=scenarios_dir)
+
+    def parse(self, yaml_text: str, *, name: str, siblings: dict[str, LoadedItem] | None = None) -> LoadedItem:
+        """Parse and validate one rule file's text (cached by text and the siblings it was parsed with)."""
+        sib = siblings or {}
+        text_key = hashlib.sha256(yaml_text.encode("utf-8")).hexdigest()
+        key = (text_key, *sorted(f"{c}:{li.rule_hash}" for c, li in sib.items()))
+        cached = self._parsed.get(key)
+        if cached is not None:
+            return cached
+        raw = load_yaml_text(yaml_text, name=name)
+        loaded = parse_item(raw, name=name, catalog=self.catalog, common=self.common,
+                            siblings={c: li.item for c, li in sib.items()})  # fmt: skip
+        if len(self._parsed) > 512:
+            self._parsed.clear()
+        self._parsed[key] = loaded
+        return loaded
+
+
+def load_yaml_text(text: str, *, name: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise RuleFileError(name, [(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+
+
+def _now() -> datetime:
+    return utcnow()
+
+
+def _today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+# ----------------------------------------------------------------------------------------- reading
+
+
+def versions(session: Session, *, item: str) -> list[RuleVersion]:
+    stmt = select(RuleVersion).where(RuleVersion.item_code == item).order_by(col(RuleVersion.number).desc())
+    return list(session.exec(stmt))
+
+
+def get_version(session: Session, *, item: str, version_id: int) -> RuleVersion:
+    version = session.get(RuleVersion, version_id)
+    if version is None or version.item_code != item:
+        raise RuleVersionNotFound(f"{item} 没有版本 {version_id}")
+    return version
+
+
+def item_codes(session: Session) -> list[str]:
+    stmt = select(RuleVersion.item_code).distinct()
+    return sorted(session.exec(stmt))
+
+
+def in_effect(session: Session, *, item: str, on: date) -> RuleVersion:
+    """The published version of ``item`` in effect on ``on``."""
+    stmt = (
+        select(RuleVersion)
+        .where(RuleVersion.item_code == item, RuleVersion.status == VersionStatus.PUBLISHED.value)
+        .where(col(RuleVersion.effective_from) <= on)
+        .order_by(col(RuleVersion.effective_from).desc(), col(RuleVersion.number).desc())
+        .limit(1)
+    )
+    version = session.exec(stmt).first()
+    if version is None:
+        raise NothingPublished(f"事项 {item} 在 {on} 没有生效的规则版本")
+    return version
+
+
+def all_in_effect(session: Session, *, on: date) -> dict[str, RuleVersion]:
+    stmt = (
+        select(RuleVersion)
+        .where(RuleVersion.status == VersionStatus.PUBLISHED.value, col(RuleVersion.effective_from) <= on)
+        .order_by(col(RuleVersion.item_code), col(RuleVersion.effective_from), col(RuleVersion.number))
+    )
+    out: dict[str, RuleVersion] = {}
+    for version in session.exec(stmt):
+        out[version.item_code] = version  # the last one per item wins
+    return out
+
+
+def owner(session: Session, *, item: str) -> str | None:
+    """The department that owns ``item``: the one of its latest published (else latest) version."""
+    rows = versions(session, item=item)
+    for version in rows:
+        if version.status == VersionStatus.PUBLISHED.value:
+            return version.department
+    return rows[0].department if rows else None
+
+
+def _check_department(session: Session, *, item: str, department: str, declared: str | None) -> None:
+    own = owner(session, item=item)
+    if own is not None and own != department:
+        raise NotYourDepartment(f"事项 {item} 的收件标准属于{own}，本账号只能修改{department}的规则")
+    if declared is not None and declared != department:
+        raise NotYourDepartment(f"规则文件的 department 为「{declared}」，本账号只能提交{department}的规则")
+
+
+def _declared(yaml_text: str) -> tuple[str | None, str | None]:
+    """(code, department) as written in the text, if it parses that far."""
+    try:
+        raw = yaml.safe_load(yaml_text)
+    except yaml.YAMLError:
+        return None, None
+    if not isinstance(raw, dict):
+        return None, None
+    code, dept = raw.get("code"), raw.get("department")
+    return (code if isinstance(code, str) else None, dept if isinstance(dept, str) else None)
+
+
+# ----------------------------------------------------------------------------------------- drafting
+
+
+def draft(
+    session: Session,
+    *,
+    item: str,
+    yaml_text: str,
+    by: str,
+    department: str,
+    scenarios_yaml: str | None = None,
+    label: str = "",
+    note: str = "",
+    based_on: int | None = None,
+) -> RuleVersion:
+    """Save a new draft (valid or not: ``validate`` says what is wrong)."""
+    code, declared = _declared(yaml_text)
+    if code is not None and code != item:
+        raise RuleFileError(f"{item}.yaml", [("code", f"the file says {code}, the draft is for {item}")])
+    _check_department(session, item=item, department=department, declared=declared)
+    number = max((v.number for v in versions(session, item=item)), default=0) + 1
+    version = RuleVersion(item_code=item, department=department, number=number, label=label or f"v{number}",
+                          yaml_text=yaml_text, scenarios_yaml=scenarios_yaml, based_on=based_on,
+                          note=note, created_by=by, created_at=_now())  # fmt: skip
+    session.add(version)
+    session.flush()
+    return version
+
+
+def update_draft(
+    session: Session,
+    *,
+    version: RuleVersion,
+    by: str,
+    department: str,
+    yaml_text: str | None = None,
+    scenarios_yaml: str | None = None,
+    note: str | None = None,
+) -> RuleVersion:
+    if version.status != VersionStatus.DRAFT.value:
+        raise RuleVersionState(f"{version.item_code} {version.label} 已{_status_zh(version.status)}，不能再修改；请新建草稿")
+    _check_department(session, item=version.item_code, department=department, declared=None)
+    if yaml_text is not None:
+        code, declared = _declared(yaml_text)
+        if code is not None and code != version.item_code:
+            raise RuleFileError(f"{version.item_code}.yaml", [("code", f"the file says {code}, the draft is for {version.item_code}")])
+        _check_department(session, item=version.item_code, department=department, declared=declared)
+        version.yaml_text = yaml_text
+        version.rule_hash = ""
+    if scenarios_yaml is not None:
+        version.scenarios_yaml = scenarios_yaml or None
+    if note is not None:
+        version.note = note
+    session.add(version)
+    session.flush()
+    return version
+
+
+def _status_zh(status: str) -> str:
+    return {"draft": "是草稿", "published": "发布", "retired": "停用"}.get(status, status)
+
+
+# ----------------------------------------------------------------------------------------- checking
+
+
+def siblings_on(session: Session, *, context: RuleContext, on: date) -> dict[str, LoadedItem]:
+    """The plain items (not bundles) in effect on ``on``, parsed: what a bundle's ``same_as`` points into."""
+    out: dict[str, LoadedItem] = {}
+    for code, version in all_in_effect(session, on=on).items():
+        if is_bundle(version.yaml_text):
+            continue
+        try:
+            out[code] = context.parse(version.yaml_text, name=f"{code}.yaml")
+        except RuleFileError:
+            continue  # a file that no longer parses against today's catalog: not a sibling
+    return out
+
+
+def is_bundle(yaml_text: str) -> bool:
+    try:
+        raw = yaml.safe_load(yaml_text)
+    except yaml.YAMLError:
+        return False
+    return isinstance(raw, dict) and bool(raw.get("bundle"))
+
+
+def validate(session: Session, *, version: RuleVersion, context: RuleContext, on: date | None = None) -> LoadedItem:
+    """Parse the version's text with the items in effect as siblings; raise RuleFileError on problems."""
+    name = f"{version.item_code}.yaml"
+    code, _ = _declared(version.yaml_text)
+    siblings = siblings_on(session, context=context, on=on or _today())
+    siblings.pop(version.item_code, None)
+    loaded = context.parse(version.yaml_text, name=name, siblings=siblings)
+    if code != version.item_code:
+        raise RuleFileError(name, [("code", f"the file says {code}, the version is of {version.item_code}")])
+    if loaded.item.department != version.department:
+        raise RuleFileError(name, [("department", f"the file says {loaded.item.department}, the item belongs to {version.department}")])
+    return loaded
+
+
+def scenario_file(version: RuleVersion, *, context: RuleContext) -> ScenarioFile | None:
+    """The version's own scenarios, else the corpus scenario file of its item, else None."""
+    name = f"scenarios/{version.item_code}.yaml"
+    if version.scenarios_yaml:
+        raw = load_yaml_text(version.scenarios_yaml, name=name)
+    elif context.scenarios_dir is not None and (context.scenarios_dir / f"{version.item_code}.yaml").exists():
+        text = (context.scenarios_dir / f"{version.item_code}.yaml").read_text(encoding="utf-8")
+        raw = load_yaml_text(text, name=name)
+    else:
+        return None
+    try:
+        file = ScenarioFile.model_validate(raw)
+    except ValidationError as exc:
+        raise RuleFileError(name, pydantic_problems(exc, raw)) from None
+    if file.item != version.item_code:
+        raise RuleFileError(name, [("item", f"the scenarios are of {file.item}, not {version.item_code}")])
+    return file
+
+
+def run_scenarios(
+    session: Session, *, version: RuleVersion, context: RuleContext, on: date | None = None
+) -> list[Outcome]:
+    loaded = validate(session, version=version, context=context, on=on)
+    file = scenario_file(version, context=context)
+    if file is None:
+        return []
+    evaluator = Evaluator(items={version.item_code: loaded}, catalog=context.catalog, host=context.host)
+    return run_file(file, evaluator)
+
+
+def diff(session: Session, *, version: RuleVersion, against: RuleVersion | None = None, on: date | None = None) -> str:
+    """Unified diff of the YAML text against ``against`` (default: the version in effect today)."""
+    if against is None:
+        try:
+            against = in_effect(session, item=version.item_code, on=on or _today())
+        except NothingPublished:
+            against = None
+    old = against.yaml_text if against is not None else ""
+    old_name = f"{version.item_code}.yaml@{against.label}" if against is not None else "/dev/null"
+    lines = difflib.unified_diff(old.splitlines(keepends=True), version.yaml_text.splitlines(keepends=True),
+                                 fromfile=old_name, tofile=f"{version.item_code}.yaml@{version.label}")  # fmt: skip
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+# ----------------------------------------------------------------------------------------- publishing
+
+
+def publish(
+    session: Session,
+    *,
+    version: RuleVersion,
+    context: RuleContext,
+    by: str,
+    department: str,
+    effective_from: date | None = None,
+    check_scenarios: bool = True,
+) -> list[Outcome]:
+    """Publish a draft to take effect on ``effective_from`` (default today).
+
+    Refuses an invalid file (RuleFileError) and, with ``check_scenarios``, any failing scenario
+    (ScenarioFailed, the outcomes in ``detail``). Published versions of the item taking effect on or
+    after the same date are retired: the newest publication wins from its date on.
+    """
+    if version.status != VersionStatus.DRAFT.value:
+        raise RuleVersionState(f"{version.item_code} {version.label} 不是草稿（{version.status}），不能发布")
+    _check_department(session, item=version.item_code, department=department, declared=None)
+    start = effective_from or _today()
+    loaded = validate(session, version=version, context=context, on=start)
+    outcomes: list[Outcome] = []
+    if check_scenarios:
+        outcomes = run_scenarios(session, version=version, context=context, on=start)
+        failed = [o for o in outcomes if not o.passed]
+        if failed:
+            raise ScenarioFailed(
+                f"{len(failed)} 个场景未通过，不能发布：" + "；".join(f"{o.name}（{'; '.join(o.problems)}）" for o in failed[:5]),
+                detail=[o.model_dump() for o in failed],
+            )
+    stmt = select(RuleVersion).where(
+        RuleVersion.item_code == version.item_code,
+        RuleVersion.status == VersionStatus.PUBLISHED.value,
+        col(RuleVersion.effective_from) >= start,
+    )
+    for older in session.exec(stmt):
+        older.status = VersionStatus.RETIRED.value
+        session.add(older)
+    version.status = VersionStatus.PUBLISHED.value
+    version.rule_hash = loaded.rule_hash
+    version.effective_from = start
+    version.published_by = by
+    version.published_at = _now()
+    session.add(version)
+    session.flush()
+    return outcomes
+
+
+def rollback(
+    session: Session,
+    *,
+    item: str,
+    to_version: int,
+    context: RuleContext,
+    by: str,
+    department: str,
+    effective_from: date | None = None,
+) -> RuleVersion:
+    """Publish a copy of an earlier version (its text unchanged, so its rule hash is the same)."""
+    target = get_version(session, item=item, version_id=to_version)
+    if target.status == VersionStatus.DRAFT.value:
+        raise RuleVersionState(f"{item} {target.label} 是未发布的草稿，不能回滚到它；请发布它")
+    copy = draft(session, item=item, yaml_text=target.yaml_text, scenarios_yaml=target.scenarios_yaml, by=by,
+                 department=department, based_on=target.id, note=f"回滚到 {target.label}")  # fmt: skip
+    publish(session, version=copy, context=context, by=by, department=department, effective_from=effective_from,
+            check_scenarios=False)  # fmt: skip
+    return copy
+
+
+def seed(session: Session, *, rules_dir: Path, context: RuleContext, by: str = "system") -> list[RuleVersion]:
+    """First start: every corpus rule file whose item has no version yet becomes its published v1."""
+    known = set(item_codes(session))
+    added: list[RuleVersion] = []
+    texts = {path.stem: path.read_text(encoding="utf-8") for path in item_files(rules_dir)}
+    parsed: dict[str, LoadedItem] = {}
+    # Items before bundles: a bundle's same_as points into items.
+    order = sorted(texts, key=lambda code: is_bundle(texts[code]))
+    for code in order:
+        siblings = {c: li for c, li in parsed.items() if not li.item.bundle}
+        loaded = context.parse(texts[code], name=f"{code}.yaml", siblings=siblings)
+        parsed[code] = loaded
+        if code in known:
+            continue
+        version = RuleVersion(item_code=code, department=loaded.item.department, number=1, label="v1",
+                              yaml_text=texts[code], rule_hash=loaded.rule_hash,
+                              status=VersionStatus.PUBLISHED.value, effective_from=SEED_EFFECTIVE_FROM,
+                              note=f"corpus/rules/{code}.yaml", created_by=by, created_at=_now(),
+                              published_by=by, published_at=_now())  # fmt: skip
+        session.add(version)
+        added.append(version)
+    session.flush()
+    return added
+
+
+def describe(item: Item) -> dict[str, Any]:
+    """A short summary of an item for listings."""
+    return {"code": item.code, "name": item.name, "department": item.department, "bundle": item.bundle,
+            "version": item.version, "promise_days": item.basic.promise_days, "window": item.basic.window}  # fmt: skip

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
+from reading_files import FORM_LINES, photo_of, text_image  # noqa: E402
+
+from prereview.documents import Box, TextLine  # noqa: E402
+from prereview.ocr import RapidOcrEngine, reading_order  # noqa: E402
+from prereview.orient import _turn, read_page_image, turn_image  # noqa: E402
+
+KEY_LINES = ["道路货物运输经营申请表", "91361100MA35XK2L7Q", "13812345678"]
+
+
+def _line(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
+    return TextLine(text=text, box=Box(x0=x0, y0=y0, x1=x1, y1=y1))
+
+
+def test_reading_order_rows_then_columns() -> None:
+    lines = [_line("值2", 200, 52, 300, 70), _line("标签1", 10, 10, 80, 30), _line("标签2", 10, 50, 80, 70), _line("值1", 200, 8, 300, 28)]
+    assert [ln.text for ln in reading_order(lines)] == ["标签1", "值1", "标签2", "值2"]
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_turning_moves_boxes_with_pixels(rotation: int) -> None:
+    image = np.zeros((40, 60, 3), np.uint8)
+    image[5:10, 20:30] = 255  # a white block: its box must land where its pixels land
+    quad = np.array([[20, 5], [29, 5], [29, 9], [20, 9]], np.float32)
+    turned, (moved,) = _turn(image, [quad], rotation)
+    assert turned.shape == turn_image(image, rotation).shape
+    ys, xs = np.nonzero(turned[:, :, 0])
+    assert (moved[:, 0].min(), moved[:, 0].max()) == (xs.min(), xs.max())
+    assert (moved[:, 1].min(), moved[:, 1].max()) == (ys.min(), ys.max())
+
+
+# --- the real engine ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def engine() -> RapidOcrEngine:
+    return RapidOcrEngine(threads=2)
+
+
+def _text(lines: list[TextLine]) -> str:
+    return "\n".join(line.text for line in lines)
+
+
+def _assert_reads_form(lines: list[TextLine]) -> None:
+    text = "".join(_text(lines).split())
+    for key in KEY_LINES:
+        assert key in text, f"{key!r} not in {text!r}"
+
+
+@pytest.mark.ocr
+def test_recognize_clean_page(engine: RapidOcrEngine) -> None:
+    lines = engine.recognize(np.asarray(text_image()))
+    _assert_reads_form(lines)
+    assert lines[0].text == FORM_LINES[0] and lines[0].score > 0.9
+    assert all(ln.box.x1 > ln.box.x0 and ln.box.y1 > ln.box.y0 for ln in lines)
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_turned_photo_is_read_upright(engine: RapidOcrEngine, turn: int) -> None:
+    photo = np.asarray(photo_of(text_image(), turn=turn))
+    page = read_page_image(photo, engine)
+    assert page.rotation == (360 - turn) % 360
+    _assert_reads_form(page.lines)
+    assert page.lines[0].text == FORM_LINES[0]
+    # the upright image is the one the boxes measure: landscape like the page, title at the top
+    assert page.image.shape[1] > page.image.shape[0]
+    assert page.lines[0].box.y0 < page.image.shape[0] / 3
+
+
+@pytest.mark.ocr
+def test_tilted_photo_is_deskewed(engine: RapidOcrEngine) -> None:
+    page = read_page_image(np.asarray(photo_of(text_image(), tilt=-4)), engine)  # falls 4° to the right
+    assert page.rotation == 0
+    assert page.skew == pytest.approx(4, abs=1)
+    _assert_reads_form(page.lines)
+    # after deskewing, a line's box is about as tall as its 34 px text, not inflated by the tilt (~60 px)
+    assert page.lines[0].box.height < 45
+
+
+@pytest.mark.ocr
+def test_blank_page_reads_nothing(engine: RapidOcrEngine) -> None:
+    page = read_page_image(np.full((800, 600, 3), 248, np.uint8), engine)
+    assert page.lines == [] and page.rotation == 0
+
+
+@pytest.mark.ocr
+def test_model_dir_with_the_packaged_models(tmp_path: Path) -> None:
+    import rapidocr
+
+    models = Path(rapidocr.__file__).parent / "models"
+    for name in ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx"):
+        (tmp_path / name).symlink_to(models / name)
+    own = RapidOcrEngine(threads=1, model_dir=tmp_path)
+    image = np.asarray(Image.fromarray(np.asarray(text_image(FORM_LINES[:2]))))
+    assert _text(own.recognize(image)).startswith(FORM_LINES[0])

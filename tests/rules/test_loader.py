@@ -1,0 +1,89 @@
+"""A malformed rule file gets an error naming the file, the place inside it and what is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from rules.book import RuleBook
+from rules.errors import RuleFileError
+from rules.loader import load_catalog, load_common, parse_item, read_yaml
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "rules"
+
+
+@pytest.fixture(scope="module")
+def jt() -> dict[str, Any]:
+    return dict(yaml.safe_load((CORPUS / "JT-001.yaml").read_text(encoding="utf-8")))
+
+
+def _problems(raw: Any) -> list[tuple[str, str]]:
+    with pytest.raises(RuleFileError) as info:
+        parse_item(raw, name="X.yaml", catalog=load_catalog(CORPUS), common=load_common(CORPUS))
+    assert "X.yaml" in info.value.message
+    return info.value.problems
+
+
+def test_all_seven_files_load() -> None:
+    book = RuleBook.load(CORPUS, strict=False)
+    assert not book.errors
+    assert sorted(book.items) == ["HB-001", "JT-001", "RS-001", "SC-001", "SL-001", "YJ-001", "YJS-001"]
+    assert all(len(li.rule_hash) == 16 for li in book.items.values())
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "JT-001.yaml"
+    bad.write_text("code: JT-001\nmaterials: [\n  - id: M1\n", encoding="utf-8")
+    with pytest.raises(RuleFileError) as info:
+        read_yaml(bad)
+    assert "line" in info.value.problems[0][0]
+
+
+def test_unknown_fact_in_condition(jt: dict[str, Any]) -> None:
+    raw = {**jt, "conditions": [{**jt["conditions"][0], "require": "applicant_kind = enterprise"}]}
+    where, what = _problems(raw)[0]
+    assert where == "conditions[0].require" and "applicant_kind" in what
+
+
+def test_bad_enum_literal(jt: dict[str, Any]) -> None:
+    raw = {**jt, "conditions": [{**jt["conditions"][0], "require": "applicant_type = enterprize"}]}
+    assert "enterprize" in _problems(raw)[0][1]
+
+
+def test_dangling_field_and_unknown_code(jt: dict[str, Any]) -> None:
+    m1 = dict(jt["materials"][0])
+    m1["checks"] = [{"EXPIRED": "没有这个栏目"}]
+    problems = _problems({**jt, "materials": [m1, *jt["materials"][1:]]})
+    assert any("没有这个栏目" in what for _, what in problems)
+    m1["checks"] = [{"SMUDGED": "申请人名称"}]
+    problems = _problems({**jt, "materials": [m1, *jt["materials"][1:]]})
+    assert problems[0][0].startswith("materials[0].checks[0]")
+
+
+def test_duplicate_ids(jt: dict[str, Any]) -> None:
+    problems = _problems({**jt, "materials": [jt["materials"][0], jt["materials"][0], *jt["materials"][2:]]})
+    assert any("duplicate ID M1" in what for _, what in problems)
+
+
+def test_unknown_key_and_wrong_type(jt: dict[str, Any]) -> None:
+    problems = _problems({**jt, "colour": "red"})
+    assert problems[0][0] == "colour"
+    m2 = {**jt["materials"][1], "tolerance_days": "three"}
+    problems = _problems({**jt, "materials": [jt["materials"][0], m2, *jt["materials"][2:]]})
+    assert problems[0][0] == "materials[1].tolerance_days"
+
+
+def test_not_a_mapping() -> None:
+    assert _problems(["just", "a", "list"])[0][1].startswith("a rule file is a mapping")
+
+
+def test_validate_collects_every_bad_file(tmp_path: Path) -> None:
+    for name in ("facts.yaml", "common.yaml", "JT-001.yaml"):
+        (tmp_path / name).write_text((CORPUS / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "XX-001.yaml").write_text("code: XX-001\n", encoding="utf-8")
+    book = RuleBook.load(tmp_path, strict=False)
+    assert list(book.items) == ["JT-001"]
+    assert [e.file for e in book.errors] == ["XX-001.yaml"]
