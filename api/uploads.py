@@ -48,7 +48,7 @@ class Received:
 
 @dataclass
 class _Part:
-    field: str = ""
+    name: str = ""
     filename: str | None = None
     header_name: bytes = b""
     header_value: bytes = b""
@@ -93,7 +93,7 @@ class _Collector:
 
     def on_headers_finished(self) -> None:
         _, options = parse_options_header(self.part.disposition)
-        self.part.field = options.get(b"name", b"").decode("utf-8", "replace")
+        self.part.name = options.get(b"name", b"").decode("utf-8", "replace")
         if b"filename" in options:
             name = options[b"filename"].decode("utf-8", "replace")
             self.part.filename = os.path.basename(name.replace("\\", "/"))[:200] or "upload"
@@ -135,7 +135,7 @@ class _Collector:
     def on_part_end(self) -> None:
         part = self.part
         if part.fh is None:
-            self.fields[part.field] = part.data.decode("utf-8", "replace")
+            self.fields[part.name] = part.data.decode("utf-8", "replace")
             return
         part.fh.close()
         name = part.filename or "upload"

@@ -73,3 +73,9 @@ class PageImageError(BadInput):
     """A page image the visual checks cannot work on (empty, not an H x W x 3 picture)."""
 
     code = "page_image"
+
+
+class CaseFolderError(BadInput):
+    """A case folder that does not follow the case contract (case.json, files/)."""
+
+    code = "case_folder_invalid"

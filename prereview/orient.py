@@ -3,8 +3,9 @@
 1. Detect text boxes on the image as it came.
 2. Quarter turns: text lines are much longer than high, so if most line length runs vertically the
    page lies on its side; turn it 90° clockwise (the 180° test below settles which side).
-3. Half turn: recognise the few longest lines as they are and upside down; keep the way up whose
-   recognition is more confident (a recogniser reads upside-down Chinese as low-confidence garbage).
+3. Half turn: recognise the few longest lines; unless they read with high confidence, recognise them
+   upside down too and keep the way up whose recognition is more confident (a recogniser reads
+   upside-down Chinese as low-confidence garbage).
 4. Skew: the median angle of the long lines; a page tilted by more than `MIN_SKEW` degrees is
    rotated back on a larger white canvas, so rows of text are rows of pixels.
 5. Recognise every box, cropped from the upright image with its corners carried through the turns.
@@ -29,6 +30,9 @@ MAX_SKEW = 30.0  # degrees; more is a photo too distorted for one angle to descr
 LINE_ASPECT = 1.5  # long/short side of a box that shows which way text runs (two characters or more)
 PROBES = 4  # lines recognised both ways up to tell 0° from 180°
 FLIP_MARGIN = 0.02  # upside down must read clearly better to win
+# Lines read this confidently are the right way up: on the sample photos upright lines read at
+# 0.99-1.00 and the same lines upside down at 0.35-0.72, so the upside-down reading is skipped.
+CONFIDENT = 0.95
 MIN_SCORE = 0.5  # recognitions below this confidence are noise, not text
 
 
@@ -50,12 +54,13 @@ def read_page_image(image: np.ndarray, engine: OcrEngine, *, min_score: float = 
     probes = _probe_indices(quads)
     crops = [_crop(image, quads[i]) for i in probes]
     upright = engine.read_crops(crops)
-    flipped = engine.read_crops([np.rot90(c, 2) for c in crops])
     known = dict(zip(probes, upright, strict=True))
-    if _mean_score(flipped) > _mean_score(upright) + FLIP_MARGIN:
-        image, quads = _turn(image, quads, 180)
-        rotation = (rotation + 180) % 360
-        known = dict(zip(probes, flipped, strict=True))
+    if _mean_score(upright) < CONFIDENT:
+        flipped = engine.read_crops([np.rot90(c, 2) for c in crops])
+        if _mean_score(flipped) > _mean_score(upright) + FLIP_MARGIN:
+            image, quads = _turn(image, quads, 180)
+            rotation = (rotation + 180) % 360
+            known = dict(zip(probes, flipped, strict=True))
     if abs(skew) >= MIN_SKEW:
         image, quads = _deskew(image, quads, skew)
     else:

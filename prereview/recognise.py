@@ -54,12 +54,24 @@ class PageLabel:
     continued: bool = False  # no cue of its own: taken as the next page of the file's previous material
 
 
+_TICKED = re.compile(r"[☑☒■√✓✔▣]\s*([^\s☐□☑☒■√✓✔▣]+)")
+
+
+def ticked_options(text: str) -> list[str]:
+    """The words after ticked boxes (☑ 设立, √变更)."""
+    return [compact(w) for w in _TICKED.findall(text)]
+
+
 def material_score(view: PageView, material: Material) -> tuple[float, str]:
     """(score, look-alike title) of one page for one material."""
     rec = material.recognition
     titles = [compact(t) for t in rec.titles] or [compact(material.name)]
     confusion = next((c.title for c in rec.confusions if compact(c.title) in view.top), "")
     title_hit = max((len(t) for t in titles if t and t in view.top), default=0)
+    if title_hit and rec.must_tick:
+        ticked = ticked_options(view.page.text)
+        if ticked and not any(compact(w) in t for w in rec.must_tick for t in ticked):
+            return 0.0, f"{rec.titles[0] if rec.titles else material.name}（勾选：{'、'.join(ticked)}）"
     if confusion and not (title_hit and title_hit > len(compact(confusion))):
         return 0.0, confusion
     score = TITLE_SCORE + title_hit / 10 if title_hit else 0.0

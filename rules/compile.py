@@ -153,6 +153,8 @@ class _Builder:
                     pats = [d, *pats]
                 d["d"] = {"$and": [d["d"], {"$nex": {req.fact: 1}}]}
                 self.add(self.p1, f"fact:{req.fact}/{w}", pats, missing)
+                for k, bad_value in enumerate(self.dnf(req.must, negate=True) if req.must else []):
+                    self.add(self.p1, f"must:{req.fact}/{w}.{k}", self.patterns(when + bad_value), missing)
                 if spec is not None and spec.type in ("id_number", "uscc"):
                     code = Code.INVALID_ID if spec.type == "id_number" else Code.INVALID_USCC
                     bad = ActionSpec(kind="finding", code=code, material=carrier, fact=req.fact, field=label,

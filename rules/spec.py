@@ -62,6 +62,7 @@ class Recognition(_Strict):
     keywords: tuple[str, ...] = ()  # words that support the identification
     labels: tuple[str, ...] = ()  # field labels printed on it
     confusions: tuple[Confusion, ...] = ()  # look-alikes that are NOT this material
+    must_tick: tuple[str, ...] = ()  # a form of this title with none of these options ticked is a look-alike
     # How to tell a part (face/page/section) on a page: alternatives, each "A+B" meaning A and B both
     # printed there. A part without cues is found by its own name printed on the page.
     part_cues: dict[str, tuple[str, ...]] = Field(default_factory=dict)
@@ -173,9 +174,10 @@ class Material(_Strict):
 
 class RequiredFact(_Strict):
     fact: str
-    when: Expr | None = None
+    when: Expr | None = None  # mandatory only when this holds
+    must: Expr | None = None  # a value that fails this counts as empty (e.g. seal_types contains official)
 
-    _parse = field_validator("when", mode="before")(_expr)
+    _parse = field_validator("when", "must", mode="before")(_expr)
 
     @model_validator(mode="before")
     @classmethod

@@ -30,6 +30,7 @@ def problems_of(item: Item, catalog: FactCatalog) -> list[Problem]:
         if catalog.get(req.fact) is None:
             out.append((f"required_facts[{i}]", f"unknown fact {req.fact!r} (not in facts.yaml)"))
         out += _expr_problems(req.when, f"required_facts[{i}].when", catalog, materials)
+        out += _expr_problems(req.must, f"required_facts[{i}].must", catalog, materials)
     for i, cond in enumerate(item.conditions):
         out += _expr_problems(cond.require, f"conditions[{i}].require", catalog, materials)
         out += _expr_problems(cond.when, f"conditions[{i}].when", catalog, materials)

@@ -1,0 +1,191 @@
+"""Cases: create, add and withdraw files, list, decide, and delete applicants' uploads after retention."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, func, or_, select
+
+from api import audit
+from api.db import after_commit
+from api.errors import StateConflict, UploadRefused
+from api.models import Case, CaseFile, CaseStatus, ClerkDecision, Run, RunStatus
+from api.security import token_digest
+from api.storage import BlobStore
+from api.uploads import Received
+from core.errors import BadInput
+from rules import service as rule_service
+from rules.codes import Verdict
+from rules.live import RuleLibrary
+from rules.models import utcnow
+
+
+def create_case(
+    session: Session,
+    *,
+    library: RuleLibrary,
+    item: str,
+    declared: dict[str, Any],
+    review_date: date | None,
+    channel: str,
+    created_by: int | None,
+    retention_hours: float,
+) -> tuple[Case, str | None]:
+    """A new case; for an applicant also the case token (shown once, stored only as its hash)."""
+    on = review_date or utcnow().date()
+    evaluator = library.evaluator_for(item, on)  # UnknownItem (404) for an item that is not there
+    evaluator.due(item, declared, on)  # FactError (422) for declared facts of the wrong type
+    department = rule_service.owner(session, item=item) or ""
+    token = secrets.token_urlsafe(32) if channel == "applicant" else None
+    case = Case(id=secrets.token_hex(16), item=item, department=department, channel=channel, declared=declared,
+                applicant_name=str(declared.get("applicant_name") or "")[:200], review_date=review_date,
+                token_hash=token_digest(token) if token else None, created_by=created_by,
+                expires_at=utcnow() + timedelta(hours=retention_hours) if token else None)  # fmt: skip
+    session.add(case)
+    session.flush()
+    return case, token
+
+
+def add_files(
+    session: Session, *, case: Case, received: list[Received], slot: str | None, store: BlobStore, library: RuleLibrary
+) -> list[CaseFile]:
+    if case.status != CaseStatus.OPEN.value:
+        raise StateConflict("案件已办结或材料已删除，不能再上传")
+    if slot is not None:
+        materials = {m.id for m in library.loaded(case.item, case.review_date or utcnow().date()).item.materials}
+        if slot not in materials:
+            for r in received:
+                r.tmp.unlink(missing_ok=True)
+            raise UploadRefused(f"{case.item} 没有材料位 {slot}（可用：{', '.join(sorted(materials))}）",
+                                reason="unknown_slot", status=422)  # fmt: skip
+    rows = []
+    for r in received:
+        store.put(r.tmp, r.sha256)
+        row = CaseFile(case_id=case.id, sha256=r.sha256, name=r.name, slot=slot, size=r.size, media_type=r.media_type)
+        session.add(row)
+        rows.append(row)
+    case.total_bytes += sum(r.size for r in received)
+    session.add(case)
+    session.flush()
+    return rows
+
+
+def withdraw_file(session: Session, *, case: Case, file_id: int) -> CaseFile:
+    row = session.get(CaseFile, file_id)
+    if row is None or row.case_id != case.id:
+        from api.errors import CaseNotFound
+
+        raise CaseNotFound("本案没有这个文件")
+    row.active = False
+    session.add(row)
+    return row
+
+
+def case_usage(session: Session, *, case: Case) -> tuple[int, int]:
+    """(bytes, files) uploaded to the case so far (withdrawn files count: they are stored)."""
+    count = session.exec(select(func.count()).select_from(CaseFile).where(CaseFile.case_id == case.id)).one()
+    return case.total_bytes, int(count)
+
+
+def files_of(session: Session, *, case_id: str) -> list[CaseFile]:
+    return list(session.exec(select(CaseFile).where(CaseFile.case_id == case_id).order_by(col(CaseFile.id))))
+
+
+def runs_of(session: Session, *, case_id: str) -> list[Run]:
+    return list(session.exec(select(Run).where(Run.case_id == case_id).order_by(col(Run.number))))
+
+
+def run_of(session: Session, *, case_id: str, number: int) -> Run:
+    run = session.exec(select(Run).where(Run.case_id == case_id, Run.number == number)).first()
+    if run is None:
+        from api.errors import CaseNotFound
+
+        raise CaseNotFound(f"本案没有第 {number} 次预审")
+    return run
+
+
+def latest_done(session: Session, *, case_id: str) -> Run | None:
+    stmt = select(Run).where(Run.case_id == case_id, Run.status == RunStatus.DONE.value)
+    return session.exec(stmt.order_by(col(Run.number).desc())).first()
+
+
+def decisions_of(session: Session, *, case_id: str) -> list[ClerkDecision]:
+    stmt = select(ClerkDecision).where(ClerkDecision.case_id == case_id).order_by(col(ClerkDecision.id))
+    return list(session.exec(stmt))
+
+
+def decide(
+    session: Session, *, case: Case, verdict: Verdict, reason: str, refer_to: str, user_id: int, actor: str, role: str
+) -> ClerkDecision:
+    """The clerk's decision on the latest finished run; overriding the suggestion needs a reason."""
+    run = latest_done(session, case_id=case.id)
+    if run is None or run.verdict is None:
+        raise StateConflict("本案还没有完成的预审，不能作出收件决定")
+    overridden = verdict.value != run.verdict
+    if overridden and len(reason.strip()) < 4:
+        raise BadInput("改变预审建议的结论时必须写明理由（至少 4 个字）")
+    previous = decisions_of(session, case_id=case.id)
+    decision = ClerkDecision(case_id=case.id, run_id=run.id or 0, suggested=run.verdict, verdict=verdict.value,
+                             overridden=overridden, reason=reason.strip(), refer_to=refer_to.strip(),
+                             decided_by=user_id)  # fmt: skip
+    session.add(decision)
+    case.status = CaseStatus.DECIDED.value
+    session.add(case)
+    session.flush()
+    before = {"verdict": previous[-1].verdict, "decision": previous[-1].id} if previous else {"suggested": run.verdict}
+    audit.record(session, actor=actor, role=role, action="override" if overridden else "decision",
+                 target=f"case:{case.id}", before=before,
+                 after={"verdict": verdict.value, "suggested": run.verdict, "run": run.number, "reason": reason.strip(),
+                        "refer_to": refer_to.strip(), "rule_hash": run.rule_hash})  # fmt: skip
+    return decision
+
+
+def search_cases(
+    session: Session,
+    *,
+    department: str | None,
+    item: str | None,
+    status: str | None,
+    q: str | None,
+    limit: int,
+    offset: int,
+) -> list[Case]:
+    stmt = select(Case)
+    if department is not None:
+        stmt = stmt.where(Case.department == department)
+    if item:
+        stmt = stmt.where(Case.item == item)
+    if status:
+        stmt = stmt.where(Case.status == status)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(col(Case.applicant_name).like(like), col(Case.id).startswith(q)))
+    return list(session.exec(stmt.order_by(col(Case.created_at).desc()).offset(offset).limit(limit)))
+
+
+def purge_expired(session: Session, *, store: BlobStore) -> int:
+    """Delete the files of applicants' cases whose retention has run out (the case row stays, marked purged)."""
+    now = utcnow()
+    stmt = select(Case).where(Case.channel == "applicant", col(Case.expires_at) <= now,
+                              Case.status != CaseStatus.PURGED.value).limit(500)  # fmt: skip
+    shas: set[str] = set()
+    purged = 0
+    for case in session.exec(stmt):
+        for row in files_of(session, case_id=case.id):
+            shas.add(row.sha256)
+            session.delete(row)
+        case.status = CaseStatus.PURGED.value
+        case.declared = {}
+        session.add(case)
+        purged += 1
+    session.flush()
+    if shas:
+        after_commit(session, lambda: _delete_blobs(store, session.get_bind(), shas))
+    return purged
+
+
+def _delete_blobs(store: BlobStore, bind: Any, shas: set[str]) -> None:
+    with Session(bind) as session:
+        store.delete_unreferenced(session, shas)

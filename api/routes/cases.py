@@ -1,0 +1,233 @@
+"""Cases: create, upload, pre-review (queued, poll or wait), read the verdict, re-run after 补正, decide.
+
+Applicants need no account: creating a case without one returns a case token, sent back as
+``X-Case-Token`` on every later call for that case (any other case answers 404). Clerks handle every
+case; consultation desk and department staff (their department's items) may read, with identity
+and phone numbers masked; administrators do no business.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from sqlmodel import col, select
+
+from api import cases_service as cases
+from api.db import after_commit
+from api.deps import (
+    APPLICANT,
+    Principal,
+    PrincipalDep,
+    ServicesDep,
+    SessionDep,
+    Throttled,
+    case_for,
+    require,
+    sees_identity,
+)
+from api.errors import LoginRequired, NotAllowed, StateConflict, UploadRefused
+from api.models import Case, CaseStatus, Role, Run, RunStatus
+from api.runs import queue_run
+from api.schemas import AnswerOut, CaseIn, CaseOut, CaseSummary, DecisionIn, DecisionOut, FileOut, RunOut
+from api.uploads import Limits, receive
+from rules.codes import Verdict
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+
+_UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["files"],
+                    "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+                }
+            }
+        },
+    }
+}
+
+
+def _detail(session: Any, case: Case, principal: Principal, token: str | None = None) -> CaseOut:
+    return CaseOut.of(case, masked=not sees_identity(principal), files=cases.files_of(session, case_id=case.id),
+                      runs=cases.runs_of(session, case_id=case.id), decisions=cases.decisions_of(session, case_id=case.id),
+                      token=token)  # fmt: skip
+
+
+@router.post("", status_code=201, summary="新建案件（申请人自助预检无需账号；收件人员登录后办理）")
+def create_case(body: CaseIn, session: SessionDep, services: ServicesDep, principal: Throttled) -> CaseOut:
+    if principal.is_user and not principal.has(Role.CLERK):
+        raise NotAllowed("只有综合窗口人员或申请人本人可以新建案件")
+    channel = "clerk" if principal.is_user else "applicant"
+    case, token = cases.create_case(session, library=services.library, item=body.item, declared=body.declared,
+                                    review_date=body.review_date, channel=channel, created_by=principal.user_id,
+                                    retention_hours=services.settings.applicant_retention_hours)  # fmt: skip
+    return _detail(session, case, principal, token)
+
+
+@router.get("", summary="案件列表（收件人员、咨询台、本部门工作人员）")
+def list_cases(
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(require(Role.CLERK, Role.CONSULT, Role.STAFF))],
+    item: str | None = Query(default=None, max_length=16),
+    status: CaseStatus | None = None,
+    q: str | None = Query(default=None, max_length=100, description="申请人名称或案件号前缀"),
+    limit: int = Query(default=50, ge=1, le=500),
+    offset: int = Query(default=0, ge=0, le=1_000_000),
+) -> list[CaseSummary]:
+    department = principal.department if principal.has(Role.STAFF) else None
+    rows = cases.search_cases(session, department=department, item=item, status=status.value if status else None, q=q,
+                              limit=limit, offset=offset)  # fmt: skip
+    masked = not sees_identity(principal)
+    return [CaseSummary(id=c.id, item=c.item, channel=c.channel, status=c.status,
+                        applicant_name=c.applicant_name if not masked else c.applicant_name,
+                        created_at=c.created_at) for c in rows]  # fmt: skip
+
+
+@router.get("/{case_id}", summary="案件详情：文件、每次预审（规则哈希、结论、问题与证据）、收件决定")
+def get_case(case_id: str, session: SessionDep, principal: PrincipalDep) -> CaseOut:
+    case = case_for(session, principal, case_id)
+    return _detail(session, case, principal)
+
+
+@router.post("/{case_id}/files", status_code=201, openapi_extra=_UPLOAD_BODY,
+             summary="上传文件（multipart 字段 files，可多个）；slot 为材料位（如 M3），不填为未分类")  # fmt: skip
+async def upload(
+    case_id: str,
+    request: Request,
+    services: ServicesDep,
+    principal: Throttled,
+    slot: str | None = Query(default=None, pattern=r"^M\d{1,3}$", description="材料位，如 M3"),
+) -> list[FileOut]:
+    settings = services.settings
+
+    def limits() -> Limits:
+        with services.db.scope() as session:
+            case = case_for(session, principal, case_id, write=True)
+            if case.status != CaseStatus.OPEN.value:
+                raise StateConflict("案件已办结或材料已删除，不能再上传")
+            used_bytes, used_files = cases.case_usage(session, case=case)
+        return Limits(max_file_bytes=settings.max_file_bytes, case_bytes_left=max(0, settings.max_case_bytes - used_bytes),
+                      files_left=max(0, settings.max_case_files - used_files), max_pixels=settings.max_pixels)  # fmt: skip
+
+    lim = await run_in_threadpool(limits)
+    if lim.files_left == 0:
+        raise UploadRefused("本案上传的文件数已达上限", reason="too_many_files", status=413)
+    received, _fields = await receive(request, tmp_dir=services.store.tmp, limits=lim)
+
+    def store() -> list[FileOut]:
+        with services.db.scope() as session:
+            case = case_for(session, principal, case_id, write=True)
+            rows = cases.add_files(session, case=case, received=received, slot=slot, store=services.store,
+                                   library=services.library)  # fmt: skip
+            return [FileOut.of(r) for r in rows]
+
+    try:
+        return await run_in_threadpool(store)
+    finally:
+        for r in received:
+            r.tmp.unlink(missing_ok=True)
+
+
+@router.delete("/{case_id}/files/{file_id}", summary="撤回一个文件（不再参加下一次预审；历史保留）")
+def withdraw(case_id: str, file_id: int, session: SessionDep, principal: PrincipalDep) -> FileOut:
+    case = case_for(session, principal, case_id, write=True)
+    return FileOut.of(cases.withdraw_file(session, case=case, file_id=file_id))
+
+
+@router.post("/{case_id}/runs", status_code=202,
+             summary="提交预审（后台执行）；wait 秒内完成则直接返回结论，否则返回排队状态供轮询")  # fmt: skip
+async def start_run(
+    case_id: str,
+    services: ServicesDep,
+    principal: Throttled,
+    wait: float = Query(default=0, ge=0, le=120, description="最多等待的秒数"),
+) -> RunOut:
+    def create() -> int:
+        with services.db.scope() as session:
+            case = case_for(session, principal, case_id, write=True)
+            if case.status != CaseStatus.OPEN.value:
+                raise StateConflict("案件已办结或材料已删除，不能再预审")
+            busy = session.exec(select(Run.number).where(Run.case_id == case.id, col(Run.status).in_(
+                [RunStatus.QUEUED.value, RunStatus.RUNNING.value]))).first()  # fmt: skip
+            if busy is not None:
+                raise StateConflict(f"第 {busy} 次预审还在进行中")
+            run = queue_run(session, case=case, requested_by=principal.actor)
+            run_id = run.id or 0
+            dispatcher = services.dispatcher
+            assert dispatcher is not None
+            after_commit(session, lambda: dispatcher.submit(run_id))
+            return run.number
+
+    number = await run_in_threadpool(create)
+    return await _wait(services, principal, case_id, number, min(wait, services.settings.run_wait_max_s))
+
+
+@router.get("/{case_id}/runs", summary="全部预审记录（每次的规则哈希与结论）")
+def list_runs(case_id: str, session: SessionDep, principal: PrincipalDep) -> list[RunOut]:
+    case = case_for(session, principal, case_id)
+    return [RunOut.of(r, masked=not sees_identity(principal)) for r in cases.runs_of(session, case_id=case.id)]
+
+
+@router.get("/{case_id}/runs/{number}", summary="一次预审：状态与结论（wait 秒内等它完成）")
+async def get_run(
+    case_id: str,
+    number: int,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    wait: float = Query(default=0, ge=0, le=120),
+) -> RunOut:
+    return await _wait(services, principal, case_id, number, min(wait, services.settings.run_wait_max_s))
+
+
+async def _wait(services: ServicesDep, principal: Principal, case_id: str, number: int, wait: float) -> RunOut:
+    deadline = time.monotonic() + wait
+
+    def load() -> RunOut:
+        with services.db.scope() as session:
+            case = case_for(session, principal, case_id)
+            run = cases.run_of(session, case_id=case.id, number=number)
+            return RunOut.of(run, masked=not sees_identity(principal))
+
+    while True:
+        out = await run_in_threadpool(load)
+        if out.status in (RunStatus.DONE.value, RunStatus.FAILED.value) or time.monotonic() >= deadline:
+            return out
+        await asyncio.sleep(0.2)
+
+
+@router.get("/{case_id}/answer", summary="最近一次完成的预审结论（评分格式：结论、问题、容缺期限）")
+def answer(case_id: str, session: SessionDep, principal: PrincipalDep) -> AnswerOut:
+    case = case_for(session, principal, case_id)
+    run = cases.latest_done(session, case_id=case.id)
+    if run is None or run.decision is None:
+        raise StateConflict("本案还没有完成的预审")
+    findings = []
+    seen: set[tuple[str, str]] = set()
+    for f in run.decision.get("findings", []):
+        key = ("condition", f["condition"]) if f.get("condition") else ("material", f.get("material") or "")
+        if (key[1], f["code"]) in seen:
+            continue
+        seen.add((key[1], f["code"]))
+        findings.append({key[0]: key[1], "code": f["code"]})
+    return AnswerOut(case_id=case.id, verdict=run.verdict or "", findings=findings,
+                     tolerance_deadline=run.decision.get("tolerance_deadline"))  # fmt: skip
+
+
+@router.post("/{case_id}/decision", status_code=201, summary="收件人员的收件决定（改变预审建议须写明理由）")
+def decide(case_id: str, body: DecisionIn, session: SessionDep,
+           principal: Annotated[Principal, Depends(require(Role.CLERK))]) -> DecisionOut:  # fmt: skip
+    case = case_for(session, principal, case_id, write=True)
+    if case.channel == APPLICANT:
+        raise StateConflict("申请人自助预检的案件不作收件决定；请在窗口新建案件")
+    if principal.user_id is None:
+        raise LoginRequired("请先登录")
+    row = cases.decide(session, case=case, verdict=Verdict(body.verdict), reason=body.reason, refer_to=body.refer_to,
+                       user_id=principal.user_id, actor=principal.actor, role=principal.role)  # fmt: skip
+    return DecisionOut.of(row)

@@ -1,0 +1,138 @@
+"""Rules administration: department staff draft, validate, test, diff, publish and roll back their
+department's item rules. Publishing refuses an invalid file and any failing scenario."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import PlainTextResponse
+
+from api import audit
+from api.deps import Principal, ServicesDep, SessionDep, require
+from api.models import Role
+from api.schemas import (
+    Problem,
+    PublishIn,
+    RollbackIn,
+    ScenarioOut,
+    ScenariosOut,
+    ValidationOut,
+    VersionIn,
+    VersionOut,
+    VersionPatch,
+)
+from core.errors import Forbidden
+from rules import service as rule_service
+from rules.errors import NothingPublished, RuleFileError
+from rules.models import RuleVersion, utcnow
+
+router = APIRouter(prefix="/rules", tags=["rules"])
+Staff = Annotated[Principal, Depends(require(Role.STAFF))]
+Reader = Annotated[Principal, Depends(require(Role.STAFF, Role.CLERK, Role.CONSULT))]
+
+
+def _out(v: RuleVersion, *, text: bool = False) -> VersionOut:
+    out = VersionOut.model_validate(v, from_attributes=True)
+    return out if text else out.model_copy(update={"yaml_text": None, "scenarios_yaml": None})
+
+
+def _department(principal: Principal) -> str:
+    if not principal.department:
+        raise Forbidden("本账号没有绑定部门")
+    return principal.department
+
+
+def _current(session: SessionDep, item: str) -> dict[str, object] | None:
+    try:
+        v = rule_service.in_effect(session, item=item, on=utcnow().date())
+    except NothingPublished:
+        return None
+    return {"version": v.label, "id": v.id, "rule_hash": v.rule_hash, "effective_from": str(v.effective_from)}
+
+
+@router.get("/{item}/versions", summary="版本列表")
+def list_versions(item: str, session: SessionDep, _: Reader) -> list[VersionOut]:
+    return [_out(v) for v in rule_service.versions(session, item=item)]
+
+
+@router.post("/{item}/versions", status_code=201, summary="新建草稿（只能是本部门的事项）")
+def create_draft(item: str, body: VersionIn, session: SessionDep, staff: Staff) -> VersionOut:
+    version = rule_service.draft(session, item=item, yaml_text=body.yaml_text, scenarios_yaml=body.scenarios_yaml,
+                                 by=staff.actor, department=_department(staff), label=body.label, note=body.note,
+                                 based_on=body.based_on)  # fmt: skip
+    audit.record(session, actor=staff.actor, role=staff.role, action="rule.draft", target=f"rule:{item}",
+                 after={"version": version.label, "id": version.id})  # fmt: skip
+    return _out(version, text=True)
+
+
+@router.get("/{item}/versions/{version_id}", summary="一个版本（含规则全文）")
+def get_version(item: str, version_id: int, session: SessionDep, _: Reader) -> VersionOut:
+    return _out(rule_service.get_version(session, item=item, version_id=version_id), text=True)
+
+
+@router.patch("/{item}/versions/{version_id}", summary="修改草稿")
+def patch_version(item: str, version_id: int, body: VersionPatch, session: SessionDep, staff: Staff) -> VersionOut:
+    version = rule_service.get_version(session, item=item, version_id=version_id)
+    rule_service.update_draft(session, version=version, by=staff.actor, department=_department(staff),
+                              yaml_text=body.yaml_text, scenarios_yaml=body.scenarios_yaml, note=body.note)  # fmt: skip
+    return _out(version, text=True)
+
+
+@router.post("/{item}/versions/{version_id}/validate", summary="校验（结构、引用、表达式）")
+def validate(item: str, version_id: int, session: SessionDep, services: ServicesDep, staff: Staff) -> ValidationOut:
+    version = rule_service.get_version(session, item=item, version_id=version_id)
+    if version.department != _department(staff):
+        raise Forbidden("只能校验本部门的规则")
+    try:
+        loaded = rule_service.validate(session, version=version, context=services.context)
+    except RuleFileError as exc:
+        return ValidationOut(valid=False, problems=[Problem(where=w, problem=p) for w, p in exc.problems])
+    return ValidationOut(valid=True, rule_hash=loaded.rule_hash)
+
+
+@router.post("/{item}/versions/{version_id}/scenarios", summary="运行场景测试")
+def scenarios(item: str, version_id: int, session: SessionDep, services: ServicesDep, staff: Staff) -> ScenariosOut:
+    version = rule_service.get_version(session, item=item, version_id=version_id)
+    if version.department != _department(staff):
+        raise Forbidden("只能测试本部门的规则")
+    outcomes = rule_service.run_scenarios(session, version=version, context=services.context)
+    failed = sum(1 for o in outcomes if not o.passed)
+    return ScenariosOut(passed=len(outcomes) - failed, failed=failed,
+                        outcomes=[ScenarioOut(name=o.name, passed=o.passed, problems=o.problems, findings=o.findings)
+                                  for o in outcomes])  # fmt: skip
+
+
+@router.get("/{item}/versions/{version_id}/diff", response_class=PlainTextResponse,
+            summary="与现行版本（或 against 指定的版本）的差异（unified diff）")  # fmt: skip
+def diff(item: str, version_id: int, session: SessionDep, _: Reader,
+         against: int | None = Query(default=None, description="对比的版本 id")) -> str:  # fmt: skip
+    version = rule_service.get_version(session, item=item, version_id=version_id)
+    other = rule_service.get_version(session, item=item, version_id=against) if against is not None else None
+    return rule_service.diff(session, version=version, against=other)
+
+
+@router.post("/{item}/versions/{version_id}/publish", summary="发布（可指定生效日期）；有场景不通过则拒绝")
+def publish(item: str, version_id: int, body: PublishIn, session: SessionDep, services: ServicesDep,
+            staff: Staff) -> VersionOut:  # fmt: skip
+    version = rule_service.get_version(session, item=item, version_id=version_id)
+    before = _current(session, item)
+    outcomes = rule_service.publish(session, version=version, context=services.context, by=staff.actor,
+                                    department=_department(staff), effective_from=body.effective_from)  # fmt: skip
+    audit.record(session, actor=staff.actor, role=staff.role, action="rule.publish", target=f"rule:{item}", before=before,
+                 after={"version": version.label, "id": version.id, "rule_hash": version.rule_hash,
+                        "effective_from": str(version.effective_from), "scenarios_passed": len(outcomes)})  # fmt: skip
+    services.library.invalidate()
+    return _out(version)
+
+
+@router.post("/{item}/rollback", summary="回滚到任一已发布过的版本（以其原文发布一个新版本）")
+def rollback(item: str, body: RollbackIn, session: SessionDep, services: ServicesDep, staff: Staff) -> VersionOut:
+    before = _current(session, item)
+    version = rule_service.rollback(session, item=item, to_version=body.to_version, context=services.context,
+                                    by=staff.actor, department=_department(staff), effective_from=body.effective_from)  # fmt: skip
+    audit.record(session, actor=staff.actor, role=staff.role, action="rule.rollback", target=f"rule:{item}",
+                 before=before, after={"version": version.label, "id": version.id, "rule_hash": version.rule_hash,
+                                       "to_version": body.to_version, "effective_from": str(version.effective_from)})  # fmt: skip
+    services.library.invalidate()
+    return _out(version)

@@ -1,0 +1,255 @@
+"""Request and response bodies (pure pydantic values)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from api.masking import mask_facts, mask_text
+from api.models import Case, CaseFile, ClerkDecision, Role, Run
+from rules.codes import VERDICT_LABELS, Verdict
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    role: str
+    department: str | None = None
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9_.@-]+$")
+    password: str = Field(min_length=8, max_length=200)
+    role: Role
+    department: str | None = Field(default=None, max_length=100)
+    display_name: str = Field(default="", max_length=80)
+
+
+class UserPatch(BaseModel):
+    active: bool | None = None
+    password: str | None = Field(default=None, min_length=8, max_length=200)
+    display_name: str | None = Field(default=None, max_length=80)
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    department: str | None
+    active: bool
+    created_at: datetime
+
+
+class CaseIn(BaseModel):
+    item: str = Field(min_length=1, max_length=16, description="事项或“一件事”编码，如 JT-001、YJS-001", examples=["JT-001"])
+    declared: dict[str, Any] = Field(default_factory=dict, description="申报事实（declared-facts.md）")
+    review_date: date | None = Field(default=None, description="审查日；不填则为每次预审当天")
+
+
+class FileOut(BaseModel):
+    id: int
+    name: str
+    slot: str | None
+    size: int
+    media_type: str
+    sha256: str
+    active: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: CaseFile) -> FileOut:
+        return cls(id=row.id or 0, name=row.name, slot=row.slot, size=row.size, media_type=row.media_type,
+                   sha256=row.sha256, active=row.active, created_at=row.created_at)  # fmt: skip
+
+
+class RunOut(BaseModel):
+    number: int
+    status: str
+    review_date: date
+    rule_hash: str
+    verdict: str | None
+    verdict_label: str | None
+    tolerance_deadline: date | None = None
+    findings: list[dict[str, Any]] = Field(default_factory=list)
+    files: list[dict[str, Any]] = Field(default_factory=list, description="每个文件的读取结果（类型、页数、识别为哪份材料、错误）")
+    file_ids: list[int]
+    error: str | None
+    requested_by: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, run: Run, *, masked: bool) -> RunOut:
+        decision = run.decision or {}
+        findings = list(decision.get("findings", []))
+        files = list(run.files or [])
+        if masked:
+            findings = [_mask_obj(f) for f in findings]
+            files = [_mask_obj(f) for f in files]
+        verdict = run.verdict
+        return cls(number=run.number, status=run.status, review_date=run.review_date, rule_hash=run.rule_hash,
+                   verdict=verdict, verdict_label=VERDICT_LABELS[Verdict(verdict)] if verdict else None,
+                   tolerance_deadline=decision.get("tolerance_deadline"), findings=findings, files=files,
+                   file_ids=list(run.file_ids or []), error=run.error, requested_by=run.requested_by,
+                   created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at)  # fmt: skip
+
+
+class AnswerOut(BaseModel):
+    """The scored form of a finished run (cases README: expected.json)."""
+
+    case_id: str
+    verdict: str
+    findings: list[dict[str, str]]
+    tolerance_deadline: date | None
+
+
+class DecisionIn(BaseModel):
+    verdict: Verdict
+    reason: str = Field(default="", max_length=2000, description="改变预审建议时必填")
+    refer_to: str = Field(default="", max_length=200, description="不予受理且属于其他机关管辖时：应向哪个机关申请")
+
+
+class DecisionOut(BaseModel):
+    id: int
+    run_id: int
+    suggested: str
+    verdict: str
+    overridden: bool
+    reason: str
+    refer_to: str
+    decided_by: int
+    decided_at: datetime
+
+    @classmethod
+    def of(cls, row: ClerkDecision) -> DecisionOut:
+        return cls(id=row.id or 0, run_id=row.run_id, suggested=row.suggested, verdict=row.verdict,
+                   overridden=row.overridden, reason=row.reason, refer_to=row.refer_to, decided_by=row.decided_by,
+                   decided_at=row.decided_at)  # fmt: skip
+
+
+class CaseOut(BaseModel):
+    id: str
+    item: str
+    department: str
+    channel: str
+    status: str
+    applicant_name: str
+    declared: dict[str, Any]
+    review_date: date | None
+    created_at: datetime
+    expires_at: datetime | None
+    files: list[FileOut] = Field(default_factory=list)
+    runs: list[RunOut] = Field(default_factory=list)
+    decisions: list[DecisionOut] = Field(default_factory=list)
+    token: str | None = Field(default=None, description="申请人案件令牌：只在创建时返回一次，之后以 X-Case-Token 头携带")
+
+    @classmethod
+    def of(cls, case: Case, *, masked: bool, files: list[CaseFile] | None = None, runs: list[Run] | None = None,
+           decisions: list[ClerkDecision] | None = None, token: str | None = None) -> CaseOut:  # fmt: skip
+        return cls(id=case.id, item=case.item, department=case.department, channel=case.channel, status=case.status,
+                   applicant_name=case.applicant_name,
+                   declared=mask_facts(case.declared) if masked else dict(case.declared),
+                   review_date=case.review_date, created_at=case.created_at, expires_at=case.expires_at,
+                   files=[FileOut.of(f) for f in files or []], runs=[RunOut.of(r, masked=masked) for r in runs or []],
+                   decisions=[DecisionOut.of(d) for d in decisions or []], token=token)  # fmt: skip
+
+
+class CaseSummary(BaseModel):
+    id: str
+    item: str
+    channel: str
+    status: str
+    applicant_name: str
+    created_at: datetime
+
+
+def _mask_obj(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _mask_obj(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_obj(v) for v in value]
+    if isinstance(value, str):
+        return mask_text(value)
+    return value
+
+
+class VersionIn(BaseModel):
+    yaml_text: str = Field(min_length=1, max_length=1_000_000, description="规则文件全文（YAML）")
+    scenarios_yaml: str | None = Field(default=None, max_length=1_000_000, description="本版本的场景文件；不填则用语料中的场景")
+    label: str = Field(default="", max_length=60)
+    note: str = Field(default="", max_length=500)
+    based_on: int | None = None
+
+
+class VersionPatch(BaseModel):
+    yaml_text: str | None = Field(default=None, min_length=1, max_length=1_000_000)
+    scenarios_yaml: str | None = Field(default=None, max_length=1_000_000)
+    note: str | None = Field(default=None, max_length=500)
+
+
+class VersionOut(BaseModel):
+    id: int
+    item_code: str
+    department: str
+    number: int
+    label: str
+    status: str
+    rule_hash: str
+    based_on: int | None
+    effective_from: date | None
+    note: str
+    created_by: str
+    created_at: datetime
+    published_by: str | None
+    published_at: datetime | None
+    yaml_text: str | None = None
+    scenarios_yaml: str | None = None
+
+
+class PublishIn(BaseModel):
+    effective_from: date | None = Field(default=None, description="生效日期；不填为今天")
+
+
+class RollbackIn(BaseModel):
+    to_version: int = Field(description="回滚到的版本 id")
+    effective_from: date | None = None
+
+
+class Problem(BaseModel):
+    where: str
+    problem: str
+
+
+class ValidationOut(BaseModel):
+    valid: bool
+    rule_hash: str | None = None
+    problems: list[Problem] = Field(default_factory=list)
+
+
+class ScenarioOut(BaseModel):
+    name: str
+    passed: bool
+    problems: list[str]
+    findings: list[str]
+
+
+class ScenariosOut(BaseModel):
+    passed: int
+    failed: int
+    outcomes: list[ScenarioOut]
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    target: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None

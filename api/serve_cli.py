@@ -1,0 +1,37 @@
+"""``yichuang serve`` (the API; migrates and seeds on start) and ``yichuang worker`` (procrastinate)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+
+from core.config import get_settings
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="listen address (default YICHUANG_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (default YICHUANG_PORT)")] = None,
+    reload: Annotated[bool, typer.Option(help="reload on code changes (development)")] = False,
+) -> None:
+    """Run the API: create the data directories, migrate the database, seed the rule versions (and the
+    knowledge base), pick up unfinished pre-review runs, then listen."""
+    import uvicorn
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    uvicorn.run("api.main:app", host=host or settings.host, port=port or settings.port, reload=reload,
+                proxy_headers=True, log_level="info")  # fmt: skip
+
+
+def worker(
+    concurrency: Annotated[int | None, typer.Option(help="runs at once (default YICHUANG_RUN_THREADS)")] = None,
+    once: Annotated[bool, typer.Option(help="stop when the queue is empty")] = False,
+) -> None:
+    """Execute queued pre-review runs from the PostgreSQL queue (YICHUANG_QUEUE=procrastinate)."""
+    from api.worker_main import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = get_settings()
+    run_worker(settings=settings, concurrency=concurrency or settings.run_threads, wait=not once)

@@ -1,0 +1,45 @@
+"""A procrastinate worker process: builds the Prereviewer once, retries stalled jobs, picks up runs
+that lost their job, then executes jobs until stopped."""
+
+from __future__ import annotations
+
+import logging
+
+from api.db import Database
+from api.masking import install_log_masking
+from api.migrate import upgrade
+from api.runs import recover
+from api.services import Services, build_prereviewer, make_library
+from api.ratelimit import RateLimiter
+from api.storage import BlobStore
+from api.worker import QueueDispatcher
+from core.config import Settings
+from core.db import make_engine
+from rules.service import RuleContext
+
+log = logging.getLogger("yichuang.worker")
+
+
+def run_worker(*, settings: Settings, concurrency: int, wait: bool = True, services: Services | None = None) -> None:
+    install_log_masking()
+    if services is None:
+        db = Database(make_engine(settings.effective_database_url))
+        upgrade(db.bind)
+        context = RuleContext.from_corpus(settings.corpus_dir / "rules", scenarios_dir=settings.corpus_dir / "scenarios")
+        library = make_library(db=db, context=context)
+        services = Services(settings=settings, db=db, store=BlobStore(settings.data_dir / "blobs"), context=context,
+                            library=library, limiter=RateLimiter(per_minute=0))  # fmt: skip
+        services.prereviewer = build_prereviewer(settings=settings, library=library)
+    queue = QueueDispatcher(database_url=settings.effective_database_url, execute=services.execute_run)
+    try:
+        queue.apply_schema()
+        stalled = queue.retry_stalled()
+        if stalled:
+            log.info("retried %d stalled job(s)", stalled)
+        recover(db=services.db, dispatcher=queue)
+        queue.close()  # the worker opens its own async pool
+        queue.run_worker(concurrency=concurrency, wait=wait)
+    finally:
+        queue.close()
+        if services.prereviewer is not None:
+            services.prereviewer.close()

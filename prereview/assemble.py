@@ -1,0 +1,152 @@
+"""Recognised pages → what the rules evaluate: per material, its sets, their fields, parts and marks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from prereview.documents import Mark, Page
+from prereview.extract.fields import FieldReading, FieldStatus, find_field
+from prereview.recognise import PageLabel, PageView, compact, parts_on, ticked_options
+from rules.casefacts import Evidence, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
+from rules.codes import Code
+from rules.identity import normalize_name, normalize_number
+from rules.spec import FieldSpec, Item, Material
+
+MarkFinder = Callable[[Page, str], list[Mark]]  # (page, "seal" | "signature") -> marks found
+
+
+@dataclass
+class Located:
+    view: PageView
+    label: PageLabel
+    file_name: str
+
+
+def assemble(
+    item: Item,
+    pages: Sequence[Located],
+    *,
+    unreadable_slots: dict[str, list[str]],
+    wrong_slots: dict[str, list[str]],
+    marks: MarkFinder,
+) -> dict[str, MaterialEvidence]:
+    """MaterialEvidence for every material found, or whose slot held an unreadable or wrong file."""
+    out: dict[str, MaterialEvidence] = {}
+    for material in item.materials:
+        own = [p for p in pages if p.label.material == material.id]
+        if own:
+            sets = [_one_set(material, group, marks=marks) for group in _sets(material, own)]
+            files = tuple(dict.fromkeys(p.file_name for p in own))
+            out[material.id] = MaterialEvidence(status=MaterialStatus.PRESENT, sets=tuple(sets), files=files)
+        elif material.id in unreadable_slots:
+            out[material.id] = MaterialEvidence(status=MaterialStatus.UNREADABLE, files=tuple(unreadable_slots[material.id]))
+        elif material.id in wrong_slots:
+            out[material.id] = MaterialEvidence(status=MaterialStatus.WRONG, files=tuple(wrong_slots[material.id]))
+    return out
+
+
+def _sets(material: Material, pages: list[Located]) -> list[list[Located]]:
+    """One set per person or vehicle for repeated materials (by 号码/号牌/姓名), else one set."""
+    if not material.per:
+        return [pages]
+    keys = _key_fields(material)
+    groups: dict[str, list[Located]] = {}
+    last_key: dict[int, str] = {}
+    loose: list[Located] = []
+    for p in pages:
+        key = _page_key(p.view, keys)
+        if key is None:
+            key = last_key.get(p.view.file)
+        if key is None:
+            loose.append(p)
+            continue
+        last_key[p.view.file] = key
+        groups.setdefault(key, []).append(p)
+    if not groups:
+        return [loose]
+    if loose and len(groups) == 1:
+        next(iter(groups.values())).extend(loose)
+    return list(groups.values())
+
+
+def _key_fields(material: Material) -> list[tuple[str, FieldSpec]]:
+    rank = {"id_number": 0, "plate": 1, "uscc": 2, "name": 3}
+    keyed = [(n, s) for n, s in material.fields.items() if s.type in rank and not s.options]
+    return sorted(keyed, key=lambda ns: rank[ns[1].type])
+
+
+def _page_key(view: PageView, keys: list[tuple[str, FieldSpec]]) -> str | None:
+    for name, spec in keys:
+        reading = find_field([view.page], spec.labels or (name,))
+        if reading.ok:
+            value = reading.value
+            return normalize_number(value) if spec.type in ("id_number", "plate", "uscc") else normalize_name(value)
+    return None
+
+
+def _one_set(material: Material, pages: list[Located], *, marks: MarkFinder) -> MaterialSet:
+    parts: set[str] = set()
+    for p in pages:
+        parts |= p.label.parts | parts_on(p.view, material)
+    fields: dict[str, FieldValue] = {}
+    for name, spec in material.fields.items():
+        scope = [p for p in pages if not spec.part or spec.part in p.label.parts] or pages
+        value = _read_field(name, spec, scope, material)
+        if value is not None:
+            fields[name] = value
+    codes = {c.code for c in material.checks}
+    sealed = signed = None
+    found_marks: list[Mark] = []
+    if Code.NOT_SEALED in codes:
+        seals = [m for p in pages for m in marks(p.view.page, "seal")]
+        sealed, found_marks = bool(seals), found_marks + seals
+    if Code.NOT_SIGNED in codes:
+        signatures = [m for p in pages for m in marks(p.view.page, "signature")]
+        signed, found_marks = bool(signatures), found_marks + signatures
+    evidence = tuple(
+        Evidence(file=p.file_name, page=p.view.page.index, text=p.view.page.text[:200]) for p in pages
+    )
+    label = next((f.value for f in fields.values() if f.state is FieldState.OK), "") if material.per else ""
+    return MaterialSet(label=label, fields=fields, parts=tuple(sorted(parts)) if material.parts else None,
+                       sealed=sealed, signed=signed, evidence=evidence)  # fmt: skip
+
+
+def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Material) -> FieldValue | None:
+    if spec.options:
+        return _option(spec, pages)
+    stop = [*material.recognition.labels, *material.fields]
+    reading = find_field([p.view.page for p in pages], spec.labels or (name,), stop=stop,
+                         multiline=spec.type in ("text", "list"))  # fmt: skip
+    if reading.status is FieldStatus.ABSENT:
+        return None
+    where = pages[reading.page] if reading.page is not None and reading.page < len(pages) else pages[0]
+    evidence = _evidence(reading, where)
+    if reading.status is FieldStatus.EMPTY:
+        return FieldValue(state=FieldState.EMPTY, evidence=evidence)
+    if reading.status is FieldStatus.UNREADABLE:
+        return FieldValue(state=FieldState.UNREADABLE, value=reading.value, evidence=evidence)
+    value = reading.value
+    if spec.type == "checkbox":
+        ticked = ticked_options(value)
+        value = "、".join(ticked) if ticked else ("" if "☐" in value or "□" in value else value)
+        if not value:
+            return FieldValue(state=FieldState.EMPTY, evidence=evidence)
+    return FieldValue(state=FieldState.OK, value=value, evidence=evidence)
+
+
+def _option(spec: FieldSpec, pages: list[Located]) -> FieldValue | None:
+    text = "".join(p.view.page.text for p in pages)
+    ticked = " ".join(ticked_options(text))
+    for source in (ticked, "".join(p.view.top for p in pages), compact(text)):
+        for option, words in spec.options.items():
+            if any(compact(w) in compact(source) for w in words):
+                return FieldValue(state=FieldState.OK, value=option)
+    return None
+
+
+def _evidence(reading: FieldReading, where: Located) -> Evidence:
+    box = reading.box or reading.label_box
+    text = " ".join(line.text for line in reading.lines) or reading.value
+    return Evidence(file=where.file_name, page=where.view.page.index, text=text[:200],
+                    box=(box.x0, box.y0, box.x1, box.y1) if box else None)  # fmt: skip
