@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+(?:\.[0-9]+)?")
@@ -63,11 +64,12 @@ class WordSegmenter:
     def __init__(self, extra_words: Iterable[str] = ()) -> None:
         import jieba
 
+        base = _base_jieba()
         self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()  # type: ignore[no-untyped-call]
+        # a copy of the loaded dictionary: loading it again costs a second, copying milliseconds
+        self._jieba.FREQ, self._jieba.total = dict(base.FREQ), base.total
+        self._jieba.initialized = True
         self._lock = threading.Lock()
-        for word in domain_words():
-            self._jieba.add_word(word, freq=2000)  # type: ignore[no-untyped-call]
         self.add_words(extra_words)
 
     def add_words(self, words: Iterable[str]) -> None:
@@ -91,6 +93,17 @@ class WordSegmenter:
     def words(self, text: str) -> list[str]:
         """Content words: no punctuation, no stop words."""
         return [w for w in self.cut(text) if _RUN.fullmatch(w) and w not in STOP_WORDS and w not in STOP_CHARS]
+
+
+@lru_cache(maxsize=1)
+def _base_jieba() -> Any:
+    import jieba
+
+    tok = jieba.Tokenizer()
+    tok.initialize()  # type: ignore[no-untyped-call]
+    for word in domain_words():
+        tok.add_word(word, freq=2000)  # type: ignore[no-untyped-call]
+    return tok
 
 
 @lru_cache(maxsize=1)

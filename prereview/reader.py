@@ -277,7 +277,7 @@ class _Worker:
         # A fork server is a clean single-threaded process that imported the reader once, so a worker
         # replacing a killed one starts in a fraction of a second instead of re-importing everything.
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["prereview.reader"])
+        ctx.set_forkserver_preload(["prereview.reader", "rapidocr"])
         parent, child = ctx.Pipe()
         process = ctx.Process(
             target=_worker_main,

@@ -3,9 +3,12 @@
 For each signing label the zone right of it (or below it, when the label ends a table cell) is
 searched for ink that is neither seal-red nor a ruling line (underscores, cell borders) nor printed
 text. Printed text is known exactly on text-layer pages (every text line is print). On OCR pages the
-recogniser also reads handwriting, so a line in the zone counts as print only when it looks like the
-label's own print: same ink colour, same glyph height, on the same baseline. Handwriting differs
-in at least one: ballpoint blue, bigger or smaller, off the line.
+recogniser also reads handwriting, so a piece of text in the zone counts as print only when it looks
+like the label's own print: same ink colour, same top and bottom. Handwriting differs in at least
+one (ballpoint blue, bigger or smaller, off the line) in practice.
+
+Ink amounts are measured against the label's own ink per character, which makes the threshold
+independent of resolution, font size and stroke weight.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ class SignatureReading(BaseModel):
     label_box: Box
     signed: bool
     mark: Mark | None = None  # kind="signature": the handwriting found
-    printed: str = ""  # printed text found where the signature belongs (a typed name is no signature)
-    ink: float = 0.0  # handwriting area in squared label heights
+    printed: str = ""  # printed text where the signature belongs (a typed name is no signature)
+    ink: float = 0.0  # handwriting found, in characters' worth of the label's print
 
 
 def _label_end(text: str, keyword_end: int, *, own_bracket: bool) -> int | None:
@@ -54,51 +57,58 @@ def _label_end(text: str, keyword_end: int, *, own_bracket: bool) -> int | None:
     return k if k == len(text) or own_bracket else None
 
 
-def _label_spans(row: Row) -> list[tuple[int, int]]:
+def _phrase_start(text: str, keyword_at: int) -> int:
+    cut = max(text.rfind(p, 0, keyword_at) for p in "。；;，,:：")
+    return cut + 1
+
+
+def label_spans(row: Row) -> list[tuple[int, int]]:
     """(start, end) char spans of the signing labels in a row."""
     spans = []
+    base = 0
     for seg in row.segments():
         text = "".join(c.ch for c in seg)
         for m in _KEYWORD.finditer(text):
             start = _phrase_start(text, m.start())
-            own = any(ch in _OPEN for ch in text[start : m.start()]) and m.end() < len(text) and text[m.end()] in _CLOSE
+            own = any(ch in _OPEN for ch in text[start : m.start()]) and text[m.end() : m.end() + 1] in tuple(_CLOSE)
             end = _label_end(text, m.end(), own_bracket=own)
             if end is not None and m.end() - start <= _MAX_LABEL:
-                base = row.chars.index(seg[0])
                 spans.append((base + start, base + end))
+        base += len(seg)
     return spans
 
 
-def _phrase_start(text: str, keyword_at: int) -> int:
-    """Where the label begins: after the last sentence punctuation before the keyword."""
-    cut = max(text.rfind(p, 0, keyword_at) for p in "。；;，,:：")
-    return cut + 1 if cut >= 0 else 0
+class _Crop:
+    """Flattened pixels and ink of the neighbourhood of one label, in page coordinates."""
 
-
-def _lab(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
-    if mask.sum() < 8:
-        return None
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).reshape(-1, 3)[mask.reshape(-1)].astype(np.float32)
-    return np.asarray(np.median(lab, axis=0))
-
-
-class _Page:
-    """The flattened image, its ink and what the label's own print looks like."""
-
-    def __init__(self, image: np.ndarray, lines: Sequence[TextLine], source: PageSource | None) -> None:
-        self.rgb = as_rgb(image)
-        self.flat = flatten(self.rgb)
+    def __init__(self, rgb: np.ndarray, area: Box) -> None:
+        self.x0, self.y0, x1, y1 = clip_box(area, rgb.shape)
+        self.flat = flatten(rgb[self.y0 : y1, self.x0 : x1])
         self.ink = ink_mask(self.flat)
-        self.lines = lines
-        self.source = source
+
+    def _local(self, box: Box) -> tuple[int, int, int, int]:
+        shifted = Box(x0=box.x0 - self.x0, y0=box.y0 - self.y0, x1=box.x1 - self.x0, y1=box.y1 - self.y0)
+        return clip_box(shifted, self.ink.shape)
 
     def ink_in(self, box: Box) -> np.ndarray:
-        x0, y0, x1, y1 = clip_box(box, self.ink.shape)
+        x0, y0, x1, y1 = self._local(box)
         return np.asarray(self.ink[y0:y1, x0:x1])
 
     def colour(self, box: Box) -> np.ndarray | None:
-        x0, y0, x1, y1 = clip_box(box, self.ink.shape)
-        return _lab(self.flat[y0:y1, x0:x1], self.ink[y0:y1, x0:x1])
+        """Median (L, a, b) of the ink in `box`."""
+        x0, y0, x1, y1 = self._local(box)
+        mask = self.ink[y0:y1, x0:x1]
+        if mask.sum() < 8:
+            return None
+        lab = cv2.cvtColor(self.flat[y0:y1, x0:x1], cv2.COLOR_RGB2LAB)[mask].astype(np.float32)
+        return np.asarray(np.median(lab, axis=0))
+
+    def extent(self, x0: float, x1: float, label: Box) -> tuple[float, float] | None:
+        """Top and bottom of the ink between x0 and x1 on the label's row."""
+        top = label.cy - label.height
+        ink = self.ink_in(Box(x0=x0, y0=top, x1=x1, y1=label.cy + label.height))
+        rows = np.flatnonzero(ink.sum(axis=1) >= 2)
+        return (top + rows[0], top + rows[-1] + 1) if rows.size else None
 
 
 def _zone(row: Row, end: int, label: Box, width: float) -> tuple[Box, bool]:
@@ -114,20 +124,10 @@ def _zone(row: Row, end: int, label: Box, width: float) -> tuple[Box, bool]:
     return Box(x0=label.x0 - h, y0=label.y1 + 0.1 * h, x1=label.x1 + h, y1=label.y1 + 2.6 * h), True
 
 
-def _extent(page: _Page, x0: float, x1: float, label: Box) -> tuple[float, float] | None:
-    """Top and bottom of the ink between x0 and x1 around the label's row."""
-    h = label.height
-    y0 = label.cy - 1.0 * h
-    ink = page.ink_in(Box(x0=x0, y0=y0, x1=x1, y1=label.cy + 1.0 * h))
-    rows = np.flatnonzero(ink.sum(axis=1) >= 2)
-    return (y0 + rows[0], y0 + rows[-1] + 1) if rows.size else None
-
-
-def _printed_like(page: _Page, chars: list[Char], label: Box, label_ink: tuple[np.ndarray | None, tuple[float, float] | None]) -> bool:
-    """Whether OCR-read characters in the zone are print: the label's ink colour, top and bottom."""
-    box = union([c.box for c in chars])
-    colour, extent = page.colour(box), _extent(page, box.x0, box.x1, label)
-    label_colour, label_extent = label_ink
+def _printed_like(crop: _Crop, box: Box, label: Box, reference: tuple[np.ndarray | None, tuple[float, float] | None]) -> bool:
+    """Whether OCR-read text at `box` is print: the label's ink colour, top and bottom."""
+    colour, extent = crop.colour(box), crop.extent(box.x0, box.x1, label)
+    label_colour, label_extent = reference
     if extent is None or label_extent is None:
         return False
     h = label.height
@@ -138,67 +138,78 @@ def _printed_like(page: _Page, chars: list[Char], label: Box, label_ink: tuple[n
     return aligned and shift < 9.0
 
 
-def _handwriting(page: _Page, zone: Box, drop: list[Box], h: float) -> tuple[float, Box | None]:
-    """Area (in h²) and box of ink in `zone` after removing rules, printed boxes and specks."""
-    x0, y0, x1, y1 = clip_box(zone, page.ink.shape)
-    if x1 - x0 < 2 or y1 - y0 < 2:
-        return 0.0, None
-    ink = page.ink[y0:y1, x0:x1].copy()
+def _handwriting(crop: _Crop, zone: Box, drop: list[Box], h: float) -> tuple[float, Box | None]:
+    """Ink pixels and their box in `zone`, without rules, printed boxes and specks."""
+    ink = crop.ink_in(zone).copy()
+    zx0, zy0, _, _ = crop._local(zone)
     for b in drop:
-        bx0, by0, bx1, by1 = clip_box(Box(x0=b.x0 - 2, y0=b.y0 - 2, x1=b.x1 + 2, y1=b.y1 + 2), page.ink.shape)
-        ink[max(by0 - y0, 0) : max(by1 - y0, 0), max(bx0 - x0, 0) : max(bx1 - x0, 0)] = False
+        x0, y0, x1, y1 = crop._local(Box(x0=b.x0 - 2, y0=b.y0 - 2, x1=b.x1 + 2, y1=b.y1 + 2))
+        ink[max(y0 - zy0, 0) : max(y1 - zy0, 0), max(x0 - zx0, 0) : max(x1 - zx0, 0)] = False
+    if ink.size == 0:
+        return 0.0, None
     ink = strip_rules(ink, min_len=max(int(2.5 * h), 8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
-    keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= max(4.0, 0.012 * h * h)]
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= max(4.0, 0.01 * h * h)]
     if not keep:
         return 0.0, None
-    area = float(sum(stats[i, cv2.CC_STAT_AREA] for i in keep))
-    xs = [stats[i, cv2.CC_STAT_LEFT] for i in keep]
-    ys = [stats[i, cv2.CC_STAT_TOP] for i in keep]
-    xe = [stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH] for i in keep]
-    ye = [stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] for i in keep]
-    box = Box(x0=x0 + min(xs), y0=y0 + min(ys), x1=x0 + max(xe), y1=y0 + max(ye))
-    return area / (h * h), box
+    s = stats[keep]
+    x0 = crop.x0 + zx0 + float(s[:, cv2.CC_STAT_LEFT].min())
+    y0 = crop.y0 + zy0 + float(s[:, cv2.CC_STAT_TOP].min())
+    x1 = crop.x0 + zx0 + float((s[:, cv2.CC_STAT_LEFT] + s[:, cv2.CC_STAT_WIDTH]).max())
+    y1 = crop.y0 + zy0 + float((s[:, cv2.CC_STAT_TOP] + s[:, cv2.CC_STAT_HEIGHT]).max())
+    return float(s[:, cv2.CC_STAT_AREA].sum()), Box(x0=x0, y0=y0, x1=x1, y1=y1)
 
 
-def _read(page: _Page, rows: list[Row], r: int, span: tuple[int, int], *, min_ink: float) -> SignatureReading:
-    row = rows[r]
-    label_chars = row.chars[span[0] : span[1]]
-    label = union([c.box for c in label_chars])
-    h = max(label.height, 4.0)
-    zone, below = _zone(row, span[1], label, page.rgb.shape[1])
-    label_ink = (page.colour(label), _extent(page, label.x0, label.x1, label))
-    drop: list[Box] = []
-    printed: list[str] = []
+def _neighbours(rows: list[Row], r: int, span: tuple[int, int], zone: Box) -> list[tuple[bool, Box, str]]:
+    """Text pieces in the zone: (on the label's row or under it, box, text); the label excluded."""
+    out = []
     for other_r, other in enumerate(rows):
+        if other.bottom < zone.y0 or other.top > zone.y1:
+            continue
+        k = 0
         for seg in other.segments():
-            chars = [c for c in seg if not (other_r == r and span[0] <= row.chars.index(c) < span[1])]
+            chars = [c for i, c in enumerate(seg, start=k) if other_r != r or not span[0] <= i < span[1]]
+            k += len(seg)
             if not chars:
                 continue
             box = union([c.box for c in chars])
-            if box.x1 < zone.x0 or box.x0 > zone.x1 or box.y1 < zone.y0 or box.y0 > zone.y1:
-                continue
-            candidate = other_r == r or below
-            if page.source is PageSource.TEXT or not candidate or _printed_like(page, chars, label, label_ink):
-                drop.append(box)
-                if candidate:
-                    printed.append("".join(c.ch for c in chars))
-    drop.append(label)
-    ink, box = _handwriting(page, zone, drop, h)
+            if box.x1 >= zone.x0 and box.x0 <= zone.x1 and box.y1 >= zone.y0 and box.y0 <= zone.y1:
+                out.append((other_r == r, box, "".join(c.ch for c in chars)))
+    return out
+
+
+def _read(rgb: np.ndarray, rows: list[Row], r: int, span: tuple[int, int], *, source: PageSource | None, min_ink: float) -> SignatureReading:
+    label_chars: list[Char] = rows[r].chars[span[0] : span[1]]
+    label = union([c.box for c in label_chars])
+    h = max(label.height, 4.0)
+    zone, below = _zone(rows[r], span[1], label, rgb.shape[1])
+    area = union([label, zone])
+    crop = _Crop(rgb, Box(x0=area.x0 - 2 * h, y0=area.y0 - 2 * h, x1=area.x1 + 2 * h, y1=area.y1 + 2 * h))
+    reference = (crop.colour(label), crop.extent(label.x0, label.x1, label))
+    drop, printed = [label], []
+    for same_row, box, text in _neighbours(rows, r, span, zone):
+        candidate = same_row or below
+        if source is PageSource.TEXT or not candidate or _printed_like(crop, box, label, reference):
+            drop.append(box)
+            if candidate:
+                printed.append(text)
+    pixels, box = _handwriting(crop, zone, drop, h)
+    per_char = crop.ink_in(label).sum() / max(1, sum(1 for c in label_chars if c.ch not in _OPEN + _CLOSE + ":："))
+    ink = pixels / max(per_char, 0.02 * h * h)
     signed = ink >= min_ink and box is not None and box.width >= 0.6 * h
     text = "".join(c.ch for c in label_chars).rstrip(":：")
-    mark = Mark(kind="signature", box=box, label=text, score=round(min(1.0, ink / (4 * min_ink)), 3)) if signed and box else None
+    mark = Mark(kind="signature", box=box, label=text, score=round(min(1.0, ink / (3 * min_ink)), 3)) if signed and box else None
     return SignatureReading(label=text, label_box=label, signed=signed, mark=mark, printed="".join(printed), ink=round(ink, 3))
 
 
 def find_signatures(
-    image: np.ndarray, lines: Sequence[TextLine], *, source: PageSource | None = None, min_ink: float = 0.35
+    image: np.ndarray, lines: Sequence[TextLine], *, source: PageSource | None = None, min_ink: float = 0.6
 ) -> list[SignatureReading]:
     """Every signing label on the page and whether handwriting stands by it.
 
     `lines` must be in the image's pixel coordinates; `source` says whether they come from a PDF text
     layer (then all of them are print) or from OCR (then handwriting may be among them).
     """
-    page = _Page(image, lines, source)
+    rgb = as_rgb(image)
     rows = build_rows(lines)
-    return [_read(page, rows, r, span, min_ink=min_ink) for r, row in enumerate(rows) for span in _label_spans(row)]
+    return [_read(rgb, rows, r, span, source=source, min_ink=min_ink) for r, row in enumerate(rows) for span in label_spans(row)]
