@@ -221,19 +221,21 @@ async def _drain(request: Request, *, limit: int) -> None:
 
 def _check_pixels(received: Received, *, max_pixels: int) -> None:
     """Read only the image header: refuse a picture declaring more pixels than ``max_pixels``."""
+    size: tuple[int, int] | None = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with Image.open(received.tmp) as im:
-                width, height = im.size
+                size = im.size
     except Image.DecompressionBombError:
-        width = height = 1 << 16
+        size = None  # more than twice PIL's own limit: far beyond ours
     except Exception:
         raise UploadRefused(f"{received.name}：图片文件已损坏，无法打开，请重新拍摄或扫描后上传", reason="corrupt",
                             status=422, detail=[{"name": received.name, "reason": "corrupt"}]) from None  # fmt: skip
-    if width * height > max_pixels:
+    if size is None or size[0] * size[1] > max_pixels:
+        dims = f"（{size[0]}×{size[1]} 像素）" if size else ""
         raise UploadRefused(
-            f"{received.name}：图片尺寸过大（{width}×{height} 像素），请缩小到 {max_pixels // 1_000_000} 百万像素以内后上传",
+            f"{received.name}：图片尺寸过大{dims}，请缩小到 {max_pixels // 1_000_000} 百万像素以内后上传",
             reason="too_many_pixels", status=422, detail=[{"name": received.name, "reason": "too_many_pixels"}],
         )
 

@@ -12,15 +12,15 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
-from pydantic import BaseModel
 
 
-class KeywordHit(BaseModel):
+@dataclass(slots=True)
+class KeywordHit:
     slot: int
     score: float
-    terms: list[str]
 
 
 class BM25Index:
@@ -128,6 +128,7 @@ class BM25Index:
         mask: np.ndarray | None = None,
         weights: dict[str, float] | None = None,
     ) -> list[KeywordHit]:
+        """Top-k slots by score (which terms matched: :meth:`matched_terms`, for the few shown)."""
         scores = self.scores(query_tokens, weights)
         if mask is not None:
             scores = scores * mask[: len(scores)]
@@ -137,19 +138,22 @@ class BM25Index:
             return []
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        terms = sorted(set(query_tokens))
-        return [KeywordHit(slot=int(s), score=float(scores[s]), terms=self._matched(terms, int(s))) for s in top]
+        return [KeywordHit(slot=int(s), score=float(scores[s])) for s in top]
 
-    def _matched(self, terms: list[str], slot: int) -> list[str]:
-        out = []
-        for term in terms:
+    def matched_terms(self, query_tokens: Sequence[str], slots: Sequence[int]) -> dict[int, list[str]]:
+        """Which query terms each of ``slots`` contains: one binary search per term."""
+        wanted = np.asarray(slots, dtype=np.int32)
+        out: dict[int, list[str]] = {int(s): [] for s in wanted}
+        if not len(wanted):
+            return out
+        for term in sorted(set(query_tokens)):
             tid = self._term_ids.get(term)
             if tid is None:
                 continue
-            slots, _ = self._postings(tid)
-            i = int(np.searchsorted(slots, slot))
-            if i < len(slots) and slots[i] == slot:
-                out.append(term)
+            posting, _ = self._postings(tid)
+            at = np.minimum(np.searchsorted(posting, wanted), len(posting) - 1)
+            for s in wanted[posting[at] == wanted]:
+                out[int(s)].append(term)
         return out
 
     def to_arrays(self) -> dict[str, np.ndarray]:

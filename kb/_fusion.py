@@ -11,20 +11,19 @@ reports both alone and fused.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
-from pydantic import BaseModel
 
 from kb._index import EntryHit
 
 
-class Fused(BaseModel):
+@dataclass(slots=True)
+class Fused:
     entry: int
     score: float
     keyword: EntryHit | None = None
     vector: EntryHit | None = None
-
-    model_config = {"arbitrary_types_allowed": True}
 
 
 def _z(hits: Sequence[EntryHit]) -> tuple[dict[int, float], float]:

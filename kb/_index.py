@@ -222,8 +222,15 @@ class KnowledgeIndex:
         for h in hits:
             e = int(slot_entry[h.slot])
             if e not in out:
-                out[e] = EntryHit(entry=e, score=h.score, rank=len(out) + 1, detail=h.slot, terms=h.terms)
+                out[e] = EntryHit(entry=e, score=h.score, rank=len(out) + 1, detail=h.slot)
         return list(out.values())[:k]
+
+    def explain_keywords(self, tokens: list[str], hits: list[EntryHit]) -> None:
+        """Fill in the matched query terms of the hits that will be shown."""
+        with self._write_lock:
+            terms = self.bm25.matched_terms(tokens, [h.detail for h in hits])
+        for h in hits:
+            h.terms = terms.get(h.detail, [])
 
     def vector_search(self, query: np.ndarray, *, k: int, mask: np.ndarray) -> list[EntryHit]:
         with self._write_lock:

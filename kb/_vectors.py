@@ -43,7 +43,12 @@ class VectorStore:
         start = len(self)
         if self.kind == "flat" and start + len(vectors) > self.hnsw_above:
             self._to_hnsw()
-        self._index.add(vectors)
+        if len(vectors) >= 1000:  # bulk loads do profit from both cores
+            faiss.omp_set_num_threads(2)
+        try:
+            self._index.add(vectors)
+        finally:
+            faiss.omp_set_num_threads(1)
         self._alive = np.concatenate([self._alive, np.ones(len(vectors), dtype=bool)])
         return np.arange(start, start + len(vectors), dtype=np.int64)
 
@@ -52,7 +57,7 @@ class VectorStore:
         hnsw = faiss.IndexHNSWFlat(self.dim, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)
         hnsw.hnsw.efConstruction = 80
         if old.ntotal:
-            faiss.omp_set_num_threads(2)  # bulk graph building does profit from both cores
+            faiss.omp_set_num_threads(2)
             try:
                 hnsw.add(old.reconstruct_n(0, old.ntotal))
             finally:

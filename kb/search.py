@@ -65,7 +65,7 @@ class Searcher:
         expansion = self.glossary.expand(repaired)
         rewritten = expansion.text
         mask = self.index.entry_mask(item=item, department=department, today=today or date.today())
-        keyword, vector, features = [], [], Features()
+        keyword, vector, features, tokens = [], [], Features(), []
         if mode != "dense":
             tokens = self.index.tokenizer.tokens(" ".join([rewritten, *expansion.extra]))
             keyword = self.index.keyword_search(tokens, k=self.candidates, mask=mask)
@@ -78,6 +78,9 @@ class Searcher:
             features.margin = features.top - self._cohort_level(qvec)
         weight = {"hybrid": self.keyword_weight, "keyword": 1.0, "dense": 0.0}[mode]
         fused = fuse(keyword, vector, keyword_weight=weight)
+        if keyword:
+            shown = [f.keyword for f in fused[:k] if f.keyword is not None]
+            self.index.explain_keywords(tokens, shown)
         p = self.confidence.probability(features) if fused else 0.0
         return SearchResult(
             query=query,

@@ -176,7 +176,7 @@ def _picture_cover(page: Any) -> float:
 
 
 def _check_boxes(page: Any) -> list[Word]:
-    """Small vector squares as ☐, or ☑ when a stroke is drawn inside them."""
+    """Small vector squares as ☐, or ☑ when a stroke is drawn inside them or they are filled dark."""
     strokes = [
         o for o in (*page.curves, *page.lines) if o["x1"] - o["x0"] < 20 and o["bottom"] - o["top"] < 20
     ]
@@ -185,11 +185,26 @@ def _check_boxes(page: Any) -> list[Word]:
         w, h = r["x1"] - r["x0"], r["bottom"] - r["top"]
         if not (5 <= w <= 16 and 5 <= h <= 16 and abs(w - h) <= 0.25 * max(w, h)):
             continue
-        ticked = any(_inside(s, r, slack=0.4 * w) for s in strokes)
+        ticked = _dark_fill(r) or any(_inside(s, r, slack=0.4 * w) for s in strokes)
         boxes.append(
             {"text": CHECKED if ticked else UNCHECKED, **{k: r[k] for k in ("x0", "x1", "top", "bottom")}}
         )
     return boxes
+
+
+def _dark_fill(rect: Word) -> bool:
+    """A square filled dark (■) is a ticked box too."""
+    color = rect.get("non_stroking_color")
+    if not rect.get("fill") or color is None:
+        return False
+    if isinstance(color, (int, float)):  # pdfminer gives a bare number for grey
+        color = (color,)
+    values = (
+        [float(v) for v in color if isinstance(v, (int, float))] if isinstance(color, (tuple, list)) else []
+    )
+    if len(values) == 4:  # CMYK: dark when black ink is heavy
+        return values[3] > 0.5
+    return bool(values) and sum(values) / len(values) < 0.5
 
 
 def _inside(inner: Word, outer: Word, *, slack: float) -> bool:
@@ -253,7 +268,6 @@ def _line(run: list[Word], scale: float) -> TextLine:
         y1=max(w["bottom"] for w in run) * scale,
     )
     return TextLine(text=text, box=box, score=1.0)
-
 
 
 def _render(page: pdfium.PdfPage, scale: float) -> np.ndarray:

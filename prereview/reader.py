@@ -67,15 +67,15 @@ def read_file(
     doc = Document(name=name or path.name)
     try:
         sniffed = sniff_file(path, name=doc.name)
-        kind = check_readable(sniffed, max_bytes=limits.max_bytes)
         doc.media_type = sniffed.media_type
+        kind = check_readable(sniffed, max_bytes=limits.max_bytes)
         doc.sha256 = file_sha256(path)
         deadline = time.monotonic() + limits.timeout_seconds
         for page in _pages(path, kind, limits=limits, ocr=ocr, work_dir=work_dir, sha256=doc.sha256):
             doc.pages.append(page)
             if time.monotonic() > deadline:
                 raise ReadTimeout(
-                    f"文件处理超过 {limits.timeout_seconds:.0f} 秒仍未完成，请拆分或压缩后重新上传。"
+                    f"文件处理超过 {limits.timeout_seconds:g} 秒仍未完成，请拆分或压缩后重新上传。"
                 )
     except UnreadableFile as exc:
         return doc.model_copy(update={"pages": [], "error": exc.to_file_error()})
@@ -224,6 +224,7 @@ class ReaderPool:
             worker.ensure_started()
 
     def read(self, path: Path, *, name: str, work_dir: Path | None = None) -> Document:
+        """Like `read_file`; raises only OcrUnavailable, when a worker cannot start (an operator's problem)."""
         worker = self._idle.get()
         try:
             worker.ensure_started()

@@ -96,14 +96,18 @@ def parts_on(view: PageView, material: Material) -> set[str]:
 
 def classify(views: Sequence[PageView], item: Item, *, declared: dict[str, object]) -> list[PageLabel]:
     labels = [_best(view, item, declared=declared) for view in views]
-    # A page with no cue of its own continues the previous page's material in the same file.
+    # Pages of one file belong to one document unless a page carries a title of its own: a page
+    # without a title continues the previous page's material (a report's chapters name other
+    # materials' labels all the time).
     for k in range(1, len(views)):
-        if labels[k].material is None and not labels[k].other and views[k].file == views[k - 1].file:
-            prev = labels[k - 1]
-            if prev.material is not None and views[k].text:
-                material = item.material(prev.material)
-                labels[k] = PageLabel(material=prev.material, score=0.0, continued=True,
-                                      parts=parts_on(views[k], material))  # fmt: skip
+        prev = labels[k - 1]
+        if views[k].file != views[k - 1].file or prev.material is None or labels[k].score >= TITLE_SCORE:
+            continue
+        if labels[k].other and labels[k].material is None:
+            continue
+        material = item.material(prev.material)
+        labels[k] = PageLabel(material=prev.material, score=prev.score, continued=True,
+                              parts=parts_on(views[k], material))  # fmt: skip
     return labels
 
 

@@ -109,7 +109,11 @@ def _row(item: Item, finding: Finding) -> DefectRow:
         name += f"（{finding.set_label}）"
     note = _check_note(item, finding)
     basis = f"收件标准 {item.code} {finding.rule}" + (f"：{note}" if note else "") if finding.rule else note
-    return DefectRow(material=name, problem=CODE_LABELS[finding.code], detail=finding.message or CODE_LABELS[finding.code],
+    message = finding.message or CODE_LABELS[finding.code]
+    detail = message.split("——", 1)[1] if "——" in message else message  # the head repeats the material
+    if material is not None and material.tolerance_days and finding.code is Code.MISSING:
+        detail += f"（可容缺，补交期限 {material.tolerance_days} 个工作日）" if "可容缺" not in detail else ""
+    return DefectRow(material=name, problem=CODE_LABELS[finding.code], detail=detail,
                      requirement=REQUIREMENTS[finding.code], basis=basis,
                      tolerable=finding.tolerable and finding.code is Code.MISSING)  # fmt: skip
 

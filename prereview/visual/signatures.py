@@ -78,13 +78,20 @@ def label_spans(row: Row) -> list[tuple[int, int]]:
     return spans
 
 
+def _despeckle(ink: np.ndarray, min_area: float) -> np.ndarray:
+    """`ink` without the dust and noise dots of scans (components smaller than `min_area`)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < min_area)
+    return np.asarray(ink & ~np.isin(labels, small[small > 0]))
+
+
 class _Crop:
     """Flattened pixels and ink of the neighbourhood of one label, in page coordinates."""
 
-    def __init__(self, rgb: np.ndarray, area: Box) -> None:
+    def __init__(self, rgb: np.ndarray, area: Box, *, speck: float) -> None:
         self.x0, self.y0, x1, y1 = clip_box(area, rgb.shape)
         self.flat = flatten(rgb[self.y0 : y1, self.x0 : x1])
-        self.ink = ink_mask(self.flat)
+        self.ink = _despeckle(ink_mask(self.flat), speck)
 
     def _local(self, box: Box) -> tuple[int, int, int, int]:
         shifted = Box(x0=box.x0 - self.x0, y0=box.y0 - self.y0, x1=box.x1 - self.x0, y1=box.y1 - self.y0)
@@ -103,12 +110,37 @@ class _Crop:
         lab = cv2.cvtColor(self.flat[y0:y1, x0:x1], cv2.COLOR_RGB2LAB)[mask].astype(np.float32)
         return np.asarray(np.median(lab, axis=0))
 
+    def axis_share(self, box: Box) -> float | None:
+        """Share of strong edges running horizontally or vertically: print's strokes do (CJK type is
+        built of 横 and 竖), handwriting's lean and curve."""
+        x0, y0, x1, y1 = self._local(box)
+        grey = cv2.cvtColor(self.flat[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY).astype(np.float32)
+        if grey.size < 16:
+            return None
+        gx, gy = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
+        mag = np.hypot(gx, gy)
+        strong = mag > 0.3 * float(mag.max() or 1.0)
+        ang = np.degrees(np.arctan2(gy, gx)) % 90
+        axis = strong & ((ang < 12) | (ang > 78))
+        return float(mag[axis].sum() / max(float(mag[strong].sum()), 1e-6))
+
     def extent(self, x0: float, x1: float, label: Box) -> tuple[float, float] | None:
-        """Top and bottom of the ink between x0 and x1 on the label's row."""
+        """Top and bottom of the band of ink between x0 and x1 that holds the label's row centre
+        (neighbouring rows are cut off at the blank gap between them)."""
         top = label.cy - label.height
         ink = self.ink_in(Box(x0=x0, y0=top, x1=x1, y1=label.cy + label.height))
-        rows = np.flatnonzero(ink.sum(axis=1) >= 2)
-        return (top + rows[0], top + rows[-1] + 1) if rows.size else None
+        inked = ink.sum(axis=1) >= max(2, 0.02 * ink.shape[1])
+        rows = np.flatnonzero(inked)
+        if not rows.size:
+            return None
+        centre = int(rows[np.argmin(np.abs(rows - (label.cy - top)))])
+        gap = max(2, int(0.08 * label.height))
+        lo = hi = centre
+        while lo > 0 and inked[max(0, lo - gap) : lo].any():
+            lo -= 1
+        while hi < len(inked) - 1 and inked[hi + 1 : hi + 1 + gap].any():
+            hi += 1
+        return top + lo, top + hi + 1
 
 
 def _zone(row: Row, end: int, label: Box, width: float) -> tuple[Box, bool]:
@@ -124,18 +156,32 @@ def _zone(row: Row, end: int, label: Box, width: float) -> tuple[Box, bool]:
     return Box(x0=label.x0 - h, y0=label.y1 + 0.1 * h, x1=label.x1 + h, y1=label.y1 + 2.6 * h), True
 
 
-def _printed_like(crop: _Crop, box: Box, label: Box, reference: tuple[np.ndarray | None, tuple[float, float] | None]) -> bool:
-    """Whether OCR-read text at `box` is print: the label's ink colour, top and bottom."""
-    colour, extent = crop.colour(box), crop.extent(box.x0, box.x1, label)
-    label_colour, label_extent = reference
-    if extent is None or label_extent is None:
+class _Reference(BaseModel, arbitrary_types_allowed=True):
+    """How the label's print looks."""
+
+    colour: np.ndarray | None
+    extent: tuple[float, float] | None
+    axis: float | None
+
+
+def _printed_like(crop: _Crop, box: Box, label: Box, ref: _Reference) -> bool:
+    """Whether OCR-read text at `box` is print like the label's:
+    - the same ink colour: print is one colour (measured shifts below 1.5), ballpoint is not (2-35);
+    - inside the label's top and bottom (brackets make those the line's extremes; handwriting overshoots);
+    - as straight: axis-parallel edge share no lower than the label's by 0.1 (script leans and curves).
+    """
+    extent = crop.extent(box.x0, box.x1, label)
+    if extent is None or ref.extent is None:
         return False
-    h = label.height
-    aligned = abs(extent[0] - label_extent[0]) < 0.2 * h and abs(extent[1] - label_extent[1]) < 0.2 * h
-    if label_colour is None or colour is None:
-        return aligned
-    shift = float(np.hypot(colour[1] - label_colour[1], colour[2] - label_colour[2]))
-    return aligned and shift < 9.0
+    tol = max(2.0, 0.12 * (ref.extent[1] - ref.extent[0]))
+    if extent[0] < ref.extent[0] - tol or extent[1] > ref.extent[1] + tol:
+        return False
+    colour = crop.colour(box)
+    if ref.colour is not None and colour is not None:
+        if float(np.hypot(colour[1] - ref.colour[1], colour[2] - ref.colour[2])) >= 4.0:
+            return False
+    axis = crop.axis_share(box)
+    return ref.axis is None or axis is None or axis >= ref.axis - 0.1
 
 
 def _handwriting(crop: _Crop, zone: Box, drop: list[Box], h: float) -> tuple[float, Box | None]:
@@ -149,7 +195,7 @@ def _handwriting(crop: _Crop, zone: Box, drop: list[Box], h: float) -> tuple[flo
         return 0.0, None
     ink = strip_rules(ink, min_len=max(int(2.5 * h), 8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
-    keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= max(4.0, 0.01 * h * h)]
+    keep = list(range(1, n))
     if not keep:
         return 0.0, None
     s = stats[keep]
@@ -184,8 +230,9 @@ def _read(rgb: np.ndarray, rows: list[Row], r: int, span: tuple[int, int], *, so
     h = max(label.height, 4.0)
     zone, below = _zone(rows[r], span[1], label, rgb.shape[1])
     area = union([label, zone])
-    crop = _Crop(rgb, Box(x0=area.x0 - 2 * h, y0=area.y0 - 2 * h, x1=area.x1 + 2 * h, y1=area.y1 + 2 * h))
-    reference = (crop.colour(label), crop.extent(label.x0, label.x1, label))
+    grown = Box(x0=area.x0 - 2 * h, y0=area.y0 - 2 * h, x1=area.x1 + 2 * h, y1=area.y1 + 2 * h)
+    crop = _Crop(rgb, grown, speck=max(4.0, 0.01 * h * h))
+    reference = _Reference(colour=crop.colour(label), extent=crop.extent(label.x0, label.x1, label), axis=crop.axis_share(label))
     drop, printed = [label], []
     for same_row, box, text in _neighbours(rows, r, span, zone):
         candidate = same_row or below

@@ -111,9 +111,25 @@ def seeded(sqlite_session: Session) -> Session:
     return sqlite_session
 
 
-def doc(target: str, title: str, body: str, *, kind: str = "faq", item: str | None = None,
-        department: str = "安和市水利局", **extra: object) -> IndexDoc:
+def doc(
+    target: str,
+    title: str,
+    body: str,
+    *,
+    kind: str = "faq",
+    item: str | None = None,
+    department: str = "安和市水利局",
+    **extra: object,
+) -> IndexDoc:
     item = item or target.split("#")[0]
-    return IndexDoc(target=target, kind=kind, item=item, item_name=extra.pop("item_name", "取水许可"),  # type: ignore[arg-type]
-                    department=department, title=title, body=body,
-                    content_hash=hashlib.sha256(f"{title}{body}".encode()).hexdigest(), **extra)  # type: ignore[arg-type]
+    return IndexDoc(
+        target=target,
+        kind=kind,
+        item=item,
+        item_name=extra.pop("item_name", "取水许可"),  # type: ignore[arg-type]
+        department=department,
+        title=title,
+        body=body,
+        content_hash=hashlib.sha256(f"{title}{body}".encode()).hexdigest(),
+        **extra,
+    )  # type: ignore[arg-type]

@@ -2,7 +2,9 @@ from kb._glossary import Glossary
 
 
 def test_abbreviation_is_replaced_and_extra_expansions_kept() -> None:
-    g = Glossary({"执照": ["营业执照"], "环评报告": ["环境影响报告表", "环境影响报告书"], "环评": ["环境影响评价"]})
+    g = Glossary(
+        {"执照": ["营业执照"], "环评报告": ["环境影响报告表", "环境影响报告书"], "环评": ["环境影响评价"]}
+    )
     out = g.expand("没带执照，环评报告做哪种")
     assert out.text == "没带营业执照，环境影响报告表做哪种"
     assert out.extra == ["环境影响报告书"]

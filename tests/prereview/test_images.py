@@ -10,11 +10,11 @@ import pytest
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-from reading_files import save_jpeg, write  # noqa: E402
+from reading_files import save_jpeg, write
 
-from prereview.errors import CorruptFile, FileTooLarge  # noqa: E402
-from prereview.images import MAX_WORK_SIDE, load_images, to_rgb_array  # noqa: E402
-from prereview.sniff import Kind  # noqa: E402
+from prereview.errors import CorruptFile, FileTooLarge
+from prereview.images import MAX_WORK_SIDE, load_images, to_rgb_array
+from prereview.sniff import Kind
 
 BIG = 50_000_000
 
@@ -27,7 +27,11 @@ def _marked(width: int = 300, height: int = 200) -> Image.Image:
 
 
 def _load(path: Path, kind: Kind, **caps: int) -> list[np.ndarray]:
-    return list(load_images(path, kind=kind, max_pixels=caps.get("max_pixels", BIG), max_pages=caps.get("max_pages", 10)))
+    return list(
+        load_images(
+            path, kind=kind, max_pixels=caps.get("max_pixels", BIG), max_pages=caps.get("max_pages", 10)
+        )
+    )
 
 
 def test_png_to_rgb(tmp_path: Path) -> None:
@@ -91,7 +95,12 @@ def _png_header_only(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_pixel_cap_refuses_before_decoding(tmp_path: Path) -> None:

@@ -8,11 +8,11 @@ import pytest
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-from reading_files import FORM_LINES, photo_of, text_image  # noqa: E402
+from reading_files import FORM_LINES, photo_of, text_image
 
-from prereview.documents import Box, TextLine  # noqa: E402
-from prereview.ocr import RapidOcrEngine, reading_order  # noqa: E402
-from prereview.orient import _turn, read_page_image, turn_image  # noqa: E402
+from prereview.documents import Box, TextLine
+from prereview.ocr import RapidOcrEngine, reading_order
+from prereview.orient import _turn, read_page_image, turn_image
 
 KEY_LINES = ["道路货物运输经营申请表", "91361100MA35XK2L7Q", "13812345678"]
 
@@ -22,7 +22,12 @@ def _line(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
 
 
 def test_reading_order_rows_then_columns() -> None:
-    lines = [_line("值2", 200, 52, 300, 70), _line("标签1", 10, 10, 80, 30), _line("标签2", 10, 50, 80, 70), _line("值1", 200, 8, 300, 28)]
+    lines = [
+        _line("值2", 200, 52, 300, 70),
+        _line("标签1", 10, 10, 80, 30),
+        _line("标签2", 10, 50, 80, 70),
+        _line("值1", 200, 8, 300, 28),
+    ]
     assert [ln.text for ln in reading_order(lines)] == ["标签1", "值1", "标签2", "值2"]
 
 

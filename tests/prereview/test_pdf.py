@@ -6,15 +6,15 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-from reading_files import FORM_LINES, a4_page, corrupt_pdf_bytes, scanned_pdf, text_pdf, write  # noqa: E402
+from reading_files import FORM_LINES, a4_page, corrupt_pdf_bytes, scanned_pdf, text_pdf, write
 
-from prereview.errors import CorruptFile, EncryptedFile, FileTooLarge  # noqa: E402
-from prereview.pdf import CHECKED, UNCHECKED, group_words, read_pdf  # noqa: E402
+from prereview.errors import CorruptFile, EncryptedFile, FileTooLarge
+from prereview.pdf import CHECKED, UNCHECKED, PdfPage, group_words, read_pdf
 
 CAPS = {"max_pages": 10, "max_pixels": 60_000_000}
 
 
-def _pages(path: Path, **kw: object) -> list:
+def _pages(path: Path, **kw: object) -> list[PdfPage]:
     return list(read_pdf(path, **{**CAPS, **kw}))  # type: ignore[arg-type]
 
 
@@ -23,6 +23,7 @@ def test_text_pdf_gives_lines_in_pixels_at_dpi(tmp_path: Path) -> None:
     assert page.image is None  # a text page is neither rendered nor OCRed unless asked
     assert page.dpi == pytest.approx(200)
     assert (page.width, page.height) == (round(595.28 * 200 / 72), round(841.89 * 200 / 72))
+    assert page.lines is not None
     texts = [line.text for line in page.lines]
     assert texts[0] == "道路货物运输经营申请表"
     # a visible gap stays a space, Chinese or not
@@ -45,9 +46,11 @@ def test_render_text_pages_on_request(tmp_path: Path) -> None:
 
 def test_vector_check_boxes_become_characters(tmp_path: Path) -> None:
     (page,) = _pages(text_pdf(tmp_path / "form.pdf", check_boxes=True))
-    text = page.lines and "\n".join(line.text for line in page.lines)
+    assert page.lines is not None
+    text = "\n".join(line.text for line in page.lines)
     assert f"{CHECKED}道路普通货运" in text
     assert f"{UNCHECKED}大型物件运输" in text
+    assert f"{CHECKED}危险货物运输" in text
 
 
 def test_scanned_pdf_is_rendered_for_ocr(tmp_path: Path) -> None:
@@ -86,7 +89,9 @@ def test_encrypted_pdf(tmp_path: Path) -> None:
 def test_owner_password_only_is_readable(tmp_path: Path) -> None:
     from reportlab.lib.pdfencrypt import StandardEncryption
 
-    path = text_pdf(tmp_path / "noprint.pdf", encrypt=StandardEncryption("", ownerPassword="owner", canPrint=0))
+    path = text_pdf(
+        tmp_path / "noprint.pdf", encrypt=StandardEncryption("", ownerPassword="owner", canPrint=0)
+    )
     (page,) = _pages(path)
     assert page.lines and page.lines[0].text == "道路货物运输经营申请表"
 
@@ -128,6 +133,6 @@ def test_group_words_rows_runs_and_spaces() -> None:
         _w("123", 30.5, 30),  # touching: no space
         _w("号", 70, 30),  # a gap of 0.65 character: a space, no new line
     ]
-    lines = group_words(words, scale=2.0)  # type: ignore[arg-type]
+    lines = group_words(words, scale=2.0)
     assert [ln.text for ln in lines] == ["姓名", "张三", "证号123 号", "Driving License"]
     assert lines[0].box.x0 == 20 and lines[0].box.y1 == 40

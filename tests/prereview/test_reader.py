@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-from reading_files import (  # noqa: E402
+from reading_files import (
     FORM_LINES,
     CrashingOcr,
     FakeOcr,
@@ -28,14 +28,16 @@ from reading_files import (  # noqa: E402
     write,
 )
 
-from prereview.documents import Document, PageSource  # noqa: E402
-from prereview.ocr import OcrUnavailable, RapidOcrEngine  # noqa: E402
-from prereview.reader import ReaderPool, ReadLimits, blur_score, load_page_image, read_file  # noqa: E402
+from prereview.documents import Document, PageSource
+from prereview.ocr import OcrUnavailable, RapidOcrEngine
+from prereview.reader import ReaderPool, ReadLimits, blur_score, load_page_image, read_file
 
 LIMITS = ReadLimits()
 
 
-def _read(path: Path, *, name: str | None = None, ocr: object = None, limits: ReadLimits = LIMITS, **kw: object) -> Document:
+def _read(
+    path: Path, *, name: str | None = None, ocr: object = None, limits: ReadLimits = LIMITS, **kw: object
+) -> Document:
     return read_file(path, name=name or path.name, limits=limits, ocr=ocr or FakeOcr(), **kw)  # type: ignore[arg-type]
 
 
@@ -146,7 +148,7 @@ def test_too_many_pages(tmp_path: Path) -> None:
 
 
 def test_engine_bug_is_contained(tmp_path: Path) -> None:
-    class Broken(FakeOcr):
+    class Broken(FakeOcr):  # type: ignore[misc]
         def detect(self, image: np.ndarray) -> list[np.ndarray]:
             raise ValueError("bug")
 
@@ -186,7 +188,10 @@ def test_pool_survives_a_crashing_parser(tmp_path: Path) -> None:
 
 
 def test_pool_reports_an_engine_that_cannot_load() -> None:
-    with ReaderPool(limits=LIMITS, ocr_factory=broken_factory) as pool, pytest.raises(OcrUnavailable, match="no models"):
+    with (
+        ReaderPool(limits=LIMITS, ocr_factory=broken_factory) as pool,
+        pytest.raises(OcrUnavailable, match="no models"),
+    ):
         pool.start()
 
 

@@ -5,7 +5,9 @@ from rules.expr import Cmp, CountRef, ExprError, FactRef, FieldRef, Or, parse, t
 
 def test_parses_the_standards_notation() -> None:
     expr = parse("applicant_type ∈ [enterprise, individual_business]")
-    assert expr == Cmp(ref=FactRef(name="applicant_type"), op="in", value=("enterprise", "individual_business"))
+    assert expr == Cmp(
+        ref=FactRef(name="applicant_type"), op="in", value=("enterprise", "individual_business")
+    )
     assert parse("heavy_vehicle_count ≥ 1") == Cmp(ref=FactRef(name="heavy_vehicle_count"), op=">=", value=1)
     assert parse("by_agent = true") == Cmp(ref=FactRef(name="by_agent"), op="==", value=True)
 
@@ -23,7 +25,9 @@ def test_precedence_and_parentheses() -> None:
 
 
 def test_negation_pushes_into_comparisons() -> None:
-    conj = to_dnf(parse("location_area = urban_district or (location_area = county and x = true)"), negate=True)
+    conj = to_dnf(
+        parse("location_area = urban_district or (location_area = county and x = true)"), negate=True
+    )
     ops = sorted(tuple(c.op for c in one) for one in conj)
     assert ops == [("!=", "!="), ("!=", "!=")]
     assert to_dnf(parse("not by_agent = true")) == [[Cmp(ref=FactRef(name="by_agent"), op="!=", value=True)]]

@@ -11,7 +11,10 @@ from rules.identity import is_valid_id, is_valid_uscc, normalize_name, normalize
         ("110105194912310021", False),  # wrong check digit
         ("110105194902300012", False),  # 30 February
         ("110105491231002", False),  # 15-digit numbers are invalid
-        ("360102196506121238", True),  # a county code stdnum's table rejects for that year: not checked (§9.1)
+        (
+            "360102196506121238",
+            True,
+        ),  # a county code stdnum's table rejects for that year: not checked (§9.1)
         ("11010518991231002X", False),  # born before 1900
     ],
 )
@@ -22,7 +25,10 @@ def test_id_numbers(number: str, valid: bool) -> None:
 def test_id_born_after_review_date_is_invalid() -> None:
     from datetime import date
 
-    assert is_valid_id("36010220300101123X") is False or is_valid_id("36010220300101123X", on=date(2026, 1, 1)) is False
+    assert (
+        is_valid_id("36010220300101123X") is False
+        or is_valid_id("36010220300101123X", on=date(2026, 1, 1)) is False
+    )
 
 
 @pytest.mark.parametrize(

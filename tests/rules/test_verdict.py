@@ -13,19 +13,25 @@ def f(code: Code, material: str | None = None, condition: str | None = None) -> 
 
 
 def test_reject_wins() -> None:
-    verdict, _, _ = decide([f(Code.NOT_ELIGIBLE, condition="C3"), f(Code.MISSING, "M1")], tolerance={}, review=REVIEW)
+    verdict, _, _ = decide(
+        [f(Code.NOT_ELIGIBLE, condition="C3"), f(Code.MISSING, "M1")], tolerance={}, review=REVIEW
+    )
     assert verdict is Verdict.REJECT
 
 
 def test_tolerance_takes_the_largest_n() -> None:
     # HB-001: only M4 (5 days) and M7 (10 days) missing → TOLERANCE, 10 working days.
-    verdict, deadline, days = decide([f(Code.MISSING, "M4"), f(Code.MISSING, "M7")], tolerance={"M4": 5, "M7": 10}, review=REVIEW)
+    verdict, deadline, days = decide(
+        [f(Code.MISSING, "M4"), f(Code.MISSING, "M7")], tolerance={"M4": 5, "M7": 10}, review=REVIEW
+    )
     assert (verdict, days) == (Verdict.TOLERANCE, 10)
     assert deadline == date(2025, 6, 24)
 
 
 def test_defective_tolerable_material_means_correction() -> None:
-    verdict, _, _ = decide([f(Code.MISSING, "M4"), f(Code.NOT_SEALED, "M7")], tolerance={"M4": 5, "M7": 10}, review=REVIEW)
+    verdict, _, _ = decide(
+        [f(Code.MISSING, "M4"), f(Code.NOT_SEALED, "M7")], tolerance={"M4": 5, "M7": 10}, review=REVIEW
+    )
     assert verdict is Verdict.CORRECTION
 
 

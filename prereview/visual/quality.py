@@ -1,0 +1,97 @@
+"""Is a page legible at all? Blank, too blurred, or carrying no legible text (README §4 UNREADABLE).
+
+Legible text decides first: a page whose recognised text is plentiful and confident is readable,
+however the image statistics look. Only without it do the image statistics name the reason:
+
+- contrast: the spread of grey levels; a blank sheet (or an overexposed photo) has almost none;
+- ink: the share of pixels darker than the paper around them;
+- sharpness: the strongest edges relative to the contrast, measured at a fixed working size. A sharp
+  glyph edge goes from ink to paper in a pixel or two; defocus and motion blur spread it, and the
+  ratio falls whatever the exposure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+import cv2
+import numpy as np
+from pydantic import BaseModel
+
+from prereview.documents import PageSource, TextLine
+from prereview.visual._image import as_rgb, downscale, flatten
+
+MEASURE_SIDE = 1024
+MIN_LEGIBLE_CHARS = 12  # confident characters that make a page legible (an ID card face carries 50+)
+MIN_CONFIDENCE = 0.8
+
+
+class Legibility(StrEnum):
+    OK = "ok"
+    BLANK = "blank"  # nothing on it
+    BLURRED = "blurred"  # something on it, edges too soft to read
+    ILLEGIBLE = "illegible"  # sharp enough, yet no text could be read (covered, a picture, garbled)
+
+
+class PageQuality(BaseModel):
+    status: Legibility
+    contrast: float  # grey-level spread, 0-255
+    ink: float  # share of ink pixels
+    sharpness: float  # edge strength per unit contrast; sharp print > 0.25, blurred < 0.12
+    chars: int  # characters read with confidence >= MIN_CONFIDENCE
+    mean_score: float
+
+    @property
+    def readable(self) -> bool:
+        return self.status is Legibility.OK
+
+
+def image_stats(image: np.ndarray) -> tuple[float, float, float]:
+    """(contrast, ink share, sharpness) of a page image."""
+    small, _ = downscale(as_rgb(image), MEASURE_SIDE)
+    grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    # paper against the darkest ink: percentiles over the whole page would miss sparse text
+    paper, darkest = np.percentile(grey, [50, 0.05])
+    contrast = float(paper - darkest)
+    flat = cv2.cvtColor(flatten(small), cv2.COLOR_RGB2GRAY)
+    ink = float((flat < 160).mean())
+    if contrast < 1:
+        return contrast, ink, 0.0
+    gx, gy = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
+    mag = np.hypot(gx, gy).ravel()
+    k = max(100, mag.size // 1000)
+    strongest = float(np.partition(mag, mag.size - k)[-k:].mean())
+    # a step of height c gives a Sobel peak of 4c when sharp, about 4c/width when spread over `width` px
+    return contrast, ink, min(strongest / (4.0 * contrast), 1.5)
+
+
+def assess_page(
+    image: np.ndarray | None,
+    lines: Sequence[TextLine],
+    *,
+    source: PageSource | None = None,
+    min_chars: int = MIN_LEGIBLE_CHARS,
+    min_sharpness: float = 0.12,
+) -> PageQuality:
+    """Whether the page can be read, and if not, why (blank, blurred, illegible)."""
+    confident = [ln for ln in lines if ln.score >= MIN_CONFIDENCE]
+    chars = sum(len("".join(ln.text.split())) for ln in confident)
+    mean = float(np.mean([ln.score for ln in lines])) if lines else 0.0
+    if image is None:
+        status = Legibility.OK if chars >= min_chars else Legibility.BLANK if not lines else Legibility.ILLEGIBLE
+        return PageQuality(status=status, contrast=0.0, ink=0.0, sharpness=0.0, chars=chars, mean_score=mean)
+    contrast, ink, sharpness = image_stats(image)
+    if chars >= min_chars or (source is PageSource.TEXT and chars > 0):
+        status = Legibility.OK
+    elif contrast < 40 or ink < 0.0015:
+        status = Legibility.BLANK
+    elif sharpness < min_sharpness:
+        status = Legibility.BLURRED
+    elif chars == 0:
+        status = Legibility.ILLEGIBLE
+    else:
+        status = Legibility.OK  # a sparse page (a cover, a signature sheet) that reads cleanly
+    return PageQuality(
+        status=status, contrast=round(contrast, 1), ink=round(ink, 4), sharpness=round(sharpness, 3), chars=chars, mean_score=round(mean, 3)
+    )

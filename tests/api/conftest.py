@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from tests.fixtures.api_app import (  # noqa: F401  (fixtures)
+    api_backend,
+    api_engine,
+    api_settings,
+    client,
+    harness,
+    people,
+    pg_engine,
+    pg_schema,
+    rule_context,
+    sqlite_engine,
+)

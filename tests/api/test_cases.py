@@ -1,0 +1,196 @@
+"""Cases through the HTTP interface, for every role: applicant (case token), clerk, consultation desk,
+department staff, administrator — including the refusals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.fixtures.api_app import JT_DECLARED, ApiHarness, People, pdf_bytes
+
+V1 = "/api/v1"
+ALL_JT = ["M1", "M2", "M3", "M6", "M7", "M8", "M9"]
+
+
+def new_case(client: TestClient, headers: dict[str, str] | None = None, **over: Any) -> dict[str, Any]:
+    body = {"item": "JT-001", "declared": JT_DECLARED, "review_date": "2026-02-12", **over}
+    r = client.post(f"{V1}/cases", json=body, headers=headers or {})
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def upload(client: TestClient, case_id: str, headers: dict[str, str], slot: str | None, *names: str) -> Any:
+    files = [("files", (name, pdf_bytes(name), "application/pdf")) for name in names]
+    params = {"slot": slot} if slot else {}
+    return client.post(f"{V1}/cases/{case_id}/files", params=params, files=files, headers=headers)
+
+
+def run(client: TestClient, case_id: str, headers: dict[str, str]) -> dict[str, Any]:
+    r = client.post(f"{V1}/cases/{case_id}/runs", params={"wait": 5}, headers=headers)
+    assert r.status_code == 202, r.text
+    return dict(r.json())
+
+
+def test_applicant_self_check_flow(client: TestClient) -> None:
+    case = new_case(client)
+    assert case["channel"] == "applicant" and case["token"] and case["expires_at"]
+    me = {"X-Case-Token": case["token"]}
+    for slot in ALL_JT:
+        if slot != "M2":
+            assert upload(client, case["id"], me, slot, f"{slot}.pdf").status_code == 201
+    assert upload(client, case["id"], me, None, "pile.pdf").status_code == 201  # an unsorted pile
+    result = run(client, case["id"], me)
+    assert result["status"] == "done"
+    assert result["verdict"] == "TOLERANCE" and result["tolerance_deadline"] == "2026-02-24"
+    assert [(f["material"], f["code"]) for f in result["findings"]] == [("M2", "MISSING")]
+    assert result["rule_hash"] and result["files"][0]["name"] == "M1.pdf"
+    answer = client.get(f"{V1}/cases/{case['id']}/answer", headers=me).json()
+    assert answer == {"case_id": case["id"], "verdict": "TOLERANCE", "findings": [{"material": "M2", "code": "MISSING"}],
+                      "tolerance_deadline": "2026-02-24"}  # fmt: skip
+    detail = client.get(f"{V1}/cases/{case['id']}", headers=me).json()
+    assert detail["token"] is None and len(detail["files"]) == 7 and len(detail["runs"]) == 1
+    assert detail["declared"]["legal_rep_id"] == JT_DECLARED["legal_rep_id"]  # the applicant's own facts
+
+
+def test_applicant_cannot_reach_another_case(client: TestClient) -> None:
+    mine, theirs = new_case(client), new_case(client)
+    me = {"X-Case-Token": mine["token"]}
+    assert client.get(f"{V1}/cases/{theirs['id']}", headers=me).status_code == 404
+    assert upload(client, theirs["id"], me, "M1", "x.pdf").status_code == 404
+    assert client.post(f"{V1}/cases/{theirs['id']}/runs", headers=me).status_code == 404
+    assert client.get(f"{V1}/cases/{theirs['id']}/notice", headers=me).status_code == 404
+    assert client.get(f"{V1}/cases/{mine['id']}", headers={"X-Case-Token": "forged"}).status_code == 404
+    assert client.get(f"{V1}/cases/nonexistent", headers=me).status_code == 404
+    assert client.get(f"{V1}/cases/{mine['id']}").status_code == 401
+    assert client.get(f"{V1}/cases", headers=me).status_code == 401  # no listing without an account
+
+
+def test_rerun_after_correction_keeps_history(
+    client: TestClient, harness: ApiHarness, people: People
+) -> None:
+    case = new_case(client, people.clerk)
+    assert case["channel"] == "clerk" and case["token"] is None
+    upload(client, case["id"], people.clerk, "M1", "M1.pdf")
+    first = run(client, case["id"], people.clerk)
+    assert first["verdict"] == "CORRECTION" and first["number"] == 1
+    for slot in ALL_JT[1:]:
+        upload(client, case["id"], people.clerk, slot, f"{slot}-new.pdf")
+    second = run(client, case["id"], people.clerk)
+    assert second["verdict"] == "ACCEPT" and second["number"] == 2
+    runs = client.get(f"{V1}/cases/{case['id']}/runs", headers=people.clerk).json()
+    assert [(r["number"], r["verdict"]) for r in runs] == [(1, "CORRECTION"), (2, "ACCEPT")]
+    assert all(r["rule_hash"] == runs[0]["rule_hash"] for r in runs)
+    assert len(runs[0]["file_ids"]) == 1 and len(runs[1]["file_ids"]) == 7
+    # withdraw a file: the next run no longer has it
+    fid = client.get(f"{V1}/cases/{case['id']}", headers=people.clerk).json()["files"][1]["id"]
+    assert (
+        client.delete(f"{V1}/cases/{case['id']}/files/{fid}", headers=people.clerk).json()["active"] is False
+    )
+    third = run(client, case["id"], people.clerk)
+    assert third["verdict"] == "TOLERANCE" and fid not in third["file_ids"]
+    one = client.get(f"{V1}/cases/{case['id']}/runs/1", headers=people.clerk).json()
+    assert one["verdict"] == "CORRECTION"
+    assert client.get(f"{V1}/cases/{case['id']}/runs/9", headers=people.clerk).status_code == 404
+
+
+def test_clerk_decision_and_override(client: TestClient, people: People) -> None:
+    case = new_case(client, people.clerk, declared={**JT_DECLARED, "heavy_vehicle_count": 0})
+    assert client.post(f"{V1}/cases/{case['id']}/decision", json={"verdict": "REJECT"},
+                       headers=people.clerk).status_code == 409  # no run yet  # fmt: skip
+    result = run(client, case["id"], people.clerk)
+    assert result["verdict"] == "REJECT"
+    assert ("C3", "NOT_ELIGIBLE") in [(f["condition"], f["code"]) for f in result["findings"]]
+    r = client.post(f"{V1}/cases/{case['id']}/decision", json={"verdict": "CORRECTION"}, headers=people.clerk)
+    assert r.status_code == 422  # overriding needs a reason
+    r = client.post(f"{V1}/cases/{case['id']}/decision", headers=people.clerk,
+                    json={"verdict": "CORRECTION", "reason": "申请人当场更正了车辆总质量申报"})  # fmt: skip
+    assert r.status_code == 201 and r.json()["overridden"] is True and r.json()["suggested"] == "REJECT"
+    agree = client.post(f"{V1}/cases/{case['id']}/decision", json={"verdict": "REJECT"}, headers=people.clerk)
+    assert agree.status_code == 201 and agree.json()["overridden"] is False
+    events = client.get(
+        f"{V1}/admin/audit", params={"target": f"case:{case['id']}"}, headers=people.admin
+    ).json()
+    actions = [e["action"] for e in events]
+    assert actions == ["decision", "override", "verdict"]
+    override = events[1]
+    assert override["actor"] == "clerk1" and override["before"] == {"suggested": "REJECT"}
+    assert override["after"]["verdict"] == "CORRECTION" and override["after"]["reason"]
+    for who in (people.consult, people.staff_jt, people.admin):
+        r = client.post(f"{V1}/cases/{case['id']}/decision", json={"verdict": "REJECT"}, headers=who)
+        assert r.status_code == 403
+
+
+def test_roles_reading_cases(client: TestClient, people: People) -> None:
+    jt = new_case(client, people.clerk)
+    hb = new_case(
+        client, people.clerk, item="HB-001", declared={"applicant_name": "安和市某环保科技有限公司"}
+    )
+    listing = client.get(f"{V1}/cases", headers=people.clerk).json()
+    assert {c["id"] for c in listing} >= {jt["id"], hb["id"]}
+    # the consultation desk reads, masked
+    seen = client.get(f"{V1}/cases/{jt['id']}", headers=people.consult).json()
+    assert seen["declared"]["legal_rep_id"] == "362321********3830"
+    assert (
+        client.get(f"{V1}/cases/{jt['id']}", headers=people.clerk).json()["declared"]["legal_rep_id"]
+        == JT_DECLARED["legal_rep_id"]
+    )
+    # department staff: their department's cases only, masked
+    assert [c["id"] for c in client.get(f"{V1}/cases", headers=people.staff_jt).json()] == [jt["id"]]
+    assert (
+        client.get(f"{V1}/cases/{jt['id']}", headers=people.staff_jt)
+        .json()["declared"]["legal_rep_id"]
+        .count("*")
+        == 8
+    )
+    assert client.get(f"{V1}/cases/{jt['id']}", headers=people.staff_hb).status_code == 403
+    assert upload(client, jt["id"], people.staff_jt, "M1", "x.pdf").status_code == 403
+    assert upload(client, jt["id"], people.consult, "M1", "x.pdf").status_code == 403
+    # the administrator does no business
+    assert client.get(f"{V1}/cases", headers=people.admin).status_code == 403
+    assert client.get(f"{V1}/cases/{jt['id']}", headers=people.admin).status_code == 403
+    assert client.post(f"{V1}/cases", json={"item": "JT-001"}, headers=people.admin).status_code == 403
+    assert client.post(f"{V1}/cases", json={"item": "JT-001"}, headers=people.consult).status_code == 403
+    assert client.get(f"{V1}/cases", headers={"Authorization": "Bearer nonsense"}).status_code == 401
+
+
+def test_bad_case_requests(client: TestClient, people: People) -> None:
+    assert client.post(f"{V1}/cases", json={"item": "XX-001"}).status_code == 404
+    assert client.post(
+        f"{V1}/cases", json={"item": "JT-001", "declared": {"no_such_fact": 1}}
+    ).status_code in (201, 422)
+    case = new_case(client, people.clerk)
+    assert client.get(f"{V1}/cases/{case['id']}/answer", headers=people.clerk).status_code == 409
+    r = upload(client, case["id"], people.clerk, "M99", "x.pdf")
+    assert r.status_code == 422 and r.json()["reason"] == "unknown_slot"
+
+
+def test_rate_limit_for_applicants(client: TestClient, harness: ApiHarness) -> None:
+    harness.services.limiter.per_minute = 3
+    codes = [client.post(f"{V1}/cases", json={"item": "JT-001"}).status_code for _ in range(5)]
+    assert codes[:3] == [201, 201, 201] and codes[-1] == 429
+
+
+def test_retention_purges_applicant_uploads(client: TestClient, harness: ApiHarness) -> None:
+    from datetime import timedelta
+
+    from api.cases_service import purge_expired
+    from api.models import Case
+    from rules.models import utcnow
+
+    case = new_case(client)
+    me = {"X-Case-Token": case["token"]}
+    upload(client, case["id"], me, "M1", "M1.pdf")
+    sha = client.get(f"{V1}/cases/{case['id']}", headers=me).json()["files"][0]["sha256"]
+    assert harness.services.store.exists(sha)
+    with harness.db.scope() as session:
+        row = session.get(Case, case["id"])
+        assert row is not None
+        row.expires_at = utcnow() - timedelta(minutes=1)
+        session.add(row)
+    with harness.db.scope() as session:
+        assert purge_expired(session, store=harness.services.store) == 1
+    assert not harness.services.store.exists(sha)
+    detail = client.get(f"{V1}/cases/{case['id']}", headers=me).json()
+    assert detail["status"] == "purged" and detail["files"] == [] and detail["declared"] == {}
+    assert upload(client, case["id"], me, "M1", "M1.pdf").status_code == 409

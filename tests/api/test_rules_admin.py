@@ -1,0 +1,116 @@
+"""Rules administration through the API: draft, validate, scenarios, diff, publish (effective-dated),
+rollback — department staff for their own department only; every publish and rollback audited."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.api.test_cases import ALL_JT, new_case, run, upload
+from tests.fixtures.api_app import CORPUS, People
+
+V1 = "/api/v1"
+JT_YAML = (CORPUS / "rules" / "JT-001.yaml").read_text(encoding="utf-8")
+
+
+def _draft(client: TestClient, people: People, text: str = JT_YAML, **extra: object) -> dict[str, object]:
+    r = client.post(f"{V1}/rules/JT-001/versions", json={"yaml_text": text, **extra}, headers=people.staff_jt)
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def test_draft_validate_diff_publish(client: TestClient, people: People) -> None:
+    versions = client.get(f"{V1}/rules/JT-001/versions", headers=people.staff_jt).json()
+    assert [(v["label"], v["status"]) for v in versions] == [("v1", "published")]
+    changed = JT_YAML.replace("承诺工作日: 5", "承诺工作日: 3").replace("承诺时限: 5 个工作日", "承诺时限: 3 个工作日")
+    draft = _draft(client, people, changed, note="承诺时限压缩为 3 个工作日")
+    assert draft["status"] == "draft" and draft["label"] == "v2"
+    vid = draft["id"]
+    valid = client.post(f"{V1}/rules/JT-001/versions/{vid}/validate", headers=people.staff_jt).json()
+    assert valid["valid"] is True and valid["rule_hash"]
+    diff = client.get(f"{V1}/rules/JT-001/versions/{vid}/diff", headers=people.staff_jt).text
+    assert "-  承诺工作日: 5" in diff and "+  承诺工作日: 3" in diff and diff.startswith("---")
+    scen = client.post(f"{V1}/rules/JT-001/versions/{vid}/scenarios", headers=people.staff_jt).json()
+    assert scen["failed"] == 0 and scen["passed"] > 5
+    r = client.post(f"{V1}/rules/JT-001/versions/{vid}/publish", json={}, headers=people.staff_jt)
+    assert r.status_code == 200 and r.json()["status"] == "published"
+    item = client.get(f"{V1}/items/JT-001").json()
+    assert item["basic"]["承诺工作日"] == 3 and item["version"] == "v2" and item["rule_hash"] == valid["rule_hash"]
+    # a published version is frozen
+    assert client.patch(f"{V1}/rules/JT-001/versions/{vid}", json={"note": "x"}, headers=people.staff_jt).status_code == 409
+    events = client.get(f"{V1}/admin/audit", params={"action": "rule.publish"}, headers=people.admin).json()
+    assert events[0]["target"] == "rule:JT-001" and events[0]["actor"] == "staff_jt"
+    assert events[0]["before"]["version"] == "v1" and events[0]["after"]["version"] == "v2"
+
+
+def test_invalid_draft_cannot_be_published(client: TestClient, people: People) -> None:
+    broken = JT_YAML.replace("- EXPIRED: 有效期限", "- EXPIRED: 没有这个字段", 1)
+    vid = _draft(client, people, broken)["id"]
+    out = client.post(f"{V1}/rules/JT-001/versions/{vid}/validate", headers=people.staff_jt).json()
+    assert out["valid"] is False and out["problems"]
+    r = client.post(f"{V1}/rules/JT-001/versions/{vid}/publish", json={}, headers=people.staff_jt)
+    assert r.status_code == 422 and r.json()["error"] == "rule_file_invalid"
+    bad_yaml = _draft(client, people, "code: JT-001\nname: [unclosed\n")["id"]
+    out = client.post(f"{V1}/rules/JT-001/versions/{bad_yaml}/validate", headers=people.staff_jt).json()
+    assert out["valid"] is False and "YAML" in out["problems"][0]["problem"]
+
+
+def test_failing_scenario_blocks_publishing(client: TestClient, people: People) -> None:
+    # M2 no longer 容缺: the scenario "缺营业执照可容缺" now gets CORRECTION
+    changed = JT_YAML.replace("tolerance_days: 3\n", "", 1)
+    assert changed != JT_YAML
+    vid = _draft(client, people, changed)["id"]
+    scen = client.post(f"{V1}/rules/JT-001/versions/{vid}/scenarios", headers=people.staff_jt).json()
+    assert scen["failed"] >= 1
+    r = client.post(f"{V1}/rules/JT-001/versions/{vid}/publish", json={}, headers=people.staff_jt)
+    assert r.status_code == 409 and r.json()["error"] == "scenario_failed" and r.json()["detail"]
+    assert client.get(f"{V1}/items/JT-001").json()["version"] == "v1"
+
+
+def test_effective_dated_publish_and_rollback(client: TestClient, people: People) -> None:
+    changed = JT_YAML.replace("承诺工作日: 5", "承诺工作日: 4")
+    vid = _draft(client, people, changed)["id"]
+    r = client.post(f"{V1}/rules/JT-001/versions/{vid}/publish", json={"effective_from": "2099-01-01"},
+                    headers=people.staff_jt)  # fmt: skip
+    assert r.status_code == 200 and r.json()["effective_from"] == "2099-01-01"
+    assert client.get(f"{V1}/items/JT-001").json()["basic"]["承诺工作日"] == 5
+    assert client.get(f"{V1}/items/JT-001", params={"on": "2099-01-02"}).json()["basic"]["承诺工作日"] == 4
+    # cases are judged by the version in effect on their review date
+    case = new_case(client, people.clerk, review_date="2099-01-05")
+    for slot in ALL_JT:
+        upload(client, case["id"], people.clerk, slot, f"{slot}.pdf")
+    future = run(client, case["id"], people.clerk)
+    assert future["rule_hash"] == client.get(f"{V1}/items/JT-001", params={"on": "2099-01-02"}).json()["rule_hash"]
+    # roll back to v1: a new version with v1's text, in effect from today; the future one is retired
+    v1 = [v for v in client.get(f"{V1}/rules/JT-001/versions", headers=people.staff_jt).json() if v["label"] == "v1"][0]
+    r = client.post(f"{V1}/rules/JT-001/rollback", json={"to_version": v1["id"]}, headers=people.staff_jt)
+    assert r.status_code == 200
+    back = r.json()
+    assert back["rule_hash"] == v1["rule_hash"] and back["status"] == "published" and back["based_on"] == v1["id"]
+    statuses = {v["label"]: v["status"] for v in client.get(f"{V1}/rules/JT-001/versions", headers=people.staff_jt).json()}
+    assert statuses["v2"] == "retired"
+    assert client.get(f"{V1}/items/JT-001", params={"on": "2099-01-02"}).json()["rule_hash"] == v1["rule_hash"]
+    events = client.get(f"{V1}/admin/audit", params={"action": "rule.rollback"}, headers=people.admin).json()
+    assert events[0]["after"]["to_version"] == v1["id"]
+
+
+def test_department_boundaries(client: TestClient, people: People) -> None:
+    # staff of the environment bureau cannot draft, publish or roll back transport rules
+    r = client.post(f"{V1}/rules/JT-001/versions", json={"yaml_text": JT_YAML}, headers=people.staff_hb)
+    assert r.status_code == 403 and r.json()["error"] == "not_your_department"
+    vid = _draft(client, people)["id"]
+    for path in (f"versions/{vid}/publish", f"versions/{vid}/validate", f"versions/{vid}/scenarios", "rollback"):
+        body = {"to_version": vid} if path == "rollback" else {}
+        assert client.post(f"{V1}/rules/JT-001/{path}", json=body, headers=people.staff_hb).status_code == 403, path
+    assert client.patch(f"{V1}/rules/JT-001/versions/{vid}", json={"note": "x"}, headers=people.staff_hb).status_code == 403
+    # nor move an item to their department by editing the file
+    hijack = JT_YAML.replace("department: 安和市交通运输局", "department: 安和市生态环境局")
+    assert client.post(f"{V1}/rules/JT-001/versions", json={"yaml_text": hijack}, headers=people.staff_jt).status_code == 403
+    # other roles: read only, or nothing
+    assert client.get(f"{V1}/rules/JT-001/versions", headers=people.clerk).status_code == 200
+    assert client.post(f"{V1}/rules/JT-001/versions", json={"yaml_text": JT_YAML}, headers=people.clerk).status_code == 403
+    assert client.post(f"{V1}/rules/JT-001/versions", json={"yaml_text": JT_YAML}, headers=people.admin).status_code == 403
+    assert client.get(f"{V1}/rules/JT-001/versions", headers=people.admin).status_code == 403
+    assert client.get(f"{V1}/rules/JT-001/versions").status_code == 401
+    # a draft for another item code than the URL's
+    r = client.post(f"{V1}/rules/HB-001/versions", json={"yaml_text": JT_YAML}, headers=people.staff_hb)
+    assert r.status_code == 422

@@ -1,0 +1,123 @@
+"""KnowledgeBase lifecycle: build, persist, check against the database, follow changes, reindex."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from kb import _store, service
+from kb.base import KnowledgeBase
+from kb.schemas import Actor, FaqIn, FaqPatch
+from tests.kb.conftest import FakeEmbedder
+
+WATER = Actor(name="王五", department="安和市水利局")
+
+
+class CountingEmbedder(FakeEmbedder):
+    def __init__(self, model_id: str = "fake-hash-256") -> None:
+        super().__init__()
+        self.model_id = model_id
+        self.passages = 0
+
+    def embed_passages(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        self.passages += len(texts)
+        return super().embed_passages(texts)
+
+
+def _open(session: Session, index_dir: Path | None, embedder: FakeEmbedder | None = None) -> KnowledgeBase:
+    base = KnowledgeBase.open(session, embedder=embedder or CountingEmbedder(), index_dir=index_dir)
+    base.catch_up_interval = 0.0
+    return base
+
+
+def _targets(base: KnowledgeBase, session: Session | None, query: str, **kw: object) -> list[str]:
+    return [h.target for h in base.search(session, query=query, log_unanswered=False, **kw).hits]  # type: ignore[arg-type]
+
+
+def test_new_and_edited_entries_are_searchable_without_rebuild(seeded: Session) -> None:
+    base = _open(seeded, None)
+    data = FaqIn(item="SL-001", item_name="取水许可", department="安和市水利局",
+                 question="取水许可证遗失了如何补领？", answer="向原审批机关申请补发取水许可证。")
+    target = service.create_faq(seeded, actor=WATER, data=data, publish=True).target
+    assert _targets(base, seeded, "取水许可证遗失补领")[0] == target
+    service.update_faq(seeded, actor=WATER, target=target, patch=FaqPatch(question="取水许可证被偷了怎么办？"))
+    assert base.catch_up(seeded) == 1
+    assert base.index.entry(target).title == "取水许可证被偷了怎么办？"  # type: ignore[union-attr]
+    service.retire_faq(seeded, actor=WATER, target=target)
+    assert target not in _targets(base, seeded, "取水许可证遗失补领")
+
+
+def test_filters_and_validity(seeded: Session) -> None:
+    base = _open(seeded, None)
+    assert {t.split("#")[0] for t in _targets(base, seeded, "审批要多长时间", item="SL-001")} == {"SL-001"}
+    depts = {h.department for h in base.search(seeded, query="审批要多长时间", department="安和市应急管理局").hits}
+    assert depts == {"安和市应急管理局"}
+    data = FaqIn(item="SL-001", department="安和市水利局", question="2030年取水新政策有哪些变化？",
+                 answer="新政策。", valid_from=date(2030, 1, 1))
+    target = service.create_faq(seeded, actor=WATER, data=data, publish=True).target
+    assert target not in _targets(base, seeded, "2030年取水新政策", today=date(2029, 6, 1))
+    assert target in _targets(base, seeded, "2030年取水新政策", today=date(2030, 6, 1))
+
+
+def test_hits_explain_themselves(seeded: Session) -> None:
+    hit = _open(seeded, None).search(seeded, query="取水许可证有效期多久", log_unanswered=False).hits[0]
+    assert hit.target == "SL-001#Q11"
+    assert hit.why.vector_score is not None and "有效" in hit.why.keyword_terms and hit.why.matched_text
+
+
+def test_glossary_and_typos_rewrite_the_query(seeded: Session) -> None:
+    base = _open(seeded, None)
+    r = base.search(seeded, query="禁彩区能打井吗，取水证怎么办", log_unanswered=False)
+    assert r.corrections == {"禁彩区": "禁采区"} and r.expansions == {"取水证": "取水许可证"}
+    service.upsert_term(seeded, actor=WATER, term="井证", expansions=["取水许可证"])
+    assert base.search(seeded, query="井证", log_unanswered=False).expansions == {"井证": "取水许可证"}
+
+
+def test_unconfident_questions_are_logged(seeded: Session) -> None:
+    base = _open(seeded, None)
+    base.searcher.confidence.threshold = 1.01  # nothing is good enough
+    r = base.search(seeded, query="护照快过期了在哪换")
+    assert not r.confident
+    assert [u.query for u in service.list_unanswered(seeded)] == ["护照快过期了在哪换"]
+
+
+def test_index_is_persisted_and_checked_against_the_database(seeded: Session, tmp_path: Path) -> None:
+    first = CountingEmbedder()
+    _open(seeded, tmp_path, first)
+    built = first.passages
+    again = CountingEmbedder()
+    data = FaqIn(item="SL-001", department="安和市水利局", question="取水口要装计量设施吗？", answer="要。")
+    service.create_faq(seeded, actor=WATER, data=data, publish=True)
+    base = _open(seeded, tmp_path, again)
+    cohort = len(base.searcher.cohort)
+    assert again.passages - cohort == 2  # only the new FAQ (question, question+answer), not the corpus
+    assert built > 200
+    other = CountingEmbedder(model_id="another-model")
+    _open(seeded, tmp_path, other)
+    assert other.passages >= built  # a different model rebuilds everything
+    assert _store.read_meta(tmp_path)["model_id"] == "another-model"  # type: ignore[index]
+
+
+def test_crash_during_reindex_keeps_the_previous_index(seeded: Session, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    base = _open(seeded, tmp_path)
+    before = _store.current_generation(tmp_path)
+
+    def boom(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(_store, "_write_generation", boom)
+    with pytest.raises(OSError):
+        base.reindex(seeded)
+    assert _store.current_generation(tmp_path) == before
+    assert _targets(base, seeded, "取水许可证有效期多久")[0] == "SL-001#Q11"
+    monkeypatch.undo()
+    report = base.reindex(seeded)
+    assert len(report.added) == len(base.index)
+    assert _store.current_generation(tmp_path) != before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith((".tmp", "gen-"))] == [
+        _store.current_generation(tmp_path).name  # type: ignore[union-attr]
+    ]
+    reopened = _open(seeded, tmp_path)
+    assert _targets(reopened, seeded, "取水许可证有效期多久")[0] == "SL-001#Q11"

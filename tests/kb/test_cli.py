@@ -1,0 +1,61 @@
+"""The typer app end to end on a temporary database, with the fake embedder."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from core.config import get_settings
+from kb import cli
+from tests.kb.conftest import FakeEmbedder
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("YICHUANG_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("YICHUANG_DATABASE_URL", f"sqlite:///{tmp_path / 'kb.db'}")
+    monkeypatch.setattr(cli, "make_embedder", lambda **_kw: FakeEmbedder())
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_batch_search_prints_one_json_line_per_query(env: Path) -> None:
+    queries = env / "q.jsonl"
+    queries.write_text(
+        '{"id": "a", "query": "取水许可证有效期多久", "targets": ["SL-001#Q11"]}\n'
+        '{"id": "b", "query": "危化证批下来管几年", "targets": []}\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli.app, ["search", "--batch", str(queries), "--k", "3"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(ln) for ln in result.stdout.splitlines() if ln.startswith("{")]
+    assert [ln["id"] for ln in lines] == ["a", "b"]
+    assert lines[0]["hits"][0]["target"] == "SL-001#Q11" and len(lines[0]["hits"]) == 3
+    assert isinstance(lines[0]["confident"], bool) and "score" in lines[0]["hits"][0]
+    assert (env / "kb_index" / "CURRENT").exists()
+
+
+def test_single_search_hit_test_and_reindex(env: Path) -> None:
+    result = runner.invoke(cli.app, ["search", "取水许可证有效期多久", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["hits"][0]["target"] == "SL-001#Q11"
+    cases = env / "cases.jsonl"
+    cases.write_text('{"id": "a", "query": "取水许可证有效期多久", "targets": ["SL-001#Q11"]}\n', encoding="utf-8")
+    result = runner.invoke(cli.app, ["hit-test", str(cases), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["recall_at_5"] == 1.0
+    result = runner.invoke(cli.app, ["reindex"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(cli.app, ["unanswered"]).exit_code == 0
+
+
+def test_usage_errors(env: Path) -> None:
+    assert runner.invoke(cli.app, ["search"]).exit_code == 2
+    bad = env / "bad.jsonl"
+    bad.write_text("nope\n", encoding="utf-8")
+    result = runner.invoke(cli.app, ["hit-test", str(bad)])
+    assert result.exit_code == 2
