@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi import Path as FastApiPath
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
@@ -140,3 +141,6 @@ def sees_identity(principal: Principal) -> bool:
 
 def audit_actor(principal: Principal) -> dict[str, Any]:
     return {"actor": principal.actor, "role": principal.role or "anonymous"}
+
+
+DbId = Annotated[int, FastApiPath(ge=1, le=2_147_483_647, description="id")]

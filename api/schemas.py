@@ -183,7 +183,7 @@ class VersionIn(BaseModel):
     scenarios_yaml: str | None = Field(default=None, max_length=1_000_000, description="本版本的场景文件；不填则用语料中的场景")
     label: str = Field(default="", max_length=60)
     note: str = Field(default="", max_length=500)
-    based_on: int | None = None
+    based_on: int | None = Field(default=None, ge=1, le=2_147_483_647)
 
 
 class VersionPatch(BaseModel):
@@ -216,7 +216,7 @@ class PublishIn(BaseModel):
 
 
 class RollbackIn(BaseModel):
-    to_version: int = Field(description="回滚到的版本 id")
+    to_version: int = Field(ge=1, le=2_147_483_647, description="回滚到的版本 id")
     effective_from: date | None = None
 
 

@@ -33,6 +33,7 @@ def run_worker(*, settings: Settings, concurrency: int, wait: bool = True, servi
     queue = QueueDispatcher(database_url=settings.effective_database_url, execute=services.execute_run)
     try:
         queue.apply_schema()
+        queue.close()
         stalled = queue.retry_stalled()
         if stalled:
             log.info("retried %d stalled job(s)", stalled)

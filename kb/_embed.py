@@ -15,7 +15,7 @@ import hashlib
 import os
 import threading
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 
@@ -93,7 +93,11 @@ class SentenceTransformerEmbedder:
         except ImportError as exc:
             raise EmbeddingUnavailable("sentence-transformers is not installed (extra 'st')") from exc
         self._model: Any = SentenceTransformer(str(model_dir), device=device, local_files_only=True)
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dim_of = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(cast(int, dim_of()))
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
         self.model_id = f"st/{model_dir.name}@{_dir_fingerprint(model_dir)}"
@@ -104,7 +108,9 @@ class SentenceTransformerEmbedder:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
         with self._lock:
-            out = self._model.encode(texts, batch_size=self._batch, normalize_embeddings=True, show_progress_bar=False)
+            out = self._model.encode(
+                texts, batch_size=self._batch, normalize_embeddings=True, show_progress_bar=False
+            )
         return _normalized(out)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:

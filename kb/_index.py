@@ -92,7 +92,9 @@ class KnowledgeIndex:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def upsert(self, docs: Sequence[IndexDoc], *, progress: Progress | None = None, batch: int = 64) -> SyncReport:
+    def upsert(
+        self, docs: Sequence[IndexDoc], *, progress: Progress | None = None, batch: int = 64
+    ) -> SyncReport:
         """Add or replace entries; unchanged ones (same content hash) are skipped."""
         report = SyncReport()
         todo = [d for d in docs if self.hashes_get(d.target) != d.content_hash]
@@ -256,4 +258,9 @@ class KnowledgeIndex:
 
     def memory_bytes(self) -> int:
         text = sum(len(e.body) * 3 + len(e.title) * 3 + 400 for e in self.entries)
-        return self.bm25.memory_bytes() + self.vectors.memory_bytes() + text + sum(len(t) * 3 for t in self.pos_text)
+        return (
+            self.bm25.memory_bytes()
+            + self.vectors.memory_bytes()
+            + text
+            + sum(len(t) * 3 for t in self.pos_text)
+        )

@@ -102,7 +102,8 @@ def _write_generation(index: KnowledgeIndex, path: Path, extra: dict[str, Any]) 
     with open(path / "entries.jsonl", "w", encoding="utf-8") as fh:
         for entry in index.entries:
             fh.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
-    np.savez(path / "bm25.npz", **index.bm25.to_arrays())
+    savez: Any = np.savez  # numpy's stub mistakes ** arrays for its keyword options
+    savez(path / "bm25.npz", **index.bm25.to_arrays())
     np.savez(
         path / "maps.npz",
         slot_entry=np.frombuffer(index.slot_entry, dtype=np.int32).copy(),
@@ -115,19 +116,26 @@ def _write_generation(index: KnowledgeIndex, path: Path, extra: dict[str, Any]) 
             os.fsync(fh.fileno())
 
 
-def load(index_dir: Path, *, embedder: Embedder, tokenizer: Tokenizer, hnsw_above: int = 50_000) -> KnowledgeIndex:
+def load(
+    index_dir: Path, *, embedder: Embedder, tokenizer: Tokenizer, hnsw_above: int = 50_000
+) -> KnowledgeIndex:
     """The current generation, or :class:`IndexMismatch` if there is none or it does not fit."""
     gen = current_generation(index_dir)
     if gen is None:
         raise IndexMismatch("no stored index")
     meta = json.loads((gen / "meta.json").read_text(encoding="utf-8"))
-    expected = {"format": FORMAT, "model_id": embedder.model_id, "dim": embedder.dim,
-                "token_fields": list(tokenizer.fields)}
+    expected = {
+        "format": FORMAT,
+        "model_id": embedder.model_id,
+        "dim": embedder.dim,
+        "token_fields": list(tokenizer.fields),
+    }
     for key, value in expected.items():
         if meta.get(key) != value:
             raise IndexMismatch(f"stored index has {key}={meta.get(key)!r}, want {value!r}")
-    index = KnowledgeIndex(embedder=embedder, tokenizer=tokenizer, chunk_chars=meta["chunk_chars"],
-                           hnsw_above=hnsw_above)
+    index = KnowledgeIndex(
+        embedder=embedder, tokenizer=tokenizer, chunk_chars=meta["chunk_chars"], hnsw_above=hnsw_above
+    )
     try:
         _read_generation(index, gen, hnsw_above)
     except (OSError, ValueError, KeyError) as exc:
@@ -160,5 +168,9 @@ def _fsync_dir(path: Path) -> None:
 
 def _sweep(index_dir: Path, *, keep: str) -> None:
     for path in index_dir.iterdir():
-        if path.is_dir() and path.name != keep and (path.name.startswith("gen-") or path.name.startswith(".tmp-")):
+        if (
+            path.is_dir()
+            and path.name != keep
+            and (path.name.startswith("gen-") or path.name.startswith(".tmp-"))
+        ):
             shutil.rmtree(path, ignore_errors=True)

@@ -22,11 +22,12 @@ _CJK_RUN = re.compile(rf"[{_CJK}]+")
 
 # Question particles and fillers: they carry no topic, and counting them would make any chatty
 # off-topic question look "covered" by any answer.
-STOP_CHARS = frozenset("的了吗呢吧啊呀嘛么哦哈是我你他她它们这那个些和与及或在就都也还要会能可想去来有没不啥咋怎么吗么")
-STOP_WORDS = frozenset(
-    "我们 你们 他们 什么 怎么 怎样 为什么 哪些 哪个 可以 能不能 是不是 要不要 有没有 需要 一下 请问 "
-    "这个 那个 这样 那样 如果 还是 或者 就是 但是 现在 已经 的话 一个 还要 还能 可不可以".split()
+STOP_CHARS = frozenset(
+    "的了吗呢吧啊呀嘛么哦哈是我你他她它们这那个些和与及或在就都也还要会能可想去来有没不啥咋怎么吗么"
 )
+_STOP_WORDS_TEXT = """我们 你们 他们 什么 怎么 怎样 为什么 哪些 哪个 可以 能不能 是不是 要不要 有没有 需要 一下
+请问 这个 那个 这样 那样 如果 还是 或者 就是 但是 现在 已经 的话 一个 还要 还能 可不可以"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 TOKEN_FIELDS = ("char", "bigram", "word")
 
@@ -76,23 +77,25 @@ class WordSegmenter:
         with self._lock:
             for word in words:
                 if len(word) >= 2:
-                    self._jieba.add_word(word, freq=2000)  # type: ignore[no-untyped-call]
+                    self._jieba.add_word(word, freq=2000)
 
     def cut(self, text: str) -> list[str]:
         with self._lock:
-            return [w for w in self._jieba.lcut(text) if w.strip()]  # type: ignore[no-untyped-call]
+            return [w for w in self._jieba.lcut(text) if w.strip()]
 
     def cut_for_search(self, text: str) -> list[str]:
         """Words plus their dictionary sub-words (授权委托书 → 授权, 委托, 委托书, 授权委托书)."""
         with self._lock:
-            return [w for w in self._jieba.lcut_for_search(text) if w.strip()]  # type: ignore[no-untyped-call]
+            return [w for w in self._jieba.lcut_for_search(text) if w.strip()]
 
     def word_freq(self, word: str) -> int:
         return int(self._jieba.FREQ.get(word, 0) or 0)
 
     def words(self, text: str) -> list[str]:
         """Content words: no punctuation, no stop words."""
-        return [w for w in self.cut(text) if _RUN.fullmatch(w) and w not in STOP_WORDS and w not in STOP_CHARS]
+        return [
+            w for w in self.cut(text) if _RUN.fullmatch(w) and w not in STOP_WORDS and w not in STOP_CHARS
+        ]
 
 
 @lru_cache(maxsize=1)
@@ -100,9 +103,9 @@ def _base_jieba() -> Any:
     import jieba
 
     tok = jieba.Tokenizer()
-    tok.initialize()  # type: ignore[no-untyped-call]
+    tok.initialize()
     for word in domain_words():
-        tok.add_word(word, freq=2000)  # type: ignore[no-untyped-call]
+        tok.add_word(word, freq=2000)
     return tok
 
 

@@ -70,7 +70,9 @@ class VectorStore:
     def vector(self, position: int) -> np.ndarray:
         return np.asarray(self._index.reconstruct(int(position)), dtype=np.float32)
 
-    def search(self, query: np.ndarray, *, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def search(
+        self, query: np.ndarray, *, k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Top-k live positions (and cosines) for one normalised query vector."""
         n = len(self)
         if n == 0 or k <= 0:
@@ -88,7 +90,7 @@ class VectorStore:
     def _params(self, bitmap: np.ndarray | None, n: int) -> tuple[faiss.SearchParameters, object]:
         sel = None if bitmap is None else faiss.IDSelectorBitmap(n, faiss.swig_ptr(bitmap))
         if self.kind == "hnsw":
-            params = faiss.SearchParametersHNSW()
+            params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]
             params.efSearch = self.ef_search
         else:
             params = faiss.SearchParameters()

@@ -41,8 +41,15 @@ def shipped_cohort() -> list[str]:
 
 
 class KnowledgeBase:
-    def __init__(self, *, index: KnowledgeIndex, index_dir: Path | None, searcher: Searcher, seq: int,
-                 catch_up_interval: float = 0.5) -> None:
+    def __init__(
+        self,
+        *,
+        index: KnowledgeIndex,
+        index_dir: Path | None,
+        searcher: Searcher,
+        seq: int,
+        catch_up_interval: float = 0.5,
+    ) -> None:
         self.index_dir = index_dir
         self.searcher = searcher
         self.catch_up_interval = catch_up_interval
@@ -81,14 +88,23 @@ class KnowledgeBase:
         else:
             with _store.writer_lock(index_dir):
                 try:
-                    index = _store.load(index_dir, embedder=embedder, tokenizer=tokenizer, hnsw_above=hnsw_above)
+                    index = _store.load(
+                        index_dir, embedder=embedder, tokenizer=tokenizer, hnsw_above=hnsw_above
+                    )
                 except _store.IndexMismatch as why:
                     log.info("building the KB index from scratch: %s", why)
                     index = KnowledgeIndex(embedder=embedder, tokenizer=tokenizer, hnsw_above=hnsw_above)
                 report = index.sync(docs, progress=progress)
-                if report.added or report.updated or report.removed or _store.current_generation(index_dir) is None:
+                if (
+                    report.added
+                    or report.updated
+                    or report.removed
+                    or _store.current_generation(index_dir) is None
+                ):
                     _store.save(index, index_dir)
-        calibration = load_calibration(index_dir / "calibration.json", embedder.model_id) if index_dir else None
+        calibration = (
+            load_calibration(index_dir / "calibration.json", embedder.model_id) if index_dir else None
+        )
         searcher = Searcher(
             index=index,
             glossary=glossary,
@@ -118,8 +134,12 @@ class KnowledgeBase:
         old = self.index
         seq = service.last_change(session)
         docs = service.index_documents(session)
-        fresh = KnowledgeIndex(embedder=old.embedder, tokenizer=old.tokenizer, chunk_chars=old.chunk_chars,
-                               hnsw_above=old.vectors.hnsw_above)
+        fresh = KnowledgeIndex(
+            embedder=old.embedder,
+            tokenizer=old.tokenizer,
+            chunk_chars=old.chunk_chars,
+            hnsw_above=old.vectors.hnsw_above,
+        )
         report = fresh.sync(docs, progress=progress)
         if self.index_dir is not None:
             with _store.writer_lock(self.index_dir):
@@ -147,7 +167,9 @@ class KnowledgeBase:
                 self._reload_glossary(session)
             if COHORT_CHANGE in targets:
                 emb = self.index.embedder
-                self.searcher.cohort = emb.embed_passages(shipped_cohort() + service.out_of_scope_questions(session))
+                self.searcher.cohort = emb.embed_passages(
+                    shipped_cohort() + service.out_of_scope_questions(session)
+                )
             entries = {t for t in targets if not t.startswith("@")}
             docs = service.index_documents(session, targets=entries)
             self.index.upsert(docs)
@@ -182,12 +204,24 @@ class KnowledgeBase:
         result = self.searcher.run(query=query, k=k, item=item, department=department, today=today, mode=mode)
         if session is not None and log_unanswered and not result.confident:
             best = result.hits[0].target if result.hits else None
-            service.log_unanswered(session, query=query, item=item, department=department,
-                                   best_target=best, best_confidence=result.confidence)
+            service.log_unanswered(
+                session,
+                query=query,
+                item=item,
+                department=department,
+                best_target=best,
+                best_confidence=result.confidence,
+            )
         return result
 
-    def hit_test(self, cases: list[HitTestCase], *, k: int = 10, mode: Mode | None = None,
-                 on_result: Callable[[HitTestCase, SearchResult], None] | None = None) -> HitTestReport:
+    def hit_test(
+        self,
+        cases: list[HitTestCase],
+        *,
+        k: int = 10,
+        mode: Mode | None = None,
+        on_result: Callable[[HitTestCase, SearchResult], None] | None = None,
+    ) -> HitTestReport:
         results = []
         for case in cases:
             result = self.searcher.run(query=case.query, k=k, mode=mode)

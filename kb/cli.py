@@ -30,7 +30,7 @@ from kb import service
 from kb._embed import make_embedder
 from kb.base import KnowledgeBase
 from kb.hit_test import load_cases, ranked_targets
-from kb.schemas import HitTestCase, HitTestReport, SearchResult
+from kb.schemas import Actor, HitTestCase, HitTestReport, SearchResult
 
 app = typer.Typer(help="知识库：检索、重建索引、命中测试", no_args_is_help=True)
 err = Console(stderr=True)
@@ -54,8 +54,14 @@ def _seed_if_empty(session: Session, settings: Settings) -> None:
 
 @contextmanager
 def _progress(label: str) -> Iterator[Any]:
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=False) as bar:
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as bar:
         task = bar.add_task(label, total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
@@ -63,14 +69,21 @@ def _progress(label: str) -> Iterator[Any]:
 def _open(session: Session, settings: Settings, *, label: str = "indexing") -> KnowledgeBase:
     logging.getLogger("jieba").setLevel(logging.WARNING)
     embedder = make_embedder(
-        backend=settings.embedding_backend, model_path=settings.embedding_model_path,
-        query_prefix=settings.embedding_query_prefix, passage_prefix=settings.embedding_passage_prefix,
+        backend=settings.embedding_backend,
+        model_path=settings.embedding_model_path,
+        query_prefix=settings.embedding_query_prefix,
+        passage_prefix=settings.embedding_passage_prefix,
         threads=settings.embedding_threads,
     )
     with _progress(label) as progress:
-        return KnowledgeBase.open(session, embedder=embedder, index_dir=settings.effective_kb_index_dir,
-                                  keyword_weight=settings.kb_keyword_weight, hnsw_above=settings.kb_hnsw_above,
-                                  progress=progress)
+        return KnowledgeBase.open(
+            session,
+            embedder=embedder,
+            index_dir=settings.effective_kb_index_dir,
+            keyword_weight=settings.kb_keyword_weight,
+            hnsw_above=settings.kb_hnsw_above,
+            progress=progress,
+        )
 
 
 def _fail(exc: AppError) -> None:
@@ -80,8 +93,13 @@ def _fail(exc: AppError) -> None:
 
 def batch_line(case_id: str, result: SearchResult) -> dict[str, Any]:
     hits = [
-        {"target": h.target, "score": h.score, "kind": h.kind,
-         "vector_score": h.why.vector_score, "keyword_terms": h.why.keyword_terms[:12]}
+        {
+            "target": h.target,
+            "score": h.score,
+            "kind": h.kind,
+            "vector_score": h.why.vector_score,
+            "keyword_terms": h.why.keyword_terms[:12],
+        }
         for h in result.hits
     ]
     return {"id": case_id, "confident": result.confident, "confidence": result.confidence, "hits": hits}
@@ -90,7 +108,9 @@ def batch_line(case_id: str, result: SearchResult) -> dict[str, Any]:
 @app.command()
 def search(
     query: Annotated[str | None, typer.Argument(help="问题")] = None,
-    batch: Annotated[Path | None, typer.Option(help="JSONL of {id, query, ...}; prints one JSON line each")] = None,
+    batch: Annotated[
+        Path | None, typer.Option(help="JSONL of {id, query, ...}; prints one JSON line each")
+    ] = None,
     k: Annotated[int, typer.Option(help="hits per query")] = 10,
     item: Annotated[str | None, typer.Option(help="only this item, e.g. SL-001")] = None,
     department: Annotated[str | None, typer.Option(help="only this department")] = None,
@@ -124,7 +144,9 @@ def _print_result(result: SearchResult) -> None:
     out = Console()
     if result.rewritten != result.query:
         out.print(f"[dim]理解为：{result.rewritten}[/dim]")
-    verdict = "[green]有把握[/green]" if result.confident else "[yellow]没有可靠答案（已记入未解答问题）[/yellow]"
+    verdict = (
+        "[green]有把握[/green]" if result.confident else "[yellow]没有可靠答案（已记入未解答问题）[/yellow]"
+    )
     out.print(f"{verdict}  置信度 {result.confidence:.2f}  用时 {result.took_ms:.0f} ms")
     table = Table(show_lines=True)
     for name in ("#", "条目", "分数", "为何命中", "内容"):
@@ -174,8 +196,10 @@ def hit_test(
 
 def print_report(report: HitTestReport, cases: list[HitTestCase]) -> None:
     out = Console()
-    out.print(f"in scope {report.n_in_scope}: R@1 {report.recall_at_1:.3f}  R@5 {report.recall_at_5:.3f}  "
-              f"MRR {report.mrr:.3f}  false abstentions {report.false_abstention_rate:.3f}")
+    out.print(
+        f"in scope {report.n_in_scope}: R@1 {report.recall_at_1:.3f}  R@5 {report.recall_at_5:.3f}  "
+        f"MRR {report.mrr:.3f}  false abstentions {report.false_abstention_rate:.3f}"
+    )
     if report.no_answer_rate is not None:
         out.print(f"out of scope {report.n_out_of_scope}: no-answer rate {report.no_answer_rate:.3f}")
     misses = report.misses
@@ -184,12 +208,16 @@ def print_report(report: HitTestReport, cases: list[HitTestCase]) -> None:
         for name in ("id", "query", "expected", "got", "confident"):
             table.add_column(name)
         for m in misses:
-            table.add_row(m.id, m.query, " ".join(m.targets[:3]) or "(out of scope)", " ".join(m.top), str(m.confident))
+            table.add_row(
+                m.id, m.query, " ".join(m.targets[:3]) or "(out of scope)", " ".join(m.top), str(m.confident)
+            )
         out.print(table)
 
 
 @app.command()
-def calibrate(file: Annotated[Path, typer.Argument(help="JSONL with answerable and out-of-scope questions")]) -> None:
+def calibrate(
+    file: Annotated[Path, typer.Argument(help="JSONL with answerable and out-of-scope questions")],
+) -> None:
     """Fit the confidence model to labelled questions (for a new embedding model)."""
     settings = get_settings()
     cases = load_cases(file)
@@ -210,8 +238,47 @@ def unanswered(limit: int = 50) -> None:
         for name in ("id", "次数", "问题", "最接近", "最近一次"):
             table.add_column(name)
         for r in rows:
-            table.add_row(str(r.id), str(r.count), r.query, r.best_target or "", f"{r.last_at:%Y-%m-%d %H:%M}")
+            table.add_row(
+                str(r.id), str(r.count), r.query, r.best_target or "", f"{r.last_at:%Y-%m-%d %H:%M}"
+            )
     Console().print(table)
+
+
+@app.command()
+def feedback(
+    department: Annotated[str | None, typer.Option(help="only this department's FAQs")] = None,
+) -> None:
+    """Helpful / not-helpful votes per entry, most disliked first."""
+    settings = get_settings()
+    with _session(settings) as (_engine, session):
+        rows = service.feedback_summary(session, department=department)
+    table = Table()
+    for name in ("条目", "有用", "没用"):
+        table.add_column(name)
+    for r in rows:
+        table.add_row(r.target, str(r.helpful), str(r.not_helpful))
+    Console().print(table)
+
+
+@app.command()
+def glossary(
+    term: Annotated[str | None, typer.Argument(help="add or change this term")] = None,
+    expansions: Annotated[list[str] | None, typer.Argument(help="what it stands for")] = None,
+) -> None:
+    """List the query-time glossary, or set TERM to EXPANSIONS (as an administrator)."""
+    settings = get_settings()
+    try:
+        with _session(settings) as (_engine, session):
+            service.seed_glossary(session)
+            if term:
+                service.upsert_term(
+                    session, actor=Actor(name="cli", role="admin"), term=term, expansions=expansions or []
+                )
+            terms = service.glossary_terms(session)
+    except AppError as exc:
+        _fail(exc)
+    for t, exps in terms.items():
+        sys.stdout.write(f"{t}\t{' / '.join(exps)}\n")
 
 
 @app.command()

@@ -60,12 +60,26 @@ def evaluate(cases: Sequence[HitTestCase], results: Sequence[SearchResult], *, k
             n_oos += 1
             ok = not result.confident
             oos_ok += ok
-        outcomes.append(HitTestOutcome(id=case.id, query=case.query, targets=case.targets,
-                                       confident=result.confident, rank=rank, top=ranked[:3], ok=ok))
+        outcomes.append(
+            HitTestOutcome(
+                id=case.id,
+                query=case.query,
+                targets=case.targets,
+                confident=result.confident,
+                rank=rank,
+                top=ranked[:3],
+                ok=ok,
+            )
+        )
     div = max(n_in, 1)
     return HitTestReport(
-        k=k, n_in_scope=n_in, n_out_of_scope=n_oos,
-        recall_at_1=r1 / div, recall_at_5=r5 / div, recall_at_k=rk / div, mrr=mrr / div,
+        k=k,
+        n_in_scope=n_in,
+        n_out_of_scope=n_oos,
+        recall_at_1=r1 / div,
+        recall_at_5=r5 / div,
+        recall_at_k=rk / div,
+        mrr=mrr / div,
         no_answer_rate=oos_ok / n_oos if n_oos else None,
         false_abstention_rate=false_abstain / div,
         outcomes=outcomes,

@@ -163,7 +163,9 @@ class HitTestOutcome(BaseModel):
     query: str
     targets: list[str]
     confident: bool
-    rank: int | None = Field(description="1-based rank of the first expected target within k, None if missed.")
+    rank: int | None = Field(
+        description="1-based rank of the first expected target within k, None if missed."
+    )
     top: list[str]
     ok: bool
 

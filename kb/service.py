@@ -77,7 +77,11 @@ def get_faq(session: Session, *, target: str) -> Faq:
 
 
 def list_faqs(
-    session: Session, *, item: str | None = None, department: str | None = None, status: FaqStatus | None = None
+    session: Session,
+    *,
+    item: str | None = None,
+    department: str | None = None,
+    status: FaqStatus | None = None,
 ) -> list[Faq]:
     stmt = select(Faq)
     if item:
@@ -151,7 +155,9 @@ def rollback_faq(session: Session, *, actor: Actor, target: str, to_version: int
         select(FaqVersion).where(FaqVersion.faq_id == faq.id, FaqVersion.version == to_version)
     ).first()
     if old is None:
-        raise EntryNotFound(f"{target} 没有第 {to_version} 版", detail={"target": target, "version": to_version})
+        raise EntryNotFound(
+            f"{target} 没有第 {to_version} 版", detail={"target": target, "version": to_version}
+        )
     for name in _SNAPSHOT_FIELDS:
         value = old.snapshot.get(name)
         if name.startswith("valid_") and value:
@@ -193,8 +199,11 @@ def _snapshot(session: Session, faq: Faq, *, action: str, actor: Actor, note: st
         value = getattr(faq, name)
         snap[name] = value.isoformat() if isinstance(value, date) else value
     assert faq.id is not None
-    session.add(FaqVersion(faq_id=faq.id, version=faq.version, action=action, snapshot=snap,
-                           actor=actor.name, note=note))
+    session.add(
+        FaqVersion(
+            faq_id=faq.id, version=faq.version, action=action, snapshot=snap, actor=actor.name, note=note
+        )
+    )
     note_change(session, faq.target)
 
 
@@ -207,9 +216,16 @@ def seed_faqs(session: Session, *, faq_dir: Path, publish: bool = True) -> int:
         for row in doc.get("faqs", []):
             if row["id"] in known:
                 continue
-            data = FaqIn(item=doc["item"], item_name=doc.get("item_name", ""), department=doc["department"],
-                         question=row["question"], answer=row["answer"], target=row["id"],
-                         alternatives=row.get("alternatives", []), tags=row.get("tags", []))
+            data = FaqIn(
+                item=doc["item"],
+                item_name=doc.get("item_name", ""),
+                department=doc["department"],
+                question=row["question"],
+                answer=row["answer"],
+                target=row["id"],
+                alternatives=row.get("alternatives", []),
+                tags=row.get("tags", []),
+            )
             create_faq(session, actor=SYSTEM, data=data, publish=publish)
             added += 1
     return added
@@ -232,8 +248,15 @@ def sync_guide(
         if row is not None and row.content_hash == digest:
             continue
         if row is None:
-            row = GuideSection(target=s.target, item=item, department=department, section=s.section.value,
-                               title=s.title, text=s.text, content_hash=digest)
+            row = GuideSection(
+                target=s.target,
+                item=item,
+                department=department,
+                section=s.section.value,
+                title=s.title,
+                text=s.text,
+                content_hash=digest,
+            )
             report.added.append(s.target)
         else:
             report.updated.append(s.target)
@@ -274,20 +297,40 @@ def index_documents(session: Session, *, targets: Iterable[str] | None = None) -
 
 
 def _faq_doc(f: Faq) -> IndexDoc:
-    parts = [f.question, f.answer, *f.alternatives, f.item_name, f.department,
-             str(f.valid_from or ""), str(f.valid_until or "")]
+    parts = [
+        f.question,
+        f.answer,
+        *f.alternatives,
+        f.item_name,
+        f.department,
+        str(f.valid_from or ""),
+        str(f.valid_until or ""),
+    ]
     return IndexDoc(
-        target=f.target, kind="faq", item=f.item, item_name=f.item_name, department=f.department,
-        title=f.question, alternatives=list(f.alternatives), body=f.answer,
-        valid_from=f.valid_from, valid_until=f.valid_until,
+        target=f.target,
+        kind="faq",
+        item=f.item,
+        item_name=f.item_name,
+        department=f.department,
+        title=f.question,
+        alternatives=list(f.alternatives),
+        body=f.answer,
+        valid_from=f.valid_from,
+        valid_until=f.valid_until,
         content_hash=hashlib.sha256("\x1f".join(parts).encode()).hexdigest(),
     )
 
 
 def _guide_doc(g: GuideSection) -> IndexDoc:
     return IndexDoc(
-        target=g.target, kind="guide", item=g.item, item_name=g.item_name, department=g.department,
-        title=g.title, body=g.text, content_hash=g.content_hash,
+        target=g.target,
+        kind="guide",
+        item=g.item,
+        item_name=g.item_name,
+        department=g.department,
+        title=g.title,
+        body=g.text,
+        content_hash=g.content_hash,
     )
 
 

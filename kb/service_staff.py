@@ -31,7 +31,10 @@ def normalize_key(text: str) -> str:
 
 
 def glossary_terms(session: Session) -> dict[str, list[str]]:
-    return {t.term: list(t.expansions) for t in session.exec(select(GlossaryTerm).order_by(col(GlossaryTerm.term)))}
+    return {
+        t.term: list(t.expansions)
+        for t in session.exec(select(GlossaryTerm).order_by(col(GlossaryTerm.term)))
+    }
 
 
 def upsert_term(
@@ -66,7 +69,9 @@ def delete_term(session: Session, *, actor: Actor, term: str) -> None:
     note_change(session, GLOSSARY_CHANGE)
 
 
-def seed_glossary(session: Session, *, path: Path | None = None, terms: Mapping[str, Sequence[str]] | None = None) -> int:
+def seed_glossary(
+    session: Session, *, path: Path | None = None, terms: Mapping[str, Sequence[str]] | None = None
+) -> int:
     """Insert the shipped glossary's terms that are missing (staff edits are never overwritten)."""
     if terms is None:
         if path is None:
@@ -101,7 +106,9 @@ def record_feedback(
 ) -> Feedback:
     if not query.strip() or "#" not in target:
         raise InvalidEntry("反馈需要问题和条目编号")
-    row = Feedback(query=query.strip()[:2000], target=target, helpful=helpful, actor=actor, comment=comment[:1000])
+    row = Feedback(
+        query=query.strip()[:2000], target=target, helpful=helpful, actor=actor, comment=comment[:1000]
+    )
     session.add(row)
     session.flush()
     return row
@@ -144,8 +151,15 @@ def log_unanswered(
         return None
     row = session.exec(select(UnansweredQuestion).where(UnansweredQuestion.key == key)).first()
     if row is None:
-        row = UnansweredQuestion(key=key, query=query.strip()[:2000], item=item, department=department,
-                                 best_target=best_target, best_confidence=best_confidence, count=0)
+        row = UnansweredQuestion(
+            key=key,
+            query=query.strip()[:2000],
+            item=item,
+            department=department,
+            best_target=best_target,
+            best_confidence=best_confidence,
+            count=0,
+        )
     row.count += 1
     row.last_at = utcnow()
     session.add(row)
@@ -153,7 +167,9 @@ def log_unanswered(
     return row
 
 
-def list_unanswered(session: Session, *, status: str | None = "open", limit: int = 200) -> list[UnansweredQuestion]:
+def list_unanswered(
+    session: Session, *, status: str | None = "open", limit: int = 200
+) -> list[UnansweredQuestion]:
     stmt = select(UnansweredQuestion)
     if status:
         stmt = stmt.where(UnansweredQuestion.status == status)

@@ -371,6 +371,7 @@ def rollback(
     effective_from: date | None = None,
 ) -> RuleVersion:
     """Publish a copy of an earlier version (its text unchanged, so its rule hash is the same)."""
+    _check_department(session, item=item, department=department, declared=None)
     target = get_version(session, item=item, version_id=to_version)
     if target.status == VersionStatus.DRAFT.value:
         raise RuleVersionState(f"{item} {target.label} 是未发布的草稿，不能回滚到它；请发布它")

@@ -20,6 +20,7 @@ from api import cases_service as cases
 from api.db import after_commit
 from api.deps import (
     APPLICANT,
+    DbId,
     Principal,
     PrincipalDep,
     ServicesDep,
@@ -136,7 +137,7 @@ async def upload(
 
 
 @router.delete("/{case_id}/files/{file_id}", summary="撤回一个文件（不再参加下一次预审；历史保留）")
-def withdraw(case_id: str, file_id: int, session: SessionDep, principal: PrincipalDep) -> FileOut:
+def withdraw(case_id: str, file_id: DbId, session: SessionDep, principal: PrincipalDep) -> FileOut:
     case = case_for(session, principal, case_id, write=True)
     return FileOut.of(cases.withdraw_file(session, case=case, file_id=file_id))
 
@@ -178,7 +179,7 @@ def list_runs(case_id: str, session: SessionDep, principal: PrincipalDep) -> lis
 @router.get("/{case_id}/runs/{number}", summary="一次预审：状态与结论（wait 秒内等它完成）")
 async def get_run(
     case_id: str,
-    number: int,
+    number: DbId,
     services: ServicesDep,
     principal: PrincipalDep,
     wait: float = Query(default=0, ge=0, le=120),

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse
 
 from api import audit
-from api.deps import Principal, ServicesDep, SessionDep, require
+from api.deps import DbId, Principal, ServicesDep, SessionDep, require
 from api.models import Role
 from api.schemas import (
     Problem,
@@ -67,12 +67,12 @@ def create_draft(item: str, body: VersionIn, session: SessionDep, staff: Staff) 
 
 
 @router.get("/{item}/versions/{version_id}", summary="一个版本（含规则全文）")
-def get_version(item: str, version_id: int, session: SessionDep, _: Reader) -> VersionOut:
+def get_version(item: str, version_id: DbId, session: SessionDep, _: Reader) -> VersionOut:
     return _out(rule_service.get_version(session, item=item, version_id=version_id), text=True)
 
 
 @router.patch("/{item}/versions/{version_id}", summary="修改草稿")
-def patch_version(item: str, version_id: int, body: VersionPatch, session: SessionDep, staff: Staff) -> VersionOut:
+def patch_version(item: str, version_id: DbId, body: VersionPatch, session: SessionDep, staff: Staff) -> VersionOut:
     version = rule_service.get_version(session, item=item, version_id=version_id)
     rule_service.update_draft(session, version=version, by=staff.actor, department=_department(staff),
                               yaml_text=body.yaml_text, scenarios_yaml=body.scenarios_yaml, note=body.note)  # fmt: skip
@@ -80,7 +80,7 @@ def patch_version(item: str, version_id: int, body: VersionPatch, session: Sessi
 
 
 @router.post("/{item}/versions/{version_id}/validate", summary="校验（结构、引用、表达式）")
-def validate(item: str, version_id: int, session: SessionDep, services: ServicesDep, staff: Staff) -> ValidationOut:
+def validate(item: str, version_id: DbId, session: SessionDep, services: ServicesDep, staff: Staff) -> ValidationOut:
     version = rule_service.get_version(session, item=item, version_id=version_id)
     if version.department != _department(staff):
         raise Forbidden("只能校验本部门的规则")
@@ -92,7 +92,7 @@ def validate(item: str, version_id: int, session: SessionDep, services: Services
 
 
 @router.post("/{item}/versions/{version_id}/scenarios", summary="运行场景测试")
-def scenarios(item: str, version_id: int, session: SessionDep, services: ServicesDep, staff: Staff) -> ScenariosOut:
+def scenarios(item: str, version_id: DbId, session: SessionDep, services: ServicesDep, staff: Staff) -> ScenariosOut:
     version = rule_service.get_version(session, item=item, version_id=version_id)
     if version.department != _department(staff):
         raise Forbidden("只能测试本部门的规则")
@@ -105,15 +105,15 @@ def scenarios(item: str, version_id: int, session: SessionDep, services: Service
 
 @router.get("/{item}/versions/{version_id}/diff", response_class=PlainTextResponse,
             summary="与现行版本（或 against 指定的版本）的差异（unified diff）")  # fmt: skip
-def diff(item: str, version_id: int, session: SessionDep, _: Reader,
-         against: int | None = Query(default=None, description="对比的版本 id")) -> str:  # fmt: skip
+def diff(item: str, version_id: DbId, session: SessionDep, _: Reader,
+         against: int | None = Query(default=None, ge=1, le=2_147_483_647, description="对比的版本 id")) -> str:  # fmt: skip
     version = rule_service.get_version(session, item=item, version_id=version_id)
     other = rule_service.get_version(session, item=item, version_id=against) if against is not None else None
     return rule_service.diff(session, version=version, against=other)
 
 
 @router.post("/{item}/versions/{version_id}/publish", summary="发布（可指定生效日期）；有场景不通过则拒绝")
-def publish(item: str, version_id: int, body: PublishIn, session: SessionDep, services: ServicesDep,
+def publish(item: str, version_id: DbId, body: PublishIn, session: SessionDep, services: ServicesDep,
             staff: Staff) -> VersionOut:  # fmt: skip
     version = rule_service.get_version(session, item=item, version_id=version_id)
     before = _current(session, item)

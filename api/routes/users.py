@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlmodel import col, select
 
 from api import audit
-from api.deps import Principal, SessionDep, require
+from api.deps import DbId, Principal, SessionDep, require
 from api.errors import CaseNotFound
 from api.models import Role, User
 from api.schemas import AuditOut, UserIn, UserOut, UserPatch
@@ -35,7 +35,7 @@ def add_user(body: UserIn, session: SessionDep, admin: Admin) -> UserOut:
 
 
 @router.patch("/users/{user_id}", summary="停用、启用账号或重设密码")
-def patch_user(user_id: int, body: UserPatch, session: SessionDep, admin: Admin) -> UserOut:
+def patch_user(user_id: DbId, body: UserPatch, session: SessionDep, admin: Admin) -> UserOut:
     user = session.get(User, user_id)
     if user is None:
         raise CaseNotFound("没有这个账号")

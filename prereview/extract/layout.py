@@ -83,11 +83,12 @@ def _same_row(a: Box, top: float, bottom: float) -> bool:
     return overlap >= 0.5 * min(a.height, bottom - top)
 
 
-def build_rows(lines: Sequence[TextLine], *, gap_ems: float = 1.2) -> list[Row]:
+def build_rows(lines: Sequence[TextLine], *, gap_ems: float = 0.8) -> list[Row]:
     """Lines grouped into rows (half-height vertical overlap), each row's characters left to right.
 
-    A new segment starts at whitespace and at a horizontal gap wider than `gap_ems` character heights
-    between boxes; narrower gaps are OCR splitting one phrase (姓 名) and keep the segment.
+    A new segment starts at whitespace, at a horizontal gap wider than `gap_ems` character heights
+    between boxes, and between boxes of very different heights (a title beside a caption); narrower
+    gaps between like boxes are OCR splitting one phrase (姓 名) and keep the segment.
     """
     groups: list[list[int]] = []
     spans: list[tuple[float, float]] = []
@@ -120,9 +121,8 @@ def _row(lines: Sequence[TextLine], order: list[int], gap_ems: float) -> Row:
                 continue
             if last is not None and pending_space:
                 wide = box.x0 - last.box.x1 > gap_ems * max(box.height, 1.0)
-                if last.line != i and not wide:
-                    pass  # the next box continues the phrase: OCR split it
-                else:
+                unlike = max(box.height, last.box.height) > 1.6 * max(min(box.height, last.box.height), 1.0)
+                if last.line == i or wide or unlike:
                     segment += 1
             pending_space = False
             last = Char(ch=ch, box=box, line=i, score=line.score, segment=segment)

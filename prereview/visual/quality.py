@@ -38,7 +38,7 @@ class PageQuality(BaseModel):
     status: Legibility
     contrast: float  # grey-level spread, 0-255
     ink: float  # share of ink pixels
-    sharpness: float  # edge strength per unit contrast; sharp print > 0.25, blurred < 0.12
+    sharpness: float  # edge strength per unit contrast: sharp pages 0.75-1.5, unreadable blur < 0.25
     chars: int  # characters read with confidence >= MIN_CONFIDENCE
     mean_score: float
 
@@ -72,7 +72,7 @@ def assess_page(
     *,
     source: PageSource | None = None,
     min_chars: int = MIN_LEGIBLE_CHARS,
-    min_sharpness: float = 0.12,
+    min_sharpness: float = 0.25,
 ) -> PageQuality:
     """Whether the page can be read, and if not, why (blank, blurred, illegible)."""
     confident = [ln for ln in lines if ln.score >= MIN_CONFIDENCE]
@@ -84,10 +84,12 @@ def assess_page(
     contrast, ink, sharpness = image_stats(image)
     if chars >= min_chars or (source is PageSource.TEXT and chars > 0):
         status = Legibility.OK
-    elif contrast < 40 or ink < 0.0015:
+    elif contrast < 25:
         status = Legibility.BLANK
     elif sharpness < min_sharpness:
-        status = Legibility.BLURRED
+        status = Legibility.BLURRED  # checked before ink: blur spreads ink until none is dark
+    elif ink < 0.0015:
+        status = Legibility.BLANK
     elif chars == 0:
         status = Legibility.ILLEGIBLE
     else:

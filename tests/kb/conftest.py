@@ -126,10 +126,10 @@ def doc(
         target=target,
         kind=kind,
         item=item,
-        item_name=extra.pop("item_name", "取水许可"),  # type: ignore[arg-type]
+        item_name=extra.pop("item_name", "取水许可"),
         department=department,
         title=title,
         body=body,
         content_hash=hashlib.sha256(f"{title}{body}".encode()).hexdigest(),
         **extra,
-    )  # type: ignore[arg-type]
+    )

@@ -37,11 +37,18 @@ def _targets(base: KnowledgeBase, session: Session | None, query: str, **kw: obj
 
 def test_new_and_edited_entries_are_searchable_without_rebuild(seeded: Session) -> None:
     base = _open(seeded, None)
-    data = FaqIn(item="SL-001", item_name="取水许可", department="安和市水利局",
-                 question="取水许可证遗失了如何补领？", answer="向原审批机关申请补发取水许可证。")
+    data = FaqIn(
+        item="SL-001",
+        item_name="取水许可",
+        department="安和市水利局",
+        question="取水许可证遗失了如何补领？",
+        answer="向原审批机关申请补发取水许可证。",
+    )
     target = service.create_faq(seeded, actor=WATER, data=data, publish=True).target
     assert _targets(base, seeded, "取水许可证遗失补领")[0] == target
-    service.update_faq(seeded, actor=WATER, target=target, patch=FaqPatch(question="取水许可证被偷了怎么办？"))
+    service.update_faq(
+        seeded, actor=WATER, target=target, patch=FaqPatch(question="取水许可证被偷了怎么办？")
+    )
     assert base.catch_up(seeded) == 1
     assert base.index.entry(target).title == "取水许可证被偷了怎么办？"  # type: ignore[union-attr]
     service.retire_faq(seeded, actor=WATER, target=target)
@@ -51,10 +58,17 @@ def test_new_and_edited_entries_are_searchable_without_rebuild(seeded: Session) 
 def test_filters_and_validity(seeded: Session) -> None:
     base = _open(seeded, None)
     assert {t.split("#")[0] for t in _targets(base, seeded, "审批要多长时间", item="SL-001")} == {"SL-001"}
-    depts = {h.department for h in base.search(seeded, query="审批要多长时间", department="安和市应急管理局").hits}
+    depts = {
+        h.department for h in base.search(seeded, query="审批要多长时间", department="安和市应急管理局").hits
+    }
     assert depts == {"安和市应急管理局"}
-    data = FaqIn(item="SL-001", department="安和市水利局", question="2030年取水新政策有哪些变化？",
-                 answer="新政策。", valid_from=date(2030, 1, 1))
+    data = FaqIn(
+        item="SL-001",
+        department="安和市水利局",
+        question="2030年取水新政策有哪些变化？",
+        answer="新政策。",
+        valid_from=date(2030, 1, 1),
+    )
     target = service.create_faq(seeded, actor=WATER, data=data, publish=True).target
     assert target not in _targets(base, seeded, "2030年取水新政策", today=date(2029, 6, 1))
     assert target in _targets(base, seeded, "2030年取水新政策", today=date(2030, 6, 1))
@@ -99,8 +113,9 @@ def test_index_is_persisted_and_checked_against_the_database(seeded: Session, tm
     assert _store.read_meta(tmp_path)["model_id"] == "another-model"  # type: ignore[index]
 
 
-def test_crash_during_reindex_keeps_the_previous_index(seeded: Session, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_during_reindex_keeps_the_previous_index(
+    seeded: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     base = _open(seeded, tmp_path)
     before = _store.current_generation(tmp_path)
 

@@ -1,6 +1,7 @@
 """The typer app end to end on a temporary database, with the fake embedder."""
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("YICHUANG_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("YICHUANG_DATABASE_URL", f"sqlite:///{tmp_path / 'kb.db'}")
     monkeypatch.setattr(cli, "make_embedder", lambda **_kw: FakeEmbedder())
@@ -44,13 +45,18 @@ def test_single_search_hit_test_and_reindex(env: Path) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["hits"][0]["target"] == "SL-001#Q11"
     cases = env / "cases.jsonl"
-    cases.write_text('{"id": "a", "query": "取水许可证有效期多久", "targets": ["SL-001#Q11"]}\n', encoding="utf-8")
+    cases.write_text(
+        '{"id": "a", "query": "取水许可证有效期多久", "targets": ["SL-001#Q11"]}\n', encoding="utf-8"
+    )
     result = runner.invoke(cli.app, ["hit-test", str(cases), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["recall_at_5"] == 1.0
     result = runner.invoke(cli.app, ["reindex"])
     assert result.exit_code == 0, result.output
     assert runner.invoke(cli.app, ["unanswered"]).exit_code == 0
+    assert runner.invoke(cli.app, ["feedback"]).exit_code == 0
+    result = runner.invoke(cli.app, ["glossary", "井证", "取水许可证"])
+    assert result.exit_code == 0 and "井证\t取水许可证" in result.stdout
 
 
 def test_usage_errors(env: Path) -> None:

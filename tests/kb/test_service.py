@@ -22,7 +22,7 @@ def _new(session: Session, actor: Actor = CLERK, **kw: object) -> str:
         question="取水许可证丢了怎么补办？",
         answer="向原审批机关申请补发。",
         **kw,
-    )  # type: ignore[arg-type]
+    )
     return service.create_faq(session, actor=actor, data=data).target
 
 

@@ -8,7 +8,7 @@ from kb._vectors import VectorStore
 
 def _unit(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:
     x = np.random.default_rng(seed).normal(size=(n, dim)).astype(np.float32)
-    return x / np.linalg.norm(x, axis=1, keepdims=True)
+    return np.asarray(x / np.linalg.norm(x, axis=1, keepdims=True))
 
 
 @pytest.mark.parametrize("hnsw_above", [1_000, 10])

@@ -1,0 +1,183 @@
+"""Where a label's value sits: the row and cell geometry behind `prereview.extract.fields`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from prereview.documents import Box
+from prereview.extract.layout import Char, Row, union
+from prereview.extract.normalize import to_halfwidth
+
+OPEN = "(（[【"
+CLOSE = ")）]】"
+SEPARATORS = ":：;；,，、|丨"
+MARKS = "□☐☑■√✓"
+_DATEISH = re.compile(r"^[0-9OolI年月日号.\-/至~—–起止长期]+$")
+
+
+def compact(text: str) -> str:
+    return re.sub(r"\s+", "", to_halfwidth(text))
+
+
+def text_of(chars: Sequence[Char]) -> str:
+    return "".join(c.ch for c in chars)
+
+
+def is_label(text: str, stop: set[str]) -> bool:
+    text = compact(text)
+    return bool(text) and (text[-1] in ":" or text in stop or starts_with_label(text, stop))
+
+
+def starts_with_label(text: str, stop: set[str]) -> bool:
+    text = compact(text)
+    return any(text.startswith(s) and len(text) > len(s) and text[len(s)] == ":" for s in stop)
+
+
+def label_like(text: str) -> bool:
+    """Short CJK words without digits: what a form's captions look like (a code or a date never does)."""
+    return len(text) <= 8 and not re.search(r"[0-9A-Za-z]", text)
+
+
+def _phrase_start(chars: list[Char], i: int, stop: set[str]) -> bool:
+    if i == 0 or chars[i - 1].segment != chars[i].segment:
+        return True
+    if to_halfwidth(chars[i - 1].ch) in SEPARATORS + CLOSE + OPEN + MARKS:
+        return True
+    # OCR glues short label-value pairs: 性别女民族汉 holds 民族 after the value of 性别
+    k = i
+    while k > 0 and chars[k - 1].segment == chars[i].segment:
+        k -= 1
+    before = compact(text_of(chars[k:i]))
+    return any(before.startswith(s) and 1 <= len(before) - len(s) <= 2 for s in stop)
+
+
+def label_hits(row: Row, labels: Iterable[str], stop: set[str]) -> list[tuple[int, int]]:
+    """(start, end) char spans of the labels in `row`, longest label first, non-overlapping."""
+    text = compact(row.text)
+    taken: list[tuple[int, int]] = []
+    for label in sorted({compact(lb) for lb in labels}, key=len, reverse=True):
+        for m in re.finditer(re.escape(label), text):
+            s, e = m.start(), m.end()
+            if _phrase_start(row.chars, s, stop) and not any(s < te and ts < e for ts, te in taken):
+                taken.append((s, e))
+    return sorted(taken)
+
+
+def skip_decoration(chars: list[Char], i: int) -> int:
+    """Past a bracketed note (（签字）, (盖章)) and separators right after a label."""
+    if i < len(chars) and chars[i].ch in OPEN:
+        close = next((k for k in range(i, min(i + 12, len(chars))) if chars[k].ch in CLOSE), None)
+        if close is not None:
+            i = close + 1
+    while i < len(chars) and to_halfwidth(chars[i].ch) in SEPARATORS:
+        i += 1
+    return i
+
+
+def label_end(chars: list[Char], end: int, start: int) -> int:
+    """The label's end including its bracketed note, but not the colon: the label as printed."""
+    k = start
+    while k > end and to_halfwidth(chars[k - 1].ch) in SEPARATORS:
+        k -= 1
+    return k
+
+
+def _cut_glued_label(value: list[Char], stop: set[str]) -> list[Char]:
+    """女民族汉 -> 女: a short value the OCR glued to the next label and its value."""
+    text = compact(text_of(value))
+    for s in stop:
+        at = text.find(s, 1)
+        if 1 <= at <= 2 and len(s) >= 2:
+            return value[:at]
+    return value
+
+
+def row_value(row: Row, start: int, stop: set[str]) -> list[Char]:
+    """The value right of a label: its first segment, plus any further pieces of a spaced date or number."""
+    if start >= len(row.chars):
+        return []
+    first = row.chars[start].segment
+    value: list[Char] = []
+    index = {id(c): k for k, c in enumerate(row.chars)}
+    for seg in row.segments():
+        if seg[0].segment < first:
+            continue
+        seg = [c for c in seg if c.segment > first or index[id(c)] >= start]
+        text = text_of(seg)
+        if is_label(text, stop):
+            break
+        if not value:
+            value = _cut_glued_label(seg, stop)
+            if len(value) < len(seg):
+                break
+        elif _DATEISH.match(text) and _DATEISH.match(text_of(value)):
+            value = value + seg  # 1995 年 1 月 21 日: a date printed with spaces
+        else:
+            break
+    return value
+
+
+def continuation(rows: list[Row], r: int, value: list[Char], stop: set[str]) -> list[Char]:
+    """Lines wrapped under a value (an address, a business scope) that start where the value starts."""
+    x0, height = value[0].box.x0, value[0].box.height
+    bottom = rows[r].bottom
+    extra: list[Char] = []
+    for below in rows[r + 1 :]:
+        if below.top - bottom > 0.9 * height:
+            break
+        seg = next((s for s in below.segments() if abs(s[0].box.x0 - x0) < 1.5 * height), None)
+        if seg is None or is_label(text_of(seg), stop):
+            break
+        extra.extend(seg)
+        bottom = below.bottom
+    return extra
+
+
+def looks_like_header(row: Row, stop: set[str]) -> bool:
+    """A table's header row: three or more caption-like cells, or only labels."""
+    segs = [text_of(s) for s in row.segments()]
+    return (len(segs) >= 3 and all(label_like(s) for s in segs)) or (len(segs) >= 2 and all(is_label(s, stop) for s in segs))
+
+
+def below_value(rows: list[Row], r: int, label_box: Box, stop: set[str], *, header: bool) -> list[Char]:
+    """The cell under a label: a column header's first entry, or a value printed on the next line."""
+    row = rows[r]
+    for below in rows[r + 1 :]:
+        if below.top - row.bottom > 2.5 * row.height:
+            break
+        segs = below.segments()
+        for k, seg in enumerate(segs):
+            box = union([c.box for c in seg])
+            overlap = min(box.x1, label_box.x1) - max(box.x0, label_box.x0)
+            if overlap <= 0.3 * min(box.width, label_box.width):
+                continue
+            text = text_of(seg)
+            # in a label column the cell below is the next row's caption, with its own value to the right
+            next_caption = not header and abs(box.x0 - label_box.x0) < 0.6 * row.height and k + 1 < len(segs) and label_like(text)
+            return [] if next_caption or is_label(text, stop) else list(seg)
+    return []
+
+
+def split_label_hits(rows: list[Row], label: str) -> list[tuple[int, list[Char], list[Char]]]:
+    """A label wrapped over two lines of a table cell (法定代表人身份证 / 件号码): (row of its first part,
+    first part chars, second part chars). The second line may fall in the same row when the cell's
+    neighbours straddle both lines."""
+    label = compact(label)
+    out = []
+    for r, row in enumerate(rows):
+        for seg in row.segments():
+            head = compact(text_of(seg))
+            if len(head) < 2 or head == label or not label.startswith(head):
+                continue
+            rest, top, h = label[len(head) :], seg[0].box.y0, seg[0].box.height
+            tails = [
+                s
+                for below in rows[r : r + 3]
+                for s in below.segments()
+                if compact(text_of(s)).startswith(rest) and s[0].box.y0 > top + 0.4 * h and s[0].box.y0 < top + 2.5 * h
+                and abs(s[0].box.x0 - seg[0].box.x0) < 1.5 * h
+            ]
+            if tails:
+                out.append((r, seg, tails[0][: len(rest)]))
+    return out

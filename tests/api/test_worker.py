@@ -1,0 +1,127 @@
+"""Runs off the request path: the in-process thread pool, recovery after a restart, and the
+procrastinate queue on PostgreSQL (a worker process that dies loses no case)."""
+
+from __future__ import annotations
+
+import secrets
+
+from collections.abc import Iterator
+from pathlib import Path
+
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from api.app import create_app
+from api.db import Database
+from api.models import Run
+from api.services import Services
+from api.worker import ThreadDispatcher
+from core.db import make_engine
+from tests.api.test_cases import ALL_JT
+from tests.fixtures.api_app import (
+    JT_DECLARED,
+    PG_URL,
+    FakePrereviewer,
+    pdf_bytes,
+    pg_reachable,
+    pg_url,
+    make_settings,
+)
+
+V1 = "/api/v1"
+
+
+class Parked:
+    """A dispatcher that accepts runs and never executes them: the process 'dies' with them queued."""
+
+    def __init__(self) -> None:
+        self.submitted: list[int] = []
+
+    def submit(self, run_id: int) -> None:
+        self.submitted.append(run_id)
+
+    def close(self) -> None:
+        return None
+
+
+def _submit_case(client: TestClient, *, slots: list[str]) -> str:
+    case = client.post(f"{V1}/cases", json={"item": "JT-001", "declared": JT_DECLARED, "review_date": "2026-02-12"}).json()
+    me = {"X-Case-Token": case["token"]}
+    for slot in slots:
+        r = client.post(f"{V1}/cases/{case['id']}/files", params={"slot": slot}, headers=me,
+                        files=[("files", (f"{slot}.pdf", pdf_bytes(slot), "application/pdf"))])  # fmt: skip
+        assert r.status_code == 201
+    r = client.post(f"{V1}/cases/{case['id']}/runs", headers=me)
+    assert r.status_code == 202 and r.json()["status"] == "queued"
+    return f"{case['id']}:{case['token']}"
+
+
+def _threads(services: Services) -> ThreadDispatcher:
+    services.prereviewer = FakePrereviewer(services.library.evaluator())
+    return ThreadDispatcher(services.execute_run, threads=2)
+
+
+def test_thread_pool_and_restart_recovery(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'svc.db'}")
+    parked = Parked()
+    with TestClient(create_app(settings=settings, dispatcher=lambda s: parked)) as first:
+        cases = [_submit_case(first, slots=ALL_JT) for _ in range(3)]
+        assert len(parked.submitted) == 3
+    db = Database(make_engine(settings.effective_database_url))
+    with db.scope() as session:  # the process was killed in the middle of the first run
+        run = session.get(Run, parked.submitted[0])
+        assert run is not None
+        run.status = "running"
+        session.add(run)
+    with TestClient(create_app(settings=settings, dispatcher=_threads)) as second:
+        for ref in cases:
+            case_id, token = ref.split(":")
+            out = second.get(f"{V1}/cases/{case_id}/runs/1", params={"wait": 10}, headers={"X-Case-Token": token}).json()
+            assert out["status"] == "done" and out["verdict"] == "ACCEPT"
+        # a new run is executed by the pool, and the request does not wait for it unless asked
+        case_id, token = _submit_case(second, slots=["M1"]).split(":")
+        out = second.get(f"{V1}/cases/{case_id}/runs/1", params={"wait": 10}, headers={"X-Case-Token": token}).json()
+        assert out["status"] == "done" and out["verdict"] == "CORRECTION"
+
+
+@pytest.fixture
+def pg_service_url() -> Iterator[str]:
+    if not pg_reachable():
+        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
+    schema = f"api_queue_{secrets.token_hex(4)}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield pg_url(schema)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_procrastinate_queue(tmp_path: Path, pg_service_url: str) -> None:
+    from api.worker_main import run_worker
+
+    settings = make_settings(tmp_path / "data", database_url=pg_service_url, queue="procrastinate")
+    app = create_app(settings=settings)
+    with TestClient(app) as client:
+        services: Services = app.state.services
+        refs = [_submit_case(client, slots=ALL_JT) for _ in range(2)]
+        with services.db.scope() as session:
+            jobs = session.execute(text("SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo'")).scalar_one()
+            assert jobs == 2
+            # a worker died mid-run and its job is gone: the run must still be picked up
+            session.execute(text("DELETE FROM procrastinate_jobs WHERE id = (SELECT min(id) FROM procrastinate_jobs)"))
+        worker_services = Services(settings=settings, db=services.db, store=services.store, context=services.context,
+                                   library=services.library, limiter=services.limiter)  # fmt: skip
+        worker_services.prereviewer = FakePrereviewer(services.library.evaluator())
+        run_worker(settings=settings, concurrency=1, wait=False, services=worker_services)
+        for ref in refs:
+            case_id, token = ref.split(":")
+            out = client.get(f"{V1}/cases/{case_id}/runs/1", params={"wait": 5}, headers={"X-Case-Token": token}).json()
+            assert out["status"] == "done" and out["verdict"] == "ACCEPT", out
+        assert worker_services.prereviewer.calls == 2  # type: ignore[union-attr]
+
+
