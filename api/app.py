@@ -46,10 +46,11 @@ def create_app(
     prereviewer: PrereviewerLike | None = None,
     dispatcher: DispatcherFactory | None = None,
     migrate: bool = True,
-    kb: Any = None,
+    kb: Any = "auto",
 ) -> FastAPI:
     """The app. Tests pass a database bound to a rolled-back transaction, a fake Prereviewer and an
-    inline dispatcher; ``yichuang serve`` passes nothing and gets the real ones from the settings."""
+    inline dispatcher; ``yichuang serve`` passes nothing and gets the real ones from the settings.
+    ``kb``: "auto" builds the knowledge base when kb is importable; None leaves it out (its routes 503)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -71,7 +72,8 @@ def create_app(
         lifespan=lifespan,
     )
     errors.install(app)
-    from api.routes import auth, cases, items, kb as kb_routes, notices, rules_admin, users
+    from api.routes import auth, cases, items, notices, rules_admin, users
+    from api.routes import kb as kb_routes
 
     root = APIRouter(prefix=API_PREFIX)
     for module in (auth, items, cases, notices, rules_admin, users):
@@ -114,7 +116,7 @@ def _start(
     library = make_library(db=db, context=context)
     services = Services(settings=settings, db=db, store=BlobStore(settings.data_dir / "blobs"), context=context,
                         library=library, limiter=RateLimiter(per_minute=settings.applicant_rate_per_minute))  # fmt: skip
-    services.kb = kb if kb is not None else _build_kb(services)
+    services.kb = _build_kb(services) if kb == "auto" else kb
     if dispatcher is not None:
         services.prereviewer = prereviewer
         services.dispatcher = dispatcher(services)

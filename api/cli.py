@@ -1,4 +1,4 @@
-"""The ``yichuang`` command: rules, serve, worker, admin (the lead adds check and kb)."""
+"""The ``yichuang`` command: rules, check, kb, serve, worker, admin."""
 
 from __future__ import annotations
 
@@ -6,12 +6,32 @@ from typing import Annotated
 
 import typer
 
+import kb.models  # noqa: F401  (registers the KB tables)
 from api.admin_cli import app as admin_app
+from api.guides import sync_guides
 from api.serve_cli import serve, worker
+from core.config import get_settings
+from core.db import create_all, make_engine, session_scope
+from kb.cli import app as kb_app
+from prereview.cli import check
+from rules.book import RuleBook
 from rules.cli import app as rules_app
 
 app = typer.Typer(help="一窗 yichuang：综合窗口收件预审、规则与知识库", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+app.command("check")(check)
+
+
+def _kb_guides() -> None:
+    """Before any kb command: the guide sections follow the current rule files."""
+    settings = get_settings()
+    engine = make_engine(settings.effective_database_url)
+    create_all(engine)
+    with session_scope(engine) as session:
+        sync_guides(session, book=RuleBook.load(settings.corpus_dir / "rules"))
+
+
+app.add_typer(kb_app, name="kb", callback=_kb_guides)
 app.add_typer(admin_app, name="admin")
 app.command()(serve)
 app.command()(worker)

@@ -33,7 +33,9 @@ def get_db(services: ServicesDep) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+# scope="function": the commit happens when the handler returns, before the response is sent — a client
+# that reads a 201 can use what it created at once, from any process.
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False, description="POST /api/v1/auth/token 取得的令牌")
 _case_token = APIKeyHeader(name="X-Case-Token", auto_error=False, description="申请人自助预检的案件令牌")

@@ -9,7 +9,7 @@ again (executing a run twice gives the same answer; a finished run is never exec
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -48,8 +48,15 @@ class Dispatcher(Protocol):
     def close(self) -> None: ...
 
 
+class _Job(BaseModel):
+    item: str
+    declared: dict[str, Any]
+    review_date: date
+    case_id: str
+
+
 def today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def queue_run(session: Session, *, case: Case, requested_by: str) -> Run:
@@ -78,18 +85,18 @@ def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike, store: B
         run.started_at = utcnow()
         run.attempts += 1
         session.add(run)
-        job = {"item": case.item, "declared": dict(case.declared), "review_date": run.review_date, "case_id": case.id}
+        job = _Job(item=case.item, declared=dict(case.declared), review_date=run.review_date, case_id=case.id)
         files = [UploadedFile(path=store.path(rows[i].sha256), name=rows[i].name, slot=rows[i].slot)
                  for i in run.file_ids if i in rows and store.exists(rows[i].sha256)]  # fmt: skip
     try:
-        with LiveEvaluator.at(job["review_date"]):
-            result = prereviewer.run(item=job["item"], review_date=job["review_date"], declared=job["declared"],
-                                     files=files, case_id=job["case_id"])  # fmt: skip
+        with LiveEvaluator.at(job.review_date):
+            result = prereviewer.run(item=job.item, review_date=job.review_date, declared=job.declared, files=files,
+                                     case_id=job.case_id)  # fmt: skip
         decision = result.decision.model_dump(mode="json")
         reports = [f.model_dump(mode="json") if hasattr(f, "model_dump") else dict(f) for f in result.files]
         error = None
     except Exception as exc:
-        log.exception("run %s of case %s failed", run_id, job["case_id"])
+        log.exception("run %s of case %s failed", run_id, job.case_id)
         decision, reports, error = None, None, _public_error(exc)
     with db.scope() as session:
         run = session.get(Run, run_id)

@@ -58,5 +58,9 @@ def build_prereviewer(*, settings: Settings, library: RuleLibrary) -> Prereviewe
         return None
     limits = ReadLimits(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages,
                         max_pixels=settings.max_pixels, timeout_seconds=settings.parse_timeout_s)  # fmt: skip
-    pre: PrereviewerLike = Prereviewer(evaluator=library.evaluator(), workers=settings.workers, limits=limits)
-    return pre
+    pre = Prereviewer(evaluator=library.evaluator(), workers=settings.workers, limits=limits)
+    start = getattr(pre, "start", None)
+    if callable(start):
+        start()  # the OCR worker processes: started now, not on the first case
+    out: PrereviewerLike = pre
+    return out

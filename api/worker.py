@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -104,7 +105,7 @@ class QueueDispatcher:
         self._open()
         connector = self.app.connector.get_sync_connector()
         exists = connector.execute_query_one(
-            "SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS ok"  # type: ignore[arg-type]
+            "SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS ok"
         )
         if not exists["ok"]:
             self.app.schema_manager.apply_schema()
@@ -114,10 +115,8 @@ class QueueDispatcher:
 
         self._open()
         lock = f"run-{run_id}"
-        try:
+        with contextlib.suppress(exceptions.AlreadyEnqueued):  # a job for this run is waiting already
             self.task.configure(queueing_lock=lock, lock=lock).defer(run_id=run_id)
-        except exceptions.AlreadyEnqueued:
-            pass
 
     def retry_stalled(self) -> int:
         """Put the jobs of workers that stopped sending heartbeats back in the queue."""
@@ -125,7 +124,7 @@ class QueueDispatcher:
 
         async def go() -> int:
             async with self.app.open_async():
-                stalled = await self.app.job_manager.get_stalled_jobs()
+                stalled = list(await self.app.job_manager.get_stalled_jobs())
                 for job in stalled:
                     await self.app.job_manager.retry_job(job)
                 return len(stalled)

@@ -8,9 +8,9 @@ import logging
 from api.db import Database
 from api.masking import install_log_masking
 from api.migrate import upgrade
+from api.ratelimit import RateLimiter
 from api.runs import recover
 from api.services import Services, build_prereviewer, make_library
-from api.ratelimit import RateLimiter
 from api.storage import BlobStore
 from api.worker import QueueDispatcher
 from core.config import Settings

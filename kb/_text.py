@@ -13,7 +13,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -111,7 +111,7 @@ def _base_jieba() -> Any:
 
 @lru_cache(maxsize=1)
 def domain_words() -> tuple[str, ...]:
-    text = resources.files("kb").joinpath("domain_dict.txt").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "domain_dict.txt").read_text(encoding="utf-8")
     return tuple(line.split()[0] for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 

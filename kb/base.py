@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 from sqlmodel import Session
@@ -36,7 +35,7 @@ _VOCAB_CHARS = 2_000_000  # cap on text segmented for the typo vocabulary (start
 
 
 def shipped_cohort() -> list[str]:
-    text = resources.files("kb").joinpath("cohort.txt").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "cohort.txt").read_text(encoding="utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 

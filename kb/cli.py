@@ -175,14 +175,21 @@ def reindex() -> None:
 
 @app.command("hit-test")
 def hit_test(
-    file: Annotated[Path, typer.Argument(help="JSONL of {id, query, targets}")],
+    file: Annotated[Path | None, typer.Argument(help="JSONL of {id, query, targets}")] = None,
+    query: Annotated[str | None, typer.Option(help="test one question instead of a file")] = None,
+    expect: Annotated[
+        list[str] | None, typer.Option(help="expected target(s) of --query; none = out of scope")
+    ] = None,
     k: Annotated[int, typer.Option(help="hits considered")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
 ) -> None:
     """命中测试: recall@1/@5, MRR, out-of-scope rejection, and the misses."""
     settings = get_settings()
     try:
-        cases = load_cases(file)
+        if (file is None) == (query is None):
+            err.print("give a FILE or --query")
+            raise typer.Exit(2)
+        cases = load_cases(file) if file else [HitTestCase(id="q", query=query or "", targets=expect or [])]
         with _session(settings) as (_engine, session):
             _seed_if_empty(session, settings)
             report = _open(session, settings).hit_test(cases, k=k)

@@ -60,27 +60,28 @@ class Searcher:
     ) -> SearchResult:
         started = time.perf_counter()
         mode = mode or self.mode
+        index = self.index  # one index for the whole query, even if a reindex swaps it meanwhile
         # typos first: the glossary's terms are part of the vocabulary slips are repaired to
         repaired, fixes = self.corrector.correct(normalize(query))
         expansion = self.glossary.expand(repaired)
         rewritten = expansion.text
-        mask = self.index.entry_mask(item=item, department=department, today=today or date.today())
+        mask = index.entry_mask(item=item, department=department, today=today or date.today())
         keyword, vector, features, tokens = [], [], Features(), []
         if mode != "dense":
-            tokens = self.index.tokenizer.tokens(" ".join([rewritten, *expansion.extra]))
-            keyword = self.index.keyword_search(tokens, k=self.candidates, mask=mask)
+            tokens = index.tokenizer.tokens(" ".join([rewritten, *expansion.extra]))
+            keyword = index.keyword_search(tokens, k=self.candidates, mask=mask)
             best = keyword[0].score if keyword else 0.0
-            features.cover = best / max(self.index.bm25.max_score(tokens), 1e-9)
+            features.cover = best / max(index.bm25.max_score(tokens), 1e-9)
         if mode != "keyword":
-            qvec = self.index.embedder.embed_queries([rewritten])[0]
-            vector = self.index.vector_search(qvec, k=self.candidates, mask=mask)
+            qvec = index.embedder.embed_queries([rewritten])[0]
+            vector = index.vector_search(qvec, k=self.candidates, mask=mask)
             features.top = vector[0].score if vector else 0.0
             features.margin = features.top - self._cohort_level(qvec)
         weight = {"hybrid": self.keyword_weight, "keyword": 1.0, "dense": 0.0}[mode]
         fused = fuse(keyword, vector, keyword_weight=weight)
         if keyword:
             shown = [f.keyword for f in fused[:k] if f.keyword is not None]
-            self.index.explain_keywords(tokens, shown)
+            index.explain_keywords(tokens, shown)
         p = self.confidence.probability(features) if fused else 0.0
         return SearchResult(
             query=query,
@@ -89,7 +90,7 @@ class Searcher:
             corrections={f.wrong: f.right for f in fixes},
             confident=bool(fused) and self.confidence.confident(p),
             confidence=round(p, 4),
-            hits=[self._hit(f) for f in fused[:k]],
+            hits=[_hit(index, f) for f in fused[:k]],
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
 
@@ -100,25 +101,26 @@ class Searcher:
         top = np.sort(sims)[-3:]
         return float(top.mean())
 
-    def _hit(self, f: Fused) -> SearchHit:
-        entry = self.index.entries[f.entry]
-        why = MatchReason()
-        if f.keyword is not None:
-            why.keyword_terms = f.keyword.terms
-            why.keyword_score = round(f.keyword.score, 4)
-            why.keyword_rank = f.keyword.rank
-        if f.vector is not None:
-            why.vector_score = round(f.vector.score, 4)
-            why.vector_rank = f.vector.rank
-            why.matched_text = self.index.pos_text[f.vector.detail][:_SNIPPET_CHARS]
-        body = why.matched_text if entry.kind == "guide" and why.matched_text else entry.body
-        return SearchHit(
-            target=entry.target,
-            kind="faq" if entry.kind == "faq" else "guide",
-            item=entry.item,
-            department=entry.department,
-            title=entry.title,
-            snippet=body[:_SNIPPET_CHARS],
-            score=round(f.score, 4),
-            why=why,
-        )
+
+def _hit(index: KnowledgeIndex, f: Fused) -> SearchHit:
+    entry = index.entries[f.entry]
+    why = MatchReason()
+    if f.keyword is not None:
+        why.keyword_terms = f.keyword.terms
+        why.keyword_score = round(f.keyword.score, 4)
+        why.keyword_rank = f.keyword.rank
+    if f.vector is not None:
+        why.vector_score = round(f.vector.score, 4)
+        why.vector_rank = f.vector.rank
+        why.matched_text = index.pos_text[f.vector.detail][:_SNIPPET_CHARS]
+    body = why.matched_text if entry.kind == "guide" and why.matched_text else entry.body
+    return SearchHit(
+        target=entry.target,
+        kind="faq" if entry.kind == "faq" else "guide",
+        item=entry.item,
+        department=entry.department,
+        title=entry.title,
+        snippet=body[:_SNIPPET_CHARS],
+        score=round(f.score, 4),
+        why=why,
+    )

@@ -75,9 +75,9 @@ def seed_glossary(
     """Insert the shipped glossary's terms that are missing (staff edits are never overwritten)."""
     if terms is None:
         if path is None:
-            from importlib import resources
-
-            text = resources.files("kb").joinpath("glossary.yaml").read_text(encoding="utf-8")
+            # Next to this module, not importlib.resources: an editable install can make "kb" a
+            # namespace path (tests/kb) where files() fails.
+            text = (Path(__file__).parent / "glossary.yaml").read_text(encoding="utf-8")
         else:
             text = path.read_text(encoding="utf-8")
         terms = yaml.safe_load(text) or {}

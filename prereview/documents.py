@@ -78,7 +78,8 @@ class Page(BaseModel):
 
 
 class FileError(BaseModel):
-    code: str  # "corrupt" | "encrypted" | "too_large" | "disguised" | "unsupported" | "timeout" | "empty" | ...
+    # "corrupt" | "encrypted" | "too_large" | "disguised" | "unsupported" | "timeout" | "empty" | "read_failed"
+    code: str
     message: str  # for a person, in Chinese
 
 

@@ -1,6 +1,6 @@
 """Turn a page image upright and read it: one text detection per page, then recognition of the lines.
 
-1. Detect text boxes on the image as it came.
+1. Erase round red stamps (seals) from a copy for OCR, then detect text boxes on it as it came.
 2. Quarter turns: text lines are much longer than high, so if most line length runs vertically the
    page lies on its side; turn it 90° clockwise (the 180° test below settles which side).
 3. Half turn: recognise the few longest lines; unless they read with high confidence, recognise them
@@ -17,6 +17,7 @@ degrees of tilt that was removed (positive: lines fell to the right and were tur
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
@@ -34,6 +35,9 @@ FLIP_MARGIN = 0.02  # upside down must read clearly better to win
 # 0.99-1.00 and the same lines upside down at 0.35-0.72, so the upside-down reading is skipped.
 CONFIDENT = 0.95
 MIN_SCORE = 0.5  # recognitions below this confidence are noise, not text
+RED_SHARE = 0.0005  # less red ink than this on a page is no seal worth erasing
+SEAL_MIN_SIDE = 0.05  # of the page's short side: smaller red marks are left alone
+SEAL_MAX_ASPECT = 1.6  # a seal is round or oval; longer red shapes are text
 
 
 @dataclass
@@ -45,34 +49,70 @@ class OcrPage:
 
 
 def read_page_image(image: np.ndarray, engine: OcrEngine, *, min_score: float = MIN_SCORE) -> OcrPage:
-    quads = engine.detect(image)
+    clean = erase_seals(image)  # what OCR sees; `image` (seals and all) is what the page shows
+    quads = engine.detect(clean)
     if not quads:
         return OcrPage(image=image)
     rotation = 90 if _vertical_share(quads) > 0.5 else 0
-    image, quads = _turn(image, quads, rotation)
+    (image, clean), quads = _turn((image, clean), quads, rotation)
     skew = _skew(quads)
     probes = _probe_indices(quads)
-    crops = [_crop(image, quads[i]) for i in probes]
+    crops = [_crop(clean, quads[i]) for i in probes]
     upright = engine.read_crops(crops)
     known = dict(zip(probes, upright, strict=True))
     if _mean_score(upright) < CONFIDENT:
         flipped = engine.read_crops([np.rot90(c, 2) for c in crops])
         if _mean_score(flipped) > _mean_score(upright) + FLIP_MARGIN:
-            image, quads = _turn(image, quads, 180)
+            (image, clean), quads = _turn((image, clean), quads, 180)
             rotation = (rotation + 180) % 360
             known = dict(zip(probes, flipped, strict=True))
     if abs(skew) >= MIN_SKEW:
-        image, quads = _deskew(image, quads, skew)
+        (image, clean), quads = _deskew((image, clean), quads, skew)
     else:
         skew = 0.0
     todo = [i for i in range(len(quads)) if i not in known]
-    known |= dict(zip(todo, engine.read_crops([_crop(image, quads[i]) for i in todo]), strict=True))
+    known |= dict(zip(todo, engine.read_crops([_crop(clean, quads[i]) for i in todo]), strict=True))
     lines = [
         TextLine(text=text.strip(), box=quad_box(quads[i]), score=score)
         for i, (text, score) in sorted(known.items())
         if text.strip() and score >= min_score
     ]
     return OcrPage(image=image, lines=reading_order(lines), rotation=rotation, skew=round(skew, 2))
+
+
+def erase_seals(image: np.ndarray) -> np.ndarray:
+    """`image` with the red ink of round stamps turned to its own light grey, for OCR only.
+
+    Text under a seal is often what matters (the applicant's name, the date) and the red ring both
+    hides it from detection and adds garbage lines. Red ink is bright in the red channel, so its red
+    value as grey makes it a faint ring, while black text under it stays black. Only roundish red
+    blobs are touched: a red title line (long and thin once its strokes are joined) is text to read.
+    """
+    small = image[::4, ::4].astype(np.int16)
+    if _red_mask(small).mean() < RED_SHARE:
+        return image
+    red = _red_mask(image.astype(np.int16))
+    h, w = red.shape
+    k = max(3, min(h, w) // 120)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1))
+    joined = cv2.morphologyEx(red.astype(np.uint8) * 255, cv2.MORPH_CLOSE, kernel)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined)
+    out = image
+    for x, y, bw, bh, _area in stats[1:count]:
+        if min(bw, bh) < SEAL_MIN_SIDE * min(h, w) or max(bw, bh) > SEAL_MAX_ASPECT * min(bw, bh):
+            continue
+        if out is image:
+            out = image.copy()
+        ink = red[y : y + bh, x : x + bw]
+        patch = out[y : y + bh, x : x + bw]
+        patch[ink] = patch[ink][:, :1]  # every channel takes the red channel's value: light grey
+    return out
+
+
+def _red_mask(rgb: np.ndarray) -> np.ndarray:
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    mask: np.ndarray = (r - np.maximum(g, b) > 40) & (r > 110)
+    return mask
 
 
 def turn_image(image: np.ndarray, rotation: int) -> np.ndarray:
@@ -132,10 +172,13 @@ def _mean_score(results: list[tuple[str, float]]) -> float:
     return sum(score if text.strip() else 0.0 for text, score in results) / len(results) if results else 0.0
 
 
-def _turn(image: np.ndarray, quads: list[Quad], rotation: int) -> tuple[np.ndarray, list[Quad]]:
+Images = tuple[np.ndarray, np.ndarray]
+
+
+def _turn(images: Images, quads: list[Quad], rotation: int) -> tuple[Images, list[Quad]]:
     if rotation % 360 == 0:
-        return image, quads
-    h, w = image.shape[:2]
+        return images, quads
+    h, w = images[0].shape[:2]
     turned = []
     for q in quads:
         x, y = q[:, 0], q[:, 1]
@@ -146,26 +189,29 @@ def _turn(image: np.ndarray, quads: list[Quad], rotation: int) -> tuple[np.ndarr
         else:
             pts = np.stack([y, (w - 1) - x], axis=1)
         turned.append(pts.astype(np.float32))
-    return turn_image(image, rotation), turned
+    return _each(images, lambda im: turn_image(im, rotation)), turned
 
 
-def _deskew(image: np.ndarray, quads: list[Quad], skew: float) -> tuple[np.ndarray, list[Quad]]:
-    h, w = image.shape[:2]
+def _deskew(images: Images, quads: list[Quad], skew: float) -> tuple[Images, list[Quad]]:
+    h, w = images[0].shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
     cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
     new_w, new_h = round(h * sin + w * cos), round(h * cos + w * sin)
     matrix[0, 2] += (new_w - w) / 2
     matrix[1, 2] += (new_h - h) / 2
-    out = cv2.warpAffine(
-        image,
-        matrix,
-        (new_w, new_h),
-        flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT,
-        borderValue=(255, 255, 255),
-    )
+
+    def warp(im: np.ndarray) -> np.ndarray:
+        white = (255, 255, 255)
+        return cv2.warpAffine(im, matrix, (new_w, new_h), borderMode=cv2.BORDER_CONSTANT, borderValue=white)
+
     moved = [(q @ matrix[:, :2].T + matrix[:, 2]).astype(np.float32) for q in quads]
-    return out, moved
+    return _each(images, warp), moved
+
+
+def _each(images: Images, op: Callable[[np.ndarray], np.ndarray]) -> Images:
+    page, clean = images
+    done = op(page)
+    return done, (done if clean is page else op(clean))  # no seals: one image, transformed once
 
 
 def _crop(image: np.ndarray, quad: Quad) -> np.ndarray:

@@ -11,8 +11,12 @@ for huge pages that would exceed the pixel cap), so text-layer boxes and rendere
 
 Text-layer lines are horizontal runs of words, split where the gap exceeds about one character, like
 the boxes an OCR detector finds; a form row "申请人名称 | 安和市…" gives two lines on one row. A smaller
-visible gap stays in the text as one space ("申请人名称 安和市…"). Vector
-check boxes (small squares, with or without a tick drawn in them) become "☑"/"☐" characters in the text.
+visible gap stays in the text as one space ("申请人名称 安和市…"). Vector check boxes (small
+squares; ticked when a stroke is drawn in them or they are filled dark) become "☑"/"☐" in the text.
+
+Fonts: pdfium draws Chinese text whose font is not embedded only if the machine has a CJK font
+(Debian: fonts-wqy-microhei or fonts-noto-cjk); without one such text renders blank. Reading does not
+suffer (text pages use the text layer), but their page images for visual checks would lack the text.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules.codes import Code
-from rules.expr import Cmp, CountRef, Expr, FactRef, FieldRef, Scalar, to_dnf
+from rules.expr import Cmp, CountRef, Expr, FactRef, Scalar, to_dnf
 from rules.spec import Check, FactCatalog, Item, Material
 
 Json = dict[str, Any]

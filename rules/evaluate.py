@@ -7,7 +7,7 @@ from typing import Any
 from rules.casefacts import CaseFacts, Evidence, FieldValue
 from rules.codes import Code
 from rules.compile import ActionSpec, CompiledItem, compile_item
-from rules.engine import Fired, RuleHost
+from rules.engine import RuleHost
 from rules.errors import UnknownItem
 from rules.loader import LoadedItem
 from rules.messages import message_for

@@ -185,10 +185,10 @@ class _Parser:
                 self.take()
                 values.append(self.value())
             self.take("]")
-            return Cmp(ref=ref, op=op, value=tuple(values))  # type: ignore[arg-type]
+            return Cmp(ref=ref, op=op, value=tuple(values))
         if op not in ("==", "!=", "<", "<=", ">", ">=", "contains"):
             raise ExprError(f"unknown operator {op!r} in {self.text!r}")
-        return Cmp(ref=ref, op=op, value=self.value())  # type: ignore[arg-type]
+        return Cmp(ref=ref, op=op, value=self.value())
 
     def value(self) -> Scalar:
         kind, value = self.take()

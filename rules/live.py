@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from rules.casefacts import CaseFacts
@@ -29,7 +29,7 @@ _on: contextvars.ContextVar[date | None] = contextvars.ContextVar("rules_on", de
 
 
 def _today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 class RuleLibrary:

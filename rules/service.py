@@ -11,7 +11,7 @@ import difflib
 import functools
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from rules.engine import RuleHost
 from rules.errors import (
     NothingPublished,
     NotYourDepartment,
@@ -27,7 +28,6 @@ from rules.errors import (
     RuleVersionState,
     ScenarioFailed,
 )
-from rules.engine import RuleHost
 from rules.evaluate import Evaluator
 from rules.loader import LoadedItem, item_files, load_catalog, load_common, parse_item, pydantic_problems
 from rules.models import RuleVersion, VersionStatus, utcnow
@@ -73,7 +73,7 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the
 
 def load_yaml_text(text: str, *, name: str) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506  (a safe loader)
+        return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -85,7 +85,7 @@ def _now() -> datetime:
 
 
 def _today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 # ----------------------------------------------------------------------------------------- reading
@@ -155,7 +155,7 @@ def _check_department(session: Session, *, item: str, department: str, declared:
 def _declared(yaml_text: str) -> tuple[str | None, str | None]:
     """(code, department) as written in the text, if it parses that far."""
     try:
-        raw = yaml.load(yaml_text, Loader=_Loader)  # noqa: S506
+        raw = yaml.load(yaml_text, Loader=_Loader)
     except yaml.YAMLError:
         return None, None
     if not isinstance(raw, dict):
@@ -245,7 +245,7 @@ def siblings_on(session: Session, *, context: RuleContext, on: date) -> dict[str
 @functools.lru_cache(maxsize=256)
 def is_bundle(yaml_text: str) -> bool:
     try:
-        raw = yaml.load(yaml_text, Loader=_Loader)  # noqa: S506
+        raw = yaml.load(yaml_text, Loader=_Loader)
     except yaml.YAMLError:
         return False
     return isinstance(raw, dict) and bool(raw.get("bundle"))

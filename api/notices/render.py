@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import threading
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from reportlab.lib import colors
@@ -15,7 +16,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 from api.notices.content import Notice
 from core.errors import Unavailable
@@ -43,15 +43,15 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=font, fontSize=11.5, leading=19, wordWrap="CJK", firstLineIndent=23)
     return {
         "title": ParagraphStyle("title", parent=base, fontSize=20, leading=28, alignment=TA_CENTER, firstLineIndent=0,
-                                spaceAfter=4),  # fmt: skip
+                                spaceAfter=4),
         "number": ParagraphStyle("number", parent=base, fontSize=10.5, alignment=TA_CENTER, firstLineIndent=0,
-                                 textColor=colors.HexColor("#444444"), spaceAfter=10),  # fmt: skip
+                                 textColor=colors.HexColor("#444444"), spaceAfter=10),
         "body": base,
         "plain": ParagraphStyle("plain", parent=base, firstLineIndent=0),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=13, firstLineIndent=0),
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT, firstLineIndent=0),
         "draft": ParagraphStyle("draft", parent=base, alignment=TA_CENTER, firstLineIndent=0, textColor=colors.red,
-                                borderColor=colors.red, borderWidth=1, borderPadding=4, spaceAfter=10),  # fmt: skip
+                                borderColor=colors.red, borderWidth=1, borderPadding=4, spaceAfter=10),
         "meta": ParagraphStyle("meta", parent=base, fontSize=8, leading=11, firstLineIndent=0, textColor=colors.grey),
         "h2": ParagraphStyle("h2", parent=base, fontSize=15, leading=22, alignment=TA_CENTER, firstLineIndent=0),
     }

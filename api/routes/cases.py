@@ -85,9 +85,7 @@ def list_cases(
     department = principal.department if principal.has(Role.STAFF) else None
     rows = cases.search_cases(session, department=department, item=item, status=status.value if status else None, q=q,
                               limit=limit, offset=offset)  # fmt: skip
-    masked = not sees_identity(principal)
-    return [CaseSummary(id=c.id, item=c.item, channel=c.channel, status=c.status,
-                        applicant_name=c.applicant_name if not masked else c.applicant_name,
+    return [CaseSummary(id=c.id, item=c.item, channel=c.channel, status=c.status, applicant_name=c.applicant_name,
                         created_at=c.created_at) for c in rows]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import ServicesDep, SessionDep, Throttled
 from rules import service as rule_service
+from rules.models import RuleVersion
 from rules.checklist import Checklist, checklist
 from rules.models import utcnow
 
@@ -42,7 +43,7 @@ class ChecklistIn(BaseModel):
     on: date | None = Field(default=None, description="审查日（默认今天）")
 
 
-def _summary(services: ServicesDep, version: rule_service.RuleVersion, on: date) -> dict[str, Any]:
+def _summary(services: ServicesDep, version: RuleVersion, on: date) -> dict[str, Any]:
     loaded = services.library.loaded(version.item_code, on)
     item = loaded.item
     return {"code": item.code, "name": item.name, "department": item.department, "bundle": item.bundle,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
@@ -39,9 +40,9 @@ async def notice(
     session: SessionDep,
     services: ServicesDep,
     principal: PrincipalDep,
-    kind: Verdict | None = Query(default=None, description="不填：收件决定的结论，未决定时为预审建议"),
+    kind: Annotated[Verdict | None, Query(description="不填：收件决定的结论，未决定时为预审建议")] = None,
     format: Format = Format.PDF,
-    run: int | None = Query(default=None, ge=1, le=10_000, description="第几次预审（默认最近一次完成的）"),
+    run: Annotated[int | None, Query(ge=1, le=10_000, description="第几次预审（默认最近一次完成的）")] = None,
 ) -> Response:
     case = case_for(session, principal, case_id)
     chosen = cases.run_of(session, case_id=case.id, number=run) if run else cases.latest_done(session, case_id=case.id)

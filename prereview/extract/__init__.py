@@ -3,10 +3,25 @@
 Pure functions over `prereview.documents` values: no images, no settings, no I/O.
 """
 
-from prereview.extract.dates import ParsedDate, Period, Precision, age_on, find_dates, parse_date, parse_period
+from prereview.extract.dates import (
+    ParsedDate,
+    Period,
+    Precision,
+    age_on,
+    find_dates,
+    parse_date,
+    parse_period,
+)
 from prereview.extract.fields import FieldReading, FieldStatus, find_field, find_fields
 from prereview.extract.normalize import normalize_name, normalize_number, same_name, same_number, to_halfwidth
-from prereview.extract.numbers import NumberCheck, Problem, check_id_number, check_uscc, find_id_numbers, find_usccs
+from prereview.extract.numbers import (
+    NumberCheck,
+    Problem,
+    check_id_number,
+    check_uscc,
+    find_id_numbers,
+    find_usccs,
+)
 from prereview.extract.values import Amount, Plate, checkbox_marks, find_plates, parse_amount, parse_plate
 
 __all__ = [

@@ -135,13 +135,20 @@ def continuation(rows: list[Row], r: int, value: list[Char], stop: set[str]) -> 
 
 
 def looks_like_header(row: Row, stop: set[str]) -> bool:
-    """A table's header row: three or more caption-like cells, or only labels."""
+    """A table's header row: three or more caption-like cells, two of them known captions; or only labels."""
     segs = [text_of(s) for s in row.segments()]
-    return (len(segs) >= 3 and all(label_like(s) for s in segs)) or (len(segs) >= 2 and all(is_label(s, stop) for s in segs))
+    known = sum(1 for s in segs if compact(s) in stop)
+    captions = len(segs) >= 3 and all(label_like(s) for s in segs) and known >= 2
+    return captions or (len(segs) >= 2 and all(is_label(s, stop) for s in segs))
 
 
-def below_value(rows: list[Row], r: int, label_box: Box, stop: set[str], *, header: bool) -> list[Char]:
-    """The cell under a label: a column header's first entry, or a value printed on the next line."""
+_CAPTION_COLON = re.compile(r"^[\u4e00-\u9fff（）()]{2,12}[:：]")
+
+
+def below_value(rows: list[Row], r: int, label_box: Box, stop: set[str], *, header: bool, colon: bool) -> list[Char]:
+    """The cell under a label: a column header's first entry, or a value printed on the next line.
+    Under a caption without a colon (a table cell), a line led by another caption and a colon is the
+    next field, not this one's value."""
     row = rows[r]
     for below in rows[r + 1 :]:
         if below.top - row.bottom > 2.5 * row.height:
@@ -154,30 +161,40 @@ def below_value(rows: list[Row], r: int, label_box: Box, stop: set[str], *, head
                 continue
             text = text_of(seg)
             # in a label column the cell below is the next row's caption, with its own value to the right
-            next_caption = not header and abs(box.x0 - label_box.x0) < 0.6 * row.height and k + 1 < len(segs) and label_like(text)
-            return [] if next_caption or is_label(text, stop) else list(seg)
+            aligned = abs(box.x0 - label_box.x0) < 0.6 * row.height
+            next_caption = not header and aligned and k + 1 < len(segs) and label_like(text)
+            next_field = not header and not colon and _CAPTION_COLON.match(to_halfwidth(text)) is not None
+            return [] if next_caption or next_field or is_label(text, stop) else list(seg)
     return []
+
+
+def _common_prefix(a: str, b: str) -> int:
+    k = 0
+    while k < min(len(a), len(b)) and a[k] == b[k]:
+        k += 1
+    return k
 
 
 def split_label_hits(rows: list[Row], label: str) -> list[tuple[int, list[Char], list[Char]]]:
     """A label wrapped over two lines of a table cell (法定代表人身份证 / 件号码): (row of its first part,
     first part chars, second part chars). The second line may fall in the same row when the cell's
-    neighbours straddle both lines."""
+    neighbours straddle both lines, and OCR may have glued the value to the first part."""
     label = compact(label)
     out = []
     for r, row in enumerate(rows):
         for seg in row.segments():
-            head = compact(text_of(seg))
-            if len(head) < 2 or head == label or not label.startswith(head):
+            k = _common_prefix(compact(text_of(seg)), label)
+            if k < 2 or k == len(label):
                 continue
-            rest, top, h = label[len(head) :], seg[0].box.y0, seg[0].box.height
+            rest, top, h = label[k:], seg[0].box.y0, seg[0].box.height
             tails = [
                 s
                 for below in rows[r : r + 3]
                 for s in below.segments()
-                if compact(text_of(s)).startswith(rest) and s[0].box.y0 > top + 0.4 * h and s[0].box.y0 < top + 2.5 * h
+                if compact(text_of(s)).startswith(rest)
+                and top + 0.4 * h < s[0].box.y0 < top + 2.5 * h
                 and abs(s[0].box.x0 - seg[0].box.x0) < 1.5 * h
             ]
             if tails:
-                out.append((r, seg, tails[0][: len(rest)]))
+                out.append((r, seg[:k], tails[0][: len(rest)]))
     return out

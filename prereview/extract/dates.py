@@ -103,7 +103,11 @@ def find_dates(text: str) -> list[ParsedDate]:
                 continue
             try:
                 parts = (
-                    (_cn_int(m["y"]), _cn_int(m["m"]) if m["m"] else None, _cn_int(m["d"]) if m["d"] else None)
+                    (
+                        _cn_int(m["y"]),
+                        _cn_int(m["m"]) if m["m"] else None,
+                        _cn_int(m["d"]) if m["d"] else None,
+                    )
                     if pattern is _CN_DATE
                     else (int(m["y"].translate(_DIGIT_FIX)), _num(m["m"]), _num(m["d"]))
                 )
@@ -114,7 +118,13 @@ def find_dates(text: str) -> list[ParsedDate]:
                 continue
             taken.append((m.start(), m.end()))
             found.append(
-                ParsedDate(value=made[0], precision=made[1], text=text[m.start() : m.end()], start=m.start(), end=m.end())
+                ParsedDate(
+                    value=made[0],
+                    precision=made[1],
+                    text=text[m.start() : m.end()],
+                    start=m.start(),
+                    end=m.end(),
+                )
             )
     return sorted(found, key=lambda d: d.start)
 
@@ -137,10 +147,15 @@ def parse_period(text: str) -> Period | None:
     start = dates[0]
     end = None
     for candidate in dates[1:]:
-        if _RANGE_SEP.match(to_halfwidth(text[start.end : candidate.start])) or "至" in text[start.end : candidate.start]:
+        if (
+            _RANGE_SEP.match(to_halfwidth(text[start.end : candidate.start]))
+            or "至" in text[start.end : candidate.start]
+        ):
             end = candidate
             break
-    open_end = opener is not None and opener.start() >= start.end and (end is None or opener.start() < end.start)
+    open_end = (
+        opener is not None and opener.start() >= start.end and (end is None or opener.start() < end.start)
+    )
     if end is None and not open_end and len(dates) == 1 and re.search(r"^\s*(?:至|到|止|有效期至)", text):
         return Period(end=start, text=text.strip())  # "至2027年2月25日": an end without a start
     return Period(start=start, end=None if open_end else end, open_end=open_end, text=text.strip())

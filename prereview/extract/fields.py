@@ -27,12 +27,72 @@ from prereview.extract.layout import Char, Row, build_rows, union
 
 # Captions common on the materials' forms: a value never runs into one of them
 COMMON_LABELS = (
-    "姓名 性别 民族 出生 住址 公民身份号码 签发机关 有效期限 名称 类型 住所 法定代表人 负责人 经营者 注册资本 "
-    "成立日期 营业期限 经营范围 登记机关 统一社会信用代码 联系电话 联系人 电话 邮政编码 通信地址 经办人 委托人 受托人 "
-    "身份证号码 委托事项 委托期限 委托权限 日期 签署日期 项目名称 项目代码 建设单位 编制单位 编制日期 证号 国籍 准驾车型 "
-    "初次领证日期 档案编号 号牌号码 车辆类型 所有人 使用性质 品牌型号 注册日期 发证日期 总质量 序号 备注 状态 用途 面积 坐落 "
-    "权利人 出租方 承租方 租赁期限 职务 单位 地址"
-).split()
+    "姓名",
+    "性别",
+    "民族",
+    "出生",
+    "住址",
+    "公民身份号码",
+    "签发机关",
+    "有效期限",
+    "名称",
+    "类型",
+    "住所",
+    "法定代表人",
+    "负责人",
+    "经营者",
+    "注册资本",
+    "成立日期",
+    "营业期限",
+    "经营范围",
+    "登记机关",
+    "统一社会信用代码",
+    "联系电话",
+    "联系人",
+    "电话",
+    "邮政编码",
+    "通信地址",
+    "经办人",
+    "委托人",
+    "受托人",
+    "身份证号码",
+    "委托事项",
+    "委托期限",
+    "委托权限",
+    "日期",
+    "签署日期",
+    "项目名称",
+    "项目代码",
+    "建设单位",
+    "编制单位",
+    "编制日期",
+    "证号",
+    "国籍",
+    "准驾车型",
+    "初次领证日期",
+    "档案编号",
+    "号牌号码",
+    "车辆类型",
+    "所有人",
+    "使用性质",
+    "品牌型号",
+    "注册日期",
+    "发证日期",
+    "总质量",
+    "序号",
+    "备注",
+    "状态",
+    "用途",
+    "面积",
+    "坐落",
+    "权利人",
+    "出租方",
+    "承租方",
+    "租赁期限",
+    "职务",
+    "单位",
+    "地址",
+)
 
 
 class FieldStatus(StrEnum):
@@ -76,7 +136,9 @@ def _reading(pos: int, lines: Sequence[TextLine], label: list[Char], value: list
     )
 
 
-def _value_for(rows: list[Row], r: int, span: tuple[int, int], stop: set[str], *, multiline: bool) -> tuple[int, list[Char]]:
+def _value_for(
+    rows: list[Row], r: int, span: tuple[int, int], stop: set[str], *, multiline: bool
+) -> tuple[int, list[Char]]:
     """(label end, value) for the label at `span` of row `r`."""
     row = rows[r]
     start = cells.skip_decoration(row.chars, span[1])
@@ -85,13 +147,15 @@ def _value_for(rows: list[Row], r: int, span: tuple[int, int], stop: set[str], *
     header = cells.looks_like_header(row, stop)
     value = [] if header else cells.row_value(row, start, stop)
     if header or (not value and start >= len(row.chars)):
-        value = cells.below_value(rows, r, label_box, stop, header=header)
+        value = cells.below_value(rows, r, label_box, stop, header=header, colon=start > end)
     elif value and multiline:
         value = value + cells.continuation(rows, r, value, stop)
     return end, value
 
 
-def _split_readings(pos: int, page: Page, rows: list[Row], labels: Sequence[str], stop: set[str]) -> list[FieldReading]:
+def _split_readings(
+    pos: int, page: Page, rows: list[Row], labels: Sequence[str], stop: set[str]
+) -> list[FieldReading]:
     out = []
     for label in labels:
         for r, head, tail in cells.split_label_hits(rows, label):
@@ -127,18 +191,25 @@ def find_fields(
                 found.append((row, _reading(pos, page.lines, row.chars[span[0] : end], value)))
         if not found:
             found = [(rows[0], reading) for reading in _split_readings(pos, page, rows, labels, stop_set)]
-        out += [_judge(reading, page, row, pos, min_score=min_score, has_ink=has_ink) for row, reading in found]
+        out += [
+            _judge(reading, page, row, pos, min_score=min_score, has_ink=has_ink) for row, reading in found
+        ]
     return out
 
 
-def _judge(reading: FieldReading, page: Page, row: Row, pos: int, *, min_score: float, has_ink: InkProbe | None) -> FieldReading:
+def _judge(
+    reading: FieldReading, page: Page, row: Row, pos: int, *, min_score: float, has_ink: InkProbe | None
+) -> FieldReading:
     if reading.status is FieldStatus.OK:
         if reading.score < min_score or "\ufffd" in reading.value:
             return reading.model_copy(update={"status": FieldStatus.UNREADABLE})
         return reading
     if has_ink is not None and reading.label_box is not None:
         lb = reading.label_box
-        right = min((c.box.x0 for c in row.chars if c.box.x0 > lb.x1 + 1 and abs(c.box.cy - lb.cy) < lb.height), default=page.width)
+        right = min(
+            (c.box.x0 for c in row.chars if c.box.x0 > lb.x1 + 1 and abs(c.box.cy - lb.cy) < lb.height),
+            default=page.width,
+        )
         zone = Box(x0=lb.x1 + 0.3 * lb.height, y0=lb.y0, x1=min(right, lb.x1 + 12 * lb.height), y1=lb.y1)
         if zone.width > lb.height and has_ink(pos, zone):
             return reading.model_copy(update={"status": FieldStatus.UNREADABLE, "box": zone})

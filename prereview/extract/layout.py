@@ -34,7 +34,10 @@ def char_boxes(line: TextLine) -> list[Box]:
 
 def union(boxes: Sequence[Box]) -> Box:
     return Box(
-        x0=min(b.x0 for b in boxes), y0=min(b.y0 for b in boxes), x1=max(b.x1 for b in boxes), y1=max(b.y1 for b in boxes)
+        x0=min(b.x0 for b in boxes),
+        y0=min(b.y0 for b in boxes),
+        x1=max(b.x1 for b in boxes),
+        y1=max(b.y1 for b in boxes),
     )
 
 
@@ -122,7 +125,8 @@ def _row(lines: Sequence[TextLine], order: list[int], gap_ems: float) -> Row:
             if last is not None and pending_space:
                 wide = box.x0 - last.box.x1 > gap_ems * max(box.height, 1.0)
                 unlike = max(box.height, last.box.height) > 1.6 * max(min(box.height, last.box.height), 1.0)
-                if last.line == i or wide or unlike:
+                stacked = box.x0 < last.box.x1 - 0.3 * box.height  # two lines of one cell, side by side in x
+                if last.line == i or wide or unlike or stacked:
                     segment += 1
             pending_space = False
             last = Char(ch=ch, box=box, line=i, score=line.score, segment=segment)

@@ -23,7 +23,9 @@ from stdnum.exceptions import ValidationError
 
 from prereview.extract.normalize import normalize_number, to_halfwidth
 
-_TO_DIGIT = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1", "L": "1"})
+_TO_DIGIT = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1", "L": "1"}
+)
 # README §9.2: digits and upper-case letters except I, O, Z, S, V (stdnum's own alphabet, private there)
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -89,7 +91,9 @@ def check_uscc(text: str, *, ocr: bool = False) -> NumberCheck:
 
 # Candidates are found generously (letters where digits belong, spaces between groups) and then checked:
 # finding must not decide validity.
-_ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])((?:[0-9OolI|][\s]?){14}(?:[0-9OolI|]\s?){3}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
+_ID_CANDIDATE = re.compile(
+    r"(?<![0-9A-Za-z])((?:[0-9OolI|][\s]?){14}(?:[0-9OolI|]\s?){3}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])"
+)
 _USCC_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])([0-9A-Za-z]{2}[0-9OolI]{6}[0-9A-Za-z]{10})(?![0-9A-Za-z])")
 
 

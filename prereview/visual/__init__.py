@@ -7,7 +7,7 @@ reads settings or files; OCR, where wanted (seal ring text), is passed in.
 
 from prereview.visual.checkboxes import checkbox_states
 from prereview.visual.idcard import IdCardFaces, id_card_faces
-from prereview.visual.quality import Legibility, PageQuality, assess_page
+from prereview.visual.quality import Legibility, PageQuality, assess_page, ink_probe
 from prereview.visual.seals import TextRecognizer, find_seals
 from prereview.visual.signatures import SignatureReading, find_signatures
 
@@ -22,4 +22,5 @@ __all__ = [
     "find_seals",
     "find_signatures",
     "id_card_faces",
+    "ink_probe",
 ]

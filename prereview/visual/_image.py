@@ -37,10 +37,11 @@ def downscale(image: np.ndarray, max_side: int = WORK_SIDE) -> tuple[np.ndarray,
     return cv2.resize(image, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA), f
 
 
-def flatten(rgb: np.ndarray) -> np.ndarray:
-    """Each channel divided by its local background: paper becomes white, shadows and casts vanish."""
+def flatten(rgb: np.ndarray, *, kernel: int | None = None) -> np.ndarray:
+    """Each channel divided by its local background: paper becomes white, shadows and casts vanish.
+    Ink wider than `kernel` (default: 1/60 of the long side, wider than any stroke) fades too."""
     side = max(rgb.shape[:2])
-    k = max(15, (side // 60) | 1)  # wider than a stroke, narrower than a shadow's gradient
+    k = kernel or max(15, (side // 60) | 1)  # wider than a stroke, narrower than a shadow's gradient
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
     out = np.empty_like(rgb)
     for c in range(3):
@@ -50,15 +51,35 @@ def flatten(rgb: np.ndarray) -> np.ndarray:
     return out
 
 
+def balance(rgb: np.ndarray) -> np.ndarray:
+    """Globally white-balanced: each channel scaled so the paper (its bright 97th percentile) is white.
+    Unlike `flatten`, large uniform areas (a filled red disc) keep their colour."""
+    out = np.empty_like(rgb)
+    for c in range(3):
+        top = max(float(np.percentile(rgb[::3, ::3, c], 97)), 16.0)  # a sample is plenty for a percentile
+        out[:, :, c] = np.clip(rgb[:, :, c].astype(np.float32) * 255.0 / top, 0, 255).astype(np.uint8)
+    return out
+
+
 def redness(flat: np.ndarray) -> np.ndarray:
     """R - max(G, B) on a flattened image (int16): high on seal ink, ~0 on black, blue and paper."""
     f = flat.astype(np.int16)
     return f[:, :, 0] - np.maximum(f[:, :, 1], f[:, :, 2])
 
 
-def red_mask(flat: np.ndarray, *, threshold: int = 45) -> np.ndarray:
-    """Seal-red pixels (bool). Pale stamps sit around R-max(G,B) 50-90, dense ones above 120."""
-    return np.asarray(redness(flat) > threshold)
+def red_mask(flat: np.ndarray, *, strong: int = 45, weak: int = 22) -> np.ndarray:
+    """Seal-red pixels (bool), by hysteresis: pixels redder than `weak` that touch one redder than
+    `strong`. Stamped ink sits at R-max(G,B) 50-160; thin strokes in small, compressed photos fade
+    to 20-40 at their edges, and only hold together through their stronger cores."""
+    red = redness(flat)
+    weak_mask = (red > weak).astype(np.uint8)
+    n, labels = cv2.connectedComponents(weak_mask, connectivity=8)
+    if n <= 1:
+        return np.zeros(red.shape, bool)
+    keep = np.zeros(n, bool)
+    keep[np.unique(labels[red > strong])] = True
+    keep[0] = False
+    return np.asarray(keep[labels])
 
 
 def gold_mask(flat: np.ndarray) -> np.ndarray:
@@ -97,5 +118,5 @@ def strip_rules(ink: np.ndarray, *, min_len: int) -> np.ndarray:
     u8 = ink.astype(np.uint8)
     horiz = cv2.morphologyEx(u8, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1)))
     vert = cv2.morphologyEx(u8, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_len)))
-    rules = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
+    rules = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
     return np.asarray(ink & (rules == 0))

@@ -59,7 +59,9 @@ def _state_at(rgb: np.ndarray, row: Row, i: int) -> bool | None:
     return _box_state(ink_mask(flatten(rgb[by0:by1, bx0:bx1]), dark=170), first.height)
 
 
-def checkbox_states(image: np.ndarray | None, lines: Sequence[TextLine], options: Sequence[str]) -> dict[str, bool | None]:
+def checkbox_states(
+    image: np.ndarray | None, lines: Sequence[TextLine], options: Sequence[str]
+) -> dict[str, bool | None]:
     """For each option word: True (checked), False (empty box), None (no checkbox found by it).
 
     `lines` must be in the image's pixel coordinates; without an image only printed marks count.
@@ -76,8 +78,8 @@ def checkbox_states(image: np.ndarray | None, lines: Sequence[TextLine], options
                 state = before in CHECKED
                 break
         else:
-            for row, i in spots if rgb is not None else []:
-                state = _state_at(rgb, row, i)
+            for row, i in spots:
+                state = _state_at(rgb, row, i) if rgb is not None else None
                 if state is not None:
                     break
         out[option] = state

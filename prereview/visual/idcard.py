@@ -35,7 +35,18 @@ EMBLEM_CAPTIONS: dict[str, tuple[str, ...]] = {
     "有效期限": ("有效期限", "有效期"),
 }
 # captions of the documents README §8.1 names as common confusions
-OTHER_CARDS = ("驾驶证", "行驶证", "社会保障", "常住人口", "户口", "居住证", "永久居留", "从业资格", "合格证", "营业执照")
+OTHER_CARDS = (
+    "驾驶证",
+    "行驶证",
+    "社会保障",
+    "常住人口",
+    "户口",
+    "居住证",
+    "永久居留",
+    "从业资格",
+    "合格证",
+    "营业执照",
+)
 
 
 class IdCardFaces(BaseModel):
@@ -80,8 +91,8 @@ def id_card_faces(lines: Sequence[TextLine]) -> IdCardFaces:
     number_lines = [ln for ln in lines if find_id_numbers(ln.text)]
     has_number = "公民身份号码" in portrait or bool(number_lines)
     personal = [k for k in portrait if k != "公民身份号码"]
-    is_portrait = has_number and len(personal) >= 2 and "居住证" not in text and not (
-        other and "民族" not in portrait
+    is_portrait = (
+        has_number and len(personal) >= 2 and "居住证" not in text and not (other and "民族" not in portrait)
     )
     is_emblem = ("居民身份证" in emblem and ("签发机关" in emblem or "有效期限" in emblem)) or (
         "签发机关" in emblem and "有效期限" in emblem and not other

@@ -12,15 +12,15 @@ however the image statistics look. Only without it do the image statistics name 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 
 import cv2
 import numpy as np
 from pydantic import BaseModel
 
-from prereview.documents import PageSource, TextLine
-from prereview.visual._image import as_rgb, downscale, flatten
+from prereview.documents import Box, PageSource, TextLine
+from prereview.visual._image import as_rgb, clip_box, downscale, flatten, ink_mask, strip_rules
 
 MEASURE_SIDE = 1024
 MIN_LEGIBLE_CHARS = 12  # confident characters that make a page legible (an ID card face carries 50+)
@@ -48,14 +48,14 @@ class PageQuality(BaseModel):
 
 
 def image_stats(image: np.ndarray) -> tuple[float, float, float]:
-    """(contrast, ink share, sharpness) of a page image."""
+    """(contrast, ink share, sharpness) of a page image, after lighting is flattened with a window
+    wide enough to keep blurred text (a shadow is no contrast, a smudge of text is)."""
     small, _ = downscale(as_rgb(image), MEASURE_SIDE)
-    grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    grey = cv2.cvtColor(flatten(small, kernel=MEASURE_SIDE // 12 | 1), cv2.COLOR_RGB2GRAY)
     # paper against the darkest ink: percentiles over the whole page would miss sparse text
     paper, darkest = np.percentile(grey, [50, 0.05])
     contrast = float(paper - darkest)
-    flat = cv2.cvtColor(flatten(small), cv2.COLOR_RGB2GRAY)
-    ink = float((flat < 160).mean())
+    ink = float((grey < 160).mean())
     if contrast < 1:
         return contrast, ink, 0.0
     gx, gy = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
@@ -79,7 +79,9 @@ def assess_page(
     chars = sum(len("".join(ln.text.split())) for ln in confident)
     mean = float(np.mean([ln.score for ln in lines])) if lines else 0.0
     if image is None:
-        status = Legibility.OK if chars >= min_chars else Legibility.BLANK if not lines else Legibility.ILLEGIBLE
+        status = (
+            Legibility.OK if chars >= min_chars else Legibility.BLANK if not lines else Legibility.ILLEGIBLE
+        )
         return PageQuality(status=status, contrast=0.0, ink=0.0, sharpness=0.0, chars=chars, mean_score=mean)
     contrast, ink, sharpness = image_stats(image)
     if chars >= min_chars or (source is PageSource.TEXT and chars > 0):
@@ -95,5 +97,35 @@ def assess_page(
     else:
         status = Legibility.OK  # a sparse page (a cover, a signature sheet) that reads cleanly
     return PageQuality(
-        status=status, contrast=round(contrast, 1), ink=round(ink, 4), sharpness=round(sharpness, 3), chars=chars, mean_score=round(mean, 3)
+        status=status,
+        contrast=round(contrast, 1),
+        ink=round(ink, 4),
+        sharpness=round(sharpness, 3),
+        chars=chars,
+        mean_score=round(mean, 3),
     )
+
+
+def ink_probe(images: Sequence[np.ndarray | None], *, min_share: float = 0.02) -> Callable[[int, Box], bool]:
+    """For `prereview.extract.find_field(has_ink=...)`: whether a box of page `i` holds non-red ink
+    (more than `min_share` of its pixels) - something written there that OCR could not read."""
+
+    def has_ink(i: int, box: Box) -> bool:
+        image = images[i] if 0 <= i < len(images) else None
+        if image is None:
+            return False
+        rgb = as_rgb(image)
+        pad = max(8.0, box.height)
+        x0, y0, x1, y1 = clip_box(
+            Box(x0=box.x0 - pad, y0=box.y0 - pad, x1=box.x1 + pad, y1=box.y1 + pad), rgb.shape
+        )
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return False
+        ink = ink_mask(flatten(rgb[y0:y1, x0:x1]))
+        bx0, by0, bx1, by1 = clip_box(
+            Box(x0=box.x0 - x0, y0=box.y0 - y0, x1=box.x1 - x0, y1=box.y1 - y0), ink.shape
+        )
+        inside = strip_rules(ink[by0:by1, bx0:bx1], min_len=max(8, int(3 * box.height)))
+        return bool(inside.size) and float(inside.mean()) > min_share
+
+    return has_ink

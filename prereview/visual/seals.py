@@ -19,7 +19,16 @@ import numpy as np
 from pydantic import BaseModel
 
 from prereview.documents import Mark, TextLine
-from prereview.visual._image import as_rgb, box_from, downscale, flatten, gold_mask, red_mask, redness
+from prereview.visual._image import (
+    as_rgb,
+    balance,
+    box_from,
+    downscale,
+    flatten,
+    gold_mask,
+    red_mask,
+    redness,
+)
 
 RIM_BINS = 72
 
@@ -44,13 +53,16 @@ class Ellipse(BaseModel):
         # the unit direction in the ellipse's own frame, scaled by its axes, rotated back
         ex, ey = ux * math.cos(th) + uy * math.sin(th), -ux * math.sin(th) + uy * math.cos(th)
         px, py = ex * self.a * t, ey * self.b * t
-        return self.cx + px * math.cos(th) - py * math.sin(th), self.cy + px * math.sin(th) + py * math.cos(th)
+        return self.cx + px * math.cos(th) - py * math.sin(th), self.cy + px * math.sin(th) + py * math.cos(
+            th
+        )
 
 
 class SealCandidate(BaseModel):
     ellipse: Ellipse
     rim: float  # share of the rim with red ink
     fill: float  # share of the inside that is red
+    solid: float  # the same without local flattening, which hollows out large red areas
     outside: float  # red share just outside the rim: paper around a seal, red around a piece of a disc
     gold: float  # yellow share inside: the national emblem's gold, never in a seal
     score: float
@@ -67,28 +79,47 @@ def _ring_share(mask: np.ndarray, ell: Ellipse, ts: Sequence[float]) -> float:
     return float(np.mean([_sample(mask, *ell.point(fine, t)).mean() for t in ts]))
 
 
-def _measure(mask: np.ndarray, gold: np.ndarray, ell: Ellipse) -> SealCandidate:
+class _Masks(BaseModel, arbitrary_types_allowed=True):
+    red: np.ndarray  # seal-red on the flattened image
+    solid: np.ndarray  # red on the globally balanced image
+    gold: np.ndarray
+
+
+def _masks(small: np.ndarray) -> _Masks:
+    balanced = balance(small)
+    return _Masks(
+        red=red_mask(flatten(small)), solid=np.asarray(redness(balanced) > 45), gold=gold_mask(balanced)
+    )
+
+
+def _measure(masks: _Masks, ell: Ellipse) -> SealCandidate:
+    mask, gold = masks.red, masks.gold
     phi = np.linspace(0, 2 * np.pi, RIM_BINS, endpoint=False)
     rim_hits = np.zeros(RIM_BINS, bool)
     for t in np.linspace(0.82, 1.06, 9):
         rim_hits |= _sample(mask, *ell.point(phi, t))
     rim = float(rim_hits.mean())
     fill = _ring_share(mask, ell, (0.15, 0.3, 0.45, 0.6, 0.72))
+    solid = _ring_share(masks.solid, ell, (0.15, 0.3, 0.45, 0.6, 0.72))
     outside = _ring_share(mask, ell, (1.18, 1.3))
     yellow = _ring_share(gold, ell, (0.2, 0.4, 0.6, 0.8, 1.1))
     round_enough = min(ell.a, ell.b) >= 0.55 * max(ell.a, ell.b)
     # a seal: rim nearly closed, inside mostly paper (text and star only), paper around it, no gold
-    ok = round_enough and 0.02 <= fill <= 0.5 and outside < 0.35 and yellow < 0.04
-    return SealCandidate(ellipse=ell, rim=rim, fill=fill, outside=outside, gold=yellow, score=rim if ok else 0.0)
+    ok = round_enough and 0.02 <= fill <= 0.5 and solid <= 0.5 and outside < 0.35 and yellow < 0.04
+    return SealCandidate(
+        ellipse=ell, rim=rim, fill=fill, solid=solid, outside=outside, gold=yellow, score=rim if ok else 0.0
+    )
 
 
 def _blob_candidates(mask: np.ndarray, min_d: int, max_d: int) -> list[Ellipse]:
     k = max(3, min_d // 10)
-    joined = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    joined = cv2.morphologyEx(
+        mask.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    )
     contours, _ = cv2.findContours(joined, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     out = []
     for cnt in contours:
-        x, y, w, h = cv2.boundingRect(cnt)
+        _, _, w, h = cv2.boundingRect(cnt)
         if max(w, h) < min_d or max(w, h) > max_d or len(cnt) < 20:
             continue
         hull = cv2.convexHull(cnt)
@@ -100,22 +131,41 @@ def _blob_candidates(mask: np.ndarray, min_d: int, max_d: int) -> list[Ellipse]:
 
 
 def _hough_candidates(mask: np.ndarray, min_d: int, max_d: int) -> list[Ellipse]:
-    blurred = cv2.GaussianBlur(mask.astype(np.uint8) * 255, (0, 0), max(1.0, min_d / 40))
+    # at half size: a ring is still a ring, and the transform costs a quarter
+    k = 2 if min_d >= 40 else 1
+    small = cv2.resize(
+        mask.astype(np.uint8) * 255, (mask.shape[1] // k, mask.shape[0] // k), interpolation=cv2.INTER_AREA
+    )
+    blurred = cv2.GaussianBlur(small, (0, 0), max(1.0, min_d / (40 * k)))
     circles = cv2.HoughCircles(
-        blurred, cv2.HOUGH_GRADIENT, dp=1.5, minDist=min_d * 0.6, param1=100, param2=30,
-        minRadius=min_d // 2, maxRadius=max_d // 2,
+        blurred,
+        cv2.HOUGH_GRADIENT,
+        dp=1.5,
+        minDist=min_d * 0.6 / k,
+        param1=100,
+        param2=30,
+        minRadius=min_d // (2 * k),
+        maxRadius=max_d // (2 * k),
     )
     if circles is None:
         return []
-    return [Ellipse(cx=float(x), cy=float(y), a=float(r), b=float(r), angle=0.0) for x, y, r in circles[0][:20]]
+    return [
+        Ellipse(cx=float(x) * k, cy=float(y) * k, a=float(r) * k, b=float(r) * k, angle=0.0)
+        for x, y, r in circles[0][:20]
+    ]
 
 
 def _dedupe(cands: list[SealCandidate]) -> list[SealCandidate]:
+    """The best of each seal: seals are not stamped inside one another, so a candidate centred inside
+    a better or bigger one is a piece of it (a glyph's arc, a blob of two seals)."""
     kept: list[SealCandidate] = []
-    for c in sorted(cands, key=lambda c: -c.score):
+    for c in sorted(cands, key=lambda c: (-round(c.score, 2), -max(c.ellipse.a, c.ellipse.b))):
         e = c.ellipse
         r = max(e.a, e.b)
-        if all(math.hypot(e.cx - k.ellipse.cx, e.cy - k.ellipse.cy) > 0.6 * max(r, k.ellipse.a, k.ellipse.b) for k in kept):
+        if all(
+            math.hypot(e.cx - k.ellipse.cx, e.cy - k.ellipse.cy) > 0.9 * max(r, k.ellipse.a, k.ellipse.b)
+            for k in kept
+        ):
             kept.append(c)
     return kept
 
@@ -123,15 +173,15 @@ def _dedupe(cands: list[SealCandidate]) -> list[SealCandidate]:
 def seal_candidates(image: np.ndarray, *, min_rim: float = 0.7) -> tuple[list[SealCandidate], float]:
     """Seals on the working-size image, and that image's scale relative to `image`."""
     small, f = downscale(as_rgb(image))
-    flat = flatten(small)
-    mask, gold = red_mask(flat), gold_mask(flat)
+    masks = _masks(small)
+    mask = masks.red
     side = min(mask.shape)
     min_d, max_d = max(24, int(0.04 * side)), int(0.7 * side)
     if mask.sum() < min_d * 2:
         return [], f
-    found = [_measure(mask, gold, e) for e in _blob_candidates(mask, min_d, max_d)]
-    if not any(c.score >= min_rim for c in found):
-        found += [_measure(mask, gold, e) for e in _hough_candidates(mask, min_d, max_d)]
+    # blobs find rings seen in perspective; circles find seals stamped over each other (one blob)
+    found = [_measure(masks, e) for e in _blob_candidates(mask, min_d, max_d)]
+    found += [_measure(masks, e) for e in _hough_candidates(mask, min_d, max_d)]
     return _dedupe([c for c in found if c.score >= min_rim]), f
 
 
@@ -169,7 +219,13 @@ def unwarp_ring(rgb: np.ndarray, ell: Ellipse, *, inner: float = 0.5, outer: flo
     crop = rgb[y0 : int(ell.cy + 1.1 * r) + 1, x0 : int(ell.cx + 1.1 * r) + 1]
     ink = np.clip(redness(flatten(crop)).astype(np.float32) * 3.0, 0, 255)
     paper = (255 - ink).astype(np.uint8)
-    strip = cv2.remap(paper, (map_x - x0).astype(np.float32), (map_y - y0).astype(np.float32), cv2.INTER_LINEAR, borderValue=255)
+    strip = cv2.remap(
+        paper,
+        (map_x - x0).astype(np.float32),
+        (map_y - y0).astype(np.float32),
+        cv2.INTER_LINEAR,
+        borderValue=255,
+    )
     return np.asarray(strip)
 
 

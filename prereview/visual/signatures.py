@@ -36,6 +36,9 @@ class SignatureReading(BaseModel):
     mark: Mark | None = None  # kind="signature": the handwriting found
     printed: str = ""  # printed text where the signature belongs (a typed name is no signature)
     ink: float = 0.0  # handwriting found, in characters' worth of the label's print
+    heading: bool = (
+        False  # an unsigned caption over signing rows (全体股东签字（盖章）： then 股东（签字）：…)
+    )
 
 
 def _label_end(text: str, keyword_end: int, *, own_bracket: bool) -> int | None:
@@ -70,7 +73,9 @@ def label_spans(row: Row) -> list[tuple[int, int]]:
         text = "".join(c.ch for c in seg)
         for m in _KEYWORD.finditer(text):
             start = _phrase_start(text, m.start())
-            own = any(ch in _OPEN for ch in text[start : m.start()]) and text[m.end() : m.end() + 1] in tuple(_CLOSE)
+            own = any(ch in _OPEN for ch in text[start : m.start()]) and text[m.end() : m.end() + 1] in tuple(
+                _CLOSE
+            )
             end = _label_end(text, m.end(), own_bracket=own)
             if end is not None and m.end() - start <= _MAX_LABEL:
                 spans.append((base + start, base + end))
@@ -80,7 +85,7 @@ def label_spans(row: Row) -> list[tuple[int, int]]:
 
 def _despeckle(ink: np.ndarray, min_area: float) -> np.ndarray:
     """`ink` without the dust and noise dots of scans (components smaller than `min_area`)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < min_area)
     return np.asarray(ink & ~np.isin(labels, small[small > 0]))
 
@@ -177,9 +182,12 @@ def _printed_like(crop: _Crop, box: Box, label: Box, ref: _Reference) -> bool:
     if extent[0] < ref.extent[0] - tol or extent[1] > ref.extent[1] + tol:
         return False
     colour = crop.colour(box)
-    if ref.colour is not None and colour is not None:
-        if float(np.hypot(colour[1] - ref.colour[1], colour[2] - ref.colour[2])) >= 4.0:
-            return False
+    if (
+        ref.colour is not None
+        and colour is not None
+        and float(np.hypot(*(colour[1:] - ref.colour[1:]))) >= 4.0
+    ):
+        return False
     axis = crop.axis_share(box)
     return ref.axis is None or axis is None or axis >= ref.axis - 0.1
 
@@ -199,11 +207,14 @@ def _handwriting(crop: _Crop, zone: Box, drop: list[Box], h: float) -> tuple[flo
     if not keep:
         return 0.0, None
     s = stats[keep]
-    x0 = crop.x0 + zx0 + float(s[:, cv2.CC_STAT_LEFT].min())
-    y0 = crop.y0 + zy0 + float(s[:, cv2.CC_STAT_TOP].min())
-    x1 = crop.x0 + zx0 + float((s[:, cv2.CC_STAT_LEFT] + s[:, cv2.CC_STAT_WIDTH]).max())
-    y1 = crop.y0 + zy0 + float((s[:, cv2.CC_STAT_TOP] + s[:, cv2.CC_STAT_HEIGHT]).max())
-    return float(s[:, cv2.CC_STAT_AREA].sum()), Box(x0=x0, y0=y0, x1=x1, y1=y1)
+    left, top = crop.x0 + zx0, crop.y0 + zy0
+    box = Box(
+        x0=left + float(s[:, cv2.CC_STAT_LEFT].min()),
+        y0=top + float(s[:, cv2.CC_STAT_TOP].min()),
+        x1=left + float((s[:, cv2.CC_STAT_LEFT] + s[:, cv2.CC_STAT_WIDTH]).max()),
+        y1=top + float((s[:, cv2.CC_STAT_TOP] + s[:, cv2.CC_STAT_HEIGHT]).max()),
+    )
+    return float(s[:, cv2.CC_STAT_AREA].sum()), box
 
 
 def _neighbours(rows: list[Row], r: int, span: tuple[int, int], zone: Box) -> list[tuple[bool, Box, str]]:
@@ -224,7 +235,15 @@ def _neighbours(rows: list[Row], r: int, span: tuple[int, int], zone: Box) -> li
     return out
 
 
-def _read(rgb: np.ndarray, rows: list[Row], r: int, span: tuple[int, int], *, source: PageSource | None, min_ink: float) -> SignatureReading:
+def _read(
+    rgb: np.ndarray,
+    rows: list[Row],
+    r: int,
+    span: tuple[int, int],
+    *,
+    source: PageSource | None,
+    min_ink: float,
+) -> SignatureReading:
     label_chars: list[Char] = rows[r].chars[span[0] : span[1]]
     label = union([c.box for c in label_chars])
     h = max(label.height, 4.0)
@@ -232,7 +251,9 @@ def _read(rgb: np.ndarray, rows: list[Row], r: int, span: tuple[int, int], *, so
     area = union([label, zone])
     grown = Box(x0=area.x0 - 2 * h, y0=area.y0 - 2 * h, x1=area.x1 + 2 * h, y1=area.y1 + 2 * h)
     crop = _Crop(rgb, grown, speck=max(4.0, 0.01 * h * h))
-    reference = _Reference(colour=crop.colour(label), extent=crop.extent(label.x0, label.x1, label), axis=crop.axis_share(label))
+    reference = _Reference(
+        colour=crop.colour(label), extent=crop.extent(label.x0, label.x1, label), axis=crop.axis_share(label)
+    )
     drop, printed = [label], []
     for same_row, box, text in _neighbours(rows, r, span, zone):
         candidate = same_row or below
@@ -240,13 +261,19 @@ def _read(rgb: np.ndarray, rows: list[Row], r: int, span: tuple[int, int], *, so
             drop.append(box)
             if candidate:
                 printed.append(text)
-    pixels, box = _handwriting(crop, zone, drop, h)
-    per_char = crop.ink_in(label).sum() / max(1, sum(1 for c in label_chars if c.ch not in _OPEN + _CLOSE + ":："))
+    pixels, ink_box = _handwriting(crop, zone, drop, h)
+    per_char = crop.ink_in(label).sum() / max(
+        1, sum(1 for c in label_chars if c.ch not in _OPEN + _CLOSE + ":：")
+    )
     ink = pixels / max(per_char, 0.02 * h * h)
-    signed = ink >= min_ink and box is not None and box.width >= 0.6 * h
+    signed = ink >= min_ink and ink_box is not None and ink_box.width >= 0.6 * h
     text = "".join(c.ch for c in label_chars).rstrip(":：")
-    mark = Mark(kind="signature", box=box, label=text, score=round(min(1.0, ink / (3 * min_ink)), 3)) if signed and box else None
-    return SignatureReading(label=text, label_box=label, signed=signed, mark=mark, printed="".join(printed), ink=round(ink, 3))
+    mark = None
+    if signed and ink_box is not None:
+        mark = Mark(kind="signature", box=ink_box, label=text, score=round(min(1.0, ink / (3 * min_ink)), 3))
+    return SignatureReading(
+        label=text, label_box=label, signed=signed, mark=mark, printed="".join(printed), ink=round(ink, 3)
+    )
 
 
 def find_signatures(
@@ -259,4 +286,23 @@ def find_signatures(
     """
     rgb = as_rgb(image)
     rows = build_rows(lines)
-    return [_read(rgb, rows, r, span, source=source, min_ink=min_ink) for r, row in enumerate(rows) for span in label_spans(row)]
+    found = [
+        _read(rgb, rows, r, span, source=source, min_ink=min_ink)
+        for r, row in enumerate(rows)
+        for span in label_spans(row)
+    ]
+    return [_with_heading(reading, found) for reading in found]
+
+
+def _with_heading(reading: SignatureReading, found: list[SignatureReading]) -> SignatureReading:
+    box = reading.label_box
+    below = [
+        f
+        for f in found
+        if f is not reading
+        and box.y1 < f.label_box.y0 < box.y1 + 4 * box.height
+        and f.label_box.x0 >= box.x0 - 2 * box.height
+    ]
+    if reading.signed or not below:
+        return reading
+    return reading.model_copy(update={"heading": True})

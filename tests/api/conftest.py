@@ -6,6 +6,7 @@ from tests.fixtures.api_app import (  # noqa: F401  (fixtures)
     api_settings,
     client,
     harness,
+    kb_index_dir,
     people,
     pg_engine,
     pg_schema,

@@ -38,7 +38,7 @@ def _fonts_embedded(data: bytes) -> bool:
     ("slots", "declared", "title", "must"),
     [
         (ALL_JT, {}, "受理通知书", ["受理日", "承诺办结日：2026年02月26日", "出件"]),
-        (["M1"], {}, "补正材料一次性告知书", ["材料缺失", "M2", "可容缺", "行政许可法", "重新提交"]),
+        (["M1"], {}, "补正材料一次性告知书", ["未提交", "M2", "可容缺", "行政许可法", "重新提交"]),
         ([s for s in ALL_JT if s != "M2"], {}, "容缺受理通知书", ["补交截止日", "2026年02月24日", "容缺补交承诺书", "逾期"]),
         (ALL_JT, {"heavy_vehicle_count": 0}, "不予受理决定书", ["C3", "道路运输条例", "行政复议", "行政诉讼"]),
     ],
@@ -49,7 +49,7 @@ def test_notice_pdf_and_html(client: TestClient, people: People, slots: list[str
     r = client.get(f"{V1}/cases/{case_id}/notice", params={"format": "pdf"}, headers=people.clerk)
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     assert _fonts_embedded(r.content)
-    text = _pdf_text(r.content).replace(" ", "")
+    text = _pdf_text(r.content).replace(" ", "").replace("\n", "")
     assert title in text and "安和市宏远货运有限公司" in text
     for word in must:
         assert word in text, word

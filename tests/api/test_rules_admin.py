@@ -81,7 +81,7 @@ def test_effective_dated_publish_and_rollback(client: TestClient, people: People
     future = run(client, case["id"], people.clerk)
     assert future["rule_hash"] == client.get(f"{V1}/items/JT-001", params={"on": "2099-01-02"}).json()["rule_hash"]
     # roll back to v1: a new version with v1's text, in effect from today; the future one is retired
-    v1 = [v for v in client.get(f"{V1}/rules/JT-001/versions", headers=people.staff_jt).json() if v["label"] == "v1"][0]
+    v1 = next(v for v in client.get(f"{V1}/rules/JT-001/versions", headers=people.staff_jt).json() if v["label"] == "v1")
     r = client.post(f"{V1}/rules/JT-001/rollback", json={"to_version": v1["id"]}, headers=people.staff_jt)
     assert r.status_code == 200
     back = r.json()

@@ -42,7 +42,7 @@ def test_no_server_error(harness: ApiHarness, people: People, api_backend: str) 
         @given(case=operation.as_strategy())
         @settings(max_examples=25, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))  # fmt: skip
-        def check(case: Any) -> None:
+        def check(case: Any, headers: dict[str, str] = headers) -> None:
             if case.query and "wait" in case.query:
                 case.query["wait"] = 0
             params = case.path_parameters or {}

@@ -4,10 +4,8 @@ procrastinate queue on PostgreSQL (a worker process that dies loses no case)."""
 from __future__ import annotations
 
 import secrets
-
 from collections.abc import Iterator
 from pathlib import Path
-
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,10 +22,10 @@ from tests.fixtures.api_app import (
     JT_DECLARED,
     PG_URL,
     FakePrereviewer,
+    make_settings,
     pdf_bytes,
     pg_reachable,
     pg_url,
-    make_settings,
 )
 
 V1 = "/api/v1"

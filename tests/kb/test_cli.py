@@ -51,6 +51,8 @@ def test_single_search_hit_test_and_reindex(env: Path) -> None:
     result = runner.invoke(cli.app, ["hit-test", str(cases), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["recall_at_5"] == 1.0
+    result = runner.invoke(cli.app, ["hit-test", "--query", "取水许可证有效期多久", "--expect", "SL-001#Q11"])
+    assert result.exit_code == 0 and "R@5 1.000" in result.stdout
     result = runner.invoke(cli.app, ["reindex"])
     assert result.exit_code == 0, result.output
     assert runner.invoke(cli.app, ["unanswered"]).exit_code == 0

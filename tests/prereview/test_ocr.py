@@ -3,6 +3,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -12,7 +13,7 @@ from reading_files import FORM_LINES, photo_of, text_image
 
 from prereview.documents import Box, TextLine
 from prereview.ocr import RapidOcrEngine, reading_order
-from prereview.orient import _turn, read_page_image, turn_image
+from prereview.orient import _turn, erase_seals, read_page_image, turn_image
 
 KEY_LINES = ["道路货物运输经营申请表", "91361100MA35XK2L7Q", "13812345678"]
 
@@ -36,11 +37,31 @@ def test_turning_moves_boxes_with_pixels(rotation: int) -> None:
     image = np.zeros((40, 60, 3), np.uint8)
     image[5:10, 20:30] = 255  # a white block: its box must land where its pixels land
     quad = np.array([[20, 5], [29, 5], [29, 9], [20, 9]], np.float32)
-    turned, (moved,) = _turn(image, [quad], rotation)
+    (turned, _), (moved,) = _turn((image, image), [quad], rotation)
     assert turned.shape == turn_image(image, rotation).shape
     ys, xs = np.nonzero(turned[:, :, 0])
     assert (moved[:, 0].min(), moved[:, 0].max()) == (xs.min(), xs.max())
     assert (moved[:, 1].min(), moved[:, 1].max()) == (ys.min(), ys.max())
+
+
+def test_erase_seals_keeps_text_and_red_titles() -> None:
+    image = np.full((600, 800, 3), 245, np.uint8)
+    image[100:110, 100:700] = (200, 20, 20)  # a red title line: long and thin, it is text
+    image[300:310, 200:600] = (20, 20, 20)  # black text
+
+    cv2.circle(image, (400, 300), 90, (210, 40, 40), 6)  # a seal's ring over the text
+    cv2.circle(image, (400, 300), 60, (210, 40, 40), 4)
+    clean = erase_seals(image)
+    assert clean is not image and image[300, 310, 0] == 210  # the input is left as it was
+    ring = clean[300, 310]
+    assert ring[0] == ring[1] == ring[2] == 210  # the ring is now a light grey
+    assert (clean[300:310, 200:300] == 20).all()  # the text under and beside it stays black
+    assert tuple(clean[105, 150]) == (200, 20, 20)  # the red title is untouched
+
+
+def test_no_red_no_copy() -> None:
+    image = np.full((100, 100, 3), 250, np.uint8)
+    assert erase_seals(image) is image
 
 
 # --- the real engine ------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
-
 
 revision = "0001"
 down_revision = None

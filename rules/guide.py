@@ -1,0 +1,96 @@
+"""Service-guide sections (办事指南) rendered from a rule file — one source of truth for the KB.
+
+The KB indexes these as ``ITEM#basic``, ``ITEM#conditions``, ``ITEM#materials``, ``ITEM#reject``;
+when a rule file changes, re-rendering gives the new text.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from rules.codes import CODE_LABELS
+from rules.expr import Cmp, Expr, Not
+from rules.spec import Check, Item, Material
+
+
+class GuideSection(BaseModel):
+    target: str  # "JT-001#materials"
+    item: str
+    item_name: str
+    department: str
+    section: str  # basic | conditions | materials | reject
+    title: str
+    text: str
+
+
+def guide_sections(item: Item) -> list[GuideSection]:
+    parts = {
+        "basic": ("事项基本信息", _basic(item)),
+        "conditions": ("受理条件", _conditions(item)),
+        "materials": ("申请材料", _materials(item)),
+        "reject": ("不予受理情形", _rejections(item)),
+    }
+    return [
+        GuideSection(target=f"{item.code}#{key}", item=item.code, item_name=item.name, department=item.department,
+                     section=key, title=f"{item.name} · {title}", text=text)  # fmt: skip
+        for key, (title, text) in parts.items()
+        if text
+    ]
+
+
+def _basic(item: Item) -> str:
+    rows = [f"{field.alias}：{value}" for name, field in type(item.basic).model_fields.items()
+            if (value := getattr(item.basic, name)) not in ("", None) and field.alias]  # fmt: skip
+    return "\n".join([f"事项编码：{item.code}", f"事项名称：{item.name}", *rows])
+
+
+def _conditions(item: Item) -> str:
+    lines = []
+    for c in item.conditions:
+        line = f"{c.id} {c.text}"
+        if c.basis:
+            line += f"（判定依据：{c.basis}）"
+        if c.on_fail:
+            line += f"。不满足时：{c.on_fail}"
+        if c.legal_basis:
+            line += f"（{c.legal_basis}）"
+        lines.append(line)
+    if item.manual_checks:
+        lines.append("以下由收件人员人工核对：" + "；".join(item.manual_checks))
+    return "\n".join(lines)
+
+
+def _materials(item: Item) -> str:
+    lines = [_material(m) for m in item.materials]
+    lines += list(item.material_notes)
+    return "\n".join(lines)
+
+
+def _material(m: Material) -> str:
+    necessity = "必要" if m.when is None else f"条件必要（{m.necessity_note or describe(m.when)}）"
+    if m.tolerance_days:
+        necessity += f"；容缺，{m.tolerance_days} 个工作日内补交"
+    checks = "；".join(_check(c) for c in m.checks)
+    return f"{m.id} {m.name}：{m.form}；来源：{m.source}；{necessity}。审查要点：{checks}"
+
+
+def _check(check: Check) -> str:
+    what = check.note or check.accept or "、".join(check.fields or check.parts) or check.field or check.who
+    return f"{CODE_LABELS[check.code]}（{what}）" if what else CODE_LABELS[check.code]
+
+
+def describe(expr: Expr) -> str:
+    """An expression as staff wrote it, for people."""
+    if isinstance(expr, Cmp):
+        ref = expr.ref
+        name = getattr(ref, "name", None) or f"{getattr(ref, 'material', '')}「{getattr(ref, 'field', '')}」"
+        value = "、".join(map(str, expr.value)) if isinstance(expr.value, tuple) else str(expr.value)
+        return f"{name} {expr.op} {value}"
+    if isinstance(expr, Not):
+        return f"非（{describe(expr.item)}）"
+    joiner = " 且 " if type(expr).__name__ == "And" else " 或 "
+    return joiner.join(describe(e) for e in expr.items)
+
+
+def _rejections(item: Item) -> str:
+    return "\n".join(f"{r.situation}（{r.condition}）：{r.handling}" for r in item.rejections)

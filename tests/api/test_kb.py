@@ -1,0 +1,62 @@
+"""Knowledge-base routes: search (public), FAQ upkeep by the owning department, feedback, unanswered
+questions, hit testing; FAQ changes are audited."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.routes.kb import available
+from tests.fixtures.api_app import JT, People
+
+pytestmark = pytest.mark.skipif(not available(), reason="kb is not importable")
+V1 = "/api/v1"
+
+
+@pytest.mark.model
+def test_kb_routes(client: TestClient, people: People) -> None:
+    r = client.get(f"{V1}/kb/search", params={"q": "营业执照忘带了能先受理吗"})
+    assert r.status_code == 200 and r.json()["hits"]
+    faqs = client.get(f"{V1}/kb/faqs", params={"item": "JT-001"}).json()
+    assert faqs and all(f["status"] == "published" for f in faqs)
+    body = {"item": "JT-001", "department": JT, "question": "道路运输证丢了怎么补办？", "answer": "到交通运输专窗申请补发。"}
+    r = client.post(f"{V1}/kb/faqs", json=body, headers=people.staff_jt)
+    assert r.status_code == 201, r.text
+    target = r.json()["target"]
+    assert client.post(f"{V1}/kb/faqs", json=body, headers=people.staff_hb).status_code == 403
+    assert client.post(f"{V1}/kb/faqs", json=body, headers=people.clerk).status_code == 403
+    path = f"{V1}/kb/faqs/{quote(target)}"
+    r = client.patch(path, json={"answer": "到交通运输专窗申请补发，当场办结。"}, headers=people.staff_jt)
+    assert r.status_code == 200 and r.json()["version"] == 2
+    assert client.patch(path, json={"answer": "x"}, headers=people.staff_hb).status_code == 403
+    assert client.post(f"{path}/publish", headers=people.staff_jt).json()["status"] == "published"
+    assert client.post(f"{path}/rollback", json={"to_version": 1}, headers=people.staff_jt).status_code == 200
+    assert len(client.get(f"{path}/history", headers=people.consult).json()) == 4
+    events = client.get(f"{V1}/admin/audit", params={"target": f"faq:{target}"}, headers=people.admin).json()
+    assert [e["action"] for e in events] == ["faq.rollback", "faq.publish", "faq.edit", "faq.create"]
+    assert events[2]["before"]["answer"] == "到交通运输专窗申请补发。"
+    fb = client.post(f"{V1}/kb/feedback", json={"query": "道路运输证丢了", "target": target, "helpful": False})
+    assert fb.status_code == 201
+    summary = client.get(f"{V1}/kb/feedback/summary", headers=people.staff_jt).json()
+    assert summary[0]["target"] == target and summary[0]["not_helpful"] == 1
+    client.get(f"{V1}/kb/search", params={"q": "火星签证怎么办理"})
+    open_questions = client.get(f"{V1}/kb/unanswered", headers=people.consult).json()
+    assert any("火星" in q["query"] for q in open_questions)
+    qid = next(q["id"] for q in open_questions if "火星" in q["query"])
+    r = client.post(f"{V1}/kb/unanswered/{qid}", json={"status": "out_of_scope"}, headers=people.consult)
+    assert r.status_code == 200 and r.json()["status"] == "out_of_scope"
+    report = client.post(f"{V1}/kb/hit-test", json=[{"id": "1", "query": "营业执照忘带了能先受理吗",
+                                                     "targets": []}], headers=people.staff_jt)  # fmt: skip
+    assert report.status_code == 200 and "recall_at_1" in report.json()
+    assert client.get(f"{V1}/kb/unanswered").status_code == 401
+
+
+def test_kb_routes_without_the_index(harness: object, people: People) -> None:
+    """When the knowledge base could not be opened, search answers 503 and nothing else breaks."""
+    from tests.fixtures.api_app import ApiHarness
+
+    assert isinstance(harness, ApiHarness)
+    harness.services.kb = None
+    assert harness.client.get(f"{V1}/kb/search", params={"q": "营业执照"}).status_code == 503
