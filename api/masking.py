@@ -64,7 +64,23 @@ class MaskingFilter(logging.Filter):
         return True
 
 
+_factory_installed = False
+
+
 def install_log_masking() -> None:
+    """Mask every log record of the process as it is made (whatever logger, handler or library), and
+    keep the filter on the service's own loggers and handlers too."""
+    global _factory_installed
+    if not _factory_installed:
+        previous = logging.getLogRecordFactory()
+
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = previous(*args, **kwargs)
+            MaskingFilter().filter(record)
+            return record
+
+        logging.setLogRecordFactory(factory)
+        _factory_installed = True
     flt = MaskingFilter()
     for name in ("", "yichuang", "uvicorn", "uvicorn.access", "uvicorn.error", "procrastinate"):
         logger = logging.getLogger(name)

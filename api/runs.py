@@ -71,7 +71,7 @@ def queue_run(session: Session, *, case: Case, requested_by: str) -> Run:
     return run
 
 
-def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike, store: BlobStore) -> str | None:
+def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike | None, store: BlobStore) -> str | None:
     """Execute one run; returns its final status (None when it was finished already or is gone)."""
     with db.scope() as session:
         run = session.get(Run, run_id)
@@ -89,6 +89,10 @@ def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike, store: B
         files = [UploadedFile(path=store.path(rows[i].sha256), name=rows[i].name, slot=rows[i].slot)
                  for i in run.file_ids if i in rows and store.exists(rows[i].sha256)]  # fmt: skip
     try:
+        if prereviewer is None:
+            from core.errors import Unavailable
+
+            raise Unavailable("预审引擎暂不可用（prereview.pipeline 未安装），请稍后重新提交预审")
         with LiveEvaluator.at(job.review_date):
             result = prereviewer.run(item=job.item, review_date=job.review_date, declared=job.declared, files=files,
                                      case_id=job.case_id)  # fmt: skip

@@ -14,6 +14,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="listen address (default YICHUANG_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="port (default YICHUANG_PORT)")] = None,
     reload: Annotated[bool, typer.Option(help="reload on code changes (development)")] = False,
+    processes: Annotated[int, typer.Option("--processes", help="API processes (use >1 with YICHUANG_QUEUE=procrastinate)")] = 1,
 ) -> None:
     """Run the API: create the data directories, migrate the database, seed the rule versions (and the
     knowledge base), pick up unfinished pre-review runs, then listen."""
@@ -21,8 +22,10 @@ def serve(
 
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if processes > 1 and settings.queue != "procrastinate":
+        raise typer.BadParameter("several API processes need the shared queue: YICHUANG_QUEUE=procrastinate")
     uvicorn.run("api.main:app", host=host or settings.host, port=port or settings.port, reload=reload,
-                proxy_headers=True, log_level="info")  # fmt: skip
+                workers=processes if not reload else None, proxy_headers=True, log_level="info")  # fmt: skip
 
 
 def worker(

@@ -35,8 +35,6 @@ class Services:
     def execute_run(self, run_id: int) -> object:
         from api.runs import execute
 
-        if self.prereviewer is None:
-            raise RuntimeError("no Prereviewer in this process")
         return execute(run_id, db=self.db, prereviewer=self.prereviewer, store=self.store)
 
 

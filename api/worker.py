@@ -61,7 +61,8 @@ class ThreadDispatcher:
                 self._inflight.discard(run_id)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=False)
+        # Runs not started yet stay "queued" in the database and are picked up at the next start.
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def libpq_conninfo(database_url: str) -> str:

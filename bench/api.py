@@ -2,8 +2,10 @@
 
     yichuang serve &                       # or: python bench/api.py --start (a throw-away service)
     python bench/api.py --clients 4 --rounds 1 [--url http://127.0.0.1:8000] [--cases ../shared/cases/public]
+                        [--user clerk1 --password …]
 
-Each client, as an applicant without an account: creates the case, uploads its files (into their
+Each client, as an applicant without an account (the service must then allow the rate:
+YICHUANG_APPLICANT_RATE_PER_MINUTE, which --start sets) or as a clerk (--user): creates the case, uploads its files (into their
 slots, or as an unsorted pile), asks for the pre-review and waits for the verdict. Prints the
 throughput, p50/p95 latency from creating the case to having the verdict, how many verdicts matched
 expected.json, and the errors (any non-2xx answer or failed run) — which must be 0.
@@ -39,19 +41,19 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
 
 
-def submit(http: httpx.Client, folder: Path, *, wait: float, timeout: float) -> Outcome:
+def submit(http: httpx.Client, folder: Path, *, wait: float, timeout: float, auth: dict[str, str]) -> Outcome:
     spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8")) if (folder / "expected.json").exists() else {}
     out = Outcome(case=folder.name, seconds=0.0, expected=str(expected.get("verdict", "")))
     started = time.perf_counter()
     try:
         r = http.post(f"{V1}/cases", json={"item": spec["item"], "declared": spec["declared"],
-                                           "review_date": spec["review_date"]})  # fmt: skip
+                                           "review_date": spec["review_date"]}, headers=auth)  # fmt: skip
         if r.status_code != 201:
             out.errors.append(f"create {r.status_code}: {r.text[:200]}")
             return out
         case = r.json()
-        headers = {"X-Case-Token": case["token"]}
+        headers = {"X-Case-Token": case["token"]} if case.get("token") else auth
         by_slot: dict[str | None, list[Path]] = {}
         for f in spec["files"]:
             by_slot.setdefault(f.get("slot"), []).append(folder / f["path"])
@@ -126,6 +128,8 @@ def main() -> int:
     ap.add_argument("--only", nargs="*", help="case folder names (default: all)")
     ap.add_argument("--wait", type=float, default=30.0, help="seconds one request waits for the verdict")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds a case may take in all")
+    ap.add_argument("--user", help="submit as this clerk account (default: as applicants, no account)")
+    ap.add_argument("--password", default=os.environ.get("YICHUANG_BENCH_PASSWORD", ""))
     ap.add_argument("--start", action="store_true", help="start a throw-away service (temp data dir) on --url's port")
     args = ap.parse_args()
 
@@ -139,12 +143,17 @@ def main() -> int:
         if args.only:
             folders = [p for p in folders if p.name in set(args.only)]
         jobs = [f for _ in range(args.rounds) for f in folders]
+        auth: dict[str, str] = {}
+        if args.user:
+            r = httpx.post(f"{args.url}{V1}/auth/token", data={"username": args.user, "password": args.password})
+            r.raise_for_status()
+            auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
         print(f"{len(jobs)} submissions of {len(folders)} cases, {args.clients} concurrent clients, {args.url}")
         outcomes: list[Outcome] = []
         started = time.perf_counter()
         with httpx.Client(base_url=args.url, timeout=args.wait + 60) as http, \
                 ThreadPoolExecutor(max_workers=args.clients) as pool:  # fmt: skip
-            futures = [pool.submit(submit, http, f, wait=args.wait, timeout=args.timeout) for f in jobs]
+            futures = [pool.submit(submit, http, f, wait=args.wait, timeout=args.timeout, auth=auth) for f in jobs]
             for fut in as_completed(futures):
                 o = fut.result()
                 outcomes.append(o)

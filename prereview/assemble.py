@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from prereview.documents import Mark, Page
 from prereview.extract.fields import FieldReading, FieldStatus, find_field
 from prereview.recognise import PageLabel, PageView, compact, parts_on, ticked_options
+from prereview.table import read_table
 from rules.casefacts import Evidence, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
 from rules.codes import Code
 from rules.identity import normalize_name, normalize_number
@@ -36,7 +37,8 @@ def assemble(
     for material in item.materials:
         own = [p for p in pages if p.label.material == material.id]
         if own:
-            sets = [_one_set(material, group, marks=marks) for group in _sets(material, own)]
+            sets = _table_sets(material, own, marks=marks) if material.per else []
+            sets = sets or [_one_set(material, group, marks=marks) for group in _sets(material, own)]
             files = tuple(dict.fromkeys(p.file_name for p in own))
             out[material.id] = MaterialEvidence(status=MaterialStatus.PRESENT, sets=tuple(sets), files=files)
         elif material.id in unreadable_slots:
@@ -65,9 +67,28 @@ def _sets(material: Material, pages: list[Located]) -> list[list[Located]]:
         groups.setdefault(key, []).append(p)
     if not groups:
         return [loose]
-    if loose and len(groups) == 1:
-        next(iter(groups.values())).extend(loose)
+    for p in loose:  # a page without a key (an ID card's 国徽面 alone) completes a set that lacks its part
+        lacking = [g for g in groups.values() if p.label.parts - set().union(*(q.label.parts for q in g))]
+        (lacking or list(groups.values()))[0].append(p)
     return list(groups.values())
+
+
+def _table_sets(material: Material, pages: list[Located], *, marks: MarkFinder) -> list[MaterialSet]:
+    """Repeated materials listed as a numbered table (staff, insured persons): one set per row."""
+    columns = {name: spec.labels or (name,) for name, spec in material.fields.items() if not spec.options}
+    out: list[MaterialSet] = []
+    for p in pages:
+        rows = read_table(p.view.page, columns)
+        if not rows:
+            continue
+        whole = _one_set(material, [p], marks=marks)
+        for row in rows:
+            cells = {k: FieldValue(state=FieldState.OK if v else FieldState.EMPTY, value=v,
+                                   evidence=Evidence(file=p.file_name, page=p.view.page.index, text=v))
+                     for k, v in row.items()}  # fmt: skip
+            label = next((v for k, v in row.items() if material.fields[k].type == "name" and v), "")
+            out.append(whole.model_copy(update={"fields": {**whole.fields, **cells}, "label": label}))
+    return out
 
 
 def _key_fields(material: Material) -> list[tuple[str, FieldSpec]]:

@@ -11,9 +11,8 @@ from pydantic import BaseModel, Field
 
 from api.deps import ServicesDep, SessionDep, Throttled
 from rules import service as rule_service
-from rules.models import RuleVersion
 from rules.checklist import Checklist, checklist
-from rules.models import utcnow
+from rules.models import RuleVersion, utcnow
 
 router = APIRouter(prefix="/items", tags=["items"])
 

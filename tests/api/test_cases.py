@@ -3,6 +3,8 @@ department staff, administrator — including the refusals."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -11,6 +13,7 @@ from tests.fixtures.api_app import JT_DECLARED, ApiHarness, People, pdf_bytes
 
 V1 = "/api/v1"
 ALL_JT = ["M1", "M2", "M3", "M6", "M7", "M8", "M9"]
+PUBLIC = Path(__file__).resolve().parents[3] / "shared" / "cases" / "public"
 
 
 def new_case(client: TestClient, headers: dict[str, str] | None = None, **over: Any) -> dict[str, Any]:
@@ -194,3 +197,15 @@ def test_retention_purges_applicant_uploads(client: TestClient, harness: ApiHarn
     detail = client.get(f"{V1}/cases/{case['id']}", headers=me).json()
     assert detail["status"] == "purged" and detail["files"] == [] and detail["declared"] == {}
     assert upload(client, case["id"], me, "M1", "M1.pdf").status_code == 409
+
+
+def test_bundle_case(client: TestClient, people: People) -> None:
+    declared = json.loads((PUBLIC / "YJS-P01" / "case.json").read_text(encoding="utf-8"))["declared"] if PUBLIC.exists() else {}
+    case = new_case(client, people.clerk, item="YJS-001", declared=declared, review_date="2026-09-29")
+    assert case["department"] == "安和市行政审批服务局"
+    assert upload(client, case["id"], people.clerk, None, "一堆扫描件.pdf").status_code == 201  # an unsorted pile
+    result = run(client, case["id"], people.clerk)
+    assert result["status"] == "done" and result["verdict"] == "CORRECTION"
+    assert all(f["message"] for f in result["findings"]) and result["files"][0]["material"] is None
+    checklist = client.post(f"{V1}/items/YJS-001/checklist", json={"declared": declared, "on": "2026-09-29"}).json()
+    assert {e["material"] for e in checklist["entries"] if e["due"] == "yes"} >= {"M1"}

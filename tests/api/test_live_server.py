@@ -38,7 +38,7 @@ def live(tmp_path: Path) -> Iterator[str]:
         return ThreadDispatcher(services.execute_run, threads=2)
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings=settings, dispatcher=threads), host="127.0.0.1",
+    server = uvicorn.Server(uvicorn.Config(create_app(settings=settings, dispatcher=threads, kb=None), host="127.0.0.1",
                                            port=port, log_level="warning"))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

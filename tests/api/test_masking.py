@@ -24,3 +24,12 @@ def test_logs_are_masked(caplog: pytest.LogCaptureFixture) -> None:
         logger.info("case for %s phone %s", "362321197610263830", "13907910000")
     assert "362321********3830" in caplog.text and "139****0000" in caplog.text
     assert "197610263830" not in caplog.text
+
+
+def test_every_record_of_the_service_is_masked(caplog: pytest.LogCaptureFixture) -> None:
+    from api.masking import install_log_masking
+
+    install_log_masking()
+    with caplog.at_level(logging.WARNING, logger="some.library"):
+        logging.getLogger("some.library").warning("id %s", "11010519491231002X")
+    assert "110105********002X" in caplog.text and "19491231" not in caplog.text

@@ -35,7 +35,7 @@ def test_public_case_through_the_api(tmp_path: Path, name: str) -> None:
         assert services.prereviewer is not None
         return ThreadDispatcher(services.execute_run, threads=1)
 
-    with TestClient(create_app(settings=settings, dispatcher=real)) as client:
+    with TestClient(create_app(settings=settings, dispatcher=real, kb=None)) as client:
         case = client.post(f"{V1}/cases", json={"item": spec["item"], "declared": spec["declared"],
                                                  "review_date": spec["review_date"]}).json()  # fmt: skip
         me = {"X-Case-Token": case["token"]}

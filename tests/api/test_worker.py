@@ -64,7 +64,7 @@ def _threads(services: Services) -> ThreadDispatcher:
 def test_thread_pool_and_restart_recovery(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'svc.db'}")
     parked = Parked()
-    with TestClient(create_app(settings=settings, dispatcher=lambda s: parked)) as first:
+    with TestClient(create_app(settings=settings, dispatcher=lambda s: parked, kb=None)) as first:
         cases = [_submit_case(first, slots=ALL_JT) for _ in range(3)]
         assert len(parked.submitted) == 3
     db = Database(make_engine(settings.effective_database_url))
@@ -73,7 +73,7 @@ def test_thread_pool_and_restart_recovery(tmp_path: Path) -> None:
         assert run is not None
         run.status = "running"
         session.add(run)
-    with TestClient(create_app(settings=settings, dispatcher=_threads)) as second:
+    with TestClient(create_app(settings=settings, dispatcher=_threads, kb=None)) as second:
         for ref in cases:
             case_id, token = ref.split(":")
             out = second.get(f"{V1}/cases/{case_id}/runs/1", params={"wait": 10}, headers={"X-Case-Token": token}).json()
@@ -103,7 +103,7 @@ def test_procrastinate_queue(tmp_path: Path, pg_service_url: str) -> None:
     from api.worker_main import run_worker
 
     settings = make_settings(tmp_path / "data", database_url=pg_service_url, queue="procrastinate")
-    app = create_app(settings=settings)
+    app = create_app(settings=settings, kb=None)
     with TestClient(app) as client:
         services: Services = app.state.services
         refs = [_submit_case(client, slots=ALL_JT) for _ in range(2)]
@@ -123,3 +123,22 @@ def test_procrastinate_queue(tmp_path: Path, pg_service_url: str) -> None:
         assert worker_services.prereviewer.calls == 2  # type: ignore[union-attr]
 
 
+
+
+def test_failed_run_and_waiting_on_a_queued_one(tmp_path: Path) -> None:
+    from api.worker import InlineDispatcher
+
+    settings = make_settings(tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'svc.db'}")
+    parked = Parked()
+    with TestClient(create_app(settings=settings, dispatcher=lambda s: parked, kb=None)) as client:
+        case_id, token = _submit_case(client, slots=["M1"]).split(":")
+        me = {"X-Case-Token": token}
+        r = client.get(f"{V1}/cases/{case_id}/runs/1", params={"wait": 0.5}, headers=me)
+        assert r.status_code == 200 and r.json()["status"] == "queued"
+        again = client.post(f"{V1}/cases/{case_id}/runs", headers=me)
+        assert again.status_code == 409  # one run at a time
+    # no pre-review engine in this process: the run fails with a message, the service stays up
+    with TestClient(create_app(settings=settings, dispatcher=lambda s: InlineDispatcher(s.execute_run), kb=None)) as c:
+        out = c.get(f"{V1}/cases/{case_id}/runs/1", headers={"X-Case-Token": token}).json()
+        assert out["status"] == "failed" and "预审引擎" in out["error"]
+        assert c.post(f"{V1}/cases/{case_id}/runs", params={"wait": 1}, headers={"X-Case-Token": token}).json()["number"] == 2

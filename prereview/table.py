@@ -1,0 +1,85 @@
+"""Rows of a numbered table (序号 | 姓名 | 身份证号码 | …): one row per person on staff lists,
+contribution tables and insurance certificates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from prereview.documents import Page, TextLine
+from prereview.extract.layout import char_boxes
+from prereview.recognise import compact
+
+INDEX_LABELS = ("序号", "序")
+_INDEX = re.compile(r"^\d{1,3}$")
+
+
+def read_table(page: Page, fields: Mapping[str, Sequence[str]]) -> list[dict[str, str]]:
+    """Cells of every numbered row under a header that names at least two of ``fields``.
+
+    ``fields`` maps a field name to the labels that head its column. Returns [] when the page
+    has no such table."""
+    header = _header(page.lines, fields)
+    if header is None:
+        return []
+    y_header, columns = header
+    index_x = next((x for name, x in columns if name == "#"), None)
+    if index_x is None:
+        return []
+    body = sorted((ln for ln in page.lines if ln.box.y0 > y_header), key=lambda ln: (ln.box.y0, ln.box.x0))
+    starts = [ln.box.y0 for ln in body if _INDEX.match(ln.text.strip()) and abs(ln.box.x0 - index_x) < 3 * ln.box.height]
+    rows = []
+    for k, top in enumerate(starts):
+        bottom = starts[k + 1] if k + 1 < len(starts) else float("inf")
+        band = [ln for ln in body if top - 2 <= ln.box.y0 < bottom - 2]
+        if k + 1 == len(starts):
+            band = _until_gap(band)
+        rows.append(_cells(band, columns))
+    return rows
+
+
+def _header(lines: Sequence[TextLine], fields: Mapping[str, Sequence[str]]) -> tuple[float, list[tuple[str, float]]] | None:
+    """(top of the header row, its columns as (field or "#" or "?", left edge)), for the row naming most fields."""
+    by_row: dict[int, list[tuple[str, float]]] = {}
+    for ln in lines:
+        key = round(ln.box.y0 / max(ln.box.height, 1.0))
+        by_row.setdefault(key, []).append((_column_name(compact(ln.text), fields), ln.box.x0))
+    best = max(by_row.items(), key=lambda kv: sum(1 for name, _ in kv[1] if name not in ("#", "?")), default=None)
+    if best is None or sum(1 for name, _ in best[1] if name not in ("#", "?")) < 2:
+        return None
+    y = min(ln.box.y0 for ln in lines if round(ln.box.y0 / max(ln.box.height, 1.0)) == best[0])
+    return y, sorted(best[1], key=lambda c: c[1])
+
+
+def _column_name(text: str, fields: Mapping[str, Sequence[str]]) -> str:
+    if text in INDEX_LABELS:
+        return "#"
+    for name, labels in fields.items():
+        if any(compact(label) == text or (len(text) > 1 and text.startswith(compact(label))) for label in labels):
+            return name
+    return "?"  # a column the rules do not ask about: still a boundary between cells
+
+
+def _until_gap(band: list[TextLine]) -> list[TextLine]:
+    """The last row ends where the text below it stops looking like part of it (a wide gap)."""
+    if not band:
+        return band
+    kept = [band[0]]
+    for ln in band[1:]:
+        if ln.box.y0 - max(k.box.y1 for k in kept) > 1.5 * ln.box.height:
+            break
+        kept.append(ln)
+    return kept
+
+
+def _cells(band: list[TextLine], columns: list[tuple[str, float]]) -> dict[str, str]:
+    edges = [x for _, x in columns]
+    cells: dict[str, list[tuple[float, float, str]]] = {}
+    for ln in band:
+        for ch, box in zip(ln.text, char_boxes(ln), strict=True):
+            if ch.isspace():
+                continue
+            col = max((i for i, x in enumerate(edges) if box.cx >= x - 0.3 * box.height), default=0)
+            cells.setdefault(columns[col][0], []).append((box.y0, box.x0, ch))
+    return {name: "".join(ch for _, _, ch in sorted(chars, key=lambda t: (round(t[0] / 4), t[1])))
+            for name, chars in cells.items() if name not in ("#", "?")}  # fmt: skip
