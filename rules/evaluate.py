@@ -50,9 +50,12 @@ class Evaluator:
 
     def due(self, code: str, declared: dict[str, Any], review: Any) -> tuple[set[str], list[Finding]]:
         """Which materials are due for these declared facts, and the findings phase 1 makes."""
+        return self._phase1(code, declared_fact(declared, self._catalog, review), review)
+
+    def _phase1(self, code: str, declared: dict[str, Any], review: Any) -> tuple[set[str], list[Finding]]:
         loaded = self.loaded(code)
         compiled = self._compiled[code]
-        facts = [declared_fact(declared, self._catalog, review), case_fact(review, compiled)]
+        facts = [dict(declared), case_fact(review, compiled)]
         fired = self._host.evaluate(self._name(loaded, 1), facts) if compiled.phase1 else []
         due = {m.id for m in loaded.item.materials if m.when is None}
         findings: list[Finding] = []
@@ -69,7 +72,7 @@ class Evaluator:
         compiled = self._compiled[case.item]
         item = loaded.item
         declared = declared_fact(case.declared, self._catalog, case.review_date)
-        due, findings = self.due(case.item, case.declared, case.review_date)
+        due, findings = self._phase1(case.item, declared, case.review_date)
         facts, values = material_facts(item=item, compiled=compiled, due=due, case=case, declared=declared)
         facts += [declared, case_fact(case.review_date, compiled)]
         for name, matched in self._host.evaluate(self._name(loaded, 2), facts):

@@ -53,10 +53,6 @@ def is_valid_id(number: str, *, on: date | None = None) -> bool:
     # only its check-digit and birth-date parts are used.
     if value[-1] != ric.calc_check_digit(value):
         return False
-    try:
-        ric.get_birth_date(value)
-    except ValidationError:
-        return False
     born = id_birth_date(value)
     if born is None or born.year < 1900:
         return False

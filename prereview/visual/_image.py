@@ -67,7 +67,7 @@ def redness(flat: np.ndarray) -> np.ndarray:
     return f[:, :, 0] - np.maximum(f[:, :, 1], f[:, :, 2])
 
 
-def red_mask(flat: np.ndarray, *, strong: int = 45, weak: int = 22) -> np.ndarray:
+def red_mask(flat: np.ndarray, *, strong: int = 32, weak: int = 16) -> np.ndarray:
     """Seal-red pixels (bool), by hysteresis: pixels redder than `weak` that touch one redder than
     `strong`. Stamped ink sits at R-max(G,B) 50-160; thin strokes in small, compressed photos fade
     to 20-40 at their edges, and only hold together through their stronger cores."""
