@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from api import errors
 from api.db import Database
@@ -20,6 +22,7 @@ from api.storage import BlobStore
 from core.config import Settings, get_settings
 from core.db import make_engine
 from rules import service as rule_service
+from rules.models import utcnow
 from rules.service import RuleContext
 
 log = logging.getLogger("yichuang.api")
@@ -47,16 +50,20 @@ def create_app(
     dispatcher: DispatcherFactory | None = None,
     migrate: bool = True,
     kb: Any = "auto",
+    kb_embedder: Any = None,
 ) -> FastAPI:
     """The app. Tests pass a database bound to a rolled-back transaction, a fake Prereviewer and an
     inline dispatcher; ``yichuang serve`` passes nothing and gets the real ones from the settings.
-    ``kb``: "auto" builds the knowledge base when kb is importable; None leaves it out (its routes 503)."""
+    ``kb``: "auto" builds the knowledge base when kb is importable (with ``kb_embedder`` instead of the
+    configured model, in tests); None leaves it out (its routes answer 503)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = _start(settings=settings, db=db, context=context, prereviewer=prereviewer,
                           dispatcher=dispatcher, migrate=migrate, kb=kb)  # fmt: skip
+        if kb == "auto":
+            services.kb = _build_kb(services, embedder=kb_embedder)
         app.state.services = services
         try:
             yield
@@ -103,28 +110,33 @@ def _start(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if db is None:
         db = Database(make_engine(settings.effective_database_url))
-    if migrate:
-        from api.migrate import upgrade
-
-        upgrade(db.bind)
     rules_dir = settings.corpus_dir / "rules"
     context = context or RuleContext.from_corpus(rules_dir, scenarios_dir=settings.corpus_dir / "scenarios")
-    with db.scope() as session:
-        added = rule_service.seed(session, rules_dir=rules_dir, context=context)
-        if added:
-            log.info("seeded rule versions: %s", ", ".join(v.item_code for v in added))
+    queue: Any = None
+    with startup_lock(db):  # several processes starting at once migrate and seed one after the other
+        if migrate:
+            from api.migrate import upgrade
+
+            upgrade(db.bind)
+        with db.scope() as session:
+            added = rule_service.seed(session, rules_dir=rules_dir, context=context)
+            if added:
+                log.info("seeded rule versions: %s", ", ".join(v.item_code for v in added))
+        if kb == "auto":
+            _prepare_kb(db, settings, make_library(db=db, context=context))
+        if dispatcher is None and settings.queue == "procrastinate":
+            from api.worker import QueueDispatcher
+
+            queue = QueueDispatcher(database_url=settings.effective_database_url)
+            queue.apply_schema()
     library = make_library(db=db, context=context)
     services = Services(settings=settings, db=db, store=BlobStore(settings.data_dir / "blobs"), context=context,
                         library=library, limiter=RateLimiter(per_minute=settings.applicant_rate_per_minute))  # fmt: skip
-    services.kb = _build_kb(services) if kb == "auto" else kb
+    services.kb = None if kb == "auto" else kb  # built by the lifespan, after the start
     if dispatcher is not None:
         services.prereviewer = prereviewer
         services.dispatcher = dispatcher(services)
     elif settings.queue == "procrastinate":
-        from api.worker import QueueDispatcher
-
-        queue = QueueDispatcher(database_url=settings.effective_database_url)
-        queue.apply_schema()
         services.dispatcher = queue  # this process defers; `yichuang worker` processes execute
     else:
         from api.worker import ThreadDispatcher
@@ -138,6 +150,25 @@ def _start(
     return services
 
 
+STARTUP_LOCK = 0x79636831  # "ych1": PostgreSQL advisory lock held while migrating and seeding
+
+
+@contextmanager
+def startup_lock(db: Database) -> Iterator[None]:
+    """On PostgreSQL, one process at a time migrates and seeds; SQLite (one machine) needs no lock."""
+    if not isinstance(db.bind, Engine) or db.dialect != "postgresql":
+        yield
+        return
+    with db.bind.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK})
+            conn.commit()
+
+
 def _stop(services: Services) -> None:
     stop = services.extras.get("sweeper_stop")
     if isinstance(stop, threading.Event):
@@ -148,13 +179,27 @@ def _stop(services: Services) -> None:
         services.prereviewer.close()
 
 
-def _build_kb(services: Services) -> Any:
+def _prepare_kb(db: Database, settings: Settings, library: Any) -> None:
+    """KB tables, the shipped FAQs and glossary, and the service-guide sections of the rules in effect."""
+    from api.routes import kb as kb_routes
+
+    if kb_routes.available():
+        try:
+            kb_routes.prepare(db, corpus_dir=settings.corpus_dir)
+            with db.scope() as session:
+                items = library.items_on(utcnow().date())
+                kb_routes.sync_item_guides(session, catalog=library.context.catalog, items=items)
+        except Exception:
+            log.exception("the knowledge base tables could not be prepared")
+
+
+def _build_kb(services: Services, *, embedder: Any = None) -> Any:
     from api.routes import kb as kb_routes
 
     if not kb_routes.available():
         return None
     try:
-        return kb_routes.build(services)
+        return kb_routes.build(services, embedder=embedder)
     except Exception:
         log.exception("the knowledge base could not be started; its routes answer 503")
         return None

@@ -25,7 +25,8 @@ def serve(
     if processes > 1 and settings.queue != "procrastinate":
         raise typer.BadParameter("several API processes need the shared queue: YICHUANG_QUEUE=procrastinate")
     uvicorn.run("api.main:app", host=host or settings.host, port=port or settings.port, reload=reload,
-                workers=processes if not reload else None, proxy_headers=True, log_level="info")  # fmt: skip
+                workers=processes if not reload else None, proxy_headers=True, log_level="info",
+                timeout_worker_healthcheck=300)  # startup (KB index, OCR pool) takes longer than uvicorn's 5 s  # fmt: skip
 
 
 def worker(

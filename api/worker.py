@@ -92,6 +92,20 @@ class QueueDispatcher:
         self.task: Any = self.app.task(name=TASK_NAME, queue=QUEUE, retry=procrastinate.RetryStrategy(max_attempts=3, wait=5))(
             prereview_run
         )
+        async def retry_stalled_jobs(context: Any, timestamp: int) -> int:
+            """Every minute: jobs of workers that stopped sending heartbeats (killed, machine lost) go
+            back to the queue, so their runs are executed by a live worker."""
+            manager = context.app.job_manager
+            stalled = list(await manager.get_stalled_jobs())
+            for job in stalled:
+                log.warning("retrying stalled job %s (%s)", job.id, job.task_kwargs)
+                await manager.retry_job(job)
+            return len(stalled)
+
+        self.app.periodic(cron="* * * * *", periodic_id="stalled")(
+            self.app.task(name="yichuang.retry_stalled", queue=QUEUE, pass_context=True,
+                          queueing_lock="retry-stalled")(retry_stalled_jobs)
+        )
         self._opened = False
         self._lock = threading.Lock()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from api.app import startup_lock
 from api.db import Database
 from api.masking import install_log_masking
 from api.migrate import upgrade
@@ -24,7 +25,8 @@ def run_worker(*, settings: Settings, concurrency: int, wait: bool = True, servi
     install_log_masking()
     if services is None:
         db = Database(make_engine(settings.effective_database_url))
-        upgrade(db.bind)
+        with startup_lock(db):
+            upgrade(db.bind)
         context = RuleContext.from_corpus(settings.corpus_dir / "rules", scenarios_dir=settings.corpus_dir / "scenarios")
         library = make_library(db=db, context=context)
         services = Services(settings=settings, db=db, store=BlobStore(settings.data_dir / "blobs"), context=context,
@@ -32,7 +34,8 @@ def run_worker(*, settings: Settings, concurrency: int, wait: bool = True, servi
         services.prereviewer = build_prereviewer(settings=settings, library=library)
     queue = QueueDispatcher(database_url=settings.effective_database_url, execute=services.execute_run)
     try:
-        queue.apply_schema()
+        with startup_lock(services.db):
+            queue.apply_schema()
         queue.close()
         stalled = queue.retry_stalled()
         if stalled:

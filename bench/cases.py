@@ -1,9 +1,10 @@
 """Pre-review every public sample case end to end and score it.
 
-    .venv/bin/python bench/cases.py [--cases ../shared/cases/public] [--workers 2]
+    .venv/bin/python bench/cases.py [--cases ../shared/cases/public] [--workers 2] [--cache DIR]
 
 Prints verdict accuracy, findings precision/recall (overall and by code), per-case time p50/p95,
-per-page OCR time and peak memory (this process plus its reader workers).
+per-page OCR time and peak memory (this process plus its reader workers). With ``--cache DIR`` the
+Documents read (and their page images) are written to DIR for bench/cases_cached.py.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from pathlib import Path
 
 # Run as a script, bench/ would be first on sys.path and shadow the packages.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse
+import contextlib
 import json
 import statistics
 import time
@@ -24,6 +27,7 @@ import psutil
 from rich.console import Console
 from rich.table import Table
 
+from bench.doccache import store
 from prereview.cases import find_cases, load_case
 from prereview.cli import build_prereviewer
 
@@ -34,17 +38,15 @@ def pct(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def tree_rss_mb() -> float:
     me = psutil.Process()
     total = me.memory_info().rss
     for child in me.children(recursive=True):
-        try:
+        with contextlib.suppress(psutil.Error):
             total += child.memory_info().rss
-        except psutil.Error:
-            pass
     return total / 2**20
 
 
@@ -53,6 +55,7 @@ def main() -> None:
     parser.add_argument("--cases", type=Path, default=ROOT.parent / "shared" / "cases" / "public")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "cases")
+    parser.add_argument("--cache", type=Path, default=None, help="write the Documents read here (bench/doccache.py)")
     args = parser.parse_args()
     pre = build_prereviewer(args.workers)
     pre.start()
@@ -70,7 +73,8 @@ def main() -> None:
             case = load_case(folder)
             start = time.perf_counter()
             result = pre.run(item=case.item, review_date=case.review_date, declared=case.declared,
-                             files=case.uploads(folder), case_id=case.case_id)  # fmt: skip
+                             files=case.uploads(folder), case_id=case.case_id,
+                             keep=(lambda f, d, c=case.case_id: store(args.cache, c, f, d)) if args.cache else None)  # fmt: skip
             times.append(time.perf_counter() - start)
             peak = max(peak, tree_rss_mb())
             answer = result.answer()

@@ -1,38 +1,79 @@
-# Development aid: judge the public cases from Documents cached by a previous read (no OCR).
-# Not a benchmark of speed; bench/cases.py is.
-"""Judge public cases from cached Documents (no OCR) and compare with expected."""
-import sys, json
+"""Judge cases from cached Documents (no OCR) and compare with their expected answers.
+
+    .venv/bin/python bench/cases.py --cache /tmp/doccache        # read once, with OCR
+    .venv/bin/python bench/cases_cached.py --cache /tmp/doccache [-v] [CASE ...]
+
+A development aid for recognition, assembly and rules: prints per case the extra (false positive)
+and missed findings, with -v the recognised materials, the sets' fields and the findings' messages.
+Cases without a cached Document for every file are skipped.
+"""
+
+from __future__ import annotations
+
+import sys
 from pathlib import Path
-from datetime import date
-from prereview.documents import Document
-from prereview.pipeline import _recognise, _marks, UploadedFile
+
+# Run as a script, bench/ would be first on sys.path and shadow the packages (bench/rules.py).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import argparse
+import json
+
+from bench.doccache import load
 from prereview.assemble import assemble
-from prereview.cases import load_case
-from rules.book import RuleBook; from rules.evaluate import Evaluator
+from prereview.cases import find_cases, load_case
+from prereview.pipeline import _marks, _recognise
+from rules.book import RuleBook
 from rules.casefacts import CaseFacts
-root = Path('/work/shared/cases/public'); cache = Path('/tmp/doccache')
-book = RuleBook.load(Path('corpus/rules')); ev = Evaluator(items=book.items, catalog=book.catalog)
-verbose = '-v' in sys.argv
-names = [a for a in sys.argv[1:] if not a.startswith('-')] or sorted(p.name for p in root.iterdir())
-ok = tp = fp = fn = 0
-for name in names:
-    folder = root/name; case = load_case(folder); files = case.uploads(folder)
-    try:
-        docs = [Document.model_validate_json((cache/name/(f.name+'.json')).read_text()) for f in files]
-    except FileNotFoundError:
-        continue
-    item = ev.loaded(case.item).item
-    located, reports, unread, wrong = _recognise(item, files, docs, declared=case.declared)
-    mats = assemble(item, located, unreadable_slots=unread, wrong_slots=wrong, marks=_marks)
-    d = ev.evaluate(CaseFacts(case_id=name, item=case.item, review_date=case.review_date, declared=case.declared, materials=mats))
-    exp = json.loads((folder/'expected.json').read_text())
-    want = {((f.get('material') or f.get('condition')), f['code']) for f in exp['findings']}
-    got = {tuple(f.key) for f in d.findings}
-    ok += d.verdict.value == exp['verdict']; tp += len(want & got); fp += len(got - want); fn += len(want - got)
-    print(f"{name}: {d.verdict.value:10} exp {exp['verdict']:10} extra={sorted(got-want)} missed={sorted(want-got)}")
-    if verbose:
-        for r in reports: print('   file', r.name, r.slot, r.materials, r.looks_like)
-        for mid, m in mats.items():
-            print('   ', mid, m.status.value, [ (s.label, s.parts, s.sealed, s.signed, {k:(v.state.value, v.value[:30]) for k,v in s.fields.items()}) for s in m.sets])
-        for f in d.findings: print('   F', f.message)
-print(f"verdict {ok}/{len(names)} P={tp/max(1,tp+fp):.2f} R={tp/max(1,tp+fn):.2f}")
+from rules.evaluate import Evaluator
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", metavar="CASE", help="case ids (default: every case)")
+    parser.add_argument("--cases", type=Path, default=ROOT.parent / "shared" / "cases" / "public")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/doccache"))
+    parser.add_argument("--rules", type=Path, default=ROOT / "corpus" / "rules")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args()
+    book = RuleBook.load(args.rules)
+    ev = Evaluator(items=book.items, catalog=book.catalog)
+    folders = [f for f in find_cases(args.cases) if not args.names or f.name in args.names]
+    ok = tp = fp = fn = judged = 0
+    for folder in folders:
+        case = load_case(folder)
+        files = case.uploads(folder)
+        docs = [load(args.cache, case.case_id, f) for f in files]
+        if any(d is None for d in docs):
+            print(f"{case.case_id}: skipped (not cached in {args.cache})")
+            continue
+        judged += 1
+        item = ev.loaded(case.item).item
+        located, reports, unread, wrong = _recognise(item, files, docs, declared=case.declared)  # type: ignore[arg-type]
+        mats = assemble(item, located, unreadable_slots=unread, wrong_slots=wrong, marks=_marks)
+        d = ev.evaluate(CaseFacts(case_id=case.case_id, item=case.item, review_date=case.review_date,
+                                  declared=case.declared, materials=mats))  # fmt: skip
+        exp = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+        want = {(f.get("material") or f.get("condition"), f["code"]) for f in exp["findings"]}
+        got = {tuple(f.key) for f in d.findings}
+        ok += d.verdict.value == exp["verdict"]
+        tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
+        print(f"{case.case_id}: {d.verdict.value:10} exp {exp['verdict']:10} "
+              f"extra={sorted(got - want)} missed={sorted(want - got)}")  # fmt: skip
+        if args.verbose:
+            for r in reports:
+                print("   file", r.name, r.slot, r.materials, r.looks_like)
+            for mid, m in mats.items():
+                sets = [(s.label, s.parts, s.sealed, s.signed,
+                         {k: (v.state.value, v.value[:30]) for k, v in s.fields.items()}) for s in m.sets]  # fmt: skip
+                print("   ", mid, m.status.value, sets)
+            for f in d.findings:
+                print("   F", f.message)
+    print(f"verdict {ok}/{judged} P={tp / max(1, tp + fp):.2f} R={tp / max(1, tp + fn):.2f}")
+
+
+if __name__ == "__main__":
+    main()

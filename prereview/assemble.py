@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from prereview.documents import Mark, Page
 from prereview.extract.fields import FieldReading, FieldStatus, find_field
 from prereview.recognise import PageLabel, PageView, compact, parts_on, ticked_options
-from prereview.table import read_table
+from prereview.table import read_column, read_table
 from rules.casefacts import Evidence, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
 from rules.codes import Code
 from rules.identity import normalize_name, normalize_number
@@ -136,6 +136,10 @@ def _one_set(material: Material, pages: list[Located], *, marks: MarkFinder) -> 
 def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Material) -> FieldValue | None:
     if spec.options:
         return _option(spec, pages)
+    if spec.type == "list":
+        listed = _column(name, spec, pages)
+        if listed is not None:
+            return listed
     stop = [*material.recognition.labels, *material.fields]
     reading = find_field([p.view.page for p in pages], spec.labels or (name,), stop=stop,
                          multiline=spec.type in ("text", "list"))  # fmt: skip
@@ -148,12 +152,48 @@ def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Mate
     if reading.status is FieldStatus.UNREADABLE:
         return FieldValue(state=FieldState.UNREADABLE, value=reading.value, evidence=evidence)
     value = reading.value
+    if spec.type == "name":
+        value = value.rstrip("。.，,；;")  # a name inside a sentence (第二条 公司名称：××有限公司。)
     if spec.type == "checkbox":
-        ticked = ticked_options(value)
-        value = "、".join(ticked) if ticked else ("" if "☐" in value or "□" in value else value)
+        options = _option_lines(reading, where.view.page)
+        ticked = ticked_options(options)
+        value = "、".join(ticked) if ticked else ("" if "☐" in options or "□" in options else value)
         if not value:
             return FieldValue(state=FieldState.EMPTY, evidence=evidence)
     return FieldValue(state=FieldState.OK, value=value, evidence=evidence)
+
+
+_BOXES = "☐□☑☒■√✓✔▣"
+
+
+def _option_lines(reading: FieldReading, page: Page) -> str:
+    """A checkbox field's options: the whole lines of its label and value, and the option lines
+    wrapped under them (□甲 □乙 ☑丙 / □丁 ☑戊), not only the value's first segment."""
+    lines = list(reading.lines)
+    if not lines:
+        return reading.value
+    bottom = max(ln.box.y1 for ln in lines)
+    height = max(ln.box.height for ln in lines)
+    for ln in sorted(page.lines, key=lambda ln: ln.box.y0):
+        if ln in lines or ln.box.y0 < bottom - 0.3 * height:
+            continue
+        if ln.box.y0 - bottom > 0.9 * height or not any(g in ln.text for g in _BOXES):
+            break
+        lines.append(ln)
+        bottom = ln.box.y1
+    return " ".join(ln.text for ln in lines)
+
+
+def _column(name: str, spec: FieldSpec, pages: list[Located]) -> FieldValue | None:
+    """A list field printed as a table column (出资情况表's 股东名称): its entries joined with 、."""
+    for p in pages:
+        entries = read_column(p.view.page, spec.labels or (name,))
+        if entries is None:
+            continue
+        value = "、".join(e for e in entries if e)
+        evidence = Evidence(file=p.file_name, page=p.view.page.index, text=value[:200])
+        return FieldValue(state=FieldState.OK if value else FieldState.EMPTY, value=value, evidence=evidence)
+    return None
 
 
 def _option(spec: FieldSpec, pages: list[Located]) -> FieldValue | None:

@@ -11,6 +11,7 @@ limit per file). A file that cannot be read gets a per-file error; the rest of t
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import partial
@@ -37,6 +38,9 @@ class UploadedFile(BaseModel):
     path: Path
     name: str
     slot: str | None = None
+
+
+DocumentSink = Callable[[UploadedFile, Document], None]
 
 
 class FileReport(BaseModel):
@@ -94,10 +98,14 @@ class Prereviewer:
         self._pool.close()
 
     def run(self, *, item: str, review_date: date, declared: dict[str, Any], files: list[UploadedFile],
-            case_id: str = "") -> PrereviewResult:  # fmt: skip
+            case_id: str = "", keep: DocumentSink | None = None) -> PrereviewResult:  # fmt: skip
+        """``keep`` (a development aid) sees every file's Document while its page images still exist."""
         loaded = self.evaluator.loaded(item)  # fails fast on an unknown item, before any reading
         with tempfile.TemporaryDirectory(prefix="yichuang-", dir=self._work_dir) as tmp:
             docs = list(self._threads.map(lambda f: self._read(f, Path(tmp)), files))
+            if keep is not None:
+                for file, doc in zip(files, docs, strict=True):
+                    keep(file, doc)
             located, reports, unreadable, wrong = _recognise(loaded.item, files, docs, declared=declared)
             evidence = assemble(loaded.item, located, unreadable_slots=unreadable, wrong_slots=wrong, marks=_marks)
         case = CaseFacts(case_id=case_id, item=item, review_date=review_date, declared=declared, materials=evidence)

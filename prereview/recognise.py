@@ -119,12 +119,29 @@ def _best(view: PageView, item: Item, *, declared: dict[str, object]) -> PageLab
         other = other or confusion
         if score >= MIN_SCORE:
             scored.append((score, material))
+    scored = _sibling_confusions(view, scored)
     if not scored:
         return PageLabel(other=other)
     top = max(s for s, _ in scored)
     tied = [m for s, m in scored if s >= top - 0.5]
     chosen = _by_role(view, tied, declared=declared) if len(tied) > 1 else tied[0]
     return PageLabel(material=chosen.id, score=top, parts=parts_on(view, chosen))
+
+
+def _sibling_confusions(view: PageView, scored: list[tuple[float, Material]]) -> list[tuple[float, Material]]:
+    """A page whose title zone shows a look-alike that is another material of the item (the 报告表's
+    公开版本 is M3, not the 报批稿 M2) is that material, however long the first one's title hit is."""
+    titled = [m for s, m in scored if s >= TITLE_SCORE]
+    out = []
+    for score, material in scored:
+        looks = [compact(c.title) for c in material.recognition.confusions if compact(c.title) in view.top]
+        sibling = any(
+            other is not material and any(t and t in view.top and t in looks for t in map(compact, other.recognition.titles))
+            for other in titled
+        )  # fmt: skip
+        if not sibling:
+            out.append((score, material))
+    return out or scored
 
 
 def _by_role(view: PageView, tied: list[Material], *, declared: dict[str, object]) -> Material:

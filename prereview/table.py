@@ -7,7 +7,8 @@ import re
 from collections.abc import Mapping, Sequence
 
 from prereview.documents import Page, TextLine
-from prereview.extract.layout import char_boxes
+from prereview.extract._cells import text_of
+from prereview.extract.layout import Row, build_rows, char_boxes
 from prereview.recognise import compact
 
 INDEX_LABELS = ("序号", "序")
@@ -83,3 +84,59 @@ def _cells(band: list[TextLine], columns: list[tuple[str, float]]) -> dict[str, 
             cells.setdefault(columns[col][0], []).append((box.y0, box.x0, ch))
     return {name: "".join(ch for _, _, ch in sorted(chars, key=lambda t: (round(t[0] / 4), t[1])))
             for name, chars in cells.items() if name not in ("#", "?")}  # fmt: skip
+
+
+def read_column(page: Page, labels: Sequence[str]) -> list[str] | None:
+    """The entries of a table column headed by one of ``labels`` (股东姓名或名称 | 出资额 | …), top to
+    bottom; None when no table header on the page carries the label.
+
+    A header row has three or more cells; a header cell may wrap onto a second line (股东（发起人）名称 /
+    或姓名), which is the row right under it with no padding. The column spans from its header to the
+    next header cell; the table ends at the first gap clearly wider than the rows' own spacing."""
+    wanted = [compact(label) for label in labels if compact(label)]
+    rows = build_rows(page.lines)
+    for exact in (True, False):  # 证件号码 itself before 证件类型, the start of 证件类型及号码
+        for r, row in enumerate(rows):
+            segs = row.segments()
+            if len(segs) < 3:
+                continue
+            k = next((k for k, seg in enumerate(segs) if _heads(compact(text_of(seg)), wanted, exact=exact)), None)
+            if k is None:
+                continue
+            h = row.height
+            left = (segs[k - 1][-1].box.x1 + segs[k][0].box.x0) / 2 if k else 0.0
+            right = segs[k + 1][0].box.x0 - 0.2 * h if k + 1 < len(segs) else page.width
+            return _column_entries(rows[r + 1 :], row.bottom, h, left, right)
+    return None
+
+
+def _heads(text: str, wanted: Sequence[str], *, exact: bool) -> bool:
+    if exact:
+        return text in wanted
+    return any(len(text) >= 4 and (w.startswith(text) or text.startswith(w)) for w in wanted)
+
+
+def _column_entries(below: Sequence[Row], bottom: float, h: float, left: float, right: float) -> list[str]:
+    k = 0
+    while k < len(below) and below[k].top - bottom < 0.5 * h:  # the header's wrapped second line
+        bottom = below[k].bottom
+        k += 1
+    entries: list[str] = []
+    pitch: float | None = None
+    for row in below[k:]:
+        gap = row.top - bottom
+        if gap > (1.6 * pitch if pitch is not None else 2.5 * h) and gap > 0.5 * h:
+            break
+        inside = [c for c in row.chars if left <= c.box.cx < right]
+        if any(left <= seg[0].box.x0 < right and seg[-1].box.x1 > right + 3 * h for seg in row.segments()):
+            break  # a paragraph running across the columns: below the table
+        bottom = row.bottom
+        if not inside:
+            continue
+        text = text_of(inside)
+        if entries and gap < 0.5 * h:
+            entries[-1] += text  # the cell's wrapped second line
+            continue
+        pitch = gap if pitch is None else pitch
+        entries.append(text)
+    return entries

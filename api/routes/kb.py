@@ -41,20 +41,34 @@ def kb_tables() -> list[Any]:
     return [t for t in SQLModel.metadata.sorted_tables if t.name.startswith("kb_")]
 
 
-def build(services: Any) -> Any:
-    """Create the kb tables if missing, seed the shipped FAQs and glossary, open the index."""
+def prepare(db: Any, *, corpus_dir: Any) -> None:
+    """Create the kb tables if missing and seed the shipped FAQs and glossary (under the startup lock)."""
+    with db.scope() as session:
+        SQLModel.metadata.create_all(session.connection(), tables=kb_tables())
+    with db.scope() as session:
+        if not kb_service.list_faqs(session):
+            n = kb_service.seed_faqs(session, faq_dir=corpus_dir / "faq")
+            log.info("seeded %d FAQs", n)
+        kb_service.seed_glossary(session)
+
+
+def sync_item_guides(session: Session, *, catalog: Any, items: dict[str, Any]) -> int:
+    """Render the guide sections of these loaded items (the rules in effect) into the KB."""
+    if not _AVAILABLE:
+        return 0
+    from api.guides import sync_guides
+    from rules.book import RuleBook
+
+    return sync_guides(session, book=RuleBook(catalog=catalog, items=items, errors=[]))
+
+
+def build(services: Any, *, embedder: Any = None) -> Any:
+    """Open the KB index (embedding what changed since it was saved)."""
     from kb._embed import make_embedder
     from kb.base import KnowledgeBase
 
     settings = services.settings
-    with services.db.scope() as session:
-        SQLModel.metadata.create_all(session.connection(), tables=kb_tables())
-    with services.db.scope() as session:
-        if not kb_service.list_faqs(session):
-            n = kb_service.seed_faqs(session, faq_dir=settings.corpus_dir / "faq")
-            log.info("seeded %d FAQs", n)
-        kb_service.seed_glossary(session)
-    embedder = make_embedder(backend=settings.embedding_backend, model_path=settings.embedding_model_path,
+    embedder = embedder or make_embedder(backend=settings.embedding_backend, model_path=settings.embedding_model_path,
                              query_prefix=settings.embedding_query_prefix,
                              passage_prefix=settings.embedding_passage_prefix,
                              threads=settings.embedding_threads)  # fmt: skip

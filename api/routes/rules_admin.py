@@ -123,7 +123,19 @@ def publish(item: str, version_id: DbId, body: PublishIn, session: SessionDep, s
                  after={"version": version.label, "id": version.id, "rule_hash": version.rule_hash,
                         "effective_from": str(version.effective_from), "scenarios_passed": len(outcomes)})  # fmt: skip
     services.library.invalidate()
+    _sync_guides(session, services, version)
     return _out(version)
+
+
+def _sync_guides(session: SessionDep, services: ServicesDep, version: RuleVersion) -> None:
+    """The KB's service guide follows the rules in effect (a version taking effect later is synced
+    when the service next starts)."""
+    from api.routes import kb as kb_routes
+
+    if services.kb is None or version.effective_from is None or version.effective_from > utcnow().date():
+        return
+    loaded = rule_service.validate(session, version=version, context=services.context)
+    kb_routes.sync_item_guides(session, catalog=services.context.catalog, items={version.item_code: loaded})
 
 
 @router.post("/{item}/rollback", summary="回滚到任一已发布过的版本（以其原文发布一个新版本）")
@@ -135,4 +147,5 @@ def rollback(item: str, body: RollbackIn, session: SessionDep, services: Service
                  before=before, after={"version": version.label, "id": version.id, "rule_hash": version.rule_hash,
                                        "to_version": body.to_version, "effective_from": str(version.effective_from)})  # fmt: skip
     services.library.invalidate()
+    _sync_guides(session, services, version)
     return _out(version)

@@ -126,9 +126,12 @@ def continuation(rows: list[Row], r: int, value: list[Char], stop: set[str]) -> 
     for below in rows[r + 1 :]:
         if below.top - bottom > 0.9 * height:
             break
-        seg = next((s for s in below.segments() if abs(s[0].box.x0 - x0) < 1.5 * height), None)
+        segs = below.segments()
+        seg = next((s for s in segs if abs(s[0].box.x0 - x0) < 1.5 * height), None)
         if seg is None or is_label(text_of(seg), stop):
             break
+        if any(s[-1].box.x1 < x0 - 0.5 * height for s in segs):
+            break  # the label column has text again: the table's next row, not a wrapped value
         extra.extend(seg)
         bottom = below.bottom
     return extra
@@ -138,14 +141,23 @@ def looks_like_header(row: Row, stop: set[str]) -> bool:
     """A table's header row: three or more caption-like cells, two of them known captions; or only labels."""
     segs = [text_of(s) for s in row.segments()]
     known = sum(1 for s in segs if compact(s) in stop)
-    captions = len(segs) >= 3 and all(label_like(s) for s in segs) and known >= 2
+    captions = len(segs) >= 3 and all(label_like(s) for s in segs) and known >= 2 and not _pairs(segs, stop)
     return captions or (len(segs) >= 2 and all(is_label(s, stop) for s in segs))
+
+
+def _pairs(segs: list[str], stop: set[str]) -> bool:
+    """法定代表人 | 郭成斌 | 主要负责人 | 郭成斌: a two-column form's row of caption-value pairs, not a header
+    (every other cell a known caption, the ones between them not)."""
+    known = [compact(s) in stop for s in segs]
+    return all(k == (i % 2 == 0) for i, k in enumerate(known))
 
 
 _CAPTION_COLON = re.compile(r"^[\u4e00-\u9fff（）()]{2,12}[:：]")
 
 
-def below_value(rows: list[Row], r: int, label_box: Box, stop: set[str], *, header: bool, colon: bool) -> list[Char]:
+def below_value(
+    rows: list[Row], r: int, label_box: Box, stop: set[str], *, header: bool, colon: bool
+) -> list[Char]:
     """The cell under a label: a column header's first entry, or a value printed on the next line.
     Under a caption without a colon (a table cell), a line led by another caption and a colon is the
     next field, not this one's value."""

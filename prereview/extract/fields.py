@@ -111,6 +111,7 @@ class FieldReading(BaseModel):
     label_box: Box | None = None
     lines: list[TextLine] = Field(default_factory=list)  # the raw lines of label and value
     score: float = 0.0  # the lowest recogniser score among the value's characters
+    glued: bool = False  # the value runs on from the label with no colon or gap (编制单位和编制人员情况表)
 
     @property
     def ok(self) -> bool:
@@ -188,7 +189,15 @@ def find_fields(
         for r, row in enumerate(rows):
             for span in cells.label_hits(row, labels, stop_set):
                 end, value = _value_for(rows, r, span, stop_set, multiline=multiline)
-                found.append((row, _reading(pos, page.lines, row.chars[span[0] : end], value)))
+                reading = _reading(pos, page.lines, row.chars[span[0] : end], value)
+                if (
+                    value
+                    and end == span[1]
+                    and value[0] in row.chars
+                    and value[0].segment == row.chars[end - 1].segment
+                ):
+                    reading.glued = row.chars.index(value[0]) == end
+                found.append((row, reading))
         if not found:
             found = [(rows[0], reading) for reading in _split_readings(pos, page, rows, labels, stop_set)]
         out += [
@@ -225,8 +234,10 @@ def find_field(
     has_ink: InkProbe | None = None,
     multiline: bool = False,
 ) -> FieldReading:
-    """The best occurrence of the field: the first one read, else the first unreadable, else empty, else absent."""
+    """The best occurrence of the field: the first one read, else the first unreadable, else empty, else absent.
+    A value set apart from its label (a colon, its own cell) beats one glued to it, which may be a heading
+    that merely starts with the label."""
     found = find_fields(pages, labels, stop=stop, min_score=min_score, has_ink=has_ink, multiline=multiline)
     if not found:
         return FieldReading(status=FieldStatus.ABSENT)
-    return min(found, key=lambda f: _RANK[f.status])
+    return min(found, key=lambda f: (_RANK[f.status], f.glued))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from rules import identity as rules_identity
+
 _SPACE = re.compile(r"\s+")
 _FULLWIDTH_OFFSET = 0xFEE0  # U+FF01..U+FF5E are U+0021..U+007E shifted by this
 
@@ -30,14 +32,9 @@ def strip_spaces(text: str) -> str:
     return _SPACE.sub("", text.replace("\u3000", " "))
 
 
-def normalize_name(text: str) -> str:
-    """A unit or person name as compared (README §7.1): no whitespace, half-width ASCII, （）≡()."""
-    return strip_spaces(to_halfwidth(text))
-
-
-def normalize_number(text: str) -> str:
-    """An ID number, USCC or plate as compared: no whitespace, half-width, letters upper case."""
-    return strip_spaces(to_halfwidth(text)).upper()
+# The comparison itself is the contract's and lives with the rules; extraction uses the same one.
+normalize_name = rules_identity.normalize_name
+normalize_number = rules_identity.normalize_number
 
 
 def same_name(a: str, b: str) -> bool:

@@ -7,14 +7,16 @@ reads settings or files; OCR, where wanted (seal ring text), is passed in.
 
 from prereview.visual.checkboxes import checkbox_states
 from prereview.visual.idcard import IdCardFaces, id_card_faces
+from prereview.visual.page import PageVisual, inspect_page
 from prereview.visual.quality import Legibility, PageQuality, assess_page, ink_probe
-from prereview.visual.seals import TextRecognizer, find_seals
+from prereview.visual.seals import TextRecognizer, find_seals, ring_text_similarity
 from prereview.visual.signatures import SignatureReading, find_signatures
 
 __all__ = [
     "IdCardFaces",
     "Legibility",
     "PageQuality",
+    "PageVisual",
     "SignatureReading",
     "TextRecognizer",
     "assess_page",
@@ -23,4 +25,6 @@ __all__ = [
     "find_signatures",
     "id_card_faces",
     "ink_probe",
+    "inspect_page",
+    "ring_text_similarity",
 ]

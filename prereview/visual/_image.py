@@ -42,11 +42,11 @@ def flatten(rgb: np.ndarray, *, kernel: int | None = None) -> np.ndarray:
     Ink wider than `kernel` (default: 1/60 of the long side, wider than any stroke) fades too."""
     side = max(rgb.shape[:2])
     k = kernel or max(15, (side // 60) | 1)  # wider than a stroke, narrower than a shadow's gradient
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    window = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
     out = np.empty_like(rgb)
     for c in range(3):
         ch = rgb[:, :, c]
-        bg = cv2.blur(cv2.dilate(ch, kernel), (k, k)).astype(np.float32)
+        bg = cv2.blur(cv2.dilate(ch, window), (k, k)).astype(np.float32)
         out[:, :, c] = np.clip(ch.astype(np.float32) * 255.0 / np.maximum(bg, 16.0), 0, 255).astype(np.uint8)
     return out
 
@@ -69,8 +69,8 @@ def redness(flat: np.ndarray) -> np.ndarray:
 
 def red_mask(flat: np.ndarray, *, strong: int = 32, weak: int = 16) -> np.ndarray:
     """Seal-red pixels (bool), by hysteresis: pixels redder than `weak` that touch one redder than
-    `strong`. Stamped ink sits at R-max(G,B) 50-160; thin strokes in small, compressed photos fade
-    to 20-40 at their edges, and only hold together through their stronger cores."""
+    `strong`. Stamped ink sits at R-max(G,B) 50-160 on scans; in small, compressed, colour-cast
+    photos a pale stamp's ring falls to 10-40 while paper stays below 10, black and blue ink at 0."""
     red = redness(flat)
     weak_mask = (red > weak).astype(np.uint8)
     n, labels = cv2.connectedComponents(weak_mask, connectivity=8)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 from typing import Protocol
 
 import cv2
@@ -19,6 +20,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from prereview.documents import Mark, TextLine
+from prereview.extract.normalize import normalize_name
 from prereview.visual._image import (
     as_rgb,
     balance,
@@ -88,7 +90,7 @@ class _Masks(BaseModel, arbitrary_types_allowed=True):
 def _masks(small: np.ndarray) -> _Masks:
     balanced = balance(small)
     return _Masks(
-        red=red_mask(flatten(small)), solid=np.asarray(redness(balanced) > 45), gold=gold_mask(balanced)
+        red=red_mask(flatten(small)), solid=np.asarray(redness(balanced) > 20), gold=gold_mask(balanced)
     )
 
 
@@ -239,3 +241,15 @@ def read_ring_text(rgb: np.ndarray, ell: Ellipse, ocr: TextRecognizer) -> str:
     lines: Sequence[TextLine] = ocr.recognize(cv2.cvtColor(pad, cv2.COLOR_GRAY2RGB))
     good = [ln for ln in lines if ln.score >= 0.6 and ln.text.strip()]
     return "".join(ln.text.strip() for ln in sorted(good, key=lambda ln: ln.box.x0))
+
+
+def ring_text_similarity(ring_text: str, name: str) -> float:
+    """How well a seal's read ring text matches a unit name, 0-1 (normalised as README §7.1).
+
+    Ring text is read through the print stamped over it, so single characters are often wrong:
+    compare with this, not with ==, and treat middling values as unknown rather than a mismatch.
+    """
+    a, b = normalize_name(ring_text), normalize_name(name)
+    if not a or not b:
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()

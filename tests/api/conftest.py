@@ -7,6 +7,7 @@ from tests.fixtures.api_app import (  # noqa: F401  (fixtures)
     client,
     harness,
     kb_index_dir,
+    kb_on,
     people,
     pg_engine,
     pg_schema,

@@ -15,8 +15,7 @@ pytestmark = pytest.mark.skipif(not available(), reason="kb is not importable")
 V1 = "/api/v1"
 
 
-@pytest.mark.model
-def test_kb_routes(client: TestClient, people: People) -> None:
+def test_kb_routes(kb_on: bool, client: TestClient, people: People) -> None:
     r = client.get(f"{V1}/kb/search", params={"q": "营业执照忘带了能先受理吗"})
     assert r.status_code == 200 and r.json()["hits"]
     faqs = client.get(f"{V1}/kb/faqs", params={"item": "JT-001"}).json()
@@ -60,3 +59,18 @@ def test_kb_routes_without_the_index(harness: object, people: People) -> None:
     assert isinstance(harness, ApiHarness)
     harness.services.kb = None
     assert harness.client.get(f"{V1}/kb/search", params={"q": "营业执照"}).status_code == 503
+
+
+def test_publishing_rules_updates_the_guide(kb_on: bool, client: TestClient, people: People, harness: object) -> None:
+    from sqlmodel import select
+
+    from kb.models import GuideSection
+    from tests.fixtures.api_app import CORPUS, ApiHarness
+
+    assert isinstance(harness, ApiHarness)
+    text = (CORPUS / "rules" / "JT-001.yaml").read_text(encoding="utf-8").replace("承诺时限: 5 个工作日", "承诺时限: 4 个工作日")
+    vid = client.post(f"{V1}/rules/JT-001/versions", json={"yaml_text": text}, headers=people.staff_jt).json()["id"]
+    assert client.post(f"{V1}/rules/JT-001/versions/{vid}/publish", json={}, headers=people.staff_jt).status_code == 200
+    with harness.db.scope() as session:
+        basic = session.exec(select(GuideSection).where(GuideSection.target == "JT-001#basic")).first()
+        assert basic is not None and "4 个工作日" in basic.text

@@ -22,7 +22,7 @@ def _headers(path: str, people: People) -> dict[str, str]:
     return people.clerk
 
 
-def test_no_server_error(harness: ApiHarness, people: People, api_backend: str) -> None:
+def test_no_server_error(kb_on: bool, harness: ApiHarness, people: People, api_backend: str) -> None:
     if api_backend != "sqlite":
         pytest.skip("the schema is fuzzed on SQLite; PostgreSQL runs the API tests")
     client = harness.client
@@ -42,7 +42,7 @@ def test_no_server_error(harness: ApiHarness, people: People, api_backend: str) 
 
 def _fuzz(operation: Any, headers: dict[str, str], known: dict[str, Any]) -> None:
     @given(case=operation.as_strategy())
-    @settings(max_examples=20, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=12, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))  # fmt: skip
     def check(case: Any) -> None:
         if case.query and "wait" in case.query:

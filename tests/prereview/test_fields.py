@@ -114,7 +114,9 @@ def test_uscc_ocr_repair_is_limited_to_the_region_code() -> None:
 
 
 def test_find_numbers_in_text() -> None:
-    text = "统一社会信用代码：91350100M000100Y43 法定代表人 张三 身份证 11010519491231002X 旧号 110105491231002"
+    text = (
+        "统一社会信用代码：91350100M000100Y43 法定代表人 张三 身份证 11010519491231002X 旧号 110105491231002"
+    )
     ids = find_id_numbers(text)
     assert [(n.number, n.valid) for n in ids] == [("11010519491231002X", True), ("110105491231002", False)]
     assert [(c.number, c.valid) for c in find_usccs(text)] == [("91350100M000100Y43", True)]
@@ -270,7 +272,9 @@ def test_checkbox_marks() -> None:
 # --- find_field on synthetic pages ---------------------------------------------------------------------
 
 
-def _line(text: str, x0: float, y0: float, *, h: float = 30, score: float = 0.99, w: float | None = None) -> TextLine:
+def _line(
+    text: str, x0: float, y0: float, *, h: float = 30, score: float = 0.99, w: float | None = None
+) -> TextLine:
     width = w if w is not None else h * sum(1.0 if ord(c) > 0x2E80 else 0.55 for c in text)
     return TextLine(text=text, box=Box(x0=x0, y0=y0, x1=x0 + width, y1=y0 + h), score=score)
 
@@ -285,7 +289,11 @@ def _page(*lines: TextLine) -> Page:
         ([_line("申请人名称：安和市顺达物流有限公司", 100, 100)], ["申请人名称"], "安和市顺达物流有限公司"),
         ([_line("申请人名称:安和市顺达物流有限公司", 100, 100)], ["申请人名称"], "安和市顺达物流有限公司"),
         ([_line("姓名", 100, 100), _line("吴琳欣", 300, 100)], ["姓名"], "吴琳欣"),  # value right, own box
-        ([_line("姓", 100, 100), _line("名", 140, 100), _line("吴琳欣", 300, 100)], ["姓名"], "吴琳欣"),  # split label
+        (
+            [_line("姓", 100, 100), _line("名", 140, 100), _line("吴琳欣", 300, 100)],
+            ["姓名"],
+            "吴琳欣",
+        ),  # split label
         ([_line("姓  名   吴琳欣", 100, 100)], ["姓名"], "吴琳欣"),  # spaces inside the label
         ([_line("性别女民族汉", 100, 100)], ["民族"], "汉"),  # OCR glued pairs
         ([_line("性别女民族汉", 100, 100)], ["性别"], "女"),
@@ -302,7 +310,13 @@ def _page(*lines: TextLine) -> Page:
         ),
         ([_line("委托人（签字）：莫超旭", 100, 100)], ["委托人"], "莫超旭"),  # bracketed note skipped
         (
-            [_line("序号", 100, 100), _line("姓名", 250, 100), _line("准驾车型", 450, 100), _line("1", 100, 150), _line("程洁", 250, 150)],
+            [
+                _line("序号", 100, 100),
+                _line("姓名", 250, 100),
+                _line("准驾车型", 450, 100),
+                _line("1", 100, 150),
+                _line("程洁", 250, 150),
+            ],
             ["姓名"],
             "程洁",
         ),  # column header: the value below
@@ -312,7 +326,11 @@ def _page(*lines: TextLine) -> Page:
             "9136112173JK3RCY9G",
         ),  # caption alone on its row, code under it (营业执照)
         (
-            [_line("法定代表人身份证", 500, 100, h=25), _line("件号码", 497, 118, h=35), _line("360111199001276076", 660, 110, h=24)],
+            [
+                _line("法定代表人身份证", 500, 100, h=25),
+                _line("件号码", 497, 118, h=35),
+                _line("360111199001276076", 660, 110, h=24),
+            ],
             ["法定代表人身份证件号码"],
             "360111199001276076",
         ),  # a label wrapped in its table cell

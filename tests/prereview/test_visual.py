@@ -170,7 +170,11 @@ def test_signature_by_its_label(kind: str, source: PageSource, signed: bool) -> 
 def test_signature_read_by_ocr_into_the_labels_line_still_counts() -> None:
     image, lines = _signing_page("signed_blue")
     label = lines[1]
-    glued = TextLine(text="委托人（签字）：莫超旭", box=Box(x0=label.box.x0, y0=label.box.y0, x1=label.box.x1 + 130, y1=label.box.y1), score=0.97)
+    glued = TextLine(
+        text="委托人（签字）：莫超旭",
+        box=Box(x0=label.box.x0, y0=label.box.y0, x1=label.box.x1 + 130, y1=label.box.y1),
+        score=0.97,
+    )
     readings = find_signatures(image, [lines[0], glued, lines[-1]], source=PageSource.OCR)
     assert readings[0].signed
 
@@ -205,7 +209,10 @@ def test_sentences_mentioning_signatures_are_no_labels() -> None:
 
 def _text_page() -> tuple[Image.Image, list[TextLine]]:
     img = blank_page()
-    lines = [draw_text(img, 100, 100 + 50 * k, f"第{k}条 申请人对所填写内容及所附材料的真实性负责。", 28) for k in range(12)]
+    lines = [
+        draw_text(img, 100, 100 + 50 * k, f"第{k}条 申请人对所填写内容及所附材料的真实性负责。", 28)
+        for k in range(12)
+    ]
     return img, lines
 
 
@@ -239,10 +246,19 @@ def test_ink_probe_marks_an_illegible_field() -> None:
 
 
 def _lines(*texts: str) -> list[TextLine]:
-    return [TextLine(text=t, box=Box(x0=100, y0=100 + 40 * k, x1=400, y1=130 + 40 * k)) for k, t in enumerate(texts)]
+    return [
+        TextLine(text=t, box=Box(x0=100, y0=100 + 40 * k, x1=400, y1=130 + 40 * k))
+        for k, t in enumerate(texts)
+    ]
 
 
-PORTRAIT = ("姓 名 吴琳欣", "性别女民族汉", "出生 1969 年 6 月 4 日", "住址 安和市和丰县新桥镇新村26号", "公民身份号码 362321196906040981")
+PORTRAIT = (
+    "姓 名 吴琳欣",
+    "性别女民族汉",
+    "出生 1969 年 6 月 4 日",
+    "住址 安和市和丰县新桥镇新村26号",
+    "公民身份号码 362321196906040981",
+)
 EMBLEM = ("中华人民共和国", "居民身份证", "签发机关 安和市公安局安平分局", "有效期限 2006.04.01-2026.04.01")
 
 
@@ -252,9 +268,29 @@ EMBLEM = ("中华人民共和国", "居民身份证", "签发机关 安和市公
         (PORTRAIT, True, False),
         (EMBLEM, False, True),
         (PORTRAIT + EMBLEM, True, True),  # both faces on one page
-        (("姓名", "吴琳欣", "性别", "女", "民族", "汉", "362321196906040981"), True, False),  # caption lost, number kept
-        (("中华人民共和国机动车驾驶证", "证号 360121196911300415", "姓名 冯宇", "性别 男", "住址 安和市", "出生日期 1969-11-30", "有效期限 2018-11-22至2028-11-22"), False, False),
-        (("法定代表人信息", "身份证件类型 居民身份证", "身份证件号码 360111199001276076", "姓名 万帆伟"), False, False),
+        (
+            ("姓名", "吴琳欣", "性别", "女", "民族", "汉", "362321196906040981"),
+            True,
+            False,
+        ),  # caption lost, number kept
+        (
+            (
+                "中华人民共和国机动车驾驶证",
+                "证号 360121196911300415",
+                "姓名 冯宇",
+                "性别 男",
+                "住址 安和市",
+                "出生日期 1969-11-30",
+                "有效期限 2018-11-22至2028-11-22",
+            ),
+            False,
+            False,
+        ),
+        (
+            ("法定代表人信息", "身份证件类型 居民身份证", "身份证件号码 360111199001276076", "姓名 万帆伟"),
+            False,
+            False,
+        ),
         (("社会保障卡", "姓名 张三", "社会保障号码 11010519491231002X"), False, False),
     ],
 )
@@ -268,7 +304,10 @@ def test_temporary_id_card() -> None:
     assert faces.emblem and faces.temporary
 
 
-@pytest.mark.parametrize(("key", "portrait", "emblem"), [("id_both_faces", True, True), ("id_portrait_only", True, False), ("driving_licence", False, False)])
+@pytest.mark.parametrize(
+    ("key", "portrait", "emblem"),
+    [("id_both_faces", True, True), ("id_portrait_only", True, False), ("driving_licence", False, False)],
+)
 def test_id_card_faces_on_samples(key: str, portrait: bool, emblem: bool) -> None:
     faces = id_card_faces(fixture_page(key).lines)
     assert (faces.portrait, faces.emblem) == (portrait, emblem)  # YJ-P01 M9 expected PAGES_MISSING
@@ -286,10 +325,22 @@ def test_checkbox_states_from_the_image() -> None:
         lines.append(draw_text(img, x + 32, 400, word, 28))
         x = int(lines[-1].box.x1) + 50
     image = np.asarray(img)
-    assert checkbox_states(image, lines, options + ["其他"]) == {"道路普通货运": True, "货物专用运输": False, "大型物件运输": False, "其他": None}
+    assert checkbox_states(image, lines, [*options, "其他"]) == {
+        "道路普通货运": True,
+        "货物专用运输": False,
+        "大型物件运输": False,
+        "其他": None,
+    }
     # OCR often keeps the box's pixels inside the line's box while dropping its glyph
-    widened = [TextLine(text=ln.text, box=Box(x0=ln.box.x0 - 32, y0=ln.box.y0, x1=ln.box.x1, y1=ln.box.y1)) for ln in lines]
-    assert checkbox_states(as_photo(img, shadow=0.3), widened, options) == {"道路普通货运": True, "货物专用运输": False, "大型物件运输": False}
+    widened = [
+        TextLine(text=ln.text, box=Box(x0=ln.box.x0 - 32, y0=ln.box.y0, x1=ln.box.x1, y1=ln.box.y1))
+        for ln in lines
+    ]
+    assert checkbox_states(as_photo(img, shadow=0.3), widened, options) == {
+        "道路普通货运": True,
+        "货物专用运输": False,
+        "大型物件运输": False,
+    }
 
 
 def test_checkbox_marks_in_text_win() -> None:
@@ -343,3 +394,11 @@ def test_sharp_samples_are_readable() -> None:
     for key in ("jt_form_signed", "poa_photo", "id_both_faces"):
         image, page = sample_page(key)
         assert assess_page(image, page.lines, source=page.source).readable, key
+
+
+def test_ring_text_similarity_tolerates_misread_characters() -> None:
+    from prereview.visual import ring_text_similarity
+
+    assert ring_text_similarity("安和市弘殿人才服务有限公司", "安和市弘毅人才服务有限公司") > 0.9
+    assert ring_text_similarity("安和市同创人才服务有限公司", "安和市博远企业管理咨询有限公司") < 0.6
+    assert ring_text_similarity("", "安和市弘毅人才服务有限公司") == 0.0

@@ -1,0 +1,16 @@
+"""Synthetic pages for recogniser, assembler and table tests: text lines placed by hand."""
+
+from __future__ import annotations
+
+from prereview.documents import Box, Page, PageSource, TextLine
+
+H = 28.0  # line height in pixels
+
+
+def line(text: str, x: float, y: float, *, h: float = H, score: float = 1.0) -> TextLine:
+    width = sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text) * h
+    return TextLine(text=text, box=Box(x0=x, y0=y, x1=x + width, y1=y + h), score=score)
+
+
+def page(*lines: TextLine, width: float = 1654.0, height: float = 2339.0, index: int = 0) -> Page:
+    return Page(index=index, width=width, height=height, source=PageSource.TEXT, lines=list(lines))
