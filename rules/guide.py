@@ -32,7 +32,7 @@ def guide_sections(item: Item) -> list[GuideSection]:
     }
     return [
         GuideSection(target=f"{item.code}#{key}", item=item.code, item_name=item.name, department=item.department,
-                     section=key, title=f"{item.name} · {title}", text=text)  # fmt: skip
+                     section=key, title=f"{item.name} · {title}", text=text)
         for key, (title, text) in parts.items()
         if text
     ]

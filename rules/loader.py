@@ -18,6 +18,8 @@ from rules.errors import RuleFileError
 from rules.spec import FactCatalog, Item, Material
 from rules.validate import problems_of
 
+# libyaml's loader when the wheel has it: about 20 times faster than the pure-Python one.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FACTS_FILE = "facts.yaml"
 COMMON_FILE = "common.yaml"
 
@@ -31,7 +33,7 @@ class LoadedItem(BaseModel):
 
 def read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

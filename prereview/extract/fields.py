@@ -163,8 +163,23 @@ def _split_readings(
             row = rows[r]
             after = row.chars.index(head[-1]) + 1
             value = cells.row_value(row, cells.skip_decoration(row.chars, after), stop)
+            if not value:
+                value = _beside_split_label(rows[r : r + 3], head, tail, stop)
             out.append(_reading(pos, page.lines, head + tail, value))
     return out
+
+
+def _beside_split_label(rows: list[Row], head: list[Char], tail: list[Char], stop: set[str]) -> list[Char]:
+    """The value right of a label wrapped over two lines (法定代表人身份证 / 件号码), centred between them."""
+    top, bottom = head[0].box.y0, tail[-1].box.y1
+    right = max(head[-1].box.x1, tail[-1].box.x1)
+    beside = [
+        seg
+        for row in rows
+        for seg in row.segments()
+        if seg[0].box.x0 > right and top <= seg[0].box.cy <= bottom and not cells.is_label(cells.text_of(seg), stop)
+    ]
+    return min(beside, key=lambda seg: seg[0].box.x0, default=[])
 
 
 def find_fields(

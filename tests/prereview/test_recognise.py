@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from prereview.recognise import PageView, classify, parts_on
+from rules.book import RuleBook
+from rules.spec import Confusion, Material, Recognition
+from tests.prereview._pages import line, page
+
+RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
+
+
+@cache
+def _item(code: str):
+    return RuleBook.load(RULES).items[code].item
+
+
+def _view(*lines, file: int = 0, slot: str | None = None) -> PageView:
+    return PageView.of(file, page(*lines), slot)
+
+
+def test_a_look_alike_that_is_another_material_of_the_item_wins_over_a_longer_title() -> None:
+    cover = _view(
+        line("公开版本", 1387, 176),
+        line("建设项目环境影响报告表", 460, 323, h=60),
+        line("（污染影响类）（公开版本）", 588, 407),
+        line("项目名称", 167, 539),
+        line("年产5000吨塑料制品项目", 461, 539),
+    )
+    approval = _view(
+        line("建设项目环境影响报告表", 460, 323, h=60),
+        line("（污染影响类）", 588, 407),
+        line("项目名称", 167, 539),
+        file=1,
+    )
+    labels = classify([cover, approval], _item("HB-001"), declared={})
+    assert [lab.material for lab in labels] == ["M3", "M2"]
+    assert "公开版本" in labels[0].parts
+
+
+def test_a_confusion_that_is_no_material_of_the_item_still_yields_to_a_longer_title() -> None:
+    from prereview.recognise import _sibling_confusions
+
+    report = Material(id="M2", name="报告表", recognition=Recognition(titles=("建设项目环境影响报告表",),
+                      confusions=(Confusion(title="公开版本"),)))  # fmt: skip
+    other = Material(id="M9", name="其他", recognition=Recognition(titles=("其他材料",)))
+    view = _view(line("建设项目环境影响报告表（公开版本）", 300, 200))
+    assert _sibling_confusions(view, [(11.0, report), (0.5, other)]) == [(11.0, report), (0.5, other)]
+
+
+def test_certificate_types_are_parts_of_the_yj_m4_set() -> None:
+    m4 = _item("YJ-001").material("M4")
+    manager = _view(
+        line("安全生产知识和管理能力考核合格证", 582, 206),
+        line("人员类型", 326, 479),
+        line("主要负责人", 567, 475),
+    )
+    safety = _view(line("安全生产知识和管理能力考核合格证", 582, 206), line("人员类型", 326, 479),
+                   line("安全生产管理人员", 567, 475))  # fmt: skip
+    assert parts_on(manager, m4) == {"主要负责人合格证"}
+    assert parts_on(safety, m4) == {"安全生产管理人员合格证"}
+
+
+def test_articles_of_association_required_items_are_found_by_their_chapters() -> None:
+    m2 = _item("SC-001").material("M2")
+    text = [
+        "安和市永盛信息技术有限公司章程",
+        "第一章 总则",
+        "第二条 公司名称：安和市永盛信息技术有限公司。",
+        "第三条 公司住所：安和市东湖区创业大道739号。",
+        "第二章 公司经营范围",
+        "第三章 公司注册资本",
+        "第四章 股东的姓名或者名称、出资额、出资方式和出资日期",
+        "第五章 公司的机构及其产生办法、职权、议事规则",
+        "第七条 公司股东会由全体股东组成。第九条 公司不设董事会，设董事一人。",
+        "第六章 公司的法定代表人",
+    ]
+    full = _view(*[line(t, 156, 160 + 50 * k) for k, t in enumerate(text)])
+    assert parts_on(full, m2) == set(m2.parts)
+    without_rep = _view(*[line(t, 156, 160 + 50 * k) for k, t in enumerate(text[:-1])])
+    assert parts_on(without_rep, m2) == set(m2.parts) - {"法定代表人的产生、变更办法"}
+
+
+def test_rs_m3_finds_the_charter_in_the_compilation_contents() -> None:
+    m3 = _item("RS-001").material("M3")
+    contents = _view(*[line(t, 156, 260 + 48 * k) for k, t in enumerate([
+        "章程及人力资源服务管理制度汇编", "第一部分 公司章程", "第二部分 服务流程制度", "第三部分 收费管理制度",
+        "第四部分 信息管理和个人信息保护制度", "第五部分 服务档案管理制度", "第六部分 投诉处理制度"])])  # fmt: skip
+    assert parts_on(contents, m3) == set(m3.parts)
+
+
+def _front(name: str, number: str, file: int) -> PageView:
+    return _view(
+        line("姓名", 60, 60),
+        line(name, 160, 60),
+        line("性别 女 民族 汉", 60, 110),
+        line("出生 1990年1月1日", 60, 160),
+        line("住址 安和市东湖区", 60, 210),
+        line("公民身份号码", 60, 330),
+        line(number, 260, 330),
+        file=file,
+    )
+
+
+def _back(file: int) -> PageView:
+    return _view(
+        line("中华人民共和国", 300, 60),
+        line("居民身份证", 300, 120),
+        line("签发机关 安和市公安局", 60, 300),
+        line("有效期限 2016.08.15-2036.08.15", 60, 350),
+        file=file,
+    )
+
+
+def test_back_faces_without_a_name_go_to_the_role_that_lacks_them() -> None:
+    declared = {
+        "legal_rep_name": "陆瑶",
+        "legal_rep_id": "420106198908202824",
+        "shareholders": [
+            {"shareholder_type": "natural", "name": "沈晶", "id_number": "430103199608078400"},
+            {"shareholder_type": "natural", "name": "余华鑫", "id_number": "360121196703196596"},
+        ],
+    }
+    views = [
+        _front("陆瑶", "420106198908202824", 0),
+        _back(1),
+        _front("沈晶", "430103199608078400", 2),
+        _front("余华鑫", "360121196703196596", 3),
+        _back(4),
+        _back(5),
+    ]
+    labels = classify(views, _item("SC-001"), declared=declared)
+    got = [lab.material for lab in labels]
+    assert got[0] == "M3" and got[2:4] == ["M4", "M4"]
+    # the backs are alike: which one goes where cannot matter, only that each role gets what it lacks
+    assert sorted(got[k] for k in (1, 4, 5)) == ["M3", "M4", "M4"]
