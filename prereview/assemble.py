@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -120,9 +121,9 @@ def _one_set(material: Material, pages: list[Located], *, marks: MarkFinder) -> 
     sealed = signed = None
     found_marks: list[Mark] = []
     if Code.NOT_SEALED in codes:
-        seals = [m for p in pages for m in marks(p.view.page, "seal")]
+        seals = [m for p in _sealed_scope(material, pages) for m in marks(p.view.page, "seal")]
         sealed, found_marks = bool(seals), found_marks + seals
-    if Code.NOT_SIGNED in codes:
+    if Code.NOT_SIGNED in codes and _signers_may_be_persons(material, fields):
         signatures = [m for p in pages for m in marks(p.view.page, "signature")]
         signed, found_marks = bool(signatures), found_marks + signatures
     evidence = tuple(
@@ -131,6 +132,39 @@ def _one_set(material: Material, pages: list[Located], *, marks: MarkFinder) -> 
     label = next((f.value for f in fields.values() if f.state is FieldState.OK), "") if material.per else ""
     return MaterialSet(label=label, fields=fields, parts=tuple(sorted(parts)) if material.parts else None,
                        sealed=sealed, signed=signed, evidence=evidence)  # fmt: skip
+
+
+def _sealed_scope(material: Material, pages: list[Located]) -> list[Located]:
+    """The pages a seal must be on: those of the part the seal check names (技术等级评定结论（检测报告）加盖
+    检测机构检验检测专用章 — not the 行驶证 copy beside it, which has a seal of its own), else all."""
+    named = {
+        part
+        for check in material.checks
+        if check.code is Code.NOT_SEALED
+        for part in material.parts
+        if part in check.note or part in check.who
+    }
+    scoped = [p for p in pages if named & (p.label.parts | parts_on(p.view, material))]
+    return scoped if named and scoped else pages
+
+
+_ORGANISATION = re.compile(r"(公司|集团|企业|厂|中心|合作社|事务所|研究院|研究所|学校|医院|局|委员会|协会|商行|店)$")
+
+
+def _signers_may_be_persons(material: Material, fields: dict[str, FieldValue]) -> bool:
+    """False when every signature the material asks for is a natural person's (自然人出租方) and each such
+    party, as read, is an organisation: a company lessor seals, it does not sign."""
+    for check in material.checks:
+        if check.code is not Code.NOT_SIGNED:
+            continue
+        for who in re.split(r"[、，,]", check.who or ""):
+            party = who.removeprefix("全体").removeprefix("自然人")
+            if not who.lstrip("全体").startswith("自然人") or party not in fields:
+                return True
+            value = fields[party]
+            if value.state is not FieldState.OK or not _ORGANISATION.search(normalize_name(value.value)):
+                return True
+    return False
 
 
 def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Material) -> FieldValue | None:
@@ -172,6 +206,11 @@ def _option_lines(reading: FieldReading, page: Page) -> str:
     lines = list(reading.lines)
     if not lines:
         return reading.value
+    x0 = min(ln.box.x0 for ln in lines)
+    for ln in page.lines:  # the other option boxes on the label's row (☐报告书 | ☑报告表 | ☐登记表)
+        overlap = min(ln.box.y1, lines[0].box.y1) - max(ln.box.y0, lines[0].box.y0)
+        if ln not in lines and ln.box.x0 > x0 and overlap > 0.5 * min(ln.box.height, lines[0].box.height):
+            lines.append(ln)
     bottom = max(ln.box.y1 for ln in lines)
     height = max(ln.box.height for ln in lines)
     for ln in sorted(page.lines, key=lambda ln: ln.box.y0):

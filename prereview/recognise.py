@@ -18,8 +18,10 @@ from rules.spec import Item, Material
 
 TITLE_ZONE = 0.35  # share of the page height where titles are looked for
 TITLE_SCORE = 10.0
+TITLE_LINE = 32  # characters: a longer line is running text, not a title
 CUE_SCORE = 1.0
 MIN_SCORE = 3.0
+SLOT_SCORE = 1.0
 _NOISE = re.compile(r"[\s\u3000:：·•.,，、()（）《》\"“”'‘’\[\]【】_\-—]+")
 
 
@@ -41,7 +43,9 @@ class PageView:
     def of(cls, file: int, page: Page, slot: str | None) -> PageView:
         limit = page.height * TITLE_ZONE if page.height else float("inf")
         first = page.lines[:6]
-        top = [ln.text for ln in page.lines if ln.box.y0 <= limit] or [ln.text for ln in first]
+        # a title stands on a line of its own: a sentence that mentions 公司章程 is not one
+        top = [ln.text for ln in page.lines if ln.box.y0 <= limit and len(compact(ln.text)) <= TITLE_LINE]
+        top = top or [ln.text for ln in first]
         return cls(file=file, page=page, slot=slot, top=compact("".join(top)), text=compact(page.text))
 
 
@@ -119,12 +123,16 @@ def _best(view: PageView, item: Item, *, declared: dict[str, object]) -> PageLab
     for material in item.materials:
         score, confusion = material_score(view, material)
         other = other or confusion
+        if score > 0 and view.slot == material.id:
+            score += SLOT_SCORE  # the applicant's upload slot: weak evidence, never enough alone
         if score >= MIN_SCORE:
             scored.append((score, material))
     scored = _sibling_confusions(view, scored)
     if not scored:
         return PageLabel(other=other)
     top = max(s for s, _ in scored)
+    if other and top < TITLE_SCORE:
+        return PageLabel(other=other)  # titled as a look-alike: shared field labels do not make it another material
     tied = [m for s, m in scored if s >= top - 0.5]
     if len(tied) == 1:
         return PageLabel(material=tied[0].id, score=top, parts=parts_on(view, tied[0]))

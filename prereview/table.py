@@ -45,8 +45,15 @@ def _header(lines: Sequence[TextLine], fields: Mapping[str, Sequence[str]]) -> t
     for ln in lines:
         key = round(ln.box.y0 / max(ln.box.height, 1.0))
         by_row.setdefault(key, []).append((_column_name(compact(ln.text), fields), ln.box.x0))
-    best = max(by_row.items(), key=lambda kv: sum(1 for name, _ in kv[1] if name not in ("#", "?")), default=None)
-    if best is None or sum(1 for name, _ in best[1] if name not in ("#", "?")) < 2:
+    def named(cells: list[tuple[str, float]]) -> int:
+        return sum(1 for name, _ in cells if name not in ("#", "?"))
+
+    def numbered(cells: list[tuple[str, float]]) -> bool:
+        return any(name == "#" for name, _ in cells)
+
+    # a header names two asked-for columns, or one beside a 序号 column (序号 | 姓名 | 个人编号 | 参保险种)
+    best = max(by_row.items(), key=lambda kv: (named(kv[1]), numbered(kv[1])), default=None)
+    if best is None or named(best[1]) < (1 if numbered(best[1]) else 2):
         return None
     y = min(ln.box.y0 for ln in lines if round(ln.box.y0 / max(ln.box.height, 1.0)) == best[0])
     return y, sorted(best[1], key=lambda c: c[1])

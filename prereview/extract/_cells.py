@@ -210,3 +210,26 @@ def split_label_hits(rows: list[Row], label: str) -> list[tuple[int, list[Char],
             if tails:
                 out.append((r, seg[:k], tails[0][: len(rest)]))
     return out
+
+
+def straddling_value(rows: list[Row], r: int, label_box: Box, stop: set[str]) -> list[Char]:
+    """A cell's value wrapped over two lines with the label centred between them (项目代码 |
+    2505-361102-29-03-12847 / 1): the rows just above and below whose label column is empty, right of
+    the label and left of the next caption on its row."""
+    h = label_box.height
+    limit = min(
+        (s[0].box.x0 for s in rows[r].segments() if s[0].box.x0 > label_box.x1 and is_label(text_of(s), stop)),
+        default=float("inf"),
+    )
+    value: list[Char] = []
+    sides = set()
+    for k, row in enumerate(rows):
+        if k == r or row.top < label_box.y0 - 1.2 * h or row.bottom > label_box.y1 + 1.2 * h:
+            continue
+        if any(c.box.x1 <= label_box.x1 for c in row.chars):
+            continue  # the row has its own caption: another field
+        segs = [s for s in row.segments() if label_box.x1 < s[0].box.x0 < limit]
+        if segs and not is_label(text_of(segs[0]), stop):
+            value += segs[0]
+            sides.add((row.top + row.bottom) / 2 > label_box.cy)
+    return value if len(sides) == 2 else []  # lines above and below the label, or it is not this layout

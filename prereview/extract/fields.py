@@ -147,6 +147,10 @@ def _value_for(
     label_box = union([c.box for c in row.chars[span[0] : end]])
     header = cells.looks_like_header(row, stop)
     value = [] if header else cells.row_value(row, start, stop)
+    if not value:
+        straddling = cells.straddling_value(rows, r, label_box, stop)
+        if straddling:
+            return end, straddling
     if header or (not value and start >= len(row.chars)):
         value = cells.below_value(rows, r, label_box, stop, header=header, colon=start > end)
     elif value and multiline:

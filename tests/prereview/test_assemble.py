@@ -66,3 +66,72 @@ def test_a_list_field_is_read_from_its_table_column() -> None:
     assert (
         fields["公司名称"].value == "安和市永盛信息技术有限公司"
     )  # the sentence's full stop is no part of the name
+
+
+def test_checkbox_options_printed_as_separate_boxes_on_the_label_row() -> None:
+    form = Material(id="M1", name="申请书", fields={"环境影响评价文件类型": FieldSpec(type="checkbox")})
+    p = page(
+        line("环境影响评价文件类型： ☐报告书", 156, 902),
+        line("☑报告表", 643, 902),
+        line("☐登记表", 799, 902),
+        line("安和市生态环境局：我单位委托编制完成了上述项目环境影响报告表，现报请审批。", 217, 959),
+    )
+    assert _evidence(form, p)["环境影响评价文件类型"].value == "报告表"
+
+
+def _lease(lessor: str):
+    from rules.spec import Check
+
+    lease = Material(
+        id="M6",
+        name="场所使用证明",
+        fields={"出租方": FieldSpec(type="name"), "承租方": FieldSpec(type="name")},
+        checks=(Check(code="NOT_SIGNED", who="自然人出租方"),),
+    )
+    p = page(line("出租方(甲方)", 167, 269), line(lessor, 461, 269), line("承租方(乙方)", 167, 330),
+             line("安和市鑫源新材料贸易有限公司", 461, 330))  # fmt: skip
+    located = [
+        Located(view=PageView.of(0, p, None), label=PageLabel(material="M6", score=10.0), file_name="f.pdf")
+    ]
+    out = assemble(_item(lease), located, unreadable_slots={}, wrong_slots={}, marks=lambda page, kind: [])
+    return out["M6"].sets[0]
+
+
+def test_a_company_lessor_is_not_asked_for_a_natural_persons_signature() -> None:
+    assert _lease("安和市天和实业有限公司").signed is None
+
+
+def test_a_natural_person_lessor_must_sign() -> None:
+    assert _lease("汪军明").signed is False
+
+
+def test_a_seal_is_looked_for_on_the_part_its_check_names() -> None:
+    from prereview.documents import Box, Mark
+    from rules.spec import Check
+
+    vehicle = Material(
+        id="M6",
+        name="行驶证及技术等级评定结论",
+        parts=("行驶证主页", "技术等级评定结论"),
+        checks=(
+            Check(
+                code="NOT_SEALED", who="检测机构检验检测专用章", note="技术等级评定结论（检测报告）加盖专用章"
+            ),
+        ),
+    )
+    licence = page(line("中华人民共和国机动车行驶证", 300, 80), line("行驶证主页", 300, 140), index=0)
+    report = page(line("道路运输车辆综合性能检测报告", 300, 80), line("技术等级评定结论", 300, 140), index=1)
+    sealed_page = {0}  # only the licence copy carries a seal
+
+    def marks(p, kind):
+        return [Mark(kind="seal", box=Box(x0=0, y0=0, x1=10, y1=10))] if p.index in sealed_page else []
+
+    located = [
+        Located(view=PageView.of(0, pg, None), label=PageLabel(material="M6", score=10.0), file_name="f.pdf")
+        for pg in (licence, report)
+    ]
+    out = assemble(_item(vehicle), located, unreadable_slots={}, wrong_slots={}, marks=marks)
+    assert out["M6"].sets[0].sealed is False
+    sealed_page.add(1)
+    out = assemble(_item(vehicle), located, unreadable_slots={}, wrong_slots={}, marks=marks)
+    assert out["M6"].sets[0].sealed is True

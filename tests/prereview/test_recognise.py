@@ -135,3 +135,49 @@ def test_back_faces_without_a_name_go_to_the_role_that_lacks_them() -> None:
     assert got[0] == "M3" and got[2:4] == ["M4", "M4"]
     # the backs are alike: which one goes where cannot matter, only that each role gets what it lacks
     assert sorted(got[k] for k in (1, 4, 5)) == ["M3", "M4", "M4"]
+
+
+def test_a_title_is_a_line_of_its_own_not_a_word_in_a_sentence() -> None:
+    decision = _view(
+        line("股东决定", 700, 167, h=50),
+        line("安和市诚信餐饮管理有限公司", 628, 237),
+        line("安和市诚信餐饮管理有限公司（筹）股东万帆伟依据《中华人民共和国公司法》及公司章程的", 217, 323),
+        line("规定，于2025年12月23日作出如下决定：", 156, 370),
+        line("董事", 167, 462),
+        line("万帆伟", 461, 462),
+        line("法定代表人", 167, 663),
+        line("万帆伟", 461, 663),
+    )
+    assert classify([decision], _item("SC-001"), declared={})[0].material == "M6"
+
+
+def test_a_page_titled_as_a_look_alike_is_no_other_material_by_its_field_labels() -> None:
+    change = _view(
+        line("公司登记（备案）申请书", 156, 166),
+        line("名称", 167, 266),
+        line("安和市盛世教育咨询有限公司", 461, 266),
+        line("申请类型", 167, 334),
+        line("√变更 □设立 □注销 □备案", 461, 334),
+        line("法定代表人", 167, 401),
+        line("王志华", 461, 401),
+        line("统一社会信用代码", 167, 468),
+        line("住所", 167, 654),
+        line("经营范围", 167, 720),
+        line("注册资本", 167, 780),
+        slot="M1",
+    )
+    label = classify([change], _item("SC-001"), declared={})[0]
+    assert label.material is None and label.other
+
+
+def test_a_page_with_few_cues_in_its_materials_slot_is_that_material() -> None:
+    flyleaf = [
+        line("编制单位及人员", 300, 136),
+        line("编制单位", 100, 188),
+        line("安和市江河水利规划设计有限公司", 400, 188),
+        line("项目负责人", 100, 225),
+        line("侯波", 400, 226),
+    ]
+    item = _item("SL-001")
+    assert classify([_view(*flyleaf, slot="M4")], item, declared={})[0].material == "M4"
+    assert classify([_view(*flyleaf)], item, declared={})[0].material is None

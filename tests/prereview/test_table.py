@@ -63,3 +63,33 @@ def test_column_stops_at_a_paragraph_running_across_the_table() -> None:
         line("第七条 公司股东会由全体股东组成，是公司的权力机构，行使职权。", 164, 1135),
     )
     assert read_column(p, ["股东姓名或名称"]) == ["沈晶"]
+
+
+def test_a_numbered_table_naming_one_asked_for_column_is_read() -> None:
+    from prereview.table import read_table
+
+    p = page(
+        line("参保单位名称", 167, 267),
+        line("安和市博远企业管理咨询有限公司", 461, 267),
+        line("序号", 164, 415),
+        line("姓名", 253, 415),
+        line("个人编号", 432, 415),
+        line("参保险种", 719, 415),
+        line("1", 164, 473),
+        line("许博瑞", 253, 473),
+        line("165236861", 432, 473),
+        line("养老、医疗", 719, 473),
+        line("2", 164, 532),
+        line("孔国", 253, 532),
+        line("923361590", 432, 532),
+        line("养老、医疗", 719, 532),
+    )
+    rows = read_table(p, {"人员姓名": ("人员姓名", "姓名"), "身份证号码": ("身份证号码",)})
+    assert [r.get("人员姓名") for r in rows] == ["许博瑞", "孔国"]
+
+
+def test_one_named_column_without_a_number_column_is_no_table() -> None:
+    from prereview.table import read_table
+
+    p = page(line("姓名", 253, 415), line("个人编号", 432, 415), line("许博瑞", 253, 473))
+    assert read_table(p, {"人员姓名": ("姓名",), "身份证号码": ("身份证号码",)}) == []
