@@ -15,6 +15,7 @@ import cn2an
 from pydantic import BaseModel
 
 from prereview.extract.normalize import to_halfwidth
+from rules import calendar as rules_calendar
 
 
 class Precision(StrEnum):
@@ -161,10 +162,5 @@ def parse_period(text: str) -> Period | None:
     return Period(start=start, end=None if open_end else end, open_end=open_end, text=text.strip())
 
 
-def age_on(birth: date, on: date) -> int:
-    """Completed years (周岁) on `on` (README §2.5): a 29 February birthday falls on 1 March in common years."""
-    years = on.year - birth.year
-    month, day = birth.month, birth.day
-    if (month, day) == (2, 29) and not calendar.isleap(on.year):
-        month, day = 3, 1
-    return years if (on.month, on.day) >= (month, day) else years - 1
+# 周岁 (README §2.5) is the rules' computation; re-exported for extraction callers.
+age_on = rules_calendar.age_on

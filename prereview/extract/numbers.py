@@ -1,10 +1,8 @@
 """公民身份号码 and 统一社会信用代码: finding them in read text and checking them (README §9).
 
-The check digits are python-stdnum's (`stdnum.cn.ric`, `stdnum.cn.uscc`); this module adds only
-what the standards ask beyond them: 15-digit numbers are invalid, a birth date before 1900 or after
-the review date is invalid, the address code is NOT checked (stdnum's `ric.validate` would look it
-up), and a USCC's first eight characters are not checked one by one (stdnum's `uscc.validate` would
-refuse letters there).
+Whether a number is valid is decided by `rules.identity` (README §9 as the rules read it, on
+python-stdnum's check digits); this module finds candidates in read text, repairs OCR look-alikes
+and says why a number fails.
 
 OCR confusions are repaired only where the format allows digits alone (an ID number's first 17
 characters, a USCC's region code). A repaired number is then checked like any other: a number whose
@@ -18,16 +16,14 @@ from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel
-from stdnum.cn import ric, uscc
-from stdnum.exceptions import ValidationError
+from stdnum.cn import ric
 
 from prereview.extract.normalize import normalize_number, to_halfwidth
+from rules.identity import USCC_ALPHABET, id_birth_date, is_valid_id, is_valid_uscc
 
 _TO_DIGIT = str.maketrans(
     {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1", "L": "1"}
 )
-# README §9.2: digits and upper-case letters except I, O, Z, S, V (stdnum's own alphabet, private there)
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 class Problem(StrEnum):
@@ -63,15 +59,12 @@ def check_id_number(text: str, *, review_date: date | None = None, ocr: bool = F
         return result.model_copy(update={"problem": Problem.LENGTH})
     if not fixed[:17].isdigit() or fixed[17] not in "0123456789X":
         return result.model_copy(update={"problem": Problem.FORMAT})
-    try:
-        birth = ric.get_birth_date(fixed)
-    except ValidationError:
-        birth = None
-    if fixed[17] != ric.calc_check_digit(fixed):
-        return result.model_copy(update={"problem": Problem.CHECKSUM, "birth_date": birth})
-    if birth is None or birth.year < 1900 or (review_date is not None and birth > review_date):
-        return result.model_copy(update={"problem": Problem.DATE, "birth_date": birth})
-    return result.model_copy(update={"valid": True, "birth_date": birth})
+    # Validity is the rules' (one reading of §9.1); here only why a number fails is added.
+    birth = id_birth_date(fixed)
+    if is_valid_id(fixed, on=review_date):
+        return result.model_copy(update={"valid": True, "birth_date": birth})
+    problem = Problem.CHECKSUM if fixed[17] != ric.calc_check_digit(fixed) else Problem.DATE
+    return result.model_copy(update={"problem": problem, "birth_date": birth})
 
 
 def check_uscc(text: str, *, ocr: bool = False) -> NumberCheck:
@@ -84,7 +77,7 @@ def check_uscc(text: str, *, ocr: bool = False) -> NumberCheck:
         return result.model_copy(update={"problem": Problem.LENGTH})
     if any(ch not in USCC_ALPHABET for ch in fixed):
         return result.model_copy(update={"problem": Problem.FORMAT})
-    if fixed[17] != uscc.calc_check_digit(fixed):
+    if not is_valid_uscc(fixed):
         return result.model_copy(update={"problem": Problem.CHECKSUM})
     return result.model_copy(update={"valid": True})
 

@@ -33,7 +33,13 @@ def test_id_born_after_review_date_is_invalid() -> None:
 
 @pytest.mark.parametrize(
     ("code", "valid"),
-    [("91350100M000100Y43", True), ("91350100M000100Y44", False), ("91350100M000I00Y43", False), ("", False)],
+    [
+        ("91350100M000100Y43", True),
+        ("91350100M000100Y44", False),
+        ("91350100M000I00Y43", False),
+        ("Y1350100M000100Y4D", True),  # letters in the first eight places are allowed by §9.2
+        ("", False),
+    ],
 )
 def test_credit_codes(code: str, valid: bool) -> None:
     assert is_valid_uscc(code) is valid
