@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: serve test install install-test system-deps lint check-types check-imports pytest lock
+.PHONY: serve test install install-test system-deps browser-deps lint check-types check-imports pytest lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -23,13 +23,21 @@ $(VENV)/.test: $(VENV)/.runtime
 	touch $@
 
 install: $(VENV)/.runtime
-install-test: $(VENV)/.test system-deps
+install-test: $(VENV)/.test browser-deps
 
-# A CJK font for rendering scanned pages and printing notices; Chromium for the browser tests.
+# Debian packages, only those missing: a CJK font for rendering scanned pages and printing notices (serve
+# and test); Chromium and its driver for the browser tests (test only). Playwright drives /usr/bin/chromium;
+# `playwright install` (a download) is never run.
+APT_INSTALL = if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "install Debian's$$missing (needs root)"; fi; fi
+
 system-deps:
-	@if ! fc-list 2>/dev/null | grep -qi wqy; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
-	  else echo "install Debian's fonts-wqy-microhei (needs root)"; fi; fi
+	@missing=""; fc-list 2>/dev/null | grep -qi wqy || missing="fonts-wqy-microhei"; $(APT_INSTALL)
+
+browser-deps: system-deps
+	@missing=""; [ -x /usr/bin/chromium ] || missing="chromium"; \
+	[ -x /usr/bin/chromedriver ] || missing="$$missing chromium-driver"; $(APT_INSTALL)
 
 serve: install system-deps
 	$(BIN)/yichuang serve

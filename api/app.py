@@ -88,6 +88,9 @@ def create_app(
     if kb_routes.available():
         root.include_router(kb_routes.router)
     app.include_router(root)
+    from api import web
+
+    web.install(app)
 
     @app.get("/healthz", tags=["admin"], summary="存活检查")
     def healthz() -> dict[str, str]:
@@ -177,6 +180,9 @@ def _stop(services: Services) -> None:
         services.dispatcher.close()
     if services.prereviewer is not None:
         services.prereviewer.close()
+    pages = services.extras.get("page_images")  # its reader process, if a page was ever shown
+    if pages is not None:
+        pages.close()
 
 
 def _prepare_kb(db: Database, settings: Settings, library: Any) -> None:

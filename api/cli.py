@@ -9,9 +9,10 @@ import typer
 import kb.models  # noqa: F401  (registers the KB tables)
 from api.admin_cli import app as admin_app
 from api.guides import sync_guides
+from api.migrate import upgrade
 from api.serve_cli import serve, worker
 from core.config import get_settings
-from core.db import create_all, make_engine, session_scope
+from core.db import make_engine, session_scope
 from kb.cli import app as kb_app
 from prereview.cli import check
 from rules.book import RuleBook
@@ -26,7 +27,7 @@ def _kb_guides() -> None:
     """Before any kb command: the guide sections follow the current rule files."""
     settings = get_settings()
     engine = make_engine(settings.effective_database_url)
-    create_all(engine)
+    upgrade(engine)  # the same migrations as the service: a database first touched here still serves later
     with session_scope(engine) as session:
         sync_guides(session, book=RuleBook.load(settings.corpus_dir / "rules"))
 

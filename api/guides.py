@@ -15,7 +15,10 @@ def sync_guides(session: Session, *, book: RuleBook) -> int:
     changed = 0
     for loaded in book.items.values():
         item = loaded.item
-        sections = [GuideSectionIn(**s.model_dump(exclude={"department"})) for s in guide_sections(item)]
+        sections = [
+            GuideSectionIn(**s.model_dump(exclude={"department"}))
+            for s in guide_sections(item, catalog=book.catalog)
+        ]
         report = kb_service.sync_guide(session, item=item.code, department=item.department, sections=sections,
                                        item_name=item.name)  # fmt: skip
         changed += len(report.added) + len(report.updated) + len(report.removed)

@@ -23,7 +23,7 @@ import json
 from bench.doccache import load
 from prereview.assemble import assemble
 from prereview.cases import find_cases, load_case
-from prereview.pipeline import _marks, _recognise
+from prereview.pipeline import PageMarks, _recognise
 from rules.book import RuleBook
 from rules.casefacts import CaseFacts
 from rules.evaluate import Evaluator
@@ -55,7 +55,7 @@ def main() -> None:
         judged += 1
         item = ev.loaded(case.item).item
         located, reports, unread, wrong = _recognise(item, files, docs, declared=case.declared)  # type: ignore[arg-type]
-        mats = assemble(item, located, unreadable_slots=unread, wrong_slots=wrong, marks=_marks)
+        mats = assemble(item, located, unreadable_slots=unread, wrong_slots=wrong, marks=PageMarks())
         d = ev.evaluate(CaseFacts(case_id=case.case_id, item=case.item, review_date=case.review_date,
                                   declared=case.declared, materials=mats))  # fmt: skip
         exp = json.loads((folder / "expected.json").read_text(encoding="utf-8"))

@@ -7,8 +7,9 @@ bench/cases_cached.py reads it.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+
+import cv2
 
 from prereview.documents import Document
 from prereview.pipeline import UploadedFile
@@ -26,8 +27,9 @@ def store(cache: Path, case_id: str, file: UploadedFile, doc: Document) -> None:
     pages = []
     for page in doc.pages:
         if page.image_path and Path(page.image_path).is_file():
-            copy = pages_dir / Path(page.image_path).name
-            shutil.copyfile(page.image_path, copy)
+            # kept as PNG: the reader's uncompressed working images would make a cache of gigabytes
+            copy = pages_dir / (Path(page.image_path).stem + ".png")
+            cv2.imwrite(str(copy), cv2.imread(page.image_path, cv2.IMREAD_COLOR), [cv2.IMWRITE_PNG_COMPRESSION, 1])
             page = page.model_copy(update={"image_path": str(copy.resolve())})
         pages.append(page)
     target.write_text(doc.model_copy(update={"pages": pages}).model_dump_json(), encoding="utf-8")

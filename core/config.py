@@ -15,7 +15,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="YICHUANG_", env_file=".env", extra="ignore")
 
     # storage
-    data_dir: Path = Field(default=PROJECT_ROOT / "var", description="Database, uploads and indexes live here.")
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "var", description="Database, uploads and indexes live here."
+    )
     database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in data_dir.")
 
     # corpus shipped with the project (rules, FAQs, scenarios)
@@ -36,9 +38,19 @@ class Settings(BaseSettings):
     embedding_query_prefix: str = "query: "
     embedding_passage_prefix: str = "passage: "
     embedding_threads: int = Field(default=1, description="OpenMP threads of the embedding engine per worker")
-    kb_index_dir: Path | None = Field(default=None, description="Persisted KB index; empty means data_dir/kb_index.")
-    kb_keyword_weight: float = Field(default=0.35, description="Share of BM25 in hybrid fusion (0 = dense only)")
-    kb_hnsw_above: int = Field(default=50_000, description="Vector count above which exact search turns into HNSW")
+    kb_index_dir: Path | None = Field(
+        default=None, description="Persisted KB index; empty means data_dir/kb_index."
+    )
+    kb_keyword_weight: float = Field(
+        default=0.35, description="Share of BM25 in hybrid fusion (0 = dense only)"
+    )
+    kb_approx_above: int = Field(
+        default=50_000,
+        description="Vector count above which exact search turns into an approximate (IVF) index",
+    )
+    kb_query_cache: int = Field(
+        default=256, ge=0, description="Recent questions whose vectors are kept (0 = none)"
+    )
 
     @property
     def effective_kb_index_dir(self) -> Path:
@@ -52,10 +64,16 @@ class Settings(BaseSettings):
     parse_timeout_s: float = 60.0
 
     # API service (api/): queue, applicants, tokens
-    queue: str = Field(default="threads", description="threads (in-process pool) | procrastinate (PostgreSQL queue)")
+    queue: str = Field(
+        default="threads", description="threads (in-process pool) | procrastinate (PostgreSQL queue)"
+    )
     run_threads: int = Field(default=2, description="in-process pre-review runs at once (queue=threads)")
-    applicant_retention_hours: float = Field(default=72.0, description="public self-check uploads are deleted after this")
-    applicant_rate_per_minute: int = Field(default=30, description="requests per minute per client address, no account")
+    applicant_retention_hours: float = Field(
+        default=72.0, description="public self-check uploads are deleted after this"
+    )
+    applicant_rate_per_minute: int = Field(
+        default=30, description="requests per minute per client address, no account"
+    )
     token_ttl_hours: float = 12.0
     max_case_files: int = 60
     run_wait_max_s: float = 60.0

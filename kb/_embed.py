@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -118,6 +119,42 @@ class SentenceTransformerEmbedder:
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.passage_prefix + t for t in texts])
+
+
+class QueryCache:
+    """The vectors of recently asked questions, least recently used out first.
+
+    The consultation desk hears the same questions all day; a repeat skips the encoder, which
+    is most of a search's time. Keyed by model too, so a swapped model never gets stale vectors.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._vectors.clear()
+
+    def embed(self, embedder: Embedder, text: str) -> np.ndarray:
+        key = (embedder.model_id, text)
+        with self._lock:
+            hit = self._vectors.get(key)
+            if hit is not None:
+                self._vectors.move_to_end(key)
+                return hit
+        vec: np.ndarray = embedder.embed_queries([text])[0]
+        vec.setflags(write=False)  # shared by every search that repeats the question
+        if self.size > 0:
+            with self._lock:
+                self._vectors[key] = vec
+                while len(self._vectors) > self.size:
+                    self._vectors.popitem(last=False)
+        return vec
 
 
 def _dir_fingerprint(model_dir: Path) -> str:

@@ -55,7 +55,7 @@ class EntryHit:
 
 class KnowledgeIndex:
     def __init__(
-        self, *, embedder: Embedder, tokenizer: Tokenizer, chunk_chars: int = 240, hnsw_above: int = 50_000
+        self, *, embedder: Embedder, tokenizer: Tokenizer, chunk_chars: int = 240, approx_above: int = 50_000
     ) -> None:
         self.embedder = embedder
         self.tokenizer = tokenizer
@@ -63,7 +63,7 @@ class KnowledgeIndex:
         self.entries: list[Entry] = []
         self.by_target: dict[str, int] = {}
         self.bm25 = BM25Index()
-        self.vectors = VectorStore(embedder.dim, hnsw_above=hnsw_above)
+        self.vectors = VectorStore(embedder.dim, approx_above=approx_above)
         self.slot_entry = array("i")
         self.pos_entry = array("i")
         self.pos_text: list[str] = []
@@ -218,7 +218,7 @@ class KnowledgeIndex:
         self, tokens: list[str], *, k: int, mask: np.ndarray, weights: dict[str, float] | None
     ) -> list[EntryHit]:
         slot_entry = np.frombuffer(self.slot_entry, dtype=np.int32)
-        slot_mask = mask[slot_entry].astype(np.float32)
+        slot_mask = None if mask.all() else mask[slot_entry]  # dead slots score 0 anyway
         hits = self.bm25.search(tokens, k=k * 3, mask=slot_mask, weights=weights)
         out: dict[int, EntryHit] = {}
         for h in hits:

@@ -117,7 +117,7 @@ def _write_generation(index: KnowledgeIndex, path: Path, extra: dict[str, Any]) 
 
 
 def load(
-    index_dir: Path, *, embedder: Embedder, tokenizer: Tokenizer, hnsw_above: int = 50_000
+    index_dir: Path, *, embedder: Embedder, tokenizer: Tokenizer, approx_above: int = 50_000
 ) -> KnowledgeIndex:
     """The current generation, or :class:`IndexMismatch` if there is none or it does not fit."""
     gen = current_generation(index_dir)
@@ -134,16 +134,16 @@ def load(
         if meta.get(key) != value:
             raise IndexMismatch(f"stored index has {key}={meta.get(key)!r}, want {value!r}")
     index = KnowledgeIndex(
-        embedder=embedder, tokenizer=tokenizer, chunk_chars=meta["chunk_chars"], hnsw_above=hnsw_above
+        embedder=embedder, tokenizer=tokenizer, chunk_chars=meta["chunk_chars"], approx_above=approx_above
     )
     try:
-        _read_generation(index, gen, hnsw_above)
+        _read_generation(index, gen, approx_above)
     except (OSError, ValueError, KeyError) as exc:
         raise IndexMismatch(f"stored index unreadable: {exc}") from exc
     return index
 
 
-def _read_generation(index: KnowledgeIndex, gen: Path, hnsw_above: int) -> None:
+def _read_generation(index: KnowledgeIndex, gen: Path, approx_above: int) -> None:
     with open(gen / "entries.jsonl", encoding="utf-8") as fh:
         entries = [Entry(**json.loads(line)) for line in fh if line.strip()]
     with np.load(gen / "bm25.npz") as data:
@@ -152,7 +152,7 @@ def _read_generation(index: KnowledgeIndex, gen: Path, hnsw_above: int) -> None:
         index.slot_entry.frombytes(maps["slot_entry"].astype(np.int32).tobytes())
         index.pos_entry.frombytes(maps["pos_entry"].astype(np.int32).tobytes())
     index.pos_text = json.loads((gen / "pos_text.json").read_text(encoding="utf-8"))
-    index.vectors = VectorStore.load(gen, dim=index.embedder.dim, hnsw_above=hnsw_above)
+    index.vectors = VectorStore.load(gen, dim=index.embedder.dim, approx_above=approx_above)
     if len(index.pos_text) != len(index.vectors) or len(index.slot_entry) != len(index.bm25):
         raise ValueError("stored maps and indexes disagree in size")
     index.restore_entries(entries)

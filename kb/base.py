@@ -72,7 +72,8 @@ class KnowledgeBase:
         index_dir: Path | None,
         mode: Mode = "hybrid",
         keyword_weight: float = 0.35,
-        hnsw_above: int = 50_000,
+        approx_above: int = 50_000,
+        query_cache: int = 256,
         progress: Progress | None = None,
     ) -> KnowledgeBase:
         glossary = Glossary(service.glossary_terms(session))
@@ -82,17 +83,17 @@ class KnowledgeBase:
         docs = service.index_documents(session)
         index: KnowledgeIndex | None = None
         if index_dir is None:
-            index = KnowledgeIndex(embedder=embedder, tokenizer=tokenizer, hnsw_above=hnsw_above)
+            index = KnowledgeIndex(embedder=embedder, tokenizer=tokenizer, approx_above=approx_above)
             index.sync(docs, progress=progress)
         else:
             with _store.writer_lock(index_dir):
                 try:
                     index = _store.load(
-                        index_dir, embedder=embedder, tokenizer=tokenizer, hnsw_above=hnsw_above
+                        index_dir, embedder=embedder, tokenizer=tokenizer, approx_above=approx_above
                     )
                 except _store.IndexMismatch as why:
                     log.info("building the KB index from scratch: %s", why)
-                    index = KnowledgeIndex(embedder=embedder, tokenizer=tokenizer, hnsw_above=hnsw_above)
+                    index = KnowledgeIndex(embedder=embedder, tokenizer=tokenizer, approx_above=approx_above)
                 report = index.sync(docs, progress=progress)
                 if (
                     report.added
@@ -112,6 +113,7 @@ class KnowledgeBase:
             cohort=embedder.embed_passages(shipped_cohort() + service.out_of_scope_questions(session)),
             mode=mode,
             keyword_weight=keyword_weight,
+            query_cache=query_cache,
         )
         return cls(index=index, index_dir=index_dir, searcher=searcher, seq=seq)
 
@@ -137,7 +139,7 @@ class KnowledgeBase:
             embedder=old.embedder,
             tokenizer=old.tokenizer,
             chunk_chars=old.chunk_chars,
-            hnsw_above=old.vectors.hnsw_above,
+            approx_above=old.vectors.approx_above,
         )
         report = fresh.sync(docs, progress=progress)
         if self.index_dir is not None:

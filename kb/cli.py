@@ -81,7 +81,7 @@ def _open(session: Session, settings: Settings, *, label: str = "indexing") -> K
             embedder=embedder,
             index_dir=settings.effective_kb_index_dir,
             keyword_weight=settings.kb_keyword_weight,
-            hnsw_above=settings.kb_hnsw_above,
+            approx_above=settings.kb_approx_above,
             progress=progress,
         )
 

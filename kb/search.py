@@ -9,12 +9,14 @@ confidence from the dense match and the off-topic cohort.
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from typing import Literal
 
 import numpy as np
 
 from kb._confidence import ConfidenceModel, Features
+from kb._embed import QueryCache
 from kb._fusion import Fused, fuse
 from kb._glossary import Glossary
 from kb._index import KnowledgeIndex
@@ -38,6 +40,7 @@ class Searcher:
         mode: Mode = "hybrid",
         keyword_weight: float = 0.35,
         candidates: int = 50,
+        query_cache: int = 256,
     ) -> None:
         self.index = index
         self.glossary = glossary
@@ -47,6 +50,9 @@ class Searcher:
         self.mode = mode
         self.keyword_weight = keyword_weight
         self.candidates = candidates
+        self.query_vectors = QueryCache(query_cache)
+        # one thread: the embedders serialise their calls anyway
+        self._encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-encode")
 
     def run(
         self,
@@ -65,6 +71,9 @@ class Searcher:
         repaired, fixes = self.corrector.correct(normalize(query))
         expansion = self.glossary.expand(repaired)
         rewritten = expansion.text
+        encoding: Future[np.ndarray] | None = None
+        if mode != "keyword":  # the encoder (C or torch code, GIL released) runs beside BM25
+            encoding = self._encoder.submit(self.query_vectors.embed, index.embedder, rewritten)
         mask = index.entry_mask(item=item, department=department, today=today or date.today())
         keyword, vector, features, tokens = [], [], Features(), []
         if mode != "dense":
@@ -72,8 +81,8 @@ class Searcher:
             keyword = index.keyword_search(tokens, k=self.candidates, mask=mask)
             best = keyword[0].score if keyword else 0.0
             features.cover = best / max(index.bm25.max_score(tokens), 1e-9)
-        if mode != "keyword":
-            qvec = index.embedder.embed_queries([rewritten])[0]
+        if encoding is not None:
+            qvec = encoding.result()
             vector = index.vector_search(qvec, k=self.candidates, mask=mask)
             features.top = vector[0].score if vector else 0.0
             features.margin = features.top - self._cohort_level(qvec)

@@ -24,12 +24,13 @@ from rules.evaluate import Evaluator
 console = Console(stderr=True)
 
 
-def build_prereviewer(workers: int) -> Prereviewer:
+def build_prereviewer(workers: int, *, ocr_threads: int = 1) -> Prereviewer:
     settings = get_settings()
     book = RuleBook.load(settings.corpus_dir / "rules")
     limits = ReadLimits(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages,
                         max_pixels=settings.max_pixels, timeout_seconds=settings.parse_timeout_s)  # fmt: skip
-    return Prereviewer(evaluator=Evaluator(items=book.items, catalog=book.catalog), workers=workers, limits=limits)
+    return Prereviewer(evaluator=Evaluator(items=book.items, catalog=book.catalog), workers=workers, limits=limits,
+                       ocr_threads=ocr_threads)
 
 
 def check(

@@ -65,7 +65,7 @@ class Page(BaseModel):
     rotation: int = 0  # degrees the page was turned clockwise to read it upright (0/90/180/270)
     skew: float = 0.0  # degrees of tilt removed after that (positive: lines fell to the right)
     dpi: float | None = None  # pixels per inch for PDF pages; None for photos
-    image_path: str | None = None  # upright page image (PNG, RGB) when read with a work_dir
+    image_path: str | None = None  # upright page image (lossless, RGB) when read with a work_dir
     lines: list[TextLine] = Field(default_factory=list)
     marks: list[Mark] = Field(default_factory=list)
     blank: bool = False  # nothing legible on it

@@ -10,6 +10,7 @@ limit per file). A file that cannot be read gets a per-file error; the rest of t
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from prereview.assemble import Located, assemble
@@ -99,20 +101,44 @@ class Prereviewer:
 
     def run(self, *, item: str, review_date: date, declared: dict[str, Any], files: list[UploadedFile],
             case_id: str = "", keep: DocumentSink | None = None) -> PrereviewResult:  # fmt: skip
-        """``keep`` (a development aid) sees every file's Document while its page images still exist."""
+        """``keep`` sees every file's Document while its page images still exist (only images inside the
+        file's own work directory: see `confined`)."""
         loaded = self.evaluator.loaded(item)  # fails fast on an unknown item, before any reading
         with tempfile.TemporaryDirectory(prefix="yichuang-", dir=self._work_dir) as tmp:
-            docs = list(self._threads.map(lambda f: self._read(f, Path(tmp)), files))
+            docs = self._read_all(files, Path(tmp))
             if keep is not None:
                 for file, doc in zip(files, docs, strict=True):
-                    keep(file, doc)
+                    keep(file, confined(doc, Path(tmp) / file.path.name))
             located, reports, unreadable, wrong = _recognise(loaded.item, files, docs, declared=declared)
-            evidence = assemble(loaded.item, located, unreadable_slots=unreadable, wrong_slots=wrong, marks=_marks)
+            evidence = assemble(loaded.item, located, unreadable_slots=unreadable, wrong_slots=wrong, marks=PageMarks())
         case = CaseFacts(case_id=case_id, item=item, review_date=review_date, declared=declared, materials=evidence)
         return PrereviewResult(decision=self.evaluator.evaluate(case), files=reports)
 
+    def _read_all(self, files: list[UploadedFile], tmp: Path) -> list[Document]:
+        """Every file read, in the files' order. The biggest files go first: with a few workers, starting
+        the longest jobs first (scans and photos outweigh text PDFs) ends the last one soonest."""
+        order = sorted(range(len(files)), key=lambda i: -_size(files[i].path))
+        futures = {i: self._threads.submit(self._read, files[i], tmp) for i in order}
+        return [futures[i].result() for i in range(len(files))]
+
     def _read(self, file: UploadedFile, tmp: Path) -> Document:
         return self._pool.read(file.path, name=file.name, work_dir=tmp / file.path.name)
+
+
+def confined(doc: Document, work_dir: Path) -> Document:
+    """``doc`` as a sink may take it: the reader process is untrusted, so a page image that does not resolve
+    to a file directly in the file's own work directory (a path elsewhere, a symlink out) is not handed on."""
+    home = os.path.realpath(work_dir)
+    pages = [p if p.image_path and os.path.dirname(os.path.realpath(p.image_path)) == home
+             else p.model_copy(update={"image_path": None}) for p in doc.pages]  # fmt: skip
+    return doc.model_copy(update={"pages": pages})
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _recognise(item: Any, files: list[UploadedFile], docs: list[Document], *, declared: dict[str, Any]
@@ -146,10 +172,36 @@ def _illegible(page: Page) -> bool:
     return len(legible) < 3 or (page.blur is not None and page.blur < UNREADABLE_BLUR and len(legible) < 6)
 
 
-def _marks(page: Page, kind: str) -> list[Mark]:
-    if page.image_path is None:
-        return []
-    image = load_page_image(page)
+class PageMarks:
+    """The `MarkFinder` of one case: seals and signatures of a page, each found once, each page image
+    loaded once for both (a few recent images are kept: a set's checks ask for its pages in turn)."""
+
+    KEEP_IMAGES = 4
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str], list[Mark]] = {}
+        self._images: dict[str, np.ndarray] = {}
+
+    def __call__(self, page: Page, kind: str) -> list[Mark]:
+        if page.image_path is None:
+            return []
+        key = (page.image_path, kind)
+        if key not in self._found:
+            self._found[key] = _find_marks(self._image(page), page, kind)
+        return self._found[key]
+
+    def _image(self, page: Page) -> np.ndarray:
+        path = str(page.image_path)
+        image = self._images.pop(path, None)
+        if image is None:
+            image = load_page_image(page)
+        self._images[path] = image  # most recent last
+        while len(self._images) > self.KEEP_IMAGES:
+            self._images.pop(next(iter(self._images)))
+        return image
+
+
+def _find_marks(image: np.ndarray, page: Page, kind: str) -> list[Mark]:
     if kind == "seal":
         return find_seals(image)
     source = PageSource(page.source) if page.source else None

@@ -21,6 +21,7 @@ TITLE_SCORE = 10.0
 TITLE_LINE = 32  # characters: a longer line is running text, not a title
 CUE_SCORE = 1.0
 MIN_SCORE = 3.0
+NEW_DOCUMENT_SCORE = 6.0  # cues (no title) that make an untitled page of a multi-page file a document of its own
 SLOT_SCORE = 1.0
 _NOISE = re.compile(r"[\s\u3000:：·•.,，、()（）《》\"“”'‘’\[\]【】_\-—]+")
 
@@ -112,9 +113,19 @@ def classify(views: Sequence[PageView], item: Item, *, declared: dict[str, objec
         if labels[k].other and labels[k].material is None:
             continue
         material = item.material(prev.material)
+        if _starts_another(views[k], labels[k], material):
+            continue
         labels[k] = PageLabel(material=prev.material, score=prev.score, continued=True,
                               parts=parts_on(views[k], material))  # fmt: skip
     return labels
+
+
+def _starts_another(view: PageView, label: PageLabel, previous: Material) -> bool:
+    """A page of a scanned bundle that begins another document without a title of its own (an ID card's
+    face after a 章程's last page): many cues of another material and none of the previous one's."""
+    if label.material is None or label.material == previous.id or label.score < NEW_DOCUMENT_SCORE:
+        return False
+    return material_score(view, previous)[0] < MIN_SCORE
 
 
 def _best(view: PageView, item: Item, *, declared: dict[str, object]) -> PageLabel:

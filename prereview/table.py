@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from prereview.documents import Page, TextLine
+from prereview.documents import Page, PageSource, TextLine
 from prereview.extract._cells import text_of
-from prereview.extract.layout import Row, build_rows, char_boxes
+from prereview.extract.layout import Char, Row, build_rows, char_boxes
 from prereview.recognise import compact
 
 INDEX_LABELS = ("序号", "序")
+OCR_CELL_GAP = 0.05  # ems: the gap between OCR boxes of one row that parts two table cells
+OCR_WRAP = 0.75  # a line whose middle is closer than this many padded OCR box heights wraps the one above
 _INDEX = re.compile(r"^\d{1,3}$")
 
 
@@ -28,11 +30,13 @@ def read_table(page: Page, fields: Mapping[str, Sequence[str]]) -> list[dict[str
     if index_x is None:
         return []
     body = sorted((ln for ln in page.lines if ln.box.y0 > y_header), key=lambda ln: (ln.box.y0, ln.box.x0))
-    starts = [ln.box.y0 for ln in body if _INDEX.match(ln.text.strip()) and abs(ln.box.x0 - index_x) < 3 * ln.box.height]
+    numbers = [ln.box for ln in body if _INDEX.match(ln.text.strip()) and abs(ln.box.x0 - index_x) < 3 * ln.box.height]
+    # a row starts a little above its number's centre: OCR boxes of one row differ in top and height
+    starts = [b.cy - 0.6 * b.height for b in numbers]
     rows = []
     for k, top in enumerate(starts):
         bottom = starts[k + 1] if k + 1 < len(starts) else float("inf")
-        band = [ln for ln in body if top - 2 <= ln.box.y0 < bottom - 2]
+        band = [ln for ln in body if top <= ln.box.cy < bottom]
         if k + 1 == len(starts):
             band = _until_gap(band)
         rows.append(_cells(band, columns))
@@ -41,22 +45,37 @@ def read_table(page: Page, fields: Mapping[str, Sequence[str]]) -> list[dict[str
 
 def _header(lines: Sequence[TextLine], fields: Mapping[str, Sequence[str]]) -> tuple[float, list[tuple[str, float]]] | None:
     """(top of the header row, its columns as (field or "#" or "?", left edge)), for the row naming most fields."""
-    by_row: dict[int, list[tuple[str, float]]] = {}
-    for ln in lines:
-        key = round(ln.box.y0 / max(ln.box.height, 1.0))
-        by_row.setdefault(key, []).append((_column_name(compact(ln.text), fields), ln.box.x0))
     def named(cells: list[tuple[str, float]]) -> int:
         return sum(1 for name, _ in cells if name not in ("#", "?"))
 
     def numbered(cells: list[tuple[str, float]]) -> bool:
         return any(name == "#" for name, _ in cells)
 
+    rows = [(min(ln.box.y0 for ln in row), [(_column_name(compact(ln.text), fields), ln.box.x0) for ln in row])
+            for row in _rows(lines)]  # fmt: skip
     # a header names two asked-for columns, or one beside a 序号 column (序号 | 姓名 | 个人编号 | 参保险种)
-    best = max(by_row.items(), key=lambda kv: (named(kv[1]), numbered(kv[1])), default=None)
+    best = max(rows, key=lambda r: (named(r[1]), numbered(r[1])), default=None)
     if best is None or named(best[1]) < (1 if numbered(best[1]) else 2):
         return None
-    y = min(ln.box.y0 for ln in lines if round(ln.box.y0 / max(ln.box.height, 1.0)) == best[0])
-    return y, sorted(best[1], key=lambda c: c[1])
+    return best[0], sorted(best[1], key=lambda c: c[1])
+
+
+def _rows(lines: Sequence[TextLine]) -> list[list[TextLine]]:
+    """Lines in rows by vertical overlap with the row's first line. OCR boxes of one row differ in
+    height and top (a 序号 cell whose two characters stand one above the other is twice as high),
+    so rows are not cut at fixed heights; comparing with the first line only keeps a tall cell from
+    chaining the rows above and below into one."""
+    rows: list[list[TextLine]] = []
+    for ln in sorted(lines, key=lambda ln: (ln.box.y0, ln.box.x0)):
+        for row in rows:
+            first = row[0].box
+            overlap = min(ln.box.y1, first.y1) - max(ln.box.y0, first.y0)
+            if overlap >= 0.5 * min(ln.box.height, first.height):
+                row.append(ln)
+                break
+        else:
+            rows.append([ln])
+    return rows
 
 
 def _column_name(text: str, fields: Mapping[str, Sequence[str]]) -> str:
@@ -82,15 +101,30 @@ def _until_gap(band: list[TextLine]) -> list[TextLine]:
 
 def _cells(band: list[TextLine], columns: list[tuple[str, float]]) -> dict[str, str]:
     edges = [x for _, x in columns]
-    cells: dict[str, list[tuple[float, float, str]]] = {}
+    order = {id(ln): r for r, row in enumerate(_rows(band)) for ln in row}
+    cells: dict[str, list[tuple[int, float, str]]] = {}
     for ln in band:
-        for ch, box in zip(ln.text, char_boxes(ln), strict=True):
-            if ch.isspace():
-                continue
-            col = max((i for i, x in enumerate(edges) if box.cx >= x - 0.3 * box.height), default=0)
-            cells.setdefault(columns[col][0], []).append((box.y0, box.x0, ch))
-    return {name: "".join(ch for _, _, ch in sorted(chars, key=lambda t: (round(t[0] / 4), t[1])))
-            for name, chars in cells.items() if name not in ("#", "?")}  # fmt: skip
+        chars = [(ch, box) for ch, box in zip(ln.text, char_boxes(ln), strict=True) if not ch.isspace()]
+        cols = [max((i for i, x in enumerate(edges) if box.cx >= x - 0.3 * box.height), default=0) for _, box in chars]
+        for k in range(1, len(cols)):
+            # an OCR box overhangs its cell by a character's padding: one character alone past an edge
+            # (the last digit of an ID number) stays in the column its run of text started in
+            if cols[k] != cols[k - 1] and cols[k:].count(cols[k]) < 2 and not _space_before(ln.text, k):
+                cols[k] = cols[k - 1]
+        for (ch, box), col in zip(chars, cols, strict=True):
+            cells.setdefault(columns[col][0], []).append((order[id(ln)], box.x0, ch))
+    return {name: "".join(ch for _, _, ch in sorted(chars)) for name, chars in cells.items() if name not in ("#", "?")}
+
+
+def _space_before(text: str, k: int) -> bool:
+    """Whether whitespace separates the k-th non-space character of `text` from the one before it."""
+    seen = -1
+    for i, ch in enumerate(text):
+        if not ch.isspace():
+            seen += 1
+            if seen == k:
+                return i > 0 and text[i - 1].isspace()
+    return False
 
 
 def read_column(page: Page, labels: Sequence[str]) -> list[str] | None:
@@ -101,7 +135,20 @@ def read_column(page: Page, labels: Sequence[str]) -> list[str] | None:
     或姓名), which is the row right under it with no padding. The column spans from its header to the
     next header cell; the table ends at the first gap clearly wider than the rows' own spacing."""
     wanted = [compact(label) for label in labels if compact(label)]
-    rows = build_rows(page.lines)
+    if page.source is not PageSource.OCR:
+        return _column_in(build_rows(page.lines), wanted, page.width, ocr=False)
+    # Padded OCR boxes of neighbouring cells come closer than the gap that parts phrases: each box is
+    # a cell of its own, as the detector split them; a header cell split in two (姓  名) is read whole
+    # on the second pass.
+    for gap_ems in (OCR_CELL_GAP, None):
+        rows = build_rows(page.lines, gap_ems=gap_ems) if gap_ems else build_rows(page.lines)
+        found = _column_in(rows, wanted, page.width, ocr=True)
+        if found is not None:
+            return found
+    return None
+
+
+def _column_in(rows: list[Row], wanted: Sequence[str], width: float, *, ocr: bool) -> list[str] | None:
     for exact in (True, False):  # 证件号码 itself before 证件类型, the start of 证件类型及号码
         for r, row in enumerate(rows):
             segs = row.segments()
@@ -112,8 +159,8 @@ def read_column(page: Page, labels: Sequence[str]) -> list[str] | None:
                 continue
             h = row.height
             left = (segs[k - 1][-1].box.x1 + segs[k][0].box.x0) / 2 if k else 0.0
-            right = segs[k + 1][0].box.x0 - 0.2 * h if k + 1 < len(segs) else page.width
-            return _column_entries(rows[r + 1 :], row.bottom, h, left, right)
+            right = segs[k + 1][0].box.x0 - 0.2 * h if k + 1 < len(segs) else width
+            return _column_entries(rows[r:], left, right, ocr=ocr)
     return None
 
 
@@ -123,26 +170,58 @@ def _heads(text: str, wanted: Sequence[str], *, exact: bool) -> bool:
     return any(len(text) >= 4 and (w.startswith(text) or text.startswith(w)) for w in wanted)
 
 
-def _column_entries(below: Sequence[Row], bottom: float, h: float, left: float, right: float) -> list[str]:
-    k = 0
-    while k < len(below) and below[k].top - bottom < 0.5 * h:  # the header's wrapped second line
-        bottom = below[k].bottom
+def _inside(row: Row, left: float, right: float, h: float) -> list[Char]:
+    """The row's characters in the column: whole segments by where they start (a neighbour cell's text
+    OCR joined to this one stays out), and the characters inside the column of a segment that started
+    in the cell to its left and runs well into this one (OCR read 统一社会信用 and the code as one box)."""
+    out: list[Char] = []
+    for seg in row.segments():
+        if left <= seg[0].box.x0 + 0.3 * h < right + 0.3 * h:
+            out += seg
+        elif seg[0].box.x0 < left and seg[-1].box.x1 > left + 2 * h:
+            out += [c for c in seg if left + 0.3 * h <= c.box.x0 and c.box.cx < right]
+    return out
+
+
+def _wrapped(prev: Row, row: Row, *, ocr: bool) -> bool:
+    """Whether `row` is the second line of `prev`'s cells rather than a row of its own. A text layer's
+    boxes are the glyphs: a wrapped line follows within half a line. OCR boxes are padded, rows of a
+    table touch or overlap, so the distance between the lines' middles decides: a wrapped line comes at
+    the line spacing, well under one padded box height, table rows a box height or more apart."""
+    if ocr:
+        return _distance(prev, row, ocr=True) < OCR_WRAP * max(prev.height, row.height)
+    return _distance(prev, row, ocr=False) < 0.5 * prev.height
+
+
+def _distance(prev: Row, row: Row, *, ocr: bool) -> float:
+    """How far `row` is below `prev`: the gap between them, between their middles for padded OCR boxes."""
+    return (row.top + row.bottom - prev.top - prev.bottom) / 2 if ocr else row.top - prev.bottom
+
+
+def _column_entries(rows: Sequence[Row], left: float, right: float, *, ocr: bool) -> list[str]:
+    """The column's entries in the rows under the header ``rows[0]``."""
+    h = rows[0].height
+    last = rows[0]
+    k = 1
+    while k < len(rows) and _wrapped(last, rows[k], ocr=ocr):  # the header's wrapped second line
+        last = rows[k]
         k += 1
     entries: list[str] = []
     pitch: float | None = None
-    for row in below[k:]:
-        gap = row.top - bottom
-        if gap > (1.6 * pitch if pitch is not None else 2.5 * h) and gap > 0.5 * h:
+    for row in rows[k:]:
+        gap = _distance(last, row, ocr=ocr)
+        # the next section: farther below than the rows are apart (middles of OCR rows: a smaller factor)
+        if gap > ((1.3 if ocr else 1.6) * pitch if pitch is not None else 2.5 * h) and not _wrapped(last, row, ocr=ocr):
             break
-        # whole segments by where they start: a neighbour cell's text OCR joined to this one stays out
-        inside = [c for seg in row.segments() if left <= seg[0].box.x0 + 0.3 * h < right + 0.3 * h for c in seg]
+        inside = _inside(row, left, right, h)
         if any(left <= seg[0].box.x0 < right and seg[-1].box.x1 > right + 3 * h for seg in row.segments()):
             break  # a paragraph running across the columns: below the table
-        bottom = row.bottom
+        wrapped = _wrapped(last, row, ocr=ocr)
+        last = row
         if not inside:
             continue
         text = text_of(inside)
-        if entries and gap < 0.5 * h:
+        if entries and wrapped:
             entries[-1] += text  # the cell's wrapped second line
             continue
         pitch = gap if pitch is None else pitch

@@ -1,39 +1,80 @@
-"""Reading dates and periods as README §2.2 writes them (incl. 汉字 numerals, month-only, 长期)."""
+"""Reading dates and periods as README §2.2 writes them (incl. 汉字 numerals, month-only, 长期).
+
+The one date reader of the project: rule facts and extracted fields both go through it. Values come
+from text layers and from OCR, so full-width digits are folded and, inside a date's digit positions
+only, OCR's look-alikes are read as the digits they stand for (``2025.O3.0l`` → 2025-03-01).
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 import cn2an
 
 from rules.calendar import last_day_of_month
 
-OPEN_ENDED = ("长期有效", "长期", "无固定期限", "至本事项办结之日止", "本事项办结之日", "办结之日止")
-_CN_DIGITS = str.maketrans({"〇": "0", "○": "0", "零": "0", "O": "0"})
-_YMD = re.compile(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")
+OPEN_ENDED = ("长期有效", "长期", "无固定期限", "永久", "不约定期限", "至本事项办结之日止", "本事项办结之日", "办结之日止",
+              "办结为止")  # fmt: skip
+
+# OCR reads 0 as O/o/D and 1 as l/I/| inside dates; a date's digits can only be digits.
+_LOOKALIKE = "OolIDZS|"
+_DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "Z": "2", "S": "5"})
+_D = rf"[0-9{re.escape(_LOOKALIKE)}]"
+_YMD = re.compile(rf"(\d{{4}})\s*[年.\-/]\s*({_D}{{1,2}})\s*[月.\-/]\s*({_D}{{1,2}})\s*[日号]?")
 _COMPACT = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
-_YM = re.compile(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*月?")
+_YM = re.compile(rf"(\d{{4}})\s*[年.\-/]\s*({_D}{{1,2}})\s*月?")
 _Y = re.compile(r"(\d{4})\s*年?")
 _LEAD = re.compile(r"^[^\d]*")
-_TAIL = re.compile(r"(?<=[\d日月年])[^\d日月年]*$")
-_CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?")
-_SEPARATORS = re.compile(r"\s*(?:至|到|—|–|~|～|-{1,2})\s*")
+# What follows the date (…止, …起, 有效) is dropped, but never a digit, a look-alike that may be one,
+# or a mark for an illegible glyph: the date must end where its last digit is.
+_KEEP = rf"\d{re.escape(_LOOKALIKE)}日号月年?*#□■_"
+_TAIL = re.compile(rf"(?<=[{_KEEP}])[^{_KEEP}]*$")
+_CN_NUM = "〇○零一二两三四五六七八九十廿"
+_CN_DATE = re.compile(
+    rf"([{_CN_NUM}]{{4}})\s*年\s*([{_CN_NUM}]{{1,3}})\s*月(?:\s*([{_CN_NUM}]{{1,3}})\s*[日号])?"
+)
+_SEPARATORS = re.compile(r"\s*(?:起至|至|到|—+|–|~|～|-{1,2})\s*")
+_YEARS = range(1900, 2200)
 
 
-class DateValue(tuple[date, bool]):
-    """(date, precise): precise is False for month-only or year-only dates."""
+def _cn_int(text: str) -> int:
+    text = text.replace("廿", "二十").replace("○", "〇")
+    if len(text) == 4 and "十" not in text:  # a year written digit by digit: 二〇二五
+        return int("".join(str(cn2an.cn2an(ch, "smart")) for ch in text))
+    return int(cn2an.cn2an(text, "smart"))
 
 
 def _cn_to_arabic(text: str) -> str:
     def one(m: re.Match[str]) -> str:
-        year = m.group(1).translate(_CN_DIGITS)
-        year = "".join(str(cn2an.cn2an(ch, "smart")) if not ch.isdigit() else ch for ch in year)
-        month = str(cn2an.cn2an(m.group(2), "smart"))
-        day = f"{cn2an.cn2an(m.group(3), 'smart')}日" if m.group(3) else ""
-        return f"{year}年{month}月{day}"
+        try:
+            day = f"{_cn_int(m.group(3))}日" if m.group(3) else ""
+            return f"{_cn_int(m.group(1))}年{_cn_int(m.group(2))}月{day}"
+        except ValueError:
+            return m.group(0)
 
     return _CN_DATE.sub(one, text)
+
+
+def _clean(text: str) -> str:
+    # NFKC folds full-width digits and punctuation (２０２５．０３) to ASCII.
+    return _cn_to_arabic(unicodedata.normalize("NFKC", text).strip())
+
+
+def _digits(text: str) -> int:
+    return int(text.translate(_DIGIT_FIX))
+
+
+def _date(year: int, month: int, day: int | None) -> date | None:
+    if year not in _YEARS or not 1 <= month <= 12:
+        return None
+    if day is None:
+        return last_day_of_month(year, month)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def parse_date(text: str) -> date | None:
@@ -41,21 +82,15 @@ def parse_date(text: str) -> date | None:
 
     Words around the date (检验有效期至…, …止) are dropped; what is left must be a date as a whole,
     so a half-legible ``2016.08.1?`` is not read as 1 August."""
-    value = _cn_to_arabic(text.strip())
-    value = _LEAD.sub("", value)
-    value = _TAIL.sub("", value)
-    for pattern in (_YMD, _COMPACT):
-        m = pattern.fullmatch(value)
-        if m:
-            try:
-                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                return None
-    m = _YM.fullmatch(value)
-    if m and 1 <= int(m.group(2)) <= 12:
-        return last_day_of_month(int(m.group(1)), int(m.group(2)))
-    m = _Y.fullmatch(value)
+    value = _TAIL.sub("", _LEAD.sub("", _clean(text)))
+    m = _YMD.fullmatch(value) or _COMPACT.fullmatch(value)
     if m:
+        return _date(int(m.group(1)), _digits(m.group(2)), _digits(m.group(3)))
+    m = _YM.fullmatch(value)
+    if m:
+        return _date(int(m.group(1)), _digits(m.group(2)), None)
+    m = _Y.fullmatch(value)
+    if m and int(m.group(1)) in _YEARS:
         return date(int(m.group(1)), 12, 31)
     return None
 
@@ -65,8 +100,10 @@ def is_open_ended(text: str) -> bool:
 
 
 def parse_period(text: str) -> tuple[date | None, date | None, bool] | None:
-    """(start, end, open_ended) of a period like ``2016.08.15-2036.08.15`` or ``…至长期``; None if unreadable."""
-    value = _cn_to_arabic(text.strip())
+    """(start, end, open_ended) of a period like ``2016.08.15-2036.08.15`` or ``…至长期``; None if unreadable.
+
+    A lone date reads as the end (``至2027年2月25日``, ``有效期至2025年06月``)."""
+    value = _clean(text)
     if not value:
         return None
     parts = [p for p in _split_period(value) if p]
@@ -96,11 +133,23 @@ def _split_period(value: str) -> list[str]:
             parse_date(right) is None and not is_open_ended(right)
         ):
             continue
-        score = min(_digits(left), _digits(right) if not is_open_ended(right) else 99)
+        score = min(_digit_count(left), _digit_count(right) if not is_open_ended(right) else 99)
         if score > best_score:
             best, best_score = [left, right], score
+    if best_score < 0:
+        return _split_glued(value) or best
     return best
 
 
-def _digits(text: str) -> int:
+def _split_glued(value: str) -> list[str] | None:
+    # OCR drops a small 至 squeezed between two dates (2018-11-222028-11-22): split where a year starts
+    # and both sides are whole dates of the same shape.
+    for m in re.finditer(r"(?<=[\d日号])(?=(?:19|20)\d{2}\D)", value):
+        left, right = value[: m.start()], value[m.start() :]
+        if _YMD.fullmatch(left) and _YMD.fullmatch(right) and parse_date(left) and parse_date(right):
+            return [left, right]
+    return None
+
+
+def _digit_count(text: str) -> int:
     return sum(ch.isdigit() for ch in text)

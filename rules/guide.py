@@ -9,8 +9,8 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from rules.codes import CODE_LABELS
-from rules.expr import Cmp, Expr, Not
-from rules.spec import Check, Item, Material
+from rules.spec import Check, FactCatalog, Item, Material
+from rules.wording import describe, humanise
 
 
 class GuideSection(BaseModel):
@@ -23,16 +23,23 @@ class GuideSection(BaseModel):
     text: str
 
 
-def guide_sections(item: Item) -> list[GuideSection]:
+def guide_sections(item: Item, *, catalog: FactCatalog) -> list[GuideSection]:
     parts = {
         "basic": ("事项基本信息", _basic(item)),
         "conditions": ("受理条件", _conditions(item)),
-        "materials": ("申请材料", _materials(item)),
+        "materials": ("申请材料", _materials(item, catalog)),
         "reject": ("不予受理情形", _rejections(item)),
     }
     return [
-        GuideSection(target=f"{item.code}#{key}", item=item.code, item_name=item.name, department=item.department,
-                     section=key, title=f"{item.name} · {title}", text=text)
+        GuideSection(
+            target=f"{item.code}#{key}",
+            item=item.code,
+            item_name=item.name,
+            department=item.department,
+            section=key,
+            title=f"{item.name} · {title}",
+            text=humanise(text, catalog=catalog),
+        )
         for key, (title, text) in parts.items()
         if text
     ]
@@ -60,14 +67,18 @@ def _conditions(item: Item) -> str:
     return "\n".join(lines)
 
 
-def _materials(item: Item) -> str:
-    lines = [_material(m) for m in item.materials]
+def _materials(item: Item, catalog: FactCatalog) -> str:
+    names = {m.id: m.name for m in item.materials}
+    lines = [_material(m, catalog, names) for m in item.materials]
     lines += list(item.material_notes)
     return "\n".join(lines)
 
 
-def _material(m: Material) -> str:
-    necessity = "必要" if m.when is None else f"条件必要（{m.necessity_note or describe(m.when)}）"
+def _material(m: Material, catalog: FactCatalog, names: dict[str, str]) -> str:
+    if m.when is None:
+        necessity = "必要"
+    else:
+        necessity = f"条件必要（{m.necessity_note or describe(m.when, catalog=catalog, materials=names)}）"
     if m.tolerance_days:
         necessity += f"；容缺，{m.tolerance_days} 个工作日内补交"
     checks = "；".join(_check(c) for c in m.checks)
@@ -77,19 +88,6 @@ def _material(m: Material) -> str:
 def _check(check: Check) -> str:
     what = check.note or check.accept or "、".join(check.fields or check.parts) or check.field or check.who
     return f"{CODE_LABELS[check.code]}（{what}）" if what else CODE_LABELS[check.code]
-
-
-def describe(expr: Expr) -> str:
-    """An expression as staff wrote it, for people."""
-    if isinstance(expr, Cmp):
-        ref = expr.ref
-        name = getattr(ref, "name", None) or f"{getattr(ref, 'material', '')}「{getattr(ref, 'field', '')}」"
-        value = "、".join(map(str, expr.value)) if isinstance(expr.value, tuple) else str(expr.value)
-        return f"{name} {expr.op} {value}"
-    if isinstance(expr, Not):
-        return f"非（{describe(expr.item)}）"
-    joiner = " 且 " if type(expr).__name__ == "And" else " 或 "
-    return joiner.join(describe(e) for e in expr.items)
 
 
 def _rejections(item: Item) -> str:

@@ -155,7 +155,9 @@ class Material(_Strict):
     common: Literal["GM-ID", "GM-BL", "GM-POA", "GM-PREM"] | None = None
     per: str = ""  # what one set stands for when several are due: 驾驶人员, 车辆, 股东 …
     maps_to: str = ""  # bundles: the sub-items' materials it replaces
-    same_as: str = Field(default="", pattern=r"^([A-Z]{2,4}-\d{3}/M\d+)?$")  # bundles: checks copied from there
+    same_as: str = Field(
+        default="", pattern=r"^([A-Z]{2,4}-\d{3}/M\d+)?$"
+    )  # bundles: checks copied from there
     recognition: Recognition = Recognition()
     fields: dict[str, FieldSpec] = Field(default_factory=dict)
     parts: tuple[str, ...] = ()  # faces/pages/sections a complete set has
@@ -257,14 +259,52 @@ class FactSpec(_Strict):
         "shareholders",
     ]  # fmt: skip
     label: str
+    ask: str = ""  # the question put to an applicant, where it says more than the label
     values: tuple[str, ...] = ()
+    value_labels: dict[str, str] = Field(default_factory=dict)  # enterprise → 企业
+    from_facts: tuple[str, ...] = Field(default=(), alias="from")  # a derived fact's declared sources
     system_checked: bool = False
     doc: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named_values(cls, data: Any) -> Any:
+        # facts.yaml writes an enum's values as a mapping value → the name people read.
+        if isinstance(data, dict) and isinstance(data.get("values"), dict):
+            data = {**data, "value_labels": data["values"], "values": tuple(data["values"])}
+        return data
+
+    @property
+    def question(self) -> str:
+        return self.ask or self.label
+
+    @property
+    def subject(self) -> str:
+        """What the fact is, for a sentence about it: the question's head (注册资本，按… → 注册资本), or the
+        label where the question is a yes/no one."""
+        if not self.ask or self.ask.startswith("是否"):
+            return self.label
+        return re.split(r"[：，]", re.sub(r"（[^（）]*）", "", self.ask), maxsplit=1)[0]
+
+    def value_label(self, value: object) -> str:
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return self.value_labels.get(str(value), str(value))
 
 
 class FactCatalog(_Strict):
     facts: dict[str, FactSpec]
     derived: dict[str, FactSpec] = Field(default_factory=dict)
+    # words of the standards' prose that are neither facts nor their values (shareholder_type, corporate…)
+    terms: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _sources_declared(self) -> FactCatalog:
+        for name, spec in self.derived.items():
+            unknown = [f for f in spec.from_facts if f not in self.facts]
+            if not spec.from_facts or unknown:
+                raise ValueError(f"derived fact {name}: 'from' must list declared facts (unknown: {unknown})")
+        return self
 
     def get(self, name: str) -> FactSpec | None:
         return self.facts.get(name) or self.derived.get(name)

@@ -6,7 +6,8 @@ from alembic import context
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
-import api.models  # noqa: F401  (registers every table)
+import api.models  # noqa: F401  (registers the service's tables)
+import kb.models  # noqa: F401  (and the knowledge base's: autogenerate compares them too)
 
 target_metadata = SQLModel.metadata
 

@@ -12,8 +12,9 @@ import asyncio
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
 from sqlmodel import col, select
 
 from api import cases_service as cases
@@ -30,8 +31,9 @@ from api.deps import (
     require,
     sees_identity,
 )
-from api.errors import LoginRequired, NotAllowed, StateConflict, UploadRefused
-from api.models import Case, CaseStatus, Role, Run, RunStatus
+from api.errors import CaseNotFound, LoginRequired, NotAllowed, StateConflict, UploadRefused
+from api.models import Case, CaseFile, CaseStatus, Role, Run, RunStatus
+from api.page_images import page_images
 from api.runs import queue_run
 from api.schemas import AnswerOut, CaseIn, CaseOut, CaseSummary, DecisionIn, DecisionOut, FileOut, RunOut
 from api.uploads import Limits, receive
@@ -138,6 +140,31 @@ async def upload(
 def withdraw(case_id: str, file_id: DbId, session: SessionDep, principal: PrincipalDep) -> FileOut:
     case = case_for(session, principal, case_id, write=True)
     return FileOut.of(cases.withdraw_file(session, case=case, file_id=file_id))
+
+
+@router.get("/{case_id}/files/{file_id}/pages/{number}", response_class=Response,
+            responses={200: {"content": {"image/jpeg": {}}, "description": "页面图像（JPEG）"}},
+            summary="上传文件某一页的图像（摆正后的页面，证据框的坐标以它为准；仅收件人员）")  # fmt: skip
+async def page_image(
+    case_id: str,
+    file_id: DbId,
+    number: Annotated[int, Path(ge=1, le=10_000, description="页码（从 1 起）")],
+    services: ServicesDep,
+    principal: Annotated[Principal, Depends(require(Role.CLERK))],
+) -> Response:
+    def find() -> tuple[CaseFile, bool]:
+        with services.db.scope() as session:
+            case = case_for(session, principal, case_id)
+            row = session.get(CaseFile, file_id)
+            if row is None or row.case_id != case.id or not services.store.exists(row.sha256):
+                raise CaseNotFound("本案没有这个文件，或文件已删除")
+            return row, case.channel != APPLICANT
+
+    row, keep = await run_in_threadpool(find)
+    images = page_images(services)
+    body = await run_in_threadpool(images.page, path=services.store.path(row.sha256), sha256=row.sha256,
+                                   name=row.name, number=number, keep=keep)  # fmt: skip
+    return Response(body, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
 
 
 @router.post("/{case_id}/runs", status_code=202,

@@ -13,6 +13,7 @@ from api.deps import ServicesDep, SessionDep, Throttled
 from rules import service as rule_service
 from rules.checklist import Checklist, checklist
 from rules.models import RuleVersion, utcnow
+from rules.questions import Question, questions
 
 router = APIRouter(prefix="/items", tags=["items"])
 
@@ -81,6 +82,12 @@ def get_item(code: str, session: SessionDep, services: ServicesDep, _: Throttled
                   "tolerance_days": m.tolerance_days, "per": m.per} for m in item.materials]  # fmt: skip
     return ItemDetail(**_summary(services, version, day), basic=basic, conditions=conditions, materials=materials,
                       yaml_text=version.yaml_text)  # fmt: skip
+
+
+@router.get("/{code}/questions", summary="申请人要回答的问题：决定应交材料、受理条件的申报事实在前")
+def get_questions(code: str, services: ServicesDep, _: Throttled, on: date | None = None) -> list[Question]:
+    day = on or utcnow().date()
+    return questions(services.library.loaded(code, day).item, services.library.context.catalog)
 
 
 @router.get("/{code}/checklist", summary="申请材料清单（未申报事实：条件必要的材料为“视申报情况”）")

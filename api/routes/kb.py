@@ -42,9 +42,8 @@ def kb_tables() -> list[Any]:
 
 
 def prepare(db: Any, *, corpus_dir: Any) -> None:
-    """Create the kb tables if missing and seed the shipped FAQs and glossary (under the startup lock)."""
-    with db.scope() as session:
-        SQLModel.metadata.create_all(session.connection(), tables=kb_tables())
+    """Seed the shipped FAQs and glossary (under the startup lock); the tables come from the
+    migrations (revision 0002), which the start runs first."""
     with db.scope() as session:
         if not kb_service.list_faqs(session):
             n = kb_service.seed_faqs(session, faq_dir=corpus_dir / "faq")
@@ -74,7 +73,8 @@ def build(services: Any, *, embedder: Any = None) -> Any:
                              threads=settings.embedding_threads)  # fmt: skip
     with services.db.scope() as session:
         return KnowledgeBase.open(session, embedder=embedder, index_dir=settings.effective_kb_index_dir,
-                                  keyword_weight=settings.kb_keyword_weight, hnsw_above=settings.kb_hnsw_above)  # fmt: skip
+                                  keyword_weight=settings.kb_keyword_weight, approx_above=settings.kb_approx_above,
+                                  query_cache=settings.kb_query_cache)  # fmt: skip
 
 
 if _AVAILABLE:
@@ -132,8 +132,9 @@ if _AVAILABLE:
     @router.get("/search", summary="检索（FAQ 与办事指南）")
     def search(session: SessionDep, services: ServicesDep, _: Throttled,
                q: str = Query(min_length=1, max_length=500), item: str | None = Query(default=None, max_length=20),
+               department: str | None = Query(default=None, max_length=100),
                k: int = Query(default=5, ge=1, le=50)) -> SearchResult:  # fmt: skip
-        return _kb(services).search(session, query=q, k=k, item=item)  # type: ignore[no-any-return]
+        return _kb(services).search(session, query=q, k=k, item=item, department=department)  # type: ignore[no-any-return]
 
     @router.get("/faqs", summary="FAQ 列表（未登录只见已发布的）")
     def list_faqs(session: SessionDep, principal: PrincipalDep, item: str | None = Query(default=None, max_length=20),

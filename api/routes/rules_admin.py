@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse
 from api import audit
 from api.deps import DbId, Principal, ServicesDep, SessionDep, require
 from api.models import Role
+from api.rule_outline import RuleOutline, outline
 from api.schemas import (
     Problem,
     PublishIn,
@@ -89,6 +90,14 @@ def validate(item: str, version_id: DbId, session: SessionDep, services: Service
     except RuleFileError as exc:
         return ValidationOut(valid=False, problems=[Problem(where=w, problem=p) for w, p in exc.problems])
     return ValidationOut(valid=True, rule_hash=loaded.rule_hash)
+
+
+@router.get("/{item}/versions/{version_id}/outline",
+            summary="一个版本的可读形式：受理条件、申请材料（必要/条件必要/容缺）、审查要点；文件有错时 422 列出问题")  # fmt: skip
+def version_outline(item: str, version_id: DbId, session: SessionDep, services: ServicesDep, _: Reader) -> RuleOutline:
+    version = rule_service.get_version(session, item=item, version_id=version_id)
+    loaded = rule_service.validate(session, version=version, context=services.context)
+    return outline(loaded.item, catalog=services.context.catalog)
 
 
 @router.post("/{item}/versions/{version_id}/scenarios", summary="运行场景测试")

@@ -1,17 +1,9 @@
 """Field values from positioned text, and the parsers for what the fields hold.
 
-Pure functions over `prereview.documents` values: no images, no settings, no I/O.
+Pure functions over `prereview.documents` values: no images, no settings, no I/O. Dates and periods
+are read by `rules.dates`, the one date reader.
 """
 
-from prereview.extract.dates import (
-    ParsedDate,
-    Period,
-    Precision,
-    age_on,
-    find_dates,
-    parse_date,
-    parse_period,
-)
 from prereview.extract.fields import FieldReading, FieldStatus, find_field, find_fields
 from prereview.extract.normalize import normalize_name, normalize_number, same_name, same_number, to_halfwidth
 from prereview.extract.numbers import (
@@ -29,16 +21,11 @@ __all__ = [
     "FieldReading",
     "FieldStatus",
     "NumberCheck",
-    "ParsedDate",
-    "Period",
     "Plate",
-    "Precision",
     "Problem",
-    "age_on",
     "check_id_number",
     "check_uscc",
     "checkbox_marks",
-    "find_dates",
     "find_field",
     "find_fields",
     "find_id_numbers",
@@ -47,8 +34,6 @@ __all__ = [
     "normalize_name",
     "normalize_number",
     "parse_amount",
-    "parse_date",
-    "parse_period",
     "parse_plate",
     "same_name",
     "same_number",

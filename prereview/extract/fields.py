@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from prereview.documents import Box, Page, TextLine
 from prereview.extract import _cells as cells
-from prereview.extract.layout import Char, Row, build_rows, union
+from prereview.extract.layout import Char, Row, page_rows, union
 
 # Captions common on the materials' forms: a value never runs into one of them
 COMMON_LABELS = (
@@ -203,7 +203,7 @@ def find_fields(
     stop_set = {cells.compact(s) for s in (*COMMON_LABELS, *stop, *labels)}
     out = []
     for pos, page in enumerate(pages):
-        rows = build_rows(page.lines)
+        rows = page_rows(page)
         found = []
         for r, row in enumerate(rows):
             for span in cells.label_hits(row, labels, stop_set):

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from prereview.documents import Box, TextLine
+from prereview.documents import Box, Page, TextLine
 
 
 def char_width(ch: str) -> float:
@@ -84,6 +84,24 @@ class Row:
 def _same_row(a: Box, top: float, bottom: float) -> bool:
     overlap = min(a.y1, bottom) - max(a.y0, top)
     return overlap >= 0.5 * min(a.height, bottom - top)
+
+
+_ROWS_KEPT = 64
+_page_rows: dict[int, tuple[Sequence[TextLine], list[Row]]] = {}
+
+
+def page_rows(page: Page) -> list[Row]:
+    """`build_rows(page.lines)`, built once per page: every field looked up on a page needs its rows.
+    Keyed by the lines list itself (checked by identity), for the last pages asked about."""
+    key = id(page.lines)
+    hit = _page_rows.get(key)
+    if hit is not None and hit[0] is page.lines:
+        return hit[1]
+    rows = build_rows(page.lines)
+    _page_rows[key] = (page.lines, rows)
+    while len(_page_rows) > _ROWS_KEPT:
+        _page_rows.pop(next(iter(_page_rows)))
+    return rows
 
 
 def build_rows(lines: Sequence[TextLine], *, gap_ems: float = 0.8) -> list[Row]:

@@ -4,16 +4,16 @@ department staff, administrator — including the refusals."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from tests.fixtures.api_app import JT_DECLARED, ApiHarness, People, pdf_bytes
+from tests.fixtures.visual_images import CASES
 
 V1 = "/api/v1"
 ALL_JT = ["M1", "M2", "M3", "M6", "M7", "M8", "M9"]
-PUBLIC = Path(__file__).resolve().parents[3] / "shared" / "cases" / "public"
+PUBLIC = CASES
 
 
 def new_case(client: TestClient, headers: dict[str, str] | None = None, **over: Any) -> dict[str, Any]:

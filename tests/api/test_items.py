@@ -51,3 +51,18 @@ def test_checklist_names_facts_of_the_wrong_type(client: TestClient) -> None:
     )
     assert r.status_code == 200
     assert any("驾驶人员数量" in p for p in r.json()["problems"])
+
+
+def test_questions_put_the_facts_deciding_materials_first(client: TestClient) -> None:
+    r = client.get(f"{V1}/items/JT-001/questions")
+    assert r.status_code == 200
+    body = r.json()
+    by_fact = {q["fact"]: q for q in body}
+    assert by_fact["by_agent"]["decides"] == ["M4", "M5"] and by_fact["by_agent"]["type"] == "bool"
+    assert by_fact["existing_vehicle_count"]["decides"] == ["M6"]
+    assert by_fact["applicant_type"]["values"] == ["enterprise", "individual_business", "natural_person"]
+    assert by_fact["cargo_includes_dangerous_goods"]["group"] == "conditions"
+    assert by_fact["agent_name"]["ask_when"] == [[{"fact": "by_agent", "op": "==", "value": True}]]
+    groups = [q["group"] for q in body]
+    assert groups == sorted(groups, key=["materials", "conditions", "details"].index)
+    assert client.get(f"{V1}/items/XX-999/questions").status_code == 404

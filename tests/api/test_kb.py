@@ -3,12 +3,15 @@ questions, hit testing; FAQ changes are audited."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from api.routes.kb import available
+from rules.service import RuleContext
 from tests.fixtures.api_app import JT, People
 
 pytestmark = pytest.mark.skipif(not available(), reason="kb is not importable")
@@ -74,3 +77,41 @@ def test_publishing_rules_updates_the_guide(kb_on: bool, client: TestClient, peo
     with harness.db.scope() as session:
         basic = session.exec(select(GuideSection).where(GuideSection.target == "JT-001#basic")).first()
         assert basic is not None and "4 个工作日" in basic.text
+
+
+def test_search_filtered_by_department(kb_on: bool, client: TestClient) -> None:
+    q = {"q": "需要带哪些材料", "k": 10}
+    everyone = client.get(f"{V1}/kb/search", params=q).json()["hits"]
+    assert len({h["department"] for h in everyone}) > 1
+    r = client.get(f"{V1}/kb/search", params={**q, "department": JT})
+    assert r.status_code == 200
+    hits = r.json()["hits"]
+    assert hits and {h["department"] for h in hits} == {JT}
+
+
+def test_a_fresh_database_gets_the_kb_tables_from_the_migrations(tmp_path: Path, rule_context: RuleContext) -> None:
+    """The real start on an empty database: migrations to head (no create_all), seeding, search."""
+    from sqlalchemy import inspect
+
+    from api.app import create_app
+    from api.services import Services
+    from api.worker import InlineDispatcher
+    from core.db import make_engine
+    from tests.fixtures.api_app import FakePrereviewer, HashEmbedder, make_settings
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    settings = make_settings(tmp_path / "data", database_url=url, kb_index_dir=tmp_path / "kb_index")
+
+    def dispatcher(services: Services) -> InlineDispatcher:
+        services.prereviewer = FakePrereviewer(services.library.evaluator())
+        return InlineDispatcher(services.execute_run)
+
+    app = create_app(settings=settings, context=rule_context, dispatcher=dispatcher, kb_embedder=HashEmbedder())
+    with TestClient(app) as client:
+        r = client.get(f"{V1}/kb/search", params={"q": "营业执照忘带了能先受理吗"})
+        assert r.status_code == 200 and r.json()["hits"]
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+    assert {"kb_faq", "kb_change", "kb_faq_version"} <= set(inspect(engine).get_table_names())
+    engine.dispose()

@@ -12,16 +12,16 @@ from api.app import create_app
 from api.services import Services, build_prereviewer
 from api.worker import ThreadDispatcher
 from tests.fixtures.api_app import make_settings
+from tests.fixtures.visual_images import CASES
 
 pytestmark = pytest.mark.ocr
 
-PUBLIC = Path(__file__).resolve().parents[3] / "shared" / "cases" / "public"
+PUBLIC = CASES  # the one place tests look for the shared sample cases
 V1 = "/api/v1"
 
 
 @pytest.mark.parametrize("name", ["JT-P01"])
 def test_public_case_through_the_api(tmp_path: Path, name: str) -> None:
-    pytest.importorskip("prereview.pipeline", reason="prereview.pipeline is not there yet")
     folder = PUBLIC / name
     if not folder.exists():
         pytest.skip(f"{folder} is not there")

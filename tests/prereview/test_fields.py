@@ -12,9 +12,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from prereview.documents import Box, Page, PageSource, TextLine
 from prereview.extract import (
     FieldStatus,
-    Precision,
     Problem,
-    age_on,
     check_id_number,
     check_uscc,
     checkbox_marks,
@@ -26,10 +24,9 @@ from prereview.extract import (
     normalize_name,
     normalize_number,
     parse_amount,
-    parse_date,
-    parse_period,
     same_name,
 )
+from rules.dates import parse_period
 from tests.fixtures.visual_images import fixture_page
 
 # --- README §9: number checks -------------------------------------------------------------------
@@ -144,82 +141,6 @@ def test_normalize() -> None:
     assert normalize_name(" 安和市\u3000（测试） ") == "安和市(测试)"
     assert normalize_number(" 91350100m000100y43 ") == "91350100M000100Y43"
     assert normalize_number("11010519491231002x") == "11010519491231002X"
-
-
-# --- README §2.2: dates and periods ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected", "precision"),
-    [
-        ("2025年3月1日", date(2025, 3, 1), Precision.DAY),
-        ("2025.03.01", date(2025, 3, 1), Precision.DAY),
-        ("2025-03-01", date(2025, 3, 1), Precision.DAY),
-        ("2025/3/1", date(2025, 3, 1), Precision.DAY),
-        ("20250301", date(2025, 3, 1), Precision.DAY),
-        ("二〇二五年三月一日", date(2025, 3, 1), Precision.DAY),
-        ("二零二四年十二月三十一日", date(2024, 12, 31), Precision.DAY),
-        ("1995 年 1 月 21 日", date(1995, 1, 21), Precision.DAY),  # ID card print
-        ("检验有效期至2025年06月", date(2025, 6, 30), Precision.MONTH),  # README: month -> last day
-        ("2024年2月", date(2024, 2, 29), Precision.MONTH),
-        ("2025.06", date(2025, 6, 30), Precision.MONTH),
-        ("2025年", date(2025, 12, 31), Precision.YEAR),  # README: year -> 31 December
-        ("２０２５年３月１日", date(2025, 3, 1), Precision.DAY),
-        ("2025.O3.0l", date(2025, 3, 1), Precision.DAY),  # OCR look-alikes in a date's digits
-        ("签署日期：2026年2月25日", date(2026, 2, 25), Precision.DAY),
-    ],
-)
-def test_parse_date(text: str, expected: date, precision: Precision) -> None:
-    parsed = parse_date(text)
-    assert parsed is not None
-    assert (parsed.value, parsed.precision) == (expected, precision)
-
-
-@pytest.mark.parametrize("text", ["2025年2月30日", "无", "", "13812345678"])
-def test_no_date(text: str) -> None:
-    assert parse_date(text) is None
-
-
-@pytest.mark.parametrize(
-    ("text", "start", "end", "open_end"),
-    [
-        ("2016.08.15-2036.08.15", date(2016, 8, 15), date(2036, 8, 15), False),  # README §2.2
-        ("2016年8月15日至2036年8月15日", date(2016, 8, 15), date(2036, 8, 15), False),
-        ("2016-08-15-2036-08-15", date(2016, 8, 15), date(2036, 8, 15), False),
-        ("2016.08.15 — 2036.08.15", date(2016, 8, 15), date(2036, 8, 15), False),
-        ("2021.04.20-长期", date(2021, 4, 20), None, True),
-        ("2013.11.19-长期有效", date(2013, 11, 19), None, True),
-        ("2019年1月1日至无固定期限", date(2019, 1, 1), None, True),
-        ("自2026年2月26日起至本事项办结之日止", date(2026, 2, 26), None, True),
-        ("长期", None, None, True),
-        ("至2027年2月25日", None, date(2027, 2, 25), False),
-        ("2004年12月31日至2024年12月30日", date(2004, 12, 31), date(2024, 12, 30), False),
-    ],
-)
-def test_parse_period(text: str, start: date | None, end: date | None, open_end: bool) -> None:
-    period = parse_period(text)
-    assert period is not None
-    assert (period.start.value if period.start else None) == start
-    assert period.end_date == end
-    assert period.open_end is open_end
-
-
-# --- README §2.5: ages ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("birth", "on", "age"),
-    [
-        (date(1965, 6, 10), date(2025, 6, 10), 60),  # birthday reached today
-        (date(1965, 6, 11), date(2025, 6, 10), 59),
-        (date(1964, 6, 10), date(2025, 6, 10), 61),
-        (date(1964, 2, 29), date(2025, 2, 28), 60),  # common year: the birthday is 1 March
-        (date(1964, 2, 29), date(2025, 3, 1), 61),
-        (date(1964, 2, 29), date(2024, 2, 29), 60),
-    ],
-)
-def test_age_on(birth: date, on: date, age: int) -> None:
-    assert age_on(birth, on) == age
 
 
 # --- plates, amounts, checkbox marks ----------------------------------------------------------------
@@ -423,6 +344,6 @@ def test_find_field_on_samples(key: str, labels: list[str], status: FieldStatus,
 
 def test_parsers_on_sample_values() -> None:
     period = parse_period(find_field([fixture_page("licence_scan")], ["营业期限"]).value)
-    assert period is not None and period.start is not None and period.start.value == date(2004, 12, 31)
+    assert period is not None and period[0] == date(2004, 12, 31)
     number = find_field([fixture_page("bundle_form_photo")], ["法定代表人身份证件号码"]).value
     assert check_id_number(number).problem is Problem.CHECKSUM  # YJS-P02 expected INVALID_ID

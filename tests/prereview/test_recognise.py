@@ -181,3 +181,27 @@ def test_a_page_with_few_cues_in_its_materials_slot_is_that_material() -> None:
     item = _item("SL-001")
     assert classify([_view(*flyleaf, slot="M4")], item, declared={})[0].material == "M4"
     assert classify([_view(*flyleaf)], item, declared={})[0].material is None
+
+
+def test_a_card_face_after_a_documents_last_page_in_one_scan_is_a_document_of_its_own() -> None:
+    """A multi-material scan: 章程, its untitled signature page, then a copy of the ID card (no title,
+    only the card's own captions): the card is not taken as the 章程's next page."""
+    rules = _view(line("安和市新城文化传媒有限公司章程", 471, 205), line("第一章 总则", 208, 321))
+    signed = _view(line("股东（签字）：沈婕芳", 209, 275), line("签署日期：2026年4月5日", 1203, 332))
+    card = _view(
+        line("姓名 沈婕芳", 396, 303),
+        line("性别 女 民族 汉", 392, 378),
+        line("出生 1967年7月3日", 396, 461),
+        line("住址 安和市安平县龙山镇南街70号", 395, 536),
+        line("公民身份号码 362321196707035127", 396, 700),
+    )
+    labels = classify([rules, signed, card], _item("SC-001"), declared={"legal_rep_name": "沈婕芳"})
+    assert [lab.material for lab in labels[:2]] == ["M2", "M2"] and labels[1].continued
+    assert labels[2].material in ("M3", "M4") and not labels[2].continued
+
+
+def test_a_report_page_naming_another_materials_labels_stays_with_the_report() -> None:
+    rules = _view(line("安和市新城文化传媒有限公司章程", 471, 205), line("第一章 总则", 208, 321))
+    chapter = _view(line("第五条 股东的姓名、住所及出资：", 208, 300), line("公司注册资本为100万元。", 208, 360))
+    labels = classify([rules, chapter], _item("SC-001"), declared={})
+    assert [lab.material for lab in labels] == ["M2", "M2"] and labels[1].continued

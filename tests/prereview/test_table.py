@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from prereview.table import read_column
+from prereview.documents import Box, Page, PageSource, TextLine
+from prereview.table import read_column, read_table
 from tests.prereview._pages import line, page
 
 
@@ -93,3 +94,85 @@ def test_one_named_column_without_a_number_column_is_no_table() -> None:
 
     p = page(line("姓名", 253, 415), line("个人编号", 432, 415), line("许博瑞", 253, 473))
     assert read_table(p, {"人员姓名": ("姓名",), "身份证号码": ("身份证号码",)}) == []
+
+
+# --- OCR geometry: boxes padded by about a fifth of their height, rows touching --------------------
+
+
+def _ocr(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
+    return TextLine(text=text, box=Box(x0=x0, y0=y0, x1=x1, y1=y1), score=0.99)
+
+
+def _ocr_page(*lines: TextLine) -> Page:
+    return Page(index=0, width=1736.0, height=2397.0, source=PageSource.OCR, lines=list(lines))
+
+
+def test_a_scanned_staff_table_is_read_row_by_row() -> None:
+    """专职工作人员基本情况表 as OCR reads a scan: 序号 one box two rows high, boxes of a row with
+    different tops, an ID number whose padded box reaches past the next column's edge, periods wrapped."""
+    p = _ocr_page(
+        _ocr("序号", 186, 323, 243, 418),
+        _ocr("姓名", 254, 326, 339, 380),
+        _ocr("身份证号码", 398, 324, 561, 378),
+        _ocr("学历", 712, 322, 799, 380),
+        _ocr("岗位", 1088, 321, 1170, 378),
+        _ocr("劳动合同期限", 1228, 320, 1418, 375),
+        _ocr("1", 193, 424, 227, 467),
+        _ocr("陶海平", 258, 420, 368, 474),
+        _ocr("360121197202141698", 400, 423, 721, 468),
+        _ocr("大学本科", 718, 423, 851, 470),
+        _ocr("业务主管", 1092, 419, 1227, 473),
+        _ocr("2024-01-01至2027-01", 1232, 416, 1535, 469),
+        _ocr("-01", 1230, 458, 1297, 506),
+        _ocr("2", 191, 518, 232, 566),
+        _ocr("顾倩静", 259, 517, 366, 570),
+        _ocr("36040219850329506X", 401, 519, 719, 562),
+        _ocr("硕士研究", 719, 517, 851, 564),
+        _ocr("职业指导", 1090, 513, 1225, 567),
+        _ocr("2022-10-22至2025-10", 1232, 515, 1536, 557),
+        _ocr("生", 719, 554, 768, 600),
+        _ocr("-22", 1234, 552, 1298, 603),
+    )
+    rows = read_table(p, {"姓名": ("姓名",), "身份证号码": ("身份证号码",), "学历": ("学历",), "岗位": ("岗位",),
+                          "劳动合同期限": ("劳动合同期限",)})  # fmt: skip
+    assert rows == [
+        {"姓名": "陶海平", "身份证号码": "360121197202141698", "学历": "大学本科", "岗位": "业务主管",
+         "劳动合同期限": "2024-01-01至2027-01-01"},
+        {"姓名": "顾倩静", "身份证号码": "36040219850329506X", "学历": "硕士研究生", "岗位": "职业指导",
+         "劳动合同期限": "2022-10-22至2025-10-22"},
+    ]  # fmt: skip
+
+
+def _scanned_capital_table() -> Page:
+    """出资情况 as OCR reads a scan: header cells closer than a character, rows overlapping, a 统一社会
+    信用代码 read as one box with its wrapped type cell, the next section right under the table."""
+    return _ocr_page(
+        _ocr("□股东（发起人）、出资情况", 214, 681, 630, 733),
+        _ocr("股东（发起人）名称", 220, 734, 491, 788),
+        _ocr("证件类型", 506, 734, 642, 791),
+        _ocr("证件号码", 699, 733, 832, 789),
+        _ocr("认缴出资额", 1051, 733, 1216, 790),
+        _ocr("出资方式", 1227, 736, 1360, 791),
+        _ocr("或姓名", 220, 772, 325, 830),
+        _ocr("(万元)", 1067, 774, 1171, 832),
+        _ocr("沈婕芳", 211, 827, 328, 895),
+        _ocr("居民身份证", 512, 830, 672, 887),
+        _ocr("362321196707035127", 701, 831, 1019, 883),
+        _ocr("100", 1050, 833, 1122, 884),
+        _ocr("货币", 1221, 825, 1311, 895),
+        _ocr("安和市汇丰实业有限", 211, 884, 505, 954),
+        _ocr("统一社会信用9136110393L46JR24W", 512, 884, 1019, 954),
+        _ocr("60", 1050, 884, 1100, 954),
+        _ocr("公司", 211, 920, 290, 990),
+        _ocr("代码", 512, 920, 590, 990),
+        _ocr("□联络员信息", 211, 1020, 411, 1077),
+        _ocr("联络员", 214, 1077, 333, 1142),
+        _ocr("程剑", 484, 1079, 570, 1142),
+        _ocr("联络员电话", 888, 1078, 1064, 1139),
+    )
+
+
+def test_a_scanned_capital_table_is_read_column_by_column() -> None:
+    p = _scanned_capital_table()
+    assert read_column(p, ["股东（发起人）名称或姓名"]) == ["沈婕芳", "安和市汇丰实业有限公司"]
+    assert read_column(p, ["证件号码"]) == ["362321196707035127", "9136110393L46JR24W"]

@@ -1,0 +1,50 @@
+"""The web pages: plain HTML files and one small ES-module layer over the JSON API (no build step, no CDN).
+
+``/`` the landing page, ``/self-check`` (applicants), ``/consult`` (consultation desk), ``/clerk`` and
+``/staff``; the stylesheet and scripts under ``/static``. Pages are Jinja2 templates sharing
+``pages/_base.html`` (head, header, navigation) and hold no data: everything they show comes from
+``/api/v1`` through ``static/common.js``, so the halls' closed networks need nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from core.errors import NotFound
+
+HERE = Path(__file__).resolve().parent
+PAGES = HERE / "pages"
+STATIC = HERE / "static"
+
+# path -> page file; W2's clerk.html and staff.html answer 404 until they exist
+ROUTES = {"/": "index.html", "/self-check": "self-check.html", "/consult": "consult.html",
+          "/clerk": "clerk.html", "/staff": "staff.html"}  # fmt: skip
+
+router = APIRouter(include_in_schema=False)
+_templates = Environment(loader=FileSystemLoader(PAGES), autoescape=select_autoescape(["html"]), auto_reload=False)
+
+
+def _page_route(name: str) -> Callable[[], HTMLResponse]:
+    def page() -> HTMLResponse:
+        if not (PAGES / name).is_file():
+            raise NotFound("页面还没有上线")
+        # no-cache: a hall's PCs keep tabs open for days; they must pick up a new version at once
+        return HTMLResponse(_templates.get_template(name).render(), headers={"Cache-Control": "no-cache"})
+
+    return page
+
+
+for _path, _name in ROUTES.items():
+    router.add_api_route(_path, _page_route(_name), methods=["GET"], name=f"page:{_name}")
+
+
+def install(app: FastAPI) -> None:
+    """Route the pages and mount the static files on ``app``."""
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")

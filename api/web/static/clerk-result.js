@@ -1,0 +1,125 @@
+// clerk-result.js — a finished pre-review run for the clerk: the suggested verdict, every finding with
+// its evidence (the text read, and the page with the field's box: evidence.js), and what each file was
+// recognised as.
+//
+//   renderResult(el, {caseId, run, files, names: {M1: "…"}, conditions: {C1: "…"}})
+
+import { CODE_LABELS, VERDICTS, clear, fmtDate, h, verdictBadge } from "/static/common.js";
+import { openViewer } from "/static/evidence.js";
+
+export function renderResult(el, { caseId, run, files, names, conditions }) {
+  clear(el);
+  if (run.status !== "done") return;
+  const located = locateFiles(run, files);
+  const v = VERDICTS[run.verdict] || { label: run.verdict_label, cls: "", hint: "" };
+  el.append(...[
+    h("div", { class: `card verdict-panel ${v.cls}`, "data-testid": "verdict" },
+      h("h2", {}, `第 ${run.number} 次预审建议：`, verdictBadge(run.verdict)),
+      h("p", {}, v.hint),
+      run.tolerance_deadline ? h("p", {}, `容缺材料须在 ${fmtDate(run.tolerance_deadline)} 前补交。`) : null,
+      h("p", { class: "small muted" }, `审查日 ${fmtDate(run.review_date)} · 规则 ${run.rule_hash.slice(0, 12)} · 共 ${run.findings.length} 个问题`),
+      findingList(caseId, run, located, names, conditions)),
+    fileReports(caseId, run, located, names),
+  ].filter(Boolean));
+}
+
+// Evidence names a file by its name; the run lists the case files it read, in order.
+function locateFiles(run, files) {
+  const byId = new Map(files.map((f) => [f.id, f]));
+  const read = run.file_ids.map((id) => byId.get(id)).filter(Boolean);
+  const reports = run.files || [];
+  const out = new Map(); // file name -> [{file, report}]
+  const seen = new Map();
+  for (const report of reports) {
+    const k = seen.get(report.name) || 0;
+    seen.set(report.name, k + 1);
+    const file = read.filter((f) => f.name === report.name)[k];
+    if (!out.has(report.name)) out.set(report.name, []);
+    out.get(report.name).push({ file, report });
+  }
+  return out;
+}
+
+function viewable(located, name) {
+  const hit = (located.get(name) || []).find((x) => x.file);
+  return hit ? { id: hit.file.id, name, pages: hit.report.pages || 1 } : null;
+}
+
+function findingList(caseId, run, located, names, conditions) {
+  if (!run.findings.length) return h("p", { class: "pass" }, "材料齐全，未发现问题。");
+  const groups = new Map();
+  for (const f of run.findings) {
+    const key = f.material || f.condition || "";
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(f);
+  }
+  return h("div", { "data-testid": "findings" }, [...groups].map(([key, list]) =>
+    h("div", {},
+      h("h3", {}, key.startsWith("C") ? `受理条件 ${key} ${conditions[key] || ""}` : `${key} ${names[key] || ""}`),
+      list.map((f) => finding(caseId, f, located, run)))));
+}
+
+function finding(caseId, f, located, run) {
+  const cls = f.code === "NOT_ELIGIBLE" ? "not-eligible" : f.tolerable ? "tolerable" : "";
+  const evidence = f.evidence || [];
+  const files = evidence.length ? [] : filesOf(f.material, run, located);
+  return h("div", { class: `finding ${cls}`, "data-code": f.code, "data-material": f.material || f.condition || "" },
+    h("div", {},
+      h("span", { class: "tag code" }, CODE_LABELS[f.code] || f.code),
+      f.tolerable ? h("span", { class: "tag tolerable" }, "可容缺") : null,
+      f.set_label ? h("span", { class: "tag" }, f.set_label) : null,
+      f.field ? h("strong", {}, `${f.field}：`) : null,
+      f.message || ""),
+    f.rule ? h("div", { class: "where" }, `规则位置 ${f.rule}`) : null,
+    evidence.map((e) => evidenceLine(caseId, e, located)),
+    files.length ? h("div", { class: "evidence" }, "相关文件：", files.map((file) =>
+      h("button", { type: "button", class: "link", onclick: () => openViewer({ caseId, file }) }, file.name))) : null);
+}
+
+function evidenceLine(caseId, e, located) {
+  const file = e.file ? viewable(located, e.file) : null;
+  const page = (e.page ?? 0) + 1;
+  return h("div", { class: "evidence", "data-testid": "evidence" },
+    e.file ? `${e.file} 第 ${page} 页` : "",
+    e.text ? [" ", h("q", {}, e.text)] : null, " ",
+    file ? h("button", { type: "button", class: "link", "data-testid": "show-evidence",
+      onclick: () => openViewer({ caseId, file, page, box: e.box || null, text: e.text || "" }) },
+      e.box ? "查看原件（标出位置）" : "查看原件") : null);
+}
+
+function filesOf(material, run, located) {
+  if (!material) return [];
+  const out = [];
+  for (const report of run.files || []) {
+    if (report.slot === material || (report.materials || []).includes(material)) {
+      const file = viewable(located, report.name);
+      if (file && !out.some((x) => x.id === file.id)) out.push(file);
+    }
+  }
+  return out;
+}
+
+function fileReports(caseId, run, located, names) {
+  const reports = run.files || [];
+  if (!reports.length) return null;
+  const seen = new Map();
+  const rows = reports.map((r) => {
+    const k = seen.get(r.name) || 0;
+    seen.set(r.name, k + 1);
+    const hit = (located.get(r.name) || [])[k];
+    const file = hit && hit.file ? { id: hit.file.id, name: r.name, pages: r.pages || 1 } : null;
+    const as = (r.materials || []).map((m) => `${m} ${names[m] || ""}`).join("、");
+    return h("tr", {},
+      h("td", {}, r.name),
+      h("td", {}, r.slot ? `${r.slot} ${names[r.slot] || ""}` : "（整叠上传）"),
+      h("td", {}, r.error ? h("span", { class: "fail" }, r.error.message || "无法读取")
+        : as || (r.looks_like ? `像是“${r.looks_like}”，不是本事项的材料` : h("span", { class: "muted" }, "未识别出本事项的材料"))),
+      h("td", {}, String(r.pages ?? "")),
+      h("td", {}, file && !r.error ? h("button", { type: "button", class: "link", onclick: () => openViewer({ caseId, file }) }, "查看") : null));
+  });
+  return h("div", { class: "card" },
+    h("h2", {}, "文件识别结果"),
+    h("div", { class: "table-wrap" }, h("table", { "data-testid": "file-reports" },
+      h("thead", {}, h("tr", {}, ["文件", "上传到", "识别为", "页数", ""].map((t) => h("th", {}, t)))),
+      h("tbody", {}, rows))));
+}

@@ -1,0 +1,180 @@
+// clerk.js — the clerk console (/clerk): today's cases and search, a new case (item or 一件事 bundle with
+// its declared facts), and the case itself (clerk-case.js). The open case is in the URL (#case=ID), so a
+// reload or a second tab lands on the same case.
+
+import { api, busy, clear, fmtDateTime, h, notify, requireLogin, show, today, $ } from "/static/common.js";
+import { caseView } from "/static/clerk-case.js";
+import { asUtc } from "/static/console.js";
+import { readDeclared, renderQuestions } from "/static/questions-form.js";
+
+const STATUS_LABELS = { open: "办理中", decided: "已决定", purged: "已清除" };
+const state = { items: [], facts: null, view: null };
+
+async function main() {
+  await requireLogin(["clerk"], { title: "综合窗口人员登录" });
+  wire();
+  await loadItems();
+  await loadCases();
+  window.addEventListener("hashchange", route);
+  route();
+}
+
+function wire() {
+  $("#new-case-button").addEventListener("click", () => (location.hash = "#new"));
+  $("#cancel-new").addEventListener("click", () => (location.hash = ""));
+  $("#case-search").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    loadCases();
+  });
+  let timer = 0;
+  $("#case-q").addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(loadCases, 300);
+  });
+  $("#case-today").addEventListener("change", loadCases);
+  $("#case-status").addEventListener("change", loadCases);
+  $("#item-select").addEventListener("change", () => loadFacts($("#item-select").value));
+  $("#facts-json-apply").addEventListener("click", applyJson);
+  $("#facts-details").addEventListener("toggle", showJson);
+  $("#new-case").addEventListener("submit", createCase);
+}
+
+function route() {
+  const m = location.hash.match(/^#case=([0-9a-f]{32})$/);
+  show($("#welcome"), !m && location.hash !== "#new");
+  show($("#new-case"), location.hash === "#new");
+  show($("#case-view"), Boolean(m));
+  if (state.view) state.view.close();
+  state.view = null;
+  if (m) state.view = caseView($("#case-view"), m[1], { items: state.items, onChange: loadCases });
+  else if (location.hash === "#new" && !state.facts) loadFacts($("#item-select").value);
+  markCurrent();
+}
+
+// ------------------------------------------------------------------------------------------ cases
+
+async function loadCases() {
+  const status = $("#case-list-status");
+  const onlyToday = $("#case-today").checked;
+  try {
+    const rows = await api("/cases", { query: { q: $("#case-q").value.trim(), status: $("#case-status").value, limit: 200 } });
+    const day = today();
+    const shown = onlyToday ? rows.filter((c) => localDay(c.created_at) === day) : rows;
+    const list = clear($("#case-list"));
+    for (const c of shown) list.append(caseRow(c));
+    notify(status, shown.length ? "" : onlyToday ? "今天还没有案件" : "没有符合条件的案件", "info");
+    markCurrent();
+  } catch (err) {
+    notify(status, err.message, "error");
+  }
+}
+
+function localDay(iso) {
+  const d = new Date(asUtc(iso));
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+function caseRow(c) {
+  const item = state.items.find((i) => i.code === c.item);
+  return h("li", {},
+    h("button", { type: "button", dataset: { caseId: c.id }, onclick: () => (location.hash = `#case=${c.id}`) },
+      h("span", { class: "title" }, c.applicant_name || "（未填申请人）"), " ",
+      h("span", { class: `tag status-${c.status}` }, STATUS_LABELS[c.status] || c.status),
+      c.channel === "applicant" ? h("span", { class: "tag" }, "自助预检") : null,
+      h("div", { class: "small muted" }, `${c.item} ${item ? item.name : ""}`),
+      h("div", { class: "small muted" }, `${fmtDateTime(asUtc(c.created_at))} · ${c.id.slice(0, 8)}`)));
+}
+
+function markCurrent() {
+  const m = location.hash.match(/^#case=([0-9a-f]{32})$/);
+  for (const b of document.querySelectorAll("#case-list button")) b.classList.toggle("current", Boolean(m) && b.dataset.caseId === m[1]);
+}
+
+// --------------------------------------------------------------------------------------- new case
+
+async function loadItems() {
+  const select = clear($("#item-select"));
+  try {
+    state.items = await api("/items");
+  } catch (err) {
+    notify($("#new-case-status"), err.message, "error");
+    return;
+  }
+  const group = (label, rows) => h("optgroup", { label }, rows.map((i) => h("option", { value: i.code }, `${i.code} ${i.name}`)));
+  select.append(group("单一事项", state.items.filter((i) => !i.bundle)), group("“一件事”", state.items.filter((i) => i.bundle)));
+}
+
+async function loadFacts(code, declared = {}) {
+  const info = $("#item-info");
+  const item = state.items.find((i) => i.code === code);
+  if (!item) return;
+  info.textContent = `${item.department} · 承诺 ${item.promise_days} 个工作日 · 规则 ${item.version}`;
+  try {
+    const questions = await api(`/items/${encodeURIComponent(code)}/questions`);
+    fillFacts(questions, declared);
+  } catch (err) {
+    notify($("#new-case-status"), err.message, "error");
+  }
+}
+
+// The self-check questionnaire (questions-form.js); facts pasted as JSON that no question asks
+// for are kept as they are.
+function fillFacts(questions, declared) {
+  const holder = h("div");
+  clear($("#facts-form")).append(holder);
+  renderQuestions(holder, questions, { declared });
+  const asked = new Set(questions.map((q) => q.fact));
+  const extra = Object.fromEntries(Object.entries(declared).filter(([k]) => !asked.has(k)));
+  state.facts = { questions, value: () => ({ ...extra, ...readDeclared(holder, questions) }) };
+}
+
+function applyJson() {
+  const status = $("#new-case-status");
+  let parsed;
+  try {
+    parsed = JSON.parse($("#facts-json").value || "{}");
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error();
+  } catch {
+    notify(status, "JSON 格式不正确：须为一个对象，如 {\"applicant_name\": \"…\"}", "error");
+    return;
+  }
+  // a whole case.json (the sample cases) carries the facts under "declared", with its item and review date
+  const declared = parsed.declared && typeof parsed.declared === "object" ? parsed.declared : parsed;
+  if (parsed.review_date) $("#review-date").value = parsed.review_date;
+  if (parsed.item && state.items.some((i) => i.code === parsed.item) && parsed.item !== $("#item-select").value) {
+    $("#item-select").value = parsed.item;
+    loadFacts(parsed.item, declared);
+  } else if (state.facts) fillFacts(state.facts.questions, declared);
+  notify(status, "已按 JSON 填表，请核对", "ok");
+}
+
+function showJson() {
+  if (!$("#facts-details").open || !state.facts) return;
+  $("#facts-json").value = JSON.stringify(state.facts.value(), null, 1);
+}
+
+async function createCase(ev) {
+  ev.preventDefault();
+  const status = $("#new-case-status");
+  notify(status, "");
+  let declared;
+  try {
+    declared = state.facts ? state.facts.value() : {};
+  } catch (err) {
+    notify(status, err.message, "error");
+    return;
+  }
+  const body = { item: $("#item-select").value, declared, review_date: $("#review-date").value || null };
+  try {
+    const created = await busy($("#create-case"), api("/cases", { body }));
+    $("#new-case").reset();
+    state.facts = null;
+    await loadCases();
+    location.hash = `#case=${created.id}`;
+  } catch (err) {
+    notify(status, err.message, "error");
+  }
+}
+
+main().catch((err) => notify($("#case-list-status"), err.message, "error"));

@@ -1,0 +1,119 @@
+// consult.js — the consultation desk (/consult): one search box over the knowledge base (FAQs and the
+// service guides rendered from the rules), filters by department and item, every answer with its source,
+// the confidence said plainly, and 有帮助 / 没帮助 feedback.
+
+import { $, api, busy, clear, h, notify, requireLogin } from "/static/common.js";
+
+const KIND = { faq: "常见问题（FAQ）", guide: "办事指南" };
+const state = { items: [], names: {}, who: null };
+
+function fillItems() {
+  const department = $("#department").value;
+  const select = $("#item");
+  const keep = select.value;
+  clear(select).append(h("option", { value: "" }, "全部事项"));
+  for (const i of state.items.filter((x) => !department || x.department === department)) {
+    select.append(h("option", { value: i.code, selected: i.code === keep }, `${i.code} ${i.name}`));
+  }
+}
+
+function confidenceLine(result) {
+  const pct = `${Math.round(result.confidence * 100)}%`;
+  if (!result.hits.length) {
+    return h("p", { class: "confidence low", id: "confidence", dataset: { confident: "false" } },
+      "未找到可靠答案：知识库中没有相关条目。问题已记入“未解答问题”，由部门补充。");
+  }
+  if (!result.confident) {
+    return h("p", { class: "confidence low", id: "confidence", dataset: { confident: "false" } },
+      `未找到可靠答案（最接近条目的可信度 ${pct}）。下面的条目可能相关，请核对原文，不要直接作答；问题已记入“未解答问题”。`);
+  }
+  return h("p", { class: "confidence high", id: "confidence", dataset: { confident: "true" } }, `找到答案（可信度 ${pct}）`);
+}
+
+function rewriteLine(result) {
+  const fixes = Object.entries(result.corrections || {}).map(([a, b]) => `${a}→${b}`);
+  const more = Object.entries(result.expansions || {}).map(([a, b]) => `${a}＝${b}`);
+  if (!fixes.length && !more.length) return null;
+  return h("p", { class: "small muted" }, `已按“${result.rewritten}”检索`,
+    fixes.length ? `（纠正：${fixes.join("，")}）` : "", more.length ? `（同义：${more.join("，")}）` : "");
+}
+
+function source(hit) {
+  const item = hit.item ? `${hit.item} ${state.names[hit.item] || ""}`.trim() : "通用";
+  return h("p", { class: "source" }, "来源：", h("span", { class: "kind" }, KIND[hit.kind] || hit.kind), ` · ${item} · `,
+    h("span", { class: "department" }, hit.department), " · 条目 ", h("code", { class: "target" }, hit.target));
+}
+
+async function feedback(query, hit, helpful, box) {
+  const buttons = [...box.querySelectorAll("button")];
+  try {
+    await busy(buttons[helpful ? 0 : 1], api("/kb/feedback", { body: { query, target: hit.target, helpful } }));
+  } catch (err) {
+    notify(box.querySelector(".status"), err.message, "error");
+    return;
+  }
+  for (const b of buttons) b.disabled = true;
+  let tally = "";
+  if (state.who && state.who.role === "consult") {
+    // the desk may read the running counts: shows the click was recorded, and how others judged it
+    const rows = await api("/kb/feedback/summary").catch(() => []);
+    const row = rows.find((r) => r.target === hit.target);
+    if (row) tally = `本条累计：有帮助 ${row.helpful}，没帮助 ${row.not_helpful}`;
+  }
+  notify(box.querySelector(".status"), `已记录：${helpful ? "有帮助" : "没帮助"}。${tally}`, "ok");
+}
+
+function hitCard(query, hit, rank, confident) {
+  const box = h("div", { class: "row feedback no-print" },
+    h("button", { type: "button", class: "helpful", onclick: () => feedback(query, hit, true, box) }, "有帮助"),
+    h("button", { type: "button", class: "not-helpful", onclick: () => feedback(query, hit, false, box) }, "没帮助"),
+    h("span", { class: "status small", role: "status" }));
+  const label = rank === 0 && confident ? "答案" : "可能相关";
+  return h("article", { class: "card hit", dataset: { target: hit.target, kind: hit.kind } },
+    h("p", { class: "small muted" }, `${rank + 1}. ${label}`), h("h3", {}, hit.title),
+    h("div", { class: "answer" }, hit.snippet), source(hit), box);
+}
+
+async function search(ev) {
+  ev.preventDefault();
+  const q = $("#q").value.trim();
+  if (!q) {
+    notify($("#status"), "请输入问题", "error");
+    return;
+  }
+  const out = clear($("#results"));
+  notify($("#status"), "检索中…");
+  let result;
+  try {
+    result = await busy($("#go"), api("/kb/search", { query: { q, k: 5, department: $("#department").value,
+      item: $("#item").value } }));
+  } catch (err) {
+    notify($("#status"), err.message, "error");
+    return;
+  }
+  notify($("#status"), "");
+  out.append(confidenceLine(result));
+  const rewrite = rewriteLine(result);
+  if (rewrite) out.append(rewrite);
+  result.hits.forEach((hit, i) => out.append(hitCard(q, hit, i, result.confident)));
+}
+
+async function main() {
+  state.who = await requireLogin(["consult", "clerk"], { title: "咨询台登录" });
+  $("#search").addEventListener("submit", search);
+  $("#department").addEventListener("change", fillItems);
+  try {
+    state.items = await api("/items");
+  } catch (err) {
+    notify($("#status"), err.message, "error");
+    return;
+  }
+  state.names = Object.fromEntries(state.items.map((i) => [i.code, i.name]));
+  for (const d of [...new Set(state.items.map((i) => i.department))].sort()) {
+    $("#department").append(h("option", { value: d }, d));
+  }
+  fillItems();
+  $("#q").focus();
+}
+
+main();

@@ -1,0 +1,184 @@
+// staff-rules.js — one item's rule file for its department's staff: the versions (publish dates,
+// rollback), the readable form of the version in effect, and the editor: save a draft, validate (problems
+// shown on their lines), run the scenarios, diff against the version in effect, publish (effective-dated).
+//
+//   const view = openItem(container, item, {session});  view.close()
+
+import { api, busy, clear, fmtDate, fmtDateTime, h, notify, today } from "/static/common.js";
+import { asUtc } from "/static/console.js";
+import { ruleEditor } from "/static/rule-editor.js";
+import { renderOutline } from "/static/rule-outline.js";
+
+const STATUS = { draft: "草稿", published: "已发布", retired: "已停用" };
+
+export function openItem(container, item, { session }) {
+  const ctx = { item, session, closed: false, versions: [], draft: null, base: null, dirty: false };
+  build(ctx, container);
+  refresh(ctx).then(() => loadEditor(ctx)).catch((err) => notify(ctx.ui.status, err.message, "error"));
+  return { close: () => (ctx.closed = true) };
+}
+
+function url(ctx, rest = "") {
+  return `/rules/${encodeURIComponent(ctx.item.code)}${rest}`;
+}
+
+function build(ctx, container) {
+  const editor = ruleEditor({ onInput: () => (ctx.dirty = true) });
+  const status = h("p", { class: "status", role: "status", id: "rule-status" });
+  const results = h("div", { id: "rule-results" });
+  const date = h("input", { type: "date", id: "effective-from", value: today(), "aria-label": "生效日期" });
+  const button = (id, text, fn, cls = "") => h("button", { type: "button", id, class: cls, onclick: (ev) => act(ctx, ev.currentTarget, fn) }, text);
+  ctx.ui = { editor, status, results, date, versions: h("div"), outline: h("div", { "data-testid": "outline" }), head: h("p", { class: "small muted" }) };
+  clear(container).append(
+    h("div", { class: "card" }, h("h2", {}, `${ctx.item.code} ${ctx.item.name}`), ctx.ui.head, ctx.ui.versions),
+    h("details", { class: "card", open: true }, h("summary", {}, h("strong", {}, "现行规则（可读形式）")), ctx.ui.outline),
+    h("div", { class: "card" },
+      h("h2", {}, "编辑规则文件"),
+      h("p", { class: "small muted", id: "editing" }),
+      editor.el,
+      h("div", { class: "row" },
+        button("save-draft", "保存草稿", save),
+        button("validate", "校验", validate),
+        button("run-scenarios", "运行场景", scenarios),
+        button("show-diff", "与现行版本对比", diff),
+        h("span", { class: "grow" }),
+        h("label", { class: "choice" }, "生效日期 ", date),
+        button("publish", "发布", publish, "primary")),
+      status, results));
+}
+
+async function act(ctx, button, fn) {
+  notify(ctx.ui.status, "");
+  try {
+    await busy(button, fn(ctx));
+  } catch (err) {
+    notify(ctx.ui.status, err.message, "error");
+    if (err.code === "rule_file_invalid" && err.body && Array.isArray(err.body.detail)) ctx.ui.editor.show(err.body.detail);
+    if (err.code === "scenario_failed" && err.body && Array.isArray(err.body.detail)) showScenarios(ctx, err.body.detail);
+  }
+}
+
+// --------------------------------------------------------------------------------------- versions
+
+async function refresh(ctx) {
+  ctx.versions = await api(url(ctx, "/versions"));
+  const items = await api(`/items/${encodeURIComponent(ctx.item.code)}`);
+  ctx.current = ctx.versions.find((v) => v.id === items.version_id) || null;
+  ctx.ui.head.textContent = ctx.current ? `现行版本 ${ctx.current.label}，${fmtDate(ctx.current.effective_from)} 起生效 · 规则哈希 ${ctx.current.rule_hash}` : "没有现行版本";
+  renderVersions(ctx);
+  if (ctx.current) renderOutline(ctx.ui.outline, await api(url(ctx, `/versions/${ctx.current.id}/outline`)));
+}
+
+function renderVersions(ctx) {
+  const rows = [...ctx.versions].reverse().map((v) => h("tr", { "data-version": v.label, "data-status": v.status },
+    h("td", {}, v.label, ctx.current && v.id === ctx.current.id ? h("span", { class: "tag published" }, "现行") : null),
+    h("td", {}, h("span", { class: `tag ${v.status}` }, STATUS[v.status] || v.status)),
+    h("td", {}, v.effective_from ? fmtDate(v.effective_from) : "—"),
+    h("td", {}, `${v.published_by || v.created_by} · ${fmtDateTime(asUtc(v.published_at || v.created_at))}`),
+    h("td", {}, v.note),
+    h("td", {},
+      h("button", { type: "button", class: "link", onclick: () => openVersion(ctx, v.id) }, v.status === "draft" ? "编辑" : "查看"), " ",
+      v.status !== "draft" && !(ctx.current && v.id === ctx.current.id)
+        ? h("button", { type: "button", class: "link", "data-testid": "rollback", onclick: (ev) => act(ctx, ev.currentTarget, () => rollback(ctx, v)) }, "回滚到此版本")
+        : null)));
+  clear(ctx.ui.versions).append(h("details", { open: ctx.versions.length <= 6 },
+    h("summary", {}, `版本（${ctx.versions.length}）`),
+    h("div", { class: "table-wrap" }, h("table", { class: "small", "data-testid": "versions" },
+      h("thead", {}, h("tr", {}, ["版本", "状态", "生效", "经办", "说明", ""].map((t) => h("th", {}, t)))),
+      h("tbody", {}, rows)))));
+}
+
+async function rollback(ctx, v) {
+  if (!confirm(`回滚到 ${v.label}？将以它的原文发布一个新版本，${ctx.ui.date.value || "今天"}起生效。`)) return;
+  const out = await api(url(ctx, "/rollback"), { body: { to_version: v.id, effective_from: ctx.ui.date.value || null } });
+  await refresh(ctx);
+  await openVersion(ctx, out.id);
+  notify(ctx.ui.status, `已回滚：${out.label}（${v.label} 的原文）自 ${fmtDate(out.effective_from)} 起生效`, "ok");
+}
+
+// ------------------------------------------------------------------------------------------ editor
+
+async function loadEditor(ctx) {
+  const draft = [...ctx.versions].reverse().find((v) => v.status === "draft");
+  const pick = draft || ctx.current || ctx.versions[ctx.versions.length - 1];
+  if (pick) await openVersion(ctx, pick.id);
+}
+
+async function openVersion(ctx, id) {
+  if (ctx.dirty && !confirm("编辑器里有未保存的修改，放弃它们？")) return;
+  const v = await api(url(ctx, `/versions/${id}`));
+  ctx.draft = v.status === "draft" ? v : null;
+  ctx.base = v;
+  ctx.ui.editor.text = v.yaml_text;
+  ctx.dirty = false;
+  clear(ctx.ui.results);
+  document.getElementById("editing").textContent = ctx.draft
+    ? `正在编辑草稿 ${v.label}（保存后可校验、测试、发布）`
+    : `显示的是 ${v.label}（${STATUS[v.status]}）：修改后“保存草稿”会新建一个草稿，原版本不变`;
+}
+
+async function save(ctx) {
+  const text = ctx.ui.editor.text;
+  if (ctx.draft && !ctx.dirty) return ctx.draft;
+  if (ctx.draft) {
+    ctx.draft = await api(url(ctx, `/versions/${ctx.draft.id}`), { method: "PATCH", body: { yaml_text: text } });
+  } else {
+    ctx.draft = await api(url(ctx, "/versions"), { body: { yaml_text: text, based_on: ctx.base ? ctx.base.id : null } });
+    ctx.versions.push(ctx.draft);
+    renderVersions(ctx);
+  }
+  ctx.dirty = false;
+  document.getElementById("editing").textContent = `正在编辑草稿 ${ctx.draft.label}（保存后可校验、测试、发布）`;
+  notify(ctx.ui.status, `已保存草稿 ${ctx.draft.label}`, "ok");
+  return ctx.draft;
+}
+
+async function validate(ctx) {
+  const draft = await save(ctx);
+  const out = await api(url(ctx, `/versions/${draft.id}/validate`), { method: "POST" });
+  ctx.ui.editor.show(out.problems);
+  clear(ctx.ui.results);
+  if (out.valid) notify(ctx.ui.status, `校验通过：草稿 ${draft.label}，规则哈希 ${out.rule_hash}`, "ok");
+  else notify(ctx.ui.status, `校验发现 ${out.problems.length} 个问题（已在对应行标出）`, "error");
+  return out;
+}
+
+async function scenarios(ctx) {
+  const draft = await save(ctx);
+  const out = await api(url(ctx, `/versions/${draft.id}/scenarios`), { method: "POST" });
+  showScenarios(ctx, out.outcomes);
+  notify(ctx.ui.status, `场景：${out.passed} 个通过，${out.failed} 个未通过`, out.failed ? "error" : "ok");
+}
+
+function showScenarios(ctx, outcomes) {
+  clear(ctx.ui.results).append(h("div", { class: "table-wrap" }, h("table", { class: "small", "data-testid": "scenarios" },
+    h("thead", {}, h("tr", {}, ["场景", "结果", "说明"].map((t) => h("th", {}, t)))),
+    h("tbody", {}, outcomes.map((o) => h("tr", { "data-passed": String(o.passed) },
+      h("td", {}, o.name),
+      h("td", {}, h("span", { class: o.passed ? "pass" : "fail" }, o.passed ? "通过" : "未通过")),
+      h("td", {}, (o.problems || []).join("；") || (o.findings || []).join("、"))))))));
+}
+
+async function diff(ctx) {
+  const draft = await save(ctx);
+  const text = await api(url(ctx, `/versions/${draft.id}/diff`));
+  const pre = h("pre", { class: "diff", "data-testid": "diff" });
+  for (const line of String(text).split("\n")) {
+    const cls = line.startsWith("@@") ? "hunk" : line.startsWith("+") && !line.startsWith("+++") ? "add" : line.startsWith("-") && !line.startsWith("---") ? "del" : null;
+    pre.append(cls ? h("span", { class: cls }, line) : `${line}\n`);
+  }
+  clear(ctx.ui.results).append(text ? pre : h("p", { class: "muted" }, "与现行版本没有差异"));
+}
+
+async function publish(ctx) {
+  const draft = await save(ctx);
+  const checked = await validate(ctx);
+  if (!checked.valid) return;
+  const when = ctx.ui.date.value || null;
+  if (!confirm(`发布草稿 ${draft.label}，${when || "今天"}起生效？`)) return;
+  const out = await api(url(ctx, `/versions/${draft.id}/publish`), { body: { effective_from: when } });
+  ctx.draft = null;
+  await refresh(ctx);
+  await openVersion(ctx, out.id);
+  notify(ctx.ui.status, `已发布 ${out.label}，${fmtDate(out.effective_from)} 起生效（规则哈希 ${out.rule_hash}）`, "ok");
+}

@@ -1,0 +1,429 @@
+"""Harder variants of case folders: turned, photographed, rescanned and bundled uploads.
+
+    .venv/bin/python bench/harden.py [--cases ../shared/cases/public] [--out bench/out/hard]
+                                     [--variants turned,photo,scanned,bundle] [--seed 0] [CASE ...]
+    .venv/bin/python bench/cases.py --cases bench/out/hard
+
+Each variant is a case folder ``OUT/<case_id>-<variant>/`` in the format of
+../shared/cases/README.md. The content is unchanged, so the expected answer is the original's
+(its notes say what was done to which file). Everything is seeded by (seed, case, variant, file):
+the same command makes the same files.
+
+- ``turned``: every photo and scanned PDF page turned 90/180/270° and tilted 3-8°.
+- ``photo``: photos and scanned pages re-photographed: on a desk, perspective, tilt, a shadow across
+  the sheet, a colour cast, long side 1000-1400 px, slight blur and noise, JPEG 55-80; a third of
+  them also a quarter turn.
+- ``scanned``: text PDFs printed and scanned (150 dpi, no text layer, slight tilt, JPEG); scanned
+  pages rescanned the same way.
+- ``bundle``: several files of the case scanned together into one PDF uploaded without a slot (a
+  multi-material scan); two card photos from one slot share a page, as on a photocopy. Files whose
+  slot carries a WRONG_DOCUMENT or UNREADABLE finding keep their slot (those findings need it).
+
+Degradations stay in what a careful clerk can still read: check with ``--show`` (PNG previews).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import argparse
+import io
+import json
+import math
+import shutil
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image, ImageOps
+
+ROOT = Path(__file__).resolve().parent.parent
+VARIANTS = ("turned", "photo", "scanned", "bundle")
+SCAN_DPI = 150
+A4 = (1240, 1754)  # pixels at SCAN_DPI
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
+KEEP_SLOT_CODES = {"WRONG_DOCUMENT", "UNREADABLE"}
+DESKS = [(112, 78, 52), (150, 112, 76), (70, 70, 74), (128, 128, 122), (40, 46, 60), (186, 180, 168)]  # wood, grey, dark
+
+Rng = np.random.Generator
+
+
+def rng_for(seed: int, *parts: object) -> Rng:
+    return np.random.default_rng(zlib.crc32(":".join(map(str, (seed, *parts))).encode()))
+
+
+# --- degradations of one RGB image (H x W x 3 uint8) -------------------------------------------------
+
+
+def turn(image: np.ndarray, degrees: int) -> np.ndarray:
+    """Turned clockwise by a multiple of 90°."""
+    return np.ascontiguousarray(np.rot90(image, -(degrees // 90) % 4))
+
+
+def tilt(image: np.ndarray, degrees: float, *, background: tuple[int, int, int]) -> np.ndarray:
+    """Rotated by `degrees` (positive: counter-clockwise) on a canvas that holds all of it."""
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = round(h * sin + w * cos), round(h * cos + w * sin)
+    m[0, 2] += (nw - w) / 2
+    m[1, 2] += (nh - h) / 2
+    return cv2.warpAffine(image, m, (nw, nh), flags=cv2.INTER_CUBIC, borderValue=background)
+
+
+def on_desk(image: np.ndarray, rng: Rng, *, desk: tuple[int, int, int]) -> np.ndarray:
+    """The sheet lying on a desk: a margin of 3-8 % of desk around it, a little desk texture."""
+    h, w = image.shape[:2]
+    mx, my = (int(rng.uniform(0.03, 0.08) * s) for s in (w, h))
+    canvas = np.empty((h + 2 * my, w + 2 * mx, 3), np.uint8)
+    canvas[:] = desk
+    texture = rng.normal(0, 6, canvas.shape[:2])[:, :, None]
+    canvas = np.clip(canvas + texture, 0, 255).astype(np.uint8)
+    canvas[my : my + h, mx : mx + w] = image
+    return canvas
+
+
+def perspective(image: np.ndarray, rng: Rng, *, strength: float, background: tuple[int, int, int]) -> np.ndarray:
+    """Seen from off-centre: each corner moved inwards by up to `strength` of the side, the far edge
+    shorter than the near one (the phone held below or beside the sheet)."""
+    h, w = image.shape[:2]
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    far = rng.integers(4)  # which edge is farthest from the lens
+    jitter = rng.uniform(0.2, 1.0, (4, 2)) * strength * np.float32([w, h])
+    inward = np.float32([[1, 1], [-1, 1], [-1, -1], [1, -1]])
+    shrink = np.zeros((4, 2), np.float32)
+    near_far = [(0, 1), (1, 2), (2, 3), (3, 0)][far]
+    for corner in near_far:  # the far edge is drawn in along its own direction
+        shrink[corner, 0 if far in (0, 2) else 1] = strength * (w if far in (0, 2) else h)
+    dst = src + inward * (jitter * 0.5 + shrink)
+    m = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
+    return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=background)
+
+
+def shade(image: np.ndarray, rng: Rng, *, depth: float) -> np.ndarray:
+    """Uneven light: a gradient across the sheet down to 1 - `depth`, a soft hand or phone shadow in
+    one corner and a warm or cool colour cast."""
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    angle = rng.uniform(0, 2 * math.pi)
+    ramp = (xx / w - 0.5) * math.cos(angle) + (yy / h - 0.5) * math.sin(angle)
+    ramp = (ramp - ramp.min()) / max(float(np.ptp(ramp)), 1e-6)
+    light = 1.0 - depth * ramp
+    cx, cy = rng.choice([0.0, 1.0]) * w, rng.choice([0.0, 1.0]) * h
+    r = rng.uniform(0.3, 0.55) * max(h, w)
+    spot = np.exp(-(((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * r * r)))
+    light *= 1.0 - rng.uniform(0.15, 0.3) * spot
+    cast = np.float32([1.0, rng.uniform(0.9, 1.0), rng.uniform(0.78, 0.95)])
+    if rng.random() < 0.3:
+        cast = cast[::-1]  # cold fluorescent light
+    out = image.astype(np.float32) * light[:, :, None] * cast
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def long_side(image: np.ndarray, side: int) -> np.ndarray:
+    h, w = image.shape[:2]
+    f = side / max(h, w)
+    return cv2.resize(image, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else image
+
+
+def soften(image: np.ndarray, rng: Rng, *, blur: float, noise: float) -> np.ndarray:
+    out = cv2.GaussianBlur(image, (0, 0), blur) if blur > 0 else image
+    grain = rng.normal(0, noise, out.shape) if noise > 0 else 0
+    return np.clip(out.astype(np.float32) + grain, 0, 255).astype(np.uint8)
+
+
+def jpeg(image: np.ndarray, quality: int) -> np.ndarray:
+    ok, buf = cv2.imencode(".jpg", image[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return np.ascontiguousarray(cv2.imdecode(buf, cv2.IMREAD_COLOR)[:, :, ::-1])
+
+
+# --- what each variant does to one image ----------------------------------------------------------
+
+
+@dataclass
+class Done:
+    """An image as it ends up, with what was done to it (for the notes)."""
+
+    image: np.ndarray
+    steps: list[str] = field(default_factory=list)
+
+
+def turned(image: np.ndarray, rng: Rng) -> Done:
+    quarter = int(rng.choice([90, 180, 270]))
+    angle = float(rng.uniform(3, 8) * rng.choice([-1, 1]))
+    out = tilt(turn(image, quarter), angle, background=(255, 255, 255))
+    return Done(out, [f"turn {quarter}", f"tilt {angle:+.1f}"])
+
+
+def photographed(image: np.ndarray, rng: Rng) -> Done:
+    desk = DESKS[int(rng.integers(len(DESKS)))]
+    strength = float(rng.uniform(0.03, 0.07))
+    angle = float(rng.uniform(3, 8) * rng.choice([-1, 1]))
+    depth = float(rng.uniform(0.3, 0.5))
+    side = int(rng.integers(1000, 1401))
+    blur, noise = float(rng.uniform(0.4, 0.9)), float(rng.uniform(2, 5))
+    quality = int(rng.integers(55, 81))
+    quarter = int(rng.choice([90, 180, 270])) if rng.random() < 1 / 3 else 0
+    out = on_desk(image, rng, desk=desk)
+    out = perspective(out, rng, strength=strength, background=desk)
+    out = tilt(out, angle, background=desk)
+    out = shade(out, rng, depth=depth)
+    out = soften(long_side(out, side), rng, blur=blur, noise=noise)
+    out = jpeg(turn(out, quarter), quality)
+    steps = [f"perspective {strength:.2f}", f"tilt {angle:+.1f}", f"shadow {depth:.2f}", f"side {side}",
+             f"blur {blur:.1f}", f"noise {noise:.1f}", f"jpeg {quality}"]  # fmt: skip
+    return Done(out, steps + ([f"turn {quarter}"] if quarter else []))
+
+
+def rescanned(image: np.ndarray, rng: Rng) -> Done:
+    """A sheet through a flatbed scanner: slight tilt, a little grain, JPEG."""
+    angle = float(rng.uniform(0.5, 2.0) * rng.choice([-1, 1]))
+    quality = int(rng.integers(65, 86))
+    out = tilt(image, angle, background=(255, 255, 255))
+    out = jpeg(soften(out, rng, blur=0.0, noise=float(rng.uniform(1, 3))), quality)
+    return Done(out, [f"tilt {angle:+.1f}", f"jpeg {quality}"])
+
+
+# --- files ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PdfPageImage:
+    image: np.ndarray
+    text: bool  # the page has a real text layer
+
+
+def pdf_pages(path: Path, *, dpi: int = SCAN_DPI) -> Iterator[PdfPageImage]:
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for page in doc:
+            bitmap = page.render(scale=dpi / 72, fill_color=(255, 255, 255, 255))
+            image = np.ascontiguousarray(np.asarray(bitmap.to_pil().convert("RGB")))
+            bitmap.close()
+            yield PdfPageImage(image=image, text=_has_text(page))
+            page.close()
+    finally:
+        doc.close()
+
+
+def has_text_layer(path: Path) -> bool:
+    """Whether any page of the PDF at `path` carries a real text layer."""
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return any(_has_text(page) for page in doc)
+    finally:
+        doc.close()
+
+
+def _has_text(page: pdfium.PdfPage) -> bool:
+    textpage = page.get_textpage()
+    try:
+        return bool(textpage.count_chars() >= 5)
+    finally:
+        textpage.close()
+
+
+def load_image(path: Path) -> np.ndarray:
+    with Image.open(path) as im:
+        return np.ascontiguousarray(np.asarray(ImageOps.exif_transpose(im).convert("RGB")))
+
+
+def save_image(image: np.ndarray, path: Path) -> None:
+    fmt = "PNG" if path.suffix.lower() == ".png" else "JPEG"
+    Image.fromarray(image).save(path, fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+
+
+def save_pdf(images: list[np.ndarray], path: Path, *, dpi: int = SCAN_DPI) -> None:
+    """An image-only PDF (no text layer), one JPEG page per image, like a scanner app writes."""
+    pages = [Image.fromarray(im) for im in images]
+    buf = io.BytesIO()
+    fixed = time.gmtime(1_767_225_600)  # 2026-01-01: the same bytes every run, no time of writing
+    pages[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=pages[1:], quality=85,
+                  creationDate=fixed, modDate=fixed)  # fmt: skip
+    path.write_bytes(buf.getvalue())
+
+
+def on_a4(images: list[np.ndarray]) -> np.ndarray:
+    """Card photos laid on an A4 sheet one under the other (a photocopy); a page photo fills it."""
+    w, h = A4
+    sheet = np.full((h, w, 3), 255, np.uint8)
+    slot_h = h // max(2, len(images))
+    for k, im in enumerate(images):
+        ih, iw = im.shape[:2]
+        f = min(0.75 * w / iw, 0.9 * slot_h / ih) if ih < iw else min(0.95 * w / iw, 0.95 * h / ih)
+        small = cv2.resize(im, (round(iw * f), round(ih * f)), interpolation=cv2.INTER_AREA)
+        sh, sw = small.shape[:2]
+        y = (h - sh) // 2 if ih >= iw else k * slot_h + (slot_h - sh) // 2
+        x = (w - sw) // 2
+        sheet[y : y + sh, x : x + sw] = small
+    return sheet
+
+
+# --- variants of a case -------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseIn:
+    folder: Path
+    case: dict[str, object]
+    expected: dict[str, object]
+
+    @property
+    def files(self) -> list[dict[str, str]]:
+        return self.case["files"]  # type: ignore[return-value]
+
+
+def degrade_file(src: Path, dst: Path, how: str, rng: Rng) -> str:
+    """Write the `how` variant of one uploaded file to `dst`; return a note of what was done."""
+    suffix = src.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        if how == "scanned":
+            shutil.copyfile(src, dst)
+            return ""
+        done = (turned if how == "turned" else photographed)(load_image(src), rng)
+        save_image(done.image, dst)
+        return ", ".join(done.steps)
+    if suffix != ".pdf":
+        shutil.copyfile(src, dst)
+        return ""
+    pages = list(pdf_pages(src))
+    if how != "scanned" and any(p.text for p in pages):
+        shutil.copyfile(src, dst)  # a text PDF comes from a computer, not a camera (mixed: left whole)
+        return ""
+    op = {"turned": turned, "photo": photographed, "scanned": rescanned}[how]
+    made = [op(p.image, rng) for p in pages]
+    save_pdf([d.image for d in made], dst)
+    return "; ".join(f"p{k + 1}: " + ", ".join(d.steps) for k, d in enumerate(made))
+
+
+def bundle(case: CaseIn, out: Path, rng: Rng) -> tuple[list[dict[str, str]], str] | None:
+    """Several files scanned into one PDF without a slot; None when the case has too few to merge."""
+    findings: list[dict[str, str]] = case.expected.get("findings") or []  # type: ignore[assignment]
+    keep = {f.get("material") for f in findings if f.get("code") in KEEP_SLOT_CODES}
+    free = [i for i, f in enumerate(case.files) if f.get("slot") not in keep]
+    if len(free) < 2:
+        return None
+    k = int(rng.integers(2, min(6, len(free)) + 1))
+    start = int(rng.integers(0, len(free) - k + 1))
+    chosen = free[start : start + k]
+    sheets: list[np.ndarray] = []
+    cards: list[np.ndarray] = []
+    card_slot: str | None = None
+    for i in chosen:
+        f = case.files[i]
+        src = case.folder / f["path"]
+        if src.suffix.lower() == ".pdf":
+            if cards:
+                sheets.append(on_a4(cards))
+                cards = []
+            sheets += [p.image for p in pdf_pages(src)]
+            continue
+        image = load_image(src)
+        landscape = image.shape[1] > image.shape[0]
+        if cards and (not landscape or f.get("slot") is None or f.get("slot") != card_slot or len(cards) == 2):
+            sheets.append(on_a4(cards))
+            cards = []
+        if landscape:
+            cards.append(image)
+            card_slot = f.get("slot")
+        else:
+            sheets.append(on_a4([image]))
+    if cards:
+        sheets.append(on_a4(cards))
+    scans = [rescanned(s, rng) for s in sheets]
+    name = "scan_bundle_001.pdf"
+    save_pdf([s.image for s in scans], out / "files" / name)
+    files = [dict(f) for i, f in enumerate(case.files) if i not in chosen]
+    for f in files:
+        src = case.folder / f["path"]
+        f["path"] = f"files/{src.name}"
+        shutil.copyfile(src, out / f["path"])
+    files.insert(chosen[0], {"path": f"files/{name}"})
+    merged = ", ".join(Path(case.files[i]["path"]).name for i in chosen)
+    return files, f"{name}: {len(scans)} scanned pages of {merged} (no slot)"
+
+
+def make_variant(case: CaseIn, variant: str, out_root: Path, seed: int) -> Path | None:
+    case_id = str(case.case["case_id"])
+    out = out_root / f"{case_id}-{variant}"
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "files").mkdir(parents=True)
+    notes: list[str] = []
+    if variant == "bundle":
+        made = bundle(case, out, rng_for(seed, case_id, variant))
+        if made is None:
+            shutil.rmtree(out)
+            return None
+        files, note = made
+        notes.append(note)
+    else:
+        files = []
+        for i, f in enumerate(case.files):
+            src = case.folder / f["path"]
+            dst = out / "files" / src.name
+            note = degrade_file(src, dst, variant, rng_for(seed, case_id, variant, i))
+            notes += [f"{src.name}: {note}"] if note else []
+            files.append({**f, "path": f"files/{src.name}"})
+    new_case = {**case.case, "case_id": f"{case_id}-{variant}", "files": files}
+    expected = {**case.expected, "notes": [*list(case.expected.get("notes") or []),  # type: ignore[call-overload]
+                                           f"hardened ({variant}, seed {seed}): " + "; ".join(notes)]}  # fmt: skip
+    (out / "case.json").write_text(json.dumps(new_case, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2), encoding="utf-8")
+    return out
+
+
+def load(folder: Path) -> CaseIn:
+    read = lambda name: json.loads((folder / name).read_text(encoding="utf-8"))  # noqa: E731
+    return CaseIn(folder=folder, case=read("case.json"), expected=read("expected.json"))
+
+
+def show(out: Path, target: Path) -> None:
+    """PNG previews of every page of a variant's files (to check they are still legible)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted((out / "files").iterdir()):
+        images = [p.image for p in pdf_pages(path, dpi=100)] if path.suffix.lower() == ".pdf" else [load_image(path)]
+        for k, im in enumerate(images):
+            Image.fromarray(im).save(target / f"{out.name}-{path.stem}-p{k + 1}.png")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", metavar="CASE", help="case ids (default: every case)")
+    parser.add_argument("--cases", type=Path, default=ROOT.parent / "shared" / "cases" / "public")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "hard")
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--show", type=Path, default=None, help="also write PNG previews of every page here")
+    args = parser.parse_args()
+    variants = [v for v in args.variants.split(",") if v]
+    unknown = set(variants) - set(VARIANTS)
+    if unknown:
+        parser.error(f"unknown variants {sorted(unknown)}; choose from {VARIANTS}")
+    folders = sorted(p.parent for p in args.cases.rglob("case.json"))
+    made = 0
+    for folder in folders:
+        case = load(folder)
+        if args.names and case.case["case_id"] not in args.names:
+            continue
+        for variant in variants:
+            out = make_variant(case, variant, args.out, args.seed)
+            if out is not None:
+                made += 1
+                print(out)
+                if args.show:
+                    show(out, args.show)
+    print(f"{made} variant cases written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
