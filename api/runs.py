@@ -19,6 +19,7 @@ from sqlmodel import Session, col, func, select
 from api import audit
 from api.db import Database
 from api.models import Case, CaseFile, Run, RunStatus
+from api.page_images import PageImages, kept
 from api.storage import BlobStore
 from rules.live import LiveEvaluator
 from rules.models import utcnow
@@ -37,7 +38,7 @@ except ImportError:  # pragma: no cover - until prereview.pipeline lands
 
 class PrereviewerLike(Protocol):
     def run(self, *, item: str, review_date: date, declared: dict[str, Any], files: list[Any],
-            case_id: str = "") -> Any: ...  # fmt: skip
+            case_id: str = "", keep: Any = None) -> Any: ...  # fmt: skip
 
     def close(self) -> None: ...
 
@@ -71,8 +72,10 @@ def queue_run(session: Session, *, case: Case, requested_by: str) -> Run:
     return run
 
 
-def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike | None, store: BlobStore) -> str | None:
-    """Execute one run; returns its final status (None when it was finished already or is gone)."""
+def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike | None, store: BlobStore,
+            pages: PageImages | None = None) -> str | None:  # fmt: skip
+    """Execute one run; returns its final status (None when it was finished already or is gone). ``pages``
+    is handed the page images the run read, when the case's pages are kept (the evidence view's cache)."""
     with db.scope() as session:
         run = session.get(Run, run_id)
         if run is None or run.status in (RunStatus.DONE.value, RunStatus.FAILED.value):
@@ -80,14 +83,16 @@ def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike | None, s
         case = session.get(Case, run.case_id)
         if case is None:
             return None
-        rows = {f.id: f for f in session.exec(select(CaseFile).where(col(CaseFile.id).in_(run.file_ids or [-1])))}
+        rows = {f.id: f for f in session.exec(select(CaseFile).where(col(CaseFile.id).in_(run.file_ids or [-1])))}  # fmt: skip
         run.status = RunStatus.RUNNING.value
         run.started_at = utcnow()
         run.attempts += 1
         session.add(run)
         job = _Job(item=case.item, declared=dict(case.declared), review_date=run.review_date, case_id=case.id)
-        files = [UploadedFile(path=store.path(rows[i].sha256), name=rows[i].name, slot=rows[i].slot)
-                 for i in run.file_ids if i in rows and store.exists(rows[i].sha256)]  # fmt: skip
+        present = [rows[i] for i in run.file_ids if i in rows and store.exists(rows[i].sha256)]
+        files = [UploadedFile(path=store.path(r.sha256), name=r.name, slot=r.slot) for r in present]
+        shas = {store.path(r.sha256): r.sha256 for r in present}
+        keep = pages.sink(shas=shas) if pages is not None and kept(case.channel) else None
     try:
         if prereviewer is None:
             from core.errors import Unavailable
@@ -95,7 +100,7 @@ def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike | None, s
             raise Unavailable("预审引擎暂不可用（prereview.pipeline 未安装），请稍后重新提交预审")
         with LiveEvaluator.at(job.review_date):
             result = prereviewer.run(item=job.item, review_date=job.review_date, declared=job.declared, files=files,
-                                     case_id=job.case_id)  # fmt: skip
+                                     case_id=job.case_id, keep=keep)  # fmt: skip
         decision = result.decision.model_dump(mode="json")
         reports = [f.model_dump(mode="json") if hasattr(f, "model_dump") else dict(f) for f in result.files]
         error = None
@@ -126,7 +131,7 @@ def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike | None, s
 
 
 def _pairs(decision: dict[str, Any]) -> list[str]:
-    return [f"{f.get('material') or f.get('condition')} {f.get('code')}" for f in decision.get("findings", [])]
+    return [f"{f.get('material') or f.get('condition')} {f.get('code')}" for f in decision.get("findings", [])]  # fmt: skip
 
 
 def _public_error(exc: Exception) -> str:

@@ -33,9 +33,11 @@ class Services:
     extras: dict[str, Any] = field(default_factory=dict)
 
     def execute_run(self, run_id: int) -> object:
+        from api.page_images import page_images
         from api.runs import execute
 
-        return execute(run_id, db=self.db, prereviewer=self.prereviewer, store=self.store)
+        pages = page_images(self) if self.prereviewer is not None else None  # the run's page images, kept
+        return execute(run_id, db=self.db, prereviewer=self.prereviewer, store=self.store, pages=pages)
 
 
 def make_library(*, db: Database, context: RuleContext, ttl: float = 2.0) -> RuleLibrary:

@@ -33,7 +33,7 @@ from api.deps import (
 )
 from api.errors import CaseNotFound, LoginRequired, NotAllowed, StateConflict, UploadRefused
 from api.models import Case, CaseFile, CaseStatus, Role, Run, RunStatus
-from api.page_images import page_images
+from api.page_images import kept, page_images
 from api.runs import queue_run
 from api.schemas import AnswerOut, CaseIn, CaseOut, CaseSummary, DecisionIn, DecisionOut, FileOut, RunOut
 from api.uploads import Limits, receive
@@ -158,7 +158,7 @@ async def page_image(
             row = session.get(CaseFile, file_id)
             if row is None or row.case_id != case.id or not services.store.exists(row.sha256):
                 raise CaseNotFound("本案没有这个文件，或文件已删除")
-            return row, case.channel != APPLICANT
+            return row, kept(case.channel)
 
     row, keep = await run_in_threadpool(find)
     images = page_images(services)
