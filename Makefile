@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: serve test install install-test system-deps browser-deps lint check-types check-imports pytest lock
+.PHONY: serve test install install-test system-deps browser-deps lint check-types check-imports pytest lock kb-vectors
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -55,6 +55,13 @@ pytest:
 	$(BIN)/pytest
 
 test: install-test lint check-types check-imports pytest
+
+# After the corpus changed: the passage vectors shipped with it (corpus/kb/), so that a first start embeds
+# only what is new. A throwaway data directory: the database holds just the seed corpus.
+kb-vectors: install
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	YICHUANG_DATA_DIR="$$tmp" YICHUANG_DATABASE_URL= YICHUANG_KB_INDEX_DIR="$$tmp/kb_index" \
+	  $(BIN)/yichuang kb export-vectors
 
 lock: $(BIN)/python
 	$(PIP) freeze --exclude-editable | grep -v -E '^(torch|nvidia-|triton|yichuang)' > constraints.txt

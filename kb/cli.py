@@ -28,6 +28,7 @@ from core.db import create_all, make_engine, session_scope
 from core.errors import AppError
 from kb import service
 from kb._embed import make_embedder
+from kb._passages import PassageCache, passage_cache, shipped_path
 from kb.base import KnowledgeBase
 from kb.hit_test import load_cases, ranked_targets
 from kb.schemas import Actor, HitTestCase, HitTestReport, SearchResult
@@ -66,7 +67,11 @@ def _progress(label: str) -> Iterator[Any]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-def _open(session: Session, settings: Settings, *, label: str = "indexing") -> KnowledgeBase:
+@contextmanager
+def _opened(
+    session: Session, settings: Settings, *, label: str = "indexing", keep_index: bool = True
+) -> Iterator[tuple[KnowledgeBase, PassageCache]]:
+    """The knowledge base, its passages embedded through the vector cache until the block ends."""
     logging.getLogger("jieba").setLevel(logging.WARNING)
     embedder = make_embedder(
         backend=settings.embedding_backend,
@@ -75,15 +80,20 @@ def _open(session: Session, settings: Settings, *, label: str = "indexing") -> K
         passage_prefix=settings.embedding_passage_prefix,
         threads=settings.embedding_threads,
     )
-    with _progress(label) as progress:
-        return KnowledgeBase.open(
-            session,
-            embedder=embedder,
-            index_dir=settings.effective_kb_index_dir,
-            keyword_weight=settings.kb_keyword_weight,
-            approx_above=settings.kb_approx_above,
-            progress=progress,
-        )
+    cache = passage_cache(embedder, corpus_dir=settings.corpus_dir, cache_dir=settings.effective_kb_index_dir)
+    try:
+        with _progress(label) as progress:
+            base = KnowledgeBase.open(
+                session,
+                embedder=cache,
+                index_dir=settings.effective_kb_index_dir if keep_index else None,
+                keyword_weight=settings.kb_keyword_weight,
+                approx_above=settings.kb_approx_above,
+                progress=progress,
+            )
+        yield base, cache
+    finally:
+        cache.close()
 
 
 def _fail(exc: AppError) -> None:
@@ -124,14 +134,14 @@ def search(
     try:
         with _session(settings) as (_engine, session):
             _seed_if_empty(session, settings)
-            base = _open(session, settings)
-            if batch is not None:
-                for case in load_cases(batch):
-                    result = base.search(None, query=case.query, k=k, item=item, department=department)
-                    sys.stdout.write(json.dumps(batch_line(case.id, result), ensure_ascii=False) + "\n")
-                return
-            assert query is not None
-            result = base.search(session, query=query, k=k, item=item, department=department)
+            with _opened(session, settings) as (base, _cache):
+                if batch is not None:
+                    for case in load_cases(batch):
+                        result = base.search(None, query=case.query, k=k, item=item, department=department)
+                        sys.stdout.write(json.dumps(batch_line(case.id, result), ensure_ascii=False) + "\n")
+                    return
+                assert query is not None
+                result = base.search(session, query=query, k=k, item=item, department=department)
     except AppError as exc:
         _fail(exc)
     if as_json:
@@ -167,8 +177,10 @@ def reindex() -> None:
     settings = get_settings()
     with _session(settings) as (_engine, session):
         _seed_if_empty(session, settings)
-        base = _open(session, settings, label="loading")
-        with _progress("reindexing") as progress:
+        with (
+            _opened(session, settings, label="loading") as (base, _cache),
+            _progress("reindexing") as progress,
+        ):
             report = base.reindex(session, progress=progress)
     err.print(f"indexed {len(report.added)} entries into {settings.effective_kb_index_dir}")
 
@@ -192,7 +204,8 @@ def hit_test(
         cases = load_cases(file) if file else [HitTestCase(id="q", query=query or "", targets=expect or [])]
         with _session(settings) as (_engine, session):
             _seed_if_empty(session, settings)
-            report = _open(session, settings).hit_test(cases, k=k)
+            with _opened(session, settings) as (base, _cache):
+                report = base.hit_test(cases, k=k)
     except AppError as exc:
         _fail(exc)
     if as_json:
@@ -230,8 +243,8 @@ def calibrate(
     cases = load_cases(file)
     with _session(settings) as (_engine, session):
         _seed_if_empty(session, settings)
-        base = _open(session, settings)
-        report = base.calibrate(cases)
+        with _opened(session, settings) as (base, _cache):
+            report = base.calibrate(cases)
     print_report(report, cases)
 
 
@@ -286,6 +299,24 @@ def glossary(
         _fail(exc)
     for t, exps in terms.items():
         sys.stdout.write(f"{t}\t{' / '.join(exps)}\n")
+
+
+@app.command("export-vectors")
+def export_vectors() -> None:
+    """Refresh the passage vectors shipped with the corpus after the corpus changed: `make kb-vectors`.
+
+    Writes the vectors of every passage the knowledge base embeds for this database (entries and
+    cohort) to <corpus>/kb/; unchanged passages keep their stored vectors, only new ones are
+    embedded. Run it on a fresh database (the make target does), which holds just the seed corpus.
+    """
+    settings = get_settings()
+    with _session(settings) as (_engine, session):
+        _seed_if_empty(session, settings)
+        with _opened(session, settings, keep_index=False) as (_base, cache):
+            path = shipped_path(settings.corpus_dir, cache.model_id)
+            n, changed = cache.export(path)
+    state = "written" if changed else "already up to date"
+    err.print(f"{n} passage vectors ({cache.embedded} embedded now) of {cache.model_id}: {path} {state}")
 
 
 @app.command()

@@ -64,6 +64,7 @@ def sync_item_guides(session: Session, *, catalog: Any, items: dict[str, Any]) -
 def build(services: Any, *, embedder: Any = None) -> Any:
     """Open the KB index (embedding what changed since it was saved)."""
     from kb._embed import make_embedder
+    from kb._passages import passage_cache
     from kb.base import KnowledgeBase
 
     settings = services.settings
@@ -71,10 +72,16 @@ def build(services: Any, *, embedder: Any = None) -> Any:
                              query_prefix=settings.embedding_query_prefix,
                              passage_prefix=settings.embedding_passage_prefix,
                              threads=settings.embedding_threads)  # fmt: skip
-    with services.db.scope() as session:
-        return KnowledgeBase.open(session, embedder=embedder, index_dir=settings.effective_kb_index_dir,
-                                  keyword_weight=settings.kb_keyword_weight, approx_above=settings.kb_approx_above,
-                                  query_cache=settings.kb_query_cache)  # fmt: skip
+    # passages embedded before (shipped with the corpus, or by an earlier build) are not embedded again
+    cache = passage_cache(embedder, corpus_dir=settings.corpus_dir, cache_dir=settings.effective_kb_index_dir)
+    try:
+        with services.db.scope() as session:
+            return KnowledgeBase.open(session, embedder=cache, index_dir=settings.effective_kb_index_dir,
+                                      keyword_weight=settings.kb_keyword_weight,
+                                      approx_above=settings.kb_approx_above,
+                                      query_cache=settings.kb_query_cache)  # fmt: skip
+    finally:
+        cache.close()
 
 
 if _AVAILABLE:

@@ -1,6 +1,7 @@
 """The typer app end to end on a temporary database, with the fake embedder."""
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,8 @@ from typer.testing import CliRunner
 
 from core.config import get_settings
 from kb import cli
-from tests.kb.conftest import FakeEmbedder
+from kb._passages import file_name
+from tests.kb.conftest import ROOT, FakeEmbedder
 
 runner = CliRunner()
 
@@ -67,3 +69,23 @@ def test_usage_errors(env: Path) -> None:
     bad.write_text("nope\n", encoding="utf-8")
     result = runner.invoke(cli.app, ["hit-test", str(bad)])
     assert result.exit_code == 2
+
+
+def test_export_vectors_ships_what_a_build_embeds_and_a_start_reuses_them(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = env / "corpus"
+    shutil.copytree(ROOT / "corpus" / "faq", corpus / "faq")
+    monkeypatch.setenv("YICHUANG_CORPUS_DIR", str(corpus))
+    get_settings.cache_clear()
+    result = runner.invoke(cli.app, ["export-vectors"])
+    assert result.exit_code == 0, result.output
+    shipped = corpus / "kb" / file_name(FakeEmbedder.model_id)
+    assert "written" in result.output and shipped.exists()
+    assert "already up to date" in runner.invoke(cli.app, ["export-vectors"]).output
+    engine = FakeEmbedder()
+    monkeypatch.setattr(cli, "make_embedder", lambda **_kw: engine)
+    shutil.rmtree(env / "kb_index", ignore_errors=True)
+    result = runner.invoke(cli.app, ["search", "取水许可证有效期多久", "--json"])
+    assert result.exit_code == 0, result.output
+    assert engine.calls == 1  # the question; every passage came from the shipped file
