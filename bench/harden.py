@@ -12,7 +12,9 @@ the same command makes the same files.
 - ``turned``: every photo and scanned PDF page turned 90/180/270° and tilted 3-8°.
 - ``photo``: photos and scanned pages re-photographed: on a desk, perspective, tilt, a shadow across
   the sheet, a colour cast, long side 1000-1400 px, slight blur and noise, JPEG 55-80; a third of
-  them also a quarter turn.
+  them also a quarter turn. A4 pages (scanned PDF pages, portrait images) keep at least 1200 px and
+  JPEG 65: below that, with the blur, the body text of a form (about 11 px a character) is no longer
+  legible to a person either (``--show``).
 - ``scanned``: text PDFs printed and scanned (150 dpi, no text layer, slight tilt, JPEG); scanned
   pages rescanned the same way.
 - ``bundle``: several files of the case scanned together into one PDF uploaded without a slot (a
@@ -51,7 +53,16 @@ SCAN_DPI = 150
 A4 = (1240, 1754)  # pixels at SCAN_DPI
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
 KEEP_SLOT_CODES = {"WRONG_DOCUMENT", "UNREADABLE"}
-DESKS = [(112, 78, 52), (150, 112, 76), (70, 70, 74), (128, 128, 122), (40, 46, 60), (186, 180, 168)]  # wood, grey, dark
+A4_MIN_SIDE = 1200  # pixels, long side of a photographed A4 page (cards keep the lower floor)
+A4_MIN_JPEG = 65
+DESKS = [
+    (112, 78, 52),
+    (150, 112, 76),
+    (70, 70, 74),
+    (128, 128, 122),
+    (40, 46, 60),
+    (186, 180, 168),
+]  # wood, grey, dark
 
 Rng = np.random.Generator
 
@@ -91,7 +102,9 @@ def on_desk(image: np.ndarray, rng: Rng, *, desk: tuple[int, int, int]) -> np.nd
     return canvas
 
 
-def perspective(image: np.ndarray, rng: Rng, *, strength: float, background: tuple[int, int, int]) -> np.ndarray:
+def perspective(
+    image: np.ndarray, rng: Rng, *, strength: float, background: tuple[int, int, int]
+) -> np.ndarray:
     """Seen from off-centre: each corner moved inwards by up to `strength` of the side, the far edge
     shorter than the near one (the phone held below or beside the sheet)."""
     h, w = image.shape[:2]
@@ -164,7 +177,8 @@ def turned(image: np.ndarray, rng: Rng) -> Done:
     return Done(out, [f"turn {quarter}", f"tilt {angle:+.1f}"])
 
 
-def photographed(image: np.ndarray, rng: Rng) -> Done:
+def photographed(image: np.ndarray, rng: Rng, *, page: bool = False) -> Done:
+    """Re-photographed; `page`: an A4 page, whose small print needs the higher floor of size and quality."""
     desk = DESKS[int(rng.integers(len(DESKS)))]
     strength = float(rng.uniform(0.03, 0.07))
     angle = float(rng.uniform(3, 8) * rng.choice([-1, 1]))
@@ -173,6 +187,8 @@ def photographed(image: np.ndarray, rng: Rng) -> Done:
     blur, noise = float(rng.uniform(0.4, 0.9)), float(rng.uniform(2, 5))
     quality = int(rng.integers(55, 81))
     quarter = int(rng.choice([90, 180, 270])) if rng.random() < 1 / 3 else 0
+    if page:  # raised after the draws: the random stream, and every image above the floor, stay the same
+        side, quality = max(side, A4_MIN_SIDE), max(quality, A4_MIN_JPEG)
     out = on_desk(image, rng, desk=desk)
     out = perspective(out, rng, strength=strength, background=desk)
     out = tilt(out, angle, background=desk)
@@ -232,6 +248,11 @@ def _has_text(page: pdfium.PdfPage) -> bool:
         textpage.close()
 
 
+def is_page(image: np.ndarray) -> bool:
+    """A photo or scan of an A4 sheet (portrait), not of a card (landscape)."""
+    return bool(image.shape[0] > image.shape[1])
+
+
 def load_image(path: Path) -> np.ndarray:
     with Image.open(path) as im:
         return np.ascontiguousarray(np.asarray(ImageOps.exif_transpose(im).convert("RGB")))
@@ -289,7 +310,8 @@ def degrade_file(src: Path, dst: Path, how: str, rng: Rng) -> str:
         if how == "scanned":
             shutil.copyfile(src, dst)
             return ""
-        done = (turned if how == "turned" else photographed)(load_image(src), rng)
+        image = load_image(src)
+        done = turned(image, rng) if how == "turned" else photographed(image, rng, page=is_page(image))
         save_image(done.image, dst)
         return ", ".join(done.steps)
     if suffix != ".pdf":
@@ -299,10 +321,15 @@ def degrade_file(src: Path, dst: Path, how: str, rng: Rng) -> str:
     if how != "scanned" and any(p.text for p in pages):
         shutil.copyfile(src, dst)  # a text PDF comes from a computer, not a camera (mixed: left whole)
         return ""
-    op = {"turned": turned, "photo": photographed, "scanned": rescanned}[how]
-    made = [op(p.image, rng) for p in pages]
+    made = [_degrade_page(p.image, how, rng) for p in pages]
     save_pdf([d.image for d in made], dst)
     return "; ".join(f"p{k + 1}: " + ", ".join(d.steps) for k, d in enumerate(made))
+
+
+def _degrade_page(image: np.ndarray, how: str, rng: Rng) -> Done:
+    if how == "photo":
+        return photographed(image, rng, page=True)
+    return (turned if how == "turned" else rescanned)(image, rng)
 
 
 def bundle(case: CaseIn, out: Path, rng: Rng) -> tuple[list[dict[str, str]], str] | None:
@@ -329,7 +356,9 @@ def bundle(case: CaseIn, out: Path, rng: Rng) -> tuple[list[dict[str, str]], str
             continue
         image = load_image(src)
         landscape = image.shape[1] > image.shape[0]
-        if cards and (not landscape or f.get("slot") is None or f.get("slot") != card_slot or len(cards) == 2):
+        if cards and (
+            not landscape or f.get("slot") is None or f.get("slot") != card_slot or len(cards) == 2
+        ):
             sheets.append(on_a4(cards))
             cards = []
         if landscape:
@@ -391,13 +420,19 @@ def show(out: Path, target: Path) -> None:
     """PNG previews of every page of a variant's files (to check they are still legible)."""
     target.mkdir(parents=True, exist_ok=True)
     for path in sorted((out / "files").iterdir()):
-        images = [p.image for p in pdf_pages(path, dpi=100)] if path.suffix.lower() == ".pdf" else [load_image(path)]
+        images = (
+            [p.image for p in pdf_pages(path, dpi=100)]
+            if path.suffix.lower() == ".pdf"
+            else [load_image(path)]
+        )
         for k, im in enumerate(images):
             Image.fromarray(im).save(target / f"{out.name}-{path.stem}-p{k + 1}.png")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("names", nargs="*", metavar="CASE", help="case ids (default: every case)")
     parser.add_argument("--cases", type=Path, default=ROOT.parent / "shared" / "cases" / "public")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "hard")

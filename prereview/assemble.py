@@ -6,10 +6,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from prereview.documents import Mark, Page
-from prereview.extract.fields import FieldReading, FieldStatus, find_field
+import numpy as np
+
+from prereview.documents import Box, Mark, Page, PageSource
+from prereview.extract.fields import FieldReading, FieldStatus, InkProbe, find_field
+from prereview.reader import load_page_image
 from prereview.recognise import PageLabel, PageView, compact, parts_on, ticked_options
 from prereview.table import read_column, read_table
+from prereview.visual import ink_probe
 from rules.casefacts import Evidence, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
 from rules.codes import Code
 from rules.identity import normalize_name, normalize_number
@@ -43,9 +47,13 @@ def assemble(
             files = tuple(dict.fromkeys(p.file_name for p in own))
             out[material.id] = MaterialEvidence(status=MaterialStatus.PRESENT, sets=tuple(sets), files=files)
         elif material.id in unreadable_slots:
-            out[material.id] = MaterialEvidence(status=MaterialStatus.UNREADABLE, files=tuple(unreadable_slots[material.id]))
+            out[material.id] = MaterialEvidence(
+                status=MaterialStatus.UNREADABLE, files=tuple(unreadable_slots[material.id])
+            )
         elif material.id in wrong_slots:
-            out[material.id] = MaterialEvidence(status=MaterialStatus.WRONG, files=tuple(wrong_slots[material.id]))
+            out[material.id] = MaterialEvidence(
+                status=MaterialStatus.WRONG, files=tuple(wrong_slots[material.id])
+            )
     return out
 
 
@@ -59,8 +67,11 @@ def _sets(material: Material, pages: list[Located]) -> list[list[Located]]:
     loose: list[Located] = []
     for p in pages:
         key = _page_key(p.view, keys)
-        if key is None:
-            key = last_key.get(p.view.file)
+        if key is None and p.view.file in last_key:
+            # the file's previous person, unless that set already has what this page shows: a second
+            # 国徽面 after a card with both faces is another person's, placed below by what sets lack
+            held = set().union(*(q.label.parts for q in groups[last_key[p.view.file]]))
+            key = last_key[p.view.file] if not p.label.parts or p.label.parts - held else None
         if key is None:
             loose.append(p)
             continue
@@ -100,10 +111,14 @@ def _key_fields(material: Material) -> list[tuple[str, FieldSpec]]:
 
 def _page_key(view: PageView, keys: list[tuple[str, FieldSpec]]) -> str | None:
     for name, spec in keys:
-        reading = find_field([view.page], spec.labels or (name,))
+        reading = find_field([view.page], spec.labels or (name,), kind=spec.type)
         if reading.ok:
             value = reading.value
-            return normalize_number(value) if spec.type in ("id_number", "plate", "uscc") else normalize_name(value)
+            return (
+                normalize_number(value)
+                if spec.type in ("id_number", "plate", "uscc")
+                else normalize_name(value)
+            )
     return None
 
 
@@ -148,7 +163,9 @@ def _sealed_scope(material: Material, pages: list[Located]) -> list[Located]:
     return scoped if named and scoped else pages
 
 
-_ORGANISATION = re.compile(r"(公司|集团|企业|厂|中心|合作社|事务所|研究院|研究所|学校|医院|局|委员会|协会|商行|店)$")
+_ORGANISATION = re.compile(
+    r"(公司|集团|企业|厂|中心|合作社|事务所|研究院|研究所|学校|医院|局|委员会|协会|商行|店)$"
+)
 
 
 def _signers_may_be_persons(material: Material, fields: dict[str, FieldValue]) -> bool:
@@ -175,8 +192,8 @@ def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Mate
         if listed is not None:
             return listed
     stop = [*material.recognition.labels, *material.fields]
-    reading = find_field([p.view.page for p in pages], spec.labels or (name,), stop=stop,
-                         multiline=spec.type in ("text", "list"))  # fmt: skip
+    reading = find_field([p.view.page for p in pages], spec.labels or (name,), stop=stop, has_ink=_ink_on(pages),
+                         multiline=spec.type in ("text", "list"), kind=spec.type)  # fmt: skip
     if reading.status is FieldStatus.ABSENT:
         return None
     where = pages[reading.page] if reading.page is not None and reading.page < len(pages) else pages[0]
@@ -195,6 +212,25 @@ def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Mate
         if not value:
             return FieldValue(state=FieldState.EMPTY, evidence=evidence)
     return FieldValue(state=FieldState.OK, value=value, evidence=evidence)
+
+
+def _ink_on(pages: list[Located]) -> InkProbe:
+    """Whether a blank-looking value zone of an OCR page holds ink the OCR found no text in (a blurred
+    name): then the field is unreadable, not empty. Images are loaded only when a field is asked about."""
+    images: dict[int, np.ndarray | None] = {}
+
+    def has_ink(pos: int, box: Box) -> bool:
+        page = pages[pos].view.page
+        if page.source != PageSource.OCR or not page.image_path:
+            return False
+        if pos not in images:
+            try:
+                images[pos] = load_page_image(page)
+            except FileNotFoundError:
+                images[pos] = None
+        return ink_probe([images[pos]])(0, box)
+
+    return has_ink
 
 
 _BOXES = "☐□☑☒■√✓✔▣"

@@ -3,7 +3,9 @@
 A title printed near the top of the page identifies a material; keywords and field labels support
 it; a look-alike's title (a confusion) rules it out. Several materials of one item can share a
 common form (two ID cards: the 负责人's and the 经办人's) — then the people named on the page
-decide, compared with the roles' declared facts, and the upload slot breaks a tie.
+decide, compared with the roles' declared facts and with what the item's other materials print for
+the same facts (the application form's 法定代表人), and the upload slot breaks a tie. Such a page
+starts its role's document even inside one scanned file: page order never assigns a person.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from prereview.documents import Page
+from prereview.documents import Page, PageSource
+from prereview.extract.fields import find_field
 from rules.identity import normalize_name, normalize_number
 from rules.spec import Item, Material
 
@@ -21,7 +24,9 @@ TITLE_SCORE = 10.0
 TITLE_LINE = 32  # characters: a longer line is running text, not a title
 CUE_SCORE = 1.0
 MIN_SCORE = 3.0
-NEW_DOCUMENT_SCORE = 6.0  # cues (no title) that make an untitled page of a multi-page file a document of its own
+NEW_DOCUMENT_SCORE = (
+    6.0  # cues (no title) that make an untitled page of a multi-page file a document of its own
+)
 SLOT_SCORE = 1.0
 _NOISE = re.compile(r"[\s\u3000:：·•.,，、()（）《》\"“”'‘’\[\]【】_\-—]+")
 
@@ -58,6 +63,7 @@ class PageLabel:
     parts: set[str] = field(default_factory=set)
     continued: bool = False  # no cue of its own: taken as the next page of the file's previous material
     undecided: tuple[str, ...] = ()  # one form in several roles and nothing on the page names the person
+    by_role: bool = False  # one form in several roles, and the person the page names chose this one
 
 
 _TICKED = re.compile(r"[☑☒■√✓✔▣]\s*([^\s☐□☑☒■√✓✔▣]+)")
@@ -89,19 +95,46 @@ def material_score(view: PageView, material: Material) -> tuple[float, str]:
 
 
 def parts_on(view: PageView, material: Material) -> set[str]:
+    ocr = view.page.source == PageSource.OCR
     found = set()
     for part in material.parts:
         cues = material.recognition.part_cues.get(part) or (part,)
         for cue in cues:
             words = [compact(re.sub(r"（[^）]*）|\([^)]*\)", "", w)) for w in cue.split("+")]
-            if all(w and w in view.text for w in words):
+            if all(w and (w in view.text or (ocr and near_in(w, view.text))) for w in words):
                 found.add(part)
                 break
     return found
 
 
+FUZZY_CUE = 6  # characters: a cue this long still names its part with one character misread by OCR
+
+
+def near_in(word: str, text: str) -> bool:
+    """Whether `text` holds `word` with at most one character read wrong (经营场所平面布间图), for cues of
+    FUZZY_CUE characters or more: one half of the word is then found exactly, the other differs once."""
+    n = len(word)
+    if n < FUZZY_CUE:
+        return False
+    half = n // 2
+    for piece, offset in ((word[:half], 0), (word[half:], half)):
+        at = text.find(piece)
+        while at >= 0:
+            start = at - offset
+            window = text[start : start + n] if start >= 0 else ""
+            if len(window) == n and sum(a != b for a, b in zip(window, word, strict=True)) <= 1:
+                return True
+            at = text.find(piece, at + 1)
+    return False
+
+
 def classify(views: Sequence[PageView], item: Item, *, declared: dict[str, object]) -> list[PageLabel]:
-    labels = [_best(view, item, declared=declared) for view in views]
+    roles = {m.id: _role_values(m, declared) for m in item.materials}
+    labels = [_best(view, item, roles=roles) for view in views]
+    if any(lab.undecided or lab.by_role for lab in labels):
+        printed = _printed_values(views, labels, item)
+        roles = {mid: list(dict.fromkeys([*values, *printed.get(mid, [])])) for mid, values in roles.items()}
+        labels = [_best(v, item, roles=roles) if lab.undecided or lab.by_role else lab for v, lab in zip(views, labels, strict=True)]  # fmt: skip
     _place_undecided(views, labels, item)
     # Pages of one file belong to one document unless a page carries a title of its own: a page
     # without a title continues the previous page's material (a report's chapters name other
@@ -112,6 +145,8 @@ def classify(views: Sequence[PageView], item: Item, *, declared: dict[str, objec
             continue
         if labels[k].other and labels[k].material is None:
             continue
+        if labels[k].by_role and labels[k].material != prev.material:
+            continue  # another person's card after this one's, in one scanned bundle
         material = item.material(prev.material)
         if _starts_another(views[k], labels[k], material):
             continue
@@ -128,7 +163,7 @@ def _starts_another(view: PageView, label: PageLabel, previous: Material) -> boo
     return material_score(view, previous)[0] < MIN_SCORE
 
 
-def _best(view: PageView, item: Item, *, declared: dict[str, object]) -> PageLabel:
+def _best(view: PageView, item: Item, *, roles: dict[str, list[str]]) -> PageLabel:
     scored: list[tuple[float, Material]] = []
     other = ""
     for material in item.materials:
@@ -143,13 +178,18 @@ def _best(view: PageView, item: Item, *, declared: dict[str, object]) -> PageLab
         return PageLabel(other=other)
     top = max(s for s, _ in scored)
     if other and top < TITLE_SCORE:
-        return PageLabel(other=other)  # titled as a look-alike: shared field labels do not make it another material
-    tied = [m for s, m in scored if s >= top - 0.5]
+        return PageLabel(
+            other=other
+        )  # titled as a look-alike: shared field labels do not make it another material
+    form = max(scored, key=lambda sm: sm[0])[1].recognition
+    # one form in several roles stays a tie whatever the slot: the person on the page decides first
+    tied = [m for s, m in scored if s >= top - 0.5 - (SLOT_SCORE if m.recognition == form else 0.0)]
     if len(tied) == 1:
         return PageLabel(material=tied[0].id, score=top, parts=parts_on(view, tied[0]))
-    chosen, decided = _by_role(view, tied, declared=declared)
+    chosen, decided = _by_role(view, tied, roles=roles)
     undecided = () if decided else tuple(m.id for m in tied)
-    return PageLabel(material=chosen.id, score=top, parts=parts_on(view, chosen), undecided=undecided)
+    return PageLabel(material=chosen.id, score=top, parts=parts_on(view, chosen), undecided=undecided,
+                     by_role=decided)  # fmt: skip
 
 
 def _sibling_confusions(view: PageView, scored: list[tuple[float, Material]]) -> list[tuple[float, Material]]:
@@ -168,12 +208,12 @@ def _sibling_confusions(view: PageView, scored: list[tuple[float, Material]]) ->
     return out or scored
 
 
-def _by_role(view: PageView, tied: list[Material], *, declared: dict[str, object]) -> tuple[Material, bool]:
-    """Materials of one form in different roles: the one whose declared person is on the page (or whose
-    slot the file sits in). Second: whether that decided it."""
+def _by_role(view: PageView, tied: list[Material], *, roles: dict[str, list[str]]) -> tuple[Material, bool]:
+    """Materials of one form in different roles: the one whose person is on the page (or whose slot the
+    file sits in). Second: whether that decided it."""
     best: list[tuple[int, int, Material]] = []
     for order, material in enumerate(tied):
-        hits = sum(1 for value in _role_values(material, declared) if value and value in view.text)
+        hits = sum(1 for value in roles.get(material.id, []) if value and value in view.text)
         slot_bonus = 1 if view.slot == material.id else 0
         best.append((hits * 2 + slot_bonus, -order, material))
     score, _, chosen = max(best, key=lambda t: (t[0], t[1]))
@@ -213,6 +253,36 @@ def _role_values(material: Material, declared: dict[str, object]) -> list[str]:
             elif isinstance(declared.get(target), str):
                 values.append(_norm(str(declared[target])))
     return values
+
+
+def _printed_values(views: Sequence[PageView], labels: list[PageLabel], item: Item) -> dict[str, list[str]]:
+    """Per role material (one form in several roles), what the item's other materials print for the
+    declared facts its checks compare with: the 法定代表人 and 法定代表人身份证件号码 of the application
+    form for the legal representative's ID card. Only pages recognised without a role question are read."""
+    roles = {
+        m.id
+        for m in item.materials
+        if any(o is not m and o.recognition == m.recognition for o in item.materials)
+    }
+    pages = {m.id: [v.page for v, lab in zip(views, labels, strict=True) if lab.material == m.id and not lab.by_role]
+             for m in item.materials}  # fmt: skip
+    read: dict[tuple[str, str], str | None] = {}
+    out: dict[str, list[str]] = {}
+    for material in (m for m in item.materials if m.id in roles):
+        facts = {t for check in material.checks for t in check.equals}
+        for other in item.materials:
+            for check in other.checks if other.id not in roles and pages[other.id] else ():
+                spec = other.fields.get(check.field)
+                if spec is None or spec.type == "list" or not facts & set(check.equals):
+                    continue
+                key = (other.id, check.field)
+                if key not in read:
+                    reading = find_field(pages[other.id], spec.labels or (check.field,), kind=spec.type)
+                    read[key] = _norm(reading.value) if reading.ok else None
+                value = read[key]
+                if value:
+                    out.setdefault(material.id, []).append(value)
+    return out
 
 
 def _norm(value: str) -> str:

@@ -3,6 +3,7 @@ contribution tables and insurance certificates."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -30,12 +31,16 @@ def read_table(page: Page, fields: Mapping[str, Sequence[str]]) -> list[dict[str
     if index_x is None:
         return []
     body = sorted((ln for ln in page.lines if ln.box.y0 > y_header), key=lambda ln: (ln.box.y0, ln.box.x0))
-    numbers = [ln.box for ln in body if _INDEX.match(ln.text.strip()) and abs(ln.box.x0 - index_x) < 3 * ln.box.height]
+    numbers = [
+        ln.box
+        for ln in body
+        if _INDEX.match(ln.text.strip()) and abs(ln.box.x0 - index_x) < 3 * ln.box.height
+    ]
     # a row starts a little above its number's centre: OCR boxes of one row differ in top and height
     starts = [b.cy - 0.6 * b.height for b in numbers]
     rows = []
     for k, top in enumerate(starts):
-        bottom = starts[k + 1] if k + 1 < len(starts) else float("inf")
+        bottom = starts[k + 1] if k + 1 < len(starts) else top + _pitch(starts)
         band = [ln for ln in body if top <= ln.box.cy < bottom]
         if k + 1 == len(starts):
             band = _until_gap(band)
@@ -43,8 +48,19 @@ def read_table(page: Page, fields: Mapping[str, Sequence[str]]) -> list[dict[str
     return rows
 
 
-def _header(lines: Sequence[TextLine], fields: Mapping[str, Sequence[str]]) -> tuple[float, list[tuple[str, float]]] | None:
+def _pitch(starts: list[float]) -> float:
+    """How far the last row may reach: as far as the rows above are apart (the largest spacing, a row
+    with a wrapped cell included), so a line printed below the table (机构（盖章）, 以上信息来源…) stays
+    out of it however small the gap; a table of one row has no spacing and ends at a gap alone."""
+    steps = [b - a for a, b in itertools.pairwise(starts)]
+    return max(steps) if steps else float("inf")
+
+
+def _header(
+    lines: Sequence[TextLine], fields: Mapping[str, Sequence[str]]
+) -> tuple[float, list[tuple[str, float]]] | None:
     """(top of the header row, its columns as (field or "#" or "?", left edge)), for the row naming most fields."""
+
     def named(cells: list[tuple[str, float]]) -> int:
         return sum(1 for name, _ in cells if name not in ("#", "?"))
 
@@ -82,7 +98,9 @@ def _column_name(text: str, fields: Mapping[str, Sequence[str]]) -> str:
     if text in INDEX_LABELS:
         return "#"
     for name, labels in fields.items():
-        if any(compact(label) == text or (len(text) > 1 and text.startswith(compact(label))) for label in labels):
+        if any(
+            compact(label) == text or (len(text) > 1 and text.startswith(compact(label))) for label in labels
+        ):
             return name
     return "?"  # a column the rules do not ask about: still a boundary between cells
 
@@ -105,15 +123,25 @@ def _cells(band: list[TextLine], columns: list[tuple[str, float]]) -> dict[str, 
     cells: dict[str, list[tuple[int, float, str]]] = {}
     for ln in band:
         chars = [(ch, box) for ch, box in zip(ln.text, char_boxes(ln), strict=True) if not ch.isspace()]
-        cols = [max((i for i, x in enumerate(edges) if box.cx >= x - 0.3 * box.height), default=0) for _, box in chars]
+        cols = [
+            max((i for i, x in enumerate(edges) if box.cx >= x - 0.3 * box.height), default=0)
+            for _, box in chars
+        ]
         for k in range(1, len(cols)):
-            # an OCR box overhangs its cell by a character's padding: one character alone past an edge
-            # (the last digit of an ID number) stays in the column its run of text started in
-            if cols[k] != cols[k - 1] and cols[k:].count(cols[k]) < 2 and not _space_before(ln.text, k):
+            # an OCR box overhangs its cell by its padding: characters past an edge by less than a
+            # character height (the last digits of an ID number), or one character alone, stay in the
+            # column their run of text started in
+            if cols[k] == cols[k - 1] or _space_before(ln.text, k):
+                continue
+            if cols[k:].count(cols[k]) < 2 or ln.box.x1 - edges[cols[k]] < ln.box.height:
                 cols[k] = cols[k - 1]
         for (ch, box), col in zip(chars, cols, strict=True):
             cells.setdefault(columns[col][0], []).append((order[id(ln)], box.x0, ch))
-    return {name: "".join(ch for _, _, ch in sorted(chars)) for name, chars in cells.items() if name not in ("#", "?")}
+    return {
+        name: "".join(ch for _, _, ch in sorted(chars))
+        for name, chars in cells.items()
+        if name not in ("#", "?")
+    }
 
 
 def _space_before(text: str, k: int) -> bool:
@@ -154,7 +182,9 @@ def _column_in(rows: list[Row], wanted: Sequence[str], width: float, *, ocr: boo
             segs = row.segments()
             if len(segs) < 3:
                 continue
-            k = next((k for k, seg in enumerate(segs) if _heads(compact(text_of(seg)), wanted, exact=exact)), None)
+            k = next(
+                (k for k, seg in enumerate(segs) if _heads(compact(text_of(seg)), wanted, exact=exact)), None
+            )
             if k is None:
                 continue
             h = row.height
@@ -211,7 +241,9 @@ def _column_entries(rows: Sequence[Row], left: float, right: float, *, ocr: bool
     for row in rows[k:]:
         gap = _distance(last, row, ocr=ocr)
         # the next section: farther below than the rows are apart (middles of OCR rows: a smaller factor)
-        if gap > ((1.3 if ocr else 1.6) * pitch if pitch is not None else 2.5 * h) and not _wrapped(last, row, ocr=ocr):
+        if gap > ((1.3 if ocr else 1.6) * pitch if pitch is not None else 2.5 * h) and not _wrapped(
+            last, row, ocr=ocr
+        ):
             break
         inside = _inside(row, left, right, h)
         if any(left <= seg[0].box.x0 < right and seg[-1].box.x1 > right + 3 * h for seg in row.segments()):

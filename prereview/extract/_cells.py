@@ -59,9 +59,15 @@ def label_hits(row: Row, labels: Iterable[str], stop: set[str]) -> list[tuple[in
     for label in sorted({compact(lb) for lb in labels}, key=len, reverse=True):
         for m in re.finditer(re.escape(label), text):
             s, e = m.start(), m.end()
+            if _bracketed(text, s, e):
+                continue  # 选举王志华为公司董事（执行董事）: a note in a sentence, no caption
             if _phrase_start(row.chars, s, stop) and not any(s < te and ts < e for ts, te in taken):
                 taken.append((s, e))
     return sorted(taken)
+
+
+def _bracketed(text: str, s: int, e: int) -> bool:
+    return s > 0 and e < len(text) and text[s - 1] in OPEN and text[e] in CLOSE
 
 
 def skip_decoration(chars: list[Char], i: int) -> int:
@@ -93,8 +99,9 @@ def _cut_glued_label(value: list[Char], stop: set[str]) -> list[Char]:
     return value
 
 
-def row_value(row: Row, start: int, stop: set[str]) -> list[Char]:
-    """The value right of a label: its first segment, plus any further pieces of a spaced date or number."""
+def row_value(row: Row, start: int, stop: set[str], *, kind: str = "text") -> list[Char]:
+    """The value right of a label: its first segment, plus any further pieces of a spaced date or number
+    (a 统一社会信用代码 OCR split into groups: pieces of its alphabet until it has its 18 characters)."""
     if start >= len(row.chars):
         return []
     first = row.chars[start].segment
@@ -113,8 +120,70 @@ def row_value(row: Row, start: int, stop: set[str]) -> list[Char]:
                 break
         elif _DATEISH.match(text) and _DATEISH.match(text_of(value)):
             value = value + seg  # 1995 年 1 月 21 日: a date printed with spaces
+        elif (
+            kind in NUMBER_KINDS
+            and _ALNUM.match(text_of(value) + text)
+            and len(value) + len(seg) <= NUMBER_LENGTH
+        ):
+            value = value + seg
         else:
             break
+    return value
+
+
+NUMBER_KINDS = ("id_number", "uscc")
+NUMBER_LENGTH = 18  # a 公民身份号码 and a 统一社会信用代码 alike
+_ALNUM = re.compile(r"^[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]+$")
+_DATE_KINDS = ("date", "month", "period")
+# Values that are one short thing (a name, a number, a date): OCR may run them into the next caption
+_SHORT_KINDS = ("name", "date", "month", "period", "number", "plate", *NUMBER_KINDS)
+
+
+def fit_kind(value: list[Char], kind: str, stop: set[str]) -> list[Char]:
+    """A value cut where its type says it ends: an 18-character number at the first character outside
+    its alphabet (or at a gap after its 18th), a short value at the next caption OCR ran it into
+    (91361100MA35XK2L7Q经济类型有限责任公司, 安和市顺达物流有限公司法定代表人张三)."""
+    if kind in NUMBER_KINDS:
+        return _number_run(value)
+    if kind in _SHORT_KINDS:
+        return _cut_at_caption(value, stop)
+    return value
+
+
+def fits_kind(value: list[Char], kind: str) -> bool:
+    return fits_text(text_of(value), kind)
+
+
+def fits_text(text: str, kind: str) -> bool:
+    """Whether `text` can be a value of this kind at all: a number needs a run of its characters, a date
+    or period a digit (or 长期); anything else only needs to be there."""
+    if kind in NUMBER_KINDS:
+        return sum(1 for ch in text if _ALNUM.match(ch)) >= NUMBER_LENGTH // 3
+    if kind in _DATE_KINDS:
+        return re.search(r"[0-9０-９]|长期", text) is not None
+    return bool(text)
+
+
+def _number_run(value: list[Char]) -> list[Char]:
+    """The value's leading run of letters and digits, the number's characters."""
+    run = 0
+    while run < len(value) and _ALNUM.match(value[run].ch):
+        run += 1
+    if run == 0:
+        return value  # not a number at all (无, 见附件): the checks say so, not a cut to nothing
+    if run > NUMBER_LENGTH and value[NUMBER_LENGTH].segment != value[NUMBER_LENGTH - 1].segment:
+        run = NUMBER_LENGTH  # the next field's digits after a gap (a telephone number)
+    return value[:run]
+
+
+def _cut_at_caption(value: list[Char], stop: set[str]) -> list[Char]:
+    """Cut before a known caption inside the value: one of three or more characters (two-character ones
+    such as 名称, 单位, 日期 occur inside names), or a shorter one followed by a colon."""
+    text = compact(text_of(value))
+    for at in range(1, len(text)):
+        for s in stop:
+            if text.startswith(s, at) and (len(s) >= 3 or text[at + len(s) : at + len(s) + 1] == ":"):
+                return value[:at]
     return value
 
 
@@ -218,7 +287,11 @@ def straddling_value(rows: list[Row], r: int, label_box: Box, stop: set[str]) ->
     the label and left of the next caption on its row."""
     h = label_box.height
     limit = min(
-        (s[0].box.x0 for s in rows[r].segments() if s[0].box.x0 > label_box.x1 and is_label(text_of(s), stop)),
+        (
+            s[0].box.x0
+            for s in rows[r].segments()
+            if s[0].box.x0 > label_box.x1 and is_label(text_of(s), stop)
+        ),
         default=float("inf"),
     )
     value: list[Char] = []

@@ -138,15 +138,27 @@ def _reading(pos: int, lines: Sequence[TextLine], label: list[Char], value: list
 
 
 def _value_for(
-    rows: list[Row], r: int, span: tuple[int, int], stop: set[str], *, multiline: bool
+    rows: list[Row], r: int, span: tuple[int, int], stop: set[str], *, multiline: bool, kind: str
 ) -> tuple[int, list[Char]]:
-    """(label end, value) for the label at `span` of row `r`."""
+    """(label end, value) for the label at `span` of row `r`, cut where its `kind` of value ends."""
+    end, value = _raw_value_for(rows, r, span, stop, multiline=multiline, kind=kind)
+    return end, cells.fit_kind(value, kind, stop)
+
+
+def _raw_value_for(
+    rows: list[Row], r: int, span: tuple[int, int], stop: set[str], *, multiline: bool, kind: str
+) -> tuple[int, list[Char]]:
     row = rows[r]
     start = cells.skip_decoration(row.chars, span[1])
     end = cells.label_end(row.chars, span[1], start)
     label_box = union([c.box for c in row.chars[span[0] : end]])
     header = cells.looks_like_header(row, stop)
-    value = [] if header else cells.row_value(row, start, stop)
+    value = [] if header else cells.row_value(row, start, stop, kind=kind)
+    if value and not cells.fits_kind(value, kind):
+        # a stray mark right of a caption whose number is printed under it (营业执照's emblem read as 门)
+        below = cells.below_value(rows, r, label_box, stop, header=header, colon=start > end)
+        if cells.fits_kind(below, kind):
+            return end, below
     if not value:
         straddling = cells.straddling_value(rows, r, label_box, stop)
         if straddling:
@@ -159,17 +171,17 @@ def _value_for(
 
 
 def _split_readings(
-    pos: int, page: Page, rows: list[Row], labels: Sequence[str], stop: set[str]
+    pos: int, page: Page, rows: list[Row], labels: Sequence[str], stop: set[str], *, kind: str
 ) -> list[FieldReading]:
     out = []
     for label in labels:
         for r, head, tail in cells.split_label_hits(rows, label):
             row = rows[r]
             after = row.chars.index(head[-1]) + 1
-            value = cells.row_value(row, cells.skip_decoration(row.chars, after), stop)
+            value = cells.row_value(row, cells.skip_decoration(row.chars, after), stop, kind=kind)
             if not value:
                 value = _beside_split_label(rows[r : r + 3], head, tail, stop)
-            out.append(_reading(pos, page.lines, head + tail, value))
+            out.append(_reading(pos, page.lines, head + tail, cells.fit_kind(value, kind, stop)))
     return out
 
 
@@ -181,7 +193,9 @@ def _beside_split_label(rows: list[Row], head: list[Char], tail: list[Char], sto
         seg
         for row in rows
         for seg in row.segments()
-        if seg[0].box.x0 > right and top <= seg[0].box.cy <= bottom and not cells.is_label(cells.text_of(seg), stop)
+        if seg[0].box.x0 > right
+        and top <= seg[0].box.cy <= bottom
+        and not cells.is_label(cells.text_of(seg), stop)
     ]
     return min(beside, key=lambda seg: seg[0].box.x0, default=[])
 
@@ -194,11 +208,14 @@ def find_fields(
     min_score: float = 0.6,
     has_ink: InkProbe | None = None,
     multiline: bool = False,
+    kind: str = "text",
 ) -> list[FieldReading]:
     """Every occurrence of any of `labels` (synonyms) on `pages`, with its value; [] when none occurs.
 
     `stop` adds captions a value must not run into (the form's other labels; COMMON_LABELS always
-    apply). `multiline` appends lines wrapped under the value (addresses, business scope).
+    apply). `multiline` appends lines wrapped under the value (addresses, business scope). `kind` is
+    the field's type (rules.spec.FieldType): a name, number or date ends at a caption OCR ran it
+    into, an 18-character number also at a character outside its alphabet.
     """
     stop_set = {cells.compact(s) for s in (*COMMON_LABELS, *stop, *labels)}
     out = []
@@ -207,7 +224,7 @@ def find_fields(
         found = []
         for r, row in enumerate(rows):
             for span in cells.label_hits(row, labels, stop_set):
-                end, value = _value_for(rows, r, span, stop_set, multiline=multiline)
+                end, value = _value_for(rows, r, span, stop_set, multiline=multiline, kind=kind)
                 reading = _reading(pos, page.lines, row.chars[span[0] : end], value)
                 if (
                     value
@@ -218,7 +235,10 @@ def find_fields(
                     reading.glued = row.chars.index(value[0]) == end
                 found.append((row, reading))
         if not found:
-            found = [(rows[0], reading) for reading in _split_readings(pos, page, rows, labels, stop_set)]
+            found = [
+                (rows[0], reading)
+                for reading in _split_readings(pos, page, rows, labels, stop_set, kind=kind)
+            ]
         out += [
             _judge(reading, page, row, pos, min_score=min_score, has_ink=has_ink) for row, reading in found
         ]
@@ -252,11 +272,15 @@ def find_field(
     min_score: float = 0.6,
     has_ink: InkProbe | None = None,
     multiline: bool = False,
+    kind: str = "text",
 ) -> FieldReading:
     """The best occurrence of the field: the first one read, else the first unreadable, else empty, else absent.
-    A value set apart from its label (a colon, its own cell) beats one glued to it, which may be a heading
-    that merely starts with the label."""
-    found = find_fields(pages, labels, stop=stop, min_score=min_score, has_ink=has_ink, multiline=multiline)
+    A value of the field's `kind` beats one that cannot be (第二条 租赁期限 heading a paragraph, not a
+    period), and a value set apart from its label (a colon, its own cell) beats one glued to it, which may
+    be a heading that merely starts with the label."""
+    found = find_fields(
+        pages, labels, stop=stop, min_score=min_score, has_ink=has_ink, multiline=multiline, kind=kind
+    )
     if not found:
         return FieldReading(status=FieldStatus.ABSENT)
-    return min(found, key=lambda f: (_RANK[f.status], f.glued))
+    return min(found, key=lambda f: (_RANK[f.status], not cells.fits_text(f.value, kind), f.glued))

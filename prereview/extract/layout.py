@@ -110,13 +110,17 @@ def build_rows(lines: Sequence[TextLine], *, gap_ems: float = 0.8) -> list[Row]:
     A new segment starts at whitespace, at a horizontal gap wider than `gap_ems` character heights
     between boxes, and between boxes of very different heights (a title beside a caption); narrower
     gaps between like boxes are OCR splitting one phrase (姓 名) and keep the segment.
+
+    A box far taller than the page's lines (a seal or photo OCR read as a character) is a row of its
+    own: joined to a row, it would stretch it over the lines below and chain them all into one.
     """
     groups: list[list[int]] = []
     spans: list[tuple[float, float]] = []
+    tall = _tall_limit(lines)
     for i in sorted(range(len(lines)), key=lambda k: (lines[k].box.y0, lines[k].box.x0)):
         box = lines[i].box
         for g, (top, bottom) in enumerate(spans):
-            if _same_row(box, top, bottom):
+            if box.height <= tall and bottom - top <= tall and _same_row(box, top, bottom):
                 groups[g].append(i)
                 spans[g] = (min(top, box.y0), max(bottom, box.y1))
                 break
@@ -127,6 +131,16 @@ def build_rows(lines: Sequence[TextLine], *, gap_ems: float = 0.8) -> list[Row]:
     for g in sorted(range(len(groups)), key=lambda k: spans[k][0]):
         rows.append(_row(lines, sorted(groups[g], key=lambda k: lines[k].box.x0), gap_ems))
     return [r for r in rows if r.chars]
+
+
+TALL_LINES = 2.5  # times the median line height: taller boxes are no text line
+
+
+def _tall_limit(lines: Sequence[TextLine]) -> float:
+    heights = sorted(ln.box.height for ln in lines)
+    if len(heights) < 3:
+        return float("inf")
+    return TALL_LINES * heights[len(heights) // 2]
 
 
 def _row(lines: Sequence[TextLine], order: list[int], gap_ems: float) -> Row:

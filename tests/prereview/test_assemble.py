@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from prereview.assemble import Located, assemble
-from prereview.recognise import PageLabel, PageView
+from prereview.recognise import PageLabel, PageView, parts_on
 from rules.casefacts import FieldState
 from rules.spec import FieldSpec, Material, Recognition
 from tests.prereview._pages import line, page
@@ -135,3 +135,54 @@ def test_a_seal_is_looked_for_on_the_part_its_check_names() -> None:
     sealed_page.add(1)
     out = assemble(_item(vehicle), located, unreadable_slots={}, wrong_slots={}, marks=marks)
     assert out["M6"].sets[0].sealed is True
+
+
+def test_a_second_back_face_in_one_file_goes_to_the_set_that_lacks_it() -> None:
+    """A scanned bundle: one person's card with both faces, then a back face alone, whose front (another
+    person's) is a separate photo: the lone back completes that person's set, not the previous page's."""
+    from rules.spec import Recognition as Rec
+
+    card = Material(id="M4", name="居民身份证", per="自然人股东", parts=("人像面", "国徽面"),
+                    recognition=Rec(part_cues={"人像面": ("公民身份号码",), "国徽面": ("签发机关",)}),
+                    fields={"姓名": FieldSpec(type="name", part="人像面"),
+                            "公民身份号码": FieldSpec(type="id_number", part="人像面"),
+                            "有效期限": FieldSpec(type="period", part="国徽面")})  # fmt: skip
+    both = page(line("姓名 何婷佳", 60, 60), line("公民身份号码 362321196501245567", 60, 330),
+                line("签发机关 安和市公安局东湖分局", 60, 600), line("有效期限 2025.10.10-长期", 60, 650))  # fmt: skip
+    lone_back = page(
+        line("签发机关 安和市公安局临江分局", 60, 300), line("有效期限 2014.02.09-2034.02.09", 60, 350)
+    )
+    front = page(line("姓名 王霞媛", 60, 60), line("公民身份号码 360121197710080422", 60, 330))
+
+    def located(p, file: int) -> Located:
+        view = PageView.of(file, p, None)
+        return Located(view=view, label=PageLabel(material="M4", score=10.0, parts=parts_on(view, card)),
+                       file_name=f"f{file}")  # fmt: skip
+
+    pages = [located(both, 0), located(lone_back, 0), located(front, 1)]
+    sets = assemble(_item(card), pages, unreadable_slots={}, wrong_slots={}, marks=lambda page, kind: [])[
+        "M4"
+    ].sets
+    periods = {s.fields["姓名"].value: s.fields["有效期限"].value for s in sets}
+    assert periods == {"何婷佳": "2025.10.10-长期", "王霞媛": "2014.02.09-2034.02.09"}
+
+
+def test_a_blank_looking_cell_with_ink_on_a_photo_is_unreadable_not_empty(tmp_path) -> None:
+    """A blurred name the OCR found no text in: the cell holds ink, so the field is unreadable (not a
+    FIELD_EMPTY); a cell that is really blank stays empty."""
+    import cv2
+    import numpy as np
+
+    from prereview.documents import PageSource
+
+    form = Material(
+        id="M1", name="申请书", fields={"联系人": FieldSpec(type="name"), "计量方式": FieldSpec()}
+    )
+    image = np.full((600, 900, 3), 255, np.uint8)
+    cv2.putText(image, "Qin Shulin", (260, 128), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (40, 40, 40), 2)
+    cv2.imwrite(str(tmp_path / "p.png"), image)
+    p = page(line("联系人", 60, 100), line("计量方式", 60, 300), width=900, height=600)
+    p = p.model_copy(update={"source": PageSource.OCR, "image_path": str(tmp_path / "p.png")})
+    fields = _evidence(form, p)
+    assert fields["联系人"].state is FieldState.UNREADABLE
+    assert fields["计量方式"].state is FieldState.EMPTY

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from prereview.documents import Box, TextLine
 from prereview.extract.fields import FieldStatus, find_field
 from tests.prereview._pages import line, page
 
@@ -67,3 +68,64 @@ def test_a_value_wrapped_around_a_vertically_centred_label() -> None:
 def test_a_blank_cell_with_text_only_below_is_still_empty() -> None:
     p = page(line("有效期限", 87, 601, h=40), line("安", 524, 640, h=40), line("发证机关", 87, 720, h=40))
     assert find_field([p], ["有效期限"], stop=["发证机关"]).status is FieldStatus.EMPTY
+
+
+def test_a_number_ends_where_its_alphabet_ends() -> None:
+    """OCR ran the code into the next caption and its value: the number is its 18 characters."""
+    p = page(line("统一社会信用代码", 138, 373), line("9136110124ABEWP15K经济类型有限责任公司", 400, 373))
+    assert find_field([p], ["统一社会信用代码"], kind="uscc").value == "9136110124ABEWP15K"
+    assert (
+        find_field([p], ["统一社会信用代码"]).value == "9136110124ABEWP15K经济类型有限责任公司"
+    )  # free text is kept
+    glued = page(line("公民身份号码36040219910303157X签发机关", 100, 100))
+    assert find_field([glued], ["公民身份号码"], kind="id_number").value == "36040219910303157X"
+
+
+def test_a_number_split_into_groups_is_joined_up_to_its_length() -> None:
+    p = page(line("统一社会信用代码 9136110124 ABEWP15K 13812345678", 138, 373))
+    assert find_field([p], ["统一社会信用代码"], kind="uscc").value == "9136110124ABEWP15K"
+
+
+def test_a_misread_number_is_not_made_to_fit() -> None:
+    """One character too many stays too many (the checks say INVALID_USCC), and a value that is no
+    number at all is kept for the checks, not cut to nothing."""
+    p = page(line("统一社会信用代码", 138, 373), line("9136110124ABEWP15K7经济类型", 400, 373))
+    assert find_field([p], ["统一社会信用代码"], kind="uscc").value == "9136110124ABEWP15K7"
+    blank = page(line("统一社会信用代码", 138, 373), line("无", 400, 373))
+    assert find_field([blank], ["统一社会信用代码"], kind="uscc").value == "无"
+
+
+def test_a_name_ends_at_the_next_caption() -> None:
+    p = page(line("企业名称", 138, 373), line("安和市鑫源新材料贸易有限公司法定代表人苏强飞", 301, 373))
+    assert (
+        find_field([p], ["企业名称"], stop=FORM_LABELS, kind="name").value == "安和市鑫源新材料贸易有限公司"
+    )
+    # two-character captions occur inside names: they cut only with their colon
+    unit = page(line("单位名称", 138, 373), line("安和市地名单位服务中心", 301, 373))
+    assert find_field([unit], ["单位名称"], kind="name").value == "安和市地名单位服务中心"
+    colon = page(line("姓名", 138, 373), line("吴琳欣住址：安和市和丰县", 301, 373))
+    assert find_field([colon], ["姓名"], kind="name").value == "吴琳欣"
+
+
+def test_a_number_under_its_caption_beats_a_stray_mark_beside_it() -> None:
+    """营业执照: 统一社会信用代码 with the code under it, and the emblem far right OCR read as 门."""
+    p = page(
+        line("门", 528, 236, score=0.56),
+        line("统一社会信用代码", 254, 240),
+        line("913611022358MU4D2F", 252, 270),
+    )
+    reading = find_field([p], ["统一社会信用代码"], kind="uscc")
+    assert (reading.status, reading.value) == (FieldStatus.OK, "913611022358MU4D2F")
+
+
+def test_a_period_beats_the_paragraph_under_a_heading_of_the_same_words() -> None:
+    """A scanned lease: the chapter heading's words head the paragraph under it as a caption heads a cell."""
+    p = page(_ocr("第二条 租赁期限", 173, 835, 450, 895), _ocr("租赁期限", 174, 889, 323, 950),
+             _ocr("2025年1月14日至2027年1月13日", 474, 892, 940, 942),
+             _ocr("租赁期满，乙方需继续承租的，应于期满前三十日书面通知甲方，双方另行签订租赁合同。", 228, 981, 1449, 1030))  # fmt: skip
+    assert find_field([p], ["租赁期限"]).value.startswith("租赁期满")  # as text, the heading comes first
+    assert find_field([p], ["租赁期限"], kind="period").value == "2025年1月14日至2027年1月13日"
+
+
+def _ocr(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
+    return TextLine(text=text, box=Box(x0=x0, y0=y0, x1=x1, y1=y1), score=0.99)

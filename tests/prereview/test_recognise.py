@@ -3,6 +3,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from prereview.documents import PageSource
 from prereview.recognise import PageView, classify, parts_on
 from rules.book import RuleBook
 from rules.spec import Confusion, Material, Recognition
@@ -202,6 +203,79 @@ def test_a_card_face_after_a_documents_last_page_in_one_scan_is_a_document_of_it
 
 def test_a_report_page_naming_another_materials_labels_stays_with_the_report() -> None:
     rules = _view(line("安和市新城文化传媒有限公司章程", 471, 205), line("第一章 总则", 208, 321))
-    chapter = _view(line("第五条 股东的姓名、住所及出资：", 208, 300), line("公司注册资本为100万元。", 208, 360))
+    chapter = _view(
+        line("第五条 股东的姓名、住所及出资：", 208, 300), line("公司注册资本为100万元。", 208, 360)
+    )
     labels = classify([rules, chapter], _item("SC-001"), declared={})
     assert [lab.material for lab in labels] == ["M2", "M2"] and labels[1].continued
+
+
+_SC_DECLARED = {
+    "legal_rep_name": "陆瑶",
+    "legal_rep_id": "420106198908202824",
+    "shareholders": [
+        {"shareholder_type": "natural_person", "name": "陆洁雪", "id_number": "360103199202210581"}
+    ],
+}
+
+
+def _photocopy(name: str, number: str, *, file: int) -> PageView:
+    """An A4 photocopy of both faces: the title 居民身份证 only halfway down, below the title zone."""
+    return _view(
+        line(f"姓名 {name}", 383, 294),
+        line("性别 女 民族 壮", 385, 373),
+        line(f"公民身份号码 {number}", 390, 810),
+        line("中华人民共和国", 663, 1121),
+        line("居民身份证", 631, 1224, h=60),
+        line("签发机关 安和市公安局河西分局", 486, 1509),
+        line("有效期限 2022.03.06-2042.03.06", 485, 1595),
+        file=file,
+    )
+
+
+def test_another_persons_card_in_one_scanned_bundle_is_not_the_previous_cards_next_page() -> None:
+    """A scan without slot: a shareholder's card, then the legal representative's: page order must not
+    put the second under the first one's role."""
+    views = [_front("陆洁雪", "360103199202210581", 0), _photocopy("陆瑶", "420106198908202824", file=0)]
+    labels = classify(views, _item("SC-001"), declared=_SC_DECLARED)
+    assert [lab.material for lab in labels] == ["M4", "M3"]
+    assert not labels[1].continued
+
+
+def test_the_application_form_names_the_role_when_the_declared_facts_do_not() -> None:
+    """The declared name and number match neither card (the applicant typed them wrong) and the legal
+    representative's card sits in the shareholders' slot: the person the application form gives as
+    法定代表人 decides which card is the legal representative's, not the slot."""
+    declared = {**_SC_DECLARED, "legal_rep_name": "陆遥", "legal_rep_id": "420106198908202825"}
+    form = _view(
+        line("公司登记（备案）申请书", 156, 166),
+        line("☑设立", 461, 230),
+        line("名称", 167, 266),
+        line("安和市永盛信息技术有限公司", 461, 266),
+        line("法定代表人", 167, 401),
+        line("陆瑶", 461, 401),
+        file=0,
+    )
+    rep = _front("陆瑶", "420106198908202824", 2)
+    rep.slot = "M4"
+    views = [form, _front("陆洁雪", "360103199202210581", 1), rep]
+    labels = classify(views, _item("SC-001"), declared=declared)
+    assert [lab.material for lab in labels] == ["M1", "M4", "M3"]
+
+
+def test_a_long_part_title_with_one_character_misread_still_names_its_part() -> None:
+    m9 = _item("YJS-001").material("M9")
+    scanned = PageView.of(
+        0, page(line("一、经营场所平面布间图", 361, 326)).model_copy(update={"source": PageSource.OCR}), None
+    )
+    typed = _view(line("一、经营场所平面布间图", 361, 326))
+    assert "经营场所平面布局图" in parts_on(scanned, m9)
+    assert "经营场所平面布局图" not in parts_on(typed, m9)  # a text layer says what it says
+
+
+def test_near_in_allows_one_substitution_in_long_words_only() -> None:
+    from prereview.recognise import near_in
+
+    assert near_in("经营场所平面布局图", "一经营场所平面布间图")
+    assert not near_in("经营场所平面布局图", "一经营场所立面结构图")
+    assert not near_in("营业执照", "营业执熙")  # short cues must match exactly

@@ -176,3 +176,37 @@ def test_a_scanned_capital_table_is_read_column_by_column() -> None:
     p = _scanned_capital_table()
     assert read_column(p, ["股东（发起人）名称或姓名"]) == ["沈婕芳", "安和市汇丰实业有限公司"]
     assert read_column(p, ["证件号码"]) == ["362321196707035127", "9136110393L46JR24W"]
+
+
+def test_the_last_row_keeps_its_own_lines_only() -> None:
+    """The last row of a scanned staff table: a line printed under the table (the unit's seal caption)
+    is no part of it however small the gap, and an ID number whose box overhangs the next column by two
+    digits keeps them."""
+    p = _ocr_page(
+        _ocr("序号", 186, 323, 243, 418),
+        _ocr("姓名", 254, 321, 336, 380),
+        _ocr("身份证号码", 398, 322, 557, 377),
+        _ocr("学历", 712, 320, 796, 379),
+        _ocr("岗位", 1090, 324, 1166, 374),
+        _ocr("1", 193, 424, 223, 467),
+        _ocr("方璐怡", 256, 416, 366, 472),
+        _ocr("360111198305214249", 401, 420, 717, 466),
+        _ocr("大学本科", 717, 420, 846, 466),
+        _ocr("信息审核", 1092, 418, 1224, 464),
+        _ocr("2", 193, 520, 226, 558),
+        _ocr("史飞哲", 258, 512, 364, 566),
+        _ocr("362321199910285774", 399, 514, 727, 556),
+        _ocr("大专", 712, 513, 790, 559),
+        _ocr("招聘专员", 1090, 513, 1222, 559),
+        _ocr("机构（盖章）：安和市博远企业管理咨询有限公司", 830, 640, 1528, 696),
+        _ocr("日期：2026年5月2日", 834, 716, 1149, 765),
+    )
+    rows = read_table(
+        p, {"姓名": ("姓名",), "身份证号码": ("身份证号码",), "学历": ("学历",), "岗位": ("岗位",)}
+    )
+    assert rows[-1] == {
+        "姓名": "史飞哲",
+        "身份证号码": "362321199910285774",
+        "学历": "大专",
+        "岗位": "招聘专员",
+    }
