@@ -5,6 +5,9 @@
 
 A development aid for recognition, assembly and rules: prints per case the extra (false positive)
 and missed findings, with -v the recognised materials, the sets' fields and the findings' messages.
+With --tally CODE,... a table of the extra and missed findings of those codes per variant (the
+suffix bench/harden.py gives a case id: JT-P01-photo is variant "photo", JT-P01 is "original").
+Seals and signatures are looked for on the cached page images, as the pipeline does.
 Cases without a cached Document for every file are skipped.
 """
 
@@ -19,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse
 import json
+from collections import Counter
 
 from bench.doccache import load
 from prereview.assemble import assemble
@@ -40,11 +44,17 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/doccache"))
     parser.add_argument("--rules", type=Path, default=ROOT / "corpus" / "rules")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument(
+        "--tally", default="", metavar="CODES", help="codes to count per variant, comma-separated"
+    )
     args = parser.parse_args()
     book = RuleBook.load(args.rules)
     ev = Evaluator(items=book.items, catalog=book.catalog)
     folders = [f for f in find_cases(args.cases) if not args.names or f.name in args.names]
     ok = tp = fp = fn = judged = 0
+    codes = {c for c in args.tally.split(",") if c}
+    # (variant, code, "cases" | "expected" | "extra" | "missed") -> count
+    tally: Counter[tuple[str, str, str]] = Counter()
     for folder in folders:
         case = load_case(folder)
         files = case.uploads(folder)
@@ -63,6 +73,9 @@ def main() -> None:
         got = {tuple(f.key) for f in d.findings}
         ok += d.verdict.value == exp["verdict"]
         tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
+        for how, keys in (("expected", want), ("extra", got - want), ("missed", want - got)):
+            tally.update((_variant(case.case_id), code, how) for _, code in keys if code in codes)
+        tally.update((_variant(case.case_id), code, "cases") for code in codes)
         print(f"{case.case_id}: {d.verdict.value:10} exp {exp['verdict']:10} "
               f"extra={sorted(got - want)} missed={sorted(want - got)}")  # fmt: skip
         if args.verbose:
@@ -75,6 +88,22 @@ def main() -> None:
             for f in d.findings:
                 print("   F", f.message)
     print(f"verdict {ok}/{judged} P={tp / max(1, tp + fp):.2f} R={tp / max(1, tp + fn):.2f}")
+    if codes:
+        _print_tally(tally, sorted(codes))
+
+
+def _variant(case_id: str) -> str:
+    parts = case_id.split("-")
+    return parts[-1] if len(parts) > 2 else "original"
+
+
+def _print_tally(tally: Counter[tuple[str, str, str]], codes: list[str]) -> None:
+    variants = sorted({v for v, _, _ in tally})
+    hows = ("expected", "extra", "missed")
+    print(f"{'variant':10} {'cases':>5} " + " ".join(f"{c + ' ' + h:>20}" for c in codes for h in hows))
+    for v in variants:
+        cells = " ".join(f"{tally[v, c, h]:>20}" for c in codes for h in hows)
+        print(f"{v:10} {tally[v, codes[0], 'cases']:>5} {cells}")
 
 
 if __name__ == "__main__":

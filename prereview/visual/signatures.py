@@ -9,6 +9,12 @@ one (ballpoint blue, bigger or smaller, off the line) in practice.
 
 Ink amounts are measured against the label's own ink per character, which makes the threshold
 independent of resolution, font size and stroke weight.
+
+OCR often merges the handwriting beside or under a label into the label's text box (a box 119 px tall
+around print 30 px high). Character boxes estimated from such a box are too tall and too wide: they
+cover part of the signature and inflate the label's ink per character. So on OCR pages a label larger
+than the page's print (the median of its lines: most lines are print) is put back to that size, and
+the rest of its box is searched like the zone beside it.
 """
 
 from __future__ import annotations
@@ -21,12 +27,13 @@ import numpy as np
 from pydantic import BaseModel
 
 from prereview.documents import Box, Mark, PageSource, TextLine
-from prereview.extract.layout import Char, Row, build_rows, union
+from prereview.extract.layout import Char, Row, build_rows, char_width, union
 from prereview.visual._image import as_rgb, clip_box, flatten, ink_mask, strip_rules
 
 _KEYWORD = re.compile(r"签字|签名|签章|签署|手签")
 _MAX_LABEL = 24  # characters: longer phrases are sentences mentioning signatures
 _OPEN, _CLOSE = "（([【", "）)]】"
+_OVERSIZE = 1.1  # a label's box up to this much larger than the page's print is taken as it is
 
 
 class SignatureReading(BaseModel):
@@ -235,19 +242,80 @@ def _neighbours(rows: list[Row], r: int, span: tuple[int, int], zone: Box) -> li
     return out
 
 
+class _PrintSize(BaseModel):
+    """The page's print: the median of its text lines, most of which are print."""
+
+    pitch: float  # pixels per em (a CJK character's advance)
+    height: float  # a text line's box height
+
+
+def _pitch(line: TextLine) -> float:
+    return line.box.width / max(sum(char_width(ch) for ch in line.text), 0.5)
+
+
+def _print_size(lines: Sequence[TextLine]) -> _PrintSize | None:
+    sized = [ln for ln in lines if sum(char_width(ch) for ch in ln.text.strip()) >= 4]
+    if len(sized) < 3:
+        return None
+    return _PrintSize(
+        pitch=float(np.median([_pitch(ln) for ln in sized])),
+        height=float(np.median([ln.box.height for ln in sized])),
+    )
+
+
+def _print_box(rgb: np.ndarray, lines: Sequence[TextLine], chars: list[Char], size: _PrintSize) -> Box:
+    """The box of a label's printed characters: where its OCR box is larger than the page's print,
+    the characters re-spaced at the page's pitch from their line's start and, in a too tall box, the
+    page's line height centred on the band of ink the label's characters sit in."""
+    raw = union([c.box for c in chars])
+    wide = [_pitch(lines[c.line]) > _OVERSIZE * size.pitch for c in chars]
+    tall = raw.height > _OVERSIZE * size.height
+    if not any(wide) and not tall:
+        return raw
+    xs = []
+    for c, too_wide in zip(chars, wide, strict=True):
+        line = lines[c.line]
+        k = size.pitch / _pitch(line) if too_wide else 1.0
+        xs += [line.box.x0 + (c.box.x0 - line.box.x0) * k, line.box.x0 + (c.box.x1 - line.box.x0) * k]
+    x0, x1 = min(xs), max(xs)
+    if not tall:
+        return Box(x0=x0, y0=raw.y0, x1=x1, y1=raw.y1)
+    centre = _ink_band_centre(rgb, Box(x0=x0, y0=raw.y0, x1=x1, y1=raw.y1), size.height)
+    return Box(x0=x0, y0=centre - size.height / 2, x1=x1, y1=centre + size.height / 2)
+
+
+def _ink_band_centre(rgb: np.ndarray, box: Box, height: float) -> float:
+    """Centre of the ink in the `height` tall window of `box` that holds the most of it (the print)."""
+    x0, y0, x1, y1 = clip_box(box, rgb.shape)
+    n = max(1, round(height))
+    if x1 - x0 < 2 or y1 - y0 <= n:
+        return box.cy
+    rows = ink_mask(flatten(rgb[y0:y1, x0:x1])).sum(axis=1).astype(np.float64)
+    best = int(np.argmax(np.convolve(rows, np.ones(n), "valid")))
+    inked = np.flatnonzero(rows[best : best + n])
+    return y0 + best + (float(inked[0] + inked[-1]) / 2 if inked.size else n / 2)
+
+
 def _read(
     rgb: np.ndarray,
     rows: list[Row],
     r: int,
     span: tuple[int, int],
     *,
+    label: Box,
     source: PageSource | None,
     min_ink: float,
 ) -> SignatureReading:
+    """The signature by the label `rows[r].chars[span]` whose print is at `label`."""
     label_chars: list[Char] = rows[r].chars[span[0] : span[1]]
-    label = union([c.box for c in label_chars])
+    raw = union([c.box for c in label_chars])
     h = max(label.height, 4.0)
     zone, below = _zone(rows[r], span[1], label, rgb.shape[1])
+    if raw != label:  # what OCR merged into the label's box is searched too
+        zone = union([zone, raw])
+    pieces = _neighbours(rows, r, span, zone)
+    if raw.x1 > label.x1 + 1:  # the rest of the label's estimated characters: print if like the label's
+        pieces.append((True, Box(x0=label.x1, y0=raw.y0, x1=raw.x1, y1=raw.y1), ""))
     area = union([label, zone])
     grown = Box(x0=area.x0 - 2 * h, y0=area.y0 - 2 * h, x1=area.x1 + 2 * h, y1=area.y1 + 2 * h)
     crop = _Crop(rgb, grown, speck=max(4.0, 0.01 * h * h))
@@ -255,7 +323,7 @@ def _read(
         colour=crop.colour(label), extent=crop.extent(label.x0, label.x1, label), axis=crop.axis_share(label)
     )
     drop, printed = [label], []
-    for same_row, box, text in _neighbours(rows, r, span, zone):
+    for same_row, box, text in pieces:
         candidate = same_row or below
         if source is PageSource.TEXT or not candidate or _printed_like(crop, box, label, reference):
             drop.append(box)
@@ -286,11 +354,13 @@ def find_signatures(
     """
     rgb = as_rgb(image)
     rows = build_rows(lines)
-    found = [
-        _read(rgb, rows, r, span, source=source, min_ink=min_ink)
-        for r, row in enumerate(rows)
-        for span in label_spans(row)
-    ]
+    size = None if source is PageSource.TEXT else _print_size(lines)  # a text layer's boxes are exact
+    found = []
+    for r, row in enumerate(rows):
+        for span in label_spans(row):
+            chars = row.chars[span[0] : span[1]]
+            label = union([c.box for c in chars]) if size is None else _print_box(rgb, lines, chars, size)
+            found.append(_read(rgb, rows, r, span, label=label, source=source, min_ink=min_ink))
     return [_with_heading(reading, found) for reading in found]
 
 

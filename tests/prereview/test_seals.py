@@ -1,0 +1,143 @@
+"""Seals on small, shaded, colour-cast phone photos (prereview.visual.seals and its masks in _image).
+
+The photos are made like bench/harden.py's `photo` variant: the sheet on a desk, a shadow and a colour
+cast, long side about 1000 px, slight blur, sensor noise and JPEG. There a stamp's ring keeps only a
+fraction of its redness, close to the colour noise of the paper, while desks, skin, hair and gold
+around it must still not turn into seals.
+"""
+
+from __future__ import annotations
+
+import io
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from prereview.visual import find_seals
+from prereview.visual._image import flatten, red_mask, redness, seal_redness
+from tests.fixtures.visual_images import RED, as_photo, blank_page, draw_emblem, draw_seal, draw_text
+
+WARM, COLD = (1.0, 0.93, 0.8), (0.8, 0.95, 1.0)
+WOOD, SLATE = (112, 78, 52), (40, 46, 60)
+PALE_RED = (230, 140, 140)  # a stamp short of ink
+
+
+def _small_photo(
+    img: Image.Image, *, cast: tuple[float, float, float], desk: tuple[int, int, int] = WOOD, side: int = 1000
+) -> np.ndarray:
+    """The sheet photographed on a desk: shadow and cast, `side` px long, blurred, noisy, JPEG 55."""
+    sheet = np.asarray(img)
+    margin = int(0.06 * sheet.shape[1])
+    canvas = cv2.copyMakeBorder(sheet, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=desk)
+    photo = as_photo(Image.fromarray(canvas), cast=cast, shadow=0.45, quality=95)
+    f = side / max(photo.shape[:2])
+    small = cv2.GaussianBlur(cv2.resize(photo, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), (0, 0), 0.9)
+    noisy = np.clip(small + np.random.default_rng(0).normal(0, 5, small.shape), 0, 255).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(noisy).save(buf, "JPEG", quality=55)
+    return np.asarray(Image.open(buf).convert("RGB"))
+
+
+def _straightened(image: np.ndarray, degrees: float = 6.0) -> np.ndarray:
+    """Turned by `degrees` on a canvas filled white, as the reader straightens a tilted photo."""
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = round(h * sin + w * cos), round(h * cos + w * sin)
+    m[0, 2] += (nw - w) / 2
+    m[1, 2] += (nh - h) / 2
+    return cv2.warpAffine(image, m, (nw, nh), borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
+
+
+def _letter(*, seal: tuple[int, int, int] | None, r: int = 90) -> Image.Image:
+    img = blank_page()
+    draw_text(img, 120, 120, "授权委托书", 44)
+    for k in range(10):
+        draw_text(img, 120, 260 + 60 * k, "受托人在上述权限范围内签署的有关文件，委托人均予以承认。", 28)
+    draw_text(img, 120, 1300, "委托单位（盖章）：安和市测试科技有限公司", 28)
+    if seal is not None:
+        draw_seal(img, 760, 1310, r, colour=seal)
+    return img
+
+
+def _id_card() -> Image.Image:
+    """Red and orange that are no seal: the emblem, a red title, a portrait's skin and brown hair."""
+    img = blank_page(1240, 800, (236, 236, 230))
+    d = ImageDraw.Draw(img)
+    d.rectangle([850, 150, 1150, 600], fill=(225, 230, 236))
+    d.ellipse([900, 180, 1100, 420], fill=(70, 50, 40))
+    d.rectangle([900, 300, 1100, 600], fill=(70, 50, 40))
+    d.ellipse([940, 250, 1060, 400], fill=(232, 196, 166))
+    d.rectangle([900, 520, 1100, 600], fill=(40, 50, 90))
+    draw_emblem(img, 160, 160, 70)
+    draw_text(img, 300, 120, "中华人民共和国", 40)
+    draw_text(img, 300, 200, "居民身份证", 60, fill=(200, 40, 40))
+    for k in range(4):
+        draw_text(img, 120, 320 + 60 * k, "签发机关 安和市公安局 有效期限 2006.04.01", 30)
+    return img
+
+
+def _seal_near(image: np.ndarray, sheet: Image.Image, cx: float, cy: float) -> bool:
+    """Whether one seal was found, somewhere near where it was stamped (the photo moves it a little)."""
+    seals = find_seals(image)
+    if len(seals) != 1:
+        return False
+    # the desk margin and the shadow's perspective-free resize keep positions proportional
+    scale = image.shape[1] / (sheet.width * 1.12)
+    return bool(abs(seals[0].box.cx - (cx + 0.06 * sheet.width) * scale) < 60)
+
+
+@pytest.mark.parametrize("cast", [WARM, COLD], ids=["warm", "cold"])
+def test_faint_seal_on_a_small_colour_cast_photo(cast: tuple[float, float, float]) -> None:
+    sheet = _letter(seal=PALE_RED)
+    assert _seal_near(_small_photo(sheet, cast=cast), sheet, 760, 1310)
+
+
+def test_seal_on_a_straightened_photo_with_white_corners() -> None:
+    # the white corners defeated a global white balance: the warm paper around the seal looked red
+    sheet = _letter(seal=RED, r=60)
+    photo = _straightened(_small_photo(sheet, cast=(1.0, 0.88, 0.78), side=1200))
+    assert len(find_seals(photo)) == 1
+
+
+@pytest.mark.parametrize("desk", [WOOD, SLATE], ids=["wood", "slate"])
+@pytest.mark.parametrize("cast", [WARM, COLD], ids=["warm", "cold"])
+@pytest.mark.parametrize("side", [800, 1000, 1400])
+def test_no_seal_on_unsealed_photos(
+    desk: tuple[int, int, int], cast: tuple[float, float, float], side: int
+) -> None:
+    for sheet in (_letter(seal=None), _id_card()):
+        photo = _small_photo(sheet, cast=cast, desk=desk, side=side)
+        assert find_seals(photo) == []
+        assert find_seals(_straightened(photo)) == []
+
+
+def test_seal_redness_is_red_not_orange() -> None:
+    pixels = np.array(
+        [[[219, 41, 51], [240, 150, 160], [114, 80, 53], [235, 200, 170], [200, 160, 40]]], np.uint8
+    )
+    seal, pink, wood, skin, gold = seal_redness(pixels)[0]
+    assert seal > 100 and pink > 50
+    assert max(wood, skin, gold) < 10
+
+
+def test_flatten_with_edges_keeps_a_desk_from_looking_red() -> None:
+    # paper beside a wooden desk: the paper's brightness bleeding into the desk made a red band
+    image = np.zeros((200, 400, 3), np.uint8)
+    image[:, :200] = WOOD
+    image[:, 200:] = (250, 248, 240)
+    # columns of desk as red as a faint stamp: a kernel's width (15 px) without edges, a few with
+    assert (redness(flatten(image))[100, :200] > 20).sum() >= 10
+    assert (redness(flatten(image, edges=True))[100, :200] > 20).sum() <= 3
+
+
+def test_red_mask_follows_the_paper_noise() -> None:
+    rng = np.random.default_rng(1)
+    paper = np.full((300, 300, 3), 245, np.float32)
+    cv2.circle(paper, (150, 150), 80, (245, 215, 215), 3)  # a ring only 30 redder than the paper
+    quiet = np.clip(paper + rng.normal(0, 1, paper.shape), 0, 255).astype(np.uint8)
+    noisy = np.clip(paper + rng.normal(0, 12, paper.shape), 0, 255).astype(np.uint8)
+    assert red_mask(quiet)[150, 68:73].any()  # on the ring's left edge
+    assert red_mask(noisy).mean() < 0.01  # noise as strong as the ring is not taken for ink
