@@ -119,9 +119,11 @@ class PageImages:
         path = folder / f"p{number:03d}.jpg"
         if path.is_file():
             return path.read_bytes()
-        if folder.is_dir():
-            raise NotFound(f"这个文件只有 {_count(folder, 'jpg')} 页，没有第 {number} 页")
-        return None
+        if not folder.is_dir():
+            return None
+        if path.is_file():  # the encoder renamed the whole folder into place between the two looks
+            return path.read_bytes()
+        raise NotFound(f"这个文件只有 {_count(folder, 'jpg')} 页，没有第 {number} 页")
 
     def _pending(self, sha256: str) -> Path:
         return self.cache_dir / ".pending" / sha256
