@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from prereview.orient import _deskew
 from prereview.visual import find_seals
 from prereview.visual._image import flatten, red_mask, redness, seal_redness
 from tests.fixtures.visual_images import RED, as_photo, blank_page, draw_emblem, draw_seal, draw_text
@@ -41,14 +42,9 @@ def _small_photo(
 
 
 def _straightened(image: np.ndarray, degrees: float = 6.0) -> np.ndarray:
-    """Turned by `degrees` on a canvas filled white, as the reader straightens a tilted photo."""
-    h, w = image.shape[:2]
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    cos, sin = abs(m[0, 0]), abs(m[0, 1])
-    nw, nh = round(h * sin + w * cos), round(h * cos + w * sin)
-    m[0, 2] += (nw - w) / 2
-    m[1, 2] += (nh - h) / 2
-    return cv2.warpAffine(image, m, (nw, nh), borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
+    """Turned by `degrees` on a canvas filled white, by the reader's own deskew."""
+    (page, _), _ = _deskew((image, image), [], degrees)
+    return page
 
 
 def _letter(*, seal: tuple[int, int, int] | None, r: int = 90) -> Image.Image:
