@@ -255,7 +255,7 @@ def main() -> int:
         f"{reports['hybrid'].n_out_of_scope} out of scope; abstention = miss)",
     )
     print_breakdown(reports["hybrid"])
-    if args.misses:
+    if args.misses:  # misses, then answers found below rank 1
         for m in reports["hybrid"].misses:
             print(
                 "  miss",
@@ -266,6 +266,9 @@ def main() -> int:
                 m.top,
                 "confident" if m.confident else "abstained",
             )
+        for o in reports["hybrid"].outcomes:
+            if o.rank is not None and o.rank > 1:
+                print(f"  rank {o.rank}", o.id, o.query, o.targets[:2], "->", o.top)
     for extra in args.extra:
         print_quality(quality(base, load_cases(extra)), f"quality on {extra.name}")
 

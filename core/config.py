@@ -37,7 +37,9 @@ class Settings(BaseSettings):
     embedding_model_path: Path | None = None
     embedding_query_prefix: str = "query: "
     embedding_passage_prefix: str = "passage: "
-    embedding_threads: int = Field(default=1, description="OpenMP threads of the embedding engine per worker")
+    embedding_threads: int = Field(
+        default=1, description="onnxruntime threads of the embedding encoder per worker"
+    )
     kb_index_dir: Path | None = Field(
         default=None, description="Persisted KB index; empty means data_dir/kb_index."
     )

