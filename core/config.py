@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,17 +12,32 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def in_checkout(root: Path = PROJECT_ROOT) -> bool:
+    """Running from a source checkout (or an editable install of one), not from an installed wheel."""
+    return (root / "pyproject.toml").is_file() and (root / "corpus").is_dir()
+
+
+def default_corpus_dir(root: Path = PROJECT_ROOT, prefix: Path = Path(sys.prefix)) -> Path:
+    """The checkout's corpus/, or the copy an installed wheel put under <prefix>/share/yichuang."""
+    return root / "corpus" if in_checkout(root) else prefix / "share" / "yichuang" / "corpus"
+
+
+def default_data_dir(root: Path = PROJECT_ROOT) -> Path:
+    """var/ in the checkout; for an installed wheel var/ in the working directory, never site-packages."""
+    return root / "var" if in_checkout(root) else Path.cwd() / "var"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="YICHUANG_", env_file=".env", extra="ignore")
 
     # storage
     data_dir: Path = Field(
-        default=PROJECT_ROOT / "var", description="Database, uploads and indexes live here."
+        default_factory=default_data_dir, description="Database, uploads and indexes live here."
     )
     database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in data_dir.")
 
     # corpus shipped with the project (rules, FAQs, scenarios)
-    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    corpus_dir: Path = Field(default_factory=default_corpus_dir)
 
     # service
     host: str = "127.0.0.1"
