@@ -224,7 +224,7 @@ def main() -> int:
     )
     ap.add_argument("--quick", action="store_true", help="quality only, no scale runs")
     ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=2, help="encoder threads (the service default is 2)")
     ap.add_argument("--misses", action="store_true")
     ap.add_argument("--index-dir", type=Path, default=None, help="keep the corpus index here between runs")
     args = ap.parse_args()

