@@ -51,7 +51,8 @@ class Searcher:
         self.keyword_weight = keyword_weight
         self.candidates = candidates
         self.query_vectors = QueryCache(query_cache)
-        # one thread: the embedders serialise their calls anyway
+        # one thread: a question's encoding already runs on the encoder's own threads (embedding_threads);
+        # concurrent encodings would only contend for the same cores
         self._encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-encode")
 
     def run(
