@@ -83,6 +83,8 @@ def red_mask(
     in 16 px blocks, so the smoothing (1 px) steadies the noise more than it dims a ring.
     `where`: the pixels that can be seal ink at all."""
     red = cv2.GaussianBlur(seal_redness(flat), (0, 0), 1.0)
+    if float(red.max()) <= strong:  # nothing can pass the strong threshold: skip the noise median
+        return np.zeros(red.shape, bool)
     paper = red[cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY) > 225]
     noise = 1.4826 * float(np.median(np.abs(paper - np.median(paper)))) if paper.size >= 100 else 0.0
     weak_mask = red > max(weak, 3 * noise)

@@ -89,13 +89,19 @@ class _Masks(BaseModel, arbitrary_types_allowed=True):
 LIT = 0.3  # share of the paper's red light seal ink passes at least, even in a deep shadow
 
 
-def _masks(small: np.ndarray) -> _Masks:
+def seal_ink(small: np.ndarray) -> np.ndarray:
+    """Seal-red ink (bool) on a working-size RGB image (`downscale`): `red_mask` of the image flattened
+    against its local background, on the pixels that pass enough red light to be seal ink at all."""
     # Seal ink passes red light, so its R stays near the paper's; hair, a desk or a dark photo do not,
     # and flattening against themselves would blow their noise up into colour.
     r = small[:, :, 0]
     lit = r >= LIT * float(np.percentile(r[::3, ::3], 97))
+    return red_mask(flatten(small, edges=True), where=lit)
+
+
+def _masks(small: np.ndarray) -> _Masks:
     solid, gold = _area_colours(small)
-    return _Masks(red=red_mask(flatten(small, edges=True), where=lit), solid=solid, gold=gold)
+    return _Masks(red=seal_ink(small), solid=solid, gold=gold)
 
 
 def _area_colours(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
