@@ -22,8 +22,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules import watch
 from rules.codes import Code
 from rules.expr import Cmp, CountRef, Expr, FactRef, Scalar, to_dnf
+from rules.identity import normalize_name
 from rules.spec import Check, FactCatalog, Item, Material
 
 Json = dict[str, Any]
@@ -63,6 +65,27 @@ class CompiledItem(BaseModel):
     windows: dict[str, tuple[int, int]] = Field(default_factory=dict)  # key -> (days, months)
     counterparts: dict[str, Counterpart] = Field(default_factory=dict)  # x-key -> what to compare with
     contains: dict[str, tuple[str, str, str]] = Field(default_factory=dict)  # has-key -> (m, f, literal)
+    # Lookups for rules.prepare, derived from the fields above so that preparing a case does not search.
+    # Which phase-2 facts some pattern can match (rules/watch.py); None: every fact may be matched.
+    watched_states: dict[watch.Key, frozenset[str]] | None = None
+    wanted: watch.Wanted | None = None
+    contains_at: dict[tuple[str, str], tuple[tuple[str, str], ...]] = Field(default_factory=dict)  # (m, f) ->
+    # ((has-key, normalised literal), …)
+    counterparts_of: dict[str, tuple[tuple[str, Counterpart], ...]] = Field(default_factory=dict)  # m -> x-keys
+
+    def asks(self, t: str, m: str, sub: str = "") -> frozenset[str]:
+        """The states ``st`` in which some phase-2 pattern can match a fact of type ``t`` on material
+        ``m`` (field/part ``sub``); "" stands for any state, nothing for a fact no rule looks at."""
+        if self.watched_states is None:
+            return _ANY_STATE
+        return watch.asked(self.watched_states, t, m, sub)
+
+    def wants(self, fact: Json) -> bool:
+        """Whether some phase-2 pattern can match this fact."""
+        return watch.wants(self.wanted, fact)
+
+
+_ANY_STATE = frozenset({""})
 
 
 class _Builder:
@@ -272,7 +295,19 @@ class _Builder:
             self.material_states(material)
             self.checks(material)
         return CompiledItem(code=self.item.code, phase1=self.p1, phase2=self.p2, actions=self.actions,
-                            windows=self.windows, counterparts=self.targets, contains=self.contains)  # fmt: skip
+                            windows=self.windows, counterparts=self.targets, contains=self.contains,
+                            **self.lookups())  # fmt: skip
+
+    def lookups(self) -> dict[str, Any]:
+        contains_at: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+        for key, (mid, field, literal) in self.contains.items():
+            contains_at[(mid, field)] = (*contains_at.get((mid, field), ()), (key, normalize_name(literal)))
+        counterparts_of: dict[str, tuple[tuple[str, Counterpart], ...]] = {}
+        for key, counterpart in self.targets.items():
+            counterparts_of[counterpart.material] = (*counterparts_of.get(counterpart.material, ()), (key, counterpart))
+        watched = watch.watched(self.p2, {m.id: (list(m.fields), m.parts) for m in self.item.materials})
+        return {"watched_states": watch.states(watched), "wanted": watch.wanted(watched),
+                "contains_at": contains_at, "counterparts_of": counterparts_of}  # fmt: skip
 
 
 def _predicate(prop: str, op: str, value: Scalar | tuple[Scalar, ...]) -> Json:

@@ -1,46 +1,55 @@
 """A durable-rules host that evaluates one case at a time, synchronously, with no state left behind.
 
-durable-rules keeps rulesets in a C engine with per-``sid`` state. Each evaluation gets a fresh sid,
-its actions run before the call returns (the background dispatch threads of ``durable.engine.Host``
-are switched off so no action runs later on another thread) and its state is deleted afterwards.
-The C engine is not thread-safe, so one lock serialises every call into it.
+durable-rules keeps rulesets in a C engine with per-``sid`` state. Creating a state costs about as
+much as matching a whole case (the engine sets up memory for every rule node), so each ruleset keeps
+one state open: an evaluation asserts its facts, runs the actions that fired, and retracts the same
+facts again, which leaves the state as it found it. Actions are taken from the engine directly
+(``start_action_for_state`` / ``complete_and_start_action``) and recorded before the call returns;
+the background dispatch threads of ``durable.engine.Host`` are switched off. The C engine is not
+thread-safe, so one lock serialises every call into it.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from durable import engine as _durable
 
 Fired = tuple[str, dict[str, Any]]  # (action name, matched facts by pattern name)
 
-# durable_rules_engine 2.0.28 segfaults in delete_state for a state in which no rule ever fired;
-# every ruleset gets a rule that always fires on a sentinel fact, whose action is then dropped.
+_native = _durable.durable_rules_engine
+# Facts carry no sid: every evaluation of a ruleset uses its one open state (the engine's default "0").
+_SID = "0"
+# durable_rules_engine 2.0.28 segfaults in delete_state for a state in which no rule ever fired; each
+# ruleset gets a rule that fires on a sentinel fact, asserted once when its state is opened and kept.
 _SENTINEL = "$end"
+# Compact and without the circular-reference walk: the facts are flat dicts built by rules.prepare.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
 class RuleHost(_durable.Host):  # type: ignore[misc]
+    # An open state holds 1.5–2 MB of engine memory: only the rulesets used most recently keep one
+    # (the 7 seed items need 14; rule versions being tested and superseded ones fall out).
+    max_open = 32
+
     def __init__(self) -> None:
         self._lock = threading.RLock()
-        self._ids = itertools.count(1)
-        self._fired: dict[str, list[Fired]] = {}
+        self._open: OrderedDict[str, None] = OrderedDict()  # rulesets whose state holds only the sentinel
         super().__init__()
 
     def _run(self) -> None:
         """No background dispatch: every action runs inside ``evaluate``."""
 
     def get_action(self, action_name: str) -> Callable[[Any], None]:
-        def record(c: Any) -> None:
-            raw = getattr(c, "_m", None)
-            matched = {k: dict(v) for k, v in raw.items() if isinstance(v, dict)} if isinstance(raw, dict) else {}
-            self._fired.setdefault(str(c.s["sid"]), []).append((action_name, matched))
+        # durable's Ruleset wants a callable per rule; actions are read from the engine instead.
+        def unused(_c: Any) -> None:
+            raise RuntimeError(f"rule action {action_name} dispatched outside RuleHost.evaluate")
 
-        return record
+        return unused
 
     def register(self, name: str, definition: dict[str, Any]) -> None:
         with self._lock:
@@ -52,31 +61,50 @@ class RuleHost(_durable.Host):  # type: ignore[misc]
         return name in self._ruleset_directory
 
     def evaluate(self, ruleset: str, facts: list[dict[str, Any]]) -> list[Fired]:
-        with self._lock, self._session() as sid:
-            for fact in facts:
-                fact["sid"] = sid
-            facts = [*facts, {"t": _SENTINEL, "sid": sid}]
-            rules = self.get_ruleset(ruleset)
-            result = _durable.durable_rules_engine.assert_facts(rules._handle, json.dumps(facts, ensure_ascii=False))
-            errors: list[BaseException] = []
+        """The rules that fire on these facts, in the engine's order, each with the facts it matched."""
+        if not facts:
+            return []
+        with self._lock:
+            handle = self.get_ruleset(ruleset)._handle
+            self._ensure_open(ruleset, handle)
+            payload = _encode(facts)
+            clean = False
+            try:
+                fired = _drain(handle, _native.assert_facts(handle, payload)[1])
+                _native.retract_facts(handle, payload)
+                clean = True
+            finally:
+                if not clean:
+                    self._close(ruleset, handle)
+            return [f for f in fired if f[0] != _SENTINEL]
 
-            def done(error: BaseException | None, _state: Any) -> None:
-                if error:
-                    errors.append(error)
+    def _ensure_open(self, ruleset: str, handle: Any) -> None:
+        if ruleset in self._open:
+            self._open.move_to_end(ruleset)
+            return
+        _drain(handle, _native.assert_facts(handle, _encode([{"t": _SENTINEL}]))[1])
+        self._open[ruleset] = None
+        while len(self._open) > self.max_open:
+            oldest = next(iter(self._open))
+            self._close(oldest, self.get_ruleset(oldest)._handle)
 
-            # Facts no rule looks at make the engine report "not handled"; the matched ones still wait.
-            rules.do_actions(result[1], done)
-            state = rules.get_state(sid)
-            if errors or state.get("exception"):
-                raise RuntimeError(f"rule action failed: {errors or state.get('exception')}")
-            fired = [f for f in self._fired.pop(sid, []) if f[0] != _SENTINEL]
-            rules.delete_state(sid)
-            return fired
+    def _close(self, ruleset: str, handle: Any) -> None:
+        """Drop a ruleset's state (after a failure it may hold facts or pending actions); the next
+        evaluation opens a new one."""
+        if ruleset in self._open:
+            del self._open[ruleset]
+            _native.delete_state(handle, _SID)
 
-    @contextmanager
-    def _session(self) -> Iterator[str]:
-        sid = f"e{next(self._ids)}"
-        try:
-            yield sid
-        finally:
-            self._fired.pop(sid, None)
+
+def _drain(handle: Any, state: Any) -> list[Fired]:
+    """Run the actions queued for a state, in order; an action only records what it matched."""
+    fired: list[Fired] = []
+    started = _native.start_action_for_state(handle, state)
+    message = json.loads(started[1]) if started else None
+    while message:
+        # One action per message: durable's own dispatcher reads only the first entry too.
+        name, matched = next(iter(message.items()))
+        fired.append((name, {k: v for k, v in matched.items() if isinstance(v, dict)}))
+        following = _native.complete_and_start_action(handle, state)
+        message = json.loads(following) if following else None
+    return fired

@@ -7,6 +7,7 @@ number passes its checksum, the counterpart a name is compared with) and the com
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -111,9 +112,12 @@ def material_facts(
     case: CaseFacts,
     declared: Json,
 ) -> tuple[list[Json], dict[tuple[str, int, str], FieldValue]]:
-    """Facts for every due material, and the field values behind them (for evidence)."""
+    """Facts for every due material, and the field values behind them (for evidence).
+
+    Only facts some phase-2 pattern can match are made: the others would cost the engine time and
+    could not change what fires."""
     facts: list[Json] = []
-    seen: dict[tuple[str, int, str], FieldValue] = {}
+    prep = _Prep(case=case, declared=declared, compiled=compiled)
     for material in item.materials:
         if material.id not in due:
             continue
@@ -121,129 +125,187 @@ def material_facts(
         if evidence is None:
             facts.append({"t": "m", "m": material.id, "st": "missing", "n": 0})
             continue
-        state = {MaterialStatus.PRESENT: "ok", MaterialStatus.UNREADABLE: "unreadable",
-                 MaterialStatus.WRONG: "wrong"}[evidence.status]  # fmt: skip
+        state = _MATERIAL_STATE[evidence.status]
         facts.append({"t": "m", "m": material.id, "st": state, "n": len(evidence.sets)})
         if state != "ok":
             continue
         for i, one in enumerate(evidence.sets):
-            facts.extend(_set_facts(material.id, i, one, item=item, case=case, declared=declared,
-                                    compiled=compiled, seen=seen))  # fmt: skip
+            facts.extend(prep.set_facts(material, i, one))
         assessed = [one.parts for one in evidence.sets if one.parts is not None]
         if assessed:
             for part in material.parts:
-                facts.append({"t": "pa", "m": material.id, "p": part, "has": any(part in p for p in assessed)})
-    return facts, seen
+                fact = {"t": "pa", "m": material.id, "p": part, "has": any(part in p for p in assessed)}
+                if compiled.wants(fact):
+                    facts.append(fact)
+    return facts, prep.seen
 
 
-def _set_facts(mid: str, i: int, one: MaterialSet, *, item: Item, case: CaseFacts, declared: Json,
-               compiled: CompiledItem, seen: dict[tuple[str, int, str], FieldValue]) -> list[Json]:  # fmt: skip
-    material = item.material(mid)
-    out: list[Json] = []
-    if one.parts is not None:
-        for part in material.parts:
-            out.append({"t": "p", "m": mid, "i": i, "p": part, "has": part in one.parts})
-    marks: Json = {"t": "s", "m": mid, "i": i}
-    if one.sealed is not None:
-        marks["sealed"] = one.sealed
-    if one.signed is not None:
-        marks["signed"] = one.signed
-    out.append(marks)
-    for name, value in one.fields.items():
-        spec = material.fields.get(name, FieldSpec())
-        if spec.part and one.parts is not None and spec.part not in one.parts:
-            continue  # README §4.1(3): a check on a missing face is skipped
-        seen[(mid, i, name)] = value
-        fact = _field_fact(mid, i, name, value, spec, case.review_date)
-        for key, (c_mid, c_field, literal) in compiled.contains.items():
-            if c_mid == mid and c_field == name and "v" in fact:
-                fact[key] = normalize_name(literal) in fact["v"]
-        out.append(fact)
-    _attach_targets(out, material, i, case=case, declared=declared, compiled=compiled)
-    return out
+_MATERIAL_STATE = {MaterialStatus.PRESENT: "ok", MaterialStatus.UNREADABLE: "unreadable", MaterialStatus.WRONG: "wrong"}
+_STATE = {s: s.value for s in FieldState}  # the plain string, without the enum's attribute lookup per field
+_NO_SPEC = FieldSpec()
 
 
-def _field_fact(mid: str, i: int, name: str, value: FieldValue, spec: FieldSpec, review: date) -> Json:
-    fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": value.state.value}
-    if value.state is not FieldState.OK:
+class _Prep:
+    """Facts of one case's material sets. Names and numbers are normalised once per case: the same
+    ones recur across its materials (the applicant on every form, an ID number on the card, in the
+    mandate and among the shareholders) and every mismatch check looks its counterparts up again."""
+
+    def __init__(self, *, case: CaseFacts, declared: Json, compiled: CompiledItem) -> None:
+        self.case = case
+        self.declared = declared
+        self.compiled = compiled
+        self.seen: dict[tuple[str, int, str], FieldValue] = {}
+        self._names: dict[str, str] = {}
+        self._numbers: dict[str, str] = {}
+        self._candidates: dict[tuple[str, int], list[str]] = {}
+
+    def name(self, text: str) -> str:
+        value = self._names.get(text)
+        if value is None:
+            value = self._names[text] = normalize_name(text)
+        return value
+
+    def number(self, text: str) -> str:
+        value = self._numbers.get(text)
+        if value is None:
+            value = self._numbers[text] = normalize_number(text)
+        return value
+
+    def set_facts(self, material: Material, i: int, one: MaterialSet) -> list[Json]:
+        mid, compiled, parts = material.id, self.compiled, one.parts
+        out: list[Json] = []
+        if parts is not None:
+            for part in material.parts:
+                fact: Json = {"t": "p", "m": mid, "i": i, "p": part, "has": part in parts}
+                if compiled.wants(fact):
+                    out.append(fact)
+        marks: Json = {"t": "s", "m": mid, "i": i}
+        if one.sealed is not None:
+            marks["sealed"] = one.sealed
+        if one.signed is not None:
+            marks["signed"] = one.signed
+        if compiled.wants(marks):
+            out.append(marks)
+        by_field: dict[str, Json] = {}
+        for name, value in one.fields.items():
+            spec = material.fields.get(name, _NO_SPEC)
+            if spec.part and parts is not None and spec.part not in parts:
+                continue  # README §4.1(3): a check on a missing face is skipped
+            self.seen[(mid, i, name)] = value
+            # Most fields are only looked at in one state (blank, illegible, or read): skip the others.
+            if not _may_be_asked(compiled.asks("f", mid, name), value, spec):
+                continue
+            fact = self.field_fact(mid, i, name, value, spec)
+            if "v" in fact:
+                for key, literal in compiled.contains_at.get((mid, name), ()):
+                    fact[key] = literal in fact["v"]
+            if not compiled.wants(fact):
+                continue
+            out.append(fact)
+            by_field[name] = fact
+        self.attach_targets(by_field, material, i)
+        return out
+
+    def field_fact(self, mid: str, i: int, name: str, value: FieldValue, spec: FieldSpec) -> Json:
+        fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": _STATE[value.state]}
+        if value.state is not FieldState.OK:
+            return fact
+        text, kind, review = value.value, spec.type, self.case.review_date
+        if kind in ("id_number", "uscc", "plate"):
+            fact["v"] = self.number(text)
+        elif kind == "list":
+            fact["v"] = self.list_value(text)
+        else:
+            fact["v"] = self.name(text)
+        if kind == "id_number":
+            fact["ok"] = is_valid_id(text, on=review)
+            born = id_birth_date(text) if fact["ok"] else None
+            if born:
+                fact["age"] = age_on(born, review)
+        elif kind == "uscc":
+            fact["ok"] = is_valid_uscc(text)
+        elif kind in ("date", "month"):
+            day = parse_date(text)
+            if day is None:
+                fact["st"] = FieldState.UNREADABLE.value  # README §2.2
+            else:
+                fact["d"] = fact["end"] = day.toordinal()
+                fact["age"] = age_on(day, review)
+        elif kind == "period":
+            _period_fact(fact, text)
         return fact
-    text = value.value
-    kind = spec.type
-    if kind in ("id_number", "uscc", "plate"):
-        fact["v"] = normalize_number(text)
-    elif kind == "list":
-        fact["v"] = list_value(text)
-    else:
-        fact["v"] = normalize_name(text)
-    if kind == "id_number":
-        fact["ok"] = is_valid_id(text, on=review)
-        born = id_birth_date(text) if fact["ok"] else None
-        if born:
-            fact["age"] = age_on(born, review)
-    elif kind == "uscc":
-        fact["ok"] = is_valid_uscc(text)
-    elif kind in ("date", "month"):
-        day = parse_date(text)
-        if day is None:
-            fact["st"] = FieldState.UNREADABLE.value  # README §2.2
-        else:
-            fact["d"] = fact["end"] = day.toordinal()
-            fact["age"] = age_on(day, review)
-    elif kind == "period":
-        period = parse_period(text)
-        if period is None:
-            fact["st"] = FieldState.UNREADABLE.value
-        else:
-            start, end, open_ended = period
-            if end is not None:
-                fact["end"] = end.toordinal()
-            if start is not None:
-                fact["d"] = start.toordinal()
-            fact["noend"] = open_ended
-    return fact
+
+    def attach_targets(self, by_field: dict[str, Json], material: Material, i: int) -> None:
+        """Put on each field fact the counterpart (x-key) each mismatch check compares it with."""
+        mid = material.id
+        for key, counterpart in self.compiled.counterparts_of.get(mid, ()):
+            subject = by_field.get(counterpart.field)
+            if subject is None or "v" not in subject:
+                continue
+            candidates = [c for t in counterpart.equals for c in self.candidates(t, mid, i)]
+            if material.fields[counterpart.field].type == "list":
+                # A list field (出资情况表所列股东) matches when it names exactly the declared persons.
+                candidates = [self.list_value("、".join(candidates))] if candidates else []
+            if not candidates:
+                continue  # nothing to compare with: the check is not judged
+            subject[key] = subject["v"] if subject["v"] in candidates else candidates[0]
+
+    def candidates(self, target: str, mid: str, i: int) -> list[str]:
+        # Only a target in the same material depends on the set: every set of a per-person material
+        # otherwise compares with the same list.
+        key = (target, i if target.startswith(f"{mid}「") else -1)
+        found = self._candidates.get(key)
+        if found is None:
+            found = self._candidates[key] = self._find_candidates(target, mid, i)
+        return found
+
+    def _find_candidates(self, target: str, mid: str, i: int) -> list[str]:
+        if target in _PERSON_KEYS:
+            key = _PERSON_KEYS[target]
+            holders = self.case.declared.get("shareholders") or []
+            norm = self.name if key == "name" else self.number
+            return [norm(str(h[key])) for h in holders if isinstance(h, dict) and h.get(key)]
+        m = _TARGET_FIELD.match(target)
+        if m:
+            other = self.case.materials.get(m.group(1))
+            if other is None or other.status is not MaterialStatus.PRESENT or not other.sets:
+                return []
+            # Same material: the same person/vehicle's set. Another material: any of its sets (persons).
+            sets = [other.sets[i]] if m.group(1) == mid and i < len(other.sets) else list(other.sets)
+            values = [one.fields.get(m.group(2)) for one in sets]
+            if any(v is not None and v.state is not FieldState.OK for v in values):
+                return []  # README §4.1(3): a comparison with an illegible or blank field is not judged
+            return [
+                self.number(v.value) if _looks_numeric(v.value) else self.name(v.value)
+                for v in values
+                if v is not None and v.state is FieldState.OK
+            ]
+        value = self.declared.get(target)
+        return [str(value)] if isinstance(value, str) else []
+
+    def list_value(self, text: str) -> str:
+        return _list_value(text, self.name, self.number)
 
 
-def _attach_targets(facts: list[Json], material: Material, i: int, *, case: CaseFacts, declared: Json,
-                    compiled: CompiledItem) -> None:  # fmt: skip
-    """Put on each field fact the counterpart (x-key) each mismatch check compares it with."""
-    mid = material.id
-    by_field = {f["f"]: f for f in facts if f["t"] == "f"}
-    for key, counterpart in compiled.counterparts.items():
-        subject = by_field.get(counterpart.field) if counterpart.material == mid else None
-        if subject is None or "v" not in subject:
-            continue
-        candidates = [c for t in counterpart.equals for c in _candidates(t, mid, i, case=case, declared=declared)]
-        if material.fields[counterpart.field].type == "list":
-            # A list field (出资情况表所列股东) matches when it names exactly the declared persons.
-            candidates = [list_value("、".join(candidates))] if candidates else []
-        if not candidates:
-            continue  # nothing to compare with: the check is not judged
-        subject[key] = subject["v"] if subject["v"] in candidates else candidates[0]
+def _may_be_asked(asked: frozenset[str], value: FieldValue, spec: FieldSpec) -> bool:
+    """Whether the field's fact can end in a state some pattern asks for ("": any state); a date
+    that does not parse becomes illegible (README §2.2)."""
+    if "" in asked or _STATE[value.state] in asked:
+        return True
+    return "unreadable" in asked and value.state is FieldState.OK and spec.type in ("date", "month", "period")
 
 
-def _candidates(target: str, mid: str, i: int, *, case: CaseFacts, declared: Json) -> list[str]:
-    if target in _PERSON_KEYS:
-        key = _PERSON_KEYS[target]
-        holders = case.declared.get("shareholders") or []
-        norm = normalize_name if key == "name" else normalize_number
-        return [norm(str(h[key])) for h in holders if isinstance(h, dict) and h.get(key)]
-    m = _TARGET_FIELD.match(target)
-    if m:
-        other = case.materials.get(m.group(1))
-        if other is None or other.status is not MaterialStatus.PRESENT or not other.sets:
-            return []
-        # Same material: the same person/vehicle's set. Another material: any of its sets (persons).
-        sets = [other.sets[i]] if m.group(1) == mid and i < len(other.sets) else list(other.sets)
-        values = [one.fields.get(m.group(2)) for one in sets]
-        if any(v is not None and v.state is not FieldState.OK for v in values):
-            return []  # README §4.1(3): a comparison with an illegible or blank field is not judged
-        return [
-            normalize_number(v.value) if _looks_numeric(v.value) else normalize_name(v.value)
-            for v in values
-            if v is not None and v.state is FieldState.OK
-        ]
-    value = declared.get(target)
-    return [str(value)] if isinstance(value, str) else []
+def _period_fact(fact: Json, text: str) -> None:
+    period = parse_period(text)
+    if period is None:
+        fact["st"] = FieldState.UNREADABLE.value
+        return
+    start, end, open_ended = period
+    if end is not None:
+        fact["end"] = end.toordinal()
+    if start is not None:
+        fact["d"] = start.toordinal()
+    fact["noend"] = open_ended
 
 
 _LIST_SPLIT = re.compile(r"[、,，;；/\n]+")
@@ -251,12 +313,16 @@ _LIST_SPLIT = re.compile(r"[、,，;；/\n]+")
 
 def list_value(text: str) -> str:
     """A list of names or numbers as one comparable value: normalised, de-duplicated, sorted."""
-    names = {normalize_number(p) if _looks_numeric(p) else normalize_name(p) for p in _LIST_SPLIT.split(text)}
+    return _list_value(text, normalize_name, normalize_number)
+
+
+def _list_value(text: str, name: Callable[[str], str], number: Callable[[str], str]) -> str:
+    names = {number(p) if _looks_numeric(p) else name(p) for p in _LIST_SPLIT.split(text)}
     return "|".join(sorted(n for n in names if n))
 
 
 def _looks_numeric(text: str) -> bool:
-    return sum(ch.isdigit() for ch in text) >= 6
+    return sum(map(str.isdigit, text)) >= 6
 
 
 def present(evidence: MaterialEvidence | None) -> bool:

@@ -1,0 +1,109 @@
+"""Which phase-2 facts the compiled rules can match, so that rules.prepare makes only those.
+
+A pattern fixes some properties of its fact by equality (``{"t": "f"}``, ``{"m": "M3"}``,
+``{"f": "有效期限"}``, ``{"st": "ok"}``, ``{"has": False}``). A fact that differs from every pattern in
+one such property cannot match any of them; the engine would parse it, find no rule for it and drop
+it, so leaving it out changes nothing but the time it takes. Most facts of a complete case are such:
+fields no check reads, parts that are there, sets that are sealed and signed.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+from typing import Any
+
+Key = tuple[str, str, str]  # (t, m, field-or-part), "" where a pattern leaves it open
+Literals = tuple[tuple[str, str | bool], ...]  # a pattern's other properties fixed by equality
+Watched = dict[Key, tuple[Literals, ...]]
+# What a fact is checked against: when the patterns of a key fix nothing but ``st`` (most field
+# facts), the states they ask for ("" for any), else the patterns' literals.
+Wanted = dict[Key, frozenset[str] | tuple[Literals, ...]]
+
+_SUB = {"f": "f", "p": "p", "pa": "p"}  # the property that tells facts of one type on one material apart
+
+
+def watched(phase: dict[str, Any], materials: dict[str, tuple[list[str], tuple[str, ...]]]) -> Watched | None:
+    """Patterns by the facts they can match; None if a pattern does not fix ``t`` (every fact counts).
+
+    Every key a pattern names and every field and part of ``materials`` (id -> fields, parts) is
+    entered with all the patterns that can match it, also those that leave the field or material open."""
+    raw = _patterns(phase)
+    if raw is None:
+        return None
+    keys = set(raw)
+    for mid, (fields, parts) in materials.items():
+        keys |= {("f", mid, f) for f in fields} | {(t, mid, p) for t in ("p", "pa") for p in parts}
+        keys |= {("s", mid, ""), ("m", mid, "")}
+    return {key: _open(raw, *key) for key in keys}
+
+
+def states(w: Watched | None) -> dict[Key, frozenset[str]] | None:
+    """The states ``st`` the patterns of each key ask for ("" where a pattern does not fix it)."""
+    if w is None:
+        return None
+    return {key: frozenset(str(dict(lits).get("st", "")) for lits in pats) for key, pats in w.items()}
+
+
+def asked(w: dict[Key, frozenset[str]], t: str, m: str, sub: str) -> frozenset[str]:
+    found = w.get((t, m, sub))
+    if found is None:  # a field or part the rule file does not list: only open patterns see it
+        found = frozenset().union(*(w.get(k, ()) for k in ((t, m, ""), (t, "", sub), (t, "", ""))))
+    return found
+
+
+def wanted(w: Watched | None) -> Wanted | None:
+    if w is None:
+        return None
+    out: Wanted = {}
+    for key, pats in w.items():
+        plain = all(k == "st" for lits in pats for k, _ in lits)
+        out[key] = frozenset(str(dict(lits).get("st", "")) for lits in pats) if plain else pats
+    return out
+
+
+def wants(w: Wanted | None, fact: dict[str, Any]) -> bool:
+    """Whether some pattern can match this fact. Only a str or bool that differs rules a pattern out:
+    durable compares other types in its own way, so those facts are kept; so is a fact on a field or
+    part the rule file does not list."""
+    if w is None:
+        return True
+    t = fact["t"]
+    sub = _SUB.get(t)
+    pats = w.get((t, fact.get("m", ""), fact.get(sub, "") if sub else ""))
+    if pats is None:
+        return True
+    if isinstance(pats, frozenset):
+        return bool(pats) and ("" in pats or "st" not in fact or fact["st"] in pats)
+    for lits in pats:
+        for k, v in lits:
+            got = fact.get(k, v)
+            if got != v and type(got) is type(v):
+                break
+        else:
+            return True
+    return False
+
+
+def _open(raw: Watched, t: str, m: str, sub: str) -> tuple[Literals, ...]:
+    keys = dict.fromkeys([(t, m, sub), (t, m, ""), (t, "", sub), (t, "", "")])
+    return tuple(dict.fromkeys(chain.from_iterable(raw.get(k, ()) for k in keys)))
+
+
+def _patterns(phase: dict[str, Any]) -> Watched | None:
+    out: Watched = {}
+    for rule in phase.values():
+        for pattern in rule["all"]:
+            for body in pattern.values():
+                terms = body["$and"] if "$and" in body else [body] if len(body) == 1 else []
+                fixed = {k: v for term in terms if len(term) == 1 for k, v in term.items()
+                         if not k.startswith("$") and isinstance(v, str | bool)}  # fmt: skip
+                t, m = fixed.get("t"), fixed.get("m", "")
+                sub = _SUB.get(t, "") if isinstance(t, str) else ""
+                s = fixed.get(sub, "") if sub else ""
+                if not isinstance(t, str) or not isinstance(m, str) or not isinstance(s, str):
+                    return None
+                lits = tuple(sorted((k, v) for k, v in fixed.items() if k not in ("t", "m", sub)))
+                pats = out.get((t, m, s), ())
+                if lits not in pats:
+                    out[(t, m, s)] = (*pats, lits)
+    return out

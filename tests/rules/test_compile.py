@@ -1,0 +1,44 @@
+"""What the compiled rules look at: the phase-2 facts rules.prepare makes and the ones it may leave out."""
+
+from __future__ import annotations
+
+from rules.book import RuleBook
+from rules.compile import compile_item
+
+
+def test_fields_are_asked_for_in_the_states_their_checks_match(book: RuleBook) -> None:
+    compiled = compile_item(book.items["RS-001"].item, book.catalog)
+    # M2 营业执照: 经营范围 is in UNREADABLE and in condition C6 (contains), 注册资本 only in UNREADABLE.
+    assert compiled.asks("f", "M2", "经营范围") == {"ok", "unreadable"}
+    assert compiled.asks("f", "M2", "注册资本") == {"unreadable"}
+    assert compiled.asks("f", "M2", "法定代表人") == frozenset()
+    assert compiled.asks("m", "M2") >= {"ok", "missing", "unreadable", "wrong"}
+
+
+def test_a_field_the_rule_file_does_not_list_falls_back_to_open_patterns(book: RuleBook) -> None:
+    compiled = compile_item(book.items["RS-001"].item, book.catalog)
+    assert compiled.asks("f", "M2", "不在规则里的栏目") == frozenset()
+    assert compiled.asks("s", "M2") == {""}  # NOT_SEALED matches a set's marks in any state
+
+
+def test_contains_literals_are_normalised_once(book: RuleBook) -> None:
+    compiled = compile_item(book.items["RS-001"].item, book.catalog)
+    assert compiled.contains_at[("M2", "经营范围")] == (("has0", "职业中介活动"),)
+
+
+def test_facts_that_differ_from_every_pattern_are_not_wanted(book: RuleBook) -> None:
+    compiled = compile_item(book.items["JT-001"].item, book.catalog)
+    # M3 身份证: PAGES_MISSING matches a face that is not there; a present face matches no rule.
+    assert compiled.wants({"t": "p", "m": "M3", "i": 0, "p": "国徽面", "has": False})
+    assert not compiled.wants({"t": "p", "m": "M3", "i": 0, "p": "国徽面", "has": True})
+    # INVALID_ID wants ok=false, the mismatch check any legible number.
+    assert compiled.wants({"t": "f", "m": "M3", "i": 0, "f": "公民身份号码", "st": "ok", "ok": True})
+    assert not compiled.wants({"t": "f", "m": "M3", "i": 0, "f": "公民身份号码", "st": "empty"})
+    assert not compiled.wants({"t": "s", "m": "M3", "i": 0})  # no seal or signature is asked of an ID card
+
+
+def test_a_value_of_another_type_is_kept(book: RuleBook) -> None:
+    compiled = compile_item(book.items["JT-001"].item, book.catalog)
+    assert compiled.wants(
+        {"t": "p", "m": "M3", "i": 0, "p": "国徽面", "has": 1}
+    )  # durable's comparison decides
