@@ -49,16 +49,3 @@ def test_name_normalisation_follows_7_1() -> None:
     assert normalize_name("安和市 顺达（物流）有限公司") == normalize_name("安和市顺达(物流)有限公司")
     assert normalize_name("安和市顺达物流有限公司") != normalize_name("安和市顺达物流有限责任公司")
     assert normalize_number(" 9135 0100m000100y43 ") == "91350100M000100Y43"
-
-
-def test_uscc_check_character_is_stdnums() -> None:
-    import random
-
-    from stdnum.cn import uscc
-
-    from rules.identity import USCC_ALPHABET, uscc_check_character
-
-    rng = random.Random(5)
-    for _ in range(2000):
-        body = "".join(rng.choice(USCC_ALPHABET) for _ in range(17))
-        assert uscc_check_character(body + "0") == uscc.calc_check_digit(body + "0")
