@@ -1,9 +1,11 @@
-"""Pre-review every public sample case end to end and score it.
+"""Pre-review the sample cases end to end and score them, public and hard side by side.
 
-    .venv/bin/python bench/cases.py [--cases ../shared/cases/public] [--workers 2] [--cache DIR]
+    .venv/bin/python bench/cases.py [--cases ../shared/cases/public --cases ...] [--workers 2] [--cache DIR]
 
-Prints verdict accuracy, findings precision/recall (overall and by code), per-case time p50/p95,
-per-page OCR time and peak memory (this process plus its reader workers). With ``--cache DIR`` the
+Prints, per set (public; hard X01–X03, which cues and thresholds may be chosen on; hard X04–X05, held
+out), verdict accuracy, findings precision/recall, uncertain points per case and the expected findings
+raised only as uncertain; then per-case time p50/p95 per set, per-page OCR time, peak memory (this
+process plus its reader workers) and findings by code per set. With ``--cache DIR`` the
 Documents read (and their page images) are written to DIR for bench/cases_cached.py.
 """
 
@@ -19,15 +21,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import argparse
 import contextlib
 import json
+import os
 import statistics
 import time
-from collections import Counter
 
 import psutil
 from rich.console import Console
 from rich.table import Table
 
 from bench.doccache import store
+from bench.scoring import Scores, group_of
 from prereview.cases import find_cases, load_case
 from prereview.cli import build_prereviewer
 
@@ -52,63 +55,64 @@ def tree_rss_mb() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=Path, default=ROOT.parent / "shared" / "cases" / "public")
+    parser.add_argument(
+        "--cases", type=Path, action="append", help="case folders (repeatable; default: public and hard)"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "cases")
-    parser.add_argument("--cache", type=Path, default=None, help="write the Documents read here (bench/doccache.py)")
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="write the Documents read here (bench/doccache.py)"
+    )
     args = parser.parse_args()
+    roots = args.cases or [ROOT.parent / "shared" / "cases" / name for name in ("public", "hard")]
     pre = build_prereviewer(args.workers)
     pre.start()
     args.out.mkdir(parents=True, exist_ok=True)
-    ok = 0
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    times: list[float] = []
+    scores = Scores()
+    times: dict[str, list[float]] = {}
     page_ocr: list[float] = []
     peak = 0.0
-    folders = find_cases(args.cases)
+    folders = [folder for root in roots for folder in find_cases(root)]
+    err = Console(stderr=True)
     try:
         for folder in folders:
             case = load_case(folder)
+            keep = (lambda f, d, c=case.case_id: store(args.cache, c, f, d)) if args.cache else None
             start = time.perf_counter()
-            result = pre.run(item=case.item, review_date=case.review_date, declared=case.declared,
-                             files=case.uploads(folder), case_id=case.case_id,
-                             keep=(lambda f, d, c=case.case_id: store(args.cache, c, f, d)) if args.cache else None)  # fmt: skip
-            times.append(time.perf_counter() - start)
+            result = pre.run(
+                item=case.item,
+                review_date=case.review_date,
+                declared=case.declared,
+                files=case.uploads(folder),
+                case_id=case.case_id,
+                keep=keep,
+            )
+            times.setdefault(group_of(folder), []).append(time.perf_counter() - start)
             peak = max(peak, tree_rss_mb())
             answer = result.answer()
             (args.out / f"{case.case_id}.json").write_text(json.dumps(answer, ensure_ascii=False, indent=2))
             page_ocr += [f.ocr_seconds / f.pages for f in result.files if f.pages and f.ocr_seconds]
             expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
-            ok += answer["verdict"] == expected["verdict"]
-            want = {(f.get("material") or f.get("condition"), f["code"]) for f in expected["findings"]}
-            got = {(f.get("material") or f.get("condition"), f["code"]) for f in answer["findings"]}
-            for _, code in want & got:
-                tp[code] += 1
-            for _, code in got - want:
-                fp[code] += 1
-            for _, code in want - got:
-                fn[code] += 1
-            Console(stderr=True).print(f"{case.case_id}: {answer['verdict']} (expected {expected['verdict']}) {times[-1]:.1f}s")
+            scores.add(folder, expected, answer)
+            err.print(
+                f"{case.case_id}: {answer['verdict']} (expected {expected['verdict']}) {times[group_of(folder)][-1]:.1f}s"
+            )
     finally:
         pre.close()
-    n = len(folders)
-    t, f_p, f_n = sum(tp.values()), sum(fp.values()), sum(fn.values())
-    table = Table(title=f"pre-review on {n} cases ({args.cases})")
-    for col in ("verdict acc", "findings P", "findings R", "case p50 s", "case p95 s", "OCR s/page p50", "OCR s/page p95", "peak RSS MB"):
-        table.add_column(col, justify="right")
-    table.add_row(f"{ok / max(n, 1):.2f}", f"{t / max(t + f_p, 1):.2f}", f"{t / max(t + f_n, 1):.2f}",
-                  f"{statistics.median(times):.1f}", f"{pct(times, 0.95):.1f}", f"{pct(page_ocr, 0.5):.2f}",
-                  f"{pct(page_ocr, 0.95):.2f}", f"{peak:.0f}")  # fmt: skip
-    by_code = Table(title="findings by code")
-    for col in ("code", "expected", "found", "correct", "P", "R"):
-        by_code.add_column(col, justify="right")
-    for code in sorted(set(tp) | set(fp) | set(fn)):
-        e, g = tp[code] + fn[code], tp[code] + fp[code]
-        by_code.add_row(code, str(e), str(g), str(tp[code]), f"{tp[code] / g:.2f}" if g else "-", f"{tp[code] / e:.2f}" if e else "-")
-    Console().print(table)
-    Console().print(by_code)
+    out = Console()
+    out.print(scores.table(f"pre-review on {len(folders)} cases"))
+    speed = Table(title=f"time (load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())})")
+    for col in ("set", "case p50 s", "case p95 s"):
+        speed.add_column(col, justify="right")
+    for name, values in times.items():
+        speed.add_row(name, f"{statistics.median(values):.1f}", f"{pct(values, 0.95):.1f}")
+    out.print(speed)
+    out.print(
+        f"OCR s/page p50 {pct(page_ocr, 0.5):.2f}, p95 {pct(page_ocr, 0.95):.2f}; peak RSS {peak:.0f} MB "
+        "(this process and its reader workers)"
+    )
+    for group in scores.groups:
+        out.print(scores.by_code(group))
 
 
 if __name__ == "__main__":

@@ -24,10 +24,13 @@ import argparse
 import json
 from collections import Counter
 
+from rich.console import Console
+
 from bench.doccache import load
+from bench.scoring import Scores, group_of
 from prereview.assemble import assemble
 from prereview.cases import find_cases, load_case
-from prereview.pipeline import PageMarks, _recognise
+from prereview.pipeline import PageMarks, PrereviewResult, _recognise
 from rules.book import RuleBook
 from rules.casefacts import CaseFacts
 from rules.evaluate import Evaluator
@@ -40,7 +43,14 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("names", nargs="*", metavar="CASE", help="case ids (default: every case)")
-    parser.add_argument("--cases", type=Path, default=ROOT.parent / "shared" / "cases" / "public")
+    parser.add_argument(
+        "--cases", type=Path, action="append", help="case folders (repeatable; default: public and hard)"
+    )
+    parser.add_argument(
+        "--show-held-out",
+        action="store_true",
+        help="print the held-out cases' details too (not only figures)",
+    )
     parser.add_argument("--cache", type=Path, default=Path("/tmp/doccache"))
     parser.add_argument("--rules", type=Path, default=ROOT / "corpus" / "rules")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -50,7 +60,9 @@ def main() -> None:
     args = parser.parse_args()
     book = RuleBook.load(args.rules)
     ev = Evaluator(items=book.items, catalog=book.catalog)
-    folders = [f for f in find_cases(args.cases) if not args.names or f.name in args.names]
+    roots = args.cases or [ROOT.parent / "shared" / "cases" / n for n in ("public", "hard")]
+    folders = [f for r in roots for f in find_cases(r) if not args.names or f.name in args.names]
+    scores = Scores()
     ok = tp = fp = fn = judged = 0
     codes = {c for c in args.tally.split(",") if c}
     # (variant, code, "cases" | "expected" | "extra" | "missed") -> count
@@ -69,6 +81,9 @@ def main() -> None:
         d = ev.evaluate(CaseFacts(case_id=case.case_id, item=case.item, review_date=case.review_date,
                                   declared=case.declared, materials=mats))  # fmt: skip
         exp = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+        scores.add(folder, exp, PrereviewResult(decision=d, files=reports).answer())
+        if group_of(folder).endswith("(held out)") and not args.show_held_out:
+            continue
         want = {(f.get("material") or f.get("condition"), f["code"]) for f in exp["findings"]}
         got = {tuple(f.key) for f in d.findings}
         ok += d.verdict.value == exp["verdict"]
@@ -76,8 +91,9 @@ def main() -> None:
         for how, keys in (("expected", want), ("extra", got - want), ("missed", want - got)):
             tally.update((_variant(case.case_id), code, how) for _, code in keys if code in codes)
         tally.update((_variant(case.case_id), code, "cases") for code in codes)
+        unsure = sorted(tuple(f.key) for f in d.uncertain)
         print(f"{case.case_id}: {d.verdict.value:10} exp {exp['verdict']:10} "
-              f"extra={sorted(got - want)} missed={sorted(want - got)}")  # fmt: skip
+              f"extra={sorted(got - want)} missed={sorted(want - got)}" + (f" uncertain={unsure}" if unsure else ""))  # fmt: skip
         if args.verbose:
             for r in reports:
                 print("   file", r.name, r.slot, r.materials, r.looks_like)
@@ -87,7 +103,10 @@ def main() -> None:
                 print("   ", mid, m.status.value, sets)
             for f in d.findings:
                 print("   F", f.message)
-    print(f"verdict {ok}/{judged} P={tp / max(1, tp + fp):.2f} R={tp / max(1, tp + fn):.2f}")
+            for f in d.uncertain:
+                print("   U", f.message, "|", f.doubt)
+    print(f"verdict {ok}/{judged} P={tp / max(1, tp + fp):.2f} R={tp / max(1, tp + fn):.2f} (printed cases)")
+    Console().print(scores.table(f"cached pre-review ({args.cache})"))
     if codes:
         _print_tally(tally, sorted(codes))
 

@@ -20,6 +20,7 @@ from prereview.reader import ReadLimits
 from rules.book import RuleBook
 from rules.codes import CODE_LABELS, VERDICT_LABELS, Code, Verdict
 from rules.evaluate import Evaluator
+from rules.verdict import Finding
 
 console = Console(stderr=True)
 
@@ -29,13 +30,19 @@ def build_prereviewer(workers: int, *, ocr_threads: int = 1) -> Prereviewer:
     book = RuleBook.load(settings.corpus_dir / "rules")
     limits = ReadLimits(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages,
                         max_pixels=settings.max_pixels, timeout_seconds=settings.parse_timeout_s)  # fmt: skip
-    return Prereviewer(evaluator=Evaluator(items=book.items, catalog=book.catalog), workers=workers, limits=limits,
-                       ocr_threads=ocr_threads)
+    return Prereviewer(
+        evaluator=Evaluator(items=book.items, catalog=book.catalog),
+        workers=workers,
+        limits=limits,
+        ocr_threads=ocr_threads,
+    )
 
 
 def check(
     path: Annotated[Path, typer.Argument(help="a case folder (case.json + files/) or a folder of them")],
-    out: Annotated[Path | None, typer.Option(help="write OUT/<case_id>.json for every case below PATH")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="write OUT/<case_id>.json for every case below PATH")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="json | table")] = "json",
     explain: Annotated[bool, typer.Option(help="show the evidence behind each finding")] = False,
     workers: Annotated[int, typer.Option(help="reader processes")] = 2,
@@ -90,23 +97,37 @@ def _print(result: PrereviewResult, *, fmt: str, explain: bool) -> None:
     answer = result.answer()
     if fmt == "json":
         if not explain:
-            answer["findings"] = [{k: v for k, v in f.items() if k != "evidence"} for f in answer["findings"]]
+            for key in ("findings", "uncertain"):
+                answer[key] = [{k: v for k, v in f.items() if k != "evidence"} for f in answer[key]]
         sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
         return
     d = result.decision
     out = Console()
-    out.print(f"[bold]{d.item}[/bold] 审查日 {d.review_date}  结论：[bold]{VERDICT_LABELS[Verdict(d.verdict)]}[/bold] ({d.verdict.value})")
+    verdict = VERDICT_LABELS[Verdict(d.verdict)]
+    out.print(
+        f"[bold]{d.item}[/bold] 审查日 {d.review_date}  结论：[bold]{verdict}[/bold] ({d.verdict.value})"
+    )
     if d.tolerance_deadline:
         out.print(f"容缺补交截止日：{d.tolerance_deadline}")
-    table = Table(show_lines=explain)
-    for col in ("材料/条件", "问题", "说明", *(["依据（文件 · 页 · 读到的文字）"] if explain else [])):
-        table.add_column(col)
-    for f in d.findings:
-        row: list[Any] = [f.material or f.condition, CODE_LABELS[Code(f.code)], f.message]
-        if explain:
-            row.append("\n".join(f"{e.file} · 第{(e.page or 0) + 1}页 · {e.text[:60]}" for e in f.evidence) or f.rule)
-        table.add_row(*row)
-    out.print(table)
+    out.print(_table("问题", d.findings, explain=explain))
+    if d.uncertain:
+        out.print("[yellow]请核对（不能确定，不计入结论；确认后按问题处理）：[/yellow]")
+        out.print(_table("请核对", d.uncertain, explain=explain))
     for report in result.files:
         if report.error:
             out.print(f"[yellow]{report.name}: {report.error.message}[/yellow]")
+
+
+def _table(title: str, findings: list[Finding], *, explain: bool) -> Table:
+    table = Table(show_lines=explain)
+    for col in ("材料/条件", title, "说明", *(["依据（文件 · 页 · 读到的文字）"] if explain else [])):
+        table.add_column(col)
+    for f in findings:
+        message = f"{f.message}（{f.doubt}）" if f.doubt else f.message
+        row: list[Any] = [f.material or f.condition, CODE_LABELS[Code(f.code)], message]
+        if explain:
+            row.append(
+                "\n".join(f"{e.file} · 第{(e.page or 0) + 1}页 · {e.text[:60]}" for e in f.evidence) or f.rule
+            )
+        table.add_row(*row)
+    return table

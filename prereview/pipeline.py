@@ -31,7 +31,7 @@ from prereview.visual.seals import find_seals
 from prereview.visual.signatures import find_signatures
 from rules.casefacts import CaseFacts
 from rules.evaluate import Evaluator
-from rules.verdict import Decision
+from rules.verdict import Decision, Finding
 
 UNREADABLE_BLUR = 25.0  # variance of the Laplacian below which an OCR page with no text is a blur
 
@@ -61,23 +61,33 @@ class PrereviewResult(BaseModel):
     files: list[FileReport]
 
     def answer(self) -> dict[str, Any]:
-        """The case contract's answer: verdict, findings pairs, tolerance_deadline — plus details."""
+        """The case contract's answer: verdict, findings pairs, uncertain points, tolerance_deadline —
+        plus details (messages and evidence per pair, the reason an uncertain point is not settled)."""
         d = self.decision
-        findings = []
-        for pair in d.pairs():
-            key = pair.get("material") or pair.get("condition")
-            details = [f for f in d.findings if (f.material or f.condition) == key and f.code.value == pair["code"]]
-            findings.append({**pair, "messages": [f.message for f in details],
-                             "evidence": [e.model_dump(exclude_none=True) for f in details for e in f.evidence]})  # fmt: skip
         return {
             "case_id": d.case_id,
             "item": d.item,
             "rule_hash": d.rule_hash,
             "verdict": d.verdict.value,
-            "findings": findings,
+            "findings": [_detailed(pair, d.findings) for pair in d.pairs()],
+            "uncertain": [_detailed(pair, d.uncertain) for pair in d.uncertain_pairs()],
             "tolerance_deadline": d.tolerance_deadline.isoformat() if d.tolerance_deadline else None,
             "files": [f.model_dump(exclude_none=True) for f in self.files],
         }
+
+
+def _detailed(pair: dict[str, str], findings: list[Finding]) -> dict[str, Any]:
+    key = pair.get("material") or pair.get("condition")
+    details = [f for f in findings if (f.material or f.condition) == key and f.code.value == pair["code"]]
+    out: dict[str, Any] = {
+        **pair,
+        "messages": [f.message for f in details],
+        "evidence": [e.model_dump(exclude_none=True) for f in details for e in f.evidence],
+    }
+    reasons = list(dict.fromkeys(f.doubt for f in details if f.doubt))
+    if reasons:
+        out["reason"] = "；".join(reasons)
+    return out
 
 
 class Prereviewer:

@@ -34,6 +34,9 @@ class FieldValue(BaseModel):
     state: FieldState = FieldState.OK
     value: str = ""
     evidence: Evidence | None = None
+    # Why the reading may be wrong (plain Chinese, for the clerk), "" when it is sure. A defect found
+    # on a doubtful reading is reported as uncertain (请核对), not as a finding.
+    doubt: str = ""
 
     @model_validator(mode="before")
     @classmethod
@@ -56,6 +59,9 @@ class MaterialSet(BaseModel):
     sealed: bool | None = None  # a seal is on it; None = not assessed
     signed: bool | None = None  # a handwritten or electronic signature is on it; None = not assessed
     evidence: tuple[Evidence, ...] = ()
+    # Doubts about what the eye judged, keyed "sealed", "signed" or a part's name ("parts" for any part):
+    # a NOT_SEALED / NOT_SIGNED / PAGES_MISSING judged on them is uncertain, not a finding.
+    doubts: dict[str, str] = Field(default_factory=dict)
 
 
 class MaterialStatus(StrEnum):
@@ -70,6 +76,7 @@ class MaterialEvidence(BaseModel):
     sets: tuple[MaterialSet, ...] = ()
     files: tuple[str, ...] = ()
     note: str = ""  # e.g. what the wrong document was recognised as
+    doubt: str = ""  # why an UNREADABLE or WRONG status may be wrong; "" when it is sure
 
     @model_validator(mode="before")
     @classmethod
@@ -89,3 +96,6 @@ class CaseFacts(BaseModel):
     review_date: date
     declared: dict[str, Any] = Field(default_factory=dict)
     materials: dict[str, MaterialEvidence] = Field(default_factory=dict)
+    # Materials not found whose absence is not sure (a page that may be one of them): a MISSING on them
+    # is uncertain. Material ID -> why, in plain Chinese.
+    absence_doubts: dict[str, str] = Field(default_factory=dict)

@@ -7,19 +7,22 @@ from typing import Any
 from rules.casefacts import CaseFacts, Evidence, FieldValue
 from rules.codes import Code
 from rules.compile import ActionSpec, CompiledItem, compile_item
+from rules.doubt import with_doubt
 from rules.engine import RuleHost
 from rules.errors import UnknownItem
 from rules.loader import LoadedItem
 from rules.messages import message_for
 from rules.prepare import case_fact, declared_fact, material_facts
 from rules.spec import FactCatalog
-from rules.verdict import Decision, Finding, decide
+from rules.verdict import Decision, Finding, decide, split_uncertain
 
 
 class Evaluator:
     """Judges cases against a set of loaded items. Thread-safe: the engine serialises its calls."""
 
-    def __init__(self, *, items: dict[str, LoadedItem], catalog: FactCatalog, host: RuleHost | None = None) -> None:
+    def __init__(
+        self, *, items: dict[str, LoadedItem], catalog: FactCatalog, host: RuleHost | None = None
+    ) -> None:
         self._items = items
         self._catalog = catalog
         self._host = host or RuleHost()
@@ -81,11 +84,22 @@ class Evaluator:
         tolerance = {m.id: m.tolerance_days for m in item.materials if m.id in due and m.tolerance_days}
         if any(f.code is Code.NOT_ELIGIBLE for f in findings):
             findings = [f for f in findings if f.code is Code.NOT_ELIGIBLE]  # README §5(1)
+        findings, uncertain = split_uncertain(
+            [with_doubt(f, case=case, item=item, values=values) for f in findings]
+        )
         verdict, deadline, days = decide(findings, tolerance=tolerance, review=case.review_date)
-        return Decision(case_id=case.case_id, item=item.code, rule_hash=loaded.rule_hash,
-                        review_date=case.review_date, verdict=verdict, findings=findings,
-                        tolerance_deadline=deadline, tolerance_days=days,
-                        due_materials=[m.id for m in item.materials if m.id in due])  # fmt: skip
+        return Decision(
+            case_id=case.case_id,
+            item=item.code,
+            rule_hash=loaded.rule_hash,
+            review_date=case.review_date,
+            verdict=verdict,
+            findings=findings,
+            uncertain=uncertain,
+            tolerance_deadline=deadline,
+            tolerance_days=days,
+            due_materials=[m.id for m in item.materials if m.id in due],
+        )
 
     def _finding(self, loaded: LoadedItem, action: ActionSpec, matched: dict[str, dict[str, Any]],
                  values: dict[tuple[str, int, str], FieldValue]) -> Finding:  # fmt: skip

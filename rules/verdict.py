@@ -23,6 +23,7 @@ class Finding(BaseModel):
     rule: str = ""  # where in the rule file, e.g. "materials[M3].checks[4]"
     tolerable: bool = False  # on a 容缺 material
     evidence: tuple[Evidence, ...] = ()
+    doubt: str = ""  # why the evidence may be wrong (plain Chinese); set only on uncertain points
 
     @property
     def key(self) -> tuple[str, str]:
@@ -42,6 +43,9 @@ class Decision(BaseModel):
     review_date: date
     verdict: Verdict
     findings: list[Finding] = Field(default_factory=list)
+    # Defects the files do not settle (a doubtful reading, a faint mark, a material whose presence is
+    # not sure): not findings, and the verdict ignores them until the clerk confirms one.
+    uncertain: list[Finding] = Field(default_factory=list)
     tolerance_deadline: date | None = None
     tolerance_days: int | None = None
     due_materials: list[str] = Field(default_factory=list)
@@ -52,14 +56,29 @@ class Decision(BaseModel):
 
     def pairs(self) -> list[dict[str, str]]:
         """The scored form: one (material-or-condition, code) pair each."""
-        out: list[dict[str, str]] = []
-        seen: set[tuple[str, str]] = set()
-        for f in self.findings:
-            if f.key in seen:
-                continue
-            seen.add(f.key)
-            out.append({"condition" if f.condition else "material": f.key[0], "code": f.code.value})
-        return out
+        return _pairs(self.findings)
+
+    def uncertain_pairs(self) -> list[dict[str, str]]:
+        return _pairs(self.uncertain)
+
+
+def _pairs(findings: list[Finding]) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for f in findings:
+        if f.key in seen:
+            continue
+        seen.add(f.key)
+        out.append({"condition" if f.condition else "material": f.key[0], "code": f.code.value})
+    return out
+
+
+def split_uncertain(findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(findings, uncertain points): a defect is a finding when some evidence for its (material, code)
+    pair is sure, else uncertain — a pair is never both (../shared/cases/README.md)."""
+    sure = [f for f in findings if not f.doubt]
+    keys = {f.key for f in sure}
+    return sure, [f for f in findings if f.doubt and f.key not in keys]
 
 
 def decide(

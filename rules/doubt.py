@@ -1,0 +1,84 @@
+"""Which findings rest on doubtful evidence: those become uncertain points (请核对), not findings.
+
+prereview marks what it is not sure of — a field reading (`FieldValue.doubt`), a seal, a signature or
+a part judged on a poor image (`MaterialSet.doubts`), a whole-file status (`MaterialEvidence.doubt`), a
+material that may be in the case unrecognised (`CaseFacts.absence_doubts`). A finding inherits the
+doubt of the evidence it was judged on, including, for a mismatch, the doubt of what it was compared
+with. Conditions are judged on declared facts and are never doubtful.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rules.casefacts import CaseFacts, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
+from rules.codes import Code
+from rules.spec import Item
+from rules.verdict import Finding
+
+_MISMATCH = (Code.NAME_MISMATCH, Code.ID_MISMATCH)
+_CHECK = re.compile(r"^materials\[(M\d+)\]\.checks\[(\d+)\]$")
+_TARGET = re.compile(r"^(M\d+)「([^」]+)」$")
+
+
+def with_doubt(
+    finding: Finding, *, case: CaseFacts, item: Item, values: dict[tuple[str, int, str], FieldValue]
+) -> Finding:
+    doubt = finding_doubt(finding, case=case, item=item, values=values)
+    return finding.model_copy(update={"doubt": doubt}) if doubt else finding
+
+
+def finding_doubt(
+    finding: Finding, *, case: CaseFacts, item: Item, values: dict[tuple[str, int, str], FieldValue]
+) -> str:
+    mid = finding.material
+    if mid is None:
+        return ""
+    if finding.code is Code.MISSING:
+        return case.absence_doubts.get(mid, "")
+    evidence = case.materials.get(mid)
+    if evidence is None:
+        return ""
+    if evidence.status is not MaterialStatus.PRESENT:
+        return evidence.doubt
+    if finding.code in (Code.NOT_SEALED, Code.NOT_SIGNED, Code.PAGES_MISSING):
+        return _mark_doubt(finding, evidence)
+    value = values.get((mid, finding.set_index, finding.field)) if finding.set_index is not None else None
+    if value is not None and value.doubt:
+        return value.doubt
+    if finding.code in _MISMATCH:
+        return _counterpart_doubt(finding, case=case, item=item)
+    return ""
+
+
+def _mark_doubt(finding: Finding, evidence: MaterialEvidence) -> str:
+    key = {Code.NOT_SEALED: "sealed", Code.NOT_SIGNED: "signed"}.get(finding.code)
+    sets: tuple[MaterialSet, ...] = evidence.sets
+    if finding.set_index is not None and finding.set_index < len(sets):
+        sets = (sets[finding.set_index],)
+    for one in sets:
+        doubt = one.doubts.get(key) if key else one.doubts.get(finding.field) or one.doubts.get("parts")
+        if doubt:
+            return doubt
+    return ""
+
+
+def _counterpart_doubt(finding: Finding, *, case: CaseFacts, item: Item) -> str:
+    """A mismatch judged against another material's doubtful reading is itself doubtful."""
+    m = _CHECK.match(finding.rule)
+    if m is None:
+        return ""
+    checks = item.material(m.group(1)).checks
+    index = int(m.group(2))
+    if index >= len(checks):
+        return ""
+    for target in checks[index].equals:
+        t = _TARGET.match(target)
+        other = case.materials.get(t.group(1)) if t else None
+        if t is None or other is None:
+            continue
+        for one in other.sets:
+            value = one.fields.get(t.group(2))
+            if value is not None and value.doubt:
+                return value.doubt
+    return ""
