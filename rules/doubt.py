@@ -77,7 +77,10 @@ def _counterpart_doubt(finding: Finding, *, case: CaseFacts, item: Item) -> str:
         other = case.materials.get(t.group(1)) if t else None
         if t is None or other is None:
             continue
-        for one in other.sets:
+        sets = other.sets
+        if t.group(1) == finding.material and finding.set_index is not None:
+            sets = sets[finding.set_index : finding.set_index + 1]  # the same person's or vehicle's set
+        for one in sets:
             value = one.fields.get(t.group(2))
             if value is not None and value.doubt:
                 return value.doubt

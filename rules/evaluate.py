@@ -99,6 +99,7 @@ class Evaluator:
             tolerance_deadline=deadline,
             tolerance_days=days,
             due_materials=[m.id for m in item.materials if m.id in due],
+            tolerance=tolerance,
         )
 
     def _finding(self, loaded: LoadedItem, action: ActionSpec, matched: dict[str, dict[str, Any]],

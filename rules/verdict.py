@@ -49,10 +49,30 @@ class Decision(BaseModel):
     tolerance_deadline: date | None = None
     tolerance_days: int | None = None
     due_materials: list[str] = Field(default_factory=list)
+    tolerance: dict[str, int] = Field(default_factory=dict)  # due 容缺 materials -> working days allowed
 
     @property
     def verdict_label(self) -> str:
         return VERDICT_LABELS[self.verdict]
+
+    def settled(self, confirmed: set[tuple[str, str]]) -> Decision:
+        """The decision once the clerk has settled the uncertain points: those whose (material-or-
+        condition, code) key is in ``confirmed`` become findings, the others are dismissed; the verdict
+        and the 容缺 deadline are made again from the findings (README §5)."""
+        findings = [
+            *self.findings,
+            *(f.model_copy(update={"doubt": ""}) for f in self.uncertain if f.key in confirmed),
+        ]
+        verdict, deadline, days = decide(findings, tolerance=self.tolerance, review=self.review_date)
+        return self.model_copy(
+            update={
+                "findings": findings,
+                "uncertain": [],
+                "verdict": verdict,
+                "tolerance_deadline": deadline,
+                "tolerance_days": days,
+            }
+        )
 
     def pairs(self) -> list[dict[str, str]]:
         """The scored form: one (material-or-condition, code) pair each."""

@@ -1,0 +1,136 @@
+"""Findings judged on doubtful evidence become uncertain points; the verdict is made from findings only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rules.casefacts import CaseFacts, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
+from rules.codes import Code, Verdict
+from rules.evaluate import Evaluator
+from rules.scenarios import ScenarioFile, case_of, load_scenarios
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "corpus" / "scenarios"
+BLURRED = "照片上该处字迹模糊，识别置信度低（0.58）"
+
+
+def _accepted(item: str) -> CaseFacts:
+    file: ScenarioFile = load_scenarios(SCENARIOS / f"{item}.yaml")
+    return case_of(file, file.scenarios[0])
+
+
+def _with_material(case: CaseFacts, mid: str, evidence: MaterialEvidence | None) -> CaseFacts:
+    materials = dict(case.materials)
+    if evidence is None:
+        materials.pop(mid)
+    else:
+        materials[mid] = evidence
+    return case.model_copy(update={"materials": materials})
+
+
+def _with_field(case: CaseFacts, mid: str, name: str, value: FieldValue) -> CaseFacts:
+    old = case.materials[mid]
+    one = old.sets[0].model_copy(update={"fields": {**old.sets[0].fields, name: value}})
+    return _with_material(case, mid, old.model_copy(update={"sets": (one, *old.sets[1:])}))
+
+
+def _keys(findings: list) -> set[tuple[str, str]]:  # type: ignore[type-arg]
+    return {f.key for f in findings}
+
+
+def test_the_base_scenarios_are_accepted_without_uncertain_points(evaluator: Evaluator) -> None:
+    for item in ("JT-001", "HB-001"):
+        decision = evaluator.evaluate(_accepted(item))
+        assert decision.verdict is Verdict.ACCEPT
+        assert decision.uncertain == []
+
+
+def test_a_mismatch_on_a_doubtful_reading_is_uncertain_not_a_finding(evaluator: Evaluator) -> None:
+    case = _accepted("JT-001")
+    sure = _with_field(case, "M3", "姓名", FieldValue(value="王小二"))
+    doubtful = _with_field(case, "M3", "姓名", FieldValue(value="王小二", doubt=BLURRED))
+    assert ("M3", "NAME_MISMATCH") in _keys(evaluator.evaluate(sure).findings)
+    decision = evaluator.evaluate(doubtful)
+    assert decision.verdict is Verdict.ACCEPT
+    assert decision.findings == []
+    assert _keys(decision.uncertain) == {("M3", "NAME_MISMATCH")}
+    assert decision.uncertain[0].doubt == BLURRED
+    assert decision.uncertain_pairs() == [{"material": "M3", "code": "NAME_MISMATCH"}]
+
+
+def test_a_mark_judged_on_a_poor_image_is_uncertain(evaluator: Evaluator) -> None:
+    case = _accepted("JT-001")
+    m4 = case.materials["M4"]
+    faint = m4.sets[0].model_copy(update={"signed": False, "doubts": {"signed": "签字处有淡色笔迹，无法确认"}})
+    decision = evaluator.evaluate(_with_material(case, "M4", m4.model_copy(update={"sets": (faint,)})))
+    assert decision.verdict is Verdict.ACCEPT
+    assert _keys(decision.uncertain) == {("M4", "NOT_SIGNED")}
+
+
+def test_a_material_whose_absence_is_not_sure_is_an_uncertain_missing(evaluator: Evaluator) -> None:
+    case = _with_material(_accepted("JT-001"), "M3", None)
+    assert _keys(evaluator.evaluate(case).findings) == {("M3", "MISSING")}
+    unsure = case.model_copy(update={"absence_doubts": {"M3": "scan_01.pdf 第 2 页可能是该证件，未能确认"}})
+    decision = evaluator.evaluate(unsure)
+    assert decision.verdict is Verdict.ACCEPT
+    assert _keys(decision.uncertain) == {("M3", "MISSING")}
+
+
+def test_a_doubtful_wrong_document_status_is_uncertain(evaluator: Evaluator) -> None:
+    case = _with_material(
+        _accepted("JT-001"),
+        "M3",
+        MaterialEvidence(status=MaterialStatus.WRONG, files=("x.jpg",), doubt="识别依据不足"),
+    )
+    decision = evaluator.evaluate(case)
+    assert _keys(decision.uncertain) == {("M3", "WRONG_DOCUMENT")}
+    assert decision.verdict is Verdict.ACCEPT
+
+
+def test_a_mismatch_against_another_materials_doubtful_reading_is_uncertain(evaluator: Evaluator) -> None:
+    # HB-001 M2「编制单位名称」is compared with M1「编制单位」: a doubtful M1 reading makes the mismatch doubtful
+    case = _accepted("HB-001")
+    m1 = case.materials["M1"].sets[0].fields["编制单位"]
+    changed = _with_field(case, "M1", "编制单位", FieldValue(value=m1.value + "分公司"))
+    assert ("M2", "NAME_MISMATCH") in _keys(evaluator.evaluate(changed).findings)
+    doubtful = _with_field(case, "M1", "编制单位", FieldValue(value=m1.value + "分公司", doubt=BLURRED))
+    decision = evaluator.evaluate(doubtful)
+    assert ("M2", "NAME_MISMATCH") in _keys(decision.uncertain)
+    assert ("M2", "NAME_MISMATCH") not in _keys(decision.findings)
+
+
+def test_a_pair_with_one_sure_and_one_doubtful_set_is_a_finding_only(evaluator: Evaluator) -> None:
+    case = _accepted("JT-001")
+    m8 = case.materials["M8"]
+    assert len(m8.sets) >= 2
+    first = m8.sets[0].model_copy(update={"fields": {**m8.sets[0].fields, "姓名": FieldValue(value="甲乙丙")}})
+    second = m8.sets[1].model_copy(
+        update={"fields": {**m8.sets[1].fields, "姓名": FieldValue(value="丁戊己", doubt=BLURRED)}}
+    )
+    decision = evaluator.evaluate(_with_material(case, "M8", m8.model_copy(update={"sets": (first, second)})))
+    assert ("M8", "NAME_MISMATCH") in _keys(decision.findings)
+    assert ("M8", "NAME_MISMATCH") not in _keys(decision.uncertain)
+
+
+def test_a_rejected_case_has_neither_material_findings_nor_uncertain_points(evaluator: Evaluator) -> None:
+    case = _accepted("JT-001")
+    case = _with_field(case, "M3", "姓名", FieldValue(value="王小二", doubt=BLURRED))
+    rejected = case.model_copy(update={"declared": {**case.declared, "heavy_vehicle_count": 0}})
+    decision = evaluator.evaluate(rejected)
+    assert decision.verdict is Verdict.REJECT
+    assert decision.uncertain == []
+    assert {f.code for f in decision.findings} == {Code.NOT_ELIGIBLE}
+
+
+def test_settling_confirms_or_dismisses_and_recomputes_the_verdict(evaluator: Evaluator) -> None:
+    case = _with_material(_accepted("HB-001"), "M4", None)
+    case = case.model_copy(update={"absence_doubts": {"M4": "可能夹在其他文件中"}})
+    decision = evaluator.evaluate(case)
+    assert decision.verdict is Verdict.ACCEPT
+    assert _keys(decision.uncertain) == {("M4", "MISSING")}
+    confirmed = decision.settled({("M4", "MISSING")})
+    assert confirmed.verdict is Verdict.TOLERANCE  # M4 is a 容缺 material of HB-001
+    assert confirmed.tolerance_deadline is not None
+    assert _keys(confirmed.findings) == {("M4", "MISSING")} and confirmed.uncertain == []
+    assert confirmed.findings[0].doubt == ""
+    dismissed = decision.settled(set())
+    assert dismissed.verdict is Verdict.ACCEPT and dismissed.findings == [] and dismissed.uncertain == []
