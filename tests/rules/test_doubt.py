@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rules.casefacts import CaseFacts, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
+from rules.casefacts import CaseFacts, FieldValue, MaterialEvidence, MaterialStatus
 from rules.codes import Code, Verdict
 from rules.evaluate import Evaluator
 from rules.scenarios import ScenarioFile, case_of, load_scenarios
+from rules.verdict import Finding
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "corpus" / "scenarios"
 BLURRED = "照片上该处字迹模糊，识别置信度低（0.58）"
@@ -33,7 +34,7 @@ def _with_field(case: CaseFacts, mid: str, name: str, value: FieldValue) -> Case
     return _with_material(case, mid, old.model_copy(update={"sets": (one, *old.sets[1:])}))
 
 
-def _keys(findings: list) -> set[tuple[str, str]]:  # type: ignore[type-arg]
+def _keys(findings: list[Finding]) -> set[tuple[str, str]]:
     return {f.key for f in findings}
 
 
@@ -60,7 +61,9 @@ def test_a_mismatch_on_a_doubtful_reading_is_uncertain_not_a_finding(evaluator: 
 def test_a_mark_judged_on_a_poor_image_is_uncertain(evaluator: Evaluator) -> None:
     case = _accepted("JT-001")
     m4 = case.materials["M4"]
-    faint = m4.sets[0].model_copy(update={"signed": False, "doubts": {"signed": "签字处有淡色笔迹，无法确认"}})
+    faint = m4.sets[0].model_copy(
+        update={"signed": False, "doubts": {"signed": "签字处有淡色笔迹，无法确认"}}
+    )
     decision = evaluator.evaluate(_with_material(case, "M4", m4.model_copy(update={"sets": (faint,)})))
     assert decision.verdict is Verdict.ACCEPT
     assert _keys(decision.uncertain) == {("M4", "NOT_SIGNED")}
@@ -102,7 +105,9 @@ def test_a_pair_with_one_sure_and_one_doubtful_set_is_a_finding_only(evaluator: 
     case = _accepted("JT-001")
     m8 = case.materials["M8"]
     assert len(m8.sets) >= 2
-    first = m8.sets[0].model_copy(update={"fields": {**m8.sets[0].fields, "姓名": FieldValue(value="甲乙丙")}})
+    first = m8.sets[0].model_copy(
+        update={"fields": {**m8.sets[0].fields, "姓名": FieldValue(value="甲乙丙")}}
+    )
     second = m8.sets[1].model_copy(
         update={"fields": {**m8.sets[1].fields, "姓名": FieldValue(value="丁戊己", doubt=BLURRED)}}
     )
