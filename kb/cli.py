@@ -27,10 +27,10 @@ from core.config import Settings, get_settings
 from core.db import create_all, make_engine, session_scope
 from core.errors import AppError
 from kb import service
-from kb._embed import make_embedder
-from kb._passages import PassageCache, passage_cache, shipped_path
 from kb.base import KnowledgeBase
+from kb.embed import make_embedder
 from kb.hit_test import load_cases, ranked_targets
+from kb.passages import PassageCache, passage_cache, shipped_path
 from kb.schemas import Actor, HitTestCase, HitTestReport, SearchResult
 
 app = typer.Typer(help="知识库：检索、重建索引、命中测试", no_args_is_help=True)

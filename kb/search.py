@@ -15,15 +15,15 @@ from typing import Literal
 
 import numpy as np
 
-from kb._confidence import ConfidenceModel, Features
-from kb._embed import QueryCache
-from kb._fusion import Fused, fuse
-from kb._glossary import Glossary
-from kb._index import KnowledgeIndex
-from kb._intent import SectionIntent
-from kb._spell import HomophoneCorrector
-from kb._text import normalize
+from kb.confidence import ConfidenceModel, Features
+from kb.embed import QueryCache
+from kb.fusion import Fused, fuse
+from kb.glossary import Glossary
+from kb.index import KnowledgeIndex
+from kb.intent import SectionIntent
 from kb.schemas import MatchReason, SearchHit, SearchResult
+from kb.spell import HomophoneCorrector
+from kb.text import normalize
 
 Mode = Literal["hybrid", "keyword", "dense"]
 _SNIPPET_CHARS = 160
@@ -129,7 +129,7 @@ def _hit(index: KnowledgeIndex, f: Fused) -> SearchHit:
         why.vector_score = round(f.vector.score, 4)
         why.vector_rank = f.vector.rank
         why.matched_text = index.pos_text[f.vector.detail][:_SNIPPET_CHARS]
-    # A guide hit shows the chunk that matched; when its question matched (kb/_chunk.py), the section.
+    # A guide hit shows the chunk that matched; when its question matched (kb/chunk.py), the section.
     chunk = entry.kind == "guide" and why.matched_text and why.matched_text.startswith(entry.title)
     body = why.matched_text if chunk else entry.body
     return SearchHit(

@@ -63,9 +63,9 @@ def sync_item_guides(session: Session, *, catalog: Any, items: dict[str, Any]) -
 
 def build(services: Any, *, embedder: Any = None) -> Any:
     """Open the KB index (embedding what changed since it was saved)."""
-    from kb._embed import make_embedder
-    from kb._passages import passage_cache
     from kb.base import KnowledgeBase
+    from kb.embed import make_embedder
+    from kb.passages import passage_cache
 
     settings = services.settings
     embedder = embedder or make_embedder(backend=settings.embedding_backend, model_path=settings.embedding_model_path,

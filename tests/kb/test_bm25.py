@@ -1,7 +1,7 @@
 import numpy as np
 
-from kb._bm25 import BM25Index
-from kb._text import Tokenizer
+from kb.bm25 import BM25Index
+from kb.text import Tokenizer
 
 TOK = Tokenizer()
 

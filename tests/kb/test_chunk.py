@@ -1,4 +1,4 @@
-from kb._chunk import chunk_text, section_question, units_for
+from kb.chunk import chunk_text, section_question, units_for
 from tests.kb.conftest import doc
 
 

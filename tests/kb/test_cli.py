@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from core.config import get_settings
 from kb import cli
-from kb._passages import file_name
+from kb.passages import file_name
 from tests.kb.conftest import ROOT, FakeEmbedder
 
 runner = CliRunner()

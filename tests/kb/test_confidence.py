@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from sqlmodel import Session
 
-from kb._confidence import ConfidenceModel, Features, fit, load_calibration
 from kb.base import KnowledgeBase
+from kb.confidence import ConfidenceModel, Features, fit, load_calibration
 from kb.hit_test import load_cases
 from tests.kb.conftest import FakeEmbedder
 

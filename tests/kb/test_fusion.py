@@ -1,5 +1,5 @@
-from kb._fusion import fuse
-from kb._index import EntryHit
+from kb.fusion import fuse
+from kb.index import EntryHit
 
 
 def _hits(pairs: list[tuple[int, float]]) -> list[EntryHit]:

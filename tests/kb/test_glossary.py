@@ -1,4 +1,4 @@
-from kb._glossary import Glossary
+from kb.glossary import Glossary
 
 
 def test_abbreviation_is_replaced_and_extra_expansions_kept() -> None:

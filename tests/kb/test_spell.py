@@ -1,7 +1,7 @@
 import pytest
 
-from kb._spell import HomophoneCorrector
-from kb._text import WordSegmenter
+from kb.spell import HomophoneCorrector
+from kb.text import WordSegmenter
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-from kb._text import Tokenizer, WordSegmenter, bigram_tokens, char_tokens, normalize
+from kb.text import Tokenizer, WordSegmenter, bigram_tokens, char_tokens, normalize
 
 
 def test_normalize_folds_width_and_case() -> None:

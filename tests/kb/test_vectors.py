@@ -4,7 +4,7 @@ import faiss
 import numpy as np
 import pytest
 
-from kb._vectors import VectorStore
+from kb.vectors import VectorStore
 
 
 def _unit(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:

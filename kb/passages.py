@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kb._embed import Embedder
+from kb.embed import Embedder
 
 log = logging.getLogger(__name__)
 FORMAT = 1

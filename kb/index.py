@@ -16,12 +16,12 @@ from datetime import date
 
 import numpy as np
 
-from kb._bm25 import BM25Index
-from kb._chunk import units_for
-from kb._embed import Embedder
-from kb._text import Tokenizer
-from kb._vectors import VectorStore
+from kb.bm25 import BM25Index
+from kb.chunk import units_for
+from kb.embed import Embedder
 from kb.schemas import IndexDoc, SyncReport
+from kb.text import Tokenizer
+from kb.vectors import VectorStore
 
 Progress = Callable[[int, int], None]
 _NEVER = date.max.toordinal()

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from kb._embed import Embedder
-from kb._fusion import Fused
-from kb._index import KnowledgeIndex
+from kb.embed import Embedder
+from kb.fusion import Fused
+from kb.index import KnowledgeIndex
 
 INTENTS: dict[str, str] = {
     "conditions": "需要满足哪些受理条件？什么条件才能申请？",

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel
 
-from kb._text import WordSegmenter
+from kb.text import WordSegmenter
 
 _COMMON_WORD_FREQ = 50  # a span jieba knows this well is a real word, not a slip
 

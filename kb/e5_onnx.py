@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from kb._e5 import E5Model, default_model_path, nbits_weights
+from kb.e5 import E5Model, default_model_path, nbits_weights
 from kb.errors import EmbeddingUnavailable
 
 QUERY_PREFIX = "query: "

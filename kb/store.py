@@ -27,13 +27,13 @@ from typing import Any
 
 import numpy as np
 
-from kb._bm25 import BM25Index
-from kb._embed import Embedder
-from kb._index import Entry, KnowledgeIndex
-from kb._text import Tokenizer
-from kb._vectors import VectorStore
+from kb.bm25 import BM25Index
+from kb.embed import Embedder
+from kb.index import Entry, KnowledgeIndex
+from kb.text import Tokenizer
+from kb.vectors import VectorStore
 
-FORMAT = 2  # 2: a guide section's first vector is the question it answers (kb/_chunk.py)
+FORMAT = 2  # 2: a guide section's first vector is the question it answers (kb/chunk.py)
 
 
 class IndexMismatch(Exception):

