@@ -13,8 +13,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from api import errors
+from api.bodies import BodyGuard
 from api.db import Database
+from api.headers import SecurityHeaders, content_security_policy
 from api.masking import install_log_masking
+from api.notices.render import style_hashes as notice_style_hashes
 from api.ratelimit import RateLimiter
 from api.runs import Dispatcher, PrereviewerLike, recover
 from api.services import Services, build_prereviewer, make_library
@@ -77,8 +80,17 @@ def create_app(
         description="申请人上传的材料按部门收件标准预审；收件人员确认结论并出具文书。所有接口位于 /api/v1 下。",
         openapi_tags=TAGS,
         lifespan=lifespan,
+        # /docs is the service's own page (api.web): FastAPI's pages load Swagger UI and ReDoc from a CDN
+        # and run an inline script, neither of which a hall's closed network and strict CSP allow
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     errors.install(app)
+    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth,
+                       max_digits=settings.max_json_digits)  # fmt: skip
+    app.add_middleware(SecurityHeaders, csp=content_security_policy(style_hashes=notice_style_hashes()),
+                       api_prefix=API_PREFIX)  # fmt: skip
     from api.routes import auth, cases, items, notices, rules_admin, users
     from api.routes import kb as kb_routes
 

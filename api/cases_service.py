@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import date, timedelta
 from typing import Any
@@ -32,8 +33,12 @@ def create_case(
     channel: str,
     created_by: int | None,
     retention_hours: float,
+    max_declared_bytes: int,
 ) -> tuple[Case, str | None]:
     """A new case; for an applicant also the case token (shown once, stored only as its hash)."""
+    size = len(json.dumps(declared, ensure_ascii=False).encode("utf-8"))
+    if size > max_declared_bytes:
+        raise BadInput(f"申报事实过长（{size // 1024} KB，上限 {max_declared_bytes // 1024} KB），请只填写申请所需的事项")
     on = review_date or utcnow().date()
     evaluator = library.evaluator_for(item, on)  # UnknownItem (404) for an item that is not there
     evaluator.due(item, declared, on)  # FactError (422) for declared facts of the wrong type

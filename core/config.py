@@ -98,6 +98,12 @@ class Settings(BaseSettings):
     max_case_files: int = 60
     run_wait_max_s: float = 60.0
 
+    # request bodies other than file uploads (api.bodies): refused with 413 / 422 before any handler
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0, description="any request body but an upload")
+    max_json_depth: int = Field(default=32, gt=0, description="nesting levels of a JSON body")
+    max_json_digits: int = Field(default=18, gt=0, description="digits of one JSON number")
+    max_declared_bytes: int = Field(default=64 * 1024, gt=0, description="a case's declared facts, as JSON")
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

@@ -70,7 +70,8 @@ def create_case(body: CaseIn, session: SessionDep, services: ServicesDep, princi
     channel = "clerk" if principal.is_user else "applicant"
     case, token = cases.create_case(session, library=services.library, item=body.item, declared=body.declared,
                                     review_date=body.review_date, channel=channel, created_by=principal.user_id,
-                                    retention_hours=services.settings.applicant_retention_hours)  # fmt: skip
+                                    retention_hours=services.settings.applicant_retention_hours,
+                                    max_declared_bytes=services.settings.max_declared_bytes)  # fmt: skip
     return _detail(session, case, principal, token)
 
 
