@@ -147,6 +147,7 @@ def _start(
     library = make_library(db=db, context=context)
     services = Services(settings=settings, db=db, store=BlobStore(settings.data_dir / "blobs"), context=context,
                         library=library, limiter=RateLimiter(per_minute=settings.applicant_rate_per_minute))  # fmt: skip
+    services.login_limiter = RateLimiter(per_minute=settings.login_rate_per_minute)
     services.kb = None if kb == "auto" else kb  # built by the lifespan, after the start
     if dispatcher is not None:
         services.prereviewer = prereviewer

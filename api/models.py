@@ -14,7 +14,8 @@ from sqlmodel import Field, SQLModel
 
 from rules.models import RuleVersion, utcnow
 
-__all__ = ["ApiToken", "AuditEvent", "Case", "CaseFile", "ClerkDecision", "Role", "RuleVersion", "Run", "User"]
+__all__ = ["ApiToken", "AuditEvent", "Case", "CaseFile", "ClerkDecision", "LoginAttempt", "Role", "RuleVersion", "Run",
+           "User"]
 
 
 class Role(StrEnum):
@@ -55,6 +56,17 @@ class ApiToken(SQLModel, table=True):
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True))
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Failed sign-ins of one user name (an existing account or not: both are treated alike), in the
+    database so that every API process counts them together (api.login_guard)."""
+
+    __tablename__ = "login_attempt"
+    username: str = Field(primary_key=True, max_length=80)
+    failures: int = 0  # since the last successful sign-in or unlock
+    locked_until: datetime | None = None
+    last_failure_at: datetime | None = None
 
 
 class Case(SQLModel, table=True):

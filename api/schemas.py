@@ -34,6 +34,11 @@ class UserPatch(BaseModel):
     display_name: str | None = Field(default=None, max_length=80)
 
 
+class PasswordIn(BaseModel):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=8, max_length=200)
+
+
 class UserOut(BaseModel):
     id: int
     username: str
@@ -42,6 +47,7 @@ class UserOut(BaseModel):
     department: str | None
     active: bool
     created_at: datetime
+    locked_until: datetime | None = Field(default=None, description="登录失败过多，须等到此时（管理员可解锁）")
 
 
 class CaseIn(BaseModel):

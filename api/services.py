@@ -26,7 +26,8 @@ class Services:
     store: BlobStore
     context: RuleContext
     library: RuleLibrary
-    limiter: RateLimiter
+    limiter: RateLimiter  # requests without an account, per address
+    login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(per_minute=0))  # sign-ins, per address
     dispatcher: Dispatcher | None = None
     prereviewer: PrereviewerLike | None = None
     kb: Any = None  # kb.service's service object, when kb is there
