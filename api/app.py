@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -225,19 +226,29 @@ def _build_kb(services: Services, *, embedder: Any = None) -> Any:
 
 
 def _start_sweeper(services: Services, *, every_s: float = 600.0) -> None:
-    """Delete the uploads of applicants' self-check cases past their retention, every ten minutes."""
-    from api.cases_service import purge_expired
-
+    """Apply the retention every ten minutes (see ``sweep``)."""
     stop = threading.Event()
     services.extras["sweeper_stop"] = stop
 
     def loop() -> None:
         while not stop.is_set():
             try:
-                with services.db.scope() as session:
-                    purge_expired(session, store=services.store)
+                sweep(services)
             except Exception:
-                log.exception("purging expired applicant uploads failed")
+                log.exception("applying the retention failed")
             stop.wait(every_s)
 
     threading.Thread(target=loop, name="retention-sweeper", daemon=True).start()
+
+
+def sweep(services: Services) -> None:
+    """Delete what is kept no longer: the uploads (and what was read from them) of applicants' self-checks
+    past YICHUANG_APPLICANT_RETENTION_HOURS, and unanswered questions not asked again for
+    YICHUANG_KB_QUESTION_RETENTION_DAYS."""
+    from api.cases_service import purge_expired
+    from api.routes import kb as kb_routes
+
+    with services.db.scope() as session:
+        purge_expired(session, store=services.store)
+    with services.db.scope() as session:
+        kb_routes.purge_questions(session, older_than=timedelta(days=services.settings.kb_question_retention_days))

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, or_, select
 from api import audit
 from api.db import after_commit
 from api.errors import StateConflict, UploadRefused
+from api.masking import CaseMasker
 from api.models import Case, CaseFile, CaseStatus, ClerkDecision, Run, RunStatus
 from api.security import token_digest
 from api.storage import BlobStore
@@ -140,8 +141,9 @@ def decide(
     session.add(case)
     session.flush()
     before = {"verdict": previous[-1].verdict, "decision": previous[-1].id} if previous else {"suggested": run.verdict}
+    names = CaseMasker(declared=case.declared, applicant_name=case.applicant_name).names
     audit.record(session, actor=actor, role=role, action="override" if overridden else "decision",
-                 target=f"case:{case.id}", before=before,
+                 target=f"case:{case.id}", before=before, names=names,
                  after={"verdict": verdict.value, "suggested": run.verdict, "run": run.number, "reason": reason.strip(),
                         "refer_to": refer_to.strip(), "rule_hash": run.rule_hash})  # fmt: skip
     return decision
@@ -181,14 +183,31 @@ def purge_expired(session: Session, *, store: BlobStore) -> int:
         for row in files_of(session, case_id=case.id):
             shas.add(row.sha256)
             session.delete(row)
+        for run in runs_of(session, case_id=case.id):  # what the files said goes with them
+            run.files = None
+            run.decision = _without_contents(run.decision)
+            session.add(run)
         case.status = CaseStatus.PURGED.value
         case.declared = {}
+        case.applicant_name = ""
         session.add(case)
         purged += 1
     session.flush()
     if shas:
         after_commit(session, lambda: _delete_blobs(store, session.get_bind(), shas))
     return purged
+
+
+_PERSONAL = ("message", "evidence", "set_label", "field")
+
+
+def _without_contents(decision: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A purged case's decision: verdict and which material or condition had which defect, nothing read
+    from its files (OCR'd text, names, numbers)."""
+    if decision is None:
+        return None
+    findings = [{k: v for k, v in f.items() if k not in _PERSONAL} for f in decision.get("findings", [])]
+    return {**decision, "findings": findings}
 
 
 def _delete_blobs(store: BlobStore, bind: Any, shas: set[str]) -> None:

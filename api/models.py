@@ -144,5 +144,8 @@ class AuditEvent(SQLModel, table=True):
     role: str = Field(default="", max_length=16)
     action: str = Field(index=True, max_length=40)  # verdict, override, decision, rule.publish, rule.rollback, faq.*
     target: str = Field(index=True, max_length=120)  # "case:…", "rule:JT-001", "faq:…"
-    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # masked
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # masked
+    # sha256 of {"before", "after"} as they were before masking (core.privacy.digest): proof of what
+    # was written without keeping identity and phone numbers forever
+    digest: str | None = Field(default=None, max_length=64)

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
         default=50_000,
         description="Vector count above which exact search turns into an approximate (IVF) index",
     )
+    kb_question_retention_days: float = Field(
+        default=90.0, gt=0, description="unanswered questions not asked again for this long are deleted"
+    )
     kb_query_cache: int = Field(
         default=256, ge=0, description="Recent questions whose vectors are kept (0 = none)"
     )

@@ -39,6 +39,7 @@ from kb.service_staff import (
     mark_unanswered,
     note_change,
     out_of_scope_questions,
+    purge_unanswered,
     record_feedback,
     seed_glossary,
     upsert_term,
@@ -48,7 +49,7 @@ __all__ = [
     "create_faq", "delete_term", "ensure_can_edit", "faq_history", "feedback_summary", "get_faq",
     "glossary_terms", "guide_sections", "index_documents", "list_faqs", "list_feedback",
     "list_unanswered", "log_unanswered", "mark_unanswered", "out_of_scope_questions", "publish_faq",
-    "record_feedback", "retire_faq", "rollback_faq", "seed_faqs", "seed_glossary", "sync_guide",
+    "purge_unanswered", "record_feedback", "retire_faq", "rollback_faq", "seed_faqs", "seed_glossary", "sync_guide",
     "update_faq", "upsert_term",
 ]  # fmt: skip
 

@@ -32,6 +32,7 @@ from api.deps import (
     sees_identity,
 )
 from api.errors import CaseNotFound, LoginRequired, NotAllowed, StateConflict, UploadRefused
+from api.masking import CaseMasker
 from api.models import Case, CaseFile, CaseStatus, Role, Run, RunStatus
 from api.page_images import kept, page_images
 from api.runs import queue_run
@@ -57,8 +58,12 @@ _UPLOAD_BODY: dict[str, Any] = {
 }
 
 
+def _masker(case: Case, principal: Principal) -> CaseMasker:
+    return CaseMasker(declared=case.declared, applicant_name=case.applicant_name, masked=not sees_identity(principal))
+
+
 def _detail(session: Any, case: Case, principal: Principal, token: str | None = None) -> CaseOut:
-    return CaseOut.of(case, masked=not sees_identity(principal), files=cases.files_of(session, case_id=case.id),
+    return CaseOut.of(case, masker=_masker(case, principal), files=cases.files_of(session, case_id=case.id),
                       runs=cases.runs_of(session, case_id=case.id), decisions=cases.decisions_of(session, case_id=case.id),
                       token=token)  # fmt: skip
 
@@ -88,8 +93,9 @@ def list_cases(
     department = principal.department if principal.has(Role.STAFF) else None
     rows = cases.search_cases(session, department=department, item=item, status=status.value if status else None, q=q,
                               limit=limit, offset=offset)  # fmt: skip
-    return [CaseSummary(id=c.id, item=c.item, channel=c.channel, status=c.status, applicant_name=c.applicant_name,
-                        created_at=c.created_at) for c in rows]  # fmt: skip
+    return [CaseSummary(id=c.id, item=c.item, channel=c.channel, status=c.status,
+                        applicant_name=_masker(c, principal).applicant(c.applicant_name), created_at=c.created_at)
+            for c in rows]  # fmt: skip
 
 
 @router.get("/{case_id}", summary="案件详情：文件、每次预审（规则哈希、结论、问题与证据）、收件决定")
@@ -199,7 +205,7 @@ async def start_run(
 @router.get("/{case_id}/runs", summary="全部预审记录（每次的规则哈希与结论）")
 def list_runs(case_id: str, session: SessionDep, principal: PrincipalDep) -> list[RunOut]:
     case = case_for(session, principal, case_id)
-    return [RunOut.of(r, masked=not sees_identity(principal)) for r in cases.runs_of(session, case_id=case.id)]
+    return [RunOut.of(r, _masker(case, principal)) for r in cases.runs_of(session, case_id=case.id)]
 
 
 @router.get("/{case_id}/runs/{number}", summary="一次预审：状态与结论（wait 秒内等它完成）")
@@ -220,7 +226,7 @@ async def _wait(services: ServicesDep, principal: Principal, case_id: str, numbe
         with services.db.scope() as session:
             case = case_for(session, principal, case_id)
             run = cases.run_of(session, case_id=case.id, number=number)
-            return RunOut.of(run, masked=not sees_identity(principal))
+            return RunOut.of(run, _masker(case, principal))
 
     while True:
         out = await run_in_threadpool(load)

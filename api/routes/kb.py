@@ -20,6 +20,7 @@ from api.deps import DbId, Principal, PrincipalDep, ServicesDep, SessionDep, Thr
 from api.models import Role
 from core.errors import Forbidden, NotFound, Unavailable
 from rules import service as rule_service
+from rules.models import utcnow
 
 log = logging.getLogger("yichuang.api.kb")
 router = APIRouter(prefix="/kb", tags=["kb"])
@@ -60,6 +61,13 @@ def sync_item_guides(session: Session, *, catalog: Any, items: dict[str, Any]) -
     from rules.book import RuleBook
 
     return sync_guides(session, book=RuleBook(catalog=catalog, items=items, errors=[]))
+
+
+def purge_questions(session: Session, *, older_than: Any) -> int:
+    """The retention of the unanswered questions (kb.service.purge_unanswered)."""
+    if not _AVAILABLE:
+        return 0
+    return int(kb_service.purge_unanswered(session, before=utcnow() - older_than))
 
 
 def build(services: Any, *, embedder: Any = None) -> Any:
