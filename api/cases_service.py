@@ -7,6 +7,7 @@ import secrets
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, func, or_, select
 
 from api import audit
@@ -54,11 +55,37 @@ def create_case(
     return case, token
 
 
+def lock_case(session: Session, *, case_id: str) -> None:
+    """Make the caller the one writer of this case until it commits: PostgreSQL locks the row (SELECT …
+    FOR UPDATE); SQLite takes its database write lock (a no-op UPDATE). The first statement of the unit
+    of work, so what it reads next is what the last writer committed."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(select(Case.id).where(Case.id == case_id).with_for_update())
+    else:
+        session.execute(update(Case).where(col(Case.id) == case_id).values(total_bytes=col(Case.total_bytes)))
+
+
 def add_files(
-    session: Session, *, case: Case, received: list[Received], slot: str | None, store: BlobStore, library: RuleLibrary
+    session: Session,
+    *,
+    case: Case,
+    received: list[Received],
+    slot: str | None,
+    store: BlobStore,
+    library: RuleLibrary,
+    max_case_bytes: int,
+    max_case_files: int,
 ) -> list[CaseFile]:
+    """Store the received files in the case; the caller holds ``lock_case``, so the caps are checked
+    against what every concurrent upload to the case has committed."""
     if case.status != CaseStatus.OPEN.value:
         raise StateConflict("案件已办结或材料已删除，不能再上传")
+    used_bytes, used_files = case_usage(session, case=case)
+    if used_files + len(received) > max_case_files:
+        raise UploadRefused(f"本案上传的文件数已达上限（{max_case_files} 个）", reason="too_many_files", status=413)
+    if used_bytes + sum(r.size for r in received) > max_case_bytes:
+        raise UploadRefused(f"本案上传文件总量超过上限（{max_case_bytes // (1024 * 1024)} MB）", reason="case_too_large",
+                            status=413)  # fmt: skip
     if slot is not None:
         materials = {m.id for m in library.loaded(case.item, case.review_date or utcnow().date()).item.materials}
         if slot not in materials:

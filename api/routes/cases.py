@@ -131,9 +131,11 @@ async def upload(
 
     def store() -> list[FileOut]:
         with services.db.scope() as session:
+            cases.lock_case(session, case_id=case_id[:32])  # concurrent uploads to the case: one at a time
             case = case_for(session, principal, case_id, write=True)
             rows = cases.add_files(session, case=case, received=received, slot=slot, store=services.store,
-                                   library=services.library)  # fmt: skip
+                                   library=services.library, max_case_bytes=settings.max_case_bytes,
+                                   max_case_files=settings.max_case_files)  # fmt: skip
             return [FileOut.of(r) for r in rows]
 
     try:

@@ -4,8 +4,11 @@ that do not exist behave alike; the state lives in the database, so another API 
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -16,6 +19,7 @@ from api.models import Role
 from api.worker import InlineDispatcher
 from rules.models import utcnow
 from tests.fixtures.api_app import PASSWORD, ApiHarness, People, add_user
+from tests.fixtures.live_api import LiveApi
 
 V1 = "/api/v1"
 
@@ -80,3 +84,20 @@ def test_the_wait_doubles_and_is_capped(harness: ApiHarness) -> None:
         assert again.value.retry_after == 19
         login_guard.succeeded(session, username="CLERK9")
         login_guard.reserve(session, username="clerk9", policy=policy, now=later + timedelta(seconds=2))
+
+
+def test_concurrent_guesses_are_counted_before_any_is_checked(live_api: LiveApi) -> None:
+    """20 guesses at once on a real server and database: exactly five get a password check (401); the
+    rest wait (429) — none slips past the count while others are being verified."""
+    live_api.account("clerk_guess", Role.CLERK)
+    barrier = threading.Barrier(20)
+
+    def guess(i: int) -> int:
+        barrier.wait()
+        with httpx.Client(base_url=live_api.url, timeout=60) as http:
+            r = http.post(f"{V1}/auth/token", data={"username": "clerk_guess", "password": f"guess-{i}"})
+            return r.status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        codes = sorted(pool.map(guess, range(20)))
+    assert codes == [401] * 5 + [429] * 15
