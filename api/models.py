@@ -115,6 +115,7 @@ class Run(SQLModel, table=True):
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     attempts: int = 0
     requested_by: str = Field(default="", max_length=80)
+    client_address: str = Field(default="", max_length=64)  # who asked, for the per-address cap
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     finished_at: datetime | None = None

@@ -61,16 +61,25 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def queue_run(session: Session, *, case: Case, requested_by: str) -> Run:
+def queue_run(session: Session, *, case: Case, requested_by: str, client_address: str = "") -> Run:
     """A new run of the case's active files (the caller dispatches it after the commit)."""
     files = list(session.exec(select(CaseFile).where(CaseFile.case_id == case.id, col(CaseFile.active))
                               .order_by(col(CaseFile.id))))  # fmt: skip
     number = (session.exec(select(func.max(Run.number)).where(Run.case_id == case.id)).one() or 0) + 1
     run = Run(case_id=case.id, number=number, review_date=case.review_date or today(),
-              file_ids=[f.id for f in files if f.id is not None], requested_by=requested_by)  # fmt: skip
+              file_ids=[f.id for f in files if f.id is not None], requested_by=requested_by,
+              client_address=client_address[:64])  # fmt: skip
     session.add(run)
     session.flush()
     return run
+
+
+def in_progress_from(session: Session, *, client_address: str) -> int:
+    """Runs queued or running that were requested from this address."""
+    stmt = select(func.count()).select_from(Run).where(
+        Run.client_address == client_address[:64], col(Run.status).in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value])
+    )
+    return int(session.exec(stmt).one())
 
 
 def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike | None, store: BlobStore,

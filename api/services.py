@@ -59,7 +59,8 @@ def build_prereviewer(*, settings: Settings, library: RuleLibrary) -> Prereviewe
         return None
     limits = ReadLimits(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages,
                         max_pixels=settings.max_pixels, timeout_seconds=settings.parse_timeout_s)  # fmt: skip
-    pre = Prereviewer(evaluator=library.evaluator(), workers=settings.workers, limits=limits)
+    pre = Prereviewer(evaluator=library.evaluator(), workers=settings.workers, limits=limits,
+                      case_budget_s=settings.case_read_budget_s)  # fmt: skip
     start = getattr(pre, "start", None)
     if callable(start):
         start()  # the OCR worker processes: started now, not on the first case

@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     max_pages: int = 60
     max_pixels: int = 60_000_000
     parse_timeout_s: float = 60.0
+    case_read_budget_s: float = Field(
+        default=300.0, gt=0, description="reading time of all the files of one pre-review run together"
+    )
 
     # API service (api/): queue, applicants, tokens
     queue: str = Field(
@@ -110,6 +113,9 @@ class Settings(BaseSettings):
     )
     max_case_files: int = 60
     run_wait_max_s: float = 60.0
+    max_active_runs_per_address: int = Field(
+        default=6, ge=0, description="runs queued or running at once per client address, no account (0 = off)"
+    )
 
     # request bodies other than file uploads (api.bodies): refused with 413 / 422 before any handler
     max_body_bytes: int = Field(default=1024 * 1024, gt=0, description="any request body but an upload")

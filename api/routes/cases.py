@@ -31,11 +31,11 @@ from api.deps import (
     require,
     sees_identity,
 )
-from api.errors import CaseNotFound, LoginRequired, NotAllowed, StateConflict, UploadRefused
+from api.errors import CaseNotFound, LoginRequired, NotAllowed, RateLimited, StateConflict, UploadRefused
 from api.masking import CaseMasker
 from api.models import Case, CaseFile, CaseStatus, Role, Run, RunStatus
 from api.page_images import kept, page_images
-from api.runs import queue_run
+from api.runs import in_progress_from, queue_run
 from api.schemas import AnswerOut, CaseIn, CaseOut, CaseSummary, DecisionIn, DecisionOut, FileOut, RunOut
 from api.uploads import Limits, receive
 from rules.codes import Verdict
@@ -193,7 +193,8 @@ async def start_run(
                 [RunStatus.QUEUED.value, RunStatus.RUNNING.value]))).first()  # fmt: skip
             if busy is not None:
                 raise StateConflict(f"第 {busy} 次预审还在进行中")
-            run = queue_run(session, case=case, requested_by=principal.actor)
+            _address_cap(session, principal, services.settings.max_active_runs_per_address)
+            run = queue_run(session, case=case, requested_by=principal.actor, client_address=principal.address)
             run_id = run.id or 0
             dispatcher = services.dispatcher
             assert dispatcher is not None
@@ -202,6 +203,16 @@ async def start_run(
 
     number = await run_in_threadpool(create)
     return await _wait(services, principal, case_id, number, min(wait, services.settings.run_wait_max_s))
+
+
+def _address_cap(session: Any, principal: Principal, cap: int) -> None:
+    """A coarse guard only (a hall's self-service kiosks share one address): runs without an account in
+    progress at once from one address. The fair reading queue and each case's reading budget are what
+    keep one case from holding the readers."""
+    if principal.is_user or cap <= 0:
+        return
+    if in_progress_from(session, client_address=principal.address) >= cap:
+        raise RateLimited(f"本地址同时进行中的预审已有 {cap} 个，请等其中一个完成后再提交", retry_after=30)
 
 
 @router.get("/{case_id}/runs", summary="全部预审记录（每次的规则哈希与结论）")

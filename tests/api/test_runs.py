@@ -59,3 +59,24 @@ def test_a_new_scan_replaces_a_lost_file_once_the_lost_one_is_withdrawn(client: 
 def _upload(client: TestClient, case_id: str, headers: dict[str, str], slot: str, data: bytes) -> Any:
     return client.post(f"{V1}/cases/{case_id}/files", params={"slot": slot}, headers=headers,
                        files=[("files", (f"{slot}.pdf", data, "application/pdf"))])  # fmt: skip
+
+
+def test_runs_in_progress_per_address_are_capped_coarsely(client: TestClient, harness: ApiHarness,
+                                                          people: People) -> None:  # fmt: skip
+    """Only a coarse guard (kiosks share an address): runs without an account queued or running at once
+    from one address; clerks are not counted."""
+    from api.models import Run, RunStatus
+    from rules.models import utcnow
+
+    harness.services.settings.max_active_runs_per_address = 2
+    cases = [new_case(client) for _ in range(3)]
+    with harness.db.scope() as session:  # two self-checks from this address are still being read
+        for case in cases[:2]:
+            session.add(Run(case_id=case["id"], number=1, review_date=utcnow().date(), status=RunStatus.RUNNING.value,
+                            client_address="testclient"))  # fmt: skip
+    r = client.post(f"{V1}/cases/{cases[2]['id']}/runs", headers={"X-Case-Token": cases[2]["token"]})
+    assert r.status_code == 429 and r.json()["message"] == "本地址同时进行中的预审已有 2 个，请等其中一个完成后再提交"
+    mine = new_case(client, people.clerk)
+    assert client.post(f"{V1}/cases/{mine['id']}/runs", headers=people.clerk).status_code == 202
+    harness.services.settings.max_active_runs_per_address = 0  # off
+    assert client.post(f"{V1}/cases/{cases[2]['id']}/runs", headers={"X-Case-Token": cases[2]["token"]}).status_code == 202
