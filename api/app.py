@@ -88,10 +88,17 @@ def create_app(
         swagger_ui_oauth2_redirect_url=None,
     )
     errors.install(app)
-    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth,
-                       max_digits=settings.max_json_digits)  # fmt: skip
-    app.add_middleware(SecurityHeaders, csp=content_security_policy(style_hashes=notice_style_hashes()),
-                       api_prefix=API_PREFIX)  # fmt: skip
+    app.add_middleware(
+        BodyGuard,
+        max_bytes=settings.max_body_bytes,
+        max_depth=settings.max_json_depth,
+        max_digits=settings.max_json_digits,
+    )
+    app.add_middleware(
+        SecurityHeaders,
+        csp=content_security_policy(style_hashes=notice_style_hashes()),
+        api_prefix=API_PREFIX,
+    )
     from api.routes import auth, cases, items, notices, rules_admin, users
     from api.routes import kb as kb_routes
 
@@ -251,4 +258,5 @@ def sweep(services: Services) -> None:
     with services.db.scope() as session:
         purge_expired(session, store=services.store)
     with services.db.scope() as session:
-        kb_routes.purge_questions(session, older_than=timedelta(days=services.settings.kb_question_retention_days))
+        keep = timedelta(days=services.settings.kb_question_retention_days)
+        kb_routes.purge_questions(session, older_than=keep)

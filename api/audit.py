@@ -30,7 +30,13 @@ def record(
     proof = digest({"before": before, "after": after})
     masked_before, masked_after = _masked(before, names), _masked(after, names)
     event = AuditEvent(
-        actor=actor, role=role, action=action, target=target, before=masked_before, after=masked_after, digest=proof
+        actor=actor,
+        role=role,
+        action=action,
+        target=target,
+        before=masked_before,
+        after=masked_after,
+        digest=proof,
     )
     session.add(event)
     session.flush()

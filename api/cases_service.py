@@ -82,10 +82,15 @@ def add_files(
         raise StateConflict("案件已办结或材料已删除，不能再上传")
     used_bytes, used_files = case_usage(session, case=case)
     if used_files + len(received) > max_case_files:
-        raise UploadRefused(f"本案上传的文件数已达上限（{max_case_files} 个）", reason="too_many_files", status=413)
+        raise UploadRefused(
+            f"本案上传的文件数已达上限（{max_case_files} 个）", reason="too_many_files", status=413
+        )
     if used_bytes + sum(r.size for r in received) > max_case_bytes:
-        raise UploadRefused(f"本案上传文件总量超过上限（{max_case_bytes // (1024 * 1024)} MB）", reason="case_too_large",
-                            status=413)  # fmt: skip
+        raise UploadRefused(
+            f"本案上传文件总量超过上限（{max_case_bytes // (1024 * 1024)} MB）",
+            reason="case_too_large",
+            status=413,
+        )
     if slot is not None:
         materials = {m.id for m in library.loaded(case.item, case.review_date or utcnow().date()).item.materials}
         if slot not in materials:

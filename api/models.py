@@ -14,8 +14,18 @@ from sqlmodel import Field, SQLModel
 
 from rules.models import RuleVersion, utcnow
 
-__all__ = ["ApiToken", "AuditEvent", "Case", "CaseFile", "ClerkDecision", "LoginAttempt", "Role", "RuleVersion", "Run",
-           "User"]
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Case",
+    "CaseFile",
+    "ClerkDecision",
+    "LoginAttempt",
+    "Role",
+    "RuleVersion",
+    "Run",
+    "User",
+]
 
 
 class Role(StrEnum):

@@ -66,9 +66,14 @@ def queue_run(session: Session, *, case: Case, requested_by: str, client_address
     files = list(session.exec(select(CaseFile).where(CaseFile.case_id == case.id, col(CaseFile.active))
                               .order_by(col(CaseFile.id))))  # fmt: skip
     number = (session.exec(select(func.max(Run.number)).where(Run.case_id == case.id)).one() or 0) + 1
-    run = Run(case_id=case.id, number=number, review_date=case.review_date or today(),
-              file_ids=[f.id for f in files if f.id is not None], requested_by=requested_by,
-              client_address=client_address[:64])  # fmt: skip
+    run = Run(
+        case_id=case.id,
+        number=number,
+        review_date=case.review_date or today(),
+        file_ids=[f.id for f in files if f.id is not None],
+        requested_by=requested_by,
+        client_address=client_address[:64],
+    )
     session.add(run)
     session.flush()
     return run
@@ -76,8 +81,13 @@ def queue_run(session: Session, *, case: Case, requested_by: str, client_address
 
 def in_progress_from(session: Session, *, client_address: str) -> int:
     """Runs queued or running that were requested from this address."""
-    stmt = select(func.count()).select_from(Run).where(
-        Run.client_address == client_address[:64], col(Run.status).in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value])
+    stmt = (
+        select(func.count())
+        .select_from(Run)
+        .where(
+            Run.client_address == client_address[:64],
+            col(Run.status).in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]),
+        )
     )
     return int(session.exec(stmt).one())
 
@@ -110,7 +120,8 @@ def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike | None, s
         with LiveEvaluator.at(job.review_date):
             result = prereviewer.run(item=job.item, review_date=job.review_date, declared=job.declared, files=files,
                                      case_id=job.case_id, keep=keep)  # fmt: skip
-        _check_stored(run_id, job.case_id, present, store, expected=len(run.file_ids))  # none vanished meanwhile
+        # and none vanished while it was being read
+        _check_stored(run_id, job.case_id, present, store, expected=len(run.file_ids))
         decision = result.decision.model_dump(mode="json")
         reports = [f.model_dump(mode="json") if hasattr(f, "model_dump") else dict(f) for f in result.files]
         error = None
@@ -146,19 +157,28 @@ class StoredFileMissing(Unavailable):
     code = "stored_file_missing"
 
 
-def _check_stored(run_id: int, case_id: str, rows: list[CaseFile], store: BlobStore, *, expected: int) -> None:
+def _check_stored(
+    run_id: int, case_id: str, rows: list[CaseFile], store: BlobStore, *, expected: int
+) -> None:
     """Every file of the run is on disk, or the run fails naming the missing ones: judging without a file
     the applicant did upload would ask for a 补正 of what the hall lost."""
     lost = [r for r in rows if not store.exists(r.sha256)]
     if not lost and len(rows) == expected:
         return
     where = "; ".join(f"file {r.id} {r.name!r} sha256 {r.sha256} at {store.path(r.sha256)}" for r in lost)
-    log.error("run %s of case %s: stored upload(s) missing from the blob store: %s%s", run_id, case_id, where or "-",
-              f" ({expected - len(rows)} file row(s) gone)" if len(rows) != expected else "")  # fmt: skip
+    log.error(
+        "run %s of case %s: stored upload(s) missing from the blob store: %s%s",
+        run_id,
+        case_id,
+        where or "-",
+        f" ({expected - len(rows)} file row(s) gone)" if len(rows) != expected else "",
+    )
     names = "、".join(f"「{r.name}」" for r in lost) or "部分文件"
-    raise StoredFileMissing(f"服务器存储中找不到已上传的文件：{names}。这是本系统存储的故障，不是材料的问题，"
-                            "未作出预审结论。请重新上传该文件后再提交预审（上传的若是重新扫描的文件，"
-                            "请先撤回找不到的那一份）。")  # fmt: skip
+    raise StoredFileMissing(
+        f"服务器存储中找不到已上传的文件：{names}。这是本系统存储的故障，不是材料的问题，"
+        "未作出预审结论。请重新上传该文件后再提交预审（上传的若是重新扫描的文件，"
+        "请先撤回找不到的那一份）。"
+    )
 
 
 def _pairs(decision: dict[str, Any]) -> list[str]:

@@ -159,13 +159,32 @@ class CaseOut(BaseModel):
     token: str | None = Field(default=None, description="申请人案件令牌：只在创建时返回一次，之后以 X-Case-Token 头携带")
 
     @classmethod
-    def of(cls, case: Case, *, masker: CaseMasker, files: list[CaseFile] | None = None, runs: list[Run] | None = None,
-           decisions: list[ClerkDecision] | None = None, token: str | None = None) -> CaseOut:  # fmt: skip
-        return cls(id=case.id, item=case.item, department=case.department, channel=case.channel, status=case.status,
-                   applicant_name=masker.applicant(case.applicant_name), declared=masker.facts(case.declared),
-                   review_date=case.review_date, created_at=case.created_at, expires_at=case.expires_at,
-                   files=[FileOut.of(f, masker) for f in files or []], runs=[RunOut.of(r, masker) for r in runs or []],
-                   decisions=[DecisionOut.of(d, masker) for d in decisions or []], token=token)  # fmt: skip
+    def of(
+        cls,
+        case: Case,
+        *,
+        masker: CaseMasker,
+        files: list[CaseFile] | None = None,
+        runs: list[Run] | None = None,
+        decisions: list[ClerkDecision] | None = None,
+        token: str | None = None,
+    ) -> CaseOut:
+        return cls(
+            id=case.id,
+            item=case.item,
+            department=case.department,
+            channel=case.channel,
+            status=case.status,
+            applicant_name=masker.applicant(case.applicant_name),
+            declared=masker.facts(case.declared),
+            review_date=case.review_date,
+            created_at=case.created_at,
+            expires_at=case.expires_at,
+            files=[FileOut.of(f, masker) for f in files or []],
+            runs=[RunOut.of(r, masker) for r in runs or []],
+            decisions=[DecisionOut.of(d, masker) for d in decisions or []],
+            token=token,
+        )
 
 
 class CaseSummary(BaseModel):

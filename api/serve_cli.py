@@ -42,7 +42,9 @@ def trusted_proxies(value: str) -> list[str]:
         try:
             ipaddress.ip_network(p, strict=False)
         except ValueError:
-            raise typer.BadParameter(f"YICHUANG_TRUSTED_PROXIES: {p!r} is not an address or network") from None
+            raise typer.BadParameter(
+                f"YICHUANG_TRUSTED_PROXIES: {p!r} is not an address or network"
+            ) from None
     return proxies
 
 

@@ -102,8 +102,12 @@ class Settings(BaseSettings):
     )
     token_ttl_hours: float = 12.0
     # sign-in (api.login_guard): per user name, in the database; the per-address limit is a coarse guard
-    login_free_failures: int = Field(default=5, gt=0, description="failed sign-ins of a name before it must wait")
-    login_backoff_s: float = Field(default=30.0, gt=0, description="the first wait; doubles with each failure")
+    login_free_failures: int = Field(
+        default=5, gt=0, description="failed sign-ins of a name before it must wait"
+    )
+    login_backoff_s: float = Field(
+        default=30.0, gt=0, description="the first wait; doubles with each failure"
+    )
     login_backoff_max_s: float = Field(default=900.0, gt=0, description="the longest wait")
     login_rate_per_minute: int = Field(default=60, ge=0, description="sign-in requests per address (0 = off)")
     trusted_proxies: str = Field(

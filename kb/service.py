@@ -49,7 +49,8 @@ __all__ = [
     "create_faq", "delete_term", "ensure_can_edit", "faq_history", "feedback_summary", "get_faq",
     "glossary_terms", "guide_sections", "index_documents", "list_faqs", "list_feedback",
     "list_unanswered", "log_unanswered", "mark_unanswered", "out_of_scope_questions", "publish_faq",
-    "purge_unanswered", "record_feedback", "retire_faq", "rollback_faq", "seed_faqs", "seed_glossary", "sync_guide",
+    "purge_unanswered", "record_feedback", "retire_faq", "rollback_faq", "seed_faqs", "seed_glossary",
+    "sync_guide",
     "update_faq", "upsert_term",
 ]  # fmt: skip
 
@@ -148,7 +149,12 @@ def update_faq(
 
 
 def publish_faq(
-    session: Session, *, actor: Actor, target: str, expected_version: int | None = None, owner: str | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    target: str,
+    expected_version: int | None = None,
+    owner: str | None = None,
 ) -> Faq:
     faq = _editable(session, actor, target, expected_version, owner)
     faq.status = FaqStatus.PUBLISHED.value

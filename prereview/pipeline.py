@@ -89,9 +89,17 @@ class Prereviewer:
     ``case_budget_s`` caps the reading time of one case: a file starts with at most what is left of it,
     and once it is spent the run stops with ``ReadingBudgetSpent`` naming the files not read."""
 
-    def __init__(self, *, evaluator: Evaluator, workers: int = 2, limits: ReadLimits | None = None,
-                 ocr_threads: int = 1, work_dir: Path | None = None, case_budget_s: float | None = None,
-                 ocr_factory: OcrFactory | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        evaluator: Evaluator,
+        workers: int = 2,
+        limits: ReadLimits | None = None,
+        ocr_threads: int = 1,
+        work_dir: Path | None = None,
+        case_budget_s: float | None = None,
+        ocr_factory: OcrFactory | None = None,
+    ) -> None:
         self.evaluator = evaluator
         self.limits = limits or ReadLimits()
         self.case_budget_s = case_budget_s
@@ -127,12 +135,16 @@ class Prereviewer:
         the longest jobs first (scans and photos outweigh text PDFs) ends the last one soonest."""
         order = sorted(range(len(files)), key=lambda i: -_size(files[i].path))
         budget, line = ReadingBudget(self.case_budget_s), secrets.token_hex(8)
-        futures = {i: self._queue.submit(line, partial(budget.timed, partial(self._read, files[i], tmp)))
-                   for i in order}  # fmt: skip
+        futures = {
+            i: self._queue.submit(line, partial(budget.timed, partial(self._read, files[i], tmp)))
+            for i in order
+        }
         docs = [futures[i].result() for i in range(len(files))]
         unread = [f.name for f, d in zip(files, docs, strict=True) if d is None]
         if unread:
-            slow = [d.name for d in docs if d is not None and d.error is not None and d.error.code == "timeout"]
+            slow = [
+                d.name for d in docs if d is not None and d.error is not None and d.error.code == "timeout"
+            ]
             raise ReadingBudgetSpent(budget_s=budget.seconds or 0.0, unread=unread, slow=slow)
         return [d for d in docs if d is not None]
 

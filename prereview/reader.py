@@ -224,7 +224,9 @@ class ReaderPool:
         for worker in self._workers:
             worker.ensure_started()
 
-    def read(self, path: Path, *, name: str, work_dir: Path | None = None, timeout: float | None = None) -> Document:
+    def read(
+        self, path: Path, *, name: str, work_dir: Path | None = None, timeout: float | None = None
+    ) -> Document:
         """Like `read_file`; raises only OcrUnavailable, when a worker cannot start (an operator's problem).
         ``timeout``: a shorter time limit for this file (what is left of its case's reading budget)."""
         limits = self.limits

@@ -59,7 +59,9 @@ _UPLOAD_BODY: dict[str, Any] = {
 
 
 def _masker(case: Case, principal: Principal) -> CaseMasker:
-    return CaseMasker(declared=case.declared, applicant_name=case.applicant_name, masked=not sees_identity(principal))
+    return CaseMasker(
+        declared=case.declared, applicant_name=case.applicant_name, masked=not sees_identity(principal)
+    )
 
 
 def _detail(session: Any, case: Case, principal: Principal, token: str | None = None) -> CaseOut:
@@ -73,10 +75,17 @@ def create_case(body: CaseIn, session: SessionDep, services: ServicesDep, princi
     if principal.is_user and not principal.has(Role.CLERK):
         raise NotAllowed("只有综合窗口人员或申请人本人可以新建案件")
     channel = "clerk" if principal.is_user else "applicant"
-    case, token = cases.create_case(session, library=services.library, item=body.item, declared=body.declared,
-                                    review_date=body.review_date, channel=channel, created_by=principal.user_id,
-                                    retention_hours=services.settings.applicant_retention_hours,
-                                    max_declared_bytes=services.settings.max_declared_bytes)  # fmt: skip
+    case, token = cases.create_case(
+        session,
+        library=services.library,
+        item=body.item,
+        declared=body.declared,
+        review_date=body.review_date,
+        channel=channel,
+        created_by=principal.user_id,
+        retention_hours=services.settings.applicant_retention_hours,
+        max_declared_bytes=services.settings.max_declared_bytes,
+    )
     return _detail(session, case, principal, token)
 
 
@@ -93,9 +102,17 @@ def list_cases(
     department = principal.department if principal.has(Role.STAFF) else None
     rows = cases.search_cases(session, department=department, item=item, status=status.value if status else None, q=q,
                               limit=limit, offset=offset)  # fmt: skip
-    return [CaseSummary(id=c.id, item=c.item, channel=c.channel, status=c.status,
-                        applicant_name=_masker(c, principal).applicant(c.applicant_name), created_at=c.created_at)
-            for c in rows]  # fmt: skip
+    return [
+        CaseSummary(
+            id=c.id,
+            item=c.item,
+            channel=c.channel,
+            status=c.status,
+            applicant_name=_masker(c, principal).applicant(c.applicant_name),
+            created_at=c.created_at,
+        )
+        for c in rows
+    ]
 
 
 @router.get("/{case_id}", summary="案件详情：文件、每次预审（规则哈希、结论、问题与证据）、收件决定")
@@ -133,9 +150,16 @@ async def upload(
         with services.db.scope() as session:
             cases.lock_case(session, case_id=case_id[:32])  # concurrent uploads to the case: one at a time
             case = case_for(session, principal, case_id, write=True)
-            rows = cases.add_files(session, case=case, received=received, slot=slot, store=services.store,
-                                   library=services.library, max_case_bytes=settings.max_case_bytes,
-                                   max_case_files=settings.max_case_files)  # fmt: skip
+            rows = cases.add_files(
+                session,
+                case=case,
+                received=received,
+                slot=slot,
+                store=services.store,
+                library=services.library,
+                max_case_bytes=settings.max_case_bytes,
+                max_case_files=settings.max_case_files,
+            )
             return [FileOut.of(r) for r in rows]
 
     try:
@@ -194,7 +218,8 @@ async def start_run(
             if busy is not None:
                 raise StateConflict(f"第 {busy} 次预审还在进行中")
             _address_cap(session, principal, services.settings.max_active_runs_per_address)
-            run = queue_run(session, case=case, requested_by=principal.actor, client_address=principal.address)
+            address = principal.address
+            run = queue_run(session, case=case, requested_by=principal.actor, client_address=address)
             run_id = run.id or 0
             dispatcher = services.dispatcher
             assert dispatcher is not None

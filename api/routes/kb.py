@@ -200,7 +200,8 @@ if _AVAILABLE:
     def rollback_faq(target: str, body: RollbackFaq, session: SessionDep, staff: StaffOnly) -> FaqOut:
         before, owner = _existing(session, target)
         actor = _actor(staff)
-        faq = kb_service.rollback_faq(session, actor=actor, target=target, to_version=body.to_version, owner=owner)
+        to_version = body.to_version
+        faq = kb_service.rollback_faq(session, actor=actor, target=target, to_version=to_version, owner=owner)
         _audit(session, staff, "rollback", faq, before)
         return _out(faq)
 

@@ -24,8 +24,12 @@ Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
 def list_users(session: SessionDep, _: Admin) -> list[UserOut]:
     rows = list(session.exec(select(User).order_by(col(User.id))))
     locked = login_guard.locked_until(session, usernames=[u.username for u in rows], now=utcnow())
-    return [UserOut.model_validate(u, from_attributes=True).model_copy(update={"locked_until": locked.get(u.username)})
-            for u in rows]  # fmt: skip
+    return [
+        UserOut.model_validate(u, from_attributes=True).model_copy(
+            update={"locked_until": locked.get(u.username)}
+        )
+        for u in rows
+    ]
 
 
 @router.post("/users", status_code=201, summary="新建账号")
@@ -52,10 +56,20 @@ def patch_user(user_id: DbId, body: UserPatch, session: SessionDep, admin: Admin
         revoked += change_password(session, user=user, password=body.password)
         login_guard.unlock(session, username=user.username)  # the administrator has just reset it
     session.add(user)
-    audit.record(session, actor=admin.actor, role=admin.role, action="user.update", target=f"user:{user.username}",
-                 before=before, after={"active": user.active, "display_name": user.display_name,
-                                       "password_changed": body.password is not None,
-                                       "tokens_revoked": revoked})  # fmt: skip
+    audit.record(
+        session,
+        actor=admin.actor,
+        role=admin.role,
+        action="user.update",
+        target=f"user:{user.username}",
+        before=before,
+        after={
+            "active": user.active,
+            "display_name": user.display_name,
+            "password_changed": body.password is not None,
+            "tokens_revoked": revoked,
+        },
+    )
     return UserOut.model_validate(user, from_attributes=True)
 
 
@@ -63,8 +77,14 @@ def patch_user(user_id: DbId, body: UserPatch, session: SessionDep, admin: Admin
 def unlock_user(user_id: DbId, session: SessionDep, admin: Admin) -> UserOut:
     user = _user(session, user_id)
     was_locked = login_guard.unlock(session, username=user.username)
-    audit.record(session, actor=admin.actor, role=admin.role, action="user.unlock", target=f"user:{user.username}",
-                 after={"had_failures": was_locked})  # fmt: skip
+    audit.record(
+        session,
+        actor=admin.actor,
+        role=admin.role,
+        action="user.unlock",
+        target=f"user:{user.username}",
+        after={"had_failures": was_locked},
+    )
     return UserOut.model_validate(user, from_attributes=True)
 
 

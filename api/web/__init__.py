@@ -2,9 +2,10 @@
 
 ``/`` the landing page, ``/self-check`` (applicants), ``/consult`` (consultation desk), ``/clerk`` and
 ``/staff``; the stylesheet and scripts under ``/static``; ``/docs`` Swagger UI on the OpenAPI document,
-its files served from the package (``swagger/``, vendored from npm's ``swagger-ui-dist``). Pages are Jinja2 templates sharing
-``pages/_base.html`` (head, header, navigation) and hold no data: everything they show comes from
-``/api/v1`` through ``static/common.js``, so the halls' closed networks need nothing else.
+its files served from the package (``swagger/``, vendored from npm's ``swagger-ui-dist``). Pages are
+Jinja2 templates sharing ``pages/_base.html`` (head, header, navigation) and hold no data: everything
+they show comes from ``/api/v1`` through ``static/common.js``, so the halls' closed networks need
+nothing else.
 """
 
 from __future__ import annotations

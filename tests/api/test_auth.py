@@ -103,9 +103,15 @@ def _bearer(r: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
-def test_reset_and_deactivation_revoke_every_token(client: TestClient, harness: ApiHarness, people: People) -> None:
+def test_reset_and_deactivation_revoke_every_token(
+    client: TestClient, harness: ApiHarness, people: People
+) -> None:
     add_user(harness.db, "clerk7", Role.CLERK)
-    uid = next(u["id"] for u in client.get(f"{V1}/admin/users", headers=people.admin).json() if u["username"] == "clerk7")
+    uid = next(
+        u["id"]
+        for u in client.get(f"{V1}/admin/users", headers=people.admin).json()
+        if u["username"] == "clerk7"
+    )
     first, second = _bearer(_login(client, "clerk7")), _bearer(_login(client, "clerk7"))
     r = client.patch(f"{V1}/admin/users/{uid}", json={"password": "a-new-password"}, headers=people.admin)
     assert r.status_code == 200
@@ -113,34 +119,60 @@ def test_reset_and_deactivation_revoke_every_token(client: TestClient, harness: 
         assert client.get(f"{V1}/auth/me", headers=old).status_code == 401
     assert _login(client, "clerk7").status_code == 401
     fresh = _bearer(_login(client, "clerk7", "a-new-password"))
-    assert client.patch(f"{V1}/admin/users/{uid}", json={"active": False}, headers=people.admin).status_code == 200
-    assert client.patch(f"{V1}/admin/users/{uid}", json={"active": True}, headers=people.admin).status_code == 200
+    assert (
+        client.patch(f"{V1}/admin/users/{uid}", json={"active": False}, headers=people.admin).status_code
+        == 200
+    )
+    assert (
+        client.patch(f"{V1}/admin/users/{uid}", json={"active": True}, headers=people.admin).status_code
+        == 200
+    )
     assert client.get(f"{V1}/auth/me", headers=fresh).status_code == 401  # reactivation revives nothing
-    assert client.get(f"{V1}/auth/me", headers=_bearer(_login(client, "clerk7", "a-new-password"))).status_code == 200
+    assert (
+        client.get(f"{V1}/auth/me", headers=_bearer(_login(client, "clerk7", "a-new-password"))).status_code
+        == 200
+    )
     events = client.get(f"{V1}/admin/audit", params={"target": "user:clerk7"}, headers=people.admin).json()
-    assert [e["after"]["tokens_revoked"] for e in events] == [0, 1, 3]  # newest first (add_user made one more)
+    assert [e["after"]["tokens_revoked"] for e in events] == [
+        0,
+        1,
+        3,
+    ]  # newest first (add_user made one more)
 
 
 def test_changing_ones_password_ends_every_session(client: TestClient, harness: ApiHarness) -> None:
     add_user(harness.db, "consult7", Role.CONSULT)
     here, elsewhere = _bearer(_login(client, "consult7")), _bearer(_login(client, "consult7"))
-    wrong = client.post(f"{V1}/auth/password", json={"current_password": "not-it", "new_password": "another-pass-1"},
-                        headers=here)  # fmt: skip
+    wrong = client.post(
+        f"{V1}/auth/password",
+        json={"current_password": "not-it", "new_password": "another-pass-1"},
+        headers=here,
+    )
     assert wrong.status_code == 403 and wrong.json()["message"] == "当前密码不正确"
-    short = client.post(f"{V1}/auth/password", json={"current_password": PASSWORD, "new_password": "short"},
-                        headers=here)  # fmt: skip
+    short = client.post(
+        f"{V1}/auth/password", json={"current_password": PASSWORD, "new_password": "short"}, headers=here
+    )
     assert short.status_code == 422
-    r = client.post(f"{V1}/auth/password", json={"current_password": PASSWORD, "new_password": "another-pass-1"},
-                    headers=here)  # fmt: skip
+    r = client.post(
+        f"{V1}/auth/password",
+        json={"current_password": PASSWORD, "new_password": "another-pass-1"},
+        headers=here,
+    )
     assert r.status_code == 204
     for old in (here, elsewhere):
         assert client.get(f"{V1}/auth/me", headers=old).status_code == 401
     assert _login(client, "consult7", "another-pass-1").status_code == 200
-    assert client.post(f"{V1}/auth/password", json={"current_password": "x", "new_password": "yyyyyyyy"}).status_code == 401
+    assert (
+        client.post(
+            f"{V1}/auth/password", json={"current_password": "x", "new_password": "yyyyyyyy"}
+        ).status_code
+        == 401
+    )
 
 
-def test_unknown_names_cost_the_same_argon2_work(client: TestClient, harness: ApiHarness,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_unknown_names_cost_the_same_argon2_work(
+    client: TestClient, harness: ApiHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """User enumeration by timing: what runs for a name that does not exist is what runs for a wrong
     password of one that does — one argon2 verification of a hash made with the same parameters."""
     from api import security

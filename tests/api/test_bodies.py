@@ -36,8 +36,11 @@ def test_deep_long_and_odd_json_is_refused(client: TestClient, harness: ApiHarne
         "error": "bad_json",
         "message": "请求内容的嵌套层数超过 32 层",
     }
-    deep = client.post(f"{V1}/cases", content=b'{"declared":' * 5000 + b"1" + b"}" * 5000,
-                       headers={"Content-Type": "application/json"})  # fmt: skip
+    deep = client.post(
+        f"{V1}/cases",
+        content=b'{"declared":' * 5000 + b"1" + b"}" * 5000,
+        headers={"Content-Type": "application/json"},
+    )
     assert deep.status_code == 422 and "嵌套层数" in deep.json()["message"]
     digits = '{"item": "JT-001", "declared": {"driver_count": ' + "9" * 4000 + "}}"
     r = client.post(f"{V1}/cases", content=digits, headers={"Content-Type": "application/json"})
@@ -48,8 +51,11 @@ def test_deep_long_and_odd_json_is_refused(client: TestClient, harness: ApiHarne
         assert r.status_code == 422 and r.json()["error"] == "bad_json", odd
     r = client.post(f"{V1}/items/JT-001/checklist", json={"declared": _nested(100)})  # every JSON body
     assert r.status_code == 422
-    r = client.post(f"{V1}/kb/hit-test", content="[" * 50 + "]" * 50, headers={**people.staff_jt,
-                                                                                "Content-Type": "application/json"})  # fmt: skip
+    r = client.post(
+        f"{V1}/kb/hit-test",
+        content="[" * 50 + "]" * 50,
+        headers={**people.staff_jt, "Content-Type": "application/json"},
+    )
     assert r.status_code == 422 and r.json()["error"] == "bad_json"
     assert _cases(harness) == before
 

@@ -199,7 +199,8 @@ def test_retention_purges_applicant_uploads(client: TestClient, harness: ApiHarn
     assert detail["applicant_name"] == ""
     (kept,) = detail["runs"]  # the verdict and its defects' codes stay; nothing read from the files does
     assert kept["verdict"] and kept["files"] == [] and kept["findings"]
-    assert all(set(f) <= {"code", "material", "condition", "rule", "tolerable", "set_index"} for f in kept["findings"])
+    allowed = {"code", "material", "condition", "rule", "tolerable", "set_index"}
+    assert all(set(f) <= allowed for f in kept["findings"])
     assert upload(client, case["id"], me, "M1", "M1.pdf").status_code == 409
 
 

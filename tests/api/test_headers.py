@@ -33,9 +33,19 @@ def _assert_secured(r: object, path: str) -> dict[str, str]:
 
 
 def test_every_kind_of_answer_carries_the_headers(client: TestClient, people: People) -> None:
-    paths = [*web.ROUTES, "/docs", "/docs/assets/init.js", "/docs/swagger-ui/swagger-ui.css", "/openapi.json",
-             "/static/common.js", "/healthz", "/static/no-such-file.js", f"{V1}/items", f"{V1}/auth/me",
-             f"{V1}/cases/nope"]  # fmt: skip
+    paths = [
+        *web.ROUTES,
+        "/docs",
+        "/docs/assets/init.js",
+        "/docs/swagger-ui/swagger-ui.css",
+        "/openapi.json",
+        "/static/common.js",
+        "/healthz",
+        "/static/no-such-file.js",
+        f"{V1}/items",
+        f"{V1}/auth/me",
+        f"{V1}/cases/nope",
+    ]
     for path in paths:
         _assert_secured(client.get(path), path)
     r = client.get(f"{V1}/items/JT-001")
@@ -59,8 +69,11 @@ def test_docs_are_served_from_the_package(client: TestClient) -> None:
     page = client.get("/docs")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     refs = re.findall(r"""(?:src|href)="([^"]+)\"""", page.text)
-    assert set(refs) == {"/docs/swagger-ui/swagger-ui.css", "/docs/swagger-ui/swagger-ui-bundle.js",
-                         "/docs/assets/init.js"}  # fmt: skip
+    assert set(refs) == {
+        "/docs/swagger-ui/swagger-ui.css",
+        "/docs/swagger-ui/swagger-ui-bundle.js",
+        "/docs/assets/init.js",
+    }
     for ref in refs:
         r = client.get(ref)
         assert r.status_code == 200 and len(r.content) > 100, ref

@@ -120,22 +120,32 @@ def test_a_fresh_database_gets_the_kb_tables_from_the_migrations(tmp_path: Path,
     engine.dispose()
 
 
-def test_staff_write_faqs_of_their_own_items_only(client: TestClient, people: People, harness: ApiHarness) -> None:
+def test_staff_write_faqs_of_their_own_items_only(
+    client: TestClient, people: People, harness: ApiHarness
+) -> None:
     """Checked on the department that owns the item, never on the department a request names."""
     question = {"question": "排污许可证遗失怎么办？", "answer": "请到交通运输局窗口办理。"}
     for named in (HB, JT):  # another department's item, under its name or one's own
-        r = client.post(f"{V1}/kb/faqs", json={"item": "HB-001", "department": named, **question}, headers=people.staff_jt)
+        r = client.post(
+            f"{V1}/kb/faqs", json={"item": "HB-001", "department": named, **question}, headers=people.staff_jt
+        )
         assert r.status_code == 403 and r.json()["error"] == "kb_not_your_department", named
-    own = client.post(f"{V1}/kb/faqs", json={"item": "JT-001", "department": HB, **question}, headers=people.staff_jt)
+    own = client.post(
+        f"{V1}/kb/faqs", json={"item": "JT-001", "department": HB, **question}, headers=people.staff_jt
+    )
     assert own.status_code == 201 and own.json()["department"] == JT  # filed under the item's owner
-    unknown = client.post(f"{V1}/kb/faqs", json={"item": "ZZ-999", "department": JT, **question}, headers=people.staff_jt)
+    unknown = client.post(
+        f"{V1}/kb/faqs", json={"item": "ZZ-999", "department": JT, **question}, headers=people.staff_jt
+    )
     assert unknown.status_code == 404 and "ZZ-999" in unknown.json()["message"]
     # an entry filed under the wrong department before this check: its item's owner decides
     from kb import service as kb_service
     from kb.schemas import SYSTEM, FaqIn
 
     with harness.db.scope() as session:
-        faq = kb_service.create_faq(session, actor=SYSTEM, data=FaqIn(item="HB-001", department=JT, **question))
+        faq = kb_service.create_faq(
+            session, actor=SYSTEM, data=FaqIn(item="HB-001", department=JT, **question)
+        )
         path = f"{V1}/kb/faqs/{quote(faq.target)}"
     for action in ("publish", "retire"):
         assert client.post(f"{path}/{action}", headers=people.staff_jt).status_code == 403, action

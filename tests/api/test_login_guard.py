@@ -58,8 +58,14 @@ def test_the_lock_holds_for_another_api_process(client: TestClient, harness: Api
     def inline(services: object) -> InlineDispatcher:
         return InlineDispatcher(lambda run_id: None)
 
-    other = create_app(settings=harness.services.settings, db=harness.db, context=harness.services.context,
-                       dispatcher=inline, migrate=False, kb=None)  # fmt: skip
+    other = create_app(
+        settings=harness.services.settings,
+        db=harness.db,
+        context=harness.services.context,
+        dispatcher=inline,
+        migrate=False,
+        kb=None,
+    )
     with TestClient(other, raise_server_exceptions=False) as second:
         assert _login(second, "staff5") == 429
 

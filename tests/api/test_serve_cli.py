@@ -34,14 +34,26 @@ def _free_port() -> int:
 @contextmanager
 def serve(data_dir: Path, **env: str) -> Iterator[str]:
     port = _free_port()
-    environ = {**os.environ, "YICHUANG_DATA_DIR": str(data_dir), "YICHUANG_DATABASE_URL": "",
-               "YICHUANG_CORPUS_DIR": str(CORPUS), "YICHUANG_KB_INDEX_DIR": str(KB_CACHE), "YICHUANG_WORKERS": "1",
-               "YICHUANG_APPLICANT_RATE_PER_MINUTE": "3", **env}  # fmt: skip
+    environ = {
+        **os.environ,
+        "YICHUANG_DATA_DIR": str(data_dir),
+        "YICHUANG_DATABASE_URL": "",
+        "YICHUANG_CORPUS_DIR": str(CORPUS),
+        "YICHUANG_KB_INDEX_DIR": str(KB_CACHE),
+        "YICHUANG_WORKERS": "1",
+        "YICHUANG_APPLICANT_RATE_PER_MINUTE": "3",
+        **env,
+    }
     environ.pop("FORWARDED_ALLOW_IPS", None)
     data_dir.mkdir(parents=True, exist_ok=True)
     log = (data_dir / f"serve-{port}.log").open("wb")
-    proc = subprocess.Popen([str(YICHUANG), "serve", "--port", str(port)], env=environ, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [str(YICHUANG), "serve", "--port", str(port)],
+        env=environ,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 240

@@ -144,8 +144,11 @@ def test_case_caps_hold_under_concurrent_uploads(live_api: LiveApi) -> None:
 
         def upload(i: int, size: int = 40 * 1024) -> httpx.Response:
             data = b"%PDF-1.4\n" + secrets.token_bytes(size)
-            return http.post(f"/api/v1/cases/{case}/files", headers=clerk,
-                             files=[("files", (f"scan{i}.pdf", data, "application/pdf"))])  # fmt: skip
+            return http.post(
+                f"/api/v1/cases/{case}/files",
+                headers=clerk,
+                files=[("files", (f"scan{i}.pdf", data, "application/pdf"))],
+            )
 
         answers = _racing(16, upload)
         assert {r.status_code for r in answers} <= {201, 413}

@@ -49,23 +49,46 @@ def test_names_in_free_text(written: str, masked: str) -> None:
 
 
 def test_names_the_case_declared_are_masked_wherever_they_appear() -> None:
-    declared = {"applicant_name": "安和市宏远货运有限公司", "legal_rep_name": "邹军哲", "legal_rep_id": "362321197610263830",
-                "contact_phone": "+86 138-1234-5678", "shareholders": [{"name": "王霞媛", "id_number": "360121197710080422"}],
-                "note": "王霞媛电话 139 0791 0000", "driver_count": 2}  # fmt: skip
+    declared = {
+        "applicant_name": "安和市宏远货运有限公司",
+        "legal_rep_name": "邹军哲",
+        "legal_rep_id": "362321197610263830",
+        "contact_phone": "+86 138-1234-5678",
+        "shareholders": [{"name": "王霞媛", "id_number": "360121197710080422"}],
+        "note": "王霞媛电话 139 0791 0000",
+        "driver_count": 2,
+    }
     assert person_names(declared) == {"邹军哲", "王霞媛"}
     assert mask_facts(declared) == {
-        "applicant_name": "安和市宏远货运有限公司", "legal_rep_name": "邹*哲", "legal_rep_id": "362321********3830",
-        "contact_phone": "+86 138****5678", "shareholders": [{"name": "王*媛", "id_number": "360121********0422"}],
-        "note": "王*媛电话 139****0000", "driver_count": 2,
-    }  # fmt: skip
+        "applicant_name": "安和市宏远货运有限公司",
+        "legal_rep_name": "邹*哲",
+        "legal_rep_id": "362321********3830",
+        "contact_phone": "+86 138****5678",
+        "shareholders": [{"name": "王*媛", "id_number": "360121********0422"}],
+        "note": "王*媛电话 139****0000",
+        "driver_count": 2,
+    }
     assert mask_text("邹军哲身份证.jpg", names=["邹军哲", "安和市宏远货运有限公司"]) == "邹*哲身份证.jpg"
 
 
 def test_person_or_organisation() -> None:
-    assert [is_person_name(v) for v in ("张三", "欧阳明辉", "买买提·艾力", "宏远货运有限公司", "张记小吃店", "营业执照.pdf")] == [
-        True, True, True, False, False, False,
-    ]  # fmt: skip
-    assert [mask_name(v) for v in ("王五", "张三明", "欧阳明辉", "买买提·艾力")] == ["王*", "张*明", "欧**辉", "买*提·艾*"]
+    assert [
+        is_person_name(v)
+        for v in ("张三", "欧阳明辉", "买买提·艾力", "宏远货运有限公司", "张记小吃店", "营业执照.pdf")
+    ] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert [mask_name(v) for v in ("王五", "张三明", "欧阳明辉", "买买提·艾力")] == [
+        "王*",
+        "张*明",
+        "欧**辉",
+        "买*提·艾*",
+    ]
 
 
 def test_digest_proves_what_was_written() -> None:

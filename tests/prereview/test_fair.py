@@ -81,8 +81,13 @@ def _bombs(tmp_path: Path, n: int) -> list[UploadedFile]:
 
 
 def _prereviewer(evaluator: Evaluator, budget: float | None) -> Prereviewer:
-    pre = Prereviewer(evaluator=evaluator, workers=1, limits=ReadLimits(timeout_seconds=1.0),
-                      ocr_factory=functools.partial(SlowOcr, 1.5), case_budget_s=budget)  # fmt: skip
+    pre = Prereviewer(
+        evaluator=evaluator,
+        workers=1,
+        limits=ReadLimits(timeout_seconds=1.0),
+        ocr_factory=functools.partial(SlowOcr, 1.5),
+        case_budget_s=budget,
+    )
     pre.start()
     return pre
 

@@ -37,8 +37,10 @@ def upgrade() -> None:
         _lift_append_only(conn, lift=False)
     _mask_questions(conn)
     for row in conn.execute(sa.text("SELECT id, query, comment FROM kb_feedback")).mappings().all():
-        conn.execute(sa.text("UPDATE kb_feedback SET query = :q, comment = :c WHERE id = :id"),
-                     {"q": mask_text(row["query"]), "c": mask_text(row["comment"] or ""), "id": row["id"]})  # fmt: skip
+        conn.execute(
+            sa.text("UPDATE kb_feedback SET query = :q, comment = :c WHERE id = :id"),
+            {"q": mask_text(row["query"]), "c": mask_text(row["comment"] or ""), "id": row["id"]},
+        )
 
 
 def downgrade() -> None:  # what was masked stays masked
@@ -52,8 +54,10 @@ def _lift_append_only(conn: sa.Connection, *, lift: bool) -> None:
     elif lift:
         op.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
     else:
-        op.execute("CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
-                   "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END")  # fmt: skip
+        op.execute(
+            "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
+            "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END"
+        )
 
 
 def _json(value: Any) -> Any:
@@ -63,19 +67,29 @@ def _json(value: Any) -> Any:
 def _mask_audit(conn: sa.Connection) -> None:
     rows = conn.execute(sa.text("SELECT id, before, after FROM audit_event")).mappings().all()
     update = sa.text("UPDATE audit_event SET before = :b, after = :a, digest = :d WHERE id = :id").bindparams(
-        sa.bindparam("b", type_=sa.JSON(none_as_null=True)), sa.bindparam("a", type_=sa.JSON(none_as_null=True))
+        sa.bindparam("b", type_=sa.JSON(none_as_null=True)),
+        sa.bindparam("a", type_=sa.JSON(none_as_null=True)),
     )
     for row in rows:
         before, after = _json(row["before"]), _json(row["after"])
-        conn.execute(update, {"b": mask_value("", before), "a": mask_value("", after),
-                              "d": digest({"before": before, "after": after}), "id": row["id"]})  # fmt: skip
+        conn.execute(
+            update,
+            {
+                "b": mask_value("", before),
+                "a": mask_value("", after),
+                "d": digest({"before": before, "after": after}),
+                "id": row["id"],
+            },
+        )
 
 
 def _mask_questions(conn: sa.Connection) -> None:
     """Masked questions may group together: their counts are added up in one row."""
     from kb.service_staff import normalize_key
 
-    rows = conn.execute(sa.text("SELECT id, key, query, count FROM kb_unanswered ORDER BY id")).mappings().all()
+    rows = (
+        conn.execute(sa.text("SELECT id, key, query, count FROM kb_unanswered ORDER BY id")).mappings().all()
+    )
     groups: dict[str, list[Any]] = {}
     for row in rows:
         query = mask_text(row["query"])
@@ -86,5 +100,7 @@ def _mask_questions(conn: sa.Connection) -> None:
             conn.execute(sa.text("DELETE FROM kb_unanswered WHERE id = :id"), {"id": other["id"]})
         if others or query != first["query"]:
             total = sum(int(m["count"]) for m, _ in members)
-            conn.execute(sa.text("UPDATE kb_unanswered SET key = :k, query = :q, count = :n WHERE id = :id"),
-                         {"k": key, "q": query, "n": total, "id": first["id"]})  # fmt: skip
+            conn.execute(
+                sa.text("UPDATE kb_unanswered SET key = :k, query = :q, count = :n WHERE id = :id"),
+                {"k": key, "q": query, "n": total, "id": first["id"]},
+            )

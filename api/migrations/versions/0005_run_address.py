@@ -20,7 +20,12 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("run", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("client_address", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False, server_default="")
+            sa.Column(
+                "client_address",
+                sqlmodel.sql.sqltypes.AutoString(length=64),
+                nullable=False,
+                server_default="",
+            )
         )
 
 
