@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: serve test install install-test system-deps browser-deps lint check-types check-imports pytest lock kb-vectors
+.PHONY: serve test install install-test system-deps browser-deps lint check-types check-imports pytest lock kb-vectors swagger-ui
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -65,3 +65,12 @@ kb-vectors: install
 
 lock: $(BIN)/python
 	$(PIP) freeze --exclude-editable | grep -v -E '^(torch|nvidia-|triton|yichuang)' > constraints.txt
+
+# /docs serves Swagger UI from the package (a hall's network reaches no CDN): copy swagger-ui-dist's
+# files from the npm registry into api/web/swagger/, e.g. `make swagger-ui SWAGGER_UI=5.35.0`.
+SWAGGER_UI ?= 5.35.0
+swagger-ui:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cd "$$tmp" && npm pack --silent swagger-ui-dist@$(SWAGGER_UI) >/dev/null && \
+	  tar xzf swagger-ui-dist-$(SWAGGER_UI).tgz && cd package && \
+	  cp swagger-ui-bundle.js swagger-ui-bundle.js.LICENSE.txt swagger-ui.css LICENSE NOTICE $(CURDIR)/api/web/swagger/ && \
+	  sed -i 's/swagger-ui-dist` [0-9.]*/swagger-ui-dist` $(SWAGGER_UI)/' $(CURDIR)/api/web/swagger/README.md

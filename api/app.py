@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -13,8 +14,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from api import errors
+from api.bodies import BodyGuard
 from api.db import Database
+from api.headers import SecurityHeaders, content_security_policy
 from api.masking import install_log_masking
+from api.notices.render import style_hashes as notice_style_hashes
 from api.ratelimit import RateLimiter
 from api.runs import Dispatcher, PrereviewerLike, recover
 from api.services import Services, build_prereviewer, make_library
@@ -77,8 +81,24 @@ def create_app(
         description="申请人上传的材料按部门收件标准预审；收件人员确认结论并出具文书。所有接口位于 /api/v1 下。",
         openapi_tags=TAGS,
         lifespan=lifespan,
+        # /docs is the service's own page (api.web): FastAPI's pages load Swagger UI and ReDoc from a CDN
+        # and run an inline script, neither of which a hall's closed network and strict CSP allow
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     errors.install(app)
+    app.add_middleware(
+        BodyGuard,
+        max_bytes=settings.max_body_bytes,
+        max_depth=settings.max_json_depth,
+        max_digits=settings.max_json_digits,
+    )
+    app.add_middleware(
+        SecurityHeaders,
+        csp=content_security_policy(style_hashes=notice_style_hashes()),
+        api_prefix=API_PREFIX,
+    )
     from api.routes import auth, cases, items, notices, rules_admin, users
     from api.routes import kb as kb_routes
 
@@ -135,6 +155,7 @@ def _start(
     library = make_library(db=db, context=context)
     services = Services(settings=settings, db=db, store=BlobStore(settings.data_dir / "blobs"), context=context,
                         library=library, limiter=RateLimiter(per_minute=settings.applicant_rate_per_minute))  # fmt: skip
+    services.login_limiter = RateLimiter(per_minute=settings.login_rate_per_minute)
     services.kb = None if kb == "auto" else kb  # built by the lifespan, after the start
     if dispatcher is not None:
         services.prereviewer = prereviewer
@@ -212,19 +233,30 @@ def _build_kb(services: Services, *, embedder: Any = None) -> Any:
 
 
 def _start_sweeper(services: Services, *, every_s: float = 600.0) -> None:
-    """Delete the uploads of applicants' self-check cases past their retention, every ten minutes."""
-    from api.cases_service import purge_expired
-
+    """Apply the retention every ten minutes (see ``sweep``)."""
     stop = threading.Event()
     services.extras["sweeper_stop"] = stop
 
     def loop() -> None:
         while not stop.is_set():
             try:
-                with services.db.scope() as session:
-                    purge_expired(session, store=services.store)
+                sweep(services)
             except Exception:
-                log.exception("purging expired applicant uploads failed")
+                log.exception("applying the retention failed")
             stop.wait(every_s)
 
     threading.Thread(target=loop, name="retention-sweeper", daemon=True).start()
+
+
+def sweep(services: Services) -> None:
+    """Delete what is kept no longer: the uploads (and what was read from them) of applicants' self-checks
+    past YICHUANG_APPLICANT_RETENTION_HOURS, and unanswered questions not asked again for
+    YICHUANG_KB_QUESTION_RETENTION_DAYS."""
+    from api.cases_service import purge_expired
+    from api.routes import kb as kb_routes
+
+    with services.db.scope() as session:
+        purge_expired(session, store=services.store)
+    with services.db.scope() as session:
+        keep = timedelta(days=services.settings.kb_question_retention_days)
+        kb_routes.purge_questions(session, older_than=keep)

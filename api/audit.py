@@ -3,12 +3,14 @@ inserts, and the migration installs triggers that refuse UPDATE and DELETE on th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from api.models import AuditEvent
+from core.privacy import digest, mask_value
 
 
 def record(
@@ -20,8 +22,22 @@ def record(
     target: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    names: Iterable[str] = (),
 ) -> AuditEvent:
-    event = AuditEvent(actor=actor, role=role, action=action, target=target, before=before, after=after)
+    """Masked as it is written (identity and phone numbers, persons' names — ``names``: those of the case
+    — in reasons and other free text): the log is kept for ever and read by administrators. The digest
+    proves what was written."""
+    proof = digest({"before": before, "after": after})
+    masked_before, masked_after = _masked(before, names), _masked(after, names)
+    event = AuditEvent(
+        actor=actor,
+        role=role,
+        action=action,
+        target=target,
+        before=masked_before,
+        after=masked_after,
+        digest=proof,
+    )
     session.add(event)
     session.flush()
     return event
@@ -47,3 +63,7 @@ def search(
     if since:
         stmt = stmt.where(col(AuditEvent.at) >= since)
     return list(session.exec(stmt.order_by(col(AuditEvent.id).desc()).offset(offset).limit(limit)))
+
+
+def _masked(value: dict[str, Any] | None, names: Iterable[str]) -> dict[str, Any] | None:
+    return None if value is None else dict(mask_value("", value, names=tuple(names)))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, func, or_, select
 
 from api import audit
 from api.db import after_commit
 from api.errors import StateConflict, UploadRefused
+from api.masking import CaseMasker
 from api.models import Case, CaseFile, CaseStatus, ClerkDecision, Run, RunStatus
 from api.security import token_digest
 from api.storage import BlobStore
@@ -32,8 +35,12 @@ def create_case(
     channel: str,
     created_by: int | None,
     retention_hours: float,
+    max_declared_bytes: int,
 ) -> tuple[Case, str | None]:
     """A new case; for an applicant also the case token (shown once, stored only as its hash)."""
+    size = len(json.dumps(declared, ensure_ascii=False).encode("utf-8"))
+    if size > max_declared_bytes:
+        raise BadInput(f"申报事实过长（{size // 1024} KB，上限 {max_declared_bytes // 1024} KB），请只填写申请所需的事项")
     on = review_date or utcnow().date()
     evaluator = library.evaluator_for(item, on)  # UnknownItem (404) for an item that is not there
     evaluator.due(item, declared, on)  # FactError (422) for declared facts of the wrong type
@@ -48,11 +55,42 @@ def create_case(
     return case, token
 
 
+def lock_case(session: Session, *, case_id: str) -> None:
+    """Make the caller the one writer of this case until it commits: PostgreSQL locks the row (SELECT …
+    FOR UPDATE); SQLite takes its database write lock (a no-op UPDATE). The first statement of the unit
+    of work, so what it reads next is what the last writer committed."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(select(Case.id).where(Case.id == case_id).with_for_update())
+    else:
+        session.execute(update(Case).where(col(Case.id) == case_id).values(total_bytes=col(Case.total_bytes)))
+
+
 def add_files(
-    session: Session, *, case: Case, received: list[Received], slot: str | None, store: BlobStore, library: RuleLibrary
+    session: Session,
+    *,
+    case: Case,
+    received: list[Received],
+    slot: str | None,
+    store: BlobStore,
+    library: RuleLibrary,
+    max_case_bytes: int,
+    max_case_files: int,
 ) -> list[CaseFile]:
+    """Store the received files in the case; the caller holds ``lock_case``, so the caps are checked
+    against what every concurrent upload to the case has committed."""
     if case.status != CaseStatus.OPEN.value:
         raise StateConflict("案件已办结或材料已删除，不能再上传")
+    used_bytes, used_files = case_usage(session, case=case)
+    if used_files + len(received) > max_case_files:
+        raise UploadRefused(
+            f"本案上传的文件数已达上限（{max_case_files} 个）", reason="too_many_files", status=413
+        )
+    if used_bytes + sum(r.size for r in received) > max_case_bytes:
+        raise UploadRefused(
+            f"本案上传文件总量超过上限（{max_case_bytes // (1024 * 1024)} MB）",
+            reason="case_too_large",
+            status=413,
+        )
     if slot is not None:
         materials = {m.id for m in library.loaded(case.item, case.review_date or utcnow().date()).item.materials}
         if slot not in materials:
@@ -135,8 +173,9 @@ def decide(
     session.add(case)
     session.flush()
     before = {"verdict": previous[-1].verdict, "decision": previous[-1].id} if previous else {"suggested": run.verdict}
+    names = CaseMasker(declared=case.declared, applicant_name=case.applicant_name).names
     audit.record(session, actor=actor, role=role, action="override" if overridden else "decision",
-                 target=f"case:{case.id}", before=before,
+                 target=f"case:{case.id}", before=before, names=names,
                  after={"verdict": verdict.value, "suggested": run.verdict, "run": run.number, "reason": reason.strip(),
                         "refer_to": refer_to.strip(), "rule_hash": run.rule_hash})  # fmt: skip
     return decision
@@ -176,14 +215,31 @@ def purge_expired(session: Session, *, store: BlobStore) -> int:
         for row in files_of(session, case_id=case.id):
             shas.add(row.sha256)
             session.delete(row)
+        for run in runs_of(session, case_id=case.id):  # what the files said goes with them
+            run.files = None
+            run.decision = _without_contents(run.decision)
+            session.add(run)
         case.status = CaseStatus.PURGED.value
         case.declared = {}
+        case.applicant_name = ""
         session.add(case)
         purged += 1
     session.flush()
     if shas:
         after_commit(session, lambda: _delete_blobs(store, session.get_bind(), shas))
     return purged
+
+
+_PERSONAL = ("message", "evidence", "set_label", "field")
+
+
+def _without_contents(decision: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A purged case's decision: verdict and which material or condition had which defect, nothing read
+    from its files (OCR'd text, names, numbers)."""
+    if decision is None:
+        return None
+    findings = [{k: v for k, v in f.items() if k not in _PERSONAL} for f in decision.get("findings", [])]
+    return {**decision, "findings": findings}
 
 
 def _delete_blobs(store: BlobStore, bind: Any, shas: set[str]) -> None:

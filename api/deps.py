@@ -66,13 +66,16 @@ class Principal:
 
 def get_principal(
     request: Request,
-    session: SessionDep,
+    services: ServicesDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     case_token: Annotated[str | None, Depends(_case_token)],
 ) -> Principal:
     address = request.client.host if request.client else ""
     if bearer is not None:
-        user = user_for_token(session, bearer.credentials)
+        # a unit of work of its own, over before the handler runs: an upload streaming for a minute must
+        # not hold a database connection all the while (concurrent uploads would empty the pool)
+        with services.db.scope() as session:
+            user = user_for_token(session, bearer.credentials)
         if user is None:
             raise LoginRequired("登录已失效，请重新登录")
         return Principal(role=user.role, username=user.username, user_id=user.id, department=user.department,

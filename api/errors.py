@@ -45,6 +45,16 @@ class RateLimited(AppError):
     status_code = 429
     code = "rate_limited"
 
+    def __init__(self, message: str, *, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class LoginLocked(RateLimited):
+    """Too many failed sign-ins of one user name (api.login_guard)."""
+
+    code = "login_locked"
+
 
 class StateConflict(Conflict):
     code = "state_conflict"
@@ -54,7 +64,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(_request: Request, exc: AppError) -> JSONResponse:
         status = exc.status if isinstance(exc, UploadRefused) else exc.status_code
-        headers = {"Retry-After": "60"} if isinstance(exc, RateLimited) else None
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
         if isinstance(exc, Unauthorized):
             headers = {"WWW-Authenticate": "Bearer"}
         return JSONResponse(exc.to_dict(), status_code=status, headers=headers)

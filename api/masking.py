@@ -1,53 +1,42 @@
-"""公民身份号码 and phone numbers masked in logs and in what roles that do not need them see."""
+"""Masking of personal data (core.privacy) for readers who may not see identity, and in every log record.
+
+Clerks and the applicant see a case as it is; consultation desk, department staff and administrators
+see identity numbers, phone numbers and natural persons' names masked (``case_masker``); the audit log
+and the knowledge base's unanswered questions are masked when they are written.
+"""
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
-_ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_ID_FACTS = ("_id", "id_number")
-_PHONE_FACTS = ("phone", "mobile", "tel")
+from core.privacy import is_person_name, mask_facts, mask_name, mask_text, mask_value, person_names
+
+__all__ = ["CaseMasker", "MaskingFilter", "install_log_masking", "mask_facts", "mask_text", "mask_value"]
 
 
-def mask_text(text: str) -> str:
-    text = _ID.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
-    return _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+class CaseMasker:
+    """Masks what one case says (its declared persons' names known) — or, for a reader who may see
+    identity, lets it through unchanged."""
 
+    def __init__(self, *, declared: dict[str, Any], applicant_name: str = "", masked: bool = True) -> None:
+        self.masked = masked
+        names = person_names(declared)
+        if is_person_name(applicant_name):
+            names.add(applicant_name.strip())
+        self.names: tuple[str, ...] = tuple(names)
 
-def mask_id(value: str) -> str:
-    v = value.strip()
-    if len(v) <= 8:
-        return "*" * len(v)
-    return v[:6] + "*" * (len(v) - 10) + v[-4:]
+    def text(self, value: str) -> str:
+        return mask_text(value, names=self.names) if self.masked else value
 
+    def value(self, key: str, value: Any) -> Any:
+        return mask_value(key, value, names=self.names) if self.masked else value
 
-def mask_phone(value: str) -> str:
-    v = value.strip()
-    return v[:3] + "****" + v[-4:] if len(v) >= 11 else "*" * len(v)
+    def facts(self, declared: dict[str, Any]) -> dict[str, Any]:
+        return mask_facts(declared) if self.masked else dict(declared)
 
-
-def mask_value(key: str, value: Any) -> Any:
-    """Mask a declared fact by its name (``legal_rep_id``, ``id_number``, ``contact_phone``) and any
-    identity or phone number written inside free text."""
-    if isinstance(value, dict):
-        return {k: mask_value(k, v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask_value(key, v) for v in value]
-    if not isinstance(value, str):
-        return value
-    lowered = key.lower()
-    if lowered.endswith(_ID_FACTS) and lowered != "project_id":
-        return mask_id(value)
-    if any(p in lowered for p in _PHONE_FACTS):
-        return mask_phone(value)
-    return mask_text(value)
-
-
-def mask_facts(declared: dict[str, Any]) -> dict[str, Any]:
-    return {k: mask_value(k, v) for k, v in declared.items()}
+    def applicant(self, name: str) -> str:
+        return mask_name(name) if self.masked and is_person_name(name) else self.text(name)
 
 
 class MaskingFilter(logging.Filter):

@@ -14,7 +14,18 @@ from sqlmodel import Field, SQLModel
 
 from rules.models import RuleVersion, utcnow
 
-__all__ = ["ApiToken", "AuditEvent", "Case", "CaseFile", "ClerkDecision", "Role", "RuleVersion", "Run", "User"]
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Case",
+    "CaseFile",
+    "ClerkDecision",
+    "LoginAttempt",
+    "Role",
+    "RuleVersion",
+    "Run",
+    "User",
+]
 
 
 class Role(StrEnum):
@@ -55,6 +66,17 @@ class ApiToken(SQLModel, table=True):
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True))
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Failed sign-ins of one user name (an existing account or not: both are treated alike), in the
+    database so that every API process counts them together (api.login_guard)."""
+
+    __tablename__ = "login_attempt"
+    username: str = Field(primary_key=True, max_length=80)
+    failures: int = 0  # since the last successful sign-in or unlock
+    locked_until: datetime | None = None
+    last_failure_at: datetime | None = None
 
 
 class Case(SQLModel, table=True):
@@ -103,6 +125,7 @@ class Run(SQLModel, table=True):
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     attempts: int = 0
     requested_by: str = Field(default="", max_length=80)
+    client_address: str = Field(default="", max_length=64)  # who asked, for the per-address cap
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -132,5 +155,8 @@ class AuditEvent(SQLModel, table=True):
     role: str = Field(default="", max_length=16)
     action: str = Field(index=True, max_length=40)  # verdict, override, decision, rule.publish, rule.rollback, faq.*
     target: str = Field(index=True, max_length=120)  # "case:…", "rule:JT-001", "faq:…"
-    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # masked
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # masked
+    # sha256 of {"before", "after"} as they were before masking (core.privacy.digest): proof of what
+    # was written without keeping identity and phone numbers forever
+    digest: str | None = Field(default=None, max_length=64)

@@ -21,6 +21,7 @@ from api.db import Database
 from api.models import Case, CaseFile, Run, RunStatus
 from api.page_images import PageImages, kept
 from api.storage import BlobStore
+from core.errors import Unavailable
 from rules.live import LiveEvaluator
 from rules.models import utcnow
 
@@ -60,16 +61,35 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def queue_run(session: Session, *, case: Case, requested_by: str) -> Run:
+def queue_run(session: Session, *, case: Case, requested_by: str, client_address: str = "") -> Run:
     """A new run of the case's active files (the caller dispatches it after the commit)."""
     files = list(session.exec(select(CaseFile).where(CaseFile.case_id == case.id, col(CaseFile.active))
                               .order_by(col(CaseFile.id))))  # fmt: skip
     number = (session.exec(select(func.max(Run.number)).where(Run.case_id == case.id)).one() or 0) + 1
-    run = Run(case_id=case.id, number=number, review_date=case.review_date or today(),
-              file_ids=[f.id for f in files if f.id is not None], requested_by=requested_by)  # fmt: skip
+    run = Run(
+        case_id=case.id,
+        number=number,
+        review_date=case.review_date or today(),
+        file_ids=[f.id for f in files if f.id is not None],
+        requested_by=requested_by,
+        client_address=client_address[:64],
+    )
     session.add(run)
     session.flush()
     return run
+
+
+def in_progress_from(session: Session, *, client_address: str) -> int:
+    """Runs queued or running that were requested from this address."""
+    stmt = (
+        select(func.count())
+        .select_from(Run)
+        .where(
+            Run.client_address == client_address[:64],
+            col(Run.status).in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]),
+        )
+    )
+    return int(session.exec(stmt).one())
 
 
 def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike | None, store: BlobStore,
@@ -89,21 +109,24 @@ def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike | None, s
         run.attempts += 1
         session.add(run)
         job = _Job(item=case.item, declared=dict(case.declared), review_date=run.review_date, case_id=case.id)
-        present = [rows[i] for i in run.file_ids if i in rows and store.exists(rows[i].sha256)]
+        present = [rows[i] for i in run.file_ids if i in rows]
         files = [UploadedFile(path=store.path(r.sha256), name=r.name, slot=r.slot) for r in present]
         shas = {store.path(r.sha256): r.sha256 for r in present}
         keep = pages.sink(shas=shas) if pages is not None and kept(case.channel) else None
     try:
+        _check_stored(run_id, job.case_id, present, store, expected=len(run.file_ids))
         if prereviewer is None:
-            from core.errors import Unavailable
-
             raise Unavailable("预审引擎暂不可用（prereview.pipeline 未安装），请稍后重新提交预审")
         with LiveEvaluator.at(job.review_date):
             result = prereviewer.run(item=job.item, review_date=job.review_date, declared=job.declared, files=files,
                                      case_id=job.case_id, keep=keep)  # fmt: skip
+        # and none vanished while it was being read
+        _check_stored(run_id, job.case_id, present, store, expected=len(run.file_ids))
         decision = result.decision.model_dump(mode="json")
         reports = [f.model_dump(mode="json") if hasattr(f, "model_dump") else dict(f) for f in result.files]
         error = None
+    except StoredFileMissing as exc:  # the hall's storage failed, not the applicant: no verdict at all
+        decision, reports, error = None, None, exc.message
     except Exception as exc:
         log.exception("run %s of case %s failed", run_id, job.case_id)
         decision, reports, error = None, None, _public_error(exc)
@@ -128,6 +151,34 @@ def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike | None, s
                                 "findings": _pairs(decision)})  # fmt: skip
         session.add(run)
         return run.status
+
+
+class StoredFileMissing(Unavailable):
+    code = "stored_file_missing"
+
+
+def _check_stored(
+    run_id: int, case_id: str, rows: list[CaseFile], store: BlobStore, *, expected: int
+) -> None:
+    """Every file of the run is on disk, or the run fails naming the missing ones: judging without a file
+    the applicant did upload would ask for a 补正 of what the hall lost."""
+    lost = [r for r in rows if not store.exists(r.sha256)]
+    if not lost and len(rows) == expected:
+        return
+    where = "; ".join(f"file {r.id} {r.name!r} sha256 {r.sha256} at {store.path(r.sha256)}" for r in lost)
+    log.error(
+        "run %s of case %s: stored upload(s) missing from the blob store: %s%s",
+        run_id,
+        case_id,
+        where or "-",
+        f" ({expected - len(rows)} file row(s) gone)" if len(rows) != expected else "",
+    )
+    names = "、".join(f"「{r.name}」" for r in lost) or "部分文件"
+    raise StoredFileMissing(
+        f"服务器存储中找不到已上传的文件：{names}。这是本系统存储的故障，不是材料的问题，"
+        "未作出预审结论。请重新上传该文件后再提交预审（上传的若是重新扫描的文件，"
+        "请先撤回找不到的那一份）。"
+    )
 
 
 def _pairs(decision: dict[str, Any]) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.masking import mask_facts, mask_text
+from api.masking import CaseMasker
 from api.models import Case, CaseFile, ClerkDecision, Role, Run
 from rules.codes import VERDICT_LABELS, Verdict
 
@@ -34,6 +34,11 @@ class UserPatch(BaseModel):
     display_name: str | None = Field(default=None, max_length=80)
 
 
+class PasswordIn(BaseModel):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=8, max_length=200)
+
+
 class UserOut(BaseModel):
     id: int
     username: str
@@ -42,6 +47,7 @@ class UserOut(BaseModel):
     department: str | None
     active: bool
     created_at: datetime
+    locked_until: datetime | None = Field(default=None, description="登录失败过多，须等到此时（管理员可解锁）")
 
 
 class CaseIn(BaseModel):
@@ -61,8 +67,9 @@ class FileOut(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, row: CaseFile) -> FileOut:
-        return cls(id=row.id or 0, name=row.name, slot=row.slot, size=row.size, media_type=row.media_type,
+    def of(cls, row: CaseFile, masker: CaseMasker | None = None) -> FileOut:
+        name = masker.text(row.name) if masker is not None else row.name  # "邹军哲身份证.jpg"
+        return cls(id=row.id or 0, name=name, slot=row.slot, size=row.size, media_type=row.media_type,
                    sha256=row.sha256, active=row.active, created_at=row.created_at)  # fmt: skip
 
 
@@ -84,18 +91,20 @@ class RunOut(BaseModel):
     finished_at: datetime | None
 
     @classmethod
-    def of(cls, run: Run, *, masked: bool) -> RunOut:
+    def of(cls, run: Run, masker: CaseMasker | None = None) -> RunOut:
         decision = run.decision or {}
         findings = list(decision.get("findings", []))
         files = list(run.files or [])
-        if masked:
-            findings = [_mask_obj(f) for f in findings]
-            files = [_mask_obj(f) for f in files]
+        error = run.error
+        if masker is not None and masker.masked:  # OCR'd text, file names, persons' set labels
+            findings = masker.value("findings", findings)
+            files = masker.value("files", files)
+            error = masker.text(error) if error else error
         verdict = run.verdict
         return cls(number=run.number, status=run.status, review_date=run.review_date, rule_hash=run.rule_hash,
                    verdict=verdict, verdict_label=VERDICT_LABELS[Verdict(verdict)] if verdict else None,
                    tolerance_deadline=decision.get("tolerance_deadline"), findings=findings, files=files,
-                   file_ids=list(run.file_ids or []), error=run.error, requested_by=run.requested_by,
+                   file_ids=list(run.file_ids or []), error=error, requested_by=run.requested_by,
                    created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at)  # fmt: skip
 
 
@@ -126,9 +135,10 @@ class DecisionOut(BaseModel):
     decided_at: datetime
 
     @classmethod
-    def of(cls, row: ClerkDecision) -> DecisionOut:
+    def of(cls, row: ClerkDecision, masker: CaseMasker | None = None) -> DecisionOut:
+        reason = masker.text(row.reason) if masker is not None else row.reason  # free text of the clerk's
         return cls(id=row.id or 0, run_id=row.run_id, suggested=row.suggested, verdict=row.verdict,
-                   overridden=row.overridden, reason=row.reason, refer_to=row.refer_to, decided_by=row.decided_by,
+                   overridden=row.overridden, reason=reason, refer_to=row.refer_to, decided_by=row.decided_by,
                    decided_at=row.decided_at)  # fmt: skip
 
 
@@ -149,14 +159,32 @@ class CaseOut(BaseModel):
     token: str | None = Field(default=None, description="申请人案件令牌：只在创建时返回一次，之后以 X-Case-Token 头携带")
 
     @classmethod
-    def of(cls, case: Case, *, masked: bool, files: list[CaseFile] | None = None, runs: list[Run] | None = None,
-           decisions: list[ClerkDecision] | None = None, token: str | None = None) -> CaseOut:  # fmt: skip
-        return cls(id=case.id, item=case.item, department=case.department, channel=case.channel, status=case.status,
-                   applicant_name=case.applicant_name,
-                   declared=mask_facts(case.declared) if masked else dict(case.declared),
-                   review_date=case.review_date, created_at=case.created_at, expires_at=case.expires_at,
-                   files=[FileOut.of(f) for f in files or []], runs=[RunOut.of(r, masked=masked) for r in runs or []],
-                   decisions=[DecisionOut.of(d) for d in decisions or []], token=token)  # fmt: skip
+    def of(
+        cls,
+        case: Case,
+        *,
+        masker: CaseMasker,
+        files: list[CaseFile] | None = None,
+        runs: list[Run] | None = None,
+        decisions: list[ClerkDecision] | None = None,
+        token: str | None = None,
+    ) -> CaseOut:
+        return cls(
+            id=case.id,
+            item=case.item,
+            department=case.department,
+            channel=case.channel,
+            status=case.status,
+            applicant_name=masker.applicant(case.applicant_name),
+            declared=masker.facts(case.declared),
+            review_date=case.review_date,
+            created_at=case.created_at,
+            expires_at=case.expires_at,
+            files=[FileOut.of(f, masker) for f in files or []],
+            runs=[RunOut.of(r, masker) for r in runs or []],
+            decisions=[DecisionOut.of(d, masker) for d in decisions or []],
+            token=token,
+        )
 
 
 class CaseSummary(BaseModel):
@@ -166,16 +194,6 @@ class CaseSummary(BaseModel):
     status: str
     applicant_name: str
     created_at: datetime
-
-
-def _mask_obj(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _mask_obj(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_mask_obj(v) for v in value]
-    if isinstance(value, str):
-        return mask_text(value)
-    return value
 
 
 class VersionIn(BaseModel):
@@ -253,3 +271,4 @@ class AuditOut(BaseModel):
     target: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    digest: str | None = Field(default=None, description="屏蔽前内容的 sha256，用于核对原文")

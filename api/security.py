@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, select
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
 from api.errors import LoginRequired
 from api.models import ApiToken, Role, User
@@ -55,9 +57,18 @@ def create_user(
     return user
 
 
+@cache
+def _dummy_hash() -> str:
+    """A hash of a password nobody knows, made with the same parameters as every real one."""
+    return _hasher.hash(secrets.token_urlsafe(24))
+
+
 def login(session: Session, *, username: str, password: str, ttl_hours: float) -> tuple[str, User]:
     user = session.exec(select(User).where(User.username == username)).first()
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    # a name that does not exist costs the same argon2 work as a wrong password: the answer's timing
+    # must not tell which names are accounts
+    correct = verify_password(user.password_hash if user is not None else _dummy_hash(), password)
+    if user is None or not user.active or not correct:
         raise LoginRequired("用户名或密码错误")
     token = new_token()
     session.add(ApiToken(token_hash=token_digest(token), user_id=user.id or 0,
@@ -77,3 +88,18 @@ def logout(session: Session, token: str) -> None:
     row = session.get(ApiToken, token_digest(token))
     if row is not None:
         session.delete(row)
+
+
+def revoke_tokens(session: Session, *, user_id: int) -> int:
+    """End every session of the account (password changed or reset, account deactivated or reactivated)."""
+    result = session.execute(delete(ApiToken).where(col(ApiToken.user_id) == user_id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def change_password(session: Session, *, user: User, password: str) -> int:
+    """Set a new password and revoke every token of the account; returns how many were revoked."""
+    if len(password) < 8:
+        raise BadInput("密码至少 8 位")
+    user.password_hash = hash_password(password)
+    session.add(user)
+    return revoke_tokens(session, user_id=user.id or 0)

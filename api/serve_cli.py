@@ -24,9 +24,28 @@ def serve(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if processes > 1 and settings.queue != "procrastinate":
         raise typer.BadParameter("several API processes need the shared queue: YICHUANG_QUEUE=procrastinate")
+    # X-Forwarded-For decides the client address (rate limits, logs): believed only from the proxies the
+    # operator names; by default from nobody, so no client can pick its own address
+    proxies = trusted_proxies(settings.trusted_proxies)
     uvicorn.run("api.main:app", host=host or settings.host, port=port or settings.port, reload=reload,
-                workers=processes if not reload else None, proxy_headers=True, log_level="info",
+                workers=processes if not reload else None, proxy_headers=bool(proxies),
+                forwarded_allow_ips=proxies or None, log_level="info",
                 timeout_worker_healthcheck=300)  # startup (KB index, OCR pool) takes longer than uvicorn's 5 s  # fmt: skip
+
+
+def trusted_proxies(value: str) -> list[str]:
+    """YICHUANG_TRUSTED_PROXIES as uvicorn takes it: addresses or networks, comma-separated."""
+    import ipaddress
+
+    proxies = [p.strip() for p in value.split(",") if p.strip()]
+    for p in proxies:
+        try:
+            ipaddress.ip_network(p, strict=False)
+        except ValueError:
+            raise typer.BadParameter(
+                f"YICHUANG_TRUSTED_PROXIES: {p!r} is not an address or network"
+            ) from None
+    return proxies
 
 
 def worker(

@@ -26,7 +26,9 @@ class Services:
     store: BlobStore
     context: RuleContext
     library: RuleLibrary
-    limiter: RateLimiter
+    limiter: RateLimiter  # requests without an account, per address
+    # sign-in requests, per address
+    login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(per_minute=0))
     dispatcher: Dispatcher | None = None
     prereviewer: PrereviewerLike | None = None
     kb: Any = None  # kb.service's service object, when kb is there
@@ -58,7 +60,12 @@ def build_prereviewer(*, settings: Settings, library: RuleLibrary) -> Prereviewe
         return None
     limits = ReadLimits(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages,
                         max_pixels=settings.max_pixels, timeout_seconds=settings.parse_timeout_s)  # fmt: skip
-    pre = Prereviewer(evaluator=library.evaluator(), workers=settings.workers, limits=limits)
+    pre = Prereviewer(
+        evaluator=library.evaluator(),
+        workers=settings.workers,
+        limits=limits,
+        case_budget_s=settings.case_read_budget_s,
+    )
     start = getattr(pre, "start", None)
     if callable(start):
         start()  # the OCR worker processes: started now, not on the first case

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
         default=50_000,
         description="Vector count above which exact search turns into an approximate (IVF) index",
     )
+    kb_question_retention_days: float = Field(
+        default=90.0, gt=0, description="unanswered questions not asked again for this long are deleted"
+    )
     kb_query_cache: int = Field(
         default=256, ge=0, description="Recent questions whose vectors are kept (0 = none)"
     )
@@ -82,6 +85,9 @@ class Settings(BaseSettings):
     max_pages: int = 60
     max_pixels: int = 60_000_000
     parse_timeout_s: float = 60.0
+    case_read_budget_s: float = Field(
+        default=300.0, gt=0, description="reading time of all the files of one pre-review run together"
+    )
 
     # API service (api/): queue, applicants, tokens
     queue: str = Field(
@@ -95,8 +101,31 @@ class Settings(BaseSettings):
         default=30, description="requests per minute per client address, no account"
     )
     token_ttl_hours: float = 12.0
+    # sign-in (api.login_guard): per user name, in the database; the per-address limit is a coarse guard
+    login_free_failures: int = Field(
+        default=5, gt=0, description="failed sign-ins of a name before it must wait"
+    )
+    login_backoff_s: float = Field(
+        default=30.0, gt=0, description="the first wait; doubles with each failure"
+    )
+    login_backoff_max_s: float = Field(default=900.0, gt=0, description="the longest wait")
+    login_rate_per_minute: int = Field(default=60, ge=0, description="sign-in requests per address (0 = off)")
+    trusted_proxies: str = Field(
+        default="",
+        description="addresses or networks (comma-separated) of reverse proxies whose X-Forwarded-For/-Proto "
+        "`serve` believes; empty: none, the peer address is the client",
+    )
     max_case_files: int = 60
     run_wait_max_s: float = 60.0
+    max_active_runs_per_address: int = Field(
+        default=6, ge=0, description="runs queued or running at once per client address, no account (0 = off)"
+    )
+
+    # request bodies other than file uploads (api.bodies): refused with 413 / 422 before any handler
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0, description="any request body but an upload")
+    max_json_depth: int = Field(default=32, gt=0, description="nesting levels of a JSON body")
+    max_json_digits: int = Field(default=18, gt=0, description="digits of one JSON number")
+    max_declared_bytes: int = Field(default=64 * 1024, gt=0, description="a case's declared facts, as JSON")
 
     @property
     def effective_database_url(self) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from core.privacy import mask_text
 from kb.errors import EntryNotFound, InvalidEntry, NotYourDepartment
 from kb.models import Faq, Feedback, GlossaryTerm, KbChange, UnansweredQuestion, utcnow
 from kb.schemas import Actor
@@ -106,8 +108,13 @@ def record_feedback(
 ) -> Feedback:
     if not query.strip() or "#" not in target:
         raise InvalidEntry("反馈需要问题和条目编号")
+    # free text from the public: identity and phone numbers, names never reach the table
     row = Feedback(
-        query=query.strip()[:2000], target=target, helpful=helpful, actor=actor, comment=comment[:1000]
+        query=mask_text(query.strip()[:2000]),
+        target=target,
+        helpful=helpful,
+        actor=actor,
+        comment=mask_text(comment[:1000]),
     )
     session.add(row)
     session.flush()
@@ -146,6 +153,9 @@ def log_unanswered(
     best_target: str | None = None,
     best_confidence: float = 0.0,
 ) -> UnansweredQuestion | None:
+    """Note a question the search could not answer; masked first (staff and the consultation desk read
+    the list, and applicants type their identity and phone numbers into questions)."""
+    query = mask_text(query.strip()[:2000])
     key = normalize_key(query)
     if len(key) < 2:
         return None
@@ -153,7 +163,7 @@ def log_unanswered(
     if row is None:
         row = UnansweredQuestion(
             key=key,
-            query=query.strip()[:2000],
+            query=query,
             item=item,
             department=department,
             best_target=best_target,
@@ -200,6 +210,21 @@ def mark_unanswered(
     session.add(row)
     session.flush()
     return row
+
+
+def purge_unanswered(session: Session, *, before: datetime) -> int:
+    """Forget the questions nobody asked again since ``before``; the out-of-scope ones stay (masked), as
+    the confidence model's off-topic cohort."""
+    stale = session.exec(
+        select(UnansweredQuestion).where(
+            col(UnansweredQuestion.last_at) < before, UnansweredQuestion.status != "out_of_scope"
+        )
+    )
+    rows = list(stale)
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return len(rows)
 
 
 def out_of_scope_questions(session: Session) -> list[str]:

@@ -79,3 +79,18 @@ class CaseFolderError(BadInput):
     """A case folder that does not follow the case contract (case.json, files/)."""
 
     code = "case_folder_invalid"
+
+
+class ReadingBudgetSpent(BadInput):
+    """A case's files took longer to read, together, than its reading budget: the rest were not read."""
+
+    code = "reading_budget_spent"
+
+    def __init__(self, *, budget_s: float, unread: list[str], slow: list[str]) -> None:
+        names = "、".join(unread[:10]) + (f" 等 {len(unread)} 个文件" if len(unread) > 10 else "")
+        hint = f"（读取超时的文件：{'、'.join(slow[:10])}）" if slow else ""
+        super().__init__(
+            f"本案文件读取的总时间已达上限（{budget_s:g} 秒），以下文件未读取：{names}。"
+            f"请删除无法读取或过大的文件{hint}，或拆分、压缩后重新提交预审。",
+            detail={"unread": unread, "timed_out": slow},
+        )

@@ -11,9 +11,9 @@ limit per file). A file that cannot be read gets a per-file error; the rest of t
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -24,8 +24,10 @@ from pydantic import BaseModel, Field
 
 from prereview.assemble import Located, assemble
 from prereview.documents import Document, FileError, Mark, Page, PageSource
+from prereview.errors import ReadingBudgetSpent
+from prereview.fair import FairQueue, ReadingBudget
 from prereview.ocr import RapidOcrEngine
-from prereview.reader import ReaderPool, ReadLimits, load_page_image
+from prereview.reader import OcrFactory, ReaderPool, ReadLimits, load_page_image
 from prereview.recognise import PageView, classify
 from prereview.visual.seals import find_seals
 from prereview.visual.signatures import find_signatures
@@ -91,22 +93,36 @@ def _detailed(pair: dict[str, str], findings: list[Finding]) -> dict[str, Any]:
 
 
 class Prereviewer:
-    """Built once (it owns the OCR worker processes); ``run`` is thread-safe."""
+    """Built once (it owns the OCR worker processes); ``run`` is thread-safe.
 
-    def __init__(self, *, evaluator: Evaluator, workers: int = 2, limits: ReadLimits | None = None,
-                 ocr_threads: int = 1, work_dir: Path | None = None) -> None:  # fmt: skip
+    Concurrent runs share the readers fairly (``FairQueue``: one file of each case in turn), and
+    ``case_budget_s`` caps the reading time of one case: a file starts with at most what is left of it,
+    and once it is spent the run stops with ``ReadingBudgetSpent`` naming the files not read."""
+
+    def __init__(
+        self,
+        *,
+        evaluator: Evaluator,
+        workers: int = 2,
+        limits: ReadLimits | None = None,
+        ocr_threads: int = 1,
+        work_dir: Path | None = None,
+        case_budget_s: float | None = None,
+        ocr_factory: OcrFactory | None = None,
+    ) -> None:
         self.evaluator = evaluator
         self.limits = limits or ReadLimits()
-        self._pool = ReaderPool(limits=self.limits, ocr_factory=partial(RapidOcrEngine, threads=ocr_threads),
-                                workers=workers)  # fmt: skip
-        self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prereview-read")
+        self.case_budget_s = case_budget_s
+        factory = ocr_factory or partial(RapidOcrEngine, threads=ocr_threads)
+        self._pool = ReaderPool(limits=self.limits, ocr_factory=factory, workers=workers)
+        self._queue = FairQueue(workers=workers)
         self._work_dir = work_dir
 
     def start(self) -> None:
         self._pool.start()
 
     def close(self) -> None:
-        self._threads.shutdown(wait=True)
+        self._queue.close()
         self._pool.close()
 
     def run(self, *, item: str, review_date: date, declared: dict[str, Any], files: list[UploadedFile],
@@ -128,11 +144,22 @@ class Prereviewer:
         """Every file read, in the files' order. The biggest files go first: with a few workers, starting
         the longest jobs first (scans and photos outweigh text PDFs) ends the last one soonest."""
         order = sorted(range(len(files)), key=lambda i: -_size(files[i].path))
-        futures = {i: self._threads.submit(self._read, files[i], tmp) for i in order}
-        return [futures[i].result() for i in range(len(files))]
+        budget, line = ReadingBudget(self.case_budget_s), secrets.token_hex(8)
+        futures = {
+            i: self._queue.submit(line, partial(budget.timed, partial(self._read, files[i], tmp)))
+            for i in order
+        }
+        docs = [futures[i].result() for i in range(len(files))]
+        unread = [f.name for f, d in zip(files, docs, strict=True) if d is None]
+        if unread:
+            slow = [
+                d.name for d in docs if d is not None and d.error is not None and d.error.code == "timeout"
+            ]
+            raise ReadingBudgetSpent(budget_s=budget.seconds or 0.0, unread=unread, slow=slow)
+        return [d for d in docs if d is not None]
 
-    def _read(self, file: UploadedFile, tmp: Path) -> Document:
-        return self._pool.read(file.path, name=file.name, work_dir=tmp / file.path.name)
+    def _read(self, file: UploadedFile, tmp: Path, left: float | None) -> Document:
+        return self._pool.read(file.path, name=file.name, work_dir=tmp / file.path.name, timeout=left)
 
 
 def confined(doc: Document, work_dir: Path) -> Document:

@@ -224,13 +224,19 @@ class ReaderPool:
         for worker in self._workers:
             worker.ensure_started()
 
-    def read(self, path: Path, *, name: str, work_dir: Path | None = None) -> Document:
-        """Like `read_file`; raises only OcrUnavailable, when a worker cannot start (an operator's problem)."""
+    def read(
+        self, path: Path, *, name: str, work_dir: Path | None = None, timeout: float | None = None
+    ) -> Document:
+        """Like `read_file`; raises only OcrUnavailable, when a worker cannot start (an operator's problem).
+        ``timeout``: a shorter time limit for this file (what is left of its case's reading budget)."""
+        limits = self.limits
+        if timeout is not None and timeout < limits.timeout_seconds:
+            limits = limits.model_copy(update={"timeout_seconds": max(timeout, 0.01)})
         worker = self._idle.get()
         try:
             worker.ensure_started()
-            job = (str(path), name, self.limits, None if work_dir is None else str(work_dir))
-            outcome = worker.run(job, timeout=self.limits.timeout_seconds + self._grace)
+            job = (str(path), name, limits, None if work_dir is None else str(work_dir))
+            outcome = worker.run(job, timeout=limits.timeout_seconds + self._grace)
         finally:
             self._idle.put(worker)
         if isinstance(outcome, Document):

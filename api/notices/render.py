@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
+import re
 import threading
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -24,6 +27,15 @@ FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FONT = "WenQuanYiMicroHei"
 _env = Environment(loader=PackageLoader("api.notices", "templates"), autoescape=select_autoescape(["html"]))
 _font_lock = threading.Lock()
+
+
+def style_hashes() -> list[str]:
+    """CSP sources for the template's <style> blocks: a notice opened in the service's own pages (which
+    inherit their strict policy) or served as HTML keeps its print layout, and no other inline style runs."""
+    assert _env.loader is not None
+    source = _env.loader.get_source(_env, "notice.html")[0]
+    blocks = re.findall(r"<style>(.*?)</style>", source, flags=re.S)
+    return [f"'sha256-{base64.b64encode(hashlib.sha256(b.encode()).digest()).decode()}'" for b in blocks]
 
 
 def html(notice: Notice) -> str:

@@ -31,10 +31,11 @@ from api.deps import (
     require,
     sees_identity,
 )
-from api.errors import CaseNotFound, LoginRequired, NotAllowed, StateConflict, UploadRefused
+from api.errors import CaseNotFound, LoginRequired, NotAllowed, RateLimited, StateConflict, UploadRefused
+from api.masking import CaseMasker
 from api.models import Case, CaseFile, CaseStatus, Role, Run, RunStatus
 from api.page_images import kept, page_images
-from api.runs import queue_run
+from api.runs import in_progress_from, queue_run
 from api.schemas import AnswerOut, CaseIn, CaseOut, CaseSummary, DecisionIn, DecisionOut, FileOut, RunOut
 from api.uploads import Limits, receive
 from rules.codes import Verdict
@@ -57,8 +58,14 @@ _UPLOAD_BODY: dict[str, Any] = {
 }
 
 
+def _masker(case: Case, principal: Principal) -> CaseMasker:
+    return CaseMasker(
+        declared=case.declared, applicant_name=case.applicant_name, masked=not sees_identity(principal)
+    )
+
+
 def _detail(session: Any, case: Case, principal: Principal, token: str | None = None) -> CaseOut:
-    return CaseOut.of(case, masked=not sees_identity(principal), files=cases.files_of(session, case_id=case.id),
+    return CaseOut.of(case, masker=_masker(case, principal), files=cases.files_of(session, case_id=case.id),
                       runs=cases.runs_of(session, case_id=case.id), decisions=cases.decisions_of(session, case_id=case.id),
                       token=token)  # fmt: skip
 
@@ -68,9 +75,17 @@ def create_case(body: CaseIn, session: SessionDep, services: ServicesDep, princi
     if principal.is_user and not principal.has(Role.CLERK):
         raise NotAllowed("只有综合窗口人员或申请人本人可以新建案件")
     channel = "clerk" if principal.is_user else "applicant"
-    case, token = cases.create_case(session, library=services.library, item=body.item, declared=body.declared,
-                                    review_date=body.review_date, channel=channel, created_by=principal.user_id,
-                                    retention_hours=services.settings.applicant_retention_hours)  # fmt: skip
+    case, token = cases.create_case(
+        session,
+        library=services.library,
+        item=body.item,
+        declared=body.declared,
+        review_date=body.review_date,
+        channel=channel,
+        created_by=principal.user_id,
+        retention_hours=services.settings.applicant_retention_hours,
+        max_declared_bytes=services.settings.max_declared_bytes,
+    )
     return _detail(session, case, principal, token)
 
 
@@ -87,8 +102,17 @@ def list_cases(
     department = principal.department if principal.has(Role.STAFF) else None
     rows = cases.search_cases(session, department=department, item=item, status=status.value if status else None, q=q,
                               limit=limit, offset=offset)  # fmt: skip
-    return [CaseSummary(id=c.id, item=c.item, channel=c.channel, status=c.status, applicant_name=c.applicant_name,
-                        created_at=c.created_at) for c in rows]  # fmt: skip
+    return [
+        CaseSummary(
+            id=c.id,
+            item=c.item,
+            channel=c.channel,
+            status=c.status,
+            applicant_name=_masker(c, principal).applicant(c.applicant_name),
+            created_at=c.created_at,
+        )
+        for c in rows
+    ]
 
 
 @router.get("/{case_id}", summary="案件详情：文件、每次预审（规则哈希、结论、问题与证据）、收件决定")
@@ -124,9 +148,18 @@ async def upload(
 
     def store() -> list[FileOut]:
         with services.db.scope() as session:
+            cases.lock_case(session, case_id=case_id[:32])  # concurrent uploads to the case: one at a time
             case = case_for(session, principal, case_id, write=True)
-            rows = cases.add_files(session, case=case, received=received, slot=slot, store=services.store,
-                                   library=services.library)  # fmt: skip
+            rows = cases.add_files(
+                session,
+                case=case,
+                received=received,
+                slot=slot,
+                store=services.store,
+                library=services.library,
+                max_case_bytes=settings.max_case_bytes,
+                max_case_files=settings.max_case_files,
+            )
             return [FileOut.of(r) for r in rows]
 
     try:
@@ -184,7 +217,9 @@ async def start_run(
                 [RunStatus.QUEUED.value, RunStatus.RUNNING.value]))).first()  # fmt: skip
             if busy is not None:
                 raise StateConflict(f"第 {busy} 次预审还在进行中")
-            run = queue_run(session, case=case, requested_by=principal.actor)
+            _address_cap(session, principal, services.settings.max_active_runs_per_address)
+            address = principal.address
+            run = queue_run(session, case=case, requested_by=principal.actor, client_address=address)
             run_id = run.id or 0
             dispatcher = services.dispatcher
             assert dispatcher is not None
@@ -195,10 +230,20 @@ async def start_run(
     return await _wait(services, principal, case_id, number, min(wait, services.settings.run_wait_max_s))
 
 
+def _address_cap(session: Any, principal: Principal, cap: int) -> None:
+    """A coarse guard only (a hall's self-service kiosks share one address): runs without an account in
+    progress at once from one address. The fair reading queue and each case's reading budget are what
+    keep one case from holding the readers."""
+    if principal.is_user or cap <= 0:
+        return
+    if in_progress_from(session, client_address=principal.address) >= cap:
+        raise RateLimited(f"本地址同时进行中的预审已有 {cap} 个，请等其中一个完成后再提交", retry_after=30)
+
+
 @router.get("/{case_id}/runs", summary="全部预审记录（每次的规则哈希与结论）")
 def list_runs(case_id: str, session: SessionDep, principal: PrincipalDep) -> list[RunOut]:
     case = case_for(session, principal, case_id)
-    return [RunOut.of(r, masked=not sees_identity(principal)) for r in cases.runs_of(session, case_id=case.id)]
+    return [RunOut.of(r, _masker(case, principal)) for r in cases.runs_of(session, case_id=case.id)]
 
 
 @router.get("/{case_id}/runs/{number}", summary="一次预审：状态与结论（wait 秒内等它完成）")
@@ -219,7 +264,7 @@ async def _wait(services: ServicesDep, principal: Principal, case_id: str, numbe
         with services.db.scope() as session:
             case = case_for(session, principal, case_id)
             run = cases.run_of(session, case_id=case.id, number=number)
-            return RunOut.of(run, masked=not sees_identity(principal))
+            return RunOut.of(run, _masker(case, principal))
 
     while True:
         out = await run_in_threadpool(load)

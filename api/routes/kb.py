@@ -18,7 +18,9 @@ from sqlmodel import Session, SQLModel
 from api import audit
 from api.deps import DbId, Principal, PrincipalDep, ServicesDep, SessionDep, Throttled, require
 from api.models import Role
-from core.errors import Forbidden, Unavailable
+from core.errors import Forbidden, NotFound, Unavailable
+from rules import service as rule_service
+from rules.models import utcnow
 
 log = logging.getLogger("yichuang.api.kb")
 router = APIRouter(prefix="/kb", tags=["kb"])
@@ -59,6 +61,13 @@ def sync_item_guides(session: Session, *, catalog: Any, items: dict[str, Any]) -
     from rules.book import RuleBook
 
     return sync_guides(session, book=RuleBook(catalog=catalog, items=items, errors=[]))
+
+
+def purge_questions(session: Session, *, older_than: Any) -> int:
+    """The retention of the unanswered questions (kb.service.purge_unanswered)."""
+    if not _AVAILABLE:
+        return 0
+    return int(kb_service.purge_unanswered(session, before=utcnow() - older_than))
 
 
 def build(services: Any, *, embedder: Any = None) -> Any:
@@ -149,37 +158,50 @@ if _AVAILABLE:
         status = None if principal.is_user else FaqStatus.PUBLISHED
         return [_out(f) for f in kb_service.list_faqs(session, item=item, department=department, status=status)]
 
-    @router.post("/faqs", status_code=201, summary="新建 FAQ（本部门）")
+    def _owner(session: Session, item: str, *, fallback: str | None = None) -> str:
+        """The department that owns the item (its rules), whatever department a request names."""
+        owner = rule_service.owner(session, item=item) or fallback
+        if owner is None:
+            raise NotFound(f"没有事项 {item}，不能为它新建 FAQ")
+        return owner
+
+    def _existing(session: Session, target: str) -> tuple[dict[str, Any], str]:
+        faq = kb_service.get_faq(session, target=target)
+        return _snap(faq), _owner(session, faq.item, fallback=faq.department)
+
+    @router.post("/faqs", status_code=201, summary="新建 FAQ（只能是本部门事项的；部门取自事项，不看请求中的 department）")
     def create_faq(body: FaqIn, session: SessionDep, staff: StaffOnly) -> FaqOut:
-        faq = kb_service.create_faq(session, actor=_actor(staff), data=body)
+        faq = kb_service.create_faq(session, actor=_actor(staff), data=body, owner=_owner(session, body.item))
         _audit(session, staff, "create", faq, None)
         return _out(faq)
 
-    @router.patch("/faqs/{target}", summary="修改 FAQ（本部门）")
+    @router.patch("/faqs/{target}", summary="修改 FAQ（本部门事项的）")
     def update_faq(target: str, body: FaqPatch, session: SessionDep, staff: StaffOnly) -> FaqOut:
-        before = _snap(kb_service.get_faq(session, target=target))
-        faq = kb_service.update_faq(session, actor=_actor(staff), target=target, patch=body)
+        before, owner = _existing(session, target)
+        faq = kb_service.update_faq(session, actor=_actor(staff), target=target, patch=body, owner=owner)
         _audit(session, staff, "edit", faq, before)
         return _out(faq)
 
-    @router.post("/faqs/{target}/publish", summary="发布 FAQ")
+    @router.post("/faqs/{target}/publish", summary="发布 FAQ（本部门事项的）")
     def publish_faq(target: str, session: SessionDep, staff: StaffOnly) -> FaqOut:
-        before = _snap(kb_service.get_faq(session, target=target))
-        faq = kb_service.publish_faq(session, actor=_actor(staff), target=target)
+        before, owner = _existing(session, target)
+        faq = kb_service.publish_faq(session, actor=_actor(staff), target=target, owner=owner)
         _audit(session, staff, "publish", faq, before)
         return _out(faq)
 
-    @router.post("/faqs/{target}/retire", summary="停用 FAQ")
+    @router.post("/faqs/{target}/retire", summary="停用 FAQ（本部门事项的）")
     def retire_faq(target: str, session: SessionDep, staff: StaffOnly) -> FaqOut:
-        before = _snap(kb_service.get_faq(session, target=target))
-        faq = kb_service.retire_faq(session, actor=_actor(staff), target=target)
+        before, owner = _existing(session, target)
+        faq = kb_service.retire_faq(session, actor=_actor(staff), target=target, owner=owner)
         _audit(session, staff, "retire", faq, before)
         return _out(faq)
 
-    @router.post("/faqs/{target}/rollback", summary="FAQ 回滚到某一版")
+    @router.post("/faqs/{target}/rollback", summary="FAQ 回滚到某一版（本部门事项的）")
     def rollback_faq(target: str, body: RollbackFaq, session: SessionDep, staff: StaffOnly) -> FaqOut:
-        before = _snap(kb_service.get_faq(session, target=target))
-        faq = kb_service.rollback_faq(session, actor=_actor(staff), target=target, to_version=body.to_version)
+        before, owner = _existing(session, target)
+        actor = _actor(staff)
+        to_version = body.to_version
+        faq = kb_service.rollback_faq(session, actor=actor, target=target, to_version=to_version, owner=owner)
         _audit(session, staff, "rollback", faq, before)
         return _out(faq)
 

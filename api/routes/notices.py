@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
 
 from api import cases_service as cases
-from api.deps import PrincipalDep, ServicesDep, SessionDep, case_for
-from api.errors import StateConflict
+from api.deps import PrincipalDep, ServicesDep, SessionDep, case_for, sees_identity
+from api.errors import NotAllowed, StateConflict
 from api.models import RuleVersion
 from api.notices.content import build_notice
 from api.notices.render import html, pdf
@@ -45,6 +45,8 @@ async def notice(
     run: Annotated[int | None, Query(ge=1, le=10_000, description="第几次预审（默认最近一次完成的）")] = None,
 ) -> Response:
     case = case_for(session, principal, case_id)
+    if not sees_identity(principal):
+        raise NotAllowed("文书载有申请人的身份信息，只有综合窗口人员和申请人本人可以查看")
     chosen = cases.run_of(session, case_id=case.id, number=run) if run else cases.latest_done(session, case_id=case.id)
     if chosen is None or chosen.decision is None:
         raise StateConflict("本案还没有完成的预审，不能出具文书")

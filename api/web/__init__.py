@@ -1,9 +1,11 @@
 """The web pages: plain HTML files and one small ES-module layer over the JSON API (no build step, no CDN).
 
 ``/`` the landing page, ``/self-check`` (applicants), ``/consult`` (consultation desk), ``/clerk`` and
-``/staff``; the stylesheet and scripts under ``/static``. Pages are Jinja2 templates sharing
-``pages/_base.html`` (head, header, navigation) and hold no data: everything they show comes from
-``/api/v1`` through ``static/common.js``, so the halls' closed networks need nothing else.
+``/staff``; the stylesheet and scripts under ``/static``; ``/docs`` Swagger UI on the OpenAPI document,
+its files served from the package (``swagger/``, vendored from npm's ``swagger-ui-dist``). Pages are
+Jinja2 templates sharing ``pages/_base.html`` (head, header, navigation) and hold no data: everything
+they show comes from ``/api/v1`` through ``static/common.js``, so the halls' closed networks need
+nothing else.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -21,6 +23,8 @@ from core.errors import NotFound
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "pages"
 STATIC = HERE / "static"
+DOCS = HERE / "docs"  # the /docs page and its start-up script (no inline script: see api.headers)
+SWAGGER = HERE / "swagger"  # swagger-ui-dist's files, unchanged
 
 # path -> page file; W2's clerk.html and staff.html answer 404 until they exist
 ROUTES = {"/": "index.html", "/self-check": "self-check.html", "/consult": "consult.html",
@@ -44,7 +48,14 @@ for _path, _name in ROUTES.items():
     router.add_api_route(_path, _page_route(_name), methods=["GET"], name=f"page:{_name}")
 
 
+@router.get("/docs")
+def docs() -> FileResponse:
+    return FileResponse(DOCS / "index.html", media_type="text/html", headers={"Cache-Control": "no-cache"})
+
+
 def install(app: FastAPI) -> None:
     """Route the pages and mount the static files on ``app``."""
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/docs/assets", StaticFiles(directory=DOCS), name="docs-assets")
+    app.mount("/docs/swagger-ui", StaticFiles(directory=SWAGGER), name="swagger-ui")

@@ -14,3 +14,4 @@ from tests.fixtures.api_app import (  # noqa: F401  (fixtures)
     rule_context,
     sqlite_engine,
 )
+from tests.fixtures.live_api import live_api  # noqa: F401  (fixture)

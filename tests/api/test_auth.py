@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -91,3 +92,106 @@ def test_cli_creates_the_first_administrator(tmp_path: Path, monkeypatch: pytest
         assert staff.exit_code == 0, staff.output
     finally:
         get_settings.cache_clear()
+
+
+def _login(client: TestClient, username: str, password: str = PASSWORD) -> TestClient:
+    return client.post(f"{V1}/auth/token", data={"username": username, "password": password})
+
+
+def _bearer(r: Any) -> dict[str, str]:
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def test_reset_and_deactivation_revoke_every_token(
+    client: TestClient, harness: ApiHarness, people: People
+) -> None:
+    add_user(harness.db, "clerk7", Role.CLERK)
+    uid = next(
+        u["id"]
+        for u in client.get(f"{V1}/admin/users", headers=people.admin).json()
+        if u["username"] == "clerk7"
+    )
+    first, second = _bearer(_login(client, "clerk7")), _bearer(_login(client, "clerk7"))
+    r = client.patch(f"{V1}/admin/users/{uid}", json={"password": "a-new-password"}, headers=people.admin)
+    assert r.status_code == 200
+    for old in (first, second):  # issued before the reset: no longer valid
+        assert client.get(f"{V1}/auth/me", headers=old).status_code == 401
+    assert _login(client, "clerk7").status_code == 401
+    fresh = _bearer(_login(client, "clerk7", "a-new-password"))
+    assert (
+        client.patch(f"{V1}/admin/users/{uid}", json={"active": False}, headers=people.admin).status_code
+        == 200
+    )
+    assert (
+        client.patch(f"{V1}/admin/users/{uid}", json={"active": True}, headers=people.admin).status_code
+        == 200
+    )
+    assert client.get(f"{V1}/auth/me", headers=fresh).status_code == 401  # reactivation revives nothing
+    assert (
+        client.get(f"{V1}/auth/me", headers=_bearer(_login(client, "clerk7", "a-new-password"))).status_code
+        == 200
+    )
+    events = client.get(f"{V1}/admin/audit", params={"target": "user:clerk7"}, headers=people.admin).json()
+    assert [e["after"]["tokens_revoked"] for e in events] == [
+        0,
+        1,
+        3,
+    ]  # newest first (add_user made one more)
+
+
+def test_changing_ones_password_ends_every_session(client: TestClient, harness: ApiHarness) -> None:
+    add_user(harness.db, "consult7", Role.CONSULT)
+    here, elsewhere = _bearer(_login(client, "consult7")), _bearer(_login(client, "consult7"))
+    wrong = client.post(
+        f"{V1}/auth/password",
+        json={"current_password": "not-it", "new_password": "another-pass-1"},
+        headers=here,
+    )
+    assert wrong.status_code == 403 and wrong.json()["message"] == "当前密码不正确"
+    short = client.post(
+        f"{V1}/auth/password", json={"current_password": PASSWORD, "new_password": "short"}, headers=here
+    )
+    assert short.status_code == 422
+    r = client.post(
+        f"{V1}/auth/password",
+        json={"current_password": PASSWORD, "new_password": "another-pass-1"},
+        headers=here,
+    )
+    assert r.status_code == 204
+    for old in (here, elsewhere):
+        assert client.get(f"{V1}/auth/me", headers=old).status_code == 401
+    assert _login(client, "consult7", "another-pass-1").status_code == 200
+    assert (
+        client.post(
+            f"{V1}/auth/password", json={"current_password": "x", "new_password": "yyyyyyyy"}
+        ).status_code
+        == 401
+    )
+
+
+def test_unknown_names_cost_the_same_argon2_work(
+    client: TestClient, harness: ApiHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """User enumeration by timing: what runs for a name that does not exist is what runs for a wrong
+    password of one that does — one argon2 verification of a hash made with the same parameters."""
+    from api import security
+
+    add_user(harness.db, "clerk8", Role.CLERK)
+    verified: list[str] = []
+    real = security._hasher
+
+    class Counting:  # the real hasher, each verification noted
+        def verify(self, password_hash: str, password: str) -> bool:
+            verified.append(password_hash)
+            return bool(real.verify(password_hash, password))
+
+        def hash(self, password: str) -> str:
+            return str(real.hash(password))
+
+    monkeypatch.setattr(security, "_hasher", Counting())
+    assert _login(client, "clerk8", "wrong-password").status_code == 401
+    assert _login(client, "no-such-user", "wrong-password").status_code == 401
+    assert len(verified) == 2
+    known, unknown = verified
+    assert unknown != known and unknown.split("$")[:4] == known.split("$")[:4]  # argon2id, same m/t/p

@@ -177,13 +177,14 @@ def test_rate_limit_for_applicants(client: TestClient, harness: ApiHarness) -> N
 def test_retention_purges_applicant_uploads(client: TestClient, harness: ApiHarness) -> None:
     from datetime import timedelta
 
-    from api.cases_service import purge_expired
+    from api.app import sweep
     from api.models import Case
     from rules.models import utcnow
 
     case = new_case(client)
     me = {"X-Case-Token": case["token"]}
     upload(client, case["id"], me, "M1", "M1.pdf")
+    assert run(client, case["id"], me)["findings"][0]["message"]
     sha = client.get(f"{V1}/cases/{case['id']}", headers=me).json()["files"][0]["sha256"]
     assert harness.services.store.exists(sha)
     with harness.db.scope() as session:
@@ -191,11 +192,15 @@ def test_retention_purges_applicant_uploads(client: TestClient, harness: ApiHarn
         assert row is not None
         row.expires_at = utcnow() - timedelta(minutes=1)
         session.add(row)
-    with harness.db.scope() as session:
-        assert purge_expired(session, store=harness.services.store) == 1
+    sweep(harness.services)  # what the service's retention sweeper runs every ten minutes
     assert not harness.services.store.exists(sha)
     detail = client.get(f"{V1}/cases/{case['id']}", headers=me).json()
     assert detail["status"] == "purged" and detail["files"] == [] and detail["declared"] == {}
+    assert detail["applicant_name"] == ""
+    (kept,) = detail["runs"]  # the verdict and its defects' codes stay; nothing read from the files does
+    assert kept["verdict"] and kept["files"] == [] and kept["findings"]
+    allowed = {"code", "material", "condition", "rule", "tolerable", "set_index"}
+    assert all(set(f) <= allowed for f in kept["findings"])
     assert upload(client, case["id"], me, "M1", "M1.pdf").status_code == 409
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from api.routes.kb import available
 from rules.service import RuleContext
-from tests.fixtures.api_app import JT, People
+from tests.fixtures.api_app import HB, JT, ApiHarness, People
 
 pytestmark = pytest.mark.skipif(not available(), reason="kb is not importable")
 V1 = "/api/v1"
@@ -91,9 +91,11 @@ def test_search_filtered_by_department(kb_on: bool, client: TestClient) -> None:
 
 def test_a_fresh_database_gets_the_kb_tables_from_the_migrations(tmp_path: Path, rule_context: RuleContext) -> None:
     """The real start on an empty database: migrations to head (no create_all), seeding, search."""
+    from alembic.script import ScriptDirectory
     from sqlalchemy import inspect
 
     from api.app import create_app
+    from api.migrate import config as migrate_config
     from api.services import Services
     from api.worker import InlineDispatcher
     from core.db import make_engine
@@ -112,6 +114,41 @@ def test_a_fresh_database_gets_the_kb_tables_from_the_migrations(tmp_path: Path,
         assert r.status_code == 200 and r.json()["hits"]
     engine = make_engine(url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+        head = ScriptDirectory.from_config(migrate_config()).get_current_head()
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head
     assert {"kb_faq", "kb_change", "kb_faq_version"} <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_staff_write_faqs_of_their_own_items_only(
+    client: TestClient, people: People, harness: ApiHarness
+) -> None:
+    """Checked on the department that owns the item, never on the department a request names."""
+    question = {"question": "排污许可证遗失怎么办？", "answer": "请到交通运输局窗口办理。"}
+    for named in (HB, JT):  # another department's item, under its name or one's own
+        r = client.post(
+            f"{V1}/kb/faqs", json={"item": "HB-001", "department": named, **question}, headers=people.staff_jt
+        )
+        assert r.status_code == 403 and r.json()["error"] == "kb_not_your_department", named
+    own = client.post(
+        f"{V1}/kb/faqs", json={"item": "JT-001", "department": HB, **question}, headers=people.staff_jt
+    )
+    assert own.status_code == 201 and own.json()["department"] == JT  # filed under the item's owner
+    unknown = client.post(
+        f"{V1}/kb/faqs", json={"item": "ZZ-999", "department": JT, **question}, headers=people.staff_jt
+    )
+    assert unknown.status_code == 404 and "ZZ-999" in unknown.json()["message"]
+    # an entry filed under the wrong department before this check: its item's owner decides
+    from kb import service as kb_service
+    from kb.schemas import SYSTEM, FaqIn
+
+    with harness.db.scope() as session:
+        faq = kb_service.create_faq(
+            session, actor=SYSTEM, data=FaqIn(item="HB-001", department=JT, **question)
+        )
+        path = f"{V1}/kb/faqs/{quote(faq.target)}"
+    for action in ("publish", "retire"):
+        assert client.post(f"{path}/{action}", headers=people.staff_jt).status_code == 403, action
+    assert client.patch(path, json={"answer": "改了"}, headers=people.staff_jt).status_code == 403
+    fixed = client.post(f"{path}/retire", headers=people.staff_hb)
+    assert fixed.status_code == 200 and fixed.json()["department"] == HB

@@ -78,3 +78,49 @@ def test_tables_made_by_the_old_create_all_are_adopted(empty_engine: Engine) -> 
     assert _diff(empty_engine) == []
     with empty_engine.connect() as conn:  # adopted, not recreated: the row is still there
         assert conn.execute(text("SELECT target FROM kb_change")).scalar_one() == "SC-001#Q1"
+
+
+def test_personal_data_kept_before_is_masked_by_the_upgrade(empty_engine: Engine) -> None:
+    """Revision 0004 masks what earlier versions kept in full (the audit log's reasons, unanswered
+    questions, feedback), keeps a digest of each audit event, and leaves the audit log append-only."""
+    import json
+
+    import sqlalchemy as sa
+
+    from core.privacy import digest
+
+    upgrade(empty_engine, "0003")
+    reason = {"reason": "申请人张三明，身份证 362321197610263830，电话 13812345678"}
+    audit = sa.text(
+        "INSERT INTO audit_event (at, actor, role, action, target, after) "
+        "VALUES (CURRENT_TIMESTAMP, 'clerk1', 'clerk', 'override', 'case:x', :a)"
+    ).bindparams(sa.bindparam("a", type_=sa.JSON))
+    question = sa.text(
+        "INSERT INTO kb_unanswered (key, query, best_confidence, count, status, resolved_by, "
+        "first_at, last_at) VALUES (:k, :q, 0, :n, 'open', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+    )
+    with empty_engine.begin() as conn:
+        conn.execute(audit, {"a": reason})
+        for phone, n in (("13812345678", 2), ("13800005678", 3)):  # the same question once masked
+            conn.execute(question, {"k": f"电话{phone}怎么办", "q": f"电话{phone}怎么办？", "n": n})
+        conn.execute(
+            sa.text(
+                "INSERT INTO kb_feedback (query, target, helpful, comment, actor, at) VALUES "
+                "('我叫张三明', 'JT-001#Q1', false, '电话 13812345678', '', CURRENT_TIMESTAMP)"
+            )
+        )
+    upgrade(empty_engine)
+    assert _diff(empty_engine) == []
+    with empty_engine.connect() as conn:
+        after, proof = conn.execute(sa.text("SELECT after, digest FROM audit_event")).one()
+        after = json.loads(after) if isinstance(after, str) else after
+        assert after == {"reason": "申请人张*明，身份证 362321********3830，电话 138****5678"}
+        assert proof == digest({"before": None, "after": reason})
+        rows = conn.execute(sa.text("SELECT query, count FROM kb_unanswered")).all()
+        assert [tuple(r) for r in rows] == [("电话138****5678怎么办？", 5)]
+        assert tuple(conn.execute(sa.text("SELECT query, comment FROM kb_feedback")).one()) == (
+            "我叫张*明",
+            "电话 138****5678",
+        )
+    with pytest.raises(Exception, match="append-only"), empty_engine.begin() as conn:
+        conn.execute(sa.text("UPDATE audit_event SET actor = 'someone else'"))

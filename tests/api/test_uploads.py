@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
 from fastapi.testclient import TestClient
 
+from api.models import Role
 from tests.fixtures.api_app import ApiHarness, People, huge_png_header, pdf_bomb, pdf_bytes, png_bytes
+from tests.fixtures.live_api import LiveApi
 
 V1 = "/api/v1"
 
@@ -111,3 +120,45 @@ def test_file_count_cap(client: TestClient, people: People, harness: ApiHarness)
     r = client.post(f"{V1}/cases/{case_id}/files", files=files, headers=people.clerk)
     assert r.status_code == 413 and r.json()["reason"] == "too_many_files"
     assert _stored(client, case_id, people) == 0
+
+
+def _racing(n: int, send: Callable[[int], httpx.Response]) -> list[httpx.Response]:
+    """``n`` requests at once (a barrier releases them together), each from its own thread."""
+    barrier = threading.Barrier(n)
+
+    def one(i: int) -> httpx.Response:
+        barrier.wait()
+        return send(i)
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(one, range(n)))
+
+
+@pytest.mark.live_settings(max_case_files=5, max_case_bytes=350 * 1024)
+def test_case_caps_hold_under_concurrent_uploads(live_api: LiveApi) -> None:
+    """16 uploads to one case at once on a real server and database: no more files and bytes are stored
+    than the caps allow (before: 105 files against a cap of 60); the rest are refused with 413."""
+    clerk = live_api.account("clerk_race", Role.CLERK)
+    with httpx.Client(base_url=live_api.url, timeout=60) as http:
+        case = http.post("/api/v1/cases", json={"item": "JT-001"}, headers=clerk).json()["id"]
+
+        def upload(i: int, size: int = 40 * 1024) -> httpx.Response:
+            data = b"%PDF-1.4\n" + secrets.token_bytes(size)
+            return http.post(
+                f"/api/v1/cases/{case}/files",
+                headers=clerk,
+                files=[("files", (f"scan{i}.pdf", data, "application/pdf"))],
+            )
+
+        answers = _racing(16, upload)
+        assert {r.status_code for r in answers} <= {201, 413}
+        refused = [r.json()["reason"] for r in answers if r.status_code == 413]
+        assert sum(r.status_code == 201 for r in answers) == 5 and set(refused) == {"too_many_files"}
+        assert len(http.get(f"/api/v1/cases/{case}", headers=clerk).json()["files"]) == 5
+
+        big = http.post("/api/v1/cases", json={"item": "JT-001"}, headers=clerk).json()["id"]
+        case = big
+        answers = _racing(8, lambda i: upload(i, 100 * 1024))  # 8 x 100 KB against 350 KB
+        assert sum(r.status_code == 201 for r in answers) == 3
+        stored = http.get(f"/api/v1/cases/{big}", headers=clerk).json()["files"]
+        assert sum(f["size"] for f in stored) <= 350 * 1024 and len(stored) == 3

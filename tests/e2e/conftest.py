@@ -5,7 +5,7 @@ uvicorn server per session on a free loopback port.
   Prereviewer (text PDFs are read without OCR), the real knowledge base with the configured embedder.
 - ``accounts``: one user per role, real password logins (``accounts.token(username)``).
 - ``browser`` (session) and ``page`` (a fresh context per test, 1280x900; ``page_for(w, h)`` makes another,
-  e.g. phone width); uncaught script errors on any of them fail the test.
+  e.g. phone width); uncaught script errors and Content-Security-Policy refusals on any of them fail the test.
 - ``signed_in(page, username)``: the page starts signed in (token in its sessionStorage).
 - ``shots("step")``: a full-page screenshot of the test's latest page (``of=`` another) under $YICHUANG_E2E_ARTIFACTS (default build/e2e-artifacts),
   one folder per test.
@@ -162,13 +162,15 @@ def page_for(browser: Any, live: Live, _pages: list[Any]) -> Iterator[Callable[.
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        # the strict Content-Security-Policy (api.headers) must not block anything the pages do
+        page.on("console", lambda m: "Content Security Policy" in m.text and errors.append(m.text))
         _pages.append(page)
         return page
 
     yield make
     for context in contexts:
         context.close()
-    assert not errors, f"uncaught script errors on the page: {errors}"
+    assert not errors, f"uncaught script errors or CSP refusals on the page: {errors}"
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import Accounts, Live
 from tests.fixtures.api_app import JT_DECLARED
@@ -126,7 +127,7 @@ def test_clerk_lists_and_searches_todays_cases(
     assert page.locator("#case-list li button:has-text('安和市绿水餐饮管理有限公司')").count() == 1
     shots("today")
     page.fill("#case-q", "青山")
-    page.wait_for_function("document.querySelectorAll('#case-list li').length === 1")
+    expect(page.locator("#case-list li")).to_have_count(1)
     assert "安和市青山物流有限公司" in page.inner_text("#case-list")
     shots("search")
     page.click("#case-list li button")
@@ -134,7 +135,7 @@ def test_clerk_lists_and_searches_todays_cases(
     assert page.locator("#run-button").is_disabled()  # nothing uploaded yet
     page.fill("#case-q", "")
     page.select_option("#case-status", "decided")
-    page.wait_for_function("!document.querySelector('#case-list').innerText.includes('安和市青山物流有限公司')")
+    expect(page.locator("#case-list")).not_to_contain_text("安和市青山物流有限公司")
     assert page.locator("#case-list li").count() < 3
 
 

@@ -6,9 +6,12 @@ hit testing with one question and with pasted JSONL."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import Accounts, Live
 
@@ -40,7 +43,7 @@ def test_staff_edits_validates_publishes_and_rolls_back(
     assert "条件必要" in page.inner_text('[data-testid=outline-materials] [data-material="M4"] summary')
     page.click('[data-material="M3"] summary')
     assert "人像面、国徽面" in page.inner_text('[data-material="M3"] [data-code="PAGES_MISSING"]')
-    page.wait_for_function("document.querySelector('[data-testid=rule-text]').value.includes('code: JT-001')")
+    expect(page.locator("[data-testid=rule-text]")).to_have_value(re.compile("code: JT-001"))
     shots("rules-readable")
 
     original = page.input_value("[data-testid=rule-text]")
@@ -128,7 +131,7 @@ def test_staff_faqs_unanswered_and_hit_testing(
     page.click("#tab-unanswered")
     shots("unanswered")
     page.click("[data-testid=unanswered] li:has-text('养蜜蜂') button:text-is('不属于知识库')")
-    page.wait_for_function("!document.querySelector('[data-testid=unanswered]').innerText.includes('养蜜蜂')")
+    expect(page.locator("[data-testid=unanswered]")).not_to_contain_text("养蜜蜂")
 
     page.click("#tab-hits")
     one = _dev_queries("JT-001", 1)[0]
@@ -144,7 +147,7 @@ def test_staff_faqs_unanswered_and_hit_testing(
     assert f"第 {len(cases) + 1} 行不是合法的 JSON" in page.inner_text("#hit-status")
     page.fill("#hit-jsonl", pasted)
     page.click("#hit-many")
-    page.wait_for_function(f"document.querySelectorAll('[data-testid=hit-outcomes] tbody tr').length === {len(cases)}", timeout=SLOW)
+    expect(page.locator("[data-testid=hit-outcomes] tbody tr")).to_have_count(len(cases), timeout=SLOW)
     recall = page.inner_text("[data-metric=recall_at_k] strong")
     with live.http() as http:  # the page shows what the API measures
         report = http.post("/api/v1/kb/hit-test", params={"k": 10}, json=cases, headers=accounts.headers("staff_jt")).json()
