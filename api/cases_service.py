@@ -230,16 +230,19 @@ def purge_expired(session: Session, *, store: BlobStore) -> int:
     return purged
 
 
-_PERSONAL = ("message", "evidence", "set_label", "field")
+_PERSONAL = ("message", "evidence", "set_label", "field", "doubt")
 
 
 def _without_contents(decision: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A purged case's decision: verdict and which material or condition had which defect, nothing read
-    from its files (OCR'd text, names, numbers)."""
+    """A purged case's decision: verdict and which material or condition had which defect (or uncertain
+    point), nothing read from its files (OCR'd text, names, numbers, a doubt's reason quoting them)."""
     if decision is None:
         return None
-    findings = [{k: v for k, v in f.items() if k not in _PERSONAL} for f in decision.get("findings", [])]
-    return {**decision, "findings": findings}
+    lists = {
+        key: [{k: v for k, v in f.items() if k not in _PERSONAL} for f in decision.get(key, [])]
+        for key in ("findings", "uncertain")
+    }
+    return {**decision, **lists}
 
 
 def _delete_blobs(store: BlobStore, bind: Any, shas: set[str]) -> None:
