@@ -13,6 +13,7 @@ from prereview.documents import Box, Mark, Page, PageSource
 from prereview.extract.fields import FieldReading, FieldStatus, InkProbe, find_field
 from prereview.reader import load_page_image
 from prereview.recognise import PageLabel, PageView, compact, parts_on, ticked_options
+from prereview.roles import key_fields, page_key
 from prereview.table import read_column, read_table
 from prereview.visual import ink_probe
 from rules.casefacts import Evidence, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
@@ -66,12 +67,12 @@ def _sets(material: Material, pages: list[Located]) -> list[tuple[list[Located],
     the numbers read one character apart that were taken for the same person or vehicle."""
     if not material.per:
         return [(pages, ())]
-    keys = _key_fields(material)
+    keys = key_fields(material)
     groups: dict[str, list[Located]] = {}
     last_key: dict[int, str] = {}
     loose: list[Located] = []
     for p in pages:
-        key = _page_key(p.view, keys)
+        key = page_key(p.view, keys)
         if key is None and p.view.file in last_key:
             # the file's previous person, unless that set already has what this page shows: a second
             # 国徽面 after a card with both faces is another person's, placed below by what sets lack
@@ -133,25 +134,6 @@ def _table_sets(material: Material, pages: list[Located], *, marks: MarkFinder) 
             label = next((v for k, v in row.items() if material.fields[k].type == "name" and v), "")
             out.append(whole.model_copy(update={"fields": {**whole.fields, **cells}, "label": label}))
     return out
-
-
-def _key_fields(material: Material) -> list[tuple[str, FieldSpec]]:
-    rank = {"id_number": 0, "plate": 1, "uscc": 2, "name": 3}
-    keyed = [(n, s) for n, s in material.fields.items() if s.type in rank and not s.options]
-    return sorted(keyed, key=lambda ns: rank[ns[1].type])
-
-
-def _page_key(view: PageView, keys: list[tuple[str, FieldSpec]]) -> str | None:
-    for name, spec in keys:
-        reading = find_field([view.page], spec.labels or (name,), kind=spec.type)
-        if reading.ok:
-            value = reading.value
-            return (
-                normalize_number(value)
-                if spec.type in ("id_number", "plate", "uscc")
-                else normalize_name(value)
-            )
-    return None
 
 
 def _one_set(material: Material, pages: list[Located], *, marks: MarkFinder, joined: tuple[str, ...] = ()

@@ -23,11 +23,12 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from prereview.assemble import Located, MarkFinder, assemble
-from prereview.documents import Document, FileError, Mark, Page, PageSource, TextLine
+from prereview.documents import Box, Document, FileError, Mark, Page, PageSource, TextLine
 from prereview.doubts import absence_doubts, with_signing_doubts, with_status_doubts
 from prereview.ocr import RapidOcrEngine
 from prereview.reader import ReaderPool, ReadLimits, load_page_image
-from prereview.recognise import PageView, classify
+from prereview.recognise import PageView, classify, region_judge
+from prereview.regions import regions
 from prereview.signing import place_signing_pages
 from prereview.visual.seals import find_seals
 from prereview.visual.signatures import find_signatures
@@ -173,7 +174,9 @@ def materials_of(item: Item, files: list[UploadedFile], docs: list[Document], *,
 
 def _recognise(item: Any, files: list[UploadedFile], docs: list[Document], *, declared: dict[str, Any]
                ) -> tuple[list[Located], list[FileReport], dict[str, list[str]], dict[str, list[str]]]:  # fmt: skip
-    views = [PageView.of(i, page, files[i].slot) for i, doc in enumerate(docs) for page in doc.pages]
+    judge = region_judge(item, declared=declared)
+    views = [PageView.of(i, part, files[i].slot) for i, doc in enumerate(docs) for page in doc.pages
+             for part in regions(page, judge)]  # fmt: skip
     labels = classify(views, item, declared=declared)
     place_signing_pages(views, labels, item)
     located = [
@@ -226,15 +229,22 @@ class PageMarks:
     KEEP_IMAGES = 4
 
     def __init__(self) -> None:
-        self._found: dict[tuple[str, str], list[Mark]] = {}
+        self._found: dict[tuple[str, str, tuple[float, ...]], list[Mark]] = {}
         self._images: dict[str, np.ndarray] = {}
 
     def __call__(self, page: Page, kind: str) -> list[Mark]:
+        """The page's marks; for a page that is a region of its image (one of several materials on a
+        photo), those inside the region: seals found once on the whole image, signatures by its lines."""
         if page.image_path is None:
             return []
-        key = (page.image_path, kind)
+        region = page.region
+        key = (page.image_path, kind, (region.x0, region.y0, region.x1, region.y1) if region else ())
         if key not in self._found:
-            self._found[key] = _find_marks(self._image(page), page, kind)
+            if region is None or kind != "seal":
+                found = _find_marks(self._image(page), page, kind)
+            else:
+                found = self(page.model_copy(update={"region": None}), kind)
+            self._found[key] = [m for m in found if region is None or _inside(m.box, region)]
         return self._found[key]
 
     def _image(self, page: Page) -> np.ndarray:
@@ -246,6 +256,10 @@ class PageMarks:
         while len(self._images) > self.KEEP_IMAGES:
             self._images.pop(next(iter(self._images)))
         return image
+
+
+def _inside(box: Box, region: Box) -> bool:
+    return region.x0 <= box.cx <= region.x1 and region.y0 <= box.cy <= region.y1
 
 
 def _find_marks(image: np.ndarray, page: Page, kind: str) -> list[Mark]:

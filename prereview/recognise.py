@@ -18,7 +18,8 @@ from prereview.approx import compact as compact  # also read from here by the ta
 from prereview.approx import edit_budget, edits_in, near_in, without_known
 from prereview.documents import Page, PageSource
 from prereview.headings import foreign_heading
-from prereview.roles import by_role, printed_values, role_people, role_values
+from prereview.regions import Judge
+from prereview.roles import by_role, person_on, printed_values, role_people, role_values
 from rules.spec import Item, Material
 
 TITLE_ZONE = 0.35  # share of the page height where titles are looked for
@@ -173,7 +174,7 @@ def _continue_files(views: Sequence[PageView], labels: list[PageLabel], item: It
     form (a report's 编制单位和编制人员情况表 beside an application form's labels)."""
     for k in range(1, len(views)):
         prev = labels[k - 1]
-        if views[k].file != views[k - 1].file or prev.material is None:
+        if views[k].file != views[k - 1].file or prev.material is None or _beside(views[k - 1], views[k]):
             continue
         if labels[k].score >= TITLE_SCORE and prev.material not in labels[k].rivals:
             continue
@@ -186,6 +187,31 @@ def _continue_files(views: Sequence[PageView], labels: list[PageLabel], item: It
             continue
         labels[k] = PageLabel(material=prev.material, score=prev.score, continued=True,
                               parts=parts_on(views[k], material))  # fmt: skip
+
+
+def region_judge(item: Item, *, declared: dict[str, object]) -> Judge:
+    """How `regions` asks what a cell of a page holds: the material recognised on the cell alone (for one
+    form in several roles or several persons, with the person read), and whether the cell shows it on its
+    own — the material's title, or one of its parts with many of its cues or naming its person."""
+
+    # one form in several roles is one owner until a person tells them apart: a card's back face names nobody
+    form = {
+        m.id: next(o.id for o in item.materials if o.recognition == m.recognition) for m in item.materials
+    }
+    roles = {mid for mid, first in form.items() if list(form.values()).count(first) > 1}
+
+    def judge(cell: Page) -> tuple[tuple[str, str | None] | None, bool]:
+        view = PageView.of(0, cell, None)
+        label = classify([view], item, declared=declared)[0]
+        if label.material is None or label.continued:
+            return None, False
+        material = item.material(label.material)
+        person = person_on(view, material, roles=material.id in roles)
+        # a card's face is its own document with many of the card's cues, or with fewer naming its person
+        face = bool(label.parts) and (label.score >= NEW_DOCUMENT_SCORE or person is not None)
+        return (form[material.id], person), label.score >= TITLE_SCORE or face
+
+    return judge
 
 
 def known_words(item: Item) -> tuple[str, ...]:
@@ -211,6 +237,11 @@ def _unexplained_headings(views: Sequence[PageView], labels: list[PageLabel], it
         heading = foreign_heading(views[k].page, _words(item.material(label.material)), titles)
         if heading:
             labels[k] = PageLabel(other=heading)
+
+
+def _beside(a: PageView, b: PageView) -> bool:
+    """Two regions of one photo: `regions` already found them to be different documents."""
+    return a.page.region is not None and b.page.region is not None and a.page.index == b.page.index
 
 
 def _starts_another(view: PageView, label: PageLabel, previous: Material) -> bool:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from prereview.approx import compact
 from prereview.extract.fields import find_field
 from rules.identity import normalize_name, normalize_number
-from rules.spec import Item, Material
+from rules.spec import FieldSpec, Item, Material
 
 if TYPE_CHECKING:
     from prereview.recognise import PageLabel, PageView
@@ -42,6 +42,34 @@ def role_people(material: Material, declared: dict[str, object]) -> int:
     listed = any(t.startswith("shareholders.") for check in material.checks for t in check.equals)
     holders = declared.get("shareholders")
     return max(1, len(holders)) if listed and isinstance(holders, list) else 1
+
+
+def person_on(view: PageView, material: Material, *, roles: bool) -> str | None:
+    """The person or vehicle a page of a repeated material (or of one form in several `roles`) names: its
+    first number, plate or name field read there; None for other materials or when none is read."""
+    if not (material.per or roles):
+        return None
+    return page_key(view, key_fields(material))
+
+
+def key_fields(material: Material) -> list[tuple[str, FieldSpec]]:
+    """The fields that tell one person or vehicle from another, the surest first."""
+    rank = {"id_number": 0, "plate": 1, "uscc": 2, "name": 3}
+    keyed = [(n, s) for n, s in material.fields.items() if s.type in rank and not s.options]
+    return sorted(keyed, key=lambda ns: rank[ns[1].type])
+
+
+def page_key(view: PageView, keys: list[tuple[str, FieldSpec]]) -> str | None:
+    for name, spec in keys:
+        reading = find_field([view.page], spec.labels or (name,), kind=spec.type)
+        if reading.ok:
+            value = reading.value
+            return (
+                normalize_number(value)
+                if spec.type in ("id_number", "plate", "uscc")
+                else normalize_name(value)
+            )
+    return None
 
 
 def role_values(material: Material, declared: dict[str, object]) -> list[str]:
