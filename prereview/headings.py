@@ -42,13 +42,17 @@ def headings(page: Page) -> list[TextLine]:
     return out
 
 
-def foreign_heading(page: Page, known: Sequence[str], titles: Sequence[str]) -> str:
+def foreign_heading(page: Page, known: Sequence[str], titles: Sequence[str], own: Sequence[str]) -> str:
     """The heading of another kind of document: a heading holding none of the `known` words of the
-    material the page was taken for, near none of the item's `titles`, and no unit's name; else ""."""
+    material the page was taken for, sharing no two characters in a row with its `own` titles (房屋租赁协议
+    is a variant of 房屋租赁合同), near none of the item's `titles`, and no unit's name; else ""."""
     ocr = page.source == PageSource.OCR
+    pairs = {title[k : k + 2] for title in own for k in range(len(title) - 1)}
     for line in headings(page):
         words = compact(line.text)
         if ORGANISATION.search(words) or any(w in words for w in known if len(w) >= 2):
+            continue
+        if any(words[k : k + 2] in pairs for k in range(len(words) - 1)):
             continue
         if any(t in words or (ocr and near_in(t, words)) for t in titles):
             continue

@@ -234,7 +234,9 @@ def _unexplained_headings(views: Sequence[PageView], labels: list[PageLabel], it
     for k, label in enumerate(labels):
         if label.material is None or label.continued or label.score >= TITLE_SCORE:
             continue
-        heading = foreign_heading(views[k].page, _words(item.material(label.material)), titles)
+        material = item.material(label.material)
+        own = [compact(t) for t in (*material.recognition.titles, material.name)]
+        heading = foreign_heading(views[k].page, _words(material), titles, own)
         if heading:
             labels[k] = PageLabel(other=heading)
 
@@ -246,8 +248,12 @@ def _beside(a: PageView, b: PageView) -> bool:
 
 def _starts_another(view: PageView, label: PageLabel, previous: Material) -> bool:
     """A page of a scanned bundle that begins another document without a title of its own (an ID card's
-    face after a 章程's last page): many cues of another material and none of the previous one's."""
+    face after a 章程's last page): many cues of another material and none of the previous one's — unless
+    it is headed by one of the previous material's parts (a report's 编制单位和编制人员情况表)."""
     if label.material is None or label.material == previous.id or label.score < NEW_DOCUMENT_SCORE:
+        return False
+    ocr = view.page.source == PageSource.OCR
+    if _parts_in(view.top, _loose(view, top=True) if ocr else None, previous):
         return False
     return material_score(view, previous)[0] < MIN_SCORE
 

@@ -396,3 +396,36 @@ def test_a_cards_large_name_line_is_no_foreign_heading() -> None:
         slot="M9",
     )
     assert classify([face], _item("SL-001"), declared={})[0].material == "M9"
+
+
+def test_a_page_headed_by_a_part_of_the_previous_pages_material_continues_it() -> None:
+    """The report's staff page shows many of the application form's labels and few of the report's cues:
+    its heading, a part of the report, keeps it in the report's file."""
+    report = Material(id="M2", name="甲类报告", parts=("编制单位和编制人员情况表",), recognition=Recognition(
+        titles=("甲类报告",), keywords=("污染影响类",)))  # fmt: skip
+    form = Material(id="M1", name="乙类申请表", recognition=Recognition(
+        titles=("乙类申请表",), labels=("项目名称", "建设单位", "统一社会信用代码", "法定代表人", "编制单位", "联系人")))  # fmt: skip
+    cover = _ocr(line("甲类报告", 600, 200, h=50), line("（污染影响类）", 620, 280))
+    staff_lines = [line("编制单位和编制人员情况表", 500, 100, h=40)] + [
+        line(f"{label} 安和市某某单位", 160, 200 + 60 * k)
+        for k, label in enumerate(
+            ("项目名称", "建设单位", "统一社会信用代码", "法定代表人", "编制单位", "联系人")
+        )
+    ]
+    staff = _ocr(*staff_lines)
+    labels = classify([cover, staff], ItemOf(form, report), declared={})
+    assert [lab.material for lab in labels] == ["M2", "M2"]
+    assert labels[1].parts == {"编制单位和编制人员情况表"}
+    alone = _ocr(*staff_lines, file=1)
+    assert classify([alone], ItemOf(form, report), declared={})[0].material == "M1"  # no file to continue
+
+
+def test_a_heading_that_varies_the_materials_own_title_is_no_look_alike() -> None:
+    lease = _ocr(
+        line("房屋租赁协议", 560, 100, h=46),
+        line("出租方 安和市宏达置业有限公司", 120, 200),
+        line("承租方 安和市启航物流有限公司", 120, 260),
+        line("坐落 安和市东湖区文化路12号", 120, 320),
+        line("租赁期限 2025年1月1日至2027年12月31日", 120, 380),
+    )
+    assert classify([lease], _item("SC-001"), declared={})[0].material == "M7"
