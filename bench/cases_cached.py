@@ -80,8 +80,16 @@ def main() -> None:
         judged += 1
         item = ev.loaded(case.item).item
         mats, absent, reports = materials_of(item, files, docs, declared=case.declared, marks=PageMarks())  # type: ignore[arg-type]
-        d = ev.evaluate(CaseFacts(case_id=case.case_id, item=case.item, review_date=case.review_date,
-                                  declared=case.declared, materials=mats, absence_doubts=absent))  # fmt: skip
+        d = ev.evaluate(
+            CaseFacts(
+                case_id=case.case_id,
+                item=case.item,
+                review_date=case.review_date,
+                declared=case.declared,
+                materials=mats,
+                absence_doubts=absent,
+            )
+        )
         exp = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
         scores.add(folder, exp, PrereviewResult(decision=d, files=reports).answer())
         if group_of(folder).endswith("(held out)"):

@@ -136,8 +136,9 @@ def _table_sets(material: Material, pages: list[Located], *, marks: MarkFinder) 
     return out
 
 
-def _one_set(material: Material, pages: list[Located], *, marks: MarkFinder, joined: tuple[str, ...] = ()
-             ) -> MaterialSet:  # fmt: skip
+def _one_set(
+    material: Material, pages: list[Located], *, marks: MarkFinder, joined: tuple[str, ...] = ()
+) -> MaterialSet:
     parts: set[str] = set()
     for p in pages:
         parts |= p.label.parts | parts_on(p.view, material)

@@ -83,8 +83,9 @@ def _may_be(p: Located, material: Material, pages: Sequence[Located]) -> str:
     return ""
 
 
-def with_status_doubts(item: Item, pages: Sequence[Located], found: dict[str, MaterialEvidence]
-                       ) -> dict[str, MaterialEvidence]:  # fmt: skip
+def with_status_doubts(
+    item: Item, pages: Sequence[Located], found: dict[str, MaterialEvidence]
+) -> dict[str, MaterialEvidence]:
     """WRONG statuses judged only because nothing on the slot's file was recognised, while it resembles
     the slot's material, made doubtful."""
     out = dict(found)
@@ -103,8 +104,9 @@ def with_status_doubts(item: Item, pages: Sequence[Located], found: dict[str, Ma
     return out
 
 
-def with_signing_doubts(pages: Sequence[Located], found: dict[str, MaterialEvidence], *, marks: MarkFinder
-                        ) -> dict[str, MaterialEvidence]:  # fmt: skip
+def with_signing_doubts(
+    pages: Sequence[Located], found: dict[str, MaterialEvidence], *, marks: MarkFinder
+) -> dict[str, MaterialEvidence]:
     """A missing seal or signature of a document an unplaced signing page may close, when that page
     carries such a mark, is doubtful."""
     out = dict(found)
@@ -122,8 +124,9 @@ def with_signing_doubts(pages: Sequence[Located], found: dict[str, MaterialEvide
                 for code in carried:
                     key = _KEY[code]
                     if getattr(one, key) is False:
-                        doubts[key] = (f"「{p.file_name}」是一张单独的签字页，带有{_WORD[code]}，"
-                                       f"未能确定是否属于本材料")  # fmt: skip
+                        doubts[key] = (
+                            f"「{p.file_name}」是一张单独的签字页，带有{_WORD[code]}，未能确定是否属于本材料"
+                        )
                 sets.append(one.model_copy(update={"doubts": doubts}))
             out[mid] = evidence.model_copy(update={"sets": tuple(sets)})
     return out

@@ -126,8 +126,14 @@ class Prereviewer:
             evidence, absent, reports = materials_of(
                 loaded.item, files, docs, declared=declared, marks=PageMarks()
             )
-        case = CaseFacts(case_id=case_id, item=item, review_date=review_date, declared=declared, materials=evidence,
-                         absence_doubts=absent)  # fmt: skip
+        case = CaseFacts(
+            case_id=case_id,
+            item=item,
+            review_date=review_date,
+            declared=declared,
+            materials=evidence,
+            absence_doubts=absent,
+        )
         return PrereviewResult(decision=self.evaluator.evaluate(case), files=reports)
 
     def _read_all(self, files: list[UploadedFile], tmp: Path) -> list[Document]:
@@ -157,8 +163,14 @@ def _size(path: Path) -> int:
         return 0
 
 
-def materials_of(item: Item, files: list[UploadedFile], docs: list[Document], *, declared: dict[str, Any],
-                 marks: MarkFinder) -> tuple[dict[str, MaterialEvidence], dict[str, str], list[FileReport]]:  # fmt: skip
+def materials_of(
+    item: Item,
+    files: list[UploadedFile],
+    docs: list[Document],
+    *,
+    declared: dict[str, Any],
+    marks: MarkFinder,
+) -> tuple[dict[str, MaterialEvidence], dict[str, str], list[FileReport]]:
     """What the case's files hold, as `CaseFacts` takes it: per material its evidence (with the doubts
     recognition has about it) and, for materials not found, why their absence may not be sure; plus what
     each file was recognised as."""
@@ -175,8 +187,12 @@ def materials_of(item: Item, files: list[UploadedFile], docs: list[Document], *,
 def _recognise(item: Any, files: list[UploadedFile], docs: list[Document], *, declared: dict[str, Any]
                ) -> tuple[list[Located], list[FileReport], dict[str, list[str]], dict[str, list[str]]]:  # fmt: skip
     judge = region_judge(item, declared=declared)
-    views = [PageView.of(i, part, files[i].slot) for i, doc in enumerate(docs) for page in doc.pages
-             for part in regions(page, judge)]  # fmt: skip
+    views = [
+        PageView.of(i, part, files[i].slot)
+        for i, doc in enumerate(docs)
+        for page in doc.pages
+        for part in regions(page, judge)
+    ]
     labels = classify(views, item, declared=declared)
     place_signing_pages(views, labels, item)
     located = [
@@ -217,8 +233,10 @@ def _blur_doubt(pages: list[Page]) -> str:
     for page in pages:
         read = _legible(page)
         if not page.blank and len(read) >= 3:
-            return (f"第 {page.index + 1} 页照片模糊（清晰度 {page.blur or 0:.0f}），但仍读出 {len(read)} 行文字，"
-                    "是否整份无法辨认请核对")  # fmt: skip
+            return (
+                f"第 {page.index + 1} 页照片模糊（清晰度 {page.blur or 0:.0f}），但仍读出 {len(read)} 行文字，"
+                "是否整份无法辨认请核对"
+            )
     return ""
 
 

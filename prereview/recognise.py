@@ -88,8 +88,9 @@ def material_score(view: PageView, material: Material) -> tuple[float, str]:
     rec = material.recognition
     titles = [compact(t) for t in rec.titles] or [compact(material.name)]
     title_hit = _title_hit(view, titles)
-    confusion_hit, confusion = max(((_title_hit(view, [compact(c.title)]), c.title) for c in rec.confusions),
-                                   default=(0, ""))  # fmt: skip
+    confusion_hit, confusion = max(
+        ((_title_hit(view, [compact(c.title)]), c.title) for c in rec.confusions), default=(0, "")
+    )
     if title_hit and rec.must_tick:
         ticked = ticked_options(view.page.text)
         if ticked and not any(compact(w) in t for w in rec.must_tick for t in ticked):
@@ -157,7 +158,10 @@ def classify(views: Sequence[PageView], item: Item, *, declared: dict[str, objec
     if any(lab.undecided or lab.by_role for lab in labels):
         printed = printed_values(views, labels, item)
         roles = {mid: list(dict.fromkeys([*values, *printed.get(mid, [])])) for mid, values in roles.items()}
-        labels = [_best(v, item, roles=roles, people=people) if lab.undecided or lab.by_role else lab for v, lab in zip(views, labels, strict=True)]  # fmt: skip
+        labels = [
+            _best(v, item, roles=roles, people=people) if lab.undecided or lab.by_role else lab
+            for v, lab in zip(views, labels, strict=True)
+        ]
     _place_undecided(views, labels, item)
     _continue_files(views, labels, item)
     _unexplained_headings(views, labels, item)
@@ -222,8 +226,16 @@ def known_words(item: Item) -> tuple[str, ...]:
 def _words(material: Material) -> list[str]:
     rec = material.recognition
     cues = [w for cue in rec.part_cues.values() for alt in cue for w in alt.split("+")]
-    words = [material.name, *rec.titles, *(c.title for c in rec.confusions), *material.parts, *cues,
-             *rec.keywords, *rec.labels, *material.fields]  # fmt: skip
+    words = [
+        material.name,
+        *rec.titles,
+        *(c.title for c in rec.confusions),
+        *material.parts,
+        *cues,
+        *rec.keywords,
+        *rec.labels,
+        *material.fields,
+    ]
     return [compact(w) for w in words if w]
 
 
@@ -287,8 +299,15 @@ def _best(view: PageView, item: Item, *, roles: dict[str, list[str]], people: di
         return PageLabel(material=lead.id, score=top, parts=parts_on(view, lead), rivals=rivals)
     chosen, decided, shared = by_role(view, same, roles=roles, people=people)
     undecided = () if decided else tuple(m.id for m in same)
-    return PageLabel(material=chosen.id, score=top, parts=parts_on(view, chosen), undecided=undecided,
-                     by_role=decided, rivals=rivals, shared=shared)  # fmt: skip
+    return PageLabel(
+        material=chosen.id,
+        score=top,
+        parts=parts_on(view, chosen),
+        undecided=undecided,
+        by_role=decided,
+        rivals=rivals,
+        shared=shared,
+    )
 
 
 def _sibling_confusions(view: PageView, scored: list[tuple[float, Material]]) -> list[tuple[float, Material]]:

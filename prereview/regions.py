@@ -165,8 +165,12 @@ def _distance(a: Box, b: Box) -> float:
 
 
 def _union(boxes: Sequence[Box]) -> Box:
-    return Box(x0=min(b.x0 for b in boxes), y0=min(b.y0 for b in boxes), x1=max(b.x1 for b in boxes),
-               y1=max(b.y1 for b in boxes))  # fmt: skip
+    return Box(
+        x0=min(b.x0 for b in boxes),
+        y0=min(b.y0 for b in boxes),
+        x1=max(b.x1 for b in boxes),
+        y1=max(b.y1 for b in boxes),
+    )
 
 
 def _sub(page: Page, lines: list[TextLine], box: Box) -> Page:

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from prereview.recognise import PageLabel, PageView
 
 
-def by_role(view: PageView, tied: Sequence[Material], *, roles: dict[str, list[str]], people: dict[str, int]
-            ) -> tuple[Material, bool, tuple[str, ...]]:  # fmt: skip
+def by_role(
+    view: PageView, tied: Sequence[Material], *, roles: dict[str, list[str]], people: dict[str, int]
+) -> tuple[Material, bool, tuple[str, ...]]:
     """The role among materials of one form whose person is on the page (or whose slot the file sits
     in). Second: whether that decided it. Third: the other one-person roles the same person fills."""
     hits = {m.id: sum(1 for value in roles.get(m.id, []) if value and value in view.text) for m in tied}
@@ -98,8 +99,12 @@ def printed_values(
         for m in item.materials
         if any(o is not m and o.recognition == m.recognition for o in item.materials)
     }
-    pages = {m.id: [v.page for v, lab in zip(views, labels, strict=True) if lab.material == m.id and not lab.by_role]
-             for m in item.materials}  # fmt: skip
+    pages = {
+        m.id: [
+            v.page for v, lab in zip(views, labels, strict=True) if lab.material == m.id and not lab.by_role
+        ]
+        for m in item.materials
+    }
     read: dict[tuple[str, str], str | None] = {}
     out: dict[str, list[str]] = {}
     for material in (m for m in item.materials if m.id in roles):

@@ -191,10 +191,17 @@ def test_a_blank_looking_cell_with_ink_on_a_photo_is_unreadable_not_empty(tmp_pa
 def _vehicle() -> Material:
     from rules.spec import Recognition as Rec
 
-    return Material(id="M6", name="行驶证及技术等级评定结论", per="车辆", parts=("行驶证", "评定结论"),
-                    recognition=Rec(part_cues={"行驶证": ("机动车行驶证",), "评定结论": ("检测报告",)}),
-                    fields={"号牌号码": FieldSpec(type="plate", part="行驶证"),
-                            "评定结论号牌号码": FieldSpec(type="plate", labels=("号牌号码",), part="评定结论")})  # fmt: skip
+    return Material(
+        id="M6",
+        name="行驶证及技术等级评定结论",
+        per="车辆",
+        parts=("行驶证", "评定结论"),
+        recognition=Rec(part_cues={"行驶证": ("机动车行驶证",), "评定结论": ("检测报告",)}),
+        fields={
+            "号牌号码": FieldSpec(type="plate", part="行驶证"),
+            "评定结论号牌号码": FieldSpec(type="plate", labels=("号牌号码",), part="评定结论"),
+        },
+    )
 
 
 def _vehicle_sets(*, source):
@@ -205,8 +212,13 @@ def _vehicle_sets(*, source):
     pages = []
     for k, p in enumerate((licence, report, other)):
         view = PageView.of(k, p.model_copy(update={"source": source}), None)
-        pages.append(Located(view=view, label=PageLabel(material="M6", score=10.0, parts=parts_on(view, vehicle)),
-                             file_name=f"f{k}.jpg"))  # fmt: skip
+        pages.append(
+            Located(
+                view=view,
+                label=PageLabel(material="M6", score=10.0, parts=parts_on(view, vehicle)),
+                file_name=f"f{k}.jpg",
+            )
+        )
     return assemble(_item(vehicle), pages, unreadable_slots={}, wrong_slots={}, marks=lambda p, k: [])[
         "M6"
     ].sets

@@ -23,19 +23,33 @@ ITEM = ItemOf(FORM, LEASE)
 
 
 def _at(p, label: PageLabel, *, file: int = 0, name: str = "f.jpg", slot: str | None = None) -> Located:
-    return Located(view=PageView.of(file, p.model_copy(update={"source": PageSource.OCR}), slot), label=label,
-                   file_name=name)  # fmt: skip
+    return Located(
+        view=PageView.of(file, p.model_copy(update={"source": PageSource.OCR}), slot),
+        label=label,
+        file_name=name,
+    )
 
 
 def _form_page() -> Located:
-    return _at(page(line("取用水登记申请表", 500, 100, h=50), line("申请人 安和市清源食品厂", 100, 200)),
-               PageLabel(material="M1", score=17.0), name="form.pdf")  # fmt: skip
+    return _at(
+        page(line("取用水登记申请表", 500, 100, h=50), line("申请人 安和市清源食品厂", 100, 200)),
+        PageLabel(material="M1", score=17.0),
+        name="form.pdf",
+    )
 
 
 def _blurred_lease() -> Located:
     """A lease photographed badly: its title lost, two of its labels still read."""
-    return _at(page(line("屋柤货合", 500, 100), line("出租方 安和市宏达置业有限公司", 100, 200),
-                    line("租赁期限 三年", 100, 260)), PageLabel(), file=1, name="IMG_1.jpg")  # fmt: skip
+    return _at(
+        page(
+            line("屋柤货合", 500, 100),
+            line("出租方 安和市宏达置业有限公司", 100, 200),
+            line("租赁期限 三年", 100, 260),
+        ),
+        PageLabel(),
+        file=1,
+        name="IMG_1.jpg",
+    )
 
 
 def test_a_material_not_found_while_an_unrecognised_page_shows_its_labels_is_doubtfully_absent() -> None:
@@ -54,9 +68,17 @@ def test_a_look_alike_is_no_evidence_of_presence() -> None:
 
 
 def test_a_page_taken_for_another_material_by_labels_alone_with_an_equal_rival_leaves_a_doubt() -> None:
-    both = _at(page(line("申请人 安和市清源食品厂", 100, 200), line("地址 安和市东湖区", 100, 260),
-                    line("出租方 安和市宏达置业有限公司", 100, 320), line("承租方 安和市清源食品厂", 100, 380),
-                    line("坐落 安和市东湖区", 100, 440)), PageLabel(material="M1", score=3.0), name="scan.pdf")  # fmt: skip
+    both = _at(
+        page(
+            line("申请人 安和市清源食品厂", 100, 200),
+            line("地址 安和市东湖区", 100, 260),
+            line("出租方 安和市宏达置业有限公司", 100, 320),
+            line("承租方 安和市清源食品厂", 100, 380),
+            line("坐落 安和市东湖区", 100, 440),
+        ),
+        PageLabel(material="M1", score=3.0),
+        name="scan.pdf",
+    )
     doubts = absence_doubts(ITEM, [both], {"M1": MaterialEvidence()})
     assert "M7" in doubts and "scan.pdf" in doubts["M7"]
 
@@ -77,8 +99,11 @@ def test_a_wrong_document_judged_only_because_nothing_was_recognised_is_doubtful
 
 
 def test_a_missing_seal_is_doubtful_when_a_sealed_signing_page_may_be_the_documents() -> None:
-    seal_page = _at(page(line("出租方（盖章）：安和市宏达置业有限公司", 100, 200), line("日期：2026年3月2日", 600, 280)),
-                    PageLabel(signs_for=("M7",)), name="IMG_9.jpg")  # fmt: skip
+    seal_page = _at(
+        page(line("出租方（盖章）：安和市宏达置业有限公司", 100, 200), line("日期：2026年3月2日", 600, 280)),
+        PageLabel(signs_for=("M7",)),
+        name="IMG_9.jpg",
+    )
     found = {"M7": MaterialEvidence(sets=(MaterialSet(sealed=False),))}
     seal = [Mark(kind="seal", box=Box(x0=100, y0=150, x1=300, y1=350))]
     out = with_signing_doubts([seal_page], found, marks=lambda p, kind: seal if kind == "seal" else [])

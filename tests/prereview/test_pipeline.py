@@ -82,15 +82,21 @@ def test_a_material_a_blurred_page_resembles_is_an_uncertain_absence_not_a_findi
 
     book = RuleBook.load(Path(__file__).resolve().parents[2] / "corpus" / "rules")
     item = book.items["SC-001"].item
-    photo = Page(index=0, width=1200, height=1600, source=PageSource.OCR, lines=[
-        text("屋柤货合", 100), text("出租方 安和市宏达置业有限公司", 200), text("租赁期限 三年", 260)])  # fmt: skip
+    photo = Page(
+        index=0,
+        width=1200,
+        height=1600,
+        source=PageSource.OCR,
+        lines=[text("屋柤货合", 100), text("出租方 安和市宏达置业有限公司", 200), text("租赁期限 三年", 260)],
+    )
     docs = [Document(name="IMG_1.jpg", pages=[photo])]
     files = [UploadedFile(path=Path("IMG_1.jpg"), name="IMG_1.jpg")]
     found, absent, reports = materials_of(item, files, docs, declared={}, marks=lambda page, kind: [])
     assert "M7" not in found and "IMG_1.jpg" in absent["M7"] and reports[0].materials == []
     evaluator = Evaluator(items=book.items, catalog=book.catalog)
-    decision = evaluator.evaluate(CaseFacts(item="SC-001", review_date=date(2026, 3, 2), materials=found,
-                                            absence_doubts=absent))  # fmt: skip
+    decision = evaluator.evaluate(
+        CaseFacts(item="SC-001", review_date=date(2026, 3, 2), materials=found, absence_doubts=absent)
+    )
     assert ("M7", "MISSING") in {tuple(f.key) for f in decision.uncertain}
     assert ("M7", "MISSING") not in {tuple(f.key) for f in decision.findings}
 
@@ -103,8 +109,12 @@ def test_an_unreadable_file_is_doubtful_only_when_lines_were_still_read_through_
     item = RuleBook.load(Path(__file__).resolve().parents[2] / "corpus" / "rules").items["SC-001"].item
 
     def blurred(n: int) -> Page:
-        lines = [TextLine(text=f"第{k}行文字", box=Box(x0=100, y0=100 + 60 * k, x1=400, y1=130 + 60 * k), score=0.9)
-                 for k in range(n)]  # fmt: skip
+        lines = [
+            TextLine(
+                text=f"第{k}行文字", box=Box(x0=100, y0=100 + 60 * k, x1=400, y1=130 + 60 * k), score=0.9
+            )
+            for k in range(n)
+        ]
         return Page(index=0, width=1200, height=1600, source=PageSource.OCR, lines=lines, blur=12.0)
 
     for n, doubtful in ((4, True), (1, False)):
@@ -139,13 +149,21 @@ def test_a_photo_of_a_card_beside_a_sealed_licence_is_read_as_both(tmp_path: Pat
     img = blank_page(2200, 1300, colour=(120, 128, 136))
     img.paste((250, 250, 248), (60, 60, 1160, 1240))  # the licence copy
     img.paste((236, 240, 244), (1260, 300, 2140, 860))  # the card
-    for text, x, y, size in [("营业执照", 480, 120, 64), ("统一社会信用代码 91360100MA35R7QX2L", 140, 300, 32),
-                             ("名称 安和市启航物流有限公司", 140, 380, 32), ("类型 有限责任公司", 140, 460, 32),
-                             ("法定代表人 钟思远", 140, 540, 32), ("经营范围 普通货物道路运输", 140, 620, 32),
-                             ("成立日期 2019年05月10日", 140, 700, 32), ("住所 安和市青山区文化路12号", 140, 780, 32),
-                             ("姓名 钟思远", 1320, 360, 34), ("性别 男  民族 汉", 1320, 430, 34),
-                             ("出生 1985年6月1日", 1320, 500, 34), ("住址 安和市青山区文化路12号", 1320, 570, 34),
-                             ("公民身份号码 110101198506010019", 1320, 760, 34)]:  # fmt: skip
+    for text, x, y, size in [
+        ("营业执照", 480, 120, 64),
+        ("统一社会信用代码 91360100MA35R7QX2L", 140, 300, 32),
+        ("名称 安和市启航物流有限公司", 140, 380, 32),
+        ("类型 有限责任公司", 140, 460, 32),
+        ("法定代表人 钟思远", 140, 540, 32),
+        ("经营范围 普通货物道路运输", 140, 620, 32),
+        ("成立日期 2019年05月10日", 140, 700, 32),
+        ("住所 安和市青山区文化路12号", 140, 780, 32),
+        ("姓名 钟思远", 1320, 360, 34),
+        ("性别 男  民族 汉", 1320, 430, 34),
+        ("出生 1985年6月1日", 1320, 500, 34),
+        ("住址 安和市青山区文化路12号", 1320, 570, 34),
+        ("公民身份号码 110101198506010019", 1320, 760, 34),
+    ]:
         draw_text(img, x, y, text, size=size)
     draw_seal(img, 860, 1000, 150, text="安和市启航物流有限公司")
     photo = tmp_path / "IMG_0001.jpg"

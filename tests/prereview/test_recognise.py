@@ -314,8 +314,13 @@ def test_a_short_title_must_be_read_exactly_even_on_a_photo() -> None:
 
 
 def test_a_look_alikes_title_read_exactly_wins_over_the_materials_title_read_nearly() -> None:
-    report = Material(id="M2", name="报告表", recognition=Recognition(
-        titles=("建设项目环境影响报告表",), confusions=(Confusion(title="建设项目环境影响报告书"),)))  # fmt: skip
+    report = Material(
+        id="M2",
+        name="报告表",
+        recognition=Recognition(
+            titles=("建设项目环境影响报告表",), confusions=(Confusion(title="建设项目环境影响报告书"),)
+        ),
+    )
     book = _ocr(line("建设项目环境影响报告书", 400, 100, h=50), line("总则", 160, 300))
     table = _ocr(line("建设项目环境影响报告表", 400, 100, h=50), line("项目名称", 160, 300))
     assert material_score(book, report) == (0.0, "建设项目环境影响报告书")
@@ -325,13 +330,26 @@ def test_a_look_alikes_title_read_exactly_wins_over_the_materials_title_read_nea
 def test_a_page_tied_between_two_forms_continues_its_files_material() -> None:
     """A report's staff page shares its labels with the application form and sits in the form's slot:
     the tie between two different forms goes to the file's previous page, not to a person or the slot."""
-    report = Material(id="M2", name="甲类报告", recognition=Recognition(
-        titles=("甲类报告",), keywords=("编制情况表",), labels=("编制单位", "项目编号", "单位名称")))  # fmt: skip
-    form = Material(id="M1", name="乙类申请表", recognition=Recognition(
-        titles=("乙类申请表",), labels=("编制单位", "项目编号", "单位名称")))  # fmt: skip
+    report = Material(
+        id="M2",
+        name="甲类报告",
+        recognition=Recognition(
+            titles=("甲类报告",), keywords=("编制情况表",), labels=("编制单位", "项目编号", "单位名称")
+        ),
+    )
+    form = Material(
+        id="M1",
+        name="乙类申请表",
+        recognition=Recognition(titles=("乙类申请表",), labels=("编制单位", "项目编号", "单位名称")),
+    )
     cover = _view(line("甲类报告", 600, 200, h=50), line("项目名称 一期工程", 200, 400), slot="M1")
-    staff = _view(line("编制情况表", 600, 120), line("项目编号 X1", 160, 200), line("编制单位 安和市某设计院", 160, 260),
-                  line("单位名称 安和市某设计院", 160, 320), slot="M1")  # fmt: skip
+    staff = _view(
+        line("编制情况表", 600, 120),
+        line("项目编号 X1", 160, 200),
+        line("编制单位 安和市某设计院", 160, 260),
+        line("单位名称 安和市某设计院", 160, 320),
+        slot="M1",
+    )
     labels = classify([cover, staff], ItemOf(form, report), declared={})
     assert [lab.material for lab in labels] == ["M2", "M2"] and labels[1].continued
 
@@ -363,8 +381,13 @@ def test_a_legal_representative_who_is_a_shareholder_is_the_legal_representative
 
 def test_one_card_serves_two_one_person_roles() -> None:
     """The agent is the legal representative: one card, found for both roles."""
-    declared = {"legal_rep_name": "秦雨桐", "legal_rep_id": "110101199003071234", "by_agent": True,
-                "agent_name": "秦雨桐", "agent_id": "110101199003071234"}  # fmt: skip
+    declared = {
+        "legal_rep_name": "秦雨桐",
+        "legal_rep_id": "110101199003071234",
+        "by_agent": True,
+        "agent_name": "秦雨桐",
+        "agent_id": "110101199003071234",
+    }
     labels = classify([_front("秦雨桐", "110101199003071234", 0)], _item("JT-001"), declared=declared)
     assert labels[0].material == "M3" and labels[0].shared == ("M5",)
 
@@ -401,10 +424,20 @@ def test_a_cards_large_name_line_is_no_foreign_heading() -> None:
 def test_a_page_headed_by_a_part_of_the_previous_pages_material_continues_it() -> None:
     """The report's staff page shows many of the application form's labels and few of the report's cues:
     its heading, a part of the report, keeps it in the report's file."""
-    report = Material(id="M2", name="甲类报告", parts=("编制单位和编制人员情况表",), recognition=Recognition(
-        titles=("甲类报告",), keywords=("污染影响类",)))  # fmt: skip
-    form = Material(id="M1", name="乙类申请表", recognition=Recognition(
-        titles=("乙类申请表",), labels=("项目名称", "建设单位", "统一社会信用代码", "法定代表人", "编制单位", "联系人")))  # fmt: skip
+    report = Material(
+        id="M2",
+        name="甲类报告",
+        parts=("编制单位和编制人员情况表",),
+        recognition=Recognition(titles=("甲类报告",), keywords=("污染影响类",)),
+    )
+    form = Material(
+        id="M1",
+        name="乙类申请表",
+        recognition=Recognition(
+            titles=("乙类申请表",),
+            labels=("项目名称", "建设单位", "统一社会信用代码", "法定代表人", "编制单位", "联系人"),
+        ),
+    )
     cover = _ocr(line("甲类报告", 600, 200, h=50), line("（污染影响类）", 620, 280))
     staff_lines = [line("编制单位和编制人员情况表", 500, 100, h=40)] + [
         line(f"{label} 安和市某某单位", 160, 200 + 60 * k)

@@ -62,8 +62,12 @@ def test_a_card_beside_a_licence_on_one_photo_is_two_materials() -> None:
 
 
 def test_the_same_two_stacked_at_another_scale_are_two_materials() -> None:
-    small = [ln.model_copy(update={"box": ln.box.model_copy(update={k: v * 0.6 for k, v in ln.box.model_dump().items()})})
-             for ln in _card("钟思远", "110101198506010019", 200, 1800)]  # fmt: skip
+    small = [
+        ln.model_copy(
+            update={"box": ln.box.model_copy(update={k: v * 0.6 for k, v in ln.box.model_dump().items()})}
+        )
+        for ln in _card("钟思远", "110101198506010019", 200, 1800)
+    ]
     photo = _photo(*_licence(100, 100), *small, width=1400, height=2000)
     parts = regions(photo, region_judge(_item("JT-001"), declared=_DECLARED))
     assert sorted(_materials(parts, "JT-001", _DECLARED)) == ["M2", "M3"]
@@ -77,8 +81,12 @@ def test_two_persons_cards_on_one_scan_are_split_by_the_person() -> None:
             {"shareholder_type": "natural_person", "name": "蒋以宁", "id_number": "110101199107070026"}
         ],
     }
-    scan = _photo(*_card("钟思远", "110101198506010019", 200, 150), *_card("蒋以宁", "110101199107070026", 200, 900),
-                  width=1654, height=2339)  # fmt: skip
+    scan = _photo(
+        *_card("钟思远", "110101198506010019", 200, 150),
+        *_card("蒋以宁", "110101199107070026", 200, 900),
+        width=1654,
+        height=2339,
+    )
     parts = regions(scan, region_judge(_item("SC-001"), declared=declared))
     assert _materials(parts, "SC-001", declared) == ["M3", "M4"]
 
@@ -99,8 +107,17 @@ def test_a_form_is_not_cut_between_its_labels_and_values() -> None:
 def test_one_document_with_wide_gaps_stays_whole() -> None:
     """A licence photo whose lower half stands apart: both halves are the licence (or nothing alone)."""
     lines = _licence(100, 100)
-    photo = _photo(*lines[:4], *[ln.model_copy(update={"box": ln.box.model_copy(update={"y0": ln.box.y0 + 600,
-                                 "y1": ln.box.y1 + 600})}) for ln in lines[4:]], width=1200, height=1600)  # fmt: skip
+    photo = _photo(
+        *lines[:4],
+        *[
+            ln.model_copy(
+                update={"box": ln.box.model_copy(update={"y0": ln.box.y0 + 600, "y1": ln.box.y1 + 600})}
+            )
+            for ln in lines[4:]
+        ],
+        width=1200,
+        height=1600,
+    )
     assert len(cut(photo)) == 2
     assert regions(photo, region_judge(_item("JT-001"), declared=_DECLARED)) == [photo]
 
