@@ -30,9 +30,8 @@ from rich.console import Console
 
 from bench.doccache import load
 from bench.scoring import Scores, group_of
-from prereview.assemble import assemble
 from prereview.cases import find_cases, load_case
-from prereview.pipeline import PageMarks, PrereviewResult, _recognise
+from prereview.pipeline import PageMarks, PrereviewResult, materials_of
 from rules.book import RuleBook
 from rules.casefacts import CaseFacts
 from rules.evaluate import Evaluator
@@ -49,9 +48,9 @@ def main() -> None:
         "--cases", type=Path, action="append", help="case folders (repeatable; default: public and hard)"
     )
     parser.add_argument(
-        "--show-held-out",
+        "--held-out",
         action="store_true",
-        help="print the held-out cases' details too (not only figures)",
+        help="judge hard X04–X05 too, as figures only (never their details)",
     )
     parser.add_argument("--cache", type=Path, default=Path("/tmp/doccache"))
     parser.add_argument("--rules", type=Path, default=ROOT / "corpus" / "rules")
@@ -80,10 +79,17 @@ def main() -> None:
             continue
         judged += 1
         item = ev.loaded(case.item).item
-        located, reports, unread, wrong = _recognise(item, files, docs, declared=case.declared)  # type: ignore[arg-type]
-        mats = assemble(item, located, unreadable_slots=unread, wrong_slots=wrong, marks=PageMarks())
-        d = ev.evaluate(CaseFacts(case_id=case.case_id, item=case.item, review_date=case.review_date,
-                                  declared=case.declared, materials=mats))  # fmt: skip
+        mats, absent, reports = materials_of(item, files, docs, declared=case.declared, marks=PageMarks())  # type: ignore[arg-type]
+        d = ev.evaluate(
+            CaseFacts(
+                case_id=case.case_id,
+                item=case.item,
+                review_date=case.review_date,
+                declared=case.declared,
+                materials=mats,
+                absence_doubts=absent,
+            )
+        )
         exp = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
         scores.add(folder, exp, PrereviewResult(decision=d, files=reports).answer())
         if group_of(folder).endswith("(held out)"):

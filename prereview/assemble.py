@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from prereview.approx import ORGANISATION, distance
 from prereview.documents import Box, Mark, Page, PageSource
 from prereview.extract.fields import FieldReading, FieldStatus, InkProbe, find_field
 from prereview.reader import load_page_image
 from prereview.recognise import PageLabel, PageView, compact, parts_on, ticked_options
+from prereview.roles import key_fields, page_key
 from prereview.table import read_column, read_table
 from prereview.visual import ink_probe
 from rules.casefacts import Evidence, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
@@ -40,10 +42,13 @@ def assemble(
     """MaterialEvidence for every material found, or whose slot held an unreadable or wrong file."""
     out: dict[str, MaterialEvidence] = {}
     for material in item.materials:
-        own = [p for p in pages if p.label.material == material.id]
+        own = [p for p in pages if material.id in (p.label.material, *p.label.shared)]
         if own:
             sets = _table_sets(material, own, marks=marks) if material.per else []
-            sets = sets or [_one_set(material, group, marks=marks) for group in _sets(material, own)]
+            sets = sets or [
+                _one_set(material, group, marks=marks, joined=joined)
+                for group, joined in _sets(material, own)
+            ]
             files = tuple(dict.fromkeys(p.file_name for p in own))
             out[material.id] = MaterialEvidence(status=MaterialStatus.PRESENT, sets=tuple(sets), files=files)
         elif material.id in unreadable_slots:
@@ -57,16 +62,17 @@ def assemble(
     return out
 
 
-def _sets(material: Material, pages: list[Located]) -> list[list[Located]]:
-    """One set per person or vehicle for repeated materials (by 号码/号牌/姓名), else one set."""
+def _sets(material: Material, pages: list[Located]) -> list[tuple[list[Located], tuple[str, ...]]]:
+    """One set per person or vehicle for repeated materials (by 号码/号牌/姓名), else one set; with each,
+    the numbers read one character apart that were taken for the same person or vehicle."""
     if not material.per:
-        return [pages]
-    keys = _key_fields(material)
+        return [(pages, ())]
+    keys = key_fields(material)
     groups: dict[str, list[Located]] = {}
     last_key: dict[int, str] = {}
     loose: list[Located] = []
     for p in pages:
-        key = _page_key(p.view, keys)
+        key = page_key(p.view, keys)
         if key is None and p.view.file in last_key:
             # the file's previous person, unless that set already has what this page shows: a second
             # 国徽面 after a card with both faces is another person's, placed below by what sets lack
@@ -78,11 +84,38 @@ def _sets(material: Material, pages: list[Located]) -> list[list[Located]]:
         last_key[p.view.file] = key
         groups.setdefault(key, []).append(p)
     if not groups:
-        return [loose]
+        return [(loose, ())]
+    joined = _join_misread(groups)
     for p in loose:  # a page without a key (an ID card's 国徽面 alone) completes a set that lacks its part
         lacking = [g for g in groups.values() if p.label.parts - set().union(*(q.label.parts for q in g))]
         (lacking or list(groups.values()))[0].append(p)
-    return list(groups.values())
+    return [(group, joined.get(key, ())) for key, group in groups.items()]
+
+
+def _join_misread(groups: dict[str, list[Located]]) -> dict[str, tuple[str, ...]]:
+    """Two sets whose numbers differ by one character, one of them read by OCR, and whose pages hold
+    different parts are one person's or vehicle's, read once wrong (a report's 号牌号码 QC3838 without
+    its province character, the licence's 赣QC3838): joined into the set with more pages. Returns, per
+    joined set, the numbers it was joined on."""
+
+    def parts(key: str) -> set[str]:
+        return set().union(*(q.label.parts for q in groups[key]))
+
+    joined: dict[str, tuple[str, ...]] = {}
+    for a in list(groups):
+        for b in list(groups):
+            if a == b or a not in groups or b not in groups or not (_numbered(a) and _numbered(b)):
+                continue
+            ocr = any(q.view.page.source == PageSource.OCR for q in (*groups[a], *groups[b]))
+            if ocr and distance(a, b) <= 1 and parts(a) and parts(b) and not parts(a) & parts(b):
+                keep, drop = (a, b) if len(groups[a]) >= len(groups[b]) else (b, a)
+                groups[keep].extend(groups.pop(drop))
+                joined[keep] = (*joined.get(keep, (keep,)), *joined.pop(drop, (drop,)))
+    return joined
+
+
+def _numbered(key: str) -> bool:
+    return len(key) >= 6 and sum(ch.isdigit() for ch in key) >= 4
 
 
 def _table_sets(material: Material, pages: list[Located], *, marks: MarkFinder) -> list[MaterialSet]:
@@ -103,26 +136,9 @@ def _table_sets(material: Material, pages: list[Located], *, marks: MarkFinder) 
     return out
 
 
-def _key_fields(material: Material) -> list[tuple[str, FieldSpec]]:
-    rank = {"id_number": 0, "plate": 1, "uscc": 2, "name": 3}
-    keyed = [(n, s) for n, s in material.fields.items() if s.type in rank and not s.options]
-    return sorted(keyed, key=lambda ns: rank[ns[1].type])
-
-
-def _page_key(view: PageView, keys: list[tuple[str, FieldSpec]]) -> str | None:
-    for name, spec in keys:
-        reading = find_field([view.page], spec.labels or (name,), kind=spec.type)
-        if reading.ok:
-            value = reading.value
-            return (
-                normalize_number(value)
-                if spec.type in ("id_number", "plate", "uscc")
-                else normalize_name(value)
-            )
-    return None
-
-
-def _one_set(material: Material, pages: list[Located], *, marks: MarkFinder) -> MaterialSet:
+def _one_set(
+    material: Material, pages: list[Located], *, marks: MarkFinder, joined: tuple[str, ...] = ()
+) -> MaterialSet:
     parts: set[str] = set()
     for p in pages:
         parts |= p.label.parts | parts_on(p.view, material)
@@ -131,7 +147,7 @@ def _one_set(material: Material, pages: list[Located], *, marks: MarkFinder) -> 
         scope = [p for p in pages if not spec.part or spec.part in p.label.parts] or pages
         value = _read_field(name, spec, scope, material)
         if value is not None:
-            fields[name] = value
+            fields[name] = _misread_doubt(value, joined)
     codes = {c.code for c in material.checks}
     sealed = signed = None
     found_marks: list[Mark] = []
@@ -149,6 +165,15 @@ def _one_set(material: Material, pages: list[Located], *, marks: MarkFinder) -> 
                        sealed=sealed, signed=signed, evidence=evidence)  # fmt: skip
 
 
+def _misread_doubt(value: FieldValue, joined: tuple[str, ...]) -> FieldValue:
+    """A number of a set joined on two readings one character apart is doubtful: which is right is
+    for the clerk to see."""
+    if value.state is not FieldState.OK or normalize_number(value.value) not in joined:
+        return value
+    doubt = f"同一份材料上两处号码只差一个字（{'、'.join(joined)}），按识别误差归为一份，请核对"
+    return value.model_copy(update={"doubt": doubt})
+
+
 def _sealed_scope(material: Material, pages: list[Located]) -> list[Located]:
     """The pages a seal must be on: those of the part the seal check names (技术等级评定结论（检测报告）加盖
     检测机构检验检测专用章 — not the 行驶证 copy beside it, which has a seal of its own), else all."""
@@ -163,11 +188,6 @@ def _sealed_scope(material: Material, pages: list[Located]) -> list[Located]:
     return scoped if named and scoped else pages
 
 
-_ORGANISATION = re.compile(
-    r"(公司|集团|企业|厂|中心|合作社|事务所|研究院|研究所|学校|医院|局|委员会|协会|商行|店)$"
-)
-
-
 def _signers_may_be_persons(material: Material, fields: dict[str, FieldValue]) -> bool:
     """False when every signature the material asks for is a natural person's (自然人出租方) and each such
     party, as read, is an organisation: a company lessor seals, it does not sign."""
@@ -179,7 +199,7 @@ def _signers_may_be_persons(material: Material, fields: dict[str, FieldValue]) -
             if not who.lstrip("全体").startswith("自然人") or party not in fields:
                 return True
             value = fields[party]
-            if value.state is not FieldState.OK or not _ORGANISATION.search(normalize_name(value.value)):
+            if value.state is not FieldState.OK or not ORGANISATION.search(normalize_name(value.value)):
                 return True
     return False
 

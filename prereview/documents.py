@@ -67,6 +67,9 @@ class Page(BaseModel):
     dpi: float | None = None  # pixels per inch for PDF pages; None for photos
     image_path: str | None = None  # upright page image (lossless, RGB) when read with a work_dir
     lines: list[TextLine] = Field(default_factory=list)
+    # The part of the image this page stands for when one photo or scan held several materials (its lines
+    # are those inside); None for the whole image
+    region: Box | None = None
     marks: list[Mark] = Field(default_factory=list)
     blank: bool = False  # nothing legible on it
     blur: float | None = None  # variance of the Laplacian; low means blurred

@@ -22,17 +22,21 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
-from prereview.assemble import Located, assemble
-from prereview.documents import Document, FileError, Mark, Page, PageSource
+from prereview.assemble import Located, MarkFinder, assemble
+from prereview.documents import Box, Document, FileError, Mark, Page, PageSource, TextLine
+from prereview.doubts import absence_doubts, with_signing_doubts, with_status_doubts
 from prereview.errors import ReadingBudgetSpent
 from prereview.fair import FairQueue, ReadingBudget
 from prereview.ocr import RapidOcrEngine
 from prereview.reader import OcrFactory, ReaderPool, ReadLimits, load_page_image
-from prereview.recognise import PageView, classify
+from prereview.recognise import PageView, classify, region_judge
+from prereview.regions import regions
+from prereview.signing import place_signing_pages
 from prereview.visual.seals import find_seals
 from prereview.visual.signatures import find_signatures
-from rules.casefacts import CaseFacts
+from rules.casefacts import CaseFacts, MaterialEvidence, MaterialStatus
 from rules.evaluate import Evaluator
+from rules.spec import Item
 from rules.verdict import Decision, Finding
 
 UNREADABLE_BLUR = 25.0  # variance of the Laplacian below which an OCR page with no text is a blur
@@ -135,9 +139,17 @@ class Prereviewer:
             if keep is not None:
                 for file, doc in zip(files, docs, strict=True):
                     keep(file, confined(doc, Path(tmp) / file.path.name))
-            located, reports, unreadable, wrong = _recognise(loaded.item, files, docs, declared=declared)
-            evidence = assemble(loaded.item, located, unreadable_slots=unreadable, wrong_slots=wrong, marks=PageMarks())
-        case = CaseFacts(case_id=case_id, item=item, review_date=review_date, declared=declared, materials=evidence)
+            evidence, absent, reports = materials_of(
+                loaded.item, files, docs, declared=declared, marks=PageMarks()
+            )
+        case = CaseFacts(
+            case_id=case_id,
+            item=item,
+            review_date=review_date,
+            declared=declared,
+            materials=evidence,
+            absence_doubts=absent,
+        )
         return PrereviewResult(decision=self.evaluator.evaluate(case), files=reports)
 
     def _read_all(self, files: list[UploadedFile], tmp: Path) -> list[Document]:
@@ -178,17 +190,47 @@ def _size(path: Path) -> int:
         return 0
 
 
+def materials_of(
+    item: Item,
+    files: list[UploadedFile],
+    docs: list[Document],
+    *,
+    declared: dict[str, Any],
+    marks: MarkFinder,
+) -> tuple[dict[str, MaterialEvidence], dict[str, str], list[FileReport]]:
+    """What the case's files hold, as `CaseFacts` takes it: per material its evidence (with the doubts
+    recognition has about it) and, for materials not found, why their absence may not be sure; plus what
+    each file was recognised as."""
+    located, reports, unreadable, wrong = _recognise(item, files, docs, declared=declared)
+    evidence = assemble(item, located, unreadable_slots=unreadable, wrong_slots=wrong, marks=marks)
+    evidence = with_signing_doubts(located, with_status_doubts(item, located, evidence), marks=marks)
+    for mid, found in evidence.items():
+        if found.status is MaterialStatus.UNREADABLE and not found.doubt:
+            doubt = _blur_doubt([p.view.page for p in located if p.file_name in found.files])
+            evidence[mid] = found.model_copy(update={"doubt": doubt})
+    return evidence, absence_doubts(item, located, evidence), reports
+
+
 def _recognise(item: Any, files: list[UploadedFile], docs: list[Document], *, declared: dict[str, Any]
                ) -> tuple[list[Located], list[FileReport], dict[str, list[str]], dict[str, list[str]]]:  # fmt: skip
-    views = [PageView.of(i, page, files[i].slot) for i, doc in enumerate(docs) for page in doc.pages]
+    judge = region_judge(item, declared=declared)
+    views = [
+        PageView.of(i, part, files[i].slot)
+        for i, doc in enumerate(docs)
+        for page in doc.pages
+        for part in regions(page, judge)
+    ]
     labels = classify(views, item, declared=declared)
-    located = [Located(view=v, label=lab, file_name=files[v.file].name) for v, lab in zip(views, labels, strict=True)]
+    place_signing_pages(views, labels, item)
+    located = [
+        Located(view=v, label=lab, file_name=files[v.file].name) for v, lab in zip(views, labels, strict=True)
+    ]
     reports: list[FileReport] = []
     unreadable: dict[str, list[str]] = {}
     wrong: dict[str, list[str]] = {}
     for i, (file, doc) in enumerate(zip(files, docs, strict=True)):
         mine = [p for p in located if p.view.file == i]
-        materials = list(dict.fromkeys(p.label.material for p in mine if p.label.material))
+        materials = list(dict.fromkeys(m for p in mine for m in (p.label.material, *p.label.shared) if m))
         looks_like = next((p.label.other for p in mine if p.label.other), "")
         reports.append(FileReport(name=file.name, media_type=doc.media_type, pages=len(doc.pages), slot=file.slot,
                                   materials=materials, looks_like=looks_like, error=doc.error,
@@ -205,8 +247,24 @@ def _recognise(item: Any, files: list[UploadedFile], docs: list[Document], *, de
 def _illegible(page: Page) -> bool:
     if page.blank:
         return True
-    legible = [ln for ln in page.lines if ln.score >= 0.8 and len(ln.text.strip()) >= 2]
+    legible = _legible(page)
     return len(legible) < 3 or (page.blur is not None and page.blur < UNREADABLE_BLUR and len(legible) < 6)
+
+
+def _legible(page: Page) -> list[TextLine]:
+    return [ln for ln in page.lines if ln.score >= 0.8 and len(ln.text.strip()) >= 2]
+
+
+def _blur_doubt(pages: list[Page]) -> str:
+    """An unreadable file judged so for its blur while some lines were still read: doubtful."""
+    for page in pages:
+        read = _legible(page)
+        if not page.blank and len(read) >= 3:
+            return (
+                f"第 {page.index + 1} 页照片模糊（清晰度 {page.blur or 0:.0f}），但仍读出 {len(read)} 行文字，"
+                "是否整份无法辨认请核对"
+            )
+    return ""
 
 
 class PageMarks:
@@ -216,15 +274,22 @@ class PageMarks:
     KEEP_IMAGES = 4
 
     def __init__(self) -> None:
-        self._found: dict[tuple[str, str], list[Mark]] = {}
+        self._found: dict[tuple[str, str, tuple[float, ...]], list[Mark]] = {}
         self._images: dict[str, np.ndarray] = {}
 
     def __call__(self, page: Page, kind: str) -> list[Mark]:
+        """The page's marks; for a page that is a region of its image (one of several materials on a
+        photo), those inside the region: seals found once on the whole image, signatures by its lines."""
         if page.image_path is None:
             return []
-        key = (page.image_path, kind)
+        region = page.region
+        key = (page.image_path, kind, (region.x0, region.y0, region.x1, region.y1) if region else ())
         if key not in self._found:
-            self._found[key] = _find_marks(self._image(page), page, kind)
+            if region is None or kind != "seal":
+                found = _find_marks(self._image(page), page, kind)
+            else:
+                found = self(page.model_copy(update={"region": None}), kind)
+            self._found[key] = [m for m in found if region is None or _inside(m.box, region)]
         return self._found[key]
 
     def _image(self, page: Page) -> np.ndarray:
@@ -238,8 +303,14 @@ class PageMarks:
         return image
 
 
+def _inside(box: Box, region: Box) -> bool:
+    return region.x0 <= box.cx <= region.x1 and region.y0 <= box.cy <= region.y1
+
+
 def _find_marks(image: np.ndarray, page: Page, kind: str) -> list[Mark]:
     if kind == "seal":
         return find_seals(image)
     source = PageSource(page.source) if page.source else None
-    return [r.mark for r in find_signatures(image, page.lines, source=source) if r.signed and r.mark is not None]
+    return [
+        r.mark for r in find_signatures(image, page.lines, source=source) if r.signed and r.mark is not None
+    ]

@@ -14,9 +14,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from prereview.approx import compact as compact  # also read from here by the table and assembly code
+from prereview.approx import edit_budget, edits_in, near_in, without_known
 from prereview.documents import Page, PageSource
-from prereview.extract.fields import find_field
-from rules.identity import normalize_name, normalize_number
+from prereview.headings import foreign_heading
+from prereview.regions import Judge
+from prereview.roles import by_role, person_on, printed_values, role_people, role_values
 from rules.spec import Item, Material
 
 TITLE_ZONE = 0.35  # share of the page height where titles are looked for
@@ -28,11 +31,6 @@ NEW_DOCUMENT_SCORE = (
     6.0  # cues (no title) that make an untitled page of a multi-page file a document of its own
 )
 SLOT_SCORE = 1.0
-_NOISE = re.compile(r"[\s\u3000:：·•.,，、()（）《》\"“”'‘’\[\]【】_\-—]+")
-
-
-def compact(text: str) -> str:
-    return _NOISE.sub("", text)
 
 
 @dataclass
@@ -44,10 +42,18 @@ class PageView:
     slot: str | None
     top: str = ""  # compact text of the title zone
     text: str = ""  # compact text of the whole page
+    # On OCR pages, top and text with the words the item's rules know blanked out: where words may be
+    # found with misread characters (`classify` sets them; until then top and text are used)
+    loose_top: str | None = None
+    loose_text: str | None = None
 
     @classmethod
     def of(cls, file: int, page: Page, slot: str | None) -> PageView:
-        limit = page.height * TITLE_ZONE if page.height else float("inf")
+        # the title zone is the top of the text, not of the image: a card photographed on a table
+        # prints its title a third of the way down the photo
+        first_y = min((ln.box.y0 for ln in page.lines), default=0.0)
+        last_y = max((ln.box.y1 for ln in page.lines), default=0.0)
+        limit = first_y + (last_y - first_y) * TITLE_ZONE if page.lines else float("inf")
         first = page.lines[:6]
         # a title stands on a line of its own: a sentence that mentions 公司章程 is not one
         top = [ln.text for ln in page.lines if ln.box.y0 <= limit and len(compact(ln.text)) <= TITLE_LINE]
@@ -64,6 +70,9 @@ class PageLabel:
     continued: bool = False  # no cue of its own: taken as the next page of the file's previous material
     undecided: tuple[str, ...] = ()  # one form in several roles and nothing on the page names the person
     by_role: bool = False  # one form in several roles, and the person the page names chose this one
+    rivals: tuple[str, ...] = ()  # materials of other forms that scored as well: the file's order decides
+    shared: tuple[str, ...] = ()  # other roles the page's person fills that have no page of their own
+    signs_for: tuple[str, ...] = ()  # a signing page alone: the documents it may close, none chosen
 
 
 _TICKED = re.compile(r"[☑☒■√✓✔▣]\s*([^\s☐□☑☒■√✓✔▣]+)")
@@ -78,13 +87,15 @@ def material_score(view: PageView, material: Material) -> tuple[float, str]:
     """(score, look-alike title) of one page for one material."""
     rec = material.recognition
     titles = [compact(t) for t in rec.titles] or [compact(material.name)]
-    confusion = next((c.title for c in rec.confusions if compact(c.title) in view.top), "")
-    title_hit = max((len(t) for t in titles if t and t in view.top), default=0)
+    title_hit = _title_hit(view, titles)
+    confusion_hit, confusion = max(
+        ((_title_hit(view, [compact(c.title)]), c.title) for c in rec.confusions), default=(0, "")
+    )
     if title_hit and rec.must_tick:
         ticked = ticked_options(view.page.text)
         if ticked and not any(compact(w) in t for w in rec.must_tick for t in ticked):
             return 0.0, f"{rec.titles[0] if rec.titles else material.name}（勾选：{'、'.join(ticked)}）"
-    if confusion and not (title_hit and title_hit > len(compact(confusion))):
+    if confusion_hit and not title_hit > confusion_hit:
         return 0.0, confusion
     score = TITLE_SCORE + title_hit / 10 if title_hit else 0.0
     if not title_hit and any(t in view.text for t in titles if len(t) >= 4):
@@ -94,54 +105,82 @@ def material_score(view: PageView, material: Material) -> tuple[float, str]:
     return score, ""
 
 
+def _title_hit(view: PageView, titles: Sequence[str]) -> int:
+    """How well the title zone shows one of the titles: its length when printed as it is; on an OCR page
+    also when read with a few characters wrong (公司登圮备桉申请书), less two per character misread."""
+    ocr = view.page.source == PageSource.OCR
+    best = 0
+    for title in titles:
+        if not title:
+            continue
+        if title in view.top:
+            best = max(best, len(title))
+        elif (
+            ocr
+            and (budget := edit_budget(title))
+            and (edits := edits_in(title, _loose(view, top=True))) <= budget
+        ):
+            best = max(best, len(title) - 2 * edits)
+    return best
+
+
+def _loose(view: PageView, *, top: bool) -> str:
+    loose = view.loose_top if top else view.loose_text
+    return loose if loose is not None else (view.top if top else view.text)
+
+
 def parts_on(view: PageView, material: Material) -> set[str]:
     ocr = view.page.source == PageSource.OCR
+    return _parts_in(view.text, _loose(view, top=False) if ocr else None, material)
+
+
+def _parts_in(text: str, loose: str | None, material: Material) -> set[str]:
+    """The parts whose cues `text` holds; with `loose` (OCR text) a long cue may carry misread characters."""
     found = set()
     for part in material.parts:
         cues = material.recognition.part_cues.get(part) or (part,)
         for cue in cues:
             words = [compact(re.sub(r"（[^）]*）|\([^)]*\)", "", w)) for w in cue.split("+")]
-            if all(w and (w in view.text or (ocr and near_in(w, view.text))) for w in words):
+            if all(w and (w in text or (loose is not None and near_in(w, loose))) for w in words):
                 found.add(part)
                 break
     return found
 
 
-FUZZY_CUE = 6  # characters: a cue this long still names its part with one character misread by OCR
-
-
-def near_in(word: str, text: str) -> bool:
-    """Whether `text` holds `word` with at most one character read wrong (经营场所平面布间图), for cues of
-    FUZZY_CUE characters or more: one half of the word is then found exactly, the other differs once."""
-    n = len(word)
-    if n < FUZZY_CUE:
-        return False
-    half = n // 2
-    for piece, offset in ((word[:half], 0), (word[half:], half)):
-        at = text.find(piece)
-        while at >= 0:
-            start = at - offset
-            window = text[start : start + n] if start >= 0 else ""
-            if len(window) == n and sum(a != b for a, b in zip(window, word, strict=True)) <= 1:
-                return True
-            at = text.find(piece, at + 1)
-    return False
-
-
 def classify(views: Sequence[PageView], item: Item, *, declared: dict[str, object]) -> list[PageLabel]:
-    roles = {m.id: _role_values(m, declared) for m in item.materials}
-    labels = [_best(view, item, roles=roles) for view in views]
+    known = known_words(item)
+    for view in views:
+        if view.page.source == PageSource.OCR:
+            view.loose_top, view.loose_text = without_known(view.top, known), without_known(view.text, known)
+    roles = {m.id: role_values(m, declared) for m in item.materials}
+    people = {m.id: role_people(m, declared) for m in item.materials}
+    labels = [_best(view, item, roles=roles, people=people) for view in views]
     if any(lab.undecided or lab.by_role for lab in labels):
-        printed = _printed_values(views, labels, item)
+        printed = printed_values(views, labels, item)
         roles = {mid: list(dict.fromkeys([*values, *printed.get(mid, [])])) for mid, values in roles.items()}
-        labels = [_best(v, item, roles=roles) if lab.undecided or lab.by_role else lab for v, lab in zip(views, labels, strict=True)]  # fmt: skip
+        labels = [
+            _best(v, item, roles=roles, people=people) if lab.undecided or lab.by_role else lab
+            for v, lab in zip(views, labels, strict=True)
+        ]
     _place_undecided(views, labels, item)
-    # Pages of one file belong to one document unless a page carries a title of its own: a page
-    # without a title continues the previous page's material (a report's chapters name other
-    # materials' labels all the time).
+    _continue_files(views, labels, item)
+    _unexplained_headings(views, labels, item)
+    held = {lab.material for lab in labels}
+    for lab in labels:
+        lab.shared = tuple(mid for mid in lab.shared if mid not in held)
+    return labels
+
+
+def _continue_files(views: Sequence[PageView], labels: list[PageLabel], item: Item) -> None:
+    """Pages of one file belong to one document unless a page carries a title of its own: a page without
+    a title continues the previous page's material (a report's chapters name other materials' labels all
+    the time), and so does a page that scored as well for the previous page's material as for another
+    form (a report's 编制单位和编制人员情况表 beside an application form's labels)."""
     for k in range(1, len(views)):
         prev = labels[k - 1]
-        if views[k].file != views[k - 1].file or prev.material is None or labels[k].score >= TITLE_SCORE:
+        if views[k].file != views[k - 1].file or prev.material is None or _beside(views[k - 1], views[k]):
+            continue
+        if labels[k].score >= TITLE_SCORE and prev.material not in labels[k].rivals:
             continue
         if labels[k].other and labels[k].material is None:
             continue
@@ -152,18 +191,86 @@ def classify(views: Sequence[PageView], item: Item, *, declared: dict[str, objec
             continue
         labels[k] = PageLabel(material=prev.material, score=prev.score, continued=True,
                               parts=parts_on(views[k], material))  # fmt: skip
-    return labels
+
+
+def region_judge(item: Item, *, declared: dict[str, object]) -> Judge:
+    """How `regions` asks what a cell of a page holds: the material recognised on the cell alone (for one
+    form in several roles or several persons, with the person read), and whether the cell shows it on its
+    own — the material's title, or one of its parts with many of its cues or naming its person."""
+
+    # one form in several roles is one owner until a person tells them apart: a card's back face names nobody
+    form = {
+        m.id: next(o.id for o in item.materials if o.recognition == m.recognition) for m in item.materials
+    }
+    roles = {mid for mid, first in form.items() if list(form.values()).count(first) > 1}
+
+    def judge(cell: Page) -> tuple[tuple[str, str | None] | None, bool]:
+        view = PageView.of(0, cell, None)
+        label = classify([view], item, declared=declared)[0]
+        if label.material is None or label.continued:
+            return None, False
+        material = item.material(label.material)
+        person = person_on(view, material, roles=material.id in roles)
+        # a card's face is its own document with many of the card's cues, or with fewer naming its person
+        face = bool(label.parts) and (label.score >= NEW_DOCUMENT_SCORE or person is not None)
+        return (form[material.id], person), label.score >= TITLE_SCORE or face
+
+    return judge
+
+
+def known_words(item: Item) -> tuple[str, ...]:
+    """Every word the item's recognition cues print: titles, look-alikes, parts, keywords, labels."""
+    return tuple(dict.fromkeys(w for material in item.materials for w in _words(material)))
+
+
+def _words(material: Material) -> list[str]:
+    rec = material.recognition
+    cues = [w for cue in rec.part_cues.values() for alt in cue for w in alt.split("+")]
+    words = [
+        material.name,
+        *rec.titles,
+        *(c.title for c in rec.confusions),
+        *material.parts,
+        *cues,
+        *rec.keywords,
+        *rec.labels,
+        *material.fields,
+    ]
+    return [compact(w) for w in words if w]
+
+
+def _unexplained_headings(views: Sequence[PageView], labels: list[PageLabel], item: Item) -> None:
+    """A page taken for a material by its field labels alone, under a heading of another kind of
+    document (常住人口登记卡 over 姓名、民族、住址), is that other document: a look-alike."""
+    titles = [compact(t) for m in item.materials for t in (*m.recognition.titles, m.name)]
+    for k, label in enumerate(labels):
+        if label.material is None or label.continued or label.score >= TITLE_SCORE:
+            continue
+        material = item.material(label.material)
+        own = [compact(t) for t in (*material.recognition.titles, material.name)]
+        heading = foreign_heading(views[k].page, _words(material), titles, own)
+        if heading:
+            labels[k] = PageLabel(other=heading)
+
+
+def _beside(a: PageView, b: PageView) -> bool:
+    """Two regions of one photo: `regions` already found them to be different documents."""
+    return a.page.region is not None and b.page.region is not None and a.page.index == b.page.index
 
 
 def _starts_another(view: PageView, label: PageLabel, previous: Material) -> bool:
     """A page of a scanned bundle that begins another document without a title of its own (an ID card's
-    face after a 章程's last page): many cues of another material and none of the previous one's."""
+    face after a 章程's last page): many cues of another material and none of the previous one's — unless
+    it is headed by one of the previous material's parts (a report's 编制单位和编制人员情况表)."""
     if label.material is None or label.material == previous.id or label.score < NEW_DOCUMENT_SCORE:
+        return False
+    ocr = view.page.source == PageSource.OCR
+    if _parts_in(view.top, _loose(view, top=True) if ocr else None, previous):
         return False
     return material_score(view, previous)[0] < MIN_SCORE
 
 
-def _best(view: PageView, item: Item, *, roles: dict[str, list[str]]) -> PageLabel:
+def _best(view: PageView, item: Item, *, roles: dict[str, list[str]], people: dict[str, int]) -> PageLabel:
     scored: list[tuple[float, Material]] = []
     other = ""
     for material in item.materials:
@@ -181,15 +288,26 @@ def _best(view: PageView, item: Item, *, roles: dict[str, list[str]]) -> PageLab
         return PageLabel(
             other=other
         )  # titled as a look-alike: shared field labels do not make it another material
-    form = max(scored, key=lambda sm: sm[0])[1].recognition
+    lead = next(m for s, m in scored if s == top)
     # one form in several roles stays a tie whatever the slot: the person on the page decides first
-    tied = [m for s, m in scored if s >= top - 0.5 - (SLOT_SCORE if m.recognition == form else 0.0)]
-    if len(tied) == 1:
-        return PageLabel(material=tied[0].id, score=top, parts=parts_on(view, tied[0]))
-    chosen, decided = _by_role(view, tied, roles=roles)
-    undecided = () if decided else tuple(m.id for m in tied)
-    return PageLabel(material=chosen.id, score=top, parts=parts_on(view, chosen), undecided=undecided,
-                     by_role=decided)  # fmt: skip
+    tied = [
+        m for s, m in scored if s >= top - 0.5 - (SLOT_SCORE if m.recognition == lead.recognition else 0.0)
+    ]
+    rivals = tuple(m.id for m in tied if m.recognition != lead.recognition)
+    same = [m for m in tied if m.recognition == lead.recognition]
+    if len(same) == 1:
+        return PageLabel(material=lead.id, score=top, parts=parts_on(view, lead), rivals=rivals)
+    chosen, decided, shared = by_role(view, same, roles=roles, people=people)
+    undecided = () if decided else tuple(m.id for m in same)
+    return PageLabel(
+        material=chosen.id,
+        score=top,
+        parts=parts_on(view, chosen),
+        undecided=undecided,
+        by_role=decided,
+        rivals=rivals,
+        shared=shared,
+    )
 
 
 def _sibling_confusions(view: PageView, scored: list[tuple[float, Material]]) -> list[tuple[float, Material]]:
@@ -208,82 +326,21 @@ def _sibling_confusions(view: PageView, scored: list[tuple[float, Material]]) ->
     return out or scored
 
 
-def _by_role(view: PageView, tied: list[Material], *, roles: dict[str, list[str]]) -> tuple[Material, bool]:
-    """Materials of one form in different roles: the one whose person is on the page (or whose slot the
-    file sits in). Second: whether that decided it."""
-    best: list[tuple[int, int, Material]] = []
-    for order, material in enumerate(tied):
-        hits = sum(1 for value in roles.get(material.id, []) if value and value in view.text)
-        slot_bonus = 1 if view.slot == material.id else 0
-        best.append((hits * 2 + slot_bonus, -order, material))
-    score, _, chosen = max(best, key=lambda t: (t[0], t[1]))
-    return chosen, score > 0 and sum(1 for s, _, _ in best if s == score) == 1
-
-
 def _place_undecided(views: Sequence[PageView], labels: list[PageLabel], item: Item) -> None:
     """Pages no person decided (an ID card's 国徽面 photographed alone) go where a face is lacking: to the
-    role whose pages carry the other faces more often than this one."""
+    role whose pages carry the other faces more often than this one; the upload slot breaks a tie."""
     for k, label in enumerate(labels):
         if not label.undecided or label.continued:
             continue
-        best, lack_best = label.material, 0
+        lacks: dict[str, int] = {}
         for mid in label.undecided:
             material = item.material(mid)
             parts = parts_on(views[k], material)
             mine = [lab for j, lab in enumerate(labels) if j != k and lab.material == mid]
             count = {part: sum(1 for lab in mine if part in lab.parts) for part in material.parts}
-            lack = max((max(count.values(), default=0) - count[part] for part in parts), default=0)
-            if lack > lack_best:
-                best, lack_best = mid, lack
+            lacks[mid] = max((max(count.values(), default=0) - count[part] for part in parts), default=0)
+        best = max(label.undecided, key=lambda mid: (lacks[mid], mid == views[k].slot, mid == label.material))
         if best != label.material:
-            material = item.material(best)  # type: ignore[arg-type]
+            material = item.material(best)
             labels[k] = PageLabel(material=best, score=label.score, parts=parts_on(views[k], material),
                                   undecided=label.undecided)  # fmt: skip
-
-
-def _role_values(material: Material, declared: dict[str, object]) -> list[str]:
-    values: list[str] = []
-    for check in material.checks:
-        for target in check.equals:
-            if target.startswith("shareholders."):
-                key = target.split(".", 1)[1]
-                for holder in declared.get("shareholders") or []:  # type: ignore[attr-defined]
-                    if isinstance(holder, dict) and holder.get(key):
-                        values.append(_norm(str(holder[key])))
-            elif isinstance(declared.get(target), str):
-                values.append(_norm(str(declared[target])))
-    return values
-
-
-def _printed_values(views: Sequence[PageView], labels: list[PageLabel], item: Item) -> dict[str, list[str]]:
-    """Per role material (one form in several roles), what the item's other materials print for the
-    declared facts its checks compare with: the 法定代表人 and 法定代表人身份证件号码 of the application
-    form for the legal representative's ID card. Only pages recognised without a role question are read."""
-    roles = {
-        m.id
-        for m in item.materials
-        if any(o is not m and o.recognition == m.recognition for o in item.materials)
-    }
-    pages = {m.id: [v.page for v, lab in zip(views, labels, strict=True) if lab.material == m.id and not lab.by_role]
-             for m in item.materials}  # fmt: skip
-    read: dict[tuple[str, str], str | None] = {}
-    out: dict[str, list[str]] = {}
-    for material in (m for m in item.materials if m.id in roles):
-        facts = {t for check in material.checks for t in check.equals}
-        for other in item.materials:
-            for check in other.checks if other.id not in roles and pages[other.id] else ():
-                spec = other.fields.get(check.field)
-                if spec is None or spec.type == "list" or not facts & set(check.equals):
-                    continue
-                key = (other.id, check.field)
-                if key not in read:
-                    reading = find_field(pages[other.id], spec.labels or (check.field,), kind=spec.type)
-                    read[key] = _norm(reading.value) if reading.ok else None
-                value = read[key]
-                if value:
-                    out.setdefault(material.id, []).append(value)
-    return out
-
-
-def _norm(value: str) -> str:
-    return compact(normalize_number(value) if sum(c.isdigit() for c in value) >= 6 else normalize_name(value))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prereview.documents import Box, Page, PageSource, TextLine
+from rules.spec import Material
 
 H = 28.0  # line height in pixels
 
@@ -14,3 +15,13 @@ def line(text: str, x: float, y: float, *, h: float = H, score: float = 1.0) -> 
 
 def page(*lines: TextLine, width: float = 1654.0, height: float = 2339.0, index: int = 0) -> Page:
     return Page(index=index, width=width, height=height, source=PageSource.TEXT, lines=list(lines))
+
+
+class ItemOf:
+    """Just enough of an Item for the recogniser: its materials, by id."""
+
+    def __init__(self, *materials: Material) -> None:
+        self.materials = materials
+
+    def material(self, mid: str) -> Material:
+        return next(m for m in self.materials if m.id == mid)

@@ -186,3 +186,59 @@ def test_a_blank_looking_cell_with_ink_on_a_photo_is_unreadable_not_empty(tmp_pa
     fields = _evidence(form, p)
     assert fields["联系人"].state is FieldState.UNREADABLE
     assert fields["计量方式"].state is FieldState.EMPTY
+
+
+def _vehicle() -> Material:
+    from rules.spec import Recognition as Rec
+
+    return Material(
+        id="M6",
+        name="行驶证及技术等级评定结论",
+        per="车辆",
+        parts=("行驶证", "评定结论"),
+        recognition=Rec(part_cues={"行驶证": ("机动车行驶证",), "评定结论": ("检测报告",)}),
+        fields={
+            "号牌号码": FieldSpec(type="plate", part="行驶证"),
+            "评定结论号牌号码": FieldSpec(type="plate", labels=("号牌号码",), part="评定结论"),
+        },
+    )
+
+
+def _vehicle_sets(*, source):
+    vehicle = _vehicle()
+    licence = page(line("中华人民共和国机动车行驶证", 300, 80), line("号牌号码 赣QA5201", 100, 160))
+    report = page(line("道路运输车辆综合性能检测报告", 300, 80), line("号牌号码 QA5201", 100, 160))
+    other = page(line("中华人民共和国机动车行驶证", 300, 80), line("号牌号码 赣QB7310", 100, 160))
+    pages = []
+    for k, p in enumerate((licence, report, other)):
+        view = PageView.of(k, p.model_copy(update={"source": source}), None)
+        pages.append(
+            Located(
+                view=view,
+                label=PageLabel(material="M6", score=10.0, parts=parts_on(view, vehicle)),
+                file_name=f"f{k}.jpg",
+            )
+        )
+    return assemble(_item(vehicle), pages, unreadable_slots={}, wrong_slots={}, marks=lambda p, k: [])[
+        "M6"
+    ].sets
+
+
+def test_a_number_misread_by_one_character_on_a_photo_still_joins_its_vehicles_set() -> None:
+    """A report's plate read without its province character is the licence's vehicle (the sets hold
+    different parts); the two readings are left to the clerk as doubtful, not judged a mismatch."""
+    from prereview.documents import PageSource
+
+    sets = _vehicle_sets(source=PageSource.OCR)
+    assert len(sets) == 2
+    joined = next(s for s in sets if "评定结论号牌号码" in s.fields)
+    assert set(joined.parts or ()) == {"行驶证", "评定结论"}
+    assert joined.fields["评定结论号牌号码"].doubt and joined.fields["号牌号码"].doubt
+    lone = next(s for s in sets if s is not joined)
+    assert not lone.fields["号牌号码"].doubt
+
+
+def test_text_layers_are_not_misread_so_their_numbers_are_not_joined() -> None:
+    from prereview.documents import PageSource
+
+    assert len(_vehicle_sets(source=PageSource.TEXT)) == 3

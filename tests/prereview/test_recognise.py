@@ -4,10 +4,10 @@ from functools import cache
 from pathlib import Path
 
 from prereview.documents import PageSource
-from prereview.recognise import PageView, classify, parts_on
+from prereview.recognise import TITLE_SCORE, PageView, classify, material_score, parts_on
 from rules.book import RuleBook
 from rules.spec import Confusion, Material, Recognition
-from tests.prereview._pages import line, page
+from tests.prereview._pages import ItemOf, line, page
 
 RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
 
@@ -279,3 +279,186 @@ def test_near_in_allows_one_substitution_in_long_words_only() -> None:
     assert near_in("经营场所平面布局图", "一经营场所平面布间图")
     assert not near_in("经营场所平面布局图", "一经营场所立面结构图")
     assert not near_in("营业执照", "营业执熙")  # short cues must match exactly
+
+
+def _ocr(*lines, file: int = 0, slot: str | None = None) -> PageView:
+    scanned = page(*lines).model_copy(update={"source": PageSource.OCR})
+    return PageView.of(file, scanned, slot)
+
+
+def _form(*, file: int = 0, slot: str | None = None, title: str = "公司登记（备案）申请书", ocr: bool = True):
+    lines = [
+        line(title, 600, 120, h=44),
+        line("申请类型 ☑设立 □变更", 160, 220),
+        line("名称", 160, 280),
+        line("安和市明远咨询有限公司", 420, 280),
+        line("法定代表人", 160, 340),
+        line("周启明", 420, 340),
+        line("注册资本（万元）", 160, 400),
+        line("经营范围", 160, 460),
+    ]
+    return _ocr(*lines, file=file, slot=slot) if ocr else _view(*lines, file=file, slot=slot)
+
+
+def test_a_title_misread_on_a_photo_still_names_its_material() -> None:
+    item = _item("SC-001")
+    assert classify([_form(title="公司登圮（备桉）申请书")], item, declared={})[0].material == "M1"
+    typed = _form(title="公司登圮（备桉）申请书", ocr=False)
+    assert material_score(typed, item.material("M1"))[0] < TITLE_SCORE  # a text layer says what it says
+
+
+def test_a_short_title_must_be_read_exactly_even_on_a_photo() -> None:
+    licence = Material(id="M5", name="执照", recognition=Recognition(titles=("营业执照",)))
+    assert material_score(_ocr(line("营业执熙", 300, 100, h=50)), licence)[0] < TITLE_SCORE
+    assert material_score(_ocr(line("营业执照", 300, 100, h=50)), licence)[0] >= TITLE_SCORE
+
+
+def test_a_look_alikes_title_read_exactly_wins_over_the_materials_title_read_nearly() -> None:
+    report = Material(
+        id="M2",
+        name="报告表",
+        recognition=Recognition(
+            titles=("建设项目环境影响报告表",), confusions=(Confusion(title="建设项目环境影响报告书"),)
+        ),
+    )
+    book = _ocr(line("建设项目环境影响报告书", 400, 100, h=50), line("总则", 160, 300))
+    table = _ocr(line("建设项目环境影响报告表", 400, 100, h=50), line("项目名称", 160, 300))
+    assert material_score(book, report) == (0.0, "建设项目环境影响报告书")
+    assert material_score(table, report)[0] >= TITLE_SCORE
+
+
+def test_a_page_tied_between_two_forms_continues_its_files_material() -> None:
+    """A report's staff page shares its labels with the application form and sits in the form's slot:
+    the tie between two different forms goes to the file's previous page, not to a person or the slot."""
+    report = Material(
+        id="M2",
+        name="甲类报告",
+        recognition=Recognition(
+            titles=("甲类报告",), keywords=("编制情况表",), labels=("编制单位", "项目编号", "单位名称")
+        ),
+    )
+    form = Material(
+        id="M1",
+        name="乙类申请表",
+        recognition=Recognition(titles=("乙类申请表",), labels=("编制单位", "项目编号", "单位名称")),
+    )
+    cover = _view(line("甲类报告", 600, 200, h=50), line("项目名称 一期工程", 200, 400), slot="M1")
+    staff = _view(
+        line("编制情况表", 600, 120),
+        line("项目编号 X1", 160, 200),
+        line("编制单位 安和市某设计院", 160, 260),
+        line("单位名称 安和市某设计院", 160, 320),
+        slot="M1",
+    )
+    labels = classify([cover, staff], ItemOf(form, report), declared={})
+    assert [lab.material for lab in labels] == ["M2", "M2"] and labels[1].continued
+
+
+_REP_AND_HOLDER = {
+    "legal_rep_name": "秦雨桐",
+    "legal_rep_id": "110101199003071234",
+    "shareholders": [
+        {"shareholder_type": "natural_person", "name": "秦雨桐", "id_number": "110101199003071234"},
+        {"shareholder_type": "natural_person", "name": "魏嘉禾", "id_number": "110101198512120021"},
+    ],
+}
+
+
+def test_a_legal_representative_who_is_a_shareholder_is_the_legal_representatives_card() -> None:
+    """Cards uploaded under each other's slots: the legal representative's (she is a shareholder too) is
+    M3, the other shareholder's M4; her back face alone goes where a back face is lacking."""
+    rep = _front("秦雨桐", "110101199003071234", 0)
+    rep.slot = "M4"
+    holder = _front("魏嘉禾", "110101198512120021", 1)
+    holder.slot = "M3"
+    holder_back, rep_back = _back(2), _back(3)
+    holder_back.slot, rep_back.slot = "M3", "M4"
+    labels = classify([rep, holder, holder_back, rep_back], _item("SC-001"), declared=_REP_AND_HOLDER)
+    assert [labels[0].material, labels[1].material] == ["M3", "M4"]
+    assert sorted(lab.material for lab in labels[2:]) == ["M3", "M4"]
+    assert labels[0].shared == ()  # the shareholders' card names others too: hers is not needed there
+
+
+def test_one_card_serves_two_one_person_roles() -> None:
+    """The agent is the legal representative: one card, found for both roles."""
+    declared = {
+        "legal_rep_name": "秦雨桐",
+        "legal_rep_id": "110101199003071234",
+        "by_agent": True,
+        "agent_name": "秦雨桐",
+        "agent_id": "110101199003071234",
+    }
+    labels = classify([_front("秦雨桐", "110101199003071234", 0)], _item("JT-001"), declared=declared)
+    assert labels[0].material == "M3" and labels[0].shared == ("M5",)
+
+
+def test_a_page_under_the_heading_of_another_document_is_a_look_alike_not_an_id_card() -> None:
+    """A register page prints 姓名、民族、出生、住址 and 公民身份号码 like a card's portrait face, under a
+    heading of its own: it is that other document."""
+    register = _ocr(
+        line("流动人口信息登记表", 560, 100, h=46),
+        line("姓名", 120, 200),
+        line("韩立新", 300, 200),
+        line("民族 汉", 120, 260),
+        line("出生日期 1990年5月6日", 120, 320),
+        line("住址 安和市东湖区", 120, 380),
+        line("公民身份号码 110101199005061234", 120, 440),
+        slot="M9",
+    )
+    label = classify([register], _item("SL-001"), declared={})[0]
+    assert label.material is None and label.other == "流动人口信息登记表"
+
+
+def test_a_cards_large_name_line_is_no_foreign_heading() -> None:
+    face = _ocr(
+        line("姓名 韩立新", 120, 100, h=46),
+        line("性别 男 民族 汉", 120, 200),
+        line("出生 1990年5月6日", 120, 260),
+        line("住址 安和市东湖区", 120, 320),
+        line("公民身份号码 110101199005061234", 120, 440),
+        slot="M9",
+    )
+    assert classify([face], _item("SL-001"), declared={})[0].material == "M9"
+
+
+def test_a_page_headed_by_a_part_of_the_previous_pages_material_continues_it() -> None:
+    """The report's staff page shows many of the application form's labels and few of the report's cues:
+    its heading, a part of the report, keeps it in the report's file."""
+    report = Material(
+        id="M2",
+        name="甲类报告",
+        parts=("编制单位和编制人员情况表",),
+        recognition=Recognition(titles=("甲类报告",), keywords=("污染影响类",)),
+    )
+    form = Material(
+        id="M1",
+        name="乙类申请表",
+        recognition=Recognition(
+            titles=("乙类申请表",),
+            labels=("项目名称", "建设单位", "统一社会信用代码", "法定代表人", "编制单位", "联系人"),
+        ),
+    )
+    cover = _ocr(line("甲类报告", 600, 200, h=50), line("（污染影响类）", 620, 280))
+    staff_lines = [line("编制单位和编制人员情况表", 500, 100, h=40)] + [
+        line(f"{label} 安和市某某单位", 160, 200 + 60 * k)
+        for k, label in enumerate(
+            ("项目名称", "建设单位", "统一社会信用代码", "法定代表人", "编制单位", "联系人")
+        )
+    ]
+    staff = _ocr(*staff_lines)
+    labels = classify([cover, staff], ItemOf(form, report), declared={})
+    assert [lab.material for lab in labels] == ["M2", "M2"]
+    assert labels[1].parts == {"编制单位和编制人员情况表"}
+    alone = _ocr(*staff_lines, file=1)
+    assert classify([alone], ItemOf(form, report), declared={})[0].material == "M1"  # no file to continue
+
+
+def test_a_heading_that_varies_the_materials_own_title_is_no_look_alike() -> None:
+    lease = _ocr(
+        line("房屋租赁协议", 560, 100, h=46),
+        line("出租方 安和市宏达置业有限公司", 120, 200),
+        line("承租方 安和市启航物流有限公司", 120, 260),
+        line("坐落 安和市东湖区文化路12号", 120, 320),
+        line("租赁期限 2025年1月1日至2027年12月31日", 120, 380),
+    )
+    assert classify([lease], _item("SC-001"), declared={})[0].material == "M7"

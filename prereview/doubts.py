@@ -1,0 +1,137 @@
+"""Where recognition is not sure, it says so: the clerk checks (请核对) instead of being told of a defect.
+
+- A material not found while some page of the case resembles it — an unrecognised page that shows its
+  title nearly, a part's wording or several of its labels, or a page taken for another material by
+  labels alone that scored as well for this one: its absence is doubtful (`CaseFacts.absence_doubts`).
+  A look-alike (a page titled as another kind of document) is no such evidence: it is a sure MISSING.
+- A slot whose file was judged another document only because nothing was recognised on it, while it
+  resembles the slot's material: the WRONG_DOCUMENT is doubtful (`MaterialEvidence.doubt`).
+- A signing page photographed on its own that could not be tied to one document: a NOT_SIGNED or
+  NOT_SEALED of a document it may close is doubtful when the page carries that signature or seal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from prereview.approx import compact, edits_in
+from prereview.assemble import Located, MarkFinder
+from prereview.documents import PageSource
+from prereview.recognise import MIN_SCORE, TITLE_SCORE, PageView, material_score, parts_on
+from prereview.signing import kinds
+from rules.casefacts import MaterialEvidence, MaterialStatus
+from rules.codes import Code
+from rules.spec import Item, Material
+
+WEAK_SCORE = 2.0  # two of a material's labels, or its title below the title zone: a resemblance
+RIVAL_MARGIN = 1.0  # a material scoring this close to the one a page was taken for by labels alone
+
+
+def resemblance(view: PageView, material: Material) -> str:
+    """What a page shows of a material it was not recognised as (plain Chinese), or "" for nothing."""
+    if view.page.source == PageSource.OCR:
+        top = view.loose_top if view.loose_top is not None else view.top
+        for title in (compact(t) for t in material.recognition.titles):
+            if len(title) >= 6 and edits_in(title, top) <= len(title) // 2:
+                return f"页首文字与标题「{title}」相近"
+    parts = parts_on(view, material)
+    if parts:
+        return f"印有其中「{'、'.join(sorted(parts))}」的字样"
+    rec = material.recognition
+    cues = [
+        c for c in dict.fromkeys(compact(c) for c in (*rec.keywords, *rec.labels)) if c and c in view.text
+    ]
+    if material_score(view, material)[0] >= WEAK_SCORE and len(cues) >= 2:
+        return f"印有该材料的栏目（{'、'.join(cues[:4])}）"
+    return ""
+
+
+def absence_doubts(
+    item: Item, pages: Sequence[Located], found: dict[str, MaterialEvidence]
+) -> dict[str, str]:
+    """Material id → why its absence is not sure, for the materials not found."""
+    out: dict[str, str] = {}
+    for material in item.materials:
+        if material.id in found:
+            continue
+        for p in pages:
+            reason = _may_be(p, material, pages)
+            if reason:
+                out[material.id] = reason
+                break
+    return out
+
+
+def _may_be(p: Located, material: Material, pages: Sequence[Located]) -> str:
+    where = f"「{p.file_name}」第 {p.view.page.index + 1} 页"
+    label = p.label
+    if label.other or label.signs_for:
+        return ""
+    if label.material is None:
+        seen = resemblance(p.view, material)
+        return f"{where}未能识别为任何材料，但{seen}，可能就是本材料" if seen else ""
+    if material.id in label.undecided:  # one form in several roles and no person on the page
+        held = [q.label.parts for q in pages if q.label.material == label.material]
+        count = {part: sum(part in parts for parts in held) for part in set().union(*held)}
+        surplus = label.parts and all(count[part] > min(count.values()) for part in label.parts)
+        return f"{where}是同一种证件上多出的一面，未能读出证上的人，可能属于本材料" if surplus else ""
+    if label.by_role or label.undecided or label.continued or label.score >= TITLE_SCORE:
+        return ""
+    score = material_score(p.view, material)[0]
+    if score >= MIN_SCORE and score >= label.score - RIVAL_MARGIN:
+        return f"{where}按栏目识别为 {label.material}，但与本材料同样相似，可能就是本材料"
+    return ""
+
+
+def with_status_doubts(
+    item: Item, pages: Sequence[Located], found: dict[str, MaterialEvidence]
+) -> dict[str, MaterialEvidence]:
+    """WRONG statuses judged only because nothing on the slot's file was recognised, while it resembles
+    the slot's material, made doubtful."""
+    out = dict(found)
+    for mid, evidence in found.items():
+        if evidence.status is not MaterialStatus.WRONG:
+            continue
+        mine = [p for p in pages if p.file_name in evidence.files]
+        if not mine or any(p.label.material or p.label.other for p in mine):
+            continue
+        for p in mine:
+            seen = resemblance(p.view, item.material(mid))
+            if seen:
+                doubt = f"「{p.file_name}」未能识别，但{seen}，可能是本材料读得不清，而非交错了材料"
+                out[mid] = evidence.model_copy(update={"doubt": doubt})
+                break
+    return out
+
+
+def with_signing_doubts(
+    pages: Sequence[Located], found: dict[str, MaterialEvidence], *, marks: MarkFinder
+) -> dict[str, MaterialEvidence]:
+    """A missing seal or signature of a document an unplaced signing page may close, when that page
+    carries such a mark, is doubtful."""
+    out = dict(found)
+    for p in pages:
+        if not p.label.signs_for:
+            continue
+        carried = {code for code in kinds(p.view) if marks(p.view.page, _MARK[code])}
+        for mid in p.label.signs_for:
+            evidence = out.get(mid)
+            if evidence is None or evidence.status is not MaterialStatus.PRESENT:
+                continue
+            sets = []
+            for one in evidence.sets:
+                doubts = dict(one.doubts)
+                for code in carried:
+                    key = _KEY[code]
+                    if getattr(one, key) is False:
+                        doubts[key] = (
+                            f"「{p.file_name}」是一张单独的签字页，带有{_WORD[code]}，未能确定是否属于本材料"
+                        )
+                sets.append(one.model_copy(update={"doubts": doubts}))
+            out[mid] = evidence.model_copy(update={"sets": tuple(sets)})
+    return out
+
+
+_MARK = {Code.NOT_SEALED: "seal", Code.NOT_SIGNED: "signature"}
+_KEY = {Code.NOT_SEALED: "sealed", Code.NOT_SIGNED: "signed"}
+_WORD = {Code.NOT_SEALED: "印章", Code.NOT_SIGNED: "签字"}

@@ -1,0 +1,60 @@
+"""A page's heading: the line that says what the page is (常住人口登记卡), set apart by its size at the
+top of the text. A page recognised only by field labels it shares with a material, under a heading of
+its own that none of the item's words explains, is another kind of document (a household register page
+is not an ID card's portrait face because both print 姓名 and 民族)."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+
+from prereview.approx import ORGANISATION, compact, near_in
+from prereview.documents import Page, PageSource, TextLine
+
+HEADING_ZONE = 0.25  # share of the text's height, from its top, where a heading stands
+HEADING_SIZE = 1.25  # times the page's median line height
+HEADING_CHARS = (4, 24)  # CJK characters in a heading
+
+
+def _cjk(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+def headings(page: Page) -> list[TextLine]:
+    """Lines set larger than the text at the top of it, in CJK words and without a colon."""
+    lines = page.lines
+    if len(lines) < 2:
+        return []
+    median = statistics.median(ln.box.height for ln in lines)
+    top, bottom = min(ln.box.y0 for ln in lines), max(ln.box.y1 for ln in lines)
+    out = []
+    for ln in lines:
+        words = compact(ln.text)
+        cjk = _cjk(words)
+        if (
+            ln.box.y0 <= top + HEADING_ZONE * (bottom - top)
+            and ln.box.height >= HEADING_SIZE * median
+            and HEADING_CHARS[0] <= cjk <= HEADING_CHARS[1]
+            and cjk >= 0.8 * len(words)
+            and not any(c in ln.text for c in ":：")
+        ):
+            out.append(ln)
+    return out
+
+
+def foreign_heading(page: Page, known: Sequence[str], titles: Sequence[str], own: Sequence[str]) -> str:
+    """The heading of another kind of document: a heading holding none of the `known` words of the
+    material the page was taken for, sharing no two characters in a row with its `own` titles (房屋租赁协议
+    is a variant of 房屋租赁合同), near none of the item's `titles`, and no unit's name; else ""."""
+    ocr = page.source == PageSource.OCR
+    pairs = {title[k : k + 2] for title in own for k in range(len(title) - 1)}
+    for line in headings(page):
+        words = compact(line.text)
+        if ORGANISATION.search(words) or any(w in words for w in known if len(w) >= 2):
+            continue
+        if any(words[k : k + 2] in pairs for k in range(len(words) - 1)):
+            continue
+        if any(t in words or (ocr and near_in(t, words)) for t in titles):
+            continue
+        return line.text.strip()
+    return ""

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from prereview.assemble import Located
+from prereview.documents import Box, Mark, PageSource
+from prereview.doubts import absence_doubts, resemblance, with_signing_doubts, with_status_doubts
+from prereview.recognise import PageLabel, PageView
+from rules.casefacts import MaterialEvidence, MaterialSet, MaterialStatus
+from rules.codes import Code
+from rules.spec import Check, Material, Recognition
+from tests.prereview._pages import ItemOf, line, page
+
+FORM = Material(
+    id="M1", name="申请表", recognition=Recognition(titles=("取用水登记申请表",), labels=("申请人", "地址"))
+)
+LEASE = Material(
+    id="M7",
+    name="场所使用证明",
+    recognition=Recognition(titles=("房屋租赁合同",), labels=("出租方", "承租方", "租赁期限", "坐落")),
+    parts=("出租方产权证明",),
+    checks=(Check(code=Code.NOT_SEALED, who="单位出租方公章"),),
+)
+ITEM = ItemOf(FORM, LEASE)
+
+
+def _at(p, label: PageLabel, *, file: int = 0, name: str = "f.jpg", slot: str | None = None) -> Located:
+    return Located(
+        view=PageView.of(file, p.model_copy(update={"source": PageSource.OCR}), slot),
+        label=label,
+        file_name=name,
+    )
+
+
+def _form_page() -> Located:
+    return _at(
+        page(line("取用水登记申请表", 500, 100, h=50), line("申请人 安和市清源食品厂", 100, 200)),
+        PageLabel(material="M1", score=17.0),
+        name="form.pdf",
+    )
+
+
+def _blurred_lease() -> Located:
+    """A lease photographed badly: its title lost, two of its labels still read."""
+    return _at(
+        page(
+            line("屋柤货合", 500, 100),
+            line("出租方 安和市宏达置业有限公司", 100, 200),
+            line("租赁期限 三年", 100, 260),
+        ),
+        PageLabel(),
+        file=1,
+        name="IMG_1.jpg",
+    )
+
+
+def test_a_material_not_found_while_an_unrecognised_page_shows_its_labels_is_doubtfully_absent() -> None:
+    doubts = absence_doubts(ITEM, [_form_page(), _blurred_lease()], {"M1": MaterialEvidence()})
+    assert set(doubts) == {"M7"} and "IMG_1.jpg" in doubts["M7"] and "出租方" in doubts["M7"]
+
+
+def test_a_clean_omission_is_a_sure_absence() -> None:
+    assert absence_doubts(ITEM, [_form_page()], {"M1": MaterialEvidence()}) == {}
+
+
+def test_a_look_alike_is_no_evidence_of_presence() -> None:
+    look_alike = _blurred_lease()
+    look_alike.label = PageLabel(other="购房意向书")
+    assert absence_doubts(ITEM, [_form_page(), look_alike], {"M1": MaterialEvidence()}) == {}
+
+
+def test_a_page_taken_for_another_material_by_labels_alone_with_an_equal_rival_leaves_a_doubt() -> None:
+    both = _at(
+        page(
+            line("申请人 安和市清源食品厂", 100, 200),
+            line("地址 安和市东湖区", 100, 260),
+            line("出租方 安和市宏达置业有限公司", 100, 320),
+            line("承租方 安和市清源食品厂", 100, 380),
+            line("坐落 安和市东湖区", 100, 440),
+        ),
+        PageLabel(material="M1", score=3.0),
+        name="scan.pdf",
+    )
+    doubts = absence_doubts(ITEM, [both], {"M1": MaterialEvidence()})
+    assert "M7" in doubts and "scan.pdf" in doubts["M7"]
+
+
+def test_a_title_read_half_right_is_a_resemblance() -> None:
+    view = _at(page(line("房屋柤赁合冋", 500, 100, h=50), line("第一条", 100, 200)), PageLabel()).view
+    assert "房屋租赁合同" in resemblance(view, LEASE)
+    assert resemblance(_at(page(line("员工手册", 500, 100, h=50)), PageLabel()).view, LEASE) == ""
+
+
+def test_a_wrong_document_judged_only_because_nothing_was_recognised_is_doubtful() -> None:
+    found = {"M7": MaterialEvidence(status=MaterialStatus.WRONG, files=("IMG_1.jpg",))}
+    out = with_status_doubts(ITEM, [_blurred_lease()], found)
+    assert out["M7"].doubt and "IMG_1.jpg" in out["M7"].doubt
+    look_alike = _blurred_lease()
+    look_alike.label = PageLabel(other="购房意向书")
+    assert with_status_doubts(ITEM, [look_alike], found)["M7"].doubt == ""
+
+
+def test_a_missing_seal_is_doubtful_when_a_sealed_signing_page_may_be_the_documents() -> None:
+    seal_page = _at(
+        page(line("出租方（盖章）：安和市宏达置业有限公司", 100, 200), line("日期：2026年3月2日", 600, 280)),
+        PageLabel(signs_for=("M7",)),
+        name="IMG_9.jpg",
+    )
+    found = {"M7": MaterialEvidence(sets=(MaterialSet(sealed=False),))}
+    seal = [Mark(kind="seal", box=Box(x0=100, y0=150, x1=300, y1=350))]
+    out = with_signing_doubts([seal_page], found, marks=lambda p, kind: seal if kind == "seal" else [])
+    assert "IMG_9.jpg" in out["M7"].sets[0].doubts["sealed"]
+    unsealed = with_signing_doubts([seal_page], found, marks=lambda p, kind: [])
+    assert unsealed["M7"].sets[0].doubts == {}  # a signing page without a seal cannot supply it

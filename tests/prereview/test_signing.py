@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from prereview.recognise import PageLabel, PageView
+from prereview.signing import is_signing_page, place_signing_pages, signers
+from rules.book import RuleBook
+from tests.prereview._pages import line, page
+
+RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
+
+
+@cache
+def _item(code: str):
+    return RuleBook.load(RULES).items[code].item
+
+
+def _view(*lines, file: int, slot: str | None = None) -> PageView:
+    return PageView.of(file, page(*lines), slot)
+
+
+def _articles(file: int, *, closed: bool) -> PageView:
+    """The last page of a 章程 whose signing block runs off the page (or ends with its date)."""
+    lines = [
+        line("第七章 附则", 200, 900),
+        line("第十三条 本章程自公司设立登记之日起生效。", 200, 960),
+        line("全体股东签字（盖章）：", 200, 1040),
+        line("股东（签字）：", 200, 1100),
+    ]
+    if closed:
+        lines.append(line("签署日期：2026年3月2日", 900, 1200))
+    return _view(*lines, file=file)
+
+
+def _resolution(file: int) -> PageView:
+    return _view(
+        line("股东会决议", 700, 120, h=50),
+        line("全体股东签字（盖章）：", 200, 1040),
+        line("股东（盖章）：安和市远景投资有限公司", 200, 1100),
+        line("日期：2026年3月1日", 900, 1200),
+        file=file,
+    )
+
+
+def _seal_page(file: int, slot: str | None = None) -> PageView:
+    return _view(
+        line("股东（盖章）：安和市远景投资有限公司", 200, 300),
+        line("签署日期：2026年3月2日", 900, 380),
+        file=file,
+        slot=slot,
+    )
+
+
+def test_a_signing_page_and_its_signers() -> None:
+    view = _seal_page(0)
+    assert is_signing_page(view) and signers(view) == {"股东"}
+    rep = _view(line("拟任法定代表人（签字）：", 600, 300), line("日期：", 600, 360), file=0)
+    assert signers(rep) == {"法定代表人"}
+    assert not is_signing_page(_view(line("第一章 总则", 200, 200), line("第一条 名称", 200, 260), file=0))
+
+
+def test_a_seal_page_photographed_alone_closes_the_document_left_open() -> None:
+    """Two documents ask for the shareholders' seals; the resolution's block ends with its date, the
+    章程's runs off its last page: the seal page is the 章程's."""
+    views = [_articles(0, closed=False), _resolution(1), _seal_page(2)]
+    labels = [PageLabel(material="M2", score=16.0), PageLabel(material="M6", score=16.0), PageLabel()]
+    place_signing_pages(views, labels, _item("SC-001"))
+    assert labels[2].material == "M2" and labels[2].continued
+
+
+def test_the_upload_slot_says_which_document_a_signing_page_closes() -> None:
+    views = [_articles(0, closed=True), _resolution(1), _seal_page(2, slot="M6")]
+    labels = [PageLabel(material="M2", score=16.0), PageLabel(material="M6", score=16.0), PageLabel()]
+    place_signing_pages(views, labels, _item("SC-001"))
+    assert labels[2].material == "M6"
+
+
+def test_a_signing_page_no_document_claims_alone_names_its_candidates() -> None:
+    """Both documents' blocks are left open: no guess, the candidates are named (their missing seals
+    become doubtful)."""
+    views = [_articles(0, closed=False), _articles(1, closed=False), _seal_page(2)]
+    labels = [PageLabel(material="M2", score=16.0), PageLabel(material="M6", score=16.0), PageLabel()]
+    place_signing_pages(views, labels, _item("SC-001"))
+    assert labels[2].material is None and set(labels[2].signs_for) == {"M2", "M6"}
+
+
+def test_a_look_alike_or_a_long_page_is_no_signing_page() -> None:
+    long_page = _view(*[line(f"第{k}条 股东（签字）", 200, 100 + 60 * k) for k in range(14)], file=0)
+    assert not is_signing_page(long_page)
+    views = [_articles(0, closed=False), _seal_page(1)]
+    labels = [PageLabel(material="M2", score=16.0), PageLabel(other="出资协议")]
+    place_signing_pages(views, labels, _item("SC-001"))
+    assert labels[1].material is None and labels[1].signs_for == ()
