@@ -239,6 +239,7 @@ function showResult(ctx, run) {
   const decision = decisionPanel(ctx, run, suggestion);
   settlePanel(view.settleSlot, { caseId: ctx.caseId, run, located: view.located, names, conditions,
     settlements: suggestion ? data.settlements : [], canSettle: data.status === "open" && data.channel !== "applicant",
+    closedNote: data.channel === "applicant" ? "申请人自助预检的案件不在窗口核对；请为申请人新建案件后核对。" : "",
     onSettled: (out) => {
       Object.assign(data, { suggestion: out.suggestion, settlements: out.settlements });
       view.showSuggestion(out.suggestion);

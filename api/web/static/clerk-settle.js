@@ -3,7 +3,7 @@
 // 确认为问题 / 不是问题 — that settle it in one step (PUT /cases/{id}/settlements/{subject}/{code}),
 // changeable until the decision is recorded. Every answer carries the suggestion made again.
 //
-//   settlePanel(el, {caseId, run, located, names, conditions, settlements, canSettle, onSettled})
+//   settlePanel(el, {caseId, run, located, names, conditions, settlements, canSettle, closedNote, onSettled})
 //   onSettled(out): out is the SettlementsOut the API answered (settlements, suggestion)
 
 import { CODE_LABELS, api, h, notify } from "/static/common.js";
@@ -21,7 +21,7 @@ export function settlePanel(el, opts) {
   const items = points.map((p) => pointView(p, opts, actions, (out) => settled(out)));
   const intro = opts.canSettle
     ? "预审对下列各处拿不准，没有算作问题。请对照原件逐一判断：确认为问题的，结论按问题重新计算；不是问题的予以排除。作出收件决定前可以改，每一次核对都会记录。"
-    : "核对结果如下。";
+    : opts.closedNote || "核对结果如下。";
   el.append(h("section", { class: "card settle-panel", "aria-labelledby": "settle-title", "data-testid": "settle" },
     heading, h("p", { class: "small muted" }, intro), items.map((i) => i.el), status));
   const refresh = () => {
