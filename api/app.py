@@ -99,11 +99,11 @@ def create_app(
         csp=content_security_policy(style_hashes=notice_style_hashes()),
         api_prefix=API_PREFIX,
     )
-    from api.routes import auth, cases, items, notices, rules_admin, users
+    from api.routes import auth, cases, items, notices, rules_admin, settlements, users
     from api.routes import kb as kb_routes
 
     root = APIRouter(prefix=API_PREFIX)
-    for module in (auth, items, cases, notices, rules_admin, users):
+    for module in (auth, items, cases, settlements, notices, rules_admin, users):
         root.include_router(module.router)
     if kb_routes.available():
         root.include_router(kb_routes.router)

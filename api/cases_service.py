@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, func, or_, select
 
-from api import audit
+from api import audit, settlements
 from api.db import after_commit
 from api.errors import StateConflict, UploadRefused
 from api.masking import CaseMasker
@@ -40,7 +40,9 @@ def create_case(
     """A new case; for an applicant also the case token (shown once, stored only as its hash)."""
     size = len(json.dumps(declared, ensure_ascii=False).encode("utf-8"))
     if size > max_declared_bytes:
-        raise BadInput(f"申报事实过长（{size // 1024} KB，上限 {max_declared_bytes // 1024} KB），请只填写申请所需的事项")
+        raise BadInput(
+            f"申报事实过长（{size // 1024} KB，上限 {max_declared_bytes // 1024} KB），请只填写申请所需的事项"
+        )
     on = review_date or utcnow().date()
     evaluator = library.evaluator_for(item, on)  # UnknownItem (404) for an item that is not there
     evaluator.due(item, declared, on)  # FactError (422) for declared facts of the wrong type
@@ -92,7 +94,9 @@ def add_files(
             status=413,
         )
     if slot is not None:
-        materials = {m.id for m in library.loaded(case.item, case.review_date or utcnow().date()).item.materials}
+        materials = {
+            m.id for m in library.loaded(case.item, case.review_date or utcnow().date()).item.materials
+        }
         if slot not in materials:
             for r in received:
                 r.tmp.unlink(missing_ok=True)
@@ -101,7 +105,9 @@ def add_files(
     rows = []
     for r in received:
         store.put(r.tmp, r.sha256)
-        row = CaseFile(case_id=case.id, sha256=r.sha256, name=r.name, slot=slot, size=r.size, media_type=r.media_type)
+        row = CaseFile(
+            case_id=case.id, sha256=r.sha256, name=r.name, slot=slot, size=r.size, media_type=r.media_type
+        )
         session.add(row)
         rows.append(row)
     case.total_bytes += sum(r.size for r in received)
@@ -155,29 +161,64 @@ def decisions_of(session: Session, *, case_id: str) -> list[ClerkDecision]:
 
 
 def decide(
-    session: Session, *, case: Case, verdict: Verdict, reason: str, refer_to: str, user_id: int, actor: str, role: str
+    session: Session,
+    *,
+    case: Case,
+    verdict: Verdict,
+    reason: str,
+    refer_to: str,
+    user_id: int,
+    actor: str,
+    role: str,
 ) -> ClerkDecision:
-    """The clerk's decision on the latest finished run; overriding the suggestion needs a reason."""
+    """The clerk's decision on the latest finished run, once its uncertain points are all settled; the
+    suggestion is the run's settled one, and overriding it needs a reason."""
     run = latest_done(session, case_id=case.id)
     if run is None or run.verdict is None:
         raise StateConflict("本案还没有完成的预审，不能作出收件决定")
-    overridden = verdict.value != run.verdict
+    settled = settlements.ready_to_decide(run, settlements.rows_of(session, run_id=run.id))
+    suggested = settled.decision.verdict.value
+    overridden = verdict.value != suggested
     if overridden and len(reason.strip()) < 4:
         raise BadInput("改变预审建议的结论时必须写明理由（至少 4 个字）")
     previous = decisions_of(session, case_id=case.id)
-    decision = ClerkDecision(case_id=case.id, run_id=run.id or 0, suggested=run.verdict, verdict=verdict.value,
+    decision = ClerkDecision(case_id=case.id, run_id=run.id or 0, suggested=suggested, verdict=verdict.value,
                              overridden=overridden, reason=reason.strip(), refer_to=refer_to.strip(),
                              decided_by=user_id)  # fmt: skip
     session.add(decision)
     case.status = CaseStatus.DECIDED.value
     session.add(case)
     session.flush()
-    before = {"verdict": previous[-1].verdict, "decision": previous[-1].id} if previous else {"suggested": run.verdict}
+    before = (
+        {"verdict": previous[-1].verdict, "decision": previous[-1].id}
+        if previous
+        else {"suggested": suggested}
+    )
+    after: dict[str, Any] = {
+        "verdict": verdict.value,
+        "suggested": suggested,
+        "run": run.number,
+        "reason": reason.strip(),
+        "refer_to": refer_to.strip(),
+        "rule_hash": run.rule_hash,
+    }
+    if settled.points:  # what the clerk settled, with the verdict the findings alone gave
+        after |= {
+            "run_verdict": run.verdict,
+            "confirmed": [" ".join(p) for p in settled.confirmed],
+            "dismissed": [" ".join(p) for p in settled.dismissed],
+        }
     names = CaseMasker(declared=case.declared, applicant_name=case.applicant_name).names
-    audit.record(session, actor=actor, role=role, action="override" if overridden else "decision",
-                 target=f"case:{case.id}", before=before, names=names,
-                 after={"verdict": verdict.value, "suggested": run.verdict, "run": run.number, "reason": reason.strip(),
-                        "refer_to": refer_to.strip(), "rule_hash": run.rule_hash})  # fmt: skip
+    audit.record(
+        session,
+        actor=actor,
+        role=role,
+        action="override" if overridden else "decision",
+        target=f"case:{case.id}",
+        before=before,
+        after=after,
+        names=names,
+    )
     return decision
 
 
@@ -230,19 +271,19 @@ def purge_expired(session: Session, *, store: BlobStore) -> int:
     return purged
 
 
-_PERSONAL = ("message", "evidence", "set_label", "field", "doubt")
+_PERSONAL = ("message", "evidence", "set_label", "field", "doubt")  # a doubt may quote what was read
 
 
 def _without_contents(decision: dict[str, Any] | None) -> dict[str, Any] | None:
     """A purged case's decision: verdict and which material or condition had which defect (or uncertain
-    point), nothing read from its files (OCR'd text, names, numbers, a doubt's reason quoting them)."""
+    point), nothing read from its files (OCR'd text, names, numbers)."""
     if decision is None:
         return None
-    lists = {
+    kept = {
         key: [{k: v for k, v in f.items() if k not in _PERSONAL} for f in decision.get(key, [])]
         for key in ("findings", "uncertain")
     }
-    return {**decision, **lists}
+    return {**decision, **kept}
 
 
 def _delete_blobs(store: BlobStore, bind: Any, shas: set[str]) -> None:

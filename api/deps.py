@@ -12,6 +12,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlmodel import Session
 
 from api.errors import CaseNotFound, LoginRequired, NotAllowed
+from api.masking import CaseMasker
 from api.models import Case, Role
 from api.security import token_digest, user_for_token
 from api.services import Services
@@ -102,7 +103,12 @@ def require(*roles: Role) -> Callable[..., Principal]:
     return check
 
 
-_ROLE_ZH = {Role.ADMIN: "系统管理员", Role.CLERK: "综合窗口人员", Role.STAFF: "部门工作人员", Role.CONSULT: "咨询台人员"}
+_ROLE_ZH = {
+    Role.ADMIN: "系统管理员",
+    Role.CLERK: "综合窗口人员",
+    Role.STAFF: "部门工作人员",
+    Role.CONSULT: "咨询台人员",
+}
 
 
 def throttle(services: ServicesDep, principal: PrincipalDep) -> Principal:
@@ -119,7 +125,11 @@ def case_for(session: Session, principal: Principal, case_id: str, *, write: boo
     """The case if ``principal`` may see it (write: may change it); 404 for an applicant's wrong token."""
     case = session.get(Case, case_id) if len(case_id) <= 32 else None
     if principal.role == APPLICANT:
-        if case is None or case.token_hash is None or case.token_hash != token_digest(principal.case_token or ""):
+        if (
+            case is None
+            or case.token_hash is None
+            or case.token_hash != token_digest(principal.case_token or "")
+        ):
             raise CaseNotFound("没有这个案件")
         return case
     if not principal.is_user:
@@ -142,6 +152,13 @@ def case_for(session: Session, principal: Principal, case_id: str, *, write: boo
 def sees_identity(principal: Principal) -> bool:
     """Clerks and the applicant see identity and phone numbers unmasked; every other role masked."""
     return principal.role in (Role.CLERK.value, APPLICANT)
+
+
+def case_masker(case: Case, principal: Principal) -> CaseMasker:
+    """What ``principal`` reads of ``case``: in full, or masked (``sees_identity``)."""
+    return CaseMasker(
+        declared=case.declared, applicant_name=case.applicant_name, masked=not sees_identity(principal)
+    )
 
 
 def audit_actor(principal: Principal) -> dict[str, Any]:

@@ -24,6 +24,7 @@ __all__ = [
     "Role",
     "RuleVersion",
     "Run",
+    "Settlement",
     "User",
 ]
 
@@ -63,7 +64,9 @@ class User(SQLModel, table=True):
 class ApiToken(SQLModel, table=True):
     __tablename__ = "api_token"
     token_hash: str = Field(primary_key=True, max_length=64)  # sha256 of the bearer token
-    user_id: int = Field(sa_column=Column(Integer, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True))
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
 
@@ -99,7 +102,9 @@ class Case(SQLModel, table=True):
 class CaseFile(SQLModel, table=True):
     __tablename__ = "case_file"
     id: int | None = Field(default=None, primary_key=True)
-    case_id: str = Field(sa_column=Column(String(32), ForeignKey("case.id", ondelete="CASCADE"), nullable=False, index=True))
+    case_id: str = Field(
+        sa_column=Column(String(32), ForeignKey("case.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     sha256: str = Field(index=True, max_length=64)
     name: str = Field(max_length=255)
     slot: str | None = Field(default=None, max_length=16)
@@ -113,7 +118,9 @@ class Run(SQLModel, table=True):
     __tablename__ = "run"
     __table_args__ = (UniqueConstraint("case_id", "number", name="uq_run_case_number"),)
     id: int | None = Field(default=None, primary_key=True)
-    case_id: str = Field(sa_column=Column(String(32), ForeignKey("case.id", ondelete="CASCADE"), nullable=False, index=True))
+    case_id: str = Field(
+        sa_column=Column(String(32), ForeignKey("case.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     number: int
     status: str = Field(default=RunStatus.QUEUED.value, max_length=16, index=True)
     review_date: date
@@ -134,7 +141,9 @@ class Run(SQLModel, table=True):
 class ClerkDecision(SQLModel, table=True):
     __tablename__ = "clerk_decision"
     id: int | None = Field(default=None, primary_key=True)
-    case_id: str = Field(sa_column=Column(String(32), ForeignKey("case.id", ondelete="CASCADE"), nullable=False, index=True))
+    case_id: str = Field(
+        sa_column=Column(String(32), ForeignKey("case.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     run_id: int = Field(sa_column=Column(Integer, ForeignKey("run.id"), nullable=False))
     suggested: str = Field(max_length=16)
     verdict: str = Field(max_length=16)
@@ -145,6 +154,26 @@ class ClerkDecision(SQLModel, table=True):
     decided_at: datetime = Field(default_factory=utcnow)
 
 
+class Settlement(SQLModel, table=True):
+    """How the clerk settled one uncertain point (请核对) of a run: confirmed as a defect or dismissed. One
+    row per point and run, changed in place until the decision is recorded (every change is audited);
+    the department's statistics count them per review point (material or condition + code)."""
+
+    __tablename__ = "settlement"
+    __table_args__ = (UniqueConstraint("run_id", "subject", "code", name="uq_settlement_point"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str = Field(
+        sa_column=Column(String(32), ForeignKey("case.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    run_id: int = Field(sa_column=Column(Integer, ForeignKey("run.id", ondelete="CASCADE"), nullable=False))
+    subject: str = Field(max_length=16)  # the material ("M3") or condition ("C2") the point is about
+    code: str = Field(max_length=24)  # a rules.codes.Code
+    action: str = Field(max_length=16)  # "confirm" | "dismiss"
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    settled_by: int
+    settled_at: datetime = Field(default_factory=utcnow)
+
+
 class AuditEvent(SQLModel, table=True):
     """Append-only (database triggers refuse UPDATE and DELETE)."""
 
@@ -153,7 +182,8 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, index=True)
     actor: str = Field(max_length=80)  # username, "applicant", "system" or "worker"
     role: str = Field(default="", max_length=16)
-    action: str = Field(index=True, max_length=40)  # verdict, override, decision, rule.publish, rule.rollback, faq.*
+    # verdict, settle, override, decision, rule.publish, rule.rollback, faq.*
+    action: str = Field(index=True, max_length=40)
     target: str = Field(index=True, max_length=120)  # "case:…", "rule:JT-001", "faq:…"
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # masked
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # masked

@@ -147,8 +147,8 @@ def execute(run_id: int, *, db: Database, prereviewer: PrereviewerLike | None, s
             run.error = None
             audit.record(session, actor="worker", role="system", action="verdict", target=f"case:{run.case_id}",
                          after={"run": run.number, "verdict": run.verdict, "rule_hash": run.rule_hash,
-                                "review_date": run.review_date.isoformat(),
-                                "findings": _pairs(decision)})  # fmt: skip
+                                "review_date": run.review_date.isoformat(), "findings": _pairs(decision),
+                                "uncertain": _pairs(decision, "uncertain")})  # fmt: skip
         session.add(run)
         return run.status
 
@@ -181,8 +181,8 @@ def _check_stored(
     )
 
 
-def _pairs(decision: dict[str, Any]) -> list[str]:
-    return [f"{f.get('material') or f.get('condition')} {f.get('code')}" for f in decision.get("findings", [])]  # fmt: skip
+def _pairs(decision: dict[str, Any], key: str = "findings") -> list[str]:
+    return [f"{f.get('material') or f.get('condition')} {f.get('code')}" for f in decision.get(key, [])]
 
 
 def _public_error(exc: Exception) -> str:

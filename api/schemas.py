@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from api.masking import CaseMasker
-from api.models import Case, CaseFile, ClerkDecision, Role, Run
+from api.models import Case, CaseFile, ClerkDecision, Role, Run, Settlement
+from api.settlements import Action, Point, Suggestion
 from rules.codes import VERDICT_LABELS, Verdict
 
 
@@ -47,11 +48,15 @@ class UserOut(BaseModel):
     department: str | None
     active: bool
     created_at: datetime
-    locked_until: datetime | None = Field(default=None, description="登录失败过多，须等到此时（管理员可解锁）")
+    locked_until: datetime | None = Field(
+        default=None, description="登录失败过多，须等到此时（管理员可解锁）"
+    )
 
 
 class CaseIn(BaseModel):
-    item: str = Field(min_length=1, max_length=16, description="事项或“一件事”编码，如 JT-001、YJS-001", examples=["JT-001"])
+    item: str = Field(
+        min_length=1, max_length=16, description="事项或“一件事”编码，如 JT-001、YJS-001", examples=["JT-001"]
+    )
     declared: dict[str, Any] = Field(default_factory=dict, description="申报事实（declared-facts.md）")
     review_date: date | None = Field(default=None, description="审查日；不填则为每次预审当天")
 
@@ -82,7 +87,14 @@ class RunOut(BaseModel):
     verdict_label: str | None
     tolerance_deadline: date | None = None
     findings: list[dict[str, Any]] = Field(default_factory=list)
-    files: list[dict[str, Any]] = Field(default_factory=list, description="每个文件的读取结果（类型、页数、识别为哪份材料、错误）")
+    uncertain: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="请核对：拿不准的问题（与 findings 同形，doubt 为拿不准的原因，evidence 为所见）；不计入结论，"
+        "由收件人员逐一确认或排除",
+    )
+    files: list[dict[str, Any]] = Field(
+        default_factory=list, description="每个文件的读取结果（类型、页数、识别为哪份材料、错误）"
+    )
     file_ids: list[int]
     error: str | None
     requested_by: str
@@ -94,18 +106,33 @@ class RunOut(BaseModel):
     def of(cls, run: Run, masker: CaseMasker | None = None) -> RunOut:
         decision = run.decision or {}
         findings = list(decision.get("findings", []))
+        uncertain = list(decision.get("uncertain", []))
         files = list(run.files or [])
         error = run.error
         if masker is not None and masker.masked:  # OCR'd text, file names, persons' set labels
             findings = masker.value("findings", findings)
+            uncertain = masker.value("uncertain", uncertain)
             files = masker.value("files", files)
             error = masker.text(error) if error else error
         verdict = run.verdict
-        return cls(number=run.number, status=run.status, review_date=run.review_date, rule_hash=run.rule_hash,
-                   verdict=verdict, verdict_label=VERDICT_LABELS[Verdict(verdict)] if verdict else None,
-                   tolerance_deadline=decision.get("tolerance_deadline"), findings=findings, files=files,
-                   file_ids=list(run.file_ids or []), error=error, requested_by=run.requested_by,
-                   created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at)  # fmt: skip
+        return cls(
+            number=run.number,
+            status=run.status,
+            review_date=run.review_date,
+            rule_hash=run.rule_hash,
+            verdict=verdict,
+            verdict_label=VERDICT_LABELS[Verdict(verdict)] if verdict else None,
+            tolerance_deadline=decision.get("tolerance_deadline"),
+            findings=findings,
+            uncertain=uncertain,
+            files=files,
+            file_ids=list(run.file_ids or []),
+            error=error,
+            requested_by=run.requested_by,
+            created_at=run.created_at,
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+        )
 
 
 class AnswerOut(BaseModel):
@@ -114,13 +141,19 @@ class AnswerOut(BaseModel):
     case_id: str
     verdict: str
     findings: list[dict[str, str]]
+    uncertain: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="请核对的点：material 或 condition、code、reason、messages、evidence",
+    )
     tolerance_deadline: date | None
 
 
 class DecisionIn(BaseModel):
     verdict: Verdict
     reason: str = Field(default="", max_length=2000, description="改变预审建议时必填")
-    refer_to: str = Field(default="", max_length=200, description="不予受理且属于其他机关管辖时：应向哪个机关申请")
+    refer_to: str = Field(
+        default="", max_length=200, description="不予受理且属于其他机关管辖时：应向哪个机关申请"
+    )
 
 
 class DecisionOut(BaseModel):
@@ -142,6 +175,79 @@ class DecisionOut(BaseModel):
                    decided_at=row.decided_at)  # fmt: skip
 
 
+def _pair(point: Point) -> dict[str, str]:
+    return {"condition" if point[0].startswith("C") else "material": point[0], "code": point[1]}
+
+
+class SettleIn(BaseModel):
+    action: Action = Field(description="confirm：确认为问题（计入结论）；dismiss：不是问题")
+    note: str = Field(default="", max_length=500, description="备注（可不填）")
+    run: int | None = Field(
+        default=None, ge=1, le=10_000, description="核对的是第几次预审（页面所见）；已有更新的预审完成时拒绝"
+    )
+
+
+class SettlementOut(BaseModel):
+    run: int
+    material: str | None = None
+    condition: str | None = None
+    code: str
+    action: str
+    note: str
+    settled_by: int
+    settled_at: datetime
+
+    @classmethod
+    def of(cls, row: Settlement, *, run: int, masker: CaseMasker | None = None) -> SettlementOut:
+        note = masker.text(row.note) if masker is not None else row.note  # the clerk's free text
+        condition = row.subject if row.subject.startswith("C") else None
+        return cls(
+            run=run,
+            material=None if condition else row.subject,
+            condition=condition,
+            code=row.code,
+            action=row.action,
+            note=note,
+            settled_by=row.settled_by,
+            settled_at=row.settled_at,
+        )
+
+
+class SuggestionOut(BaseModel):
+    """The suggestion of the latest finished run with its uncertain points settled as they are now."""
+
+    run: int
+    verdict: str = Field(description="确认的点计为问题、未核对的点暂按“不是问题”计算的结论")
+    verdict_label: str
+    tolerance_deadline: date | None
+    uncertain: int = Field(description="本次预审请核对的点数")
+    open: int = Field(description="尚未核对的点数")
+    settled: bool = Field(description="全部核对完毕：收件决定以此结论为预审建议")
+    confirmed: list[dict[str, str]] = Field(default_factory=list)
+    dismissed: list[dict[str, str]] = Field(default_factory=list)
+
+    @classmethod
+    def of(cls, s: Suggestion) -> SuggestionOut:
+        d = s.decision
+        return cls(
+            run=s.run,
+            verdict=d.verdict.value,
+            verdict_label=d.verdict_label,
+            tolerance_deadline=d.tolerance_deadline,
+            uncertain=len(s.points),
+            open=s.open,
+            settled=s.open == 0,
+            confirmed=[_pair(p) for p in s.confirmed],
+            dismissed=[_pair(p) for p in s.dismissed],
+        )
+
+
+class SettlementsOut(BaseModel):
+    run: int
+    settlements: list[SettlementOut]
+    suggestion: SuggestionOut
+
+
 class CaseOut(BaseModel):
     id: str
     item: str
@@ -156,7 +262,13 @@ class CaseOut(BaseModel):
     files: list[FileOut] = Field(default_factory=list)
     runs: list[RunOut] = Field(default_factory=list)
     decisions: list[DecisionOut] = Field(default_factory=list)
-    token: str | None = Field(default=None, description="申请人案件令牌：只在创建时返回一次，之后以 X-Case-Token 头携带")
+    suggestion: SuggestionOut | None = Field(
+        default=None, description="最近一次完成的预审，按核对结果计算的建议"
+    )
+    settlements: list[SettlementOut] = Field(default_factory=list, description="最近一次完成的预审的核对结果")
+    token: str | None = Field(
+        default=None, description="申请人案件令牌：只在创建时返回一次，之后以 X-Case-Token 头携带"
+    )
 
     @classmethod
     def of(
@@ -167,6 +279,8 @@ class CaseOut(BaseModel):
         files: list[CaseFile] | None = None,
         runs: list[Run] | None = None,
         decisions: list[ClerkDecision] | None = None,
+        suggestion: Suggestion | None = None,
+        settlements: list[Settlement] | None = None,
         token: str | None = None,
     ) -> CaseOut:
         return cls(
@@ -183,6 +297,10 @@ class CaseOut(BaseModel):
             files=[FileOut.of(f, masker) for f in files or []],
             runs=[RunOut.of(r, masker) for r in runs or []],
             decisions=[DecisionOut.of(d, masker) for d in decisions or []],
+            suggestion=SuggestionOut.of(suggestion) if suggestion is not None else None,
+            settlements=[SettlementOut.of(r, run=suggestion.run, masker=masker) for r in settlements or []]
+            if suggestion is not None
+            else [],
             token=token,
         )
 
@@ -198,7 +316,9 @@ class CaseSummary(BaseModel):
 
 class VersionIn(BaseModel):
     yaml_text: str = Field(min_length=1, max_length=1_000_000, description="规则文件全文（YAML）")
-    scenarios_yaml: str | None = Field(default=None, max_length=1_000_000, description="本版本的场景文件；不填则用语料中的场景")
+    scenarios_yaml: str | None = Field(
+        default=None, max_length=1_000_000, description="本版本的场景文件；不填则用语料中的场景"
+    )
     label: str = Field(default="", max_length=60)
     note: str = Field(default="", max_length=500)
     based_on: int | None = Field(default=None, ge=1, le=2_147_483_647)

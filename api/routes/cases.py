@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from sqlmodel import col, select
 
 from api import cases_service as cases
+from api import settlements
 from api.db import after_commit
 from api.deps import (
     APPLICANT,
@@ -28,17 +29,18 @@ from api.deps import (
     SessionDep,
     Throttled,
     case_for,
+    case_masker,
     require,
-    sees_identity,
 )
 from api.errors import CaseNotFound, LoginRequired, NotAllowed, RateLimited, StateConflict, UploadRefused
-from api.masking import CaseMasker
 from api.models import Case, CaseFile, CaseStatus, Role, Run, RunStatus
 from api.page_images import kept, page_images
 from api.runs import in_progress_from, queue_run
 from api.schemas import AnswerOut, CaseIn, CaseOut, CaseSummary, DecisionIn, DecisionOut, FileOut, RunOut
 from api.uploads import Limits, receive
+from prereview.pipeline import PrereviewResult
 from rules.codes import Verdict
+from rules.verdict import Decision
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -50,7 +52,9 @@ _UPLOAD_BODY: dict[str, Any] = {
                 "schema": {
                     "type": "object",
                     "required": ["files"],
-                    "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+                    "properties": {
+                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                    },
                 }
             }
         },
@@ -58,16 +62,19 @@ _UPLOAD_BODY: dict[str, Any] = {
 }
 
 
-def _masker(case: Case, principal: Principal) -> CaseMasker:
-    return CaseMasker(
-        declared=case.declared, applicant_name=case.applicant_name, masked=not sees_identity(principal)
-    )
-
-
 def _detail(session: Any, case: Case, principal: Principal, token: str | None = None) -> CaseOut:
-    return CaseOut.of(case, masker=_masker(case, principal), files=cases.files_of(session, case_id=case.id),
-                      runs=cases.runs_of(session, case_id=case.id), decisions=cases.decisions_of(session, case_id=case.id),
-                      token=token)  # fmt: skip
+    latest = cases.latest_done(session, case_id=case.id)
+    rows = settlements.rows_of(session, run_id=latest.id) if latest is not None else []
+    return CaseOut.of(
+        case,
+        masker=case_masker(case, principal),
+        files=cases.files_of(session, case_id=case.id),
+        runs=cases.runs_of(session, case_id=case.id),
+        decisions=cases.decisions_of(session, case_id=case.id),
+        suggestion=settlements.suggestion(latest, rows) if latest is not None else None,
+        settlements=rows,
+        token=token,
+    )
 
 
 @router.post("", status_code=201, summary="新建案件（申请人自助预检无需账号；收件人员登录后办理）")
@@ -108,7 +115,7 @@ def list_cases(
             item=c.item,
             channel=c.channel,
             status=c.status,
-            applicant_name=_masker(c, principal).applicant(c.applicant_name),
+            applicant_name=case_masker(c, principal).applicant(c.applicant_name),
             created_at=c.created_at,
         )
         for c in rows
@@ -243,7 +250,7 @@ def _address_cap(session: Any, principal: Principal, cap: int) -> None:
 @router.get("/{case_id}/runs", summary="全部预审记录（每次的规则哈希与结论）")
 def list_runs(case_id: str, session: SessionDep, principal: PrincipalDep) -> list[RunOut]:
     case = case_for(session, principal, case_id)
-    return [RunOut.of(r, _masker(case, principal)) for r in cases.runs_of(session, case_id=case.id)]
+    return [RunOut.of(r, case_masker(case, principal)) for r in cases.runs_of(session, case_id=case.id)]
 
 
 @router.get("/{case_id}/runs/{number}", summary="一次预审：状态与结论（wait 秒内等它完成）")
@@ -257,14 +264,16 @@ async def get_run(
     return await _wait(services, principal, case_id, number, min(wait, services.settings.run_wait_max_s))
 
 
-async def _wait(services: ServicesDep, principal: Principal, case_id: str, number: int, wait: float) -> RunOut:
+async def _wait(
+    services: ServicesDep, principal: Principal, case_id: str, number: int, wait: float
+) -> RunOut:
     deadline = time.monotonic() + wait
 
     def load() -> RunOut:
         with services.db.scope() as session:
             case = case_for(session, principal, case_id)
             run = cases.run_of(session, case_id=case.id, number=number)
-            return RunOut.of(run, _masker(case, principal))
+            return RunOut.of(run, case_masker(case, principal))
 
     while True:
         out = await run_in_threadpool(load)
@@ -279,21 +288,29 @@ def answer(case_id: str, session: SessionDep, principal: PrincipalDep) -> Answer
     run = cases.latest_done(session, case_id=case.id)
     if run is None or run.decision is None:
         raise StateConflict("本案还没有完成的预审")
-    findings = []
-    seen: set[tuple[str, str]] = set()
-    for f in run.decision.get("findings", []):
-        key = ("condition", f["condition"]) if f.get("condition") else ("material", f.get("material") or "")
-        if (key[1], f["code"]) in seen:
-            continue
-        seen.add((key[1], f["code"]))
-        findings.append({key[0]: key[1], "code": f["code"]})
-    return AnswerOut(case_id=case.id, verdict=run.verdict or "", findings=findings,
-                     tolerance_deadline=run.decision.get("tolerance_deadline"))  # fmt: skip
+    # the contract's form, as `yichuang check` writes it: the uncertain points apart, with reason and evidence
+    contract = PrereviewResult(decision=Decision.model_validate(run.decision), files=[]).answer()
+    findings = [
+        {k: v for k, v in f.items() if k in ("material", "condition", "code")} for f in contract["findings"]
+    ]
+    uncertain = case_masker(case, principal).value("uncertain", contract["uncertain"])
+    return AnswerOut(
+        case_id=case.id,
+        verdict=run.verdict or "",
+        findings=findings,
+        uncertain=uncertain,
+        tolerance_deadline=run.decision.get("tolerance_deadline"),
+    )
 
 
-@router.post("/{case_id}/decision", status_code=201, summary="收件人员的收件决定（改变预审建议须写明理由）")
+@router.post(
+    "/{case_id}/decision",
+    status_code=201,
+    summary="收件人员的收件决定（请核对的点须先全部核对；改变核对后的预审建议须写明理由）",
+)
 def decide(case_id: str, body: DecisionIn, session: SessionDep,
            principal: Annotated[Principal, Depends(require(Role.CLERK))]) -> DecisionOut:  # fmt: skip
+    cases.lock_case(session, case_id=case_id[:32])  # a settlement changed at the same moment waits for this
     case = case_for(session, principal, case_id, write=True)
     if case.channel == APPLICANT:
         raise StateConflict("申请人自助预检的案件不作收件决定；请在窗口新建案件")

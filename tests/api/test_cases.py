@@ -50,7 +50,7 @@ def test_applicant_self_check_flow(client: TestClient) -> None:
     assert result["rule_hash"] and result["files"][0]["name"] == "M1.pdf"
     answer = client.get(f"{V1}/cases/{case['id']}/answer", headers=me).json()
     assert answer == {"case_id": case["id"], "verdict": "TOLERANCE", "findings": [{"material": "M2", "code": "MISSING"}],
-                      "tolerance_deadline": "2026-02-24"}  # fmt: skip
+                      "uncertain": [], "tolerance_deadline": "2026-02-24"}  # fmt: skip
     detail = client.get(f"{V1}/cases/{case['id']}", headers=me).json()
     assert detail["token"] is None and len(detail["files"]) == 7 and len(detail["runs"]) == 1
     assert detail["declared"]["legal_rep_id"] == JT_DECLARED["legal_rep_id"]  # the applicant's own facts

@@ -124,3 +124,40 @@ def test_personal_data_kept_before_is_masked_by_the_upgrade(empty_engine: Engine
         )
     with pytest.raises(Exception, match="append-only"), empty_engine.begin() as conn:
         conn.execute(sa.text("UPDATE audit_event SET actor = 'someone else'"))
+
+
+def test_settlement_revision_downgrades_and_upgrades_again(empty_engine: Engine) -> None:
+    """Revision 0006 adds the clerks' settlements of uncertain points, one per run and review point."""
+    import sqlalchemy as sa
+
+    upgrade(empty_engine)
+    assert {"id", "case_id", "run_id", "subject", "code", "action", "note", "settled_by", "settled_at"} == {
+        c["name"] for c in inspect(empty_engine).get_columns("settlement")
+    }
+    with empty_engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                'INSERT INTO "case" (id, item, department, channel, declared, applicant_name, status, '
+                "total_bytes, created_at) VALUES ('c1', 'JT-001', '', 'clerk', '{}', '', 'open', 0, "
+                "CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO run (case_id, number, status, review_date, file_ids, rule_hash, attempts, "
+                "requested_by, client_address, created_at) VALUES ('c1', 1, 'done', '2026-02-12', '[]', "
+                "'', 0, 'clerk1', '', CURRENT_TIMESTAMP)"
+            )
+        )
+    point = sa.text(
+        "INSERT INTO settlement (case_id, run_id, subject, code, action, note, settled_by, settled_at) "
+        "SELECT 'c1', id, 'M1', 'NOT_SIGNED', :action, '', 1, CURRENT_TIMESTAMP FROM run"
+    )
+    with empty_engine.begin() as conn:
+        conn.execute(point, {"action": "confirm"})
+    with pytest.raises(sa.exc.IntegrityError), empty_engine.begin() as conn:
+        conn.execute(point, {"action": "dismiss"})  # one row per run and point: a change updates it
+    downgrade(empty_engine, "0005")
+    assert "settlement" not in inspect(empty_engine).get_table_names()
+    upgrade(empty_engine)
+    assert _diff(empty_engine) == []

@@ -198,16 +198,17 @@ def signed_in(accounts: Accounts) -> Callable[[Any, str], Any]:
 
 @pytest.fixture
 def shots(request: pytest.FixtureRequest, _pages: list[Any]) -> Callable[..., Path]:
-    """``shots("step")`` saves the test's latest page (or ``of=another_page``) as NN-step.png."""
+    """``shots("step")`` saves the test's latest page (or ``of=another_page``) as NN-step.png; ``full_page=False``
+    only what the window shows (a dialog fixed over the page, as the person sees it)."""
     folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1])
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):
         old.unlink()
     counter = iter(range(1, 1000))
 
-    def shot(step: str, of: Any = None) -> Path:
+    def shot(step: str, of: Any = None, full_page: bool = True) -> Path:
         path = folder / f"{next(counter):02d}-{step}.png"
-        (of or _pages[-1]).screenshot(path=str(path), full_page=True)
+        (of or _pages[-1]).screenshot(path=str(path), full_page=full_page)
         return path
 
     return shot

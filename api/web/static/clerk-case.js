@@ -1,12 +1,14 @@
 // clerk-case.js — one case in the clerk console: the materials due and the files uploaded to each slot
 // (or as a scanned pile without slots), the pre-review run (queued → running → done, polled), the result
-// (clerk-result.js), the clerk's decision (accept the suggestion, or another verdict with a reason) and
-// the notice to print.
+// (clerk-result.js), its uncertain points to settle (clerk-settle.js), the clerk's decision (accept the
+// settled suggestion, or another verdict with a reason; only once every point is settled) and the notice
+// to print.
 //
 //   const view = caseView(container, caseId, {items, onChange});  view.close()
 
 import { VERDICTS, api, busy, clear, fmtDate, fmtDateTime, fmtSize, h, notify, openNotice, verdictBadge } from "/static/common.js";
 import { renderResult } from "/static/clerk-result.js";
+import { settlePanel } from "/static/clerk-settle.js";
 import { asUtc } from "/static/console.js";
 
 const RUN_STATUS = { queued: "排队等待预审…", running: "正在读取材料、识别并审查…", done: "预审完成", failed: "预审失败" };
@@ -231,34 +233,61 @@ async function poll(ctx, number) {
 function showResult(ctx, run) {
   const names = Object.fromEntries(ctx.item.materials.map((m) => [m.id, m.name]));
   const conditions = Object.fromEntries(ctx.item.conditions.map((c) => [c.id, c.text]));
-  renderResult(ctx.container.querySelector("#result"), { caseId: ctx.caseId, run, files: ctx.data.files, names, conditions });
-  decisionPanel(ctx, run);
+  const { data } = ctx;
+  const suggestion = data.suggestion && data.suggestion.run === run.number ? data.suggestion : null;
+  const view = renderResult(ctx.container.querySelector("#result"), { caseId: ctx.caseId, run, files: data.files, names, conditions, suggestion });
+  const decision = decisionPanel(ctx, run, suggestion);
+  settlePanel(view.settleSlot, { caseId: ctx.caseId, run, located: view.located, names, conditions,
+    settlements: suggestion ? data.settlements : [], canSettle: data.status === "open" && data.channel !== "applicant",
+    closedNote: data.channel === "applicant" ? "申请人自助预检的案件不在窗口核对；请为申请人新建案件后核对。" : "",
+    onSettled: (out) => {
+      Object.assign(data, { suggestion: out.suggestion, settlements: out.settlements });
+      view.showSuggestion(out.suggestion);
+      decision.update(out.suggestion);
+    } });
 }
 
-function decisionPanel(ctx, run) {
+function decisionPanel(ctx, run, suggestion) {
   const el = ctx.container.querySelector("#decision");
   const last = ctx.data.decisions[ctx.data.decisions.length - 1];
   const canDecide = ctx.data.status === "open" && ctx.data.channel !== "applicant";
-  const verdict = h("select", { id: "decision-verdict" },
-    Object.entries(VERDICTS).map(([code, v]) => h("option", { value: code, selected: code === run.verdict }, `${v.label}${code === run.verdict ? "（预审建议）" : ""}`)));
+  let suggested = suggestion ? suggestion.verdict : run.verdict;
+  let touched = false; // the clerk chose a verdict: a recomputed suggestion no longer moves the choice
+  const options = Object.keys(VERDICTS).map((code) => h("option", { value: code }));
+  const verdict = h("select", { id: "decision-verdict" }, options);
   const reason = h("textarea", { id: "decision-reason", rows: 3, placeholder: "改变预审建议时必须写明理由（至少 4 个字）" });
   const referTo = h("input", { id: "decision-refer", placeholder: "如：住所所在县（市）交通运输主管部门" });
   const referRow = h("label", { hidden: true }, "不予受理且属于其他机关管辖时：应向哪个机关申请", referTo);
   const status = h("p", { class: "status", role: "status", id: "decision-status" });
+  const blocked = h("p", { class: "status status-blocked", "data-testid": "decision-blocked", hidden: true });
   const submit = h("button", { type: "submit", class: "primary", id: "decide-button" }, "确认收件决定");
+  const fields = h("fieldset", { class: "plain" }, h("label", {}, "收件决定", verdict), h("label", {}, "理由", reason), referRow, submit);
   const sync = () => {
-    const changed = verdict.value !== run.verdict;
+    const changed = verdict.value !== suggested;
     reason.required = changed;
     referRow.hidden = verdict.value !== "REJECT";
     submit.textContent = changed ? "改判并确认" : "按预审建议确认";
   };
-  verdict.addEventListener("change", sync);
-  sync();
-  const form = h("form", { class: "no-print", novalidate: true },
-    h("label", {}, "收件决定", verdict), h("label", {}, "理由", reason), referRow, submit, status);
+  // s: the settled suggestion; the form stays shut while any uncertain point is open
+  const update = (s) => {
+    if (s) suggested = s.verdict;
+    for (const o of options) o.textContent = `${VERDICTS[o.value].label}${o.value === suggested ? "（预审建议）" : ""}`;
+    if (!touched) verdict.value = suggested;
+    const open = s ? s.open : 0;
+    fields.disabled = open > 0;
+    blocked.hidden = open === 0;
+    blocked.textContent = open ? `还有 ${open} 处请核对未核对：请先在上方“请核对”中逐一点“确认为问题”或“不是问题”，再作收件决定。` : "";
+    sync();
+  };
+  verdict.addEventListener("change", () => {
+    touched = true;
+    sync();
+  });
+  update(suggestion);
+  const form = h("form", { class: "no-print", novalidate: true }, blocked, fields, status);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    if (verdict.value !== run.verdict && reason.value.trim().length < 4) {
+    if (verdict.value !== suggested && reason.value.trim().length < 4) {
       notify(status, "改变预审建议的结论时必须写明理由（至少 4 个字）", "error");
       reason.focus();
       return;
@@ -275,6 +304,7 @@ function decisionPanel(ctx, run) {
     last ? decisionRecord(last) : null,
     canDecide ? form : ctx.data.channel === "applicant" ? h("p", { class: "muted" }, "申请人自助预检的案件不作收件决定；请为申请人新建案件。") : null,
     noticeButtons(ctx, Boolean(last))));
+  return { update };
 }
 
 function decisionRecord(d) {

@@ -1,30 +1,70 @@
-// clerk-result.js — a finished pre-review run for the clerk: the suggested verdict, every finding with
-// its evidence (the text read, and the page with the field's box: evidence.js), and what each file was
-// recognised as.
+// clerk-result.js — a finished pre-review run for the clerk: the suggested verdict (settled: see
+// clerk-settle.js), every finding with its evidence (the text read, and the page with the field's box:
+// evidence.js), a slot for the 请核对 panel, and what each file was recognised as.
 //
-//   renderResult(el, {caseId, run, files, names: {M1: "…"}, conditions: {C1: "…"}})
+//   const view = renderResult(el, {caseId, run, files, names: {M1: "…"}, conditions: {C1: "…"}, suggestion})
+//   view.settleSlot        where the 请核对 panel goes (between the verdict and the file reports)
+//   view.located           the run's files by name (for evidenceLine)
+//   view.showSuggestion(s) the verdict made again after a point was settled (announced: aria-live)
 
 import { CODE_LABELS, VERDICTS, clear, fmtDate, h, verdictBadge } from "/static/common.js";
 import { openViewer } from "/static/evidence.js";
 
-export function renderResult(el, { caseId, run, files, names, conditions }) {
+export function renderResult(el, { caseId, run, files, names, conditions, suggestion }) {
   clear(el);
-  if (run.status !== "done") return;
+  if (run.status !== "done") return null;
   const located = locateFiles(run, files);
-  const v = VERDICTS[run.verdict] || { label: run.verdict_label, cls: "", hint: "" };
-  el.append(...[
-    h("div", { class: `card verdict-panel ${v.cls}`, "data-testid": "verdict" },
-      h("h2", {}, `第 ${run.number} 次预审建议：`, verdictBadge(run.verdict)),
-      h("p", {}, v.hint),
-      run.tolerance_deadline ? h("p", {}, `容缺材料须在 ${fmtDate(run.tolerance_deadline)} 前补交。`) : null,
-      h("p", { class: "small muted" }, `审查日 ${fmtDate(run.review_date)} · 规则 ${run.rule_hash.slice(0, 12)} · 共 ${run.findings.length} 个问题`),
-      findingList(caseId, run, located, names, conditions)),
-    fileReports(caseId, run, located, names),
-  ].filter(Boolean));
+  const card = verdictCard(caseId, run, located, names, conditions);
+  const settleSlot = h("div", { id: "settle" });
+  el.append(...[card.el, settleSlot, fileReports(caseId, run, located, names)].filter(Boolean));
+  card.show(suggestion);
+  return { located, settleSlot, showSuggestion: card.show };
 }
 
+function verdictCard(caseId, run, located, names, conditions) {
+  const title = h("h2", {});
+  const hint = h("p", {});
+  const deadline = h("p", {});
+  const status = h("p", { class: "status", role: "status", "aria-live": "polite", "data-testid": "suggestion-status" });
+  const uncertain = run.uncertain || [];
+  const confirmed = h("p", { "data-testid": "confirmed-points" });
+  const findings = findingList(caseId, run, located, names, conditions);
+  const el = h("div", { class: "card verdict-panel", "data-testid": "verdict" }, title, hint, deadline, status,
+    h("p", { class: "small muted" }, `审查日 ${fmtDate(run.review_date)} · 规则 ${run.rule_hash.slice(0, 12)} · 共 ${run.findings.length} 个问题`,
+      uncertain.length ? `，另有 ${new Set(uncertain.map(pointKey)).size} 处请核对（不计入结论，见下）` : ""),
+    findings, confirmed);
+  const what = (p) => `${p.material || p.condition} ${names[p.material] || conditions[p.condition] || ""}`.trim();
+  // s: the settled suggestion (SuggestionOut); without one, the run's own verdict
+  function show(s) {
+    const verdict = s ? s.verdict : run.verdict;
+    const v = VERDICTS[verdict] || { label: verdict, cls: "", hint: "" };
+    el.className = `card verdict-panel ${v.cls}`;
+    clear(title).append(`第 ${run.number} 次预审建议${s && s.open ? "（暂定）" : ""}：`, verdictBadge(verdict));
+    hint.textContent = v.hint;
+    const due = s ? s.tolerance_deadline : run.tolerance_deadline;
+    deadline.textContent = due ? `容缺材料须在 ${fmtDate(due)} 前补交。` : "";
+    status.textContent = s && s.uncertain ? settledText(run, s) : "";
+    const points = s ? s.confirmed : [];
+    confirmed.hidden = !points.length;
+    confirmed.textContent = points.length
+      ? `经核对确认为问题：${points.map((p) => `${what(p)} · ${CODE_LABELS[p.code] || p.code}`).join("；")}（见下方“请核对”）` : "";
+    if (findings.classList.contains("pass")) findings.hidden = points.length > 0; // "未发现确定的问题" no longer the news
+  }
+  return { el, show };
+}
+
+function settledText(run, s) {
+  const label = (code) => (VERDICTS[code] ? VERDICTS[code].label : code);
+  if (s.open) return `还有 ${s.open} 处请核对未核对：结论暂按这些点“不是问题”计算，全部核对后才能作收件决定。`;
+  const change = s.verdict === run.verdict ? `仍为「${label(s.verdict)}」` : `由「${label(run.verdict)}」改为「${label(s.verdict)}」`;
+  return `已核对全部 ${s.uncertain} 处（确认为问题 ${s.confirmed.length} 处）：预审建议${change}。`;
+}
+
+// an uncertain point's key: one review point (material or condition + code), however many sets it names
+export const pointKey = (f) => `${f.material || f.condition || ""} ${f.code}`;
+
 // Evidence names a file by its name; the run lists the case files it read, in order.
-function locateFiles(run, files) {
+export function locateFiles(run, files) {
   const byId = new Map(files.map((f) => [f.id, f]));
   const read = run.file_ids.map((id) => byId.get(id)).filter(Boolean);
   const reports = run.files || [];
@@ -46,7 +86,9 @@ function viewable(located, name) {
 }
 
 function findingList(caseId, run, located, names, conditions) {
-  if (!run.findings.length) return h("p", { class: "pass" }, "材料齐全，未发现问题。");
+  if (!run.findings.length) {
+    return h("p", { class: "pass" }, (run.uncertain || []).length ? "未发现确定的问题。" : "材料齐全，未发现问题。");
+  }
   const groups = new Map();
   for (const f of run.findings) {
     const key = f.material || f.condition || "";
@@ -76,7 +118,7 @@ function finding(caseId, f, located, run) {
       h("button", { type: "button", class: "link", onclick: () => openViewer({ caseId, file }) }, file.name))) : null);
 }
 
-function evidenceLine(caseId, e, located) {
+export function evidenceLine(caseId, e, located) {
   const file = e.file ? viewable(located, e.file) : null;
   const page = (e.page ?? 0) + 1;
   return h("div", { class: "evidence", "data-testid": "evidence" },
@@ -87,7 +129,7 @@ function evidenceLine(caseId, e, located) {
       e.box ? "查看原件（标出位置）" : "查看原件") : null);
 }
 
-function filesOf(material, run, located) {
+export function filesOf(material, run, located) {
   if (!material) return [];
   const out = [];
   for (const report of run.files || []) {

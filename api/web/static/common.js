@@ -30,6 +30,8 @@
 //   verdictBadge(code)         <span class="verdict v-…">受理</span>
 //   CODE_LABELS                finding code -> short label (rules/codes.py)
 //   explainCode(code)          finding code -> one plain sentence for applicants
+//   confirmText(code, what, field)
+//                              an uncertain point as the applicant's "请确认：…" (not a defect)
 //   fmtDate(iso) "2026年2月12日" / fmtDateTime(iso) "2026-02-12 14:03" (local time; a timestamp without
 //                              a zone is taken as UTC, as the API stores it) / today()
 //   fmtSize(bytes)             "1.2 MB"
@@ -41,7 +43,7 @@
 
 export const API = "/api/v1";
 export {
-  CODE_LABELS, explainCode, fmtDate, fmtDateTime, fmtSize, today, VERDICTS, verdictBadge,
+  CODE_LABELS, confirmText, explainCode, fmtDate, fmtDateTime, fmtSize, today, VERDICTS, verdictBadge,
 } from "/static/vocab.js";
 
 // ------------------------------------------------------------------------------------------- fetch

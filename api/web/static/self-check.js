@@ -4,7 +4,7 @@
 // (or a phone switching apps to take a photo) does not lose the case.
 
 import {
-  $, api, busy, clear, CODE_LABELS, explainCode, fmtDate, fmtDateTime, fmtSize, h, notify, openNotice,
+  $, api, busy, clear, CODE_LABELS, confirmText, explainCode, fmtDate, fmtDateTime, fmtSize, h, notify, openNotice,
   downloadBlob, show, VERDICTS, verdictBadge,
 } from "/static/common.js";
 import { readDeclared, renderQuestions } from "/static/questions-form.js";
@@ -249,14 +249,54 @@ function showResult(r) {
     h("p", { class: "small muted" }, `${state.item.name} · 审查日 ${fmtDate(r.review_date)} · 第 ${r.number} 次预审 · 仅供参考`)));
   const names = materialNames();
   const box = clear($("#defects"));
-  if (!r.findings.length) box.append(h("p", { id: "no-defects" }, "没有发现问题。请带齐原件到窗口办理。"));
+  if (!r.findings.length) {
+    box.append(h("p", { id: "no-defects" }, (r.uncertain || []).length
+      ? "没有发现确定的问题；下面几处请您确认。请带齐原件到窗口办理。" : "没有发现问题。请带齐原件到窗口办理。"));
+  }
   else box.append(h("h2", {}, `发现 ${r.findings.length} 个问题`), h("ul", { class: "findings", id: "findings" },
     r.findings.map((f) => findingItem(f, names))));
   const unread = r.files.filter((f) => f.error);
   if (unread.length) {
     box.append(h("h3", {}, "无法读取的文件"), h("ul", {}, unread.map((f) => h("li", {}, `${f.name}：${f.error}`))));
   }
+  showToConfirm(r.uncertain || [], names, r.files || []);
   go("result");
+}
+
+// The points the pre-review could not settle: not defects, things to make sure of before going to the
+// window — one per material (or condition) and code, with the file and page they concern.
+function showToConfirm(uncertain, names, reports) {
+  const points = new Map();
+  for (const f of uncertain) {
+    const k = `${f.material || f.condition} ${f.code}`;
+    if (!points.has(k)) points.set(k, []);
+    points.get(k).push(f);
+  }
+  const box = clear($("#to-confirm"));
+  show(box, points.size > 0);
+  if (!points.size) return;
+  box.append(h("h2", {}, `请确认 ${points.size} 处`),
+    h("p", { class: "small muted" }, "下面几处预审没能看清，不算问题。请对照原件确认；看不清的，重新拍照或扫描后上传再预审，窗口也会当面核对。"),
+    h("ul", { class: "to-confirm", id: "to-confirm-list" }, [...points.values()].map((list) => confirmItem(list, names, reports))));
+}
+
+// reports: what each file was read as; where a point has no evidence of its own, the files of its material
+function confirmItem(list, names, reports) {
+  const f = list[0];
+  const labels = [...new Set(list.map((x) => x.set_label).filter(Boolean))];
+  const what = f.condition ? state.conditions[f.condition] || f.condition
+    : `${f.material} ${names[f.material] || ""}${labels.length ? `（${labels.join("、")}）` : ""}`;
+  const fields = [...new Set(list.map((x) => x.field).filter(Boolean))].join("、");
+  let where = [...new Set(list.flatMap((x) => x.evidence || []).filter((e) => e.file)
+    .map((e) => `${e.file} 第 ${(e.page ?? 0) + 1} 页`))];
+  if (!where.length && f.material) {
+    where = reports.filter((r) => r.slot === f.material || (r.materials || []).includes(f.material)).map((r) => r.name);
+  }
+  const doubts = [...new Set(list.map((x) => x.doubt).filter(Boolean))];
+  return h("li", { dataset: { code: f.code, material: f.material || f.condition || "" } },
+    h("strong", {}, confirmText(f.code, what, fields)),
+    doubts.length ? h("div", { class: "small muted" }, `预审没能确定：${doubts.join("；")}`) : null,
+    where.length ? h("div", { class: "where" }, `涉及：${where.join("、")}`) : null);
 }
 
 // ---------------------------------------------------------------------------------------- notices

@@ -54,6 +54,43 @@ export function explainCode(code) {
   return CODE_EXPLAIN[code] || "";
 }
 
+// An uncertain point as a thing for the applicant to make sure of, not a defect: "请确认：…". `what` names
+// the material (with the person or vehicle) or the condition; `field` the field, part, signer or seal the
+// point is about ("" when none).
+export function confirmText(code, what, field = "") {
+  const at = field ? `${what}上的「${field}」` : what;
+  switch (code) {
+    case "NAME_MISMATCH":
+    case "ID_MISMATCH":
+      return `请确认：${at}清晰可辨、与您填写的信息一致`;
+    case "INVALID_ID":
+    case "INVALID_USCC":
+      return `请确认：${at}清晰可辨、号码完整无误`;
+    case "EXPIRED":
+      return `请确认：${at}清晰可辨，且仍在有效期内`;
+    case "STALE":
+      return `请确认：${at}清晰可辨，且在规定的时间范围内`;
+    case "FIELD_EMPTY":
+      return `请确认：${at}已经填写，字迹清晰`;
+    case "UNREADABLE":
+      return `请确认：${at}拍得清楚、文字完整可辨`;
+    case "NOT_SIGNED":
+      return `请确认：${what}已由${field || "相关人员"}亲笔签字，签名清晰可见`;
+    case "NOT_SEALED":
+      return `请确认：${what}已加盖${field || "印章"}，印章清晰可见`;
+    case "PAGES_MISSING":
+      return field ? `请确认：${what}的「${field}」已经上传，且清晰完整` : `请确认：${what}的各面、各页都已上传，且清晰完整`;
+    case "MISSING":
+      return `请确认：已上传${what}，且照片或扫描件清晰完整`;
+    case "WRONG_DOCUMENT":
+      return `请确认：上传的${what}就是这份材料本身，且清晰可辨`;
+    case "NOT_ELIGIBLE":
+      return `请确认：您符合受理条件“${what}”`;
+    default:
+      return `请确认：${at}清晰可辨、与申报一致`;
+  }
+}
+
 
 // ---------------------------------------------------------------------------------------- formats
 
