@@ -26,7 +26,21 @@ def text_of(chars: Sequence[Char]) -> str:
 
 def is_label(text: str, stop: set[str]) -> bool:
     text = compact(text)
-    return bool(text) and (text[-1] in ":" or text in stop or starts_with_label(text, stop))
+    return bool(text) and (
+        text[-1] in ":" or text in stop or starts_with_label(text, stop) or misread_caption(text, stop)
+    )
+
+
+MISREAD_MIN = 4  # captions this long or longer are still known with one character misread
+
+
+def misread_caption(text: str, stop: set[str]) -> bool:
+    """A known caption OCR read with one character wrong (注册货本, 经营范图): caption-like words of the
+    caption's length that differ from it in one place. Shorter captions are left alone: a two- or
+    three-character name is one character away from too many of them."""
+    if len(text) < MISREAD_MIN or not label_like(text):
+        return False
+    return any(len(s) == len(text) and sum(a != b for a, b in zip(s, text, strict=True)) == 1 for s in stop)
 
 
 def starts_with_label(text: str, stop: set[str]) -> bool:
@@ -187,19 +201,22 @@ def _cut_at_caption(value: list[Char], stop: set[str]) -> list[Char]:
     return value
 
 
-def continuation(rows: list[Row], r: int, value: list[Char], stop: set[str]) -> list[Char]:
-    """Lines wrapped under a value (an address, a business scope) that start where the value starts."""
+def continuation(
+    rows: list[Row], r: int, value: list[Char], stop: set[str], *, most: int | None = None
+) -> list[Char]:
+    """Lines wrapped under a value (an address, a business scope) that start where the value starts,
+    `most` lines at most."""
     x0, height = value[0].box.x0, value[0].box.height
     bottom = rows[r].bottom
     extra: list[Char] = []
-    for below in rows[r + 1 :]:
+    for below in rows[r + 1 : None if most is None else r + 1 + most]:
         if below.top - bottom > 0.9 * height:
             break
         segs = below.segments()
         seg = next((s for s in segs if abs(s[0].box.x0 - x0) < 1.5 * height), None)
         if seg is None or is_label(text_of(seg), stop):
             break
-        if any(s[-1].box.x1 < x0 - 0.5 * height for s in segs):
+        if any(s[0].box.x0 < x0 - height for s in segs):
             break  # the label column has text again: the table's next row, not a wrapped value
         extra.extend(seg)
         bottom = below.bottom

@@ -167,6 +167,9 @@ def _raw_value_for(
         value = cells.below_value(rows, r, label_box, stop, header=header, colon=start > end)
     elif value and multiline:
         value = value + cells.continuation(rows, r, value, stop)
+    elif value and kind == "name":
+        # a unit's name wrapped in its cell (安和市绿源环境科技有 / 限公司): one line more at most
+        value = value + cells.continuation(rows, r, value, stop, most=1)
     return end, value
 
 
@@ -259,9 +262,21 @@ def _judge(
             default=page.width,
         )
         zone = Box(x0=lb.x1 + 0.3 * lb.height, y0=lb.y0, x1=min(right, lb.x1 + 12 * lb.height), y1=lb.y1)
-        if zone.width > lb.height and has_ink(pos, zone):
+        if zone.width > lb.height and _inked(pos, zone, has_ink):
             return reading.model_copy(update={"status": FieldStatus.UNREADABLE, "box": zone})
     return reading
+
+
+def _inked(pos: int, zone: Box, has_ink: InkProbe) -> bool:
+    """Ink anywhere in the zone, looked for a few characters' width at a time: a short name OCR missed
+    fills too little of a wide blank cell to count as ink in it."""
+    step = 3 * zone.height
+    x = zone.x0
+    while x < zone.x1:
+        if has_ink(pos, Box(x0=x, y0=zone.y0, x1=min(zone.x1, x + step), y1=zone.y1)):
+            return True
+        x += step
+    return False
 
 
 def find_field(
