@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from prereview.documents import Box, Mark, Page, PageSource
-from prereview.extract.fields import FieldReading, FieldStatus, InkProbe, find_field
+from prereview.extract.fields import COMMON_LABELS, FieldReading, FieldStatus, InkProbe, find_field
 from prereview.reader import load_page_image
+from prereview.readings import reading_doubt
 from prereview.recognise import PageLabel, PageView, compact, parts_on, ticked_options
 from prereview.table import read_column, read_table
 from prereview.visual import ink_probe
@@ -192,16 +193,21 @@ def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Mate
         if listed is not None:
             return listed
     stop = [*material.recognition.labels, *material.fields]
+    if spec.type != "checkbox":
+        blank = _blank_cell(name, spec, pages, captions=[*COMMON_LABELS, *stop, *spec.labels])
+        if blank is not None:
+            return blank
     reading = find_field([p.view.page for p in pages], spec.labels or (name,), stop=stop, has_ink=_ink_on(pages),
                          multiline=spec.type in ("text", "list"), kind=spec.type)  # fmt: skip
     if reading.status is FieldStatus.ABSENT:
         return None
     where = pages[reading.page] if reading.page is not None and reading.page < len(pages) else pages[0]
     evidence = _evidence(reading, where)
+    doubt = reading_doubt(reading, where.view.page, kind=spec.type, field=name)
     if reading.status is FieldStatus.EMPTY:
-        return FieldValue(state=FieldState.EMPTY, evidence=evidence)
+        return FieldValue(state=FieldState.EMPTY, evidence=evidence, doubt=doubt)
     if reading.status is FieldStatus.UNREADABLE:
-        return FieldValue(state=FieldState.UNREADABLE, value=reading.value, evidence=evidence)
+        return FieldValue(state=FieldState.UNREADABLE, value=reading.value, evidence=evidence, doubt=doubt)
     value = reading.value
     if spec.type == "name":
         value = value.rstrip("。.，,；;")  # a name inside a sentence (第二条 公司名称：××有限公司。)
@@ -211,7 +217,7 @@ def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Mate
         value = "、".join(ticked) if ticked else ("" if "☐" in options or "□" in options else value)
         if not value:
             return FieldValue(state=FieldState.EMPTY, evidence=evidence)
-    return FieldValue(state=FieldState.OK, value=value, evidence=evidence)
+    return FieldValue(state=FieldState.OK, value=value, evidence=evidence, doubt=doubt)
 
 
 def _ink_on(pages: list[Located]) -> InkProbe:
@@ -268,6 +274,28 @@ def _column(name: str, spec: FieldSpec, pages: list[Located]) -> FieldValue | No
         value = "、".join(e for e in entries if e)
         evidence = Evidence(file=p.file_name, page=p.view.page.index, text=value[:200])
         return FieldValue(state=FieldState.OK if value else FieldState.EMPTY, value=value, evidence=evidence)
+    return None
+
+
+def _blank_cell(
+    name: str, spec: FieldSpec, pages: list[Located], *, captions: list[str]
+) -> FieldValue | None:
+    """EMPTY when the field heads a column of a table of several rows (设备设施名称 | 数量 | 用途) and one
+    row leaves its cell blank; None otherwise (the field is then read as one value). On a photo or scan
+    a blank cell may be text the OCR missed: the reading is then in doubt."""
+    for p in pages:
+        page = p.view.page
+        cells = read_column(page, spec.labels or (name,), captions=captions)
+        if not cells or len(cells) < 2 or "" not in cells:
+            continue
+        row = cells.index("") + 1
+        evidence = Evidence(file=p.file_name, page=page.index, text=f"第 {row} 行「{name}」空白")
+        doubt = (
+            f"扫描件或照片上表格第 {row} 行「{name}」未识别出文字，可能是空白，也可能是识别遗漏"
+            if page.source is PageSource.OCR
+            else ""
+        )
+        return FieldValue(state=FieldState.EMPTY, evidence=evidence, doubt=doubt)
     return None
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from prereview.assemble import Located, assemble
+from prereview.documents import Page, PageSource
 from prereview.recognise import PageLabel, PageView, parts_on
 from rules.casefacts import FieldState
 from rules.spec import FieldSpec, Material, Recognition
@@ -186,3 +187,68 @@ def test_a_blank_looking_cell_with_ink_on_a_photo_is_unreadable_not_empty(tmp_pa
     fields = _evidence(form, p)
     assert fields["联系人"].state is FieldState.UNREADABLE
     assert fields["计量方式"].state is FieldState.EMPTY
+
+
+def _equipment_list(*, source: PageSource, third_use: str) -> Page:
+    rows = [
+        ("操作台", "6张", "切配备餐"),
+        ("洗手池", "3个", "从业人员洗手"),
+        ("冷藏冷冻设备", "3台", third_use),
+    ]
+    lines = [line("二、主要设备设施清单", 149, 1186), line("序号", 157, 1241), line("设备设施名称", 289, 1241),
+             line("数量", 726, 1241), line("用途", 944, 1241)]  # fmt: skip
+    for k, (name, count, use) in enumerate(rows):
+        y = 1299 + 58 * k
+        lines += [line(str(k + 1), 157, y), line(name, 289, y), line(count, 726, y)] + (
+            [line(use, 944, y)] if use else []
+        )
+    return page(*lines, source=source)
+
+
+EQUIPMENT = Material(id="M9", name="设备设施清单", recognition=Recognition(labels=("设备设施名称", "数量", "用途")),
+                     fields={"设备设施名称": FieldSpec(), "数量": FieldSpec(type="number"), "用途": FieldSpec()})  # fmt: skip
+
+
+def test_a_blank_cell_in_any_row_of_a_listed_column_is_an_empty_field() -> None:
+    fields = _evidence(EQUIPMENT, _equipment_list(source=PageSource.TEXT, third_use=""))
+    assert fields["用途"].state is FieldState.EMPTY
+    assert "第 3 行" in fields["用途"].evidence.text
+    assert fields["用途"].doubt == ""  # a text layer's blank is sure
+    assert fields["数量"].state is FieldState.OK
+
+
+def test_a_column_filled_in_every_row_reads_as_its_first_value() -> None:
+    fields = _evidence(EQUIPMENT, _equipment_list(source=PageSource.TEXT, third_use="原料冷藏"))
+    assert (fields["用途"].state, fields["用途"].value) == (FieldState.OK, "切配备餐")
+
+
+def test_a_blank_cell_on_a_scan_is_in_doubt() -> None:
+    fields = _evidence(EQUIPMENT, _equipment_list(source=PageSource.OCR, third_use=""))
+    assert fields["用途"].state is FieldState.EMPTY
+    assert "识别遗漏" in fields["用途"].doubt
+
+
+def test_a_weakly_read_name_on_a_photo_carries_a_doubt_a_clear_one_does_not() -> None:
+    form = Material(id="M1", name="申请书", fields={"名称": FieldSpec(type="name"), "住所": FieldSpec()})
+    weak = page(line("名称", 214, 203), line("安和市盛武建筑工程有限公司", 300, 201, score=0.92),
+                line("住所", 213, 250), line("安和市东湖区长安路114号", 299, 250, score=0.92), source=PageSource.OCR)  # fmt: skip
+    fields = _evidence(form, weak)
+    assert "0.92" in fields["名称"].doubt and "安和市盛武建筑工程有限公司" in fields["名称"].doubt
+    assert fields["住所"].doubt == ""  # free text: no one character decides a finding on it
+    clear = page(
+        line("名称", 214, 203),
+        line("安和市盛武建筑工程有限公司", 300, 201, score=0.99),
+        source=PageSource.OCR,
+    )
+    assert _evidence(form, clear)["名称"].doubt == ""
+    text = page(line("名称", 214, 203), line("安和市盛武建筑工程有限公司", 300, 201, score=0.92))
+    assert _evidence(form, text)["名称"].doubt == ""
+
+
+def test_a_title_beside_the_caption_is_a_doubtful_name() -> None:
+    """A card's title printed large right of 姓名 (the name itself OCR missed) is no sure name."""
+    card = Material(id="M3", name="身份证", fields={"姓名": FieldSpec(type="name")})
+    p = page(line("姓名", 100, 200, h=24), line("居民身份证", 200, 180, h=56), source=PageSource.OCR)
+    value = _evidence(card, p)["姓名"]
+    assert value.value == "居民身份证"
+    assert "标题" in value.doubt
