@@ -197,8 +197,9 @@ def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Mate
         blank = _blank_cell(name, spec, pages, captions=[*COMMON_LABELS, *stop, *spec.labels])
         if blank is not None:
             return blank
+    block, blocks = _block(name, spec, material)
     reading = find_field([p.view.page for p in pages], spec.labels or (name,), stop=stop, has_ink=_ink_on(pages),
-                         multiline=spec.type in ("text", "list"), kind=spec.type)  # fmt: skip
+                         multiline=spec.type in ("text", "list"), kind=spec.type, block=block, blocks=blocks)  # fmt: skip
     if reading.status is FieldStatus.ABSENT:
         return None
     where = pages[reading.page] if reading.page is not None and reading.page < len(pages) else pages[0]
@@ -218,6 +219,26 @@ def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Mate
         if not value:
             return FieldValue(state=FieldState.EMPTY, evidence=evidence)
     return FieldValue(state=FieldState.OK, value=value, evidence=evidence, doubt=doubt)
+
+
+def _block(name: str, spec: FieldSpec, material: Material) -> tuple[str, tuple[str, ...]]:
+    """(the field's block, the blocks) when fields of the material share a label and each is named by
+    its block and that label (建设单位统一社会信用代码, 编制单位统一社会信用代码), the block word being one
+    of the form's captions; ("", ()) otherwise."""
+    known = {
+        *material.recognition.labels,
+        *material.fields,
+        *(lb for s in material.fields.values() for lb in s.labels),
+    }
+    for label in spec.labels or (name,):
+        named = {
+            other: other[: -len(label)]
+            for other, s in material.fields.items()
+            if label in (s.labels or (other,)) and other.endswith(label) and other[: -len(label)] in known
+        }
+        if name in named and len(named) > 1:
+            return named[name], tuple(named.values())
+    return "", ()
 
 
 def _ink_on(pages: list[Located]) -> InkProbe:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from prereview.documents import Box, Page, TextLine
 from prereview.extract import _cells as cells
+from prereview.extract.blocks import block_of
 from prereview.extract.layout import Char, Row, page_rows, union
 
 # Captions common on the materials' forms: a value never runs into one of them
@@ -288,14 +289,32 @@ def find_field(
     has_ink: InkProbe | None = None,
     multiline: bool = False,
     kind: str = "text",
+    block: str = "",
+    blocks: Sequence[str] = (),
 ) -> FieldReading:
     """The best occurrence of the field: the first one read, else the first unreadable, else empty, else absent.
     A value of the field's `kind` beats one that cannot be (第二条 租赁期限 heading a paragraph, not a
     period), and a value set apart from its label (a colon, its own cell) beats one glued to it, which may
-    be a heading that merely starts with the label."""
+    be a heading that merely starts with the label. With `block`, one of the form's `blocks` that repeat
+    the label (建设单位 and 编制单位 each with a 统一社会信用代码), only that block's occurrences count
+    (`prereview.extract.blocks`)."""
     found = find_fields(
         pages, labels, stop=stop, min_score=min_score, has_ink=has_ink, multiline=multiline, kind=kind
     )
+    if block:
+        found = _in_block(found, pages, block, blocks)
     if not found:
         return FieldReading(status=FieldStatus.ABSENT)
     return min(found, key=lambda f: (_RANK[f.status], not cells.fits_text(f.value, kind), f.glued))
+
+
+def _in_block(
+    found: list[FieldReading], pages: Sequence[Page], block: str, blocks: Sequence[str]
+) -> list[FieldReading]:
+    """The occurrences that are `block`'s: those under its heading, else those under no heading."""
+    owners = [
+        block_of(pages[f.page], f.label_box, blocks) if f.page is not None and f.label_box else None
+        for f in found
+    ]
+    own = [f for f, owner in zip(found, owners, strict=True) if owner == block]
+    return own or [f for f, owner in zip(found, owners, strict=True) if owner is None]

@@ -252,3 +252,25 @@ def test_a_title_beside_the_caption_is_a_doubtful_name() -> None:
     value = _evidence(card, p)["姓名"]
     assert value.value == "居民身份证"
     assert "标题" in value.doubt
+
+
+def test_fields_named_by_their_block_read_their_own_blocks_number() -> None:
+    report = Material(
+        id="M2",
+        name="报告表",
+        fields={
+            "建设单位": FieldSpec(type="name"),
+            "建设单位统一社会信用代码": FieldSpec(type="uscc", labels=("统一社会信用代码",)),
+            "编制单位名称": FieldSpec(type="name", labels=("编制单位名称", "编制单位")),
+            "编制单位统一社会信用代码": FieldSpec(type="uscc", labels=("统一社会信用代码",)),
+        },
+    )
+    p = page(
+        line("编制单位（盖章）：安和市绿源环境科技有限公司", 120, 300),
+        line("统一社会信用代码：9136110407Y7EQFM6D", 120, 360),
+        line("建设单位（盖章）：安和市盛世农业发展有限公司", 120, 510),
+        line("统一社会信用代码：91361103875P1YDF7G", 120, 570),
+    )
+    fields = _evidence(report, p)
+    assert fields["编制单位统一社会信用代码"].value == "9136110407Y7EQFM6D"
+    assert fields["建设单位统一社会信用代码"].value == "91361103875P1YDF7G"
