@@ -32,7 +32,9 @@ from bench.doccache import load
 from bench.scoring import Scores, group_of
 from prereview.assemble import assemble
 from prereview.cases import find_cases, load_case
+from prereview.ocr import RapidOcrEngine
 from prereview.pipeline import PageMarks, PrereviewResult, _recognise
+from prereview.reread import local_reread
 from rules.book import RuleBook
 from rules.casefacts import CaseFacts
 from rules.evaluate import Evaluator
@@ -59,7 +61,11 @@ def main() -> None:
     parser.add_argument(
         "--tally", default="", metavar="CODES", help="codes to count per variant, comma-separated"
     )
+    parser.add_argument(
+        "--reread", action="store_true", help="read doubtful values a second time with an OCR engine here"
+    )
     args = parser.parse_args()
+    reread = local_reread(RapidOcrEngine(threads=1)) if args.reread else None
     book = RuleBook.load(args.rules)
     ev = Evaluator(items=book.items, catalog=book.catalog)
     roots = args.cases or [ROOT.parent / "shared" / "cases" / n for n in ("public", "hard")]
@@ -81,7 +87,8 @@ def main() -> None:
         judged += 1
         item = ev.loaded(case.item).item
         located, reports, unread, wrong = _recognise(item, files, docs, declared=case.declared)  # type: ignore[arg-type]
-        mats = assemble(item, located, unreadable_slots=unread, wrong_slots=wrong, marks=PageMarks())
+        mats = assemble(item, located, unreadable_slots=unread, wrong_slots=wrong, marks=PageMarks(),
+                        reread=reread, declared=case.declared)  # fmt: skip
         d = ev.evaluate(CaseFacts(case_id=case.case_id, item=case.item, review_date=case.review_date,
                                   declared=case.declared, materials=mats))  # fmt: skip
         exp = json.loads((folder / "expected.json").read_text(encoding="utf-8"))

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from prereview.documents import Box, Mark, Page, PageSource
 from prereview.extract.fields import COMMON_LABELS, FieldReading, FieldStatus, InkProbe, find_field
 from prereview.reader import load_page_image
-from prereview.readings import reading_doubt
+from prereview.readings import declared_values, settle
 from prereview.recognise import PageLabel, PageView, compact, parts_on, ticked_options
+from prereview.reread import Reread
 from prereview.table import read_column, read_table
 from prereview.visual import ink_probe
 from rules.casefacts import Evidence, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
@@ -37,14 +39,22 @@ def assemble(
     unreadable_slots: dict[str, list[str]],
     wrong_slots: dict[str, list[str]],
     marks: MarkFinder,
+    reread: Reread | None = None,
+    declared: Mapping[str, Any] | None = None,
 ) -> dict[str, MaterialEvidence]:
-    """MaterialEvidence for every material found, or whose slot held an unreadable or wrong file."""
+    """MaterialEvidence for every material found, or whose slot held an unreadable or wrong file.
+    `reread` reads doubtful values a second time; of two readings that disagree, one that is what
+    was `declared` is taken (`prereview.readings.settle`)."""
+    known = declared_values(declared or {})
     out: dict[str, MaterialEvidence] = {}
     for material in item.materials:
         own = [p for p in pages if p.label.material == material.id]
         if own:
             sets = _table_sets(material, own, marks=marks) if material.per else []
-            sets = sets or [_one_set(material, group, marks=marks) for group in _sets(material, own)]
+            sets = sets or [
+                _one_set(material, g, marks=marks, reread=reread, declared=known)
+                for g in _sets(material, own)
+            ]
             files = tuple(dict.fromkeys(p.file_name for p in own))
             out[material.id] = MaterialEvidence(status=MaterialStatus.PRESENT, sets=tuple(sets), files=files)
         elif material.id in unreadable_slots:
@@ -123,14 +133,21 @@ def _page_key(view: PageView, keys: list[tuple[str, FieldSpec]]) -> str | None:
     return None
 
 
-def _one_set(material: Material, pages: list[Located], *, marks: MarkFinder) -> MaterialSet:
+def _one_set(
+    material: Material,
+    pages: list[Located],
+    *,
+    marks: MarkFinder,
+    reread: Reread | None = None,
+    declared: frozenset[str] = frozenset(),
+) -> MaterialSet:
     parts: set[str] = set()
     for p in pages:
         parts |= p.label.parts | parts_on(p.view, material)
     fields: dict[str, FieldValue] = {}
     for name, spec in material.fields.items():
         scope = [p for p in pages if not spec.part or spec.part in p.label.parts] or pages
-        value = _read_field(name, spec, scope, material)
+        value = _read_field(name, spec, scope, material, reread=reread, declared=declared)
         if value is not None:
             fields[name] = value
     codes = {c.code for c in material.checks}
@@ -185,7 +202,15 @@ def _signers_may_be_persons(material: Material, fields: dict[str, FieldValue]) -
     return False
 
 
-def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Material) -> FieldValue | None:
+def _read_field(
+    name: str,
+    spec: FieldSpec,
+    pages: list[Located],
+    material: Material,
+    *,
+    reread: Reread | None,
+    declared: frozenset[str],
+) -> FieldValue | None:
     if spec.options:
         return _option(spec, pages)
     if spec.type == "list":
@@ -204,12 +229,13 @@ def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Mate
         return None
     where = pages[reading.page] if reading.page is not None and reading.page < len(pages) else pages[0]
     evidence = _evidence(reading, where)
-    doubt = reading_doubt(reading, where.view.page, kind=spec.type, field=name)
-    if reading.status is FieldStatus.EMPTY:
+    status, value, doubt = settle(
+        reading, where.view.page, kind=spec.type, field=name, reread=reread, declared=declared
+    )
+    if status is FieldStatus.EMPTY:
         return FieldValue(state=FieldState.EMPTY, evidence=evidence, doubt=doubt)
-    if reading.status is FieldStatus.UNREADABLE:
-        return FieldValue(state=FieldState.UNREADABLE, value=reading.value, evidence=evidence, doubt=doubt)
-    value = reading.value
+    if status is FieldStatus.UNREADABLE:
+        return FieldValue(state=FieldState.UNREADABLE, value=value, evidence=evidence, doubt=doubt)
     if spec.type == "name":
         value = value.rstrip("。.，,；;")  # a name inside a sentence (第二条 公司名称：××有限公司。)
     if spec.type == "checkbox":

@@ -120,7 +120,8 @@ class Prereviewer:
                 for file, doc in zip(files, docs, strict=True):
                     keep(file, confined(doc, Path(tmp) / file.path.name))
             located, reports, unreadable, wrong = _recognise(loaded.item, files, docs, declared=declared)
-            evidence = assemble(loaded.item, located, unreadable_slots=unreadable, wrong_slots=wrong, marks=PageMarks())
+            evidence = assemble(loaded.item, located, unreadable_slots=unreadable, wrong_slots=wrong, marks=PageMarks(),
+                                reread=self._pool.reread, declared=declared)  # fmt: skip
         case = CaseFacts(case_id=case_id, item=item, review_date=review_date, declared=declared, materials=evidence)
         return PrereviewResult(decision=self.evaluator.evaluate(case), files=reports)
 

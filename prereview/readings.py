@@ -16,14 +16,27 @@ Text-layer pages are never in doubt: their text is what the file holds.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from typing import Any
+
 from prereview.documents import Page, PageSource
+from prereview.extract._cells import fits_text
 from prereview.extract.fields import FieldReading, FieldStatus
+from prereview.reread import ILLEGIBLE, Reread
+from rules.identity import normalize_name, normalize_number
 
 # Fields where one character decides a finding (a mismatch, a checksum, a date's validity)
 EXACT_KINDS = ("name", "id_number", "uscc", "plate", "date", "month", "period")
 # A line the recogniser scored below this is not sure enough to call one character in it wrong: correct
 # readings of the sample photos' names and numbers scored 0.92-1.00, the misread ones 0.75-0.92.
 SURE_SCORE = 0.95
+# An exact-kind value read with a lower score is read a second time
+REREAD_BELOW = 0.97
+# A value the page's reading missed, read on the second reading with at least this score, is taken
+SECOND_MIN = 0.6
+# Characters of the crop's margin (the caption's edge) a second reading may add or lose and still agree
+MARGIN = 2
 # A value this many times taller or shorter than its caption is printed in another font: a title
 # or a heading beside the caption, not what was filled in.
 FONT_RATIO = 1.6
@@ -63,3 +76,93 @@ def _other_font(reading: FieldReading) -> bool:
     beside = first.y0 < label.y1 and label.y0 < first.y1
     ratio = first.height / label.height
     return beside and (ratio > FONT_RATIO or ratio < 1 / FONT_RATIO)
+
+
+def declared_values(declared: Mapping[str, Any]) -> frozenset[str]:
+    """The declared names and numbers, normalised as they are compared (standards README §7.1)."""
+    out: set[str] = set()
+    for value in declared.values():
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            for text in item.values() if isinstance(item, dict) else [item]:
+                if isinstance(text, str) and text.strip():
+                    out |= {normalize_name(text), normalize_number(text)}
+    return frozenset(out)
+
+
+def settle(
+    reading: FieldReading,
+    page: Page,
+    *,
+    kind: str,
+    field: str,
+    reread: Reread | None,
+    declared: frozenset[str] = frozenset(),
+) -> tuple[FieldStatus, str, str]:
+    """(status, value, doubt) of a reading after a second reading where one is worth it: a weakly read
+    name, number or date, or a blank or unreadable value beside its caption on a photo or scan. Of two
+    readings that disagree, one that is what the applicant declared is taken (`declared`, from
+    `declared_values`): a misreading that lands exactly on the declared value is far less likely than
+    one that leaves it."""
+    doubt = reading_doubt(reading, page, kind=kind, field=field)
+    if reread is None or page.source is not PageSource.OCR or not page.image_path or reading.box is None:
+        return reading.status, reading.value, doubt
+    if reading.status is FieldStatus.OK:
+        if kind not in EXACT_KINDS or reading.score >= REREAD_BELOW:
+            return reading.status, reading.value, doubt
+        text, score = reread(page, [reading.box])[0]
+        return _compare(reading, _plain(text, kind), score, field=field, doubt=doubt, declared=declared)
+    text, score = reread(page, [reading.box])[0]
+    if text == ILLEGIBLE:
+        return FieldStatus.UNREADABLE, "", f"照片或扫描件上「{field}」栏有字迹，但未能识别出文字，请核对原件"
+    text = _plain(text, kind)
+    if not text or score < SECOND_MIN or not fits_text(text, kind):
+        return reading.status, reading.value, doubt
+    if score >= SURE_SCORE:
+        return FieldStatus.OK, text, ""
+    return (
+        FieldStatus.OK,
+        text,
+        f"照片或扫描件上「{field}」初次未能识别，放大重读为「{text}」（置信度 {score:.2f}）",
+    )
+
+
+def _compare(
+    reading: FieldReading, again: str, score: float, *, field: str, doubt: str, declared: frozenset[str]
+) -> tuple[FieldStatus, str, str]:
+    first = _plain(reading.value, "")
+    if not again:
+        return reading.status, reading.value, doubt
+    if (again in first or first in again) and abs(len(again) - len(first)) <= MARGIN:
+        return reading.status, reading.value, ""  # two readings agree (one with a character of the margin)
+    if len(again) != len(first):
+        return reading.status, reading.value, doubt  # a crop that read something else: no opinion
+    if _is_declared(reading.value, declared):
+        value = reading.value
+    elif _is_declared(again, declared):
+        value = again
+    else:
+        value = again if score > reading.score else reading.value
+    return (
+        FieldStatus.OK,
+        value,
+        f"照片或扫描件上「{field}」两次识别结果不一致：「{reading.value}」（{reading.score:.2f}）"
+        f"与「{again}」（{score:.2f}），可能有字符识别错误",
+    )
+
+
+_NUMBER_RUN = re.compile(r"[0-9A-Za-z]{6,}")
+_NOT_TEXT = re.compile(r"[\s:：;；,，。.、]")
+
+
+def _plain(text: str, kind: str) -> str:
+    """What a reading says for the comparison: a number's longest run of its characters, otherwise the
+    text without spaces and punctuation."""
+    if kind in ("id_number", "uscc"):
+        runs = _NUMBER_RUN.findall(text)
+        return max(runs, key=len) if runs else ""
+    return _NOT_TEXT.sub("", text)
+
+
+def _is_declared(text: str, declared: frozenset[str]) -> bool:
+    return normalize_name(text) in declared or normalize_number(text) in declared

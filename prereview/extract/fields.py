@@ -108,7 +108,8 @@ class FieldReading(BaseModel):
     label: str = ""  # the label as printed (brackets included, colon not)
     value: str = ""
     page: int | None = None  # position in the sequence of pages searched
-    box: Box | None = None  # of the value (of the blank zone, for an unreadable one found by ink)
+    box: Box | None = None  # of the value; of the blank zone right of the label for an empty one, or
+    # an unreadable one found by ink
     label_box: Box | None = None
     lines: list[TextLine] = Field(default_factory=list)  # the raw lines of label and value
     score: float = 0.0  # the lowest recogniser score among the value's characters
@@ -256,16 +257,19 @@ def _judge(
         if reading.score < min_score or "\ufffd" in reading.value:
             return reading.model_copy(update={"status": FieldStatus.UNREADABLE})
         return reading
-    if has_ink is not None and reading.label_box is not None:
-        lb = reading.label_box
-        right = min(
-            (c.box.x0 for c in row.chars if c.box.x0 > lb.x1 + 1 and abs(c.box.cy - lb.cy) < lb.height),
-            default=page.width,
-        )
-        zone = Box(x0=lb.x1 + 0.3 * lb.height, y0=lb.y0, x1=min(right, lb.x1 + 12 * lb.height), y1=lb.y1)
-        if zone.width > lb.height and _inked(pos, zone, has_ink):
-            return reading.model_copy(update={"status": FieldStatus.UNREADABLE, "box": zone})
-    return reading
+    if reading.label_box is None:
+        return reading
+    lb = reading.label_box
+    right = min(
+        (c.box.x0 for c in row.chars if c.box.x0 > lb.x1 + 1 and abs(c.box.cy - lb.cy) < lb.height),
+        default=page.width,
+    )
+    zone = Box(x0=lb.x1 + 0.3 * lb.height, y0=lb.y0, x1=min(right, lb.x1 + 12 * lb.height), y1=lb.y1)
+    if zone.width <= lb.height:
+        return reading
+    if has_ink is not None and _inked(pos, zone, has_ink):
+        return reading.model_copy(update={"status": FieldStatus.UNREADABLE, "box": zone})
+    return reading.model_copy(update={"box": zone})
 
 
 def _inked(pos: int, zone: Box, has_ink: InkProbe) -> bool:
