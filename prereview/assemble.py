@@ -11,6 +11,7 @@ import numpy as np
 
 from prereview.documents import Box, Mark, Page, PageSource
 from prereview.extract.fields import COMMON_LABELS, FieldReading, FieldStatus, InkProbe, find_field
+from prereview.extract.values import PROVINCES
 from prereview.reader import load_page_image
 from prereview.readings import declared_values, settle
 from prereview.recognise import PageLabel, PageView, compact, parts_on, ticked_options
@@ -90,10 +91,20 @@ def _sets(material: Material, pages: list[Located]) -> list[list[Located]]:
         groups.setdefault(key, []).append(p)
     if not groups:
         return [loose]
+    _join_short_plates(groups)
     for p in loose:  # a page without a key (an ID card's 国徽面 alone) completes a set that lacks its part
         lacking = [g for g in groups.values() if p.label.parts - set().union(*(q.label.parts for q in g))]
         (lacking or list(groups.values()))[0].append(p)
     return list(groups.values())
+
+
+def _join_short_plates(groups: dict[str, list[Located]]) -> None:
+    """A plate read without its province character (赣 blurred to a blot on a photo: QC3838) is the
+    vehicle whose plate is that character and the rest (赣QC3838), when exactly one is."""
+    for key in list(groups):
+        full = [k for k in groups if len(k) == len(key) + 1 and k.endswith(key) and k[0] in PROVINCES]
+        if len(full) == 1 and key[:1] not in PROVINCES:
+            groups[full[0]].extend(groups.pop(key))
 
 
 def _table_sets(material: Material, pages: list[Located], *, marks: MarkFinder) -> list[MaterialSet]:

@@ -21,8 +21,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from prereview.documents import Page, PageSource
-from prereview.extract._cells import fits_text
+from prereview.extract._cells import NUMBER_LENGTH, fits_text
 from prereview.extract.fields import FieldReading, FieldStatus
+from prereview.extract.values import parse_plate
 from prereview.reread import ILLEGIBLE, Reread
 from rules.identity import normalize_name, normalize_number
 
@@ -53,10 +54,27 @@ def reading_doubt(reading: FieldReading, page: Page, *, kind: str, field: str) -
         return f"{where}「{field}」字迹模糊，识别置信度低（{reading.score:.2f}），读作「{reading.value}」"
     if reading.status is not FieldStatus.OK:
         return ""
+    shape = _shape_doubt(reading.value, kind)
+    if shape:
+        return f"{where}「{field}」读作「{reading.value}」，{shape}"
     if kind in EXACT_KINDS and reading.score < SURE_SCORE:
         return f"{where}「{field}」一行识别置信度偏低（{reading.score:.2f}），读作「{reading.value}」，可能有字符识别错误"
     if kind == "name" and _other_font(reading):
         return f"{where}「{field}」旁读到的「{reading.value}」字号与栏目不同，可能是标题而非填写内容"
+    return ""
+
+
+def _shape_doubt(value: str, kind: str) -> str:
+    """Why a value of a photo cannot be the whole of what is printed: a plate without its province
+    character, a number short of its 18 characters (a blurred character the recogniser dropped); ""
+    when it has the shape of its kind. A number of the right length that fails its checksum is no
+    shape problem: that is for the rules."""
+    if kind == "plate" and parse_plate(value) is None:
+        return "不是完整的号牌号码（可能缺少省份简称），可能有字符未识别出"
+    if kind in ("id_number", "uscc"):
+        number = normalize_number(value)
+        if number and len(number) < NUMBER_LENGTH:
+            return f"只有 {len(number)} 位，可能有字符未识别出"
     return ""
 
 
@@ -111,7 +129,12 @@ def settle(
         if kind not in EXACT_KINDS or reading.score >= REREAD_BELOW:
             return reading.status, reading.value, doubt
         text, score = reread(page, [reading.box])[0]
-        return _compare(reading, _plain(text, kind), score, field=field, doubt=doubt, declared=declared)
+        status, value, doubt = _compare(
+            reading, _plain(text, kind), score, field=field, doubt=doubt, declared=declared
+        )
+        if not doubt and _shape_doubt(value, kind):  # two readings that agree on too little
+            doubt = reading_doubt(reading.model_copy(update={"value": value}), page, kind=kind, field=field)
+        return status, value, doubt
     text, score = reread(page, [reading.box])[0]
     if text == ILLEGIBLE:
         return FieldStatus.UNREADABLE, "", f"照片或扫描件上「{field}」栏有字迹，但未能识别出文字，请核对原件"

@@ -274,3 +274,20 @@ def test_fields_named_by_their_block_read_their_own_blocks_number() -> None:
     fields = _evidence(report, p)
     assert fields["编制单位统一社会信用代码"].value == "9136110407Y7EQFM6D"
     assert fields["建设单位统一社会信用代码"].value == "91361103875P1YDF7G"
+
+
+def test_a_plate_read_without_its_province_joins_its_vehicle() -> None:
+    papers = Material(id="M6", name="行驶证", per="vehicle", recognition=Recognition(labels=("号牌号码", "所有人")),
+                      fields={"号牌号码": FieldSpec(type="plate"), "所有人": FieldSpec(type="name")})  # fmt: skip
+    pages = [
+        page(line("号牌号码", 100, 100), line("赣QC3838", 300, 100), line("所有人", 100, 160),
+             line("安和市聚力运输有限公司", 300, 160), index=0),
+        page(line("号牌号码", 100, 100), line("QC3838", 300, 100), index=1, source=PageSource.OCR),
+        page(line("号牌号码", 100, 100), line("赣QD8457", 300, 100), index=2),
+    ]  # fmt: skip
+    located = [Located(view=PageView.of(k, p, None), label=PageLabel(material="M6", score=10.0), file_name=f"f{k}.jpg")
+               for k, p in enumerate(pages)]  # fmt: skip
+    out = assemble(_item(papers), located, unreadable_slots={}, wrong_slots={}, marks=lambda page, kind: [])
+    sets = out["M6"].sets
+    assert len(sets) == 2
+    assert sorted(len(s.evidence) for s in sets) == [1, 2]

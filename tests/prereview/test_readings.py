@@ -100,3 +100,16 @@ def test_text_layer_readings_are_never_in_doubt() -> None:
     reread, asked = _again("安和市盛世建筑工程有限公司", 0.99)
     settle(_reading("安和市盛武建筑工程有限公司", 0.9), text_page, kind="name", field="名称", reread=reread)
     assert asked == []
+
+
+def test_a_value_short_of_its_kinds_shape_stays_in_doubt_even_when_read_twice_alike() -> None:
+    plate = FieldReading(status=FieldStatus.OK, value="QC3838", page=0, box=VALUE_BOX, score=0.92)
+    _, value, doubt = settle(
+        plate, PHOTO, kind="plate", field="号牌号码", reread=_again("QC3838", 0.99)[0]
+    )
+    assert value == "QC3838" and "省份简称" in doubt
+    short = FieldReading(status=FieldStatus.OK, value="36012119710831407", page=0, box=VALUE_BOX, score=0.99)
+    assert "17 位" in reading_doubt(short, PHOTO, kind="id_number", field="公民身份号码")
+    # eighteen characters that fail the checksum read clearly: the rules' INVALID_ID, no doubt
+    wrong = short.model_copy(update={"value": "360121197108314071"})
+    assert reading_doubt(wrong, PHOTO, kind="id_number", field="公民身份号码") == ""
