@@ -121,12 +121,15 @@ def row_value(row: Row, start: int, stop: set[str], *, kind: str = "text") -> li
     first = row.chars[start].segment
     value: list[Char] = []
     index = {id(c): k for k, c in enumerate(row.chars)}
-    for seg in row.segments():
+    segs = row.segments()
+    for k, seg in enumerate(segs):
         if seg[0].segment < first:
             continue
         seg = [c for c in seg if c.segment > first or index[id(c)] >= start]
         text = text_of(seg)
         if is_label(text, stop):
+            break
+        if not value and k + 1 < len(segs) and _captions_next(text, text_of(segs[k + 1]), stop):
             break
         if not value:
             value = _cut_glued_label(seg, stop)
@@ -143,6 +146,18 @@ def row_value(row: Row, start: int, stop: set[str], *, kind: str = "text") -> li
         else:
             break
     return value
+
+
+def _captions_next(text: str, after: str, stop: set[str]) -> bool:
+    """Whether `text`, right of a caption, is rather the caption of the value after it: caption-like
+    words ending in a known caption (经营场所面积 | 78平方米), followed by a value, not by a caption (a
+    unit named 安和市地名单位 stands before 住所, not before a value)."""
+    text = compact(text)
+    return (
+        label_like(text)
+        and any(len(s) >= 2 and len(text) > len(s) and text.endswith(s) for s in stop)
+        and not is_label(after, stop)
+    )
 
 
 NUMBER_KINDS = ("id_number", "uscc")

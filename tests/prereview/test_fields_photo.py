@@ -130,3 +130,19 @@ def test_a_caption_misread_by_one_character_is_no_value() -> None:
     reading = find_field([p], ["法定代表人"], stop=["注册资本"], kind="name")
     assert reading.status is FieldStatus.EMPTY
     assert reading.value == ""
+
+
+def test_a_caption_of_the_next_cell_is_no_value_of_a_label_whose_value_wraps_around_it() -> None:
+    """经营场所地址 centred between its value's two lines; right of it 经营场所面积, a caption the form
+    does not list, then its own value."""
+    p = photo(
+        box("安和市临江区解放大道268", 467, 558, 700, 587),
+        box("经营场所地址", 205, 577, 330, 606),
+        box("经营场所面积", 838, 577, 963, 606),
+        box("78平方米", 1101, 577, 1190, 606),
+        box("号", 467, 597, 490, 626),
+    )
+    assert find_field([p], ["经营场所地址"], stop=["面积"]).value == "安和市临江区解放大道268号"
+    unit = photo(box("单位名称", 100, 300, 180, 330), box("安和市地名单位", 300, 300, 440, 330),
+                 box("住所", 600, 300, 640, 330), box("安和市青山区胜利路1号", 700, 300, 900, 330))  # fmt: skip
+    assert find_field([unit], ["单位名称"], kind="name").value == "安和市地名单位"
