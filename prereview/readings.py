@@ -6,7 +6,8 @@ may be an artefact of reading rather than what is printed:
 - the recogniser was unsure of the value's line (a low score) and the field is one where a single
   character decides (a name, a number, a date: one wrong character is a NAME_MISMATCH);
 - the value does not sit like a value of its caption (a line in another font size beside it: a card's
-  title, a heading);
+  title, a heading; a value far to the right of its caption: another cell's, or another card's on a
+  photo of two);
 - the field reads as unreadable: ink without legible text, or text read with a very low score;
 - a second reading of the value's crop (`prereview.reread`) read it otherwise.
 
@@ -36,6 +37,9 @@ SURE_SCORE = 0.95
 REREAD_BELOW = 0.97
 # A value the page's reading missed, read on the second reading with at least this score, is taken
 SECOND_MIN = 0.6
+# A value further right of its caption than this many caption heights may be another cell's or another
+# card's (two cards photographed side by side): the sample forms' widest label columns leave 8
+FAR_EMS = 10.0
 # Characters of the crop's margin (the caption's edge) a second reading may add or lose and still agree
 MARGIN = 2
 # A value this many times taller or shorter than its caption is printed in another font: a title
@@ -61,7 +65,21 @@ def reading_doubt(reading: FieldReading, page: Page, *, kind: str, field: str) -
         return f"{where}「{field}」一行识别置信度偏低（{reading.score:.2f}），读作「{reading.value}」，可能有字符识别错误"
     if kind == "name" and _other_font(reading):
         return f"{where}「{field}」旁读到的「{reading.value}」字号与栏目不同，可能是标题而非填写内容"
+    far = _far(reading)
+    if kind in EXACT_KINDS and far:
+        return f"{where}「{field}」右侧约 {far:.0f} 个字宽处才读到「{reading.value}」，可能属于旁边的另一栏或另一份材料"
     return ""
+
+
+def _far(reading: FieldReading) -> float:
+    """How many caption heights the value starts right of its caption on the same line, when more than
+    FAR_EMS (a form's widest label column leaves 8); 0 otherwise."""
+    label, value = reading.label_box, reading.box
+    if label is None or value is None or label.height <= 0:
+        return 0.0
+    beside = value.y0 < label.y1 and label.y0 < value.y1
+    gap = (value.x0 - label.x1) / label.height
+    return gap if beside and gap > FAR_EMS else 0.0
 
 
 def _shape_doubt(value: str, kind: str) -> str:

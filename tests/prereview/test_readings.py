@@ -104,12 +104,21 @@ def test_text_layer_readings_are_never_in_doubt() -> None:
 
 def test_a_value_short_of_its_kinds_shape_stays_in_doubt_even_when_read_twice_alike() -> None:
     plate = FieldReading(status=FieldStatus.OK, value="QC3838", page=0, box=VALUE_BOX, score=0.92)
-    _, value, doubt = settle(
-        plate, PHOTO, kind="plate", field="号牌号码", reread=_again("QC3838", 0.99)[0]
-    )
+    _, value, doubt = settle(plate, PHOTO, kind="plate", field="号牌号码", reread=_again("QC3838", 0.99)[0])
     assert value == "QC3838" and "省份简称" in doubt
     short = FieldReading(status=FieldStatus.OK, value="36012119710831407", page=0, box=VALUE_BOX, score=0.99)
     assert "17 位" in reading_doubt(short, PHOTO, kind="id_number", field="公民身份号码")
     # eighteen characters that fail the checksum read clearly: the rules' INVALID_ID, no doubt
     wrong = short.model_copy(update={"value": "360121197108314071"})
     assert reading_doubt(wrong, PHOTO, kind="id_number", field="公民身份号码") == ""
+
+
+def test_a_value_far_right_of_its_caption_is_in_doubt() -> None:
+    """Two cards photographed side by side: 姓名 on the left card read nothing right of it but the
+    other card's holder, far across the photo."""
+    label = Box(x0=100, y0=200, x1=140, y1=220)
+    near = FieldReading(status=FieldStatus.OK, value="钱玲", page=0, label_box=label, score=0.99,
+                        box=Box(x0=170, y0=200, x1=210, y1=220))  # fmt: skip
+    assert reading_doubt(near, PHOTO, kind="name", field="姓名") == ""
+    far = near.model_copy(update={"box": Box(x0=600, y0=198, x1=640, y1=222)})
+    assert "另一份材料" in reading_doubt(far, PHOTO, kind="name", field="姓名")
