@@ -217,14 +217,23 @@ def _cut_at_caption(value: list[Char], stop: set[str]) -> list[Char]:
 
 
 def continuation(
-    rows: list[Row], r: int, value: list[Char], stop: set[str], *, most: int | None = None
+    rows: list[Row],
+    r: int,
+    value: list[Char],
+    stop: set[str],
+    *,
+    most: int | None = None,
+    label: Box | None = None,
 ) -> list[Char]:
     """Lines wrapped under a value (an address, a business scope) that start where the value starts,
-    `most` lines at most."""
+    `most` lines at most; not a line beside which the next caption under the `label` starts (the top
+    line of the next cell, its caption centred on its lines)."""
     x0, height = value[0].box.x0, value[0].box.height
     bottom = rows[r].bottom
     extra: list[Char] = []
-    for below in rows[r + 1 : None if most is None else r + 1 + most]:
+    end = len(rows) if most is None else min(len(rows), r + 1 + most)
+    for k in range(r + 1, end):
+        below = rows[k]
         if below.top - bottom > 0.9 * height:
             break
         segs = below.segments()
@@ -233,9 +242,35 @@ def continuation(
             break
         if any(s[0].box.x0 < x0 - height for s in segs):
             break  # the label column has text again: the table's next row, not a wrapped value
+        if label is not None and k + 1 < len(rows) and _caption_beside(rows[k + 1], label, below.bottom):
+            break  # the first line of the next row's cell, whose caption starts beside it
         extra.extend(seg)
         bottom = below.bottom
     return extra
+
+
+def _caption_beside(row: Row, label: Box, bottom: float) -> bool:
+    """Whether `row` has text in the label's column that starts above `bottom`."""
+    return any(
+        s[0].box.x0 < label.x1 and s[-1].box.x1 > label.x0 and s[0].box.y0 < bottom for s in row.segments()
+    )
+
+
+def wrapped_above(rows: list[Row], r: int, value: list[Char], label: Box, stop: set[str]) -> list[Char]:
+    """The first line of a value wrapped over two lines of its cell, when the caption stands centred
+    between them and so shares its row with the second line (编制单位 | 限公司, 安和市绿源环境科技有 above):
+    the line just above, starting where the value starts, with nothing in the caption's column."""
+    line = union([c.box for c in value])
+    if r == 0 or not label.cy < line.cy - 0.2 * line.height:
+        return []  # caption and value side by side: the value starts on the caption's row
+    above = rows[r - 1]
+    if line.y0 - above.bottom > 0.5 * line.height or above.bottom < label.y0:
+        return []
+    segs = above.segments()
+    if any(s[0].box.x0 < line.x0 - line.height for s in segs):
+        return []  # the line above has its own caption
+    seg = next((s for s in segs if abs(s[0].box.x0 - line.x0) < 1.5 * line.height), None)
+    return [] if seg is None or is_label(text_of(seg), stop) else seg
 
 
 def looks_like_header(row: Row, stop: set[str]) -> bool:

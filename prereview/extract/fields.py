@@ -167,11 +167,15 @@ def _raw_value_for(
             return end, straddling
     if header or (not value and start >= len(row.chars)):
         value = cells.below_value(rows, r, label_box, stop, header=header, colon=start > end)
+    elif (
+        value and kind in ("text", "name") and (first := cells.wrapped_above(rows, r, value, label_box, stop))
+    ):
+        value = first + value
     elif value and multiline:
-        value = value + cells.continuation(rows, r, value, stop)
+        value = value + cells.continuation(rows, r, value, stop, label=label_box)
     elif value and kind == "name":
         # a unit's name wrapped in its cell (安和市绿源环境科技有 / 限公司): one line more at most
-        value = value + cells.continuation(rows, r, value, stop, most=1)
+        value = value + cells.continuation(rows, r, value, stop, most=1, label=label_box)
     return end, value
 
 
