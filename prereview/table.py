@@ -4,6 +4,7 @@ contribution tables and insurance certificates."""
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Collection, Mapping, Sequence
 
@@ -219,8 +220,9 @@ def _inside(row: Row, left: float, right: float, h: float) -> list[Char]:
     in the cell to its left and runs well into this one (OCR read 统一社会信用 and the code as one box)."""
     out: list[Char] = []
     for seg in row.segments():
-        if left <= seg[0].box.x0 + 0.3 * h < right + 0.3 * h:
-            out += seg
+        middle = (seg[0].box.x0 + seg[-1].box.x1) / 2
+        if left <= seg[0].box.x0 + 0.3 * h < right + 0.3 * h and middle < right + 0.3 * h:
+            out += seg  # (a short cell of the next column, set a little left of its header, stays out)
         elif seg[0].box.x0 < left and seg[-1].box.x1 > left + 2 * h:
             out += [c for c in seg if left + 0.3 * h <= c.box.x0 and c.box.cx < right]
     return out
@@ -248,6 +250,12 @@ def _across(seg: list[Char], left: float, right: float, h: float) -> bool:
     return (left <= x0 < right and x1 > right + 3 * h) or (x0 < left - h and x1 > right + h)
 
 
+def _under_header(row: Row, starts: list[float], h: float) -> bool:
+    """Whether most of the header's columns have a cell of `row` starting under their header cell."""
+    under = sum(1 for x in starts if any(abs(seg[0].box.x0 - x) < h for seg in row.segments()))
+    return under >= max(3, math.ceil(0.6 * len(starts)))
+
+
 def _column_entries(rows: Sequence[Row], left: float, right: float, *, ocr: bool) -> list[str]:
     """The column's entries in the rows under the header ``rows[0]``."""
     h = rows[0].height
@@ -263,12 +271,13 @@ def _column_entries(rows: Sequence[Row], left: float, right: float, *, ocr: bool
         k += 1
     entries: list[str] = []
     pitch: float | None = None
+    starts = [seg[0].box.x0 for seg in rows[0].segments()]
     for row in rows[k:]:
         gap = _distance(last, row, ocr=ocr)
-        # the next section: farther below than the rows are apart (middles of OCR rows: a smaller factor)
-        if gap > ((1.3 if ocr else 1.6) * pitch if pitch is not None else 2.5 * h) and not _wrapped(
-            last, row, ocr=ocr
-        ):
+        # the next section: farther below than the rows are apart (middles of OCR rows: a smaller factor),
+        # unless the row's cells stand under the header's (a row of wrapped cells is taller than the first)
+        far = gap > ((1.3 if ocr else 1.6) * pitch if pitch is not None else 2.5 * h)
+        if far and not _wrapped(last, row, ocr=ocr) and (gap > 4 * h or not _under_header(row, starts, h)):
             break
         inside = _inside(row, left, right, h)
         if any(_across(seg, left, right, h) for seg in row.segments()):

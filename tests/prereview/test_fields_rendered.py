@@ -72,3 +72,48 @@ def test_a_grid_form_in_perspective_reads_every_field(tmp_path: Path, engine: Ra
         kind = "uscc" if caption.endswith("代码") else "name"
         reading = find_field([page], [caption], stop=STOP, kind=kind)
         assert reading.value == value, caption
+
+
+SHAREHOLDERS = [("龙海国", "居民身份证", "360121197108314070", "40"),
+                ("安和市凯达实业有限公司", "统一社会信用代码", "9136110426W6XAW58H", "60")]  # fmt: skip
+
+
+def _shareholder_table(*, grid: bool) -> Image.Image:
+    """股东（发起人）出资情况 with narrow columns: the company's name and its 统一社会信用代码 type wrap
+    onto a second line of their cells, right up against the next column."""
+    page = Image.new("RGB", (1000, 420), (248, 247, 242))
+    draw = ImageDraw.Draw(page)
+    cols = [40, 230, 400, 700, 840]
+    draw.text((40, 20), "股东（发起人）出资情况", font=font(26), fill=(20, 20, 20))
+    for x, caption in zip(cols, ("股东名称", "证件类型", "证件号码", "出资额", "出资方式"), strict=False):
+        draw.text((x + 8, 85), caption, font=font(22), fill=(30, 30, 30))
+    for k, (name, kind, number, amount) in enumerate(SHAREHOLDERS):
+        y = 140 + 90 * k
+        for x, text, width in ((cols[0], name, 8), (cols[1], kind, 6)):
+            draw.text((x + 8, y), text[:width], font=font(22), fill=(30, 30, 30))
+            if len(text) > width:
+                draw.text((x + 8, y + 32), text[width:], font=font(22), fill=(30, 30, 30))
+        draw.text((cols[2] + 8, y), number, font=font(22), fill=(30, 30, 30))
+        draw.text((cols[3] + 8, y), amount, font=font(22), fill=(30, 30, 30))
+        draw.text((cols[4] + 8, y), "货币", font=font(22), fill=(30, 30, 30))
+    if grid:
+        for y in (70, 125, 215, 305):
+            draw.line((30, y, 960, y), fill=(40, 40, 40), width=2)
+        for x in (*cols, 960):
+            draw.line(
+                (x - 10 if x > 40 else 30, 70, x - 10 if x > 40 else 30, 305), fill=(40, 40, 40), width=2
+            )
+    return page
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("grid", [True, False])
+def test_a_shareholder_table_keeps_wrapped_cells_apart(
+    tmp_path: Path, engine: RapidOcrEngine, grid: bool
+) -> None:
+    from prereview.table import read_column
+
+    path = save_jpeg(_in_perspective(_shareholder_table(grid=grid)), tmp_path / "table.jpg")
+    (page,) = read_file(path, name=path.name, limits=ReadLimits(), ocr=engine).pages
+    assert read_column(page, ["股东名称"]) == [name for name, *_ in SHAREHOLDERS]
+    assert read_column(page, ["证件号码"]) == [number for _, _, number, _ in SHAREHOLDERS]
