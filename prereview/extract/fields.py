@@ -9,6 +9,12 @@ order of preference:
 2. the next segment to the right on the same row (ID cards, two-column tables), unless that is a label;
 3. the cell below, when the label heads a table column or ends its row (营业执照's 统一社会信用代码).
 
+Rows follow the page's residual tilt (`layout.build_rows`), so a photo's perspective does not move a
+value into the row of another caption; a value wrapped in its cell is read whole (its second line under
+it, or its first line above a caption centred on the cell); a caption OCR misread by one character is
+still a caption, never a value; a caption a form repeats for two parties is the one under the party's
+block heading (`find_field(block=...)`, `prereview.extract.blocks`).
+
 Status: `ok` - a value was read; `empty` - the label is there and nothing is written by it;
 `unreadable` - something is there but not legibly (a low recogniser score, or ink the OCR could not
 read, when the caller passes `has_ink`); `absent` - no page carries the label.
