@@ -51,9 +51,9 @@ def main() -> None:
         "--cases", type=Path, action="append", help="case folders (repeatable; default: public and hard)"
     )
     parser.add_argument(
-        "--show-held-out",
+        "--held-out",
         action="store_true",
-        help="print the held-out cases' details too (not only figures)",
+        help="judge hard X04-X05 too, shown as figures only (no per-case details)",
     )
     parser.add_argument("--cache", type=Path, default=Path("/tmp/doccache"))
     parser.add_argument("--rules", type=Path, default=ROOT / "corpus" / "rules")
