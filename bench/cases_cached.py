@@ -31,7 +31,9 @@ from rich.console import Console
 from bench.doccache import load
 from bench.scoring import Scores, group_of
 from prereview.cases import find_cases, load_case
+from prereview.ocr import RapidOcrEngine
 from prereview.pipeline import PageMarks, PrereviewResult, materials_of
+from prereview.reread import local_reread
 from rules.book import RuleBook
 from rules.casefacts import CaseFacts
 from rules.evaluate import Evaluator
@@ -58,7 +60,11 @@ def main() -> None:
     parser.add_argument(
         "--tally", default="", metavar="CODES", help="codes to count per variant, comma-separated"
     )
+    parser.add_argument(
+        "--reread", action="store_true", help="read doubtful values a second time with an OCR engine here"
+    )
     args = parser.parse_args()
+    reread = local_reread(RapidOcrEngine(threads=1)) if args.reread else None
     book = RuleBook.load(args.rules)
     ev = Evaluator(items=book.items, catalog=book.catalog)
     roots = args.cases or [ROOT.parent / "shared" / "cases" / n for n in ("public", "hard")]
@@ -79,7 +85,14 @@ def main() -> None:
             continue
         judged += 1
         item = ev.loaded(case.item).item
-        mats, absent, reports = materials_of(item, files, docs, declared=case.declared, marks=PageMarks())  # type: ignore[arg-type]
+        mats, absent, reports = materials_of(
+            item,
+            files,
+            docs,  # type: ignore[arg-type]
+            declared=case.declared,
+            marks=PageMarks(),
+            reread=reread,
+        )
         d = ev.evaluate(
             CaseFacts(
                 case_id=case.case_id,

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from prereview.approx import ORGANISATION, distance
 from prereview.documents import Box, Mark, Page, PageSource
-from prereview.extract.fields import FieldReading, FieldStatus, InkProbe, find_field
+from prereview.extract.fields import COMMON_LABELS, FieldReading, FieldStatus, InkProbe, find_field
 from prereview.reader import load_page_image
+from prereview.readings import declared_values, settle
 from prereview.recognise import PageLabel, PageView, compact, parts_on, ticked_options
+from prereview.reread import Reread
 from prereview.roles import key_fields, page_key
 from prereview.table import read_column, read_table
 from prereview.visual import ink_probe
@@ -38,15 +41,20 @@ def assemble(
     unreadable_slots: dict[str, list[str]],
     wrong_slots: dict[str, list[str]],
     marks: MarkFinder,
+    reread: Reread | None = None,
+    declared: Mapping[str, Any] | None = None,
 ) -> dict[str, MaterialEvidence]:
-    """MaterialEvidence for every material found, or whose slot held an unreadable or wrong file."""
+    """MaterialEvidence for every material found, or whose slot held an unreadable or wrong file.
+    `reread` reads doubtful values a second time; of two readings that disagree, one that is what
+    was `declared` is taken (`prereview.readings.settle`)."""
+    known = declared_values(declared or {})
     out: dict[str, MaterialEvidence] = {}
     for material in item.materials:
         own = [p for p in pages if material.id in (p.label.material, *p.label.shared)]
         if own:
             sets = _table_sets(material, own, marks=marks) if material.per else []
             sets = sets or [
-                _one_set(material, group, marks=marks, joined=joined)
+                _one_set(material, group, marks=marks, joined=joined, reread=reread, declared=known)
                 for group, joined in _sets(material, own)
             ]
             files = tuple(dict.fromkeys(p.file_name for p in own))
@@ -137,7 +145,13 @@ def _table_sets(material: Material, pages: list[Located], *, marks: MarkFinder) 
 
 
 def _one_set(
-    material: Material, pages: list[Located], *, marks: MarkFinder, joined: tuple[str, ...] = ()
+    material: Material,
+    pages: list[Located],
+    *,
+    marks: MarkFinder,
+    joined: tuple[str, ...] = (),
+    reread: Reread | None = None,
+    declared: frozenset[str] = frozenset(),
 ) -> MaterialSet:
     parts: set[str] = set()
     for p in pages:
@@ -145,7 +159,7 @@ def _one_set(
     fields: dict[str, FieldValue] = {}
     for name, spec in material.fields.items():
         scope = [p for p in pages if not spec.part or spec.part in p.label.parts] or pages
-        value = _read_field(name, spec, scope, material)
+        value = _read_field(name, spec, scope, material, reread=reread, declared=declared)
         if value is not None:
             fields[name] = _misread_doubt(value, joined)
     codes = {c.code for c in material.checks}
@@ -204,7 +218,15 @@ def _signers_may_be_persons(material: Material, fields: dict[str, FieldValue]) -
     return False
 
 
-def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Material) -> FieldValue | None:
+def _read_field(
+    name: str,
+    spec: FieldSpec,
+    pages: list[Located],
+    material: Material,
+    *,
+    reread: Reread | None,
+    declared: frozenset[str],
+) -> FieldValue | None:
     if spec.options:
         return _option(spec, pages)
     if spec.type == "list":
@@ -212,17 +234,24 @@ def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Mate
         if listed is not None:
             return listed
     stop = [*material.recognition.labels, *material.fields]
+    if spec.type != "checkbox":
+        blank = _blank_cell(name, spec, pages, captions=[*COMMON_LABELS, *stop, *spec.labels])
+        if blank is not None:
+            return blank
+    block, blocks = _block(name, spec, material)
     reading = find_field([p.view.page for p in pages], spec.labels or (name,), stop=stop, has_ink=_ink_on(pages),
-                         multiline=spec.type in ("text", "list"), kind=spec.type)  # fmt: skip
+                         multiline=spec.type in ("text", "list"), kind=spec.type, block=block, blocks=blocks)  # fmt: skip
     if reading.status is FieldStatus.ABSENT:
         return None
     where = pages[reading.page] if reading.page is not None and reading.page < len(pages) else pages[0]
     evidence = _evidence(reading, where)
-    if reading.status is FieldStatus.EMPTY:
-        return FieldValue(state=FieldState.EMPTY, evidence=evidence)
-    if reading.status is FieldStatus.UNREADABLE:
-        return FieldValue(state=FieldState.UNREADABLE, value=reading.value, evidence=evidence)
-    value = reading.value
+    status, value, doubt = settle(
+        reading, where.view.page, kind=spec.type, field=name, reread=reread, declared=declared
+    )
+    if status is FieldStatus.EMPTY:
+        return FieldValue(state=FieldState.EMPTY, evidence=evidence, doubt=doubt)
+    if status is FieldStatus.UNREADABLE:
+        return FieldValue(state=FieldState.UNREADABLE, value=value, evidence=evidence, doubt=doubt)
     if spec.type == "name":
         value = value.rstrip("。.，,；;")  # a name inside a sentence (第二条 公司名称：××有限公司。)
     if spec.type == "checkbox":
@@ -231,7 +260,27 @@ def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Mate
         value = "、".join(ticked) if ticked else ("" if "☐" in options or "□" in options else value)
         if not value:
             return FieldValue(state=FieldState.EMPTY, evidence=evidence)
-    return FieldValue(state=FieldState.OK, value=value, evidence=evidence)
+    return FieldValue(state=FieldState.OK, value=value, evidence=evidence, doubt=doubt)
+
+
+def _block(name: str, spec: FieldSpec, material: Material) -> tuple[str, tuple[str, ...]]:
+    """(the field's block, the blocks) when fields of the material share a label and each is named by
+    its block and that label (建设单位统一社会信用代码, 编制单位统一社会信用代码), the block word being one
+    of the form's captions; ("", ()) otherwise."""
+    known = {
+        *material.recognition.labels,
+        *material.fields,
+        *(lb for s in material.fields.values() for lb in s.labels),
+    }
+    for label in spec.labels or (name,):
+        named = {
+            other: other[: -len(label)]
+            for other, s in material.fields.items()
+            if label in (s.labels or (other,)) and other.endswith(label) and other[: -len(label)] in known
+        }
+        if name in named and len(named) > 1:
+            return named[name], tuple(named.values())
+    return "", ()
 
 
 def _ink_on(pages: list[Located]) -> InkProbe:
@@ -288,6 +337,28 @@ def _column(name: str, spec: FieldSpec, pages: list[Located]) -> FieldValue | No
         value = "、".join(e for e in entries if e)
         evidence = Evidence(file=p.file_name, page=p.view.page.index, text=value[:200])
         return FieldValue(state=FieldState.OK if value else FieldState.EMPTY, value=value, evidence=evidence)
+    return None
+
+
+def _blank_cell(
+    name: str, spec: FieldSpec, pages: list[Located], *, captions: list[str]
+) -> FieldValue | None:
+    """EMPTY when the field heads a column of a table of several rows (设备设施名称 | 数量 | 用途) and one
+    row leaves its cell blank; None otherwise (the field is then read as one value). On a photo or scan
+    a blank cell may be text the OCR missed: the reading is then in doubt."""
+    for p in pages:
+        page = p.view.page
+        cells = read_column(page, spec.labels or (name,), captions=captions)
+        if not cells or len(cells) < 2 or "" not in cells:
+            continue
+        row = cells.index("") + 1
+        evidence = Evidence(file=p.file_name, page=page.index, text=f"第 {row} 行「{name}」空白")
+        doubt = (
+            f"扫描件或照片上表格第 {row} 行「{name}」未识别出文字，可能是空白，也可能是识别遗漏"
+            if page.source is PageSource.OCR
+            else ""
+        )
+        return FieldValue(state=FieldState.EMPTY, evidence=evidence, doubt=doubt)
     return None
 
 

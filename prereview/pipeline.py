@@ -31,6 +31,7 @@ from prereview.ocr import RapidOcrEngine
 from prereview.reader import OcrFactory, ReaderPool, ReadLimits, load_page_image
 from prereview.recognise import PageView, classify, region_judge
 from prereview.regions import regions
+from prereview.reread import Reread
 from prereview.signing import place_signing_pages
 from prereview.visual.seals import find_seals
 from prereview.visual.signatures import find_signatures
@@ -140,7 +141,7 @@ class Prereviewer:
                 for file, doc in zip(files, docs, strict=True):
                     keep(file, confined(doc, Path(tmp) / file.path.name))
             evidence, absent, reports = materials_of(
-                loaded.item, files, docs, declared=declared, marks=PageMarks()
+                loaded.item, files, docs, declared=declared, marks=PageMarks(), reread=self._pool.reread
             )
         case = CaseFacts(
             case_id=case_id,
@@ -197,12 +198,21 @@ def materials_of(
     *,
     declared: dict[str, Any],
     marks: MarkFinder,
+    reread: Reread | None = None,
 ) -> tuple[dict[str, MaterialEvidence], dict[str, str], list[FileReport]]:
     """What the case's files hold, as `CaseFacts` takes it: per material its evidence (with the doubts
-    recognition has about it) and, for materials not found, why their absence may not be sure; plus what
-    each file was recognised as."""
+    recognition and reading have about it) and, for materials not found, why their absence may not be
+    sure; plus what each file was recognised as. `reread` reads doubtful values a second time."""
     located, reports, unreadable, wrong = _recognise(item, files, docs, declared=declared)
-    evidence = assemble(item, located, unreadable_slots=unreadable, wrong_slots=wrong, marks=marks)
+    evidence = assemble(
+        item,
+        located,
+        unreadable_slots=unreadable,
+        wrong_slots=wrong,
+        marks=marks,
+        reread=reread,
+        declared=declared,
+    )
     evidence = with_signing_doubts(located, with_status_doubts(item, located, evidence), marks=marks)
     for mid, found in evidence.items():
         if found.status is MaterialStatus.UNREADABLE and not found.doubt:

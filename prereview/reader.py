@@ -28,7 +28,7 @@ import multiprocessing as mp
 import queue
 import resource
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -37,12 +37,13 @@ import cv2
 import numpy as np
 from pydantic import BaseModel, Field
 
-from prereview.documents import Document, Page, PageSource
+from prereview.documents import Box, Document, Page, PageSource
 from prereview.errors import CorruptFile, ReadFailed, ReadTimeout, UnreadableFile
 from prereview.images import load_images
 from prereview.ocr import OcrEngine, OcrUnavailable
 from prereview.orient import read_page_image
 from prereview.pdf import DEFAULT_DPI, read_pdf
+from prereview.reread import reread_stored
 from prereview.sniff import Kind, check_readable, sniff_file
 
 log = logging.getLogger(__name__)
@@ -248,6 +249,19 @@ class ReaderPool:
         )
         return _failed(Path(path), name=name, error=error)
 
+    def reread(self, page: Page, boxes: Sequence[Box]) -> list[tuple[str, float]]:
+        """`prereview.reread.reread_boxes` on the page's stored image, in a worker (where the OCR engine
+        is); ("", 0.0) for each box when the page has no image or the worker fails."""
+        if not page.image_path or not boxes:
+            return [("", 0.0)] * len(boxes)
+        worker = self._idle.get()
+        try:
+            worker.ensure_started()
+            outcome = worker.run((REREAD, page.image_path, list(boxes)), timeout=self.limits.timeout_seconds)
+        finally:
+            self._idle.put(worker)
+        return outcome if isinstance(outcome, list) else [("", 0.0)] * len(boxes)
+
     def close(self) -> None:
         for worker in self._workers:
             worker.stop()
@@ -305,7 +319,7 @@ class _Worker:
             self.kill()
             raise OcrUnavailable(f"the reader worker did not start: {status}: {detail}")
 
-    def run(self, job: tuple[object, ...], *, timeout: float) -> Document | str:
+    def run(self, job: tuple[object, ...], *, timeout: float) -> Document | list[tuple[str, float]] | str:
         assert self._conn is not None
         try:
             self._conn.send(job)
@@ -316,7 +330,7 @@ class _Worker:
         except (EOFError, OSError):
             self.kill()
             return "died"
-        return result if isinstance(result, Document) else "died"
+        return result if isinstance(result, Document | list) else "died"
 
     def stop(self) -> None:
         if self._process is not None and self._process.is_alive() and self._conn is not None:
@@ -355,6 +369,9 @@ def _worker_main(conn: Connection, factory: OcrFactory, memory_mb: int | None) -
             return
         if job is None:
             return
+        if job[0] == REREAD:
+            conn.send(reread_stored(engine, *job[1:]))
+            continue
         path, name, limits, work_dir = job
         doc = read_file(
             Path(path),
@@ -364,3 +381,6 @@ def _worker_main(conn: Connection, factory: OcrFactory, memory_mb: int | None) -
             work_dir=None if work_dir is None else Path(work_dir),
         )
         conn.send(doc)
+
+
+REREAD = "reread"  # a worker job: (REREAD, page image path, boxes) -> (text, score) per box

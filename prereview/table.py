@@ -4,16 +4,16 @@ contribution tables and insurance certificates."""
 from __future__ import annotations
 
 import itertools
+import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from prereview.documents import Page, PageSource, TextLine
-from prereview.extract._cells import text_of
-from prereview.extract.layout import Char, Row, build_rows, char_boxes
+from prereview.extract._cells import label_like, text_of
+from prereview.extract.layout import GAP_EMS, OCR_BOXES, Char, Row, build_rows, char_boxes
 from prereview.recognise import compact
 
 INDEX_LABELS = ("序号", "序")
-OCR_CELL_GAP = 0.05  # ems: the gap between OCR boxes of one row that parts two table cells
 OCR_WRAP = 0.75  # a line whose middle is closer than this many padded OCR box heights wraps the one above
 _INDEX = re.compile(r"^\d{1,3}$")
 
@@ -155,32 +155,39 @@ def _space_before(text: str, k: int) -> bool:
     return False
 
 
-def read_column(page: Page, labels: Sequence[str]) -> list[str] | None:
+def read_column(
+    page: Page, labels: Sequence[str], *, captions: Collection[str] | None = None
+) -> list[str] | None:
     """The entries of a table column headed by one of ``labels`` (股东姓名或名称 | 出资额 | …), top to
-    bottom; None when no table header on the page carries the label.
+    bottom, "" for a row whose cell in the column is blank; None when no table header on the page
+    carries the label. With ``captions``, only a header row whose every cell is one of them counts (a
+    form's row of caption-value pairs is no header).
 
     A header row has three or more cells; a header cell may wrap onto a second line (股东（发起人）名称 /
     或姓名), which is the row right under it with no padding. The column spans from its header to the
     next header cell; the table ends at the first gap clearly wider than the rows' own spacing."""
     wanted = [compact(label) for label in labels if compact(label)]
+    known = None if captions is None else {compact(c) for c in captions} | set(INDEX_LABELS)
     if page.source is not PageSource.OCR:
-        return _column_in(build_rows(page.lines), wanted, page.width, ocr=False)
+        return _column_in(build_rows(page.lines), wanted, page.width, ocr=False, known=known)
     # Padded OCR boxes of neighbouring cells come closer than the gap that parts phrases: each box is
     # a cell of its own, as the detector split them; a header cell split in two (姓  名) is read whole
     # on the second pass.
-    for gap_ems in (OCR_CELL_GAP, None):
-        rows = build_rows(page.lines, gap_ems=gap_ems) if gap_ems else build_rows(page.lines)
-        found = _column_in(rows, wanted, page.width, ocr=True)
+    for gap_ems in (OCR_BOXES, GAP_EMS):
+        rows = build_rows(page.lines, gap_ems=gap_ems)
+        found = _column_in(rows, wanted, page.width, ocr=True, known=known)
         if found is not None:
             return found
     return None
 
 
-def _column_in(rows: list[Row], wanted: Sequence[str], width: float, *, ocr: bool) -> list[str] | None:
+def _column_in(
+    rows: list[Row], wanted: Sequence[str], width: float, *, ocr: bool, known: set[str] | None
+) -> list[str] | None:
     for exact in (True, False):  # 证件号码 itself before 证件类型, the start of 证件类型及号码
         for r, row in enumerate(rows):
             segs = row.segments()
-            if len(segs) < 3:
+            if len(segs) < 3 or (known is not None and any(compact(text_of(s)) not in known for s in segs)):
                 continue
             k = next(
                 (k for k, seg in enumerate(segs) if _heads(compact(text_of(seg)), wanted, exact=exact)), None
@@ -188,8 +195,15 @@ def _column_in(rows: list[Row], wanted: Sequence[str], width: float, *, ocr: boo
             if k is None:
                 continue
             h = row.height
-            left = (segs[k - 1][-1].box.x1 + segs[k][0].box.x0) / 2 if k else 0.0
-            right = segs[k + 1][0].box.x0 - 0.2 * h if k + 1 < len(segs) else width
+            x0 = segs[k][0].box.x0
+            # the neighbours across the page, not in the row's order: a header cell's wrapped second
+            # line (股东名称 / 姓名) stands under its first, left of the next cell
+            before = max((s[-1].box.x1 for s in segs if s[-1].box.x1 <= x0 + 0.3 * h), default=None)
+            after = min(
+                (s[0].box.x0 for s in segs if s[0].box.x0 > segs[k][-1].box.x1 - 0.3 * h), default=None
+            )
+            left = (before + x0) / 2 if before is not None else 0.0
+            right = after - 0.2 * h if after is not None else width
             return _column_entries(rows[r:], left, right, ocr=ocr)
     return None
 
@@ -206,8 +220,9 @@ def _inside(row: Row, left: float, right: float, h: float) -> list[Char]:
     in the cell to its left and runs well into this one (OCR read 统一社会信用 and the code as one box)."""
     out: list[Char] = []
     for seg in row.segments():
-        if left <= seg[0].box.x0 + 0.3 * h < right + 0.3 * h:
-            out += seg
+        middle = (seg[0].box.x0 + seg[-1].box.x1) / 2
+        if left <= seg[0].box.x0 + 0.3 * h < right + 0.3 * h and middle < right + 0.3 * h:
+            out += seg  # (a short cell of the next column, set a little left of its header, stays out)
         elif seg[0].box.x0 < left and seg[-1].box.x1 > left + 2 * h:
             out += [c for c in seg if left + 0.3 * h <= c.box.x0 and c.box.cx < right]
     return out
@@ -228,29 +243,51 @@ def _distance(prev: Row, row: Row, *, ocr: bool) -> float:
     return (row.top + row.bottom - prev.top - prev.bottom) / 2 if ocr else row.top - prev.bottom
 
 
+def _across(seg: list[Char], left: float, right: float, h: float) -> bool:
+    """Whether a segment runs across the column: from inside it far past its right edge, or from left of
+    it past its right edge (a cell of the table's own would end at its column's edge)."""
+    x0, x1 = seg[0].box.x0, seg[-1].box.x1
+    return (left <= x0 < right and x1 > right + 3 * h) or (x0 < left - h and x1 > right + h)
+
+
+def _under_header(row: Row, starts: list[float], h: float) -> bool:
+    """Whether most of the header's columns have a cell of `row` starting under their header cell."""
+    under = sum(1 for x in starts if any(abs(seg[0].box.x0 - x) < h for seg in row.segments()))
+    return under >= max(3, math.ceil(0.6 * len(starts)))
+
+
 def _column_entries(rows: Sequence[Row], left: float, right: float, *, ocr: bool) -> list[str]:
     """The column's entries in the rows under the header ``rows[0]``."""
     h = rows[0].height
     last = rows[0]
     k = 1
-    while k < len(rows) and _wrapped(last, rows[k], ocr=ocr):  # the header's wrapped second line
+    # the header's wrapped second line: captions only (a first row of tight OCR rows has its numbers)
+    while (
+        k < len(rows)
+        and _wrapped(last, rows[k], ocr=ocr)
+        and all(label_like(text_of(s)) for s in rows[k].segments())
+    ):
         last = rows[k]
         k += 1
     entries: list[str] = []
     pitch: float | None = None
+    starts = [seg[0].box.x0 for seg in rows[0].segments()]
     for row in rows[k:]:
         gap = _distance(last, row, ocr=ocr)
-        # the next section: farther below than the rows are apart (middles of OCR rows: a smaller factor)
-        if gap > ((1.3 if ocr else 1.6) * pitch if pitch is not None else 2.5 * h) and not _wrapped(
-            last, row, ocr=ocr
-        ):
+        # the next section: farther below than the rows are apart (middles of OCR rows: a smaller factor),
+        # unless the row's cells stand under the header's (a row of wrapped cells is taller than the first)
+        far = gap > ((1.3 if ocr else 1.6) * pitch if pitch is not None else 2.5 * h)
+        if far and not _wrapped(last, row, ocr=ocr) and (gap > 4 * h or not _under_header(row, starts, h)):
             break
         inside = _inside(row, left, right, h)
-        if any(left <= seg[0].box.x0 < right and seg[-1].box.x1 > right + 3 * h for seg in row.segments()):
-            break  # a paragraph running across the columns: below the table
+        if any(_across(seg, left, right, h) for seg in row.segments()):
+            break  # a paragraph or a form's value running across the columns: below the table
         wrapped = _wrapped(last, row, ocr=ocr)
         last = row
         if not inside:
+            if not wrapped and len(row.segments()) >= 2:
+                pitch = gap if pitch is None else pitch
+                entries.append("")  # the row has its other cells: this one is blank
             continue
         text = text_of(inside)
         if entries and wrapped:

@@ -26,7 +26,21 @@ def text_of(chars: Sequence[Char]) -> str:
 
 def is_label(text: str, stop: set[str]) -> bool:
     text = compact(text)
-    return bool(text) and (text[-1] in ":" or text in stop or starts_with_label(text, stop))
+    return bool(text) and (
+        text[-1] in ":" or text in stop or starts_with_label(text, stop) or misread_caption(text, stop)
+    )
+
+
+MISREAD_MIN = 4  # captions this long or longer are still known with one character misread
+
+
+def misread_caption(text: str, stop: set[str]) -> bool:
+    """A known caption OCR read with one character wrong (注册货本, 经营范图): caption-like words of the
+    caption's length that differ from it in one place. Shorter captions are left alone: a two- or
+    three-character name is one character away from too many of them."""
+    if len(text) < MISREAD_MIN or not label_like(text):
+        return False
+    return any(len(s) == len(text) and sum(a != b for a, b in zip(s, text, strict=True)) == 1 for s in stop)
 
 
 def starts_with_label(text: str, stop: set[str]) -> bool:
@@ -107,12 +121,15 @@ def row_value(row: Row, start: int, stop: set[str], *, kind: str = "text") -> li
     first = row.chars[start].segment
     value: list[Char] = []
     index = {id(c): k for k, c in enumerate(row.chars)}
-    for seg in row.segments():
+    segs = row.segments()
+    for k, seg in enumerate(segs):
         if seg[0].segment < first:
             continue
         seg = [c for c in seg if c.segment > first or index[id(c)] >= start]
         text = text_of(seg)
         if is_label(text, stop):
+            break
+        if not value and k + 1 < len(segs) and _captions_next(text, text_of(segs[k + 1]), stop):
             break
         if not value:
             value = _cut_glued_label(seg, stop)
@@ -129,6 +146,18 @@ def row_value(row: Row, start: int, stop: set[str], *, kind: str = "text") -> li
         else:
             break
     return value
+
+
+def _captions_next(text: str, after: str, stop: set[str]) -> bool:
+    """Whether `text`, right of a caption, is rather the caption of the value after it: caption-like
+    words ending in a known caption (经营场所面积 | 78平方米), followed by a value, not by a caption (a
+    unit named 安和市地名单位 stands before 住所, not before a value)."""
+    text = compact(text)
+    return (
+        label_like(text)
+        and any(len(s) >= 2 and len(text) > len(s) and text.endswith(s) for s in stop)
+        and not is_label(after, stop)
+    )
 
 
 NUMBER_KINDS = ("id_number", "uscc")
@@ -187,23 +216,61 @@ def _cut_at_caption(value: list[Char], stop: set[str]) -> list[Char]:
     return value
 
 
-def continuation(rows: list[Row], r: int, value: list[Char], stop: set[str]) -> list[Char]:
-    """Lines wrapped under a value (an address, a business scope) that start where the value starts."""
+def continuation(
+    rows: list[Row],
+    r: int,
+    value: list[Char],
+    stop: set[str],
+    *,
+    most: int | None = None,
+    label: Box | None = None,
+) -> list[Char]:
+    """Lines wrapped under a value (an address, a business scope) that start where the value starts,
+    `most` lines at most; not a line beside which the next caption under the `label` starts (the top
+    line of the next cell, its caption centred on its lines)."""
     x0, height = value[0].box.x0, value[0].box.height
     bottom = rows[r].bottom
     extra: list[Char] = []
-    for below in rows[r + 1 :]:
+    end = len(rows) if most is None else min(len(rows), r + 1 + most)
+    for k in range(r + 1, end):
+        below = rows[k]
         if below.top - bottom > 0.9 * height:
             break
         segs = below.segments()
         seg = next((s for s in segs if abs(s[0].box.x0 - x0) < 1.5 * height), None)
         if seg is None or is_label(text_of(seg), stop):
             break
-        if any(s[-1].box.x1 < x0 - 0.5 * height for s in segs):
+        if any(s[0].box.x0 < x0 - height for s in segs):
             break  # the label column has text again: the table's next row, not a wrapped value
+        if label is not None and k + 1 < len(rows) and _caption_beside(rows[k + 1], label, below.bottom):
+            break  # the first line of the next row's cell, whose caption starts beside it
         extra.extend(seg)
         bottom = below.bottom
     return extra
+
+
+def _caption_beside(row: Row, label: Box, bottom: float) -> bool:
+    """Whether `row` has text in the label's column that starts above `bottom`."""
+    return any(
+        s[0].box.x0 < label.x1 and s[-1].box.x1 > label.x0 and s[0].box.y0 < bottom for s in row.segments()
+    )
+
+
+def wrapped_above(rows: list[Row], r: int, value: list[Char], label: Box, stop: set[str]) -> list[Char]:
+    """The first line of a value wrapped over two lines of its cell, when the caption stands centred
+    between them and so shares its row with the second line (编制单位 | 限公司, 安和市绿源环境科技有 above):
+    the line just above, starting where the value starts, with nothing in the caption's column."""
+    line = union([c.box for c in value])
+    if r == 0 or not label.cy < line.cy - 0.2 * line.height:
+        return []  # caption and value side by side: the value starts on the caption's row
+    above = rows[r - 1]
+    if line.y0 - above.bottom > 0.5 * line.height or above.bottom < label.y0:
+        return []
+    segs = above.segments()
+    if any(s[0].box.x0 < line.x0 - line.height for s in segs):
+        return []  # the line above has its own caption
+    seg = next((s for s in segs if abs(s[0].box.x0 - line.x0) < 1.5 * line.height), None)
+    return [] if seg is None or is_label(text_of(seg), stop) else seg
 
 
 def looks_like_header(row: Row, stop: set[str]) -> bool:

@@ -9,6 +9,12 @@ order of preference:
 2. the next segment to the right on the same row (ID cards, two-column tables), unless that is a label;
 3. the cell below, when the label heads a table column or ends its row (营业执照's 统一社会信用代码).
 
+Rows follow the page's residual tilt (`layout.build_rows`), so a photo's perspective does not move a
+value into the row of another caption; a value wrapped in its cell is read whole (its second line under
+it, or its first line above a caption centred on the cell); a caption OCR misread by one character is
+still a caption, never a value; a caption a form repeats for two parties is the one under the party's
+block heading (`find_field(block=...)`, `prereview.extract.blocks`).
+
 Status: `ok` - a value was read; `empty` - the label is there and nothing is written by it;
 `unreadable` - something is there but not legibly (a low recogniser score, or ink the OCR could not
 read, when the caller passes `has_ink`); `absent` - no page carries the label.
@@ -23,6 +29,7 @@ from pydantic import BaseModel, Field
 
 from prereview.documents import Box, Page, TextLine
 from prereview.extract import _cells as cells
+from prereview.extract.blocks import block_of
 from prereview.extract.layout import Char, Row, page_rows, union
 
 # Captions common on the materials' forms: a value never runs into one of them
@@ -107,7 +114,8 @@ class FieldReading(BaseModel):
     label: str = ""  # the label as printed (brackets included, colon not)
     value: str = ""
     page: int | None = None  # position in the sequence of pages searched
-    box: Box | None = None  # of the value (of the blank zone, for an unreadable one found by ink)
+    box: Box | None = None  # of the value; of the blank zone right of the label for an empty one, or
+    # an unreadable one found by ink
     label_box: Box | None = None
     lines: list[TextLine] = Field(default_factory=list)  # the raw lines of label and value
     score: float = 0.0  # the lowest recogniser score among the value's characters
@@ -165,8 +173,15 @@ def _raw_value_for(
             return end, straddling
     if header or (not value and start >= len(row.chars)):
         value = cells.below_value(rows, r, label_box, stop, header=header, colon=start > end)
+    elif (
+        value and kind in ("text", "name") and (first := cells.wrapped_above(rows, r, value, label_box, stop))
+    ):
+        value = first + value
     elif value and multiline:
-        value = value + cells.continuation(rows, r, value, stop)
+        value = value + cells.continuation(rows, r, value, stop, label=label_box)
+    elif value and kind == "name":
+        # a unit's name wrapped in its cell (安和市绿源环境科技有 / 限公司): one line more at most
+        value = value + cells.continuation(rows, r, value, stop, most=1, label=label_box)
     return end, value
 
 
@@ -252,16 +267,31 @@ def _judge(
         if reading.score < min_score or "\ufffd" in reading.value:
             return reading.model_copy(update={"status": FieldStatus.UNREADABLE})
         return reading
-    if has_ink is not None and reading.label_box is not None:
-        lb = reading.label_box
-        right = min(
-            (c.box.x0 for c in row.chars if c.box.x0 > lb.x1 + 1 and abs(c.box.cy - lb.cy) < lb.height),
-            default=page.width,
-        )
-        zone = Box(x0=lb.x1 + 0.3 * lb.height, y0=lb.y0, x1=min(right, lb.x1 + 12 * lb.height), y1=lb.y1)
-        if zone.width > lb.height and has_ink(pos, zone):
-            return reading.model_copy(update={"status": FieldStatus.UNREADABLE, "box": zone})
-    return reading
+    if reading.label_box is None:
+        return reading
+    lb = reading.label_box
+    right = min(
+        (c.box.x0 for c in row.chars if c.box.x0 > lb.x1 + 1 and abs(c.box.cy - lb.cy) < lb.height),
+        default=page.width,
+    )
+    zone = Box(x0=lb.x1 + 0.3 * lb.height, y0=lb.y0, x1=min(right, lb.x1 + 12 * lb.height), y1=lb.y1)
+    if zone.width <= lb.height:
+        return reading
+    if has_ink is not None and _inked(pos, zone, has_ink):
+        return reading.model_copy(update={"status": FieldStatus.UNREADABLE, "box": zone})
+    return reading.model_copy(update={"box": zone})
+
+
+def _inked(pos: int, zone: Box, has_ink: InkProbe) -> bool:
+    """Ink anywhere in the zone, looked for a few characters' width at a time: a short name OCR missed
+    fills too little of a wide blank cell to count as ink in it."""
+    step = 3 * zone.height
+    x = zone.x0
+    while x < zone.x1:
+        if has_ink(pos, Box(x0=x, y0=zone.y0, x1=min(zone.x1, x + step), y1=zone.y1)):
+            return True
+        x += step
+    return False
 
 
 def find_field(
@@ -273,14 +303,32 @@ def find_field(
     has_ink: InkProbe | None = None,
     multiline: bool = False,
     kind: str = "text",
+    block: str = "",
+    blocks: Sequence[str] = (),
 ) -> FieldReading:
     """The best occurrence of the field: the first one read, else the first unreadable, else empty, else absent.
     A value of the field's `kind` beats one that cannot be (第二条 租赁期限 heading a paragraph, not a
     period), and a value set apart from its label (a colon, its own cell) beats one glued to it, which may
-    be a heading that merely starts with the label."""
+    be a heading that merely starts with the label. With `block`, one of the form's `blocks` that repeat
+    the label (建设单位 and 编制单位 each with a 统一社会信用代码), only that block's occurrences count
+    (`prereview.extract.blocks`)."""
     found = find_fields(
         pages, labels, stop=stop, min_score=min_score, has_ink=has_ink, multiline=multiline, kind=kind
     )
+    if block:
+        found = _in_block(found, pages, block, blocks)
     if not found:
         return FieldReading(status=FieldStatus.ABSENT)
     return min(found, key=lambda f: (_RANK[f.status], not cells.fits_text(f.value, kind), f.glued))
+
+
+def _in_block(
+    found: list[FieldReading], pages: Sequence[Page], block: str, blocks: Sequence[str]
+) -> list[FieldReading]:
+    """The occurrences that are `block`'s: those under its heading, else those under no heading."""
+    owners = [
+        block_of(pages[f.page], f.label_box, blocks) if f.page is not None and f.label_box else None
+        for f in found
+    ]
+    own = [f for f, owner in zip(found, owners, strict=True) if owner == block]
+    return own or [f for f, owner in zip(found, owners, strict=True) if owner is None]

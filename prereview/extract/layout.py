@@ -7,11 +7,14 @@ to cut a label off the value OCR glued to it ("委托人（签字）：莫超旭
 
 from __future__ import annotations
 
+import itertools
+import math
+import statistics
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from prereview.documents import Box, Page, TextLine
+from prereview.documents import Box, Page, PageSource, TextLine
 
 
 def char_width(ch: str) -> float:
@@ -81,11 +84,6 @@ class Row:
         return out
 
 
-def _same_row(a: Box, top: float, bottom: float) -> bool:
-    overlap = min(a.y1, bottom) - max(a.y0, top)
-    return overlap >= 0.5 * min(a.height, bottom - top)
-
-
 _ROWS_KEPT = 64
 _page_rows: dict[int, tuple[Sequence[TextLine], list[Row]]] = {}
 
@@ -97,14 +95,22 @@ def page_rows(page: Page) -> list[Row]:
     hit = _page_rows.get(key)
     if hit is not None and hit[0] is page.lines:
         return hit[1]
-    rows = build_rows(page.lines)
+    rows = build_rows(page.lines, gap_ems=OCR_BOXES if page.source is PageSource.OCR else GAP_EMS)
     _page_rows[key] = (page.lines, rows)
     while len(_page_rows) > _ROWS_KEPT:
         _page_rows.pop(next(iter(_page_rows)))
     return rows
 
 
-def build_rows(lines: Sequence[TextLine], *, gap_ems: float = 0.8) -> list[Row]:
+GAP_EMS = 0.8  # a gap between boxes this many character heights wide parts phrases
+# OCR pages: every detector box is a segment of its own. The detector parts text at grid lines and
+# column gaps, and its padded boxes of neighbouring cells touch or overlap (2505-361102-21-03-629 |
+# 建设性质), so no gap width tells a cell boundary from a phrase; a label split over two boxes (姓 | 名)
+# is still found, labels are looked up across segments.
+OCR_BOXES = -math.inf
+
+
+def build_rows(lines: Sequence[TextLine], *, gap_ems: float = GAP_EMS) -> list[Row]:
     """Lines grouped into rows (half-height vertical overlap), each row's characters left to right.
 
     A new segment starts at whitespace, at a horizontal gap wider than `gap_ems` character heights
@@ -114,23 +120,72 @@ def build_rows(lines: Sequence[TextLine], *, gap_ems: float = 0.8) -> list[Row]:
     A box far taller than the page's lines (a seal or photo OCR read as a character) is a row of its
     own: joined to a row, it would stretch it over the lines below and chain them all into one.
     """
-    groups: list[list[int]] = []
-    spans: list[tuple[float, float]] = []
     tall = _tall_limit(lines)
-    for i in sorted(range(len(lines)), key=lambda k: (lines[k].box.y0, lines[k].box.x0)):
-        box = lines[i].box
-        for g, (top, bottom) in enumerate(spans):
-            if box.height <= tall and bottom - top <= tall and _same_row(box, top, bottom):
-                groups[g].append(i)
-                spans[g] = (min(top, box.y0), max(bottom, box.y1))
-                break
-        else:
-            groups.append([i])
-            spans.append((box.y0, box.y1))
+    boxes = [ln.box for ln in lines]
+    groups = _group(boxes, tall, slope=0.0)
+    slope = _slope(boxes, groups)
+    if abs(slope) > MIN_SLOPE:
+        groups = _group(boxes, tall, slope=slope)
     rows = []
-    for g in sorted(range(len(groups)), key=lambda k: spans[k][0]):
-        rows.append(_row(lines, sorted(groups[g], key=lambda k: lines[k].box.x0), gap_ems))
+    for g in sorted(groups, key=lambda members: min(boxes[k].y0 for k in members)):
+        rows.append(_row(lines, sorted(g, key=lambda k: boxes[k].x0), gap_ems))
     return [r for r in rows if r.chars]
+
+
+MIN_SLOPE = 0.01  # a residual tilt of the lines (rise over run) below this is straight enough
+MAX_SLOPE = 0.15
+
+
+def _group(boxes: list[Box], tall: float, *, slope: float) -> list[list[int]]:
+    """Line indices in rows, top to bottom: each line joins the row it overlaps best (see `_overlap`)."""
+    groups: list[list[int]] = []
+    for i in sorted(range(len(boxes)), key=lambda k: (boxes[k].y0, boxes[k].x0)):
+        best, best_overlap = None, 0.0
+        for g, members in enumerate(groups):
+            overlap = _overlap(boxes[i], [boxes[k] for k in members], tall, slope=slope)
+            if overlap > best_overlap:
+                best, best_overlap = g, overlap
+        if best is None:
+            groups.append([i])
+        else:
+            groups[best].append(i)
+    return groups
+
+
+def _overlap(box: Box, members: list[Box], tall: float, *, slope: float) -> float:
+    """How well `box` sits on a row: its vertical overlap, as a share of the lower height, with the row's
+    member nearest to it across the page, that member moved along the lines' tilt to stand above or
+    below it; 0 when under half. Compared with the neighbour rather than the whole row, a row stays one
+    line of print on a tilted photo, where the right column's text stands higher than the left
+    column's caption and the caption of the row below overlaps the row's far end."""
+    if box.height > tall:
+        return 0.0
+    near = min(members, key=lambda m: (max(m.x0 - box.x1, box.x0 - m.x1, 0.0), abs(m.cy - box.cy)))
+    if near.height > tall:
+        return 0.0
+    # side by side, the neighbour is moved along the tilt; one above the other, the lines are compared
+    # as they stand (a wrapped cell's two lines do not become one row)
+    apart = near.x1 <= box.x0 or box.x1 <= near.x0
+    shift = slope * (box.cx - near.cx) if apart else 0.0
+    overlap = min(box.y1, near.y1 + shift) - max(box.y0, near.y0 + shift)
+    share = overlap / max(min(box.height, near.height), 1e-6)
+    return share if share >= 0.5 else 0.0
+
+
+def _slope(boxes: list[Box], groups: list[list[int]]) -> float:
+    """The page's residual tilt: the median rise over run between neighbouring boxes of like height in
+    a row (a photo's perspective leaves a few degrees after deskewing); 0 when too few pairs say so."""
+    slopes = []
+    for members in groups:
+        row = sorted((boxes[k] for k in members), key=lambda b: b.x0)
+        for a, b in itertools.pairwise(row):
+            run = b.cx - a.cx
+            alike = max(a.height, b.height) < 1.5 * min(a.height, b.height)
+            if alike and b.x0 >= a.x1 - 0.5 * a.height and run > 2 * max(a.height, b.height):
+                slopes.append((b.cy - a.cy) / run)
+    if len(slopes) < 3:
+        return 0.0
+    return max(-MAX_SLOPE, min(MAX_SLOPE, statistics.median(slopes)))
 
 
 TALL_LINES = 2.5  # times the median line height: taller boxes are no text line

@@ -13,8 +13,19 @@ def line(text: str, x: float, y: float, *, h: float = H, score: float = 1.0) -> 
     return TextLine(text=text, box=Box(x0=x, y0=y, x1=x + width, y1=y + h), score=score)
 
 
-def page(*lines: TextLine, width: float = 1654.0, height: float = 2339.0, index: int = 0) -> Page:
-    return Page(index=index, width=width, height=height, source=PageSource.TEXT, lines=list(lines))
+def page(
+    *lines: TextLine,
+    width: float = 1654.0,
+    height: float = 2339.0,
+    index: int = 0,
+    source: PageSource = PageSource.TEXT,
+) -> Page:
+    return Page(index=index, width=width, height=height, source=source, lines=list(lines))
+
+
+def photo(*lines: TextLine, width: float = 1200.0, height: float = 1600.0) -> Page:
+    """A page read by OCR: every line is a detector box."""
+    return page(*lines, width=width, height=height, source=PageSource.OCR)
 
 
 class ItemOf:

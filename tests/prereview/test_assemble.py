@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from prereview.assemble import Located, assemble
+from prereview.documents import Page, PageSource
 from prereview.recognise import PageLabel, PageView, parts_on
 from rules.casefacts import FieldState
 from rules.spec import FieldSpec, Material, Recognition
@@ -242,3 +243,105 @@ def test_text_layers_are_not_misread_so_their_numbers_are_not_joined() -> None:
     from prereview.documents import PageSource
 
     assert len(_vehicle_sets(source=PageSource.TEXT)) == 3
+def _equipment_list(*, source: PageSource, third_use: str) -> Page:
+    rows = [
+        ("操作台", "6张", "切配备餐"),
+        ("洗手池", "3个", "从业人员洗手"),
+        ("冷藏冷冻设备", "3台", third_use),
+    ]
+    lines = [line("二、主要设备设施清单", 149, 1186), line("序号", 157, 1241), line("设备设施名称", 289, 1241),
+             line("数量", 726, 1241), line("用途", 944, 1241)]  # fmt: skip
+    for k, (name, count, use) in enumerate(rows):
+        y = 1299 + 58 * k
+        lines += [line(str(k + 1), 157, y), line(name, 289, y), line(count, 726, y)] + (
+            [line(use, 944, y)] if use else []
+        )
+    return page(*lines, source=source)
+
+
+EQUIPMENT = Material(id="M9", name="设备设施清单", recognition=Recognition(labels=("设备设施名称", "数量", "用途")),
+                     fields={"设备设施名称": FieldSpec(), "数量": FieldSpec(type="number"), "用途": FieldSpec()})  # fmt: skip
+
+
+def test_a_blank_cell_in_any_row_of_a_listed_column_is_an_empty_field() -> None:
+    fields = _evidence(EQUIPMENT, _equipment_list(source=PageSource.TEXT, third_use=""))
+    assert fields["用途"].state is FieldState.EMPTY
+    assert "第 3 行" in fields["用途"].evidence.text
+    assert fields["用途"].doubt == ""  # a text layer's blank is sure
+    assert fields["数量"].state is FieldState.OK
+
+
+def test_a_column_filled_in_every_row_reads_as_its_first_value() -> None:
+    fields = _evidence(EQUIPMENT, _equipment_list(source=PageSource.TEXT, third_use="原料冷藏"))
+    assert (fields["用途"].state, fields["用途"].value) == (FieldState.OK, "切配备餐")
+
+
+def test_a_blank_cell_on_a_scan_is_in_doubt() -> None:
+    fields = _evidence(EQUIPMENT, _equipment_list(source=PageSource.OCR, third_use=""))
+    assert fields["用途"].state is FieldState.EMPTY
+    assert "识别遗漏" in fields["用途"].doubt
+
+
+def test_a_weakly_read_name_on_a_photo_carries_a_doubt_a_clear_one_does_not() -> None:
+    form = Material(id="M1", name="申请书", fields={"名称": FieldSpec(type="name"), "住所": FieldSpec()})
+    weak = page(line("名称", 214, 203), line("安和市盛武建筑工程有限公司", 300, 201, score=0.92),
+                line("住所", 213, 250), line("安和市东湖区长安路114号", 299, 250, score=0.92), source=PageSource.OCR)  # fmt: skip
+    fields = _evidence(form, weak)
+    assert "0.92" in fields["名称"].doubt and "安和市盛武建筑工程有限公司" in fields["名称"].doubt
+    assert fields["住所"].doubt == ""  # free text: no one character decides a finding on it
+    clear = page(
+        line("名称", 214, 203),
+        line("安和市盛武建筑工程有限公司", 300, 201, score=0.99),
+        source=PageSource.OCR,
+    )
+    assert _evidence(form, clear)["名称"].doubt == ""
+    text = page(line("名称", 214, 203), line("安和市盛武建筑工程有限公司", 300, 201, score=0.92))
+    assert _evidence(form, text)["名称"].doubt == ""
+
+
+def test_a_title_beside_the_caption_is_a_doubtful_name() -> None:
+    """A card's title printed large right of 姓名 (the name itself OCR missed) is no sure name."""
+    card = Material(id="M3", name="身份证", fields={"姓名": FieldSpec(type="name")})
+    p = page(line("姓名", 100, 200, h=24), line("居民身份证", 200, 180, h=56), source=PageSource.OCR)
+    value = _evidence(card, p)["姓名"]
+    assert value.value == "居民身份证"
+    assert "标题" in value.doubt
+
+
+def test_fields_named_by_their_block_read_their_own_blocks_number() -> None:
+    report = Material(
+        id="M2",
+        name="报告表",
+        fields={
+            "建设单位": FieldSpec(type="name"),
+            "建设单位统一社会信用代码": FieldSpec(type="uscc", labels=("统一社会信用代码",)),
+            "编制单位名称": FieldSpec(type="name", labels=("编制单位名称", "编制单位")),
+            "编制单位统一社会信用代码": FieldSpec(type="uscc", labels=("统一社会信用代码",)),
+        },
+    )
+    p = page(
+        line("编制单位（盖章）：安和市绿源环境科技有限公司", 120, 300),
+        line("统一社会信用代码：9136110407Y7EQFM6D", 120, 360),
+        line("建设单位（盖章）：安和市盛世农业发展有限公司", 120, 510),
+        line("统一社会信用代码：91361103875P1YDF7G", 120, 570),
+    )
+    fields = _evidence(report, p)
+    assert fields["编制单位统一社会信用代码"].value == "9136110407Y7EQFM6D"
+    assert fields["建设单位统一社会信用代码"].value == "91361103875P1YDF7G"
+
+
+def test_a_plate_read_without_its_province_joins_its_vehicle() -> None:
+    papers = Material(id="M6", name="行驶证", per="vehicle", recognition=Recognition(labels=("号牌号码", "所有人")),
+                      fields={"号牌号码": FieldSpec(type="plate"), "所有人": FieldSpec(type="name")})  # fmt: skip
+    pages = [
+        page(line("号牌号码", 100, 100), line("赣QC3838", 300, 100), line("所有人", 100, 160),
+             line("安和市聚力运输有限公司", 300, 160), index=0),
+        page(line("号牌号码", 100, 100), line("QC3838", 300, 100), index=1, source=PageSource.OCR),
+        page(line("号牌号码", 100, 100), line("赣QD8457", 300, 100), index=2),
+    ]  # fmt: skip
+    located = [Located(view=PageView.of(k, p, None), label=PageLabel(material="M6", score=10.0), file_name=f"f{k}.jpg")
+               for k, p in enumerate(pages)]  # fmt: skip
+    out = assemble(_item(papers), located, unreadable_slots={}, wrong_slots={}, marks=lambda page, kind: [])
+    sets = out["M6"].sets
+    assert len(sets) == 2
+    assert sorted(len(s.evidence) for s in sets) == [1, 2]

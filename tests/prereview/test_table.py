@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from prereview.documents import Box, Page, PageSource, TextLine
 from prereview.table import read_column, read_table
-from tests.prereview._pages import line, page
+from tests.prereview._pages import line, page, photo
 
 
 def _capital_table():
@@ -210,3 +210,87 @@ def test_the_last_row_keeps_its_own_lines_only() -> None:
         "学历": "大专",
         "岗位": "招聘专员",
     }
+
+
+def _photographed_capital_table() -> Page:
+    """A photographed 出资情况 table: the name column's header merged by OCR with the next header cell,
+    its second line 姓名 wrapped under it, then the next part of the form with its own caption-value rows."""
+    return photo(
+        _box("股东（发起人）名称或证件类型", 128, 344, 281, 368),
+        _box("姓名", 131, 361, 160, 377),
+        _box("证件号码", 302, 345, 345, 364),
+        _box("认缴出资额", 424, 344, 480, 361),
+        _box("出资日期", 528, 342, 574, 360),
+        *[
+            b
+            for k, (name, number) in enumerate(
+                [("李淑媛", "362321196801214789"), ("谢瑶慧", "360102199408089549")]
+            )
+            for b in (
+                _box(name, 131, 380 + 21 * k, 170, 400 + 21 * k),
+                _box("居民身份证", 237, 379 + 21 * k, 291, 397 + 21 * k),
+                _box(number, 303, 378 + 21 * k, 397, 396 + 21 * k),
+                _box("30", 426, 378 + 21 * k, 446, 395 + 21 * k),
+                _box("2028年11月13日", 530, 374 + 21 * k, 605, 395 + 21 * k),
+            )
+        ],
+        _box("第二部分 食品经营许可信息", 130, 451, 272, 475),
+        _box("主体业态", 137, 473, 186, 495),
+        _box("餐饮服务经营者", 239, 472, 319, 494),
+        _box("经营项目", 138, 498, 186, 520),
+        _box("热食类食品制售、自制饮品制售、半成品制售", 240, 495, 452, 520),
+    )
+
+
+def _box(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
+    return TextLine(text=text, box=Box(x0=x0, y0=y0, x1=x1, y1=y1), score=0.99)
+
+
+def test_a_column_ends_where_the_form_goes_on_below_the_table() -> None:
+    numbers = read_column(_photographed_capital_table(), ["证件号码", "证件类型及号码"])
+    assert numbers == ["362321196801214789", "360102199408089549"]
+
+
+def test_touching_header_cells_are_two_columns() -> None:
+    """OCR's padded boxes of two header cells touch: the name column is still found by its header."""
+    p = photo(
+        _box("股东（发起人）名称", 223, 748, 499, 797),
+        _box("证件类型", 497, 745, 635, 798),
+        _box("证件号码", 679, 745, 812, 801),
+        _box("认缴出资额", 1007, 744, 1172, 797),
+        _box("或姓名", 224, 784, 331, 842),
+        _box("张婷燕", 221, 838, 334, 902),
+        _box("居民身份证", 501, 843, 663, 897),
+        _box("360121197212193002", 681, 846, 975, 889),
+        _box("120", 1012, 843, 1082, 894),
+        _box("韩雪淑", 223, 898, 335, 952),
+        _box("居民身份证", 499, 897, 662, 947),
+        _box("362321198208220466", 679, 901, 975, 944),
+        _box("180", 1010, 894, 1079, 949),
+    )
+    assert read_column(p, ["股东名称", "股东（发起人）名称或姓名"]) == ["张婷燕", "韩雪淑"]
+    assert read_column(p, ["证件号码"]) == ["360121197212193002", "362321198208220466"]
+
+
+def test_a_blank_cell_is_an_empty_entry_of_its_row() -> None:
+    rows = [("操作台", "6张", "切配备餐"), ("冷藏冷冻设备", "3台", ""), ("洗手池", "3个", "从业人员洗手")]
+    lines = [
+        line("序号", 157, 1241),
+        line("设备设施名称", 289, 1241),
+        line("数量", 726, 1241),
+        line("用途", 944, 1241),
+    ]
+    for k, (name, count, use) in enumerate(rows):
+        y = 1299 + 58 * k
+        lines += [line(str(k + 1), 157, y), line(name, 289, y), line(count, 726, y)]
+        lines += [line(use, 944, y)] if use else []
+    p = page(*lines)
+    captions = ["序号", "设备设施名称", "数量", "用途"]
+    assert read_column(p, ["用途"], captions=captions) == ["切配备餐", "", "从业人员洗手"]
+    assert read_column(p, ["数量"], captions=captions) == ["6张", "3台", "3个"]
+
+
+def test_a_row_of_caption_value_pairs_heads_no_column_when_captions_are_given() -> None:
+    p = page(line("权利人", 100, 300), line("汪军明", 300, 300), line("共有情况", 600, 300), line("单独所有", 800, 300),
+             line("坐落", 100, 360), line("安和市青山区翠湖路30号", 300, 360))  # fmt: skip
+    assert read_column(p, ["权利人"], captions=["权利人", "共有情况", "坐落"]) is None
