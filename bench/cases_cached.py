@@ -49,9 +49,9 @@ def main() -> None:
         "--cases", type=Path, action="append", help="case folders (repeatable; default: public and hard)"
     )
     parser.add_argument(
-        "--show-held-out",
+        "--held-out",
         action="store_true",
-        help="print the held-out cases' details too (not only figures)",
+        help="judge hard X04–X05 too, as figures only (never per-case details)",
     )
     parser.add_argument("--cache", type=Path, default=Path("/tmp/doccache"))
     parser.add_argument("--rules", type=Path, default=ROOT / "corpus" / "rules")
@@ -81,7 +81,8 @@ def main() -> None:
         judged += 1
         item = ev.loaded(case.item).item
         located, reports, unread, wrong = _recognise(item, files, docs, declared=case.declared)  # type: ignore[arg-type]
-        mats = assemble(item, located, unreadable_slots=unread, wrong_slots=wrong, marks=PageMarks())
+        marks = PageMarks()
+        mats = assemble(item, located, unreadable_slots=unread, wrong_slots=wrong, marks=marks, doubts=marks)
         d = ev.evaluate(CaseFacts(case_id=case.case_id, item=case.item, review_date=case.review_date,
                                   declared=case.declared, materials=mats))  # fmt: skip
         exp = json.loads((folder / "expected.json").read_text(encoding="utf-8"))

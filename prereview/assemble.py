@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -16,10 +17,23 @@ from prereview.table import read_column, read_table
 from prereview.visual import ink_probe
 from rules.casefacts import Evidence, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
 from rules.codes import Code
+from rules.expr import Cmp, Expr, FieldRef
 from rules.identity import normalize_name, normalize_number
 from rules.spec import FieldSpec, Item, Material
 
 MarkFinder = Callable[[Page, str], list[Mark]]  # (page, "seal" | "signature") -> marks found
+
+
+class MarkDoubts(Protocol):
+    """How sure the absence of marks on a page is (`prereview.pipeline.PageMarks`)."""
+
+    def doubt(self, page: Page, kind: str) -> str:
+        """Why no mark of `kind` on the page may be wrong, plain Chinese; "" when that is sure."""
+        ...
+
+    def places(self, page: Page) -> int:
+        """The places to sign on the page (signing labels, copy certifications)."""
+        ...
 
 
 @dataclass
@@ -36,14 +50,18 @@ def assemble(
     unreadable_slots: dict[str, list[str]],
     wrong_slots: dict[str, list[str]],
     marks: MarkFinder,
+    doubts: MarkDoubts | None = None,
 ) -> dict[str, MaterialEvidence]:
-    """MaterialEvidence for every material found, or whose slot held an unreadable or wrong file."""
+    """MaterialEvidence for every material found, or whose slot held an unreadable or wrong file.
+    With `doubts`, a seal or signature judged absent on weak evidence says why (`MaterialSet.doubts`)."""
     out: dict[str, MaterialEvidence] = {}
     for material in item.materials:
         own = [p for p in pages if p.label.material == material.id]
         if own:
-            sets = _table_sets(material, own, marks=marks) if material.per else []
-            sets = sets or [_one_set(material, group, marks=marks) for group in _sets(material, own)]
+            sets = _table_sets(material, own, marks=marks, doubts=doubts) if material.per else []
+            sets = sets or [
+                _one_set(material, group, marks=marks, doubts=doubts) for group in _sets(material, own)
+            ]
             files = tuple(dict.fromkeys(p.file_name for p in own))
             out[material.id] = MaterialEvidence(status=MaterialStatus.PRESENT, sets=tuple(sets), files=files)
         elif material.id in unreadable_slots:
@@ -85,7 +103,9 @@ def _sets(material: Material, pages: list[Located]) -> list[list[Located]]:
     return list(groups.values())
 
 
-def _table_sets(material: Material, pages: list[Located], *, marks: MarkFinder) -> list[MaterialSet]:
+def _table_sets(
+    material: Material, pages: list[Located], *, marks: MarkFinder, doubts: MarkDoubts | None
+) -> list[MaterialSet]:
     """Repeated materials listed as a numbered table (staff, insured persons): one set per row."""
     columns = {name: spec.labels or (name,) for name, spec in material.fields.items() if not spec.options}
     out: list[MaterialSet] = []
@@ -93,7 +113,7 @@ def _table_sets(material: Material, pages: list[Located], *, marks: MarkFinder) 
         rows = read_table(p.view.page, columns)
         if not rows:
             continue
-        whole = _one_set(material, [p], marks=marks)
+        whole = _one_set(material, [p], marks=marks, doubts=doubts)
         for row in rows:
             cells = {k: FieldValue(state=FieldState.OK if v else FieldState.EMPTY, value=v,
                                    evidence=Evidence(file=p.file_name, page=p.view.page.index, text=v))
@@ -122,7 +142,9 @@ def _page_key(view: PageView, keys: list[tuple[str, FieldSpec]]) -> str | None:
     return None
 
 
-def _one_set(material: Material, pages: list[Located], *, marks: MarkFinder) -> MaterialSet:
+def _one_set(
+    material: Material, pages: list[Located], *, marks: MarkFinder, doubts: MarkDoubts | None = None
+) -> MaterialSet:
     parts: set[str] = set()
     for p in pages:
         parts |= p.label.parts | parts_on(p.view, material)
@@ -134,24 +156,45 @@ def _one_set(material: Material, pages: list[Located], *, marks: MarkFinder) -> 
             fields[name] = value
     codes = {c.code for c in material.checks}
     sealed = signed = None
-    found_marks: list[Mark] = []
-    if Code.NOT_SEALED in codes:
-        seals = [m for p in _sealed_scope(material, pages) for m in marks(p.view.page, "seal")]
-        sealed, found_marks = bool(seals), found_marks + seals
-    if Code.NOT_SIGNED in codes and _signers_may_be_persons(material, fields):
-        signatures = [m for p in pages for m in marks(p.view.page, "signature")]
-        signed, found_marks = bool(signatures), found_marks + signatures
+    mark_doubts: dict[str, str] = {}
+    if Code.NOT_SEALED in codes and _parties_owe(material, fields, Code.NOT_SEALED):
+        scope = _sealed_scope(material, pages)
+        sealed = any(marks(p.view.page, "seal") for p in scope)
+        if not sealed and doubts is not None:
+            mark_doubts["sealed"] = _absence_doubt(scope, "seal", doubts)
+    if Code.NOT_SIGNED in codes and _parties_owe(material, fields, Code.NOT_SIGNED):
+        signed = any(marks(p.view.page, "signature") for p in pages)
+        if not signed and doubts is not None:
+            mark_doubts["signed"] = _absence_doubt(pages, "signature", doubts)
     evidence = tuple(
         Evidence(file=p.file_name, page=p.view.page.index, text=p.view.page.text[:200]) for p in pages
     )
     label = next((f.value for f in fields.values() if f.state is FieldState.OK), "") if material.per else ""
     return MaterialSet(label=label, fields=fields, parts=tuple(sorted(parts)) if material.parts else None,
-                       sealed=sealed, signed=signed, evidence=evidence)  # fmt: skip
+                       sealed=sealed, signed=signed, evidence=evidence,
+                       doubts={k: v for k, v in mark_doubts.items() if v})  # fmt: skip
+
+
+def _absence_doubt(pages: list[Located], kind: str, doubts: MarkDoubts) -> str:
+    """Why no seal or signature on `pages` may be wrong: what the pages showed, or for signatures, that
+    none of them has a place to sign (a label OCR could not read, a signature left without one)."""
+    seen = [
+        f"{p.file_name} 第{p.view.page.index + 1}页：{why}"
+        for p in pages
+        if (why := doubts.doubt(p.view.page, kind))
+    ]
+    if seen:
+        return "；".join(seen[:2])
+    if kind == "signature" and not any(doubts.places(p.view.page) for p in pages):
+        return "材料上未找到签字栏（如“签字：”），无法确认是否已签字"
+    return ""
 
 
 def _sealed_scope(material: Material, pages: list[Located]) -> list[Located]:
     """The pages a seal must be on: those of the part the seal check names (技术等级评定结论（检测报告）加盖
-    检测机构检验检测专用章 — not the 行驶证 copy beside it, which has a seal of its own), else all."""
+    检测机构检验检测专用章 — not the 行驶证 copy beside it, which has a seal of its own), else all but the
+    documents the material must have attached (须附出租方产权证明): those carry their issuer's seal, and a
+    lease is not sealed by the registry's seal on the title deed behind it."""
     named = {
         part
         for check in material.checks
@@ -159,8 +202,18 @@ def _sealed_scope(material: Material, pages: list[Located]) -> list[Located]:
         for part in material.parts
         if part in check.note or part in check.who
     }
-    scoped = [p for p in pages if named & (p.label.parts | parts_on(p.view, material))]
-    return scoped if named and scoped else pages
+    on = {id(p): p.label.parts | parts_on(p.view, material) for p in pages}
+    scoped = [p for p in pages if named & on[id(p)]]
+    if named and scoped:
+        return scoped
+    attached = {
+        part
+        for check in material.checks
+        if check.code is Code.PAGES_MISSING and "附" in check.note
+        for part in check.parts
+    }
+    own = [p for p in pages if not on[id(p)] or not on[id(p)] <= attached]
+    return own or pages
 
 
 _ORGANISATION = re.compile(
@@ -168,20 +221,34 @@ _ORGANISATION = re.compile(
 )
 
 
-def _signers_may_be_persons(material: Material, fields: dict[str, FieldValue]) -> bool:
-    """False when every signature the material asks for is a natural person's (自然人出租方) and each such
-    party, as read, is an organisation: a company lessor seals, it does not sign."""
+def _parties_owe(material: Material, fields: dict[str, FieldValue], code: Code) -> bool:
+    """Whether the marks of `code` may be due, by who owes them. False when each check of `code` names
+    its parties by kind — a natural person signs (自然人出租方), a unit seals (单位出租方) — and each party,
+    as read, is of the other kind: a company lessor does not sign, a person lessor has no seal. Checks
+    whose condition on the material's own fields does not hold are left out (a lease's seals when a
+    场所使用证明 was submitted)."""
+    kind = "自然人" if code is Code.NOT_SIGNED else "单位"
     for check in material.checks:
-        if check.code is not Code.NOT_SIGNED:
+        if check.code is not code or not _may_hold(check.when, material, fields):
             continue
-        for who in re.split(r"[、，,]", check.who or ""):
-            party = who.removeprefix("全体").removeprefix("自然人")
-            if not who.lstrip("全体").startswith("自然人") or party not in fields:
+        if kind not in check.who:
+            return True
+        for who in re.split(r"[、，,]", check.who):
+            party = who.removeprefix("全体").removeprefix(kind).removesuffix("公章")
+            value = fields.get(party)
+            if value is None or value.state is not FieldState.OK:
                 return True
-            value = fields[party]
-            if value.state is not FieldState.OK or not _ORGANISATION.search(normalize_name(value.value)):
+            if bool(_ORGANISATION.search(normalize_name(value.value))) is (code is Code.NOT_SEALED):
                 return True
     return False
+
+
+def _may_hold(when: Expr | None, material: Material, fields: dict[str, FieldValue]) -> bool:
+    """False only for a condition on one of the material's own fields read with another value."""
+    if not isinstance(when, Cmp) or when.op != "==" or not isinstance(when.ref, FieldRef):
+        return True
+    value = fields.get(when.ref.field) if when.ref.material == material.id else None
+    return value is None or value.state is not FieldState.OK or value.value == when.value
 
 
 def _read_field(name: str, spec: FieldSpec, pages: list[Located], material: Material) -> FieldValue | None:

@@ -23,12 +23,11 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from prereview.assemble import Located, assemble
-from prereview.documents import Document, FileError, Mark, Page, PageSource
+from prereview.documents import Document, FileError, Mark, Page
 from prereview.ocr import RapidOcrEngine
 from prereview.reader import ReaderPool, ReadLimits, load_page_image
 from prereview.recognise import PageView, classify
-from prereview.visual.seals import find_seals
-from prereview.visual.signatures import find_signatures
+from prereview.visual.marks import PageMarksFound, find_marks
 from rules.casefacts import CaseFacts
 from rules.evaluate import Evaluator
 from rules.verdict import Decision, Finding
@@ -120,8 +119,18 @@ class Prereviewer:
                 for file, doc in zip(files, docs, strict=True):
                     keep(file, confined(doc, Path(tmp) / file.path.name))
             located, reports, unreadable, wrong = _recognise(loaded.item, files, docs, declared=declared)
-            evidence = assemble(loaded.item, located, unreadable_slots=unreadable, wrong_slots=wrong, marks=PageMarks())
-        case = CaseFacts(case_id=case_id, item=item, review_date=review_date, declared=declared, materials=evidence)
+            marks = PageMarks()
+            evidence = assemble(
+                loaded.item,
+                located,
+                unreadable_slots=unreadable,
+                wrong_slots=wrong,
+                marks=marks,
+                doubts=marks,
+            )
+        case = CaseFacts(
+            case_id=case_id, item=item, review_date=review_date, declared=declared, materials=evidence
+        )
         return PrereviewResult(decision=self.evaluator.evaluate(case), files=reports)
 
     def _read_all(self, files: list[UploadedFile], tmp: Path) -> list[Document]:
@@ -155,7 +164,9 @@ def _recognise(item: Any, files: list[UploadedFile], docs: list[Document], *, de
                ) -> tuple[list[Located], list[FileReport], dict[str, list[str]], dict[str, list[str]]]:  # fmt: skip
     views = [PageView.of(i, page, files[i].slot) for i, doc in enumerate(docs) for page in doc.pages]
     labels = classify(views, item, declared=declared)
-    located = [Located(view=v, label=lab, file_name=files[v.file].name) for v, lab in zip(views, labels, strict=True)]
+    located = [
+        Located(view=v, label=lab, file_name=files[v.file].name) for v, lab in zip(views, labels, strict=True)
+    ]
     reports: list[FileReport] = []
     unreadable: dict[str, list[str]] = {}
     wrong: dict[str, list[str]] = {}
@@ -183,21 +194,31 @@ def _illegible(page: Page) -> bool:
 
 
 class PageMarks:
-    """The `MarkFinder` of one case: seals and signatures of a page, each found once, each page image
-    loaded once for both (a few recent images are kept: a set's checks ask for its pages in turn)."""
+    """The `MarkFinder` and `MarkDoubts` of one case: seals and signatures of a page, each looked for
+    once, each page image loaded once for both (a few recent images are kept: a set's checks ask for
+    its pages in turn)."""
 
     KEEP_IMAGES = 4
 
     def __init__(self) -> None:
-        self._found: dict[tuple[str, str], list[Mark]] = {}
+        self._found: dict[tuple[str, str], PageMarksFound] = {}
         self._images: dict[str, np.ndarray] = {}
 
     def __call__(self, page: Page, kind: str) -> list[Mark]:
+        return self._read(page, kind).marks
+
+    def doubt(self, page: Page, kind: str) -> str:
+        return self._read(page, kind).doubt
+
+    def places(self, page: Page) -> int:
+        return self._read(page, "signature").places
+
+    def _read(self, page: Page, kind: str) -> PageMarksFound:
         if page.image_path is None:
-            return []
+            return PageMarksFound()
         key = (page.image_path, kind)
         if key not in self._found:
-            self._found[key] = _find_marks(self._image(page), page, kind)
+            self._found[key] = find_marks(self._image(page), page, kind)
         return self._found[key]
 
     def _image(self, page: Page) -> np.ndarray:
@@ -209,10 +230,3 @@ class PageMarks:
         while len(self._images) > self.KEEP_IMAGES:
             self._images.pop(next(iter(self._images)))
         return image
-
-
-def _find_marks(image: np.ndarray, page: Page, kind: str) -> list[Mark]:
-    if kind == "seal":
-        return find_seals(image)
-    source = PageSource(page.source) if page.source else None
-    return [r.mark for r in find_signatures(image, page.lines, source=source) if r.signed and r.mark is not None]
