@@ -27,6 +27,7 @@ from prereview.visual._image import (
     downscale,
     flatten,
     gold_mask,
+    ink_mask,
     red_mask,
     redness,
 )
@@ -62,6 +63,7 @@ class Ellipse(BaseModel):
 class SealCandidate(BaseModel):
     ellipse: Ellipse
     rim: float  # share of the rim with red ink
+    arc: float  # the longest unbroken stretch of it: a stamp pressed unevenly keeps one, red print many
     fill: float  # share of the inside that is red
     solid: float  # the same without local flattening, which hollows out large red areas
     outside: float  # red share just outside the rim: paper around a seal, red around a piece of a disc
@@ -138,8 +140,26 @@ def _measure(masks: _Masks, ell: Ellipse) -> SealCandidate:
     # a seal: rim nearly closed, inside mostly paper (text and star only), paper around it, no gold
     ok = round_enough and 0.02 <= fill <= 0.5 and solid <= 0.5 and outside < 0.2 and yellow < 0.04
     return SealCandidate(
-        ellipse=ell, rim=rim, fill=fill, solid=solid, outside=outside, gold=yellow, score=rim if ok else 0.0
+        ellipse=ell,
+        rim=rim,
+        arc=_longest_run(rim_hits) / RIM_BINS,
+        fill=fill,
+        solid=solid,
+        outside=outside,
+        gold=yellow,
+        score=rim if ok else 0.0,
     )
+
+
+def _longest_run(hits: np.ndarray) -> int:
+    """The longest run of True around a closed rim (it may wrap past the first bin)."""
+    if hits.all():
+        return int(hits.size)
+    best = run = 0
+    for hit in np.concatenate([hits, hits]):
+        run = run + 1 if hit else 0
+        best = max(best, run)
+    return best
 
 
 def _blob_candidates(mask: np.ndarray, min_d: int, max_d: int) -> list[Ellipse]:
@@ -260,14 +280,18 @@ def _near_seal(small: np.ndarray, masks: _Masks, found: list[SealCandidate], *, 
     for c in found:
         # round, no gold (an emblem), paper around it: shaped like a seal, failing one measure only
         like = c.round and c.gold < 0.02 and c.outside < 0.2
-        if like and 0.45 <= c.rim < min_rim and 0.02 <= c.fill <= 0.5:
+        # a partial ring: one unbroken arc with clean paper around it (red print makes broken arcs
+        # with red beside them)
+        if like and 0.45 <= c.rim < min_rim and c.arc >= 0.4 and c.outside < 0.1 and 0.02 <= c.fill <= 0.5:
             return f"有红色圆形印迹，但印圈只见约 {c.rim:.0%}，不能确认是完整的印章"
         if like and c.rim >= min_rim and 0.5 < c.fill <= 0.8 and c.solid <= 0.6:
             return "有红色圆形印迹，但模糊成片，不能确认是印章"
-    pale = seal_ink(small, strong=10, weak=4)
+    # a stamp short of ink: red at half the thresholds, off the dark print whose edges JPEG tints
+    print_ = cv2.dilate(ink_mask(flatten(small)).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    pale = seal_ink(small, strong=10, weak=4) & ~print_
     if pale.sum() > masks.red.sum():
         faint = _Masks(red=pale, solid=masks.solid, gold=masks.gold)
-        if any(c.score >= 0.6 for c in _all_candidates(faint)):
+        if any(c.score >= min_rim for c in _all_candidates(faint)):
             return "有颜色很浅的红色圆形印迹，不能确认是印章"
     return ""
 

@@ -170,8 +170,9 @@ def _handwriting(
         ink = _despeckle(light, crop.speck) | crop.ink[zy0:zy1, zx0:zx1]
     else:
         ink = crop.ink_in(zone).copy()
+    pad = max(3.0, 0.25 * h) if faint else 2.0  # light ink includes print's blur and JPEG halo
     for b in drop:
-        x0, y0, x1, y1 = crop._local(Box(x0=b.x0 - 2, y0=b.y0 - 2, x1=b.x1 + 2, y1=b.y1 + 2))
+        x0, y0, x1, y1 = crop._local(Box(x0=b.x0 - pad, y0=b.y0 - pad, x1=b.x1 + pad, y1=b.y1 + pad))
         ink[max(y0 - zy0, 0) : max(y1 - zy0, 0), max(x0 - zx0, 0) : max(x1 - zx0, 0)] = False
     if ink.size == 0:
         return 0.0, None
