@@ -9,8 +9,9 @@ handwriting stands by it ("signed"), the place is empty ("empty"), or the label 
 signing rows ("heading") or offers a seal instead ("choice": 盖章/签字). Held-out cases are not in it.
 
 Tables:
-- seals per page: a seal found vs a seal seen, scans (PDF pages) and photos (JPEG/PNG uploads) apart;
-  pages whose seal is printed grey (a black-and-white copy) are left out: no red to find;
+- seals per page: a seal found vs a seal seen, scans (PDF pages) and photos (JPEG/PNG uploads) apart,
+  judged as the pipeline asks (prereview.visual.marks: a page without seals may be doubtful); pages
+  whose seal is printed grey (a black-and-white copy) are left out: no red to find;
 - signatures per label: signed / doubtful / empty as judged vs what is there; a doubtful reading
   counts for neither side, it becomes an uncertain point for the clerk;
 - pages with handwriting a person sees and no label judged signed on them (unlabelled signatures,
@@ -43,7 +44,7 @@ import numpy as np
 from prereview.documents import Box, Document, Page, PageSource, TextLine
 from prereview.reader import load_page_image
 from prereview.visual import find_signatures
-from prereview.visual.seals import inspect_seals
+from prereview.visual.marks import find_marks
 
 LABELS = Path(__file__).resolve().parent / "visual_labels.json"
 
@@ -135,7 +136,7 @@ class Result:
         kind = "photo" if e["file"].lower().endswith((".jpg", ".jpeg", ".png")) else "scan"
         where = f"{e['case']}/{e['file']}#{e['page']}"
         if only != "signatures" and e["seals"] is not None and "grey" not in e.get("note", ""):
-            found = inspect_seals(image)
+            found = find_marks(image, page, "seal")  # as the pipeline asks: the page's own doubt too
             judged = True if found.marks else None if found.doubt else False
             self.seals[kind].add(e["seals"] > 0, judged)
             if verbose and (e["seals"] > 0) is not judged:

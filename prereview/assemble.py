@@ -55,12 +55,14 @@ def assemble(
     """MaterialEvidence for every material found, or whose slot held an unreadable or wrong file.
     With `doubts`, a seal or signature judged absent on weak evidence says why (`MaterialSet.doubts`)."""
     out: dict[str, MaterialEvidence] = {}
+    unclaimed = [p for p in pages if p.label.material is None]
+    unsure = _Unsure(doubts=doubts, marks=marks, unclaimed=unclaimed) if doubts is not None else None
     for material in item.materials:
         own = [p for p in pages if p.label.material == material.id]
         if own:
-            sets = _table_sets(material, own, marks=marks, doubts=doubts) if material.per else []
+            sets = _table_sets(material, own, marks=marks, unsure=unsure) if material.per else []
             sets = sets or [
-                _one_set(material, group, marks=marks, doubts=doubts) for group in _sets(material, own)
+                _one_set(material, group, marks=marks, unsure=unsure) for group in _sets(material, own)
             ]
             files = tuple(dict.fromkeys(p.file_name for p in own))
             out[material.id] = MaterialEvidence(status=MaterialStatus.PRESENT, sets=tuple(sets), files=files)
@@ -104,7 +106,7 @@ def _sets(material: Material, pages: list[Located]) -> list[list[Located]]:
 
 
 def _table_sets(
-    material: Material, pages: list[Located], *, marks: MarkFinder, doubts: MarkDoubts | None
+    material: Material, pages: list[Located], *, marks: MarkFinder, unsure: _Unsure | None
 ) -> list[MaterialSet]:
     """Repeated materials listed as a numbered table (staff, insured persons): one set per row."""
     columns = {name: spec.labels or (name,) for name, spec in material.fields.items() if not spec.options}
@@ -113,7 +115,7 @@ def _table_sets(
         rows = read_table(p.view.page, columns)
         if not rows:
             continue
-        whole = _one_set(material, [p], marks=marks, doubts=doubts)
+        whole = _one_set(material, [p], marks=marks, unsure=unsure)
         for row in rows:
             cells = {k: FieldValue(state=FieldState.OK if v else FieldState.EMPTY, value=v,
                                    evidence=Evidence(file=p.file_name, page=p.view.page.index, text=v))
@@ -143,7 +145,7 @@ def _page_key(view: PageView, keys: list[tuple[str, FieldSpec]]) -> str | None:
 
 
 def _one_set(
-    material: Material, pages: list[Located], *, marks: MarkFinder, doubts: MarkDoubts | None = None
+    material: Material, pages: list[Located], *, marks: MarkFinder, unsure: _Unsure | None = None
 ) -> MaterialSet:
     parts: set[str] = set()
     for p in pages:
@@ -160,12 +162,12 @@ def _one_set(
     if Code.NOT_SEALED in codes and _parties_owe(material, fields, Code.NOT_SEALED):
         scope = _sealed_scope(material, pages)
         sealed = any(marks(p.view.page, "seal") for p in scope)
-        if not sealed and doubts is not None:
-            mark_doubts["sealed"] = _absence_doubt(scope, "seal", doubts)
+        if not sealed and unsure is not None:
+            mark_doubts["sealed"] = unsure.why(scope, "seal")
     if Code.NOT_SIGNED in codes and _parties_owe(material, fields, Code.NOT_SIGNED):
         signed = any(marks(p.view.page, "signature") for p in pages)
-        if not signed and doubts is not None:
-            mark_doubts["signed"] = _absence_doubt(pages, "signature", doubts)
+        if not signed and unsure is not None:
+            mark_doubts["signed"] = unsure.why(pages, "signature")
     evidence = tuple(
         Evidence(file=p.file_name, page=p.view.page.index, text=p.view.page.text[:200]) for p in pages
     )
@@ -175,19 +177,32 @@ def _one_set(
                        doubts={k: v for k, v in mark_doubts.items() if v})  # fmt: skip
 
 
-def _absence_doubt(pages: list[Located], kind: str, doubts: MarkDoubts) -> str:
-    """Why no seal or signature on `pages` may be wrong: what the pages showed, or for signatures, that
-    none of them has a place to sign (a label OCR could not read, a signature left without one)."""
-    seen = [
-        f"{p.file_name} 第{p.view.page.index + 1}页：{why}"
-        for p in pages
-        if (why := doubts.doubt(p.view.page, kind))
-    ]
-    if seen:
-        return "；".join(seen[:2])
-    if kind == "signature" and not any(doubts.places(p.view.page) for p in pages):
-        return "材料上未找到签字栏（如“签字：”），无法确认是否已签字"
-    return ""
+@dataclass
+class _Unsure:
+    """Why a seal or signature judged absent may be there after all."""
+
+    doubts: MarkDoubts
+    marks: MarkFinder
+    unclaimed: list[Located]  # pages no material was recognised on
+
+    def why(self, pages: list[Located], kind: str) -> str:
+        """What the set's pages showed (a pale ring, faint ink, blur, shadow); for signatures, that none
+        of them has a place to sign; else that a page no material claimed carries such a mark (a
+        signature page or a seal page of a document is often too bare to be recognised as its own)."""
+        seen = [f"{_where(p)}：{why}" for p in pages if (why := self.doubts.doubt(p.view.page, kind))]
+        if seen:
+            return "；".join(seen[:2])
+        if kind == "signature" and not any(self.doubts.places(p.view.page) for p in pages):
+            return "材料上未找到签字栏（如“签字：”），无法确认是否已签字"
+        what = "印章" if kind == "seal" else "签字"
+        stray = next((p for p in self.unclaimed if self.marks(p.view.page, kind)), None)
+        if stray is not None:
+            return f"本材料上未见{what}，但{_where(stray)}有{what}，该页未能识别属于哪份材料，可能就是本材料的签章页"
+        return ""
+
+
+def _where(p: Located) -> str:
+    return f"{p.file_name} 第{p.view.page.index + 1}页"
 
 
 def _sealed_scope(material: Material, pages: list[Located]) -> list[Located]:

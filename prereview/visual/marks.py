@@ -12,8 +12,9 @@ import numpy as np
 from pydantic import BaseModel
 
 from prereview.documents import Mark, Page, PageSource
+from prereview.visual._image import as_rgb, clip_box
 from prereview.visual.quality import image_stats
-from prereview.visual.seals import inspect_seals
+from prereview.visual.seals import LIT, inspect_seals
 from prereview.visual.signatures import find_signatures
 
 # Sharpness (`image_stats`) below which a page's marks cannot be judged absent: legible photos of the
@@ -32,15 +33,37 @@ def find_marks(image: np.ndarray, page: Page, kind: str) -> PageMarksFound:
     is the upright picture its lines were measured on."""
     if kind == "seal":
         seals = inspect_seals(image)
-        doubt = seals.doubt or ("" if seals.marks else _blurred(image, "印章"))
-        return PageMarksFound(marks=seals.marks, doubt=doubt)
+        if seals.marks:
+            return PageMarksFound(marks=seals.marks)
+        return PageMarksFound(doubt=seals.doubt or _blurred(image, "印章") or _in_the_dark(image, page))
     source = PageSource(page.source) if page.source else None
     readings = find_signatures(image, page.lines, source=source)
     marks = [r.mark for r in readings if r.signed and r.mark is not None]
     if marks:
         return PageMarksFound(marks=marks, places=len(readings))
-    seen = list(dict.fromkeys(r.doubt for r in readings if r.doubt))
+    # a caption over signing rows (全体股东签字（盖章）：) is no place of its own: its rows speak
+    seen = list(dict.fromkeys(r.doubt for r in readings if r.doubt and not r.heading))
     return PageMarksFound(doubt="；".join(seen) or _blurred(image, "签字"), places=len(readings))
+
+
+def _in_the_dark(image: np.ndarray, page: Page) -> str:
+    """Part of the sheet in a shadow so deep that seal ink there passes too little red light to be told
+    from it (`seals.LIT`): the seal checks do not look there, so no seal found is no proof of none. The
+    sheet is taken as the area within one and a half line heights of its text (a dark desk around it is not)."""
+    red = as_rgb(image)[:, :, 0]
+    dark = red < LIT * float(np.percentile(red[::4, ::4], 97))
+    sheet = np.zeros(dark.shape, bool)
+    for line in page.lines:
+        h = line.box.height
+        x0, y0, x1, y1 = clip_box(line.box, dark.shape)
+        pad = int(1.5 * h)
+        sheet[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad] = True
+    if not sheet.any():
+        return ""
+    share = float(dark[sheet].mean())
+    if share < 0.1:
+        return ""
+    return f"页面约 {share:.0%} 处在深色阴影中，阴影里看不清有无印章"
 
 
 def _blurred(image: np.ndarray, what: str) -> str:

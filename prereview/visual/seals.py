@@ -249,7 +249,7 @@ def inspect_seals(
 ) -> SealReading:
     """Red round seals on an upright page image, as `Mark(kind="seal")` in the image's pixels, and when
     there are none, whether something like a seal was seen: a red ring closed on less than `min_rim`
-    of its rim, a red disc smudged solid, or a ring too pale for the ink thresholds.
+    of its rim, or a ring too pale for the ink thresholds.
 
     With `ocr`, each seal's ring text is read (`Mark.text`, "" when illegible).
     """
@@ -278,14 +278,11 @@ def find_seals(image: np.ndarray, *, ocr: TextRecognizer | None = None, min_rim:
 def _near_seal(small: np.ndarray, masks: _Masks, found: list[SealCandidate], *, min_rim: float) -> str:
     """What on a page without seals may still be one, or "" when nothing is."""
     for c in found:
-        # round, no gold (an emblem), paper around it: shaped like a seal, failing one measure only
-        like = c.round and c.gold < 0.02 and c.outside < 0.2
-        # a partial ring: one unbroken arc with clean paper around it (red print makes broken arcs
-        # with red beside them)
-        if like and 0.45 <= c.rim < min_rim and c.arc >= 0.4 and c.outside < 0.1 and 0.02 <= c.fill <= 0.5:
+        # a partial ring: round, no gold (an emblem), mostly paper inside, and one unbroken arc with
+        # clean paper around it (red print makes broken arcs with red beside them)
+        partial = 0.45 <= c.rim < min_rim and c.arc >= 0.4 and 0.02 <= c.fill <= 0.5
+        if partial and c.round and c.gold < 0.02 and c.outside < 0.1:
             return f"有红色圆形印迹，但印圈只见约 {c.rim:.0%}，不能确认是完整的印章"
-        if like and c.rim >= min_rim and 0.5 < c.fill <= 0.8 and c.solid <= 0.6:
-            return "有红色圆形印迹，但模糊成片，不能确认是印章"
     # a stamp short of ink: red at half the thresholds, off the dark print whose edges JPEG tints
     print_ = cv2.dilate(ink_mask(flatten(small)).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     pale = seal_ink(small, strong=10, weak=4) & ~print_

@@ -33,6 +33,7 @@ from prereview.visual._image import as_rgb, clip_box, faint_ink_mask, flatten, i
 from prereview.visual.signlabels import CERTIFIED, CLOSE, OPEN, PrintSize, label_spans, print_box, print_size
 
 MIN_FAINT = 0.15  # ink, in characters' worth, below which an empty-looking place is taken as empty
+DARK_PAPER = 25  # grey level of the paper under which a place is too dark to judge
 _CERTIFICATE_CHARS = 14  # a certification is a short line of its own, not a sentence that mentions copies
 
 
@@ -61,9 +62,12 @@ class _Crop:
 
     def __init__(self, rgb: np.ndarray, area: Box, *, speck: float) -> None:
         self.x0, self.y0, x1, y1 = clip_box(area, rgb.shape)
-        self.flat = flatten(rgb[self.y0 : y1, self.x0 : x1])
+        raw = rgb[self.y0 : y1, self.x0 : x1]
+        self.flat = flatten(raw)
         self.ink = _despeckle(ink_mask(self.flat), speck)
         self.speck = speck
+        # the paper's brightness before flattening: below ~25 grey levels flattening shows only noise
+        self.paper = float(np.percentile(raw[::2, ::2].max(axis=2), 90)) if raw.size else 0.0
 
     def _local(self, box: Box) -> tuple[int, int, int, int]:
         shifted = Box(x0=box.x0 - self.x0, y0=box.y0 - self.y0, x1=box.x1 - self.x0, y1=box.y1 - self.y0)
@@ -258,8 +262,11 @@ def _read(
     letters = max(1, sum(1 for c in label_chars if c.ch not in OPEN + CLOSE + ":：/"))
     per_char = crop.ink_in(label).sum() / letters
     ink = pixels / max(per_char, 0.02 * h * h)
-    signed = ink >= min_ink and ink_box is not None and ink_box.width >= 0.6 * h
     text = "".join(c.ch for c in label_chars).rstrip(":：")
+    if crop.paper < DARK_PAPER:  # too dark to tell a pen from noise, either way
+        doubt = f"「{text}」一带光线过暗（纸面亮度 {crop.paper:.0f}/255），无法确认是否已签字"
+        return SignatureReading(label=text, label_box=label, signed=False, ink=round(ink, 3), doubt=doubt)
+    signed = ink >= min_ink and ink_box is not None and ink_box.width >= 0.6 * h
     mark = None
     if signed and ink_box is not None:
         mark = Mark(kind="signature", box=ink_box, label=text, score=round(min(1.0, ink / (3 * min_ink)), 3))

@@ -329,3 +329,28 @@ def test_a_seal_check_whose_condition_on_the_form_fails_is_left_out() -> None:
     )
     # a lease between persons: the 使用证明's 产权单位 seal is not asked of it
     assert _set(proof, [contract]).sealed is None
+
+
+def test_a_seal_on_a_page_no_material_claimed_makes_the_absence_unsure() -> None:
+    from prereview.documents import Box, Mark
+
+    charter = _checked(("NOT_SEALED", "全体法人股东"))
+    text = page(line("公司章程", 600, 80), line("第一章 总则", 160, 200), index=0)
+    signing = page(line("股东（盖章）：安和市测试控股有限公司", 160, 300), index=0)
+    located = [
+        Located(
+            view=PageView.of(0, text, None), label=PageLabel(material="M7", score=10.0), file_name="a.jpg"
+        ),
+        Located(
+            view=PageView.of(1, signing, None), label=PageLabel(material=None, score=0.0), file_name="b.jpg"
+        ),
+    ]
+
+    def marks(p, kind):
+        return [Mark(kind="seal", box=Box(x0=0, y0=0, x1=9, y1=9))] if p is signing and kind == "seal" else []
+
+    one = assemble(
+        _item(charter), located, unreadable_slots={}, wrong_slots={}, marks=marks, doubts=_Doubts()
+    )["M7"].sets[0]
+    assert one.sealed is False
+    assert "b.jpg 第1页有印章" in one.doubts["sealed"]

@@ -9,9 +9,17 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from prereview.documents import Page, PageSource, TextLine
+from prereview.documents import Box, Page, PageSource, TextLine
 from prereview.visual.marks import find_marks
-from tests.fixtures.visual_images import as_photo, blank_page, blurred, draw_scribble, draw_seal, draw_text
+from tests.fixtures.visual_images import (
+    as_photo,
+    blank_page,
+    blurred,
+    draw_scribble,
+    draw_seal,
+    draw_text,
+    shaded,
+)
 
 
 def _page(lines: list[TextLine], img: Image.Image) -> Page:
@@ -58,3 +66,14 @@ def test_a_page_blurred_past_reading_cannot_show_a_missing_mark() -> None:
     signatures = find_marks(smear, _page(lines, img), "signature")
     assert signatures.marks == [] and "无法确认是否已签字" in signatures.doubt  # the label itself is lost
     assert "页面模糊" in find_marks(smear, _page([], img), "signature").doubt  # no label read at all
+
+
+def test_a_seal_lost_in_a_deep_shadow_is_doubtful_not_missing() -> None:
+    img, lines = _letter(seal=True, signed=True)
+    photo = as_photo(img, shadow=0.2, quality=90)
+    dusk = shaded(photo, Box(x0=560, y0=950, x1=img.width, y1=img.height), 0.2, edge=20)
+    found = find_marks(dusk, _page(lines, img), "seal")
+    assert found.marks == [] and "深色阴影" in found.doubt
+    # the same shadow at half the light still shows the seal
+    half = shaded(photo, Box(x0=560, y0=950, x1=img.width, y1=img.height), 0.5)
+    assert len(find_marks(half, _page(lines, img), "seal").marks) == 1

@@ -248,3 +248,14 @@ def test_a_label_misread_by_ocr_is_still_a_label(misread: str) -> None:
     draw_scribble(img, int(label.box.x1) + 15, 880, 46)
     [reading] = find_signatures(np.asarray(img), [*body, label], source=PageSource.OCR)
     assert reading.signed
+
+
+def test_a_place_too_dark_to_tell_pen_from_noise_is_doubtful_either_way() -> None:
+    for shape in ("loops", None):
+        img, lines = _signed_form(shape)
+        label = lines[-1].box
+        night = shaded(
+            as_photo(img, shadow=0.2), Box(x0=label.x0 - 80, y0=0, x1=img.width, y1=img.height), 0.07
+        )
+        [reading] = find_signatures(night, lines, source=PageSource.OCR)
+        assert not reading.signed and "光线过暗" in reading.doubt
