@@ -242,22 +242,7 @@ def _read(
     area = union([label, zone])
     grown = Box(x0=area.x0 - 2 * h, y0=area.y0 - 2 * h, x1=area.x1 + 2 * h, y1=area.y1 + 2 * h)
     crop = _Crop(rgb, grown, speck=max(4.0, 0.01 * h * h))
-    reference = _Reference(
-        colour=crop.colour(label), extent=crop.extent(label.x0, label.x1, label), axis=crop.axis_share(label)
-    )
-    drop, printed = [label], []
-    for same_row, box, text in pieces:
-        candidate = same_row or below
-        if certificate is not None:
-            is_print = source is PageSource.TEXT or _print_line(box, text, certificate.height)
-        else:
-            is_print = (
-                source is PageSource.TEXT or not candidate or _printed_like(crop, box, label, reference)
-            )
-        if is_print:
-            drop.append(box)
-            if candidate and certificate is None:
-                printed.append(text)
+    drop, printed = _print_in(crop, pieces, label, source=source, below=below, certificate=certificate)
     pixels, ink_box = _handwriting(crop, zone, drop, h)
     letters = max(1, sum(1 for c in label_chars if c.ch not in OPEN + CLOSE + ":：/"))
     per_char = crop.ink_in(label).sum() / letters
@@ -282,6 +267,36 @@ def _read(
         ink=round(ink, 3),
         doubt=doubt,
     )
+
+
+def _print_in(
+    crop: _Crop,
+    pieces: list[tuple[bool, Box, str]],
+    label: Box,
+    *,
+    source: PageSource | None,
+    below: bool,
+    certificate: PrintSize | None,
+) -> tuple[list[Box], list[str]]:
+    """The boxes in a signing zone that are print (the label's among them), and the text of those
+    where the signature belongs (a typed name)."""
+    reference = _Reference(
+        colour=crop.colour(label), extent=crop.extent(label.x0, label.x1, label), axis=crop.axis_share(label)
+    )
+    drop, printed = [label], []
+    for same_row, box, text in pieces:
+        candidate = same_row or below
+        if certificate is not None:
+            is_print = source is PageSource.TEXT or _print_line(box, text, certificate.height)
+        else:
+            is_print = (
+                source is PageSource.TEXT or not candidate or _printed_like(crop, box, label, reference)
+            )
+        if is_print:
+            drop.append(box)
+            if candidate and certificate is None:
+                printed.append(text)
+    return drop, printed
 
 
 def _print_line(box: Box, text: str, print_height: float) -> bool:
