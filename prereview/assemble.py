@@ -197,7 +197,7 @@ class _Unsure:
         what = "印章" if kind == "seal" else "签字"
         stray = next((p for p in self.unclaimed if self.marks(p.view.page, kind)), None)
         if stray is not None:
-            return f"本材料上未见{what}，但{_where(stray)}有{what}，该页未能识别属于哪份材料，可能就是本材料的签章页"
+            return f"本材料上未见{what}，但案中 {_where(stray)} 有{what}，该页未能识别属于哪份材料，可能就是本材料的签章页"
         return ""
 
 

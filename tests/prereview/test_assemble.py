@@ -353,4 +353,4 @@ def test_a_seal_on_a_page_no_material_claimed_makes_the_absence_unsure() -> None
         _item(charter), located, unreadable_slots={}, wrong_slots={}, marks=marks, doubts=_Doubts()
     )["M7"].sets[0]
     assert one.sealed is False
-    assert "b.jpg 第1页有印章" in one.doubts["sealed"]
+    assert "b.jpg 第1页 有印章" in one.doubts["sealed"]
