@@ -32,10 +32,9 @@ from bench.doccache import load
 from bench.scoring import Scores, group_of
 from prereview.cases import find_cases, load_case
 from prereview.ocr import RapidOcrEngine
-from prereview.pipeline import PageMarks, PrereviewResult, materials_of
+from prereview.pipeline import judge
 from prereview.reread import local_reread
 from rules.book import RuleBook
-from rules.casefacts import CaseFacts
 from rules.evaluate import Evaluator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,27 +83,19 @@ def main() -> None:
             print(f"{case.case_id}: skipped (not cached in {args.cache})")
             continue
         judged += 1
-        item = ev.loaded(case.item).item
-        mats, absent, reports = materials_of(
-            item,
-            files,
-            docs,  # type: ignore[arg-type]
+        result = judge(
+            ev,
+            item=case.item,
+            review_date=case.review_date,
             declared=case.declared,
-            marks=PageMarks(),
+            files=files,
+            docs=docs,  # type: ignore[arg-type]
+            case_id=case.case_id,
             reread=reread,
         )
-        d = ev.evaluate(
-            CaseFacts(
-                case_id=case.case_id,
-                item=case.item,
-                review_date=case.review_date,
-                declared=case.declared,
-                materials=mats,
-                absence_doubts=absent,
-            )
-        )
+        d, reports = result.decision, result.files
         exp = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
-        scores.add(folder, exp, PrereviewResult(decision=d, files=reports).answer())
+        scores.add(folder, exp, result.answer())
         if group_of(folder).endswith("(held out)"):
             continue  # figures only: details of held-out cases are not for tuning
         want = {(f.get("material") or f.get("condition"), f["code"]) for f in exp["findings"]}
@@ -120,7 +111,7 @@ def main() -> None:
         if args.verbose:
             for r in reports:
                 print("   file", r.name, r.slot, r.materials, r.looks_like)
-            for mid, m in mats.items():
+            for mid, m in (result.facts.materials if result.facts else {}).items():
                 sets = [(s.label, s.parts, s.sealed, s.signed,
                          {k: (v.state.value, v.value[:30]) for k, v in s.fields.items()}) for s in m.sets]  # fmt: skip
                 print("   ", mid, m.status.value, sets)

@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from prereview.approx import ORGANISATION, distance
-from prereview.documents import Box, Mark, Page, PageSource
+from prereview.approx import distance
+from prereview.documents import Box, Page, PageSource
 from prereview.extract.fields import COMMON_LABELS, FieldReading, FieldStatus, InkProbe, find_field
+from prereview.extract.values import PROVINCES
+from prereview.located import Located, MarkFinder
 from prereview.reader import load_page_image
 from prereview.readings import declared_values, settle
-from prereview.recognise import PageLabel, PageView, compact, parts_on, ticked_options
+from prereview.recognise import compact, parts_on, ticked_options
 from prereview.reread import Reread
 from prereview.roles import key_fields, page_key
+from prereview.signoff import MarkDoubts, Unsure, sign_off
 from prereview.table import read_column, read_table
 from prereview.visual import ink_probe
 from rules.casefacts import Evidence, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
-from rules.codes import Code
-from rules.identity import normalize_name, normalize_number
+from rules.identity import normalize_number
 from rules.spec import FieldSpec, Item, Material
 
-MarkFinder = Callable[[Page, str], list[Mark]]  # (page, "seal" | "signature") -> marks found
-
-
-@dataclass
-class Located:
-    view: PageView
-    label: PageLabel
-    file_name: str
+__all__ = ["Located", "MarkDoubts", "MarkFinder", "assemble"]
 
 
 def assemble(
@@ -43,18 +36,23 @@ def assemble(
     marks: MarkFinder,
     reread: Reread | None = None,
     declared: Mapping[str, Any] | None = None,
+    doubts: MarkDoubts | None = None,
 ) -> dict[str, MaterialEvidence]:
     """MaterialEvidence for every material found, or whose slot held an unreadable or wrong file.
     `reread` reads doubtful values a second time; of two readings that disagree, one that is what
-    was `declared` is taken (`prereview.readings.settle`)."""
+    was `declared` is taken (`prereview.readings.settle`). With `doubts`, a seal or signature judged
+    absent on weak evidence says why (`MaterialSet.doubts`)."""
     known = declared_values(declared or {})
+    unsure = Unsure(doubts=doubts) if doubts is not None else None
     out: dict[str, MaterialEvidence] = {}
     for material in item.materials:
         own = [p for p in pages if material.id in (p.label.material, *p.label.shared)]
         if own:
-            sets = _table_sets(material, own, marks=marks) if material.per else []
+            sets = _table_sets(material, own, marks=marks, unsure=unsure) if material.per else []
             sets = sets or [
-                _one_set(material, group, marks=marks, joined=joined, reread=reread, declared=known)
+                _one_set(
+                    material, group, marks=marks, joined=joined, reread=reread, declared=known, unsure=unsure
+                )
                 for group, joined in _sets(material, own)
             ]
             files = tuple(dict.fromkeys(p.file_name for p in own))
@@ -101,13 +99,18 @@ def _sets(material: Material, pages: list[Located]) -> list[tuple[list[Located],
 
 
 def _join_misread(groups: dict[str, list[Located]]) -> dict[str, tuple[str, ...]]:
-    """Two sets whose numbers differ by one character, one of them read by OCR, and whose pages hold
-    different parts are one person's or vehicle's, read once wrong (a report's 号牌号码 QC3838 without
-    its province character, the licence's 赣QC3838): joined into the set with more pages. Returns, per
-    joined set, the numbers it was joined on."""
+    """Two sets whose numbers differ by one character, one of them read by OCR, are one person's or
+    vehicle's read once wrong, joined into the set with more pages: when their pages hold different
+    parts (a report's 号牌号码 misread, the licence beside it), or when one number is the other without
+    its province character and no other number is (赣 blurred to a blot: QC3838 for 赣QC3838). Returns,
+    per joined set, the numbers it was joined on."""
 
     def parts(key: str) -> set[str]:
         return set().union(*(q.label.parts for q in groups[key]))
+
+    def truncated(short: str, full: str) -> bool:
+        complete = [k for k in groups if len(k) == len(short) + 1 and k.endswith(short) and k[0] in PROVINCES]
+        return short[:1] not in PROVINCES and complete == [full]
 
     joined: dict[str, tuple[str, ...]] = {}
     for a in list(groups):
@@ -115,7 +118,8 @@ def _join_misread(groups: dict[str, list[Located]]) -> dict[str, tuple[str, ...]
             if a == b or a not in groups or b not in groups or not (_numbered(a) and _numbered(b)):
                 continue
             ocr = any(q.view.page.source == PageSource.OCR for q in (*groups[a], *groups[b]))
-            if ocr and distance(a, b) <= 1 and parts(a) and parts(b) and not parts(a) & parts(b):
+            apart = distance(a, b) <= 1 and parts(a) and parts(b) and not parts(a) & parts(b)
+            if ocr and (apart or truncated(a, b) or truncated(b, a)):
                 keep, drop = (a, b) if len(groups[a]) >= len(groups[b]) else (b, a)
                 groups[keep].extend(groups.pop(drop))
                 joined[keep] = (*joined.get(keep, (keep,)), *joined.pop(drop, (drop,)))
@@ -126,7 +130,9 @@ def _numbered(key: str) -> bool:
     return len(key) >= 6 and sum(ch.isdigit() for ch in key) >= 4
 
 
-def _table_sets(material: Material, pages: list[Located], *, marks: MarkFinder) -> list[MaterialSet]:
+def _table_sets(
+    material: Material, pages: list[Located], *, marks: MarkFinder, unsure: Unsure | None
+) -> list[MaterialSet]:
     """Repeated materials listed as a numbered table (staff, insured persons): one set per row."""
     columns = {name: spec.labels or (name,) for name, spec in material.fields.items() if not spec.options}
     out: list[MaterialSet] = []
@@ -134,7 +140,7 @@ def _table_sets(material: Material, pages: list[Located], *, marks: MarkFinder) 
         rows = read_table(p.view.page, columns)
         if not rows:
             continue
-        whole = _one_set(material, [p], marks=marks)
+        whole = _one_set(material, [p], marks=marks, unsure=unsure)
         for row in rows:
             cells = {k: FieldValue(state=FieldState.OK if v else FieldState.EMPTY, value=v,
                                    evidence=Evidence(file=p.file_name, page=p.view.page.index, text=v))
@@ -152,6 +158,7 @@ def _one_set(
     joined: tuple[str, ...] = (),
     reread: Reread | None = None,
     declared: frozenset[str] = frozenset(),
+    unsure: Unsure | None = None,
 ) -> MaterialSet:
     parts: set[str] = set()
     for p in pages:
@@ -162,21 +169,20 @@ def _one_set(
         value = _read_field(name, spec, scope, material, reread=reread, declared=declared)
         if value is not None:
             fields[name] = _misread_doubt(value, joined)
-    codes = {c.code for c in material.checks}
-    sealed = signed = None
-    found_marks: list[Mark] = []
-    if Code.NOT_SEALED in codes:
-        seals = [m for p in _sealed_scope(material, pages) for m in marks(p.view.page, "seal")]
-        sealed, found_marks = bool(seals), found_marks + seals
-    if Code.NOT_SIGNED in codes and _signers_may_be_persons(material, fields):
-        signatures = [m for p in pages for m in marks(p.view.page, "signature")]
-        signed, found_marks = bool(signatures), found_marks + signatures
+    marked = sign_off(material, pages, fields, marks=marks, unsure=unsure)
     evidence = tuple(
         Evidence(file=p.file_name, page=p.view.page.index, text=p.view.page.text[:200]) for p in pages
     )
     label = next((f.value for f in fields.values() if f.state is FieldState.OK), "") if material.per else ""
-    return MaterialSet(label=label, fields=fields, parts=tuple(sorted(parts)) if material.parts else None,
-                       sealed=sealed, signed=signed, evidence=evidence)  # fmt: skip
+    return MaterialSet(
+        label=label,
+        fields=fields,
+        parts=tuple(sorted(parts)) if material.parts else None,
+        sealed=marked.sealed,
+        signed=marked.signed,
+        evidence=evidence,
+        doubts=marked.doubts or {},
+    )
 
 
 def _misread_doubt(value: FieldValue, joined: tuple[str, ...]) -> FieldValue:
@@ -186,36 +192,6 @@ def _misread_doubt(value: FieldValue, joined: tuple[str, ...]) -> FieldValue:
         return value
     doubt = f"同一份材料上两处号码只差一个字（{'、'.join(joined)}），按识别误差归为一份，请核对"
     return value.model_copy(update={"doubt": doubt})
-
-
-def _sealed_scope(material: Material, pages: list[Located]) -> list[Located]:
-    """The pages a seal must be on: those of the part the seal check names (技术等级评定结论（检测报告）加盖
-    检测机构检验检测专用章 — not the 行驶证 copy beside it, which has a seal of its own), else all."""
-    named = {
-        part
-        for check in material.checks
-        if check.code is Code.NOT_SEALED
-        for part in material.parts
-        if part in check.note or part in check.who
-    }
-    scoped = [p for p in pages if named & (p.label.parts | parts_on(p.view, material))]
-    return scoped if named and scoped else pages
-
-
-def _signers_may_be_persons(material: Material, fields: dict[str, FieldValue]) -> bool:
-    """False when every signature the material asks for is a natural person's (自然人出租方) and each such
-    party, as read, is an organisation: a company lessor seals, it does not sign."""
-    for check in material.checks:
-        if check.code is not Code.NOT_SIGNED:
-            continue
-        for who in re.split(r"[、，,]", check.who or ""):
-            party = who.removeprefix("全体").removeprefix("自然人")
-            if not who.lstrip("全体").startswith("自然人") or party not in fields:
-                return True
-            value = fields[party]
-            if value.state is not FieldState.OK or not ORGANISATION.search(normalize_name(value.value)):
-                return True
-    return False
 
 
 def _read_field(

@@ -23,7 +23,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from prereview.assemble import Located, MarkFinder, assemble
-from prereview.documents import Box, Document, FileError, Mark, Page, PageSource, TextLine
+from prereview.documents import Box, Document, FileError, Mark, Page, TextLine
 from prereview.doubts import absence_doubts, with_signing_doubts, with_status_doubts
 from prereview.errors import ReadingBudgetSpent
 from prereview.fair import FairQueue, ReadingBudget
@@ -33,8 +33,8 @@ from prereview.recognise import PageView, classify, region_judge
 from prereview.regions import regions
 from prereview.reread import Reread
 from prereview.signing import place_signing_pages
-from prereview.visual.seals import find_seals
-from prereview.visual.signatures import find_signatures
+from prereview.signoff import MarkDoubts
+from prereview.visual.marks import PageMarksFound, find_marks
 from rules.casefacts import CaseFacts, MaterialEvidence, MaterialStatus
 from rules.evaluate import Evaluator
 from rules.spec import Item
@@ -66,6 +66,7 @@ class FileReport(BaseModel):
 class PrereviewResult(BaseModel):
     decision: Decision
     files: list[FileReport]
+    facts: CaseFacts | None = None  # what was judged: the declared facts and every material's readings
 
     def answer(self) -> dict[str, Any]:
         """The case contract's answer: verdict, findings pairs, uncertain points, tolerance_deadline —
@@ -134,24 +135,22 @@ class Prereviewer:
             case_id: str = "", keep: DocumentSink | None = None) -> PrereviewResult:  # fmt: skip
         """``keep`` sees every file's Document while its page images still exist (only images inside the
         file's own work directory: see `confined`)."""
-        loaded = self.evaluator.loaded(item)  # fails fast on an unknown item, before any reading
+        self.evaluator.loaded(item)  # fails fast on an unknown item, before any reading
         with tempfile.TemporaryDirectory(prefix="yichuang-", dir=self._work_dir) as tmp:
             docs = self._read_all(files, Path(tmp))
             if keep is not None:
                 for file, doc in zip(files, docs, strict=True):
                     keep(file, confined(doc, Path(tmp) / file.path.name))
-            evidence, absent, reports = materials_of(
-                loaded.item, files, docs, declared=declared, marks=PageMarks(), reread=self._pool.reread
+            return judge(
+                self.evaluator,
+                item=item,
+                review_date=review_date,
+                declared=declared,
+                files=files,
+                docs=docs,
+                case_id=case_id,
+                reread=self._pool.reread,
             )
-        case = CaseFacts(
-            case_id=case_id,
-            item=item,
-            review_date=review_date,
-            declared=declared,
-            materials=evidence,
-            absence_doubts=absent,
-        )
-        return PrereviewResult(decision=self.evaluator.evaluate(case), files=reports)
 
     def _read_all(self, files: list[UploadedFile], tmp: Path) -> list[Document]:
         """Every file read, in the files' order. The biggest files go first: with a few workers, starting
@@ -191,6 +190,34 @@ def _size(path: Path) -> int:
         return 0
 
 
+def judge(
+    evaluator: Evaluator,
+    *,
+    item: str,
+    review_date: date,
+    declared: dict[str, Any],
+    files: list[UploadedFile],
+    docs: list[Document],
+    case_id: str = "",
+    reread: Reread | None = None,
+) -> PrereviewResult:
+    """The case judged from its files as read (their page images still on disk: seals and signatures
+    are looked for on them)."""
+    marks = PageMarks()
+    evidence, absent, reports = materials_of(
+        evaluator.loaded(item).item, files, docs, declared=declared, marks=marks, doubts=marks, reread=reread
+    )
+    case = CaseFacts(
+        case_id=case_id,
+        item=item,
+        review_date=review_date,
+        declared=declared,
+        materials=evidence,
+        absence_doubts=absent,
+    )
+    return PrereviewResult(decision=evaluator.evaluate(case), files=reports, facts=case)
+
+
 def materials_of(
     item: Item,
     files: list[UploadedFile],
@@ -198,6 +225,7 @@ def materials_of(
     *,
     declared: dict[str, Any],
     marks: MarkFinder,
+    doubts: MarkDoubts | None = None,
     reread: Reread | None = None,
 ) -> tuple[dict[str, MaterialEvidence], dict[str, str], list[FileReport]]:
     """What the case's files hold, as `CaseFacts` takes it: per material its evidence (with the doubts
@@ -212,6 +240,7 @@ def materials_of(
         marks=marks,
         reread=reread,
         declared=declared,
+        doubts=doubts,
     )
     evidence = with_signing_doubts(located, with_status_doubts(item, located, evidence), marks=marks)
     for mid, found in evidence.items():
@@ -278,28 +307,40 @@ def _blur_doubt(pages: list[Page]) -> str:
 
 
 class PageMarks:
-    """The `MarkFinder` of one case: seals and signatures of a page, each found once, each page image
-    loaded once for both (a few recent images are kept: a set's checks ask for its pages in turn)."""
+    """The `MarkFinder` and `MarkDoubts` of one case: seals and signatures of a page, each looked for
+    once, each page image loaded once for both (a few recent images are kept: a set's checks ask for
+    its pages in turn)."""
 
     KEEP_IMAGES = 4
 
     def __init__(self) -> None:
-        self._found: dict[tuple[str, str, tuple[float, ...]], list[Mark]] = {}
+        self._found: dict[tuple[str, str, tuple[float, ...]], PageMarksFound] = {}
         self._images: dict[str, np.ndarray] = {}
 
     def __call__(self, page: Page, kind: str) -> list[Mark]:
+        return self._read(page, kind).marks
+
+    def doubt(self, page: Page, kind: str) -> str:
+        return self._read(page, kind).doubt
+
+    def places(self, page: Page) -> int:
+        return self._read(page, "signature").places
+
+    def _read(self, page: Page, kind: str) -> PageMarksFound:
         """The page's marks; for a page that is a region of its image (one of several materials on a
         photo), those inside the region: seals found once on the whole image, signatures by its lines."""
         if page.image_path is None:
-            return []
+            return PageMarksFound()
         region = page.region
         key = (page.image_path, kind, (region.x0, region.y0, region.x1, region.y1) if region else ())
         if key not in self._found:
             if region is None or kind != "seal":
-                found = _find_marks(self._image(page), page, kind)
+                found = find_marks(self._image(page), page, kind)
             else:
-                found = self(page.model_copy(update={"region": None}), kind)
-            self._found[key] = [m for m in found if region is None or _inside(m.box, region)]
+                found = self._read(page.model_copy(update={"region": None}), kind)
+            if region is not None:
+                found = found.model_copy(update={"marks": [m for m in found.marks if _inside(m.box, region)]})
+            self._found[key] = found
         return self._found[key]
 
     def _image(self, page: Page) -> np.ndarray:
@@ -315,12 +356,3 @@ class PageMarks:
 
 def _inside(box: Box, region: Box) -> bool:
     return region.x0 <= box.cx <= region.x1 and region.y0 <= box.cy <= region.y1
-
-
-def _find_marks(image: np.ndarray, page: Page, kind: str) -> list[Mark]:
-    if kind == "seal":
-        return find_seals(image)
-    source = PageSource(page.source) if page.source else None
-    return [
-        r.mark for r in find_signatures(image, page.lines, source=source) if r.signed and r.mark is not None
-    ]

@@ -115,6 +115,28 @@ def ink_mask(flat: np.ndarray, *, dark: int = 150, chroma: int = 40) -> np.ndarr
     return np.asarray(((grey < dark) | ((colour > chroma) & (grey < 215))) & ~red)
 
 
+def faint_ink_mask(flat: np.ndarray) -> np.ndarray:
+    """Non-red ink too light for `ink_mask` (bool): a pencil, a pen running dry, a stroke softened by
+    blur or compression. Judged against the image's own noise, measured on its paper: darker than
+    the paper by 5 times that noise (at least 30 grey levels), or coloured by 4 times its colour noise
+    (at least 18). Print passes too; callers look at it only where `ink_mask` found too little."""
+    f = flat.astype(np.int16)
+    grey = (f[:, :, 0] * 3 + f[:, :, 1] * 6 + f[:, :, 2]) // 10
+    colour = f.max(axis=2) - f.min(axis=2)
+    paper = grey > 200
+    if paper.sum() < 100:
+        return np.zeros(grey.shape, bool)
+    level = float(np.median(grey[paper]))
+    spread = 1.4826 * float(np.median(np.abs(grey[paper] - level)))
+    tint = float(np.median(colour[paper]))
+    tint_spread = 1.4826 * float(np.median(np.abs(colour[paper] - tint)))
+    dark = grey < level - max(30.0, 5 * spread)
+    tinted = (colour > tint + max(18.0, 4 * tint_spread)) & (grey < level - 10)
+    # a seal's pale edge and its JPEG-greyed strokes are no pen: anything reddish and 3 px around it is out
+    reddish = cv2.dilate((redness(flat) > 8).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    return np.asarray((dark | tinted) & ~reddish)
+
+
 def clip_box(box: Box, shape: tuple[int, ...], *, scale: float = 1.0) -> tuple[int, int, int, int]:
     """Integer (x0, y0, x1, y1) of `box` scaled by `scale` and clipped to an image of `shape`."""
     h, w = shape[:2]

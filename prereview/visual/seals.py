@@ -27,6 +27,7 @@ from prereview.visual._image import (
     downscale,
     flatten,
     gold_mask,
+    ink_mask,
     red_mask,
     redness,
 )
@@ -62,11 +63,17 @@ class Ellipse(BaseModel):
 class SealCandidate(BaseModel):
     ellipse: Ellipse
     rim: float  # share of the rim with red ink
+    arc: float  # the longest unbroken stretch of it: a stamp pressed unevenly keeps one, red print many
     fill: float  # share of the inside that is red
     solid: float  # the same without local flattening, which hollows out large red areas
     outside: float  # red share just outside the rim: paper around a seal, red around a piece of a disc
     gold: float  # yellow share inside: the national emblem's gold, never in a seal
     score: float
+
+    @property
+    def round(self) -> bool:
+        """Round enough for a seal seen at a slant (photos see the circle as an ellipse)."""
+        return min(self.ellipse.a, self.ellipse.b) >= 0.55 * max(self.ellipse.a, self.ellipse.b)
 
 
 def _sample(mask: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
@@ -89,14 +96,14 @@ class _Masks(BaseModel, arbitrary_types_allowed=True):
 LIT = 0.3  # share of the paper's red light seal ink passes at least, even in a deep shadow
 
 
-def seal_ink(small: np.ndarray) -> np.ndarray:
+def seal_ink(small: np.ndarray, *, strong: float = 20, weak: float = 6) -> np.ndarray:
     """Seal-red ink (bool) on a working-size RGB image (`downscale`): `red_mask` of the image flattened
     against its local background, on the pixels that pass enough red light to be seal ink at all."""
     # Seal ink passes red light, so its R stays near the paper's; hair, a desk or a dark photo do not,
     # and flattening against themselves would blow their noise up into colour.
     r = small[:, :, 0]
     lit = r >= LIT * float(np.percentile(r[::3, ::3], 97))
-    return red_mask(flatten(small, edges=True), where=lit)
+    return red_mask(flatten(small, edges=True), where=lit, strong=strong, weak=weak)
 
 
 def _masks(small: np.ndarray) -> _Masks:
@@ -129,12 +136,30 @@ def _measure(masks: _Masks, ell: Ellipse) -> SealCandidate:
     solid = _ring_share(masks.solid, ell, (0.15, 0.3, 0.45, 0.6, 0.72))
     outside = _ring_share(mask, ell, (1.18, 1.3))
     yellow = _ring_share(gold, ell, (0.2, 0.4, 0.6, 0.8, 1.1))
-    round_enough = min(ell.a, ell.b) >= 0.55 * max(ell.a, ell.b)
+    round_enough = min(ell.a, ell.b) >= 0.55 * max(ell.a, ell.b)  # as `SealCandidate.round`
     # a seal: rim nearly closed, inside mostly paper (text and star only), paper around it, no gold
     ok = round_enough and 0.02 <= fill <= 0.5 and solid <= 0.5 and outside < 0.2 and yellow < 0.04
     return SealCandidate(
-        ellipse=ell, rim=rim, fill=fill, solid=solid, outside=outside, gold=yellow, score=rim if ok else 0.0
+        ellipse=ell,
+        rim=rim,
+        arc=_longest_run(rim_hits) / RIM_BINS,
+        fill=fill,
+        solid=solid,
+        outside=outside,
+        gold=yellow,
+        score=rim if ok else 0.0,
     )
+
+
+def _longest_run(hits: np.ndarray) -> int:
+    """The longest run of True around a closed rim (it may wrap past the first bin)."""
+    if hits.all():
+        return int(hits.size)
+    best = run = 0
+    for hit in np.concatenate([hits, hits]):
+        run = run + 1 if hit else 0
+        best = max(best, run)
+    return best
 
 
 def _blob_candidates(mask: np.ndarray, min_d: int, max_d: int) -> list[Ellipse]:
@@ -196,19 +221,50 @@ def _dedupe(cands: list[SealCandidate]) -> list[SealCandidate]:
     return kept
 
 
-def seal_candidates(image: np.ndarray, *, min_rim: float = 0.7) -> tuple[list[SealCandidate], float]:
-    """Seals on the working-size image, and that image's scale relative to `image`."""
-    small, f = downscale(as_rgb(image))
-    masks = _masks(small)
+def _all_candidates(masks: _Masks) -> list[SealCandidate]:
+    """Every measured candidate, seal or not, on the working-size image."""
     mask = masks.red
     side = min(mask.shape)
     min_d, max_d = max(24, int(0.04 * side)), int(0.7 * side)
     if mask.sum() < min_d * 2:
-        return [], f
+        return []
     # blobs find rings seen in perspective; circles find seals stamped over each other (one blob)
     found = [_measure(masks, e) for e in _blob_candidates(mask, min_d, max_d)]
-    found += [_measure(masks, e) for e in _hough_candidates(mask, min_d, max_d)]
-    return _dedupe([c for c in found if c.score >= min_rim]), f
+    return found + [_measure(masks, e) for e in _hough_candidates(mask, min_d, max_d)]
+
+
+def seal_candidates(image: np.ndarray, *, min_rim: float = 0.7) -> tuple[list[SealCandidate], float]:
+    """Seals on the working-size image, and that image's scale relative to `image`."""
+    small, f = downscale(as_rgb(image))
+    return _dedupe([c for c in _all_candidates(_masks(small)) if c.score >= min_rim]), f
+
+
+class SealReading(BaseModel):
+    marks: list[Mark]  # the seals found
+    doubt: str = ""  # without seals: what was seen that may be one (plain Chinese); "" when nothing was
+
+
+def inspect_seals(
+    image: np.ndarray, *, ocr: TextRecognizer | None = None, min_rim: float = 0.7
+) -> SealReading:
+    """Red round seals on an upright page image, as `Mark(kind="seal")` in the image's pixels, and when
+    there are none, whether something like a seal was seen: a red ring closed on less than `min_rim`
+    of its rim, or a ring too pale for the ink thresholds.
+
+    With `ocr`, each seal's ring text is read (`Mark.text`, "" when illegible).
+    """
+    rgb = as_rgb(image)
+    small, f = downscale(rgb)
+    masks = _masks(small)
+    found = _all_candidates(masks)
+    marks = []
+    for c in _dedupe([c for c in found if c.score >= min_rim]):
+        e = c.ellipse
+        r = max(e.a, e.b)
+        box = box_from(e.cx - r, e.cy - r, e.cx + r, e.cy + r, scale=f)
+        text = read_ring_text(rgb, _scaled(e, 1 / f), ocr) if ocr is not None else ""
+        marks.append(Mark(kind="seal", box=box, text=text, score=round(c.score, 3)))
+    return SealReading(marks=marks, doubt="" if marks else _near_seal(small, masks, found, min_rim=min_rim))
 
 
 def find_seals(image: np.ndarray, *, ocr: TextRecognizer | None = None, min_rim: float = 0.7) -> list[Mark]:
@@ -216,16 +272,25 @@ def find_seals(image: np.ndarray, *, ocr: TextRecognizer | None = None, min_rim:
 
     With `ocr`, each seal's ring text is read (`Mark.text`, "" when illegible).
     """
-    rgb = as_rgb(image)
-    cands, f = seal_candidates(rgb, min_rim=min_rim)
-    marks = []
-    for c in cands:
-        e = c.ellipse
-        r = max(e.a, e.b)
-        box = box_from(e.cx - r, e.cy - r, e.cx + r, e.cy + r, scale=f)
-        text = read_ring_text(rgb, _scaled(e, 1 / f), ocr) if ocr is not None else ""
-        marks.append(Mark(kind="seal", box=box, text=text, score=round(c.score, 3)))
-    return marks
+    return inspect_seals(image, ocr=ocr, min_rim=min_rim).marks
+
+
+def _near_seal(small: np.ndarray, masks: _Masks, found: list[SealCandidate], *, min_rim: float) -> str:
+    """What on a page without seals may still be one, or "" when nothing is."""
+    for c in found:
+        # a partial ring: round, no gold (an emblem), mostly paper inside, and one unbroken arc with
+        # clean paper around it (red print makes broken arcs with red beside them)
+        partial = 0.45 <= c.rim < min_rim and c.arc >= 0.4 and 0.02 <= c.fill <= 0.5
+        if partial and c.round and c.gold < 0.02 and c.outside < 0.1:
+            return f"有红色圆形印迹，但印圈只见约 {c.rim:.0%}，不能确认是完整的印章"
+    # a stamp short of ink: red at half the thresholds, off the dark print whose edges JPEG tints
+    print_ = cv2.dilate(ink_mask(flatten(small)).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    pale = seal_ink(small, strong=10, weak=4) & ~print_
+    if pale.sum() > masks.red.sum():
+        faint = _Masks(red=pale, solid=masks.solid, gold=masks.gold)
+        if any(c.score >= min_rim for c in _all_candidates(faint)):
+            return "有颜色很浅的红色圆形印迹，不能确认是印章"
+    return ""
 
 
 def _scaled(e: Ellipse, k: float) -> Ellipse:

@@ -1,25 +1,26 @@
-"""Handwritten signatures next to signing labels (签字 / 签名 / 签章 / 法定代表人（签字）…).
+"""Handwritten signatures next to signing labels (签字 / 签名 / 签章 / 法定代表人（签字）…) and under copy
+certifications (此复印件与原件一致), where signing labels come from (see `signlabels`).
 
 For each signing label the zone right of it (or below it, when the label ends a table cell) is
 searched for ink that is neither seal-red nor a ruling line (underscores, cell borders) nor printed
 text. Printed text is known exactly on text-layer pages (every text line is print). On OCR pages the
 recogniser also reads handwriting, so a piece of text in the zone counts as print only when it looks
 like the label's own print: same ink colour, same top and bottom. Handwriting differs in at least
-one (ballpoint blue, bigger or smaller, off the line) in practice.
+one (ballpoint blue, bigger or smaller, off the line) in practice. Under a certification, where the
+phrase itself is often handwritten, a piece is print when it is a line of the page's print height.
 
 Ink amounts are measured against the label's own ink per character, which makes the threshold
-independent of resolution, font size and stroke weight.
+independent of resolution, font size and stroke weight, and each image is flattened against its
+local paper first, so shadows and colour casts do not count as ink.
 
-OCR often merges the handwriting beside or under a label into the label's text box (a box 119 px tall
-around print 30 px high). Character boxes estimated from such a box are too tall and too wide: they
-cover part of the signature and inflate the label's ink per character. So on OCR pages a label larger
-than the page's print (the median of its lines: most lines are print) is put back to that size, and
-the rest of its box is searched like the zone beside it.
+An unsigned reading says why it may be wrong (`doubt`): ink too light for the ink threshold but
+darker than the paper's own noise (a dry pen, a pencil, a blurred stroke), a little ink short of a
+signature, or a label whose own print hardly reads as ink (a dark shadow, blur): the place cannot be
+judged empty there.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import cv2
@@ -27,13 +28,13 @@ import numpy as np
 from pydantic import BaseModel
 
 from prereview.documents import Box, Mark, PageSource, TextLine
-from prereview.extract.layout import Char, Row, build_rows, char_width, union
-from prereview.visual._image import as_rgb, clip_box, flatten, ink_mask, strip_rules
+from prereview.extract.layout import Char, Row, build_rows, union
+from prereview.visual._image import as_rgb, clip_box, faint_ink_mask, flatten, ink_mask, strip_rules
+from prereview.visual.signlabels import CERTIFIED, CLOSE, OPEN, PrintSize, label_spans, print_box, print_size
 
-_KEYWORD = re.compile(r"签字|签名|签章|签署|手签")
-_MAX_LABEL = 24  # characters: longer phrases are sentences mentioning signatures
-_OPEN, _CLOSE = "（([【", "）)]】"
-_OVERSIZE = 1.1  # a label's box up to this much larger than the page's print is taken as it is
+MIN_FAINT = 0.15  # ink, in characters' worth, below which an empty-looking place is taken as empty
+DARK_PAPER = 25  # grey level of the paper under which a place is too dark to judge
+_CERTIFICATE_CHARS = 14  # a certification is a short line of its own, not a sentence that mentions copies
 
 
 class SignatureReading(BaseModel):
@@ -43,51 +44,10 @@ class SignatureReading(BaseModel):
     mark: Mark | None = None  # kind="signature": the handwriting found
     printed: str = ""  # printed text where the signature belongs (a typed name is no signature)
     ink: float = 0.0  # handwriting found, in characters' worth of the label's print
+    doubt: str = ""  # why an unsigned reading may be wrong, plain Chinese; "" when the place is clearly empty
     heading: bool = (
         False  # an unsigned caption over signing rows (全体股东签字（盖章）： then 股东（签字）：…)
     )
-
-
-def _label_end(text: str, keyword_end: int, *, own_bracket: bool) -> int | None:
-    """Where a signing label ends (past brackets, slashes and the colon), or None when the keyword
-    only occurs in a sentence ("签署的有关文件", "双方签字（盖章）之日起", "签署日期")."""
-    k = keyword_end
-    while k < len(text):
-        if text[k] in _CLOSE + "/／、":
-            k += 1
-        elif text[k] in _OPEN and any(text[j] in _CLOSE for j in range(k + 1, min(k + 7, len(text)))):
-            k = next(j for j in range(k + 1, len(text)) if text[j] in _CLOSE) + 1
-        else:
-            break
-    if k < len(text) and text[k] in ":：":
-        while k < len(text) and text[k] in ":：":
-            k += 1
-        return k
-    # "（签字）" then handwriting the OCR glued on: a label even without a colon
-    return k if k == len(text) or own_bracket else None
-
-
-def _phrase_start(text: str, keyword_at: int) -> int:
-    cut = max(text.rfind(p, 0, keyword_at) for p in "。；;，,:：")
-    return cut + 1
-
-
-def label_spans(row: Row) -> list[tuple[int, int]]:
-    """(start, end) char spans of the signing labels in a row."""
-    spans = []
-    base = 0
-    for seg in row.segments():
-        text = "".join(c.ch for c in seg)
-        for m in _KEYWORD.finditer(text):
-            start = _phrase_start(text, m.start())
-            own = any(ch in _OPEN for ch in text[start : m.start()]) and text[m.end() : m.end() + 1] in tuple(
-                _CLOSE
-            )
-            end = _label_end(text, m.end(), own_bracket=own)
-            if end is not None and m.end() - start <= _MAX_LABEL:
-                spans.append((base + start, base + end))
-        base += len(seg)
-    return spans
 
 
 def _despeckle(ink: np.ndarray, min_area: float) -> np.ndarray:
@@ -102,8 +62,12 @@ class _Crop:
 
     def __init__(self, rgb: np.ndarray, area: Box, *, speck: float) -> None:
         self.x0, self.y0, x1, y1 = clip_box(area, rgb.shape)
-        self.flat = flatten(rgb[self.y0 : y1, self.x0 : x1])
+        raw = rgb[self.y0 : y1, self.x0 : x1]
+        self.flat = flatten(raw)
         self.ink = _despeckle(ink_mask(self.flat), speck)
+        self.speck = speck
+        # the paper's brightness before flattening: below ~25 grey levels flattening shows only noise
+        self.paper = float(np.percentile(raw[::2, ::2].max(axis=2), 90)) if raw.size else 0.0
 
     def _local(self, box: Box) -> tuple[int, int, int, int]:
         shifted = Box(x0=box.x0 - self.x0, y0=box.y0 - self.y0, x1=box.x1 - self.x0, y1=box.y1 - self.y0)
@@ -199,12 +163,20 @@ def _printed_like(crop: _Crop, box: Box, label: Box, ref: _Reference) -> bool:
     return ref.axis is None or axis is None or axis >= ref.axis - 0.1
 
 
-def _handwriting(crop: _Crop, zone: Box, drop: list[Box], h: float) -> tuple[float, Box | None]:
-    """Ink pixels and their box in `zone`, without rules, printed boxes and specks."""
-    ink = crop.ink_in(zone).copy()
-    zx0, zy0, _, _ = crop._local(zone)
+def _handwriting(
+    crop: _Crop, zone: Box, drop: list[Box], h: float, *, faint: bool = False
+) -> tuple[float, Box | None]:
+    """Ink pixels and their box in `zone`, without rules, printed boxes and specks; with `faint`, the
+    ink too light for `ink_mask` counted as well."""
+    zx0, zy0, zx1, zy1 = crop._local(zone)
+    if faint:
+        light = faint_ink_mask(crop.flat[zy0:zy1, zx0:zx1])
+        ink = _despeckle(light, crop.speck) | crop.ink[zy0:zy1, zx0:zx1]
+    else:
+        ink = crop.ink_in(zone).copy()
+    pad = max(3.0, 0.25 * h) if faint else 2.0  # light ink includes print's blur and JPEG halo
     for b in drop:
-        x0, y0, x1, y1 = crop._local(Box(x0=b.x0 - 2, y0=b.y0 - 2, x1=b.x1 + 2, y1=b.y1 + 2))
+        x0, y0, x1, y1 = crop._local(Box(x0=b.x0 - pad, y0=b.y0 - pad, x1=b.x1 + pad, y1=b.y1 + pad))
         ink[max(y0 - zy0, 0) : max(y1 - zy0, 0), max(x0 - zx0, 0) : max(x1 - zx0, 0)] = False
     if ink.size == 0:
         return 0.0, None
@@ -242,60 +214,6 @@ def _neighbours(rows: list[Row], r: int, span: tuple[int, int], zone: Box) -> li
     return out
 
 
-class _PrintSize(BaseModel):
-    """The page's print: the median of its text lines, most of which are print."""
-
-    pitch: float  # pixels per em (a CJK character's advance)
-    height: float  # a text line's box height
-
-
-def _pitch(line: TextLine) -> float:
-    return line.box.width / max(sum(char_width(ch) for ch in line.text), 0.5)
-
-
-def _print_size(lines: Sequence[TextLine]) -> _PrintSize | None:
-    sized = [ln for ln in lines if sum(char_width(ch) for ch in ln.text.strip()) >= 4]
-    if len(sized) < 3:
-        return None
-    return _PrintSize(
-        pitch=float(np.median([_pitch(ln) for ln in sized])),
-        height=float(np.median([ln.box.height for ln in sized])),
-    )
-
-
-def _print_box(rgb: np.ndarray, lines: Sequence[TextLine], chars: list[Char], size: _PrintSize) -> Box:
-    """The box of a label's printed characters: where its OCR box is larger than the page's print,
-    the characters re-spaced at the page's pitch from their line's start and, in a too tall box, the
-    page's line height centred on the band of ink the label's characters sit in."""
-    raw = union([c.box for c in chars])
-    wide = [_pitch(lines[c.line]) > _OVERSIZE * size.pitch for c in chars]
-    tall = raw.height > _OVERSIZE * size.height
-    if not any(wide) and not tall:
-        return raw
-    xs = []
-    for c, too_wide in zip(chars, wide, strict=True):
-        line = lines[c.line]
-        k = size.pitch / _pitch(line) if too_wide else 1.0
-        xs += [line.box.x0 + (c.box.x0 - line.box.x0) * k, line.box.x0 + (c.box.x1 - line.box.x0) * k]
-    x0, x1 = min(xs), max(xs)
-    if not tall:
-        return Box(x0=x0, y0=raw.y0, x1=x1, y1=raw.y1)
-    centre = _ink_band_centre(rgb, Box(x0=x0, y0=raw.y0, x1=x1, y1=raw.y1), size.height)
-    return Box(x0=x0, y0=centre - size.height / 2, x1=x1, y1=centre + size.height / 2)
-
-
-def _ink_band_centre(rgb: np.ndarray, box: Box, height: float) -> float:
-    """Centre of the ink in the `height` tall window of `box` that holds the most of it (the print)."""
-    x0, y0, x1, y1 = clip_box(box, rgb.shape)
-    n = max(1, round(height))
-    if x1 - x0 < 2 or y1 - y0 <= n:
-        return box.cy
-    rows = ink_mask(flatten(rgb[y0:y1, x0:x1])).sum(axis=1).astype(np.float64)
-    best = int(np.argmax(np.convolve(rows, np.ones(n), "valid")))
-    inked = np.flatnonzero(rows[best : best + n])
-    return y0 + best + (float(inked[0] + inked[-1]) / 2 if inked.size else n / 2)
-
-
 def _read(
     rgb: np.ndarray,
     rows: list[Row],
@@ -305,12 +223,17 @@ def _read(
     label: Box,
     source: PageSource | None,
     min_ink: float,
+    certificate: PrintSize | None = None,
 ) -> SignatureReading:
-    """The signature by the label `rows[r].chars[span]` whose print is at `label`."""
+    """The signature by the label `rows[r].chars[span]` whose print is at `label`; with `certificate`
+    (the page's print), the signature under a copy certification."""
     label_chars: list[Char] = rows[r].chars[span[0] : span[1]]
     raw = union([c.box for c in label_chars])
     h = max(label.height, 4.0)
-    zone, below = _zone(rows[r], span[1], label, rgb.shape[1])
+    if certificate is not None:
+        zone, below = Box(x0=label.x0 - h, y0=label.y0, x1=label.x1 + 4 * h, y1=label.y1 + 3 * h), True
+    else:
+        zone, below = _zone(rows[r], span[1], label, rgb.shape[1])
     if raw != label:  # what OCR merged into the label's box is searched too
         zone = union([zone, raw])
     pieces = _neighbours(rows, r, span, zone)
@@ -319,49 +242,131 @@ def _read(
     area = union([label, zone])
     grown = Box(x0=area.x0 - 2 * h, y0=area.y0 - 2 * h, x1=area.x1 + 2 * h, y1=area.y1 + 2 * h)
     crop = _Crop(rgb, grown, speck=max(4.0, 0.01 * h * h))
+    drop, printed = _print_in(crop, pieces, label, source=source, below=below, certificate=certificate)
+    pixels, ink_box = _handwriting(crop, zone, drop, h)
+    letters = max(1, sum(1 for c in label_chars if c.ch not in OPEN + CLOSE + ":：/"))
+    per_char = crop.ink_in(label).sum() / letters
+    ink = pixels / max(per_char, 0.02 * h * h)
+    text = "".join(c.ch for c in label_chars).rstrip(":：")
+    if crop.paper < DARK_PAPER:  # too dark to tell a pen from noise, either way
+        doubt = f"「{text}」一带光线过暗（纸面亮度 {crop.paper:.0f}/255），无法确认是否已签字"
+        return SignatureReading(label=text, label_box=label, signed=False, ink=round(ink, 3), doubt=doubt)
+    signed = ink >= min_ink and ink_box is not None and ink_box.width >= 0.6 * h
+    mark = None
+    if signed and ink_box is not None:
+        mark = Mark(kind="signature", box=ink_box, label=text, score=round(min(1.0, ink / (3 * min_ink)), 3))
+    doubt = (
+        "" if signed else _doubt(crop, zone, drop, h, text=text, ink=ink, per_char=per_char, min_ink=min_ink)
+    )
+    return SignatureReading(
+        label=text,
+        label_box=label,
+        signed=signed,
+        mark=mark,
+        printed="".join(printed),
+        ink=round(ink, 3),
+        doubt=doubt,
+    )
+
+
+def _print_in(
+    crop: _Crop,
+    pieces: list[tuple[bool, Box, str]],
+    label: Box,
+    *,
+    source: PageSource | None,
+    below: bool,
+    certificate: PrintSize | None,
+) -> tuple[list[Box], list[str]]:
+    """The boxes in a signing zone that are print (the label's among them), and the text of those
+    where the signature belongs (a typed name)."""
     reference = _Reference(
         colour=crop.colour(label), extent=crop.extent(label.x0, label.x1, label), axis=crop.axis_share(label)
     )
     drop, printed = [label], []
     for same_row, box, text in pieces:
         candidate = same_row or below
-        if source is PageSource.TEXT or not candidate or _printed_like(crop, box, label, reference):
+        if certificate is not None:
+            is_print = source is PageSource.TEXT or _print_line(box, text, certificate.height)
+        else:
+            is_print = (
+                source is PageSource.TEXT or not candidate or _printed_like(crop, box, label, reference)
+            )
+        if is_print:
             drop.append(box)
-            if candidate:
+            if candidate and certificate is None:
                 printed.append(text)
-    pixels, ink_box = _handwriting(crop, zone, drop, h)
-    per_char = crop.ink_in(label).sum() / max(
-        1, sum(1 for c in label_chars if c.ch not in _OPEN + _CLOSE + ":：")
-    )
-    ink = pixels / max(per_char, 0.02 * h * h)
-    signed = ink >= min_ink and ink_box is not None and ink_box.width >= 0.6 * h
-    text = "".join(c.ch for c in label_chars).rstrip(":：")
-    mark = None
-    if signed and ink_box is not None:
-        mark = Mark(kind="signature", box=ink_box, label=text, score=round(min(1.0, ink / (3 * min_ink)), 3))
-    return SignatureReading(
-        label=text, label_box=label, signed=signed, mark=mark, printed="".join(printed), ink=round(ink, 3)
-    )
+    return drop, printed
+
+
+def _print_line(box: Box, text: str, print_height: float) -> bool:
+    """A line of the page's print (under a certification, where the phrase itself may be handwriting):
+    as tall as the print and longer than a name."""
+    return len(text.strip()) >= 6 and box.height <= 1.3 * print_height
+
+
+def _doubt(
+    crop: _Crop,
+    zone: Box,
+    drop: list[Box],
+    h: float,
+    *,
+    text: str,
+    ink: float,
+    per_char: float,
+    min_ink: float,
+) -> str:
+    """Why an unsigned place may not be empty, or "" when it clearly is."""
+    if per_char < 0.02 * h * h:  # the label's own print hardly reads as ink: so would a signature
+        return f"「{text}」一带字迹几乎无法与纸面区分（阴影、过暗或模糊），无法确认是否已签字"
+    if ink >= MIN_FAINT:
+        return f"「{text}」处有少量笔迹（约 {ink:.1f} 个字的墨迹），不足以确认是签名"
+    faint, _ = _handwriting(crop, zone, drop, h, faint=True)
+    light = faint / max(per_char, 0.02 * h * h)
+    if light >= max(MIN_FAINT, 0.5 * min_ink):
+        return f"「{text}」处有浅淡笔迹（约 {light:.1f} 个字），可能是颜色很浅的签名，请核对"
+    return ""
 
 
 def find_signatures(
     image: np.ndarray, lines: Sequence[TextLine], *, source: PageSource | None = None, min_ink: float = 0.6
 ) -> list[SignatureReading]:
-    """Every signing label on the page and whether handwriting stands by it.
+    """Every signing label and copy certification on the page, and whether handwriting stands by it.
 
     `lines` must be in the image's pixel coordinates; `source` says whether they come from a PDF text
     layer (then all of them are print) or from OCR (then handwriting may be among them).
     """
     rgb = as_rgb(image)
     rows = build_rows(lines)
-    size = None if source is PageSource.TEXT else _print_size(lines)  # a text layer's boxes are exact
+    size = None if source is PageSource.TEXT else print_size(lines)  # a text layer's boxes are exact
     found = []
     for r, row in enumerate(rows):
         for span in label_spans(row):
             chars = row.chars[span[0] : span[1]]
-            label = union([c.box for c in chars]) if size is None else _print_box(rgb, lines, chars, size)
+            label = union([c.box for c in chars]) if size is None else print_box(rgb, lines, chars, size)
             found.append(_read(rgb, rows, r, span, label=label, source=source, min_ink=min_ink))
-    return [_with_heading(reading, found) for reading in found]
+    readings = [_with_heading(reading, found) for reading in found]
+    for r, span in _certifications(rows):
+        # the phrase is often handwritten: its box is taken as read, not resized to the page's print
+        label = union([c.box for c in rows[r].chars[span[0] : span[1]]])
+        page_print = size or PrintSize(pitch=label.height, height=label.height)
+        readings.append(
+            _read(rgb, rows, r, span, label=label, source=source, min_ink=min_ink, certificate=page_print)
+        )
+    return readings
+
+
+def _certifications(rows: list[Row]) -> list[tuple[int, tuple[int, int]]]:
+    """(row, char span) of the short lines certifying a copy (此复印件与原件一致)."""
+    out = []
+    for r, row in enumerate(rows):
+        start = 0
+        for seg in row.segments():
+            text = "".join(c.ch for c in seg)
+            if len(text.strip()) <= _CERTIFICATE_CHARS and CERTIFIED.search(text):
+                out.append((r, (start, start + len(seg))))
+            start += len(seg)
+    return out
 
 
 def _with_heading(reading: SignatureReading, found: list[SignatureReading]) -> SignatureReading:

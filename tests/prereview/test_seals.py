@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 from prereview.orient import _deskew
 from prereview.visual import find_seals
 from prereview.visual._image import flatten, red_mask, redness, seal_redness
+from prereview.visual.seals import inspect_seals
 from tests.fixtures.visual_images import RED, as_photo, blank_page, draw_emblem, draw_seal, draw_text
 
 WARM, COLD = (1.0, 0.93, 0.8), (0.8, 0.95, 1.0)
@@ -137,3 +138,39 @@ def test_red_mask_follows_the_paper_noise() -> None:
     noisy = np.clip(paper + rng.normal(0, 12, paper.shape), 0, 255).astype(np.uint8)
     assert red_mask(quiet)[150, 68:73].any()  # on the ring's left edge
     assert red_mask(noisy).mean() < 0.01  # noise as strong as the ring is not taken for ink
+
+
+# --- doubt: what a page without seals showed ------------------------------------------------------
+
+
+def test_a_half_stamped_seal_is_doubtful_not_missing() -> None:
+    # a stamp pressed unevenly (or half over the sheet's edge): half its ring shows
+    sheet = _letter(seal=RED)
+    ImageDraw.Draw(sheet).rectangle([670, 1220, 769, 1400], fill=(250, 250, 248))
+    for image in (np.asarray(sheet), as_photo(sheet)):
+        reading = inspect_seals(image)
+        assert reading.marks == []
+        assert "印圈只见约" in reading.doubt
+
+
+def test_a_stamp_short_of_ink_is_doubtful_not_missing() -> None:
+    sheet = _letter(seal=(250, 228, 228))  # a ring barely pinker than the paper
+    reading = inspect_seals(np.asarray(sheet))
+    assert reading.marks == []
+    assert "颜色很浅" in reading.doubt
+
+
+def test_a_proper_seal_raises_no_doubt() -> None:
+    reading = inspect_seals(_small_photo(_letter(seal=RED), cast=WARM))
+    assert len(reading.marks) == 1 and reading.doubt == ""
+
+
+@pytest.mark.parametrize("desk", [WOOD, SLATE], ids=["wood", "slate"])
+@pytest.mark.parametrize("cast", [WARM, COLD], ids=["warm", "cold"])
+def test_unsealed_photos_are_surely_unsealed(
+    desk: tuple[int, int, int], cast: tuple[float, float, float]
+) -> None:
+    # red titles, an emblem, skin, hair, a wooden desk and JPEG-tinted print are no doubt either
+    for sheet in (_letter(seal=None), _id_card()):
+        for side in (1000, 1400):
+            assert inspect_seals(_small_photo(sheet, cast=cast, desk=desk, side=side)).doubt == ""

@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from prereview.documents import Box, PageSource, TextLine
 from prereview.visual import find_signatures
-from tests.fixtures.visual_images import as_photo, blank_page, draw_seal, draw_signature, draw_text
+from tests.fixtures.visual_images import (
+    BLUE_INK,
+    as_photo,
+    blank_page,
+    blurred,
+    draw_scribble,
+    draw_seal,
+    draw_signature,
+    draw_text,
+    shaded,
+)
 
 LABEL = "法定代表人（签字）："
 BODY = "申请人保证以上填报内容及所附材料真实、准确。"
@@ -101,3 +111,151 @@ def test_text_layer_labels_are_taken_as_they_are() -> None:
     [reading] = find_signatures(np.asarray(img), [*lines, label], source=PageSource.TEXT)
     assert reading.signed
     assert reading.label_box == label.box
+
+
+# --- real scribbles, photos, doubt -----------------------------------------------------------------
+
+COLD = (0.82, 0.95, 1.0)
+
+
+def _signed_form(shape: str | None, **scribble: object) -> tuple[Image.Image, list[TextLine]]:
+    img, lines, label = _form()
+    if shape is not None:
+        draw_scribble(img, int(label.box.x1) + 15, 1180, 46, shape=shape, **scribble)  # type: ignore[arg-type]
+    return img, [*lines, label]
+
+
+def _photos(img: Image.Image) -> dict[str, np.ndarray]:
+    return {
+        "scan": np.asarray(img),
+        "shadow": as_photo(img, shadow=0.55),
+        "cold": as_photo(img, cast=COLD, shadow=0.3, quality=50),
+        "blur": blurred(img, 1.6),
+    }
+
+
+@pytest.mark.parametrize("shape", ["loops", "zigzag", "wave", "tick"])
+def test_a_scribble_of_any_shape_is_a_signature(shape: str) -> None:
+    img, lines = _signed_form(shape)
+    for name, image in _photos(img).items():
+        [reading] = find_signatures(image, lines, source=PageSource.OCR)
+        assert reading.signed, name
+        assert reading.doubt == ""
+
+
+def test_a_clearly_empty_place_is_sure_on_photos_too() -> None:
+    img, lines = _signed_form(None)
+    for name, image in _photos(img).items():
+        [reading] = find_signatures(image, lines, source=PageSource.OCR)
+        assert not reading.signed, name
+        assert reading.doubt == "", name
+
+
+def test_a_signature_across_a_seal_counts() -> None:
+    img, lines, label = _form()
+    draw_seal(img, int(label.box.x1) + 90, 1195, 95)
+    draw_scribble(img, int(label.box.x1) + 15, 1180, 46, shape="zigzag", colour=(20, 20, 25))
+    for name, image in _photos(img).items():
+        [reading] = find_signatures(image, [*lines, label], source=PageSource.OCR)
+        assert reading.signed, name
+
+
+def test_a_signature_in_a_hard_shadow_counts() -> None:
+    img, lines = _signed_form("loops")
+    label = lines[-1].box
+    # a phone's shadow with a sharp edge right across the signing place, at a third of the light
+    shadow = Box(x0=label.x0 + 60, y0=0, x1=img.width, y1=img.height)
+    [reading] = find_signatures(shaded(as_photo(img, shadow=0.2), shadow, 0.33), lines, source=PageSource.OCR)
+    assert reading.signed
+
+
+@pytest.mark.parametrize("colour", [(190, 195, 215), (182, 182, 182)], ids=["dry-pen", "pencil"])
+def test_a_faint_signature_is_doubtful_not_missing(colour: tuple[int, int, int]) -> None:
+    img, lines = _signed_form("loops", colour=colour, width=2)
+    for name, image in _photos(img).items():
+        [reading] = find_signatures(image, lines, source=PageSource.OCR)
+        assert reading.signed or "浅淡" in reading.doubt or "少量" in reading.doubt, name
+
+
+def test_a_stray_mark_is_doubtful_not_a_signature() -> None:
+    img, lines, label = _form()
+    x, y = int(label.box.x1) + 30, 1205
+    ImageDraw.Draw(img).line([(x, y), (x + 14, y + 6)], fill=BLUE_INK, width=3)
+    [reading] = find_signatures(np.asarray(img), [*lines, label], source=PageSource.OCR)
+    assert not reading.signed
+    assert "少量笔迹" in reading.doubt and "法定代表人（签字）" in reading.doubt
+
+
+def test_a_label_lost_in_blur_and_dark_cannot_be_judged_empty() -> None:
+    img, lines, label = _form()
+    area = Box(x0=label.box.x0 - 40, y0=label.box.y0 - 40, x1=img.width, y1=label.box.y1 + 40)
+    dark = shaded(blurred(img, 5.0), area, 0.25)
+    [reading] = find_signatures(dark, [*lines, label], source=PageSource.OCR)
+    assert not reading.signed
+    assert reading.doubt
+
+
+def test_a_sparse_signature_page_measures_labels_by_its_plain_lines() -> None:
+    # a signature page: OCR merged each scribble into its label's line, and those lines are the majority
+    img = blank_page()
+    lines = []
+    for k, shape in enumerate(("zigzag", "loops")):
+        label = draw_text(img, 200, 300 + 70 * k, "股东（签字）：", 26)
+        scrawl = draw_scribble(img, int(label.box.x1) + 8, 290 + 70 * k, 40, shape=shape, colour=(20, 20, 40))
+        lines.append(_merged(label, scrawl, "A" if k == 0 else ""))
+    lines.append(draw_text(img, 200, 440, "股东（盖章）：安和市测试控股有限公司", 26))
+    lines.append(draw_text(img, 760, 480, "签署日期：2026年9月13日", 26))
+    for name, image in _photos(img).items():
+        readings = find_signatures(image, lines, source=PageSource.OCR)
+        assert [r.signed for r in readings] == [True, True], name
+
+
+def _licence(signed: bool) -> tuple[Image.Image, list[TextLine]]:
+    """A licence copy certified by hand: "此复印件与原件一致", the name signed under it, and print below."""
+    img = blank_page(1400, 1000, (246, 240, 222))
+    fields = ["名称 安和市青山区测试货运部", "类型 个体工商户", "经营者 余某某", "经营场所 安和市和平路9号"]
+    lines = [draw_text(img, 110, 120 + 45 * k, text, 30) for k, text in enumerate(fields)]
+    lines.append(draw_text(img, 170, 560, "此复印件与原件一致", 30, fill=(40, 40, 60)))
+    lines.append(draw_text(img, 120, 660, "国家企业信用信息公示系统网址：http://www.gsxt.gov.cn", 22))
+    if signed:
+        box = draw_scribble(img, 250, 600, 50, shape="wave", colour=(30, 30, 50))
+        lines.append(TextLine(text="余某/", box=box, score=0.9))
+    return img, lines
+
+
+@pytest.mark.parametrize("signed", [True, False])
+def test_a_copy_certification_is_a_place_to_sign(signed: bool) -> None:
+    img, lines = _licence(signed)
+    for name, image in _photos(img).items():
+        [reading] = find_signatures(image, lines, source=PageSource.OCR)
+        assert reading.label == "此复印件与原件一致"
+        assert reading.signed is signed, name
+        assert reading.doubt == "", name
+
+
+def test_a_sentence_about_copies_is_no_certification() -> None:
+    img = blank_page()
+    line_ = draw_text(img, 120, 300, "申请人承诺所提交的复印件与原件一致，并对其真实性负责。", 28)
+    draw_scribble(img, 300, 345, 40)
+    assert find_signatures(np.asarray(img), [line_], source=PageSource.OCR) == []
+
+
+@pytest.mark.parametrize("misread", ["委托人（签宇）：", "委托人（鉴字）："])
+def test_a_label_misread_by_ocr_is_still_a_label(misread: str) -> None:
+    img = blank_page()
+    body = [draw_text(img, 120, 200 + 50 * k, BODY, 28) for k in range(4)]
+    label = draw_text(img, 300, 900, misread, 28)
+    draw_scribble(img, int(label.box.x1) + 15, 880, 46)
+    [reading] = find_signatures(np.asarray(img), [*body, label], source=PageSource.OCR)
+    assert reading.signed
+
+
+def test_a_place_too_dark_to_tell_pen_from_noise_is_doubtful_either_way() -> None:
+    for shape in ("loops", None):
+        img, lines = _signed_form(shape)
+        label = lines[-1].box
+        night = shaded(
+            as_photo(img, shadow=0.2), Box(x0=label.x0 - 80, y0=0, x1=img.width, y1=img.height), 0.07
+        )
+        [reading] = find_signatures(night, lines, source=PageSource.OCR)
+        assert not reading.signed and "光线过暗" in reading.doubt
