@@ -232,7 +232,7 @@ def find_fields(
     the field's type (rules.spec.FieldType): a name, number or date ends at a caption OCR ran it
     into, an 18-character number also at a character outside its alphabet.
     """
-    stop_set = {cells.compact(s) for s in (*COMMON_LABELS, *stop, *labels)}
+    stop_set = {cells.folded(s) for s in (*COMMON_LABELS, *stop, *labels)}
     out = []
     for pos, page in enumerate(pages):
         rows = page_rows(page)

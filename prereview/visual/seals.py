@@ -20,7 +20,6 @@ import numpy as np
 from pydantic import BaseModel
 
 from prereview.documents import Mark, TextLine
-from prereview.extract.normalize import normalize_name
 from prereview.visual._image import (
     as_rgb,
     box_from,
@@ -31,6 +30,7 @@ from prereview.visual._image import (
     red_mask,
     redness,
 )
+from rules.identity import normalize_name
 
 RIM_BINS = 72
 
