@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from prereview.approx import strip_punctuation
 from prereview.documents import Page, PageSource, TextLine
-from prereview.extract._cells import label_like, text_of
+from prereview.extract.cells import label_like, text_of
 from prereview.extract.layout import GAP_EMS, OCR_BOXES, Char, Row, build_rows, char_boxes
 
 INDEX_LABELS = ("序号", "序")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from prereview.documents import Box, Page
-from prereview.extract._cells import folded, text_of
+from prereview.extract.cells import folded, text_of
 from prereview.extract.layout import page_rows
 
 

@@ -28,7 +28,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from prereview.documents import Box, Page, TextLine
-from prereview.extract import _cells as cells
+from prereview.extract import cells
 from prereview.extract.blocks import block_of
 from prereview.extract.layout import Char, Row, page_rows, union
 

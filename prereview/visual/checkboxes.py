@@ -16,7 +16,7 @@ import numpy as np
 from prereview.documents import Box, TextLine
 from prereview.extract.layout import Row, build_rows
 from prereview.extract.values import CHECKED, UNCHECKED
-from prereview.visual._image import as_rgb, clip_box, flatten, ink_mask
+from prereview.visual.pixels import as_rgb, clip_box, flatten, ink_mask
 
 
 def _locate(rows: list[Row], option: str) -> list[tuple[Row, int]]:

@@ -20,7 +20,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from prereview.documents import Box, PageSource, TextLine
-from prereview.visual._image import as_rgb, clip_box, downscale, flatten, ink_mask, strip_rules
+from prereview.visual.pixels import as_rgb, clip_box, downscale, flatten, ink_mask, strip_rules
 
 MEASURE_SIDE = 1024
 MIN_LEGIBLE_CHARS = 12  # confident characters that make a page legible (an ID card face carries 50+)
