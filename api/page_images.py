@@ -39,6 +39,7 @@ from typing import Any
 
 from api.errors import StateConflict
 from core.errors import NotFound
+from core.files import move_dir
 
 log = logging.getLogger("yichuang.api")
 
@@ -154,12 +155,11 @@ class PageImages:
                 shutil.rmtree(work, ignore_errors=True)
                 return False
             self._pending(sha256).parent.mkdir(exist_ok=True)
-            work.rename(self._pending(sha256))
-            return True
-        except OSError as exc:
+            # False: another run staged it first. No flush to the disk on the run's path: staged
+            # images found damaged are read again.
+            return move_dir(work, self._pending(sha256), durable=False)
+        except OSError:
             shutil.rmtree(work, ignore_errors=True)
-            if exc.errno in (errno.EEXIST, errno.ENOTEMPTY):
-                return False  # another run staged it first
             raise
 
     def _settle(self, sha256: str) -> None:
@@ -180,10 +180,7 @@ class PageImages:
         work = self._work_dir()
         for i, data in enumerate(pages, 1):
             (work / f"p{i:03d}.jpg").write_bytes(data)
-        try:
-            work.rename(self.cache_dir / sha256)
-        except OSError:  # another process stored it first
-            shutil.rmtree(work, ignore_errors=True)
+        move_dir(work, self.cache_dir / sha256)  # False: another process stored it first
 
     def _work_dir(self) -> Path:
         (self.cache_dir / ".work").mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlmodel import Session, func, select
 
 from api.models import CaseFile
+from core.files import move_file
 
 
 class BlobStore:
@@ -29,7 +30,7 @@ class BlobStore:
             tmp.unlink(missing_ok=True)
             return dest
         dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, dest)
+        move_file(tmp, dest)
         os.chmod(dest, 0o440)
         return dest
 
@@ -40,7 +41,9 @@ class BlobStore:
         """Delete the blobs no case file row refers to any more; returns how many were deleted."""
         deleted = 0
         for sha in sha256s:
-            refs = session.exec(select(func.count()).select_from(CaseFile).where(CaseFile.sha256 == sha)).one()
+            refs = session.exec(
+                select(func.count()).select_from(CaseFile).where(CaseFile.sha256 == sha)
+            ).one()
             if refs == 0:
                 try:
                     self.path(sha).unlink()

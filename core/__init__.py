@@ -1,1 +1,9 @@
-"""Bottom layer of yichuang: settings, database and the error family. Imports nothing of ours."""
+"""Bottom layer of yichuang: settings, database, the error family and the text and file helpers every
+layer shares. Imports nothing of ours.
+
+Public modules (what other packages import; tests/test_packages.py holds them to it): ``config``
+(settings), ``db`` (engine, sessions), ``errors`` (the error family), ``files`` (atomic writes),
+``privacy`` (masking), ``text`` (the full-width fold).
+"""
+
+__all__ = ["config", "db", "errors", "files", "privacy", "text"]

@@ -10,8 +10,10 @@ handler, the CLI prints ``message`` without a traceback.
     ├── Unauthorized            (401)
     ├── Conflict                (409)
     ├── BadInput                (422)
-    │   └── (package errors: RuleFileError, FactError, UploadError, ...)
     └── Unavailable             (503)
+
+Each package's errors module draws its own part of the tree under these: `rules.errors`,
+`kb.errors`, `prereview.errors`, `api.errors`.
 """
 
 from __future__ import annotations

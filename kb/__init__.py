@@ -1,9 +1,11 @@
 """Knowledge base: FAQs and service-guide sections, hybrid search, staff maintenance.
 
-Public surface: ``kb.models`` (tables), ``kb.schemas`` (values), ``kb.service`` (operations),
-``kb.base.KnowledgeBase`` (the search index, built once at start-up), ``kb.hit_test``
-(命中测试 scoring), ``kb.embed`` (the embedding models, ``make_embedder``), ``kb.passages`` (passage
-vectors cached per model) and ``kb.cli`` (typer app). The other modules are the search engine's parts
-(tokenizer, BM25, dense index, fusion, confidence, section intent); other packages use them through
-``KnowledgeBase``.
+Public modules (what other packages import; tests/test_packages.py holds them to it): ``models``
+(tables), ``schemas`` (values), ``service`` and ``service_staff`` (operations), ``base``
+(``KnowledgeBase``, the search index, built once at start-up), ``embed`` (the embedding models,
+``make_embedder``), ``passages`` (passage vectors cached per model) and ``cli`` (typer app). The other
+modules are the search engine's parts (tokenizer, BM25, dense index, fusion, confidence, section
+intent, 命中测试 scoring); other packages use them through ``KnowledgeBase`` and ``service``.
 """
+
+__all__ = ["base", "cli", "embed", "models", "passages", "schemas", "service", "service_staff"]

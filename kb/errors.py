@@ -1,4 +1,20 @@
-"""Knowledge-base errors, all members of core's family (the API maps them by status code)."""
+"""Knowledge-base errors, all members of core's family (`core.errors`; the API maps them by status).
+
+AppError
+├── NotFound
+│   └── EntryNotFound           no such FAQ or guide section
+├── Forbidden
+│   └── NotYourDepartment       staff edit only their own department's entries
+├── Conflict
+│   ├── StaleVersion            someone else saved the entry since the editor loaded it
+│   └── DuplicateEntry
+├── BadInput
+│   ├── InvalidEntry
+│   └── InvalidQueryFile        a hit-test file that cannot be read
+└── Unavailable
+    ├── EmbeddingUnavailable    the embedding model cannot be loaded
+    └── IndexUnavailable        the search index cannot be used
+"""
 
 from __future__ import annotations
 

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
-import secrets
 import threading
 from pathlib import Path
 
 import numpy as np
 
+from core.files import atomic_write
 from kb.embed import Embedder
 
 log = logging.getLogger(__name__)
@@ -79,24 +78,14 @@ class PassageVectors:
 
     def write(self, path: Path) -> None:
         """Replace ``path`` atomically (a reader never sees half a file; concurrent writers: last wins)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
         keys = np.frombuffer(b"".join(self.rows), dtype=np.uint8).reshape(-1, _KEY_BYTES)
         vectors = (
             np.stack(list(self.rows.values())).astype(np.float32, copy=False)
             if self.rows
             else np.zeros((0, self.dim), np.float32)
         )
-        tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(3)}.tmp")
-        try:
-            with open(tmp, "wb") as fh:
-                np.savez(
-                    fh, format=np.int64(FORMAT), model_id=np.str_(self.model_id), keys=keys, vectors=vectors
-                )
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with atomic_write(path) as fh:
+            np.savez(fh, format=np.int64(FORMAT), model_id=np.str_(self.model_id), keys=keys, vectors=vectors)
 
     def same_as(self, other: PassageVectors) -> bool:
         return (

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-import os
 import secrets
 import shutil
 import time
@@ -27,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from core.files import atomic_write, move_dir
 from kb.bm25 import BM25Index
 from kb.embed import Embedder
 from kb.index import Entry, KnowledgeIndex
@@ -74,15 +74,10 @@ def save(index: KnowledgeIndex, index_dir: Path, *, extra_meta: dict[str, Any] |
     tmp.mkdir(parents=True)
     with index._write_lock:
         _write_generation(index, tmp, extra_meta or {})
-    _fsync_dir(tmp)
     final = index_dir / name
-    tmp.rename(final)
-    pointer = index_dir / ".CURRENT.tmp"
-    pointer.write_text(name, encoding="utf-8")
-    with open(pointer, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(pointer, index_dir / "CURRENT")
-    _fsync_dir(index_dir)
+    move_dir(tmp, final)  # a new name: no other writer has it
+    with atomic_write(index_dir / "CURRENT") as fh:
+        fh.write(name.encode("utf-8"))
     _sweep(index_dir, keep=name)
     return final
 
@@ -111,9 +106,6 @@ def _write_generation(index: KnowledgeIndex, path: Path, extra: dict[str, Any]) 
     )
     (path / "pos_text.json").write_text(json.dumps(index.pos_text, ensure_ascii=False), encoding="utf-8")
     index.vectors.save(path)
-    for file in path.iterdir():
-        with open(file, "rb") as fh:
-            os.fsync(fh.fileno())
 
 
 def load(
@@ -156,14 +148,6 @@ def _read_generation(index: KnowledgeIndex, gen: Path, approx_above: int) -> Non
     if len(index.pos_text) != len(index.vectors) or len(index.slot_entry) != len(index.bm25):
         raise ValueError("stored maps and indexes disagree in size")
     index.restore_entries(entries)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _sweep(index_dir: Path, *, keep: str) -> None:

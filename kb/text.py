@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from core.text import halfwidth
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+(?:\.[0-9]+)?")
@@ -33,8 +34,8 @@ TOKEN_FIELDS = ("char", "bigram", "word")
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width to half-width), lower case, single spaces."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    """Full-width to half-width, lower case, single spaces."""
+    text = halfwidth(text).lower()
     return re.sub(r"\s+", " ", text).strip()
 
 

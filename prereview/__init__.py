@@ -1,1 +1,8 @@
-"""Pre-review: read uploaded materials, recognise them, extract their fields and judge the case."""
+"""Pre-review: read uploaded materials, recognise them, extract their fields and judge the case.
+
+Public modules (what other packages import; tests/test_packages.py holds them to it): ``pipeline``
+(``Prereviewer``, the whole pre-review of a case), ``reader`` (reading files, its process pool),
+``ocr`` (the OCR engine), ``sniff`` (a file's type by its content), ``errors`` and ``cli``.
+"""
+
+__all__ = ["cli", "errors", "ocr", "pipeline", "reader", "sniff"]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 _NOISE = re.compile(r"[\s\u3000:：·•.,，、()（）《》\"“”'‘’\[\]【】_\-—]+")
 
 
-def compact(text: str) -> str:
+def strip_punctuation(text: str) -> str:
     """Text without spaces and punctuation: what is compared with cues and titles."""
     return _NOISE.sub("", text)
 

@@ -7,14 +7,14 @@ from typing import Any
 
 import numpy as np
 
-from prereview.approx import distance
+from prereview.approx import distance, strip_punctuation
 from prereview.documents import Box, Page, PageSource
 from prereview.extract.fields import COMMON_LABELS, FieldReading, FieldStatus, InkProbe, find_field
 from prereview.extract.values import PROVINCES
 from prereview.located import Located, MarkFinder
 from prereview.reader import load_page_image
 from prereview.readings import declared_values, settle
-from prereview.recognise import compact, parts_on, ticked_options
+from prereview.recognise import parts_on, ticked_options
 from prereview.reread import Reread
 from prereview.roles import key_fields, page_key
 from prereview.signoff import MarkDoubts, Unsure, sign_off
@@ -341,9 +341,9 @@ def _blank_cell(
 def _option(spec: FieldSpec, pages: list[Located]) -> FieldValue | None:
     text = "".join(p.view.page.text for p in pages)
     ticked = " ".join(ticked_options(text))
-    for source in (ticked, "".join(p.view.top for p in pages), compact(text)):
+    for source in (ticked, "".join(p.view.top for p in pages), strip_punctuation(text)):
         for option, words in spec.options.items():
-            if any(compact(w) in compact(source) for w in words):
+            if any(strip_punctuation(w) in strip_punctuation(source) for w in words):
                 return FieldValue(state=FieldState.OK, value=option)
     return None
 

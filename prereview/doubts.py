@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from prereview.approx import compact, edits_in
+from prereview.approx import edits_in, strip_punctuation
 from prereview.assemble import Located, MarkFinder
 from prereview.documents import PageSource
 from prereview.recognise import MIN_SCORE, TITLE_SCORE, PageView, material_score, parts_on
@@ -31,7 +31,7 @@ def resemblance(view: PageView, material: Material) -> str:
     """What a page shows of a material it was not recognised as (plain Chinese), or "" for nothing."""
     if view.page.source == PageSource.OCR:
         top = view.loose_top if view.loose_top is not None else view.top
-        for title in (compact(t) for t in material.recognition.titles):
+        for title in (strip_punctuation(t) for t in material.recognition.titles):
             if len(title) >= 6 and edits_in(title, top) <= len(title) // 2:
                 return f"页首文字与标题「{title}」相近"
     parts = parts_on(view, material)
@@ -39,7 +39,9 @@ def resemblance(view: PageView, material: Material) -> str:
         return f"印有其中「{'、'.join(sorted(parts))}」的字样"
     rec = material.recognition
     cues = [
-        c for c in dict.fromkeys(compact(c) for c in (*rec.keywords, *rec.labels)) if c and c in view.text
+        c
+        for c in dict.fromkeys(strip_punctuation(c) for c in (*rec.keywords, *rec.labels))
+        if c and c in view.text
     ]
     if material_score(view, material)[0] >= WEAK_SCORE and len(cues) >= 2:
         return f"印有该材料的栏目（{'、'.join(cues[:4])}）"

@@ -1,4 +1,21 @@
-"""Errors a user can cause in pre-review.
+"""Errors a user can cause in pre-review, all members of core's family (`core.errors`).
+
+    AppError
+    └── BadInput
+        ├── UnreadableFile          a file the reader refuses or cannot read (reason: its FileError code)
+        │   ├── EmptyFile           empty
+        │   ├── UnsupportedFile     unsupported
+        │   ├── DisguisedFile       disguised: the content is not what the name claims
+        │   ├── CorruptFile         corrupt
+        │   ├── EncryptedFile       encrypted
+        │   ├── FileTooLarge        too_large
+        │   ├── ReadTimeout         timeout
+        │   └── ReadFailed          read_failed: the reader itself failed
+        ├── PageImageError          a page image the visual checks cannot work on
+        ├── CaseFolderError         a case folder that does not follow the case contract
+        └── ReadingBudgetSpent      a run's files took longer to read than its reading budget
+
+`prereview.ocr.OcrUnavailable` (a RuntimeError) is no user's error: the OCR engine is missing.
 
 Reading errors (`UnreadableFile` and its subclasses) are raised inside the readers and turned into
 `Document(error=FileError(...))` by `prereview.reader`: an upload that cannot be read is a finding

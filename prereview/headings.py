@@ -8,7 +8,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 
-from prereview.approx import ORGANISATION, compact, near_in
+from prereview.approx import ORGANISATION, near_in, strip_punctuation
 from prereview.documents import Page, PageSource, TextLine
 
 HEADING_ZONE = 0.25  # share of the text's height, from its top, where a heading stands
@@ -29,7 +29,7 @@ def headings(page: Page) -> list[TextLine]:
     top, bottom = min(ln.box.y0 for ln in lines), max(ln.box.y1 for ln in lines)
     out = []
     for ln in lines:
-        words = compact(ln.text)
+        words = strip_punctuation(ln.text)
         cjk = _cjk(words)
         if (
             ln.box.y0 <= top + HEADING_ZONE * (bottom - top)
@@ -49,7 +49,7 @@ def foreign_heading(page: Page, known: Sequence[str], titles: Sequence[str], own
     ocr = page.source == PageSource.OCR
     pairs = {title[k : k + 2] for title in own for k in range(len(title) - 1)}
     for line in headings(page):
-        words = compact(line.text)
+        words = strip_punctuation(line.text)
         if ORGANISATION.search(words) or any(w in words for w in known if len(w) >= 2):
             continue
         if any(words[k : k + 2] in pairs for k in range(len(words) - 1)):

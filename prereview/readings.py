@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from prereview.documents import Page, PageSource
-from prereview.extract._cells import NUMBER_LENGTH, fits_text
+from prereview.extract.cells import NUMBER_LENGTH, fits_text
 from prereview.extract.fields import FieldReading, FieldStatus
 from prereview.extract.values import parse_plate
 from prereview.reread import ILLEGIBLE, Reread

@@ -14,8 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from prereview.approx import compact as compact  # also read from here by the table and assembly code
-from prereview.approx import edit_budget, edits_in, near_in, without_known
+from prereview.approx import edit_budget, edits_in, near_in, strip_punctuation, without_known
 from prereview.documents import Page, PageSource
 from prereview.headings import foreign_heading
 from prereview.regions import Judge
@@ -40,8 +39,8 @@ class PageView:
     file: int  # index of the file in the case
     page: Page
     slot: str | None
-    top: str = ""  # compact text of the title zone
-    text: str = ""  # compact text of the whole page
+    top: str = ""  # the title zone's text, punctuation stripped
+    text: str = ""  # the whole page's text, punctuation stripped
     # On OCR pages, top and text with the words the item's rules know blanked out: where words may be
     # found with misread characters (`classify` sets them; until then top and text are used)
     loose_top: str | None = None
@@ -56,9 +55,19 @@ class PageView:
         limit = first_y + (last_y - first_y) * TITLE_ZONE if page.lines else float("inf")
         first = page.lines[:6]
         # a title stands on a line of its own: a sentence that mentions 公司章程 is not one
-        top = [ln.text for ln in page.lines if ln.box.y0 <= limit and len(compact(ln.text)) <= TITLE_LINE]
+        top = [
+            ln.text
+            for ln in page.lines
+            if ln.box.y0 <= limit and len(strip_punctuation(ln.text)) <= TITLE_LINE
+        ]
         top = top or [ln.text for ln in first]
-        return cls(file=file, page=page, slot=slot, top=compact("".join(top)), text=compact(page.text))
+        return cls(
+            file=file,
+            page=page,
+            slot=slot,
+            top=strip_punctuation("".join(top)),
+            text=strip_punctuation(page.text),
+        )
 
 
 @dataclass
@@ -80,27 +89,27 @@ _TICKED = re.compile(r"[☑☒■√✓✔▣]\s*([^\s☐□☑☒■√✓✔�
 
 def ticked_options(text: str) -> list[str]:
     """The words after ticked boxes (☑ 设立, √变更)."""
-    return [compact(w) for w in _TICKED.findall(text)]
+    return [strip_punctuation(w) for w in _TICKED.findall(text)]
 
 
 def material_score(view: PageView, material: Material) -> tuple[float, str]:
     """(score, look-alike title) of one page for one material."""
     rec = material.recognition
-    titles = [compact(t) for t in rec.titles] or [compact(material.name)]
+    titles = [strip_punctuation(t) for t in rec.titles] or [strip_punctuation(material.name)]
     title_hit = _title_hit(view, titles)
     confusion_hit, confusion = max(
-        ((_title_hit(view, [compact(c.title)]), c.title) for c in rec.confusions), default=(0, "")
+        ((_title_hit(view, [strip_punctuation(c.title)]), c.title) for c in rec.confusions), default=(0, "")
     )
     if title_hit and rec.must_tick:
         ticked = ticked_options(view.page.text)
-        if ticked and not any(compact(w) in t for w in rec.must_tick for t in ticked):
+        if ticked and not any(strip_punctuation(w) in t for w in rec.must_tick for t in ticked):
             return 0.0, f"{rec.titles[0] if rec.titles else material.name}（勾选：{'、'.join(ticked)}）"
     if confusion_hit and not title_hit > confusion_hit:
         return 0.0, confusion
     score = TITLE_SCORE + title_hit / 10 if title_hit else 0.0
     if not title_hit and any(t in view.text for t in titles if len(t) >= 4):
         score += 2 * CUE_SCORE  # the title further down (a cover page, a table heading)
-    cues = {compact(c) for c in (*rec.keywords, *rec.labels) if c}
+    cues = {strip_punctuation(c) for c in (*rec.keywords, *rec.labels) if c}
     score += CUE_SCORE * min(6, sum(1 for c in cues if c and c in view.text))
     return score, ""
 
@@ -140,7 +149,7 @@ def _parts_in(text: str, loose: str | None, material: Material) -> set[str]:
     for part in material.parts:
         cues = material.recognition.part_cues.get(part) or (part,)
         for cue in cues:
-            words = [compact(re.sub(r"（[^）]*）|\([^)]*\)", "", w)) for w in cue.split("+")]
+            words = [strip_punctuation(re.sub(r"（[^）]*）|\([^)]*\)", "", w)) for w in cue.split("+")]
             if all(w and (w in text or (loose is not None and near_in(w, loose))) for w in words):
                 found.add(part)
                 break
@@ -236,18 +245,18 @@ def _words(material: Material) -> list[str]:
         *rec.labels,
         *material.fields,
     ]
-    return [compact(w) for w in words if w]
+    return [strip_punctuation(w) for w in words if w]
 
 
 def _unexplained_headings(views: Sequence[PageView], labels: list[PageLabel], item: Item) -> None:
     """A page taken for a material by its field labels alone, under a heading of another kind of
     document (常住人口登记卡 over 姓名、民族、住址), is that other document: a look-alike."""
-    titles = [compact(t) for m in item.materials for t in (*m.recognition.titles, m.name)]
+    titles = [strip_punctuation(t) for m in item.materials for t in (*m.recognition.titles, m.name)]
     for k, label in enumerate(labels):
         if label.material is None or label.continued or label.score >= TITLE_SCORE:
             continue
         material = item.material(label.material)
-        own = [compact(t) for t in (*material.recognition.titles, material.name)]
+        own = [strip_punctuation(t) for t in (*material.recognition.titles, material.name)]
         heading = foreign_heading(views[k].page, _words(material), titles, own)
         if heading:
             labels[k] = PageLabel(other=heading)
@@ -316,9 +325,13 @@ def _sibling_confusions(view: PageView, scored: list[tuple[float, Material]]) ->
     titled = [m for s, m in scored if s >= TITLE_SCORE]
     out = []
     for score, material in scored:
-        looks = [compact(c.title) for c in material.recognition.confusions if compact(c.title) in view.top]
+        looks = [
+            strip_punctuation(c.title)
+            for c in material.recognition.confusions
+            if strip_punctuation(c.title) in view.top
+        ]
         sibling = any(
-            other is not material and any(t and t in view.top and t in looks for t in map(compact, other.recognition.titles))
+            other is not material and any(t and t in view.top and t in looks for t in map(strip_punctuation, other.recognition.titles))
             for other in titled
         )  # fmt: skip
         if not sibling:

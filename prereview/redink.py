@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from prereview.ocr import Quad, quad_box
-from prereview.visual._image import clip_box
+from prereview.visual.pixels import clip_box
 from prereview.visual.seals import seal_ink
 
 # The ink is measured on the image shrunk by a whole factor to a long side of INK_SIDE to twice that

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from prereview.documents import Box, Page, PageSource, TextLine
+from prereview.extract.layout import union
 
 GAP_LINES = 2.0  # an empty band between documents: at least this many line heights …
 GAP_SHARE = 0.03  # … and this share of the page's shorter side
@@ -52,7 +53,7 @@ def regions(page: Page, judge: Judge) -> list[Page]:
     if len(groups) < 2:
         return [page]
     return [
-        _sub(page, [ln for c in group for ln in c.lines], _union([c.box for c in group])) for group in groups
+        _sub(page, [ln for c in group for ln in c.lines], union([c.box for c in group])) for group in groups
     ]
 
 
@@ -153,7 +154,7 @@ def _group(cells: Sequence[Cell], owners: Sequence[Owner | None]) -> list[list[C
 def _gap(cell: Cell, group: Sequence[Cell]) -> float:
     """How far a cell's text lies from a group's (the cells themselves tile the page and touch)."""
     return min(
-        _distance(_union([ln.box for ln in cell.lines]), _union([ln.box for ln in other.lines]))
+        _distance(union([ln.box for ln in cell.lines]), union([ln.box for ln in other.lines]))
         for other in group
     )
 
@@ -162,15 +163,6 @@ def _distance(a: Box, b: Box) -> float:
     dx = max(0.0, max(a.x0, b.x0) - min(a.x1, b.x1))
     dy = max(0.0, max(a.y0, b.y0) - min(a.y1, b.y1))
     return float((dx * dx + dy * dy) ** 0.5)
-
-
-def _union(boxes: Sequence[Box]) -> Box:
-    return Box(
-        x0=min(b.x0 for b in boxes),
-        y0=min(b.y0 for b in boxes),
-        x1=max(b.x1 for b in boxes),
-        y1=max(b.y1 for b in boxes),
-    )
 
 
 def _sub(page: Page, lines: list[TextLine], box: Box) -> Page:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from prereview.approx import compact
+from prereview.approx import strip_punctuation
 from prereview.extract.fields import find_field
 from rules.identity import normalize_name, normalize_number
 from rules.spec import FieldSpec, Item, Material
@@ -125,4 +125,6 @@ def printed_values(
 
 
 def norm(value: str) -> str:
-    return compact(normalize_number(value) if sum(c.isdigit() for c in value) >= 6 else normalize_name(value))
+    return strip_punctuation(
+        normalize_number(value) if sum(c.isdigit() for c in value) >= 6 else normalize_name(value)
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from prereview.approx import compact
+from prereview.approx import strip_punctuation
 from prereview.recognise import PageLabel, PageView
 from rules.codes import Code
 from rules.spec import Item, Material
@@ -31,7 +31,11 @@ def signers(view: PageView) -> set[str]:
     for line in view.page.lines:
         m = _SIGNING.search(line.text)
         if m:
-            roles.add(_WHO_NOISE.sub("", compact(re.sub(r"[（(][^）)]*[）)]?$", "", line.text[: m.start()]))))
+            roles.add(
+                _WHO_NOISE.sub(
+                    "", strip_punctuation(re.sub(r"[（(][^）)]*[）)]?$", "", line.text[: m.start()]))
+                )
+            )
     return roles
 
 
@@ -78,7 +82,7 @@ def _fits(roles: set[str], materials: Sequence[Material], asked: set[Code]) -> l
             if check.code not in asked:
                 continue
             for who in re.split(r"[、，,或]", check.who):
-                core = _WHO_NOISE.sub("", compact(who))
+                core = _WHO_NOISE.sub("", strip_punctuation(who))
                 if core and any(role and (role in core or core in role) for role in roles):
                     return True
         return False

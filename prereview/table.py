@@ -8,10 +8,10 @@ import math
 import re
 from collections.abc import Collection, Mapping, Sequence
 
+from prereview.approx import strip_punctuation
 from prereview.documents import Page, PageSource, TextLine
-from prereview.extract._cells import label_like, text_of
+from prereview.extract.cells import label_like, text_of
 from prereview.extract.layout import GAP_EMS, OCR_BOXES, Char, Row, build_rows, char_boxes
-from prereview.recognise import compact
 
 INDEX_LABELS = ("序号", "序")
 OCR_WRAP = 0.75  # a line whose middle is closer than this many padded OCR box heights wraps the one above
@@ -67,7 +67,7 @@ def _header(
     def numbered(cells: list[tuple[str, float]]) -> bool:
         return any(name == "#" for name, _ in cells)
 
-    rows = [(min(ln.box.y0 for ln in row), [(_column_name(compact(ln.text), fields), ln.box.x0) for ln in row])
+    rows = [(min(ln.box.y0 for ln in row), [(_column_name(strip_punctuation(ln.text), fields), ln.box.x0) for ln in row])
             for row in _rows(lines)]  # fmt: skip
     # a header names two asked-for columns, or one beside a 序号 column (序号 | 姓名 | 个人编号 | 参保险种)
     best = max(rows, key=lambda r: (named(r[1]), numbered(r[1])), default=None)
@@ -99,7 +99,8 @@ def _column_name(text: str, fields: Mapping[str, Sequence[str]]) -> str:
         return "#"
     for name, labels in fields.items():
         if any(
-            compact(label) == text or (len(text) > 1 and text.startswith(compact(label))) for label in labels
+            strip_punctuation(label) == text or (len(text) > 1 and text.startswith(strip_punctuation(label)))
+            for label in labels
         ):
             return name
     return "?"  # a column the rules do not ask about: still a boundary between cells
@@ -166,8 +167,8 @@ def read_column(
     A header row has three or more cells; a header cell may wrap onto a second line (股东（发起人）名称 /
     或姓名), which is the row right under it with no padding. The column spans from its header to the
     next header cell; the table ends at the first gap clearly wider than the rows' own spacing."""
-    wanted = [compact(label) for label in labels if compact(label)]
-    known = None if captions is None else {compact(c) for c in captions} | set(INDEX_LABELS)
+    wanted = [strip_punctuation(label) for label in labels if strip_punctuation(label)]
+    known = None if captions is None else {strip_punctuation(c) for c in captions} | set(INDEX_LABELS)
     if page.source is not PageSource.OCR:
         return _column_in(build_rows(page.lines), wanted, page.width, ocr=False, known=known)
     # Padded OCR boxes of neighbouring cells come closer than the gap that parts phrases: each box is
@@ -187,10 +188,17 @@ def _column_in(
     for exact in (True, False):  # 证件号码 itself before 证件类型, the start of 证件类型及号码
         for r, row in enumerate(rows):
             segs = row.segments()
-            if len(segs) < 3 or (known is not None and any(compact(text_of(s)) not in known for s in segs)):
+            if len(segs) < 3 or (
+                known is not None and any(strip_punctuation(text_of(s)) not in known for s in segs)
+            ):
                 continue
             k = next(
-                (k for k, seg in enumerate(segs) if _heads(compact(text_of(seg)), wanted, exact=exact)), None
+                (
+                    k
+                    for k, seg in enumerate(segs)
+                    if _heads(strip_punctuation(text_of(seg)), wanted, exact=exact)
+                ),
+                None,
             )
             if k is None:
                 continue

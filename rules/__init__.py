@@ -1,1 +1,30 @@
-"""Acceptance standards as versioned declarative data, compiled to durable-rules and judged."""
+"""Acceptance standards as versioned declarative data, compiled to durable-rules and judged.
+
+Public modules (what other packages import; tests/test_packages.py holds them to it): the rule files'
+schema (``spec``, ``expr``, ``codes``), the facts a case brings (``casefacts``) and the verdict
+(``verdict``, ``wording``), the rule books and evaluators (``book``, ``evaluate``, ``live``), the
+versions table and its service (``models``, ``service``), the applicant's checklist and questions
+(``checklist``, ``questions``), service-guide sections (``guide``), names and numbers (``identity``),
+working days (``calendar``), the errors (``errors``) and the command line (``cli``).
+"""
+
+__all__ = [
+    "book",
+    "calendar",
+    "casefacts",
+    "checklist",
+    "cli",
+    "codes",
+    "errors",
+    "evaluate",
+    "expr",
+    "guide",
+    "identity",
+    "live",
+    "models",
+    "questions",
+    "service",
+    "spec",
+    "verdict",
+    "wording",
+]

@@ -8,12 +8,12 @@ only, OCR's look-alikes are read as the digits they stand for (``2025.O3.0l`` �
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import date
 
 import cn2an
 
+from core.text import halfwidth
 from rules.calendar import last_day_of_month
 
 OPEN_ENDED = ("长期有效", "长期", "无固定期限", "永久", "不约定期限", "至本事项办结之日止", "本事项办结之日", "办结之日止",
@@ -60,8 +60,7 @@ def _cn_to_arabic(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    # NFKC folds full-width digits and punctuation (２０２５．０３) to ASCII.
-    return _cn_to_arabic(unicodedata.normalize("NFKC", text).strip())
+    return _cn_to_arabic(halfwidth(text).strip())  # ２０２５．０３ is 2025.03
 
 
 def _digits(text: str) -> int:
@@ -147,7 +146,9 @@ def _split_period(value: str, read: Callable[[str], date | None] = parse_date) -
     best_score = -1
     for m in _SEPARATORS.finditer(value):
         left, right = value[: m.start()], value[m.end() :]
-        if (read(left) is None and not is_open_ended(left)) or (read(right) is None and not is_open_ended(right)):
+        if (read(left) is None and not is_open_ended(left)) or (
+            read(right) is None and not is_open_ended(right)
+        ):
             continue
         score = min(_digit_count(left), _digit_count(right) if not is_open_ended(right) else 99)
         if score > best_score:

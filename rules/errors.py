@@ -1,4 +1,22 @@
-"""Errors of the rules package."""
+"""Errors of the rules package, all members of core's family (`core.errors`; the API maps them by status).
+
+    AppError
+    ├── NotFound
+    │   ├── UnknownItem             no such item (事项) among the rules in effect
+    │   ├── RuleVersionNotFound
+    │   └── NothingPublished        no version of the item in effect on the asked date
+    ├── Forbidden
+    │   └── NotYourDepartment       staff change only their own department's rule files
+    ├── Conflict
+    │   ├── ScenarioFailed          a version whose scenarios do not pass is not published
+    │   └── RuleVersionState        editing a published version, publishing twice
+    └── BadInput
+        ├── RuleFileError           a rule file that cannot be used: file, place, problem
+        └── FactError               declared facts that cannot be evaluated
+
+`rules.expr.ExprError` (a ValueError) is raised while a rule file is validated and reaches the user as
+one of its RuleFileError problems.
+"""
 
 from __future__ import annotations
 

@@ -7,28 +7,21 @@ numbers: extraction and evaluation both call it.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 
 from stdnum.cn import ric, uscc
 
-_SPACE = re.compile(r"\s+")
-
-
-def _halfwidth(text: str) -> str:
-    # NFKC folds full-width letters, digits and brackets to ASCII; §7.1 asks for exactly that.
-    return unicodedata.normalize("NFKC", text)
+from core.text import halfwidth, strip_spaces
 
 
 def normalize_name(text: str) -> str:
     """§7.1: drop all whitespace, full-width to half-width, （）≡(); otherwise compare letter by letter."""
-    return _SPACE.sub("", _halfwidth(text))
+    return strip_spaces(halfwidth(text))
 
 
 def normalize_number(text: str) -> str:
     """§7.1: drop whitespace, full-width to half-width, letters upper-case (x→X, USCC letters)."""
-    return _SPACE.sub("", _halfwidth(text)).upper()
+    return strip_spaces(halfwidth(text)).upper()
 
 
 def id_birth_date(number: str) -> date | None:

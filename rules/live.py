@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextvars
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
+
+from cachetools import TTLCache
 
 from rules.casefacts import CaseFacts
 from rules.errors import UnknownItem
@@ -36,9 +37,8 @@ class RuleLibrary:
     def __init__(self, *, context: RuleContext, resolve: Resolver, ttl: float = 2.0) -> None:
         self.context = context
         self._resolve = resolve
-        self._ttl = ttl
         self._lock = threading.RLock()
-        self._texts: dict[date, tuple[float, Mapping[str, str]]] = {}
+        self._texts: TTLCache[date, Mapping[str, str]] = TTLCache(maxsize=64, ttl=ttl)
         self._evaluators: dict[tuple[str, str], Evaluator] = {}
 
     def invalidate(self) -> None:
@@ -48,20 +48,20 @@ class RuleLibrary:
     def texts_on(self, on: date) -> Mapping[str, str]:
         with self._lock:
             hit = self._texts.get(on)
-            if hit is not None and time.monotonic() - hit[0] < self._ttl:
-                return hit[1]
+        if hit is not None:
+            return hit
         texts = self._resolve(on)
         with self._lock:
-            if len(self._texts) > 64:
-                self._texts.clear()
-            self._texts[on] = (time.monotonic(), texts)
+            self._texts[on] = texts
         return texts
 
     def items_on(self, on: date) -> dict[str, LoadedItem]:
         texts = self.texts_on(on)
         out: dict[str, LoadedItem] = {}
         for code in sorted(texts, key=lambda c: is_bundle(texts[c])):
-            siblings = {c: li for c, li in out.items() if not li.item.bundle} if is_bundle(texts[code]) else {}
+            siblings = (
+                {c: li for c, li in out.items() if not li.item.bundle} if is_bundle(texts[code]) else {}
+            )
             out[code] = self.context.parse(texts[code], name=f"{code}.yaml", siblings=siblings)
         return out
 
@@ -78,7 +78,9 @@ class RuleLibrary:
         with self._lock:
             evaluator = self._evaluators.get(key)
             if evaluator is None:
-                evaluator = Evaluator(items={code: loaded}, catalog=self.context.catalog, host=self.context.host)
+                evaluator = Evaluator(
+                    items={code: loaded}, catalog=self.context.catalog, host=self.context.host
+                )
                 self._evaluators[key] = evaluator
             return evaluator
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
+from cachetools import LRUCache
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
@@ -45,26 +47,31 @@ class RuleContext:
     common: dict[str, dict[str, Any]]
     scenarios_dir: Path | None = None
     host: RuleHost = field(default_factory=RuleHost)
-    _parsed: dict[tuple[str, ...], LoadedItem] = field(default_factory=dict)
+    _parsed: LRUCache[tuple[str, ...], LoadedItem] = field(default_factory=lambda: LRUCache(maxsize=512))
+    _parsed_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def from_corpus(cls, rules_dir: Path, *, scenarios_dir: Path | None = None) -> RuleContext:
-        return cls(catalog=load_catalog(rules_dir), common=load_common(rules_dir), scenarios_dir=scenarios_dir)
+        return cls(
+            catalog=load_catalog(rules_dir), common=load_common(rules_dir), scenarios_dir=scenarios_dir
+        )
 
-    def parse(self, yaml_text: str, *, name: str, siblings: dict[str, LoadedItem] | None = None) -> LoadedItem:
+    def parse(
+        self, yaml_text: str, *, name: str, siblings: dict[str, LoadedItem] | None = None
+    ) -> LoadedItem:
         """Parse and validate one rule file's text (cached by text and the siblings it was parsed with)."""
         sib = siblings or {}
         text_key = hashlib.sha256(yaml_text.encode("utf-8")).hexdigest()
         key = (text_key, *sorted(f"{c}:{li.rule_hash}" for c, li in sib.items()))
-        cached = self._parsed.get(key)
+        with self._parsed_lock:
+            cached = self._parsed.get(key)
         if cached is not None:
             return cached
         raw = load_yaml_text(yaml_text, name=name)
         loaded = parse_item(raw, name=name, catalog=self.catalog, common=self.common,
                             siblings={c: li.item for c, li in sib.items()})  # fmt: skip
-        if len(self._parsed) > 512:
-            self._parsed.clear()
-        self._parsed[key] = loaded
+        with self._parsed_lock:
+            self._parsed[key] = loaded
         return loaded
 
 
@@ -204,12 +211,17 @@ def update_draft(
     note: str | None = None,
 ) -> RuleVersion:
     if version.status != VersionStatus.DRAFT.value:
-        raise RuleVersionState(f"{version.item_code} {version.label} 已{_status_zh(version.status)}，不能再修改；请新建草稿")
+        raise RuleVersionState(
+            f"{version.item_code} {version.label} 已{_status_zh(version.status)}，不能再修改；请新建草稿"
+        )
     _check_department(session, item=version.item_code, department=department, declared=None)
     if yaml_text is not None:
         code, declared = _declared(yaml_text)
         if code is not None and code != version.item_code:
-            raise RuleFileError(f"{version.item_code}.yaml", [("code", f"the file says {code}, the draft is for {version.item_code}")])
+            raise RuleFileError(
+                f"{version.item_code}.yaml",
+                [("code", f"the file says {code}, the draft is for {version.item_code}")],
+            )
         _check_department(session, item=version.item_code, department=department, declared=declared)
         version.yaml_text = yaml_text
         version.rule_hash = ""
@@ -251,7 +263,9 @@ def is_bundle(yaml_text: str) -> bool:
     return isinstance(raw, dict) and bool(raw.get("bundle"))
 
 
-def validate(session: Session, *, version: RuleVersion, context: RuleContext, on: date | None = None) -> LoadedItem:
+def validate(
+    session: Session, *, version: RuleVersion, context: RuleContext, on: date | None = None
+) -> LoadedItem:
     """Parse the version's text with the items in effect as siblings; raise RuleFileError on problems."""
     name = f"{version.item_code}.yaml"
     code, _ = _declared(version.yaml_text)
@@ -261,7 +275,15 @@ def validate(session: Session, *, version: RuleVersion, context: RuleContext, on
     if code != version.item_code:
         raise RuleFileError(name, [("code", f"the file says {code}, the version is of {version.item_code}")])
     if loaded.item.department != version.department:
-        raise RuleFileError(name, [("department", f"the file says {loaded.item.department}, the item belongs to {version.department}")])
+        raise RuleFileError(
+            name,
+            [
+                (
+                    "department",
+                    f"the file says {loaded.item.department}, the item belongs to {version.department}",
+                )
+            ],
+        )
     return loaded
 
 
@@ -295,7 +317,9 @@ def run_scenarios(
     return run_file(file, evaluator)
 
 
-def diff(session: Session, *, version: RuleVersion, against: RuleVersion | None = None, on: date | None = None) -> str:
+def diff(
+    session: Session, *, version: RuleVersion, against: RuleVersion | None = None, on: date | None = None
+) -> str:
     """Unified diff of the YAML text against ``against`` (default: the version in effect today)."""
     if against is None:
         try:
@@ -339,7 +363,8 @@ def publish(
         failed = [o for o in outcomes if not o.passed]
         if failed:
             raise ScenarioFailed(
-                f"{len(failed)} 个场景未通过，不能发布：" + "；".join(f"{o.name}（{'; '.join(o.problems)}）" for o in failed[:5]),
+                f"{len(failed)} 个场景未通过，不能发布："
+                + "；".join(f"{o.name}（{'; '.join(o.problems)}）" for o in failed[:5]),
                 detail=[o.model_dump() for o in failed],
             )
     stmt = select(RuleVersion).where(

@@ -5,7 +5,6 @@ are read by `rules.dates`, the one date reader.
 """
 
 from prereview.extract.fields import FieldReading, FieldStatus, find_field, find_fields
-from prereview.extract.normalize import normalize_name, normalize_number, same_name, same_number, to_halfwidth
 from prereview.extract.numbers import (
     NumberCheck,
     Problem,
@@ -31,11 +30,6 @@ __all__ = [
     "find_id_numbers",
     "find_plates",
     "find_usccs",
-    "normalize_name",
-    "normalize_number",
     "parse_amount",
     "parse_plate",
-    "same_name",
-    "same_number",
-    "to_halfwidth",
 ]

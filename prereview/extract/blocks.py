@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from prereview.documents import Box, Page
-from prereview.extract._cells import compact, text_of
+from prereview.extract.cells import folded, text_of
 from prereview.extract.layout import page_rows
 
 
@@ -23,7 +23,7 @@ def block_of(page: Page, label: Box, blocks: Sequence[str]) -> str | None:
         if row.top >= top - 0.3 * row.height:
             break
         for seg in row.segments():
-            block = _heading(compact(text_of(seg)), blocks)
+            block = _heading(folded(text_of(seg)), blocks)
             if block is not None and (best is None or row.top >= best[0]):
                 best = (row.top, block)
     return best[1] if best else None

@@ -28,7 +28,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from prereview.documents import Box, Page, TextLine
-from prereview.extract import _cells as cells
+from prereview.extract import cells
 from prereview.extract.blocks import block_of
 from prereview.extract.layout import Char, Row, page_rows, union
 
@@ -232,7 +232,7 @@ def find_fields(
     the field's type (rules.spec.FieldType): a name, number or date ends at a caption OCR ran it
     into, an 18-character number also at a character outside its alphabet.
     """
-    stop_set = {cells.compact(s) for s in (*COMMON_LABELS, *stop, *labels)}
+    stop_set = {cells.folded(s) for s in (*COMMON_LABELS, *stop, *labels)}
     out = []
     for pos, page in enumerate(pages):
         rows = page_rows(page)

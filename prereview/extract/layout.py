@@ -10,9 +10,12 @@ from __future__ import annotations
 import itertools
 import math
 import statistics
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from cachetools import LRUCache
 
 from prereview.documents import Box, Page, PageSource, TextLine
 
@@ -84,21 +87,22 @@ class Row:
         return out
 
 
-_ROWS_KEPT = 64
-_page_rows: dict[int, tuple[Sequence[TextLine], list[Row]]] = {}
+# the rows of the pages asked about last, by the identity of their lines list: an entry holds the list,
+# so no other list can take its id while the entry is kept
+_page_rows: LRUCache[int, tuple[Sequence[TextLine], list[Row]]] = LRUCache(maxsize=64)
+_page_rows_lock = threading.Lock()  # runs read their pages in threads of their own
 
 
 def page_rows(page: Page) -> list[Row]:
-    """`build_rows(page.lines)`, built once per page: every field looked up on a page needs its rows.
-    Keyed by the lines list itself (checked by identity), for the last pages asked about."""
+    """`build_rows(page.lines)`, built once per page: every field looked up on a page needs its rows."""
     key = id(page.lines)
-    hit = _page_rows.get(key)
+    with _page_rows_lock:
+        hit = _page_rows.get(key)
     if hit is not None and hit[0] is page.lines:
         return hit[1]
     rows = build_rows(page.lines, gap_ems=OCR_BOXES if page.source is PageSource.OCR else GAP_EMS)
-    _page_rows[key] = (page.lines, rows)
-    while len(_page_rows) > _ROWS_KEPT:
-        _page_rows.pop(next(iter(_page_rows)))
+    with _page_rows_lock:
+        _page_rows[key] = (page.lines, rows)
     return rows
 
 

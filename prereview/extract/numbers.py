@@ -18,8 +18,8 @@ from enum import StrEnum
 from pydantic import BaseModel
 from stdnum.cn import ric
 
-from prereview.extract.normalize import normalize_number, to_halfwidth
-from rules.identity import USCC_ALPHABET, id_birth_date, is_valid_id, is_valid_uscc
+from core.text import halfwidth
+from rules.identity import USCC_ALPHABET, id_birth_date, is_valid_id, is_valid_uscc, normalize_number
 
 _TO_DIGIT = str.maketrans(
     {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1", "L": "1"}
@@ -93,7 +93,7 @@ _USCC_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])([0-9A-Za-z]{2}[0-9OolI]{6}[0-9A-
 def find_id_numbers(text: str, *, review_date: date | None = None, ocr: bool = False) -> list[NumberCheck]:
     """Every 公民身份号码-like run in `text` (18 characters, or an old 15-digit number), checked."""
     out = []
-    for m in _ID_CANDIDATE.finditer(to_halfwidth(text)):
+    for m in _ID_CANDIDATE.finditer(halfwidth(text)):
         raw = m.group(1)
         if sum(ch.isdigit() for ch in raw) < 14:  # mostly letters: a USCC or a code, not an ID number
             continue
@@ -104,7 +104,7 @@ def find_id_numbers(text: str, *, review_date: date | None = None, ocr: bool = F
 def find_usccs(text: str, *, ocr: bool = False) -> list[NumberCheck]:
     """Every 统一社会信用代码-like run in `text`, checked; runs that are valid ID numbers are left out."""
     out = []
-    for m in _USCC_CANDIDATE.finditer(to_halfwidth(text)):
+    for m in _USCC_CANDIDATE.finditer(halfwidth(text)):
         raw = m.group(1)
         if raw[:17].isdigit() and check_id_number(raw).valid:
             continue

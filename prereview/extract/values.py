@@ -8,7 +8,8 @@ from decimal import Decimal, InvalidOperation
 import cn2an
 from pydantic import BaseModel
 
-from prereview.extract.normalize import normalize_number, to_halfwidth
+from core.text import halfwidth, strip_spaces
+from rules.identity import normalize_number
 
 # --- plate numbers (GA 36) ---------------------------------------------------------------------
 
@@ -53,7 +54,7 @@ class Amount(BaseModel):
 
 def parse_amount(text: str) -> Amount | None:
     """100万元, 500万元人民币, 1,000.00元, 壹佰万元整, 伍拾万 -> an amount in 元."""
-    norm = to_halfwidth(text).replace(" ", "")
+    norm = halfwidth(text).replace(" ", "")
     m = _ARABIC_AMOUNT.search(norm)
     if m:
         try:
@@ -88,16 +89,16 @@ def checkbox_marks(text: str, options: list[str]) -> dict[str, bool | None]:
     False for an empty box, None when no mark is printed next to it (a text layer or OCR may drop the
     glyph: ask `prereview.visual.checkbox_states` then)."""
     out: dict[str, bool | None] = {}
-    compact = to_halfwidth(re.sub(r"\s+", "", text))
+    flat = strip_spaces(halfwidth(text))
     marks = re.escape(CHECKED + UNCHECKED)
     for option in options:
-        word = to_halfwidth(re.sub(r"\s+", "", option))
-        i = compact.find(word)
+        word = strip_spaces(halfwidth(option))
+        i = flat.find(word)
         if i < 0:
             out[option] = None
             continue
-        before = compact[i - 1] if i > 0 else ""
-        after = re.match(rf"\(([{marks}]?)\)", compact[i + len(word) :])
+        before = flat[i - 1] if i > 0 else ""
+        after = re.match(rf"\(([{marks}]?)\)", flat[i + len(word) :])
         if before and before in CHECKED + UNCHECKED:
             out[option] = before in CHECKED
         elif after:

@@ -13,14 +13,15 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from core.text import strip_spaces
 from prereview.documents import Box, TextLine
 from prereview.extract.layout import Row, build_rows
 from prereview.extract.values import CHECKED, UNCHECKED
-from prereview.visual._image import as_rgb, clip_box, flatten, ink_mask
+from prereview.visual.pixels import as_rgb, clip_box, flatten, ink_mask
 
 
 def _locate(rows: list[Row], option: str) -> list[tuple[Row, int]]:
-    word = re.sub(r"\s+", "", option)
+    word = strip_spaces(option)
     return [(row, m.start()) for row in rows for m in re.finditer(re.escape(word), row.text)]
 
 

@@ -11,11 +11,11 @@ driving licence (姓名 性别 住址 出生日期 有效期限), does not pass 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from pydantic import BaseModel
 
+from core.text import strip_spaces
 from prereview.documents import Box, TextLine
 from prereview.extract.layout import union
 from prereview.extract.numbers import find_id_numbers
@@ -68,22 +68,18 @@ class IdCardFaces(BaseModel):
         return self.portrait and self.emblem
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def _found(lines: Sequence[TextLine], captions: dict[str, tuple[str, ...]]) -> dict[str, list[TextLine]]:
     hits: dict[str, list[TextLine]] = {}
     for name, variants in captions.items():
         for line in lines:
-            if any(v in _compact(line.text) for v in variants):
+            if any(v in strip_spaces(line.text) for v in variants):
                 hits.setdefault(name, []).append(line)
     return hits
 
 
 def id_card_faces(lines: Sequence[TextLine]) -> IdCardFaces:
     """The 居民身份证 faces the text lines of one page or photo show."""
-    text = _compact("".join(ln.text for ln in lines))
+    text = strip_spaces("".join(ln.text for ln in lines))
     portrait = _found(lines, PORTRAIT_CAPTIONS)
     emblem = _found(lines, EMBLEM_CAPTIONS)
     other = next((w for w in OTHER_CARDS if w in text), "")

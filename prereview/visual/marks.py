@@ -12,7 +12,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from prereview.documents import Mark, Page, PageSource
-from prereview.visual._image import as_rgb, clip_box
+from prereview.visual.pixels import as_rgb, clip_box
 from prereview.visual.quality import image_stats
 from prereview.visual.seals import LIT, inspect_seals
 from prereview.visual.signatures import find_signatures

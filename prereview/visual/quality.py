@@ -19,8 +19,9 @@ import cv2
 import numpy as np
 from pydantic import BaseModel
 
+from core.text import strip_spaces
 from prereview.documents import Box, PageSource, TextLine
-from prereview.visual._image import as_rgb, clip_box, downscale, flatten, ink_mask, strip_rules
+from prereview.visual.pixels import as_rgb, clip_box, downscale, flatten, ink_mask, strip_rules
 
 MEASURE_SIDE = 1024
 MIN_LEGIBLE_CHARS = 12  # confident characters that make a page legible (an ID card face carries 50+)
@@ -76,7 +77,7 @@ def assess_page(
 ) -> PageQuality:
     """Whether the page can be read, and if not, why (blank, blurred, illegible)."""
     confident = [ln for ln in lines if ln.score >= MIN_CONFIDENCE]
-    chars = sum(len("".join(ln.text.split())) for ln in confident)
+    chars = sum(len(strip_spaces(ln.text)) for ln in confident)
     mean = float(np.mean([ln.score for ln in lines])) if lines else 0.0
     if image is None:
         status = (

@@ -1,6 +1,6 @@
 """Red round official seals (公章): a red ring around a star, the unit's name along the arc.
 
-Candidates are blobs of seal-red ink (on the flattened image, see `_image`) plus circles a Hough
+Candidates are blobs of seal-red ink (on the flattened image, see `pixels`) plus circles a Hough
 transform finds in that ink (two seals stamped over each other make one blob). A candidate is a seal
 when an ellipse through its outline (photos see the circle in perspective) is inked along most of its
 rim while its inside is mostly paper: a national emblem (国徽) is a filled red disc, red headings and
@@ -20,8 +20,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from prereview.documents import Mark, TextLine
-from prereview.extract.normalize import normalize_name
-from prereview.visual._image import (
+from prereview.visual.pixels import (
     as_rgb,
     box_from,
     downscale,
@@ -31,6 +30,7 @@ from prereview.visual._image import (
     red_mask,
     redness,
 )
+from rules.identity import normalize_name
 
 RIM_BINS = 72
 

@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from prereview.documents import Box, Mark, PageSource, TextLine
 from prereview.extract.layout import Char, Row, build_rows, union
-from prereview.visual._image import as_rgb, clip_box, faint_ink_mask, flatten, ink_mask, strip_rules
+from prereview.visual.pixels import as_rgb, clip_box, faint_ink_mask, flatten, ink_mask, strip_rules
 from prereview.visual.signlabels import CERTIFIED, CLOSE, OPEN, PrintSize, label_spans, print_box, print_size
 
 MIN_FAINT = 0.15  # ink, in characters' worth, below which an empty-looking place is taken as empty

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from prereview.documents import Box, TextLine
 from prereview.extract.layout import Char, Row, char_width, union
-from prereview.visual._image import clip_box, flatten, ink_mask
+from prereview.visual.pixels import clip_box, flatten, ink_mask
 
 # The keywords, and the readings OCR gives them on photos (签 as 鉴/笠/簽, 字 as 宇/孛)
 KEYWORD = re.compile(r"[签簽鉴笠](?:字|宇|孛|名|章|署)|手签")

@@ -9,11 +9,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.fixtures.api_app import JT_DECLARED, ApiHarness, People, pdf_bytes
-from tests.fixtures.visual_images import CASES
+from tests.fixtures.samples import public_case
 
 V1 = "/api/v1"
 ALL_JT = ["M1", "M2", "M3", "M6", "M7", "M8", "M9"]
-PUBLIC = CASES
 
 
 def new_case(client: TestClient, headers: dict[str, str] | None = None, **over: Any) -> dict[str, Any]:
@@ -205,12 +204,16 @@ def test_retention_purges_applicant_uploads(client: TestClient, harness: ApiHarn
 
 
 def test_bundle_case(client: TestClient, people: People) -> None:
-    declared = json.loads((PUBLIC / "YJS-P01" / "case.json").read_text(encoding="utf-8"))["declared"] if PUBLIC.exists() else {}
+    declared = json.loads((public_case("YJS-P01") / "case.json").read_text(encoding="utf-8"))["declared"]
     case = new_case(client, people.clerk, item="YJS-001", declared=declared, review_date="2026-09-29")
     assert case["department"] == "安和市行政审批服务局"
-    assert upload(client, case["id"], people.clerk, None, "一堆扫描件.pdf").status_code == 201  # an unsorted pile
+    assert (
+        upload(client, case["id"], people.clerk, None, "一堆扫描件.pdf").status_code == 201
+    )  # an unsorted pile
     result = run(client, case["id"], people.clerk)
     assert result["status"] == "done" and result["verdict"] == "CORRECTION"
     assert all(f["message"] for f in result["findings"]) and result["files"][0]["material"] is None
-    checklist = client.post(f"{V1}/items/YJS-001/checklist", json={"declared": declared, "on": "2026-09-29"}).json()
+    checklist = client.post(
+        f"{V1}/items/YJS-001/checklist", json={"declared": declared, "on": "2026-09-29"}
+    ).json()
     assert {e["material"] for e in checklist["entries"] if e["due"] == "yes"} >= {"M1"}

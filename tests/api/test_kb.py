@@ -6,15 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from api.routes.kb import available
 from rules.service import RuleContext
 from tests.fixtures.api_app import HB, JT, ApiHarness, People
 
-pytestmark = pytest.mark.skipif(not available(), reason="kb is not importable")
 V1 = "/api/v1"
 
 
@@ -23,7 +20,12 @@ def test_kb_routes(kb_on: bool, client: TestClient, people: People) -> None:
     assert r.status_code == 200 and r.json()["hits"]
     faqs = client.get(f"{V1}/kb/faqs", params={"item": "JT-001"}).json()
     assert faqs and all(f["status"] == "published" for f in faqs)
-    body = {"item": "JT-001", "department": JT, "question": "道路运输证丢了怎么补办？", "answer": "到交通运输专窗申请补发。"}
+    body = {
+        "item": "JT-001",
+        "department": JT,
+        "question": "道路运输证丢了怎么补办？",
+        "answer": "到交通运输专窗申请补发。",
+    }
     r = client.post(f"{V1}/kb/faqs", json=body, headers=people.staff_jt)
     assert r.status_code == 201, r.text
     target = r.json()["target"]
@@ -39,7 +41,9 @@ def test_kb_routes(kb_on: bool, client: TestClient, people: People) -> None:
     events = client.get(f"{V1}/admin/audit", params={"target": f"faq:{target}"}, headers=people.admin).json()
     assert [e["action"] for e in events] == ["faq.rollback", "faq.publish", "faq.edit", "faq.create"]
     assert events[2]["before"]["answer"] == "到交通运输专窗申请补发。"
-    fb = client.post(f"{V1}/kb/feedback", json={"query": "道路运输证丢了", "target": target, "helpful": False})
+    fb = client.post(
+        f"{V1}/kb/feedback", json={"query": "道路运输证丢了", "target": target, "helpful": False}
+    )
     assert fb.status_code == 201
     summary = client.get(f"{V1}/kb/feedback/summary", headers=people.staff_jt).json()
     assert summary[0]["target"] == target and summary[0]["not_helpful"] == 1
@@ -64,16 +68,27 @@ def test_kb_routes_without_the_index(harness: object, people: People) -> None:
     assert harness.client.get(f"{V1}/kb/search", params={"q": "营业执照"}).status_code == 503
 
 
-def test_publishing_rules_updates_the_guide(kb_on: bool, client: TestClient, people: People, harness: object) -> None:
+def test_publishing_rules_updates_the_guide(
+    kb_on: bool, client: TestClient, people: People, harness: object
+) -> None:
     from sqlmodel import select
 
     from kb.models import GuideSection
     from tests.fixtures.api_app import CORPUS, ApiHarness
 
     assert isinstance(harness, ApiHarness)
-    text = (CORPUS / "rules" / "JT-001.yaml").read_text(encoding="utf-8").replace("承诺时限: 5 个工作日", "承诺时限: 4 个工作日")
-    vid = client.post(f"{V1}/rules/JT-001/versions", json={"yaml_text": text}, headers=people.staff_jt).json()["id"]
-    assert client.post(f"{V1}/rules/JT-001/versions/{vid}/publish", json={}, headers=people.staff_jt).status_code == 200
+    text = (
+        (CORPUS / "rules" / "JT-001.yaml")
+        .read_text(encoding="utf-8")
+        .replace("承诺时限: 5 个工作日", "承诺时限: 4 个工作日")
+    )
+    vid = client.post(
+        f"{V1}/rules/JT-001/versions", json={"yaml_text": text}, headers=people.staff_jt
+    ).json()["id"]
+    assert (
+        client.post(f"{V1}/rules/JT-001/versions/{vid}/publish", json={}, headers=people.staff_jt).status_code
+        == 200
+    )
     with harness.db.scope() as session:
         basic = session.exec(select(GuideSection).where(GuideSection.target == "JT-001#basic")).first()
         assert basic is not None and "4 个工作日" in basic.text
@@ -89,7 +104,9 @@ def test_search_filtered_by_department(kb_on: bool, client: TestClient) -> None:
     assert hits and {h["department"] for h in hits} == {JT}
 
 
-def test_a_fresh_database_gets_the_kb_tables_from_the_migrations(tmp_path: Path, rule_context: RuleContext) -> None:
+def test_a_fresh_database_gets_the_kb_tables_from_the_migrations(
+    tmp_path: Path, rule_context: RuleContext
+) -> None:
     """The real start on an empty database: migrations to head (no create_all), seeding, search."""
     from alembic.script import ScriptDirectory
     from sqlalchemy import inspect
@@ -108,7 +125,9 @@ def test_a_fresh_database_gets_the_kb_tables_from_the_migrations(tmp_path: Path,
         services.prereviewer = FakePrereviewer(services.library.evaluator())
         return InlineDispatcher(services.execute_run)
 
-    app = create_app(settings=settings, context=rule_context, dispatcher=dispatcher, kb_embedder=HashEmbedder())
+    app = create_app(
+        settings=settings, context=rule_context, dispatcher=dispatcher, kb_embedder=HashEmbedder()
+    )
     with TestClient(app) as client:
         r = client.get(f"{V1}/kb/search", params={"q": "营业执照忘带了能先受理吗"})
         assert r.status_code == 200 and r.json()["hits"]

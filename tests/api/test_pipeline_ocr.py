@@ -12,19 +12,16 @@ from api.app import create_app
 from api.services import Services, build_prereviewer
 from api.worker import ThreadDispatcher
 from tests.fixtures.api_app import make_settings
-from tests.fixtures.visual_images import CASES
+from tests.fixtures.samples import public_case
 
 pytestmark = pytest.mark.ocr
 
-PUBLIC = CASES  # the one place tests look for the shared sample cases
 V1 = "/api/v1"
 
 
 @pytest.mark.parametrize("name", ["JT-P01"])
 def test_public_case_through_the_api(tmp_path: Path, name: str) -> None:
-    folder = PUBLIC / name
-    if not folder.exists():
-        pytest.skip(f"{folder} is not there")
+    folder = public_case(name)
     spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     settings = make_settings(tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'ocr.db'}",

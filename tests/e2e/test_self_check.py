@@ -11,12 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.e2e.conftest import Live
-from tests.fixtures.visual_images import CASES
-
-SAMPLE = CASES / "JT-P01"
+from tests.fixtures.samples import public_case
 
 
 def answer(page: Any, declared: dict[str, Any]) -> None:
@@ -38,11 +35,10 @@ def answer(page: Any, declared: dict[str, Any]) -> None:
 
 def test_applicant_self_check_on_a_phone(page_for: Callable[..., Any], live: Live, shots: Callable[..., Path],
                                          tmp_path: Path) -> None:  # fmt: skip
-    if not SAMPLE.is_dir():
-        pytest.skip(f"the sample case {SAMPLE} is not on this machine")
-    case = json.loads((SAMPLE / "case.json").read_text(encoding="utf-8"))
+    sample = public_case("JT-P01")
+    case = json.loads((sample / "case.json").read_text(encoding="utf-8"))
     form_pdf = tmp_path / "申请表.pdf"
-    shutil.copy(SAMPLE / "files" / "file_01.pdf", form_pdf)  # the sample's M1, a text PDF
+    shutil.copy(sample / "files" / "file_01.pdf", form_pdf)  # the sample's M1, a text PDF
     page = page_for(390, 844, is_mobile=True, has_touch=True)
 
     page.goto("/self-check")
@@ -76,7 +72,9 @@ def test_applicant_self_check_on_a_phone(page_for: Callable[..., Any], live: Liv
     fake = {"name": "营业执照.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00" + b"\x00" * 512}
     page.set_input_files('[data-slot="M2"] input.pick', files=[fake])  # a program renamed .pdf
     page.wait_for_selector("#status.status-error")
-    assert "上传失败" in page.inner_text("#status") and page.locator('[data-slot="M2"] .files li').count() == 0
+    assert (
+        "上传失败" in page.inner_text("#status") and page.locator('[data-slot="M2"] .files li').count() == 0
+    )
     shots("refused-upload")
     page.set_input_files('[data-slot="M1"] input.pick', str(form_pdf))
     page.wait_for_selector('[data-slot="M1"] .files li')
@@ -87,7 +85,9 @@ def test_applicant_self_check_on_a_phone(page_for: Callable[..., Any], live: Liv
     page.wait_for_selector("#step-result:not([hidden])", timeout=180_000)
     stored = json.loads(page.evaluate("sessionStorage.getItem('yichuang.self-check')"))
     with httpx.Client(base_url=live.url) as http:
-        verdict = http.get(f"/api/v1/cases/{stored['caseId']}/answer", headers={"X-Case-Token": stored["token"]}).json()
+        verdict = http.get(
+            f"/api/v1/cases/{stored['caseId']}/answer", headers={"X-Case-Token": stored["token"]}
+        ).json()
     assert page.get_attribute("#verdict .verdict", "data-verdict") == verdict["verdict"]
     shown = page.locator("#findings li").evaluate_all("ls => ls.map(l => l.dataset.code)")
     assert sorted(shown) == sorted(f["code"] for f in verdict["findings"])

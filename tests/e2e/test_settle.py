@@ -22,7 +22,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.sync_api import expect
 
 from api.models import Case
@@ -35,10 +34,9 @@ from tests.e2e.test_clerk import FORM, _new_case
 from tests.e2e.test_self_check import answer
 from tests.fixtures.api_app import JT_DECLARED
 from tests.fixtures.reading_files import text_pdf
-from tests.fixtures.visual_images import CASES
+from tests.fixtures.samples import public_case
 
 RUN_TIMEOUT = 180_000  # ms
-RS = CASES / "RS-P02"  # RS-001, five scanned and text PDFs without slots: M2 expired, M6 (容缺) missing
 
 
 class DoubtingEvaluator:
@@ -92,10 +90,11 @@ def doubtful_run(live: Live, case_id: str, doubts: dict[str, str]) -> None:
 def test_clerk_settles_two_points_and_decides(
     page: Any, live: Live, signed_in: Callable[..., Any], shots: Callable[..., Path], tmp_path: Path
 ) -> None:
-    if not RS.is_dir():
-        pytest.skip(f"the sample case {RS} is not on this machine")
-    case = json.loads((RS / "case.json").read_text(encoding="utf-8"))
-    files = [Path(shutil.copy(RS / f["path"], tmp_path)) for f in case["files"]]
+    rs = public_case(
+        "RS-P02"
+    )  # RS-001, five scanned and text PDFs without slots: M2 expired, M6 (容缺) missing
+    case = json.loads((rs / "case.json").read_text(encoding="utf-8"))
+    files = [Path(shutil.copy(rs / f["path"], tmp_path)) for f in case["files"]]
     signed_in(page, "clerk1")
     _new_case(page, "RS-001", case["declared"], case["review_date"])
     page.click("#create-case")

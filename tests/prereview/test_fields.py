@@ -21,10 +21,7 @@ from prereview.extract import (
     find_id_numbers,
     find_plates,
     find_usccs,
-    normalize_name,
-    normalize_number,
     parse_amount,
-    same_name,
 )
 from rules.dates import parse_period
 from tests.fixtures.visual_images import fixture_page
@@ -117,30 +114,6 @@ def test_find_numbers_in_text() -> None:
     ids = find_id_numbers(text)
     assert [(n.number, n.valid) for n in ids] == [("11010519491231002X", True), ("110105491231002", False)]
     assert [(c.number, c.valid) for c in find_usccs(text)] == [("91350100M000100Y43", True)]
-
-
-# --- README §7.1: normalisation -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "same"),
-    [
-        ("安和市顺达物流有限公司", "安和市 顺达物流 有限公司", True),
-        ("安和市（测试）有限公司", "安和市(测试)有限公司", True),
-        ("ＡＢＣ科技有限公司", "ABC科技有限公司", True),
-        ("安和市顺达物流有限公司", "安和市顺达物流有限责任公司", False),  # README: not the same
-        ("致远集团有限公司", "安和市致远集团有限公司", False),  # SC-P03 M2
-        ("张三", "张 三", True),
-    ],
-)
-def test_names(a: str, b: str, same: bool) -> None:
-    assert same_name(a, b) is same
-
-
-def test_normalize() -> None:
-    assert normalize_name(" 安和市\u3000（测试） ") == "安和市(测试)"
-    assert normalize_number(" 91350100m000100y43 ") == "91350100M000100Y43"
-    assert normalize_number("11010519491231002x") == "11010519491231002X"
 
 
 # --- plates, amounts, checkbox marks ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Seals on small, shaded, colour-cast phone photos (prereview.visual.seals and its masks in _image).
+"""Seals on small, shaded, colour-cast phone photos (prereview.visual.seals and its masks in pixels).
 
 The photos are made like bench/harden.py's `photo` variant: the sheet on a desk, a shadow and a colour
 cast, long side about 1000 px, slight blur, sensor noise and JPEG. There a stamp's ring keeps only a
@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 
 from prereview.orient import _deskew
 from prereview.visual import find_seals
-from prereview.visual._image import flatten, red_mask, redness, seal_redness
+from prereview.visual.pixels import flatten, red_mask, redness, seal_redness
 from prereview.visual.seals import inspect_seals
 from tests.fixtures.visual_images import RED, as_photo, blank_page, draw_emblem, draw_seal, draw_text
 

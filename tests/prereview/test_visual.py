@@ -107,7 +107,6 @@ def test_bad_image_is_refused() -> None:
 
 @pytest.fixture(scope="module")
 def ocr() -> Iterator[object]:
-    pytest.importorskip("rapidocr")
     from prereview.ocr import RapidOcrEngine
 
     yield RapidOcrEngine(threads=2)
@@ -348,7 +347,7 @@ def test_checkbox_marks_in_text_win() -> None:
     assert checkbox_states(None, lines, ["首次申请", "延期申请"]) == {"首次申请": True, "延期申请": False}
 
 
-# --- real sample pages (skipped without /work/shared) -------------------------------------------------
+# --- real sample pages (tests/fixtures/samples.py) ------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -49,3 +49,27 @@ def test_name_normalisation_follows_7_1() -> None:
     assert normalize_name("安和市 顺达（物流）有限公司") == normalize_name("安和市顺达(物流)有限公司")
     assert normalize_name("安和市顺达物流有限公司") != normalize_name("安和市顺达物流有限责任公司")
     assert normalize_number(" 9135 0100m000100y43 ") == "91350100M000100Y43"
+
+
+# --- README §7.1, as extraction and evaluation both compare ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("安和市顺达物流有限公司", "安和市 顺达物流 有限公司", True),
+        ("安和市（测试）有限公司", "安和市(测试)有限公司", True),
+        ("ＡＢＣ科技有限公司", "ABC科技有限公司", True),
+        ("安和市顺达物流有限公司", "安和市顺达物流有限责任公司", False),  # README: not the same
+        ("致远集团有限公司", "安和市致远集团有限公司", False),  # SC-P03 M2
+        ("张三", "张 三", True),
+    ],
+)
+def test_names_compare_letter_by_letter_after_7_1(a: str, b: str, same: bool) -> None:
+    assert (normalize_name(a) == normalize_name(b)) is same
+
+
+def test_normalize_drops_spaces_and_width() -> None:
+    assert normalize_name(" 安和市\u3000（测试） ") == "安和市(测试)"
+    assert normalize_number(" 91350100m000100y43 ") == "91350100M000100Y43"
+    assert normalize_number("11010519491231002x") == "11010519491231002X"

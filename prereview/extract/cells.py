@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from core.text import halfwidth, strip_spaces
 from prereview.documents import Box
 from prereview.extract.layout import Char, Row, union
-from prereview.extract.normalize import to_halfwidth
 
 OPEN = "(（[【"
 CLOSE = ")）]】"
@@ -16,8 +16,10 @@ MARKS = "□☐☑■√✓"
 _DATEISH = re.compile(r"^[0-9OolI年月日号.\-/至~—–起止长期]+$")
 
 
-def compact(text: str) -> str:
-    return re.sub(r"\s+", "", to_halfwidth(text))
+def folded(text: str) -> str:
+    """Half-width and without whitespace: how captions and values on a row are matched (one character
+    for one, so offsets found in it index the row's characters)."""
+    return strip_spaces(halfwidth(text))
 
 
 def text_of(chars: Sequence[Char]) -> str:
@@ -25,7 +27,7 @@ def text_of(chars: Sequence[Char]) -> str:
 
 
 def is_label(text: str, stop: set[str]) -> bool:
-    text = compact(text)
+    text = folded(text)
     return bool(text) and (
         text[-1] in ":" or text in stop or starts_with_label(text, stop) or misread_caption(text, stop)
     )
@@ -44,7 +46,7 @@ def misread_caption(text: str, stop: set[str]) -> bool:
 
 
 def starts_with_label(text: str, stop: set[str]) -> bool:
-    text = compact(text)
+    text = folded(text)
     return any(text.startswith(s) and len(text) > len(s) and text[len(s)] == ":" for s in stop)
 
 
@@ -56,21 +58,21 @@ def label_like(text: str) -> bool:
 def _phrase_start(chars: list[Char], i: int, stop: set[str]) -> bool:
     if i == 0 or chars[i - 1].segment != chars[i].segment:
         return True
-    if to_halfwidth(chars[i - 1].ch) in SEPARATORS + CLOSE + OPEN + MARKS:
+    if halfwidth(chars[i - 1].ch) in SEPARATORS + CLOSE + OPEN + MARKS:
         return True
     # OCR glues short label-value pairs: 性别女民族汉 holds 民族 after the value of 性别
     k = i
     while k > 0 and chars[k - 1].segment == chars[i].segment:
         k -= 1
-    before = compact(text_of(chars[k:i]))
+    before = folded(text_of(chars[k:i]))
     return any(before.startswith(s) and 1 <= len(before) - len(s) <= 2 for s in stop)
 
 
 def label_hits(row: Row, labels: Iterable[str], stop: set[str]) -> list[tuple[int, int]]:
     """(start, end) char spans of the labels in `row`, longest label first, non-overlapping."""
-    text = compact(row.text)
+    text = folded(row.text)
     taken: list[tuple[int, int]] = []
-    for label in sorted({compact(lb) for lb in labels}, key=len, reverse=True):
+    for label in sorted({folded(lb) for lb in labels}, key=len, reverse=True):
         for m in re.finditer(re.escape(label), text):
             s, e = m.start(), m.end()
             if _bracketed(text, s, e):
@@ -90,7 +92,7 @@ def skip_decoration(chars: list[Char], i: int) -> int:
         close = next((k for k in range(i, min(i + 12, len(chars))) if chars[k].ch in CLOSE), None)
         if close is not None:
             i = close + 1
-    while i < len(chars) and to_halfwidth(chars[i].ch) in SEPARATORS:
+    while i < len(chars) and halfwidth(chars[i].ch) in SEPARATORS:
         i += 1
     return i
 
@@ -98,14 +100,14 @@ def skip_decoration(chars: list[Char], i: int) -> int:
 def label_end(chars: list[Char], end: int, start: int) -> int:
     """The label's end including its bracketed note, but not the colon: the label as printed."""
     k = start
-    while k > end and to_halfwidth(chars[k - 1].ch) in SEPARATORS:
+    while k > end and halfwidth(chars[k - 1].ch) in SEPARATORS:
         k -= 1
     return k
 
 
 def _cut_glued_label(value: list[Char], stop: set[str]) -> list[Char]:
     """女民族汉 -> 女: a short value the OCR glued to the next label and its value."""
-    text = compact(text_of(value))
+    text = folded(text_of(value))
     for s in stop:
         at = text.find(s, 1)
         if 1 <= at <= 2 and len(s) >= 2:
@@ -152,7 +154,7 @@ def _captions_next(text: str, after: str, stop: set[str]) -> bool:
     """Whether `text`, right of a caption, is rather the caption of the value after it: caption-like
     words ending in a known caption (经营场所面积 | 78平方米), followed by a value, not by a caption (a
     unit named 安和市地名单位 stands before 住所, not before a value)."""
-    text = compact(text)
+    text = folded(text)
     return (
         label_like(text)
         and any(len(s) >= 2 and len(text) > len(s) and text.endswith(s) for s in stop)
@@ -208,7 +210,7 @@ def _number_run(value: list[Char]) -> list[Char]:
 def _cut_at_caption(value: list[Char], stop: set[str]) -> list[Char]:
     """Cut before a known caption inside the value: one of three or more characters (two-character ones
     such as 名称, 单位, 日期 occur inside names), or a shorter one followed by a colon."""
-    text = compact(text_of(value))
+    text = folded(text_of(value))
     for at in range(1, len(text)):
         for s in stop:
             if text.startswith(s, at) and (len(s) >= 3 or text[at + len(s) : at + len(s) + 1] == ":"):
@@ -276,7 +278,7 @@ def wrapped_above(rows: list[Row], r: int, value: list[Char], label: Box, stop: 
 def looks_like_header(row: Row, stop: set[str]) -> bool:
     """A table's header row: three or more caption-like cells, two of them known captions; or only labels."""
     segs = [text_of(s) for s in row.segments()]
-    known = sum(1 for s in segs if compact(s) in stop)
+    known = sum(1 for s in segs if folded(s) in stop)
     captions = len(segs) >= 3 and all(label_like(s) for s in segs) and known >= 2 and not _pairs(segs, stop)
     return captions or (len(segs) >= 2 and all(is_label(s, stop) for s in segs))
 
@@ -284,7 +286,7 @@ def looks_like_header(row: Row, stop: set[str]) -> bool:
 def _pairs(segs: list[str], stop: set[str]) -> bool:
     """法定代表人 | 郭成斌 | 主要负责人 | 郭成斌: a two-column form's row of caption-value pairs, not a header
     (every other cell a known caption, the ones between them not)."""
-    known = [compact(s) in stop for s in segs]
+    known = [folded(s) in stop for s in segs]
     return all(k == (i % 2 == 0) for i, k in enumerate(known))
 
 
@@ -311,7 +313,7 @@ def below_value(
             # in a label column the cell below is the next row's caption, with its own value to the right
             aligned = abs(box.x0 - label_box.x0) < 0.6 * row.height
             next_caption = not header and aligned and k + 1 < len(segs) and label_like(text)
-            next_field = not header and not colon and _CAPTION_COLON.match(to_halfwidth(text)) is not None
+            next_field = not header and not colon and _CAPTION_COLON.match(halfwidth(text)) is not None
             return [] if next_caption or next_field or is_label(text, stop) else list(seg)
     return []
 
@@ -327,11 +329,11 @@ def split_label_hits(rows: list[Row], label: str) -> list[tuple[int, list[Char],
     """A label wrapped over two lines of a table cell (法定代表人身份证 / 件号码): (row of its first part,
     first part chars, second part chars). The second line may fall in the same row when the cell's
     neighbours straddle both lines, and OCR may have glued the value to the first part."""
-    label = compact(label)
+    label = folded(label)
     out = []
     for r, row in enumerate(rows):
         for seg in row.segments():
-            k = _common_prefix(compact(text_of(seg)), label)
+            k = _common_prefix(folded(text_of(seg)), label)
             if k < 2 or k == len(label):
                 continue
             rest, top, h = label[k:], seg[0].box.y0, seg[0].box.height
@@ -339,7 +341,7 @@ def split_label_hits(rows: list[Row], label: str) -> list[tuple[int, list[Char],
                 s
                 for below in rows[r : r + 3]
                 for s in below.segments()
-                if compact(text_of(s)).startswith(rest)
+                if folded(text_of(s)).startswith(rest)
                 and top + 0.4 * h < s[0].box.y0 < top + 2.5 * h
                 and abs(s[0].box.x0 - seg[0].box.x0) < 1.5 * h
             ]
