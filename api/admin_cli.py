@@ -6,12 +6,11 @@ from typing import Annotated
 
 import typer
 
-from api.db import Database
 from api.migrate import upgrade
 from api.models import Role
 from api.security import create_user
 from core.config import get_settings
-from core.db import make_engine
+from core.db import Database, make_engine
 from core.errors import AppError
 
 app = typer.Typer(help="账号管理（第一个管理员用这里创建）", no_args_is_help=True)

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from sqlalchemy import text
-from sqlalchemy.engine import Engine
 
 from api import errors
 from api.bodies import BodyGuard
-from api.db import Database
 from api.headers import SecurityHeaders, content_security_policy
 from api.masking import install_log_masking
 from api.notices.render import style_hashes as notice_style_hashes
@@ -24,7 +21,7 @@ from api.runs import Dispatcher, PrereviewerLike, recover
 from api.services import Services, build_prereviewer, make_library
 from api.storage import BlobStore
 from core.config import Settings, get_settings
-from core.db import make_engine
+from core.db import Database, make_engine, startup_lock
 from rules import service as rule_service
 from rules.models import utcnow
 from rules.service import RuleContext
@@ -172,25 +169,6 @@ def _start(
     if dispatcher is None:
         _start_sweeper(services)
     return services
-
-
-STARTUP_LOCK = 0x79636831  # "ych1": PostgreSQL advisory lock held while migrating and seeding
-
-
-@contextmanager
-def startup_lock(db: Database) -> Iterator[None]:
-    """On PostgreSQL, one process at a time migrates and seeds; SQLite (one machine) needs no lock."""
-    if not isinstance(db.bind, Engine) or db.dialect != "postgresql":
-        yield
-        return
-    with db.bind.connect() as conn:
-        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK})
-        conn.commit()
-        try:
-            yield
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK})
-            conn.commit()
 
 
 def _stop(services: Services) -> None:

@@ -11,14 +11,14 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, or_, select
 
 from api import audit, settlements
-from api.db import after_commit
 from api.errors import StateConflict, UploadRefused
 from api.masking import CaseMasker
 from api.models import Case, CaseFile, CaseStatus, ClerkDecision, Run, RunStatus
-from api.security import token_digest
 from api.storage import BlobStore
 from api.uploads import Received
+from core.db import after_commit
 from core.errors import BadInput
+from core.tokens import new_token, token_digest
 from rules import service as rule_service
 from rules.codes import Verdict
 from rules.live import RuleLibrary
@@ -47,7 +47,7 @@ def create_case(
     evaluator = library.evaluator_for(item, on)  # UnknownItem (404) for an item that is not there
     evaluator.due(item, declared, on)  # FactError (422) for declared facts of the wrong type
     department = rule_service.owner(session, item=item) or ""
-    token = secrets.token_urlsafe(32) if channel == "applicant" else None
+    token = new_token() if channel == "applicant" else None
     case = Case(id=secrets.token_hex(16), item=item, department=department, channel=channel, declared=declared,
                 applicant_name=str(declared.get("applicant_name") or "")[:200], review_date=review_date,
                 token_hash=token_digest(token) if token else None, created_by=created_by,

@@ -14,8 +14,9 @@ from sqlmodel import Session
 from api.errors import CaseNotFound, LoginRequired, NotAllowed
 from api.masking import CaseMasker
 from api.models import Case, Role
-from api.security import token_digest, user_for_token
+from api.security import user_for_token
 from api.services import Services
+from core.tokens import token_digest
 
 APPLICANT = "applicant"
 

@@ -17,10 +17,10 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
 from api import audit
-from api.db import Database
 from api.models import Case, CaseFile, Run, RunStatus
 from api.page_images import PageImages, kept
 from api.storage import BlobStore
+from core.db import Database
 from core.errors import Unavailable
 from rules.live import LiveEvaluator
 from rules.models import utcnow

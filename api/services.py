@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from api.db import Database
 from api.ratelimit import RateLimiter
 from api.runs import Dispatcher, PrereviewerLike
 from api.storage import BlobStore
 from core.config import Settings
+from core.db import Database
 from rules import service as rule_service
 from rules.live import RuleLibrary
 from rules.service import RuleContext

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from api.app import startup_lock
-from api.db import Database
 from api.masking import install_log_masking
 from api.migrate import upgrade
 from api.ratelimit import RateLimiter
@@ -15,7 +13,7 @@ from api.services import Services, build_prereviewer, make_library
 from api.storage import BlobStore
 from api.worker import QueueDispatcher
 from core.config import Settings
-from core.db import make_engine
+from core.db import Database, make_engine, startup_lock
 from rules.service import RuleContext
 
 log = logging.getLogger("yichuang.worker")

@@ -19,7 +19,6 @@ from sqlmodel import col, select
 
 from api import cases_service as cases
 from api import settlements
-from api.db import after_commit
 from api.deps import (
     APPLICANT,
     DbId,
@@ -38,6 +37,7 @@ from api.page_images import kept, page_images
 from api.runs import in_progress_from, queue_run
 from api.schemas import AnswerOut, CaseIn, CaseOut, CaseSummary, DecisionIn, DecisionOut, FileOut, RunOut
 from api.uploads import Limits, receive
+from core.db import after_commit
 from prereview.pipeline import PrereviewResult
 from rules.codes import Verdict
 from rules.verdict import Decision

@@ -11,11 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.app import create_app
-from api.db import Database
 from api.models import Run
 from api.services import Services
 from api.worker import ThreadDispatcher
-from core.db import make_engine
+from core.db import Database, make_engine
 from tests.api.test_cases import ALL_JT
 from tests.fixtures.api_app import (
     JT_DECLARED,
