@@ -12,6 +12,7 @@ from api.security import create_user
 from core.config import get_settings
 from core.db import Database, make_engine
 from core.errors import AppError
+from window import audit
 
 app = typer.Typer(help="账号管理（第一个管理员用这里创建）", no_args_is_help=True)
 
@@ -34,8 +35,6 @@ def create_user_cmd(
         with db.scope() as session:
             user = create_user(session, username=username, password=password, role=role, department=department,
                                display_name=display_name)  # fmt: skip
-            from api import audit
-
             audit.record(session, actor="cli", role="system", action="user.create", target=f"user:{username}",
                          after={"role": user.role, "department": user.department})  # fmt: skip
     except AppError as exc:

@@ -7,10 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.masking import CaseMasker
-from api.models import Case, CaseFile, ClerkDecision, Role, Run, Settlement
-from api.settlements import Action, Point, Suggestion
+from api.models import Role
 from rules.codes import VERDICT_LABELS, Verdict
+from window import Action, Case, CaseFile, CaseMasker, ClerkDecision, Point, Run, Settlement, Suggestion
 
 
 class TokenOut(BaseModel):

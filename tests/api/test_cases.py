@@ -177,9 +177,9 @@ def test_rate_limit_for_applicants(client: TestClient, harness: ApiHarness) -> N
 def test_retention_purges_applicant_uploads(client: TestClient, harness: ApiHarness) -> None:
     from datetime import timedelta
 
-    from api.app import sweep
-    from api.models import Case
+    from api.startup import sweep
     from rules.models import utcnow
+    from window import Case
 
     case = new_case(client)
     me = {"X-Case-Token": case["token"]}
@@ -211,6 +211,6 @@ def test_bundle_case(client: TestClient, people: People) -> None:
     assert upload(client, case["id"], people.clerk, None, "一堆扫描件.pdf").status_code == 201  # an unsorted pile
     result = run(client, case["id"], people.clerk)
     assert result["status"] == "done" and result["verdict"] == "CORRECTION"
-    assert all(f["message"] for f in result["findings"]) and result["files"][0]["material"] is None
+    assert all(f["message"] for f in result["findings"]) and result["files"][0]["materials"] == []
     checklist = client.post(f"{V1}/items/YJS-001/checklist", json={"declared": declared, "on": "2026-09-29"}).json()
     assert {e["material"] for e in checklist["entries"] if e["due"] == "yes"} >= {"M1"}

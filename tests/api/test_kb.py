@@ -6,15 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from api.routes.kb import available
 from rules.service import RuleContext
 from tests.fixtures.api_app import HB, JT, ApiHarness, People
 
-pytestmark = pytest.mark.skipif(not available(), reason="kb is not importable")
 V1 = "/api/v1"
 
 
@@ -96,19 +93,20 @@ def test_a_fresh_database_gets_the_kb_tables_from_the_migrations(tmp_path: Path,
 
     from api.app import create_app
     from api.migrate import config as migrate_config
-    from api.services import Services
-    from api.worker import InlineDispatcher
     from core.db import make_engine
     from tests.fixtures.api_app import FakePrereviewer, HashEmbedder, make_settings
+    from window import InlineDispatcher
 
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     settings = make_settings(tmp_path / "data", database_url=url, kb_index_dir=tmp_path / "kb_index")
 
-    def dispatcher(services: Services) -> InlineDispatcher:
-        services.prereviewer = FakePrereviewer(services.library.evaluator())
-        return InlineDispatcher(services.execute_run)
-
-    app = create_app(settings=settings, context=rule_context, dispatcher=dispatcher, kb_embedder=HashEmbedder())
+    app = create_app(
+        settings=settings,
+        context=rule_context,
+        prereviewer=FakePrereviewer,
+        dispatcher=InlineDispatcher,
+        embedder=HashEmbedder(),
+    )
     with TestClient(app) as client:
         r = client.get(f"{V1}/kb/search", params={"q": "营业执照忘带了能先受理吗"})
         assert r.status_code == 200 and r.json()["hits"]

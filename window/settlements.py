@@ -15,13 +15,13 @@ from enum import StrEnum
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from api import audit
-from api.errors import CaseNotFound, StateConflict
-from api.masking import CaseMasker
-from api.models import Case, CaseStatus, Run, Settlement
 from rules.codes import CODE_LABELS, Code
 from rules.models import utcnow
 from rules.verdict import Decision
+from window import audit
+from window.errors import CaseNotFound, StateConflict
+from window.masking import CaseMasker
+from window.models import Case, CaseStatus, Channel, Run, Settlement
 
 Point = tuple[str, str]  # (material or condition, code): a review point
 
@@ -137,7 +137,7 @@ def settle(
 
 
 def _check_open(case: Case) -> None:
-    if case.channel == "applicant":
+    if case.channel == Channel.APPLICANT.value:
         raise StateConflict("申请人自助预检的案件不在窗口核对；请为申请人新建案件")
     if case.status == CaseStatus.DECIDED.value:
         raise StateConflict("本案已作出收件决定，核对结果不能再更改")

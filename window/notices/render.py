@@ -20,12 +20,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from api.notices.content import Notice
 from core.errors import Unavailable
+from window.notices.content import Notice
 
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FONT = "WenQuanYiMicroHei"
-_env = Environment(loader=PackageLoader("api.notices", "templates"), autoescape=select_autoescape(["html"]))
+_env = Environment(loader=PackageLoader("window.notices", "templates"), autoescape=select_autoescape(["html"]))
 _font_lock = threading.Lock()
 
 

@@ -21,6 +21,8 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+__all__ = ["InlineDispatcher", "QueueDispatcher", "ThreadDispatcher", "libpq_conninfo"]
+
 log = logging.getLogger("yichuang.worker")
 
 Execute = Callable[[int], object]

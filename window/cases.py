@@ -10,12 +10,6 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, func, or_, select
 
-from api import audit, settlements
-from api.errors import StateConflict, UploadRefused
-from api.masking import CaseMasker
-from api.models import Case, CaseFile, CaseStatus, ClerkDecision, Run, RunStatus
-from api.storage import BlobStore
-from api.uploads import Received
 from core.db import after_commit
 from core.errors import BadInput
 from core.tokens import new_token, token_digest
@@ -23,6 +17,11 @@ from rules import service as rule_service
 from rules.codes import Verdict
 from rules.live import RuleLibrary
 from rules.models import utcnow
+from window import audit, settlements
+from window.errors import CaseNotFound, StateConflict, UploadRefused
+from window.masking import CaseMasker
+from window.models import Case, CaseFile, CaseStatus, Channel, ClerkDecision, Run, RunStatus
+from window.storage import BlobStore, Received
 
 
 def create_case(
@@ -32,7 +31,7 @@ def create_case(
     item: str,
     declared: dict[str, Any],
     review_date: date | None,
-    channel: str,
+    channel: Channel,
     created_by: int | None,
     retention_hours: float,
     max_declared_bytes: int,
@@ -47,8 +46,8 @@ def create_case(
     evaluator = library.evaluator_for(item, on)  # UnknownItem (404) for an item that is not there
     evaluator.due(item, declared, on)  # FactError (422) for declared facts of the wrong type
     department = rule_service.owner(session, item=item) or ""
-    token = new_token() if channel == "applicant" else None
-    case = Case(id=secrets.token_hex(16), item=item, department=department, channel=channel, declared=declared,
+    token = new_token() if channel == Channel.APPLICANT else None
+    case = Case(id=secrets.token_hex(16), item=item, department=department, channel=channel.value, declared=declared,
                 applicant_name=str(declared.get("applicant_name") or "")[:200], review_date=review_date,
                 token_hash=token_digest(token) if token else None, created_by=created_by,
                 expires_at=utcnow() + timedelta(hours=retention_hours) if token else None)  # fmt: skip
@@ -119,8 +118,6 @@ def add_files(
 def withdraw_file(session: Session, *, case: Case, file_id: int) -> CaseFile:
     row = session.get(CaseFile, file_id)
     if row is None or row.case_id != case.id:
-        from api.errors import CaseNotFound
-
         raise CaseNotFound("本案没有这个文件")
     row.active = False
     session.add(row)
@@ -144,8 +141,6 @@ def runs_of(session: Session, *, case_id: str) -> list[Run]:
 def run_of(session: Session, *, case_id: str, number: int) -> Run:
     run = session.exec(select(Run).where(Run.case_id == case_id, Run.number == number)).first()
     if run is None:
-        from api.errors import CaseNotFound
-
         raise CaseNotFound(f"本案没有第 {number} 次预审")
     return run
 
@@ -248,7 +243,7 @@ def search_cases(
 def purge_expired(session: Session, *, store: BlobStore) -> int:
     """Delete the files of applicants' cases whose retention has run out (the case row stays, marked purged)."""
     now = utcnow()
-    stmt = select(Case).where(Case.channel == "applicant", col(Case.expires_at) <= now,
+    stmt = select(Case).where(Case.channel == Channel.APPLICANT.value, col(Case.expires_at) <= now,
                               Case.status != CaseStatus.PURGED.value).limit(500)  # fmt: skip
     shas: set[str] = set()
     purged = 0
