@@ -94,7 +94,8 @@ def test_a_fresh_database_gets_the_kb_tables_from_the_migrations(tmp_path: Path,
     from api.app import create_app
     from api.migrate import config as migrate_config
     from core.db import make_engine
-    from tests.fixtures.api_app import FakePrereviewer, HashEmbedder, make_settings
+    from tests.fixtures.api_app import HashEmbedder, make_settings
+    from tests.fixtures.fake_prereviewer import FakePrereviewer
     from window import InlineDispatcher
 
     url = f"sqlite:///{tmp_path / 'fresh.db'}"

@@ -15,7 +15,8 @@ import pytest
 import uvicorn
 
 from api.app import create_app
-from tests.fixtures.api_app import FakePrereviewer, huge_png_header, make_settings, pdf_bomb, pdf_bytes
+from tests.fixtures.api_app import huge_png_header, make_settings, pdf_bomb, pdf_bytes
+from tests.fixtures.fake_prereviewer import FakePrereviewer
 from window import Runner, ThreadDispatcher
 
 V1 = "/api/v1"

@@ -17,7 +17,8 @@ from api.app import create_app
 from api.errors import LoginLocked
 from api.models import Role
 from rules.models import utcnow
-from tests.fixtures.api_app import PASSWORD, ApiHarness, FakePrereviewer, People, add_user
+from tests.fixtures.api_app import PASSWORD, ApiHarness, People, add_user
+from tests.fixtures.fake_prereviewer import FakePrereviewer
 from tests.fixtures.live_api import LiveApi
 from window import InlineDispatcher
 

@@ -18,12 +18,12 @@ from prereview.pipeline import PrereviewResult
 from tests.api.test_cases import ALL_JT
 from tests.fixtures.api_app import (
     JT_DECLARED,
-    FakePrereviewer,
     make_settings,
     pdf_bytes,
     pg_schema_scope,
     pg_url,
 )
+from tests.fixtures.fake_prereviewer import FakePrereviewer
 from window import InlineDispatcher, Run, Runner, ThreadDispatcher, run_worker
 
 V1 = "/api/v1"
