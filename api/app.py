@@ -72,7 +72,9 @@ def create_app(
         title="一窗 yichuang",
         version="1.0",
         summary="综合窗口收件预审服务",
-        description="申请人上传的材料按部门收件标准预审；收件人员确认结论并出具文书。所有接口位于 /api/v1 下。",
+        description=(
+            "申请人上传的材料按部门收件标准预审；收件人员确认结论并出具文书。所有接口位于 /api/v1 下。"
+        ),
         openapi_tags=TAGS,
         lifespan=lifespan,
         # /docs is the service's own page (api.web): FastAPI's pages load Swagger UI and ReDoc from a CDN
@@ -82,6 +84,18 @@ def create_app(
         swagger_ui_oauth2_redirect_url=None,
     )
     errors.install(app)
+    _guard(app, settings)
+    _route(app)
+
+    @app.get("/healthz", tags=["admin"], summary="存活检查")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def _guard(app: FastAPI, settings: Settings) -> None:
+    """Request bodies capped and checked; strict security headers on every answer."""
     app.add_middleware(
         BodyGuard,
         max_bytes=settings.max_body_bytes,
@@ -93,15 +107,12 @@ def create_app(
         csp=content_security_policy(style_hashes=notice_style_hashes()),
         api_prefix=API_PREFIX,
     )
+
+
+def _route(app: FastAPI) -> None:
+    """Every resource under /api/v1, then the pages."""
     root = APIRouter(prefix=API_PREFIX)
     for module in (auth, items, cases, settlements, notices, rules_admin, users, kb):
         root.include_router(module.router)
     app.include_router(root)
     web.install(app)
-
-    @app.get("/healthz", tags=["admin"], summary="存活检查")
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    return app
-

@@ -107,7 +107,8 @@ class PageImages:
         return keep
 
     def close(self) -> None:
-        """Stops the reader process and the encoder (after its current file: the rest stay pending on disk)."""
+        """Stops the reader process and the encoder (after its current file: the rest stay pending on
+        disk)."""
         with self._lock:
             pool, self._pool = self._pool, None
             jobs, encoder = self._jobs, self._encoder
@@ -201,8 +202,9 @@ class PageImages:
         with self._lock:
             if self._jobs is None or self._encoder is None:
                 self._jobs, self._queued = queue.SimpleQueue(), set()
-                self._encoder = threading.Thread(target=self._encode, args=(self._jobs,), name="page-images",
-                                                 daemon=True)  # fmt: skip
+                self._encoder = threading.Thread(
+                    target=self._encode, args=(self._jobs,), name="page-images", daemon=True
+                )
                 self._encoder.start()
                 self._jobs.put("")  # first: `_recover`
             if sha256 not in self._queued:
@@ -279,7 +281,9 @@ def _count(folder: Path, suffix: str) -> int:
         return 0
 
 
-def _document_pages(doc: Document, *, sha256: str, max_pages: int) -> list[tuple[Path, tuple[int, int]]] | None:
+def _document_pages(
+    doc: Document, *, sha256: str, max_pages: int
+) -> list[tuple[Path, tuple[int, int]]] | None:
     """Each page's image and size, or None unless the reader left an image for every page of the file."""
     if doc.error is not None or not doc.pages or len(doc.pages) > max_pages or doc.sha256 not in ("", sha256):
         return None
@@ -325,7 +329,9 @@ def _bmp_bytes(width: int, height: int) -> int:
 def _bmp_header(width: int, height: int) -> bytes:
     """The header OpenCV writes for a 24-bit BMP (what the reader saves a page as)."""
     size = _bmp_bytes(width, height)
-    return struct.pack("<2sIHHIIiiHHIIiiII", b"BM", size, 0, 0, BMP_HEADER, 40, width, height, 1, 24, 0, 0, 0, 0, 0, 0)  # fmt: skip
+    return struct.pack(
+        "<2sIHHIIiiHHIIiiII", b"BM", size, 0, 0, BMP_HEADER, 40, width, height, 1, 24, 0, 0, 0, 0, 0, 0
+    )
 
 
 def _discard(folder: Path, *, trash: Path) -> None:
@@ -341,4 +347,3 @@ def _lower_priority() -> None:
     """The encoder yields the CPU to runs and requests (on Linux a thread has a nice value of its own)."""
     with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-

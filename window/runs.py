@@ -88,8 +88,13 @@ def today() -> date:
 
 def queue_run(session: Session, *, case: Case, requested_by: str, client_address: str = "") -> Run:
     """A new run of the case's active files (the caller dispatches it after the commit)."""
-    files = list(session.exec(select(CaseFile).where(CaseFile.case_id == case.id, col(CaseFile.active))
-                              .order_by(col(CaseFile.id))))  # fmt: skip
+    files = list(
+        session.exec(
+            select(CaseFile)
+            .where(CaseFile.case_id == case.id, col(CaseFile.active))
+            .order_by(col(CaseFile.id))
+        )
+    )
     number = (session.exec(select(func.max(Run.number)).where(Run.case_id == case.id)).one() or 0) + 1
     run = Run(
         case_id=case.id,
@@ -118,7 +123,12 @@ def in_progress_from(session: Session, *, client_address: str) -> int:
 
 
 def execute(
-    run_id: int, *, db: Database, prereviewer: PrereviewEngine, store: BlobStore, pages: PageImages | None = None
+    run_id: int,
+    *,
+    db: Database,
+    prereviewer: PrereviewEngine,
+    store: BlobStore,
+    pages: PageImages | None = None,
 ) -> str | None:
     """Execute one run; returns its final status (None when it was finished already or is gone). ``pages``
     is handed the page images the run read, when the case's pages are kept (the evidence view's cache)."""
@@ -209,10 +219,21 @@ def _finish(
         run.verdict = str(decision["verdict"])
         run.rule_hash = str(decision["rule_hash"])
         run.error = None
-        audit.record(session, actor="worker", role="system", action="verdict", target=f"case:{run.case_id}",
-                     after={"run": run.number, "verdict": run.verdict, "rule_hash": run.rule_hash,
-                            "review_date": run.review_date.isoformat(), "findings": _pairs(decision),
-                            "uncertain": _pairs(decision, "uncertain")})  # fmt: skip
+        audit.record(
+            session,
+            actor="worker",
+            role="system",
+            action="verdict",
+            target=f"case:{run.case_id}",
+            after={
+                "run": run.number,
+                "verdict": run.verdict,
+                "rule_hash": run.rule_hash,
+                "review_date": run.review_date.isoformat(),
+                "findings": _pairs(decision),
+                "uncertain": _pairs(decision, "uncertain"),
+            },
+        )
     session.add(run)
     return run.status
 

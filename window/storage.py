@@ -55,7 +55,9 @@ class BlobStore:
         """Delete the blobs no case file row refers to any more; returns how many were deleted."""
         deleted = 0
         for sha in sha256s:
-            refs = session.exec(select(func.count()).select_from(CaseFile).where(CaseFile.sha256 == sha)).one()
+            refs = session.exec(
+                select(func.count()).select_from(CaseFile).where(CaseFile.sha256 == sha)
+            ).one()
             if refs == 0:
                 try:
                     self.path(sha).unlink()

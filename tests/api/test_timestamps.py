@@ -66,7 +66,9 @@ def test_knowledge_base_timestamps_are_utc_with_an_offset(
 
 def _keys(value: Any) -> set[str]:
     if isinstance(value, dict):
-        return {k for k in value if k == "at" or k.endswith("_at")} | {x for v in value.values() for x in _keys(v)}
+        return {k for k in value if k == "at" or k.endswith("_at")} | {
+            x for v in value.values() for x in _keys(v)
+        }
     if isinstance(value, list):
         return {x for v in value for x in _keys(v)}
     return set()

@@ -12,10 +12,19 @@ from window import CaseMasker, MaskingFilter, install_log_masking
 
 
 def test_mask_identity_and_phone_numbers() -> None:
-    assert mask_text("身份证 11010519491231002X 电话 13812345678") == "身份证 110105********002X 电话 138****5678"
+    assert (
+        mask_text("身份证 11010519491231002X 电话 13812345678")
+        == "身份证 110105********002X 电话 138****5678"
+    )
     assert mask_text("统一社会信用代码 91350100M000100Y43") == "统一社会信用代码 91350100M000100Y43"
-    facts = mask_facts({"legal_rep_id": "362321197610263830", "shareholders": [{"id_number": "360121197710080422",
-                        "name": "王霞媛"}], "applicant_name": "安和市宏远货运有限公司", "driver_count": 2})  # fmt: skip
+    facts = mask_facts(
+        {
+            "legal_rep_id": "362321197610263830",
+            "shareholders": [{"id_number": "360121197710080422", "name": "王霞媛"}],
+            "applicant_name": "安和市宏远货运有限公司",
+            "driver_count": 2,
+        }
+    )
     assert facts["legal_rep_id"] == "362321********3830"
     assert facts["shareholders"][0] == {"id_number": "360121********0422", "name": "王*媛"}
     assert facts["applicant_name"] == "安和市宏远货运有限公司" and facts["driver_count"] == 2

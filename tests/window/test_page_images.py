@@ -122,8 +122,9 @@ def test_two_runs_of_the_same_file_stage_it_once(images: PageImages, tmp_path: P
     assert _files_under(images.cache_dir) == [f"{SHA}/p001.jpg", f"{SHA}/p002.jpg"]
 
 
-def test_runs_staging_at_the_same_moment_leave_one_complete_set(images: PageImages, tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_runs_staging_at_the_same_moment_leave_one_complete_set(
+    images: PageImages, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Another process stages the file between this run's check and its rename: this run's copy goes."""
     other = _run_output(tmp_path / "other" / "blob", seed=1)
     real = page_images_module._document_pages
@@ -138,12 +139,14 @@ def test_runs_staging_at_the_same_moment_leave_one_complete_set(images: PageImag
         _keep(images, tmp_path, _run_output(tmp_path / "run" / "blob"))
         assert _files_under(images.cache_dir / ".work") == []
         assert (images.cache_dir / ".pending" / SHA / "p001.bmp").stat().st_ino == Path(
-            str(other.pages[0].image_path)).stat().st_ino  # fmt: skip
+            str(other.pages[0].image_path)
+        ).stat().st_ino
     assert images._stage(SHA, other) is False
 
 
-def test_a_page_asked_for_as_the_encoder_settles_it(images: PageImages, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_a_page_asked_for_as_the_encoder_settles_it(
+    images: PageImages, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The staged image goes between the request's look and its read: the answer comes from the cache."""
     doc = _run_output(tmp_path / "run" / "blob")
     # no background encoder: this test settles the file itself, at the worst moment
@@ -244,8 +247,21 @@ def _hostile(doc: Document, how: str, tmp_path: Path) -> Document:
     return doc
 
 
-@pytest.mark.parametrize("how", ["symlink", "second name", "truncated", "not a bmp", "wrong size", "page without image",
-                                 "pages out of order", "another file", "read error", "too many pages"])  # fmt: skip
+@pytest.mark.parametrize(
+    "how",
+    [
+        "symlink",
+        "second name",
+        "truncated",
+        "not a bmp",
+        "wrong size",
+        "page without image",
+        "pages out of order",
+        "another file",
+        "read error",
+        "too many pages",
+    ],
+)
 def test_pages_unlike_their_document_are_not_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:

@@ -46,17 +46,38 @@ class Parked:
 def _queued(db: Database, library: RuleLibrary, store: BlobStore, *slots: str) -> int:
     """A clerk's JT-001 case with one file per slot, and a run of it queued."""
     with db.scope() as session:
-        case, _ = cases.create_case(session, library=library, item="JT-001", declared=DECLARED,
-                                    review_date=date(2026, 2, 12), channel=Channel.CLERK, created_by=1,
-                                    retention_hours=72, max_declared_bytes=65536)
+        case, _ = cases.create_case(
+            session,
+            library=library,
+            item="JT-001",
+            declared=DECLARED,
+            review_date=date(2026, 2, 12),
+            channel=Channel.CLERK,
+            created_by=1,
+            retention_hours=72,
+            max_declared_bytes=65536,
+        )
         for slot in slots:
             data = f"%PDF-1.7 {slot}".encode()
             tmp = store.tmp / f"up-{slot}"
             tmp.write_bytes(data)
-            received = Received(name=f"{slot}.pdf", tmp=tmp, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                                media_type="application/pdf")
-            cases.add_files(session, case=case, received=[received], slot=slot, store=store, library=library,
-                            max_case_bytes=1 << 20, max_case_files=20)
+            received = Received(
+                name=f"{slot}.pdf",
+                tmp=tmp,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                media_type="application/pdf",
+            )
+            cases.add_files(
+                session,
+                case=case,
+                received=[received],
+                slot=slot,
+                store=store,
+                library=library,
+                max_case_bytes=1 << 20,
+                max_case_files=20,
+            )
         run = queue_run(session, case=case, requested_by="clerk1")
         assert run.id is not None
         return run.id
@@ -72,7 +93,9 @@ def test_a_run_is_executed_once_and_its_verdict_audited(
     assert runner(run_id) is None and engine.calls == 1  # a finished run is never executed again
     with window_db.scope() as session:
         run = session.get(Run, run_id)
-        assert run is not None and run.verdict == "CORRECTION" and run.files and run.files[0]["name"] == "M1.pdf"
+        assert (
+            run is not None and run.verdict == "CORRECTION" and run.files and run.files[0]["name"] == "M1.pdf"
+        )
         (event,) = session.exec(select(AuditEvent).where(AuditEvent.action == "verdict")).all()
         assert event.actor == "worker" and event.after is not None and event.after["verdict"] == "CORRECTION"
 
@@ -104,7 +127,9 @@ def test_an_engine_that_fails_fails_the_run_with_a_message_for_the_reader(
         assert run is not None and run.error == "预审执行失败，请稍后重新提交预审"
 
 
-def test_unfinished_runs_are_handed_on_again(window_db: Database, library: RuleLibrary, store: BlobStore) -> None:
+def test_unfinished_runs_are_handed_on_again(
+    window_db: Database, library: RuleLibrary, store: BlobStore
+) -> None:
     done = _queued(window_db, library, store, "M1")
     Runner(db=window_db, store=store, prereviewer=FakePrereviewer(library))(done)
     waiting = _queued(window_db, library, store, "M2")

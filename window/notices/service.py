@@ -24,7 +24,11 @@ def compose(
 ) -> Notice:
     """The notice of run ``run`` (default: the latest finished one); ``kind`` defaults to the clerk's
     decision on it, or the suggestion while there is none."""
-    chosen = cases.run_of(session, case_id=case.id, number=run) if run else cases.latest_done(session, case_id=case.id)
+    chosen = (
+        cases.run_of(session, case_id=case.id, number=run)
+        if run
+        else cases.latest_done(session, case_id=case.id)
+    )
     if chosen is None or chosen.decision is None:
         raise StateConflict("本案还没有完成的预审，不能出具文书")
     # settled as the clerk settled its uncertain points: the confirmed ones are listed like findings
@@ -36,7 +40,11 @@ def compose(
     if verdict is Verdict.TOLERANCE and decision.tolerance_deadline is None:
         decision = _with_tolerance(decision, item)
     reason = final.reason if final else ""
-    if verdict is Verdict.REJECT and not reason and not any(f.code is Code.NOT_ELIGIBLE for f in decision.findings):
+    if (
+        verdict is Verdict.REJECT
+        and not reason
+        and not any(f.code is Code.NOT_ELIGIBLE for f in decision.findings)
+    ):
         raise StateConflict("没有不满足的受理条件，也没有收件人员写明的理由，不能出具不予受理决定书")
     return build_notice(
         kind=verdict,
@@ -52,7 +60,9 @@ def compose(
 
 def _item(session: Session, *, case: Case, decision: Decision, library: RuleLibrary) -> Item:
     """The item as the rule version the run was judged by (by its hash), else as in effect that day."""
-    stmt = select(RuleVersion).where(RuleVersion.item_code == case.item, RuleVersion.rule_hash == decision.rule_hash)
+    stmt = select(RuleVersion).where(
+        RuleVersion.item_code == case.item, RuleVersion.rule_hash == decision.rule_hash
+    )
     version = session.exec(stmt).first()
     if version is None:
         return library.loaded(case.item, decision.review_date).item
@@ -61,7 +71,8 @@ def _item(session: Session, *, case: Case, decision: Decision, library: RuleLibr
 
 
 def _with_tolerance(decision: Decision, item: Item) -> Decision:
-    """A 容缺 notice for a decision that was not one: the longest 补交 time of its missing tolerable materials."""
+    """A 容缺 notice for a decision that was not one: the longest 补交 time of its missing tolerable
+    materials."""
     days = [
         item.material(f.material).tolerance_days or 0
         for f in decision.findings
@@ -69,5 +80,8 @@ def _with_tolerance(decision: Decision, item: Item) -> Decision:
     ]
     if not days:
         raise StateConflict("本案没有缺少的容缺材料，不能出具容缺受理通知书")
-    update = {"tolerance_days": max(days), "tolerance_deadline": add_working_days(decision.review_date, max(days))}
+    update = {
+        "tolerance_days": max(days),
+        "tolerance_deadline": add_working_days(decision.review_date, max(days)),
+    }
     return decision.model_copy(update=update)
