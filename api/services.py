@@ -24,9 +24,8 @@ class Services:
     dispatcher: Dispatcher  # who executes the runs this process queues
     limiter: RateLimiter  # requests without an account, per address
     login_limiter: RateLimiter  # sign-in requests, per address
-    prereviewer: PrereviewEngine | None = (
-        None  # None where this process only queues runs (YICHUANG_QUEUE=procrastinate)
-    )
+    # None where this process only queues runs for `yichuang worker` processes (YICHUANG_QUEUE=procrastinate)
+    prereviewer: PrereviewEngine | None = None
     kb: KnowledgeBase | None = None  # None while the knowledge base is not built: its routes answer 503
     sweeper: threading.Event | None = None  # set to stop the retention sweeper
 
