@@ -46,7 +46,7 @@ lint:
 	$(BIN)/ruff check .
 
 check-types:
-	$(BIN)/mypy core rules prereview kb api
+	$(BIN)/mypy core rules kb prereview window api
 
 check-imports:
 	$(BIN)/lint-imports

@@ -6,13 +6,13 @@ from typing import Annotated
 
 import typer
 
-from api.db import Database
 from api.migrate import upgrade
 from api.models import Role
 from api.security import create_user
 from core.config import get_settings
-from core.db import make_engine
+from core.db import Database, make_engine
 from core.errors import AppError
+from window import audit
 
 app = typer.Typer(help="账号管理（第一个管理员用这里创建）", no_args_is_help=True)
 
@@ -35,8 +35,6 @@ def create_user_cmd(
         with db.scope() as session:
             user = create_user(session, username=username, password=password, role=role, department=department,
                                display_name=display_name)  # fmt: skip
-            from api import audit
-
             audit.record(session, actor="cli", role="system", action="user.create", target=f"user:{username}",
                          after={"role": user.role, "department": user.department})  # fmt: skip
     except AppError as exc:

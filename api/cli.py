@@ -12,7 +12,7 @@ from api.guides import sync_guides
 from api.migrate import upgrade
 from api.serve_cli import serve, worker
 from core.config import get_settings
-from core.db import make_engine, session_scope
+from core.db import Database, make_engine
 from kb.cli import app as kb_app
 from prereview.cli import check
 from rules.book import RuleBook
@@ -26,9 +26,9 @@ app.command("check")(check)
 def _kb_guides() -> None:
     """Before any kb command: the guide sections follow the current rule files."""
     settings = get_settings()
-    engine = make_engine(settings.effective_database_url)
-    upgrade(engine)  # the same migrations as the service: a database first touched here still serves later
-    with session_scope(engine) as session:
+    db = Database(make_engine(settings.effective_database_url))
+    upgrade(db.bind)  # the same migrations as the service: a database first touched here still serves later
+    with db.scope() as session:
         sync_guides(session, book=RuleBook.load(settings.corpus_dir / "rules"))
 
 

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi import Path as FastApiPath
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from api.errors import CaseNotFound, LoginRequired, NotAllowed
-from api.masking import CaseMasker
-from api.models import Case, Role
-from api.security import token_digest, user_for_token
+from api.errors import LoginRequired, NotAllowed
+from api.models import Role
+from api.security import user_for_token
 from api.services import Services
+from core.tokens import token_digest
+from window import Case, CaseMasker, CaseNotFound, Channel
 
-APPLICANT = "applicant"
+APPLICANT = Channel.APPLICANT.value  # the role of whoever holds a case token: the case's own applicant
 
 
 def get_services(request: Request) -> Services:
@@ -28,7 +29,7 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_db(services: ServicesDep) -> Iterator[Session]:
+def get_session(services: ServicesDep) -> Iterator[Session]:
     """The request's unit of work: committed when the handler returns, rolled back if it raises."""
     with services.db.scope() as session:
         yield session
@@ -36,7 +37,7 @@ def get_db(services: ServicesDep) -> Iterator[Session]:
 
 # scope="function": the commit happens when the handler returns, before the response is sent — a client
 # that reads a 201 can use what it created at once, from any process.
-SessionDep = Annotated[Session, Depends(get_db, scope="function")]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False, description="POST /api/v1/auth/token 取得的令牌")
 _case_token = APIKeyHeader(name="X-Case-Token", auto_error=False, description="申请人自助预检的案件令牌")
@@ -159,10 +160,6 @@ def case_masker(case: Case, principal: Principal) -> CaseMasker:
     return CaseMasker(
         declared=case.declared, applicant_name=case.applicant_name, masked=not sees_identity(principal)
     )
-
-
-def audit_actor(principal: Principal) -> dict[str, Any]:
-    return {"actor": principal.actor, "role": principal.role or "anonymous"}
 
 
 DbId = Annotated[int, FastApiPath(ge=1, le=2_147_483_647, description="id")]

@@ -1,4 +1,5 @@
-"""One handler maps the whole AppError family to JSON; nothing else ever shows a traceback to a client."""
+"""One handler maps the whole AppError family (``core.errors``, ``window.errors`` and the sign-in's
+errors below) to JSON; nothing else ever shows a traceback to a client."""
 
 from __future__ import annotations
 
@@ -8,13 +9,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from core.errors import AppError, BadInput, Conflict, Forbidden, NotFound, Unauthorized
+from core.errors import AppError, Forbidden, Unauthorized
+from window.errors import UploadRefused
 
 log = logging.getLogger("yichuang.api")
-
-
-class CaseNotFound(NotFound):
-    code = "case_not_found"
 
 
 class NotAllowed(Forbidden):
@@ -23,22 +21,6 @@ class NotAllowed(Forbidden):
 
 class LoginRequired(Unauthorized):
     code = "login_required"
-
-
-class UploadRefused(BadInput):
-    """An upload refused while streaming; ``status_code`` may be 413 or 415 for the size and type refusals."""
-
-    code = "upload_refused"
-
-    def __init__(self, message: str, *, reason: str, status: int = 422, detail: object = None) -> None:
-        super().__init__(message, detail=detail)
-        self.reason = reason
-        self.status = status
-
-    def to_dict(self) -> dict[str, object]:
-        body = super().to_dict()
-        body["reason"] = self.reason
-        return body
 
 
 class RateLimited(AppError):
@@ -54,10 +36,6 @@ class LoginLocked(RateLimited):
     """Too many failed sign-ins of one user name (api.login_guard)."""
 
     code = "login_locked"
-
-
-class StateConflict(Conflict):
-    code = "state_conflict"
 
 
 def install(app: FastAPI) -> None:

@@ -1,32 +1,20 @@
-"""The service's tables: people and tokens, cases with their files, runs and decisions, the audit log.
+"""The service's own tables: accounts, their bearer tokens and the sign-in backoff.
 
-The rule versions table lives in ``rules.models``; importing this module registers both.
+They are who may ask (sign-in, roles), not what the window handles: the case domain (``window``)
+knows a person only by user id and name, so the accounts stay with the HTTP face that checks them.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
-from rules.models import RuleVersion, utcnow
+from rules.models import utcnow
 
-__all__ = [
-    "ApiToken",
-    "AuditEvent",
-    "Case",
-    "CaseFile",
-    "ClerkDecision",
-    "LoginAttempt",
-    "Role",
-    "RuleVersion",
-    "Run",
-    "Settlement",
-    "User",
-]
+__all__ = ["ApiToken", "LoginAttempt", "Role", "User"]
 
 
 class Role(StrEnum):
@@ -34,19 +22,6 @@ class Role(StrEnum):
     CLERK = "clerk"  # 综合窗口收件人员
     STAFF = "staff"  # 部门工作人员, bound to one department
     CONSULT = "consult"  # 咨询台
-
-
-class RunStatus(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
-class CaseStatus(StrEnum):
-    OPEN = "open"
-    DECIDED = "decided"
-    PURGED = "purged"  # an applicant's self-check whose uploads were deleted after the retention
 
 
 class User(SQLModel, table=True):
@@ -80,113 +55,3 @@ class LoginAttempt(SQLModel, table=True):
     failures: int = 0  # since the last successful sign-in or unlock
     locked_until: datetime | None = None
     last_failure_at: datetime | None = None
-
-
-class Case(SQLModel, table=True):
-    __tablename__ = "case"
-    id: str = Field(primary_key=True, max_length=32)
-    item: str = Field(index=True, max_length=16)
-    department: str = Field(default="", index=True, max_length=100)
-    channel: str = Field(max_length=16)  # "applicant" (public self-check) | "clerk"
-    declared: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    applicant_name: str = Field(default="", max_length=200)
-    review_date: date | None = None  # fixed review date (tests, bench); None means the day of each run
-    token_hash: str | None = Field(default=None, index=True, max_length=64)  # the applicant's case token
-    status: str = Field(default=CaseStatus.OPEN.value, max_length=16, index=True)
-    total_bytes: int = 0
-    created_by: int | None = None
-    created_at: datetime = Field(default_factory=utcnow, index=True)
-    expires_at: datetime | None = Field(default=None, index=True)  # applicant cases: uploads deleted then
-
-
-class CaseFile(SQLModel, table=True):
-    __tablename__ = "case_file"
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: str = Field(
-        sa_column=Column(String(32), ForeignKey("case.id", ondelete="CASCADE"), nullable=False, index=True)
-    )
-    sha256: str = Field(index=True, max_length=64)
-    name: str = Field(max_length=255)
-    slot: str | None = Field(default=None, max_length=16)
-    size: int
-    media_type: str = Field(max_length=100)
-    active: bool = True  # part of the next run; withdrawn files stay for the history
-    created_at: datetime = Field(default_factory=utcnow)
-
-
-class Run(SQLModel, table=True):
-    __tablename__ = "run"
-    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_run_case_number"),)
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: str = Field(
-        sa_column=Column(String(32), ForeignKey("case.id", ondelete="CASCADE"), nullable=False, index=True)
-    )
-    number: int
-    status: str = Field(default=RunStatus.QUEUED.value, max_length=16, index=True)
-    review_date: date
-    file_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    rule_hash: str = Field(default="", max_length=32)
-    verdict: str | None = Field(default=None, max_length=16)
-    decision: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    files: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    attempts: int = 0
-    requested_by: str = Field(default="", max_length=80)
-    client_address: str = Field(default="", max_length=64)  # who asked, for the per-address cap
-    created_at: datetime = Field(default_factory=utcnow)
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-
-
-class ClerkDecision(SQLModel, table=True):
-    __tablename__ = "clerk_decision"
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: str = Field(
-        sa_column=Column(String(32), ForeignKey("case.id", ondelete="CASCADE"), nullable=False, index=True)
-    )
-    run_id: int = Field(sa_column=Column(Integer, ForeignKey("run.id"), nullable=False))
-    suggested: str = Field(max_length=16)
-    verdict: str = Field(max_length=16)
-    overridden: bool = False
-    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    refer_to: str = Field(default="", max_length=200)  # REJECT: the competent authority, if another one
-    decided_by: int
-    decided_at: datetime = Field(default_factory=utcnow)
-
-
-class Settlement(SQLModel, table=True):
-    """How the clerk settled one uncertain point (请核对) of a run: confirmed as a defect or dismissed. One
-    row per point and run, changed in place until the decision is recorded (every change is audited);
-    the department's statistics count them per review point (material or condition + code)."""
-
-    __tablename__ = "settlement"
-    __table_args__ = (UniqueConstraint("run_id", "subject", "code", name="uq_settlement_point"),)
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: str = Field(
-        sa_column=Column(String(32), ForeignKey("case.id", ondelete="CASCADE"), nullable=False, index=True)
-    )
-    run_id: int = Field(sa_column=Column(Integer, ForeignKey("run.id", ondelete="CASCADE"), nullable=False))
-    subject: str = Field(max_length=16)  # the material ("M3") or condition ("C2") the point is about
-    code: str = Field(max_length=24)  # a rules.codes.Code
-    action: str = Field(max_length=16)  # "confirm" | "dismiss"
-    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    settled_by: int
-    settled_at: datetime = Field(default_factory=utcnow)
-
-
-class AuditEvent(SQLModel, table=True):
-    """Append-only (database triggers refuse UPDATE and DELETE)."""
-
-    __tablename__ = "audit_event"
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, index=True)
-    actor: str = Field(max_length=80)  # username, "applicant", "system" or "worker"
-    role: str = Field(default="", max_length=16)
-    # verdict, settle, override, decision, rule.publish, rule.rollback, faq.*
-    action: str = Field(index=True, max_length=40)
-    target: str = Field(index=True, max_length=120)  # "case:…", "rule:JT-001", "faq:…"
-    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # masked
-    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # masked
-    # sha256 of {"before", "after"} as they were before masking (core.privacy.digest): proof of what
-    # was written without keeping identity and phone numbers forever
-    digest: str | None = Field(default=None, max_length=64)

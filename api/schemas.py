@@ -1,16 +1,16 @@
-"""Request and response bodies (pure pydantic values)."""
+"""Request and response bodies (pure pydantic values). Every timestamp sent is aware (UTC, with its
+offset): the pages show it in the reader's local time as it is, without guessing a zone."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
-from api.masking import CaseMasker
-from api.models import Case, CaseFile, ClerkDecision, Role, Run, Settlement
-from api.settlements import Action, Point, Suggestion
+from api.models import Role
 from rules.codes import VERDICT_LABELS, Verdict
+from window import Action, Case, CaseFile, CaseMasker, ClerkDecision, Point, Run, Settlement, Suggestion
 
 
 class TokenOut(BaseModel):
@@ -47,8 +47,8 @@ class UserOut(BaseModel):
     role: str
     department: str | None
     active: bool
-    created_at: datetime
-    locked_until: datetime | None = Field(
+    created_at: AwareDatetime
+    locked_until: AwareDatetime | None = Field(
         default=None, description="登录失败过多，须等到此时（管理员可解锁）"
     )
 
@@ -69,7 +69,7 @@ class FileOut(BaseModel):
     media_type: str
     sha256: str
     active: bool
-    created_at: datetime
+    created_at: AwareDatetime
 
     @classmethod
     def of(cls, row: CaseFile, masker: CaseMasker | None = None) -> FileOut:
@@ -98,9 +98,9 @@ class RunOut(BaseModel):
     file_ids: list[int]
     error: str | None
     requested_by: str
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    created_at: AwareDatetime
+    started_at: AwareDatetime | None
+    finished_at: AwareDatetime | None
 
     @classmethod
     def of(cls, run: Run, masker: CaseMasker | None = None) -> RunOut:
@@ -165,7 +165,7 @@ class DecisionOut(BaseModel):
     reason: str
     refer_to: str
     decided_by: int
-    decided_at: datetime
+    decided_at: AwareDatetime
 
     @classmethod
     def of(cls, row: ClerkDecision, masker: CaseMasker | None = None) -> DecisionOut:
@@ -195,7 +195,7 @@ class SettlementOut(BaseModel):
     action: str
     note: str
     settled_by: int
-    settled_at: datetime
+    settled_at: AwareDatetime
 
     @classmethod
     def of(cls, row: Settlement, *, run: int, masker: CaseMasker | None = None) -> SettlementOut:
@@ -257,8 +257,8 @@ class CaseOut(BaseModel):
     applicant_name: str
     declared: dict[str, Any]
     review_date: date | None
-    created_at: datetime
-    expires_at: datetime | None
+    created_at: AwareDatetime
+    expires_at: AwareDatetime | None
     files: list[FileOut] = Field(default_factory=list)
     runs: list[RunOut] = Field(default_factory=list)
     decisions: list[DecisionOut] = Field(default_factory=list)
@@ -311,7 +311,7 @@ class CaseSummary(BaseModel):
     channel: str
     status: str
     applicant_name: str
-    created_at: datetime
+    created_at: AwareDatetime
 
 
 class VersionIn(BaseModel):
@@ -342,9 +342,9 @@ class VersionOut(BaseModel):
     effective_from: date | None
     note: str
     created_by: str
-    created_at: datetime
+    created_at: AwareDatetime
     published_by: str | None
-    published_at: datetime | None
+    published_at: AwareDatetime | None
     yaml_text: str | None = None
     scenarios_yaml: str | None = None
 
@@ -384,7 +384,7 @@ class ScenariosOut(BaseModel):
 
 class AuditOut(BaseModel):
     id: int
-    at: datetime
+    at: AwareDatetime
     actor: str
     role: str
     action: str

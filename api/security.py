@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 from functools import cache
@@ -15,6 +14,7 @@ from sqlmodel import Session, col, select
 from api.errors import LoginRequired
 from api.models import ApiToken, Role, User
 from core.errors import BadInput, Conflict
+from core.tokens import new_token, token_digest
 from rules.models import utcnow
 
 _hasher = PasswordHasher()
@@ -29,14 +29,6 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def create_user(

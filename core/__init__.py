@@ -3,7 +3,7 @@ layer shares. Imports nothing of ours.
 
 Public modules (what other packages import; tests/test_packages.py holds them to it): ``config``
 (settings), ``db`` (engine, sessions), ``errors`` (the error family), ``files`` (atomic writes),
-``privacy`` (masking), ``text`` (the full-width fold).
+``privacy`` (masking), ``text`` (the full-width fold), ``tokens`` (random tokens and their digests).
 """
 
-__all__ = ["config", "db", "errors", "files", "privacy", "text"]
+__all__ = ["config", "db", "errors", "files", "privacy", "text", "tokens"]

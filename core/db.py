@@ -1,15 +1,21 @@
-"""Engine and session. Services never commit: the caller's session scope commits or rolls back."""
+"""Engine and the unit of work. Services never commit: the caller's ``Database.scope`` commits or rolls
+back, and work that must wait for the commit (dispatching a run, deleting files) is queued with
+``after_commit``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel, create_engine
+
+__all__ = ["AfterCommit", "Database", "after_commit", "create_all", "make_engine", "startup_lock"]
+
+AfterCommit = Callable[[], None]
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -38,13 +44,54 @@ def create_all(engine: Engine) -> None:
     SQLModel.metadata.create_all(engine)
 
 
+class Database:
+    """Makes sessions on an engine (or, in tests, on one connection inside a rolled-back transaction)."""
+
+    def __init__(self, bind: Engine | Connection) -> None:
+        self.bind = bind
+
+    @property
+    def dialect(self) -> str:
+        return self.bind.dialect.name
+
+    def session(self) -> Session:
+        if isinstance(self.bind, Connection):
+            return Session(bind=self.bind, expire_on_commit=False, join_transaction_mode="create_savepoint")
+        return Session(self.bind, expire_on_commit=False)
+
+    @contextmanager
+    def scope(self) -> Iterator[Session]:
+        """One unit of work: commit on success (then run the after-commit work), roll back on error."""
+        with self.session() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            for job in session.info.pop("after_commit", []):
+                job()
+
+
+def after_commit(session: Session, job: AfterCommit) -> None:
+    """Run ``job`` once the session's unit of work has committed (never if it rolls back)."""
+    session.info.setdefault("after_commit", []).append(job)
+
+
+STARTUP_LOCK = 0x79636831  # "ych1": PostgreSQL advisory lock held while migrating and seeding
+
+
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
-    with Session(engine, expire_on_commit=False) as session:
+def startup_lock(db: Database) -> Iterator[None]:
+    """On PostgreSQL, one process at a time migrates and seeds; SQLite (one machine) needs no lock."""
+    if not isinstance(db.bind, Engine) or db.dialect != "postgresql":
+        yield
+        return
+    with db.bind.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK})
+        conn.commit()
         try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK})
+            conn.commit()

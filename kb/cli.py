@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 import kb.models  # noqa: F401  (registers the tables for create_all)
 from core.config import Settings, get_settings
-from core.db import create_all, make_engine, session_scope
+from core.db import Database, create_all, make_engine
 from core.errors import AppError
 from kb import service
 from kb.base import KnowledgeBase
@@ -41,7 +41,7 @@ err = Console(stderr=True)
 def _session(settings: Settings) -> Iterator[tuple[Engine, Session]]:
     engine = make_engine(settings.effective_database_url)
     create_all(engine)
-    with session_scope(engine) as session:
+    with Database(engine).scope() as session:
         yield engine, session
 
 

@@ -2,7 +2,7 @@
 
 Public modules (what other packages import; tests/test_packages.py holds them to it): the rule files'
 schema (``spec``, ``expr``, ``codes``), the facts a case brings (``casefacts``) and the verdict
-(``verdict``, ``wording``), the rule books and evaluators (``book``, ``evaluate``, ``live``), the
+(``verdict``, ``wording``), the rule books and evaluators (``book``, ``loader``, ``evaluate``, ``live``), the
 versions table and its service (``models``, ``service``), the applicant's checklist and questions
 (``checklist``, ``questions``), service-guide sections (``guide``), names and numbers (``identity``),
 working days (``calendar``), the errors (``errors``) and the command line (``cli``).
@@ -21,6 +21,7 @@ __all__ = [
     "guide",
     "identity",
     "live",
+    "loader",
     "models",
     "questions",
     "service",

@@ -6,8 +6,9 @@ from alembic import context
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
-import api.models  # noqa: F401  (registers the service's tables)
-import kb.models  # noqa: F401  (and the knowledge base's: autogenerate compares them too)
+import api.models  # noqa: F401  (registers the service's tables: accounts)
+import kb.models  # noqa: F401  (the knowledge base's: autogenerate compares them too)
+import window.models  # noqa: F401  (and the window's: cases, runs, settlements, audit)
 
 target_metadata = SQLModel.metadata
 

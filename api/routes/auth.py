@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api import audit, login_guard
+from api import login_guard
 from api.deps import PrincipalDep, ServicesDep, SessionDep
 from api.errors import LoginRequired, NotAllowed
 from api.models import User
@@ -15,6 +15,7 @@ from api.schemas import PasswordIn, TokenOut, UserOut
 from api.security import change_password, login, logout, verify_password
 from core.config import Settings
 from rules.models import utcnow
+from window import audit
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

@@ -17,9 +17,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from sqlmodel import col, select
 
-from api import cases_service as cases
-from api import settlements
-from api.db import after_commit
 from api.deps import (
     APPLICANT,
     DbId,
@@ -32,15 +29,30 @@ from api.deps import (
     case_masker,
     require,
 )
-from api.errors import CaseNotFound, LoginRequired, NotAllowed, RateLimited, StateConflict, UploadRefused
-from api.models import Case, CaseFile, CaseStatus, Role, Run, RunStatus
-from api.page_images import kept, page_images
-from api.runs import in_progress_from, queue_run
+from api.errors import LoginRequired, NotAllowed, RateLimited
+from api.models import Role
 from api.schemas import AnswerOut, CaseIn, CaseOut, CaseSummary, DecisionIn, DecisionOut, FileOut, RunOut
+from api.services import Services
 from api.uploads import Limits, receive
+from core.db import after_commit
 from prereview.pipeline import PrereviewResult
 from rules.codes import Verdict
 from rules.verdict import Decision
+from window import (
+    Case,
+    CaseFile,
+    CaseNotFound,
+    CaseStatus,
+    Channel,
+    Run,
+    RunStatus,
+    StateConflict,
+    UploadRefused,
+    cases,
+    kept,
+    settlements,
+)
+from window.runs import in_progress_from, queue_run
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -62,7 +74,7 @@ _UPLOAD_BODY: dict[str, Any] = {
 }
 
 
-def _detail(session: Any, case: Case, principal: Principal, token: str | None = None) -> CaseOut:
+def _detail(session: SessionDep, case: Case, principal: Principal, token: str | None = None) -> CaseOut:
     latest = cases.latest_done(session, case_id=case.id)
     rows = settlements.rows_of(session, run_id=latest.id) if latest is not None else []
     return CaseOut.of(
@@ -81,7 +93,7 @@ def _detail(session: Any, case: Case, principal: Principal, token: str | None = 
 def create_case(body: CaseIn, session: SessionDep, services: ServicesDep, principal: Throttled) -> CaseOut:
     if principal.is_user and not principal.has(Role.CLERK):
         raise NotAllowed("只有综合窗口人员或申请人本人可以新建案件")
-    channel = "clerk" if principal.is_user else "applicant"
+    channel = Channel.CLERK if principal.is_user else Channel.APPLICANT
     case, token = cases.create_case(
         session,
         library=services.library,
@@ -201,8 +213,7 @@ async def page_image(
             return row, kept(case.channel)
 
     row, keep = await run_in_threadpool(find)
-    images = page_images(services)
-    body = await run_in_threadpool(images.page, path=services.store.path(row.sha256), sha256=row.sha256,
+    body = await run_in_threadpool(services.pages.page, path=services.store.path(row.sha256), sha256=row.sha256,
                                    name=row.name, number=number, keep=keep)  # fmt: skip
     return Response(body, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
 
@@ -228,16 +239,14 @@ async def start_run(
             address = principal.address
             run = queue_run(session, case=case, requested_by=principal.actor, client_address=address)
             run_id = run.id or 0
-            dispatcher = services.dispatcher
-            assert dispatcher is not None
-            after_commit(session, lambda: dispatcher.submit(run_id))
+            after_commit(session, lambda: services.dispatcher.submit(run_id))
             return run.number
 
     number = await run_in_threadpool(create)
     return await _wait(services, principal, case_id, number, min(wait, services.settings.run_wait_max_s))
 
 
-def _address_cap(session: Any, principal: Principal, cap: int) -> None:
+def _address_cap(session: SessionDep, principal: Principal, cap: int) -> None:
     """A coarse guard only (a hall's self-service kiosks share one address): runs without an account in
     progress at once from one address. The fair reading queue and each case's reading budget are what
     keep one case from holding the readers."""
@@ -265,7 +274,7 @@ async def get_run(
 
 
 async def _wait(
-    services: ServicesDep, principal: Principal, case_id: str, number: int, wait: float
+    services: Services, principal: Principal, case_id: str, number: int, wait: float
 ) -> RunOut:
     deadline = time.monotonic() + wait
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse
 
-from api import audit
+from api import knowledge
 from api.deps import DbId, Principal, ServicesDep, SessionDep, require
 from api.models import Role
 from api.rule_outline import RuleOutline, outline
@@ -27,6 +27,7 @@ from core.errors import Forbidden
 from rules import service as rule_service
 from rules.errors import NothingPublished, RuleFileError
 from rules.models import RuleVersion, utcnow
+from window import audit
 
 router = APIRouter(prefix="/rules", tags=["rules"])
 Staff = Annotated[Principal, Depends(require(Role.STAFF))]
@@ -139,12 +140,10 @@ def publish(item: str, version_id: DbId, body: PublishIn, session: SessionDep, s
 def _sync_guides(session: SessionDep, services: ServicesDep, version: RuleVersion) -> None:
     """The KB's service guide follows the rules in effect (a version taking effect later is synced
     when the service next starts)."""
-    from api.routes import kb as kb_routes
-
     if services.kb is None or version.effective_from is None or version.effective_from > utcnow().date():
         return
     loaded = rule_service.validate(session, version=version, context=services.context)
-    kb_routes.sync_item_guides(session, catalog=services.context.catalog, items={version.item_code: loaded})
+    knowledge.sync_item_guides(session, library=services.library, items={version.item_code: loaded})
 
 
 @router.post("/{item}/rollback", summary="回滚到任一已发布过的版本（以其原文发布一个新版本）")

@@ -11,13 +11,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
-from api import cases_service as cases
-from api import settlements
 from api.deps import Principal, PrincipalDep, SessionDep, case_for, case_masker, require
-from api.errors import LoginRequired, StateConflict
-from api.models import Case, Role, Run
+from api.errors import LoginRequired
+from api.models import Role
 from api.schemas import SettleIn, SettlementOut, SettlementsOut, SuggestionOut
 from rules.codes import Code
+from window import Case, Run, StateConflict, cases, settlements
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 

@@ -8,13 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from sqlmodel import col, select
 
-from api import audit, login_guard
+from api import login_guard
 from api.deps import DbId, Principal, SessionDep, require
-from api.errors import CaseNotFound
 from api.models import Role, User
 from api.schemas import AuditOut, UserIn, UserOut, UserPatch
 from api.security import change_password, create_user, revoke_tokens
 from rules.models import utcnow
+from window import CaseNotFound, audit
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]

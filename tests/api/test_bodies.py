@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import select
 
-from api.models import Case
 from tests.fixtures.api_app import JT_DECLARED, ApiHarness, People
+from window import Case
 
 V1 = "/api/v1"
 

@@ -176,9 +176,9 @@ def test_rate_limit_for_applicants(client: TestClient, harness: ApiHarness) -> N
 def test_retention_purges_applicant_uploads(client: TestClient, harness: ApiHarness) -> None:
     from datetime import timedelta
 
-    from api.app import sweep
-    from api.models import Case
+    from api.startup import sweep
     from rules.models import utcnow
+    from window import Case
 
     case = new_case(client)
     me = {"X-Case-Token": case["token"]}
@@ -212,7 +212,7 @@ def test_bundle_case(client: TestClient, people: People) -> None:
     )  # an unsorted pile
     result = run(client, case["id"], people.clerk)
     assert result["status"] == "done" and result["verdict"] == "CORRECTION"
-    assert all(f["message"] for f in result["findings"]) and result["files"][0]["material"] is None
+    assert all(f["message"] for f in result["findings"]) and result["files"][0]["materials"] == []
     checklist = client.post(
         f"{V1}/items/YJS-001/checklist", json={"declared": declared, "on": "2026-09-29"}
     ).json()

@@ -113,20 +113,20 @@ def test_a_fresh_database_gets_the_kb_tables_from_the_migrations(
 
     from api.app import create_app
     from api.migrate import config as migrate_config
-    from api.services import Services
-    from api.worker import InlineDispatcher
     from core.db import make_engine
-    from tests.fixtures.api_app import FakePrereviewer, HashEmbedder, make_settings
+    from tests.fixtures.api_app import HashEmbedder, make_settings
+    from tests.fixtures.fake_prereviewer import FakePrereviewer
+    from window import InlineDispatcher
 
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     settings = make_settings(tmp_path / "data", database_url=url, kb_index_dir=tmp_path / "kb_index")
 
-    def dispatcher(services: Services) -> InlineDispatcher:
-        services.prereviewer = FakePrereviewer(services.library.evaluator())
-        return InlineDispatcher(services.execute_run)
-
     app = create_app(
-        settings=settings, context=rule_context, dispatcher=dispatcher, kb_embedder=HashEmbedder()
+        settings=settings,
+        context=rule_context,
+        prereviewer=FakePrereviewer,
+        dispatcher=InlineDispatcher,
+        embedder=HashEmbedder(),
     )
     with TestClient(app) as client:
         r = client.get(f"{V1}/kb/search", params={"q": "营业执照忘带了能先受理吗"})

@@ -15,9 +15,9 @@ import pytest
 import uvicorn
 
 from api.app import create_app
-from api.services import Services
-from api.worker import ThreadDispatcher
-from tests.fixtures.api_app import FakePrereviewer, huge_png_header, make_settings, pdf_bomb, pdf_bytes
+from tests.fixtures.api_app import huge_png_header, make_settings, pdf_bomb, pdf_bytes
+from tests.fixtures.fake_prereviewer import FakePrereviewer
+from window import Runner, ThreadDispatcher
 
 V1 = "/api/v1"
 
@@ -33,13 +33,12 @@ def live(tmp_path: Path) -> Iterator[str]:
     settings = make_settings(tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'live.db'}",
                              max_file_bytes=30 * 1024 * 1024, max_case_bytes=200 * 1024 * 1024)  # fmt: skip
 
-    def threads(services: Services) -> ThreadDispatcher:
-        services.prereviewer = FakePrereviewer(services.library.evaluator())
-        return ThreadDispatcher(services.execute_run, threads=2)
+    def threads(runner: Runner) -> ThreadDispatcher:
+        return ThreadDispatcher(runner, threads=2)
 
+    app = create_app(settings=settings, prereviewer=FakePrereviewer, dispatcher=threads, knowledge_base=False)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings=settings, dispatcher=threads, kb=None), host="127.0.0.1",
-                                           port=port, log_level="warning"))  # fmt: skip
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

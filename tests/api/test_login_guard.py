@@ -16,10 +16,11 @@ from api import login_guard
 from api.app import create_app
 from api.errors import LoginLocked
 from api.models import Role
-from api.worker import InlineDispatcher
 from rules.models import utcnow
 from tests.fixtures.api_app import PASSWORD, ApiHarness, People, add_user
+from tests.fixtures.fake_prereviewer import FakePrereviewer
 from tests.fixtures.live_api import LiveApi
+from window import InlineDispatcher
 
 V1 = "/api/v1"
 
@@ -55,16 +56,14 @@ def test_the_lock_holds_for_another_api_process(client: TestClient, harness: Api
     add_user(harness.db, "staff5", Role.STAFF, "安和市交通运输局")
     assert [_login(client, "staff5", "guess") for _ in range(5)] == [401] * 5
 
-    def inline(services: object) -> InlineDispatcher:
-        return InlineDispatcher(lambda run_id: None)
-
     other = create_app(
         settings=harness.services.settings,
         db=harness.db,
         context=harness.services.context,
-        dispatcher=inline,
+        prereviewer=FakePrereviewer,
+        dispatcher=InlineDispatcher,
         migrate=False,
-        kb=None,
+        knowledge_base=False,
     )
     with TestClient(other, raise_server_exceptions=False) as second:
         assert _login(second, "staff5") == 429

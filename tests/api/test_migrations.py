@@ -16,8 +16,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-import api.models  # noqa: F401  (registers the service's tables)
-import kb.models  # noqa: F401  (and the knowledge base's)
+import api.models  # noqa: F401  (registers the service's tables: accounts)
+import kb.models  # noqa: F401  (the knowledge base's)
+import window.models  # noqa: F401  (and the window's)
 from api.migrate import downgrade, upgrade
 from core.db import make_engine
 from tests.fixtures.api_app import pg_schema_scope, pg_url

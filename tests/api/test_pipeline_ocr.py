@@ -9,10 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.services import Services, build_prereviewer
-from api.worker import ThreadDispatcher
 from tests.fixtures.api_app import make_settings
 from tests.fixtures.samples import public_case
+from window import Runner, ThreadDispatcher
 
 pytestmark = pytest.mark.ocr
 
@@ -27,12 +26,10 @@ def test_public_case_through_the_api(tmp_path: Path, name: str) -> None:
     settings = make_settings(tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'ocr.db'}",
                              max_file_bytes=30 * 1024 * 1024, max_case_bytes=200 * 1024 * 1024, max_pixels=60_000_000)  # fmt: skip
 
-    def real(services: Services) -> ThreadDispatcher:
-        services.prereviewer = build_prereviewer(settings=services.settings, library=services.library)
-        assert services.prereviewer is not None
-        return ThreadDispatcher(services.execute_run, threads=1)
+    def one_thread(runner: Runner) -> ThreadDispatcher:  # the real Prereviewer: none is given
+        return ThreadDispatcher(runner, threads=1)
 
-    with TestClient(create_app(settings=settings, dispatcher=real, kb=None)) as client:
+    with TestClient(create_app(settings=settings, dispatcher=one_thread, knowledge_base=False)) as client:
         case = client.post(f"{V1}/cases", json={"item": spec["item"], "declared": spec["declared"],
                                                  "review_date": spec["review_date"]}).json()  # fmt: skip
         me = {"X-Case-Token": case["token"]}

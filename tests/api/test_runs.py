@@ -81,8 +81,8 @@ def test_runs_in_progress_per_address_are_capped_coarsely(
 ) -> None:
     """Only a coarse guard (kiosks share an address): runs without an account queued or running at once
     from one address; clerks are not counted."""
-    from api.models import Run, RunStatus
     from rules.models import utcnow
+    from window import Run, RunStatus
 
     harness.services.settings.max_active_runs_per_address = 2
     cases = [new_case(client) for _ in range(3)]

@@ -14,9 +14,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from api.models import Run, Settlement
 from tests.api.test_cases import ALL_JT, new_case, run, upload
 from tests.fixtures.api_app import JT_DECLARED, ApiHarness, People
+from window import Run, Settlement
 
 V1 = "/api/v1"
 OTHERS = [s for s in ALL_JT if s not in ("M1", "M2")]
@@ -284,9 +284,9 @@ def test_purged_self_check_keeps_no_reading_of_its_uncertain_points(
 ) -> None:
     from datetime import timedelta
 
-    from api.app import sweep
-    from api.models import Case
+    from api.startup import sweep
     from rules.models import utcnow
+    from window import Case
 
     case = new_case(client, declared={**JT_DECLARED})
     me = {"X-Case-Token": case["token"]}

@@ -5,26 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.app import create_app
-from api.db import Database
-from api.models import Run
 from api.services import Services
-from api.worker import ThreadDispatcher
-from core.db import make_engine
+from core.db import Database, make_engine
+from prereview.pipeline import PrereviewResult
 from tests.api.test_cases import ALL_JT
 from tests.fixtures.api_app import (
     JT_DECLARED,
-    FakePrereviewer,
     make_settings,
     pdf_bytes,
     pg_schema_scope,
     pg_url,
 )
+from tests.fixtures.fake_prereviewer import FakePrereviewer
+from window import InlineDispatcher, Run, Runner, ThreadDispatcher, run_worker
 
 V1 = "/api/v1"
 
@@ -54,15 +54,23 @@ def _submit_case(client: TestClient, *, slots: list[str], started: tuple[str, ..
     return f"{case['id']}:{case['token']}"
 
 
-def _threads(services: Services) -> ThreadDispatcher:
-    services.prereviewer = FakePrereviewer(services.library.evaluator())
-    return ThreadDispatcher(services.execute_run, threads=2)
+def _threads(runner: Runner) -> ThreadDispatcher:
+    return ThreadDispatcher(runner, threads=2)
+
+
+class Broken(FakePrereviewer):
+    """A pre-review engine that fails every run (a reader crashed, a model could not load)."""
+
+    def run(self, **_: Any) -> PrereviewResult:
+        self.calls += 1
+        raise RuntimeError("the OCR worker died")
 
 
 def test_thread_pool_and_restart_recovery(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'svc.db'}")
     parked = Parked()
-    with TestClient(create_app(settings=settings, dispatcher=lambda s: parked, kb=None)) as first:
+    app = create_app(settings=settings, prereviewer=FakePrereviewer, dispatcher=lambda _: parked, knowledge_base=False)
+    with TestClient(app) as first:
         cases = [_submit_case(first, slots=ALL_JT) for _ in range(3)]
         assert len(parked.submitted) == 3
     db = Database(make_engine(settings.effective_database_url))
@@ -71,7 +79,8 @@ def test_thread_pool_and_restart_recovery(tmp_path: Path) -> None:
         assert run is not None
         run.status = "running"
         session.add(run)
-    with TestClient(create_app(settings=settings, dispatcher=_threads, kb=None)) as second:
+    app = create_app(settings=settings, prereviewer=FakePrereviewer, dispatcher=_threads, knowledge_base=False)
+    with TestClient(app) as second:
         for ref in cases:
             case_id, token = ref.split(":")
             out = second.get(f"{V1}/cases/{case_id}/runs/1", params={"wait": 10}, headers={"X-Case-Token": token}).json()
@@ -91,10 +100,8 @@ def pg_service_url() -> Iterator[str]:
 
 @pytest.mark.postgres
 def test_procrastinate_queue(tmp_path: Path, pg_service_url: str) -> None:
-    from api.worker_main import run_worker
-
     settings = make_settings(tmp_path / "data", database_url=pg_service_url, queue="procrastinate")
-    app = create_app(settings=settings, kb=None)
+    app = create_app(settings=settings, knowledge_base=False)
     with TestClient(app) as client:
         services: Services = app.state.services
         refs = [_submit_case(client, slots=ALL_JT) for _ in range(2)]
@@ -103,33 +110,32 @@ def test_procrastinate_queue(tmp_path: Path, pg_service_url: str) -> None:
             assert jobs == 2
             # a worker died mid-run and its job is gone: the run must still be picked up
             session.execute(text("DELETE FROM procrastinate_jobs WHERE id = (SELECT min(id) FROM procrastinate_jobs)"))
-        worker_services = Services(settings=settings, db=services.db, store=services.store, context=services.context,
-                                   library=services.library, limiter=services.limiter)  # fmt: skip
-        worker_services.prereviewer = FakePrereviewer(services.library.evaluator())
-        run_worker(settings=settings, concurrency=1, wait=False, services=worker_services)
+        fake = FakePrereviewer(services.library)
+        runner = Runner(db=services.db, store=services.store, prereviewer=fake)
+        run_worker(runner, database_url=settings.effective_database_url, concurrency=1, wait=False)
         for ref in refs:
             case_id, token = ref.split(":")
             out = client.get(f"{V1}/cases/{case_id}/runs/1", params={"wait": 5}, headers={"X-Case-Token": token}).json()
             assert out["status"] == "done" and out["verdict"] == "ACCEPT", out
-        assert worker_services.prereviewer.calls == 2  # type: ignore[union-attr]
+        assert fake.calls == 2
 
 
 
 
 def test_failed_run_and_waiting_on_a_queued_one(tmp_path: Path) -> None:
-    from api.worker import InlineDispatcher
-
     settings = make_settings(tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'svc.db'}")
     parked = Parked()
-    with TestClient(create_app(settings=settings, dispatcher=lambda s: parked, kb=None)) as client:
+    app = create_app(settings=settings, prereviewer=FakePrereviewer, dispatcher=lambda _: parked, knowledge_base=False)
+    with TestClient(app) as client:
         case_id, token = _submit_case(client, slots=["M1"]).split(":")
         me = {"X-Case-Token": token}
         r = client.get(f"{V1}/cases/{case_id}/runs/1", params={"wait": 0.5}, headers=me)
         assert r.status_code == 200 and r.json()["status"] == "queued"
         again = client.post(f"{V1}/cases/{case_id}/runs", headers=me)
         assert again.status_code == 409  # one run at a time
-    # no pre-review engine in this process: the run fails with a message, the service stays up
-    with TestClient(create_app(settings=settings, dispatcher=lambda s: InlineDispatcher(s.execute_run), kb=None)) as c:
+    # the pre-review engine fails: the run fails with a message, the service stays up
+    app = create_app(settings=settings, prereviewer=Broken, dispatcher=InlineDispatcher, knowledge_base=False)
+    with TestClient(app) as c:
         out = c.get(f"{V1}/cases/{case_id}/runs/1", headers={"X-Case-Token": token}).json()
-        assert out["status"] == "failed" and "预审引擎" in out["error"]
+        assert out["status"] == "failed" and out["error"] == "预审执行失败，请稍后重新提交预审"
         assert c.post(f"{V1}/cases/{case_id}/runs", params={"wait": 1}, headers={"X-Case-Token": token}).json()["number"] == 2

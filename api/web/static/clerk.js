@@ -4,7 +4,6 @@
 
 import { api, busy, clear, fmtDateTime, h, notify, requireLogin, show, today, $ } from "/static/common.js";
 import { caseView } from "/static/clerk-case.js";
-import { asUtc } from "/static/console.js";
 import { readDeclared, renderQuestions } from "/static/questions-form.js";
 
 const STATUS_LABELS = { open: "办理中", decided: "已决定", purged: "已清除" };
@@ -70,7 +69,7 @@ async function loadCases() {
 }
 
 function localDay(iso) {
-  const d = new Date(asUtc(iso));
+  const d = new Date(iso);
   const pad = (n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
@@ -83,7 +82,7 @@ function caseRow(c) {
       h("span", { class: `tag status-${c.status}` }, STATUS_LABELS[c.status] || c.status),
       c.channel === "applicant" ? h("span", { class: "tag" }, "自助预检") : null,
       h("div", { class: "small muted" }, `${c.item} ${item ? item.name : ""}`),
-      h("div", { class: "small muted" }, `${fmtDateTime(asUtc(c.created_at))} · ${c.id.slice(0, 8)}`)));
+      h("div", { class: "small muted" }, `${fmtDateTime(c.created_at)} · ${c.id.slice(0, 8)}`)));
 }
 
 function markCurrent() {

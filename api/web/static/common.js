@@ -32,8 +32,8 @@
 //   explainCode(code)          finding code -> one plain sentence for applicants
 //   confirmText(code, what, field)
 //                              an uncertain point as the applicant's "请确认：…" (not a defect)
-//   fmtDate(iso) "2026年2月12日" / fmtDateTime(iso) "2026-02-12 14:03" (local time; a timestamp without
-//                              a zone is taken as UTC, as the API stores it) / today()
+//   fmtDate(iso) "2026年2月12日" / fmtDateTime(iso) "2026-02-12 14:03" (local time: the API's timestamps
+//                              carry their zone, UTC) / today()
 //   fmtSize(bytes)             "1.2 MB"
 //   openNotice(caseId, {kind, format, caseToken, run, print})
 //                              fetches a notice (format "html" default, or "pdf") with the right credentials

@@ -5,7 +5,6 @@
 //   faqPanel(el, {session, items}) / unansweredPanel(el, {session, items}) / hitTestPanel(el, {session, items})
 
 import { api, busy, clear, fmtDateTime, h, notify } from "/static/common.js";
-import { asUtc } from "/static/console.js";
 
 const FAQ_STATUS = { draft: "草稿", published: "已发布", retired: "已停用" };
 const lines = (text) => text.split("\n").map((s) => s.trim()).filter(Boolean);
@@ -162,7 +161,7 @@ function questionRow(q, { status, reload }) {
   };
   return h("li", { "data-question": q.id },
     h("strong", {}, q.query), " ", h("span", { class: "tag" }, `问过 ${q.count} 次`), q.item ? h("span", { class: "tag" }, q.item) : null,
-    h("div", { class: "small muted" }, `最近 ${fmtDateTime(asUtc(q.last_at))}`,
+    h("div", { class: "small muted" }, `最近 ${fmtDateTime(q.last_at)}`,
       q.best_target ? ` · 最接近的条目 ${q.best_target}（把握 ${Math.round(100 * q.best_confidence)}%）` : ""),
     h("div", { class: "row small" },
       h("button", { type: "button", onclick: () => answerWithFaq({ question: q.query, item: q.item }) }, "写一条常见问题"),

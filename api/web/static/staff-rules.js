@@ -5,7 +5,6 @@
 //   const view = openItem(container, item, {session});  view.close()
 
 import { api, busy, clear, fmtDate, fmtDateTime, h, notify, today } from "/static/common.js";
-import { asUtc } from "/static/console.js";
 import { ruleEditor } from "/static/rule-editor.js";
 import { renderOutline } from "/static/rule-outline.js";
 
@@ -74,7 +73,7 @@ function renderVersions(ctx) {
     h("td", {}, v.label, ctx.current && v.id === ctx.current.id ? h("span", { class: "tag published" }, "现行") : null),
     h("td", {}, h("span", { class: `tag ${v.status}` }, STATUS[v.status] || v.status)),
     h("td", {}, v.effective_from ? fmtDate(v.effective_from) : "—"),
-    h("td", {}, `${v.published_by || v.created_by} · ${fmtDateTime(asUtc(v.published_at || v.created_at))}`),
+    h("td", {}, `${v.published_by || v.created_by} · ${fmtDateTime(v.published_at || v.created_at)}`),
     h("td", {}, v.note),
     h("td", {},
       h("button", { type: "button", class: "link", onclick: () => openVersion(ctx, v.id) }, v.status === "draft" ? "编辑" : "查看"), " ",

@@ -97,10 +97,8 @@ export function confirmText(code, what, field = "") {
 function toDate(iso) {
   if (!iso) return null;
   let text = String(iso);
-  // "2026-02-12" is a calendar day: parse it as local, not as UTC midnight
+  // "2026-02-12" is a calendar day: parse it as local, not as UTC midnight (timestamps carry their zone)
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) text += "T00:00:00";
-  // the API stores UTC; a timestamp without a zone designator is UTC, not the browser's local time
-  else if (/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) text += "Z";
   const d = new Date(text);
   return Number.isNaN(d.getTime()) ? null : d;
 }

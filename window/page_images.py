@@ -32,14 +32,20 @@ import struct
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
-from typing import Any
 
-from api.errors import StateConflict
 from core.errors import NotFound
 from core.files import move_dir
+from prereview.documents import Document
+from prereview.ocr import RapidOcrEngine
+from prereview.pipeline import DocumentSink, UploadedFile
+from prereview.reader import ReaderPool, ReadLimits
+from window.errors import StateConflict
+from window.models import Channel
+
+__all__ = ["PageImages", "kept"]
 
 log = logging.getLogger("yichuang.api")
 
@@ -50,17 +56,17 @@ BMP_HEADER = 54  # what the reader writes: file header + BITMAPINFOHEADER, 24 bi
 
 def kept(channel: str) -> bool:
     """Whether a case's page images may be kept (the rule the evidence view and the runs share)."""
-    return channel != "applicant"  # api.deps.APPLICANT (importing it here would be circular)
+    return channel != Channel.APPLICANT.value
 
 
 class PageImages:
     """Thread-safe; the reader's worker process starts on the first page no run left, not with the service."""
 
-    def __init__(self, *, cache_dir: Path, limits: Any, ocr_threads: int = 1) -> None:
+    def __init__(self, *, cache_dir: Path, limits: ReadLimits, ocr_threads: int = 1) -> None:
         self.cache_dir = cache_dir
         self._limits = limits
         self._ocr_threads = ocr_threads
-        self._pool: Any = None
+        self._pool: ReaderPool | None = None
         self._lock = threading.Lock()
         self._file_locks: dict[str, threading.Lock] = {}
         self._jobs: queue.SimpleQueue[str | None] | None = None  # the encoder's, while it runs
@@ -85,11 +91,11 @@ class PageImages:
                 self._store(sha256, pages)
             return pages[number - 1]
 
-    def sink(self, *, shas: Mapping[Path, str]) -> Callable[[Any, Any], None]:
+    def sink(self, *, shas: Mapping[Path, str]) -> DocumentSink:
         """A ``keep`` for `Prereviewer.run` (prereview.pipeline.DocumentSink): stages the page images of
         each file (``shas``: its stored path -> sha256) for the cache. Only for cases whose pages are kept."""
 
-        def keep(file: Any, doc: Any) -> None:
+        def keep(file: UploadedFile, doc: Document) -> None:
             sha256 = shas.get(Path(file.path))
             if sha256 is None:
                 return
@@ -102,7 +108,8 @@ class PageImages:
         return keep
 
     def close(self) -> None:
-        """Stops the reader process and the encoder (after its current file: the rest stay pending on disk)."""
+        """Stops the reader process and the encoder (after its current file: the rest stay pending on
+        disk)."""
         with self._lock:
             pool, self._pool = self._pool, None
             jobs, encoder = self._jobs, self._encoder
@@ -140,7 +147,7 @@ class PageImages:
         # None when the encoder settled it meanwhile (the cache has it now) or it is damaged (read again)
         return _jpeg(folder / f"p{number:03d}.bmp") or self._cached(sha256, number)
 
-    def _stage(self, sha256: str, doc: Any) -> bool:
+    def _stage(self, sha256: str, doc: Document) -> bool:
         """Hard-link a run's page images into ``.pending/<sha256>``: no encoding on the run's path."""
         if (self.cache_dir / sha256).is_dir() or self._pending(sha256).is_dir():
             return False  # kept already, or another run of the same file staged it
@@ -192,8 +199,9 @@ class PageImages:
         with self._lock:
             if self._jobs is None or self._encoder is None:
                 self._jobs, self._queued = queue.SimpleQueue(), set()
-                self._encoder = threading.Thread(target=self._encode, args=(self._jobs,), name="page-images",
-                                                 daemon=True)  # fmt: skip
+                self._encoder = threading.Thread(
+                    target=self._encode, args=(self._jobs,), name="page-images", daemon=True
+                )
                 self._encoder.start()
                 self._jobs.put("")  # first: `_recover`
             if sha256 not in self._queued:
@@ -231,12 +239,9 @@ class PageImages:
         with self._lock:
             return self._file_locks.setdefault(sha256, threading.Lock())
 
-    def _reader(self) -> Any:
+    def _reader(self) -> ReaderPool:
         with self._lock:
             if self._pool is None:
-                from prereview.ocr import RapidOcrEngine
-                from prereview.reader import ReaderPool
-
                 ocr = partial(RapidOcrEngine, threads=self._ocr_threads)
                 self._pool = ReaderPool(limits=self._limits, ocr_factory=ocr)
                 atexit.register(self.close)
@@ -273,7 +278,9 @@ def _count(folder: Path, suffix: str) -> int:
         return 0
 
 
-def _document_pages(doc: Any, *, sha256: str, max_pages: int) -> list[tuple[Path, tuple[int, int]]] | None:
+def _document_pages(
+    doc: Document, *, sha256: str, max_pages: int
+) -> list[tuple[Path, tuple[int, int]]] | None:
     """Each page's image and size, or None unless the reader left an image for every page of the file."""
     if doc.error is not None or not doc.pages or len(doc.pages) > max_pages or doc.sha256 not in ("", sha256):
         return None
@@ -319,7 +326,9 @@ def _bmp_bytes(width: int, height: int) -> int:
 def _bmp_header(width: int, height: int) -> bytes:
     """The header OpenCV writes for a 24-bit BMP (what the reader saves a page as)."""
     size = _bmp_bytes(width, height)
-    return struct.pack("<2sIHHIIiiHHIIiiII", b"BM", size, 0, 0, BMP_HEADER, 40, width, height, 1, 24, 0, 0, 0, 0, 0, 0)  # fmt: skip
+    return struct.pack(
+        "<2sIHHIIiiHHIIiiII", b"BM", size, 0, 0, BMP_HEADER, 40, width, height, 1, 24, 0, 0, 0, 0, 0, 0
+    )
 
 
 def _discard(folder: Path, *, trash: Path) -> None:
@@ -335,21 +344,3 @@ def _lower_priority() -> None:
     """The encoder yields the CPU to runs and requests (on Linux a thread has a nice value of its own)."""
     with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-
-
-_BUILD = threading.Lock()
-
-
-def page_images(services: Any) -> PageImages:
-    """The service's PageImages (built on first use: most processes never show a page)."""
-    with _BUILD:
-        found = services.extras.get("page_images")
-        if not isinstance(found, PageImages):
-            from prereview.reader import ReadLimits
-
-            settings = services.settings
-            limits = ReadLimits(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages,
-                                max_pixels=settings.max_pixels, timeout_seconds=settings.parse_timeout_s)  # fmt: skip
-            found = PageImages(cache_dir=settings.data_dir / "pages", limits=limits)
-            services.extras["page_images"] = found
-        return found

@@ -10,19 +10,18 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, func, or_, select
 
-from api import audit, settlements
-from api.db import after_commit
-from api.errors import StateConflict, UploadRefused
-from api.masking import CaseMasker
-from api.models import Case, CaseFile, CaseStatus, ClerkDecision, Run, RunStatus
-from api.security import token_digest
-from api.storage import BlobStore
-from api.uploads import Received
+from core.db import after_commit
 from core.errors import BadInput
+from core.tokens import new_token, token_digest
 from rules import service as rule_service
 from rules.codes import Verdict
 from rules.live import RuleLibrary
 from rules.models import utcnow
+from window import audit, settlements
+from window.errors import CaseNotFound, StateConflict, UploadRefused
+from window.masking import CaseMasker
+from window.models import Case, CaseFile, CaseStatus, Channel, ClerkDecision, Run, RunStatus
+from window.storage import BlobStore, Received
 
 
 def create_case(
@@ -32,7 +31,7 @@ def create_case(
     item: str,
     declared: dict[str, Any],
     review_date: date | None,
-    channel: str,
+    channel: Channel,
     created_by: int | None,
     retention_hours: float,
     max_declared_bytes: int,
@@ -47,11 +46,19 @@ def create_case(
     evaluator = library.evaluator_for(item, on)  # UnknownItem (404) for an item that is not there
     evaluator.due(item, declared, on)  # FactError (422) for declared facts of the wrong type
     department = rule_service.owner(session, item=item) or ""
-    token = secrets.token_urlsafe(32) if channel == "applicant" else None
-    case = Case(id=secrets.token_hex(16), item=item, department=department, channel=channel, declared=declared,
-                applicant_name=str(declared.get("applicant_name") or "")[:200], review_date=review_date,
-                token_hash=token_digest(token) if token else None, created_by=created_by,
-                expires_at=utcnow() + timedelta(hours=retention_hours) if token else None)  # fmt: skip
+    token = new_token() if channel == Channel.APPLICANT else None
+    case = Case(
+        id=secrets.token_hex(16),
+        item=item,
+        department=department,
+        channel=channel.value,
+        declared=declared,
+        applicant_name=str(declared.get("applicant_name") or "")[:200],
+        review_date=review_date,
+        token_hash=token_digest(token) if token else None,
+        created_by=created_by,
+        expires_at=utcnow() + timedelta(hours=retention_hours) if token else None,
+    )
     session.add(case)
     session.flush()
     return case, token
@@ -100,8 +107,11 @@ def add_files(
         if slot not in materials:
             for r in received:
                 r.tmp.unlink(missing_ok=True)
-            raise UploadRefused(f"{case.item} 没有材料位 {slot}（可用：{', '.join(sorted(materials))}）",
-                                reason="unknown_slot", status=422)  # fmt: skip
+            raise UploadRefused(
+                f"{case.item} 没有材料位 {slot}（可用：{', '.join(sorted(materials))}）",
+                reason="unknown_slot",
+                status=422,
+            )
     rows = []
     for r in received:
         store.put(r.tmp, r.sha256)
@@ -119,8 +129,6 @@ def add_files(
 def withdraw_file(session: Session, *, case: Case, file_id: int) -> CaseFile:
     row = session.get(CaseFile, file_id)
     if row is None or row.case_id != case.id:
-        from api.errors import CaseNotFound
-
         raise CaseNotFound("本案没有这个文件")
     row.active = False
     session.add(row)
@@ -144,8 +152,6 @@ def runs_of(session: Session, *, case_id: str) -> list[Run]:
 def run_of(session: Session, *, case_id: str, number: int) -> Run:
     run = session.exec(select(Run).where(Run.case_id == case_id, Run.number == number)).first()
     if run is None:
-        from api.errors import CaseNotFound
-
         raise CaseNotFound(f"本案没有第 {number} 次预审")
     return run
 
@@ -182,9 +188,16 @@ def decide(
     if overridden and len(reason.strip()) < 4:
         raise BadInput("改变预审建议的结论时必须写明理由（至少 4 个字）")
     previous = decisions_of(session, case_id=case.id)
-    decision = ClerkDecision(case_id=case.id, run_id=run.id or 0, suggested=suggested, verdict=verdict.value,
-                             overridden=overridden, reason=reason.strip(), refer_to=refer_to.strip(),
-                             decided_by=user_id)  # fmt: skip
+    decision = ClerkDecision(
+        case_id=case.id,
+        run_id=run.id or 0,
+        suggested=suggested,
+        verdict=verdict.value,
+        overridden=overridden,
+        reason=reason.strip(),
+        refer_to=refer_to.strip(),
+        decided_by=user_id,
+    )
     session.add(decision)
     case.status = CaseStatus.DECIDED.value
     session.add(case)
@@ -194,12 +207,27 @@ def decide(
         if previous
         else {"suggested": suggested}
     )
+    audit.record(
+        session,
+        actor=actor,
+        role=role,
+        action="override" if overridden else "decision",
+        target=f"case:{case.id}",
+        before=before,
+        after=_decided(decision, run=run, settled=settled),
+        names=CaseMasker(declared=case.declared, applicant_name=case.applicant_name).names,
+    )
+    return decision
+
+
+def _decided(decision: ClerkDecision, *, run: Run, settled: settlements.Suggestion) -> dict[str, Any]:
+    """What the audit log keeps of a decision."""
     after: dict[str, Any] = {
-        "verdict": verdict.value,
-        "suggested": suggested,
+        "verdict": decision.verdict,
+        "suggested": decision.suggested,
         "run": run.number,
-        "reason": reason.strip(),
-        "refer_to": refer_to.strip(),
+        "reason": decision.reason,
+        "refer_to": decision.refer_to,
         "rule_hash": run.rule_hash,
     }
     if settled.points:  # what the clerk settled, with the verdict the findings alone gave
@@ -208,18 +236,7 @@ def decide(
             "confirmed": [" ".join(p) for p in settled.confirmed],
             "dismissed": [" ".join(p) for p in settled.dismissed],
         }
-    names = CaseMasker(declared=case.declared, applicant_name=case.applicant_name).names
-    audit.record(
-        session,
-        actor=actor,
-        role=role,
-        action="override" if overridden else "decision",
-        target=f"case:{case.id}",
-        before=before,
-        after=after,
-        names=names,
-    )
-    return decision
+    return after
 
 
 def search_cases(
@@ -246,10 +263,18 @@ def search_cases(
 
 
 def purge_expired(session: Session, *, store: BlobStore) -> int:
-    """Delete the files of applicants' cases whose retention has run out (the case row stays, marked purged)."""
+    """Delete the files of applicants' cases whose retention has run out (the case row stays, marked
+    purged)."""
     now = utcnow()
-    stmt = select(Case).where(Case.channel == "applicant", col(Case.expires_at) <= now,
-                              Case.status != CaseStatus.PURGED.value).limit(500)  # fmt: skip
+    stmt = (
+        select(Case)
+        .where(
+            Case.channel == Channel.APPLICANT.value,
+            col(Case.expires_at) <= now,
+            Case.status != CaseStatus.PURGED.value,
+        )
+        .limit(500)
+    )
     shas: set[str] = set()
     purged = 0
     for case in session.exec(stmt):

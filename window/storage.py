@@ -4,12 +4,27 @@ file is its sha256, so the same scan uploaded twice is stored once."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlmodel import Session, func, select
 
-from api.models import CaseFile
 from core.files import move_file
+from prereview.sniff import Kind
+from window.models import CaseFile
+
+
+@dataclass
+class Received:
+    """An uploaded file, received in full into a temporary file beside the store and checked, not yet
+    stored (``BlobStore.put``)."""
+
+    name: str
+    tmp: Path
+    size: int = 0
+    sha256: str = ""
+    media_type: str = ""
+    kind: Kind = Kind.UNKNOWN
 
 
 class BlobStore:

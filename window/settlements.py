@@ -15,13 +15,13 @@ from enum import StrEnum
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from api import audit
-from api.errors import CaseNotFound, StateConflict
-from api.masking import CaseMasker
-from api.models import Case, CaseStatus, Run, Settlement
 from rules.codes import CODE_LABELS, Code
 from rules.models import utcnow
 from rules.verdict import Decision
+from window import audit
+from window.errors import CaseNotFound, StateConflict
+from window.masking import CaseMasker
+from window.models import Case, CaseStatus, Channel, Run, Settlement
 
 Point = tuple[str, str]  # (material or condition, code): a review point
 
@@ -85,14 +85,8 @@ def settle(
 ) -> Settlement:
     """Confirm or dismiss one uncertain point of ``run``, the case's latest finished run. The caller holds
     ``lock_case``: a decision recorded at the same moment sees this settlement or refuses it."""
-    _check_open(case)
-    if run is None or run.decision is None:
-        raise StateConflict("本案还没有完成的预审，没有需要核对的问题")
-    if seen_run is not None and seen_run != run.number:
-        raise StateConflict(f"第 {run.number} 次预审已经完成，请刷新页面后核对最新一次预审的结果")
+    run = _settling(case, run, point=point, seen_run=seen_run)
     subject, code = point
-    if point not in points_of(Decision.model_validate(run.decision)):
-        raise CaseNotFound(f"第 {run.number} 次预审没有待核对的问题「{subject} {CODE_LABELS[Code(code)]}」")
     row = session.exec(
         select(Settlement).where(
             Settlement.run_id == run.id, Settlement.subject == subject, Settlement.code == code
@@ -136,8 +130,21 @@ def settle(
     return row
 
 
+def _settling(case: Case, run: Run | None, *, point: Point, seen_run: int | None) -> Run:
+    """``run`` if ``point`` of it may be settled now (the case open, the run the one the clerk saw)."""
+    _check_open(case)
+    if run is None or run.decision is None:
+        raise StateConflict("本案还没有完成的预审，没有需要核对的问题")
+    if seen_run is not None and seen_run != run.number:
+        raise StateConflict(f"第 {run.number} 次预审已经完成，请刷新页面后核对最新一次预审的结果")
+    if point not in points_of(Decision.model_validate(run.decision)):
+        label = f"{point[0]} {CODE_LABELS[Code(point[1])]}"
+        raise CaseNotFound(f"第 {run.number} 次预审没有待核对的问题「{label}」")
+    return run
+
+
 def _check_open(case: Case) -> None:
-    if case.channel == "applicant":
+    if case.channel == Channel.APPLICANT.value:
         raise StateConflict("申请人自助预检的案件不在窗口核对；请为申请人新建案件")
     if case.status == CaseStatus.DECIDED.value:
         raise StateConflict("本案已作出收件决定，核对结果不能再更改")

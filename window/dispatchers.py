@@ -21,6 +21,8 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+__all__ = ["InlineDispatcher", "QueueDispatcher", "ThreadDispatcher", "libpq_conninfo"]
+
 log = logging.getLogger("yichuang.worker")
 
 Execute = Callable[[int], object]
@@ -69,7 +71,9 @@ def libpq_conninfo(database_url: str) -> str:
     """The SQLAlchemy URL of the service as a libpq URI for procrastinate."""
     url = make_url(database_url)
     if not url.drivername.startswith("postgresql"):
-        raise ValueError("the procrastinate queue needs PostgreSQL (YICHUANG_DATABASE_URL=postgresql+psycopg://…)")
+        raise ValueError(
+            "the procrastinate queue needs PostgreSQL (YICHUANG_DATABASE_URL=postgresql+psycopg://…)"
+        )
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
@@ -82,16 +86,19 @@ class QueueDispatcher:
         import procrastinate
 
         self.execute = execute
-        self.app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=libpq_conninfo(database_url)))
+        self.app = procrastinate.App(
+            connector=procrastinate.PsycopgConnector(conninfo=libpq_conninfo(database_url))
+        )
 
         def prereview_run(run_id: int) -> None:
             if self.execute is None:
                 raise RuntimeError("this process only defers runs")
             self.execute(run_id)
 
-        self.task: Any = self.app.task(name=TASK_NAME, queue=QUEUE, retry=procrastinate.RetryStrategy(max_attempts=3, wait=5))(
-            prereview_run
-        )
+        self.task: Any = self.app.task(
+            name=TASK_NAME, queue=QUEUE, retry=procrastinate.RetryStrategy(max_attempts=3, wait=5)
+        )(prereview_run)
+
         async def retry_stalled_jobs(context: Any, timestamp: int) -> int:
             """Every minute: jobs of workers that stopped sending heartbeats (killed, machine lost) go
             back to the queue, so their runs are executed by a live worker."""
@@ -103,8 +110,9 @@ class QueueDispatcher:
             return len(stalled)
 
         self.app.periodic(cron="* * * * *", periodic_id="stalled")(
-            self.app.task(name="yichuang.retry_stalled", queue=QUEUE, pass_context=True,
-                          queueing_lock="retry-stalled")(retry_stalled_jobs)
+            self.app.task(
+                name="yichuang.retry_stalled", queue=QUEUE, pass_context=True, queueing_lock="retry-stalled"
+            )(retry_stalled_jobs)
         )
         self._opened = False
         self._lock = threading.Lock()
@@ -119,9 +127,7 @@ class QueueDispatcher:
         """Create procrastinate's tables once (idempotent: skipped when they exist)."""
         self._open()
         connector = self.app.connector.get_sync_connector()
-        exists = connector.execute_query_one(
-            "SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS ok"
-        )
+        exists = connector.execute_query_one("SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS ok")
         if not exists["ok"]:
             self.app.schema_manager.apply_schema()
 
@@ -147,8 +153,13 @@ class QueueDispatcher:
         return asyncio.run(go())
 
     def run_worker(self, *, concurrency: int, wait: bool = True) -> None:
-        self.app.run_worker(queues=[QUEUE], concurrency=max(1, concurrency), wait=wait,
-                            install_signal_handlers=wait, delete_jobs="successful")  # fmt: skip
+        self.app.run_worker(
+            queues=[QUEUE],
+            concurrency=max(1, concurrency),
+            wait=wait,
+            install_signal_handlers=wait,
+            delete_jobs="successful",
+        )
 
     def close(self) -> None:
         with self._lock:

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from api.models import AuditEvent
 from core.privacy import digest, mask_value
+from window.models import AuditEvent
 
 
 def record(

@@ -37,11 +37,15 @@ REQUIREMENTS = {
     Code.NOT_ELIGIBLE: "",
 }
 CORRECTION_BASIS = "《中华人民共和国行政许可法》第三十二条第一款第四项"
-REMEDY = ("申请人如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，"
-          "或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。")  # fmt: skip
+REMEDY = (
+    "申请人如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，"
+    "或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
+)
 DELIVERY = "办理结果由安和市政务服务中心综合窗口统一出件：可选择窗口领取、邮寄送达或自助柜领取。"
-RESUBMIT = ("请按本告知书一次性补正全部材料后，通过本省政务服务网或到安和市政务服务中心综合窗口重新提交；"
-            "重新提交的，以重新预审之日为审查日。")  # fmt: skip
+RESUBMIT = (
+    "请按本告知书一次性补正全部材料后，通过本省政务服务网或到安和市政务服务中心综合窗口重新提交；"
+    "重新提交的，以重新预审之日为审查日。"
+)
 
 
 class DefectRow(BaseModel):
@@ -113,9 +117,14 @@ def _row(item: Item, finding: Finding) -> DefectRow:
     detail = message.split("——", 1)[1] if "——" in message else message  # the head repeats the material
     if material is not None and material.tolerance_days and finding.code is Code.MISSING:
         detail += f"（可容缺，补交期限 {material.tolerance_days} 个工作日）" if "可容缺" not in detail else ""
-    return DefectRow(material=name, problem=CODE_LABELS[finding.code], detail=detail,
-                     requirement=REQUIREMENTS[finding.code], basis=basis,
-                     tolerable=finding.tolerable and finding.code is Code.MISSING)  # fmt: skip
+    return DefectRow(
+        material=name,
+        problem=CODE_LABELS[finding.code],
+        detail=detail,
+        requirement=REQUIREMENTS[finding.code],
+        basis=basis,
+        tolerable=finding.tolerable and finding.code is Code.MISSING,
+    )
 
 
 def build_notice(
@@ -132,24 +141,42 @@ def build_notice(
     """The notice of ``kind`` for a decision; ``reason``/``refer_to`` are the clerk's (an override)."""
     issued = decision.review_date
     authority = _department(item)
-    notice = Notice(kind=kind, title=TITLES[kind], number=f"安和政务〔{issued.year}〕{CODES[kind]}字第 {case_id[:8].upper()} 号",
-                    authority=authority, window=item.basic.window, item_code=item.code, item_name=item.name,
-                    applicant=applicant or "申请人", case_id=case_id, issued_on=issued, rule_hash=decision.rule_hash,
-                    draft=draft, seal_note=f"{authority}（行政许可专用章，由综合窗口按授权代为加盖）")  # fmt: skip
+    notice = Notice(
+        kind=kind,
+        title=TITLES[kind],
+        number=f"安和政务〔{issued.year}〕{CODES[kind]}字第 {case_id[:8].upper()} 号",
+        authority=authority,
+        window=item.basic.window,
+        item_code=item.code,
+        item_name=item.name,
+        applicant=applicant or "申请人",
+        case_id=case_id,
+        issued_on=issued,
+        rule_hash=decision.rule_hash,
+        draft=draft,
+        seal_note=f"{authority}（行政许可专用章，由综合窗口按授权代为加盖）",
+    )
     if kind is Verdict.ACCEPT:
         days = item.basic.promise_days
         notice.promise_date = add_working_days(issued, days) if days > 0 else issued
-        notice.opening = f"你（单位）于 {issued:%Y年%m月%d日} 提出的{item.name}申请，申请材料齐全、符合法定形式，本机关决定予以受理。"
+        notice.opening = (
+            f"你（单位）于 {issued:%Y年%m月%d日} 提出的{item.name}申请，"
+            "申请材料齐全、符合法定形式，本机关决定予以受理。"
+        )
         notice.paragraphs = [
             f"受理日：{issued:%Y年%m月%d日}。",
             f"承诺时限：{item.basic.promise}；承诺办结日：{notice.promise_date:%Y年%m月%d日}"
-            + ("（即办件，当场办结）" if days == 0 else "（按工作日计算，法定节假日不计）") + "。",
+            + ("（即办件，当场办结）" if days == 0 else "（按工作日计算，法定节假日不计）")
+            + "。",
             f"办理结果：{item.basic.result or '依法作出的许可决定'}。",
             DELIVERY,
         ]
     elif kind is Verdict.CORRECTION:
-        notice.opening = (f"你（单位）于 {issued:%Y年%m月%d日} 提出的{item.name}申请，经核对，申请材料不齐全或者不符合法定形式。"
-                          f"依据{CORRECTION_BASIS}，现一次性告知需要补正的全部内容如下：")  # fmt: skip
+        notice.opening = (
+            f"你（单位）于 {issued:%Y年%m月%d日} 提出的{item.name}申请，"
+            "经核对，申请材料不齐全或者不符合法定形式。"
+            f"依据{CORRECTION_BASIS}，现一次性告知需要补正的全部内容如下："
+        )
         notice.defects = [_row(item, f) for f in decision.findings if f.code is not Code.NOT_ELIGIBLE]
         if reason:
             notice.paragraphs.append(f"收件人员说明：{reason}")
@@ -161,8 +188,11 @@ def build_notice(
     elif kind is Verdict.TOLERANCE:
         notice.deadline = decision.tolerance_deadline
         notice.missing = [_row(item, f) for f in decision.findings if f.code is Code.MISSING and f.tolerable]
-        notice.opening = (f"你（单位）于 {issued:%Y年%m月%d日} 提出的{item.name}申请，除下列可容缺材料外，其余申请材料齐全、"
-                          "符合法定形式。根据本市容缺受理规定，经你（单位）书面承诺，本机关决定予以容缺受理。")  # fmt: skip
+        notice.opening = (
+            f"你（单位）于 {issued:%Y年%m月%d日} 提出的{item.name}申请，"
+            "除下列可容缺材料外，其余申请材料齐全、"
+            "符合法定形式。根据本市容缺受理规定，经你（单位）书面承诺，本机关决定予以容缺受理。"
+        )
         deadline = f"{notice.deadline:%Y年%m月%d日}" if notice.deadline else "（见承诺书）"
         notice.paragraphs = [
             f"受理日：{issued:%Y年%m月%d日}；补交截止日：{deadline}"
@@ -170,17 +200,28 @@ def build_notice(
             "逾期未补交，或者补交的材料仍不符合要求的，由审批部门按规定终止办理或者依法作出不予许可的决定。",
         ]
         names = "、".join(r.material for r in notice.missing) or "上述材料"
-        notice.commitment = (f"本人（本单位）{notice.applicant}申请办理{item.name}，现承诺：于 {deadline} 前补交{names}，"
-                             "并对所补交材料的真实性、合法性负责。逾期未补交或者补交的材料不符合要求的，"
-                             "自愿承担终止办理或者不予许可的后果。")  # fmt: skip
+        notice.commitment = (
+            f"本人（本单位）{notice.applicant}申请办理{item.name}，现承诺：于 {deadline} 前补交{names}，"
+            "并对所补交材料的真实性、合法性负责。逾期未补交或者补交的材料不符合要求的，"
+            "自愿承担终止办理或者不予许可的后果。"
+        )
     else:
-        notice.opening = f"你（单位）于 {issued:%Y年%m月%d日} 提出的{item.name}申请，经审查，不符合受理条件，本机关决定不予受理。理由如下："
+        notice.opening = (
+            f"你（单位）于 {issued:%Y年%m月%d日} 提出的{item.name}申请，"
+            "经审查，不符合受理条件，本机关决定不予受理。理由如下："
+        )
         for f in decision.findings:
             if f.code is not Code.NOT_ELIGIBLE or not f.condition:
                 continue
             cond = item.condition(f.condition)
-            notice.conditions.append(ConditionRow(condition=f"{cond.id} {cond.text}", reason=cond.on_fail or f.message,
-                                                  legal_basis=cond.legal_basis, refer_to=cond.refer_to))  # fmt: skip
+            notice.conditions.append(
+                ConditionRow(
+                    condition=f"{cond.id} {cond.text}",
+                    reason=cond.on_fail or f.message,
+                    legal_basis=cond.legal_basis,
+                    refer_to=cond.refer_to,
+                )
+            )
         if reason:
             notice.paragraphs.append(f"理由：{reason}")
         competent = refer_to or next((c.refer_to for c in notice.conditions if c.refer_to), "")

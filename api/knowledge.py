@@ -1,0 +1,71 @@
+"""The knowledge base as the service runs it: seeded and kept in step with the rules in effect on
+start, its index opened once, its retention applied by the sweeper."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from api.guides import sync_guides
+from core.config import Settings
+from core.db import Database
+from kb import service as kb_service
+from kb.base import KnowledgeBase
+from kb.embed import Embedder, make_embedder
+from kb.passages import passage_cache
+from rules.book import RuleBook
+from rules.live import RuleLibrary
+from rules.loader import LoadedItem
+from rules.models import utcnow
+
+log = logging.getLogger("yichuang.api.kb")
+
+
+def prepare(db: Database, *, settings: Settings, library: RuleLibrary) -> None:
+    """Seed the shipped FAQs and glossary, and the service-guide sections of the rules in effect (under
+    the startup lock; the tables come from the migrations, which the start runs first)."""
+    with db.scope() as session:
+        if not kb_service.list_faqs(session):
+            n = kb_service.seed_faqs(session, faq_dir=settings.corpus_dir / "faq")
+            log.info("seeded %d FAQs", n)
+        kb_service.seed_glossary(session)
+    with db.scope() as session:
+        sync_item_guides(session, library=library, items=library.items_on(utcnow().date()))
+
+
+def sync_item_guides(session: Session, *, library: RuleLibrary, items: dict[str, LoadedItem]) -> int:
+    """Render the guide sections of these loaded items (the rules in effect) into the KB."""
+    return sync_guides(session, book=RuleBook(catalog=library.context.catalog, items=items, errors=[]))
+
+
+def purge_questions(session: Session, *, older_than: timedelta) -> int:
+    """The retention of the unanswered questions (kb.service.purge_unanswered)."""
+    return int(kb_service.purge_unanswered(session, before=utcnow() - older_than))
+
+
+def open_index(db: Database, *, settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
+    """Open the KB index (embedding what changed since it was saved); ``embedder`` instead of the
+    configured model (tests)."""
+    embedder = embedder or make_embedder(
+        backend=settings.embedding_backend,
+        model_path=settings.embedding_model_path,
+        query_prefix=settings.embedding_query_prefix,
+        passage_prefix=settings.embedding_passage_prefix,
+        threads=settings.embedding_threads,
+    )
+    # passages embedded before (shipped with the corpus, or by an earlier build) are not embedded again
+    cache = passage_cache(embedder, corpus_dir=settings.corpus_dir, cache_dir=settings.effective_kb_index_dir)
+    try:
+        with db.scope() as session:
+            return KnowledgeBase.open(
+                session,
+                embedder=cache,
+                index_dir=settings.effective_kb_index_dir,
+                keyword_weight=settings.kb_keyword_weight,
+                approx_above=settings.kb_approx_above,
+                query_cache=settings.kb_query_cache,
+            )
+    finally:
+        cache.close()

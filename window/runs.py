@@ -1,0 +1,288 @@
+"""Pre-review runs: queue one, execute one (in a worker), pick up the unfinished ones after a restart.
+
+A run is a row first (status ``queued``), committed, then handed to the dispatcher; whoever executes
+it marks it ``running``, calls the Prereviewer outside any transaction and stores the decision. A run
+is never lost: a process that starts finds every run still ``queued`` or ``running`` and hands it on
+again (executing a run twice gives the same answer; a finished run is never executed again).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from sqlmodel import Session, col, func, select
+
+from core.db import Database
+from core.errors import AppError
+from prereview.pipeline import DocumentSink, PrereviewResult, UploadedFile
+from rules.live import LiveEvaluator
+from rules.models import utcnow
+from window import audit
+from window.errors import StoredFileMissing
+from window.models import Case, CaseFile, Run, RunStatus
+from window.page_images import PageImages, kept
+from window.storage import BlobStore
+
+__all__ = ["Dispatcher", "PrereviewEngine", "Runner", "execute", "in_progress_from", "queue_run", "recover"]
+
+log = logging.getLogger("yichuang.runs")
+
+
+class PrereviewEngine(Protocol):
+    """What judges a run's files: ``prereview.pipeline.Prereviewer``, or a test's stand-in for it."""
+
+    def run(
+        self,
+        *,
+        item: str,
+        review_date: date,
+        declared: dict[str, Any],
+        files: list[UploadedFile],
+        case_id: str = "",
+        keep: DocumentSink | None = None,
+    ) -> PrereviewResult: ...
+
+    def close(self) -> None: ...
+
+
+class Dispatcher(Protocol):
+    """Who executes a queued run, off the request path (``window.dispatchers``)."""
+
+    def submit(self, run_id: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Runner:
+    """Executes runs by id: what a dispatcher's threads or a worker process call."""
+
+    db: Database
+    store: BlobStore
+    prereviewer: PrereviewEngine
+    pages: PageImages | None = None  # handed the page images of the runs whose pages are kept
+
+    def __call__(self, run_id: int) -> str | None:
+        return execute(run_id, db=self.db, prereviewer=self.prereviewer, store=self.store, pages=self.pages)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a run reads and judges, taken from the database in its first unit of work."""
+
+    case_id: str
+    item: str
+    declared: dict[str, Any]
+    review_date: date
+    rows: list[CaseFile]  # the run's file rows still there
+    expected: int  # how many files the run was queued with
+    keep: DocumentSink | None = None
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def queue_run(session: Session, *, case: Case, requested_by: str, client_address: str = "") -> Run:
+    """A new run of the case's active files (the caller dispatches it after the commit)."""
+    files = list(
+        session.exec(
+            select(CaseFile)
+            .where(CaseFile.case_id == case.id, col(CaseFile.active))
+            .order_by(col(CaseFile.id))
+        )
+    )
+    number = (session.exec(select(func.max(Run.number)).where(Run.case_id == case.id)).one() or 0) + 1
+    run = Run(
+        case_id=case.id,
+        number=number,
+        review_date=case.review_date or today(),
+        file_ids=[f.id for f in files if f.id is not None],
+        requested_by=requested_by,
+        client_address=client_address[:64],
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def in_progress_from(session: Session, *, client_address: str) -> int:
+    """Runs queued or running that were requested from this address."""
+    stmt = (
+        select(func.count())
+        .select_from(Run)
+        .where(
+            Run.client_address == client_address[:64],
+            col(Run.status).in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]),
+        )
+    )
+    return int(session.exec(stmt).one())
+
+
+def execute(
+    run_id: int,
+    *,
+    db: Database,
+    prereviewer: PrereviewEngine,
+    store: BlobStore,
+    pages: PageImages | None = None,
+) -> str | None:
+    """Execute one run; returns its final status (None when it was finished already or is gone). ``pages``
+    is handed the page images the run read, when the case's pages are kept (the evidence view's cache)."""
+    with db.scope() as session:
+        job = _begin(session, run_id, store=store, pages=pages)
+    if job is None:
+        return None
+    decision, reports, error = _judge(run_id, job, prereviewer=prereviewer, store=store)
+    with db.scope() as session:
+        return _finish(session, run_id, decision=decision, reports=reports, error=error)
+
+
+def _begin(session: Session, run_id: int, *, store: BlobStore, pages: PageImages | None) -> _Job | None:
+    """Mark the run ``running`` and take what it needs, or None when it is finished already or gone."""
+    run = session.get(Run, run_id)
+    if run is None or run.status in (RunStatus.DONE.value, RunStatus.FAILED.value):
+        return None
+    case = session.get(Case, run.case_id)
+    if case is None:
+        return None
+    stmt = select(CaseFile).where(col(CaseFile.id).in_(run.file_ids or [-1]))
+    rows = {f.id: f for f in session.exec(stmt)}
+    run.status = RunStatus.RUNNING.value
+    run.started_at = utcnow()
+    run.attempts += 1
+    session.add(run)
+    present = [rows[i] for i in run.file_ids if i in rows]
+    shas = {store.path(r.sha256): r.sha256 for r in present}
+    keep = pages.sink(shas=shas) if pages is not None and kept(case.channel) else None
+    return _Job(
+        case_id=case.id,
+        item=case.item,
+        declared=dict(case.declared),
+        review_date=run.review_date,
+        rows=present,
+        expected=len(run.file_ids),
+        keep=keep,
+    )
+
+
+Outcome = tuple[dict[str, Any] | None, list[dict[str, Any]] | None, str | None]  # decision, files, error
+
+
+def _judge(run_id: int, job: _Job, *, prereviewer: PrereviewEngine, store: BlobStore) -> Outcome:
+    """The pre-review of the run's files, outside any transaction (it takes minutes)."""
+    files = [UploadedFile(path=store.path(r.sha256), name=r.name, slot=r.slot) for r in job.rows]
+    try:
+        _check_stored(run_id, job.case_id, job.rows, store, expected=job.expected)
+        with LiveEvaluator.at(job.review_date):
+            result = prereviewer.run(
+                item=job.item,
+                review_date=job.review_date,
+                declared=job.declared,
+                files=files,
+                case_id=job.case_id,
+                keep=job.keep,
+            )
+        # and none vanished while it was being read
+        _check_stored(run_id, job.case_id, job.rows, store, expected=job.expected)
+    except StoredFileMissing as exc:  # the hall's storage failed, not the applicant: no verdict at all
+        return None, None, exc.message
+    except Exception as exc:
+        log.exception("run %s of case %s failed", run_id, job.case_id)
+        return None, None, _public_error(exc)
+    return result.decision.model_dump(mode="json"), [f.model_dump(mode="json") for f in result.files], None
+
+
+def _finish(
+    session: Session,
+    run_id: int,
+    *,
+    decision: dict[str, Any] | None,
+    reports: list[dict[str, Any]] | None,
+    error: str | None,
+) -> str | None:
+    """Store the outcome: the decision (audited as the verdict), or the run failed with ``error``."""
+    run = session.get(Run, run_id)
+    if run is None:
+        return None
+    run.finished_at = utcnow()
+    if decision is None:
+        run.status = RunStatus.FAILED.value
+        run.error = error
+    else:
+        run.status = RunStatus.DONE.value
+        run.decision = decision
+        run.files = reports
+        run.verdict = str(decision["verdict"])
+        run.rule_hash = str(decision["rule_hash"])
+        run.error = None
+        audit.record(
+            session,
+            actor="worker",
+            role="system",
+            action="verdict",
+            target=f"case:{run.case_id}",
+            after={
+                "run": run.number,
+                "verdict": run.verdict,
+                "rule_hash": run.rule_hash,
+                "review_date": run.review_date.isoformat(),
+                "findings": _pairs(decision),
+                "uncertain": _pairs(decision, "uncertain"),
+            },
+        )
+    session.add(run)
+    return run.status
+
+
+def _check_stored(
+    run_id: int, case_id: str, rows: list[CaseFile], store: BlobStore, *, expected: int
+) -> None:
+    """Every file of the run is on disk, or the run fails naming the missing ones: judging without a file
+    the applicant did upload would ask for a 补正 of what the hall lost."""
+    lost = [r for r in rows if not store.exists(r.sha256)]
+    if not lost and len(rows) == expected:
+        return
+    where = "; ".join(f"file {r.id} {r.name!r} sha256 {r.sha256} at {store.path(r.sha256)}" for r in lost)
+    log.error(
+        "run %s of case %s: stored upload(s) missing from the blob store: %s%s",
+        run_id,
+        case_id,
+        where or "-",
+        f" ({expected - len(rows)} file row(s) gone)" if len(rows) != expected else "",
+    )
+    names = "、".join(f"「{r.name}」" for r in lost) or "部分文件"
+    raise StoredFileMissing(
+        f"服务器存储中找不到已上传的文件：{names}。这是本系统存储的故障，不是材料的问题，"
+        "未作出预审结论。请重新上传该文件后再提交预审（上传的若是重新扫描的文件，"
+        "请先撤回找不到的那一份）。"
+    )
+
+
+def _pairs(decision: dict[str, Any], key: str = "findings") -> list[str]:
+    return [f"{f.get('material') or f.get('condition')} {f.get('code')}" for f in decision.get(key, [])]
+
+
+def _public_error(exc: Exception) -> str:
+    if isinstance(exc, AppError):
+        return exc.message
+    return "预审执行失败，请稍后重新提交预审"
+
+
+def unfinished(session: Session) -> list[int]:
+    stmt = select(Run.id).where(col(Run.status).in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]))
+    return [i for i in session.exec(stmt.order_by(col(Run.id))) if i is not None]
+
+
+def recover(*, db: Database, dispatcher: Dispatcher) -> list[int]:
+    """Hand every queued or running run to the dispatcher again (on start)."""
+    with db.scope() as session:
+        ids = unfinished(session)
+    for run_id in ids:
+        dispatcher.submit(run_id)
+    if ids:
+        log.info("picked up %d unfinished run(s): %s", len(ids), ids)
+    return ids

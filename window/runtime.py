@@ -1,0 +1,59 @@
+"""What a process of the window builds once from the settings: the rules in effect (read from the
+database), the Prereviewer with its OCR processes, the page images of the evidence view."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.config import Settings
+from core.db import Database
+from prereview.pipeline import Prereviewer
+from prereview.reader import ReadLimits
+from rules import service as rule_service
+from rules.live import RuleLibrary
+from rules.service import RuleContext
+from window.page_images import PageImages
+from window.storage import BlobStore
+
+__all__ = ["blob_store", "build_page_images", "build_prereviewer", "read_limits", "rule_library"]
+
+
+def rule_library(*, db: Database, context: RuleContext, ttl: float = 2.0) -> RuleLibrary:
+    """The rule versions in effect, read from the database (cached ``ttl`` seconds)."""
+
+    def resolve(on: date) -> dict[str, str]:
+        with db.scope() as session:
+            return {code: v.yaml_text for code, v in rule_service.all_in_effect(session, on=on).items()}
+
+    return RuleLibrary(context=context, resolve=resolve, ttl=ttl)
+
+
+def read_limits(settings: Settings) -> ReadLimits:
+    """The reader's caps per file: for the runs and for reading a file again to show its pages alike."""
+    return ReadLimits(
+        max_bytes=settings.max_file_bytes,
+        max_pages=settings.max_pages,
+        max_pixels=settings.max_pixels,
+        timeout_seconds=settings.parse_timeout_s,
+    )
+
+
+def build_prereviewer(*, settings: Settings, library: RuleLibrary) -> Prereviewer:
+    """The Prereviewer, its OCR worker processes started now rather than on the first case."""
+    pre = Prereviewer(
+        evaluator=library.evaluator(),
+        workers=settings.workers,
+        limits=read_limits(settings),
+        case_budget_s=settings.case_read_budget_s,
+    )
+    pre.start()
+    return pre
+
+
+def blob_store(settings: Settings) -> BlobStore:
+    return BlobStore(settings.data_dir / "blobs")
+
+
+def build_page_images(settings: Settings) -> PageImages:
+    """The evidence view's page images (cheap: the reader process starts on the first page no run left)."""
+    return PageImages(cache_dir=settings.data_dir / "pages", limits=read_limits(settings))
