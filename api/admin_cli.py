@@ -21,8 +21,12 @@ app = typer.Typer(help="账号管理（第一个管理员用这里创建）", no
 def create_user_cmd(
     username: Annotated[str, typer.Argument(help="login name")],
     role: Annotated[Role, typer.Option(help="admin | clerk | staff | consult")] = Role.ADMIN,
-    department: Annotated[str | None, typer.Option(help="staff only: the department, e.g. 安和市交通运输局")] = None,
-    password: Annotated[str | None, typer.Option(help="default: asked for (hidden)", envvar="YICHUANG_NEW_PASSWORD")] = None,
+    department: Annotated[
+        str | None, typer.Option(help="staff only: the department, e.g. 安和市交通运输局")
+    ] = None,
+    password: Annotated[
+        str | None, typer.Option(help="default: asked for (hidden)", envvar="YICHUANG_NEW_PASSWORD")
+    ] = None,
     display_name: Annotated[str, typer.Option(help="shown name")] = "",
 ) -> None:
     """Create an account (migrating the database first if needed)."""
@@ -33,10 +37,22 @@ def create_user_cmd(
     upgrade(db.bind)
     try:
         with db.scope() as session:
-            user = create_user(session, username=username, password=password, role=role, department=department,
-                               display_name=display_name)  # fmt: skip
-            audit.record(session, actor="cli", role="system", action="user.create", target=f"user:{username}",
-                         after={"role": user.role, "department": user.department})  # fmt: skip
+            user = create_user(
+                session,
+                username=username,
+                password=password,
+                role=role,
+                department=department,
+                display_name=display_name,
+            )
+            audit.record(
+                session,
+                actor="cli",
+                role="system",
+                action="user.create",
+                target=f"user:{username}",
+                after={"role": user.role, "department": user.department},
+            )
     except AppError as exc:
         typer.secho(exc.message, fg="red", err=True)
         raise typer.Exit(1) from None

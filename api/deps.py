@@ -80,8 +80,13 @@ def get_principal(
             user = user_for_token(session, bearer.credentials)
         if user is None:
             raise LoginRequired("登录已失效，请重新登录")
-        return Principal(role=user.role, username=user.username, user_id=user.id, department=user.department,
-                         address=address)  # fmt: skip
+        return Principal(
+            role=user.role,
+            username=user.username,
+            user_id=user.id,
+            department=user.department,
+            address=address,
+        )
     if case_token:
         return Principal(role=APPLICANT, case_token=case_token, address=address)
     return Principal(role="", address=address)

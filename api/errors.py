@@ -50,13 +50,18 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IntegrityError)
     async def integrity(request: Request, exc: IntegrityError) -> JSONResponse:
         log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
-        return JSONResponse({"error": "conflict", "message": "与同时进行的另一操作冲突，请重试"}, status_code=409)
+        return JSONResponse(
+            {"error": "conflict", "message": "与同时进行的另一操作冲突，请重试"}, status_code=409
+        )
 
     @app.exception_handler(OperationalError)
     async def database_down(request: Request, exc: OperationalError) -> JSONResponse:
         log.error("database error on %s %s: %s", request.method, request.url.path, exc.orig)
-        return JSONResponse({"error": "unavailable", "message": "数据库暂不可用，请稍后重试"}, status_code=503,
-                            headers={"Retry-After": "5"})  # fmt: skip
+        return JSONResponse(
+            {"error": "unavailable", "message": "数据库暂不可用，请稍后重试"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

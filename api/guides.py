@@ -19,7 +19,8 @@ def sync_guides(session: Session, *, book: RuleBook) -> int:
             GuideSectionIn(**s.model_dump(exclude={"department"}))
             for s in guide_sections(item, catalog=book.catalog)
         ]
-        report = kb_service.sync_guide(session, item=item.code, department=item.department, sections=sections,
-                                       item_name=item.name)  # fmt: skip
+        report = kb_service.sync_guide(
+            session, item=item.code, department=item.department, sections=sections, item_name=item.name
+        )
         changed += len(report.added) + len(report.updated) + len(report.removed)
     return changed

@@ -78,32 +78,61 @@ def outline(item: Item, *, catalog: FactCatalog) -> RuleOutline:
     fact_labels = {name: spec.label for name, spec in {**catalog.facts, **catalog.derived}.items()}
     required = [f.fact + (f"（当 {words(f.when)}）" if f.when else "") for f in item.required_facts]
     return RuleOutline(
-        code=item.code, name=item.name, department=item.department, bundle=item.bundle,
+        code=item.code,
+        name=item.name,
+        department=item.department,
+        bundle=item.bundle,
         basic={k: v for k, v in item.basic.model_dump(by_alias=True).items() if v not in ("", None)},
         required_facts=required,
-        conditions=[ConditionOutline(id=c.id, text=c.text, require=words(c.require),
-                                     when=words(c.when) if c.when else "", basis=c.basis, on_fail=c.on_fail,
-                                     legal_basis=c.legal_basis, refer_to=c.refer_to) for c in item.conditions],
+        conditions=[
+            ConditionOutline(
+                id=c.id,
+                text=c.text,
+                require=words(c.require),
+                when=words(c.when) if c.when else "",
+                basis=c.basis,
+                on_fail=c.on_fail,
+                legal_basis=c.legal_basis,
+                refer_to=c.refer_to,
+            )
+            for c in item.conditions
+        ],
         manual_checks=list(item.manual_checks),
         materials=[_material(m, words) for m in item.materials],
         material_notes=list(item.material_notes),
         shared=[s.model_dump() for s in item.shared],
         rejections=[r.model_dump() for r in item.rejections],
         fact_labels=fact_labels,
-    )  # fmt: skip
+    )
 
 
 def _material(m: Material, words: Callable[[Expr], str]) -> MaterialOutline:
-    return MaterialOutline(id=m.id, name=m.name, form=m.form, source=m.source,
-                           necessity="required" if m.when is None else "conditional",
-                           when=words(m.when) if m.when else "", necessity_note=m.necessity_note,
-                           tolerance_days=m.tolerance_days, per=m.per, common=m.common, maps_to=m.maps_to,
-                           same_as=m.same_as, parts=list(m.parts), checks=[check_line(c, words) for c in m.checks])  # fmt: skip
+    return MaterialOutline(
+        id=m.id,
+        name=m.name,
+        form=m.form,
+        source=m.source,
+        necessity="required" if m.when is None else "conditional",
+        when=words(m.when) if m.when else "",
+        necessity_note=m.necessity_note,
+        tolerance_days=m.tolerance_days,
+        per=m.per,
+        common=m.common,
+        maps_to=m.maps_to,
+        same_as=m.same_as,
+        parts=list(m.parts),
+        checks=[check_line(c, words) for c in m.checks],
+    )
 
 
 def check_line(check: Check, words: Callable[[Expr], str]) -> CheckLine:
-    return CheckLine(code=check.code.value, label=CODE_LABELS[check.code], text=_what(check),
-                     when=words(check.when) if check.when else "", note=check.note)  # fmt: skip
+    return CheckLine(
+        code=check.code.value,
+        label=CODE_LABELS[check.code],
+        text=_what(check),
+        when=words(check.when) if check.when else "",
+        note=check.note,
+    )
 
 
 def _what(c: Check) -> str:

@@ -74,8 +74,16 @@ class FileOut(BaseModel):
     @classmethod
     def of(cls, row: CaseFile, masker: CaseMasker | None = None) -> FileOut:
         name = masker.text(row.name) if masker is not None else row.name  # "邹军哲身份证.jpg"
-        return cls(id=row.id or 0, name=name, slot=row.slot, size=row.size, media_type=row.media_type,
-                   sha256=row.sha256, active=row.active, created_at=row.created_at)  # fmt: skip
+        return cls(
+            id=row.id or 0,
+            name=name,
+            slot=row.slot,
+            size=row.size,
+            media_type=row.media_type,
+            sha256=row.sha256,
+            active=row.active,
+            created_at=row.created_at,
+        )
 
 
 class RunOut(BaseModel):
@@ -170,9 +178,17 @@ class DecisionOut(BaseModel):
     @classmethod
     def of(cls, row: ClerkDecision, masker: CaseMasker | None = None) -> DecisionOut:
         reason = masker.text(row.reason) if masker is not None else row.reason  # free text of the clerk's
-        return cls(id=row.id or 0, run_id=row.run_id, suggested=row.suggested, verdict=row.verdict,
-                   overridden=row.overridden, reason=reason, refer_to=row.refer_to, decided_by=row.decided_by,
-                   decided_at=row.decided_at)  # fmt: skip
+        return cls(
+            id=row.id or 0,
+            run_id=row.run_id,
+            suggested=row.suggested,
+            verdict=row.verdict,
+            overridden=row.overridden,
+            reason=reason,
+            refer_to=row.refer_to,
+            decided_by=row.decided_by,
+            decided_at=row.decided_at,
+        )
 
 
 def _pair(point: Point) -> dict[str, str]:

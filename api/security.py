@@ -32,7 +32,13 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def create_user(
-    session: Session, *, username: str, password: str, role: Role, department: str | None = None, display_name: str = ""
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    department: str | None = None,
+    display_name: str = "",
 ) -> User:
     if len(password) < 8:
         raise BadInput("密码至少 8 位")
@@ -42,8 +48,13 @@ def create_user(
         raise BadInput("只有部门工作人员（staff）绑定部门")
     if session.exec(select(User).where(User.username == username)).first() is not None:
         raise Conflict(f"用户名 {username} 已存在")
-    user = User(username=username, password_hash=hash_password(password), role=role.value, department=department,
-                display_name=display_name or username)  # fmt: skip
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role.value,
+        department=department,
+        display_name=display_name or username,
+    )
     session.add(user)
     session.flush()
     return user
@@ -63,8 +74,13 @@ def login(session: Session, *, username: str, password: str, ttl_hours: float) -
     if user is None or not user.active or not correct:
         raise LoginRequired("用户名或密码错误")
     token = new_token()
-    session.add(ApiToken(token_hash=token_digest(token), user_id=user.id or 0,
-                         expires_at=utcnow() + timedelta(hours=ttl_hours)))  # fmt: skip
+    session.add(
+        ApiToken(
+            token_hash=token_digest(token),
+            user_id=user.id or 0,
+            expires_at=utcnow() + timedelta(hours=ttl_hours),
+        )
+    )
     return token, user
 
 

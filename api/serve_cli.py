@@ -26,7 +26,9 @@ def serve(
     host: Annotated[str | None, typer.Option(help="listen address (default YICHUANG_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="port (default YICHUANG_PORT)")] = None,
     reload: Annotated[bool, typer.Option(help="reload on code changes (development)")] = False,
-    processes: Annotated[int, typer.Option("--processes", help="API processes (use >1 with YICHUANG_QUEUE=procrastinate)")] = 1,
+    processes: Annotated[
+        int, typer.Option("--processes", help="API processes (use >1 with YICHUANG_QUEUE=procrastinate)")
+    ] = 1,
 ) -> None:
     """Run the API: create the data directories, migrate the database, seed the rule versions (and the
     knowledge base), pick up unfinished pre-review runs, then listen."""
@@ -39,10 +41,17 @@ def serve(
     # X-Forwarded-For decides the client address (rate limits, logs): believed only from the proxies the
     # operator names; by default from nobody, so no client can pick its own address
     proxies = trusted_proxies(settings.trusted_proxies)
-    uvicorn.run("api.main:app", host=host or settings.host, port=port or settings.port, reload=reload,
-                workers=processes if not reload else None, proxy_headers=bool(proxies),
-                forwarded_allow_ips=proxies or None, log_level="info",
-                timeout_worker_healthcheck=300)  # startup (KB index, OCR pool) takes longer than uvicorn's 5 s  # fmt: skip
+    uvicorn.run(
+        "api.main:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        reload=reload,
+        workers=processes if not reload else None,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+        log_level="info",
+        timeout_worker_healthcheck=300,
+    )  # startup (KB index, OCR pool) takes longer than uvicorn's 5 s
 
 
 def trusted_proxies(value: str) -> list[str]:
@@ -61,7 +70,9 @@ def trusted_proxies(value: str) -> list[str]:
 
 
 def worker(
-    concurrency: Annotated[int | None, typer.Option(help="runs at once (default YICHUANG_RUN_THREADS)")] = None,
+    concurrency: Annotated[
+        int | None, typer.Option(help="runs at once (default YICHUANG_RUN_THREADS)")
+    ] = None,
     once: Annotated[bool, typer.Option(help="stop when the queue is empty")] = False,
 ) -> None:
     """Execute queued pre-review runs from the PostgreSQL queue (YICHUANG_QUEUE=procrastinate)."""

@@ -54,8 +54,12 @@ class _Part:
 
 
 def _refuse(name: str, exc: UnreadableFile) -> UploadRefused:
-    return UploadRefused(f"{name}：{exc.message}", reason=exc.reason, status=_STATUS.get(exc.reason, 422),
-                         detail=[{"name": name, "reason": exc.reason, "message": exc.message}])  # fmt: skip
+    return UploadRefused(
+        f"{name}：{exc.message}",
+        reason=exc.reason,
+        status=_STATUS.get(exc.reason, 422),
+        detail=[{"name": name, "reason": exc.reason, "message": exc.message}],
+    )
 
 
 class _Collector:
@@ -110,12 +114,22 @@ class _Collector:
         if part.size > self.limits.max_file_bytes:
             raise UploadRefused(
                 f"{name}：文件超过 {_mib(self.limits.max_file_bytes)} 的上限，请压缩或拆分后重新上传",
-                reason="too_large", status=413,
-                detail=[{"name": name, "reason": "too_large", "message": f"超过 {_mib(self.limits.max_file_bytes)}"}],
+                reason="too_large",
+                status=413,
+                detail=[
+                    {
+                        "name": name,
+                        "reason": "too_large",
+                        "message": f"超过 {_mib(self.limits.max_file_bytes)}",
+                    }
+                ],
             )
         if self.total > self.limits.case_bytes_left:
-            raise UploadRefused(f"本案上传文件总量超过上限（剩余 {_mib(self.limits.case_bytes_left)}）",
-                                reason="case_too_large", status=413)  # fmt: skip
+            raise UploadRefused(
+                f"本案上传文件总量超过上限（剩余 {_mib(self.limits.case_bytes_left)}）",
+                reason="case_too_large",
+                status=413,
+            )
         if not part.checked:
             part.head.extend(chunk[: HEAD_BYTES - len(part.head)])
             if len(part.head) >= HEAD_BYTES:
@@ -147,7 +161,9 @@ class _Collector:
     def _check_type(self, part: _Part) -> None:
         part.checked = True
         name = part.filename or "upload"
-        sniffed = Sniffed(kind=sniff_bytes(bytes(part.head)), claimed=claimed_kind(name), size=max(part.size, 1))
+        sniffed = Sniffed(
+            kind=sniff_bytes(bytes(part.head)), claimed=claimed_kind(name), size=max(part.size, 1)
+        )
         try:
             kind = check_readable(sniffed, max_bytes=self.limits.max_file_bytes)
         except UnreadableFile as exc:
@@ -162,21 +178,37 @@ class _Collector:
             f.tmp.unlink(missing_ok=True)
 
 
-async def receive(request: Request, *, tmp_dir: Path, limits: Limits) -> tuple[list[Received], dict[str, str]]:
+async def receive(
+    request: Request, *, tmp_dir: Path, limits: Limits
+) -> tuple[list[Received], dict[str, str]]:
     """Read a multipart/form-data body into temporary files; refuse it (UploadRefused) as soon as it
     breaks a limit. On refusal every temporary file is removed."""
     content_type = request.headers.get("content-type", "")
     ctype, params = parse_options_header(content_type)
     if ctype != b"multipart/form-data" or b"boundary" not in params:
-        raise UploadRefused("请以 multipart/form-data 上传文件（字段名 files）", reason="not_multipart", status=415)
+        raise UploadRefused(
+            "请以 multipart/form-data 上传文件（字段名 files）", reason="not_multipart", status=415
+        )
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limits.case_bytes_left + 1024 * 1024:
-        raise UploadRefused(f"上传内容超过上限（剩余 {_mib(limits.case_bytes_left)}）", reason="too_large", status=413)
+        raise UploadRefused(
+            f"上传内容超过上限（剩余 {_mib(limits.case_bytes_left)}）", reason="too_large", status=413
+        )
     tmp_dir.mkdir(parents=True, exist_ok=True)
     collector = _Collector(tmp_dir=tmp_dir, limits=limits)
-    callbacks: Any = {name: getattr(collector, name) for name in (
-        "on_part_begin", "on_part_data", "on_part_end", "on_header_field", "on_header_value",
-        "on_header_end", "on_headers_finished", "on_end")}  # fmt: skip
+    callbacks: Any = {
+        name: getattr(collector, name)
+        for name in (
+            "on_part_begin",
+            "on_part_data",
+            "on_part_end",
+            "on_header_field",
+            "on_header_value",
+            "on_header_end",
+            "on_headers_finished",
+            "on_end",
+        )
+    }
     try:
         parser = MultipartParser(params[b"boundary"], callbacks)
         async for chunk in request.stream():
@@ -191,7 +223,9 @@ async def receive(request: Request, *, tmp_dir: Path, limits: Limits) -> tuple[l
         raise
     except Exception as exc:
         collector.cleanup()
-        raise UploadRefused("上传内容不是有效的 multipart/form-data", reason="bad_multipart", status=422) from exc
+        raise UploadRefused(
+            "上传内容不是有效的 multipart/form-data", reason="bad_multipart", status=422
+        ) from exc
     if not collector.files:
         raise UploadRefused("没有收到文件（multipart 字段 files）", reason="no_file", status=422)
     return collector.files, collector.fields
@@ -221,13 +255,19 @@ def _check_pixels(received: Received, *, max_pixels: int) -> None:
     except Image.DecompressionBombError:
         size = None  # more than twice PIL's own limit: far beyond ours
     except Exception:
-        raise UploadRefused(f"{received.name}：图片文件已损坏，无法打开，请重新拍摄或扫描后上传", reason="corrupt",
-                            status=422, detail=[{"name": received.name, "reason": "corrupt"}]) from None  # fmt: skip
+        raise UploadRefused(
+            f"{received.name}：图片文件已损坏，无法打开，请重新拍摄或扫描后上传",
+            reason="corrupt",
+            status=422,
+            detail=[{"name": received.name, "reason": "corrupt"}],
+        ) from None
     if size is None or size[0] * size[1] > max_pixels:
         dims = f"（{size[0]}×{size[1]} 像素）" if size else ""
         raise UploadRefused(
             f"{received.name}：图片尺寸过大{dims}，请缩小到 {max_pixels // 1_000_000} 百万像素以内后上传",
-            reason="too_many_pixels", status=422, detail=[{"name": received.name, "reason": "too_many_pixels"}],
+            reason="too_many_pixels",
+            status=422,
+            detail=[{"name": received.name, "reason": "too_many_pixels"}],
         )
 
 

@@ -43,12 +43,19 @@ class Outcome:
 
 def submit(http: httpx.Client, folder: Path, *, wait: float, timeout: float, auth: dict[str, str]) -> Outcome:
     spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
-    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8")) if (folder / "expected.json").exists() else {}
+    expected = (
+        json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+        if (folder / "expected.json").exists()
+        else {}
+    )
     out = Outcome(case=folder.name, seconds=0.0, expected=str(expected.get("verdict", "")))
     started = time.perf_counter()
     try:
-        r = http.post(f"{V1}/cases", json={"item": spec["item"], "declared": spec["declared"],
-                                           "review_date": spec["review_date"]}, headers=auth)  # fmt: skip
+        r = http.post(
+            f"{V1}/cases",
+            json={"item": spec["item"], "declared": spec["declared"], "review_date": spec["review_date"]},
+            headers=auth,
+        )
         if r.status_code != 201:
             out.errors.append(f"create {r.status_code}: {r.text[:200]}")
             return out
@@ -59,8 +66,12 @@ def submit(http: httpx.Client, folder: Path, *, wait: float, timeout: float, aut
             by_slot.setdefault(f.get("slot"), []).append(folder / f["path"])
         for slot, paths in by_slot.items():
             files = [("files", (p.name, p.read_bytes(), "application/octet-stream")) for p in paths]
-            r = http.post(f"{V1}/cases/{case['id']}/files", params={"slot": slot} if slot else {}, headers=headers,
-                          files=files)  # fmt: skip
+            r = http.post(
+                f"{V1}/cases/{case['id']}/files",
+                params={"slot": slot} if slot else {},
+                headers=headers,
+                files=files,
+            )
             if r.status_code != 201:
                 out.errors.append(f"upload {slot} {r.status_code}: {r.text[:200]}")
                 return out
@@ -71,7 +82,9 @@ def submit(http: httpx.Client, folder: Path, *, wait: float, timeout: float, aut
         run = r.json()
         deadline = time.monotonic() + timeout
         while run["status"] not in ("done", "failed") and time.monotonic() < deadline:
-            r = http.get(f"{V1}/cases/{case['id']}/runs/{run['number']}", params={"wait": wait}, headers=headers)
+            r = http.get(
+                f"{V1}/cases/{case['id']}/runs/{run['number']}", params={"wait": wait}, headers=headers
+            )
             if r.status_code != 200:
                 out.errors.append(f"poll {r.status_code}: {r.text[:200]}")
                 return out
@@ -98,11 +111,21 @@ def percentile(values: list[float], p: float) -> float:
 
 def start_service(port: int) -> tuple[subprocess.Popen[bytes], Path]:
     data = Path(tempfile.mkdtemp(prefix="yichuang-bench-"))
-    env = {**os.environ, "YICHUANG_DATA_DIR": str(data), "YICHUANG_DATABASE_URL": "",
-           "YICHUANG_APPLICANT_RATE_PER_MINUTE": "100000", "YICHUANG_PORT": str(port)}  # fmt: skip
+    env = {
+        **os.environ,
+        "YICHUANG_DATA_DIR": str(data),
+        "YICHUANG_DATABASE_URL": "",
+        "YICHUANG_APPLICANT_RATE_PER_MINUTE": "100000",
+        "YICHUANG_PORT": str(port),
+    }
     log = (data / "serve.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "api", "serve", "--port", str(port)], env=env, cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api", "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     print(f"service log: {data / 'serve.log'}")
     return proc, data
 
@@ -130,7 +153,9 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds a case may take in all")
     ap.add_argument("--user", help="submit as this clerk account (default: as applicants, no account)")
     ap.add_argument("--password", default=os.environ.get("YICHUANG_BENCH_PASSWORD", ""))
-    ap.add_argument("--start", action="store_true", help="start a throw-away service (temp data dir) on --url's port")
+    ap.add_argument(
+        "--start", action="store_true", help="start a throw-away service (temp data dir) on --url's port"
+    )
     args = ap.parse_args()
 
     proc = None
@@ -145,21 +170,31 @@ def main() -> int:
         jobs = [f for _ in range(args.rounds) for f in folders]
         auth: dict[str, str] = {}
         if args.user:
-            r = httpx.post(f"{args.url}{V1}/auth/token", data={"username": args.user, "password": args.password})
+            r = httpx.post(
+                f"{args.url}{V1}/auth/token", data={"username": args.user, "password": args.password}
+            )
             r.raise_for_status()
             auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
-        print(f"{len(jobs)} submissions of {len(folders)} cases, {args.clients} concurrent clients, {args.url}")
+        print(
+            f"{len(jobs)} submissions of {len(folders)} cases, {args.clients} concurrent clients, {args.url}"
+        )
         outcomes: list[Outcome] = []
         started = time.perf_counter()
-        with httpx.Client(base_url=args.url, timeout=args.wait + 60) as http, \
-                ThreadPoolExecutor(max_workers=args.clients) as pool:  # fmt: skip
-            futures = [pool.submit(submit, http, f, wait=args.wait, timeout=args.timeout, auth=auth) for f in jobs]
+        with (
+            httpx.Client(base_url=args.url, timeout=args.wait + 60) as http,
+            ThreadPoolExecutor(max_workers=args.clients) as pool,
+        ):
+            futures = [
+                pool.submit(submit, http, f, wait=args.wait, timeout=args.timeout, auth=auth) for f in jobs
+            ]
             for fut in as_completed(futures):
                 o = fut.result()
                 outcomes.append(o)
                 mark = "ERR " if o.errors else ("ok  " if o.verdict == o.expected else "diff")
-                print(f"  {mark} {o.case:8} {o.seconds:7.1f}s  {o.verdict or '-':10} expected {o.expected or '-':10}"
-                      + (f"  {o.errors[0]}" if o.errors else ""))  # fmt: skip
+                print(
+                    f"  {mark} {o.case:8} {o.seconds:7.1f}s  {o.verdict or '-':10} expected {o.expected or '-':10}"
+                    + (f"  {o.errors[0]}" if o.errors else "")
+                )
         wall = time.perf_counter() - started
     finally:
         if proc is not None:
@@ -169,10 +204,14 @@ def main() -> int:
     latencies = [o.seconds for o in ok]
     errors = sum(1 for o in outcomes if o.errors)
     print()
-    print(f"{'cases':>10} {'wall s':>8} {'cases/min':>10} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'verdict ok':>11} {'errors':>7}")
-    print(f"{len(outcomes):>10} {wall:>8.1f} {60 * len(ok) / wall if wall else 0:>10.2f} "
-          f"{percentile(latencies, 0.5):>7.1f} {percentile(latencies, 0.95):>7.1f} {max(latencies, default=0):>7.1f} "
-          f"{sum(1 for o in ok if o.verdict == o.expected):>5}/{len(ok):<5} {errors:>7}")  # fmt: skip
+    print(
+        f"{'cases':>10} {'wall s':>8} {'cases/min':>10} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'verdict ok':>11} {'errors':>7}"
+    )
+    print(
+        f"{len(outcomes):>10} {wall:>8.1f} {60 * len(ok) / wall if wall else 0:>10.2f} "
+        f"{percentile(latencies, 0.5):>7.1f} {percentile(latencies, 0.95):>7.1f} {max(latencies, default=0):>7.1f} "
+        f"{sum(1 for o in ok if o.verdict == o.expected):>5}/{len(ok):<5} {errors:>7}"
+    )
     if latencies:
         print(f"mean latency {statistics.mean(latencies):.1f}s")
     return 1 if errors else 0

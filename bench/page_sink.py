@@ -82,8 +82,14 @@ class Timed:
 
 def judge(pre: Prereviewer, case: EightCase, keep: Any = None) -> float:
     start = time.perf_counter()
-    pre.run(item=case.item, review_date=case.review_date, declared=case.declared,  # type: ignore[arg-type]
-            files=case.files, case_id=case.case_id, keep=keep)  # fmt: skip
+    pre.run(
+        item=case.item,
+        review_date=case.review_date,
+        declared=case.declared,  # type: ignore[arg-type]
+        files=case.files,
+        case_id=case.case_id,
+        keep=keep,
+    )
     return time.perf_counter() - start
 
 
@@ -165,8 +171,15 @@ def main() -> None:
     _print(cases, args, plain=plain, kept=kept, modes=modes, views=views)
 
 
-def _print(cases: list[EightCase], args: argparse.Namespace, *, plain: list[float], kept: list[float],
-           modes: dict[str, list[Timed]], views: dict[str, list[float]]) -> None:  # fmt: skip
+def _print(
+    cases: list[EightCase],
+    args: argparse.Namespace,
+    *,
+    plain: list[float],
+    kept: list[float],
+    modes: dict[str, list[Timed]],
+    views: dict[str, list[float]],
+) -> None:
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     console = Console()
     table = Table(
@@ -177,16 +190,26 @@ def _print(cases: list[EightCase], args: argparse.Namespace, *, plain: list[floa
     for mode, timed in modes.items():
         pages = sum(t.pages for t in timed)
         if pages:
-            table.add_row(mode, str(len(timed)), str(pages), f"{1000 * sum(t.sink_s for t in timed) / pages:.2f}",
-                          f"{1000 * sum(t.sink_s for t in timed) / len(timed):.1f}",
-                          f"{1000 * sum(t.encode_s for t in timed) / pages:.1f}")  # fmt: skip
+            table.add_row(
+                mode,
+                str(len(timed)),
+                str(pages),
+                f"{1000 * sum(t.sink_s for t in timed) / pages:.2f}",
+                f"{1000 * sum(t.sink_s for t in timed) / len(timed):.1f}",
+                f"{1000 * sum(t.encode_s for t in timed) / pages:.1f}",
+            )
     console.print(table)
     walls = Table(title="run wall time, s (runs alternate: with / without the sink)")
     for col in ("keep", "runs", "p50", "mean", "max"):
         walls.add_column(col, justify="right")
     for name, values in (("none", plain), ("PageImages.sink", kept)):
-        walls.add_row(name, str(len(values)), f"{statistics.median(values):.2f}", f"{statistics.mean(values):.2f}",
-                      f"{max(values):.2f}")  # fmt: skip
+        walls.add_row(
+            name,
+            str(len(values)),
+            f"{statistics.median(values):.2f}",
+            f"{statistics.mean(values):.2f}",
+            f"{max(values):.2f}",
+        )
     console.print(walls)
     first = Table(title=f"first view of page 1, {cases[0].case_id}, ms per file")
     for col in ("served from", "files", "p50", "max"):

@@ -56,8 +56,13 @@ def main() -> None:
             evaluator.evaluate(cases[k % len(cases)])
         elapsed = time.perf_counter() - start
         compiled = evaluator._compiled[file.item]
-        table.add_row(file.item, f"{len(compiled.phase1)}+{len(compiled.phase2)}", str(args.per_item),
-                      f"{args.per_item / elapsed:,.0f}", f"{elapsed / args.per_item * 1e6:,.0f}")  # fmt: skip
+        table.add_row(
+            file.item,
+            f"{len(compiled.phase1)}+{len(compiled.phase2)}",
+            str(args.per_item),
+            f"{args.per_item / elapsed:,.0f}",
+            f"{elapsed / args.per_item * 1e6:,.0f}",
+        )
     Console().print(table)
     gc.collect()
     before = rss_mb()

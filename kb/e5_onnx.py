@@ -50,10 +50,20 @@ class _Graph:
         scales = np.concatenate([b["d"].astype(np.float32).reshape(-1) for b in blocks])
         bias = np.concatenate([self.model.tensor(f"{n}.b", n_out) for n in names])
         return self.op(
-            "MatMulNBits", x, self.const(weights), self.const(scales), "", "", self.const(bias),
-            domain="com.microsoft", K=n_in, N=n_out * len(names), bits=4, block_size=32,
+            "MatMulNBits",
+            x,
+            self.const(weights),
+            self.const(scales),
+            "",
+            "",
+            self.const(bias),
+            domain="com.microsoft",
+            K=n_in,
+            N=n_out * len(names),
+            bits=4,
+            block_size=32,
             accuracy_level=self.accuracy_level,
-        )  # fmt: skip
+        )
 
     def layer_norm(self, x: str, prefix: str) -> str:
         h = self.model.sizes.hidden

@@ -46,13 +46,32 @@ from kb.service_staff import (
 )
 
 __all__ = [
-    "create_faq", "delete_term", "ensure_can_edit", "faq_history", "feedback_summary", "get_faq",
-    "glossary_terms", "guide_sections", "index_documents", "list_faqs", "list_feedback",
-    "list_unanswered", "log_unanswered", "mark_unanswered", "out_of_scope_questions", "publish_faq",
-    "purge_unanswered", "record_feedback", "retire_faq", "rollback_faq", "seed_faqs", "seed_glossary",
+    "create_faq",
+    "delete_term",
+    "ensure_can_edit",
+    "faq_history",
+    "feedback_summary",
+    "get_faq",
+    "glossary_terms",
+    "guide_sections",
+    "index_documents",
+    "list_faqs",
+    "list_feedback",
+    "list_unanswered",
+    "log_unanswered",
+    "mark_unanswered",
+    "out_of_scope_questions",
+    "publish_faq",
+    "purge_unanswered",
+    "record_feedback",
+    "retire_faq",
+    "rollback_faq",
+    "seed_faqs",
+    "seed_glossary",
     "sync_guide",
-    "update_faq", "upsert_term",
-]  # fmt: skip
+    "update_faq",
+    "upsert_term",
+]
 
 _SNAPSHOT_FIELDS = ("question", "answer", "alternatives", "tags", "status", "valid_from", "valid_until")
 

@@ -142,9 +142,14 @@ def _table_sets(
             continue
         whole = _one_set(material, [p], marks=marks, unsure=unsure)
         for row in rows:
-            cells = {k: FieldValue(state=FieldState.OK if v else FieldState.EMPTY, value=v,
-                                   evidence=Evidence(file=p.file_name, page=p.view.page.index, text=v))
-                     for k, v in row.items()}  # fmt: skip
+            cells = {
+                k: FieldValue(
+                    state=FieldState.OK if v else FieldState.EMPTY,
+                    value=v,
+                    evidence=Evidence(file=p.file_name, page=p.view.page.index, text=v),
+                )
+                for k, v in row.items()
+            }
             label = next((v for k, v in row.items() if material.fields[k].type == "name" and v), "")
             out.append(whole.model_copy(update={"fields": {**whole.fields, **cells}, "label": label}))
     return out
@@ -215,8 +220,16 @@ def _read_field(
         if blank is not None:
             return blank
     block, blocks = _block(name, spec, material)
-    reading = find_field([p.view.page for p in pages], spec.labels or (name,), stop=stop, has_ink=_ink_on(pages),
-                         multiline=spec.type in ("text", "list"), kind=spec.type, block=block, blocks=blocks)  # fmt: skip
+    reading = find_field(
+        [p.view.page for p in pages],
+        spec.labels or (name,),
+        stop=stop,
+        has_ink=_ink_on(pages),
+        multiline=spec.type in ("text", "list"),
+        kind=spec.type,
+        block=block,
+        blocks=blocks,
+    )
     if reading.status is FieldStatus.ABSENT:
         return None
     where = pages[reading.page] if reading.page is not None and reading.page < len(pages) else pages[0]
@@ -351,5 +364,9 @@ def _option(spec: FieldSpec, pages: list[Located]) -> FieldValue | None:
 def _evidence(reading: FieldReading, where: Located) -> Evidence:
     box = reading.box or reading.label_box
     text = " ".join(line.text for line in reading.lines) or reading.value
-    return Evidence(file=where.file_name, page=where.view.page.index, text=text[:200],
-                    box=(box.x0, box.y0, box.x1, box.y1) if box else None)  # fmt: skip
+    return Evidence(
+        file=where.file_name,
+        page=where.view.page.index,
+        text=text[:200],
+        box=(box.x0, box.y0, box.x1, box.y1) if box else None,
+    )

@@ -28,8 +28,12 @@ console = Console(stderr=True)
 def build_prereviewer(workers: int, *, ocr_threads: int = 1) -> Prereviewer:
     settings = get_settings()
     book = RuleBook.load(settings.corpus_dir / "rules")
-    limits = ReadLimits(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages,
-                        max_pixels=settings.max_pixels, timeout_seconds=settings.parse_timeout_s)  # fmt: skip
+    limits = ReadLimits(
+        max_bytes=settings.max_file_bytes,
+        max_pages=settings.max_pages,
+        max_pixels=settings.max_pixels,
+        timeout_seconds=settings.parse_timeout_s,
+    )
     return Prereviewer(
         evaluator=Evaluator(items=book.items, catalog=book.catalog),
         workers=workers,
@@ -68,8 +72,13 @@ def check(
 
 def _run(pre: Prereviewer, folder: Path) -> PrereviewResult:
     case = load_case(folder)
-    return pre.run(item=case.item, review_date=case.review_date, declared=case.declared,
-                   files=case.uploads(folder), case_id=case.case_id)  # fmt: skip
+    return pre.run(
+        item=case.item,
+        review_date=case.review_date,
+        declared=case.declared,
+        files=case.uploads(folder),
+        case_id=case.case_id,
+    )
 
 
 def _run_many(pre: Prereviewer, folders: list[Path], out: Path) -> None:

@@ -131,8 +131,16 @@ class Prereviewer:
         self._queue.close()
         self._pool.close()
 
-    def run(self, *, item: str, review_date: date, declared: dict[str, Any], files: list[UploadedFile],
-            case_id: str = "", keep: DocumentSink | None = None) -> PrereviewResult:  # fmt: skip
+    def run(
+        self,
+        *,
+        item: str,
+        review_date: date,
+        declared: dict[str, Any],
+        files: list[UploadedFile],
+        case_id: str = "",
+        keep: DocumentSink | None = None,
+    ) -> PrereviewResult:
         """``keep`` sees every file's Document while its page images still exist (only images inside the
         file's own work directory: see `confined`)."""
         self.evaluator.loaded(item)  # fails fast on an unknown item, before any reading
@@ -178,8 +186,12 @@ def confined(doc: Document, work_dir: Path) -> Document:
     """``doc`` as a sink may take it: the reader process is untrusted, so a page image that does not resolve
     to a file directly in the file's own work directory (a path elsewhere, a symlink out) is not handed on."""
     home = os.path.realpath(work_dir)
-    pages = [p if p.image_path and os.path.dirname(os.path.realpath(p.image_path)) == home
-             else p.model_copy(update={"image_path": None}) for p in doc.pages]  # fmt: skip
+    pages = [
+        p
+        if p.image_path and os.path.dirname(os.path.realpath(p.image_path)) == home
+        else p.model_copy(update={"image_path": None})
+        for p in doc.pages
+    ]
     return doc.model_copy(update={"pages": pages})
 
 
@@ -250,8 +262,9 @@ def materials_of(
     return evidence, absence_doubts(item, located, evidence), reports
 
 
-def _recognise(item: Any, files: list[UploadedFile], docs: list[Document], *, declared: dict[str, Any]
-               ) -> tuple[list[Located], list[FileReport], dict[str, list[str]], dict[str, list[str]]]:  # fmt: skip
+def _recognise(
+    item: Any, files: list[UploadedFile], docs: list[Document], *, declared: dict[str, Any]
+) -> tuple[list[Located], list[FileReport], dict[str, list[str]], dict[str, list[str]]]:
     judge = region_judge(item, declared=declared)
     views = [
         PageView.of(i, part, files[i].slot)
@@ -271,9 +284,18 @@ def _recognise(item: Any, files: list[UploadedFile], docs: list[Document], *, de
         mine = [p for p in located if p.view.file == i]
         materials = list(dict.fromkeys(m for p in mine for m in (p.label.material, *p.label.shared) if m))
         looks_like = next((p.label.other for p in mine if p.label.other), "")
-        reports.append(FileReport(name=file.name, media_type=doc.media_type, pages=len(doc.pages), slot=file.slot,
-                                  materials=materials, looks_like=looks_like, error=doc.error,
-                                  ocr_seconds=round(sum(p.ocr_seconds for p in doc.pages), 3)))  # fmt: skip
+        reports.append(
+            FileReport(
+                name=file.name,
+                media_type=doc.media_type,
+                pages=len(doc.pages),
+                slot=file.slot,
+                materials=materials,
+                looks_like=looks_like,
+                error=doc.error,
+                ocr_seconds=round(sum(p.ocr_seconds for p in doc.pages), 3),
+            )
+        )
         if not file.slot or file.slot in materials:
             continue
         if doc.error is not None or all(_illegible(p.view.page) for p in mine):

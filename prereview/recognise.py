@@ -198,8 +198,9 @@ def _continue_files(views: Sequence[PageView], labels: list[PageLabel], item: It
         material = item.material(prev.material)
         if _starts_another(views[k], labels[k], material):
             continue
-        labels[k] = PageLabel(material=prev.material, score=prev.score, continued=True,
-                              parts=parts_on(views[k], material))  # fmt: skip
+        labels[k] = PageLabel(
+            material=prev.material, score=prev.score, continued=True, parts=parts_on(views[k], material)
+        )
 
 
 def region_judge(item: Item, *, declared: dict[str, object]) -> Judge:
@@ -331,9 +332,12 @@ def _sibling_confusions(view: PageView, scored: list[tuple[float, Material]]) ->
             if strip_punctuation(c.title) in view.top
         ]
         sibling = any(
-            other is not material and any(t and t in view.top and t in looks for t in map(strip_punctuation, other.recognition.titles))
+            other is not material
+            and any(
+                t and t in view.top and t in looks for t in map(strip_punctuation, other.recognition.titles)
+            )
             for other in titled
-        )  # fmt: skip
+        )
         if not sibling:
             out.append((score, material))
     return out or scored
@@ -355,5 +359,9 @@ def _place_undecided(views: Sequence[PageView], labels: list[PageLabel], item: I
         best = max(label.undecided, key=lambda mid: (lacks[mid], mid == views[k].slot, mid == label.material))
         if best != label.material:
             material = item.material(best)
-            labels[k] = PageLabel(material=best, score=label.score, parts=parts_on(views[k], material),
-                                  undecided=label.undecided)  # fmt: skip
+            labels[k] = PageLabel(
+                material=best,
+                score=label.score,
+                parts=parts_on(views[k], material),
+                undecided=label.undecided,
+            )

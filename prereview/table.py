@@ -67,8 +67,13 @@ def _header(
     def numbered(cells: list[tuple[str, float]]) -> bool:
         return any(name == "#" for name, _ in cells)
 
-    rows = [(min(ln.box.y0 for ln in row), [(_column_name(strip_punctuation(ln.text), fields), ln.box.x0) for ln in row])
-            for row in _rows(lines)]  # fmt: skip
+    rows = [
+        (
+            min(ln.box.y0 for ln in row),
+            [(_column_name(strip_punctuation(ln.text), fields), ln.box.x0) for ln in row],
+        )
+        for row in _rows(lines)
+    ]
     # a header names two asked-for columns, or one beside a 序号 column (序号 | 姓名 | 个人编号 | 参保险种)
     best = max(rows, key=lambda r: (named(r[1]), numbered(r[1])), default=None)
     if best is None or named(best[1]) < (1 if numbered(best[1]) else 2):

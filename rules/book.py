@@ -10,7 +10,9 @@ from rules.spec import FactCatalog, Item
 
 
 class RuleBook:
-    def __init__(self, *, catalog: FactCatalog, items: dict[str, LoadedItem], errors: list[RuleFileError]) -> None:
+    def __init__(
+        self, *, catalog: FactCatalog, items: dict[str, LoadedItem], errors: list[RuleFileError]
+    ) -> None:
         self.catalog = catalog
         self.items = items
         self.errors = errors
@@ -32,7 +34,10 @@ class RuleBook:
                 if loaded.item.code in items:
                     raise RuleFileError(path.name, [("code", f"{loaded.item.code} is defined twice")])
                 if path.stem != loaded.item.code:
-                    raise RuleFileError(path.name, [("code", f"the file of {loaded.item.code} must be named {loaded.item.code}.yaml")])
+                    raise RuleFileError(
+                        path.name,
+                        [("code", f"the file of {loaded.item.code} must be named {loaded.item.code}.yaml")],
+                    )
                 items[loaded.item.code] = loaded
             except RuleFileError as exc:
                 if strict:

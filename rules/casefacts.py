@@ -82,7 +82,11 @@ class MaterialEvidence(BaseModel):
     @classmethod
     def _single_set(cls, data: Any) -> Any:
         # Scenario files may write a one-set material flat: {fields: …, sealed: true}.
-        if isinstance(data, dict) and "sets" not in data and {"fields", "parts", "sealed", "signed"} & data.keys():
+        if (
+            isinstance(data, dict)
+            and "sets" not in data
+            and {"fields", "parts", "sealed", "signed"} & data.keys()
+        ):
             own = {k: data[k] for k in ("status", "files", "note") if k in data}
             one = {k: v for k, v in data.items() if k not in own}
             return {**own, "sets": [one]}

@@ -42,7 +42,18 @@ def checklist(evaluator: Evaluator, code: str, declared: dict[str, Any] | None, 
             state: Literal["yes", "no", "depends"] = "yes" if m.when is None else "depends"
         else:
             state = "yes" if m.id in due else "no"
-        entries.append(ChecklistEntry(material=m.id, name=m.name, form=m.form, source=m.source, necessity=m.necessity,
-                                      due=state, tolerance_days=m.tolerance_days, per=m.per))  # fmt: skip
-    return Checklist(item=code, item_name=loaded.item.name, rule_hash=loaded.rule_hash, entries=entries,
-                     problems=problems)  # fmt: skip
+        entries.append(
+            ChecklistEntry(
+                material=m.id,
+                name=m.name,
+                form=m.form,
+                source=m.source,
+                necessity=m.necessity,
+                due=state,
+                tolerance_days=m.tolerance_days,
+                per=m.per,
+            )
+        )
+    return Checklist(
+        item=code, item_name=loaded.item.name, rule_hash=loaded.rule_hash, entries=entries, problems=problems
+    )

@@ -42,7 +42,9 @@ def validate(directory: DirOption = None) -> None:
         _fail(exc)
         return
     for code, loaded in sorted(book.items.items()):
-        console.print(f"[green]ok[/green]   {loaded.source:14} {code} {loaded.item.name}  hash={loaded.rule_hash}")
+        console.print(
+            f"[green]ok[/green]   {loaded.source:14} {code} {loaded.item.name}  hash={loaded.rule_hash}"
+        )
     for error in book.errors:
         console.print(f"[red]bad[/red]  {error.file}")
         for where, what in error.problems:
@@ -55,7 +57,9 @@ def validate(directory: DirOption = None) -> None:
 def test_scenarios(
     items: Annotated[list[str] | None, typer.Argument(help="item codes (default: all)")] = None,
     directory: DirOption = None,
-    scenarios: Annotated[Path | None, typer.Option(help="scenario directory (default: corpus/scenarios)")] = None,
+    scenarios: Annotated[
+        Path | None, typer.Option(help="scenario directory (default: corpus/scenarios)")
+    ] = None,
 ) -> None:
     """Run the scenario files against the rules; exit 1 if any scenario fails."""
     try:
@@ -74,7 +78,9 @@ def test_scenarios(
                     console.print(f"[green]pass[/green] {outcome.item} {outcome.name}")
                 else:
                     failed += 1
-                    console.print(f"[red]FAIL[/red] {outcome.item} {outcome.name}: {'; '.join(outcome.problems)}")
+                    console.print(
+                        f"[red]FAIL[/red] {outcome.item} {outcome.name}: {'; '.join(outcome.problems)}"
+                    )
     except AppError as exc:
         _fail(exc)
         return

@@ -71,7 +71,9 @@ class CompiledItem(BaseModel):
     wanted: watch.Wanted | None = None
     contains_at: dict[tuple[str, str], tuple[tuple[str, str], ...]] = Field(default_factory=dict)  # (m, f) ->
     # ((has-key, normalised literal), …)
-    counterparts_of: dict[str, tuple[tuple[str, Counterpart], ...]] = Field(default_factory=dict)  # m -> x-keys
+    counterparts_of: dict[str, tuple[tuple[str, Counterpart], ...]] = Field(
+        default_factory=dict
+    )  # m -> x-keys
 
     def asks(self, t: str, m: str, sub: str = "") -> frozenset[str]:
         """The states ``st`` in which some phase-2 pattern can match a fact of type ``t`` on material
@@ -115,7 +117,9 @@ class _Builder:
             self.contains[key] = (ref.material, ref.field, str(c.value))
             return f"f:{ref.material}:{ref.field}", {key: c.op == "contains"}
         prop = "age" if ref.attr == "age" else "v"
-        return f"f:{ref.material}:{ref.field}", {"$and": [{"$ex": {prop: 1}}, _predicate(prop, c.op, c.value)]}
+        return f"f:{ref.material}:{ref.field}", {
+            "$and": [{"$ex": {prop: 1}}, _predicate(prop, c.op, c.value)]
+        }
 
     def patterns(self, conj: list[Cmp], *, same_set_as: str | None = None) -> list[Json]:
         """Patterns for one conjunct, grouped by the fact each comparison looks at."""
@@ -152,8 +156,13 @@ class _Builder:
     # -- phase 1 -----------------------------------------------------------------------------
     def conditions(self) -> None:
         for cond in self.item.conditions:
-            action = ActionSpec(kind="finding", code=Code.NOT_ELIGIBLE, condition=cond.id,
-                                rule=f"conditions[{cond.id}]", note=cond.text)  # fmt: skip
+            action = ActionSpec(
+                kind="finding",
+                code=Code.NOT_ELIGIBLE,
+                condition=cond.id,
+                rule=f"conditions[{cond.id}]",
+                note=cond.text,
+            )
             for w, when in enumerate(self.dnf(cond.when)):
                 for k, conj in enumerate(self.dnf(cond.require, negate=True)):
                     terms = when + conj
@@ -166,8 +175,14 @@ class _Builder:
         for req in self.item.required_facts:
             spec = self.catalog.get(req.fact)
             label = spec.label if spec else req.fact
-            missing = ActionSpec(kind="fact_missing", code=Code.FIELD_EMPTY, material=carrier, fact=req.fact,
-                                 field=label, rule=f"required_facts[{req.fact}]")  # fmt: skip
+            missing = ActionSpec(
+                kind="fact_missing",
+                code=Code.FIELD_EMPTY,
+                material=carrier,
+                fact=req.fact,
+                field=label,
+                rule=f"required_facts[{req.fact}]",
+            )
             for w, when in enumerate(self.dnf(req.when)):
                 pats = self.patterns(when) or [{"d": {"t": "d"}}]
                 d = next((p for p in pats if "d" in p), None)
@@ -180,8 +195,14 @@ class _Builder:
                     self.add(self.p1, f"must:{req.fact}/{w}.{k}", self.patterns(when + bad_value), missing)
                 if spec is not None and spec.type in ("id_number", "uscc"):
                     code = Code.INVALID_ID if spec.type == "id_number" else Code.INVALID_USCC
-                    bad = ActionSpec(kind="finding", code=code, material=carrier, fact=req.fact, field=label,
-                                     rule=f"required_facts[{req.fact}]")  # fmt: skip
+                    bad = ActionSpec(
+                        kind="finding",
+                        code=code,
+                        material=carrier,
+                        fact=req.fact,
+                        field=label,
+                        rule=f"required_facts[{req.fact}]",
+                    )
                     pats2 = self.patterns(when) or [{"d": {"t": "d"}}]
                     d2 = next((p for p in pats2 if "d" in p), None)
                     if d2 is None:
@@ -201,22 +222,35 @@ class _Builder:
     # -- phase 2 -----------------------------------------------------------------------------
     def material_states(self, material: Material) -> None:
         mid = material.id
-        for code, state in ((Code.MISSING, "missing"), (Code.UNREADABLE, "unreadable"), (Code.WRONG_DOCUMENT, "wrong")):
+        for code, state in (
+            (Code.MISSING, "missing"),
+            (Code.UNREADABLE, "unreadable"),
+            (Code.WRONG_DOCUMENT, "wrong"),
+        ):
             note = next((c.accept for c in material.checks if c.code is code and c.accept), "")
             action = ActionSpec(kind="finding", code=code, material=mid, rule=f"materials[{mid}]", note=note)
-            self.add(self.p2, f"{mid}:{state}", [{"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": state}]}}], action)
+            self.add(
+                self.p2, f"{mid}:{state}", [{"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": state}]}}], action
+            )
 
     def checks(self, material: Material) -> None:
         mid = material.id
         for j, check in enumerate(material.checks):
-            action = ActionSpec(kind="finding", code=check.code, material=mid,
-                                rule=f"materials[{mid}].checks[{j}]", note=check.note or check.accept or check.who)  # fmt: skip
+            action = ActionSpec(
+                kind="finding",
+                code=check.code,
+                material=mid,
+                rule=f"materials[{mid}].checks[{j}]",
+                note=check.note or check.accept or check.who,
+            )
             for n, subject in enumerate(self.subjects(material, j, check)):
                 for w, when in enumerate(self.dnf(check.when)):
                     ok_material = {"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": "ok"}]}}
                     head = [] if any("m" in p for p in subject) else [ok_material]
                     pats = [*head, *subject, *self.patterns(when, same_set_as=mid)]
-                    field = _subject_field(subject) or (check.who if check.code in (Code.NOT_SEALED, Code.NOT_SIGNED) else "")
+                    field = _subject_field(subject) or (
+                        check.who if check.code in (Code.NOT_SEALED, Code.NOT_SIGNED) else ""
+                    )
                     spec = action if not field else action.model_copy(update={"field": field})
                     self.add(self.p2, f"{mid}/{j}.{n}.{w}", pats, spec)
                     if check.code in (Code.EXPIRED, Code.STALE) and check.field:
@@ -227,11 +261,23 @@ class _Builder:
         name = f"{mid}/{j}.date"
         if name in self.p2:
             return
-        pats = [{"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": "ok"}]}},
-                {"x": {"$and": [{"t": "f"}, {"m": mid}, {"f": field}, {"st": "unreadable"}]}},
-                *self.patterns(when, same_set_as=mid)]  # fmt: skip
-        self.add(self.p2, name, pats, ActionSpec(kind="finding", code=Code.UNREADABLE, material=mid, field=field,
-                                                 rule=f"materials[{mid}].checks[{j}]"))  # fmt: skip
+        pats = [
+            {"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": "ok"}]}},
+            {"x": {"$and": [{"t": "f"}, {"m": mid}, {"f": field}, {"st": "unreadable"}]}},
+            *self.patterns(when, same_set_as=mid),
+        ]
+        self.add(
+            self.p2,
+            name,
+            pats,
+            ActionSpec(
+                kind="finding",
+                code=Code.UNREADABLE,
+                material=mid,
+                field=field,
+                rule=f"materials[{mid}].checks[{j}]",
+            ),
+        )
 
     def subjects(self, material: Material, j: int, check: Check) -> list[list[Json]]:
         """Alternative subject patterns (pattern name ``x``) whose match means the check failed."""
@@ -249,7 +295,12 @@ class _Builder:
         if code in (Code.INVALID_ID, Code.INVALID_USCC):
             return [field(check.field, {"ok": False})]
         if code is Code.EXPIRED:
-            return [[{"c": {"t": "c"}}, *field(check.field, {"$ex": {"end": 1}}, {"$lt": {"end": {"c": "review"}}})]]
+            return [
+                [
+                    {"c": {"t": "c"}},
+                    *field(check.field, {"$ex": {"end": 1}}, {"$lt": {"end": {"c": "review"}}}),
+                ]
+            ]
         if code is Code.STALE:
             key = self.window(check.within)
             early = field(check.field, {"$ex": {"d": 1}}, {"$lt": {"d": {"c": key}}})
@@ -261,7 +312,10 @@ class _Builder:
             return [field(check.field, {"$ex": {key: 1}}, {"$neq": {"v": {"$m": key}}})]
         if code is Code.PAGES_MISSING:
             kind = "pa" if check.across_sets else "p"  # pa: the part in any set of the material
-            parts = [[{"x": {"$and": [{"t": kind}, {"m": mid}, {"p": part}, {"has": False}]}}] for part in check.parts]
+            parts = [
+                [{"x": {"$and": [{"t": kind}, {"m": mid}, {"p": part}, {"has": False}]}}]
+                for part in check.parts
+            ]
             if check.count_at_least:
                 parts.append(self.count_subject(mid, check.count_at_least))
             return parts
@@ -277,9 +331,14 @@ class _Builder:
         counted = re.fullmatch(r"count\((M\d+)\)", at_least)
         if counted:
             other = {"o": {"$and": [{"t": "m"}, {"m": counted.group(1)}, {"st": "ok"}]}}
-            return [other, {"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": "ok"}, {"$lt": {"n": {"o": "n"}}}]}}]
-        return [{"d": {"$and": [{"t": "d"}, {"$ex": {at_least: 1}}]}},
-                {"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": "ok"}, {"$lt": {"n": {"d": at_least}}}]}}]  # fmt: skip
+            return [
+                other,
+                {"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": "ok"}, {"$lt": {"n": {"o": "n"}}}]}},
+            ]
+        return [
+            {"d": {"$and": [{"t": "d"}, {"$ex": {at_least: 1}}]}},
+            {"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": "ok"}, {"$lt": {"n": {"d": at_least}}}]}},
+        ]
 
     def window(self, within: str) -> str:
         n, unit = int(within[:-1]), within[-1]
@@ -294,9 +353,16 @@ class _Builder:
         for material in self.item.materials:
             self.material_states(material)
             self.checks(material)
-        return CompiledItem(code=self.item.code, phase1=self.p1, phase2=self.p2, actions=self.actions,
-                            windows=self.windows, counterparts=self.targets, contains=self.contains,
-                            **self.lookups())  # fmt: skip
+        return CompiledItem(
+            code=self.item.code,
+            phase1=self.p1,
+            phase2=self.p2,
+            actions=self.actions,
+            windows=self.windows,
+            counterparts=self.targets,
+            contains=self.contains,
+            **self.lookups(),
+        )
 
     def lookups(self) -> dict[str, Any]:
         contains_at: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
@@ -304,10 +370,17 @@ class _Builder:
             contains_at[(mid, field)] = (*contains_at.get((mid, field), ()), (key, normalize_name(literal)))
         counterparts_of: dict[str, tuple[tuple[str, Counterpart], ...]] = {}
         for key, counterpart in self.targets.items():
-            counterparts_of[counterpart.material] = (*counterparts_of.get(counterpart.material, ()), (key, counterpart))
+            counterparts_of[counterpart.material] = (
+                *counterparts_of.get(counterpart.material, ()),
+                (key, counterpart),
+            )
         watched = watch.watched(self.p2, {m.id: (list(m.fields), m.parts) for m in self.item.materials})
-        return {"watched_states": watch.states(watched), "wanted": watch.wanted(watched),
-                "contains_at": contains_at, "counterparts_of": counterparts_of}  # fmt: skip
+        return {
+            "watched_states": watch.states(watched),
+            "wanted": watch.wanted(watched),
+            "contains_at": contains_at,
+            "counterparts_of": counterparts_of,
+        }
 
 
 def _predicate(prop: str, op: str, value: Scalar | tuple[Scalar, ...]) -> Json:

@@ -16,8 +16,17 @@ import cn2an
 from core.text import halfwidth
 from rules.calendar import last_day_of_month
 
-OPEN_ENDED = ("长期有效", "长期", "无固定期限", "永久", "不约定期限", "至本事项办结之日止", "本事项办结之日", "办结之日止",
-              "办结为止")  # fmt: skip
+OPEN_ENDED = (
+    "长期有效",
+    "长期",
+    "无固定期限",
+    "永久",
+    "不约定期限",
+    "至本事项办结之日止",
+    "本事项办结之日",
+    "办结之日止",
+    "办结为止",
+)
 
 # OCR reads 0 as O/o/D and 1 as l/I/| inside dates; a date's digits can only be digits.
 _LOOKALIKE = "OolIDZS|"

@@ -102,8 +102,13 @@ class Evaluator:
             tolerance=tolerance,
         )
 
-    def _finding(self, loaded: LoadedItem, action: ActionSpec, matched: dict[str, dict[str, Any]],
-                 values: dict[tuple[str, int, str], FieldValue]) -> Finding:  # fmt: skip
+    def _finding(
+        self,
+        loaded: LoadedItem,
+        action: ActionSpec,
+        matched: dict[str, dict[str, Any]],
+        values: dict[tuple[str, int, str], FieldValue],
+    ) -> Finding:
         assert action.code is not None
         subject = matched.get("x", {})
         index = subject.get("i") if isinstance(subject.get("i"), int) else None
@@ -114,9 +119,16 @@ class Evaluator:
             if value is not None and value.evidence is not None:
                 evidence = (value.evidence,)
         material = loaded.item.material(action.material) if action.material else None
-        finding = Finding(code=action.code, material=action.material, condition=action.condition, field=field,
-                          set_index=index, rule=action.rule, evidence=evidence,
-                          tolerable=bool(material and material.tolerance_days))  # fmt: skip
+        finding = Finding(
+            code=action.code,
+            material=action.material,
+            condition=action.condition,
+            field=field,
+            set_index=index,
+            rule=action.rule,
+            evidence=evidence,
+            tolerable=bool(material and material.tolerance_days),
+        )
         return finding.model_copy(update={"message": message_for(finding, loaded.item, action)})
 
 

@@ -23,9 +23,17 @@ Op = Literal["==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains", "not 
 Scalar = bool | int | float | str
 
 NEGATED: dict[str, Op] = {
-    "==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">",
-    "in": "not in", "not in": "in", "contains": "not contains", "not contains": "contains",
-}  # fmt: skip
+    "==": "!=",
+    "!=": "==",
+    "<": ">=",
+    ">=": "<",
+    ">": "<=",
+    "<=": ">",
+    "in": "not in",
+    "not in": "in",
+    "contains": "not contains",
+    "not contains": "contains",
+}
 
 
 class FactRef(BaseModel, frozen=True):
@@ -93,7 +101,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            raise ExprError(f"cannot read {text[pos:pos + 12]!r} at position {pos}")
+            raise ExprError(f"cannot read {text[pos : pos + 12]!r} at position {pos}")
         pos = m.end()
         kind = m.lastgroup or ""
         if m.group("field"):

@@ -46,8 +46,11 @@ def guide_sections(item: Item, *, catalog: FactCatalog) -> list[GuideSection]:
 
 
 def _basic(item: Item) -> str:
-    rows = [f"{field.alias}：{value}" for name, field in type(item.basic).model_fields.items()
-            if (value := getattr(item.basic, name)) not in ("", None) and field.alias]  # fmt: skip
+    rows = [
+        f"{field.alias}：{value}"
+        for name, field in type(item.basic).model_fields.items()
+        if (value := getattr(item.basic, name)) not in ("", None) and field.alias
+    ]
     return "\n".join([f"事项编码：{item.code}", f"事项名称：{item.name}", *rows])
 
 

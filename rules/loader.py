@@ -78,7 +78,9 @@ def load_common(directory: Path) -> dict[str, dict[str, Any]]:
     return raw
 
 
-def _inherit(raw: dict[str, Any], common: dict[str, dict[str, Any]], siblings: dict[str, Item]) -> dict[str, Any]:
+def _inherit(
+    raw: dict[str, Any], common: dict[str, dict[str, Any]], siblings: dict[str, Item]
+) -> dict[str, Any]:
     """Fill a material from its common material (GM-*) or, in bundles, from the material it is the same as."""
     out = dict(raw)
     base: dict[str, Any] = {}
@@ -106,7 +108,9 @@ def _material_as_raw(material: Material) -> dict[str, Any]:
     # Expressions were parsed already; keep the parsed form (model_validate accepts it).
     dumped["checks"] = [c for c in material.checks]
     dumped["when"] = material.when
-    return {k: v for k, v in dumped.items() if k in ("recognition", "fields", "parts", "checks", "per", "common")}
+    return {
+        k: v for k, v in dumped.items() if k in ("recognition", "fields", "parts", "checks", "per", "common")
+    }
 
 
 def parse_item(
@@ -137,8 +141,13 @@ def parse_item(
     return LoadedItem(item=item, rule_hash=digest, source=name)
 
 
-def load_item(path: Path, *, catalog: FactCatalog, common: dict[str, dict[str, Any]],
-              siblings: dict[str, Item] | None = None) -> LoadedItem:  # fmt: skip
+def load_item(
+    path: Path,
+    *,
+    catalog: FactCatalog,
+    common: dict[str, dict[str, Any]],
+    siblings: dict[str, Item] | None = None,
+) -> LoadedItem:
     return parse_item(read_yaml(path), name=path.name, catalog=catalog, common=common, siblings=siblings)
 
 

@@ -20,7 +20,9 @@ def message_for(finding: Finding, item: Item, action: ActionSpec) -> str:
     head = f"{material.id} {material.name}{who}"
     detail = {
         Code.MISSING: "未提交",
-        Code.UNREADABLE: f"「{finding.field}」无法辨认" if finding.field else "文件无法辨认（空白、模糊或残缺）",
+        Code.UNREADABLE: f"「{finding.field}」无法辨认"
+        if finding.field
+        else "文件无法辨认（空白、模糊或残缺）",
         Code.WRONG_DOCUMENT: "提交的不是本材料" + (f"，{action.note}" if action.note else ""),
         Code.FIELD_EMPTY: f"「{finding.field}」未填写",
         Code.PAGES_MISSING: f"缺少{finding.field}" if finding.field else "份数不足",
@@ -35,5 +37,9 @@ def message_for(finding: Finding, item: Item, action: ActionSpec) -> str:
         Code.NOT_ELIGIBLE: "",
     }[finding.code]
     note = f"（{action.note}）" if action.note and finding.code not in (Code.WRONG_DOCUMENT,) else ""
-    tolerable = "（可容缺，其余问题补正后可申请容缺受理）" if finding.tolerable and finding.code is Code.MISSING else ""
+    tolerable = (
+        "（可容缺，其余问题补正后可申请容缺受理）"
+        if finding.tolerable and finding.code is Code.MISSING
+        else ""
+    )
     return f"{head}：{label}——{detail}{note}{tolerable}"

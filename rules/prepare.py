@@ -20,7 +20,11 @@ from rules.spec import FactCatalog, FactSpec, FieldSpec, Item, Material
 
 Json = dict[str, Any]
 _TARGET_FIELD = re.compile(r"^(M\d+)「([^」]+)」$")
-_PERSON_KEYS = {"shareholders.name": "name", "shareholders.id_number": "id_number", "shareholders.uscc": "uscc"}
+_PERSON_KEYS = {
+    "shareholders.name": "name",
+    "shareholders.id_number": "id_number",
+    "shareholders.uscc": "uscc",
+}
 
 
 def case_fact(review: date, compiled: CompiledItem) -> Json:
@@ -91,14 +95,17 @@ def _derived(declared: dict[str, Any], fact: Json) -> Json:
             # declared-facts.md: groundwater larger than the total is treated as a missing fact
             del fact["annual_groundwater_volume"]
         else:
-            out["annual_surface_water_volume"] = fact["annual_water_volume"] - fact["annual_groundwater_volume"]
+            out["annual_surface_water_volume"] = (
+                fact["annual_water_volume"] - fact["annual_groundwater_volume"]
+            )
     holders = declared.get("shareholders")
     if "shareholders" in fact and isinstance(holders, list):
         rep = normalize_number(str(declared.get("legal_rep_id") or ""))
         out["shareholder_count"] = len(holders)
         out["corporate_shareholder_count"] = sum(h.get("shareholder_type") == "corporate" for h in holders)
         out["other_natural_shareholder_count"] = sum(
-            h.get("shareholder_type") == "natural_person" and normalize_number(str(h.get("id_number") or "")) != rep
+            h.get("shareholder_type") == "natural_person"
+            and normalize_number(str(h.get("id_number") or "")) != rep
             for h in holders
         )
     return out
@@ -140,7 +147,11 @@ def material_facts(
     return facts, prep.seen
 
 
-_MATERIAL_STATE = {MaterialStatus.PRESENT: "ok", MaterialStatus.UNREADABLE: "unreadable", MaterialStatus.WRONG: "wrong"}
+_MATERIAL_STATE = {
+    MaterialStatus.PRESENT: "ok",
+    MaterialStatus.UNREADABLE: "unreadable",
+    MaterialStatus.WRONG: "wrong",
+}
 _STATE = {s: s.value for s in FieldState}  # the plain string, without the enum's attribute lookup per field
 _NO_SPEC = FieldSpec()
 

@@ -79,8 +79,19 @@ def questions(item: Item, catalog: FactCatalog) -> list[Question]:
         group: Literal["materials", "conditions", "details"] = (
             "materials" if decides else "conditions" if tests else "details"
         )
-        out.append(Question(fact=req.fact, label=spec.label, ask=spec.question, type=spec.type, values=list(spec.values),
-                            value_labels=spec.value_labels, decides=decides, conditions=tests,
-                            ask_when=_ask_when(req.when), group=group))  # fmt: skip
+        out.append(
+            Question(
+                fact=req.fact,
+                label=spec.label,
+                ask=spec.question,
+                type=spec.type,
+                values=list(spec.values),
+                value_labels=spec.value_labels,
+                decides=decides,
+                conditions=tests,
+                ask_when=_ask_when(req.when),
+                group=group,
+            )
+        )
     order = {"materials": 0, "conditions": 1, "details": 2}
     return sorted(out, key=lambda q: order[q.group])  # stable: the rule file's order within a group

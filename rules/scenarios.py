@@ -83,7 +83,11 @@ def run_file(file: ScenarioFile, evaluator: Evaluator) -> list[Outcome]:
             case = case_of(file, scenario)
             decision = evaluator.evaluate(case)
         except (ValidationError, ValueError) as exc:
-            outcomes.append(Outcome(item=file.item, name=scenario.name, passed=False, problems=[f"invalid scenario: {exc}"]))
+            outcomes.append(
+                Outcome(
+                    item=file.item, name=scenario.name, passed=False, problems=[f"invalid scenario: {exc}"]
+                )
+            )
             continue
         got = sorted({" ".join(f.key) for f in decision.findings})
         want = sorted(set(scenario.expect.findings))
@@ -94,7 +98,14 @@ def run_file(file: ScenarioFile, evaluator: Evaluator) -> list[Outcome]:
             extra = sorted(set(got) - set(want))
             lacking = sorted(set(want) - set(got))
             problems.append(f"findings: unexpected {extra}, not found {lacking}")
-        if scenario.expect.verdict is Verdict.TOLERANCE and decision.tolerance_deadline != scenario.expect.tolerance_deadline:
-            problems.append(f"deadline {decision.tolerance_deadline}, expected {scenario.expect.tolerance_deadline}")
-        outcomes.append(Outcome(item=file.item, name=scenario.name, passed=not problems, problems=problems, findings=got))
+        if (
+            scenario.expect.verdict is Verdict.TOLERANCE
+            and decision.tolerance_deadline != scenario.expect.tolerance_deadline
+        ):
+            problems.append(
+                f"deadline {decision.tolerance_deadline}, expected {scenario.expect.tolerance_deadline}"
+            )
+        outcomes.append(
+            Outcome(item=file.item, name=scenario.name, passed=not problems, problems=problems, findings=got)
+        )
     return outcomes

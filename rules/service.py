@@ -68,8 +68,13 @@ class RuleContext:
         if cached is not None:
             return cached
         raw = load_yaml_text(yaml_text, name=name)
-        loaded = parse_item(raw, name=name, catalog=self.catalog, common=self.common,
-                            siblings={c: li.item for c, li in sib.items()})  # fmt: skip
+        loaded = parse_item(
+            raw,
+            name=name,
+            catalog=self.catalog,
+            common=self.common,
+            siblings={c: li.item for c, li in sib.items()},
+        )
         with self._parsed_lock:
             self._parsed[key] = loaded
         return loaded
@@ -192,9 +197,18 @@ def draft(
         raise RuleFileError(f"{item}.yaml", [("code", f"the file says {code}, the draft is for {item}")])
     _check_department(session, item=item, department=department, declared=declared)
     number = max((v.number for v in versions(session, item=item)), default=0) + 1
-    version = RuleVersion(item_code=item, department=department, number=number, label=label or f"v{number}",
-                          yaml_text=yaml_text, scenarios_yaml=scenarios_yaml, based_on=based_on,
-                          note=note, created_by=by, created_at=_now())  # fmt: skip
+    version = RuleVersion(
+        item_code=item,
+        department=department,
+        number=number,
+        label=label or f"v{number}",
+        yaml_text=yaml_text,
+        scenarios_yaml=scenarios_yaml,
+        based_on=based_on,
+        note=note,
+        created_by=by,
+        created_at=_now(),
+    )
     session.add(version)
     session.flush()
     return version
@@ -328,8 +342,12 @@ def diff(
             against = None
     old = against.yaml_text if against is not None else ""
     old_name = f"{version.item_code}.yaml@{against.label}" if against is not None else "/dev/null"
-    lines = difflib.unified_diff(old.splitlines(keepends=True), version.yaml_text.splitlines(keepends=True),
-                                 fromfile=old_name, tofile=f"{version.item_code}.yaml@{version.label}")  # fmt: skip
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True),
+        version.yaml_text.splitlines(keepends=True),
+        fromfile=old_name,
+        tofile=f"{version.item_code}.yaml@{version.label}",
+    )
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
@@ -400,10 +418,25 @@ def rollback(
     target = get_version(session, item=item, version_id=to_version)
     if target.status == VersionStatus.DRAFT.value:
         raise RuleVersionState(f"{item} {target.label} 是未发布的草稿，不能回滚到它；请发布它")
-    copy = draft(session, item=item, yaml_text=target.yaml_text, scenarios_yaml=target.scenarios_yaml, by=by,
-                 department=department, based_on=target.id, note=f"回滚到 {target.label}")  # fmt: skip
-    publish(session, version=copy, context=context, by=by, department=department, effective_from=effective_from,
-            check_scenarios=False)  # fmt: skip
+    copy = draft(
+        session,
+        item=item,
+        yaml_text=target.yaml_text,
+        scenarios_yaml=target.scenarios_yaml,
+        by=by,
+        department=department,
+        based_on=target.id,
+        note=f"回滚到 {target.label}",
+    )
+    publish(
+        session,
+        version=copy,
+        context=context,
+        by=by,
+        department=department,
+        effective_from=effective_from,
+        check_scenarios=False,
+    )
     return copy
 
 
@@ -421,11 +454,21 @@ def seed(session: Session, *, rules_dir: Path, context: RuleContext, by: str = "
         parsed[code] = loaded
         if code in known:
             continue
-        version = RuleVersion(item_code=code, department=loaded.item.department, number=1, label="v1",
-                              yaml_text=texts[code], rule_hash=loaded.rule_hash,
-                              status=VersionStatus.PUBLISHED.value, effective_from=SEED_EFFECTIVE_FROM,
-                              note=f"corpus/rules/{code}.yaml", created_by=by, created_at=_now(),
-                              published_by=by, published_at=_now())  # fmt: skip
+        version = RuleVersion(
+            item_code=code,
+            department=loaded.item.department,
+            number=1,
+            label="v1",
+            yaml_text=texts[code],
+            rule_hash=loaded.rule_hash,
+            status=VersionStatus.PUBLISHED.value,
+            effective_from=SEED_EFFECTIVE_FROM,
+            note=f"corpus/rules/{code}.yaml",
+            created_by=by,
+            created_at=_now(),
+            published_by=by,
+            published_at=_now(),
+        )
         session.add(version)
         added.append(version)
     session.flush()
@@ -434,5 +477,12 @@ def seed(session: Session, *, rules_dir: Path, context: RuleContext, by: str = "
 
 def describe(item: Item) -> dict[str, Any]:
     """A short summary of an item for listings."""
-    return {"code": item.code, "name": item.name, "department": item.department, "bundle": item.bundle,
-            "version": item.version, "promise_days": item.basic.promise_days, "window": item.basic.window}  # fmt: skip
+    return {
+        "code": item.code,
+        "name": item.name,
+        "department": item.department,
+        "bundle": item.bundle,
+        "version": item.version,
+        "promise_days": item.basic.promise_days,
+        "window": item.basic.window,
+    }

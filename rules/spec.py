@@ -133,15 +133,28 @@ class Check(_Strict):
 
 
 _SHORTHAND: dict[str, str] = {
-    "WRONG_DOCUMENT": "accept", "UNREADABLE": "fields", "FIELD_EMPTY": "fields", "PAGES_MISSING": "parts",
-    "INVALID_ID": "field", "INVALID_USCC": "field", "EXPIRED": "field", "NOT_SIGNED": "who", "NOT_SEALED": "who",
-}  # fmt: skip
+    "WRONG_DOCUMENT": "accept",
+    "UNREADABLE": "fields",
+    "FIELD_EMPTY": "fields",
+    "PAGES_MISSING": "parts",
+    "INVALID_ID": "field",
+    "INVALID_USCC": "field",
+    "EXPIRED": "field",
+    "NOT_SIGNED": "who",
+    "NOT_SEALED": "who",
+}
 _REQUIRED: dict[Code, tuple[str, ...]] = {
-    Code.UNREADABLE: ("fields",), Code.FIELD_EMPTY: ("fields",), Code.INVALID_ID: ("field",),
-    Code.INVALID_USCC: ("field",), Code.EXPIRED: ("field",), Code.STALE: ("field", "within"),
-    Code.NAME_MISMATCH: ("field", "equals"), Code.ID_MISMATCH: ("field", "equals"),
-    Code.NOT_SIGNED: ("who",), Code.NOT_SEALED: ("who",),
-}  # fmt: skip
+    Code.UNREADABLE: ("fields",),
+    Code.FIELD_EMPTY: ("fields",),
+    Code.INVALID_ID: ("field",),
+    Code.INVALID_USCC: ("field",),
+    Code.EXPIRED: ("field",),
+    Code.STALE: ("field", "within"),
+    Code.NAME_MISMATCH: ("field", "equals"),
+    Code.ID_MISMATCH: ("field", "equals"),
+    Code.NOT_SIGNED: ("who",),
+    Code.NOT_SEALED: ("who",),
+}
 
 
 class Material(_Strict):
@@ -255,9 +268,18 @@ class Item(_Strict):
 
 class FactSpec(_Strict):
     type: Literal[
-        "string", "name", "id_number", "uscc", "bool", "enum", "enum_list", "integer", "number", "date",
+        "string",
+        "name",
+        "id_number",
+        "uscc",
+        "bool",
+        "enum",
+        "enum_list",
+        "integer",
+        "number",
+        "date",
         "shareholders",
-    ]  # fmt: skip
+    ]
     label: str
     ask: str = ""  # the question put to an applicant, where it says more than the label
     values: tuple[str, ...] = ()

@@ -56,12 +56,18 @@ def _duplicates(where: str, ids: list[str]) -> list[Problem]:
     return out
 
 
-def _material_problems(material: Material, where: str, catalog: FactCatalog,
-                       materials: dict[str, Material]) -> list[Problem]:  # fmt: skip
+def _material_problems(
+    material: Material, where: str, catalog: FactCatalog, materials: dict[str, Material]
+) -> list[Problem]:
     out = _expr_problems(material.when, f"{where}.when", catalog, materials)
     for name, spec in material.fields.items():
         if spec.part and spec.part not in material.parts:
-            out.append((f"{where}.fields.{name}.part", f"{material.id} has no part {spec.part!r}; declare it under parts"))
+            out.append(
+                (
+                    f"{where}.fields.{name}.part",
+                    f"{material.id} has no part {spec.part!r}; declare it under parts",
+                )
+            )
     for j, check in enumerate(material.checks):
         at = f"{where}.checks[{j}]"
         out += _expr_problems(check.when, f"{at}.when", catalog, materials)
@@ -72,7 +78,12 @@ def _material_problems(material: Material, where: str, catalog: FactCatalog,
         wanted = _FIELD_TYPES.get(check.code)
         if wanted and check.field in material.fields and material.fields[check.field].type not in wanted:
             kind = material.fields[check.field].type
-            out.append((at, f"{check.code.value} needs a field of type {'/'.join(wanted)}, {check.field!r} is {kind}"))
+            out.append(
+                (
+                    at,
+                    f"{check.code.value} needs a field of type {'/'.join(wanted)}, {check.field!r} is {kind}",
+                )
+            )
         for part in check.parts:
             if material.parts and part not in material.parts:
                 out.append((at, f"{material.id} has no part {part!r}; declare it under parts"))
@@ -81,14 +92,17 @@ def _material_problems(material: Material, where: str, catalog: FactCatalog,
             if counted and counted.group(1) not in materials:
                 out.append((f"{at}.count_at_least", f"no material {counted.group(1)} in this file"))
             elif not counted and catalog.get(check.count_at_least) is None:
-                out.append((f"{at}.count_at_least", f"unknown fact {check.count_at_least!r} (a fact or count(Mn))"))
+                out.append(
+                    (f"{at}.count_at_least", f"unknown fact {check.count_at_least!r} (a fact or count(Mn))")
+                )
         for target in check.equals:
             out += _target_problems(target, f"{at}.equals", catalog, materials)
     return out
 
 
-def _target_problems(target: str, where: str, catalog: FactCatalog,
-                     materials: dict[str, Material]) -> list[Problem]:  # fmt: skip
+def _target_problems(
+    target: str, where: str, catalog: FactCatalog, materials: dict[str, Material]
+) -> list[Problem]:
     if target in PERSON_TARGETS:
         return []
     m = _TARGET_FIELD.match(target)
@@ -101,14 +115,17 @@ def _target_problems(target: str, where: str, catalog: FactCatalog,
         return []
     spec = catalog.get(target)
     if spec is None:
-        return [(where, f"unknown fact {target!r} (a fact, Mn「字段」 or one of {', '.join(PERSON_TARGETS)})")]
+        return [
+            (where, f"unknown fact {target!r} (a fact, Mn「字段」 or one of {', '.join(PERSON_TARGETS)})")
+        ]
     if spec.type not in ("name", "id_number", "uscc", "string"):
         return [(where, f"fact {target!r} is a {spec.type}, not a name or number to compare with")]
     return []
 
 
-def _expr_problems(expr: Expr | None, where: str, catalog: FactCatalog,
-                   materials: dict[str, Material]) -> list[Problem]:  # fmt: skip
+def _expr_problems(
+    expr: Expr | None, where: str, catalog: FactCatalog, materials: dict[str, Material]
+) -> list[Problem]:
     if expr is None:
         return []
     out: list[Problem] = []
@@ -141,6 +158,8 @@ def _literal_problems(expr: Expr, where: str, catalog: FactCatalog) -> list[Prob
             return [(where, f"{bad[0]!r} is not a value of {expr.ref.name} ({', '.join(spec.values)})")]
     if spec.type == "bool" and any(not isinstance(v, bool) for v in values):
         return [(where, f"{expr.ref.name} is true or false")]
-    if spec.type in ("integer", "number") and any(isinstance(v, bool) or not isinstance(v, int | float) for v in values):
+    if spec.type in ("integer", "number") and any(
+        isinstance(v, bool) or not isinstance(v, int | float) for v in values
+    ):
         return [(where, f"{expr.ref.name} is a number")]
     return []

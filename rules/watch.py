@@ -95,8 +95,13 @@ def _patterns(phase: dict[str, Any]) -> Watched | None:
         for pattern in rule["all"]:
             for body in pattern.values():
                 terms = body["$and"] if "$and" in body else [body] if len(body) == 1 else []
-                fixed = {k: v for term in terms if len(term) == 1 for k, v in term.items()
-                         if not k.startswith("$") and isinstance(v, str | bool)}  # fmt: skip
+                fixed = {
+                    k: v
+                    for term in terms
+                    if len(term) == 1
+                    for k, v in term.items()
+                    if not k.startswith("$") and isinstance(v, str | bool)
+                }
                 t, m = fixed.get("t"), fixed.get("m", "")
                 sub = _SUB.get(t, "") if isinstance(t, str) else ""
                 s = fixed.get(sub, "") if sub else ""

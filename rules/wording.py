@@ -9,8 +9,18 @@ from rules.expr import And, Cmp, CountRef, Expr, FactRef, Not, Or, Scalar
 from rules.spec import FactCatalog, FactSpec
 
 # How a comparison reads in a sentence: 申请人类型为企业或个体工商户, 专职工作人员人数不少于 3.
-_OPS = {"==": "为", "!=": "不为", "<": "少于", "<=": "不超过", ">": "超过", ">=": "不少于", "in": "为",
-        "not in": "不为", "contains": "含", "not contains": "不含"}  # fmt: skip
+_OPS = {
+    "==": "为",
+    "!=": "不为",
+    "<": "少于",
+    "<=": "不超过",
+    ">": "超过",
+    ">=": "不少于",
+    "in": "为",
+    "not in": "不为",
+    "contains": "含",
+    "not contains": "不含",
+}
 _IDENT = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"
 _PROSE_CMP = re.compile(rf"\b({_IDENT})\s*(=|≠|!=)\s*({_IDENT})\b")
 _PROSE_IN = re.compile(rf"\b({_IDENT})\s*∈\s*\{{([a-z0-9_,\s]+)\}}")

@@ -29,18 +29,27 @@ def login_policy(settings: Settings) -> login_guard.LoginPolicy:
 
 
 @router.post("/token", summary="登录，取得令牌（同一用户名连续失败后须等待，失败越多等待越久）")
-def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, services: ServicesDep,
-          request: Request) -> TokenOut:  # fmt: skip
+def token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    services: ServicesDep,
+    request: Request,
+) -> TokenOut:
     services.login_limiter.hit(f"login:{request.client.host if request.client else ''}")
     # counted in a unit of work of its own: it stays counted when this request's session rolls back (401)
     with services.db.scope() as attempt:
         policy = login_policy(services.settings)
         login_guard.reserve(attempt, username=form.username, policy=policy, now=utcnow())
-    value, user = login(session, username=form.username, password=form.password,
-                        ttl_hours=services.settings.token_ttl_hours)  # fmt: skip
+    value, user = login(
+        session, username=form.username, password=form.password, ttl_hours=services.settings.token_ttl_hours
+    )
     login_guard.succeeded(session, username=form.username)
-    return TokenOut(access_token=value, expires_in=int(services.settings.token_ttl_hours * 3600), role=user.role,
-                    department=user.department)  # fmt: skip
+    return TokenOut(
+        access_token=value,
+        expires_in=int(services.settings.token_ttl_hours * 3600),
+        role=user.role,
+        department=user.department,
+    )
 
 
 @router.get("/me", summary="当前登录的用户")

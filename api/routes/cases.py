@@ -119,8 +119,15 @@ def list_cases(
     offset: int = Query(default=0, ge=0, le=1_000_000),
 ) -> list[CaseSummary]:
     department = principal.department if principal.has(Role.STAFF) else None
-    rows = cases.search_cases(session, department=department, item=item, status=status.value if status else None, q=q,
-                              limit=limit, offset=offset)  # fmt: skip
+    rows = cases.search_cases(
+        session,
+        department=department,
+        item=item,
+        status=status.value if status else None,
+        q=q,
+        limit=limit,
+        offset=offset,
+    )
     return [
         CaseSummary(
             id=c.id,
@@ -140,8 +147,12 @@ def get_case(case_id: str, session: SessionDep, principal: PrincipalDep) -> Case
     return _detail(session, case, principal)
 
 
-@router.post("/{case_id}/files", status_code=201, openapi_extra=_UPLOAD_BODY,
-             summary="上传文件（multipart 字段 files，可多个）；slot 为材料位（如 M3），不填为未分类")  # fmt: skip
+@router.post(
+    "/{case_id}/files",
+    status_code=201,
+    openapi_extra=_UPLOAD_BODY,
+    summary="上传文件（multipart 字段 files，可多个）；slot 为材料位（如 M3），不填为未分类",
+)
 async def upload(
     case_id: str,
     request: Request,
@@ -157,8 +168,12 @@ async def upload(
             if case.status != CaseStatus.OPEN.value:
                 raise StateConflict("案件已办结或材料已删除，不能再上传")
             used_bytes, used_files = cases.case_usage(session, case=case)
-        return Limits(max_file_bytes=settings.max_file_bytes, case_bytes_left=max(0, settings.max_case_bytes - used_bytes),
-                      files_left=max(0, settings.max_case_files - used_files), max_pixels=settings.max_pixels)  # fmt: skip
+        return Limits(
+            max_file_bytes=settings.max_file_bytes,
+            case_bytes_left=max(0, settings.max_case_bytes - used_bytes),
+            files_left=max(0, settings.max_case_files - used_files),
+            max_pixels=settings.max_pixels,
+        )
 
     lim = await run_in_threadpool(limits)
     if lim.files_left == 0:
@@ -194,9 +209,12 @@ def withdraw(case_id: str, file_id: DbId, session: SessionDep, principal: Princi
     return FileOut.of(cases.withdraw_file(session, case=case, file_id=file_id))
 
 
-@router.get("/{case_id}/files/{file_id}/pages/{number}", response_class=Response,
-            responses={200: {"content": {"image/jpeg": {}}, "description": "页面图像（JPEG）"}},
-            summary="上传文件某一页的图像（摆正后的页面，证据框的坐标以它为准；仅收件人员）")  # fmt: skip
+@router.get(
+    "/{case_id}/files/{file_id}/pages/{number}",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}, "description": "页面图像（JPEG）"}},
+    summary="上传文件某一页的图像（摆正后的页面，证据框的坐标以它为准；仅收件人员）",
+)
 async def page_image(
     case_id: str,
     file_id: DbId,
@@ -213,13 +231,22 @@ async def page_image(
             return row, kept(case.channel)
 
     row, keep = await run_in_threadpool(find)
-    body = await run_in_threadpool(services.pages.page, path=services.store.path(row.sha256), sha256=row.sha256,
-                                   name=row.name, number=number, keep=keep)  # fmt: skip
+    body = await run_in_threadpool(
+        services.pages.page,
+        path=services.store.path(row.sha256),
+        sha256=row.sha256,
+        name=row.name,
+        number=number,
+        keep=keep,
+    )
     return Response(body, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
 
 
-@router.post("/{case_id}/runs", status_code=202,
-             summary="提交预审（后台执行）；wait 秒内完成则直接返回结论，否则返回排队状态供轮询")  # fmt: skip
+@router.post(
+    "/{case_id}/runs",
+    status_code=202,
+    summary="提交预审（后台执行）；wait 秒内完成则直接返回结论，否则返回排队状态供轮询",
+)
 async def start_run(
     case_id: str,
     services: ServicesDep,
@@ -231,8 +258,12 @@ async def start_run(
             case = case_for(session, principal, case_id, write=True)
             if case.status != CaseStatus.OPEN.value:
                 raise StateConflict("案件已办结或材料已删除，不能再预审")
-            busy = session.exec(select(Run.number).where(Run.case_id == case.id, col(Run.status).in_(
-                [RunStatus.QUEUED.value, RunStatus.RUNNING.value]))).first()  # fmt: skip
+            busy = session.exec(
+                select(Run.number).where(
+                    Run.case_id == case.id,
+                    col(Run.status).in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]),
+                )
+            ).first()
             if busy is not None:
                 raise StateConflict(f"第 {busy} 次预审还在进行中")
             _address_cap(session, principal, services.settings.max_active_runs_per_address)
@@ -273,9 +304,7 @@ async def get_run(
     return await _wait(services, principal, case_id, number, min(wait, services.settings.run_wait_max_s))
 
 
-async def _wait(
-    services: Services, principal: Principal, case_id: str, number: int, wait: float
-) -> RunOut:
+async def _wait(services: Services, principal: Principal, case_id: str, number: int, wait: float) -> RunOut:
     deadline = time.monotonic() + wait
 
     def load() -> RunOut:
@@ -317,14 +346,26 @@ def answer(case_id: str, session: SessionDep, principal: PrincipalDep) -> Answer
     status_code=201,
     summary="收件人员的收件决定（请核对的点须先全部核对；改变核对后的预审建议须写明理由）",
 )
-def decide(case_id: str, body: DecisionIn, session: SessionDep,
-           principal: Annotated[Principal, Depends(require(Role.CLERK))]) -> DecisionOut:  # fmt: skip
+def decide(
+    case_id: str,
+    body: DecisionIn,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(require(Role.CLERK))],
+) -> DecisionOut:
     cases.lock_case(session, case_id=case_id[:32])  # a settlement changed at the same moment waits for this
     case = case_for(session, principal, case_id, write=True)
     if case.channel == APPLICANT:
         raise StateConflict("申请人自助预检的案件不作收件决定；请在窗口新建案件")
     if principal.user_id is None:
         raise LoginRequired("请先登录")
-    row = cases.decide(session, case=case, verdict=Verdict(body.verdict), reason=body.reason, refer_to=body.refer_to,
-                       user_id=principal.user_id, actor=principal.actor, role=principal.role)  # fmt: skip
+    row = cases.decide(
+        session,
+        case=case,
+        verdict=Verdict(body.verdict),
+        reason=body.reason,
+        refer_to=body.refer_to,
+        user_id=principal.user_id,
+        actor=principal.actor,
+        role=principal.role,
+    )
     return DecisionOut.of(row)

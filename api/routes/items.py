@@ -46,9 +46,18 @@ class ChecklistIn(BaseModel):
 def _summary(services: ServicesDep, version: RuleVersion, on: date) -> dict[str, Any]:
     loaded = services.library.loaded(version.item_code, on)
     item = loaded.item
-    return {"code": item.code, "name": item.name, "department": item.department, "bundle": item.bundle,
-            "window": item.basic.window, "promise_days": item.basic.promise_days, "version": version.label,
-            "version_id": version.id or 0, "rule_hash": loaded.rule_hash, "effective_from": version.effective_from}  # fmt: skip
+    return {
+        "code": item.code,
+        "name": item.name,
+        "department": item.department,
+        "bundle": item.bundle,
+        "window": item.basic.window,
+        "promise_days": item.basic.promise_days,
+        "version": version.label,
+        "version_id": version.id or 0,
+        "rule_hash": loaded.rule_hash,
+        "effective_from": version.effective_from,
+    }
 
 
 @router.get("", summary="事项列表与检索")
@@ -71,17 +80,36 @@ def list_items(
 
 
 @router.get("/{code}", summary="事项现行规则")
-def get_item(code: str, session: SessionDep, services: ServicesDep, _: Throttled, on: date | None = None) -> ItemDetail:
+def get_item(
+    code: str, session: SessionDep, services: ServicesDep, _: Throttled, on: date | None = None
+) -> ItemDetail:
     day = on or utcnow().date()
     version = rule_service.in_effect(session, item=code, on=day)
     item = services.library.loaded(code, day).item
     basic = item.basic.model_dump(by_alias=True)
-    conditions = [{"id": c.id, "text": c.text, "basis": c.basis, "legal_basis": c.legal_basis, "refer_to": c.refer_to}
-                  for c in item.conditions]  # fmt: skip
-    materials = [{"id": m.id, "name": m.name, "form": m.form, "source": m.source, "necessity": m.necessity,
-                  "tolerance_days": m.tolerance_days, "per": m.per} for m in item.materials]  # fmt: skip
-    return ItemDetail(**_summary(services, version, day), basic=basic, conditions=conditions, materials=materials,
-                      yaml_text=version.yaml_text)  # fmt: skip
+    conditions = [
+        {"id": c.id, "text": c.text, "basis": c.basis, "legal_basis": c.legal_basis, "refer_to": c.refer_to}
+        for c in item.conditions
+    ]
+    materials = [
+        {
+            "id": m.id,
+            "name": m.name,
+            "form": m.form,
+            "source": m.source,
+            "necessity": m.necessity,
+            "tolerance_days": m.tolerance_days,
+            "per": m.per,
+        }
+        for m in item.materials
+    ]
+    return ItemDetail(
+        **_summary(services, version, day),
+        basic=basic,
+        conditions=conditions,
+        materials=materials,
+        yaml_text=version.yaml_text,
+    )
 
 
 @router.get("/{code}/questions", summary="申请人要回答的问题：决定应交材料、受理条件的申报事实在前")

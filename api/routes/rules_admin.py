@@ -60,11 +60,25 @@ def list_versions(item: str, session: SessionDep, _: Reader) -> list[VersionOut]
 
 @router.post("/{item}/versions", status_code=201, summary="新建草稿（只能是本部门的事项）")
 def create_draft(item: str, body: VersionIn, session: SessionDep, staff: Staff) -> VersionOut:
-    version = rule_service.draft(session, item=item, yaml_text=body.yaml_text, scenarios_yaml=body.scenarios_yaml,
-                                 by=staff.actor, department=_department(staff), label=body.label, note=body.note,
-                                 based_on=body.based_on)  # fmt: skip
-    audit.record(session, actor=staff.actor, role=staff.role, action="rule.draft", target=f"rule:{item}",
-                 after={"version": version.label, "id": version.id})  # fmt: skip
+    version = rule_service.draft(
+        session,
+        item=item,
+        yaml_text=body.yaml_text,
+        scenarios_yaml=body.scenarios_yaml,
+        by=staff.actor,
+        department=_department(staff),
+        label=body.label,
+        note=body.note,
+        based_on=body.based_on,
+    )
+    audit.record(
+        session,
+        actor=staff.actor,
+        role=staff.role,
+        action="rule.draft",
+        target=f"rule:{item}",
+        after={"version": version.label, "id": version.id},
+    )
     return _out(version, text=True)
 
 
@@ -74,15 +88,26 @@ def get_version(item: str, version_id: DbId, session: SessionDep, _: Reader) -> 
 
 
 @router.patch("/{item}/versions/{version_id}", summary="修改草稿")
-def patch_version(item: str, version_id: DbId, body: VersionPatch, session: SessionDep, staff: Staff) -> VersionOut:
+def patch_version(
+    item: str, version_id: DbId, body: VersionPatch, session: SessionDep, staff: Staff
+) -> VersionOut:
     version = rule_service.get_version(session, item=item, version_id=version_id)
-    rule_service.update_draft(session, version=version, by=staff.actor, department=_department(staff),
-                              yaml_text=body.yaml_text, scenarios_yaml=body.scenarios_yaml, note=body.note)  # fmt: skip
+    rule_service.update_draft(
+        session,
+        version=version,
+        by=staff.actor,
+        department=_department(staff),
+        yaml_text=body.yaml_text,
+        scenarios_yaml=body.scenarios_yaml,
+        note=body.note,
+    )
     return _out(version, text=True)
 
 
 @router.post("/{item}/versions/{version_id}/validate", summary="校验（结构、引用、表达式）")
-def validate(item: str, version_id: DbId, session: SessionDep, services: ServicesDep, staff: Staff) -> ValidationOut:
+def validate(
+    item: str, version_id: DbId, session: SessionDep, services: ServicesDep, staff: Staff
+) -> ValidationOut:
     version = rule_service.get_version(session, item=item, version_id=version_id)
     if version.department != _department(staff):
         raise Forbidden("只能校验本部门的规则")
@@ -93,45 +118,83 @@ def validate(item: str, version_id: DbId, session: SessionDep, services: Service
     return ValidationOut(valid=True, rule_hash=loaded.rule_hash)
 
 
-@router.get("/{item}/versions/{version_id}/outline",
-            summary="一个版本的可读形式：受理条件、申请材料（必要/条件必要/容缺）、审查要点；文件有错时 422 列出问题")  # fmt: skip
-def version_outline(item: str, version_id: DbId, session: SessionDep, services: ServicesDep, _: Reader) -> RuleOutline:
+@router.get(
+    "/{item}/versions/{version_id}/outline",
+    summary="一个版本的可读形式：受理条件、申请材料（必要/条件必要/容缺）、审查要点；文件有错时 422 列出问题",
+)
+def version_outline(
+    item: str, version_id: DbId, session: SessionDep, services: ServicesDep, _: Reader
+) -> RuleOutline:
     version = rule_service.get_version(session, item=item, version_id=version_id)
     loaded = rule_service.validate(session, version=version, context=services.context)
     return outline(loaded.item, catalog=services.context.catalog)
 
 
 @router.post("/{item}/versions/{version_id}/scenarios", summary="运行场景测试")
-def scenarios(item: str, version_id: DbId, session: SessionDep, services: ServicesDep, staff: Staff) -> ScenariosOut:
+def scenarios(
+    item: str, version_id: DbId, session: SessionDep, services: ServicesDep, staff: Staff
+) -> ScenariosOut:
     version = rule_service.get_version(session, item=item, version_id=version_id)
     if version.department != _department(staff):
         raise Forbidden("只能测试本部门的规则")
     outcomes = rule_service.run_scenarios(session, version=version, context=services.context)
     failed = sum(1 for o in outcomes if not o.passed)
-    return ScenariosOut(passed=len(outcomes) - failed, failed=failed,
-                        outcomes=[ScenarioOut(name=o.name, passed=o.passed, problems=o.problems, findings=o.findings)
-                                  for o in outcomes])  # fmt: skip
+    return ScenariosOut(
+        passed=len(outcomes) - failed,
+        failed=failed,
+        outcomes=[
+            ScenarioOut(name=o.name, passed=o.passed, problems=o.problems, findings=o.findings)
+            for o in outcomes
+        ],
+    )
 
 
-@router.get("/{item}/versions/{version_id}/diff", response_class=PlainTextResponse,
-            summary="与现行版本（或 against 指定的版本）的差异（unified diff）")  # fmt: skip
-def diff(item: str, version_id: DbId, session: SessionDep, _: Reader,
-         against: int | None = Query(default=None, ge=1, le=2_147_483_647, description="对比的版本 id")) -> str:  # fmt: skip
+@router.get(
+    "/{item}/versions/{version_id}/diff",
+    response_class=PlainTextResponse,
+    summary="与现行版本（或 against 指定的版本）的差异（unified diff）",
+)
+def diff(
+    item: str,
+    version_id: DbId,
+    session: SessionDep,
+    _: Reader,
+    against: int | None = Query(default=None, ge=1, le=2_147_483_647, description="对比的版本 id"),
+) -> str:
     version = rule_service.get_version(session, item=item, version_id=version_id)
     other = rule_service.get_version(session, item=item, version_id=against) if against is not None else None
     return rule_service.diff(session, version=version, against=other)
 
 
 @router.post("/{item}/versions/{version_id}/publish", summary="发布（可指定生效日期）；有场景不通过则拒绝")
-def publish(item: str, version_id: DbId, body: PublishIn, session: SessionDep, services: ServicesDep,
-            staff: Staff) -> VersionOut:  # fmt: skip
+def publish(
+    item: str, version_id: DbId, body: PublishIn, session: SessionDep, services: ServicesDep, staff: Staff
+) -> VersionOut:
     version = rule_service.get_version(session, item=item, version_id=version_id)
     before = _current(session, item)
-    outcomes = rule_service.publish(session, version=version, context=services.context, by=staff.actor,
-                                    department=_department(staff), effective_from=body.effective_from)  # fmt: skip
-    audit.record(session, actor=staff.actor, role=staff.role, action="rule.publish", target=f"rule:{item}", before=before,
-                 after={"version": version.label, "id": version.id, "rule_hash": version.rule_hash,
-                        "effective_from": str(version.effective_from), "scenarios_passed": len(outcomes)})  # fmt: skip
+    outcomes = rule_service.publish(
+        session,
+        version=version,
+        context=services.context,
+        by=staff.actor,
+        department=_department(staff),
+        effective_from=body.effective_from,
+    )
+    audit.record(
+        session,
+        actor=staff.actor,
+        role=staff.role,
+        action="rule.publish",
+        target=f"rule:{item}",
+        before=before,
+        after={
+            "version": version.label,
+            "id": version.id,
+            "rule_hash": version.rule_hash,
+            "effective_from": str(version.effective_from),
+            "scenarios_passed": len(outcomes),
+        },
+    )
     services.library.invalidate()
     _sync_guides(session, services, version)
     return _out(version)
@@ -147,13 +210,34 @@ def _sync_guides(session: SessionDep, services: ServicesDep, version: RuleVersio
 
 
 @router.post("/{item}/rollback", summary="回滚到任一已发布过的版本（以其原文发布一个新版本）")
-def rollback(item: str, body: RollbackIn, session: SessionDep, services: ServicesDep, staff: Staff) -> VersionOut:
+def rollback(
+    item: str, body: RollbackIn, session: SessionDep, services: ServicesDep, staff: Staff
+) -> VersionOut:
     before = _current(session, item)
-    version = rule_service.rollback(session, item=item, to_version=body.to_version, context=services.context,
-                                    by=staff.actor, department=_department(staff), effective_from=body.effective_from)  # fmt: skip
-    audit.record(session, actor=staff.actor, role=staff.role, action="rule.rollback", target=f"rule:{item}",
-                 before=before, after={"version": version.label, "id": version.id, "rule_hash": version.rule_hash,
-                                       "to_version": body.to_version, "effective_from": str(version.effective_from)})  # fmt: skip
+    version = rule_service.rollback(
+        session,
+        item=item,
+        to_version=body.to_version,
+        context=services.context,
+        by=staff.actor,
+        department=_department(staff),
+        effective_from=body.effective_from,
+    )
+    audit.record(
+        session,
+        actor=staff.actor,
+        role=staff.role,
+        action="rule.rollback",
+        target=f"rule:{item}",
+        before=before,
+        after={
+            "version": version.label,
+            "id": version.id,
+            "rule_hash": version.rule_hash,
+            "to_version": body.to_version,
+            "effective_from": str(version.effective_from),
+        },
+    )
     services.library.invalidate()
     _sync_guides(session, services, version)
     return _out(version)

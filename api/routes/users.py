@@ -34,14 +34,28 @@ def list_users(session: SessionDep, _: Admin) -> list[UserOut]:
 
 @router.post("/users", status_code=201, summary="新建账号")
 def add_user(body: UserIn, session: SessionDep, admin: Admin) -> UserOut:
-    user = create_user(session, username=body.username, password=body.password, role=body.role,
-                       department=body.department, display_name=body.display_name)  # fmt: skip
-    audit.record(session, actor=admin.actor, role=admin.role, action="user.create", target=f"user:{user.username}",
-                 after={"role": user.role, "department": user.department})  # fmt: skip
+    user = create_user(
+        session,
+        username=body.username,
+        password=body.password,
+        role=body.role,
+        department=body.department,
+        display_name=body.display_name,
+    )
+    audit.record(
+        session,
+        actor=admin.actor,
+        role=admin.role,
+        action="user.create",
+        target=f"user:{user.username}",
+        after={"role": user.role, "department": user.department},
+    )
     return UserOut.model_validate(user, from_attributes=True)
 
 
-@router.patch("/users/{user_id}", summary="停用、启用账号或重设密码（重设、停用、启用都使该账号的全部令牌失效）")
+@router.patch(
+    "/users/{user_id}", summary="停用、启用账号或重设密码（重设、停用、启用都使该账号的全部令牌失效）"
+)
 def patch_user(user_id: DbId, body: UserPatch, session: SessionDep, admin: Admin) -> UserOut:
     user = _user(session, user_id)
     before = {"active": user.active, "display_name": user.display_name}
@@ -106,5 +120,7 @@ def audit_log(
     limit: int = Query(default=100, ge=1, le=1000),
     offset: int = Query(default=0, ge=0, le=1_000_000),
 ) -> list[AuditOut]:
-    rows = audit.search(session, action=action, target=target, actor=actor, since=since, limit=limit, offset=offset)
+    rows = audit.search(
+        session, action=action, target=target, actor=actor, since=since, limit=limit, offset=offset
+    )
     return [AuditOut.model_validate(r, from_attributes=True) for r in rows]

@@ -27,11 +27,18 @@ DOCS = HERE / "docs"  # the /docs page and its start-up script (no inline script
 SWAGGER = HERE / "swagger"  # swagger-ui-dist's files, unchanged
 
 # path -> page file; W2's clerk.html and staff.html answer 404 until they exist
-ROUTES = {"/": "index.html", "/self-check": "self-check.html", "/consult": "consult.html",
-          "/clerk": "clerk.html", "/staff": "staff.html"}  # fmt: skip
+ROUTES = {
+    "/": "index.html",
+    "/self-check": "self-check.html",
+    "/consult": "consult.html",
+    "/clerk": "clerk.html",
+    "/staff": "staff.html",
+}
 
 router = APIRouter(include_in_schema=False)
-_templates = Environment(loader=FileSystemLoader(PAGES), autoescape=select_autoescape(["html"]), auto_reload=False)
+_templates = Environment(
+    loader=FileSystemLoader(PAGES), autoescape=select_autoescape(["html"]), auto_reload=False
+)
 
 
 def _page_route(name: str) -> Callable[[], HTMLResponse]:

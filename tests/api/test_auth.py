@@ -20,7 +20,9 @@ def test_login_me_logout(client: TestClient, harness: ApiHarness) -> None:
     add_user(harness.db, "clerk9", Role.CLERK)
     bad = client.post(f"{V1}/auth/token", data={"username": "clerk9", "password": "wrong-password"})
     assert bad.status_code == 401 and bad.json()["error"] == "login_required"
-    assert client.post(f"{V1}/auth/token", data={"username": "nobody", "password": PASSWORD}).status_code == 401
+    assert (
+        client.post(f"{V1}/auth/token", data={"username": "nobody", "password": PASSWORD}).status_code == 401
+    )
     r = client.post(f"{V1}/auth/token", data={"username": "clerk9", "password": PASSWORD})
     assert r.status_code == 200 and r.json()["role"] == "clerk"
     headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
@@ -32,11 +34,16 @@ def test_login_me_logout(client: TestClient, harness: ApiHarness) -> None:
 
 
 def test_password_is_stored_as_argon2(harness: ApiHarness, client: TestClient, people: People) -> None:
-    r = client.post(f"{V1}/admin/users", json={"username": "clerk2", "password": "a-long-secret", "role": "clerk"},
-                    headers=people.admin)  # fmt: skip
+    r = client.post(
+        f"{V1}/admin/users",
+        json={"username": "clerk2", "password": "a-long-secret", "role": "clerk"},
+        headers=people.admin,
+    )
     assert r.status_code == 201
     with harness.db.scope() as session:
-        stored = session.execute(text("SELECT password_hash FROM app_user WHERE username = 'clerk2'")).scalar_one()
+        stored = session.execute(
+            text("SELECT password_hash FROM app_user WHERE username = 'clerk2'")
+        ).scalar_one()
     assert stored.startswith("$argon2id$") and "a-long-secret" not in stored
 
 
@@ -64,8 +71,11 @@ def test_admin_manages_accounts(client: TestClient, people: People) -> None:
 
 
 def test_audit_log_is_append_only(harness: ApiHarness, people: People, client: TestClient) -> None:
-    client.post(f"{V1}/admin/users", json={"username": "c3", "password": "password-123", "role": "clerk"},
-                headers=people.admin)  # fmt: skip
+    client.post(
+        f"{V1}/admin/users",
+        json={"username": "c3", "password": "password-123", "role": "clerk"},
+        headers=people.admin,
+    )
     for statement in ("UPDATE audit_event SET actor = 'someone else'", "DELETE FROM audit_event"):
         with pytest.raises(Exception, match="append-only"), harness.db.scope() as session:
             session.execute(text(statement))
@@ -87,8 +97,20 @@ def test_cli_creates_the_first_administrator(tmp_path: Path, monkeypatch: pytest
         assert again.exit_code == 1 and "已存在" in again.output
         short = runner.invoke(app, ["admin", "create-user", "x", "--password", "short"])
         assert short.exit_code == 1
-        staff = runner.invoke(app, ["admin", "create-user", "s1", "--role", "staff", "--department", "安和市水利局",
-                                    "--password", "password-123"])  # fmt: skip
+        staff = runner.invoke(
+            app,
+            [
+                "admin",
+                "create-user",
+                "s1",
+                "--role",
+                "staff",
+                "--department",
+                "安和市水利局",
+                "--password",
+                "password-123",
+            ],
+        )
         assert staff.exit_code == 0, staff.output
     finally:
         get_settings.cache_clear()

@@ -48,8 +48,13 @@ def test_applicant_self_check_flow(client: TestClient) -> None:
     assert [(f["material"], f["code"]) for f in result["findings"]] == [("M2", "MISSING")]
     assert result["rule_hash"] and result["files"][0]["name"] == "M1.pdf"
     answer = client.get(f"{V1}/cases/{case['id']}/answer", headers=me).json()
-    assert answer == {"case_id": case["id"], "verdict": "TOLERANCE", "findings": [{"material": "M2", "code": "MISSING"}],
-                      "uncertain": [], "tolerance_deadline": "2026-02-24"}  # fmt: skip
+    assert answer == {
+        "case_id": case["id"],
+        "verdict": "TOLERANCE",
+        "findings": [{"material": "M2", "code": "MISSING"}],
+        "uncertain": [],
+        "tolerance_deadline": "2026-02-24",
+    }
     detail = client.get(f"{V1}/cases/{case['id']}", headers=me).json()
     assert detail["token"] is None and len(detail["files"]) == 7 and len(detail["runs"]) == 1
     assert detail["declared"]["legal_rep_id"] == JT_DECLARED["legal_rep_id"]  # the applicant's own facts
@@ -98,15 +103,22 @@ def test_rerun_after_correction_keeps_history(
 
 def test_clerk_decision_and_override(client: TestClient, people: People) -> None:
     case = new_case(client, people.clerk, declared={**JT_DECLARED, "heavy_vehicle_count": 0})
-    assert client.post(f"{V1}/cases/{case['id']}/decision", json={"verdict": "REJECT"},
-                       headers=people.clerk).status_code == 409  # no run yet  # fmt: skip
+    assert (
+        client.post(
+            f"{V1}/cases/{case['id']}/decision", json={"verdict": "REJECT"}, headers=people.clerk
+        ).status_code
+        == 409
+    )  # no run yet
     result = run(client, case["id"], people.clerk)
     assert result["verdict"] == "REJECT"
     assert ("C3", "NOT_ELIGIBLE") in [(f["condition"], f["code"]) for f in result["findings"]]
     r = client.post(f"{V1}/cases/{case['id']}/decision", json={"verdict": "CORRECTION"}, headers=people.clerk)
     assert r.status_code == 422  # overriding needs a reason
-    r = client.post(f"{V1}/cases/{case['id']}/decision", headers=people.clerk,
-                    json={"verdict": "CORRECTION", "reason": "申请人当场更正了车辆总质量申报"})  # fmt: skip
+    r = client.post(
+        f"{V1}/cases/{case['id']}/decision",
+        headers=people.clerk,
+        json={"verdict": "CORRECTION", "reason": "申请人当场更正了车辆总质量申报"},
+    )
     assert r.status_code == 201 and r.json()["overridden"] is True and r.json()["suggested"] == "REJECT"
     agree = client.post(f"{V1}/cases/{case['id']}/decision", json={"verdict": "REJECT"}, headers=people.clerk)
     assert agree.status_code == 201 and agree.json()["overridden"] is False

@@ -53,8 +53,11 @@ def test_kb_routes(kb_on: bool, client: TestClient, people: People) -> None:
     qid = next(q["id"] for q in open_questions if "火星" in q["query"])
     r = client.post(f"{V1}/kb/unanswered/{qid}", json={"status": "out_of_scope"}, headers=people.consult)
     assert r.status_code == 200 and r.json()["status"] == "out_of_scope"
-    report = client.post(f"{V1}/kb/hit-test", json=[{"id": "1", "query": "营业执照忘带了能先受理吗",
-                                                     "targets": []}], headers=people.staff_jt)  # fmt: skip
+    report = client.post(
+        f"{V1}/kb/hit-test",
+        json=[{"id": "1", "query": "营业执照忘带了能先受理吗", "targets": []}],
+        headers=people.staff_jt,
+    )
     assert report.status_code == 200 and "recall_at_1" in report.json()
     assert client.get(f"{V1}/kb/unanswered").status_code == 401
 

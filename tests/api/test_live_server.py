@@ -30,8 +30,12 @@ def _free_port() -> int:
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[str]:
-    settings = make_settings(tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'live.db'}",
-                             max_file_bytes=30 * 1024 * 1024, max_case_bytes=200 * 1024 * 1024)  # fmt: skip
+    settings = make_settings(
+        tmp_path / "data",
+        database_url=f"sqlite:///{tmp_path / 'live.db'}",
+        max_file_bytes=30 * 1024 * 1024,
+        max_case_bytes=200 * 1024 * 1024,
+    )
 
     def threads(runner: Runner) -> ThreadDispatcher:
         return ThreadDispatcher(runner, threads=2)
@@ -62,7 +66,9 @@ def test_bad_uploads_do_not_bring_the_service_down(live: str) -> None:
 
         def huge() -> Iterator[bytes]:  # 200 MB, streamed (chunked): never held in memory
             boundary = b"xyzBOUNDARYxyz"
-            yield b"--" + boundary + b'\r\nContent-Disposition: form-data; name="files"; filename="big.pdf"\r\n'
+            yield (
+                b"--" + boundary + b'\r\nContent-Disposition: form-data; name="files"; filename="big.pdf"\r\n'
+            )
             yield b"Content-Type: application/pdf\r\n\r\n%PDF-1.4\n"
             chunk = b"0" * (1024 * 1024)
             for _ in range(200):
@@ -70,7 +76,11 @@ def test_bad_uploads_do_not_bring_the_service_down(live: str) -> None:
             yield b"\r\n--" + boundary + b"--\r\n"
 
         started = time.monotonic()
-        r = http.post(url, headers={**me, "Content-Type": "multipart/form-data; boundary=xyzBOUNDARYxyz"}, content=huge())
+        r = http.post(
+            url,
+            headers={**me, "Content-Type": "multipart/form-data; boundary=xyzBOUNDARYxyz"},
+            content=huge(),
+        )
         assert r.status_code == 413 and r.json()["reason"] == "too_large", r.text
         assert time.monotonic() - started < 30
         assert send("营业执照.pdf", b"MZ\x90\x00" + b"\x00" * 4096).status_code == 415

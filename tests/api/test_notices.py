@@ -39,12 +39,28 @@ def _fonts_embedded(data: bytes) -> bool:
     [
         (ALL_JT, {}, "受理通知书", ["受理日", "承诺办结日：2026年02月26日", "出件"]),
         (["M1"], {}, "补正材料一次性告知书", ["未提交", "M2", "可容缺", "行政许可法", "重新提交"]),
-        ([s for s in ALL_JT if s != "M2"], {}, "容缺受理通知书", ["补交截止日", "2026年02月24日", "容缺补交承诺书", "逾期"]),
-        (ALL_JT, {"heavy_vehicle_count": 0}, "不予受理决定书", ["C3", "道路运输条例", "行政复议", "行政诉讼"]),
+        (
+            [s for s in ALL_JT if s != "M2"],
+            {},
+            "容缺受理通知书",
+            ["补交截止日", "2026年02月24日", "容缺补交承诺书", "逾期"],
+        ),
+        (
+            ALL_JT,
+            {"heavy_vehicle_count": 0},
+            "不予受理决定书",
+            ["C3", "道路运输条例", "行政复议", "行政诉讼"],
+        ),
     ],
 )
-def test_notice_pdf_and_html(client: TestClient, people: People, slots: list[str], declared: dict[str, Any],
-                             title: str, must: list[str]) -> None:  # fmt: skip
+def test_notice_pdf_and_html(
+    client: TestClient,
+    people: People,
+    slots: list[str],
+    declared: dict[str, Any],
+    title: str,
+    must: list[str],
+) -> None:
     case_id = _decided_case(client, people, slots=slots, **declared)
     r = client.get(f"{V1}/cases/{case_id}/notice", params={"format": "pdf"}, headers=people.clerk)
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
@@ -74,8 +90,11 @@ def test_override_notice_kind_and_refusals(client: TestClient, people: People) -
     assert r.status_code == 409  # nothing tolerable is missing
     r = client.get(f"{V1}/cases/{case_id}/notice", params={"kind": "REJECT"}, headers=people.clerk)
     assert r.status_code == 409  # no unmet condition and no reason
-    client.post(f"{V1}/cases/{case_id}/decision", headers=people.clerk,
-                json={"verdict": "REJECT", "reason": "申请人不具备经营资格", "refer_to": "安和市市场监督管理局"})  # fmt: skip
+    client.post(
+        f"{V1}/cases/{case_id}/decision",
+        headers=people.clerk,
+        json={"verdict": "REJECT", "reason": "申请人不具备经营资格", "refer_to": "安和市市场监督管理局"},
+    )
     h = client.get(f"{V1}/cases/{case_id}/notice", params={"format": "html"}, headers=people.clerk).text
     assert "申请人不具备经营资格" in h and "安和市市场监督管理局" in h
     fresh = new_case(client, people.clerk)

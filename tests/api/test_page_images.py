@@ -92,8 +92,16 @@ def _sideways_photo() -> bytes:
     page = Image.new("RGB", (900, 1200), "white")
     draw = ImageDraw.Draw(page)
     font = ImageFont.truetype(FONT, 40)
-    for i, line in enumerate(["道路货物运输经营申请表", "申请人名称 安和市宏远货运有限公司", "统一社会信用代码",
-                              "负责人 邹军哲", "通信地址 安和市人民路一号", "联系电话 0791 8888 6666"]):  # fmt: skip
+    for i, line in enumerate(
+        [
+            "道路货物运输经营申请表",
+            "申请人名称 安和市宏远货运有限公司",
+            "统一社会信用代码",
+            "负责人 邹军哲",
+            "通信地址 安和市人民路一号",
+            "联系电话 0791 8888 6666",
+        ]
+    ):
         draw.text((60, 80 + i * 120), line, fill="black", font=font)
     buf = io.BytesIO()
     page.rotate(90, expand=True).save(buf, format="PNG")
@@ -156,8 +164,11 @@ def test_a_clerks_run_leaves_the_pages_the_evidence_view_shows(tmp_path: Path) -
             ("IMG_0001.png", _sideways_photo()),
             ("坏.pdf", b"%PDF-1.7\ngarbage"),
         ]
-        rows = client.post(f"{V1}/cases/{case['id']}/files", headers=clerk,
-                           files=[("files", (n, body, "application/octet-stream")) for n, body in sent]).json()  # fmt: skip
+        rows = client.post(
+            f"{V1}/cases/{case['id']}/files",
+            headers=clerk,
+            files=[("files", (n, body, "application/octet-stream")) for n, body in sent],
+        ).json()
         pdf, photo, broken = rows
         run_case(client, case["id"], clerk)
         runs = client.get(f"{V1}/cases/{case['id']}/runs/1", params={"wait": 110}, headers=clerk).json()

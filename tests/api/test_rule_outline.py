@@ -31,9 +31,15 @@ def test_outline_of_the_published_jt_rules(client: TestClient, people: People) -
     assert c4["require"] == "住所所在区域为本市各区" and c4["refer_to"]  # in words, not the rule syntax
     materials = {m["id"]: m for m in out["materials"]}
     assert materials["M1"]["necessity"] == "required" and materials["M2"]["tolerance_days"] == 3
-    assert materials["M4"]["necessity"] == "conditional" and materials["M4"]["when"] == "是否委托代理人（经办人、指定代表）办理：是"
+    assert (
+        materials["M4"]["necessity"] == "conditional"
+        and materials["M4"]["when"] == "是否委托代理人（经办人、指定代表）办理：是"
+    )
     m3 = {c["code"]: c for c in materials["M3"]["checks"]}
-    assert m3["PAGES_MISSING"]["text"].startswith("人像面、国徽面") and m3["PAGES_MISSING"]["label"] == "缺面缺页"
+    assert (
+        m3["PAGES_MISSING"]["text"].startswith("人像面、国徽面")
+        and m3["PAGES_MISSING"]["label"] == "缺面缺页"
+    )
     assert m3["NAME_MISMATCH"]["text"] == "姓名 须与 legal_rep_name 一致"
     m8 = {c["code"]: c for c in materials["M8"]["checks"]}
     assert "份数不少于 driver_count" in m8["PAGES_MISSING"]["text"]
@@ -62,4 +68,6 @@ def test_outline_needs_a_login(client: TestClient, people: People) -> None:
     vid = _published(client, people, "JT-001")
     assert client.get(f"{V1}/rules/JT-001/versions/{vid}/outline").status_code == 401
     assert client.get(f"{V1}/rules/JT-001/versions/{vid}/outline", headers=people.admin).status_code == 403
-    assert client.get(f"{V1}/rules/JT-001/versions/999999/outline", headers=people.staff_jt).status_code == 404
+    assert (
+        client.get(f"{V1}/rules/JT-001/versions/999999/outline", headers=people.staff_jt).status_code == 404
+    )

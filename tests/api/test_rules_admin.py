@@ -21,7 +21,9 @@ def _draft(client: TestClient, people: People, text: str = JT_YAML, **extra: obj
 def test_draft_validate_diff_publish(client: TestClient, people: People) -> None:
     versions = client.get(f"{V1}/rules/JT-001/versions", headers=people.staff_jt).json()
     assert [(v["label"], v["status"]) for v in versions] == [("v1", "published")]
-    changed = JT_YAML.replace("承诺工作日: 5", "承诺工作日: 3").replace("承诺时限: 5 个工作日", "承诺时限: 3 个工作日")
+    changed = JT_YAML.replace("承诺工作日: 5", "承诺工作日: 3").replace(
+        "承诺时限: 5 个工作日", "承诺时限: 3 个工作日"
+    )
     draft = _draft(client, people, changed, note="承诺时限压缩为 3 个工作日")
     assert draft["status"] == "draft" and draft["label"] == "v2"
     vid = draft["id"]
@@ -34,9 +36,18 @@ def test_draft_validate_diff_publish(client: TestClient, people: People) -> None
     r = client.post(f"{V1}/rules/JT-001/versions/{vid}/publish", json={}, headers=people.staff_jt)
     assert r.status_code == 200 and r.json()["status"] == "published"
     item = client.get(f"{V1}/items/JT-001").json()
-    assert item["basic"]["承诺工作日"] == 3 and item["version"] == "v2" and item["rule_hash"] == valid["rule_hash"]
+    assert (
+        item["basic"]["承诺工作日"] == 3
+        and item["version"] == "v2"
+        and item["rule_hash"] == valid["rule_hash"]
+    )
     # a published version is frozen
-    assert client.patch(f"{V1}/rules/JT-001/versions/{vid}", json={"note": "x"}, headers=people.staff_jt).status_code == 409
+    assert (
+        client.patch(
+            f"{V1}/rules/JT-001/versions/{vid}", json={"note": "x"}, headers=people.staff_jt
+        ).status_code
+        == 409
+    )
     events = client.get(f"{V1}/admin/audit", params={"action": "rule.publish"}, headers=people.admin).json()
     assert events[0]["target"] == "rule:JT-001" and events[0]["actor"] == "staff_jt"
     assert events[0]["before"]["version"] == "v1" and events[0]["after"]["version"] == "v2"
@@ -69,8 +80,11 @@ def test_failing_scenario_blocks_publishing(client: TestClient, people: People) 
 def test_effective_dated_publish_and_rollback(client: TestClient, people: People) -> None:
     changed = JT_YAML.replace("承诺工作日: 5", "承诺工作日: 4")
     vid = _draft(client, people, changed)["id"]
-    r = client.post(f"{V1}/rules/JT-001/versions/{vid}/publish", json={"effective_from": "2099-01-01"},
-                    headers=people.staff_jt)  # fmt: skip
+    r = client.post(
+        f"{V1}/rules/JT-001/versions/{vid}/publish",
+        json={"effective_from": "2099-01-01"},
+        headers=people.staff_jt,
+    )
     assert r.status_code == 200 and r.json()["effective_from"] == "2099-01-01"
     assert client.get(f"{V1}/items/JT-001").json()["basic"]["承诺工作日"] == 5
     assert client.get(f"{V1}/items/JT-001", params={"on": "2099-01-02"}).json()["basic"]["承诺工作日"] == 4
@@ -79,16 +93,32 @@ def test_effective_dated_publish_and_rollback(client: TestClient, people: People
     for slot in ALL_JT:
         upload(client, case["id"], people.clerk, slot, f"{slot}.pdf")
     future = run(client, case["id"], people.clerk)
-    assert future["rule_hash"] == client.get(f"{V1}/items/JT-001", params={"on": "2099-01-02"}).json()["rule_hash"]
+    assert (
+        future["rule_hash"]
+        == client.get(f"{V1}/items/JT-001", params={"on": "2099-01-02"}).json()["rule_hash"]
+    )
     # roll back to v1: a new version with v1's text, in effect from today; the future one is retired
-    v1 = next(v for v in client.get(f"{V1}/rules/JT-001/versions", headers=people.staff_jt).json() if v["label"] == "v1")
+    v1 = next(
+        v
+        for v in client.get(f"{V1}/rules/JT-001/versions", headers=people.staff_jt).json()
+        if v["label"] == "v1"
+    )
     r = client.post(f"{V1}/rules/JT-001/rollback", json={"to_version": v1["id"]}, headers=people.staff_jt)
     assert r.status_code == 200
     back = r.json()
-    assert back["rule_hash"] == v1["rule_hash"] and back["status"] == "published" and back["based_on"] == v1["id"]
-    statuses = {v["label"]: v["status"] for v in client.get(f"{V1}/rules/JT-001/versions", headers=people.staff_jt).json()}
+    assert (
+        back["rule_hash"] == v1["rule_hash"]
+        and back["status"] == "published"
+        and back["based_on"] == v1["id"]
+    )
+    statuses = {
+        v["label"]: v["status"]
+        for v in client.get(f"{V1}/rules/JT-001/versions", headers=people.staff_jt).json()
+    }
     assert statuses["v2"] == "retired"
-    assert client.get(f"{V1}/items/JT-001", params={"on": "2099-01-02"}).json()["rule_hash"] == v1["rule_hash"]
+    assert (
+        client.get(f"{V1}/items/JT-001", params={"on": "2099-01-02"}).json()["rule_hash"] == v1["rule_hash"]
+    )
     events = client.get(f"{V1}/admin/audit", params={"action": "rule.rollback"}, headers=people.admin).json()
     assert events[0]["after"]["to_version"] == v1["id"]
 
@@ -98,17 +128,44 @@ def test_department_boundaries(client: TestClient, people: People) -> None:
     r = client.post(f"{V1}/rules/JT-001/versions", json={"yaml_text": JT_YAML}, headers=people.staff_hb)
     assert r.status_code == 403 and r.json()["error"] == "not_your_department"
     vid = _draft(client, people)["id"]
-    for path in (f"versions/{vid}/publish", f"versions/{vid}/validate", f"versions/{vid}/scenarios", "rollback"):
+    for path in (
+        f"versions/{vid}/publish",
+        f"versions/{vid}/validate",
+        f"versions/{vid}/scenarios",
+        "rollback",
+    ):
         body = {"to_version": vid} if path == "rollback" else {}
-        assert client.post(f"{V1}/rules/JT-001/{path}", json=body, headers=people.staff_hb).status_code == 403, path
-    assert client.patch(f"{V1}/rules/JT-001/versions/{vid}", json={"note": "x"}, headers=people.staff_hb).status_code == 403
+        assert (
+            client.post(f"{V1}/rules/JT-001/{path}", json=body, headers=people.staff_hb).status_code == 403
+        ), path
+    assert (
+        client.patch(
+            f"{V1}/rules/JT-001/versions/{vid}", json={"note": "x"}, headers=people.staff_hb
+        ).status_code
+        == 403
+    )
     # nor move an item to their department by editing the file
     hijack = JT_YAML.replace("department: 安和市交通运输局", "department: 安和市生态环境局")
-    assert client.post(f"{V1}/rules/JT-001/versions", json={"yaml_text": hijack}, headers=people.staff_jt).status_code == 403
+    assert (
+        client.post(
+            f"{V1}/rules/JT-001/versions", json={"yaml_text": hijack}, headers=people.staff_jt
+        ).status_code
+        == 403
+    )
     # other roles: read only, or nothing
     assert client.get(f"{V1}/rules/JT-001/versions", headers=people.clerk).status_code == 200
-    assert client.post(f"{V1}/rules/JT-001/versions", json={"yaml_text": JT_YAML}, headers=people.clerk).status_code == 403
-    assert client.post(f"{V1}/rules/JT-001/versions", json={"yaml_text": JT_YAML}, headers=people.admin).status_code == 403
+    assert (
+        client.post(
+            f"{V1}/rules/JT-001/versions", json={"yaml_text": JT_YAML}, headers=people.clerk
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"{V1}/rules/JT-001/versions", json={"yaml_text": JT_YAML}, headers=people.admin
+        ).status_code
+        == 403
+    )
     assert client.get(f"{V1}/rules/JT-001/versions", headers=people.admin).status_code == 403
     assert client.get(f"{V1}/rules/JT-001/versions").status_code == 401
     # a draft for another item code than the URL's

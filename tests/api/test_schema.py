@@ -26,13 +26,28 @@ def test_no_server_error(kb_on: bool, harness: ApiHarness, people: People, api_b
     if api_backend != "sqlite":
         pytest.skip("the schema is fuzzed on SQLite; PostgreSQL runs the API tests")
     client = harness.client
-    case = client.post("/api/v1/cases", json={"item": "JT-001", "declared": JT_DECLARED}, headers=people.clerk).json()
-    client.post(f"/api/v1/cases/{case['id']}/files", params={"slot": "M1"}, headers=people.clerk,
-                files=[("files", ("M1.pdf", pdf_bytes(), "application/pdf"))])  # fmt: skip
+    case = client.post(
+        "/api/v1/cases", json={"item": "JT-001", "declared": JT_DECLARED}, headers=people.clerk
+    ).json()
+    client.post(
+        f"/api/v1/cases/{case['id']}/files",
+        params={"slot": "M1"},
+        headers=people.clerk,
+        files=[("files", ("M1.pdf", pdf_bytes(), "application/pdf"))],
+    )
     client.post(f"/api/v1/cases/{case['id']}/runs", headers=people.clerk)
-    draft = client.post("/api/v1/rules/JT-001/versions", headers=people.staff_jt,
-                        json={"yaml_text": (CORPUS / "rules" / "JT-001.yaml").read_text(encoding="utf-8")}).json()  # fmt: skip
-    known = {"case_id": case["id"], "item": "JT-001", "code": "JT-001", "version_id": draft["id"], "number": 1}
+    draft = client.post(
+        "/api/v1/rules/JT-001/versions",
+        headers=people.staff_jt,
+        json={"yaml_text": (CORPUS / "rules" / "JT-001.yaml").read_text(encoding="utf-8")},
+    ).json()
+    known = {
+        "case_id": case["id"],
+        "item": "JT-001",
+        "code": "JT-001",
+        "version_id": draft["id"],
+        "number": 1,
+    }
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 25
@@ -42,8 +57,13 @@ def test_no_server_error(kb_on: bool, harness: ApiHarness, people: People, api_b
 
 def _fuzz(operation: Any, headers: dict[str, str], known: dict[str, Any]) -> None:
     @given(case=operation.as_strategy())
-    @settings(max_examples=12, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @settings(
+        max_examples=12,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def check(case: Any) -> None:
         if case.query and "wait" in case.query:
             case.query["wait"] = 0

@@ -23,16 +23,24 @@ def _case(client: TestClient, people: People) -> str:
     return str(r.json()["id"])
 
 
-def _send(client: TestClient, case_id: str, people: People, name: str, data: bytes, ctype: str = "application/pdf"):  # type: ignore[no-untyped-def]
-    return client.post(f"{V1}/cases/{case_id}/files", params={"slot": "M1"}, headers=people.clerk,
-                       files=[("files", (name, data, ctype))])  # fmt: skip
+def _send(
+    client: TestClient, case_id: str, people: People, name: str, data: bytes, ctype: str = "application/pdf"
+):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"{V1}/cases/{case_id}/files",
+        params={"slot": "M1"},
+        headers=people.clerk,
+        files=[("files", (name, data, ctype))],
+    )
 
 
 def _stored(client: TestClient, case_id: str, people: People) -> int:
     return len(client.get(f"{V1}/cases/{case_id}", headers=people.clerk).json()["files"])
 
 
-def test_good_files_are_stored_content_addressed(client: TestClient, people: People, harness: ApiHarness) -> None:
+def test_good_files_are_stored_content_addressed(
+    client: TestClient, people: People, harness: ApiHarness
+) -> None:
     case_id = _case(client, people)
     data = pdf_bytes()
     r = _send(client, case_id, people, "申请表.pdf", data)
@@ -43,7 +51,9 @@ def test_good_files_are_stored_content_addressed(client: TestClient, people: Peo
     assert path.read_bytes() == data and str(harness.services.settings.data_dir) in str(path)
     again = _send(client, case_id, people, "copy.pdf", data).json()[0]  # same bytes: stored once
     assert again["sha256"] == row["sha256"]
-    r = _send(client, case_id, people, "photo.jpg", png_bytes(), "image/jpeg")  # a PNG named .jpg is read as PNG
+    r = _send(
+        client, case_id, people, "photo.jpg", png_bytes(), "image/jpeg"
+    )  # a PNG named .jpg is read as PNG
     assert r.status_code == 201 and r.json()[0]["media_type"] == "image/png"
     assert not list(harness.services.store.tmp.iterdir())
 
@@ -85,7 +95,9 @@ def test_huge_image_is_refused_by_its_header(client: TestClient, people: People)
     r = _send(client, case_id, people, "scan.png", huge_png_header(20_000, 20_000), "image/png")
     assert r.status_code == 422 and r.json()["reason"] == "too_many_pixels"
     assert "图片尺寸过大" in r.json()["message"]
-    small = _send(client, case_id, people, "ok.png", huge_png_header(9_000, 5_000), "image/png")  # 45 Mpx > 40
+    small = _send(
+        client, case_id, people, "ok.png", huge_png_header(9_000, 5_000), "image/png"
+    )  # 45 Mpx > 40
     assert small.status_code == 422 and "9000×5000" in small.json()["message"]
 
 
@@ -106,10 +118,18 @@ def test_corrupt_pdf_and_pdf_bomb_are_left_to_the_reader(client: TestClient, peo
 
 def test_not_multipart_and_no_file(client: TestClient, people: People) -> None:
     case_id = _case(client, people)
-    r = client.post(f"{V1}/cases/{case_id}/files", content=b"hello", headers={**people.clerk, "Content-Type": "text/plain"})
+    r = client.post(
+        f"{V1}/cases/{case_id}/files",
+        content=b"hello",
+        headers={**people.clerk, "Content-Type": "text/plain"},
+    )
     assert r.status_code == 415
-    r = client.post(f"{V1}/cases/{case_id}/files", data={"note": "x"}, files=[("other", ("", b"", "text/plain"))],
-                    headers=people.clerk)  # fmt: skip
+    r = client.post(
+        f"{V1}/cases/{case_id}/files",
+        data={"note": "x"},
+        files=[("other", ("", b"", "text/plain"))],
+        headers=people.clerk,
+    )
     assert r.status_code == 422
 
 

@@ -39,8 +39,9 @@ def test_every_page_is_served_as_html(client: TestClient) -> None:
             assert r.status_code == 404 and r.json()["message"] == "页面还没有上线"
 
 
-def test_a_missing_page_answers_404_in_chinese(client: TestClient, monkeypatch: pytest.MonkeyPatch,
-                                               tmp_path: Path) -> None:  # fmt: skip
+def test_a_missing_page_answers_404_in_chinese(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(web, "PAGES", tmp_path)
     r = client.get("/consult")
     assert r.status_code == 404 and r.json() == {"error": "not_found", "message": "页面还没有上线"}
@@ -69,8 +70,11 @@ def test_nothing_comes_from_another_origin() -> None:
     """The halls' networks are often closed: no CDN, no web font, no absolute URL anywhere."""
     for path in [*PAGE_FILES, *ASSET_FILES]:
         text = path.read_text(encoding="utf-8", errors="replace")
-        found = [u for u in re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s\"')]*", text)
-                 if not u.startswith(NAMESPACES)]
+        found = [
+            u
+            for u in re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s\"')]*", text)
+            if not u.startswith(NAMESPACES)
+        ]
         assert not found, f"{path.relative_to(web.HERE)} refers to {found}"
 
 

@@ -47,8 +47,19 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # a copy of the sources: setuptools writes build/ and *.egg-info next to what it builds
     source = root / "source"
     shutil.copytree(PROJECT_ROOT, source, ignore=shutil.ignore_patterns(*_NOT_SOURCE))
-    _run(sys.executable, "-m", "pip", "wheel", source, "--no-deps", "--no-build-isolation", "-q",
-         "-w", root / "dist", cwd=root)  # fmt: skip
+    _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        source,
+        "--no-deps",
+        "--no-build-isolation",
+        "-q",
+        "-w",
+        root / "dist",
+        cwd=root,
+    )
     env_dir = root / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
@@ -71,9 +82,13 @@ def test_the_wheel_carries_every_corpus_file(installed: Path) -> None:
 
 def test_the_installed_command_finds_its_code_and_corpus(installed: Path, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("YICHUANG_")}
-    where = _run(installed / "bin" / "python", "-c",
-                 "import core.config as c; s = c.Settings(); print(c.__file__); print(s.corpus_dir); print(s.data_dir)",
-                 cwd=tmp_path, env=env).splitlines()  # fmt: skip
+    where = _run(
+        installed / "bin" / "python",
+        "-c",
+        "import core.config as c; s = c.Settings(); print(c.__file__); print(s.corpus_dir); print(s.data_dir)",
+        cwd=tmp_path,
+        env=env,
+    ).splitlines()
     assert Path(where[0]).is_relative_to(installed)  # the wheel's code, not this checkout's
     assert Path(where[1]) == installed / "share" / "yichuang" / "corpus"
     assert Path(where[2]) == tmp_path / "var"

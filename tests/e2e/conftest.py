@@ -42,12 +42,25 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("YICHUANG_E2E_ARTIFACTS") or ROOT / "build" / "e2e-artifacts")
 # Playwright gives every launch a fresh temporary profile (its user-data-dir); these keep Chromium from
 # reaching out to the network or doing background work the tests do not need.
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 KB_CACHE = ROOT / "build" / "e2e-cache" / "kb-index"
 PASSWORD = "e2e-pass-2026"
-USERS = [("admin1", Role.ADMIN, None), ("clerk1", Role.CLERK, None), ("staff_jt", Role.STAFF, JT),
-         ("staff_hb", Role.STAFF, HB), ("consult1", Role.CONSULT, None)]  # fmt: skip
+USERS = [
+    ("admin1", Role.ADMIN, None),
+    ("clerk1", Role.CLERK, None),
+    ("staff_jt", Role.STAFF, JT),
+    ("staff_hb", Role.STAFF, HB),
+    ("consult1", Role.CONSULT, None),
+]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -86,9 +99,16 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     tmp = tmp_path_factory.mktemp("e2e")
     # Embedding the shipped FAQs and guides is most of the start-up: the index is kept under build/ so
     # that later runs on the same checkout only embed what changed (the KB checks each entry's hash).
-    settings = make_settings(tmp / "data", database_url=f"sqlite:///{tmp / 'e2e.db'}", workers=1, run_threads=1,
-                             kb_index_dir=KB_CACHE, embedding_threads=2, max_file_bytes=30 * 1024 * 1024,
-                             max_case_bytes=200 * 1024 * 1024)  # fmt: skip
+    settings = make_settings(
+        tmp / "data",
+        database_url=f"sqlite:///{tmp / 'e2e.db'}",
+        workers=1,
+        run_threads=1,
+        kb_index_dir=KB_CACHE,
+        embedding_threads=2,
+        max_file_bytes=30 * 1024 * 1024,
+        max_case_bytes=200 * 1024 * 1024,
+    )
     app = create_app(settings=settings)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -127,8 +147,14 @@ class Accounts:
 def accounts(live: Live) -> Accounts:
     with live.services.db.scope() as session:
         for username, role, department in USERS:
-            create_user(session, username=username, password=PASSWORD, role=role, department=department,
-                        display_name=username)  # fmt: skip
+            create_user(
+                session,
+                username=username,
+                password=PASSWORD,
+                role=role,
+                department=department,
+                display_name=username,
+            )
     return Accounts(live=live, departments={u: d for u, _, d in USERS})
 
 
@@ -156,8 +182,13 @@ def page_for(browser: Any, live: Live, _pages: list[Any]) -> Iterator[Callable[.
     errors: list[str] = []
 
     def make(width: int = 1280, height: int = 900, **options: Any) -> Any:
-        context = browser.new_context(base_url=live.url, viewport={"width": width, "height": height},
-                                      locale="zh-CN", accept_downloads=True, **options)  # fmt: skip
+        context = browser.new_context(
+            base_url=live.url,
+            viewport={"width": width, "height": height},
+            locale="zh-CN",
+            accept_downloads=True,
+            **options,
+        )
         context.set_default_timeout(20_000)
         contexts.append(context)
         page = context.new_page()
@@ -184,8 +215,12 @@ def signed_in(accounts: Accounts) -> Callable[[Any, str], Any]:
 
     def sign(page: Any, username: str) -> Any:
         user = next(u for u in USERS if u[0] == username)
-        stored = {"token": accounts.token(username), "role": user[1].value, "department": user[2],
-                  "username": username}  # fmt: skip
+        stored = {
+            "token": accounts.token(username),
+            "role": user[1].value,
+            "department": user[2],
+            "username": username,
+        }
         page.add_init_script(
             "if (!sessionStorage.getItem('yichuang.e2e')) {"
             f"sessionStorage.setItem('yichuang.session', {json.dumps(json.dumps(stored))});"

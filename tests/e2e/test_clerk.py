@@ -18,19 +18,43 @@ from tests.fixtures.api_app import JT_DECLARED
 from tests.fixtures.reading_files import text_pdf
 
 RUN_TIMEOUT = 180_000  # ms: the real pre-review on a loaded 2-core machine
-FORM = ["安和市交通运输局", "道路货物运输经营申请表", "申请人名称 安和市宏远货运有限公司",
-        "统一社会信用代码 9136110129PE803C31 负责人 邹军哲", "通信地址 安和市东湖区人民路359号",
-        "邮政编码 341124 联系电话 18749396628", "申请经营范围： 道路普通货运", "拟投入车辆数量 2辆 车辆类型 重型厢式货车",
-        "驾驶人员数量 1人", "申请人（盖章）：安和市宏远货运有限公司", "负责人（签字）：", "日期：2026年1月31日"]  # fmt: skip
-RULES = [["安和市宏远货运有限公司", "安全生产管理制度", "发布日期：2025年8月6日", "第一章 安全生产责任制",
-          "第一条 公司主要负责人对本单位安全生产工作全面负责。"],
-         ["第二章 安全生产操作规程", "第五条 驾驶员出车前应检查车辆安全技术状况。", "单位（盖章）：安和市宏远货运有限公司"]]  # fmt: skip
+FORM = [
+    "安和市交通运输局",
+    "道路货物运输经营申请表",
+    "申请人名称 安和市宏远货运有限公司",
+    "统一社会信用代码 9136110129PE803C31 负责人 邹军哲",
+    "通信地址 安和市东湖区人民路359号",
+    "邮政编码 341124 联系电话 18749396628",
+    "申请经营范围： 道路普通货运",
+    "拟投入车辆数量 2辆 车辆类型 重型厢式货车",
+    "驾驶人员数量 1人",
+    "申请人（盖章）：安和市宏远货运有限公司",
+    "负责人（签字）：",
+    "日期：2026年1月31日",
+]
+RULES = [
+    [
+        "安和市宏远货运有限公司",
+        "安全生产管理制度",
+        "发布日期：2025年8月6日",
+        "第一章 安全生产责任制",
+        "第一条 公司主要负责人对本单位安全生产工作全面负责。",
+    ],
+    [
+        "第二章 安全生产操作规程",
+        "第五条 驾驶员出车前应检查车辆安全技术状况。",
+        "单位（盖章）：安和市宏远货运有限公司",
+    ],
+]
 
 
 @pytest.fixture
 def uploads(tmp_path: Path) -> dict[str, Path]:
     """The application form (text PDF, its 负责人 differs from the declared one) and a two-page pile."""
-    return {"form": text_pdf(tmp_path / "申请表.pdf", [FORM]), "pile": text_pdf(tmp_path / "制度汇编.pdf", RULES)}
+    return {
+        "form": text_pdf(tmp_path / "申请表.pdf", [FORM]),
+        "pile": text_pdf(tmp_path / "制度汇编.pdf", RULES),
+    }
 
 
 def _new_case(page: Any, item: str, declared: dict[str, Any], review_date: str) -> None:
@@ -38,7 +62,10 @@ def _new_case(page: Any, item: str, declared: dict[str, Any], review_date: str) 
     page.select_option("#item-select", item)
     page.wait_for_selector("#facts-form [data-fact]")
     page.click("#facts-details summary")
-    page.fill("#facts-json", json.dumps({"item": item, "declared": declared, "review_date": review_date}, ensure_ascii=False))
+    page.fill(
+        "#facts-json",
+        json.dumps({"item": item, "declared": declared, "review_date": review_date}, ensure_ascii=False),
+    )
     page.click("#facts-json-apply")
     page.wait_for_selector("#new-case-status.status-ok")
 
@@ -47,8 +74,12 @@ def test_clerk_case_from_upload_to_printed_notice(
     page: Any, live: Live, signed_in: Callable[..., Any], shots: Callable[..., Path], uploads: dict[str, Path]
 ) -> None:
     signed_in(page, "clerk1")
-    declared = {**JT_DECLARED, "applicant_name": "安和市宏远货运有限公司", "uscc": "9136110129PE803C31",
-                "legal_rep_name": "邹俊哲"}  # fmt: skip
+    declared = {
+        **JT_DECLARED,
+        "applicant_name": "安和市宏远货运有限公司",
+        "uscc": "9136110129PE803C31",
+        "legal_rep_name": "邹俊哲",
+    }
     _new_case(page, "JT-001", declared, "2026-02-12")
     assert page.locator('#facts-form [data-fact="applicant_type"]').is_visible()
     shots("new-case")
@@ -69,7 +100,10 @@ def test_clerk_case_from_upload_to_printed_notice(
     page.click("#run-button")
     page.wait_for_selector("[data-testid=verdict]", timeout=RUN_TIMEOUT)
     assert page.get_attribute("[data-testid=verdict] .verdict", "data-verdict") == "CORRECTION"
-    codes = {(f.get_attribute("data-material"), f.get_attribute("data-code")) for f in page.query_selector_all(".finding")}
+    codes = {
+        (f.get_attribute("data-material"), f.get_attribute("data-code"))
+        for f in page.query_selector_all(".finding")
+    }
     assert {("M1", "NAME_MISMATCH"), ("M2", "MISSING"), ("M3", "MISSING")} <= codes
     assert ("M9", "MISSING") not in codes  # the pile's pages were recognised as M9
     reports = page.inner_text("[data-testid=file-reports]")
@@ -106,9 +140,16 @@ def test_clerk_case_from_upload_to_printed_notice(
     notice = popup_info.value
     notice.wait_for_selector("text=不予受理决定书")
     text = notice.inner_text("body")
-    assert "安和市宏远货运有限公司" in text and "住所所在县（市）交通运输主管部门" in text and "仅供参考" not in text
+    assert (
+        "安和市宏远货运有限公司" in text
+        and "住所所在县（市）交通运输主管部门" in text
+        and "仅供参考" not in text
+    )
     shots("printed-notice", of=notice)
-    with page.expect_response(lambda r: "/notice" in r.url and "format=pdf" in r.url) as pdf_info, page.expect_popup():
+    with (
+        page.expect_response(lambda r: "/notice" in r.url and "format=pdf" in r.url) as pdf_info,
+        page.expect_popup(),
+    ):
         page.click("#notice-pdf")
     assert pdf_info.value.status == 200 and pdf_info.value.header_value("content-type") == "application/pdf"
 
@@ -118,8 +159,11 @@ def test_clerk_lists_and_searches_todays_cases(
 ) -> None:
     with live.http() as http:
         for name in ("安和市青山物流有限公司", "安和市绿水餐饮管理有限公司"):
-            r = http.post("/api/v1/cases", headers=accounts.headers("clerk1"),
-                          json={"item": "JT-001", "declared": {**JT_DECLARED, "applicant_name": name}})  # fmt: skip
+            r = http.post(
+                "/api/v1/cases",
+                headers=accounts.headers("clerk1"),
+                json={"item": "JT-001", "declared": {**JT_DECLARED, "applicant_name": name}},
+            )
             assert r.status_code == 201, r.text
     signed_in(page, "clerk1")
     page.goto("/clerk")
@@ -139,12 +183,20 @@ def test_clerk_lists_and_searches_todays_cases(
     assert page.locator("#case-list li").count() < 3
 
 
-def test_clerk_opens_a_bundle_case(page: Any, live: Live, signed_in: Callable[..., Any], shots: Callable[..., Path]) -> None:
+def test_clerk_opens_a_bundle_case(
+    page: Any, live: Live, signed_in: Callable[..., Any], shots: Callable[..., Path]
+) -> None:
     signed_in(page, "clerk1")
     page.goto("/clerk#new")
-    page.wait_for_selector("#item-select optgroup[label='“一件事”'] option[value='YJS-001']", state="attached")
-    _new_case(page, "YJS-001", {"applicant_type": "enterprise", "applicant_name": "安和市味道餐饮有限公司", "by_agent": False},
-              "2026-03-02")  # fmt: skip
+    page.wait_for_selector(
+        "#item-select optgroup[label='“一件事”'] option[value='YJS-001']", state="attached"
+    )
+    _new_case(
+        page,
+        "YJS-001",
+        {"applicant_type": "enterprise", "applicant_name": "安和市味道餐饮有限公司", "by_agent": False},
+        "2026-03-02",
+    )
     shots("bundle-facts")
     page.click("#create-case")
     header = page.wait_for_selector("[data-testid=case-header]").inner_text()

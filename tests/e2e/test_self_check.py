@@ -33,8 +33,9 @@ def answer(page: Any, declared: dict[str, Any]) -> None:
             page.fill(f'[name="{name}"]', str(value))
 
 
-def test_applicant_self_check_on_a_phone(page_for: Callable[..., Any], live: Live, shots: Callable[..., Path],
-                                         tmp_path: Path) -> None:  # fmt: skip
+def test_applicant_self_check_on_a_phone(
+    page_for: Callable[..., Any], live: Live, shots: Callable[..., Path], tmp_path: Path
+) -> None:
     sample = public_case("JT-P01")
     case = json.loads((sample / "case.json").read_text(encoding="utf-8"))
     form_pdf = tmp_path / "申请表.pdf"

@@ -47,7 +47,9 @@ def test_staff_edits_validates_publishes_and_rolls_back(
     shots("rules-readable")
 
     original = page.input_value("[data-testid=rule-text]")
-    broken = original.replace("- EXPIRED: 有效期限", "- EXPIRED: 没有这个字段", 1).replace("承诺工作日: 5", "承诺工作日: 4", 1)
+    broken = original.replace("- EXPIRED: 有效期限", "- EXPIRED: 没有这个字段", 1).replace(
+        "承诺工作日: 5", "承诺工作日: 4", 1
+    )
     page.fill("[data-testid=rule-text]", broken)
     page.click("#validate")
     problem = page.wait_for_selector("[data-testid=problems] li[data-line]", timeout=SLOW)
@@ -56,7 +58,9 @@ def test_staff_edits_validates_publishes_and_rolls_back(
     assert "没有这个字段" in problem.inner_text()
     assert page.inner_text(".editor .gutter .bad") == str(line)
     problem.query_selector("button").click()  # selects the line in the editor
-    selected = page.evaluate("(() => { const t = document.querySelector('[data-testid=rule-text]'); return t.value.slice(t.selectionStart, t.selectionEnd); })()")
+    selected = page.evaluate(
+        "(() => { const t = document.querySelector('[data-testid=rule-text]'); return t.value.slice(t.selectionStart, t.selectionEnd); })()"
+    )
     assert selected.strip() == "- EXPIRED: 没有这个字段"
     shots("validation-error")
 
@@ -150,7 +154,9 @@ def test_staff_faqs_unanswered_and_hit_testing(
     expect(page.locator("[data-testid=hit-outcomes] tbody tr")).to_have_count(len(cases), timeout=SLOW)
     recall = page.inner_text("[data-metric=recall_at_k] strong")
     with live.http() as http:  # the page shows what the API measures
-        report = http.post("/api/v1/kb/hit-test", params={"k": 10}, json=cases, headers=accounts.headers("staff_jt")).json()
+        report = http.post(
+            "/api/v1/kb/hit-test", params={"k": 10}, json=cases, headers=accounts.headers("staff_jt")
+        ).json()
     assert recall == f"{100 * report['recall_at_k']:.1f}%"
     misses = sum(1 for o in report["outcomes"] if not o["ok"])
     assert page.locator("[data-testid=hit-outcomes] tr[data-ok=false]").count() == misses

@@ -171,8 +171,13 @@ def _pickled(path: Path) -> None:
 
 def _wrong_shape(path: Path) -> None:
     with open(path, "wb") as fh:
-        np.savez(fh, format=np.int64(1), model_id=np.str_(FakeEmbedder.model_id),
-                 keys=np.zeros((2, 32), np.uint8), vectors=np.zeros((2, 8), np.float32))  # fmt: skip
+        np.savez(
+            fh,
+            format=np.int64(1),
+            model_id=np.str_(FakeEmbedder.model_id),
+            keys=np.zeros((2, 32), np.uint8),
+            vectors=np.zeros((2, 8), np.float32),
+        )
 
 
 def _not_finite(path: Path) -> None:

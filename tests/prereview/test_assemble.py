@@ -17,15 +17,23 @@ def _item(*materials: Material):
 
 
 def _evidence(material: Material, *pages):
-    located = [Located(view=PageView.of(0, p, None), label=PageLabel(material=material.id, score=10.0), file_name="f.pdf")
-               for p in pages]  # fmt: skip
+    located = [
+        Located(
+            view=PageView.of(0, p, None), label=PageLabel(material=material.id, score=10.0), file_name="f.pdf"
+        )
+        for p in pages
+    ]
     out = assemble(_item(material), located, unreadable_slots={}, wrong_slots={}, marks=lambda page, kind: [])
     return out[material.id].sets[0].fields
 
 
 def test_checkbox_options_wrapped_onto_the_next_line_are_read() -> None:
-    form = Material(id="M1", name="申请书", recognition=Recognition(titles=("申请书",)),
-                    fields={"申请服务范围": FieldSpec(type="checkbox")})  # fmt: skip
+    form = Material(
+        id="M1",
+        name="申请书",
+        recognition=Recognition(titles=("申请书",)),
+        fields={"申请服务范围": FieldSpec(type="checkbox")},
+    )
     p = page(
         line("申请书", 600, 150),
         line("申请服务范围：□为劳动者介绍用人单位□为用人单位推荐劳动者 ☑组织开展现场招聘会", 145, 831),
@@ -39,15 +47,22 @@ def test_checkbox_options_wrapped_onto_the_next_line_are_read() -> None:
 
 def test_checkbox_with_nothing_ticked_is_empty() -> None:
     form = Material(id="M1", name="申请书", fields={"申请服务范围": FieldSpec(type="checkbox")})
-    p = page(line("申请服务范围：□为劳动者介绍用人单位 □组织开展现场招聘会", 145, 831),
-             line("□开展网络招聘服务", 204, 883))  # fmt: skip
+    p = page(
+        line("申请服务范围：□为劳动者介绍用人单位 □组织开展现场招聘会", 145, 831),
+        line("□开展网络招聘服务", 204, 883),
+    )
     assert _evidence(form, p)["申请服务范围"].state is FieldState.EMPTY
 
 
 def test_a_list_field_is_read_from_its_table_column() -> None:
-    charter = Material(id="M2", name="章程", fields={
-        "股东姓名或名称": FieldSpec(type="list", labels=("股东姓名或名称", "股东")),
-        "公司名称": FieldSpec(type="name")})  # fmt: skip
+    charter = Material(
+        id="M2",
+        name="章程",
+        fields={
+            "股东姓名或名称": FieldSpec(type="list", labels=("股东姓名或名称", "股东")),
+            "公司名称": FieldSpec(type="name"),
+        },
+    )
     p = page(
         line("第二条 公司名称：安和市永盛信息技术有限公司。", 217, 443),
         line("第四章 股东的姓名或者名称、出资额、出资方式和出资日期", 156, 893),
@@ -89,8 +104,12 @@ def _lease(lessor: str):
         fields={"出租方": FieldSpec(type="name"), "承租方": FieldSpec(type="name")},
         checks=(Check(code="NOT_SIGNED", who="自然人出租方"),),
     )
-    p = page(line("出租方(甲方)", 167, 269), line(lessor, 461, 269), line("承租方(乙方)", 167, 330),
-             line("安和市鑫源新材料贸易有限公司", 461, 330))  # fmt: skip
+    p = page(
+        line("出租方(甲方)", 167, 269),
+        line(lessor, 461, 269),
+        line("承租方(乙方)", 167, 330),
+        line("安和市鑫源新材料贸易有限公司", 461, 330),
+    )
     located = [
         Located(view=PageView.of(0, p, None), label=PageLabel(material="M6", score=10.0), file_name="f.pdf")
     ]
@@ -143,13 +162,24 @@ def test_a_second_back_face_in_one_file_goes_to_the_set_that_lacks_it() -> None:
     person's) is a separate photo: the lone back completes that person's set, not the previous page's."""
     from rules.spec import Recognition as Rec
 
-    card = Material(id="M4", name="居民身份证", per="自然人股东", parts=("人像面", "国徽面"),
-                    recognition=Rec(part_cues={"人像面": ("公民身份号码",), "国徽面": ("签发机关",)}),
-                    fields={"姓名": FieldSpec(type="name", part="人像面"),
-                            "公民身份号码": FieldSpec(type="id_number", part="人像面"),
-                            "有效期限": FieldSpec(type="period", part="国徽面")})  # fmt: skip
-    both = page(line("姓名 何婷佳", 60, 60), line("公民身份号码 362321196501245567", 60, 330),
-                line("签发机关 安和市公安局东湖分局", 60, 600), line("有效期限 2025.10.10-长期", 60, 650))  # fmt: skip
+    card = Material(
+        id="M4",
+        name="居民身份证",
+        per="自然人股东",
+        parts=("人像面", "国徽面"),
+        recognition=Rec(part_cues={"人像面": ("公民身份号码",), "国徽面": ("签发机关",)}),
+        fields={
+            "姓名": FieldSpec(type="name", part="人像面"),
+            "公民身份号码": FieldSpec(type="id_number", part="人像面"),
+            "有效期限": FieldSpec(type="period", part="国徽面"),
+        },
+    )
+    both = page(
+        line("姓名 何婷佳", 60, 60),
+        line("公民身份号码 362321196501245567", 60, 330),
+        line("签发机关 安和市公安局东湖分局", 60, 600),
+        line("有效期限 2025.10.10-长期", 60, 650),
+    )
     lone_back = page(
         line("签发机关 安和市公安局临江分局", 60, 300), line("有效期限 2014.02.09-2034.02.09", 60, 350)
     )
@@ -157,8 +187,11 @@ def test_a_second_back_face_in_one_file_goes_to_the_set_that_lacks_it() -> None:
 
     def located(p, file: int) -> Located:
         view = PageView.of(file, p, None)
-        return Located(view=view, label=PageLabel(material="M4", score=10.0, parts=parts_on(view, card)),
-                       file_name=f"f{file}")  # fmt: skip
+        return Located(
+            view=view,
+            label=PageLabel(material="M4", score=10.0, parts=parts_on(view, card)),
+            file_name=f"f{file}",
+        )
 
     pages = [located(both, 0), located(lone_back, 0), located(front, 1)]
     sets = assemble(_item(card), pages, unreadable_slots={}, wrong_slots={}, marks=lambda page, kind: [])[
@@ -243,14 +276,21 @@ def test_text_layers_are_not_misread_so_their_numbers_are_not_joined() -> None:
     from prereview.documents import PageSource
 
     assert len(_vehicle_sets(source=PageSource.TEXT)) == 3
+
+
 def _equipment_list(*, source: PageSource, third_use: str) -> Page:
     rows = [
         ("操作台", "6张", "切配备餐"),
         ("洗手池", "3个", "从业人员洗手"),
         ("冷藏冷冻设备", "3台", third_use),
     ]
-    lines = [line("二、主要设备设施清单", 149, 1186), line("序号", 157, 1241), line("设备设施名称", 289, 1241),
-             line("数量", 726, 1241), line("用途", 944, 1241)]  # fmt: skip
+    lines = [
+        line("二、主要设备设施清单", 149, 1186),
+        line("序号", 157, 1241),
+        line("设备设施名称", 289, 1241),
+        line("数量", 726, 1241),
+        line("用途", 944, 1241),
+    ]
     for k, (name, count, use) in enumerate(rows):
         y = 1299 + 58 * k
         lines += [line(str(k + 1), 157, y), line(name, 289, y), line(count, 726, y)] + (
@@ -259,8 +299,12 @@ def _equipment_list(*, source: PageSource, third_use: str) -> Page:
     return page(*lines, source=source)
 
 
-EQUIPMENT = Material(id="M9", name="设备设施清单", recognition=Recognition(labels=("设备设施名称", "数量", "用途")),
-                     fields={"设备设施名称": FieldSpec(), "数量": FieldSpec(type="number"), "用途": FieldSpec()})  # fmt: skip
+EQUIPMENT = Material(
+    id="M9",
+    name="设备设施清单",
+    recognition=Recognition(labels=("设备设施名称", "数量", "用途")),
+    fields={"设备设施名称": FieldSpec(), "数量": FieldSpec(type="number"), "用途": FieldSpec()},
+)
 
 
 def test_a_blank_cell_in_any_row_of_a_listed_column_is_an_empty_field() -> None:
@@ -284,8 +328,13 @@ def test_a_blank_cell_on_a_scan_is_in_doubt() -> None:
 
 def test_a_weakly_read_name_on_a_photo_carries_a_doubt_a_clear_one_does_not() -> None:
     form = Material(id="M1", name="申请书", fields={"名称": FieldSpec(type="name"), "住所": FieldSpec()})
-    weak = page(line("名称", 214, 203), line("安和市盛武建筑工程有限公司", 300, 201, score=0.92),
-                line("住所", 213, 250), line("安和市东湖区长安路114号", 299, 250, score=0.92), source=PageSource.OCR)  # fmt: skip
+    weak = page(
+        line("名称", 214, 203),
+        line("安和市盛武建筑工程有限公司", 300, 201, score=0.92),
+        line("住所", 213, 250),
+        line("安和市东湖区长安路114号", 299, 250, score=0.92),
+        source=PageSource.OCR,
+    )
     fields = _evidence(form, weak)
     assert "0.92" in fields["名称"].doubt and "安和市盛武建筑工程有限公司" in fields["名称"].doubt
     assert fields["住所"].doubt == ""  # free text: no one character decides a finding on it
@@ -331,20 +380,36 @@ def test_fields_named_by_their_block_read_their_own_blocks_number() -> None:
 
 
 def test_a_plate_read_without_its_province_joins_its_vehicle() -> None:
-    papers = Material(id="M6", name="行驶证", per="vehicle", recognition=Recognition(labels=("号牌号码", "所有人")),
-                      fields={"号牌号码": FieldSpec(type="plate"), "所有人": FieldSpec(type="name")})  # fmt: skip
+    papers = Material(
+        id="M6",
+        name="行驶证",
+        per="vehicle",
+        recognition=Recognition(labels=("号牌号码", "所有人")),
+        fields={"号牌号码": FieldSpec(type="plate"), "所有人": FieldSpec(type="name")},
+    )
     pages = [
-        page(line("号牌号码", 100, 100), line("赣QC3838", 300, 100), line("所有人", 100, 160),
-             line("安和市聚力运输有限公司", 300, 160), index=0),
+        page(
+            line("号牌号码", 100, 100),
+            line("赣QC3838", 300, 100),
+            line("所有人", 100, 160),
+            line("安和市聚力运输有限公司", 300, 160),
+            index=0,
+        ),
         page(line("号牌号码", 100, 100), line("QC3838", 300, 100), index=1, source=PageSource.OCR),
         page(line("号牌号码", 100, 100), line("赣QD8457", 300, 100), index=2),
-    ]  # fmt: skip
-    located = [Located(view=PageView.of(k, p, None), label=PageLabel(material="M6", score=10.0), file_name=f"f{k}.jpg")
-               for k, p in enumerate(pages)]  # fmt: skip
+    ]
+    located = [
+        Located(
+            view=PageView.of(k, p, None), label=PageLabel(material="M6", score=10.0), file_name=f"f{k}.jpg"
+        )
+        for k, p in enumerate(pages)
+    ]
     out = assemble(_item(papers), located, unreadable_slots={}, wrong_slots={}, marks=lambda page, kind: [])
     sets = out["M6"].sets
     assert len(sets) == 2
     assert sorted(len(s.evidence) for s in sets) == [1, 2]
+
+
 # --- seals and signatures: scope, who owes them, doubt --------------------------------------------
 
 

@@ -19,11 +19,15 @@ def _read(p: Page, block: str) -> str:
 def test_each_party_reads_the_code_under_its_own_heading() -> None:
     p = page(
         line("编制单位和编制人员情况表", 550, 160),
-        line("建设单位（盖章）", 160, 390), line("安和市盛世农业发展有限公司", 460, 390),
-        line("统一社会信用代码", 160, 450), line("91361103875P1YDF7G", 460, 450),
-        line("编制单位（盖章）", 160, 520), line("安和市绿源环境科技有限公司", 460, 520),
-        line("统一社会信用代码", 160, 580), line("9136110407Y7EQFM6D", 460, 580),
-    )  # fmt: skip
+        line("建设单位（盖章）", 160, 390),
+        line("安和市盛世农业发展有限公司", 460, 390),
+        line("统一社会信用代码", 160, 450),
+        line("91361103875P1YDF7G", 460, 450),
+        line("编制单位（盖章）", 160, 520),
+        line("安和市绿源环境科技有限公司", 460, 520),
+        line("统一社会信用代码", 160, 580),
+        line("9136110407Y7EQFM6D", 460, 580),
+    )
     assert _read(p, "建设单位") == "91361103875P1YDF7G"
     assert _read(p, "编制单位") == "9136110407Y7EQFM6D"
 
@@ -43,15 +47,22 @@ def test_a_code_printed_before_any_heading_is_the_party_without_one() -> None:
 def test_a_party_without_a_code_does_not_take_the_other_partys() -> None:
     """A natural person as 建设单位 has no code: the one printed is the 编制单位's."""
     p = page(
-        line("建设单位（盖章）", 164, 387), line("吴琳欣", 461, 387),
-        line("编制单位（盖章）", 166, 453), line("安和市蓝天环保技术咨询有限公司", 460, 453),
-        line("统一社会信用代码", 167, 524), line("913611010518GL5T4M", 460, 524),
-    )  # fmt: skip
+        line("建设单位（盖章）", 164, 387),
+        line("吴琳欣", 461, 387),
+        line("编制单位（盖章）", 166, 453),
+        line("安和市蓝天环保技术咨询有限公司", 460, 453),
+        line("统一社会信用代码", 167, 524),
+        line("913611010518GL5T4M", 460, 524),
+    )
     assert _read(p, "编制单位") == "913611010518GL5T4M"
     assert _read(p, "建设单位") == "absent"
 
 
 def test_without_blocks_the_first_occurrence_is_read() -> None:
-    p = page(line("统一社会信用代码", 160, 450), line("91361103875P1YDF7G", 460, 450),
-             line("统一社会信用代码", 160, 580), line("9136110407Y7EQFM6D", 460, 580))  # fmt: skip
+    p = page(
+        line("统一社会信用代码", 160, 450),
+        line("91361103875P1YDF7G", 460, 450),
+        line("统一社会信用代码", 160, 580),
+        line("9136110407Y7EQFM6D", 460, 580),
+    )
     assert find_field([p], CODE, kind="uscc").value == "91361103875P1YDF7G"

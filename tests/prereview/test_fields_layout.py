@@ -10,30 +10,46 @@ FORM_LABELS = ["企业名称", "法定代表人", "主要负责人", "经营方�
 
 
 def test_a_row_of_caption_value_pairs_is_no_table_header() -> None:
-    p = page(line("法定代表人", 138, 373), line("郭成斌", 284, 373), line("主要负责人", 510, 373), line("郭成斌", 653, 373),
-             line("经营方式", 138, 413), line("批发（不带储存设施）", 301, 411))  # fmt: skip
+    p = page(
+        line("法定代表人", 138, 373),
+        line("郭成斌", 284, 373),
+        line("主要负责人", 510, 373),
+        line("郭成斌", 653, 373),
+        line("经营方式", 138, 413),
+        line("批发（不带储存设施）", 301, 411),
+    )
     reading = find_field([p], ["法定代表人"], stop=FORM_LABELS)
     assert (reading.status, reading.value) == (FieldStatus.OK, "郭成斌")
 
 
 def test_a_wrapped_value_stops_at_the_next_table_row() -> None:
-    p = page(line("人员类型", 326, 479), line("安全生产管理人员", 567, 475),
-             line("行业类别", 327, 530), line("危险化学品经营单位", 563, 525))  # fmt: skip
+    p = page(
+        line("人员类型", 326, 479),
+        line("安全生产管理人员", 567, 475),
+        line("行业类别", 327, 530),
+        line("危险化学品经营单位", 563, 525),
+    )
     reading = find_field([p], ["人员类型"], multiline=True)
     assert reading.value == "安全生产管理人员"
 
 
 def test_a_wrapped_value_continues_when_the_label_column_is_empty() -> None:
-    p = page(line("许可范围", 136, 448), line("硫酸、盐酸、氢氧化钠；乙醇、丙酮、", 303, 451),
-             line("甲苯；油漆", 303, 480))  # fmt: skip
+    p = page(
+        line("许可范围", 136, 448),
+        line("硫酸、盐酸、氢氧化钠；乙醇、丙酮、", 303, 451),
+        line("甲苯；油漆", 303, 480),
+    )
     assert (
         find_field([p], ["许可范围"], multiline=True).value == "硫酸、盐酸、氢氧化钠；乙醇、丙酮、甲苯；油漆"
     )
 
 
 def test_a_heading_that_starts_with_the_label_loses_to_the_captioned_value() -> None:
-    p = page(line("编制单位和编制人员情况表", 560, 164), line("编制单位（盖章）", 167, 499),
-             line("安和市清风环境工程有限公司", 461, 499))  # fmt: skip
+    p = page(
+        line("编制单位和编制人员情况表", 560, 164),
+        line("编制单位（盖章）", 167, 499),
+        line("安和市清风环境工程有限公司", 461, 499),
+    )
     assert find_field([p], ["编制单位"]).value == "安和市清风环境工程有限公司"
 
 
@@ -120,9 +136,18 @@ def test_a_number_under_its_caption_beats_a_stray_mark_beside_it() -> None:
 
 def test_a_period_beats_the_paragraph_under_a_heading_of_the_same_words() -> None:
     """A scanned lease: the chapter heading's words head the paragraph under it as a caption heads a cell."""
-    p = page(_ocr("第二条 租赁期限", 173, 835, 450, 895), _ocr("租赁期限", 174, 889, 323, 950),
-             _ocr("2025年1月14日至2027年1月13日", 474, 892, 940, 942),
-             _ocr("租赁期满，乙方需继续承租的，应于期满前三十日书面通知甲方，双方另行签订租赁合同。", 228, 981, 1449, 1030))  # fmt: skip
+    p = page(
+        _ocr("第二条 租赁期限", 173, 835, 450, 895),
+        _ocr("租赁期限", 174, 889, 323, 950),
+        _ocr("2025年1月14日至2027年1月13日", 474, 892, 940, 942),
+        _ocr(
+            "租赁期满，乙方需继续承租的，应于期满前三十日书面通知甲方，双方另行签订租赁合同。",
+            228,
+            981,
+            1449,
+            1030,
+        ),
+    )
     assert find_field([p], ["租赁期限"]).value.startswith("租赁期满")  # as text, the heading comes first
     assert find_field([p], ["租赁期限"], kind="period").value == "2025年1月14日至2027年1月13日"
 

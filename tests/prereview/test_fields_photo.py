@@ -112,8 +112,10 @@ def test_fields_in_any_order_keep_their_values(order: tuple[int, int, int]) -> N
     lines = []
     for row, k in enumerate(order):
         label, value = pairs[k]
-        lines += [box(label, 100, 100 + 60 * row, 100 + 30 * len(label), 136 + 60 * row),
-                  box(value, 300, 98 + 60 * row, 300 + 20 * len(value), 134 + 60 * row)]  # fmt: skip
+        lines += [
+            box(label, 100, 100 + 60 * row, 100 + 30 * len(label), 136 + 60 * row),
+            box(value, 300, 98 + 60 * row, 300 + 20 * len(value), 134 + 60 * row),
+        ]
     p = photo(*lines)
     assert find_field([p], ["姓名"], kind="name").value == "雷伟杰"
     assert find_field([p], ["公民身份号码"], kind="id_number").value == "360502199006263913"
@@ -143,6 +145,10 @@ def test_a_caption_of_the_next_cell_is_no_value_of_a_label_whose_value_wraps_aro
         box("号", 467, 597, 490, 626),
     )
     assert find_field([p], ["经营场所地址"], stop=["面积"]).value == "安和市临江区解放大道268号"
-    unit = photo(box("单位名称", 100, 300, 180, 330), box("安和市地名单位", 300, 300, 440, 330),
-                 box("住所", 600, 300, 640, 330), box("安和市青山区胜利路1号", 700, 300, 900, 330))  # fmt: skip
+    unit = photo(
+        box("单位名称", 100, 300, 180, 330),
+        box("安和市地名单位", 300, 300, 440, 330),
+        box("住所", 600, 300, 640, 330),
+        box("安和市青山区胜利路1号", 700, 300, 900, 330),
+    )
     assert find_field([unit], ["单位名称"], kind="name").value == "安和市地名单位"

@@ -74,8 +74,10 @@ def test_a_grid_form_in_perspective_reads_every_field(tmp_path: Path, engine: Ra
         assert reading.value == value, caption
 
 
-SHAREHOLDERS = [("龙海国", "居民身份证", "360121197108314070", "40"),
-                ("安和市凯达实业有限公司", "统一社会信用代码", "9136110426W6XAW58H", "60")]  # fmt: skip
+SHAREHOLDERS = [
+    ("龙海国", "居民身份证", "360121197108314070", "40"),
+    ("安和市凯达实业有限公司", "统一社会信用代码", "9136110426W6XAW58H", "60"),
+]
 
 
 def _shareholder_table(*, grid: bool) -> Image.Image:

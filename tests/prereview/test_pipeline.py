@@ -57,8 +57,14 @@ def test_a_sink_is_handed_only_images_inside_the_files_work_dir(tmp_path: Path) 
     (work / "sub").mkdir()
     nested = _stored_page(work / "sub", "p4.bmp", sealed=False)
     sneaky = f"{work}/../abc/p1.bmp"  # resolves inside: kept
-    pages = [inside, outside, inside.model_copy(update={"image_path": str(work / "p3.bmp")}), nested,
-             inside.model_copy(update={"image_path": sneaky}), Page(index=5, width=1, height=1, source=PageSource.TEXT)]  # fmt: skip
+    pages = [
+        inside,
+        outside,
+        inside.model_copy(update={"image_path": str(work / "p3.bmp")}),
+        nested,
+        inside.model_copy(update={"image_path": sneaky}),
+        Page(index=5, width=1, height=1, source=PageSource.TEXT),
+    ]
     doc = Document(name="x.pdf", pages=[p.model_copy(update={"index": i}) for i, p in enumerate(pages)])
     seen = confined(doc, work)
     assert [p.image_path for p in seen.pages] == [inside.image_path, None, None, None, sneaky, None]

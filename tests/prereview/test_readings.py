@@ -12,14 +12,25 @@ from prereview.reread import ILLEGIBLE, Reread
 PHOTO = Page(index=0, width=800, height=1000, source=PageSource.OCR, image_path="/pages/p1.png")
 VALUE_BOX = Box(x0=300, y0=200, x1=420, y1=220)
 DECLARED = declared_values(
-    {"applicant_name": "安和市盛世建筑工程有限公司", "legal_rep_name": "钱玲",
-     "shareholders": [{"name": "龙海国", "id_number": "360121197108314070"}], "by_agent": False}
-)  # fmt: skip
+    {
+        "applicant_name": "安和市盛世建筑工程有限公司",
+        "legal_rep_name": "钱玲",
+        "shareholders": [{"name": "龙海国", "id_number": "360121197108314070"}],
+        "by_agent": False,
+    }
+)
 
 
 def _reading(value: str, score: float, status: FieldStatus = FieldStatus.OK) -> FieldReading:
-    return FieldReading(status=status, label="名称", value=value, page=0, box=VALUE_BOX, score=score,
-                        label_box=Box(x0=214, y0=200, x1=240, y1=220))  # fmt: skip
+    return FieldReading(
+        status=status,
+        label="名称",
+        value=value,
+        page=0,
+        box=VALUE_BOX,
+        score=score,
+        label_box=Box(x0=214, y0=200, x1=240, y1=220),
+    )
 
 
 def _again(text: str, score: float) -> tuple[Reread, list[Sequence[Box]]]:
@@ -48,8 +59,10 @@ def test_two_readings_that_agree_make_a_weak_reading_sure() -> None:
 
 
 def test_of_two_readings_that_disagree_the_declared_one_is_taken() -> None:
-    for first, second in (("安和市盛武建筑工程有限公司", "安和市盛世建筑工程有限公司"),
-                          ("安和市盛世建筑工程有限公司", "安和市鑫世建筑工程有限公司")):  # fmt: skip
+    for first, second in (
+        ("安和市盛武建筑工程有限公司", "安和市盛世建筑工程有限公司"),
+        ("安和市盛世建筑工程有限公司", "安和市鑫世建筑工程有限公司"),
+    ):
         _, value, doubt = _settle(_reading(first, 0.92), _again(second, 0.90)[0])
         assert value == "安和市盛世建筑工程有限公司"
         assert "两次识别结果不一致" in doubt
@@ -66,7 +79,10 @@ def test_two_readings_that_disagree_with_each_other_and_the_declared_name_stay_i
 def test_a_clear_reading_is_not_read_again_and_stays_sure() -> None:
     reread, asked = _again("安和市盛世建筑工程有限公司", 0.99)
     assert _settle(_reading("安和市盛武建筑工程有限公司", 0.99), reread) == (
-        FieldStatus.OK, "安和市盛武建筑工程有限公司", "")  # fmt: skip
+        FieldStatus.OK,
+        "安和市盛武建筑工程有限公司",
+        "",
+    )
     assert asked == []  # a real one-character difference read clearly is a finding, not a doubt
 
 
@@ -117,8 +133,14 @@ def test_a_value_far_right_of_its_caption_is_in_doubt() -> None:
     """Two cards photographed side by side: 姓名 on the left card read nothing right of it but the
     other card's holder, far across the photo."""
     label = Box(x0=100, y0=200, x1=140, y1=220)
-    near = FieldReading(status=FieldStatus.OK, value="钱玲", page=0, label_box=label, score=0.99,
-                        box=Box(x0=170, y0=200, x1=210, y1=220))  # fmt: skip
+    near = FieldReading(
+        status=FieldStatus.OK,
+        value="钱玲",
+        page=0,
+        label_box=label,
+        score=0.99,
+        box=Box(x0=170, y0=200, x1=210, y1=220),
+    )
     assert reading_doubt(near, PHOTO, kind="name", field="姓名") == ""
     far = near.model_copy(update={"box": Box(x0=600, y0=198, x1=640, y1=222)})
     assert "另一份材料" in reading_doubt(far, PHOTO, kind="name", field="姓名")

@@ -43,8 +43,13 @@ def test_a_look_alike_that_is_another_material_of_the_item_wins_over_a_longer_ti
 def test_a_confusion_that_is_no_material_of_the_item_still_yields_to_a_longer_title() -> None:
     from prereview.recognise import _sibling_confusions
 
-    report = Material(id="M2", name="报告表", recognition=Recognition(titles=("建设项目环境影响报告表",),
-                      confusions=(Confusion(title="公开版本"),)))  # fmt: skip
+    report = Material(
+        id="M2",
+        name="报告表",
+        recognition=Recognition(
+            titles=("建设项目环境影响报告表",), confusions=(Confusion(title="公开版本"),)
+        ),
+    )
     other = Material(id="M9", name="其他", recognition=Recognition(titles=("其他材料",)))
     view = _view(line("建设项目环境影响报告表（公开版本）", 300, 200))
     assert _sibling_confusions(view, [(11.0, report), (0.5, other)]) == [(11.0, report), (0.5, other)]
@@ -57,8 +62,11 @@ def test_certificate_types_are_parts_of_the_yj_m4_set() -> None:
         line("人员类型", 326, 479),
         line("主要负责人", 567, 475),
     )
-    safety = _view(line("安全生产知识和管理能力考核合格证", 582, 206), line("人员类型", 326, 479),
-                   line("安全生产管理人员", 567, 475))  # fmt: skip
+    safety = _view(
+        line("安全生产知识和管理能力考核合格证", 582, 206),
+        line("人员类型", 326, 479),
+        line("安全生产管理人员", 567, 475),
+    )
     assert parts_on(manager, m4) == {"主要负责人合格证"}
     assert parts_on(safety, m4) == {"安全生产管理人员合格证"}
 
@@ -85,9 +93,22 @@ def test_articles_of_association_required_items_are_found_by_their_chapters() ->
 
 def test_rs_m3_finds_the_charter_in_the_compilation_contents() -> None:
     m3 = _item("RS-001").material("M3")
-    contents = _view(*[line(t, 156, 260 + 48 * k) for k, t in enumerate([
-        "章程及人力资源服务管理制度汇编", "第一部分 公司章程", "第二部分 服务流程制度", "第三部分 收费管理制度",
-        "第四部分 信息管理和个人信息保护制度", "第五部分 服务档案管理制度", "第六部分 投诉处理制度"])])  # fmt: skip
+    contents = _view(
+        *[
+            line(t, 156, 260 + 48 * k)
+            for k, t in enumerate(
+                [
+                    "章程及人力资源服务管理制度汇编",
+                    "第一部分 公司章程",
+                    "第二部分 服务流程制度",
+                    "第三部分 收费管理制度",
+                    "第四部分 信息管理和个人信息保护制度",
+                    "第五部分 服务档案管理制度",
+                    "第六部分 投诉处理制度",
+                ]
+            )
+        ]
+    )
     assert parts_on(contents, m3) == set(m3.parts)
 
 

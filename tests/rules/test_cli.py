@@ -32,8 +32,17 @@ def test_rules_test_runs_one_item() -> None:
 
 def test_show_checklist_for_declared_facts(tmp_path: Path) -> None:
     facts = tmp_path / "facts.json"
-    facts.write_text(json.dumps({"applicant_type": "enterprise", "by_agent": False, "existing_vehicle_count": 0,
-                                 "planned_vehicle_count": 2}), encoding="utf-8")  # fmt: skip
+    facts.write_text(
+        json.dumps(
+            {
+                "applicant_type": "enterprise",
+                "by_agent": False,
+                "existing_vehicle_count": 0,
+                "planned_vehicle_count": 2,
+            }
+        ),
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["rules", "show", "JT-001", "--facts", str(facts), "--json"])
     assert result.exit_code == 0, result.output
     due = {e["material"]: e["due"] for e in json.loads(result.output)["entries"]}

@@ -44,5 +44,9 @@ def test_no_expression_syntax_reaches_the_guide(book: RuleBook) -> None:
 
 def test_catalog_rejects_a_derived_fact_without_declared_sources() -> None:
     with pytest.raises(ValueError, match="unknown"):
-        FactCatalog.model_validate({"facts": {"a": {"type": "integer", "label": "甲"}},
-                                    "derived": {"b": {"type": "integer", "label": "乙", "from": ["zzz"]}}})  # fmt: skip
+        FactCatalog.model_validate(
+            {
+                "facts": {"a": {"type": "integer", "label": "甲"}},
+                "derived": {"b": {"type": "integer", "label": "乙", "from": ["zzz"]}},
+            }
+        )

@@ -10,7 +10,9 @@ from rules.questions import questions
 def test_every_item_asks_its_required_facts_and_none_system_checked(book: RuleBook) -> None:
     for code, loaded in book.items.items():
         asked = [q.fact for q in questions(loaded.item, book.catalog)]
-        required = [r.fact for r in loaded.item.required_facts if not book.catalog.facts[r.fact].system_checked]
+        required = [
+            r.fact for r in loaded.item.required_facts if not book.catalog.facts[r.fact].system_checked
+        ]
         assert sorted(asked) == sorted(required), code
         assert "legal_rep_restricted" not in asked
 
@@ -23,9 +25,16 @@ def test_derived_facts_are_asked_through_their_sources(book: RuleBook) -> None:
 
 
 def test_derived_sources_match_prepare(book: RuleBook) -> None:
-    samples = {"existing_vehicle_count": 1, "planned_vehicle_count": 2, "annual_water_volume": 50,
-               "annual_groundwater_volume": 10, "legal_rep_id": "110101199003074477",
-               "shareholders": [{"shareholder_type": "natural_person", "name": "甲", "id_number": "110101199003074477"}]}  # fmt: skip
+    samples = {
+        "existing_vehicle_count": 1,
+        "planned_vehicle_count": 2,
+        "annual_water_volume": 50,
+        "annual_groundwater_volume": 10,
+        "legal_rep_id": "110101199003074477",
+        "shareholders": [
+            {"shareholder_type": "natural_person", "name": "甲", "id_number": "110101199003074477"}
+        ],
+    }
     for derived, spec in book.catalog.derived.items():
         fact = declared_fact({s: samples[s] for s in spec.from_facts}, book.catalog, date(2026, 2, 12))
         assert derived in fact, derived
@@ -42,7 +51,10 @@ def test_conditional_questions_carry_when_to_ask(book: RuleBook) -> None:
 
 def test_questions_carry_their_wording_and_value_names(book: RuleBook) -> None:
     jt = {q.fact: q for q in questions(book.items["JT-001"].item, book.catalog)}
-    assert jt["applicant_type"].value_labels == {"enterprise": "企业", "individual_business": "个体工商户",
-                                                 "natural_person": "自然人"}  # fmt: skip
+    assert jt["applicant_type"].value_labels == {
+        "enterprise": "企业",
+        "individual_business": "个体工商户",
+        "natural_person": "自然人",
+    }
     assert jt["by_agent"].ask.startswith("是否委托代理人")
     assert jt["agent_name"].ask == jt["agent_name"].label  # no wording beyond the label

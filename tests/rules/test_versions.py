@@ -34,7 +34,15 @@ def session(context: service.RuleContext) -> Iterator[Session]:
 
 
 def test_seed_is_idempotent_and_in_effect(session: Session, context: service.RuleContext) -> None:
-    assert service.item_codes(session) == ["HB-001", "JT-001", "RS-001", "SC-001", "SL-001", "YJ-001", "YJS-001"]
+    assert service.item_codes(session) == [
+        "HB-001",
+        "JT-001",
+        "RS-001",
+        "SC-001",
+        "SL-001",
+        "YJ-001",
+        "YJS-001",
+    ]
     assert service.seed(session, rules_dir=CORPUS / "rules", context=context) == []
     v = service.in_effect(session, item="JT-001", on=date(2026, 3, 2))
     assert v.label == "v1" and v.status == "published" and v.department == JT
@@ -43,23 +51,38 @@ def test_seed_is_idempotent_and_in_effect(session: Session, context: service.Rul
 
 
 def test_publish_effective_dated_and_rollback(session: Session, context: service.RuleContext) -> None:
-    text = (CORPUS / "rules" / "JT-001.yaml").read_text(encoding="utf-8").replace("承诺工作日: 5", "承诺工作日: 4")
+    text = (
+        (CORPUS / "rules" / "JT-001.yaml")
+        .read_text(encoding="utf-8")
+        .replace("承诺工作日: 5", "承诺工作日: 4")
+    )
     draft = service.draft(session, item="JT-001", yaml_text=text, by="s", department=JT)
     assert "+  承诺工作日: 4" in service.diff(session, version=draft)
-    service.publish(session, version=draft, context=context, by="s", department=JT, effective_from=date(2027, 1, 1))
+    service.publish(
+        session, version=draft, context=context, by="s", department=JT, effective_from=date(2027, 1, 1)
+    )
     with pytest.raises(RuleVersionState):
         service.publish(session, version=draft, context=context, by="s", department=JT)
     assert service.in_effect(session, item="JT-001", on=date(2026, 12, 31)).label == "v1"
     assert service.in_effect(session, item="JT-001", on=date(2027, 1, 1)).label == "v2"
-    library = RuleLibrary(context=context, resolve=lambda on: {c: v.yaml_text for c, v in
-                                                             service.all_in_effect(session, on=on).items()})  # fmt: skip
+    library = RuleLibrary(
+        context=context,
+        resolve=lambda on: {c: v.yaml_text for c, v in service.all_in_effect(session, on=on).items()},
+    )
     live = library.evaluator()
     with LiveEvaluator.at(date(2027, 1, 4)):
         assert live.loaded("JT-001").item.basic.promise_days == 4
     assert library.loaded("JT-001", date(2026, 1, 4)).item.basic.promise_days == 5
     v1 = service.in_effect(session, item="JT-001", on=date(2026, 1, 1))
-    back = service.rollback(session, item="JT-001", to_version=v1.id or 0, context=context, by="s", department=JT,
-                            effective_from=date(2026, 6, 1))  # fmt: skip
+    back = service.rollback(
+        session,
+        item="JT-001",
+        to_version=v1.id or 0,
+        context=context,
+        by="s",
+        department=JT,
+        effective_from=date(2026, 6, 1),
+    )
     assert back.rule_hash == v1.rule_hash and draft.status == "retired"
     assert service.in_effect(session, item="JT-001", on=date(2027, 6, 1)).id == back.id
 
@@ -68,8 +91,13 @@ def test_refusals(session: Session, context: service.RuleContext) -> None:
     text = (CORPUS / "rules" / "JT-001.yaml").read_text(encoding="utf-8")
     with pytest.raises(NotYourDepartment):
         service.draft(session, item="JT-001", yaml_text=text, by="x", department="安和市水利局")
-    failing = service.draft(session, item="JT-001", yaml_text=text.replace("    tolerance_days: 3\n", "", 1), by="s",
-                            department=JT)  # fmt: skip
+    failing = service.draft(
+        session,
+        item="JT-001",
+        yaml_text=text.replace("    tolerance_days: 3\n", "", 1),
+        by="s",
+        department=JT,
+    )
     with pytest.raises(ScenarioFailed) as err:
         service.publish(session, version=failing, context=context, by="s", department=JT)
     assert err.value.detail and failing.status == "draft"
