@@ -44,6 +44,7 @@ serve: install system-deps
 
 lint:
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 check-types:
 	$(BIN)/mypy core rules kb prereview window api

@@ -97,8 +97,10 @@ class RunOut(BaseModel):
     findings: list[dict[str, Any]] = Field(default_factory=list)
     uncertain: list[dict[str, Any]] = Field(
         default_factory=list,
-        description="请核对：拿不准的问题（与 findings 同形，doubt 为拿不准的原因，evidence 为所见）；不计入结论，"
-        "由收件人员逐一确认或排除",
+        description=(
+            "请核对：拿不准的问题（与 findings 同形，doubt 为拿不准的原因，evidence 为所见）；"
+            "不计入结论，由收件人员逐一确认或排除"
+        ),
     )
     files: list[dict[str, Any]] = Field(
         default_factory=list, description="每个文件的读取结果（类型、页数、识别为哪份材料、错误）"

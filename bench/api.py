@@ -5,9 +5,9 @@
                         [--user clerk1 --password …]
 
 Each client, as an applicant without an account (the service must then allow the rate:
-YICHUANG_APPLICANT_RATE_PER_MINUTE, which --start sets) or as a clerk (--user): creates the case, uploads its files (into their
-slots, or as an unsorted pile), asks for the pre-review and waits for the verdict. Prints the
-throughput, p50/p95 latency from creating the case to having the verdict, how many verdicts matched
+YICHUANG_APPLICANT_RATE_PER_MINUTE, which --start sets) or as a clerk (--user): creates the case, uploads
+its files (into their slots, or as an unsorted pile), asks for the pre-review and waits for the verdict.
+Prints the throughput, p50/p95 latency from creating the case to having the verdict, how many verdicts matched
 expected.json, and the errors (any non-2xx answer or failed run) — which must be 0.
 """
 
@@ -192,8 +192,8 @@ def main() -> int:
                 outcomes.append(o)
                 mark = "ERR " if o.errors else ("ok  " if o.verdict == o.expected else "diff")
                 print(
-                    f"  {mark} {o.case:8} {o.seconds:7.1f}s  {o.verdict or '-':10} expected {o.expected or '-':10}"
-                    + (f"  {o.errors[0]}" if o.errors else "")
+                    f"  {mark} {o.case:8} {o.seconds:7.1f}s  {o.verdict or '-':10} expected "
+                    f"{o.expected or '-':10}" + (f"  {o.errors[0]}" if o.errors else "")
                 )
         wall = time.perf_counter() - started
     finally:
@@ -205,11 +205,13 @@ def main() -> int:
     errors = sum(1 for o in outcomes if o.errors)
     print()
     print(
-        f"{'cases':>10} {'wall s':>8} {'cases/min':>10} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'verdict ok':>11} {'errors':>7}"
+        f"{'cases':>10} {'wall s':>8} {'cases/min':>10} {'p50 s':>7} {'p95 s':>7} {'max s':>7} "
+        f"{'verdict ok':>11} {'errors':>7}"
     )
     print(
         f"{len(outcomes):>10} {wall:>8.1f} {60 * len(ok) / wall if wall else 0:>10.2f} "
-        f"{percentile(latencies, 0.5):>7.1f} {percentile(latencies, 0.95):>7.1f} {max(latencies, default=0):>7.1f} "
+        f"{percentile(latencies, 0.5):>7.1f} {percentile(latencies, 0.95):>7.1f} "
+        f"{max(latencies, default=0):>7.1f} "
         f"{sum(1 for o in ok if o.verdict == o.expected):>5}/{len(ok):<5} {errors:>7}"
     )
     if latencies:

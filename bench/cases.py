@@ -95,7 +95,8 @@ def main() -> None:
             expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
             scores.add(folder, expected, answer)
             err.print(
-                f"{case.case_id}: {answer['verdict']} (expected {expected['verdict']}) {times[group_of(folder)][-1]:.1f}s"
+                f"{case.case_id}: {answer['verdict']} (expected {expected['verdict']}) "
+                f"{times[group_of(folder)][-1]:.1f}s"
             )
     finally:
         pre.close()

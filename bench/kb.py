@@ -190,7 +190,8 @@ def print_quality(reports: dict[str, HitTestReport], title: str) -> None:
         name = {"keyword": "BM25", "dense": "dense", "hybrid": "hybrid"}[mode]
         oos = f"{r.no_answer_rate:.3f}" if r.no_answer_rate is not None else "-"
         print(
-            f"{name:8s} {r.recall_at_1:6.3f} {r.recall_at_5:6.3f} {r.mrr:6.3f} {oos:>10s} {r.false_abstention_rate:10.3f}"
+            f"{name:8s} {r.recall_at_1:6.3f} {r.recall_at_5:6.3f} {r.mrr:6.3f} {oos:>10s} "
+            f"{r.false_abstention_rate:10.3f}"
         )
 
 
@@ -207,7 +208,8 @@ def print_breakdown(report: HitTestReport) -> None:
     print(
         "hybrid by item / kind:  "
         + "  ".join(
-            f"{key} R@1 {sum(r == 1 for r, _ in v) / len(v):.2f} R@5 {sum(r is not None and r <= 5 for r, _ in v) / len(v):.2f} (n={len(v)})"
+            f"{key} R@1 {sum(r == 1 for r, _ in v) / len(v):.2f} R@5 "
+            f"{sum(r is not None and r <= 5 for r, _ in v) / len(v):.2f} (n={len(v)})"
             for key, v in sorted(groups.items())
         )
     )
@@ -282,7 +284,8 @@ def main() -> int:
         dict.fromkeys(c.query for f in [args.queries, *args.latency_queries] for c in load_cases(f))
     )
     print(
-        f"\nscale: {args.reps}x{len(queries)} distinct questions, hybrid, k=10 (synthetic entries, noisy real "
+        f"\nscale: {args.reps}x{len(queries)} distinct questions, hybrid, k=10 (synthetic entries, "
+        "noisy real "
         f"vectors); encoder threads {args.threads}"
     )
     print(

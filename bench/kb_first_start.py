@@ -99,7 +99,8 @@ def main() -> int:
                 q = base.hit_test(cases, k=10)
                 oos = "-" if q.no_answer_rate is None else f"{q.no_answer_rate:.3f}"
                 print(
-                    f"{mode:8s} hybrid R@1 {q.recall_at_1:.3f} R@5 {q.recall_at_5:.3f} MRR {q.mrr:.3f} OOS {oos}"
+                    f"{mode:8s} hybrid R@1 {q.recall_at_1:.3f} R@5 {q.recall_at_5:.3f} MRR {q.mrr:.3f} "
+                    f"OOS {oos}"
                 )
     assert all(isinstance(x.index.embedder, PassageCache) for x in bases.values())
     return 0

@@ -1,7 +1,8 @@
 """Reading benchmark over the sample cases: OCR time per page, pages per second, peak memory.
 
     .venv/bin/python bench/ocr.py                 # read every sample file once, print the table
-    .venv/bin/python bench/ocr.py --accuracy      # also OCR the text-PDF pages and score against their text layer
+    .venv/bin/python bench/ocr.py --accuracy      # also OCR the text-PDF pages and score against their
+    text layer
     .venv/bin/python bench/ocr.py --limit 20 --threads 2 --verbose
 
 The accuracy check renders each text-layer PDF page, OCRs the render, and compares with the text

@@ -183,7 +183,9 @@ def _print(
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     console = Console()
     table = Table(
-        title=f"the sink: {len(cases)} 8-file cases x {args.rounds} rounds, {args.workers} workers; load {load}"
+        title=(
+            f"the sink: {len(cases)} 8-file cases x {args.rounds} rounds, {args.workers} workers; load {load}"
+        )
     )
     for col in ("staging", "runs", "pages", "sink ms/page", "sink ms/run", "encode ms/page (background)"):
         table.add_column(col, justify="right")

@@ -221,7 +221,8 @@ def main() -> None:
                     seals.add(truth, bool(marks))
                     if args.verbose or truth != bool(marks):
                         print(
-                            f"seal  {case.name} {slot or '-':4} {doc.name} p{page.index}: expected {truth}, found {len(marks)}"
+                            f"seal  {case.name} {slot or '-':4} {doc.name} p{page.index}: expected "
+                            f"{truth}, found {len(marks)}"
                         )
                 if args.stress and truth is not None:
                     _stress_seals(stress_seals, image, truth, f"{case.name} {doc.name} p{page.index}")
@@ -242,7 +243,8 @@ def main() -> None:
                     signatures.add(st, r.signed)
                     if args.verbose or st != r.signed:
                         print(
-                            f"sign  {case.name} {slot or '-':4} {doc.name} p{page.index} {r.label}: expected {st}, found {r.signed}"
+                            f"sign  {case.name} {slot or '-':4} {doc.name} p{page.index} {r.label}: "
+                            f"expected {st}, found {r.signed}"
                         )
                     if args.stress:
                         _stress_signature(
@@ -256,12 +258,14 @@ def main() -> None:
     _table(seals, signatures, legible, pages_seen)
     if args.stress:
         print(
-            "\nstress: erased copies (expected absent) and photo-degraded copies (0.6 scale, cast, shadow, JPEG 55)"
+            "\nstress: erased copies (expected absent) and photo-degraded copies (0.6 scale, cast, "
+            "shadow, JPEG 55)"
         )
         _table(stress_seals, stress_signatures, None, pages_seen)
     if args.ring_text:
         print(
-            f"\nring text: {ring_total} seals, {ring_read} read, {ring_known} read exactly as a name printed on"
+            f"\nring text: {ring_total} seals, {ring_read} read, {ring_known} read exactly as a name "
+            "printed on"
             " the page or declared in case.json"
         )
 
@@ -303,7 +307,8 @@ def _stress_signature(
 def _table(seals: Tally, signatures: Tally, legible: Tally | None, pages: int) -> None:
     print(f"\n{pages} sample pages\n")
     print(
-        f"{'check':26} {'positives':>10} {'found':>6} {'negatives':>10} {'clean':>6} {'accuracy':>9} {'ms/page':>8}"
+        f"{'check':26} {'positives':>10} {'found':>6} {'negatives':>10} {'clean':>6} {'accuracy':>9} "
+        f"{'ms/page':>8}"
     )
     rows = [("seal present (vs absent)", seals), ("signature present (vs absent)", signatures)]
     if legible is not None:

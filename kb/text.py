@@ -26,7 +26,8 @@ _CJK_RUN = re.compile(rf"[{_CJK}]+")
 STOP_CHARS = frozenset(
     "的了吗呢吧啊呀嘛么哦哈是我你他她它们这那个些和与及或在就都也还要会能可想去来有没不啥咋怎么吗么"
 )
-_STOP_WORDS_TEXT = """我们 你们 他们 什么 怎么 怎样 为什么 哪些 哪个 可以 能不能 是不是 要不要 有没有 需要 一下
+_STOP_WORDS_TEXT = """我们 你们 他们 什么 怎么 怎样 为什么 哪些 哪个 可以 能不能 是不是 要不要 有没有 需要
+一下
 请问 这个 那个 这样 那样 如果 还是 或者 就是 但是 现在 已经 的话 一个 还要 还能 可不可以"""
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 

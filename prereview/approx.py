@@ -74,7 +74,8 @@ def distance(a: str, b: str) -> int:
 
 
 def near_in(word: str, text: str) -> bool:
-    """Whether OCR text holds `word` within the word's edit budget (经营场所平面布间图 for 经营场所平面布局图)."""
+    """Whether OCR text holds `word` within the word's edit budget (经营场所平面布间图 for
+    经营场所平面布局图)."""
     budget = edit_budget(word)
     return budget > 0 and edits_in(word, text) <= budget
 

@@ -81,7 +81,8 @@ class Page(BaseModel):
 
 
 class FileError(BaseModel):
-    # "corrupt" | "encrypted" | "too_large" | "disguised" | "unsupported" | "timeout" | "empty" | "read_failed"
+    # "corrupt" | "encrypted" | "too_large" | "disguised" |
+    # "unsupported" | "timeout" | "empty" | "read_failed"
     code: str
     message: str  # for a person, in Chinese
 

@@ -322,7 +322,8 @@ def _blur_doubt(pages: list[Page]) -> str:
         read = _legible(page)
         if not page.blank and len(read) >= 3:
             return (
-                f"第 {page.index + 1} 页照片模糊（清晰度 {page.blur or 0:.0f}），但仍读出 {len(read)} 行文字，"
+                f"第 {page.index + 1} 页照片模糊（清晰度 {page.blur or 0:.0f}），但仍读出 {len(read)} "
+                "行文字，"
                 "是否整份无法辨认请核对"
             )
     return ""

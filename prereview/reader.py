@@ -4,7 +4,8 @@
     ReaderPool(limits=..., ocr_factory=partial(RapidOcrEngine, threads=2)).read(path, name=...)
 
 `read_file` reads in this process (trusted files, tests, the CLI); `ReaderPool` reads untrusted
-uploads in worker processes that each load the OCR engine once, under a hard time limit. Neither ever raises for a bad
+uploads in worker processes that each load the OCR engine once, under a hard time limit. Neither ever
+raises for a bad
 file: a corrupt, encrypted, oversized, disguised, empty or timed-out file gives
 `Document(error=FileError(code, message))` with a message for the applicant, in Chinese.
 

@@ -62,12 +62,18 @@ def reading_doubt(reading: FieldReading, page: Page, *, kind: str, field: str) -
     if shape:
         return f"{where}「{field}」读作「{reading.value}」，{shape}"
     if kind in EXACT_KINDS and reading.score < SURE_SCORE:
-        return f"{where}「{field}」一行识别置信度偏低（{reading.score:.2f}），读作「{reading.value}」，可能有字符识别错误"
+        return (
+            f"{where}「{field}」一行识别置信度偏低（{reading.score:.2f}），读作「{reading.value}」，"
+            "可能有字符识别错误"
+        )
     if kind == "name" and _other_font(reading):
         return f"{where}「{field}」旁读到的「{reading.value}」字号与栏目不同，可能是标题而非填写内容"
     far = _far(reading)
     if kind in EXACT_KINDS and far:
-        return f"{where}「{field}」右侧约 {far:.0f} 个字宽处才读到「{reading.value}」，可能属于旁边的另一栏或另一份材料"
+        return (
+            f"{where}「{field}」右侧约 {far:.0f} 个字宽处才读到「{reading.value}」，"
+            "可能属于旁边的另一栏或另一份材料"
+        )
     return ""
 
 

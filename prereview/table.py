@@ -59,7 +59,8 @@ def _pitch(starts: list[float]) -> float:
 def _header(
     lines: Sequence[TextLine], fields: Mapping[str, Sequence[str]]
 ) -> tuple[float, list[tuple[str, float]]] | None:
-    """(top of the header row, its columns as (field or "#" or "?", left edge)), for the row naming most fields."""
+    """(top of the header row, its columns as (field or "#" or "?", left edge)), for the row naming most
+    fields."""
 
     def named(cells: list[tuple[str, float]]) -> int:
         return sum(1 for name, _ in cells if name not in ("#", "?"))

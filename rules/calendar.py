@@ -49,7 +49,8 @@ def is_workday(day: date) -> bool:
 
 
 def age_on(born: date, on: date) -> int:
-    """周岁 on ``on`` (README §2.5); someone born on 29 February has the birthday on 1 March in common years."""
+    """周岁 on ``on`` (README §2.5); someone born on 29 February has the birthday on 1 March in common
+    years."""
     if born.month == 2 and born.day == 29 and not _cal.isleap(on.year):
         birthday = date(on.year, 3, 1)
     else:

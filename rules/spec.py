@@ -69,7 +69,9 @@ class Recognition(_Strict):
     notes: tuple[str, ...] = ()
 
 
-Target = str  # a declared fact, ``Mn「字段」`` or ``shareholders.name`` / ``shareholders.id_number`` / ``shareholders.uscc``
+# a declared fact, ``Mn「字段」`` or ``shareholders.name`` / ``shareholders.id_number`` /
+# ``shareholders.uscc``
+Target = str
 
 
 class Check(_Strict):

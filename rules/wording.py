@@ -1,5 +1,6 @@
 """Rule expressions and rule-file prose in words people read: facts by their Chinese names, enum values by
-theirs, ``by_agent = true`` as 是否委托代理人办理：是. The guide (rules/guide.py) and the staff outline use it."""
+theirs, ``by_agent = true`` as 是否委托代理人办理：是. The guide (rules/guide.py) and the staff outline
+use it."""
 
 from __future__ import annotations
 

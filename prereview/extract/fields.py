@@ -306,7 +306,8 @@ def find_field(
     block: str = "",
     blocks: Sequence[str] = (),
 ) -> FieldReading:
-    """The best occurrence of the field: the first one read, else the first unreadable, else empty, else absent.
+    """The best occurrence of the field: the first one read, else the first unreadable, else empty, else
+    absent.
     A value of the field's `kind` beats one that cannot be (第二条 租赁期限 heading a paragraph, not a
     period), and a value set apart from its label (a colon, its own cell) beats one glued to it, which may
     be a heading that merely starts with the label. With `block`, one of the form's `blocks` that repeat

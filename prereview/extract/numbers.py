@@ -68,7 +68,8 @@ def check_id_number(text: str, *, review_date: date | None = None, ocr: bool = F
 
 
 def check_uscc(text: str, *, ocr: bool = False) -> NumberCheck:
-    """GB 32100 check of a 统一社会信用代码 (README §9.2); `ocr` repairs look-alikes in the region code only."""
+    """GB 32100 check of a 统一社会信用代码 (README §9.2); `ocr` repairs look-alikes in the region code
+    only."""
     number = normalize_number(text)
     # digits 3-8 are the region code, always digits; elsewhere I/O/Z/S/V are errors, not look-alikes
     fixed = _repair(number, range(2, 8)) if ocr else number

@@ -49,7 +49,8 @@ def find_marks(image: np.ndarray, page: Page, kind: str) -> PageMarksFound:
 def _in_the_dark(image: np.ndarray, page: Page) -> str:
     """Part of the sheet in a shadow so deep that seal ink there passes too little red light to be told
     from it (`seals.LIT`): the seal checks do not look there, so no seal found is no proof of none. The
-    sheet is taken as the area within one and a half line heights of its text (a dark desk around it is not)."""
+    sheet is taken as the area within one and a half line heights of its text (a dark desk around it is
+    not)."""
     red = as_rgb(image)[:, :, 0]
     dark = red < LIT * float(np.percentile(red[::4, ::4], 97))
     sheet = np.zeros(dark.shape, bool)

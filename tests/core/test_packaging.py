@@ -85,7 +85,8 @@ def test_the_installed_command_finds_its_code_and_corpus(installed: Path, tmp_pa
     where = _run(
         installed / "bin" / "python",
         "-c",
-        "import core.config as c; s = c.Settings(); print(c.__file__); print(s.corpus_dir); print(s.data_dir)",
+        "import core.config as c; s = c.Settings(); print(c.__file__); print(s.corpus_dir); "
+        "print(s.data_dir)",
         cwd=tmp_path,
         env=env,
     ).splitlines()

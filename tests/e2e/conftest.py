@@ -7,8 +7,8 @@ uvicorn server per session on a free loopback port.
 - ``browser`` (session) and ``page`` (a fresh context per test, 1280x900; ``page_for(w, h)`` makes another,
   e.g. phone width); uncaught script errors and Content-Security-Policy refusals on any of them fail the test.
 - ``signed_in(page, username)``: the page starts signed in (token in its sessionStorage).
-- ``shots("step")``: a full-page screenshot of the test's latest page (``of=`` another) under $YICHUANG_E2E_ARTIFACTS (default build/e2e-artifacts),
-  one folder per test.
+- ``shots("step")``: a full-page screenshot of the test's latest page (``of=`` another) under
+  $YICHUANG_E2E_ARTIFACTS (default build/e2e-artifacts), one folder per test.
 
 Every test here is marked ``e2e``; all of them skip when /usr/bin/chromium is absent (`make system-deps`
 installs it).
@@ -233,7 +233,8 @@ def signed_in(accounts: Accounts) -> Callable[[Any, str], Any]:
 
 @pytest.fixture
 def shots(request: pytest.FixtureRequest, _pages: list[Any]) -> Callable[..., Path]:
-    """``shots("step")`` saves the test's latest page (or ``of=another_page``) as NN-step.png; ``full_page=False``
+    """``shots("step")`` saves the test's latest page (or ``of=another_page``) as NN-step.png;
+    ``full_page=False``
     only what the window shows (a dialog fixed over the page, as the person sees it)."""
     folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1])
     folder.mkdir(parents=True, exist_ok=True)

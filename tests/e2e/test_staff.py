@@ -59,7 +59,8 @@ def test_staff_edits_validates_publishes_and_rolls_back(
     assert page.inner_text(".editor .gutter .bad") == str(line)
     problem.query_selector("button").click()  # selects the line in the editor
     selected = page.evaluate(
-        "(() => { const t = document.querySelector('[data-testid=rule-text]'); return t.value.slice(t.selectionStart, t.selectionEnd); })()"
+        "(() => { const t = document.querySelector('[data-testid=rule-text]');"
+        " return t.value.slice(t.selectionStart, t.selectionEnd); })()"
     )
     assert selected.strip() == "- EXPIRED: 没有这个字段"
     shots("validation-error")

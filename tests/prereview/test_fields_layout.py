@@ -1,4 +1,5 @@
-"""Form layouts that misled field reading: caption-value pairs, wrapped cells, headings starting with a label."""
+"""Form layouts that misled field reading: caption-value pairs, wrapped cells, headings starting with a
+label."""
 
 from __future__ import annotations
 

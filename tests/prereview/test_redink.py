@@ -117,7 +117,8 @@ LINES = [*FORM_LINES, "经办人  李娜  联系电话 13912345678", "（以下�
 
 
 def _photo(page: Image.Image, cast: tuple[float, float, float]) -> np.ndarray:
-    """`page` as a phone photo (like bench/harden.py's): cast and shadow, 20 px characters, blur, noise, JPEG."""
+    """`page` as a phone photo (like bench/harden.py's): cast and shadow, 20 px characters, blur, noise,
+    JPEG."""
     arr = cv2.GaussianBlur(as_photo(page, cast=cast, shadow=0.45, quality=95, scale=SCALE), (0, 0), 0.7)
     noisy = np.clip(arr + np.random.default_rng(0).normal(0, 3, arr.shape), 0, 255).astype(np.uint8)
     buf = io.BytesIO()

@@ -1,4 +1,5 @@
-"""Several materials on one photo: cut along empty bands, kept only where recognition tells documents apart."""
+"""Several materials on one photo: cut along empty bands, kept only where recognition tells documents
+apart."""
 
 from __future__ import annotations
 

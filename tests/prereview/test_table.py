@@ -6,7 +6,8 @@ from tests.prereview._pages import line, page, photo
 
 
 def _capital_table():
-    """出资情况 as on a 公司登记申请书: header cells wrapped onto a second line, four rows, then a new section."""
+    """出资情况 as on a 公司登记申请书: header cells wrapped onto a second line, four rows, then a new
+    section."""
     return page(
         line("□股东（发起人）、出资情况", 156, 649),
         line("股东（发起人）名称", 164, 704),

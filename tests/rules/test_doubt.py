@@ -90,7 +90,8 @@ def test_a_doubtful_wrong_document_status_is_uncertain(evaluator: Evaluator) -> 
 
 
 def test_a_mismatch_against_another_materials_doubtful_reading_is_uncertain(evaluator: Evaluator) -> None:
-    # HB-001 M2「编制单位名称」is compared with M1「编制单位」: a doubtful M1 reading makes the mismatch doubtful
+    # HB-001 M2「编制单位名称」is compared with M1「编制单位」: a doubtful
+    # M1 reading makes the mismatch doubtful
     case = _accepted("HB-001")
     m1 = case.materials["M1"].sets[0].fields["编制单位"]
     changed = _with_field(case, "M1", "编制单位", FieldValue(value=m1.value + "分公司"))

@@ -27,7 +27,8 @@ from rules.wording import describe
         ("M2「经营范围」 contains 职业中介活动", "M2「经营范围」含职业中介活动"),
         (
             "location_area = urban_district or (location_area = county and by_agent = true)",
-            "住所所在区域为本市各区 或 （住所所在区域为本市所辖县、县级市 且 是否委托代理人（经办人、指定代表）办理：是）",
+            "住所所在区域为本市各区 或 （住所所在区域为本市所辖县、县级市 且 是否委托代理人（经办人、"
+            "指定代表）办理：是）",
         ),
     ],
 )
