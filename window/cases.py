@@ -283,6 +283,7 @@ def purge_expired(session: Session, *, store: BlobStore) -> int:
             session.delete(row)
         for run in runs_of(session, case_id=case.id):  # what the files said goes with them
             run.files = None
+            run.facts = None
             run.decision = _without_contents(run.decision)
             session.add(run)
         case.status = CaseStatus.PURGED.value

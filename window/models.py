@@ -95,6 +95,11 @@ class Run(SQLModel, table=True):
     verdict: str | None = Field(default=None, max_length=16)
     decision: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     files: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The facts the decision was made from (rules.CaseFacts as JSON: declared facts and every material's
+    # readings as evaluated), so that a run can be judged again under another rule version or taken over
+    # from a self-check without reading its files again. Unmasked like the decision's evidence, masked
+    # for readers who may not see identity, and purged with the self-check's files.
+    facts: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     attempts: int = 0
     requested_by: str = Field(default="", max_length=80)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlmodel import Session, col, func, select
 
@@ -136,9 +136,9 @@ def execute(
         job = _begin(session, run_id, store=store, pages=pages)
     if job is None:
         return None
-    decision, reports, error = _judge(run_id, job, prereviewer=prereviewer, store=store)
+    outcome = _judge(run_id, job, prereviewer=prereviewer, store=store)
     with db.scope() as session:
-        return _finish(session, run_id, decision=decision, reports=reports, error=error)
+        return _finish(session, run_id, outcome)
 
 
 def _begin(session: Session, run_id: int, *, store: BlobStore, pages: PageImages | None) -> _Job | None:
@@ -169,7 +169,13 @@ def _begin(session: Session, run_id: int, *, store: BlobStore, pages: PageImages
     )
 
 
-Outcome = tuple[dict[str, Any] | None, list[dict[str, Any]] | None, str | None]  # decision, files, error
+class Outcome(NamedTuple):
+    """What a run produced: its decision, the file reports and the facts it judged; or an error."""
+
+    decision: dict[str, Any] | None = None
+    reports: list[dict[str, Any]] | None = None
+    facts: dict[str, Any] | None = None
+    error: str | None = None
 
 
 def _judge(run_id: int, job: _Job, *, prereviewer: PrereviewEngine, store: BlobStore) -> Outcome:
@@ -189,33 +195,33 @@ def _judge(run_id: int, job: _Job, *, prereviewer: PrereviewEngine, store: BlobS
         # and none vanished while it was being read
         _check_stored(run_id, job.case_id, job.rows, store, expected=job.expected)
     except StoredFileMissing as exc:  # the hall's storage failed, not the applicant: no verdict at all
-        return None, None, exc.message
+        return Outcome(error=exc.message)
     except Exception as exc:
         log.exception("run %s of case %s failed", run_id, job.case_id)
-        return None, None, _public_error(exc)
-    return result.decision.model_dump(mode="json"), [f.model_dump(mode="json") for f in result.files], None
+        return Outcome(error=_public_error(exc))
+    return Outcome(
+        decision=result.decision.model_dump(mode="json"),
+        reports=[f.model_dump(mode="json") for f in result.files],
+        facts=result.facts.model_dump(mode="json") if result.facts else None,
+    )
 
 
-def _finish(
-    session: Session,
-    run_id: int,
-    *,
-    decision: dict[str, Any] | None,
-    reports: list[dict[str, Any]] | None,
-    error: str | None,
-) -> str | None:
-    """Store the outcome: the decision (audited as the verdict), or the run failed with ``error``."""
+def _finish(session: Session, run_id: int, outcome: Outcome) -> str | None:
+    """Store the outcome: the decision (audited as the verdict) with the facts it was made from, or the
+    run failed with its error."""
     run = session.get(Run, run_id)
     if run is None:
         return None
     run.finished_at = utcnow()
+    decision = outcome.decision
     if decision is None:
         run.status = RunStatus.FAILED.value
-        run.error = error
+        run.error = outcome.error
     else:
         run.status = RunStatus.DONE.value
         run.decision = decision
-        run.files = reports
+        run.files = outcome.reports
+        run.facts = outcome.facts
         run.verdict = str(decision["verdict"])
         run.rule_hash = str(decision["rule_hash"])
         run.error = None

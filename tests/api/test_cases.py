@@ -188,9 +188,11 @@ def test_rate_limit_for_applicants(client: TestClient, harness: ApiHarness) -> N
 def test_retention_purges_applicant_uploads(client: TestClient, harness: ApiHarness) -> None:
     from datetime import timedelta
 
+    from sqlmodel import select
+
     from api.startup import sweep
     from rules.models import utcnow
-    from window import Case
+    from window import Case, Run
 
     case = new_case(client)
     me = {"X-Case-Token": case["token"]}
@@ -205,6 +207,8 @@ def test_retention_purges_applicant_uploads(client: TestClient, harness: ApiHarn
         session.add(row)
     sweep(harness.services)  # what the service's retention sweeper runs every ten minutes
     assert not harness.services.store.exists(sha)
+    with harness.db.scope() as session:
+        assert [r.facts for r in session.exec(select(Run).where(Run.case_id == case["id"]))] == [None]
     detail = client.get(f"{V1}/cases/{case['id']}", headers=me).json()
     assert detail["status"] == "purged" and detail["files"] == [] and detail["declared"] == {}
     assert detail["applicant_name"] == ""

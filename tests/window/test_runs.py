@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import select
 
 from core.db import Database
+from rules.casefacts import CaseFacts
 from rules.live import RuleLibrary
 from tests.fixtures.fake_prereviewer import FakePrereviewer
 from window import AuditEvent, BlobStore, Channel, Received, Run, Runner, cases, recover
@@ -98,6 +99,23 @@ def test_a_run_is_executed_once_and_its_verdict_audited(
         )
         (event,) = session.exec(select(AuditEvent).where(AuditEvent.action == "verdict")).all()
         assert event.actor == "worker" and event.after is not None and event.after["verdict"] == "CORRECTION"
+
+
+def test_a_run_keeps_the_facts_it_judged_so_they_can_be_judged_again(
+    window_db: Database, library: RuleLibrary, store: BlobStore
+) -> None:
+    runner = Runner(db=window_db, store=store, prereviewer=FakePrereviewer(library))
+    run_id = _queued(window_db, library, store, "M1")
+    assert runner(run_id) == "done"
+    with window_db.scope() as session:
+        run = session.get(Run, run_id)
+        assert run is not None and run.facts is not None and run.decision is not None
+        facts = CaseFacts.model_validate(run.facts)
+        assert facts.item == "JT-001" and facts.declared["uscc"] == DECLARED["uscc"]
+        assert "M1" in facts.materials and facts.review_date == date(2026, 2, 12)
+        # judged again, the stored facts give the stored verdict
+        again = library.evaluator_for("JT-001", facts.review_date).evaluate(facts)
+        assert again.verdict.value == run.decision["verdict"]
 
 
 def test_a_run_whose_stored_file_is_gone_fails_without_a_verdict(
