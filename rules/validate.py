@@ -117,11 +117,11 @@ def _licence_problems(material: Material, where: str, catalog: FactCatalog) -> l
         )
     for name in source.fields:
         if name not in material.fields:
-            out.append(
-                (f"{where}.licence.fields.{name}", f"{material.id} has no field {name!r}; declare it")
-            )
+            out.append((f"{where}.licence.fields.{name}", f"{material.id} has no field {name!r}; declare it"))
     if material.per:
-        out.append((f"{where}.licence", f"{material.id} is due per {material.per}: one licence cannot stand for it"))
+        out.append(
+            (f"{where}.licence", f"{material.id} is due per {material.per}: one licence cannot stand for it")
+        )
     return out
 
 

@@ -8,7 +8,20 @@ never committing: ``window.cases`` (create, files, decide, retention), ``window.
 (请核对), ``window.runs`` (queue, execute, recover), ``window.audit`` and ``window.notices``.
 """
 
-from window import audit, cases, errors, models, notices, page_images, runs, settlements, storage
+from window import (
+    audit,
+    cases,
+    errors,
+    licence_fetch,
+    licences,
+    models,
+    notices,
+    page_images,
+    runs,
+    samples,
+    settlements,
+    storage,
+)
 from window.dispatchers import InlineDispatcher, QueueDispatcher, ThreadDispatcher
 from window.errors import CaseNotFound, StateConflict, StoredFileMissing, UploadRefused
 from window.masking import CaseMasker, MaskingFilter, install_log_masking
@@ -25,7 +38,16 @@ from window.models import (
 )
 from window.page_images import PageImages, kept
 from window.runs import Dispatcher, PrereviewEngine, Runner, recover
-from window.runtime import blob_store, build_page_images, build_prereviewer, read_limits, rule_library
+from window.runtime import (
+    blob_store,
+    build_page_images,
+    build_prereviewer,
+    licence_fetcher,
+    licence_store,
+    read_limits,
+    rule_library,
+    sample_store,
+)
 from window.settlements import Action, Point, Suggestion
 from window.storage import BlobStore, Received
 from window.worker import run_worker
@@ -66,6 +88,10 @@ __all__ = [
     "errors",
     "install_log_masking",
     "kept",
+    "licence_fetch",
+    "licence_fetcher",
+    "licence_store",
+    "licences",
     "models",
     "notices",
     "page_images",
@@ -74,6 +100,8 @@ __all__ = [
     "rule_library",
     "run_worker",
     "runs",
+    "sample_store",
+    "samples",
     "settlements",
     "storage",
 ]
