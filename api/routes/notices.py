@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
@@ -34,6 +34,7 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
     summary="文书：受理通知书、补正材料一次性告知书、容缺受理通知书、不予受理决定书",
 )
 async def notice(
+    request: Request,
     case_id: str,
     session: SessionDep,
     services: ServicesDep,
@@ -45,7 +46,10 @@ async def notice(
     case = case_for(session, principal, case_id)
     if not sees_identity(principal):
         raise NotAllowed("文书载有申请人的身份信息，只有综合窗口人员和申请人本人可以查看")
-    content = notices.compose(session, case=case, library=services.library, kind=kind, run=run)
+    base = services.settings.public_url or str(request.base_url)
+    content = notices.compose(
+        session, case=case, library=services.library, kind=kind, run=run, sample_base=base
+    )
     if format is Format.HTML:
         return HTMLResponse(notices.html(content))
     body = await run_in_threadpool(notices.pdf, content)

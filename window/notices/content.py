@@ -64,6 +64,13 @@ class ConditionRow(BaseModel):
     refer_to: str = ""
 
 
+class SampleLink(BaseModel):
+    """The public sample page of a material to be corrected: a short link, printed with its QR code."""
+
+    material: str  # "M3 负责人身份证明"
+    url: str
+
+
 class Notice(BaseModel):
     kind: Verdict
     title: str
@@ -88,6 +95,7 @@ class Notice(BaseModel):
     refer_to: str = ""
     remedy: str = ""
     seal_note: str = ""
+    samples: list[SampleLink] = Field(default_factory=list)  # 补正 / 容缺: what a correct material looks like
 
 
 def _department(item: Item) -> str:

@@ -18,10 +18,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from core.errors import Unavailable
 from window.notices.content import Notice
+from window.notices.qr import qr_png, qr_svg_data_uri
 
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FONT = "WenQuanYiMicroHei"
@@ -41,7 +42,7 @@ def style_hashes() -> list[str]:
 
 
 def html(notice: Notice) -> str:
-    return _env.get_template("notice.html").render(n=notice)
+    return _env.get_template("notice.html").render(n=notice, qr=qr_svg_data_uri)
 
 
 def _font() -> str:
@@ -121,6 +122,27 @@ def _table(
     return table
 
 
+def _samples_table(notice: Notice, s: dict[str, ParagraphStyle]) -> Table:
+    """材料样本: each material's sample page as a short link and its QR code (generated here, offline)."""
+    rows: list[list[object]] = [
+        [_p(h, s["cell"]) for h in ("材料样本（扫码或打开链接查看正确样例）", "二维码")]
+    ]
+    for link in notice.samples:
+        image = Image(io.BytesIO(qr_png(link.url)), width=22 * mm, height=22 * mm)
+        rows.append([_p(f"{link.material}\n{link.url}", s["cell"]), image])
+    table = Table(rows, colWidths=[140 * mm, 26 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#555555")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    return table
+
+
 def pdf(notice: Notice) -> bytes:
     s = _styles(_font())
     buf = io.BytesIO()
@@ -169,6 +191,8 @@ def pdf(notice: Notice) -> bytes:
     if notice.conditions:
         rows = [[c.condition, c.reason, c.legal_basis] for c in notice.conditions]
         story += [Spacer(1, 6), _table(["不满足的受理条件", "理由", "法律依据"], rows, [55, 61, 50], s)]
+    if notice.samples:
+        story += [Spacer(1, 6), _samples_table(notice, s)]
     story.append(Spacer(1, 6))
     story += [_p(text, s["body"]) for text in notice.paragraphs]
     if notice.remedy:

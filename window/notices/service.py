@@ -5,25 +5,34 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from rules import service as rule_service
 from rules.calendar import add_working_days
 from rules.codes import Code, Verdict
+from rules.errors import NothingPublished
 from rules.live import RuleLibrary
 from rules.models import RuleVersion
 from rules.spec import Item
 from rules.verdict import Decision
-from window import cases, settlements
+from window import cases, samples, settlements
 from window.errors import StateConflict
 from window.models import Case, Channel
-from window.notices.content import Notice, build_notice
+from window.notices.content import Notice, SampleLink, build_notice
 
 __all__ = ["compose"]
 
 
 def compose(
-    session: Session, *, case: Case, library: RuleLibrary, kind: Verdict | None, run: int | None
+    session: Session,
+    *,
+    case: Case,
+    library: RuleLibrary,
+    kind: Verdict | None,
+    run: int | None,
+    sample_base: str | None = None,
 ) -> Notice:
     """The notice of run ``run`` (default: the latest finished one); ``kind`` defaults to the clerk's
-    decision on it, or the suggestion while there is none."""
+    decision on it, or the suggestion while there is none. With ``sample_base`` (the service's public
+    address) a 补正 or 容缺 notice links the samples of the materials it asks for."""
     chosen = (
         cases.run_of(session, case_id=case.id, number=run)
         if run
@@ -46,7 +55,7 @@ def compose(
         and not any(f.code is Code.NOT_ELIGIBLE for f in decision.findings)
     ):
         raise StateConflict("没有不满足的受理条件，也没有收件人员写明的理由，不能出具不予受理决定书")
-    return build_notice(
+    notice = build_notice(
         kind=verdict,
         item=item,
         decision=decision,
@@ -56,14 +65,41 @@ def compose(
         reason=reason,
         refer_to=final.refer_to if final else "",
     )
+    if sample_base is not None and verdict in (Verdict.CORRECTION, Verdict.TOLERANCE):
+        notice.samples = _sample_links(session, case=case, decision=decision, item=item, base=sample_base)
+    return notice
+
+
+def _sample_links(
+    session: Session, *, case: Case, decision: Decision, item: Item, base: str
+) -> list[SampleLink]:
+    """The public sample pages of the materials the notice asks to correct or hand in."""
+    wanted = list(dict.fromkeys(f.material for f in decision.findings if f.material))
+    version = _judged_version(session, case=case, decision=decision)
+    if version is None:
+        try:
+            version = rule_service.in_effect(session, item=case.item, on=decision.review_date)
+        except NothingPublished:
+            return []
+    have = samples.of_version(session, version=version)
+    out = []
+    for mid in wanted:
+        if mid in have:
+            name = item.material(mid).name
+            out.append(SampleLink(material=f"{mid} {name}", url=f"{base.rstrip('/')}/s/{case.item}/{mid}"))
+    return out
+
+
+def _judged_version(session: Session, *, case: Case, decision: Decision) -> RuleVersion | None:
+    stmt = select(RuleVersion).where(
+        RuleVersion.item_code == case.item, RuleVersion.rule_hash == decision.rule_hash
+    )
+    return session.exec(stmt).first()
 
 
 def _item(session: Session, *, case: Case, decision: Decision, library: RuleLibrary) -> Item:
     """The item as the rule version the run was judged by (by its hash), else as in effect that day."""
-    stmt = select(RuleVersion).where(
-        RuleVersion.item_code == case.item, RuleVersion.rule_hash == decision.rule_hash
-    )
-    version = session.exec(stmt).first()
+    version = _judged_version(session, case=case, decision=decision)
     if version is None:
         return library.loaded(case.item, decision.review_date).item
     siblings = library.items_on(decision.review_date)

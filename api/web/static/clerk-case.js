@@ -234,7 +234,7 @@ function showResult(ctx, run) {
   const conditions = Object.fromEntries(ctx.item.conditions.map((c) => [c.id, c.text]));
   const { data } = ctx;
   const suggestion = data.suggestion && data.suggestion.run === run.number ? data.suggestion : null;
-  const view = renderResult(ctx.container.querySelector("#result"), { caseId: ctx.caseId, run, files: data.files, names, conditions, suggestion });
+  const view = renderResult(ctx.container.querySelector("#result"), { caseId: ctx.caseId, item: ctx.item.code, run, files: data.files, names, conditions, suggestion });
   const decision = decisionPanel(ctx, run, suggestion);
   settlePanel(view.settleSlot, { caseId: ctx.caseId, run, located: view.located, names, conditions,
     settlements: suggestion ? data.settlements : [], canSettle: data.status === "open" && data.channel !== "applicant",

@@ -8,6 +8,7 @@ import {
   downloadBlob, show, VERDICTS, verdictBadge,
 } from "/static/common.js";
 import { readDeclared, renderQuestions } from "/static/questions-form.js";
+import { sampleFigure, sampleLink } from "/static/samples.js";
 
 const KEY = "yichuang.self-check";
 const STEPS = ["item", "questions", "checklist", "upload", "result"];
@@ -94,7 +95,8 @@ function renderChecklist(cl) {
       h("td", {}, formText(e)),
       h("td", {}, e.due === "depends" ? h("span", { class: "tag" }, "视情况") : null,
         e.tolerance_days ? h("span", { class: "tag tolerable" }, `可容缺：受理后 ${e.tolerance_days} 个工作日内补交`) : null,
-        h("div", { class: "small muted" }, e.source))))))));
+        e.shared ? h("span", { class: "tag shared" }, e.shared) : null,
+        h("div", { class: "small muted" }, e.source), sampleLink(state.item.code, e.material))))))));
   if (notDue.length) {
     box.append(h("details", {}, h("summary", {}, `按您的回答不需要提交的材料（${notDue.length} 份）`),
       h("ul", {}, notDue.map((e) => h("li", { class: "muted" }, `${e.material} ${e.name}`)))));
@@ -237,7 +239,8 @@ function findingItem(f, names) {
   return h("li", { dataset: { code: f.code } }, h("span", { class: "tag code" }, CODE_LABELS[f.code] || f.code),
     f.tolerable ? h("span", { class: "tag tolerable" }, "可容缺") : null, h("strong", {}, what),
     h("div", {}, detail(f, names) || explainCode(f.code)),
-    f.message && explainCode(f.code) ? h("div", { class: "small muted" }, explainCode(f.code)) : null);
+    f.message && explainCode(f.code) ? h("div", { class: "small muted" }, explainCode(f.code)) : null,
+    f.material ? sampleFigure(state.item.code, f.material, f.code) : null);
 }
 
 function showResult(r) {
