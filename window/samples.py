@@ -150,8 +150,9 @@ def put(
     by: str,
     department: str,
 ) -> MaterialSample:
-    """A draft's new sample file for ``material`` (replacing its own one; the notes are kept where their
-    pages still exist). ``received`` went through the upload checks (size, type sniffing)."""
+    """A draft's new sample file for ``material`` (replacing its own one; the notes drawn on the old file
+    go with it: their boxes were placed on its pages). ``received`` went through the upload checks (size,
+    type sniffing)."""
     _writable(version, department=department, item=item, material=material)
     if received.kind not in SAMPLE_KINDS:
         raise UploadRefused(
@@ -161,8 +162,6 @@ def put(
     store.put(received.tmp, received.sha256)
     assert version.id is not None
     row = _own(session, version.id).get(material)
-    old = for_material(session, version=version, material=material)
-    notes = [n for n in (old.notes if old else []) if int(n.get("page", 1)) <= len(pages)]
     if row is None:
         row = MaterialSample(
             version_id=version.id,
@@ -175,7 +174,7 @@ def put(
             updated_by=by,
         )
     row.sha256, row.name, row.media_type = received.sha256, received.name[:255], received.media_type
-    row.size, row.pages, row.notes = received.size, pages, notes
+    row.size, row.pages, row.notes = received.size, pages, []
     row.updated_by, row.updated_at = by, utcnow()
     session.add(row)
     session.flush()

@@ -44,22 +44,25 @@ export function sampleNotes(sample, { highlight = "", onRemove = null } = {}) {
 export function renderSample(el, sample, { highlight = "" } = {}) {
   clear(el).append(
     h("p", { class: "small muted" }, `${sample.item} ${sample.material} ${sample.material_name} · 收件标准 ${sample.version}`),
-    sample.pages.map((_, i) => samplePage(sample, i + 1, { highlight })),
+    ...sample.pages.map((_, i) => samplePage(sample, i + 1, { highlight })),
     sampleNotes(sample, { highlight }));
 }
 
-// Beside a finding: the page that carries the note of the finding's review point (else page 1), small,
-// with a link to the public sample page.
+// Beside a finding: the page that carries the note of the finding's review point (else page 1), with a link
+// to the public sample page. Open where a note explains this very point, folded (查看样本) otherwise, so a
+// phone's list of findings stays short.
 export function sampleFigure(item, material, code = "") {
-  const fig = h("figure", { class: "sample", "data-testid": "sample", hidden: true });
+  const fig = h("details", { class: "sample", "data-testid": "sample", hidden: true });
   samplesOf(item).then((all) => {
     const s = all[material];
     if (!s) return;
     const note = s.notes.find((n) => n.code === code);
     const page = note ? note.page || 1 : 1;
-    fig.append(h("figcaption", {}, "样本：", h("a", { href: `${s.link}${code ? `?code=${code}` : ""}`, target: "_blank", rel: "noopener" }, `查看 ${s.material_name || material} 的正确样例`)),
+    fig.open = Boolean(note);
+    fig.append(h("summary", {}, note ? `样本：${note.note}` : `查看 ${s.material_name || material} 的样本`),
       samplePage(s, page, { highlight: code }),
-      note ? h("p", { class: "sample-hint", "data-testid": "sample-hint" }, `样本标注：${note.note}`) : null);
+      h("p", { class: "small" }, h("a", { href: `${s.link}${code ? `?code=${code}` : ""}`, target: "_blank", rel: "noopener" }, "打开样本全文")));
+    if (note) fig.append(h("p", { class: "sample-hint", "data-testid": "sample-hint" }, `样本标注：${note.note}`));
     fig.hidden = false;
   });
   return fig;

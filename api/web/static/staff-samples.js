@@ -24,8 +24,18 @@ async function openItem(el, item, status) {
   const choose = h("select", { id: "sample-version", "aria-label": "草稿" },
     drafts.map((v) => h("option", { value: v.id }, `${v.label}（草稿）`)));
   const fresh = h("button", { type: "button", id: "sample-new-draft" }, "新建草稿（基于现行版本）");
+  const publish = h("button", { type: "button", id: "sample-publish", class: "primary", hidden: !drafts.length }, "发布此草稿（规则与样本）");
   const body = h("div", {});
-  clear(el).append(h("div", { class: "card" }, h("p", {}, drafts.length ? h("label", {}, "草稿 ", choose) : "还没有草稿。", " ", fresh), body));
+  clear(el).append(h("div", { class: "card" }, h("p", {}, drafts.length ? h("label", {}, "草稿 ", choose) : "还没有草稿。", " ", fresh, " ", publish), body));
+  publish.addEventListener("click", async () => {
+    const label = choose.selectedOptions[0].textContent;
+    if (!confirm(`发布 ${label}？其规则和材料样本今天起生效。`)) return;
+    try {
+      const out = await api(`/rules/${item}/versions/${choose.value}/publish`, { body: {} });
+      notify(status, `已发布 ${out.label}，材料样本随之生效`, "ok");
+      await openItem(el, item, status);
+    } catch (e) { notify(status, e.message, "error"); }
+  });
   fresh.addEventListener("click", async () => {
     const base = await api(`/rules/${item}/versions/${current.id}`);
     await api(`/rules/${item}/versions`, { body: { yaml_text: base.yaml_text, based_on: base.id, note: "更新材料样本" } });
@@ -84,7 +94,7 @@ async function draw(el, sample, material, base, status) {
   const list = h("div", {});
   let pending = null;
   function render() {
-    clear(pages).append(urls.map((src, i) => {
+    clear(pages).append(...urls.map((src, i) => {
       const frame = samplePage({ ...sample, notes }, i + 1, { src });
       frame.classList.add("sample-draw");
       frame.dataset.page = String(i + 1);
