@@ -15,6 +15,8 @@ import httpx
 from PIL import Image, ImageDraw, ImageFont
 
 from tests.e2e.conftest import Live
+from tests.e2e.test_clerk import _new_case
+from tests.fixtures.api_app import JT_DECLARED
 
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
@@ -179,7 +181,8 @@ def test_applicant_sees_sample_and_the_highlighted_note(
     assert "此处加盖申请人公章" in item.locator("[data-testid=sample-hint]").inner_text()
     until(
         page,
-        "[...document.querySelectorAll('#findings .sample img')].every(i => i.complete && i.naturalWidth > 0)",
+        "[...document.querySelectorAll('#findings .sample img')]"
+        ".every(i => i.complete && i.naturalWidth > 0)",
     )
     item.scroll_into_view_if_needed()
     shots("finding-with-sample", full_page=False)
@@ -193,3 +196,31 @@ def test_applicant_sees_sample_and_the_highlighted_note(
     links = notice.locator("table.samples a").all_inner_texts()
     assert f"{live.url}/s/JT-001/M1" in links
     shots("notice-with-qr", of=notice)
+
+
+def test_clerk_sees_the_sample_next_to_the_evidence(
+    page: Any, signed_in: Callable[..., Any], shots: Callable[..., Path], tmp_path: Path
+) -> None:
+    form = tmp_path / "申请表.pdf"
+    application_form(form)
+    signed_in(page, "clerk1")
+    _new_case(page, "JT-001", JT_DECLARED, "2026-02-12")
+    page.click("#create-case")
+    page.wait_for_selector("[data-testid=case-header]")
+    page.set_input_files("[data-slot=M1] input[type=file]", str(form))
+    page.wait_for_selector("[data-slot=M1] [data-file-id]")
+    page.click("#run-button")
+    page.wait_for_selector("[data-testid=verdict]", timeout=180_000)
+    sealed = page.locator('.finding[data-code="NOT_SEALED"][data-material="M1"]')
+    sealed.wait_for()
+    group = page.locator("[data-testid=findings] > div", has=sealed)
+    figure = group.locator("[data-testid=sample]")
+    figure.wait_for()
+    until(
+        page,
+        "[...document.querySelectorAll('[data-testid=findings] .sample img')].every(i => i.naturalWidth > 0)",
+    )
+    missing = page.locator("[data-testid=findings] > div", has=page.locator('.finding[data-material="M3"]'))
+    assert missing.locator("[data-testid=sample] summary").inner_text() == "查看 居民身份证（负责人） 的样本"
+    figure.scroll_into_view_if_needed()
+    shots("clerk-finding-with-sample")
