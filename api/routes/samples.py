@@ -109,8 +109,10 @@ def sample_page(
     if row is None or number > len(row.pages):
         raise NotFound("没有这份样本或这一页")
     page = row.pages[number - 1]
-    store = services.sample_store
-    body = store.path(str(page["sha256"])).read_bytes()
+    try:
+        body = services.sample_store.path(str(page["sha256"])).read_bytes()
+    except (FileNotFoundError, ValueError):
+        raise NotFound("样本文件已不在存储中，请部门重新上传") from None
     cache = "public, max-age=86400" if version.status != VersionStatus.DRAFT.value else "private, no-cache"
     return Response(body, media_type=str(page["media_type"]), headers={"Cache-Control": cache})
 
