@@ -10,8 +10,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from api.models import Role
 from tests.api.test_cases import new_case, run, upload
-from tests.fixtures.api_app import People, pdf_bytes, png_bytes
+from tests.fixtures.api_app import ApiHarness, People, add_user, pdf_bytes, png_bytes
 
 V1 = "/api/v1"
 
@@ -110,3 +111,18 @@ def test_correction_notice_links_samples_with_qr(client: TestClient, people: Peo
     assert "http://testserver/s/JT-001/M7" in html and "data:image/svg+xml" in html
     pdf = client.get(f"{V1}/cases/{case['id']}/notice", headers=people.clerk)
     assert pdf.status_code == 200 and b"/Subtype /Image" in pdf.content
+
+
+def test_bundle_samples_belong_to_its_lead_department(
+    client: TestClient, harness: ApiHarness, people: People
+) -> None:
+    lead = add_user(harness.db, "staff_lead", Role.STAFF, "安和市行政审批服务局")
+    current = client.get(f"{V1}/rules/YJS-001/versions", headers=lead).json()[0]
+    full = client.get(f"{V1}/rules/YJS-001/versions/{current['id']}", headers=lead).json()
+    body = {"yaml_text": full["yaml_text"], "based_on": full["id"]}
+    version = client.post(f"{V1}/rules/YJS-001/versions", json=body, headers=lead).json()
+    base = f"{V1}/rules/YJS-001/versions/{version['id']}/samples/M1"
+    png = {"files": ("a.png", png_bytes(200, 280), "image/png")}
+    assert client.put(base, files=png, headers=lead).status_code == 200
+    refused = client.put(base, files=png, headers=people.staff_jt)  # a member department of the bundle
+    assert refused.status_code == 403 and "安和市行政审批服务局" in refused.json()["message"]
