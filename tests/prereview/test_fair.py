@@ -128,6 +128,6 @@ def test_a_case_with_one_file_is_read_between_anothers_many(evaluator: Evaluator
         big.join()
     finally:
         pre.close()
-    small, big_took = finished["small"] - started, finished["big"] - started
-    # first come, first served: the small case would end after all six bombs; in turn, after one or two
-    assert small < big_took / 2, (small, big_took)
+    # first come, first served: the small case would be read after all six bombs, and end after the big
+    # case; in turn, it is read after one or two of them (an order, not a time: the machine may be loaded)
+    assert finished["small"] < finished["big"], (finished["small"] - started, finished["big"] - started)
