@@ -69,6 +69,8 @@ def _comparison(cmp: Cmp, catalog: FactCatalog, materials: dict[str, str]) -> st
     words = [_value(v, spec) for v in values]
     value = ("或" if cmp.op == "in" else "、").join(words)
     unit = " 周岁" if not isinstance(ref, FactRef | CountRef) and ref.attr == "age" else ""
+    if spec is not None and spec.unit:
+        unit = f" {spec.unit}"
     spaced = " " if isinstance(cmp.value, int | float) and not isinstance(cmp.value, bool) else ""
     return f"{subject}{_OPS[cmp.op]}{spaced}{value}{unit}"
 

@@ -10,17 +10,30 @@ the fields it uses.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules.calendar import add_working_days
 from rules.codes import CODE_LABELS, Code, Verdict
-from rules.spec import Item, Material
+from rules.expr import FactRef, refs
+from rules.spec import Condition, FactCatalog, Item, Material
 from rules.verdict import Decision, Finding
 from window.hall import Hall
 
-__all__ = ["KINDS", "ConditionRow", "DefectRow", "Notice", "NoticeKind", "build_notice", "legal_citations"]
+__all__ = [
+    "KINDS",
+    "ConditionRow",
+    "DefectRow",
+    "Notice",
+    "NoticeKind",
+    "basis_of",
+    "build_notice",
+    "declared_for",
+    "legal_citations",
+]
 
 
 class NoticeKind(BaseModel):
@@ -84,6 +97,7 @@ class ConditionRow(BaseModel):
     reason: str
     legal_basis: str
     refer_to: str = ""
+    declared: str = ""  # what the applicant declared that the condition judged: 注册资本 8 万元
 
 
 class Notice(BaseModel):
@@ -187,7 +201,28 @@ def _row(item: Item, finding: Finding) -> DefectRow:
     )
 
 
-def _conditions(item: Item, decision: Decision) -> list[ConditionRow]:
+def declared_for(cond: Condition, declared: Mapping[str, Any], catalog: FactCatalog) -> str:
+    """The declared facts a condition judged, in words with their units (a derived fact by the facts it
+    is made from): 注册资本 8 万元；住所所在区域 本市所辖县、县级市."""
+    names: list[str] = []
+    for ref in refs(cond.require):
+        if isinstance(ref, FactRef):
+            name = ref.name.split("__", 1)[0]
+            spec = catalog.get(name)
+            names += list(spec.from_facts) if spec is not None and spec.from_facts else [name]
+    shown = []
+    for name in dict.fromkeys(names):
+        spec = catalog.get(name)
+        value = declared.get(name)
+        if spec is None or value is None or isinstance(value, list | dict):
+            continue
+        shown.append(f"{spec.subject} {spec.with_unit(value)}")
+    return "；".join(shown)
+
+
+def _conditions(
+    item: Item, decision: Decision, declared: Mapping[str, Any], catalog: FactCatalog | None
+) -> list[ConditionRow]:
     rows = []
     for f in decision.findings:
         if f.code is not Code.NOT_ELIGIBLE or not f.condition:
@@ -199,6 +234,7 @@ def _conditions(item: Item, decision: Decision) -> list[ConditionRow]:
                 reason=cond.on_fail or f.message,
                 legal_basis=cond.legal_basis,
                 refer_to=cond.refer_to,
+                declared=declared_for(cond, declared, catalog) if catalog is not None else "",
             )
         )
     return rows
@@ -216,9 +252,12 @@ def build_notice(
     draft: bool = False,
     reason: str = "",
     refer_to: str = "",
+    declared: Mapping[str, Any] | None = None,
+    catalog: FactCatalog | None = None,
 ) -> Notice:
     """The notice of ``kind`` for a decision; ``reason``/``refer_to`` are the clerk's (an override);
-    ``number`` the notice's own (none on a draft)."""
+    ``number`` the notice's own (none on a draft); with ``declared`` and the fact ``catalog`` an unmet
+    condition also says what was declared."""
     spec = KINDS[kind]
     issued = decision.review_date
     notice = Notice(
@@ -249,6 +288,6 @@ def build_notice(
         notice.deadline, notice.tolerance_days = decision.tolerance_deadline, decision.tolerance_days
         notice.missing = [_row(item, f) for f in decision.findings if f.code is Code.MISSING and f.tolerable]
     elif spec.code == Verdict.REJECT:
-        notice.conditions = _conditions(item, decision)
+        notice.conditions = _conditions(item, decision, declared or {}, catalog)
         notice.refer_to = refer_to.strip() or next((c.refer_to for c in notice.conditions if c.refer_to), "")
     return notice

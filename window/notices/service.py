@@ -65,6 +65,8 @@ def compose(
         draft=draft,
         reason=reason,
         refer_to=final.refer_to if final else "",
+        declared=case.declared,
+        catalog=library.context.catalog,
     )
 
 

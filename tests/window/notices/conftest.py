@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from rules.book import RuleBook
 from rules.codes import Verdict
 from rules.evaluate import Evaluator
 from rules.scenarios import case_of, load_scenarios
-from rules.spec import Item
+from rules.spec import FactCatalog, Item
 from rules.verdict import Decision
 from window import Hall, build_hall
 from window.notices import Notice, build_notice
@@ -25,6 +26,8 @@ class Judged:
     name: str  # "JT-001 C5 驾驶员满 61 周岁"
     item: Item
     decision: Decision
+    declared: dict[str, Any]
+    catalog: FactCatalog
 
 
 @pytest.fixture(scope="session")
@@ -35,8 +38,10 @@ def judged() -> list[Judged]:
     for path in sorted((CORPUS / "scenarios").glob("*.yaml")):
         file = load_scenarios(path)
         for scenario in file.scenarios:
-            decision = evaluator.evaluate(case_of(file, scenario))
-            out.append(Judged(f"{file.item} {scenario.name}", book.items[file.item].item, decision))
+            facts = case_of(file, scenario)
+            decision = evaluator.evaluate(facts)
+            name = f"{file.item} {scenario.name}"
+            out.append(Judged(name, book.items[file.item].item, decision, facts.declared, book.catalog))
     return out
 
 
@@ -55,6 +60,8 @@ def notice_of(j: Judged, hall: Hall, *, draft: bool = False, kind: Verdict | Non
         case_number="安和综窗〔2026〕第000123号",
         number="" if draft else "安和综窗〔2026〕补字第000045号",
         draft=draft,
+        declared=j.declared,
+        catalog=j.catalog,
     )
 
 

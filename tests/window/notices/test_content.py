@@ -109,3 +109,18 @@ def test_phone_width_layout_has_no_fixed_width(judged: list[Judged], notice_hall
     page = html(notice_of(first_of_each_verdict(judged)[0], notice_hall))
     assert 'name="viewport" content="width=device-width' in page
     assert not re.search(r"(?<![-\w])(min-)?width:\s*\d{3,}px", page)  # max-width only
+
+
+def test_a_rejection_says_what_was_declared_with_its_unit(judged: list[Judged], notice_hall: Hall) -> None:
+    j = next(
+        j for j in judged if j.item.code == "RS-001" and any(f.condition == "C5" for f in j.decision.findings)
+    )
+    row = next(c for c in notice_of(j, notice_hall).conditions if c.condition.startswith("C5"))
+    capital = j.declared["registered_capital"]
+    assert row.declared == f"注册资本 {capital:g} 万元"
+    assert f"申报情况：注册资本 {capital:g} 万元" in _text(html(notice_of(j, notice_hall)))
+    # a derived fact (年取地表水量) is shown by the declared facts it is made from, each with its unit
+    sl = next(j for j in judged if j.name.startswith("SL-001 C4 年取地表水量恰为 1000"))
+    row = next(c for c in notice_of(sl, notice_hall).conditions if c.condition.startswith("C4"))
+    total, ground = sl.declared["annual_water_volume"], sl.declared["annual_groundwater_volume"]
+    assert row.declared == f"申请的年取水总量 {total:g} 万立方米/年；年取地下水量 {ground:g} 万立方米/年"
