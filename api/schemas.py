@@ -268,6 +268,9 @@ class SettlementsOut(BaseModel):
 
 class CaseOut(BaseModel):
     id: str
+    number: str | None = Field(
+        description="案件编号（如 安和综窗〔2026〕第000123号）：给人看、给人说的号；id 是接口里的键"
+    )
     item: str
     department: str
     channel: str
@@ -303,6 +306,7 @@ class CaseOut(BaseModel):
     ) -> CaseOut:
         return cls(
             id=case.id,
+            number=case.number,
             item=case.item,
             department=case.department,
             channel=case.channel,
@@ -325,6 +329,7 @@ class CaseOut(BaseModel):
 
 class CaseSummary(BaseModel):
     id: str
+    number: str | None = Field(description="案件编号")
     item: str
     channel: str
     status: str

@@ -29,6 +29,7 @@ from window import (
     Runner,
     ThreadDispatcher,
     blob_store,
+    build_hall,
     build_page_images,
     build_prereviewer,
     install_log_masking,
@@ -101,6 +102,7 @@ def _services(
 ) -> Services:
     return Services(
         settings=settings,
+        hall=build_hall(settings),
         db=db,
         store=store,
         library=library,

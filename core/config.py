@@ -6,7 +6,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -126,6 +126,37 @@ class Settings(BaseSettings):
     max_json_depth: int = Field(default=32, gt=0, description="nesting levels of a JSON body")
     max_json_digits: int = Field(default=18, gt=0, description="digits of one JSON number")
     max_declared_bytes: int = Field(default=64 * 1024, gt=0, description="a case's declared facts, as JSON")
+
+    # the hall: printed on notices and shown on the pages (window.Hall is made from these)
+    hall_name: str = Field(default="安和市政务服务中心", min_length=1, description="政务服务中心的名称")
+    window_name: str = Field(default="综合窗口", min_length=1, description="受理窗口的名称")
+    window_address: str = Field(default="", description="窗口地址，印在文书上（空：不印）")
+    window_phone: str = Field(default="", description="窗口联系电话，印在文书上（空：留空线手写）")
+    online_service: str = Field(default="本省政务服务网", description="网上重新提交的渠道")
+    time_zone: str = Field(default="Asia/Shanghai", description="the hall's time zone (its numbering years)")
+    case_number_format: str = Field(
+        default="安和综窗〔{year}〕第{seq:06d}号",
+        description="a window case's number: {year} and {seq}, numbered per year",
+    )
+    self_check_number_format: str = Field(
+        default="安和预检〔{year}〕第{seq:06d}号",
+        description="an applicant's self-check's number ({year}, {seq}), a sequence of its own",
+    )
+    notice_number_format: str = Field(
+        default="安和综窗〔{year}〕{mark}字第{seq:06d}号",
+        description="a notice's number: {year}, {seq} (per kind and year) and {mark} (受, 补, 容, 不受…)",
+    )
+
+    @field_validator("case_number_format", "self_check_number_format", "notice_number_format")
+    @classmethod
+    def _number_format(cls, value: str) -> str:
+        if "{seq" not in value:
+            raise ValueError(f"a number format needs {{seq}} (the sequence number): {value!r}")
+        try:
+            value.format(year=2026, seq=1, mark="受")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"a number format may use {{year}}, {{seq}}, {{mark}} only: {value!r}") from exc
+        return value
 
     @property
     def effective_database_url(self) -> str:

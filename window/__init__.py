@@ -5,12 +5,14 @@ Public surface (re-exported below): the tables (``window.models``), the errors (
 storage, masking of what a reader may not see, page images, runs and who executes them, and what a
 process builds once (``window.runtime``). The operations are modules taking the caller's session and
 never committing: ``window.cases`` (create, files, decide, retention), ``window.settlements``
-(请核对), ``window.runs`` (queue, execute, recover), ``window.audit`` and ``window.notices``.
+(请核对), ``window.counters`` (numbers), ``window.runs`` (queue, execute, recover), ``window.audit``
+and ``window.notices``.
 """
 
-from window import audit, cases, errors, models, notices, page_images, runs, settlements, storage
+from window import audit, cases, counters, errors, models, notices, page_images, runs, settlements, storage
 from window.dispatchers import InlineDispatcher, QueueDispatcher, ThreadDispatcher
 from window.errors import CaseNotFound, StateConflict, StoredFileMissing, UploadRefused
+from window.hall import Hall
 from window.masking import CaseMasker, MaskingFilter, install_log_masking
 from window.models import (
     AuditEvent,
@@ -19,13 +21,22 @@ from window.models import (
     CaseStatus,
     Channel,
     ClerkDecision,
+    Counter,
+    IssuedNotice,
     Run,
     RunStatus,
     Settlement,
 )
 from window.page_images import PageImages, kept
 from window.runs import Dispatcher, PrereviewEngine, Runner, recover
-from window.runtime import blob_store, build_page_images, build_prereviewer, read_limits, rule_library
+from window.runtime import (
+    blob_store,
+    build_hall,
+    build_page_images,
+    build_prereviewer,
+    read_limits,
+    rule_library,
+)
 from window.settlements import Action, Point, Suggestion
 from window.storage import BlobStore, Received
 from window.worker import run_worker
@@ -41,8 +52,11 @@ __all__ = [
     "CaseStatus",
     "Channel",
     "ClerkDecision",
+    "Counter",
     "Dispatcher",
+    "Hall",
     "InlineDispatcher",
+    "IssuedNotice",
     "MaskingFilter",
     "PageImages",
     "Point",
@@ -60,9 +74,11 @@ __all__ = [
     "UploadRefused",
     "audit",
     "blob_store",
+    "build_hall",
     "build_page_images",
     "build_prereviewer",
     "cases",
+    "counters",
     "errors",
     "install_log_masking",
     "kept",

@@ -17,8 +17,9 @@ from rules import service as rule_service
 from rules.codes import Verdict
 from rules.live import RuleLibrary
 from rules.models import utcnow
-from window import audit, settlements
+from window import audit, counters, settlements
 from window.errors import CaseNotFound, StateConflict, UploadRefused
+from window.hall import Hall
 from window.masking import CaseMasker
 from window.models import Case, CaseFile, CaseStatus, Channel, ClerkDecision, Run, RunStatus
 from window.storage import BlobStore, Received
@@ -28,6 +29,7 @@ def create_case(
     session: Session,
     *,
     library: RuleLibrary,
+    hall: Hall,
     item: str,
     declared: dict[str, Any],
     review_date: date | None,
@@ -36,7 +38,9 @@ def create_case(
     retention_hours: float,
     max_declared_bytes: int,
 ) -> tuple[Case, str | None]:
-    """A new case; for an applicant also the case token (shown once, stored only as its hash)."""
+    """A new case with its number (the hall's format, numbered per year: window cases and self-checks
+    each in their own sequence); for an applicant also the case token (shown once, stored only as its
+    hash)."""
     size = len(json.dumps(declared, ensure_ascii=False).encode("utf-8"))
     if size > max_declared_bytes:
         raise BadInput(
@@ -47,8 +51,13 @@ def create_case(
     evaluator.due(item, declared, on)  # FactError (422) for declared facts of the wrong type
     department = rule_service.owner(session, item=item) or ""
     token = new_token() if channel == Channel.APPLICANT else None
+    now = utcnow()
+    year = hall.year_of(now)
+    self_check = channel == Channel.APPLICANT
+    seq = counters.next_value(session, name=f"{'self-check' if self_check else 'case'}:{year}")
     case = Case(
         id=secrets.token_hex(16),
+        number=hall.case_number(year=year, seq=seq, self_check=self_check),
         item=item,
         department=department,
         channel=channel.value,
@@ -57,7 +66,8 @@ def create_case(
         review_date=review_date,
         token_hash=token_digest(token) if token else None,
         created_by=created_by,
-        expires_at=utcnow() + timedelta(hours=retention_hours) if token else None,
+        created_at=now,
+        expires_at=now + timedelta(hours=retention_hours) if token else None,
     )
     session.add(case)
     session.flush()
@@ -258,7 +268,9 @@ def search_cases(
         stmt = stmt.where(Case.status == status)
     if q:
         like = f"%{q}%"
-        stmt = stmt.where(or_(col(Case.applicant_name).like(like), col(Case.id).startswith(q)))
+        stmt = stmt.where(
+            or_(col(Case.applicant_name).like(like), col(Case.id).startswith(q), col(Case.number).like(like))
+        )
     return list(session.exec(stmt.order_by(col(Case.created_at).desc()).offset(offset).limit(limit)))
 
 

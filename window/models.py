@@ -10,7 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from rules.models import utcnow
@@ -22,6 +22,8 @@ __all__ = [
     "CaseStatus",
     "Channel",
     "ClerkDecision",
+    "Counter",
+    "IssuedNotice",
     "Run",
     "RunStatus",
     "Settlement",
@@ -48,9 +50,20 @@ class CaseStatus(StrEnum):
     PURGED = "purged"  # an applicant's self-check whose uploads were deleted after the retention
 
 
+class Counter(SQLModel, table=True):
+    """A named sequence shared by every process ("case:2026", "notice:ACCEPT:2026"): ``window.counters``
+    takes the next value under the row's lock, so two processes never get the same one."""
+
+    __tablename__ = "counter"
+    name: str = Field(primary_key=True, max_length=64)
+    value: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+
+
 class Case(SQLModel, table=True):
     __tablename__ = "case"
-    id: str = Field(primary_key=True, max_length=32)
+    id: str = Field(primary_key=True, max_length=32)  # the key in URLs and the API
+    # what people read and say (安和综窗〔2026〕第000123号): given when the case is created, unique
+    number: str | None = Field(default=None, max_length=64, unique=True)
     item: str = Field(index=True, max_length=16)
     department: str = Field(default="", index=True, max_length=100)
     channel: str = Field(max_length=16)  # a Channel
@@ -123,6 +136,22 @@ class ClerkDecision(SQLModel, table=True):
     refer_to: str = Field(default="", max_length=200)  # REJECT: the competent authority, if another one
     decided_by: int
     decided_at: datetime = Field(default_factory=utcnow)
+
+
+class IssuedNotice(SQLModel, table=True):
+    """An official notice as first printed: its number is taken once, and printing it again shows the
+    same number. Self-check copies and notices before a decision are drafts and get none."""
+
+    __tablename__ = "issued_notice"
+    __table_args__ = (UniqueConstraint("run_id", "kind", name="uq_issued_notice_run_kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str = Field(
+        sa_column=Column(String(32), ForeignKey("case.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    run_id: int = Field(sa_column=Column(Integer, ForeignKey("run.id", ondelete="CASCADE"), nullable=False))
+    kind: str = Field(max_length=24)  # a notice kind (window.notices.KINDS)
+    number: str = Field(max_length=64, unique=True)
+    issued_at: datetime = Field(default_factory=utcnow)
 
 
 class Settlement(SQLModel, table=True):

@@ -12,10 +12,18 @@ from prereview.reader import ReadLimits
 from rules import service as rule_service
 from rules.live import RuleLibrary
 from rules.service import RuleContext
+from window.hall import Hall
 from window.page_images import PageImages
 from window.storage import BlobStore
 
-__all__ = ["blob_store", "build_page_images", "build_prereviewer", "read_limits", "rule_library"]
+__all__ = [
+    "blob_store",
+    "build_hall",
+    "build_page_images",
+    "build_prereviewer",
+    "read_limits",
+    "rule_library",
+]
 
 
 def rule_library(*, db: Database, context: RuleContext, ttl: float = 2.0) -> RuleLibrary:
@@ -57,3 +65,18 @@ def blob_store(settings: Settings) -> BlobStore:
 def build_page_images(settings: Settings) -> PageImages:
     """The evidence view's page images (cheap: the reader process starts on the first page no run left)."""
     return PageImages(cache_dir=settings.data_dir / "pages", limits=read_limits(settings))
+
+
+def build_hall(settings: Settings) -> Hall:
+    """The hall as the settings describe it: names, contact, time zone and numbering."""
+    return Hall(
+        name=settings.hall_name,
+        window=settings.window_name,
+        address=settings.window_address,
+        phone=settings.window_phone,
+        online=settings.online_service,
+        time_zone=settings.time_zone,
+        case_number_format=settings.case_number_format,
+        self_check_number_format=settings.self_check_number_format,
+        notice_number_format=settings.notice_number_format,
+    )

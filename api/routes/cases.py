@@ -97,6 +97,7 @@ def create_case(body: CaseIn, session: SessionDep, services: ServicesDep, princi
     case, token = cases.create_case(
         session,
         library=services.library,
+        hall=services.hall,
         item=body.item,
         declared=body.declared,
         review_date=body.review_date,
@@ -114,7 +115,7 @@ def list_cases(
     principal: Annotated[Principal, Depends(require(Role.CLERK, Role.CONSULT, Role.STAFF))],
     item: str | None = Query(default=None, max_length=16),
     status: CaseStatus | None = None,
-    q: str | None = Query(default=None, max_length=100, description="申请人名称或案件号前缀"),
+    q: str | None = Query(default=None, max_length=100, description="申请人名称、案件编号或案件号前缀"),
     limit: int = Query(default=50, ge=1, le=500),
     offset: int = Query(default=0, ge=0, le=1_000_000),
 ) -> list[CaseSummary]:
@@ -131,6 +132,7 @@ def list_cases(
     return [
         CaseSummary(
             id=c.id,
+            number=c.number,
             item=c.item,
             channel=c.channel,
             status=c.status,

@@ -45,11 +45,13 @@ async def notice(
     case = case_for(session, principal, case_id)
     if not sees_identity(principal):
         raise NotAllowed("文书载有申请人的身份信息，只有综合窗口人员和申请人本人可以查看")
-    content = notices.compose(session, case=case, library=services.library, kind=kind, run=run)
+    content = notices.compose(
+        session, case=case, library=services.library, hall=services.hall, kind=kind, run=run
+    )
     if format is Format.HTML:
         return HTMLResponse(notices.html(content))
     body = await run_in_threadpool(notices.pdf, content)
-    filename = f"{case.id[:8]}-{content.kind.value.lower()}.pdf"
+    filename = f"{case.id[:8]}-{content.kind.lower()}.pdf"
     return Response(
         body, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'}
     )

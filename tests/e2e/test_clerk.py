@@ -85,7 +85,7 @@ def test_clerk_case_from_upload_to_printed_notice(
     shots("new-case")
     page.click("#create-case")
     page.wait_for_selector("[data-testid=case-header]")
-    case_id = page.inner_text("[data-testid=case-id]")
+    case_id = page.get_attribute("[data-testid=case-header]", "data-case-id") or ""
     assert page.url.endswith(f"#case={case_id}")
     # M4 授权委托书 is due only by agent: the declared facts say not
     assert "not-due" in (page.get_attribute("[data-slot=M4]", "class") or "")

@@ -97,7 +97,7 @@ def test_clerk_settles_two_points_and_decides(
     _new_case(page, "RS-001", case["declared"], case["review_date"])
     page.click("#create-case")
     page.wait_for_selector("[data-testid=case-header]")
-    case_id = page.inner_text("[data-testid=case-id]")
+    case_id = page.get_attribute("[data-testid=case-header]", "data-case-id") or ""
     page.set_input_files("[data-testid=upload-pile]", [str(f) for f in files])
     expect(page.locator("[data-testid=pile] [data-file-id]")).to_have_count(len(files))
 

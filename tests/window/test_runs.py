@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlmodel import select
 
+from core.config import Settings
 from core.db import Database
 from rules.casefacts import CaseFacts
 from rules.live import RuleLibrary
 from tests.fixtures.fake_prereviewer import FakePrereviewer
-from window import AuditEvent, BlobStore, Channel, Received, Run, Runner, cases, recover
+from window import AuditEvent, BlobStore, Channel, Received, Run, Runner, build_hall, cases, recover
 from window.runs import queue_run
 
 DECLARED: dict[str, Any] = {
@@ -50,6 +51,7 @@ def _queued(db: Database, library: RuleLibrary, store: BlobStore, *slots: str) -
         case, _ = cases.create_case(
             session,
             library=library,
+            hall=build_hall(Settings()),
             item="JT-001",
             declared=DECLARED,
             review_date=date(2026, 2, 12),

@@ -1,5 +1,5 @@
-"""Which notice a case gets, and what it says: official once the clerk has decided, a marked self-check
-copy before; judged by the rule version the run was judged by."""
+"""Which notice a case gets, and what it says: official once the clerk has decided (numbered when first
+printed), a marked self-check copy before; judged by the rule version the run was judged by."""
 
 from __future__ import annotations
 
@@ -8,19 +8,26 @@ from sqlmodel import Session, select
 from rules.calendar import add_working_days
 from rules.codes import Code, Verdict
 from rules.live import RuleLibrary
-from rules.models import RuleVersion
+from rules.models import RuleVersion, utcnow
 from rules.spec import Item
 from rules.verdict import Decision
-from window import cases, settlements
+from window import cases, counters, settlements
 from window.errors import StateConflict
-from window.models import Case, Channel
-from window.notices.content import Notice, build_notice
+from window.hall import Hall
+from window.models import Case, Channel, IssuedNotice, Run
+from window.notices.content import KINDS, Notice, build_notice
 
-__all__ = ["compose"]
+__all__ = ["compose", "notice_number"]
 
 
 def compose(
-    session: Session, *, case: Case, library: RuleLibrary, kind: Verdict | None, run: int | None
+    session: Session,
+    *,
+    case: Case,
+    library: RuleLibrary,
+    hall: Hall,
+    kind: Verdict | None,
+    run: int | None,
 ) -> Notice:
     """The notice of run ``run`` (default: the latest finished one); ``kind`` defaults to the clerk's
     decision on it, or the suggestion while there is none."""
@@ -46,16 +53,38 @@ def compose(
         and not any(f.code is Code.NOT_ELIGIBLE for f in decision.findings)
     ):
         raise StateConflict("没有不满足的受理条件，也没有收件人员写明的理由，不能出具不予受理决定书")
+    draft = final is None or case.channel == Channel.APPLICANT.value
     return build_notice(
-        kind=verdict,
+        kind=verdict.value,
         item=item,
         decision=decision,
+        hall=hall,
         applicant=case.applicant_name,
-        case_id=case.id,
-        draft=final is None or case.channel == Channel.APPLICANT.value,
+        case_number=case.number or case.id[:8],
+        number="" if draft else notice_number(session, case=case, run=chosen, kind=verdict.value, hall=hall),
+        draft=draft,
         reason=reason,
         refer_to=final.refer_to if final else "",
+        declared=case.declared,
+        catalog=library.context.catalog,
     )
+
+
+def notice_number(session: Session, *, case: Case, run: Run, kind: str, hall: Hall) -> str:
+    """The number of the run's official notice of ``kind``: taken from the kind's counter of the year
+    when first printed, the same on every later print."""
+    cases.lock_case(session, case_id=case.id)  # two first prints at once: one number
+    stmt = select(IssuedNotice).where(IssuedNotice.run_id == run.id, IssuedNotice.kind == kind)
+    issued = session.exec(stmt).first()
+    if issued is None:
+        now = utcnow()
+        year = hall.year_of(now)
+        seq = counters.next_value(session, name=f"notice:{kind}:{year}")
+        number = hall.notice_number(year=year, seq=seq, mark=KINDS[kind].mark)
+        issued = IssuedNotice(case_id=case.id, run_id=run.id or 0, kind=kind, number=number, issued_at=now)
+        session.add(issued)
+        session.flush()
+    return issued.number
 
 
 def _item(session: Session, *, case: Case, decision: Decision, library: RuleLibrary) -> Item:

@@ -58,12 +58,12 @@ function render(ctx) {
 function header(ctx) {
   const { data, item } = ctx;
   const declared = Object.entries(data.declared);
-  return h("div", { class: "card", "data-testid": "case-header" },
+  return h("div", { class: "card", "data-testid": "case-header", "data-case-id": data.id },
     h("div", { class: "pane-head" },
       h("h1", {}, `${item.name}`),
       h("span", { class: `tag status-${data.status}` }, data.status === "open" ? "办理中" : data.status === "decided" ? "已决定" : "已清除")),
     h("dl", { class: "kv" },
-      h("dt", {}, "案件号"), h("dd", { "data-testid": "case-id" }, data.id),
+      h("dt", {}, "案件编号"), h("dd", { "data-testid": "case-number" }, data.number || data.id.slice(0, 8)),
       h("dt", {}, "事项"), h("dd", {}, `${item.code}${item.bundle ? "（一件事）" : ""} · ${item.department}`),
       h("dt", {}, "申请人"), h("dd", {}, data.applicant_name || "（未填）"),
       h("dt", {}, "审查日"), h("dd", {}, data.review_date ? fmtDate(data.review_date) : "每次预审的当天"),

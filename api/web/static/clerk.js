@@ -82,7 +82,7 @@ function caseRow(c) {
       h("span", { class: `tag status-${c.status}` }, STATUS_LABELS[c.status] || c.status),
       c.channel === "applicant" ? h("span", { class: "tag" }, "自助预检") : null,
       h("div", { class: "small muted" }, `${c.item} ${item ? item.name : ""}`),
-      h("div", { class: "small muted" }, `${fmtDateTime(c.created_at)} · ${c.id.slice(0, 8)}`)));
+      h("div", { class: "small muted" }, `${fmtDateTime(c.created_at)} · ${c.number || c.id.slice(0, 8)}`)));
 }
 
 function markCurrent() {

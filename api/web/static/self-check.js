@@ -11,7 +11,7 @@ import { readDeclared, renderQuestions } from "/static/questions-form.js";
 
 const KEY = "yichuang.self-check";
 const STEPS = ["item", "questions", "checklist", "upload", "result"];
-const state = { items: [], item: null, questions: [], checklist: null, conditions: {}, caseId: null,
+const state = { items: [], item: null, questions: [], checklist: null, conditions: {}, caseId: null, number: null,
   token: null, files: [] };
 const status = () => $("#status");
 
@@ -107,6 +107,7 @@ async function startCase() {
   try {
     const c = await busy($("#start-case"), api("/cases", { body: { item: state.item.code, declared: state.declared } }));
     state.caseId = c.id;
+    state.number = c.number;
     state.token = c.token;
     state.files = [];
     state.expires = c.expires_at;
@@ -142,6 +143,7 @@ function renderSlots() {
   box.append(h("div", { class: "material", dataset: { slot: "" } }, h("strong", {}, "其他材料"),
     h("div", { class: "small muted" }, "不确定属于哪一份的，放在这里，系统会自动识别"), fileInputs(null),
     h("ul", { class: "files plain" })));
+  if (state.number) box.append(h("p", { class: "small muted", "data-testid": "case-number" }, `预检编号：${state.number}`));
   if (state.expires) box.append(h("p", { class: "small muted" }, `上传的材料保存到 ${fmtDateTime(state.expires)}，之后自动删除。`));
   renderFiles();
 }
@@ -328,7 +330,7 @@ async function resume(saved) {
   if (!saved.caseId) return;
   try {
     const c = await api(`/cases/${saved.caseId}`, { caseToken: saved.token });
-    Object.assign(state, { caseId: c.id, token: saved.token, files: c.files, expires: c.expires_at });
+    Object.assign(state, { caseId: c.id, number: c.number, token: saved.token, files: c.files, expires: c.expires_at });
     state.checklist = await api(`/items/${item.code}/checklist`, { body: { declared: state.declared } });
     renderChecklist(state.checklist);
     renderSlots();
