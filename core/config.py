@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     kb_query_cache: int = Field(
         default=256, ge=0, description="Recent questions whose vectors are kept (0 = none)"
     )
+    hall_department: str = Field(
+        default="安和市政务服务中心",
+        description="The hall's own department: its staff maintain the terms and answer the desk",
+    )
 
     @property
     def effective_kb_index_dir(self) -> Path:

@@ -17,11 +17,12 @@ import numpy as np
 
 from kb.confidence import ConfidenceModel, Features
 from kb.embed import QueryCache
+from kb.finder import ItemFinder
 from kb.fusion import Fused, fuse
 from kb.glossary import Glossary
 from kb.index import KnowledgeIndex
 from kb.intent import SectionIntent
-from kb.schemas import MatchReason, SearchHit, SearchResult
+from kb.schemas import EntryKind, MatchReason, SearchHit, SearchResult
 from kb.spell import HomophoneCorrector
 from kb.text import normalize
 
@@ -39,6 +40,7 @@ class Searcher:
         confidence: ConfidenceModel,
         cohort: np.ndarray | None = None,
         intent: SectionIntent | None = None,
+        finder: ItemFinder | None = None,
         mode: Mode = "hybrid",
         keyword_weight: float = 0.35,
         candidates: int = 50,
@@ -50,6 +52,7 @@ class Searcher:
         self.confidence = confidence
         self.cohort = cohort if cohort is not None else np.zeros((0, index.embedder.dim), np.float32)
         self.intent = intent
+        self.finder = finder or ItemFinder([])
         self.mode = mode
         self.keyword_weight = keyword_weight
         self.candidates = candidates
@@ -129,16 +132,19 @@ def _hit(index: KnowledgeIndex, f: Fused) -> SearchHit:
         why.vector_score = round(f.vector.score, 4)
         why.vector_rank = f.vector.rank
         why.matched_text = index.pos_text[f.vector.detail][:_SNIPPET_CHARS]
-    # A guide hit shows the chunk that matched; when its question matched (kb/chunk.py), the section.
-    chunk = entry.kind == "guide" and why.matched_text and why.matched_text.startswith(entry.title)
-    body = why.matched_text if chunk else entry.body
+    # The answer is the whole entry: the FAQ's answer, the term's definition, or the guide section as
+    # rendered for reading; the chunk that matched stays in ``why`` (a cut chunk is no answer).
+    kind: EntryKind = "faq" if entry.kind == "faq" else "term" if entry.kind == "term" else "guide"
     return SearchHit(
         target=entry.target,
-        kind="faq" if entry.kind == "faq" else "guide",
+        kind=kind,
         item=entry.item,
+        item_name=entry.item_name,
         department=entry.department,
         title=entry.title,
-        snippet=body[:_SNIPPET_CHARS],
+        snippet=entry.body[:_SNIPPET_CHARS],
+        answer=entry.body,
+        basis=entry.basis,
         score=round(f.score, 4),
         why=why,
     )
