@@ -54,7 +54,8 @@ def item_cards(
     cards = []
     for loaded in book.items.values():
         item, nav = loaded.item, navigation.get(loaded.item.code, {})
-        said = f"{item.name} {item.basic.result}"
+        # a bundle issues its members' results too: only its own name gives it their colloquial names
+        said = item.name if item.bundle else f"{item.name} {item.basic.result}"
         colloquial = [t for t, exps in glossary.items() if any(e and e in said for e in exps) and len(t) >= 2]
         cards.append(
             ItemCard(

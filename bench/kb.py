@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import random
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -189,6 +192,39 @@ def scale(base: KnowledgeBase, real: list[IndexDoc], n: int, queries: list[str],
     }
 
 
+def batch_output(base: KnowledgeBase, path: Path, out: Path) -> None:
+    """The batch-search output the evaluation contract reads (one line per query, clarify included)."""
+    with open(out, "w", encoding="utf-8") as fh:
+        for case in load_cases(path):
+            r = base.searcher.run(query=case.query, k=10)
+            line = {
+                "id": case.id,
+                "confident": r.confident,
+                "confidence": r.confidence,
+                "hits": [{"target": h.target, "score": h.score} for h in r.hits],
+                "clarify": [c.item for c in r.clarify],
+            }
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def print_contract(base: KnowledgeBase, path: Path) -> None:
+    """Per kind (faq, guide, term, routing, ambiguous, oos) and confident_precision, by the contract's
+    own scorer (score.py beside the public questions) when it is there."""
+    scorer = DEFAULT_QUERIES.parent / "score.py"
+    out = Path(tempfile.mkdtemp()) / f"{path.stem}.hits.jsonl"
+    batch_output(base, path, out)
+    print(f"\ncontract scores on {path.name} (score.py; abstention = miss):")
+    if not scorer.exists():
+        print(f"  {scorer} not found; batch output in {out}")
+        return
+    done = subprocess.run(
+        [sys.executable, str(scorer), str(path), str(out)], capture_output=True, text=True, check=False
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith(("kind ", "recall1=")):
+            print("  " + line)
+
+
 def print_quality(reports: dict[str, HitTestReport], title: str) -> None:
     print(f"\n{title}")
     print(f"{'method':8s} {'R@1':>6s} {'R@5':>6s} {'MRR':>6s} {'OOS-reject':>10s} {'false-abst':>10s}")
@@ -283,6 +319,8 @@ def main() -> int:
                 print(f"  rank {o.rank}", o.id, o.query, o.targets[:2], "->", o.top)
     for extra in args.extra:
         print_quality(quality(base, load_cases(extra)), f"quality on {extra.name}")
+    for path in [args.queries, *args.extra]:
+        print_contract(base, path)
 
     if args.quick:
         return 0

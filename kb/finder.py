@@ -107,7 +107,7 @@ class ItemFinder:
                 best[i] = ItemMatch(card=self.cards[i], score=round(score, 4), why=why, matched=matched)
 
         for i, c in enumerate(self.cards):
-            if text.upper() == c.code or c.code in text.upper():
+            if _squash(c.code) in text.upper():
                 offer(i, 1.0, "编码", c.code)
         qpy = _pinyin(text)
         for (i, kind, phrase), py in zip(self._phrases, self._pinyin, strict=True):

@@ -16,6 +16,7 @@ from typing import Literal
 import numpy as np
 
 from kb.confidence import ConfidenceModel, Features
+from kb.desk import DeskPolicy
 from kb.embed import QueryCache
 from kb.finder import ItemFinder
 from kb.fusion import Fused, fuse
@@ -41,6 +42,7 @@ class Searcher:
         cohort: np.ndarray | None = None,
         intent: SectionIntent | None = None,
         finder: ItemFinder | None = None,
+        desk: DeskPolicy | None = None,
         mode: Mode = "hybrid",
         keyword_weight: float = 0.35,
         candidates: int = 50,
@@ -53,6 +55,7 @@ class Searcher:
         self.cohort = cohort if cohort is not None else np.zeros((0, index.embedder.dim), np.float32)
         self.intent = intent
         self.finder = finder or ItemFinder([])
+        self.desk = desk or DeskPolicy()
         self.mode = mode
         self.keyword_weight = keyword_weight
         self.candidates = candidates
@@ -98,18 +101,25 @@ class Searcher:
         fused = fuse(keyword, vector, keyword_weight=weight)
         if self.intent is not None and qvec is not None:
             fused = self.intent.rerank(fused, index, qvec)
+        p = self.confidence.probability(features) if fused else 0.0
+        # the item finder reads what was said (typos repaired), before glossary terms replace words
+        items = self.finder.find(repaired, qvec=qvec, limit=3)
+        decision = self.desk.decide(query=repaired, fused=fused, index=index, items=items, confidence=p)
+        fused = decision.fused
         if keyword:
             shown = [f.keyword for f in fused[:k] if f.keyword is not None]
             index.explain_keywords(tokens, shown)
-        p = self.confidence.probability(features) if fused else 0.0
+        sure = self.confidence.confident(p) and self.desk.settled(fused)
+        confident = bool(fused) and (decision.routed is not None or sure)
         return SearchResult(
             query=query,
             rewritten=rewritten,
             expansions=expansion.applied,
             corrections={f.wrong: f.right for f in fixes},
-            confident=bool(fused) and self.confidence.confident(p),
+            confident=confident and not decision.clarify,
             confidence=round(p, 4),
             hits=[_hit(index, f) for f in fused[:k]],
+            clarify=decision.clarify,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
 

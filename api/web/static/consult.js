@@ -1,10 +1,11 @@
 // consult.js — the consultation desk (/consult): one search box over the knowledge base (FAQs and the
 // service guides rendered from the rules), filters by department and item, every answer with its source,
-// the confidence said plainly, and 有帮助 / 没帮助 feedback.
+// the confidence said plainly, and 有帮助 / 没帮助 feedback. Terms (容缺受理, 补正 …) are answered with their
+// 依据; when the answer differs by item the desk is asked which item, one button per item.
 
 import { $, api, busy, clear, h, notify, requireLogin } from "/static/common.js";
 
-const KIND = { faq: "常见问题（FAQ）", guide: "办事指南" };
+const KIND = { faq: "常见问题（FAQ）", guide: "办事指南", term: "术语解释" };
 const state = { items: [], names: {}, who: null };
 
 function fillItems() {
@@ -19,6 +20,10 @@ function fillItems() {
 
 function confidenceLine(result) {
   const pct = `${Math.round(result.confidence * 100)}%`;
+  if (result.clarify && result.clarify.length) {
+    return h("p", { class: "confidence low", id: "confidence", dataset: { confident: "false" } },
+      "这个问题各事项的答案不同：请先问清群众办的是哪个事项。");
+  }
   if (!result.hits.length) {
     return h("p", { class: "confidence low", id: "confidence", dataset: { confident: "false" } },
       "未找到可靠答案：知识库中没有相关条目。问题已记入“未解答问题”，由部门补充。");
@@ -69,9 +74,21 @@ function hitCard(query, hit, rank, confident) {
     h("button", { type: "button", class: "not-helpful", onclick: () => feedback(query, hit, false, box) }, "没帮助"),
     h("span", { class: "status small", role: "status" }));
   const label = rank === 0 && confident ? "答案" : "可能相关";
+  // the whole answer for the answer; a related entry shows its beginning (the full text one click away)
+  const text = rank === 0 && confident ? (hit.answer || hit.snippet) : hit.snippet;
+  const body = h("div", { class: "answer" }, text);
+  const basis = hit.basis ? h("p", { class: "small basis" }, `依据：${hit.basis}`) : null;
   return h("article", { class: "card hit", dataset: { target: hit.target, kind: hit.kind } },
-    h("p", { class: "small muted" }, `${rank + 1}. ${label}`), h("h3", {}, hit.title),
-    h("div", { class: "answer" }, hit.snippet), source(hit), box);
+    h("p", { class: "small muted" }, `${rank + 1}. ${label}`), h("h3", {}, hit.title), body, basis, source(hit), box);
+}
+
+function clarifyCard(result) {
+  // one button per item: choosing one searches again within that item
+  const buttons = result.clarify.map((c) => h("button", { type: "button", class: "clarify-choice",
+    dataset: { item: c.item }, onclick: () => { $("#department").value = ""; fillItems(); $("#item").value = c.item;
+      $("#search").requestSubmit(); } }, `${c.item_name || state.names[c.item] || c.item}`));
+  return h("section", { class: "card clarify", id: "clarify" }, h("h3", {}, "请问您办的是哪个事项？"),
+    h("div", { class: "row" }, ...buttons));
 }
 
 async function search(ev) {
@@ -95,6 +112,7 @@ async function search(ev) {
   out.append(confidenceLine(result));
   const rewrite = rewriteLine(result);
   if (rewrite) out.append(rewrite);
+  if (result.clarify && result.clarify.length) out.append(clarifyCard(result));
   result.hits.forEach((hit, i) => out.append(hitCard(q, hit, i, result.confident)));
 }
 

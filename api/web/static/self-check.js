@@ -33,10 +33,24 @@ function remember() {
 
 // ------------------------------------------------------------------------------------- ① the item
 
-function listItems() {
-  const q = $("#item-q").value.trim().toLowerCase();
+// The search box asks the item finder the consultation desk uses (/items/find: common names, goals such as
+// "开饭店", pinyin, typos); an empty box lists every item. Answers that arrive late are dropped.
+let findSeq = 0;
+
+async function listItems() {
+  const q = $("#item-q").value.trim();
+  const seq = ++findSeq;
+  let shown = state.items;
+  if (q) {
+    try {
+      const found = await api("/items/find", { query: { q, limit: 10 } });
+      shown = found.map((f) => state.items.find((i) => i.code === f.code)).filter(Boolean);
+    } catch {
+      shown = state.items.filter((i) => `${i.code} ${i.name} ${i.department}`.toLowerCase().includes(q.toLowerCase()));
+    }
+  }
+  if (seq !== findSeq) return;
   const list = clear($("#item-list"));
-  const shown = state.items.filter((i) => !q || `${i.code} ${i.name} ${i.department}`.toLowerCase().includes(q));
   for (const item of shown) {
     list.append(h("li", {}, h("button", { type: "button", class: "link item-choice", dataset: { code: item.code },
       onclick: () => chooseItem(item) }, item.name), h("div", { class: "small muted" },
