@@ -100,15 +100,19 @@ class DeskPolicy:
             return items[0].card.code
         return None
 
-    def settled(self, fused: Sequence[Fused]) -> bool:
-        """Is the best entry clearly ahead of the next? Two entries neck and neck is no sure answer."""
-        return len(fused) < 2 or fused[0].score - fused[1].score >= self.tie
+    def settled(self, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:
+        """Is the best entry clearly ahead of the next? Two entries neck and neck is no sure answer,
+        unless both are terms (a question comparing two concepts is answered by both)."""
+        if len(fused) < 2 or fused[0].score - fused[1].score >= self.tie:
+            return True
+        return all(index.entries[f.entry].kind == "term" for f in fused[:2])
 
     def _route_to(self, query: str, items: Sequence[ItemMatch]) -> str | None:
         if not items or not _ASKS_ROUTE.search(query):
             return None
         top = items[0]
-        second = items[1].score if len(items) > 1 else 0.0
+        # a bundle's own single items are not rivals: the bundle covers them
+        second = max((m.score for m in items[1:] if m.card.code not in top.card.members), default=0.0)
         said = top.why in _SAID and top.score >= self.named_floor
         if said or (top.score >= self.route_floor and top.score - second >= self.route_margin):
             return top.card.code

@@ -33,6 +33,7 @@ from kb.text import normalize
 __all__ = ["ItemCard", "ItemFinder", "ItemMatch"]
 
 _MEANING_FLOOR = 0.86  # e5 cosines below this are noise between any two Chinese phrases
+_MEANT_CHARS = 5
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -73,8 +74,11 @@ class ItemFinder:
             self._phrases.extend((i, "办事目标", g) for g in c.goals)
         self._pinyin = [_pinyin(t) for _, _, t in self._phrases]
         self._vectors: np.ndarray | None = None
-        if embedder is not None and self._phrases:
-            texts = [f"我想{t}" if kind == "办事目标" else t for _, kind, t in self._phrases]
+        # short names (营业证, 环评) are matched literally only: as vectors they sit near any question
+        # with 证 or 评 in it
+        self._meant = [p for p in self._phrases if p[1] != "俗称" or len(p[2]) >= _MEANT_CHARS]
+        if embedder is not None and self._meant:
+            texts = [f"我想{t}" if kind == "办事目标" else t for _, kind, t in self._meant]
             self._vectors = np.asarray(embedder.embed_passages(texts), dtype=np.float32)
 
     def card(self, code: str) -> ItemCard | None:
@@ -120,7 +124,7 @@ class ItemFinder:
         if qvec is not None and self._vectors is not None:
             sims = self._vectors @ qvec
             for p in np.argsort(-sims)[:8]:
-                i, kind, phrase = self._phrases[int(p)]
+                i, kind, phrase = self._meant[int(p)]
                 offer(i, _meaning(float(sims[p])), "语义", phrase)
         return self._order(list(best.values()))[:limit]
 
