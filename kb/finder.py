@@ -117,8 +117,11 @@ class ItemFinder:
         for (i, kind, phrase), py in zip(self._phrases, self._pinyin, strict=True):
             offer(i, _literal(text, _squash(phrase)), kind, phrase)
             offer(i, 0.9 * _literal(qpy, py, unit=" "), "拼音", phrase)
-            if text.isascii() and len(text) >= 2 and _initials(phrase).startswith(text.lower()):
-                offer(i, 0.7, "拼音", phrase)
+            if text.isascii() and len(text) >= 2:  # typed in pinyin: initials (qsxk) or whole (qushui)
+                if _initials(phrase).startswith(text.lower()):
+                    offer(i, 0.7, "拼音", phrase)
+                elif len(text) >= 4 and text.lower() in py.replace(" ", ""):
+                    offer(i, 0.6 + 0.2 * min(1.0, len(text) / len(py.replace(" ", ""))), "拼音", phrase)
         if qvec is None and self._vectors is not None and self.embedder is not None and not text.isascii():
             qvec = self.embedder.embed_queries([text])[0]
         if qvec is not None and self._vectors is not None:

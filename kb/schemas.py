@@ -179,6 +179,18 @@ class ClarifyOption(BaseModel):
     title: str = ""
 
 
+class RouteAnswer(BaseModel):
+    """The item a goal was routed to, as the item finder knows it: what to prepare and how long."""
+
+    item: str
+    item_name: str
+    department: str
+    bundle: bool = False
+    promise: str = Field(default="", description="承诺时限, from the item's guide")
+    window: str = ""
+    prepare: list[str] = Field(default_factory=list, description="The materials to prepare (必要材料).")
+
+
 class SearchResult(BaseModel):
     query: str
     rewritten: str = Field(description="The query after glossary and typo repair.")
@@ -191,6 +203,7 @@ class SearchResult(BaseModel):
         default_factory=list,
         description="When the answer differs by item: the items to ask the person to choose between.",
     )
+    route: RouteAnswer | None = Field(default=None, description="The item a goal was routed to.")
     took_ms: float = 0.0
 
 

@@ -23,7 +23,7 @@ from kb.fusion import Fused, fuse
 from kb.glossary import Glossary
 from kb.index import KnowledgeIndex
 from kb.intent import SectionIntent
-from kb.schemas import EntryKind, MatchReason, SearchHit, SearchResult
+from kb.schemas import EntryKind, MatchReason, RouteAnswer, SearchHit, SearchResult
 from kb.spell import HomophoneCorrector
 from kb.text import normalize
 
@@ -120,7 +120,22 @@ class Searcher:
             confidence=round(p, 4),
             hits=[_hit(index, f) for f in fused[:k]],
             clarify=decision.clarify,
+            route=self._route(decision.routed),
             took_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+
+    def _route(self, code: str | None) -> RouteAnswer | None:
+        card = self.finder.card(code) if code else None
+        if card is None:
+            return None
+        return RouteAnswer(
+            item=card.code,
+            item_name=card.name,
+            department=card.department,
+            bundle=card.bundle,
+            promise=card.promise,
+            window=card.window,
+            prepare=card.prepare,
         )
 
     def _cohort_level(self, qvec: np.ndarray) -> float:

@@ -18,6 +18,7 @@ from rules.models import RuleVersion, utcnow
 from rules.questions import Question, questions
 
 router = APIRouter(prefix="/items", tags=["items"])
+_FAINT, _NEAR_TOP = 0.3, 0.6  # item search: matches below either are noise beside the best one
 
 
 class ItemSummary(BaseModel):
@@ -123,8 +124,11 @@ def find_items(
         if q.strip():
             found = {m.card.code: m for m in finder.find(q, limit=50)}
             matches = [found[m.card.code] for m in matches if m.card.code in found]
-    else:
+    else:  # a search box lists what was meant, not everything faintly like it
         matches = finder.find(q, limit=limit)
+        if q.strip() and matches:
+            floor = max(_FAINT, matches[0].score * _NEAR_TOP)
+            matches = [m for m in matches if m.score >= floor]
     return [
         ItemFound(
             **m.card.model_dump(include=set(ItemFound.model_fields)),

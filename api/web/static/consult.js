@@ -28,6 +28,10 @@ function confidenceLine(result) {
     return h("p", { class: "confidence low", id: "confidence", dataset: { confident: "false" } },
       "未找到可靠答案：知识库中没有相关条目。问题已记入“未解答问题”，由部门补充。");
   }
+  if (result.route) {
+    return h("p", { class: "confidence high", id: "confidence", dataset: { confident: "true" } },
+      `要办的事项：${result.route.item_name}${result.route.bundle ? "（一件事，一次办齐）" : ""}`);
+  }
   if (!result.confident) {
     return h("p", { class: "confidence low", id: "confidence", dataset: { confident: "false" } },
       `未找到可靠答案（最接近条目的可信度 ${pct}）。下面的条目可能相关，请核对原文，不要直接作答；问题已记入“未解答问题”。`);
@@ -82,6 +86,14 @@ function hitCard(query, hit, rank, confident) {
     h("p", { class: "small muted" }, `${rank + 1}. ${label}`), h("h3", {}, hit.title), body, basis, source(hit), box);
 }
 
+function routeCard(route) {
+  // what to prepare and how long, from the item's guide; the basic section follows as the answer
+  return h("section", { class: "card route", id: "route" }, h("h3", {}, route.item_name),
+    h("p", {}, `${route.department} · ${route.window}`), h("p", {}, `办理时限：${route.promise}`),
+    h("p", { class: "small muted" }, "要准备的材料："),
+    h("ul", { class: "prepare" }, ...route.prepare.map((m) => h("li", {}, m))));
+}
+
 function clarifyCard(result) {
   // one button per item: choosing one searches again within that item
   const buttons = result.clarify.map((c) => h("button", { type: "button", class: "clarify-choice",
@@ -113,6 +125,7 @@ async function search(ev) {
   const rewrite = rewriteLine(result);
   if (rewrite) out.append(rewrite);
   if (result.clarify && result.clarify.length) out.append(clarifyCard(result));
+  if (result.route) out.append(routeCard(result.route));
   result.hits.forEach((hit, i) => out.append(hitCard(q, hit, i, result.confident)));
 }
 
