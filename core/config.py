@@ -78,6 +78,9 @@ class Settings(BaseSettings):
         default="安和市政务服务中心",
         description="The hall's own department: its staff maintain the terms and answer the desk",
     )
+    referral_due_working_days: int = Field(
+        default=2, ge=1, le=20, description="首问负责: working days a department has to answer a referred question"
+    )
 
     @property
     def effective_kb_index_dir(self) -> Path:

@@ -153,3 +153,23 @@ class TermVersion(SQLModel, table=True):
     actor: str = Field(default="", max_length=100)
     note: str = Field(default="", max_length=500)
     at: datetime = Field(default_factory=utcnow)
+
+
+class Referral(SQLModel, table=True):
+    """首问负责: a question the desk could not answer, referred to the department that owns it."""
+
+    __tablename__ = "kb_referral"
+
+    id: int | None = Field(default=None, primary_key=True)
+    query: str = Field(sa_column=Column(Text, nullable=False))
+    item: str | None = Field(default=None, max_length=20)
+    department: str = Field(index=True, max_length=100)  # who must answer
+    asked_by: str = Field(index=True, max_length=100)  # the desk colleague who took the question
+    contact: str = Field(default="", max_length=200)  # kept only when the applicant agreed to be told
+    status: str = Field(default="open", index=True, max_length=20)  # open | answered
+    due_on: date = Field(index=True)
+    answer: str = Field(default="", sa_column=Column(Text, nullable=False))
+    answered_by: str = Field(default="", max_length=100)
+    answered_at: datetime | None = None
+    faq_target: str | None = Field(default=None, max_length=40)  # the FAQ draft the answer became
+    created_at: datetime = Field(default_factory=utcnow)

@@ -54,3 +54,41 @@ def test_search_answers_a_term_with_its_basis(kb_on: bool, client: TestClient) -
     assert top["target"] == "term:首问负责制" and top["kind"] == "term"
     assert top["basis"].startswith("《平桥区政务服务中心管理制度》") and top["answer"]
     assert "clarify" in result
+
+
+def test_a_referred_question_comes_back_answered_as_an_faq_draft(
+    kb_on: bool, harness: ApiHarness, people: People
+) -> None:
+    client = harness.client
+    body = {"query": "挂靠车辆能不能换到公司名下再申请？电话13812345678", "department": JT, "item": "JT-001"}
+    assert client.post(f"{V1}/kb/referrals", json=body).status_code == 401
+    r = client.post(f"{V1}/kb/referrals", json=body, headers=people.consult)
+    assert r.status_code == 201, r.text
+    ref = r.json()
+    assert ref["status"] == "open" and not ref["overdue"] and "13812345678" not in ref["query"]
+    assert ref["due_on"] > ref["created_at"][:10]  # working days ahead
+    mine = client.get(f"{V1}/kb/referrals", params={"mine": True}, headers=people.consult).json()
+    assert [m["id"] for m in mine] == [ref["id"]]
+    assert client.get(f"{V1}/kb/referrals", headers=people.staff_hb).json() == []  # not HB's
+    assert [m["id"] for m in client.get(f"{V1}/kb/referrals", headers=people.staff_jt).json()] == [ref["id"]]
+    answer = {"answer": "可以，先办理车辆过户，行驶证登记为本企业后再申请。"}
+    path = f"{V1}/kb/referrals/{ref['id']}/answer"
+    assert client.post(path, json=answer, headers=people.staff_hb).status_code == 403
+    done = client.post(path, json=answer, headers=people.staff_jt).json()
+    assert done["status"] == "answered" and done["faq_target"].startswith("JT-001#Q")
+    back = client.get(f"{V1}/kb/referrals", params={"mine": True}, headers=people.consult).json()[0]
+    assert back["answer"] == answer["answer"]
+    draft = client.get(f"{V1}/kb/faqs", params={"item": "JT-001"}, headers=people.staff_jt).json()
+    assert any(f["target"] == done["faq_target"] and f["status"] == "draft" for f in draft)
+    assert client.post(path, json=answer, headers=people.staff_jt).status_code == 409
+
+
+def test_overdue_referrals_are_visible(kb_on: bool, harness: ApiHarness, people: People) -> None:
+    from datetime import date
+
+    from kb.models import Referral
+
+    with harness.db.scope() as session:
+        session.add(Referral(query="逾期的问题", department=JT, asked_by="consult1", due_on=date(2020, 1, 2)))
+    late = harness.client.get(f"{V1}/kb/referrals", params={"overdue": True}, headers=people.consult).json()
+    assert [r["query"] for r in late] == ["逾期的问题"] and late[0]["overdue"]

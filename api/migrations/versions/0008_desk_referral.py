@@ -1,4 +1,5 @@
-"""The consultation desk: concepts as entries of their own (kb_term, versioned like FAQs).
+"""The consultation desk: concepts as entries of their own (kb_term, versioned like FAQs) and the
+questions it refers to the owning department (kb_referral, 首问负责).
 
 Revision ID: 0008
 Revises: 0007
@@ -61,9 +62,31 @@ def upgrade() -> None:
         sa.UniqueConstraint("term_id", "version"),
     )
     op.create_index("ix_kb_term_version_term_id", "kb_term_version", ["term_id"])
+    op.create_table(
+        "kb_referral",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("query", sa.Text(), nullable=False),
+        sa.Column("item", _str(20), nullable=True),
+        sa.Column("department", _str(100), nullable=False),
+        sa.Column("asked_by", _str(100), nullable=False),
+        sa.Column("contact", _str(200), nullable=False),
+        sa.Column("status", _str(20), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=False),
+        sa.Column("answered_by", _str(100), nullable=False),
+        sa.Column("answered_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("faq_target", _str(40), nullable=True),
+        _at("created_at"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    for name in ("department", "asked_by", "status", "due_on"):
+        op.create_index(f"ix_kb_referral_{name}", "kb_referral", [name])
 
 
 def downgrade() -> None:
+    for name in ("department", "asked_by", "status", "due_on"):
+        op.drop_index(f"ix_kb_referral_{name}", table_name="kb_referral")
+    op.drop_table("kb_referral")
     op.drop_index("ix_kb_term_version_term_id", table_name="kb_term_version")
     op.drop_table("kb_term_version")
     for name in ("status", "department", "target"):
