@@ -9,7 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import Live
+import httpx
+
+from tests.e2e.conftest import Accounts, Live
+from tests.fixtures.api_app import JT
 
 
 def ask(page: Any, q: str) -> None:
@@ -69,3 +72,39 @@ def test_self_check_item_search_by_common_name(
     page.fill("#item-q", "kaifandian")  # pinyin of a goal: the 一件事 bundle
     page.wait_for_selector('button.item-choice[data-code="YJS-001"]')
     shots("item-search-common-name")
+
+
+def test_desk_refers_a_question_and_reads_the_answer(
+    page: Any,
+    live: Live,
+    accounts: Accounts,
+    signed_in: Callable[[Any, str], Any],
+    shots: Callable[..., Path],
+) -> None:
+    signed_in(page, "consult1")
+    page.goto("/consult")
+    page.wait_for_selector("#q")
+    ask(page, "货车换了新车牌，营运证上的号码要不要去改")
+    page.wait_for_selector("#refer-box:not([hidden])")
+    page.select_option("#refer-department", JT)
+    page.fill("#refer-contact", "13900001111")
+    page.check("#refer-consent")
+    page.click("#refer-go")
+    page.wait_for_selector("#refer-status.status-ok")
+    assert "须在" in page.inner_text("#refer-status")
+    item = page.locator("#referral-list li.referral").first
+    assert "待答复" in item.inner_text() and JT in item.inner_text()
+    shots("referred")
+
+    referral_id = item.get_attribute("data-id")
+    with httpx.Client(base_url=live.url, headers=accounts.headers("staff_jt")) as http:
+        r = http.post(
+            f"/api/v1/kb/referrals/{referral_id}/answer",
+            json={"answer": "号牌变更后到交通运输窗口办理道路运输证变更，当场办结。", "item": "JT-001"},
+        )
+        assert r.status_code == 200, r.text
+    page.click("#show-mine")
+    page.wait_for_selector(f'#referral-list li[data-id="{referral_id}"][data-status="answered"]')
+    answered = page.locator(f'#referral-list li[data-id="{referral_id}"]')
+    assert "号牌变更后" in answered.inner_text() and "FAQ 草稿 JT-001#Q" in answered.inner_text()
+    shots("answer-back")

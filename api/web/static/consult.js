@@ -103,6 +103,52 @@ function clarifyCard(result) {
     h("div", { class: "row" }, ...buttons));
 }
 
+// ------------------------------------------------------------------ 首问负责: refer what the KB cannot answer
+
+function showReferBox(q, result) {
+  const box = $("#refer-box");
+  box.hidden = false;
+  box.dataset.query = q;
+  const top = result.hits[0];
+  const select = $("#refer-department");
+  if (top && top.department && !result.confident) select.value = top.department;
+  notify($("#refer-status"), "");
+}
+
+async function refer(ev) {
+  ev.preventDefault();
+  const body = { query: $("#refer-box").dataset.query, department: $("#refer-department").value,
+    item: $("#item").value || null, contact: $("#refer-contact").value.trim(), consent: $("#refer-consent").checked };
+  try {
+    const r = await busy($("#refer-go"), api("/kb/referrals", { body }));
+    notify($("#refer-status"), `已转交${r.department}，须在 ${r.due_on} 前答复；答复会出现在下面的列表里。`, "ok");
+  } catch (err) {
+    notify($("#refer-status"), err.message, "error");
+    return;
+  }
+  await listReferrals(false);
+}
+
+async function listReferrals(overdue) {
+  const list = clear($("#referral-list"));
+  $("#referrals h2").textContent = overdue ? "已超期未答复的问题" : "我转交的问题";
+  let rows;
+  try {
+    rows = await api("/kb/referrals", { query: overdue ? { overdue: true } : { mine: true } });
+  } catch (err) {
+    list.append(h("li", { class: "muted" }, err.message));
+    return;
+  }
+  for (const r of rows) {
+    const state = r.status === "answered" ? "已答复" : r.overdue ? "已超期" : "待答复";
+    list.append(h("li", { class: `referral ${r.overdue ? "overdue" : ""}`, dataset: { id: String(r.id), status: r.status } },
+      h("p", {}, h("strong", { class: "referral-state" }, state), ` ${r.query}`),
+      h("p", { class: "small muted" }, `${r.department} · 须在 ${r.due_on} 前答复${r.faq_target ? ` · 已生成 FAQ 草稿 ${r.faq_target}` : ""}`),
+      r.answer ? h("p", { class: "referral-answer" }, `答复：${r.answer}`) : null));
+  }
+  if (!rows.length) list.append(h("li", { class: "muted" }, overdue ? "没有超期的问题" : "还没有转交的问题"));
+}
+
 async function search(ev) {
   ev.preventDefault();
   const q = $("#q").value.trim();
@@ -126,6 +172,7 @@ async function search(ev) {
   if (rewrite) out.append(rewrite);
   if (result.clarify && result.clarify.length) out.append(clarifyCard(result));
   if (result.route) out.append(routeCard(result.route));
+  showReferBox(q, result);
   result.hits.forEach((hit, i) => out.append(hitCard(q, hit, i, result.confident)));
 }
 
@@ -144,6 +191,12 @@ async function main() {
     $("#department").append(h("option", { value: d }, d));
   }
   fillItems();
+  const departments = [...new Set(state.items.map((i) => i.department))].sort();
+  for (const d of departments) $("#refer-department").append(h("option", { value: d }, d));
+  $("#refer").addEventListener("submit", refer);
+  $("#show-mine").addEventListener("click", () => listReferrals(false));
+  $("#show-overdue").addEventListener("click", () => listReferrals(true));
+  listReferrals(false);
   $("#q").focus();
 }
 
