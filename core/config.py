@@ -79,7 +79,7 @@ class Settings(BaseSettings):
         description="The hall's own department: its staff maintain the terms and answer the desk",
     )
     referral_due_working_days: int = Field(
-        default=2, ge=1, le=20, description="首问负责: working days a department has to answer a referred question"
+        default=2, ge=1, le=20, description="首问负责: working days a department has to answer a referral"
     )
 
     @property
