@@ -65,6 +65,21 @@ def current_items(session: Session, *, settings: Settings, library: RuleLibrary)
     )
 
 
+def refresh_item(
+    kb: KnowledgeBase, session: Session, *, settings: Settings, library: RuleLibrary, loaded: LoadedItem
+) -> None:
+    """A new rule version took effect: the item finder's card of that item follows it."""
+    book = RuleBook(catalog=library.context.catalog, items={loaded.item.code: loaded}, errors=[])
+    old = kb.finder.card(loaded.item.code)
+    fresh = item_cards(
+        book,
+        navigation=load_navigation(settings.corpus_dir / "finder.yaml"),
+        glossary=kb_service.glossary_terms(session),
+        cases={loaded.item.code: old.cases if old else 0},
+    )
+    kb.set_items([*(c for c in kb.finder.cards if c.code != loaded.item.code), *fresh])
+
+
 def open_index(
     db: Database, *, settings: Settings, library: RuleLibrary | None = None, embedder: Embedder | None = None
 ) -> KnowledgeBase:

@@ -116,7 +116,7 @@ class KnowledgeBase:
             confidence=ConfidenceModel(model_id=embedder.model_id, calibration=calibration),
             cohort=embedder.embed_passages(shipped_cohort() + service.out_of_scope_questions(session)),
             intent=SectionIntent(embedder),
-            finder=ItemFinder(items, embedder=embedder),
+            finder=ItemFinder(items or _cards_from_index(index), embedder=embedder),
             mode=mode,
             keyword_weight=keyword_weight,
             query_cache=query_cache,
@@ -258,6 +258,16 @@ class KnowledgeBase:
         if self.index_dir is not None:
             save_calibration(self.index_dir / "calibration.json", cal)
         return self.hit_test(cases)
+
+
+def _cards_from_index(index: KnowledgeIndex) -> list[ItemCard]:
+    """Without the caller's item cards (the CLI, which reads no rule file), the items the entries name:
+    an item's official name said in a question still tells the search which item it is about."""
+    cards: dict[str, ItemCard] = {}
+    for entry in index.entries:
+        if entry.alive and entry.item and entry.item_name and entry.item not in cards:
+            cards[entry.item] = ItemCard(code=entry.item, name=entry.item_name, department=entry.department)
+    return list(cards.values())
 
 
 def _corrector(index: KnowledgeIndex, segmenter: WordSegmenter, glossary: Glossary) -> HomophoneCorrector:
