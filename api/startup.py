@@ -86,7 +86,7 @@ def start(
     if dispatcher is None:
         services.sweeper = _start_sweeper(services)
     if knowledge_base:
-        services.kb = _open_kb(db, settings=settings, embedder=embedder)
+        services.kb = _open_kb(db, settings=settings, library=library, embedder=embedder)
     return services
 
 
@@ -146,9 +146,11 @@ def _prepare_kb(db: Database, *, settings: Settings, library: RuleLibrary) -> No
         log.exception("the knowledge base tables could not be prepared")
 
 
-def _open_kb(db: Database, *, settings: Settings, embedder: Embedder | None) -> KnowledgeBase | None:
+def _open_kb(
+    db: Database, *, settings: Settings, library: RuleLibrary, embedder: Embedder | None
+) -> KnowledgeBase | None:
     try:
-        return knowledge.open_index(db, settings=settings, embedder=embedder)
+        return knowledge.open_index(db, settings=settings, library=library, embedder=embedder)
     except Exception:  # as above: a failed index (a model that cannot load) leaves the KB's routes 503
         log.exception("the knowledge base could not be started; its routes answer 503")
         return None

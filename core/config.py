@@ -74,6 +74,13 @@ class Settings(BaseSettings):
     kb_query_cache: int = Field(
         default=256, ge=0, description="Recent questions whose vectors are kept (0 = none)"
     )
+    hall_department: str = Field(
+        default="安和市政务服务中心",
+        description="The hall's own department: its staff maintain the terms and answer the desk",
+    )
+    referral_due_working_days: int = Field(
+        default=2, ge=1, le=20, description="首问负责: working days a department has to answer a referral"
+    )
 
     @property
     def effective_kb_index_dir(self) -> Path:

@@ -33,16 +33,38 @@ function remember() {
 
 // ------------------------------------------------------------------------------------- ① the item
 
-function listItems() {
-  const q = $("#item-q").value.trim().toLowerCase();
+// The search box lists the items whose name, department or code holds the words at once, then asks the item
+// finder the consultation desk uses (/items/find: common names, goals such as "开饭店", pinyin, typos) and
+// shows what it found. An answer that arrives after a newer keystroke is dropped.
+let findSeq = 0;
+
+function showItems(shown) {
   const list = clear($("#item-list"));
-  const shown = state.items.filter((i) => !q || `${i.code} ${i.name} ${i.department}`.toLowerCase().includes(q));
   for (const item of shown) {
     list.append(h("li", {}, h("button", { type: "button", class: "link item-choice", dataset: { code: item.code },
       onclick: () => chooseItem(item) }, item.name), h("div", { class: "small muted" },
       `${item.department} · ${item.code}${item.bundle ? " · 一件事" : ""} · 承诺 ${item.promise_days} 个工作日`)));
   }
   if (!shown.length) list.append(h("li", { class: "muted" }, "没有找到匹配的事项，请换个说法试试"));
+}
+
+async function listItems() {
+  const q = $("#item-q").value.trim();
+  const seq = ++findSeq;
+  const lower = q.toLowerCase();
+  const literal = state.items.filter((i) => !q || `${i.code} ${i.name} ${i.department}`.toLowerCase().includes(lower));
+  showItems(literal);
+  if (!q) return;
+  let found;
+  try {
+    found = await api("/items/find", { query: { q, limit: 10 } });
+  } catch {
+    return; // the literal list stays
+  }
+  if (seq !== findSeq) return;
+  const codes = found.map((f) => f.code);
+  const shown = codes.map((c) => state.items.find((i) => i.code === c)).filter(Boolean);
+  if (shown.length && codes.join() !== literal.map((i) => i.code).join()) showItems(shown);
 }
 
 async function chooseItem(item, declared = {}) {
