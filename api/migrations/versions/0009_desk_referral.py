@@ -1,8 +1,8 @@
 """The consultation desk: concepts as entries of their own (kb_term, versioned like FAQs) and the
 questions it refers to the owning department (kb_referral, 首问负责).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-06 18:30:00
 """
 
@@ -13,8 +13,8 @@ import sqlmodel
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
