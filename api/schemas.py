@@ -11,6 +11,8 @@ from pydantic import AwareDatetime, BaseModel, Field
 from api.models import Role
 from rules.codes import VERDICT_LABELS, Verdict
 from window import Action, Case, CaseFile, CaseMasker, ClerkDecision, Point, Run, Settlement, Suggestion
+from window.decisions import Listed, Plan
+from window.notices import Notice
 
 
 class TokenOut(BaseModel):
@@ -164,6 +166,35 @@ class DecisionIn(BaseModel):
     refer_to: str = Field(
         default="", max_length=200, description="不予受理且属于其他机关管辖时：应向哪个机关申请"
     )
+    listed: list[Listed] | None = Field(
+        default=None,
+        max_length=100,
+        description="补正：文书列出的问题；容缺受理：申请人承诺补交的容缺材料。不填：按预审发现的",
+    )
+
+
+class DecisionPreviewOut(BaseModel):
+    """A decision checked but not recorded, with the notice it will print (the confirm step)."""
+
+    run: int
+    verdict: str
+    suggested: str
+    overridden: bool
+    correcting: bool = Field(description="更正已作出、文书尚未打印的收件决定")
+    listed: list[Listed] | None
+    notice: Notice
+
+    @classmethod
+    def of(cls, plan: Plan, notice: Notice) -> DecisionPreviewOut:
+        return cls(
+            run=plan.run,
+            verdict=plan.verdict.value,
+            suggested=plan.suggested.value,
+            overridden=plan.overridden,
+            correcting=plan.correcting is not None,
+            listed=plan.listed,
+            notice=notice,
+        )
 
 
 class DecisionOut(BaseModel):
@@ -174,8 +205,10 @@ class DecisionOut(BaseModel):
     overridden: bool
     reason: str
     refer_to: str
+    listed: list[Listed] | None = None
     decided_by: int
     decided_at: AwareDatetime
+    printed_at: AwareDatetime | None = Field(default=None, description="正式文书打印时间：此后不能更正")
 
     @classmethod
     def of(cls, row: ClerkDecision, masker: CaseMasker | None = None) -> DecisionOut:
@@ -188,8 +221,10 @@ class DecisionOut(BaseModel):
             overridden=row.overridden,
             reason=reason,
             refer_to=row.refer_to,
+            listed=None if row.listed is None else [Listed.model_validate(r) for r in row.listed],
             decided_by=row.decided_by,
             decided_at=row.decided_at,
+            printed_at=row.printed_at,
         )
 
 

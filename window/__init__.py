@@ -8,7 +8,7 @@ never committing: ``window.cases`` (create, files, decide, retention), ``window.
 (请核对), ``window.runs`` (queue, execute, recover), ``window.audit`` and ``window.notices``.
 """
 
-from window import audit, cases, errors, models, notices, page_images, runs, settlements, storage
+from window import audit, cases, decisions, errors, models, notices, page_images, runs, settlements, storage
 from window.dispatchers import InlineDispatcher, QueueDispatcher, ThreadDispatcher
 from window.errors import CaseNotFound, StateConflict, StoredFileMissing, UploadRefused
 from window.masking import CaseMasker, MaskingFilter, install_log_masking
@@ -63,6 +63,7 @@ __all__ = [
     "build_page_images",
     "build_prereviewer",
     "cases",
+    "decisions",
     "errors",
     "install_log_masking",
     "kept",

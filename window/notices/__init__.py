@@ -3,6 +3,6 @@ as HTML (Jinja2) and A4 PDF (reportlab, CJK font embedded)."""
 
 from window.notices.content import Notice, build_notice
 from window.notices.render import html, pdf, style_hashes
-from window.notices.service import compose
+from window.notices.service import compose, decided
 
-__all__ = ["Notice", "build_notice", "compose", "html", "pdf", "style_hashes"]
+__all__ = ["Notice", "build_notice", "compose", "decided", "html", "pdf", "style_hashes"]
