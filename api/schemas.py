@@ -173,6 +173,22 @@ class DecisionIn(BaseModel):
     )
 
 
+class HandoverOut(BaseModel):
+    code: str = Field(description="预检码（XXXX-XXXX，不含易混淆的字符）")
+    expires_at: AwareDatetime | None = Field(description="有效至（自助预检的保存期限）")
+    qr: str = Field(description="预检码的二维码（SVG，data: URI）")
+
+
+class HandoverIn(BaseModel):
+    code: str = Field(min_length=4, max_length=40, description="预检码（大小写、空格和连字符不论）")
+
+
+class TakenOverOut(BaseModel):
+    case_id: str
+    item: str
+    applicant_name: str
+
+
 class DecisionPreviewOut(BaseModel):
     """A decision checked but not recorded, with the notice it will print (the confirm step)."""
 
