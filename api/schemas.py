@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.models import Role
+from prereview.progress import FileProgress, RunProgress, Stage
 from rules.codes import VERDICT_LABELS, Verdict
 from window import Action, Case, CaseFile, CaseMasker, ClerkDecision, Point, Run, Settlement, Suggestion
 from window.decisions import Listed, Plan
@@ -88,6 +89,22 @@ class FileOut(BaseModel):
         )
 
 
+class ProgressOut(BaseModel):
+    stage: Stage
+    pages_done: int
+    pages_total: int | None = Field(description="全部文件的总页数（尚有文件未打开时为空）")
+    files: list[FileProgress]
+
+    @classmethod
+    def of(cls, stored: dict[str, Any], masker: CaseMasker | None) -> ProgressOut:
+        state = RunProgress.model_validate(stored)
+        if masker is not None and masker.masked:  # file names may carry persons' names
+            for f in state.files:
+                f.name = masker.text(f.name)
+        done, total = state.pages
+        return cls(stage=state.stage, pages_done=done, pages_total=total, files=state.files)
+
+
 class RunOut(BaseModel):
     number: int
     status: str
@@ -108,6 +125,9 @@ class RunOut(BaseModel):
         default_factory=list, description="每个文件的读取结果（类型、页数、识别为哪份材料、错误）"
     )
     file_ids: list[int]
+    progress: ProgressOut | None = Field(
+        default=None, description="进行中：每个文件所处的阶段（读取、识别、核对）与已读页数/总页数"
+    )
     error: str | None
     requested_by: str
     created_at: AwareDatetime
@@ -139,6 +159,7 @@ class RunOut(BaseModel):
             uncertain=uncertain,
             files=files,
             file_ids=list(run.file_ids or []),
+            progress=ProgressOut.of(run.progress, masker) if run.progress else None,
             error=error,
             requested_by=run.requested_by,
             created_at=run.created_at,
