@@ -349,6 +349,7 @@ class CaseOut(BaseModel):
     review_date: date | None
     created_at: AwareDatetime
     expires_at: AwareDatetime | None
+    taken_from: str | None = Field(default=None, description="由预检码转入：原自助预检的案件号")
     files: list[FileOut] = Field(default_factory=list)
     runs: list[RunOut] = Field(default_factory=list)
     decisions: list[DecisionOut] = Field(default_factory=list)
@@ -384,6 +385,7 @@ class CaseOut(BaseModel):
             review_date=case.review_date,
             created_at=case.created_at,
             expires_at=case.expires_at,
+            taken_from=case.taken_from,
             files=[FileOut.of(f, masker) for f in files or []],
             runs=[RunOut.of(r, masker) for r in runs or []],
             decisions=[DecisionOut.of(d, masker) for d in decisions or []],

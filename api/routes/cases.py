@@ -27,6 +27,7 @@ from api.deps import (
     case_for,
     case_masker,
     require,
+    sees_identity,
 )
 from api.errors import LoginRequired, NotAllowed, RateLimited
 from api.models import Role
@@ -224,16 +225,20 @@ def withdraw(case_id: str, file_id: DbId, session: SessionDep, principal: Princi
     "/{case_id}/files/{file_id}/pages/{number}",
     response_class=Response,
     responses={200: {"content": {"image/jpeg": {}}, "description": "页面图像（JPEG）"}},
-    summary="上传文件某一页的图像（摆正后的页面，证据框的坐标以它为准；仅收件人员）",
+    summary="上传文件某一页的图像（摆正后的页面，证据框的坐标以它为准；收件人员与申请人本人）",
 )
 async def page_image(
     case_id: str,
     file_id: DbId,
     number: Annotated[int, Path(ge=1, le=10_000, description="页码（从 1 起）")],
     services: ServicesDep,
-    principal: Annotated[Principal, Depends(require(Role.CLERK))],
+    principal: PrincipalDep,
 ) -> Response:
     def find() -> tuple[CaseFile, bool]:
+        if not sees_identity(principal):  # a page shows identity numbers and names unmasked
+            if not principal.is_user:
+                raise LoginRequired("请先登录，或携带案件令牌（X-Case-Token）")
+            raise NotAllowed("材料原件载有申请人的身份信息，只有综合窗口人员和申请人本人可以查看")
         with services.db.scope() as session:
             case = case_for(session, principal, case_id)
             row = session.get(CaseFile, file_id)

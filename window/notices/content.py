@@ -106,13 +106,28 @@ def _check_note(item: Item, finding: Finding) -> str:
     return checks[index].note if 0 <= index < len(checks) else ""
 
 
+def rule_words(rule: str) -> str:
+    """A finding's place in the acceptance standard in words: the rule file's address
+    ("materials[M2].checks[3]") means nothing to the applicant reading the notice."""
+    check = re.match(r"materials\[(M\d+)\]\.checks\[(\d+)\]", rule)
+    if check:
+        return f"三、申请材料 {check.group(1)} 第 {int(check.group(2)) + 1} 项审查要点"
+    material = re.match(r"materials\[(M\d+)\]", rule)
+    if material:
+        return f"三、申请材料 {material.group(1)}"
+    condition = re.match(r"conditions\[(C\d+)\]", rule)
+    return f"二、受理条件 {condition.group(1)}" if condition else ""
+
+
 def _row(item: Item, finding: Finding) -> DefectRow:
     material = item.material(finding.material) if finding.material else None
     name = f"{material.id} {material.name}" if material else (finding.condition or "")
     if finding.set_label:
         name += f"（{finding.set_label}）"
     note = _check_note(item, finding)
-    basis = f"收件标准 {item.code} {finding.rule}" + (f"：{note}" if note else "") if finding.rule else note
+    basis = note
+    if finding.rule:
+        basis = f"{item.code} 收件标准 {rule_words(finding.rule)}" + (f"：{note}" if note else "")
     message = finding.message or CODE_LABELS[finding.code]
     detail = message.split("——", 1)[1] if "——" in message else message  # the head repeats the material
     if material is not None and material.tolerance_days and finding.code is Code.MISSING:
