@@ -245,8 +245,8 @@ def effective(decision: Decision, *, item: Item, raw: Decision, listed: list[dic
     for row in (Listed.model_validate(r) for r in listed):
         note = row.note.strip()
         found = known.get((row.subject, row.code.value))
-        if found and not note:
-            findings += found
+        if found:  # the run's own rows (their basis and evidence), in the clerk's words where given
+            findings += [f.model_copy(update={"message": note}) for f in found[:1]] if note else found
             continue
         material = item.material(row.subject) if row.subject.startswith("M") else None
         findings.append(

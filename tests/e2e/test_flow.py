@@ -164,7 +164,7 @@ def test_applicant_evidence_on_a_phone_and_handover_by_code(
     phone.click("#show-checklist")
     phone.click("#start-case")
     phone.set_input_files('[data-slot="M1"] input.pick', str(form))
-    expect(phone.locator('[data-slot="M1"] .slot-status')).to_contain_text("已上传")
+    expect(phone.locator('[data-slot="M1"] [data-testid=slot-status]')).to_contain_text("已上传")
     phone.click("#run")
     phone.wait_for_selector("#step-result:not([hidden])", timeout=RUN_TIMEOUT)
 

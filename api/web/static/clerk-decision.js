@@ -43,17 +43,20 @@ export function decisionPanel(el, { ctx, run, suggestion, names, reload }) {
     if (picker.hidden) return;
     const tolerance = verdict.value === "TOLERANCE";
     const decided = last && last.verdict === verdict.value && last.listed ? new Set(last.listed.map((r) => `${r.subject} ${r.code}`)) : null;
+    // what the clerk ticked or unticked so far stays so when the list is drawn again (a row added)
+    const ticked = new Map([...picker.querySelectorAll("input[type=checkbox]")].map((b) => [`${b.dataset.subject} ${b.dataset.code}`, b.checked]));
     const rows = [...candidates(), ...state.added.filter((r) => !tolerance || r.code === "MISSING")];
-    clear(picker).append(h("legend", {}, tolerance ? "容缺受理通知书列出的容缺材料（申请人承诺补交）" : "补正告知书列出的问题"),
+    const parts = [h("legend", {}, tolerance ? "容缺受理通知书列出的容缺材料（申请人承诺补交）" : "补正告知书列出的问题"),
       rows.length ? null : h("p", { class: "small muted" }, tolerance ? "本事项没有可容缺的材料。" : "预审没有发现问题：请在下面添加需要补正的内容。"),
       h("ul", { class: "plain" }, rows.map((r) => {
         const key = `${r.subject} ${r.code}`;
-        const box = h("input", { type: "checkbox", checked: decided ? decided.has(key) : r.checked,
+        const box = h("input", { type: "checkbox", checked: ticked.has(key) ? ticked.get(key) : decided ? decided.has(key) : r.checked,
           dataset: { subject: r.subject, code: r.code, note: r.note || "" } });
         return h("li", {}, h("label", { class: "choice" }, box, ` ${r.subject} ${names[r.subject] || ""} · ${tolerance ? "未提交，承诺补交" : CODE_LABELS[r.code] || r.code}`,
           r.note ? h("span", { class: "muted" }, `：${r.note}`) : null, r.why ? h("span", { class: "small muted" }, `（${r.why}）`) : null));
       })),
-      tolerance ? null : adder());
+      tolerance ? null : adder()];
+    clear(picker).append(...parts.filter(Boolean)); // (append would write a null out as "null")
   }
 
   function adder() {
@@ -91,6 +94,7 @@ export function decisionPanel(el, { ctx, run, suggestion, names, reload }) {
   verdict.addEventListener("change", () => {
     state.touched = true;
     confirmBox.hidden = true;
+    clear(picker); // another notice, another list: start from its own pre-filled choice
     sync();
   });
   form.addEventListener("submit", async (ev) => {

@@ -113,11 +113,22 @@ function finding(caseId, f, located, run) {
       f.tolerable ? h("span", { class: "tag tolerable" }, "可容缺") : null,
       f.set_label ? h("span", { class: "tag" }, f.set_label) : null,
       f.field ? h("strong", {}, `${f.field}：`) : null,
-      f.message || ""),
+      said(f)),
     f.rule ? h("div", { class: "where" }, `依据：${ruleWhere(f.rule)}`) : null,
     evidence.map((e) => evidenceLine(caseId, e, located)),
     files.length ? h("div", { class: "evidence" }, "相关文件：", files.map((file) =>
       h("button", { type: "button", class: "link", onclick: () => openViewer({ caseId, file }) }, file.name))) : null);
+}
+
+// The message under its material's heading and its problem's tag: only what is new ("M1 申请表：未盖章——缺少
+// 印章" says the material and the problem again).
+function said(f) {
+  let m = f.message || "";
+  const colon = m.indexOf("：");
+  if (f.material && m.startsWith(f.material) && colon >= 0) m = m.slice(colon + 1);
+  const label = CODE_LABELS[f.code] || "";
+  if (label && m.startsWith(`${label}——`)) m = m.slice(label.length + 2);
+  return m === label ? "" : m;
 }
 
 export function evidenceLine(caseId, e, located) {

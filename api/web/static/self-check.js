@@ -140,7 +140,7 @@ function fileInputs(slot) {
   const camera = h("input", { type: "file", accept: "image/*", capture: "environment", class: "camera visually-hidden" });
   for (const input of [pick, camera]) input.addEventListener("change", () => upload(slot, input));
   return h("div", {}, h("div", { class: "row no-print" }, h("label", { class: "file-button" }, "选择照片或 PDF", pick),
-    h("label", { class: "file-button" }, "拍照", camera)), h("p", { class: "status slot-status", role: "status" }));
+    h("label", { class: "file-button" }, "拍照", camera)), h("p", { class: "status", role: "status", "data-testid": "slot-status" }));
 }
 
 function renderSlots() {
@@ -176,7 +176,7 @@ async function upload(slot, input) {
   if (!files.length) return;
   const form = new FormData();
   for (const f of files) form.append("files", f, f.name);
-  const here = input.closest(".material").querySelector(".slot-status");
+  const here = input.closest(".material").querySelector("[data-testid=slot-status]");
   notify(here, `正在上传 ${files.length} 个文件…`);
   try {
     const rows = await api(`/cases/${state.caseId}/files`, { form, caseToken: state.token, query: { slot } });
@@ -286,7 +286,7 @@ async function crop(holder, file, page, e, button) {
 // The box with some of the page around it (a whole page when there is no box), at most 680 px wide.
 function drawCrop(canvas, image, box) {
   let [x0, y0, x1, y1] = box || [0, 0, image.width, image.height];
-  const padX = Math.max(60, (x1 - x0) * 0.4);
+  const padX = Math.max(120, (x1 - x0) * 1.2); // the label beside a value is part of what it says
   const padY = Math.max(60, (y1 - y0) * 1.5);
   const sx = Math.max(0, x0 - padX), sy = Math.max(0, y0 - padY);
   const sw = Math.min(image.width, x1 + padX) - sx, sh = Math.min(image.height, y1 + padY) - sy;
