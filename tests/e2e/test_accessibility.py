@@ -42,3 +42,13 @@ def test_login_dialog_has_no_serious_accessibility_violation(
     page.goto("/clerk")
     page.wait_for_selector("input[type=password]")
     assert axe(page) == []
+
+
+def test_the_first_tab_offers_the_skip_link(page: Any) -> None:
+    page.goto("/self-check")
+    page.wait_for_selector("#item-list li")
+    page.keyboard.press("Tab")
+    link = page.locator(".skip-link")
+    assert link.evaluate("a => a === document.activeElement") and link.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#app"

@@ -73,6 +73,21 @@ def test_clerk_refused_decision_chosen_list_correction_and_print(
     shots("desk", full_page=False)
     assert axe(page) == []
 
+    # by keyboard: the evidence dialog keeps the focus and gives it back; J walks the findings
+    opener = page.locator("[data-testid=show-evidence]").first
+    opener.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid=evidence-viewer][data-loaded]", timeout=RUN_TIMEOUT)
+    inside = "document.querySelector('[data-testid=evidence-viewer]').contains(document.activeElement)"
+    for key in ["Tab"] * 7 + ["Shift+Tab"] * 7:
+        page.keyboard.press(key)
+        assert page.evaluate(inside), key
+    shots("evidence", full_page=False)
+    page.keyboard.press("Escape")
+    assert opener.evaluate("b => b === document.activeElement")
+    page.keyboard.press("j")
+    assert page.evaluate("document.activeElement.matches('.finding, .point')")
+
     # refused: a 容缺受理 with no 容缺 material the notice could list
     page.select_option("#decision-verdict", "TOLERANCE")
     picker = page.locator("[data-testid=listed-picker]")
@@ -211,7 +226,7 @@ def test_applicant_evidence_on_a_phone_and_handover_by_code(
     expect(desk.locator("[data-testid=case-header]")).to_contain_text("由预检码转入")
     desk.wait_for_selector("[data-testid=verdict]")
     assert desk.get_attribute("[data-testid=verdict] .verdict", "data-verdict") == "CORRECTION"
-    expect(desk.locator("[data-testid=pile] [data-file-id]")).to_have_count(1)
+    expect(desk.locator("[data-slot=M1] [data-file-id]")).to_have_count(1)  # the file, in its slot
     assert desk.locator("#decision-verdict").is_enabled()  # decide at once: nothing read again
     shots("taken-over", of=desk, full_page=False)
     assert axe(desk) == []

@@ -18,7 +18,7 @@ export function decisionPanel(el, { ctx, run, suggestion, names, reload }) {
   const last = data.decisions.filter((d) => d.run_id !== undefined).slice(-1)[0] || null;
   const canDecide = data.channel !== "applicant" && (data.status === "open" || (data.status === "decided" && last && !last.printed_at));
   const state = { suggested: suggestion ? suggestion.verdict : run.verdict, touched: false, open: suggestion ? suggestion.open : 0,
-    added: [], editing: data.status === "open" };
+    added: [], manual: new Map(), editing: data.status === "open" };
   const options = Object.keys(VERDICTS).map((code) => h("option", { value: code }));
   const verdict = h("select", { id: "decision-verdict" }, options);
   const reason = h("textarea", { id: "decision-reason", rows: 2, "aria-describedby": "decision-status",
@@ -43,15 +43,16 @@ export function decisionPanel(el, { ctx, run, suggestion, names, reload }) {
     if (picker.hidden) return;
     const tolerance = verdict.value === "TOLERANCE";
     const decided = last && last.verdict === verdict.value && last.listed ? new Set(last.listed.map((r) => `${r.subject} ${r.code}`)) : null;
-    // what the clerk ticked or unticked so far stays so when the list is drawn again (a row added)
-    const ticked = new Map([...picker.querySelectorAll("input[type=checkbox]")].map((b) => [`${b.dataset.subject} ${b.dataset.code}`, b.checked]));
+    // what the clerk ticked or unticked by hand stays so when the list is drawn again (a row added, a point
+    // settled); the rest follows the run and the settlements
+    const ticked = state.manual;
     const rows = [...candidates(), ...state.added.filter((r) => !tolerance || r.code === "MISSING")];
     const parts = [h("legend", {}, tolerance ? "容缺受理通知书列出的容缺材料（申请人承诺补交）" : "补正告知书列出的问题"),
       rows.length ? null : h("p", { class: "small muted" }, tolerance ? "本事项没有可容缺的材料。" : "预审没有发现问题：请在下面添加需要补正的内容。"),
       h("ul", { class: "plain" }, rows.map((r) => {
         const key = `${r.subject} ${r.code}`;
         const box = h("input", { type: "checkbox", checked: ticked.has(key) ? ticked.get(key) : decided ? decided.has(key) : r.checked,
-          dataset: { subject: r.subject, code: r.code, note: r.note || "" } });
+          dataset: { subject: r.subject, code: r.code, note: r.note || "" }, onchange: () => ticked.set(key, box.checked) });
         return h("li", {}, h("label", { class: "choice" }, box, ` ${r.subject} ${names[r.subject] || ""} · ${tolerance ? "未提交，承诺补交" : CODE_LABELS[r.code] || r.code}`,
           r.note ? h("span", { class: "muted" }, `：${r.note}`) : null, r.why ? h("span", { class: "small muted" }, `（${r.why}）`) : null));
       })),
@@ -94,7 +95,7 @@ export function decisionPanel(el, { ctx, run, suggestion, names, reload }) {
   verdict.addEventListener("change", () => {
     state.touched = true;
     confirmBox.hidden = true;
-    clear(picker); // another notice, another list: start from its own pre-filled choice
+    state.manual.clear(); // another notice, another list: start from its own pre-filled choice
     sync();
   });
   form.addEventListener("submit", async (ev) => {
