@@ -131,6 +131,7 @@ def test_clerk_refused_decision_chosen_list_correction_and_print(
     expect(confirm).to_contain_text("更正已作出的决定")
     expect(confirm).to_contain_text("M7")
     page.click("#confirm-decision")
+    expect(page.locator("#correct-decision")).to_be_visible()  # the case shown again, corrected
     expect(page.locator("[data-testid=decision-final]")).to_contain_text("打印前可以更正")
     shots("corrected", full_page=False)
     with live.http() as http:

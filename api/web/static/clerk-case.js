@@ -1,8 +1,8 @@
-// clerk-case.js — one case in the clerk console: the materials due and the files uploaded to each slot
-// (or as a scanned pile without slots), the pre-review run (queued → running → done, polled), the result
-// (clerk-result.js), its uncertain points to settle (clerk-settle.js), the clerk's decision (accept the
-// settled suggestion, or another verdict with a reason; only once every point is settled) and the notice
-// to print.
+// clerk-case.js — one case in the clerk console, in two columns on a desk screen: on the left the materials
+// due (with the files recognition put in each), one drop zone for the whole pile, the run (its real
+// progress: run-progress.js) and the file report; on the right the result (clerk-result.js), its
+// uncertain points to settle (clerk-settle.js) and the decision with its notice (clerk-decision.js), which
+// stays in view at the foot of the column.
 //
 //   const view = caseView(container, caseId, {items, onChange});  view.close()
 
@@ -28,7 +28,9 @@ export function caseView(container, caseId, { items, onChange }) {
 async function load(ctx) {
   const { container, caseId } = ctx;
   const status = h("p", { class: "status", role: "status" }, "正在打开案件…");
-  clear(container).append(status);
+  // the first time only: a reload after a step keeps the case on screen until the new state replaces it
+  if (!ctx.data) clear(container).append(status);
+  else container.prepend(status);
   try {
     ctx.data = await api(`/cases/${caseId}`);
     ctx.item = await api(`/items/${encodeURIComponent(ctx.data.item)}`);
@@ -43,6 +45,8 @@ async function load(ctx) {
 }
 
 function render(ctx) {
+  const scrolled = ctx.container.querySelector(".case-work");
+  const keep = scrolled ? scrolled.scrollTop : 0; // the right column stays where the clerk was
   const { data } = ctx;
   const last = data.runs[data.runs.length - 1];
   const open = data.status === "open";
@@ -54,6 +58,7 @@ function render(ctx) {
   const done = [...data.runs].reverse().find((r) => r.status === "done");
   if (done) showResult(ctx, done);
   else right.prepend(h("div", { class: "card muted" }, "上传材料并提交预审后，预审建议、问题与证据和收件决定显示在这里。"));
+  right.scrollTop = keep;
   if (last && (last.status === "queued" || last.status === "running")) poll(ctx, last.number);
 }
 
