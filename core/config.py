@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     )
     login_backoff_max_s: float = Field(default=900.0, gt=0, description="the longest wait")
     login_rate_per_minute: int = Field(default=60, ge=0, description="sign-in requests per address (0 = off)")
+    handover_misses_per_hour: int = Field(
+        default=10, ge=1, description="wrong 预检码 one clerk may enter in an hour before having to wait"
+    )
     trusted_proxies: str = Field(
         default="",
         description="addresses or networks (comma-separated) of reverse proxies whose X-Forwarded-For/-Proto "

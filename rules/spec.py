@@ -285,6 +285,8 @@ class FactSpec(_Strict):
     label: str
     ask: str = ""  # the question put to an applicant, where it says more than the label
     unit: str = ""  # what a number is counted in (万元, 万立方米/年): printed after it wherever it is shown
+    # the question as one item puts it, where the general wording would name another item's case
+    ask_for: dict[str, str] = Field(default_factory=dict)
     values: tuple[str, ...] = ()
     value_labels: dict[str, str] = Field(default_factory=dict)  # enterprise → 企业
     from_facts: tuple[str, ...] = Field(default=(), alias="from")  # a derived fact's declared sources

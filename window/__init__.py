@@ -9,7 +9,20 @@ never committing: ``window.cases`` (create, files, decide, retention), ``window.
 and ``window.notices``.
 """
 
-from window import audit, cases, counters, errors, models, notices, page_images, runs, settlements, storage
+from window import (
+    audit,
+    cases,
+    counters,
+    decisions,
+    errors,
+    handover,
+    models,
+    notices,
+    page_images,
+    runs,
+    settlements,
+    storage,
+)
 from window.dispatchers import InlineDispatcher, QueueDispatcher, ThreadDispatcher
 from window.errors import CaseNotFound, StateConflict, StoredFileMissing, UploadRefused
 from window.hall import Hall
@@ -79,7 +92,9 @@ __all__ = [
     "build_prereviewer",
     "cases",
     "counters",
+    "decisions",
     "errors",
+    "handover",
     "install_log_masking",
     "kept",
     "models",

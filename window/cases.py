@@ -14,13 +14,11 @@ from core.db import after_commit
 from core.errors import BadInput
 from core.tokens import new_token, token_digest
 from rules import service as rule_service
-from rules.codes import Verdict
 from rules.live import RuleLibrary
 from rules.models import utcnow
-from window import audit, counters, settlements
+from window import counters
 from window.errors import CaseNotFound, StateConflict, UploadRefused
 from window.hall import Hall
-from window.masking import CaseMasker
 from window.models import Case, CaseFile, CaseStatus, Channel, ClerkDecision, Run, RunStatus
 from window.storage import BlobStore, Received
 
@@ -174,79 +172,6 @@ def latest_done(session: Session, *, case_id: str) -> Run | None:
 def decisions_of(session: Session, *, case_id: str) -> list[ClerkDecision]:
     stmt = select(ClerkDecision).where(ClerkDecision.case_id == case_id).order_by(col(ClerkDecision.id))
     return list(session.exec(stmt))
-
-
-def decide(
-    session: Session,
-    *,
-    case: Case,
-    verdict: Verdict,
-    reason: str,
-    refer_to: str,
-    user_id: int,
-    actor: str,
-    role: str,
-) -> ClerkDecision:
-    """The clerk's decision on the latest finished run, once its uncertain points are all settled; the
-    suggestion is the run's settled one, and overriding it needs a reason."""
-    run = latest_done(session, case_id=case.id)
-    if run is None or run.verdict is None:
-        raise StateConflict("本案还没有完成的预审，不能作出收件决定")
-    settled = settlements.ready_to_decide(run, settlements.rows_of(session, run_id=run.id))
-    suggested = settled.decision.verdict.value
-    overridden = verdict.value != suggested
-    if overridden and len(reason.strip()) < 4:
-        raise BadInput("改变预审建议的结论时必须写明理由（至少 4 个字）")
-    previous = decisions_of(session, case_id=case.id)
-    decision = ClerkDecision(
-        case_id=case.id,
-        run_id=run.id or 0,
-        suggested=suggested,
-        verdict=verdict.value,
-        overridden=overridden,
-        reason=reason.strip(),
-        refer_to=refer_to.strip(),
-        decided_by=user_id,
-    )
-    session.add(decision)
-    case.status = CaseStatus.DECIDED.value
-    session.add(case)
-    session.flush()
-    before = (
-        {"verdict": previous[-1].verdict, "decision": previous[-1].id}
-        if previous
-        else {"suggested": suggested}
-    )
-    audit.record(
-        session,
-        actor=actor,
-        role=role,
-        action="override" if overridden else "decision",
-        target=f"case:{case.id}",
-        before=before,
-        after=_decided(decision, run=run, settled=settled),
-        names=CaseMasker(declared=case.declared, applicant_name=case.applicant_name).names,
-    )
-    return decision
-
-
-def _decided(decision: ClerkDecision, *, run: Run, settled: settlements.Suggestion) -> dict[str, Any]:
-    """What the audit log keeps of a decision."""
-    after: dict[str, Any] = {
-        "verdict": decision.verdict,
-        "suggested": decision.suggested,
-        "run": run.number,
-        "reason": decision.reason,
-        "refer_to": decision.refer_to,
-        "rule_hash": run.rule_hash,
-    }
-    if settled.points:  # what the clerk settled, with the verdict the findings alone gave
-        after |= {
-            "run_verdict": run.verdict,
-            "confirmed": [" ".join(p) for p in settled.confirmed],
-            "dismissed": [" ".join(p) for p in settled.dismissed],
-        }
-    return after
 
 
 def search_cases(

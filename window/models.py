@@ -76,6 +76,9 @@ class Case(SQLModel, table=True):
     created_by: int | None = None
     created_at: datetime = Field(default_factory=utcnow, index=True)
     expires_at: datetime | None = Field(default=None, index=True)  # applicant cases: uploads deleted then
+    # a finished self-check's 预检码 (its sha256): a clerk redeems it once to take the case over
+    handover_hash: str | None = Field(default=None, index=True, max_length=64)
+    taken_from: str | None = Field(default=None, max_length=32)  # a clerk case: the self-check it took over
 
 
 class CaseFile(SQLModel, table=True):
@@ -114,6 +117,8 @@ class Run(SQLModel, table=True):
     # for readers who may not see identity, and purged with the self-check's files.
     facts: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # while it runs: per file its stage (读取/识别/核对) and pages read of pages total (window.progress)
+    progress: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     attempts: int = 0
     requested_by: str = Field(default="", max_length=80)
     client_address: str = Field(default="", max_length=64)  # who asked, for the per-address cap
@@ -134,8 +139,13 @@ class ClerkDecision(SQLModel, table=True):
     overridden: bool = False
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     refer_to: str = Field(default="", max_length=200)  # REJECT: the competent authority, if another one
+    # what the notice lists (补正: the defects, 容缺: the missing 容缺 materials), as the clerk chose them:
+    # [{"subject": "M3", "code": "EXPIRED", "note": ""}]; None: as the run found them
+    listed: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     decided_by: int
     decided_at: datetime = Field(default_factory=utcnow)
+    # the official notice left the system (printed or downloaded): from then on the decision is final
+    printed_at: datetime | None = None
 
 
 class IssuedNotice(SQLModel, table=True):

@@ -131,19 +131,26 @@ def test_clerk_decision_and_override(client: TestClient, people: People) -> None
     assert ("C3", "NOT_ELIGIBLE") in [(f["condition"], f["code"]) for f in result["findings"]]
     r = client.post(f"{V1}/cases/{case['id']}/decision", json={"verdict": "CORRECTION"}, headers=people.clerk)
     assert r.status_code == 422  # overriding needs a reason
+    reason = "申请人当场更正了车辆总质量申报"
     r = client.post(
         f"{V1}/cases/{case['id']}/decision",
         headers=people.clerk,
-        json={"verdict": "CORRECTION", "reason": "申请人当场更正了车辆总质量申报"},
+        json={"verdict": "CORRECTION", "reason": reason},
+    )
+    assert r.status_code == 422 and "至少勾选或添加一项" in r.json()["message"]  # a notice with nothing in it
+    r = client.post(
+        f"{V1}/cases/{case['id']}/decision",
+        headers=people.clerk,
+        json={"verdict": "CORRECTION", "reason": reason, "listed": [{"subject": "M5", "code": "MISSING"}]},
     )
     assert r.status_code == 201 and r.json()["overridden"] is True and r.json()["suggested"] == "REJECT"
     agree = client.post(f"{V1}/cases/{case['id']}/decision", json={"verdict": "REJECT"}, headers=people.clerk)
-    assert agree.status_code == 201 and agree.json()["overridden"] is False
+    assert agree.status_code == 201 and agree.json()["overridden"] is False  # corrected before printing
     events = client.get(
         f"{V1}/admin/audit", params={"target": f"case:{case['id']}"}, headers=people.admin
     ).json()
     actions = [e["action"] for e in events]
-    assert actions == ["decision", "override", "verdict"]
+    assert actions == ["decision.correct", "override", "verdict"]
     override = events[1]
     assert override["actor"] == "clerk1" and override["before"] == {"suggested": "REJECT"}
     assert override["after"]["verdict"] == "CORRECTION" and override["after"]["reason"]

@@ -249,3 +249,36 @@ def shots(request: pytest.FixtureRequest, _pages: list[Any]) -> Callable[..., Pa
         return path
 
     return shot
+
+
+# ----------------------------------------------------------------------------------- accessibility
+
+AXE = ROOT / "api" / "web" / "vendor" / "axe-core" / "axe.min.js"
+SERIOUS = ("serious", "critical")
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe(axe_source: str) -> Callable[..., list[str]]:
+    """``axe(page)``: the serious and critical accessibility violations of what the page shows now (the
+    vendored axe-core, evaluated in the page — not served to it), as readable lines; [] when none."""
+
+    def check(page: Any) -> list[str]:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(axe_source)
+        found = page.evaluate(
+            """async () => {
+                const r = await axe.run(document, {resultTypes: ["violations"]});
+                return r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" "))}));
+            }"""
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}" for v in found if v["impact"] in SERIOUS
+        ]
+
+    return check

@@ -4,7 +4,7 @@ as A4 PDF (reportlab, CJK font embedded, Chinese line breaking)."""
 
 from window.notices.content import KINDS, ConditionRow, DefectRow, Notice, NoticeKind, build_notice
 from window.notices.render import html, pdf, style_hashes
-from window.notices.service import compose, notice_number
+from window.notices.service import compose, decided, notice_number
 
 __all__ = [
     "KINDS",
@@ -14,6 +14,7 @@ __all__ = [
     "NoticeKind",
     "build_notice",
     "compose",
+    "decided",
     "html",
     "notice_number",
     "pdf",

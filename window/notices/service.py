@@ -8,16 +8,16 @@ from sqlmodel import Session, select
 from rules.calendar import add_working_days
 from rules.codes import Code, Verdict
 from rules.live import RuleLibrary
-from rules.models import RuleVersion, utcnow
+from rules.models import utcnow
 from rules.spec import Item
 from rules.verdict import Decision
-from window import cases, counters, settlements
+from window import cases, counters, decisions, settlements
 from window.errors import StateConflict
 from window.hall import Hall
-from window.models import Case, Channel, IssuedNotice, Run
+from window.models import Case, Channel, ClerkDecision, IssuedNotice, Run
 from window.notices.content import KINDS, Notice, build_notice
 
-__all__ = ["compose", "notice_number"]
+__all__ = ["compose", "decided", "notice_number"]
 
 
 def compose(
@@ -28,32 +28,46 @@ def compose(
     hall: Hall,
     kind: Verdict | None,
     run: int | None,
+    plan: decisions.Plan | None = None,
 ) -> Notice:
     """The notice of run ``run`` (default: the latest finished one); ``kind`` defaults to the clerk's
-    decision on it, or the suggestion while there is none."""
+    decision on it, or the suggestion while there is none. ``plan``: the notice of a decision not yet
+    recorded (the clerk's confirm step), as it will print."""
+    number = plan.run if plan is not None else run
     chosen = (
-        cases.run_of(session, case_id=case.id, number=run)
-        if run
+        cases.run_of(session, case_id=case.id, number=number)
+        if number
         else cases.latest_done(session, case_id=case.id)
     )
     if chosen is None or chosen.decision is None:
         raise StateConflict("本案还没有完成的预审，不能出具文书")
     # settled as the clerk settled its uncertain points: the confirmed ones are listed like findings
     decision = settlements.suggestion(chosen, settlements.rows_of(session, run_id=chosen.id)).decision
-    decided = [d for d in cases.decisions_of(session, case_id=case.id) if d.run_id == chosen.id]
-    final = decided[-1] if decided else None
-    verdict = kind or Verdict(final.verdict if final else decision.verdict)
-    item = _item(session, case=case, decision=decision, library=library)
+    final = decided(session, case=case, run=chosen)
+    verdict, reason, refer_to, listed = (
+        (plan.verdict, plan.reason, plan.refer_to, plan.listed)
+        if plan is not None
+        else (
+            kind or Verdict(final.verdict if final else decision.verdict),
+            final.reason if final else "",
+            final.refer_to if final else "",
+            final.listed if final and (kind is None or kind.value == final.verdict) else None,
+        )
+    )
+    item = decisions.judged_item(session, case=case, decision=decision, library=library)
+    if listed is not None:
+        rows = [r if isinstance(r, dict) else r.model_dump(mode="json") for r in listed]
+        raw = Decision.model_validate(chosen.decision)
+        decision = decisions.effective(decision, item=item, raw=raw, listed=rows)
     if verdict is Verdict.TOLERANCE and decision.tolerance_deadline is None:
         decision = _with_tolerance(decision, item)
-    reason = final.reason if final else ""
     if (
         verdict is Verdict.REJECT
         and not reason
         and not any(f.code is Code.NOT_ELIGIBLE for f in decision.findings)
     ):
         raise StateConflict("没有不满足的受理条件，也没有收件人员写明的理由，不能出具不予受理决定书")
-    draft = final is None or case.channel == Channel.APPLICANT.value
+    draft = plan is not None or final is None or case.channel == Channel.APPLICANT.value
     return build_notice(
         kind=verdict.value,
         item=item,
@@ -64,7 +78,7 @@ def compose(
         number="" if draft else notice_number(session, case=case, run=chosen, kind=verdict.value, hall=hall),
         draft=draft,
         reason=reason,
-        refer_to=final.refer_to if final else "",
+        refer_to=refer_to,
         declared=case.declared,
         catalog=library.context.catalog,
     )
@@ -87,16 +101,10 @@ def notice_number(session: Session, *, case: Case, run: Run, kind: str, hall: Ha
     return issued.number
 
 
-def _item(session: Session, *, case: Case, decision: Decision, library: RuleLibrary) -> Item:
-    """The item as the rule version the run was judged by (by its hash), else as in effect that day."""
-    stmt = select(RuleVersion).where(
-        RuleVersion.item_code == case.item, RuleVersion.rule_hash == decision.rule_hash
-    )
-    version = session.exec(stmt).first()
-    if version is None:
-        return library.loaded(case.item, decision.review_date).item
-    siblings = library.items_on(decision.review_date)
-    return library.context.parse(version.yaml_text, name=f"{case.item}.yaml", siblings=siblings).item
+def decided(session: Session, *, case: Case, run: Run) -> ClerkDecision | None:
+    """The clerk's decision in force on ``run`` (a correction replaces the one before it)."""
+    rows = [d for d in cases.decisions_of(session, case_id=case.id) if d.run_id == run.id]
+    return rows[-1] if rows else None
 
 
 def _with_tolerance(decision: Decision, item: Item) -> Decision:
