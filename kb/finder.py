@@ -99,8 +99,11 @@ class ItemFinder:
         ]
         return sorted(shown, key=lambda c: (not c.bundle, -c.cases, c.code))
 
-    def find(self, query: str, *, qvec: np.ndarray | None = None, limit: int = 10) -> list[ItemMatch]:
-        """Items the query points to, best first; an empty query lists the most handled items."""
+    def find(
+        self, query: str, *, qvec: np.ndarray | None = None, limit: int = 10, by_meaning: bool = True
+    ) -> list[ItemMatch]:
+        """Items the query points to, best first; an empty query lists the most handled items.
+        ``by_meaning=False`` matches words and pinyin only: the encoder is not run (keyword searches)."""
         text = _squash(normalize(query))
         if not text:
             return [ItemMatch(card=c, score=0.0, why="常办") for c in self.browse()][:limit]
@@ -122,7 +125,13 @@ class ItemFinder:
                     offer(i, 0.7, "拼音", phrase)
                 elif len(text) >= 4 and text.lower() in py.replace(" ", ""):
                     offer(i, 0.6 + 0.2 * min(1.0, len(text) / len(py.replace(" ", ""))), "拼音", phrase)
-        if qvec is None and self._vectors is not None and self.embedder is not None and not text.isascii():
+        if (
+            by_meaning
+            and qvec is None
+            and self._vectors is not None
+            and self.embedder is not None
+            and not text.isascii()
+        ):
             qvec = self.embedder.embed_queries([text])[0]
         if qvec is not None and self._vectors is not None:
             sims = self._vectors @ qvec

@@ -103,7 +103,7 @@ class Searcher:
             fused = self.intent.rerank(fused, index, qvec)
         p = self.confidence.probability(features) if fused else 0.0
         # the item finder reads what was said (typos repaired), before glossary terms replace words
-        items = self.finder.find(repaired, qvec=qvec, limit=3)
+        items = self.finder.find(repaired, qvec=qvec, limit=3, by_meaning=mode != "keyword")
         decision = self.desk.decide(query=repaired, fused=fused, index=index, items=items, confidence=p)
         fused = decision.fused
         if keyword:
