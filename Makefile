@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: serve test install install-test system-deps browser-deps lint check-types check-imports pytest lock kb-vectors swagger-ui
+.PHONY: serve test install install-test system-deps browser-deps lint check-types check-imports pytest lock kb-vectors swagger-ui axe-core
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -75,3 +75,12 @@ swagger-ui:
 	  tar xzf swagger-ui-dist-$(SWAGGER_UI).tgz && cd package && \
 	  cp swagger-ui-bundle.js swagger-ui-bundle.js.LICENSE.txt swagger-ui.css LICENSE NOTICE $(CURDIR)/api/web/swagger/ && \
 	  sed -i 's/swagger-ui-dist` [0-9.]*/swagger-ui-dist` $(SWAGGER_UI)/' $(CURDIR)/api/web/swagger/README.md
+
+# The accessibility check of the browser tests: axe-core from the npm registry into api/web/vendor/axe-core/
+# (not served: the tests evaluate it in each page), e.g. `make axe-core AXE_CORE=4.11.1`.
+AXE_CORE ?= 4.11.0
+axe-core:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cd "$$tmp" && npm pack --silent axe-core@$(AXE_CORE) >/dev/null && \
+	  tar xzf axe-core-$(AXE_CORE).tgz && cd package && \
+	  cp axe.min.js LICENSE LICENSE-3RD-PARTY.txt $(CURDIR)/api/web/vendor/axe-core/ && \
+	  sed -i 's/`axe-core` [0-9.]*/`axe-core` $(AXE_CORE)/' $(CURDIR)/api/web/vendor/axe-core/README.md

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import yaml
 from sqlmodel import Session
 
 from kb import service as kb_service
+from kb.finder import ItemCard
 from kb.schemas import GuideSectionIn
 from rules.book import RuleBook
 from rules.guide import guide_sections
@@ -24,3 +29,50 @@ def sync_guides(session: Session, *, book: RuleBook) -> int:
         )
         changed += len(report.added) + len(report.updated) + len(report.removed)
     return changed
+
+
+def load_navigation(path: Path) -> dict[str, dict[str, list[str]]]:
+    """The hall's navigation data (corpus/finder.yaml): common names, goals, events per item."""
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {
+        str(code): {k: [str(v) for v in vs or []] for k, vs in (row or {}).items()}
+        for code, row in data.items()
+    }
+
+
+def item_cards(
+    book: RuleBook,
+    *,
+    navigation: Mapping[str, Mapping[str, Sequence[str]]],
+    glossary: Mapping[str, Sequence[str]],
+    cases: Mapping[str, int],
+) -> list[ItemCard]:
+    """What the item finder knows of each item: the rule file's facts, the hall's names and goals for
+    it, and the glossary's colloquial names of what the item issues (执照 → 营业执照)."""
+    cards = []
+    for loaded in book.items.values():
+        item, nav = loaded.item, navigation.get(loaded.item.code, {})
+        # a bundle issues its members' results too: only its own name gives it their colloquial names
+        said = item.name if item.bundle else f"{item.name} {item.basic.result}"
+        colloquial = [t for t, exps in glossary.items() if any(e and e in said for e in exps) and len(t) >= 2]
+        cards.append(
+            ItemCard(
+                code=item.code,
+                name=item.name,
+                department=item.department,
+                bundle=item.bundle,
+                members=list(nav.get("members", [])),
+                names=list(dict.fromkeys([*nav.get("names", []), *colloquial])),
+                goals=list(nav.get("goals", [])),
+                events=list(nav.get("events", [])),
+                results=item.basic.result,
+                promise=item.basic.promise,
+                promise_days=item.basic.promise_days,
+                window=item.basic.window,
+                prepare=[m.name for m in item.materials if m.when is None],
+                cases=int(cases.get(item.code, 0)),
+            )
+        )
+    return cards

@@ -9,8 +9,11 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.models import Role
+from prereview.progress import FileProgress, RunProgress, Stage
 from rules.codes import VERDICT_LABELS, Verdict
 from window import Action, Case, CaseFile, CaseMasker, ClerkDecision, Point, Run, Settlement, Suggestion
+from window.decisions import Listed, Plan
+from window.notices import Notice
 
 
 class TokenOut(BaseModel):
@@ -86,6 +89,22 @@ class FileOut(BaseModel):
         )
 
 
+class ProgressOut(BaseModel):
+    stage: Stage
+    pages_done: int
+    pages_total: int | None = Field(description="全部文件的总页数（尚有文件未打开时为空）")
+    files: list[FileProgress]
+
+    @classmethod
+    def of(cls, stored: dict[str, Any], masker: CaseMasker | None) -> ProgressOut:
+        state = RunProgress.model_validate(stored)
+        if masker is not None and masker.masked:  # file names may carry persons' names
+            for f in state.files:
+                f.name = masker.text(f.name)
+        done, total = state.pages
+        return cls(stage=state.stage, pages_done=done, pages_total=total, files=state.files)
+
+
 class RunOut(BaseModel):
     number: int
     status: str
@@ -106,6 +125,9 @@ class RunOut(BaseModel):
         default_factory=list, description="每个文件的读取结果（类型、页数、识别为哪份材料、错误）"
     )
     file_ids: list[int]
+    progress: ProgressOut | None = Field(
+        default=None, description="进行中：每个文件所处的阶段（读取、识别、核对）与已读页数/总页数"
+    )
     error: str | None
     requested_by: str
     created_at: AwareDatetime
@@ -137,6 +159,7 @@ class RunOut(BaseModel):
             uncertain=uncertain,
             files=files,
             file_ids=list(run.file_ids or []),
+            progress=ProgressOut.of(run.progress, masker) if run.progress else None,
             error=error,
             requested_by=run.requested_by,
             created_at=run.created_at,
@@ -164,6 +187,51 @@ class DecisionIn(BaseModel):
     refer_to: str = Field(
         default="", max_length=200, description="不予受理且属于其他机关管辖时：应向哪个机关申请"
     )
+    listed: list[Listed] | None = Field(
+        default=None,
+        max_length=100,
+        description="补正：文书列出的问题；容缺受理：申请人承诺补交的容缺材料。不填：按预审发现的",
+    )
+
+
+class HandoverOut(BaseModel):
+    code: str = Field(description="预检码（XXXX-XXXX，不含易混淆的字符）")
+    expires_at: AwareDatetime | None = Field(description="有效至（自助预检的保存期限）")
+    qr: str = Field(description="预检码的二维码（SVG，data: URI）")
+
+
+class HandoverIn(BaseModel):
+    code: str = Field(min_length=4, max_length=40, description="预检码（大小写、空格和连字符不论）")
+
+
+class TakenOverOut(BaseModel):
+    case_id: str
+    item: str
+    applicant_name: str
+
+
+class DecisionPreviewOut(BaseModel):
+    """A decision checked but not recorded, with the notice it will print (the confirm step)."""
+
+    run: int
+    verdict: str
+    suggested: str
+    overridden: bool
+    correcting: bool = Field(description="更正已作出、文书尚未打印的收件决定")
+    listed: list[Listed] | None
+    notice: Notice
+
+    @classmethod
+    def of(cls, plan: Plan, notice: Notice) -> DecisionPreviewOut:
+        return cls(
+            run=plan.run,
+            verdict=plan.verdict.value,
+            suggested=plan.suggested.value,
+            overridden=plan.overridden,
+            correcting=plan.correcting is not None,
+            listed=plan.listed,
+            notice=notice,
+        )
 
 
 class DecisionOut(BaseModel):
@@ -174,8 +242,10 @@ class DecisionOut(BaseModel):
     overridden: bool
     reason: str
     refer_to: str
+    listed: list[Listed] | None = None
     decided_by: int
     decided_at: AwareDatetime
+    printed_at: AwareDatetime | None = Field(default=None, description="正式文书打印时间：此后不能更正")
 
     @classmethod
     def of(cls, row: ClerkDecision, masker: CaseMasker | None = None) -> DecisionOut:
@@ -188,8 +258,10 @@ class DecisionOut(BaseModel):
             overridden=row.overridden,
             reason=reason,
             refer_to=row.refer_to,
+            listed=None if row.listed is None else [Listed.model_validate(r) for r in row.listed],
             decided_by=row.decided_by,
             decided_at=row.decided_at,
+            printed_at=row.printed_at,
         )
 
 
@@ -268,6 +340,9 @@ class SettlementsOut(BaseModel):
 
 class CaseOut(BaseModel):
     id: str
+    number: str | None = Field(
+        description="案件编号（如 安和综窗〔2026〕第000123号）：给人看、给人说的号；id 是接口里的键"
+    )
     item: str
     department: str
     channel: str
@@ -277,6 +352,7 @@ class CaseOut(BaseModel):
     review_date: date | None
     created_at: AwareDatetime
     expires_at: AwareDatetime | None
+    taken_from: str | None = Field(default=None, description="由预检码转入：原自助预检的案件号")
     files: list[FileOut] = Field(default_factory=list)
     runs: list[RunOut] = Field(default_factory=list)
     decisions: list[DecisionOut] = Field(default_factory=list)
@@ -303,6 +379,7 @@ class CaseOut(BaseModel):
     ) -> CaseOut:
         return cls(
             id=case.id,
+            number=case.number,
             item=case.item,
             department=case.department,
             channel=case.channel,
@@ -312,6 +389,7 @@ class CaseOut(BaseModel):
             review_date=case.review_date,
             created_at=case.created_at,
             expires_at=case.expires_at,
+            taken_from=case.taken_from,
             files=[FileOut.of(f, masker) for f in files or []],
             runs=[RunOut.of(r, masker) for r in runs or []],
             decisions=[DecisionOut.of(d, masker) for d in decisions or []],
@@ -325,6 +403,7 @@ class CaseOut(BaseModel):
 
 class CaseSummary(BaseModel):
     id: str
+    number: str | None = Field(description="案件编号")
     item: str
     channel: str
     status: str

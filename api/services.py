@@ -11,12 +11,13 @@ from core.db import Database
 from kb.base import KnowledgeBase
 from rules.live import RuleLibrary
 from rules.service import RuleContext
-from window import BlobStore, Dispatcher, PageImages, PrereviewEngine, licence_store, sample_store
+from window import BlobStore, Dispatcher, Hall, PageImages, PrereviewEngine, licence_store, sample_store
 
 
 @dataclass
 class Services:
     settings: Settings
+    hall: Hall  # names, contact and numbering printed on notices
     db: Database
     store: BlobStore
     library: RuleLibrary

@@ -29,6 +29,7 @@ from window import (
     Runner,
     ThreadDispatcher,
     blob_store,
+    build_hall,
     build_page_images,
     build_prereviewer,
     install_log_masking,
@@ -90,7 +91,7 @@ def start(
     if dispatcher is None:
         services.sweeper = _start_sweeper(services)
     if knowledge_base:
-        services.kb = _open_kb(db, settings=settings, embedder=embedder)
+        services.kb = _open_kb(db, settings=settings, library=library, embedder=embedder)
     return services
 
 
@@ -106,6 +107,7 @@ def _services(
 ) -> Services:
     return Services(
         settings=settings,
+        hall=build_hall(settings),
         db=db,
         store=store,
         library=library,
@@ -153,9 +155,11 @@ def _prepare_kb(db: Database, *, settings: Settings, library: RuleLibrary) -> No
         log.exception("the knowledge base tables could not be prepared")
 
 
-def _open_kb(db: Database, *, settings: Settings, embedder: Embedder | None) -> KnowledgeBase | None:
+def _open_kb(
+    db: Database, *, settings: Settings, library: RuleLibrary, embedder: Embedder | None
+) -> KnowledgeBase | None:
     try:
-        return knowledge.open_index(db, settings=settings, embedder=embedder)
+        return knowledge.open_index(db, settings=settings, library=library, embedder=embedder)
     except Exception:  # as above: a failed index (a model that cannot load) leaves the KB's routes 503
         log.exception("the knowledge base could not be started; its routes answer 503")
         return None

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +75,13 @@ class Settings(BaseSettings):
     kb_query_cache: int = Field(
         default=256, ge=0, description="Recent questions whose vectors are kept (0 = none)"
     )
+    hall_department: str = Field(
+        default="安和市政务服务中心",
+        description="The hall's own department: its staff maintain the terms and answer the desk",
+    )
+    referral_due_working_days: int = Field(
+        default=2, ge=1, le=20, description="首问负责: working days a department has to answer a referral"
+    )
 
     @property
     def effective_kb_index_dir(self) -> Path:
@@ -111,6 +118,9 @@ class Settings(BaseSettings):
     )
     login_backoff_max_s: float = Field(default=900.0, gt=0, description="the longest wait")
     login_rate_per_minute: int = Field(default=60, ge=0, description="sign-in requests per address (0 = off)")
+    handover_misses_per_hour: int = Field(
+        default=10, ge=1, description="wrong 预检码 one clerk may enter in an hour before having to wait"
+    )
     trusted_proxies: str = Field(
         default="",
         description="addresses or networks (comma-separated) of reverse proxies whose X-Forwarded-For/-Proto "
@@ -144,6 +154,37 @@ class Settings(BaseSettings):
     public_url: str = Field(
         default="", description="the service's address as applicants reach it (notices' sample links)"
     )
+
+    # the hall: printed on notices and shown on the pages (window.Hall is made from these)
+    hall_name: str = Field(default="安和市政务服务中心", min_length=1, description="政务服务中心的名称")
+    window_name: str = Field(default="综合窗口", min_length=1, description="受理窗口的名称")
+    window_address: str = Field(default="", description="窗口地址，印在文书上（空：不印）")
+    window_phone: str = Field(default="", description="窗口联系电话，印在文书上（空：留空线手写）")
+    online_service: str = Field(default="本省政务服务网", description="网上重新提交的渠道")
+    time_zone: str = Field(default="Asia/Shanghai", description="the hall's time zone (its numbering years)")
+    case_number_format: str = Field(
+        default="安和综窗〔{year}〕第{seq:06d}号",
+        description="a window case's number: {year} and {seq}, numbered per year",
+    )
+    self_check_number_format: str = Field(
+        default="安和预检〔{year}〕第{seq:06d}号",
+        description="an applicant's self-check's number ({year}, {seq}), a sequence of its own",
+    )
+    notice_number_format: str = Field(
+        default="安和综窗〔{year}〕{mark}字第{seq:06d}号",
+        description="a notice's number: {year}, {seq} (per kind and year) and {mark} (受, 补, 容, 不受…)",
+    )
+
+    @field_validator("case_number_format", "self_check_number_format", "notice_number_format")
+    @classmethod
+    def _number_format(cls, value: str) -> str:
+        if "{seq" not in value:
+            raise ValueError(f"a number format needs {{seq}} (the sequence number): {value!r}")
+        try:
+            value.format(year=2026, seq=1, mark="受")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"a number format may use {{year}}, {{seq}}, {{mark}} only: {value!r}") from exc
+        return value
 
     @property
     def effective_database_url(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from sqlmodel import Session
 from kb import service, store
 from kb.confidence import ConfidenceModel, Features, fit, load_calibration, save_calibration
 from kb.embed import Embedder
+from kb.finder import ItemCard, ItemFinder
 from kb.glossary import Glossary
 from kb.hit_test import evaluate
 from kb.index import KnowledgeIndex, Progress
@@ -76,7 +77,9 @@ class KnowledgeBase:
         approx_above: int = 50_000,
         query_cache: int = 256,
         progress: Progress | None = None,
+        items: Sequence[ItemCard] = (),
     ) -> KnowledgeBase:
+        """``items``: what the item finder knows of each item (the caller reads the rule files)."""
         glossary = Glossary(service.glossary_terms(session))
         segmenter = WordSegmenter(glossary.words())
         tokenizer = Tokenizer(fields=("char", "bigram"), segmenter=segmenter)
@@ -113,6 +116,7 @@ class KnowledgeBase:
             confidence=ConfidenceModel(model_id=embedder.model_id, calibration=calibration),
             cohort=embedder.embed_passages(shipped_cohort() + service.out_of_scope_questions(session)),
             intent=SectionIntent(embedder),
+            finder=ItemFinder(items or _cards_from_index(index), embedder=embedder),
             mode=mode,
             keyword_weight=keyword_weight,
             query_cache=query_cache,
@@ -153,6 +157,14 @@ class KnowledgeBase:
             self._dirty = False
         self.catch_up(session, force=True)
         return report
+
+    @property
+    def finder(self) -> ItemFinder:
+        return self.searcher.finder
+
+    def set_items(self, items: Sequence[ItemCard]) -> None:
+        """New item cards (the rules in effect changed): the finder is rebuilt, then swapped in."""
+        self.searcher.finder = ItemFinder(items, embedder=self.index.embedder)
 
     # -- keeping in step ---------------------------------------------------------------------
 
@@ -246,6 +258,16 @@ class KnowledgeBase:
         if self.index_dir is not None:
             save_calibration(self.index_dir / "calibration.json", cal)
         return self.hit_test(cases)
+
+
+def _cards_from_index(index: KnowledgeIndex) -> list[ItemCard]:
+    """Without the caller's item cards (the CLI, which reads no rule file), the items the entries name:
+    an item's official name said in a question still tells the search which item it is about."""
+    cards: dict[str, ItemCard] = {}
+    for entry in index.entries:
+        if entry.alive and entry.item and entry.item_name and entry.item not in cards:
+            cards[entry.item] = ItemCard(code=entry.item, name=entry.item_name, department=entry.department)
+    return list(cards.values())
 
 
 def _corrector(index: KnowledgeIndex, segmenter: WordSegmenter, glossary: Glossary) -> HomophoneCorrector:

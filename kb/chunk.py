@@ -35,6 +35,8 @@ class Units(BaseModel):
 
 
 def units_for(doc: IndexDoc, *, max_chars: int = 240) -> Units:
+    if doc.kind == "term":
+        return _term_units(doc)
     if doc.kind == "faq":
         head = f"{doc.item_name} {doc.title}".strip()
         keyword = " ".join([head, *doc.alternatives, doc.body])
@@ -45,6 +47,21 @@ def units_for(doc: IndexDoc, *, max_chars: int = 240) -> Units:
     question = section_question(doc)
     units = [question, *texts] if question else texts
     return Units(keyword_texts=texts, embed_texts=units)
+
+
+def _term_units(doc: IndexDoc) -> Units:
+    """A term is asked about by name ("容缺是啥意思"), by any of its other names, or by describing
+    it; the first sentence of the definition says what it is, the rest is detail."""
+    names = [doc.title, *doc.alternatives]
+    keyword = " ".join([*names, doc.body])
+    first = _SENTENCE_END.split(doc.body)[0]
+    embed = [
+        f"{doc.title}是什么意思？",
+        *(f"{name}是什么？" for name in doc.alternatives),
+        f"{doc.title}：{first}",
+        f"{doc.title}：{doc.body[:_QA_ANSWER_CHARS]}",
+    ]
+    return Units(keyword_texts=[keyword], embed_texts=embed)
 
 
 def section_question(doc: IndexDoc) -> str | None:

@@ -26,7 +26,7 @@ import kb.models  # noqa: F401  (registers the tables for create_all)
 from core.config import Settings, get_settings
 from core.db import Database, create_all, make_engine
 from core.errors import AppError
-from kb import service
+from kb import service, terms
 from kb.base import KnowledgeBase
 from kb.embed import make_embedder
 from kb.hit_test import load_cases, ranked_targets
@@ -50,7 +50,16 @@ def _seed_if_empty(session: Session, settings: Settings) -> None:
         n = service.seed_faqs(session, faq_dir=settings.corpus_dir / "faq")
         err.print(f"[dim]seeded {n} FAQs from {settings.corpus_dir / 'faq'}[/dim]")
     service.seed_glossary(session)
+    _seed_terms(session, settings)
     session.flush()
+
+
+def _seed_terms(session: Session, settings: Settings) -> int:
+    """The concepts of the shipped glossary (corpus/glossary.md), owned by the hall's department."""
+    glossary = settings.corpus_dir / "glossary.md"
+    if not glossary.exists():
+        return 0
+    return terms.seed_terms(session, path=glossary, department=settings.hall_department)
 
 
 @contextmanager
@@ -112,7 +121,13 @@ def batch_line(case_id: str, result: SearchResult) -> dict[str, Any]:
         }
         for h in result.hits
     ]
-    return {"id": case_id, "confident": result.confident, "confidence": result.confidence, "hits": hits}
+    return {
+        "id": case_id,
+        "confident": result.confident,
+        "confidence": result.confidence,
+        "hits": hits,
+        "clarify": [c.item for c in result.clarify],  # the items to ask back about (evaluation contract)
+    }
 
 
 @app.command()
@@ -326,7 +341,13 @@ def seed() -> None:
     with _session(settings) as (_engine, session):
         n = service.seed_faqs(session, faq_dir=settings.corpus_dir / "faq")
         g = service.seed_glossary(session)
-    err.print(f"added {n} FAQs and {g} glossary terms")
+        glossary = settings.corpus_dir / "glossary.md"
+        t = (
+            terms.seed_terms(session, path=glossary, department=settings.hall_department)
+            if glossary.exists()
+            else 0
+        )
+    err.print(f"added {n} FAQs, {g} glossary terms and {t} concept entries")
 
 
 __all__ = ["app", "batch_line", "ranked_targets"]

@@ -7,7 +7,8 @@ AppError
 │   └── NotYourDepartment       staff edit only their own department's entries
 ├── Conflict
 │   ├── StaleVersion            someone else saved the entry since the editor loaded it
-│   └── DuplicateEntry
+│   ├── DuplicateEntry
+│   └── AlreadyAnswered         a referred question the department answered before
 ├── BadInput
 │   ├── InvalidEntry
 │   └── InvalidQueryFile        a hit-test file that cannot be read
@@ -37,6 +38,10 @@ class StaleVersion(Conflict):
 
 class DuplicateEntry(Conflict):
     code = "kb_duplicate_entry"
+
+
+class AlreadyAnswered(Conflict):
+    code = "kb_already_answered"
 
 
 class InvalidEntry(BadInput):

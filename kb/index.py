@@ -39,6 +39,7 @@ class Entry:
     valid_from: int  # date ordinal; 0 = always
     valid_until: int  # date ordinal; _NEVER = open-ended
     content_hash: str
+    basis: str = ""  # a term's 依据
     slots: list[int] = field(default_factory=list)
     positions: list[int] = field(default_factory=list)
     alive: bool = True
@@ -134,6 +135,7 @@ class KnowledgeIndex:
             valid_from=doc.valid_from.toordinal() if doc.valid_from else 0,
             valid_until=doc.valid_until.toordinal() if doc.valid_until else _NEVER,
             content_hash=doc.content_hash,
+            basis=doc.basis,
         )
         for toks in tokens:
             entry.slots.append(self.bm25.add(toks))

@@ -118,3 +118,58 @@ class KbChange(SQLModel, table=True):
     seq: int | None = Field(default=None, primary_key=True)
     target: str = Field(max_length=60)  # an entry target, or "@glossary" / "@cohort"
     at: datetime = Field(default_factory=utcnow)
+
+
+class Term(SQLModel, table=True):
+    """A concept people ask about (容缺受理, 补正 …): the hall's own entry, not one department's."""
+
+    __tablename__ = "kb_term"
+
+    id: int | None = Field(default=None, primary_key=True)
+    target: str = Field(index=True, unique=True, max_length=60)  # term:<词条>, never renamed or reused
+    term: str = Field(max_length=50)
+    definition: str = Field(sa_column=Column(Text, nullable=False))
+    basis: str = Field(sa_column=Column(Text, nullable=False))  # 依据, in words
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    department: str = Field(index=True, max_length=100)
+    status: str = Field(default="draft", index=True, max_length=20)  # FaqStatus
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = Field(default="", max_length=100)
+
+
+class TermVersion(SQLModel, table=True):
+    """A full snapshot after every change of a term, as for FAQs."""
+
+    __tablename__ = "kb_term_version"
+    __table_args__ = (UniqueConstraint("term_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    term_id: int = Field(foreign_key="kb_term.id", index=True)
+    version: int
+    action: str = Field(max_length=20)  # create | edit | publish | retire | rollback
+    snapshot: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    actor: str = Field(default="", max_length=100)
+    note: str = Field(default="", max_length=500)
+    at: datetime = Field(default_factory=utcnow)
+
+
+class Referral(SQLModel, table=True):
+    """首问负责: a question the desk could not answer, referred to the department that owns it."""
+
+    __tablename__ = "kb_referral"
+
+    id: int | None = Field(default=None, primary_key=True)
+    query: str = Field(sa_column=Column(Text, nullable=False))
+    item: str | None = Field(default=None, max_length=20)
+    department: str = Field(index=True, max_length=100)  # who must answer
+    asked_by: str = Field(index=True, max_length=100)  # the desk colleague who took the question
+    contact: str = Field(default="", max_length=200)  # kept only when the applicant agreed to be told
+    status: str = Field(default="open", index=True, max_length=20)  # open | answered
+    due_on: date = Field(index=True)
+    answer: str = Field(default="", sa_column=Column(Text, nullable=False))
+    answered_by: str = Field(default="", max_length=100)
+    answered_at: datetime | None = None
+    faq_target: str | None = Field(default=None, max_length=40)  # the FAQ draft the answer became
+    created_at: datetime = Field(default_factory=utcnow)

@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 ITEM_RE = re.compile(r"^[A-Z]{1,5}-\d{3}$")
 FAQ_TARGET_RE = re.compile(r"^([A-Z]{1,5}-\d{3})#Q(\d+)$")
 SECTION_TARGET_RE = re.compile(r"^([A-Z]{1,5}-\d{3})#(basic|conditions|materials|reject)$")
+TERM_PREFIX = "term:"
+EntryKind = Literal["faq", "guide", "term"]
 
 
 class FaqStatus(StrEnum):
@@ -97,17 +99,39 @@ class GuideSectionIn(BaseModel):
         return self
 
 
+class TermIn(BaseModel):
+    """A concept as the glossary defines it: the definition in plain Chinese, its 依据 and other names."""
+
+    term: str = Field(min_length=1, max_length=50)
+    definition: str = Field(min_length=2, max_length=5000)
+    basis: str = Field(default="", max_length=2000)
+    aliases: list[str] = Field(default_factory=list, description="别称: other names people use.")
+
+    @property
+    def target(self) -> str:
+        return TERM_PREFIX + self.term
+
+
+class TermPatch(BaseModel):
+    """Fields to change; None leaves a field as it is (the term itself is never renamed)."""
+
+    definition: str | None = Field(default=None, min_length=2, max_length=5000)
+    basis: str | None = Field(default=None, max_length=2000)
+    aliases: list[str] | None = None
+
+
 class IndexDoc(BaseModel):
     """One searchable entry as the index sees it."""
 
     target: str
-    kind: Literal["faq", "guide"]
+    kind: EntryKind
     item: str
     item_name: str = ""
     department: str
     title: str  # the FAQ question, or "item name + section title"
     alternatives: list[str] = Field(default_factory=list)
-    body: str  # the answer, or the section text
+    body: str  # the answer, the section text, or the term's definition
+    basis: str = ""  # a term's 依据
     valid_from: date | None = None
     valid_until: date | None = None
     content_hash: str
@@ -130,13 +154,41 @@ class MatchReason(BaseModel):
 
 class SearchHit(BaseModel):
     target: str
-    kind: Literal["faq", "guide"]
+    kind: EntryKind
     item: str
+    item_name: str = ""
     department: str
     title: str
     snippet: str
+    answer: str = Field(
+        default="",
+        description="What the desk reads out: the FAQ's answer, the term's definition, "
+        "or the whole guide section, never a cut chunk.",
+    )
+    basis: str = Field(default="", description="依据 of a term, in words.")
     score: float
     why: MatchReason
+
+
+class ClarifyOption(BaseModel):
+    """An item the answer depends on, with the entry that answers the question for it."""
+
+    item: str
+    item_name: str = ""
+    target: str
+    title: str = ""
+
+
+class RouteAnswer(BaseModel):
+    """The item a goal was routed to, as the item finder knows it: what to prepare and how long."""
+
+    item: str
+    item_name: str
+    department: str
+    bundle: bool = False
+    promise: str = Field(default="", description="承诺时限, from the item's guide")
+    window: str = ""
+    prepare: list[str] = Field(default_factory=list, description="The materials to prepare (必要材料).")
 
 
 class SearchResult(BaseModel):
@@ -147,6 +199,11 @@ class SearchResult(BaseModel):
     confident: bool
     confidence: float = Field(description="Estimated probability that the top hit answers the query.")
     hits: list[SearchHit] = Field(default_factory=list)
+    clarify: list[ClarifyOption] = Field(
+        default_factory=list,
+        description="When the answer differs by item: the items to ask the person to choose between.",
+    )
+    route: RouteAnswer | None = Field(default=None, description="The item a goal was routed to.")
     took_ms: float = 0.0
 
 

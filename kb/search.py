@@ -16,12 +16,14 @@ from typing import Literal
 import numpy as np
 
 from kb.confidence import ConfidenceModel, Features
+from kb.desk import DeskPolicy
 from kb.embed import QueryCache
+from kb.finder import ItemFinder
 from kb.fusion import Fused, fuse
 from kb.glossary import Glossary
 from kb.index import KnowledgeIndex
 from kb.intent import SectionIntent
-from kb.schemas import MatchReason, SearchHit, SearchResult
+from kb.schemas import EntryKind, MatchReason, RouteAnswer, SearchHit, SearchResult
 from kb.spell import HomophoneCorrector
 from kb.text import normalize
 
@@ -39,6 +41,8 @@ class Searcher:
         confidence: ConfidenceModel,
         cohort: np.ndarray | None = None,
         intent: SectionIntent | None = None,
+        finder: ItemFinder | None = None,
+        desk: DeskPolicy | None = None,
         mode: Mode = "hybrid",
         keyword_weight: float = 0.35,
         candidates: int = 50,
@@ -50,6 +54,8 @@ class Searcher:
         self.confidence = confidence
         self.cohort = cohort if cohort is not None else np.zeros((0, index.embedder.dim), np.float32)
         self.intent = intent
+        self.finder = finder or ItemFinder([])
+        self.desk = desk or DeskPolicy()
         self.mode = mode
         self.keyword_weight = keyword_weight
         self.candidates = candidates
@@ -95,19 +101,41 @@ class Searcher:
         fused = fuse(keyword, vector, keyword_weight=weight)
         if self.intent is not None and qvec is not None:
             fused = self.intent.rerank(fused, index, qvec)
+        p = self.confidence.probability(features) if fused else 0.0
+        # the item finder reads what was said (typos repaired), before glossary terms replace words
+        items = self.finder.find(repaired, qvec=qvec, limit=3, by_meaning=mode != "keyword")
+        decision = self.desk.decide(query=repaired, fused=fused, index=index, items=items, confidence=p)
+        fused = decision.fused
         if keyword:
             shown = [f.keyword for f in fused[:k] if f.keyword is not None]
             index.explain_keywords(tokens, shown)
-        p = self.confidence.probability(features) if fused else 0.0
+        sure = self.confidence.confident(p) and self.desk.settled(fused, index)
+        confident = bool(fused) and (decision.routed is not None or sure)
         return SearchResult(
             query=query,
             rewritten=rewritten,
             expansions=expansion.applied,
             corrections={f.wrong: f.right for f in fixes},
-            confident=bool(fused) and self.confidence.confident(p),
+            confident=confident and not decision.clarify,
             confidence=round(p, 4),
             hits=[_hit(index, f) for f in fused[:k]],
+            clarify=decision.clarify,
+            route=self._route(decision.routed),
             took_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+
+    def _route(self, code: str | None) -> RouteAnswer | None:
+        card = self.finder.card(code) if code else None
+        if card is None:
+            return None
+        return RouteAnswer(
+            item=card.code,
+            item_name=card.name,
+            department=card.department,
+            bundle=card.bundle,
+            promise=card.promise,
+            window=card.window,
+            prepare=card.prepare,
         )
 
     def _cohort_level(self, qvec: np.ndarray) -> float:
@@ -129,16 +157,19 @@ def _hit(index: KnowledgeIndex, f: Fused) -> SearchHit:
         why.vector_score = round(f.vector.score, 4)
         why.vector_rank = f.vector.rank
         why.matched_text = index.pos_text[f.vector.detail][:_SNIPPET_CHARS]
-    # A guide hit shows the chunk that matched; when its question matched (kb/chunk.py), the section.
-    chunk = entry.kind == "guide" and why.matched_text and why.matched_text.startswith(entry.title)
-    body = why.matched_text if chunk else entry.body
+    # The answer is the whole entry: the FAQ's answer, the term's definition, or the guide section as
+    # rendered for reading; the chunk that matched stays in ``why`` (a cut chunk is no answer).
+    kind: EntryKind = "faq" if entry.kind == "faq" else "term" if entry.kind == "term" else "guide"
     return SearchHit(
         target=entry.target,
-        kind="faq" if entry.kind == "faq" else "guide",
+        kind=kind,
         item=entry.item,
+        item_name=entry.item_name,
         department=entry.department,
         title=entry.title,
-        snippet=body[:_SNIPPET_CHARS],
+        snippet=entry.body[:_SNIPPET_CHARS],
+        answer=entry.body,
+        basis=entry.basis,
         score=round(f.score, 4),
         why=why,
     )

@@ -17,7 +17,7 @@ import yaml
 from sqlmodel import Session, col, func, select
 
 from kb.errors import DuplicateEntry, EntryNotFound, InvalidEntry, NotYourDepartment, StaleVersion
-from kb.models import Faq, FaqVersion, GuideSection, KbChange, utcnow
+from kb.models import Faq, FaqVersion, GuideSection, KbChange, Term, utcnow
 from kb.schemas import (
     FAQ_TARGET_RE,
     SYSTEM,
@@ -338,15 +338,19 @@ def guide_sections(session: Session, *, item: str | None = None) -> list[GuideSe
 
 
 def index_documents(session: Session, *, targets: Iterable[str] | None = None) -> list[IndexDoc]:
-    """Published FAQs (validity is applied at query time) and guide sections, optionally only some."""
+    """Published FAQs (validity is applied at query time), guide sections and published terms,
+    optionally only some."""
     faq_stmt = select(Faq).where(Faq.status == FaqStatus.PUBLISHED.value)
     guide_stmt = select(GuideSection)
+    term_stmt = select(Term).where(Term.status == FaqStatus.PUBLISHED.value)
     if targets is not None:
         wanted = list(targets)
         faq_stmt = faq_stmt.where(col(Faq.target).in_(wanted))
         guide_stmt = guide_stmt.where(col(GuideSection.target).in_(wanted))
+        term_stmt = term_stmt.where(col(Term.target).in_(wanted))
     docs = [_faq_doc(f) for f in session.exec(faq_stmt)]
     docs += [_guide_doc(g) for g in session.exec(guide_stmt)]
+    docs += [_term_doc(t) for t in session.exec(term_stmt)]
     return docs
 
 
@@ -385,6 +389,22 @@ def _guide_doc(g: GuideSection) -> IndexDoc:
         title=g.title,
         body=g.text,
         content_hash=g.content_hash,
+    )
+
+
+def _term_doc(t: Term) -> IndexDoc:
+    """A term's body is its definition; its 依据 is kept apart (shown, not matched against)."""
+    parts = [t.term, t.definition, t.basis, *t.aliases, t.department]
+    return IndexDoc(
+        target=t.target,
+        kind="term",
+        item="",
+        department=t.department,
+        title=t.term,
+        alternatives=list(t.aliases),
+        body=t.definition,
+        basis=t.basis,
+        content_hash=hashlib.sha256("\x1f".join(parts).encode()).hexdigest(),
     )
 
 

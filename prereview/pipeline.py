@@ -28,6 +28,7 @@ from prereview.doubts import absence_doubts, with_signing_doubts, with_status_do
 from prereview.errors import ReadingBudgetSpent
 from prereview.fair import FairQueue, ReadingBudget
 from prereview.ocr import RapidOcrEngine
+from prereview.progress import ProgressSink, Stage, Tracker
 from prereview.reader import OcrFactory, ReaderPool, ReadLimits, load_page_image
 from prereview.recognise import PageView, classify, region_judge
 from prereview.regions import regions
@@ -140,12 +141,15 @@ class Prereviewer:
         files: list[UploadedFile],
         case_id: str = "",
         keep: DocumentSink | None = None,
+        progress: ProgressSink | None = None,
     ) -> PrereviewResult:
         """``keep`` sees every file's Document while its page images still exist (only images inside the
-        file's own work directory: see `confined`)."""
+        file's own work directory: see `confined`); ``progress`` is told how far the run is
+        (`prereview.progress`)."""
         self.evaluator.loaded(item)  # fails fast on an unknown item, before any reading
+        tracker = Tracker([f.name for f in files], progress)
         with tempfile.TemporaryDirectory(prefix="yichuang-", dir=self._work_dir) as tmp:
-            docs = self._read_all(files, Path(tmp))
+            docs = self._read_all(files, Path(tmp), tracker)
             if keep is not None:
                 for file, doc in zip(files, docs, strict=True):
                     keep(file, confined(doc, Path(tmp) / file.path.name))
@@ -158,15 +162,16 @@ class Prereviewer:
                 docs=docs,
                 case_id=case_id,
                 reread=self._pool.reread,
+                tracker=tracker,
             )
 
-    def _read_all(self, files: list[UploadedFile], tmp: Path) -> list[Document]:
+    def _read_all(self, files: list[UploadedFile], tmp: Path, tracker: Tracker) -> list[Document]:
         """Every file read, in the files' order. The biggest files go first: with a few workers, starting
         the longest jobs first (scans and photos outweigh text PDFs) ends the last one soonest."""
         order = sorted(range(len(files)), key=lambda i: -_size(files[i].path))
         budget, line = ReadingBudget(self.case_budget_s), secrets.token_hex(8)
         futures = {
-            i: self._queue.submit(line, partial(budget.timed, partial(self._read, files[i], tmp)))
+            i: self._queue.submit(line, partial(budget.timed, partial(self._read, files[i], tmp, tracker, i)))
             for i in order
         }
         docs = [futures[i].result() for i in range(len(files))]
@@ -178,8 +183,19 @@ class Prereviewer:
             raise ReadingBudgetSpent(budget_s=budget.seconds or 0.0, unread=unread, slow=slow)
         return [d for d in docs if d is not None]
 
-    def _read(self, file: UploadedFile, tmp: Path, left: float | None) -> Document:
-        return self._pool.read(file.path, name=file.name, work_dir=tmp / file.path.name, timeout=left)
+    def _read(
+        self, file: UploadedFile, tmp: Path, tracker: Tracker, index: int, left: float | None
+    ) -> Document:
+        tracker.page(index, 0, None)
+        doc = self._pool.read(
+            file.path,
+            name=file.name,
+            work_dir=tmp / file.path.name,
+            timeout=left,
+            on_page=partial(tracker.page, index),
+        )
+        tracker.file_read(index, len(doc.pages))
+        return doc
 
 
 def confined(doc: Document, work_dir: Path) -> Document:
@@ -212,9 +228,12 @@ def judge(
     docs: list[Document],
     case_id: str = "",
     reread: Reread | None = None,
+    tracker: Tracker | None = None,
 ) -> PrereviewResult:
     """The case judged from its files as read (their page images still on disk: seals and signatures
     are looked for on them)."""
+    if tracker is not None:
+        tracker.stage(Stage.RECOGNISING)
     marks = PageMarks()
     evidence, absent, reports = materials_of(
         evaluator.loaded(item).item, files, docs, declared=declared, marks=marks, doubts=marks, reread=reread
@@ -227,6 +246,8 @@ def judge(
         materials=evidence,
         absence_doubts=absent,
     )
+    if tracker is not None:
+        tracker.stage(Stage.CHECKING)
     return PrereviewResult(decision=evaluator.evaluate(case), files=reports, facts=case)
 
 

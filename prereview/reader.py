@@ -36,6 +36,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image
 from pydantic import BaseModel, Field
 
 from prereview.documents import Box, Document, Page, PageSource
@@ -43,7 +44,7 @@ from prereview.errors import CorruptFile, ReadFailed, ReadTimeout, UnreadableFil
 from prereview.images import load_images
 from prereview.ocr import OcrEngine, OcrUnavailable
 from prereview.orient import read_page_image
-from prereview.pdf import DEFAULT_DPI, read_pdf
+from prereview.pdf import DEFAULT_DPI, open_pdf, read_pdf
 from prereview.reread import reread_stored
 from prereview.sniff import Kind, check_readable, sniff_file
 
@@ -62,10 +63,20 @@ class ReadLimits(BaseModel):
     dpi: float = Field(default=DEFAULT_DPI, gt=0)  # PDF render and text-layer coordinate scale
 
 
+PageDone = Callable[[int, int | None], None]  # (pages read, pages total or None) after each page
+
+
 def read_file(
-    path: Path, *, name: str, limits: ReadLimits, ocr: OcrEngine, work_dir: Path | None = None
+    path: Path,
+    *,
+    name: str,
+    limits: ReadLimits,
+    ocr: OcrEngine,
+    work_dir: Path | None = None,
+    on_page: PageDone | None = None,
 ) -> Document:
-    """Read one uploaded file; `name` is the applicant's file name (only its extension is looked at)."""
+    """Read one uploaded file; `name` is the applicant's file name (only its extension is looked at).
+    `on_page` is told after each page how many are read, of how many."""
     path = Path(path)
     doc = Document(name=name or path.name)
     try:
@@ -74,8 +85,11 @@ def read_file(
         kind = check_readable(sniffed, max_bytes=limits.max_bytes)
         doc.sha256 = file_sha256(path)
         deadline = time.monotonic() + limits.timeout_seconds
+        total = page_count(path, kind) if on_page is not None else None
         for page in _pages(path, kind, limits=limits, ocr=ocr, work_dir=work_dir, sha256=doc.sha256):
             doc.pages.append(page)
+            if on_page is not None:
+                on_page(len(doc.pages), total)
             if time.monotonic() > deadline:
                 raise ReadTimeout(
                     f"文件处理超过 {limits.timeout_seconds:g} 秒仍未完成，请拆分或压缩后重新上传。"
@@ -86,6 +100,21 @@ def read_file(
         log.exception("reading %s failed", doc.name)
         return doc.model_copy(update={"pages": [], "error": ReadFailed().to_file_error()})
     return doc
+
+
+def page_count(path: Path, kind: Kind) -> int | None:
+    """How many pages the file holds, cheaply (None when it cannot be told before reading)."""
+    try:
+        if kind is Kind.PDF:
+            doc = open_pdf(path)
+            try:
+                return len(doc)
+            finally:
+                doc.close()
+        with Image.open(path) as im:
+            return int(getattr(im, "n_frames", 1))
+    except Exception:  # the reading proper reports what is wrong with the file
+        return None
 
 
 def file_sha256(path: Path) -> str:
@@ -227,18 +256,25 @@ class ReaderPool:
             worker.ensure_started()
 
     def read(
-        self, path: Path, *, name: str, work_dir: Path | None = None, timeout: float | None = None
+        self,
+        path: Path,
+        *,
+        name: str,
+        work_dir: Path | None = None,
+        timeout: float | None = None,
+        on_page: PageDone | None = None,
     ) -> Document:
         """Like `read_file`; raises only OcrUnavailable, when a worker cannot start (an operator's problem).
-        ``timeout``: a shorter time limit for this file (what is left of its case's reading budget)."""
+        ``timeout``: a shorter time limit for this file (what is left of its case's reading budget);
+        ``on_page``: told in this process as the worker reads each page."""
         limits = self.limits
         if timeout is not None and timeout < limits.timeout_seconds:
             limits = limits.model_copy(update={"timeout_seconds": max(timeout, 0.01)})
         worker = self._idle.get()
         try:
             worker.ensure_started()
-            job = (str(path), name, limits, None if work_dir is None else str(work_dir))
-            outcome = worker.run(job, timeout=limits.timeout_seconds + self._grace)
+            job = (str(path), name, limits, None if work_dir is None else str(work_dir), on_page is not None)
+            outcome = worker.run(job, timeout=limits.timeout_seconds + self._grace, on_page=on_page)
         finally:
             self._idle.put(worker)
         if isinstance(outcome, Document):
@@ -320,14 +356,22 @@ class _Worker:
             self.kill()
             raise OcrUnavailable(f"the reader worker did not start: {status}: {detail}")
 
-    def run(self, job: tuple[object, ...], *, timeout: float) -> Document | list[tuple[str, float]] | str:
+    def run(
+        self, job: tuple[object, ...], *, timeout: float, on_page: PageDone | None = None
+    ) -> Document | list[tuple[str, float]] | str:
         assert self._conn is not None
+        deadline = time.monotonic() + timeout
         try:
             self._conn.send(job)
-            if not self._conn.poll(timeout):
-                self.kill()
-                return "timeout"
-            result = self._conn.recv()
+            while True:  # page messages, then the result
+                if not self._conn.poll(max(0.0, deadline - time.monotonic())):
+                    self.kill()
+                    return "timeout"
+                result = self._conn.recv()
+                if not (isinstance(result, tuple) and result and result[0] == PAGE):
+                    break
+                if on_page is not None:
+                    _tell(on_page, result[1], result[2])
         except (EOFError, OSError):
             self.kill()
             return "died"
@@ -373,15 +417,30 @@ def _worker_main(conn: Connection, factory: OcrFactory, memory_mb: int | None) -
         if job[0] == REREAD:
             conn.send(reread_stored(engine, *job[1:]))
             continue
-        path, name, limits, work_dir = job
+        path, name, limits, work_dir, report = job
+
+        def page_done(done: int, total: int | None) -> None:
+            conn.send((PAGE, done, total))
+
         doc = read_file(
             Path(path),
             name=name,
             limits=limits,
             ocr=engine,
             work_dir=None if work_dir is None else Path(work_dir),
+            on_page=page_done if report else None,
         )
         conn.send(doc)
 
 
+def _tell(on_page: PageDone, done: object, total: object) -> None:
+    """Hand on a worker's page message (the worker is untrusted: only plain counts pass)."""
+    if isinstance(done, int) and (total is None or isinstance(total, int)):
+        try:
+            on_page(done, total)
+        except Exception:  # progress is a courtesy: never the reason a file is not read
+            log.exception("the page callback failed")
+
+
 REREAD = "reread"  # a worker job: (REREAD, page image path, boxes) -> (text, score) per box
+PAGE = "page"  # a worker's message while reading: (PAGE, pages read, pages total or None)

@@ -41,7 +41,7 @@ def checklist(evaluator: Evaluator, code: str, declared: dict[str, Any] | None, 
     due: set[str] = set()
     if declared is not None:
         due, findings = evaluator.due(code, declared, on)
-        problems = [f"{f.field or f.condition}: {f.message}" for f in findings]
+        problems = [_problem(f.message, f.field or f.condition or "") for f in findings]
     for m in loaded.item.materials:
         if declared is None:
             state: Literal["yes", "no", "depends"] = "yes" if m.when is None else "depends"
@@ -63,3 +63,11 @@ def checklist(evaluator: Evaluator, code: str, declared: dict[str, Any] | None, 
     return Checklist(
         item=code, item_name=loaded.item.name, rule_hash=loaded.rule_hash, entries=entries, problems=problems
     )
+
+
+def _problem(message: str, what: str) -> str:
+    """One line a reader understands at once: the message names the material and the problem before
+    "——" ("M1 申请书：必填项空白——「申请人名称」未填写"), which the checklist says already."""
+    if "——" in message:
+        return message.split("——", 1)[1]
+    return f"{what}：{message}" if what and what not in message else message

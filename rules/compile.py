@@ -27,6 +27,7 @@ from rules.codes import Code
 from rules.expr import Cmp, CountRef, Expr, FactRef, Scalar, to_dnf
 from rules.identity import normalize_name
 from rules.spec import Check, FactCatalog, Item, Material
+from rules.wording import humanise
 
 Json = dict[str, Any]
 _OPS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
@@ -228,6 +229,7 @@ class _Builder:
             (Code.WRONG_DOCUMENT, "wrong"),
         ):
             note = next((c.accept for c in material.checks if c.code is code and c.accept), "")
+            note = humanise(note, catalog=self.catalog)  # the message applicants and notices read
             action = ActionSpec(kind="finding", code=code, material=mid, rule=f"materials[{mid}]", note=note)
             self.add(
                 self.p2, f"{mid}:{state}", [{"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": state}]}}], action
@@ -241,7 +243,7 @@ class _Builder:
                 code=check.code,
                 material=mid,
                 rule=f"materials[{mid}].checks[{j}]",
-                note=check.note or check.accept or check.who,
+                note=humanise(check.note or check.accept or check.who, catalog=self.catalog),
             )
             for n, subject in enumerate(self.subjects(material, j, check)):
                 for w, when in enumerate(self.dnf(check.when)):

@@ -83,7 +83,7 @@ def questions(item: Item, catalog: FactCatalog) -> list[Question]:
             Question(
                 fact=req.fact,
                 label=spec.label,
-                ask=spec.question,
+                ask=spec.ask_for.get(item.code, spec.question),
                 type=spec.type,
                 values=list(spec.values),
                 value_labels=spec.value_labels,

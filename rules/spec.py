@@ -300,6 +300,9 @@ class FactSpec(_Strict):
     ]
     label: str
     ask: str = ""  # the question put to an applicant, where it says more than the label
+    unit: str = ""  # what a number is counted in (万元, 万立方米/年): printed after it wherever it is shown
+    # the question as one item puts it, where the general wording would name another item's case
+    ask_for: dict[str, str] = Field(default_factory=dict)
     values: tuple[str, ...] = ()
     value_labels: dict[str, str] = Field(default_factory=dict)  # enterprise → 企业
     from_facts: tuple[str, ...] = Field(default=(), alias="from")  # a derived fact's declared sources
@@ -330,6 +333,12 @@ class FactSpec(_Strict):
         if isinstance(value, bool):
             return "是" if value else "否"
         return self.value_labels.get(str(value), str(value))
+
+    def with_unit(self, value: object) -> str:
+        """A declared value as people read it: 8 万元, 是, 企业."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return f"{value:g}" + (f" {self.unit}" if self.unit else "")
+        return self.value_label(value)
 
 
 class FactCatalog(_Strict):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from rules.codes import CODE_LABELS, Code
 from rules.expr import And, Cmp, CountRef, Expr, FactRef, Not, Or, Scalar
 from rules.spec import FactCatalog, FactSpec
 
@@ -26,6 +27,7 @@ _IDENT = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"
 _PROSE_CMP = re.compile(rf"\b({_IDENT})\s*(=|≠|!=)\s*({_IDENT})\b")
 _PROSE_IN = re.compile(rf"\b({_IDENT})\s*∈\s*\{{([a-z0-9_,\s]+)\}}")
 _PROSE_WORD = re.compile(rf"\b{_IDENT}\b")
+_PROSE_CODE = re.compile(r"\b(" + "|".join(c.value for c in Code) + r")\b")  # 不判 EXPIRED
 
 
 def describe(expr: Expr, *, catalog: FactCatalog, materials: dict[str, str] | None = None) -> str:
@@ -67,6 +69,8 @@ def _comparison(cmp: Cmp, catalog: FactCatalog, materials: dict[str, str]) -> st
     words = [_value(v, spec) for v in values]
     value = ("或" if cmp.op == "in" else "、").join(words)
     unit = " 周岁" if not isinstance(ref, FactRef | CountRef) and ref.attr == "age" else ""
+    if spec is not None and spec.unit:
+        unit = f" {spec.unit}"
     spaced = " " if isinstance(cmp.value, int | float) and not isinstance(cmp.value, bool) else ""
     return f"{subject}{_OPS[cmp.op]}{spaced}{value}{unit}"
 
@@ -85,7 +89,8 @@ def _value(value: Scalar, spec: FactSpec | None) -> str:
 
 def humanise(text: str, *, catalog: FactCatalog) -> str:
     """Prose copied from the standards names facts and values the way rules do (``by_commitment = false``,
-    ``location_area ∈ {urban_district, cross_county}``); this puts them in words. Unknown words stay."""
+    ``location_area ∈ {urban_district, cross_county}``, 不判 EXPIRED); this puts them in words. Unknown words
+    stay."""
 
     def compare(m: re.Match[str]) -> str:
         name, op, value = m.groups()
@@ -106,6 +111,7 @@ def humanise(text: str, *, catalog: FactCatalog) -> str:
         return f"{spec.subject}为{'或'.join(values)}"
 
     text = _PROSE_IN.sub(member, _PROSE_CMP.sub(compare, text))
+    text = _PROSE_CODE.sub(lambda m: f"「{CODE_LABELS[Code(m.group(1))]}」", text)
     for term, words in catalog.terms.items():
         if not re.fullmatch(_IDENT, term):  # file names and the like: plain replacement
             text = text.replace(term, words)

@@ -5,13 +5,17 @@ Public surface (re-exported below): the tables (``window.models``), the errors (
 storage, masking of what a reader may not see, page images, runs and who executes them, and what a
 process builds once (``window.runtime``). The operations are modules taking the caller's session and
 never committing: ``window.cases`` (create, files, decide, retention), ``window.settlements``
-(请核对), ``window.runs`` (queue, execute, recover), ``window.audit`` and ``window.notices``.
+(请核对), ``window.counters`` (numbers), ``window.runs`` (queue, execute, recover), ``window.audit``
+and ``window.notices``.
 """
 
 from window import (
     audit,
     cases,
+    counters,
+    decisions,
     errors,
+    handover,
     licence_fetch,
     licences,
     models,
@@ -24,6 +28,7 @@ from window import (
 )
 from window.dispatchers import InlineDispatcher, QueueDispatcher, ThreadDispatcher
 from window.errors import CaseNotFound, StateConflict, StoredFileMissing, UploadRefused
+from window.hall import Hall
 from window.masking import CaseMasker, MaskingFilter, install_log_masking
 from window.models import (
     AuditEvent,
@@ -32,6 +37,8 @@ from window.models import (
     CaseStatus,
     Channel,
     ClerkDecision,
+    Counter,
+    IssuedNotice,
     Run,
     RunStatus,
     Settlement,
@@ -40,6 +47,7 @@ from window.page_images import PageImages, kept
 from window.runs import Dispatcher, PrereviewEngine, Runner, recover
 from window.runtime import (
     blob_store,
+    build_hall,
     build_page_images,
     build_prereviewer,
     licence_fetcher,
@@ -63,8 +71,11 @@ __all__ = [
     "CaseStatus",
     "Channel",
     "ClerkDecision",
+    "Counter",
     "Dispatcher",
+    "Hall",
     "InlineDispatcher",
+    "IssuedNotice",
     "MaskingFilter",
     "PageImages",
     "Point",
@@ -82,10 +93,14 @@ __all__ = [
     "UploadRefused",
     "audit",
     "blob_store",
+    "build_hall",
     "build_page_images",
     "build_prereviewer",
     "cases",
+    "counters",
+    "decisions",
     "errors",
+    "handover",
     "install_log_masking",
     "kept",
     "licence_fetch",

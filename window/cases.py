@@ -14,12 +14,11 @@ from core.db import after_commit
 from core.errors import BadInput
 from core.tokens import new_token, token_digest
 from rules import service as rule_service
-from rules.codes import Verdict
 from rules.live import RuleLibrary
 from rules.models import utcnow
-from window import audit, settlements
+from window import counters
 from window.errors import CaseNotFound, StateConflict, UploadRefused
-from window.masking import CaseMasker
+from window.hall import Hall
 from window.models import Case, CaseFile, CaseStatus, Channel, ClerkDecision, Run, RunStatus
 from window.storage import BlobStore, Received
 
@@ -28,6 +27,7 @@ def create_case(
     session: Session,
     *,
     library: RuleLibrary,
+    hall: Hall,
     item: str,
     declared: dict[str, Any],
     review_date: date | None,
@@ -36,7 +36,9 @@ def create_case(
     retention_hours: float,
     max_declared_bytes: int,
 ) -> tuple[Case, str | None]:
-    """A new case; for an applicant also the case token (shown once, stored only as its hash)."""
+    """A new case with its number (the hall's format, numbered per year: window cases and self-checks
+    each in their own sequence); for an applicant also the case token (shown once, stored only as its
+    hash)."""
     size = len(json.dumps(declared, ensure_ascii=False).encode("utf-8"))
     if size > max_declared_bytes:
         raise BadInput(
@@ -47,8 +49,13 @@ def create_case(
     evaluator.due(item, declared, on)  # FactError (422) for declared facts of the wrong type
     department = rule_service.owner(session, item=item) or ""
     token = new_token() if channel == Channel.APPLICANT else None
+    now = utcnow()
+    year = hall.year_of(now)
+    self_check = channel == Channel.APPLICANT
+    seq = counters.next_value(session, name=f"{'self-check' if self_check else 'case'}:{year}")
     case = Case(
         id=secrets.token_hex(16),
+        number=hall.case_number(year=year, seq=seq, self_check=self_check),
         item=item,
         department=department,
         channel=channel.value,
@@ -57,7 +64,8 @@ def create_case(
         review_date=review_date,
         token_hash=token_digest(token) if token else None,
         created_by=created_by,
-        expires_at=utcnow() + timedelta(hours=retention_hours) if token else None,
+        created_at=now,
+        expires_at=now + timedelta(hours=retention_hours) if token else None,
     )
     session.add(case)
     session.flush()
@@ -166,79 +174,6 @@ def decisions_of(session: Session, *, case_id: str) -> list[ClerkDecision]:
     return list(session.exec(stmt))
 
 
-def decide(
-    session: Session,
-    *,
-    case: Case,
-    verdict: Verdict,
-    reason: str,
-    refer_to: str,
-    user_id: int,
-    actor: str,
-    role: str,
-) -> ClerkDecision:
-    """The clerk's decision on the latest finished run, once its uncertain points are all settled; the
-    suggestion is the run's settled one, and overriding it needs a reason."""
-    run = latest_done(session, case_id=case.id)
-    if run is None or run.verdict is None:
-        raise StateConflict("本案还没有完成的预审，不能作出收件决定")
-    settled = settlements.ready_to_decide(run, settlements.rows_of(session, run_id=run.id))
-    suggested = settled.decision.verdict.value
-    overridden = verdict.value != suggested
-    if overridden and len(reason.strip()) < 4:
-        raise BadInput("改变预审建议的结论时必须写明理由（至少 4 个字）")
-    previous = decisions_of(session, case_id=case.id)
-    decision = ClerkDecision(
-        case_id=case.id,
-        run_id=run.id or 0,
-        suggested=suggested,
-        verdict=verdict.value,
-        overridden=overridden,
-        reason=reason.strip(),
-        refer_to=refer_to.strip(),
-        decided_by=user_id,
-    )
-    session.add(decision)
-    case.status = CaseStatus.DECIDED.value
-    session.add(case)
-    session.flush()
-    before = (
-        {"verdict": previous[-1].verdict, "decision": previous[-1].id}
-        if previous
-        else {"suggested": suggested}
-    )
-    audit.record(
-        session,
-        actor=actor,
-        role=role,
-        action="override" if overridden else "decision",
-        target=f"case:{case.id}",
-        before=before,
-        after=_decided(decision, run=run, settled=settled),
-        names=CaseMasker(declared=case.declared, applicant_name=case.applicant_name).names,
-    )
-    return decision
-
-
-def _decided(decision: ClerkDecision, *, run: Run, settled: settlements.Suggestion) -> dict[str, Any]:
-    """What the audit log keeps of a decision."""
-    after: dict[str, Any] = {
-        "verdict": decision.verdict,
-        "suggested": decision.suggested,
-        "run": run.number,
-        "reason": decision.reason,
-        "refer_to": decision.refer_to,
-        "rule_hash": run.rule_hash,
-    }
-    if settled.points:  # what the clerk settled, with the verdict the findings alone gave
-        after |= {
-            "run_verdict": run.verdict,
-            "confirmed": [" ".join(p) for p in settled.confirmed],
-            "dismissed": [" ".join(p) for p in settled.dismissed],
-        }
-    return after
-
-
 def search_cases(
     session: Session,
     *,
@@ -258,7 +193,9 @@ def search_cases(
         stmt = stmt.where(Case.status == status)
     if q:
         like = f"%{q}%"
-        stmt = stmt.where(or_(col(Case.applicant_name).like(like), col(Case.id).startswith(q)))
+        stmt = stmt.where(
+            or_(col(Case.applicant_name).like(like), col(Case.id).startswith(q), col(Case.number).like(like))
+        )
     return list(session.exec(stmt.order_by(col(Case.created_at).desc()).offset(offset).limit(limit)))
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from rules.models import utcnow
@@ -22,6 +22,8 @@ __all__ = [
     "CaseStatus",
     "Channel",
     "ClerkDecision",
+    "Counter",
+    "IssuedNotice",
     "Licence",
     "LicenceFetch",
     "MaterialSample",
@@ -51,9 +53,20 @@ class CaseStatus(StrEnum):
     PURGED = "purged"  # an applicant's self-check whose uploads were deleted after the retention
 
 
+class Counter(SQLModel, table=True):
+    """A named sequence shared by every process ("case:2026", "notice:ACCEPT:2026"): ``window.counters``
+    takes the next value under the row's lock, so two processes never get the same one."""
+
+    __tablename__ = "counter"
+    name: str = Field(primary_key=True, max_length=64)
+    value: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+
+
 class Case(SQLModel, table=True):
     __tablename__ = "case"
-    id: str = Field(primary_key=True, max_length=32)
+    id: str = Field(primary_key=True, max_length=32)  # the key in URLs and the API
+    # what people read and say (安和综窗〔2026〕第000123号): given when the case is created, unique
+    number: str | None = Field(default=None, max_length=64, unique=True)
     item: str = Field(index=True, max_length=16)
     department: str = Field(default="", index=True, max_length=100)
     channel: str = Field(max_length=16)  # a Channel
@@ -66,6 +79,9 @@ class Case(SQLModel, table=True):
     created_by: int | None = None
     created_at: datetime = Field(default_factory=utcnow, index=True)
     expires_at: datetime | None = Field(default=None, index=True)  # applicant cases: uploads deleted then
+    # a finished self-check's 预检码 (its sha256): a clerk redeems it once to take the case over
+    handover_hash: str | None = Field(default=None, index=True, max_length=64)
+    taken_from: str | None = Field(default=None, max_length=32)  # a clerk case: the self-check it took over
 
 
 class CaseFile(SQLModel, table=True):
@@ -104,6 +120,8 @@ class Run(SQLModel, table=True):
     # for readers who may not see identity, and purged with the self-check's files.
     facts: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # while it runs: per file its stage (读取/识别/核对) and pages read of pages total (window.progress)
+    progress: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     attempts: int = 0
     requested_by: str = Field(default="", max_length=80)
     client_address: str = Field(default="", max_length=64)  # who asked, for the per-address cap
@@ -124,8 +142,29 @@ class ClerkDecision(SQLModel, table=True):
     overridden: bool = False
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     refer_to: str = Field(default="", max_length=200)  # REJECT: the competent authority, if another one
+    # what the notice lists (补正: the defects, 容缺: the missing 容缺 materials), as the clerk chose them:
+    # [{"subject": "M3", "code": "EXPIRED", "note": ""}]; None: as the run found them
+    listed: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     decided_by: int
     decided_at: datetime = Field(default_factory=utcnow)
+    # the official notice left the system (printed or downloaded): from then on the decision is final
+    printed_at: datetime | None = None
+
+
+class IssuedNotice(SQLModel, table=True):
+    """An official notice as first printed: its number is taken once, and printing it again shows the
+    same number. Self-check copies and notices before a decision are drafts and get none."""
+
+    __tablename__ = "issued_notice"
+    __table_args__ = (UniqueConstraint("run_id", "kind", name="uq_issued_notice_run_kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str = Field(
+        sa_column=Column(String(32), ForeignKey("case.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    run_id: int = Field(sa_column=Column(Integer, ForeignKey("run.id", ondelete="CASCADE"), nullable=False))
+    kind: str = Field(max_length=24)  # a notice kind (window.notices.KINDS)
+    number: str = Field(max_length=64, unique=True)
+    issued_at: datetime = Field(default_factory=utcnow)
 
 
 class Settlement(SQLModel, table=True):

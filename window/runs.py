@@ -9,6 +9,8 @@ again (executing a run twice gives the same answer; a finished run is never exec
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple, Protocol
@@ -18,6 +20,7 @@ from sqlmodel import Session, col, func, select
 from core.db import Database
 from core.errors import AppError
 from prereview.pipeline import DocumentSink, PrereviewResult, UploadedFile
+from prereview.progress import ProgressSink, RunProgress
 from rules.live import LiveEvaluator
 from rules.models import utcnow
 from window import audit
@@ -28,7 +31,16 @@ from window.models import Case, CaseFile, Run, RunStatus
 from window.page_images import PageImages, kept
 from window.storage import BlobStore
 
-__all__ = ["Dispatcher", "PrereviewEngine", "Runner", "execute", "in_progress_from", "queue_run", "recover"]
+__all__ = [
+    "Dispatcher",
+    "PrereviewEngine",
+    "ProgressWriter",
+    "Runner",
+    "execute",
+    "in_progress_from",
+    "queue_run",
+    "recover",
+]
 
 log = logging.getLogger("yichuang.runs")
 
@@ -45,6 +57,7 @@ class PrereviewEngine(Protocol):
         files: list[UploadedFile],
         case_id: str = "",
         keep: DocumentSink | None = None,
+        progress: ProgressSink | None = None,
     ) -> PrereviewResult: ...
 
     def close(self) -> None: ...
@@ -150,7 +163,14 @@ def execute(
         job = _begin(session, run_id, store=store, pages=pages)
     if job is None:
         return None
-    outcome = _judge(run_id, job, prereviewer=prereviewer, store=store, licences=licences)
+    outcome = _judge(
+        run_id,
+        job,
+        prereviewer=prereviewer,
+        store=store,
+        licences=licences,
+        progress=ProgressWriter(db, run_id),
+    )
     with db.scope() as session:
         return _finish(session, run_id, outcome)
 
@@ -196,7 +216,13 @@ class Outcome(NamedTuple):
 
 
 def _judge(
-    run_id: int, job: _Job, *, prereviewer: PrereviewEngine, store: BlobStore, licences: LicenceFetcher | None
+    run_id: int,
+    job: _Job,
+    *,
+    prereviewer: PrereviewEngine,
+    store: BlobStore,
+    licences: LicenceFetcher | None,
+    progress: ProgressSink | None = None,
 ) -> Outcome:
     """The pre-review of the run's files, outside any transaction (it takes minutes)."""
     files = [UploadedFile(path=store.path(r.sha256), name=r.name, slot=r.slot) for r in job.rows]
@@ -210,6 +236,7 @@ def _judge(
                 files=files,
                 case_id=job.case_id,
                 keep=job.keep,
+                progress=progress,
             )
             # and none vanished while it was being read
             _check_stored(run_id, job.case_id, job.rows, store, expected=job.expected)
@@ -250,6 +277,7 @@ def _finish(session: Session, run_id: int, outcome: Outcome) -> str | None:
     if run is None:
         return None
     run.finished_at = utcnow()
+    run.progress = None  # told while it ran; the result says the rest
     decision = outcome.decision
     if decision is None:
         run.status = RunStatus.FAILED.value
@@ -287,6 +315,31 @@ def _finish(session: Session, run_id: int, outcome: Outcome) -> str | None:
         )
     session.add(run)
     return run.status
+
+
+class ProgressWriter:
+    """A run's progress as the page reads it (``Run.progress``): written in a unit of work of its own, at
+    most every ``every`` seconds, and at once when the stage or a file's stage changes; called from the
+    reading threads."""
+
+    def __init__(self, db: Database, run_id: int, *, every: float = 0.5) -> None:
+        self.db, self.run_id, self.every = db, run_id, every
+        self._lock = threading.Lock()
+        self._last = 0.0
+        self._stages: list[str] = []
+
+    def __call__(self, state: RunProgress) -> None:
+        stages = [state.stage.value, *(f.stage.value for f in state.files)]
+        with self._lock:
+            now = time.monotonic()
+            if stages == self._stages and now - self._last < self.every:
+                return
+            self._last, self._stages = now, stages
+            with self.db.scope() as session:
+                run = session.get(Run, self.run_id)
+                if run is not None and run.status == RunStatus.RUNNING.value:
+                    run.progress = state.model_dump(mode="json")
+                    session.add(run)
 
 
 def _check_stored(

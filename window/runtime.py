@@ -12,6 +12,7 @@ from prereview.reader import ReadLimits
 from rules import service as rule_service
 from rules.live import RuleLibrary
 from rules.service import RuleContext
+from window.hall import Hall
 from window.licence_fetch import LicenceFetcher
 from window.licences import CircuitBreaker, HttpSource, LicenceSource, LocalLibrary
 from window.page_images import PageImages
@@ -19,6 +20,7 @@ from window.storage import BlobStore
 
 __all__ = [
     "blob_store",
+    "build_hall",
     "build_page_images",
     "build_prereviewer",
     "licence_fetcher",
@@ -105,3 +107,18 @@ def licence_fetcher(*, settings: Settings, db: Database, library: RuleLibrary) -
     if source is None:
         return None
     return LicenceFetcher(source=source, library=library, store=licence_store(settings))
+
+
+def build_hall(settings: Settings) -> Hall:
+    """The hall as the settings describe it: names, contact, time zone and numbering."""
+    return Hall(
+        name=settings.hall_name,
+        window=settings.window_name,
+        address=settings.window_address,
+        phone=settings.window_phone,
+        online=settings.online_service,
+        time_zone=settings.time_zone,
+        case_number_format=settings.case_number_format,
+        self_check_number_format=settings.self_check_number_format,
+        notice_number_format=settings.notice_number_format,
+    )

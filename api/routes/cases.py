@@ -18,7 +18,6 @@ from fastapi.responses import Response
 from sqlmodel import col, select
 
 from api.deps import (
-    APPLICANT,
     DbId,
     Principal,
     PrincipalDep,
@@ -28,15 +27,25 @@ from api.deps import (
     case_for,
     case_masker,
     require,
+    sees_identity,
 )
 from api.errors import LoginRequired, NotAllowed, RateLimited
 from api.models import Role
-from api.schemas import AnswerOut, CaseIn, CaseOut, CaseSummary, DecisionIn, DecisionOut, FileOut, RunOut
+from api.schemas import (
+    AnswerOut,
+    CaseIn,
+    CaseOut,
+    CaseSummary,
+    DecisionIn,
+    DecisionOut,
+    DecisionPreviewOut,
+    FileOut,
+    RunOut,
+)
 from api.services import Services
 from api.uploads import Limits, receive
 from core.db import after_commit
 from prereview.pipeline import PrereviewResult
-from rules.codes import Verdict
 from rules.verdict import Decision
 from window import (
     Case,
@@ -49,9 +58,12 @@ from window import (
     StateConflict,
     UploadRefused,
     cases,
+    decisions,
     kept,
+    notices,
     settlements,
 )
+from window.decisions import Plan
 from window.runs import in_progress_from, queue_run
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -97,6 +109,7 @@ def create_case(body: CaseIn, session: SessionDep, services: ServicesDep, princi
     case, token = cases.create_case(
         session,
         library=services.library,
+        hall=services.hall,
         item=body.item,
         declared=body.declared,
         review_date=body.review_date,
@@ -114,7 +127,7 @@ def list_cases(
     principal: Annotated[Principal, Depends(require(Role.CLERK, Role.CONSULT, Role.STAFF))],
     item: str | None = Query(default=None, max_length=16),
     status: CaseStatus | None = None,
-    q: str | None = Query(default=None, max_length=100, description="申请人名称或案件号前缀"),
+    q: str | None = Query(default=None, max_length=100, description="申请人名称、案件编号或案件号前缀"),
     limit: int = Query(default=50, ge=1, le=500),
     offset: int = Query(default=0, ge=0, le=1_000_000),
 ) -> list[CaseSummary]:
@@ -131,6 +144,7 @@ def list_cases(
     return [
         CaseSummary(
             id=c.id,
+            number=c.number,
             item=c.item,
             channel=c.channel,
             status=c.status,
@@ -213,16 +227,20 @@ def withdraw(case_id: str, file_id: DbId, session: SessionDep, principal: Princi
     "/{case_id}/files/{file_id}/pages/{number}",
     response_class=Response,
     responses={200: {"content": {"image/jpeg": {}}, "description": "页面图像（JPEG）"}},
-    summary="上传文件某一页的图像（摆正后的页面，证据框的坐标以它为准；仅收件人员）",
+    summary="上传文件某一页的图像（摆正后的页面，证据框的坐标以它为准；收件人员与申请人本人）",
 )
 async def page_image(
     case_id: str,
     file_id: DbId,
     number: Annotated[int, Path(ge=1, le=10_000, description="页码（从 1 起）")],
     services: ServicesDep,
-    principal: Annotated[Principal, Depends(require(Role.CLERK))],
+    principal: PrincipalDep,
 ) -> Response:
     def find() -> tuple[CaseFile, bool]:
+        if not sees_identity(principal):  # a page shows identity numbers and names unmasked
+            if not principal.is_user:
+                raise LoginRequired("请先登录，或携带案件令牌（X-Case-Token）")
+            raise NotAllowed("材料原件载有申请人的身份信息，只有综合窗口人员和申请人本人可以查看")
         with services.db.scope() as session:
             case = case_for(session, principal, case_id)
             row = session.get(CaseFile, file_id)
@@ -341,31 +359,61 @@ def answer(case_id: str, session: SessionDep, principal: PrincipalDep) -> Answer
     )
 
 
+def _plan(
+    session: SessionDep, services: Services, principal: Principal, case_id: str, body: DecisionIn
+) -> Plan:
+    case = case_for(session, principal, case_id, write=True)
+    return decisions.plan(
+        session,
+        case=case,
+        library=services.library,
+        verdict=body.verdict,
+        reason=body.reason,
+        refer_to=body.refer_to,
+        listed=body.listed,
+    )
+
+
+@router.post(
+    "/{case_id}/decision/preview",
+    summary="核对一个收件决定而不记录：能否作出、理由，以及将要打印的文书（确认前的预览）",
+)
+def preview_decision(
+    case_id: str,
+    body: DecisionIn,
+    session: SessionDep,
+    services: ServicesDep,
+    principal: Annotated[Principal, Depends(require(Role.CLERK))],
+) -> DecisionPreviewOut:
+    plan = _plan(session, services, principal, case_id, body)
+    case = case_for(session, principal, case_id)
+    notice = notices.compose(
+        session, case=case, library=services.library, hall=services.hall, kind=None, run=None, plan=plan
+    )
+    return DecisionPreviewOut.of(plan, notice)
+
+
 @router.post(
     "/{case_id}/decision",
     status_code=201,
-    summary="收件人员的收件决定（请核对的点须先全部核对；改变核对后的预审建议须写明理由）",
+    summary=(
+        "收件决定（请核对的点须先全部核对；改变预审建议须写明理由；文书无法表达的结论被拒绝）；"
+        "文书打印前可以再次提交以更正"
+    ),
 )
 def decide(
     case_id: str,
     body: DecisionIn,
     session: SessionDep,
+    services: ServicesDep,
     principal: Annotated[Principal, Depends(require(Role.CLERK))],
 ) -> DecisionOut:
     cases.lock_case(session, case_id=case_id[:32])  # a settlement changed at the same moment waits for this
-    case = case_for(session, principal, case_id, write=True)
-    if case.channel == APPLICANT:
-        raise StateConflict("申请人自助预检的案件不作收件决定；请在窗口新建案件")
     if principal.user_id is None:
         raise LoginRequired("请先登录")
-    row = cases.decide(
-        session,
-        case=case,
-        verdict=Verdict(body.verdict),
-        reason=body.reason,
-        refer_to=body.refer_to,
-        user_id=principal.user_id,
-        actor=principal.actor,
-        role=principal.role,
+    plan = _plan(session, services, principal, case_id, body)
+    case = case_for(session, principal, case_id, write=True)
+    row = decisions.decide(
+        session, case=case, chosen=plan, user_id=principal.user_id, actor=principal.actor, role=principal.role
     )
     return DecisionOut.of(row)

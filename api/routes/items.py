@@ -9,13 +9,16 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from api import knowledge
 from api.deps import ServicesDep, SessionDep, Throttled
+from kb.finder import ItemFinder, ItemMatch
 from rules import service as rule_service
 from rules.checklist import Checklist, checklist
 from rules.models import RuleVersion, utcnow
 from rules.questions import Question, questions
 
 router = APIRouter(prefix="/items", tags=["items"])
+_FAINT, _NEAR_TOP = 0.3, 0.6  # item search: matches below either are noise beside the best one
 
 
 class ItemSummary(BaseModel):
@@ -77,6 +80,64 @@ def list_items(
             continue
         out.append(summary)
     return sorted(out, key=lambda s: s.code)
+
+
+class ItemFound(BaseModel):
+    code: str
+    name: str
+    department: str
+    bundle: bool
+    window: str
+    promise: str
+    promise_days: int
+    prepare: list[str] = Field(description="要准备的材料（必要材料）")
+    events: list[str]
+    why: str = Field(description="命中方式：编码 / 名称 / 俗称 / 办事目标 / 拼音 / 语义 / 常办 / 分类")
+    matched: str = ""
+    score: float
+
+
+@router.get(
+    "/find", summary="事项查找（俗称、办事目标、拼音、错别字；按部门或主题浏览；咨询台与自助预检共用）"
+)
+def find_items(
+    session: SessionDep,
+    services: ServicesDep,
+    _: Throttled,
+    q: str = Query(default="", max_length=100),
+    department: str | None = Query(default=None, max_length=100),
+    event: str | None = Query(default=None, max_length=50),
+    limit: int = Query(default=10, ge=1, le=50),
+) -> list[ItemFound]:
+    finder = (
+        services.kb.finder
+        if services.kb is not None and services.kb.finder.cards
+        else ItemFinder(
+            knowledge.current_items(session, settings=services.settings, library=services.library)
+        )
+    )
+    if department or event:
+        matches = [
+            ItemMatch(card=c, score=0.0, why="分类")
+            for c in finder.browse(department=department, event=event)
+        ]
+        if q.strip():
+            found = {m.card.code: m for m in finder.find(q, limit=50)}
+            matches = [found[m.card.code] for m in matches if m.card.code in found]
+    else:  # a search box lists what was meant, not everything faintly like it
+        matches = finder.find(q, limit=limit)
+        if q.strip() and matches:
+            floor = max(_FAINT, matches[0].score * _NEAR_TOP)
+            matches = [m for m in matches if m.score >= floor]
+    return [
+        ItemFound(
+            **m.card.model_dump(include=set(ItemFound.model_fields)),
+            why=m.why,
+            matched=m.matched,
+            score=m.score,
+        )
+        for m in matches[:limit]
+    ]
 
 
 @router.get("/{code}", summary="事项现行规则")

@@ -18,9 +18,19 @@ from api.deps import DbId, Principal, PrincipalDep, ServicesDep, SessionDep, Thr
 from api.models import Role
 from core.errors import Forbidden, NotFound, Unavailable
 from kb import service as kb_service
+from kb import terms as kb_terms
 from kb.base import KnowledgeBase
-from kb.models import Faq
-from kb.schemas import Actor, FaqIn, FaqPatch, FaqStatus, HitTestCase, HitTestReport, SearchResult
+from kb.models import Faq, Term
+from kb.schemas import (
+    Actor,
+    FaqIn,
+    FaqPatch,
+    FaqStatus,
+    HitTestCase,
+    HitTestReport,
+    SearchResult,
+    TermPatch,
+)
 from rules import service as rule_service
 from window import audit
 
@@ -94,7 +104,7 @@ def _audit(
     )
 
 
-@router.get("/search", summary="检索（FAQ 与办事指南）")
+@router.get("/search", summary="检索（FAQ、办事指南、术语；答案因事项而异时在 clarify 里列出可选事项）")
 def search(
     session: SessionDep,
     services: ServicesDep,
@@ -186,6 +196,64 @@ def faq_history(target: str, session: SessionDep, _: Desk) -> list[dict[str, Any
             "snapshot": v.snapshot,
         }
         for v in kb_service.faq_history(session, target=target)
+    ]
+
+
+class TermOut(BaseModel):
+    target: str
+    term: str
+    definition: str
+    basis: str
+    aliases: list[str]
+    department: str
+    status: str
+    version: int
+    updated_by: str
+
+
+class TermEdit(TermPatch):
+    expected_version: int | None = Field(
+        default=None, ge=1, description="编辑时看到的版本（防止覆盖他人修改）"
+    )
+
+
+def _term_out(row: Term) -> TermOut:
+    return TermOut.model_validate(row, from_attributes=True)
+
+
+def _term_audit(session: Session, principal: Principal, action: str, row: Term, before: int) -> None:
+    audit.record(
+        session,
+        actor=principal.actor,
+        role=principal.role,
+        action=f"term.{action}",
+        target=row.target,
+        before={"version": before},
+        after={"version": row.version, "status": row.status},
+    )
+
+
+@router.get("/terms", summary="术语词条（概念释义，政务服务中心维护；未登录只见已发布的）")
+def list_terms(session: SessionDep, _: Throttled) -> list[TermOut]:
+    return [_term_out(t) for t in kb_terms.list_terms(session, status=FaqStatus.PUBLISHED)]
+
+
+@router.patch("/terms/{target}", summary="修改术语词条（政务服务中心）")
+def update_term(target: str, body: TermEdit, session: SessionDep, staff: StaffOnly) -> TermOut:
+    before = kb_terms.get_term(session, target=target).version
+    patch = TermPatch(**body.model_dump(exclude={"expected_version"}, exclude_unset=True))
+    row = kb_terms.update_term(
+        session, actor=_actor(staff), target=target, patch=patch, expected_version=body.expected_version
+    )
+    _term_audit(session, staff, "edit", row, before)
+    return _term_out(row)
+
+
+@router.get("/terms/{target}/history", summary="术语词条的全部版本")
+def term_history(target: str, session: SessionDep, _: Desk) -> list[dict[str, Any]]:
+    return [
+        {"version": v.version, "action": v.action, "actor": v.actor, "at": v.at, "snapshot": v.snapshot}
+        for v in kb_terms.term_history(session, target=target)
     ]
 
 

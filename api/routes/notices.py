@@ -1,4 +1,5 @@
-"""Notices as HTML or A4 PDF: official once the clerk has decided, a marked self-check copy before."""
+"""Notices as HTML or A4 PDF: official once the clerk has decided, a marked self-check copy before. A clerk's
+fetch of the official notice is its printing: the decision cannot be corrected after it."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import PrincipalDep, ServicesDep, SessionDep, case_for, sees_identity
 from api.errors import NotAllowed
+from api.models import Role
 from rules.codes import Verdict
-from window import notices
+from window import cases, decisions, notices
 
 router = APIRouter(prefix="/cases", tags=["notices"])
 
@@ -48,12 +50,27 @@ async def notice(
         raise NotAllowed("文书载有申请人的身份信息，只有综合窗口人员和申请人本人可以查看")
     base = services.settings.public_url or str(request.base_url)
     content = notices.compose(
-        session, case=case, library=services.library, kind=kind, run=run, sample_base=base
+        session,
+        case=case,
+        library=services.library,
+        hall=services.hall,
+        kind=kind,
+        run=run,
+        sample_base=base,
     )
+    if not content.draft and principal.has(Role.CLERK):  # the official notice leaves: the decision is final
+        chosen = (
+            cases.run_of(session, case_id=case.id, number=run)
+            if run
+            else cases.latest_done(session, case_id=case.id)
+        )
+        final = notices.decided(session, case=case, run=chosen) if chosen is not None else None
+        if final is not None and final.verdict == content.kind:
+            decisions.mark_printed(session, case=case, row=final, actor=principal.actor, role=principal.role)
     if format is Format.HTML:
         return HTMLResponse(notices.html(content))
     body = await run_in_threadpool(notices.pdf, content)
-    filename = f"{case.id[:8]}-{content.kind.value.lower()}.pdf"
+    filename = f"{case.id[:8]}-{content.kind.lower()}.pdf"
     return Response(
         body, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'}
     )

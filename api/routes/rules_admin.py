@@ -207,6 +207,9 @@ def _sync_guides(session: SessionDep, services: ServicesDep, version: RuleVersio
         return
     loaded = rule_service.validate(session, version=version, context=services.context)
     knowledge.sync_item_guides(session, library=services.library, items={version.item_code: loaded})
+    knowledge.refresh_item(
+        services.kb, session, settings=services.settings, library=services.library, loaded=loaded
+    )
 
 
 @router.post("/{item}/rollback", summary="回滚到任一已发布过的版本（以其原文发布一个新版本）")

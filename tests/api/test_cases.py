@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from rules.models import utcnow
 from tests.fixtures.api_app import JT_DECLARED, ApiHarness, People, pdf_bytes
 from tests.fixtures.samples import public_case
 
@@ -58,6 +59,22 @@ def test_applicant_self_check_flow(client: TestClient) -> None:
     detail = client.get(f"{V1}/cases/{case['id']}", headers=me).json()
     assert detail["token"] is None and len(detail["files"]) == 7 and len(detail["runs"]) == 1
     assert detail["declared"]["legal_rep_id"] == JT_DECLARED["legal_rep_id"]  # the applicant's own facts
+
+
+def test_case_numbers_per_hall_and_year(client: TestClient, people: People, harness: ApiHarness) -> None:
+    """A case is numbered when created, in the hall's format: window cases and self-checks each in a
+    sequence of their own; the number is shown and searchable, the id stays the key."""
+    hall = harness.services.hall
+    year = hall.year_of(utcnow())
+    first, second = new_case(client, people.clerk), new_case(client, people.clerk)
+    mine = new_case(client)  # an applicant's self-check
+    assert first["number"] == f"安和综窗〔{year}〕第000001号"
+    assert second["number"] == f"安和综窗〔{year}〕第000002号"
+    assert mine["number"] == f"安和预检〔{year}〕第000001号"
+    shown = client.get(f"{V1}/cases/{second['id']}", headers=people.clerk).json()
+    assert shown["number"] == second["number"] and len(shown["id"]) == 32
+    found = client.get(f"{V1}/cases", params={"q": "第000002号"}, headers=people.clerk).json()
+    assert [c["id"] for c in found] == [second["id"]] and found[0]["number"] == second["number"]
 
 
 def test_applicant_cannot_reach_another_case(client: TestClient) -> None:
@@ -114,19 +131,26 @@ def test_clerk_decision_and_override(client: TestClient, people: People) -> None
     assert ("C3", "NOT_ELIGIBLE") in [(f["condition"], f["code"]) for f in result["findings"]]
     r = client.post(f"{V1}/cases/{case['id']}/decision", json={"verdict": "CORRECTION"}, headers=people.clerk)
     assert r.status_code == 422  # overriding needs a reason
+    reason = "申请人当场更正了车辆总质量申报"
     r = client.post(
         f"{V1}/cases/{case['id']}/decision",
         headers=people.clerk,
-        json={"verdict": "CORRECTION", "reason": "申请人当场更正了车辆总质量申报"},
+        json={"verdict": "CORRECTION", "reason": reason},
+    )
+    assert r.status_code == 422 and "至少勾选或添加一项" in r.json()["message"]  # a notice with nothing in it
+    r = client.post(
+        f"{V1}/cases/{case['id']}/decision",
+        headers=people.clerk,
+        json={"verdict": "CORRECTION", "reason": reason, "listed": [{"subject": "M5", "code": "MISSING"}]},
     )
     assert r.status_code == 201 and r.json()["overridden"] is True and r.json()["suggested"] == "REJECT"
     agree = client.post(f"{V1}/cases/{case['id']}/decision", json={"verdict": "REJECT"}, headers=people.clerk)
-    assert agree.status_code == 201 and agree.json()["overridden"] is False
+    assert agree.status_code == 201 and agree.json()["overridden"] is False  # corrected before printing
     events = client.get(
         f"{V1}/admin/audit", params={"target": f"case:{case['id']}"}, headers=people.admin
     ).json()
     actions = [e["action"] for e in events]
-    assert actions == ["decision", "override", "verdict"]
+    assert actions == ["decision.correct", "override", "verdict"]
     override = events[1]
     assert override["actor"] == "clerk1" and override["before"] == {"suggested": "REJECT"}
     assert override["after"]["verdict"] == "CORRECTION" and override["after"]["reason"]

@@ -4,6 +4,7 @@ that do not exist behave alike; the state lives in the database, so another API 
 
 from __future__ import annotations
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -35,10 +36,9 @@ def test_a_name_that_failed_five_times_waits(client: TestClient, harness: ApiHar
     assert [_login(client, "clerk5", "guess") for _ in range(5)] == [401] * 5
     r = client.post(f"{V1}/auth/token", data={"username": "clerk5", "password": PASSWORD})
     assert r.status_code == 429 and r.json()["error"] == "login_locked"  # even the right password waits
-    assert (
-        r.json()["message"].startswith("登录失败次数过多，请 30 秒后再试")
-        and r.headers["retry-after"] == "30"
-    )
+    # the wait is 30 s from the fifth failure; a slow machine may already have used a second of it
+    assert re.match(r"登录失败次数过多，请 (29|30) 秒后再试", r.json()["message"])
+    assert r.headers["retry-after"] in ("29", "30")
     assert _login(client, "clerk6") == 200  # another account, same address: signs in as usual
     # a name that is no account: the same answers, so a lock tells nothing about who exists
     assert [_login(client, "no-such-clerk", "guess") for _ in range(6)] == [401] * 5 + [429]

@@ -9,8 +9,9 @@ import pdfplumber
 import pytest
 from fastapi.testclient import TestClient
 
+from rules.models import utcnow
 from tests.api.test_cases import ALL_JT, new_case, run, upload
-from tests.fixtures.api_app import JT_DECLARED, People
+from tests.fixtures.api_app import JT_DECLARED, ApiHarness, People
 
 V1 = "/api/v1"
 
@@ -108,3 +109,31 @@ def test_applicant_gets_marked_copy(client: TestClient) -> None:
     run(client, case["id"], me)
     h = client.get(f"{V1}/cases/{case['id']}/notice", params={"format": "html"}, headers=me)
     assert h.status_code == 200 and "补正材料一次性告知书" in h.text and "不作为正式文书" in h.text
+
+
+def test_official_notice_numbered_once_per_kind(
+    client: TestClient, people: People, harness: ApiHarness
+) -> None:
+    """An official notice takes its number from the kind's counter when first printed; printing it again
+    (HTML or PDF) shows the same number; the case's own number is printed, not its id."""
+    year = harness.services.hall.year_of(utcnow())
+    first = _decided_case(client, people, slots=ALL_JT)
+    second = _decided_case(client, people, slots=ALL_JT)
+    for case_id in (first, second):
+        client.post(f"{V1}/cases/{case_id}/decision", json={"verdict": "ACCEPT"}, headers=people.clerk)
+
+    def page(case_id: str) -> str:
+        r = client.get(f"{V1}/cases/{case_id}/notice", params={"format": "html"}, headers=people.clerk)
+        assert r.status_code == 200, r.text
+        return r.text
+
+    assert f"安和综窗〔{year}〕受字第000001号" in page(first)
+    assert f"安和综窗〔{year}〕受字第000002号" in page(second)
+    assert f"安和综窗〔{year}〕受字第000001号" in page(first)  # printed again: the same number
+    pdf = client.get(f"{V1}/cases/{first}/notice", params={"format": "pdf"}, headers=people.clerk)
+    assert "受字第000001号" in _pdf_text(pdf.content).replace(" ", "")
+    number = client.get(f"{V1}/cases/{first}", headers=people.clerk).json()["number"]
+    assert f"案件编号：{number}" in page(first) and first not in page(first)
+    params = {"format": "html", "kind": "CORRECTION"}
+    r = client.get(f"{V1}/cases/{first}/notice", params=params, headers=people.clerk)
+    assert f"安和综窗〔{year}〕补字第000001号" in r.text  # each kind its own sequence

@@ -54,7 +54,7 @@ def test_text_pdf_page_at_the_reader_dpi_and_kept(
     assert missing.status_code == 404 and "只有 1 页" in missing.json()["message"]
 
 
-def test_only_clerks_see_page_images(
+def test_only_clerks_and_the_applicant_see_page_images(
     client: TestClient, people: People, clerk_case: dict[str, object]
 ) -> None:
     case_id = clerk_case["id"]
@@ -72,10 +72,16 @@ def test_only_clerks_see_page_images(
 def test_applicant_uploads_are_not_kept(client: TestClient, people: People, harness: ApiHarness) -> None:
     case = new_case(client)
     row = upload(client, case["id"], {"X-Case-Token": case["token"]}, "M1", "申请表.pdf").json()[0]
+    url = f"{V1}/cases/{case['id']}/files/{row['id']}/pages/1"
     try:
-        r = client.get(f"{V1}/cases/{case['id']}/files/{row['id']}/pages/1", headers=people.clerk)
+        r = client.get(url, headers=people.clerk)
         assert r.status_code == 200 and _image(r.content).size == (1654, 2339)
         assert not (harness.services.settings.data_dir / "pages" / row["sha256"]).exists()
+        # the applicant sees the evidence of their own case, and of no other
+        mine = client.get(url, headers={"X-Case-Token": case["token"]})
+        assert mine.status_code == 200 and mine.headers["content-type"] == "image/jpeg"
+        other = new_case(client)
+        assert client.get(url, headers={"X-Case-Token": other["token"]}).status_code == 404
     finally:
         harness.services.pages.close()
 

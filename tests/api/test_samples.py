@@ -108,7 +108,7 @@ def test_correction_notice_links_samples_with_qr(client: TestClient, people: Peo
     result = run(client, case["id"], people.clerk)
     assert result["verdict"] == "CORRECTION"
     html = client.get(f"{V1}/cases/{case['id']}/notice", params={"format": "html"}, headers=people.clerk).text
-    assert "http://testserver/s/JT-001/M7" in html and "data:image/svg+xml" in html
+    assert "http://testserver/s/JT-001/M7" in html and "data:image/png;base64," in html
     pdf = client.get(f"{V1}/cases/{case['id']}/notice", headers=people.clerk)
     assert pdf.status_code == 200 and b"/Subtype /Image" in pdf.content
 

@@ -5,7 +5,6 @@ list of today's cases and the search; a 一件事 bundle case."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Accounts, Live
+from tests.e2e.test_self_check import answer
 from tests.fixtures.api_app import JT_DECLARED
 from tests.fixtures.reading_files import text_pdf
 
@@ -58,16 +58,12 @@ def uploads(tmp_path: Path) -> dict[str, Path]:
 
 
 def _new_case(page: Any, item: str, declared: dict[str, Any], review_date: str) -> None:
+    """The clerk types the application form's facts into the questionnaire, as at the window."""
     page.goto("/clerk#new")
     page.select_option("#item-select", item)
     page.wait_for_selector("#facts-form [data-fact]")
-    page.click("#facts-details summary")
-    page.fill(
-        "#facts-json",
-        json.dumps({"item": item, "declared": declared, "review_date": review_date}, ensure_ascii=False),
-    )
-    page.click("#facts-json-apply")
-    page.wait_for_selector("#new-case-status.status-ok")
+    answer(page, declared)
+    page.fill("#review-date", review_date)
 
 
 def test_clerk_case_from_upload_to_printed_notice(
@@ -85,20 +81,23 @@ def test_clerk_case_from_upload_to_printed_notice(
     shots("new-case")
     page.click("#create-case")
     page.wait_for_selector("[data-testid=case-header]")
-    case_id = page.inner_text("[data-testid=case-id]")
-    assert page.url.endswith(f"#case={case_id}")
+    case_id = page.get_attribute("[data-testid=case-id]", "data-case-id")
+    assert case_id and page.url.endswith(f"#case={case_id}")
+    shown = page.inner_text("[data-testid=case-id]")  # the hall's case number, short enough to read out
+    assert shown.endswith("号") and case_id not in shown
     # M4 授权委托书 is due only by agent: the declared facts say not
     assert "not-due" in (page.get_attribute("[data-slot=M4]", "class") or "")
     shots("case-created")
 
-    page.set_input_files("[data-slot=M1] input[type=file]", str(uploads["form"]))
-    page.wait_for_selector("[data-slot=M1] [data-file-id]")
-    page.set_input_files("[data-testid=upload-pile]", str(uploads["pile"]))
-    page.wait_for_selector("[data-testid=pile] [data-file-id]")
+    # one drop zone for the whole pile: recognition puts each file in its slot
+    page.set_input_files("[data-testid=upload-pile]", [str(uploads["form"]), str(uploads["pile"])])
+    expect(page.locator("[data-testid=pile] [data-file-id]")).to_have_count(2)
     shots("uploaded")
 
     page.click("#run-button")
+    expect(page.locator("[data-testid=run-status]")).to_contain_text("第 1 次预审")
     page.wait_for_selector("[data-testid=verdict]", timeout=RUN_TIMEOUT)
+    assert "申请表.pdf" in page.inner_text("[data-slot=M1] .recognised")  # recognised into its slot
     assert page.get_attribute("[data-testid=verdict] .verdict", "data-verdict") == "CORRECTION"
     codes = {
         (f.get_attribute("data-material"), f.get_attribute("data-code"))
@@ -131,6 +130,8 @@ def test_clerk_case_from_upload_to_printed_notice(
     page.fill("#decision-reason", "申请人住所不在本机关管辖范围，经核实营业执照住所在外县")
     page.fill("#decision-refer", "住所所在县（市）交通运输主管部门")
     page.click("#decide-button")
+    expect(page.locator("[data-testid=decision-confirm]")).to_contain_text("将要打印：不予受理决定书")
+    page.click("#confirm-decision")
     record = page.wait_for_selector("[data-testid=decision-record]").inner_text()
     assert "不予受理" in record and "改变了预审建议" in record
     shots("decided")

@@ -72,10 +72,11 @@ def test_applicant_self_check_on_a_phone(
     page.wait_for_selector("#step-upload:not([hidden])")
     fake = {"name": "营业执照.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00" + b"\x00" * 512}
     page.set_input_files('[data-slot="M2"] input.pick', files=[fake])  # a program renamed .pdf
-    page.wait_for_selector("#status.status-error")
-    assert (
-        "上传失败" in page.inner_text("#status") and page.locator('[data-slot="M2"] .files li').count() == 0
-    )
+    refused = page.locator(
+        '[data-slot="M2"] [data-testid=slot-status].status-error'
+    )  # next to the upload, not at the top
+    refused.wait_for()
+    assert "上传失败" in refused.inner_text() and page.locator('[data-slot="M2"] .files li').count() == 0
     shots("refused-upload")
     page.set_input_files('[data-slot="M1"] input.pick', str(form_pdf))
     page.wait_for_selector('[data-slot="M1"] .files li')

@@ -97,7 +97,7 @@ def test_clerk_settles_two_points_and_decides(
     _new_case(page, "RS-001", case["declared"], case["review_date"])
     page.click("#create-case")
     page.wait_for_selector("[data-testid=case-header]")
-    case_id = page.inner_text("[data-testid=case-id]")
+    case_id = page.get_attribute("[data-testid=case-id]", "data-case-id")
     page.set_input_files("[data-testid=upload-pile]", [str(f) for f in files])
     expect(page.locator("[data-testid=pile] [data-file-id]")).to_have_count(len(files))
 
@@ -149,6 +149,7 @@ def test_clerk_settles_two_points_and_decides(
     shots("both-settled")
 
     page.click("#decide-button")
+    page.click("#confirm-decision")
     record = page.wait_for_selector("[data-testid=decision-record]").inner_text()
     assert "补正" in record and "与预审建议一致" in record
     assert page.locator(".point .settle-confirm").first.is_disabled()  # settled for good once decided

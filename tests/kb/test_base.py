@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from kb import service, store
 from kb.base import KnowledgeBase
+from kb.finder import ItemFinder
 from kb.intent import INTENTS
 from kb.schemas import Actor, FaqIn, FaqPatch
 from tests.kb.conftest import FakeEmbedder
@@ -134,7 +135,9 @@ def test_index_is_persisted_and_checked_against_the_database(seeded: Session, tm
     data = FaqIn(item="SL-001", department="安和市水利局", question="取水口要装计量设施吗？", answer="要。")
     service.create_faq(seeded, actor=WATER, data=data, publish=True)
     base = _open(seeded, tmp_path, again)
-    fixed = len(base.searcher.cohort) + len(INTENTS)  # embedded at every open, outside the index
+    phrases = CountingEmbedder()
+    ItemFinder(base.finder.cards, embedder=phrases)  # the item finder's phrases, embedded at every open
+    fixed = len(base.searcher.cohort) + len(INTENTS) + phrases.passages  # all outside the index
     assert again.passages - fixed == 2  # only the new FAQ (question, question+answer), not the corpus
     assert built > 200
     other = CountingEmbedder(model_id="another-model")

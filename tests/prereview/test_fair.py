@@ -102,8 +102,10 @@ def test_a_spent_budget_ends_the_run_naming_what_was_not_read(evaluator: Evaluat
         took = time.monotonic() - started
     finally:
         pre.close()
-    assert took < 10  # two files read (1.5 s each, each a timeout), six never started; without it: over 12 s
-    assert len(spent.value.detail["unread"]) == 6 and len(spent.value.detail["timed_out"]) == 2
+    assert took < 10  # one or two files read (each a 1 s timeout), the rest never started; without: over 12 s
+    timed_out, unread = spent.value.detail["timed_out"], spent.value.detail["unread"]
+    # two timeouts fit in the 2 s budget on an idle machine; on a loaded one the first may spend it alone
+    assert len(timed_out) in (1, 2) and len(unread) == 8 - len(timed_out)
     assert spent.value.message.startswith("本案文件读取的总时间已达上限（2 秒），以下文件未读取：")
 
 
@@ -126,6 +128,6 @@ def test_a_case_with_one_file_is_read_between_anothers_many(evaluator: Evaluator
         big.join()
     finally:
         pre.close()
-    small, big_took = finished["small"] - started, finished["big"] - started
-    # first come, first served: the small case would end after all six bombs; in turn, after one or two
-    assert small < big_took / 2, (small, big_took)
+    # first come, first served: the small case would be read after all six bombs, and end after the big
+    # case; in turn, it is read after one or two of them (an order, not a time: the machine may be loaded)
+    assert finished["small"] < finished["big"], (finished["small"] - started, finished["big"] - started)

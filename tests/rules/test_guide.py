@@ -20,7 +20,7 @@ from rules.wording import describe
         ("is_foreign_invested = false", "是否属于外商投资企业：否"),
         ("not (by_agent = true)", "并非（是否委托代理人（经办人、指定代表）办理：是）"),
         ("full_time_staff_count >= 3", "专职工作人员人数不少于 3"),
-        ("registered_capital >= 10", "注册资本不少于 10"),  # the wording's head, not its explanation
+        ("registered_capital >= 10", "注册资本不少于 10 万元"),  # the wording's head, not its explanation
         ("vehicle_count >= 1", "拟投入车辆数量不少于 1"),  # a derived fact by its label
         ("M8「证号」.age <= 60", "M8 驾驶证「证号」所示年龄不超过 60 周岁"),
         ("count(M5) >= 3", "M5 驾驶证份数不少于 3"),

@@ -58,3 +58,19 @@ def test_questions_carry_their_wording_and_value_names(book: RuleBook) -> None:
     }
     assert jt["by_agent"].ask.startswith("是否委托代理人")
     assert jt["agent_name"].ask == jt["agent_name"].label  # no wording beyond the label
+
+
+def test_no_question_names_another_item(book: RuleBook) -> None:
+    """Each item asks in its own words: where the general wording would name another item's case (取水口,
+    建设地点, 经营场所), the item's own wording is asked."""
+    names = {code: loaded.item.name for code, loaded in book.items.items()}
+    asks = {
+        code: {q.fact: q.ask for q in questions(loaded.item, book.catalog)}
+        for code, loaded in book.items.items()
+    }
+    assert asks["SL-001"]["location_area"] == "取水口所在区域"
+    assert asks["JT-001"]["location_area"] == "住所所在区域"
+    for code, by_fact in asks.items():
+        for ask in by_fact.values():
+            assert not any(name in ask for other, name in names.items() if other != code), (code, ask)
+            assert not any(word in ask for word in ("取水许可为", "环评审批为", "危化品经营许可为"))

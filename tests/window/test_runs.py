@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlmodel import select
 
+from core.config import Settings
 from core.db import Database
 from rules.casefacts import CaseFacts
 from rules.live import RuleLibrary
 from tests.fixtures.fake_prereviewer import FakePrereviewer
-from window import AuditEvent, BlobStore, Channel, Received, Run, Runner, cases, recover
+from window import AuditEvent, BlobStore, Channel, Received, Run, Runner, build_hall, cases, recover
 from window.runs import queue_run
 
 DECLARED: dict[str, Any] = {
@@ -50,6 +51,7 @@ def _queued(db: Database, library: RuleLibrary, store: BlobStore, *slots: str) -
         case, _ = cases.create_case(
             session,
             library=library,
+            hall=build_hall(Settings()),
             item="JT-001",
             declared=DECLARED,
             review_date=date(2026, 2, 12),
@@ -153,3 +155,36 @@ def test_unfinished_runs_are_handed_on_again(
     waiting = _queued(window_db, library, store, "M2")
     parked = Parked()
     assert recover(db=window_db, dispatcher=parked) == [waiting] and parked.submitted == [waiting]
+
+
+def test_a_run_tells_its_progress_while_it_runs_and_clears_it_when_done(
+    window_db: Database, library: RuleLibrary, store: BlobStore
+) -> None:
+    seen: list[dict[str, Any] | None] = []
+
+    class Watched(FakePrereviewer):
+        """Reads the run's row each time the engine tells its progress, as the page's poll would."""
+
+        def run(self, **kw: Any) -> Any:
+            told = kw["progress"]
+
+            def sink(state: Any) -> None:
+                told(state)
+                with window_db.scope() as session:
+                    row = session.get(Run, run_id)
+                    seen.append(row.progress if row is not None else None)
+
+            return super().run(**{**kw, "progress": sink})
+
+    run_id = _queued(window_db, library, store, "M1", "M2")
+    assert Runner(db=window_db, store=store, prereviewer=Watched(library))(run_id) == "done"
+    stored = [s for s in seen if s is not None]
+    assert stored, "no progress was written while the run ran"
+    first, last = stored[0], stored[-1]
+    assert first["stage"] == "reading" and [f["name"] for f in first["files"]] == ["M1.pdf", "M2.pdf"]
+    assert last["stage"] == "checking" and all(
+        f["pages_done"] == f["pages_total"] == 1 for f in last["files"]
+    )
+    with window_db.scope() as session:
+        run = session.get(Run, run_id)
+        assert run is not None and run.progress is None and run.verdict

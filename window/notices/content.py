@@ -1,25 +1,66 @@
-"""What a notice says (standards README §10), as a pure value both the HTML and the PDF print."""
+"""What a notice says (standards README §10), as a pure value: the facts, lists and dates of each kind of
+notice. How they are worded and laid out is the templates' business (``templates/``), the same for the
+HTML and the PDF.
+
+A kind of notice is a ``NoticeKind`` in ``KINDS`` (title, the mark in its number, its body template);
+adding one is an entry there, a body template under ``templates/kinds/`` and the builder that fills
+the fields it uses.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from rules.calendar import add_working_days
 from rules.codes import CODE_LABELS, Code, Verdict
-from rules.spec import Item
+from rules.expr import FactRef, refs
+from rules.spec import Condition, FactCatalog, Item, Material
 from rules.verdict import Decision, Finding
+from window.hall import Hall
 
-TITLES = {
-    Verdict.ACCEPT: "受理通知书",
-    Verdict.CORRECTION: "补正材料一次性告知书",
-    Verdict.TOLERANCE: "容缺受理通知书",
-    Verdict.REJECT: "不予受理决定书",
+__all__ = [
+    "KINDS",
+    "ConditionRow",
+    "DefectRow",
+    "Notice",
+    "NoticeKind",
+    "SampleLink",
+    "basis_of",
+    "build_notice",
+    "declared_for",
+    "legal_citations",
+]
+
+
+class NoticeKind(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: str  # ACCEPT, CORRECTION, … (the API's ``kind``)
+    title: str
+    mark: str  # in the notice number: 安和综窗〔2026〕补字第000012号
+    template: str  # the body, under templates/kinds/
+
+
+KINDS: dict[str, NoticeKind] = {
+    k.code: k
+    for k in (
+        NoticeKind(code=Verdict.ACCEPT.value, title="受理通知书", mark="受", template="accept.html"),
+        NoticeKind(
+            code=Verdict.CORRECTION.value, title="补正材料一次性告知书", mark="补", template="correction.html"
+        ),
+        NoticeKind(
+            code=Verdict.TOLERANCE.value, title="容缺受理通知书", mark="容", template="tolerance.html"
+        ),
+        NoticeKind(code=Verdict.REJECT.value, title="不予受理决定书", mark="不受", template="reject.html"),
+    )
 }
-CODES = {Verdict.ACCEPT: "受", Verdict.CORRECTION: "补", Verdict.TOLERANCE: "容", Verdict.REJECT: "不受"}
 
+# 补正要求 per finding code: what the applicant must do about it
 REQUIREMENTS = {
     Code.MISSING: "请提交该材料",
     Code.UNREADABLE: "请重新扫描或拍摄清晰、完整的文件后提交",
@@ -36,15 +77,10 @@ REQUIREMENTS = {
     Code.PAGES_MISSING: "请补齐缺少的面、页或部分",
     Code.NOT_ELIGIBLE: "",
 }
-CORRECTION_BASIS = "《中华人民共和国行政许可法》第三十二条第一款第四项"
-REMEDY = (
-    "申请人如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，"
-    "或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
-)
-DELIVERY = "办理结果由安和市政务服务中心综合窗口统一出件：可选择窗口领取、邮寄送达或自助柜领取。"
-RESUBMIT = (
-    "请按本告知书一次性补正全部材料后，通过本省政务服务网或到安和市政务服务中心综合窗口重新提交；"
-    "重新提交的，以重新预审之日为审查日。"
+# a law's article as the standards cite it: 《危险化学品经营许可证管理办法》第七条, …第十一条第二款第三项
+_CITATION = re.compile(r"《[^《》]+》第[一二三四五六七八九十百零〇]+条(?:第[一二三四五六七八九十]+[款项])*")
+_RULE = re.compile(
+    r"materials\[(M\d+)\](?:\.checks\[(\d+)\]|\.when)?|conditions\[(C\d+)\]|required_facts\[(\w+)\]"
 )
 
 
@@ -53,7 +89,7 @@ class DefectRow(BaseModel):
     problem: str  # 问题中文名称
     detail: str  # 具体说明
     requirement: str  # 补正要求
-    basis: str = ""  # the rule and its wording
+    basis: str = ""  # 依据: the law where the standard cites one, else the standard's clause in words
     tolerable: bool = False
 
 
@@ -62,6 +98,7 @@ class ConditionRow(BaseModel):
     reason: str
     legal_basis: str
     refer_to: str = ""
+    declared: str = ""  # what the applicant declared that the condition judged: 注册资本 8 万元
 
 
 class SampleLink(BaseModel):
@@ -72,169 +109,195 @@ class SampleLink(BaseModel):
 
 
 class Notice(BaseModel):
-    kind: Verdict
+    """Everything a notice states; ``kind`` is a key of ``KINDS``. Fields a kind does not use stay empty."""
+
+    kind: str
     title: str
-    number: str
-    authority: str  # 实施部门
-    window: str
+    template: str
+    number: str  # empty on a draft: a self-check copy or a notice before the clerk's decision
+    draft: bool = False
+    hall: Hall
+    authority: str  # 实施部门, whose seal the window applies by delegation
+    window: str  # 受理窗口 as the item's standard names it
     item_code: str
     item_name: str
     applicant: str
-    case_id: str
+    case_number: str  # what people read; the id stays in the API
     issued_on: date
     rule_hash: str
-    draft: bool = False  # an applicant's self-check: not an official document
-    opening: str = ""
-    paragraphs: list[str] = Field(default_factory=list)
-    defects: list[DefectRow] = Field(default_factory=list)
-    conditions: list[ConditionRow] = Field(default_factory=list)
-    missing: list[DefectRow] = Field(default_factory=list)  # 容缺: the tolerable materials still missing
-    deadline: date | None = None
+    # 受理
+    promise: str = ""  # 承诺时限 as the standard words it
+    promise_days: int = 0
     promise_date: date | None = None
-    commitment: str = ""
-    refer_to: str = ""
-    remedy: str = ""
-    seal_note: str = ""
-    samples: list[SampleLink] = Field(default_factory=list)  # 补正 / 容缺: what a correct material looks like
+    result: str = ""  # 办理结果
+    # 补正
+    defects: list[DefectRow] = Field(default_factory=list)
+    setting_basis: str = ""  # 设定依据 of the item
+    # 容缺
+    missing: list[DefectRow] = Field(default_factory=list)  # the tolerable materials still missing
+    deadline: date | None = None
+    tolerance_days: int | None = None
+    # 不予受理
+    conditions: list[ConditionRow] = Field(default_factory=list)
+    refer_to: str = ""  # the competent authority, when another one is
+    reason: str = ""  # the clerk's words (an override's reason)
+    # 补正 / 容缺: what a correct material looks like (set by ``service.compose`` when samples are published)
+    samples: list[SampleLink] = Field(default_factory=list)
+
+    @property
+    def tolerable_listed(self) -> bool:
+        return any(d.tolerable for d in self.defects)
+
+
+def legal_citations(text: str) -> list[str]:
+    """The articles of law ``text`` cites (《…》第…条…), in order, each once."""
+    return list(dict.fromkeys(_CITATION.findall(text)))
 
 
 def _department(item: Item) -> str:
     return re.split(r"[（(；;]", item.basic.department, maxsplit=1)[0].strip() or item.department
 
 
-def _check_note(item: Item, finding: Finding) -> str:
-    m = re.match(r"materials\[(M\d+)\]\.checks\[(\d+)\]", finding.rule or "")
-    if not m:
-        return ""
+def _material(item: Item, material_id: str | None) -> Material | None:
     try:
-        checks = item.material(m.group(1)).checks
+        return item.material(material_id) if material_id else None
     except KeyError:
+        return None
+
+
+def basis_of(item: Item, finding: Finding) -> str:
+    """依据 in words: the law the standard cites for this point, else where the standard says it
+    (收件标准 三、申请材料 M2 第 4 项审查要点). The point's own wording is in the finding's message."""
+    m = _RULE.fullmatch(finding.rule or "")
+    if m is None:
         return ""
-    index = int(m.group(2))
-    return checks[index].note if 0 <= index < len(checks) else ""
+    material_id, check, condition, fact = m.groups()
+    if condition:
+        cond = item.condition(condition)
+        return cond.legal_basis or f"收件标准 二、受理条件 {cond.id}"
+    if fact:
+        return f"收件标准 申报事实「{finding.field}」" if finding.field else "收件标准 申报事实"
+    material = _material(item, material_id)
+    if material is None:
+        return ""
+    if check is None:
+        cited = legal_citations(material.necessity_note)
+        return "；".join(cited) or f"收件标准 三、申请材料 {material.id}"
+    index = int(check)
+    note = material.checks[index].note if 0 <= index < len(material.checks) else ""
+    cited = legal_citations(note)
+    if cited:
+        return "；".join(cited)
+    return f"收件标准 三、申请材料 {material.id} 第 {index + 1} 项审查要点"
 
 
 def _row(item: Item, finding: Finding) -> DefectRow:
-    material = item.material(finding.material) if finding.material else None
+    material = _material(item, finding.material)
     name = f"{material.id} {material.name}" if material else (finding.condition or "")
     if finding.set_label:
         name += f"（{finding.set_label}）"
-    note = _check_note(item, finding)
-    basis = f"收件标准 {item.code} {finding.rule}" + (f"：{note}" if note else "") if finding.rule else note
     message = finding.message or CODE_LABELS[finding.code]
     detail = message.split("——", 1)[1] if "——" in message else message  # the head repeats the material
-    if material is not None and material.tolerance_days and finding.code is Code.MISSING:
-        detail += f"（可容缺，补交期限 {material.tolerance_days} 个工作日）" if "可容缺" not in detail else ""
+    tolerable = finding.tolerable and finding.code is Code.MISSING
+    if tolerable and material is not None and material.tolerance_days and "可容缺" not in detail:
+        detail += f"（可容缺，补交期限 {material.tolerance_days} 个工作日）"
     return DefectRow(
         material=name,
         problem=CODE_LABELS[finding.code],
         detail=detail,
         requirement=REQUIREMENTS[finding.code],
-        basis=basis,
-        tolerable=finding.tolerable and finding.code is Code.MISSING,
+        basis=basis_of(item, finding),
+        tolerable=tolerable,
     )
+
+
+def declared_for(cond: Condition, declared: Mapping[str, Any], catalog: FactCatalog) -> str:
+    """The declared facts a condition judged, in words with their units (a derived fact by the facts it
+    is made from): 注册资本 8 万元；住所所在区域 本市所辖县、县级市."""
+    names: list[str] = []
+    for ref in refs(cond.require):
+        if isinstance(ref, FactRef):
+            name = ref.name.split("__", 1)[0]
+            spec = catalog.get(name)
+            names += list(spec.from_facts) if spec is not None and spec.from_facts else [name]
+    shown = []
+    for name in dict.fromkeys(names):
+        spec = catalog.get(name)
+        value = declared.get(name)
+        if spec is None or value is None or isinstance(value, list | dict):
+            continue
+        shown.append(f"{spec.subject} {spec.with_unit(value)}")
+    return "；".join(shown)
+
+
+def _conditions(
+    item: Item, decision: Decision, declared: Mapping[str, Any], catalog: FactCatalog | None
+) -> list[ConditionRow]:
+    rows = []
+    for f in decision.findings:
+        if f.code is not Code.NOT_ELIGIBLE or not f.condition:
+            continue
+        cond = item.condition(f.condition)
+        rows.append(
+            ConditionRow(
+                condition=f"{cond.id} {cond.text}",
+                reason=cond.on_fail or f.message,
+                legal_basis=cond.legal_basis,
+                refer_to=cond.refer_to,
+                declared=declared_for(cond, declared, catalog) if catalog is not None else "",
+            )
+        )
+    return rows
 
 
 def build_notice(
     *,
-    kind: Verdict,
+    kind: str,
     item: Item,
     decision: Decision,
+    hall: Hall,
     applicant: str,
-    case_id: str,
+    case_number: str,
+    number: str = "",
     draft: bool = False,
     reason: str = "",
     refer_to: str = "",
+    declared: Mapping[str, Any] | None = None,
+    catalog: FactCatalog | None = None,
 ) -> Notice:
-    """The notice of ``kind`` for a decision; ``reason``/``refer_to`` are the clerk's (an override)."""
+    """The notice of ``kind`` for a decision; ``reason``/``refer_to`` are the clerk's (an override);
+    ``number`` the notice's own (none on a draft); with ``declared`` and the fact ``catalog`` an unmet
+    condition also says what was declared."""
+    spec = KINDS[kind]
     issued = decision.review_date
-    authority = _department(item)
     notice = Notice(
-        kind=kind,
-        title=TITLES[kind],
-        number=f"安和政务〔{issued.year}〕{CODES[kind]}字第 {case_id[:8].upper()} 号",
-        authority=authority,
+        kind=spec.code,
+        title=spec.title,
+        template=spec.template,
+        number="" if draft else number,
+        draft=draft,
+        hall=hall,
+        authority=_department(item),
         window=item.basic.window,
         item_code=item.code,
         item_name=item.name,
         applicant=applicant or "申请人",
-        case_id=case_id,
+        case_number=case_number,
         issued_on=issued,
         rule_hash=decision.rule_hash,
-        draft=draft,
-        seal_note=f"{authority}（行政许可专用章，由综合窗口按授权代为加盖）",
+        reason=reason.strip(),
     )
-    if kind is Verdict.ACCEPT:
+    if spec.code == Verdict.ACCEPT:
         days = item.basic.promise_days
+        notice.promise, notice.promise_days, notice.result = item.basic.promise, days, item.basic.result
         notice.promise_date = add_working_days(issued, days) if days > 0 else issued
-        notice.opening = (
-            f"你（单位）于 {issued:%Y年%m月%d日} 提出的{item.name}申请，"
-            "申请材料齐全、符合法定形式，本机关决定予以受理。"
-        )
-        notice.paragraphs = [
-            f"受理日：{issued:%Y年%m月%d日}。",
-            f"承诺时限：{item.basic.promise}；承诺办结日：{notice.promise_date:%Y年%m月%d日}"
-            + ("（即办件，当场办结）" if days == 0 else "（按工作日计算，法定节假日不计）")
-            + "。",
-            f"办理结果：{item.basic.result or '依法作出的许可决定'}。",
-            DELIVERY,
-        ]
-    elif kind is Verdict.CORRECTION:
-        notice.opening = (
-            f"你（单位）于 {issued:%Y年%m月%d日} 提出的{item.name}申请，"
-            "经核对，申请材料不齐全或者不符合法定形式。"
-            f"依据{CORRECTION_BASIS}，现一次性告知需要补正的全部内容如下："
-        )
+    elif spec.code == Verdict.CORRECTION:
         notice.defects = [_row(item, f) for f in decision.findings if f.code is not Code.NOT_ELIGIBLE]
-        if reason:
-            notice.paragraphs.append(f"收件人员说明：{reason}")
-        notice.paragraphs += [
-            "标注“可容缺”的材料：其余问题全部补正后，可申请容缺受理，在承诺期限内补交。",
-            RESUBMIT,
-            f"设定依据：{item.basic.basis}",
-        ]
-    elif kind is Verdict.TOLERANCE:
-        notice.deadline = decision.tolerance_deadline
+        notice.setting_basis = item.basic.basis
+    elif spec.code == Verdict.TOLERANCE:
+        notice.deadline, notice.tolerance_days = decision.tolerance_deadline, decision.tolerance_days
         notice.missing = [_row(item, f) for f in decision.findings if f.code is Code.MISSING and f.tolerable]
-        notice.opening = (
-            f"你（单位）于 {issued:%Y年%m月%d日} 提出的{item.name}申请，"
-            "除下列可容缺材料外，其余申请材料齐全、"
-            "符合法定形式。根据本市容缺受理规定，经你（单位）书面承诺，本机关决定予以容缺受理。"
-        )
-        deadline = f"{notice.deadline:%Y年%m月%d日}" if notice.deadline else "（见承诺书）"
-        notice.paragraphs = [
-            f"受理日：{issued:%Y年%m月%d日}；补交截止日：{deadline}"
-            f"（受理日之后第 {decision.tolerance_days or '—'} 个工作日，受理日当天不计）。",
-            "逾期未补交，或者补交的材料仍不符合要求的，由审批部门按规定终止办理或者依法作出不予许可的决定。",
-        ]
-        names = "、".join(r.material for r in notice.missing) or "上述材料"
-        notice.commitment = (
-            f"本人（本单位）{notice.applicant}申请办理{item.name}，现承诺：于 {deadline} 前补交{names}，"
-            "并对所补交材料的真实性、合法性负责。逾期未补交或者补交的材料不符合要求的，"
-            "自愿承担终止办理或者不予许可的后果。"
-        )
-    else:
-        notice.opening = (
-            f"你（单位）于 {issued:%Y年%m月%d日} 提出的{item.name}申请，"
-            "经审查，不符合受理条件，本机关决定不予受理。理由如下："
-        )
-        for f in decision.findings:
-            if f.code is not Code.NOT_ELIGIBLE or not f.condition:
-                continue
-            cond = item.condition(f.condition)
-            notice.conditions.append(
-                ConditionRow(
-                    condition=f"{cond.id} {cond.text}",
-                    reason=cond.on_fail or f.message,
-                    legal_basis=cond.legal_basis,
-                    refer_to=cond.refer_to,
-                )
-            )
-        if reason:
-            notice.paragraphs.append(f"理由：{reason}")
-        competent = refer_to or next((c.refer_to for c in notice.conditions if c.refer_to), "")
-        if competent:
-            notice.refer_to = competent
-            notice.paragraphs.append(f"本申请事项依法不属于本机关职权范围，请向{competent}提出申请。")
-        notice.remedy = REMEDY
+    elif spec.code == Verdict.REJECT:
+        notice.conditions = _conditions(item, decision, declared or {}, catalog)
+        notice.refer_to = refer_to.strip() or next((c.refer_to for c in notice.conditions if c.refer_to), "")
     return notice

@@ -1,5 +1,5 @@
-"""Which notice a case gets, and what it says: official once the clerk has decided, a marked self-check
-copy before; judged by the rule version the run was judged by."""
+"""Which notice a case gets, and what it says: official once the clerk has decided (numbered when first
+printed), a marked self-check copy before; judged by the rule version the run was judged by."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ from rules.calendar import add_working_days
 from rules.codes import Code, Verdict
 from rules.errors import NothingPublished
 from rules.live import RuleLibrary
-from rules.models import RuleVersion
+from rules.models import utcnow
 from rules.spec import Item
 from rules.verdict import Decision
-from window import cases, samples, settlements
+from window import cases, counters, decisions, samples, settlements
 from window.errors import StateConflict
-from window.models import Case, Channel
-from window.notices.content import Notice, SampleLink, build_notice
+from window.hall import Hall
+from window.models import Case, Channel, ClerkDecision, IssuedNotice, Run
+from window.notices.content import KINDS, Notice, SampleLink, build_notice
 
-__all__ = ["compose"]
+__all__ = ["compose", "decided", "notice_number"]
 
 
 def compose(
@@ -26,44 +27,64 @@ def compose(
     *,
     case: Case,
     library: RuleLibrary,
+    hall: Hall,
     kind: Verdict | None,
     run: int | None,
+    plan: decisions.Plan | None = None,
     sample_base: str | None = None,
 ) -> Notice:
     """The notice of run ``run`` (default: the latest finished one); ``kind`` defaults to the clerk's
-    decision on it, or the suggestion while there is none. With ``sample_base`` (the service's public
+    decision on it, or the suggestion while there is none. ``plan``: the notice of a decision not yet
+    recorded (the clerk's confirm step), as it will print. With ``sample_base`` (the service's public
     address) a 补正 or 容缺 notice links the samples of the materials it asks for."""
+    number = plan.run if plan is not None else run
     chosen = (
-        cases.run_of(session, case_id=case.id, number=run)
-        if run
+        cases.run_of(session, case_id=case.id, number=number)
+        if number
         else cases.latest_done(session, case_id=case.id)
     )
     if chosen is None or chosen.decision is None:
         raise StateConflict("本案还没有完成的预审，不能出具文书")
     # settled as the clerk settled its uncertain points: the confirmed ones are listed like findings
     decision = settlements.suggestion(chosen, settlements.rows_of(session, run_id=chosen.id)).decision
-    decided = [d for d in cases.decisions_of(session, case_id=case.id) if d.run_id == chosen.id]
-    final = decided[-1] if decided else None
-    verdict = kind or Verdict(final.verdict if final else decision.verdict)
-    item = _item(session, case=case, decision=decision, library=library)
+    final = decided(session, case=case, run=chosen)
+    verdict, reason, refer_to, listed = (
+        (plan.verdict, plan.reason, plan.refer_to, plan.listed)
+        if plan is not None
+        else (
+            kind or Verdict(final.verdict if final else decision.verdict),
+            final.reason if final else "",
+            final.refer_to if final else "",
+            final.listed if final and (kind is None or kind.value == final.verdict) else None,
+        )
+    )
+    item = decisions.judged_item(session, case=case, decision=decision, library=library)
+    if listed is not None:
+        rows = [r if isinstance(r, dict) else r.model_dump(mode="json") for r in listed]
+        raw = Decision.model_validate(chosen.decision)
+        decision = decisions.effective(decision, item=item, raw=raw, listed=rows)
     if verdict is Verdict.TOLERANCE and decision.tolerance_deadline is None:
         decision = _with_tolerance(decision, item)
-    reason = final.reason if final else ""
     if (
         verdict is Verdict.REJECT
         and not reason
         and not any(f.code is Code.NOT_ELIGIBLE for f in decision.findings)
     ):
         raise StateConflict("没有不满足的受理条件，也没有收件人员写明的理由，不能出具不予受理决定书")
+    draft = plan is not None or final is None or case.channel == Channel.APPLICANT.value
     notice = build_notice(
-        kind=verdict,
+        kind=verdict.value,
         item=item,
         decision=decision,
+        hall=hall,
         applicant=case.applicant_name,
-        case_id=case.id,
-        draft=final is None or case.channel == Channel.APPLICANT.value,
+        case_number=case.number or case.id[:8],
+        number="" if draft else notice_number(session, case=case, run=chosen, kind=verdict.value, hall=hall),
+        draft=draft,
         reason=reason,
-        refer_to=final.refer_to if final else "",
+        refer_to=refer_to,
+        declared=case.declared,
+        catalog=library.context.catalog,
     )
     if sample_base is not None and verdict in (Verdict.CORRECTION, Verdict.TOLERANCE):
         notice.samples = _sample_links(session, case=case, decision=decision, item=item, base=sample_base)
@@ -75,7 +96,7 @@ def _sample_links(
 ) -> list[SampleLink]:
     """The public sample pages of the materials the notice asks to correct or hand in."""
     wanted = list(dict.fromkeys(f.material for f in decision.findings if f.material))
-    version = _judged_version(session, case=case, decision=decision)
+    version = decisions.judged_version(session, case=case, decision=decision)
     if version is None:
         try:
             version = rule_service.in_effect(session, item=case.item, on=decision.review_date)
@@ -90,20 +111,27 @@ def _sample_links(
     return out
 
 
-def _judged_version(session: Session, *, case: Case, decision: Decision) -> RuleVersion | None:
-    stmt = select(RuleVersion).where(
-        RuleVersion.item_code == case.item, RuleVersion.rule_hash == decision.rule_hash
-    )
-    return session.exec(stmt).first()
+def notice_number(session: Session, *, case: Case, run: Run, kind: str, hall: Hall) -> str:
+    """The number of the run's official notice of ``kind``: taken from the kind's counter of the year
+    when first printed, the same on every later print."""
+    cases.lock_case(session, case_id=case.id)  # two first prints at once: one number
+    stmt = select(IssuedNotice).where(IssuedNotice.run_id == run.id, IssuedNotice.kind == kind)
+    issued = session.exec(stmt).first()
+    if issued is None:
+        now = utcnow()
+        year = hall.year_of(now)
+        seq = counters.next_value(session, name=f"notice:{kind}:{year}")
+        number = hall.notice_number(year=year, seq=seq, mark=KINDS[kind].mark)
+        issued = IssuedNotice(case_id=case.id, run_id=run.id or 0, kind=kind, number=number, issued_at=now)
+        session.add(issued)
+        session.flush()
+    return issued.number
 
 
-def _item(session: Session, *, case: Case, decision: Decision, library: RuleLibrary) -> Item:
-    """The item as the rule version the run was judged by (by its hash), else as in effect that day."""
-    version = _judged_version(session, case=case, decision=decision)
-    if version is None:
-        return library.loaded(case.item, decision.review_date).item
-    siblings = library.items_on(decision.review_date)
-    return library.context.parse(version.yaml_text, name=f"{case.item}.yaml", siblings=siblings).item
+def decided(session: Session, *, case: Case, run: Run) -> ClerkDecision | None:
+    """The clerk's decision in force on ``run`` (a correction replaces the one before it)."""
+    rows = [d for d in cases.decisions_of(session, case_id=case.id) if d.run_id == run.id]
+    return rows[-1] if rows else None
 
 
 def _with_tolerance(decision: Decision, item: Item) -> Decision:

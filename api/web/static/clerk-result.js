@@ -7,18 +7,20 @@
 //   view.located           the run's files by name (for evidenceLine)
 //   view.showSuggestion(s) the verdict made again after a point was settled (announced: aria-live)
 
-import { CODE_LABELS, VERDICTS, clear, fmtDate, h, verdictBadge } from "/static/common.js";
+import { CODE_LABELS, VERDICTS, clear, fmtDate, h, ruleWhere, verdictBadge } from "/static/common.js";
 import { openViewer } from "/static/evidence.js";
 import { licencePanel } from "/static/clerk-licences.js";
 import { sampleFigure } from "/static/samples.js";
 
-export function renderResult(el, { caseId, item = "", run, files, names, conditions, suggestion }) {
+export function renderResult(el, { caseId, item = "", run, files, names, conditions, suggestion, reportsEl }) {
   clear(el);
   if (run.status !== "done") return null;
   const located = locateFiles(run, files);
   const card = verdictCard(caseId, run, located, names, conditions, item);
   const settleSlot = h("div", { id: "settle" });
-  el.append(...[card.el, settleSlot, licencePanel(caseId, run), fileReports(caseId, run, located, names)].filter(Boolean));
+  const reports = fileReports(caseId, run, located, names);
+  el.append(card.el, settleSlot, licencePanel(caseId, run));
+  if (reports) (reportsEl ? clear(reportsEl) : el).append(reports);
   card.show(suggestion);
   return { located, settleSlot, showSuggestion: card.show };
 }
@@ -32,7 +34,7 @@ function verdictCard(caseId, run, located, names, conditions, item) {
   const confirmed = h("p", { "data-testid": "confirmed-points" });
   const findings = findingList(caseId, run, located, names, conditions, item);
   const el = h("div", { class: "card verdict-panel", "data-testid": "verdict" }, title, hint, deadline, status,
-    h("p", { class: "small muted" }, `审查日 ${fmtDate(run.review_date)} · 规则 ${run.rule_hash.slice(0, 12)} · 共 ${run.findings.length} 个问题`,
+    h("p", { class: "small muted" }, `审查日 ${fmtDate(run.review_date)} · 共 ${run.findings.length} 个问题`,
       uncertain.length ? `，另有 ${new Set(uncertain.map(pointKey)).size} 处请核对（不计入结论，见下）` : ""),
     findings, confirmed);
   const what = (p) => `${p.material || p.condition} ${names[p.material] || conditions[p.condition] || ""}`.trim();
@@ -108,17 +110,28 @@ function finding(caseId, f, located, run) {
   const cls = f.code === "NOT_ELIGIBLE" ? "not-eligible" : f.tolerable ? "tolerable" : "";
   const evidence = f.evidence || [];
   const files = evidence.length ? [] : filesOf(f.material, run, located);
-  return h("div", { class: `finding ${cls}`, "data-code": f.code, "data-material": f.material || f.condition || "" },
+  return h("div", { class: `finding ${cls}`, tabindex: "-1", "data-code": f.code, "data-material": f.material || f.condition || "" },
     h("div", {},
       h("span", { class: "tag code" }, CODE_LABELS[f.code] || f.code),
       f.tolerable ? h("span", { class: "tag tolerable" }, "可容缺") : null,
       f.set_label ? h("span", { class: "tag" }, f.set_label) : null,
       f.field ? h("strong", {}, `${f.field}：`) : null,
-      f.message || ""),
-    f.rule ? h("div", { class: "where" }, `规则位置 ${f.rule}`) : null,
+      said(f)),
+    f.rule ? h("div", { class: "where" }, `依据：${ruleWhere(f.rule)}`) : null,
     evidence.map((e) => evidenceLine(caseId, e, located)),
     files.length ? h("div", { class: "evidence" }, "相关文件：", files.map((file) =>
       h("button", { type: "button", class: "link", onclick: () => openViewer({ caseId, file }) }, file.name))) : null);
+}
+
+// The message under its material's heading and its problem's tag: only what is new ("M1 申请表：未盖章——缺少
+// 印章" says the material and the problem again).
+function said(f) {
+  let m = f.message || "";
+  const colon = m.indexOf("：");
+  if (f.material && m.startsWith(f.material) && colon >= 0) m = m.slice(colon + 1);
+  const label = CODE_LABELS[f.code] || "";
+  if (label && m.startsWith(`${label}——`)) m = m.slice(label.length + 2);
+  return m === label ? "" : m;
 }
 
 export function evidenceLine(caseId, e, located) {

@@ -69,7 +69,7 @@ function pointView(p, opts, actions, onAnswer) {
     disabled: !canSettle, onclick: () => send(action) }, label));
   // the finding's message repeats the material ("M2 营业执照：已过期——「营业期限」已过期"): its detail is new
   const detail = (m) => (m && m.includes("——") ? m.split("——").slice(1).join("——") : m);
-  const el = h("div", { class: "point", role: "group", "aria-labelledby": titleId, "data-subject": p.subject, "data-code": p.code },
+  const el = h("div", { class: "point", role: "group", tabindex: "-1", "aria-labelledby": titleId, "data-subject": p.subject, "data-code": p.code },
     h("div", { id: titleId },
       h("span", { class: "tag check" }, "请核对"), h("span", { class: "tag" }, CODE_LABELS[p.code] || p.code),
       h("strong", {}, what),

@@ -33,9 +33,9 @@ function wire() {
   $("#case-today").addEventListener("change", loadCases);
   $("#case-status").addEventListener("change", loadCases);
   $("#item-select").addEventListener("change", () => loadFacts($("#item-select").value));
-  $("#facts-json-apply").addEventListener("click", applyJson);
-  $("#facts-details").addEventListener("toggle", showJson);
   $("#new-case").addEventListener("submit", createCase);
+  $("#handover").addEventListener("submit", redeem);
+  document.addEventListener("keydown", shortcut);
 }
 
 function route() {
@@ -82,7 +82,7 @@ function caseRow(c) {
       h("span", { class: `tag status-${c.status}` }, STATUS_LABELS[c.status] || c.status),
       c.channel === "applicant" ? h("span", { class: "tag" }, "自助预检") : null,
       h("div", { class: "small muted" }, `${c.item} ${item ? item.name : ""}`),
-      h("div", { class: "small muted" }, `${fmtDateTime(c.created_at)} · ${c.id.slice(0, 8)}`)));
+      h("div", { class: "small muted" }, `${fmtDateTime(c.created_at)} · ${c.number || c.id.slice(0, 8).toUpperCase()}`)));
 }
 
 function markCurrent() {
@@ -117,8 +117,7 @@ async function loadFacts(code, declared = {}) {
   }
 }
 
-// The self-check questionnaire (questions-form.js); facts pasted as JSON that no question asks
-// for are kept as they are.
+// The self-check questionnaire (questions-form.js); facts no question asks for are kept as they are.
 function fillFacts(questions, declared) {
   const holder = h("div");
   clear($("#facts-form")).append(holder);
@@ -126,31 +125,6 @@ function fillFacts(questions, declared) {
   const asked = new Set(questions.map((q) => q.fact));
   const extra = Object.fromEntries(Object.entries(declared).filter(([k]) => !asked.has(k)));
   state.facts = { questions, value: () => ({ ...extra, ...readDeclared(holder, questions) }) };
-}
-
-function applyJson() {
-  const status = $("#new-case-status");
-  let parsed;
-  try {
-    parsed = JSON.parse($("#facts-json").value || "{}");
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error();
-  } catch {
-    notify(status, "JSON 格式不正确：须为一个对象，如 {\"applicant_name\": \"…\"}", "error");
-    return;
-  }
-  // a whole case.json (the sample cases) carries the facts under "declared", with its item and review date
-  const declared = parsed.declared && typeof parsed.declared === "object" ? parsed.declared : parsed;
-  if (parsed.review_date) $("#review-date").value = parsed.review_date;
-  if (parsed.item && state.items.some((i) => i.code === parsed.item) && parsed.item !== $("#item-select").value) {
-    $("#item-select").value = parsed.item;
-    loadFacts(parsed.item, declared);
-  } else if (state.facts) fillFacts(state.facts.questions, declared);
-  notify(status, "已按 JSON 填表，请核对", "ok");
-}
-
-function showJson() {
-  if (!$("#facts-details").open || !state.facts) return;
-  $("#facts-json").value = JSON.stringify(state.facts.value(), null, 1);
 }
 
 async function createCase(ev) {
@@ -174,6 +148,51 @@ async function createCase(ev) {
   } catch (err) {
     notify(status, err.message, "error");
   }
+}
+
+// 预检码: the applicant's finished self-check becomes a clerk case with its files, facts and readings.
+async function redeem(ev) {
+  ev.preventDefault();
+  const status = $("#handover-status");
+  const input = $("#handover-code");
+  try {
+    const taken = await busy($("#handover-button"), api("/handover", { body: { code: input.value } }));
+    input.value = "";
+    input.removeAttribute("aria-invalid");
+    notify(status, `已转入：${taken.applicant_name || "申请人"}的自助预检`, "ok");
+    await loadCases();
+    location.hash = `#case=${taken.case_id}`;
+  } catch (err) {
+    input.setAttribute("aria-invalid", "true");
+    notify(status, err.message, "error");
+    input.focus();
+  }
+}
+
+// Keyboard flow at the window: J/K walk the findings and points, D goes to the decision, U to the upload,
+// / to the case search — only when no field has the focus (typing stays typing).
+function shortcut(ev) {
+  if (ev.ctrlKey || ev.metaKey || ev.altKey || document.querySelector(".viewer")) return;
+  const t = ev.target;
+  if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+  const key = ev.key.toLowerCase();
+  if (key === "j" || key === "k") {
+    const items = [...document.querySelectorAll("#case-view .finding, #case-view .point")];
+    if (!items.length) return;
+    const at = items.findIndex((el) => el === document.activeElement || el.contains(document.activeElement));
+    const next = items[key === "j" ? Math.min(items.length - 1, at + 1) : Math.max(0, at < 0 ? 0 : at - 1)];
+    next.focus();
+    next.scrollIntoView({ block: "nearest" });
+  } else if (key === "d") {
+    const target = document.querySelector("#decision-verdict:not([disabled])") || document.querySelector("#decision-title");
+    if (target) target.focus();
+  } else if (key === "u") {
+    const target = document.querySelector("#upload-files");
+    if (target) target.click();
+  } else if (key === "/") {
+    $("#case-q").focus();
+  } else return;
+  ev.preventDefault();
 }
 
 main().catch((err) => notify($("#case-list-status"), err.message, "error"));

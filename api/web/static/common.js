@@ -35,6 +35,7 @@
 //   fmtDate(iso) "2026年2月12日" / fmtDateTime(iso) "2026-02-12 14:03" (local time: the API's timestamps
 //                              carry their zone, UTC) / today()
 //   fmtSize(bytes)             "1.2 MB"
+//   ruleWhere(rule)            a finding's place in the standard in words ("收件标准 三、申请材料 M2 第 4 项审查要点")
 //   openNotice(caseId, {kind, format, caseToken, run, print})
 //                              fetches a notice (format "html" default, or "pdf") with the right credentials
 //                              and shows it in a new tab (print: true opens the print dialog); call it
@@ -43,7 +44,7 @@
 
 export const API = "/api/v1";
 export {
-  CODE_LABELS, confirmText, explainCode, fmtDate, fmtDateTime, fmtSize, today, VERDICTS, verdictBadge,
+  CODE_LABELS, confirmText, explainCode, fmtDate, fmtDateTime, fmtSize, ruleWhere, today, VERDICTS, verdictBadge,
 } from "/static/vocab.js";
 
 // ------------------------------------------------------------------------------------------- fetch

@@ -1,7 +1,8 @@
 // evidence.js — the evidence viewer: a page of an uploaded file as the pre-review read it (turned upright;
-// GET /cases/{id}/files/{file}/pages/{n}, clerks only), with the box of the field a finding is about.
+// GET /cases/{id}/files/{file}/pages/{n}, clerks and the case's applicant), with the box of the field a
+// finding is about. A modal dialog: Tab stays inside it; closing gives the focus back to where it was.
 //
-//   openViewer({caseId, file: {id, name, pages}, page: 1, box: [x0, y0, x1, y1] | null, text})
+//   openViewer({caseId, file: {id, name, pages}, page: 1, box: [x0, y0, x1, y1] | null, text, caseToken})
 //
 // Boxes are pixels of that very image, so they are drawn as percentages of its natural size and stay on
 // the field at any zoom. Esc or 关闭 closes it; ←/→ turn the pages.
@@ -10,7 +11,7 @@ import { api, h } from "/static/common.js";
 
 let current = null;
 
-export function openViewer({ caseId, file, page = 1, box = null, text = "" }) {
+export function openViewer({ caseId, file, page = 1, box = null, text = "", caseToken }) {
   if (current) current.close();
   const pages = Math.max(1, file.pages || 1);
   let number = Math.min(Math.max(1, page), pages);
@@ -59,7 +60,7 @@ export function openViewer({ caseId, file, page = 1, box = null, text = "" }) {
     status.className = "status";
     status.textContent = "正在生成页面图像（首次查看要重新读取文件，可能需要几秒）…";
     try {
-      const res = await api(`/cases/${encodeURIComponent(caseId)}/files/${file.id}/pages/${number}`, { raw: true });
+      const res = await api(`/cases/${encodeURIComponent(caseId)}/files/${file.id}/pages/${number}`, { raw: true, caseToken });
       const blob = await res.blob();
       if (number !== n || current !== handle) return; // turned on, or closed, meanwhile
       if (url) URL.revokeObjectURL(url);
@@ -78,20 +79,41 @@ export function openViewer({ caseId, file, page = 1, box = null, text = "" }) {
     }
   }
 
+  // a modal dialog: Tab and Shift+Tab go round its own controls, never to the page behind it
+  function trap(ev) {
+    const stops = [...el.querySelectorAll("button:not([disabled]), [href], input, [tabindex]:not([tabindex='-1'])")];
+    if (!stops.length) return;
+    const first = stops[0];
+    const last = stops[stops.length - 1];
+    if (!el.contains(document.activeElement)) {
+      ev.preventDefault();
+      first.focus();
+    } else if (ev.shiftKey && document.activeElement === first) {
+      ev.preventDefault();
+      last.focus();
+    } else if (!ev.shiftKey && document.activeElement === last) {
+      ev.preventDefault();
+      first.focus();
+    }
+  }
+
   function onKey(ev) {
-    if (ev.key === "Escape") close();
+    if (ev.key === "Tab") trap(ev);
+    else if (ev.key === "Escape") close();
     else if (ev.key === "ArrowLeft") go(number - 1);
     else if (ev.key === "ArrowRight") go(number + 1);
   }
 
   function close() {
     document.removeEventListener("keydown", onKey);
+    if (opener && document.contains(opener)) opener.focus(); // back where the clerk was
     window.removeEventListener("resize", size);
     el.remove();
     if (url) URL.revokeObjectURL(url);
     if (current === handle) current = null;
   }
 
+  const opener = document.activeElement;
   const handle = { close };
   current = handle;
   document.addEventListener("keydown", onKey);

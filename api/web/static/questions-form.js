@@ -6,6 +6,7 @@
 //                                      fills <form> with one fieldset per group; questions asked only
 //                                      when others have some answer (ask_when) are shown and hidden live
 //   readDeclared(form, questions)      the answers as declared facts (unanswered and hidden ones left out)
+//   markUnanswered(form, questions)    the shown questions without an answer, marked inline; returns them
 //   valueLabel(question, value)        "enterprise" -> "企业" (the rule catalog's names, sent with each question)
 
 import { h, clear } from "/static/common.js";
@@ -168,4 +169,27 @@ export function readDeclared(form, questions, { all = false } = {}) {
     if (v !== undefined) out[q.fact] = v;
   }
   return out;
+}
+
+// The questions shown and not answered, each marked where it is (an error next to the field, its inputs
+// aria-invalid, the message tied to them); earlier marks are cleared. Returns the marked elements.
+export function markUnanswered(form, questions, message = "请回答这一项") {
+  for (const old of form.querySelectorAll(".field-error")) old.remove();
+  for (const input of form.querySelectorAll("[aria-invalid]")) {
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+  }
+  const marked = [];
+  for (const q of questions) {
+    const el = form.querySelector(`[data-fact="${q.fact}"]`);
+    if (!el || el.hidden || readOne(form, q) !== undefined) continue;
+    const id = `err-${q.fact}`;
+    el.append(h("p", { class: "field-error", id }, message));
+    for (const input of el.querySelectorAll("input, select, textarea")) {
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", id);
+    }
+    marked.push(el);
+  }
+  return marked;
 }

@@ -7,12 +7,15 @@ import {
   $, api, busy, clear, CODE_LABELS, confirmText, explainCode, fmtDate, fmtDateTime, fmtSize, h, notify, openNotice,
   downloadBlob, show, VERDICTS, verdictBadge,
 } from "/static/common.js";
-import { readDeclared, renderQuestions } from "/static/questions-form.js";
+import { markUnanswered, readDeclared, renderQuestions } from "/static/questions-form.js";
+import { locateFiles } from "/static/clerk-result.js";
+import { openViewer } from "/static/evidence.js";
+import { watchRun } from "/static/run-progress.js";
 import { sampleFigure, sampleLink } from "/static/samples.js";
 
 const KEY = "yichuang.self-check";
 const STEPS = ["item", "questions", "checklist", "upload", "result"];
-const state = { items: [], item: null, questions: [], checklist: null, conditions: {}, caseId: null,
+const state = { items: [], item: null, questions: [], checklist: null, conditions: {}, caseId: null, number: null,
   token: null, files: [] };
 const status = () => $("#status");
 
@@ -34,10 +37,13 @@ function remember() {
 
 // ------------------------------------------------------------------------------------- ① the item
 
-function listItems() {
-  const q = $("#item-q").value.trim().toLowerCase();
+// The search box lists the items whose name, department or code holds the words at once, then asks the item
+// finder the consultation desk uses (/items/find: common names, goals such as "开饭店", pinyin, typos) and
+// shows what it found. An answer that arrives after a newer keystroke is dropped.
+let findSeq = 0;
+
+function showItems(shown) {
   const list = clear($("#item-list"));
-  const shown = state.items.filter((i) => !q || `${i.code} ${i.name} ${i.department}`.toLowerCase().includes(q));
   for (const item of shown) {
     list.append(h("li", {}, h("button", { type: "button", class: "link item-choice", dataset: { code: item.code },
       onclick: () => chooseItem(item) }, item.name), h("div", { class: "small muted" },
@@ -46,13 +52,32 @@ function listItems() {
   if (!shown.length) list.append(h("li", { class: "muted" }, "没有找到匹配的事项，请换个说法试试"));
 }
 
+async function listItems() {
+  const q = $("#item-q").value.trim();
+  const seq = ++findSeq;
+  const lower = q.toLowerCase();
+  const literal = state.items.filter((i) => !q || `${i.code} ${i.name} ${i.department}`.toLowerCase().includes(lower));
+  showItems(literal);
+  if (!q) return;
+  let found;
+  try {
+    found = await api("/items/find", { query: { q, limit: 10 } });
+  } catch {
+    return; // the literal list stays
+  }
+  if (seq !== findSeq) return;
+  const codes = found.map((f) => f.code);
+  const shown = codes.map((c) => state.items.find((i) => i.code === c)).filter(Boolean);
+  if (shown.length && codes.join() !== literal.map((i) => i.code).join()) showItems(shown);
+}
+
 async function chooseItem(item, declared = {}) {
   try {
     const [questions, detail] = await Promise.all([api(`/items/${item.code}/questions`), api(`/items/${item.code}`)]);
     Object.assign(state, { item, questions, declared });
     state.conditions = Object.fromEntries(detail.conditions.map((c) => [c.id, c.text]));
     $("#item-title").textContent = `${item.name}（${item.department}）`;
-    renderQuestions($("#questions"), questions, { declared });
+    renderQuestions($("#questions"), questions, { declared, onChange: () => (state.skipOpen = false) });
     go("questions");
   } catch (err) {
     notify(status(), err.message, "error");
@@ -62,7 +87,18 @@ async function chooseItem(item, declared = {}) {
 // ------------------------------------------------------------------------------ ②–③ the checklist
 
 async function showChecklist() {
-  state.declared = readDeclared($("#questions"), state.questions);
+  const form = $("#questions");
+  const qStatus = $("#questions-status");
+  const open = markUnanswered(form, state.questions);
+  if (open.length && !state.skipOpen) {
+    // marked where they are; a second click goes on (the window asks what is still open)
+    state.skipOpen = true;
+    notify(qStatus, `还有 ${open.length} 个问题没有回答，已在问题下方标出。回答后再查看材料清单；实在不清楚的，可以再点一次“查看材料清单”继续，到窗口时工作人员会问您。`, "error");
+    open[0].querySelector("input, select, textarea").focus();
+    return;
+  }
+  notify(qStatus, "");
+  state.declared = readDeclared(form, state.questions);
   try {
     state.checklist = await busy($("#show-checklist"), api(`/items/${state.item.code}/checklist`,
       { body: { declared: state.declared } }));
@@ -82,8 +118,8 @@ function formText(e) {
 function renderChecklist(cl) {
   const problems = clear($("#fact-problems"));
   if (cl.problems.length) {
-    problems.append(h("p", { class: "status-error" }, "以下信息未填写或格式不对，窗口会请您补充（也可返回修改）："),
-      h("ul", {}, cl.problems.map((p) => h("li", {}, p))));
+    problems.append(h("p", { class: "small" }, `有 ${cl.problems.length} 项信息还没有回答或格式不对，材料清单按已回答的列出；窗口办理时会请您补充。`),
+      h("button", { type: "button", class: "link", onclick: () => go("questions") }, "返回补充回答"));
   }
   const due = cl.entries.filter((e) => e.due !== "no");
   const notDue = cl.entries.filter((e) => e.due === "no");
@@ -109,6 +145,7 @@ async function startCase() {
   try {
     const c = await busy($("#start-case"), api("/cases", { body: { item: state.item.code, declared: state.declared } }));
     state.caseId = c.id;
+    state.number = c.number;
     state.token = c.token;
     state.files = [];
     state.expires = c.expires_at;
@@ -127,8 +164,8 @@ function fileInputs(slot) {
   // capture opens the phone's camera directly; desktops ignore it and show the file chooser
   const camera = h("input", { type: "file", accept: "image/*", capture: "environment", class: "camera visually-hidden" });
   for (const input of [pick, camera]) input.addEventListener("change", () => upload(slot, input));
-  return h("div", { class: "row no-print" }, h("label", { class: "file-button" }, "选择照片或 PDF", pick),
-    h("label", { class: "file-button" }, "拍照", camera));
+  return h("div", {}, h("div", { class: "row no-print" }, h("label", { class: "file-button" }, "选择照片或 PDF", pick),
+    h("label", { class: "file-button" }, "拍照", camera)), h("p", { class: "status", role: "status", "data-testid": "slot-status" }));
 }
 
 function renderSlots() {
@@ -144,6 +181,7 @@ function renderSlots() {
   box.append(h("div", { class: "material", dataset: { slot: "" } }, h("strong", {}, "其他材料"),
     h("div", { class: "small muted" }, "不确定属于哪一份的，放在这里，系统会自动识别"), fileInputs(null),
     h("ul", { class: "files plain" })));
+  if (state.number) box.append(h("p", { class: "small muted", "data-testid": "case-number" }, `预检编号：${state.number}`));
   if (state.expires) box.append(h("p", { class: "small muted" }, `上传的材料保存到 ${fmtDateTime(state.expires)}，之后自动删除。`));
   renderFiles();
 }
@@ -158,19 +196,21 @@ function renderFiles() {
   }
 }
 
+// The message goes next to the upload it is about (on a phone the top of the page is out of sight).
 async function upload(slot, input) {
   const files = [...input.files];
   if (!files.length) return;
   const form = new FormData();
   for (const f of files) form.append("files", f, f.name);
-  notify(status(), `正在上传 ${files.length} 个文件…`);
+  const here = input.closest(".material").querySelector("[data-testid=slot-status]");
+  notify(here, `正在上传 ${files.length} 个文件…`);
   try {
     const rows = await api(`/cases/${state.caseId}/files`, { form, caseToken: state.token, query: { slot } });
     state.files.push(...rows);
     renderFiles();
-    notify(status(), `已上传：${rows.map((r) => r.name).join("、")}`, "ok");
+    notify(here, `已上传：${rows.map((r) => r.name).join("、")}`, "ok");
   } catch (err) {
-    notify(status(), `上传失败：${err.message}`, "error");
+    notify(here, `上传失败：${err.message}`, "error");
   } finally {
     input.value = "";
   }
@@ -188,35 +228,24 @@ async function withdraw(f) {
 
 // ------------------------------------------------------------------------------ ⑤ run and verdict
 
-const RUN_TEXT = { queued: "排队中，请稍候…", running: "正在识别和核对材料…" };
-
 async function run() {
+  const here = $("#run-error");
+  notify(here, "");
   if (!state.files.some((f) => f.active)) {
-    notify(status(), "请先上传至少一份材料", "error");
+    notify(here, "请先上传至少一份材料", "error");
     return;
   }
-  const bar = $("#run-progress span");
-  show($("#run-progress"));
-  const started = Date.now();
-  const tick = setInterval(() => {
-    const s = Math.round((Date.now() - started) / 1000);
-    bar.style.width = `${Math.min(95, 10 + s * 4)}%`;
-  }, 500);
+  const box = $("#run-progress");
+  show(box);
   try {
-    let r = await busy($("#run"), api(`/cases/${state.caseId}/runs`, { method: "POST", caseToken: state.token,
-      query: { wait: 2 } }));
-    while (r.status !== "done" && r.status !== "failed") {
-      $("#run-text").textContent = `${RUN_TEXT[r.status] || r.status}（已用 ${Math.round((Date.now() - started) / 1000)} 秒）`;
-      r = await api(`/cases/${state.caseId}/runs/${r.number}`, { caseToken: state.token, query: { wait: 10 } });
-    }
-    bar.style.width = "100%";
+    const started = await busy($("#run"), api(`/cases/${state.caseId}/runs`, { method: "POST", caseToken: state.token }));
+    const r = await watchRun(box, { caseId: state.caseId, number: started.number, caseToken: state.token });
     if (r.status === "failed") throw new Error(`预审没有完成：${r.error || "请稍后重试"}`);
     showResult(r);
   } catch (err) {
-    notify(status(), err.message, "error");
+    notify(here, err.message, "error");
   } finally {
-    clearInterval(tick);
-    show($("#run-progress"), false);
+    show(box, false);
   }
 }
 
@@ -224,23 +253,95 @@ function materialNames() {
   return Object.fromEntries((state.checklist ? state.checklist.entries : []).map((e) => [e.material, e.name]));
 }
 
-// The finding's message names its material again ("M2 营业执照：材料缺失——未提交"): shown under the
-// material's heading, only the part after the name is new.
+// A finding's message names its material and its problem again ("M2 营业执照：已过期——营业期限至…"): under
+// the material's heading and the problem's tag, only what is new is said, then what to do.
 function detail(f, names) {
-  const m = f.message || "";
+  let m = f.message || "";
   const prefix = `${f.material} ${names[f.material] || ""}`;
-  const cut = f.material && m.startsWith(prefix) ? m.indexOf("：") : -1;
-  return cut >= 0 ? m.slice(cut + 1) : m;
+  if (f.material && m.startsWith(prefix) && m.indexOf("：") >= 0) m = m.slice(m.indexOf("：") + 1);
+  if (m.includes("——")) m = m.slice(m.indexOf("——") + 2);
+  const label = CODE_LABELS[f.code] || "";
+  return m === label ? "" : m;
 }
 
-function findingItem(f, names) {
+function findingItem(f, names, located) {
   const what = f.condition ? `受理条件：${state.conditions[f.condition] || f.condition}`
     : `${f.material} ${names[f.material] || ""}${f.set_label ? `（${f.set_label}）` : ""}`;
-  return h("li", { dataset: { code: f.code } }, h("span", { class: "tag code" }, CODE_LABELS[f.code] || f.code),
+  const said = detail(f, names);
+  return h("li", { dataset: { code: f.code, material: f.material || f.condition || "" } },
+    h("span", { class: "tag code" }, CODE_LABELS[f.code] || f.code),
     f.tolerable ? h("span", { class: "tag tolerable" }, "可容缺") : null, h("strong", {}, what),
-    h("div", {}, detail(f, names) || explainCode(f.code)),
-    f.message && explainCode(f.code) ? h("div", { class: "small muted" }, explainCode(f.code)) : null,
+    said ? h("div", {}, said) : null,
+    (f.evidence || []).filter((e) => e.file || e.text).map((e) => evidenceItem(e, located)),
+    explainCode(f.code) ? h("div", { class: "small muted" }, `怎么办：${explainCode(f.code)}`) : null,
     f.material ? sampleFigure(state.item.code, f.material, f.code) : null);
+}
+
+// What was read, from which file and page, and — on request — the part of the page it was read from.
+function evidenceItem(e, located) {
+  const hit = e.file ? (located.get(e.file) || []).find((x) => x.file) : null;
+  const file = hit ? { id: hit.file.id, name: e.file, pages: hit.report.pages || 1 } : null;
+  const page = (e.page ?? 0) + 1;
+  const holder = h("div", { "data-testid": "crop-holder" });
+  const show = file ? h("button", { type: "button", class: "link", "data-testid": "show-crop", onclick: () => crop(holder, file, page, e, show) },
+    e.box ? "看原件上的这一处" : "看原件") : null;
+  return h("div", { class: "evidence-line", "data-testid": "applicant-evidence" },
+    e.text ? ["读到：", h("q", {}, e.text), " "] : null,
+    e.file ? h("span", { class: "muted" }, `（${e.file} 第 ${page} 页）`) : null, " ", show, holder);
+}
+
+async function crop(holder, file, page, e, button) {
+  button.disabled = true;
+  notify(status(), "");
+  clear(holder).append(h("p", { class: "small muted", role: "status" }, "正在取原件…"));
+  try {
+    const res = await api(`/cases/${state.caseId}/files/${file.id}/pages/${page}`, { caseToken: state.token, raw: true });
+    const image = await createImageBitmap(await res.blob());
+    const canvas = h("canvas", { class: "crop", role: "img", "data-testid": "evidence-crop",
+      "aria-label": `${file.name} 第 ${page} 页${e.text ? `，读到「${e.text}」的位置` : ""}` });
+    drawCrop(canvas, image, e.box);
+    clear(holder).append(canvas, h("button", { type: "button", class: "link",
+      onclick: () => openViewer({ caseId: state.caseId, file, page, box: e.box || null, text: e.text || "", caseToken: state.token }) },
+    "看整页"));
+  } catch (err) {
+    clear(holder).append(h("p", { class: "status status-error" }, err.message));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// The box with some of the page around it (a whole page when there is no box), at most 680 px wide.
+function drawCrop(canvas, image, box) {
+  let [x0, y0, x1, y1] = box || [0, 0, image.width, image.height];
+  const padX = Math.max(120, (x1 - x0) * 1.2); // the label beside a value is part of what it says
+  const padY = Math.max(60, (y1 - y0) * 1.5);
+  const sx = Math.max(0, x0 - padX), sy = Math.max(0, y0 - padY);
+  const sw = Math.min(image.width, x1 + padX) - sx, sh = Math.min(image.height, y1 + padY) - sy;
+  const scale = Math.min(1, 680 / sw);
+  canvas.width = Math.round(sw * scale);
+  canvas.height = Math.round(sh * scale);
+  const g = canvas.getContext("2d");
+  g.drawImage(image, sx, sy, sw, sh, 0, 0, canvas.width, canvas.height);
+  if (box) {
+    g.strokeStyle = "#e5262d";
+    g.lineWidth = 3;
+    g.strokeRect((x0 - sx) * scale, (y0 - sy) * scale, (x1 - x0) * scale, (y1 - y0) * scale);
+  }
+}
+
+// Which file was recognised as which material (what the clerk's file report shows).
+function showRecognised(r, names) {
+  const box = clear($("#recognised"));
+  const reports = r.files || [];
+  show(box, reports.length > 0);
+  if (!reports.length) return;
+  box.append(h("h2", {}, "每个文件识别成了什么"),
+    h("ul", { class: "plain", "data-testid": "recognised-list" }, reports.map((f) => h("li", {},
+      h("strong", {}, f.name), h("div", { class: "small" },
+        f.error ? h("span", { class: "fail" }, `无法读取：${f.error.message || f.error}`)
+          : (f.materials || []).length ? `识别为：${f.materials.map((m) => `${m} ${names[m] || ""}`).join("、")}`
+            : f.looks_like ? `像是“${f.looks_like}”，不是本事项要求的材料` : "没有认出是哪份材料，请确认上传的文件是否正确",
+        f.pages ? h("span", { class: "muted" }, ` · ${f.pages} 页`) : null)))));
 }
 
 function showResult(r) {
@@ -251,18 +352,16 @@ function showResult(r) {
     r.tolerance_deadline ? h("p", {}, `请在 ${fmtDate(r.tolerance_deadline)} 前补交容缺材料。`) : null,
     h("p", { class: "small muted" }, `${state.item.name} · 审查日 ${fmtDate(r.review_date)} · 第 ${r.number} 次预审 · 仅供参考`)));
   const names = materialNames();
+  const located = locateFiles(r, state.files);
   const box = clear($("#defects"));
   if (!r.findings.length) {
     box.append(h("p", { id: "no-defects" }, (r.uncertain || []).length
       ? "没有发现确定的问题；下面几处请您确认。请带齐原件到窗口办理。" : "没有发现问题。请带齐原件到窗口办理。"));
   }
   else box.append(h("h2", {}, `发现 ${r.findings.length} 个问题`), h("ul", { class: "findings", id: "findings" },
-    r.findings.map((f) => findingItem(f, names))));
-  const unread = r.files.filter((f) => f.error);
-  if (unread.length) {
-    box.append(h("h3", {}, "无法读取的文件"), h("ul", {}, unread.map((f) => h("li", {}, `${f.name}：${f.error}`))));
-  }
+    r.findings.map((f) => findingItem(f, names, located))));
   showToConfirm(r.uncertain || [], names, r.files || []);
+  showRecognised(r, names);
   go("result");
 }
 
@@ -302,6 +401,21 @@ function confirmItem(list, names, reports) {
     where.length ? h("div", { class: "where" }, `涉及：${where.join("、")}`) : null);
 }
 
+// ---------------------------------------------------------------------------------- 预检码 (hand-over)
+
+async function handover() {
+  const out = clear($("#handover-out"));
+  try {
+    const got = await busy($("#handover-button"), api(`/cases/${state.caseId}/handover`, { method: "POST", caseToken: state.token }));
+    out.append(h("p", { class: "handover-code", "data-testid": "handover-code" }, got.code),
+      h("img", { class: "qr", src: got.qr, alt: `预检码 ${got.code} 的二维码` }),
+      h("p", { class: "small muted" }, `有效至 ${fmtDateTime(got.expires_at)}（材料保存期满即失效），只能用一次。再点“生成预检码”会换一个新码，旧码作废。`));
+    $("#handover-button").textContent = "重新生成预检码";
+  } catch (err) {
+    out.append(h("p", { class: "status status-error" }, err.message));
+  }
+}
+
 // ---------------------------------------------------------------------------------------- notices
 
 async function printNotice() {
@@ -331,7 +445,7 @@ async function resume(saved) {
   if (!saved.caseId) return;
   try {
     const c = await api(`/cases/${saved.caseId}`, { caseToken: saved.token });
-    Object.assign(state, { caseId: c.id, token: saved.token, files: c.files, expires: c.expires_at });
+    Object.assign(state, { caseId: c.id, number: c.number, token: saved.token, files: c.files, expires: c.expires_at });
     state.checklist = await api(`/items/${item.code}/checklist`, { body: { declared: state.declared } });
     renderChecklist(state.checklist);
     renderSlots();
@@ -351,6 +465,7 @@ async function main() {
   $("#back-to-questions").addEventListener("click", () => go("questions"));
   $("#start-case").addEventListener("click", startCase);
   $("#run").addEventListener("click", run);
+  $("#handover-button").addEventListener("click", handover);
   $("#print-notice").addEventListener("click", printNotice);
   $("#download-notice").addEventListener("click", downloadNotice);
   $("#print-page").addEventListener("click", () => window.print());

@@ -50,6 +50,18 @@ const CODE_EXPLAIN = {
   NOT_ELIGIBLE: "不符合本事项的受理条件。",
 };
 
+// Where in the acceptance standard a finding comes from, in words ("materials[M2].checks[3]" is the rule
+// file's address, which means nothing to a reader): 收件标准 三、申请材料 M2 第 4 项审查要点.
+export function ruleWhere(rule) {
+  const check = /materials\[(M\d+)\]\.checks\[(\d+)\]/.exec(rule || "");
+  if (check) return `收件标准 三、申请材料 ${check[1]} 第 ${Number(check[2]) + 1} 项审查要点`;
+  const material = /materials\[(M\d+)\]/.exec(rule || "");
+  if (material) return `收件标准 三、申请材料 ${material[1]}`;
+  const condition = /conditions\[(C\d+)\]/.exec(rule || "");
+  if (condition) return `收件标准 二、受理条件 ${condition[1]}`;
+  return "收件标准";
+}
+
 export function explainCode(code) {
   return CODE_EXPLAIN[code] || "";
 }

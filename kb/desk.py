@@ -1,0 +1,154 @@
+"""What an experienced desk colleague does with the ranked entries: route a goal, or ask back.
+
+* Routing: a person names a goal ("想开个小饭馆", "公司要拉货") and asks what to do or where to
+  go. When the question asks that and the item finder points to one item, the answer is that
+  item's basic information (its department, window, time limit, fee), a 一件事 bundle before
+  its single items, followed by its materials section when the question also asks what to bring.
+* Asking back: when the question names no item, and the best entries come from several items
+  (the same matter handled differently, e.g. who may act for the applicant), the search says so
+  and offers those items instead of answering from one of them. A question that names its item
+  or goal, or asks what a term means, is answered.
+
+Both thresholds were set on the project's own dev questions (tests/fixtures/kb_desk_dev_queries.jsonl
+and kb_dev_queries.jsonl), never on the public or held-out ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pydantic import BaseModel, Field
+
+from kb.finder import ItemMatch
+from kb.fusion import Fused
+from kb.index import KnowledgeIndex
+from kb.schemas import ClarifyOption
+
+__all__ = ["DeskDecision", "DeskPolicy"]
+
+# "what must I do / which permit / where": the question asks for the item, not about one
+_ASKS_ROUTE = re.compile(
+    r"(办|办理|申请)(啥|什么|哪些|哪几个?)"
+    r"|(要|需要|得)(办|申请)?(啥|什么|哪些|哪几个?)(证|许可|手续|审批|资质|执照)"
+    r"|哪个(部门|局|窗口)|几个部门|归哪|在哪(办|审批|申请)|去哪(办|申请)"
+)
+_ASKS_MATERIALS = re.compile(r"材料|带(啥|什么|哪些)|准备(啥|什么|哪些)|要啥|交(啥|什么|哪些)")
+_SAID = ("编码", "名称", "俗称", "办事目标", "拼音")  # the item was named, not guessed from meaning
+
+
+class DeskDecision(BaseModel):
+    fused: list[Fused] = Field(default_factory=list)
+    routed: str | None = Field(default=None, description="The item a goal was routed to.")
+    clarify: list[ClarifyOption] = Field(default_factory=list)
+
+    model_config = {"arbitrary_types_allowed": True}
+
+
+class DeskPolicy:
+    def __init__(
+        self,
+        *,
+        route_floor: float = 0.25,
+        route_margin: float = 0.08,
+        named_floor: float = 0.8,
+        named_boost: float = 0.5,
+        clarify_ratio: float = 0.55,
+        clarify_floor: float = 0.3,
+        clarify_max: int = 4,
+        tie: float = 0.06,
+    ) -> None:
+        """Scores are fused z-scores (kb/fusion.py); ratios are of the best entry's score."""
+        self.route_floor = route_floor
+        self.route_margin = route_margin
+        self.named_floor = named_floor
+        self.clarify_ratio = clarify_ratio
+        self.named_boost = named_boost
+        self.tie = tie
+        self.clarify_floor = clarify_floor
+        self.clarify_max = clarify_max
+
+    def decide(
+        self,
+        *,
+        query: str,
+        fused: Sequence[Fused],
+        index: KnowledgeIndex,
+        items: Sequence[ItemMatch],
+        confidence: float,
+    ) -> DeskDecision:
+        """``confidence``: how sure the search is that the KB answers the question at all; below
+        ``clarify_floor`` the question is most likely not the KB's, and asking which item would
+        only send the person down a wrong path."""
+        fused = list(fused)
+        routed = self._route_to(query, items)
+        if routed is not None:
+            return DeskDecision(fused=self._routed(query, fused, index, routed), routed=routed)
+        named = self._named(items)
+        if named is not None:  # the question names its item: that item's entries answer it
+            for f in fused:
+                if index.entries[f.entry].item == named:
+                    f.score += self.named_boost
+            fused.sort(key=lambda f: (-f.score, f.entry))
+            return DeskDecision(fused=fused)
+        if confidence < self.clarify_floor:
+            return DeskDecision(fused=fused)
+        return DeskDecision(fused=fused, clarify=self._clarify(fused, index))
+
+    def _named(self, items: Sequence[ItemMatch]) -> str | None:
+        if items and items[0].why in _SAID and items[0].score >= self.named_floor:
+            return items[0].card.code
+        return None
+
+    def settled(self, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:
+        """Is the best entry clearly ahead of the next? Two entries neck and neck is no sure answer,
+        unless both are terms (a question comparing two concepts is answered by both)."""
+        if len(fused) < 2 or fused[0].score - fused[1].score >= self.tie:
+            return True
+        return all(index.entries[f.entry].kind == "term" for f in fused[:2])
+
+    def _route_to(self, query: str, items: Sequence[ItemMatch]) -> str | None:
+        if not items or not _ASKS_ROUTE.search(query):
+            return None
+        top = items[0]
+        # a bundle's own single items are not rivals: the bundle covers them
+        second = max((m.score for m in items[1:] if m.card.code not in top.card.members), default=0.0)
+        said = top.why in _SAID and top.score >= self.named_floor
+        if said or (top.score >= self.route_floor and top.score - second >= self.route_margin):
+            return top.card.code
+        return None
+
+    def _routed(self, query: str, fused: list[Fused], index: KnowledgeIndex, code: str) -> list[Fused]:
+        wanted = [f"{code}#basic"]
+        if _ASKS_MATERIALS.search(query):
+            wanted.append(f"{code}#materials")
+        top = fused[0].score if fused else 0.0
+        front: list[Fused] = []
+        for n, target in enumerate(wanted):
+            at = index.by_target.get(target)
+            if at is None:
+                continue
+            found = next((f for f in fused if f.entry == at), None)
+            f = found or Fused(entry=at, score=0.0)
+            f.score = top + len(wanted) - n
+            front.append(f)
+        rest = [f for f in fused if f not in front]
+        return front + rest
+
+    def _clarify(self, fused: list[Fused], index: KnowledgeIndex) -> list[ClarifyOption]:
+        if not fused or index.entries[fused[0].entry].kind == "term":
+            return []
+        floor = fused[0].score * self.clarify_ratio
+        options: dict[str, ClarifyOption] = {}
+        for f in fused:
+            if f.score < floor:
+                break
+            entry = index.entries[f.entry]
+            if entry.kind == "term" or entry.item in options:
+                continue
+            options[entry.item] = ClarifyOption(
+                item=entry.item, item_name=entry.item_name, target=entry.target, title=entry.title
+            )
+        if len(options) < 2:
+            return []
+        return list(options.values())[: self.clarify_max]

