@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from tests.e2e.conftest import Live
 from tests.e2e.test_clerk import _new_case
+from tests.e2e.test_self_check import answer
 from tests.fixtures.api_app import JT_DECLARED
 
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
@@ -156,12 +157,7 @@ def test_applicant_sees_sample_and_the_highlighted_note(
     page.fill("#item-q", "货物运输")
     page.click('button.item-choice[data-code="JT-001"]')
     page.wait_for_selector("#step-questions:not([hidden])")
-    page.check('input[name="fact-applicant_type"][value="enterprise"]')
-    page.fill('[name="fact-applicant_name"]', "安和市宏远货运有限公司")
-    page.fill('[name="fact-uscc"]', "9136110129PE803C31")
-    page.fill('[name="fact-legal_rep_name"]', "邹军哲")
-    page.fill('[name="fact-legal_rep_id"]', "362321197610263830")
-    page.check('input[name="fact-by_agent"][value="false"]')
+    answer(page, JT_DECLARED)  # every question answered: an unanswered one keeps the checklist back
     page.click("#show-checklist")
     page.wait_for_selector("#step-checklist:not([hidden])")
     m2 = page.locator('#checklist-table tr[data-material="M2"]')
@@ -207,8 +203,8 @@ def test_clerk_sees_the_sample_next_to_the_evidence(
     _new_case(page, "JT-001", JT_DECLARED, "2026-02-12")
     page.click("#create-case")
     page.wait_for_selector("[data-testid=case-header]")
-    page.set_input_files("[data-slot=M1] input[type=file]", str(form))
-    page.wait_for_selector("[data-slot=M1] [data-file-id]")
+    page.set_input_files("[data-testid=upload-pile]", str(form))  # one drop zone: recognition sorts
+    page.wait_for_selector("[data-testid=pile] [data-file-id]")
     page.click("#run-button")
     page.wait_for_selector("[data-testid=verdict]", timeout=180_000)
     sealed = page.locator('.finding[data-code="NOT_SEALED"][data-material="M1"]')
@@ -223,4 +219,4 @@ def test_clerk_sees_the_sample_next_to_the_evidence(
     missing = page.locator("[data-testid=findings] > div", has=page.locator('.finding[data-material="M3"]'))
     assert missing.locator("[data-testid=sample] summary").inner_text() == "查看 居民身份证（负责人） 的样本"
     figure.scroll_into_view_if_needed()
-    shots("clerk-finding-with-sample")
+    shots("clerk-finding-with-sample", full_page=False)  # the case-work column scrolls on its own
