@@ -218,5 +218,6 @@ def test_clerk_sees_the_sample_next_to_the_evidence(
     )
     missing = page.locator("[data-testid=findings] > div", has=page.locator('.finding[data-material="M3"]'))
     assert missing.locator("[data-testid=sample] summary").inner_text() == "查看 居民身份证（负责人） 的样本"
-    figure.scroll_into_view_if_needed()
+    # to the top of the work column: its lower part is under the sticky decision panel
+    figure.evaluate("e => e.scrollIntoView({block: 'start'})")
     shots("clerk-finding-with-sample", full_page=False)  # the case-work column scrolls on its own
