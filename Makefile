@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: serve test install install-test system-deps browser-deps lint check-types check-imports pytest lock kb-vectors swagger-ui
+.PHONY: serve test install install-test system-deps browser-deps lint check-types check-imports pytest lock kb-vectors swagger-ui chartjs
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -75,3 +75,12 @@ swagger-ui:
 	  tar xzf swagger-ui-dist-$(SWAGGER_UI).tgz && cd package && \
 	  cp swagger-ui-bundle.js swagger-ui-bundle.js.LICENSE.txt swagger-ui.css LICENSE NOTICE $(CURDIR)/api/web/swagger/ && \
 	  sed -i 's/swagger-ui-dist` [0-9.]*/swagger-ui-dist` $(SWAGGER_UI)/' $(CURDIR)/api/web/swagger/README.md
+
+# The dashboard's charts: Chart.js's UMD build from the npm registry into api/web/static/vendor/chartjs/,
+# e.g. `make chartjs CHARTJS=4.6.2`.
+CHARTJS ?= 4.6.2
+chartjs:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cd "$$tmp" && npm pack --silent chart.js@$(CHARTJS) >/dev/null && \
+	  tar xzf chart.js-$(CHARTJS).tgz && cd package && \
+	  cp dist/chart.umd.min.js LICENSE.md $(CURDIR)/api/web/static/vendor/chartjs/ && \
+	  sed -i 's/`chart.js` [0-9.]*/`chart.js` $(CHARTJS)/' $(CURDIR)/api/web/static/vendor/chartjs/README.md

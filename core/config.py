@@ -127,6 +127,14 @@ class Settings(BaseSettings):
     max_json_digits: int = Field(default=18, gt=0, description="digits of one JSON number")
     max_declared_bytes: int = Field(default=64 * 1024, gt=0, description="a case's declared facts, as JSON")
 
+    # the case clock (window.clock): reminders and the one extension
+    reminder_within_days: int = Field(
+        default=3, ge=0, le=30, description="cases due within this many working days are listed as near due"
+    )
+    extension_days: int = Field(
+        default=10, ge=1, le=30, description="working days an extension adds by default"
+    )
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

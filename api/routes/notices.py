@@ -11,8 +11,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import PrincipalDep, ServicesDep, SessionDep, case_for, sees_identity
 from api.errors import NotAllowed
+from api.models import Role
 from rules.codes import Verdict
-from window import notices
+from window import clock, notices
+from window.workdays import calendar_of
 
 router = APIRouter(prefix="/cases", tags=["notices"])
 
@@ -46,6 +48,20 @@ async def notice(
     if not sees_identity(principal):
         raise NotAllowed("文书载有申请人的身份信息，只有综合窗口人员和申请人本人可以查看")
     content = notices.compose(session, case=case, library=services.library, kind=kind, run=run)
+    if (
+        not content.draft
+        and principal.has(Role.CLERK)
+        and content.kind in (Verdict.ACCEPT, Verdict.TOLERANCE)
+    ):
+        # printing the official 受理 / 容缺受理 notice is the 受理: the case clock starts (once)
+        clock.start(
+            session,
+            case=case,
+            library=services.library,
+            calendar=calendar_of(session),
+            actor=principal.actor,
+            role=principal.role,
+        )
     if format is Format.HTML:
         return HTMLResponse(notices.html(content))
     body = await run_in_threadpool(notices.pdf, content)

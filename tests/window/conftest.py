@@ -1,3 +1,10 @@
 from __future__ import annotations
 
-from tests.fixtures.window_db import library, store, window_db, window_rules  # noqa: F401  (fixtures)
+from tests.fixtures.window_db import (  # noqa: F401  (fixtures)
+    any_db,
+    any_library,
+    library,
+    store,
+    window_db,
+    window_rules,
+)
