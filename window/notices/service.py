@@ -13,7 +13,7 @@ from rules.spec import Item
 from rules.verdict import Decision
 from window import cases, settlements
 from window.errors import StateConflict
-from window.models import Case, Channel
+from window.models import Case, Channel, Run
 from window.notices.content import Notice, build_notice
 
 __all__ = ["compose"]
@@ -22,13 +22,15 @@ __all__ = ["compose"]
 def compose(
     session: Session, *, case: Case, library: RuleLibrary, kind: Verdict | None, run: int | None
 ) -> Notice:
-    """The notice of run ``run`` (default: the latest finished one); ``kind`` defaults to the clerk's
+    """The notice of run ``run`` (default: the decided run, else the latest finished one); ``kind`` defaults to the clerk's
     decision on it, or the suggestion while there is none."""
-    chosen = (
-        cases.run_of(session, case_id=case.id, number=run)
-        if run
-        else cases.latest_done(session, case_id=case.id)
-    )
+    decided_runs = [d.run_id for d in cases.decisions_of(session, case_id=case.id)]
+    if run:
+        chosen = cases.run_of(session, case_id=case.id, number=run)
+    elif decided_runs:  # the decided run, not a later 容缺 补交's pre-check
+        chosen = session.get(Run, decided_runs[-1])
+    else:
+        chosen = cases.latest_done(session, case_id=case.id)
     if chosen is None or chosen.decision is None:
         raise StateConflict("本案还没有完成的预审，不能出具文书")
     # settled as the clerk settled its uncertain points: the confirmed ones are listed like findings
