@@ -33,7 +33,7 @@ from api.routes.notices import Format
 from api.services import Services
 from api.uploads import Limits, receive
 from core.db import after_commit
-from window import Case, CaseClock, StateConflict, cases, clock, notices, tolerance
+from window import Case, CaseClock, Run, StateConflict, cases, clock, notices, tolerance
 from window.workdays import calendar_of, hall_today
 
 router = APIRouter(prefix="/cases", tags=["clock"])
@@ -174,7 +174,11 @@ async def extension_notice(
         raise NotAllowed("文书载有申请人的身份信息，只有综合窗口人员和申请人本人可以查看")
     row = _clock(session, case)
     item = services.library.loaded(case.item, row.accepted_on).item
-    content = notices.build_extension_notice(case=case, clock=row, item=item, calendar=calendar_of(session))
+    decided = cases.decisions_of(session, case_id=case.id)
+    run = session.get(Run, decided[-1].run_id) if decided else None
+    content = notices.build_extension_notice(
+        case=case, clock=row, item=item, calendar=calendar_of(session), rule_hash=run.rule_hash if run else ""
+    )
     if format is Format.HTML:
         return HTMLResponse(notices.html(content))
     body = await run_in_threadpool(notices.pdf, content)

@@ -138,7 +138,7 @@ def test_holiday_schedule_loaded_by_an_administrator(client: TestClient, people:
 
 
 def test_statistics_and_csv(client: TestClient, people: People) -> None:
-    case_id, _ = accepted(client, people)
+    accepted(client, people)
     params = {"since": "2026-01-01", "until": "2026-12-31"}
     everything = client.get(f"{V1}/stats", params=params, headers=people.admin).json()
     names = [f["name"] for f in everything["figures"]]

@@ -125,7 +125,7 @@ def test_pause_for_expert_review_moves_the_due_date(any_db: Database, any_librar
         row = started(session, any_library, case)
         assert row.due_on == date(2026, 3, 16)  # ten working days
         item = any_library.loaded("HB-001", row.accepted_on).item
-        with pytest.raises(BadInput, match="不扣除“咨询”的时间.*专家评审"):
+        with pytest.raises(BadInput, match=r"不扣除“咨询”的时间.*专家评审"):
             clock.pause(session, clock=row, item=item, reason="咨询", note="", on=date(2026, 3, 4), **WHO)
         clock.pause(
             session,

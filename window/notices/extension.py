@@ -16,7 +16,10 @@ __all__ = ["build_extension_notice"]
 EXTENSION_BASIS = "《中华人民共和国行政许可法》第四十二条第一款"
 
 
-def build_extension_notice(*, case: Case, clock: CaseClock, item: Item, calendar: WorkCalendar) -> Notice:
+def build_extension_notice(
+    *, case: Case, clock: CaseClock, item: Item, calendar: WorkCalendar, rule_hash: str = ""
+) -> Notice:
+    """The notice of the clock's extension; ``rule_hash``: the rule version the case was accepted under."""
     if not clock.extension_days or clock.extended_on is None:
         raise StateConflict("本案没有延期，不能出具延期告知书")
     authority = _department(item)
@@ -32,7 +35,7 @@ def build_extension_notice(*, case: Case, clock: CaseClock, item: Item, calendar
         applicant=case.applicant_name or "申请人",
         case_id=case.id,
         issued_on=clock.extended_on,
-        rule_hash="",
+        rule_hash=rule_hash,
         seal_note=f"{authority}（行政许可专用章，由综合窗口按授权代为加盖）",
         promise_date=clock.due_on,
     )

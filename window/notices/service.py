@@ -22,9 +22,10 @@ __all__ = ["compose"]
 def compose(
     session: Session, *, case: Case, library: RuleLibrary, kind: Verdict | None, run: int | None
 ) -> Notice:
-    """The notice of run ``run`` (default: the decided run, else the latest finished one); ``kind`` defaults to the clerk's
-    decision on it, or the suggestion while there is none."""
+    """The notice of run ``run`` (default: the decided run, else the latest finished one); ``kind``
+    defaults to the clerk's decision on it, or the suggestion while there is none."""
     decided_runs = [d.run_id for d in cases.decisions_of(session, case_id=case.id)]
+    chosen: Run | None
     if run:
         chosen = cases.run_of(session, case_id=case.id, number=run)
     elif decided_runs:  # the decided run, not a later 容缺 补交's pre-check

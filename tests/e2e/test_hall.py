@@ -1,0 +1,123 @@
+"""The dashboard (/hall) in Chromium against the real service: the reminders list (overdue and near due),
+the one extension with its 延长办理期限告知书, and the statistics' charts over a seeded history; staff see
+their own department, an administrator filters by department."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import Live
+from tests.fixtures.hall_history import seed_history
+from tests.window.test_clock import decided
+from window import clock
+from window.workdays import calendar_of, hall_today
+
+NAMES = {"overdue": "安和市顺达货运有限公司", "soon": "安和市通利物流有限公司"}
+
+
+@pytest.fixture(scope="module")
+def hall(live: Live) -> dict[str, str]:
+    """Two accepted JT-001 cases (one overdue, one due within three working days) and 600 earlier cases."""
+    today = hall_today()
+    with live.services.db.scope() as session:
+        seed_history(session, cases=600, start=today - timedelta(days=28), days=28, seed=99)
+        calendar = calendar_of(session)
+        soon_on = today
+        while calendar.left(today, calendar.add(soon_on, 5).day) > 2:
+            soon_on -= timedelta(days=1)
+        ids = {}
+        for name, on in (("overdue", today - timedelta(days=30)), ("soon", soon_on)):
+            case = decided(session, item="JT-001", on=on)
+            case.applicant_name = NAMES[name]
+            row = clock.start(
+                session,
+                case=case,
+                library=live.services.library,
+                calendar=calendar,
+                actor="clerk1",
+                role="clerk",
+            )
+            assert row is not None
+            ids[name] = case.id
+    return ids
+
+
+def test_reminders_extension_and_its_notice(
+    page: Any,
+    page_for: Callable[..., Any],
+    signed_in: Callable[..., Any],
+    live: Live,
+    hall: dict[str, str],
+    shots: Callable[..., Any],
+) -> None:
+    signed_in(page, "staff_jt")
+    page.goto("/hall")
+    table = page.get_by_test_id("reminders")
+    overdue = table.locator(f"tr[data-case='{hall['overdue']}']")
+    soon = table.locator(f"tr[data-case='{hall['soon']}']")
+    expect(overdue).to_contain_text("已超期")
+    expect(soon).to_contain_text("临近到期")
+    expect(table.locator("tbody tr").first).to_have_attribute("data-case", hall["overdue"])  # overdue first
+    expect(overdue).not_to_contain_text(NAMES["overdue"])  # staff read names masked
+    shots("reminders")
+    overdue.get_by_test_id("extend").click()
+    overdue.get_by_label("延期理由").fill("需组织专家现场核查车辆")
+    overdue.get_by_label("延长工作日数").fill("10")
+    overdue.get_by_role("button", name="确认延期").click()
+    expect(overdue).to_contain_text("已延期")
+    expect(overdue).to_contain_text(
+        "延期告知书由综合窗口打印"
+    )  # it names the applicant: the window prints it
+    shots("extended")
+    clerk = page_for()
+    signed_in(clerk, "clerk1")
+    clerk.goto("/hall")
+    row = clerk.get_by_test_id("reminders").locator(f"tr[data-case='{hall['overdue']}']")
+    expect(row).to_contain_text(NAMES["overdue"])
+    with clerk.expect_popup() as popup:
+        row.get_by_test_id("extension-notice").click()
+    notice = popup.value
+    notice.wait_for_load_state()
+    expect(notice.locator("body")).to_contain_text("延长办理期限告知书")
+    expect(notice.locator("body")).to_contain_text("需组织专家现场核查车辆")
+    expect(notice.locator("body")).to_contain_text("延长 10 个工作日")
+    shots("extension-notice", of=notice)
+    # a second extension is refused by the service with its reason
+    with live.http() as http:
+        token = page.evaluate("JSON.parse(sessionStorage.getItem('yichuang.session')).token")
+        r = http.post(
+            f"/api/v1/cases/{hall['overdue']}/clock/extension",
+            json={"reason": "再次延期", "days": 3},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert r.status_code == 409 and "不能再次延期" in r.json()["message"]
+
+
+def test_charts_for_the_admin_with_department_filter(
+    page: Any, signed_in: Callable[..., Any], hall: dict[str, str], shots: Callable[..., Any]
+) -> None:
+    signed_in(page, "admin1")
+    page.goto("/hall")
+    figures = page.get_by_test_id("figures")
+    expect(figures.locator("canvas")).to_have_count(6)
+    expect(figures.locator("[data-figure=trust] table tbody tr").first).to_be_visible()
+    expect(figures.locator("[data-figure=findings]")).to_contain_text("次数")
+    expect(page.locator("#page-status")).to_contain_text("统计期间")
+    shots("charts")
+    page.locator("#department").select_option("安和市水利局")
+    page.get_by_role("button", name="查看").click()
+    expect(page.locator("#page-status")).to_contain_text("安和市水利局")
+    departments = page.get_by_test_id("reminders").locator("tbody tr td:nth-child(4)").all_inner_texts()
+    assert departments and set(departments) == {"安和市水利局"}
+    with page.expect_download() as download:
+        figures.locator("[data-figure=by_item]").get_by_role("button", name="导出 CSV").click()
+    path = download.value.path()
+    text = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    assert text[0] == "事项,案件数" and [line.split(",")[0] for line in text[1:]] == ["SL-001"]
+    shots("charts-one-department")
