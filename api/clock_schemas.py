@@ -153,3 +153,18 @@ class StatsOut(BaseModel):
     until: date
     department: str | None
     figures: list[dict[str, Any]]
+
+
+class ToleranceCaseOut(BaseModel):
+    clock: ClockOut
+    applicant: str  # masked for department staff
+
+
+class StageRow(BaseModel):
+    case_id: str
+    item: str
+    department: str
+    applicant: str  # masked for department staff
+    due_on: date
+    stage: str
+    stage_label: str

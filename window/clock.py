@@ -30,6 +30,7 @@ __all__ = [
     "ClockView",
     "Stage",
     "advance",
+    "at_stages",
     "clock_of",
     "extend",
     "pause",
@@ -78,6 +79,16 @@ class ClockView(BaseModel):
 
 def clock_of(session: Session, *, case_id: str) -> CaseClock | None:
     return session.get(CaseClock, case_id)
+
+
+def at_stages(
+    session: Session, *, stages: list[Stage], department: str | None, limit: int = 200
+) -> list[CaseClock]:
+    """Clocks at these stages (e.g. 办结 to 已通知领取: the results on their way out), oldest first."""
+    stmt = select(CaseClock).where(col(CaseClock.stage).in_([s.value for s in stages]))
+    if department is not None:
+        stmt = stmt.where(CaseClock.department == department)
+    return list(session.exec(stmt.order_by(col(CaseClock.due_on)).limit(limit)))
 
 
 def pauses_of(session: Session, *, case_id: str) -> list[ClockPause]:

@@ -27,6 +27,7 @@ class Reminder(BaseModel):
     stage_label: str
     tolerance_deadline: date | None = None
     extended: bool = False
+    stage: str = ""
 
 
 def reminders(
@@ -72,6 +73,7 @@ def reminders(
                     stage_label=shown.stage_label,
                     tolerance_deadline=clock.tolerance_deadline,
                     extended=clock.extension_days > 0,
+                    stage=clock.stage,
                 )
             )
     order = {"overdue": 0, "tolerance_lapsed": 1, "due_soon": 2}

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Date, and_, case, func, select, text
+from sqlalchemy import Date, Text, and_, case, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
@@ -60,15 +60,16 @@ def _rows(session: Session, stmt: Any) -> list[list[Any]]:
 
 
 def _local(session: Session, column: Any, fmt: str) -> ColumnElement[str]:
-    """A local-time bucket of a timestamp: ``fmt`` is "day" or "week" (ISO week)."""
+    """A local-time bucket of a timestamp: ``fmt`` "day" (the date) or "week" (the date of its Monday),
+    the same text on both databases."""
     if session.get_bind().dialect.name == "postgresql":
-        pattern = "YYYY-MM-DD" if fmt == "day" else 'IYYY-"W"IW'
-        return func.to_char(func.timezone("Asia/Shanghai", column), pattern)
+        local = func.timezone("Asia/Shanghai", column)
+        return func.to_char(local if fmt == "day" else func.date_trunc("week", local), "YYYY-MM-DD")
     local = func.datetime(column, "+8 hours")
     if fmt == "day":
         return func.date(local)
-    # SQLite has no ISO week: the week's Monday names it
-    return func.date(local, "-" + func.strftime("%w", func.datetime(local, "-1 day")) + " days")
+    # %w counts from Sunday: the Monday is (weekday + 6) % 7 days back
+    return func.date(local, "-" + func.cast((func.strftime("%w", local) + 6) % 7, Text) + " days")
 
 
 def _date_of(session: Session, column: Any) -> ColumnElement[Any]:
@@ -148,7 +149,7 @@ def _by_time(session: Session, period: Period, fmt: str) -> Table:
         period,
     )
     rows = _rows(session, stmt.order_by(bucket))
-    title, head = ("按日", "日期") if fmt == "day" else ("按周", "周")
+    title, head = ("按日", "日期") if fmt == "day" else ("按周", "周（自周一）")
     return Table(name=f"by_{fmt}", title=title, columns=[head, "窗口收件", "自助预检"], rows=rows)
 
 

@@ -16,7 +16,7 @@ from window.errors import CaseNotFound, StateConflict
 from window.models import Case, CaseClock, CaseFile, Run, RunStatus, Supplement
 from window.storage import BlobStore, Received
 
-__all__ = ["Precheck", "conclude", "decide", "precheck", "submit", "supplements_of"]
+__all__ = ["Precheck", "conclude", "decide", "open_cases", "precheck", "submit", "supplements_of"]
 
 
 class Precheck(BaseModel):
@@ -27,6 +27,15 @@ class Precheck(BaseModel):
     failed: bool = False
     findings: list[dict[str, Any]] = []
     uncertain: list[dict[str, Any]] = []
+
+
+def open_cases(session: Session, *, department: str | None, limit: int = 200) -> list[CaseClock]:
+    """容缺 cases whose 补交 is not settled yet (waiting for it, or for the department's decision), the
+    earliest deadline first."""
+    stmt = select(CaseClock).where(col(CaseClock.tolerance_state).in_(["pending", "submitted"]))
+    if department is not None:
+        stmt = stmt.where(CaseClock.department == department)
+    return list(session.exec(stmt.order_by(col(CaseClock.tolerance_deadline)).limit(limit)))
 
 
 def supplements_of(session: Session, *, case_id: str) -> list[Supplement]:

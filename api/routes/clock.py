@@ -33,7 +33,7 @@ from api.routes.notices import Format
 from api.services import Services
 from api.uploads import Limits, receive
 from core.db import after_commit
-from window import Case, CaseClock, Run, StateConflict, cases, clock, notices, tolerance
+from window import Case, CaseClock, Run, StateConflict, UploadRefused, cases, clock, notices, tolerance
 from window.workdays import calendar_of, hall_today
 
 router = APIRouter(prefix="/cases", tags=["clock"])
@@ -234,13 +234,21 @@ async def supplement(
     settings = services.settings
     if principal.is_user and not principal.has(Role.CLERK):
         raise NotAllowed("容缺材料由申请人或综合窗口人员补交")
-    limits = Limits(
-        max_file_bytes=settings.max_file_bytes,
-        case_bytes_left=settings.max_case_bytes,
-        files_left=5,
-        max_pixels=settings.max_pixels,
-    )
-    received, _fields = await receive(request, tmp_dir=services.store.tmp, limits=limits)
+
+    def limits() -> Limits:
+        with services.db.scope() as session:
+            used_bytes, used_files = cases.case_usage(session, case=case_for(session, principal, case_id))
+        return Limits(
+            max_file_bytes=settings.max_file_bytes,
+            case_bytes_left=max(0, settings.max_case_bytes - used_bytes),
+            files_left=max(0, settings.max_case_files - used_files),
+            max_pixels=settings.max_pixels,
+        )
+
+    lim = await run_in_threadpool(limits)
+    if lim.files_left == 0:
+        raise UploadRefused("本案上传的文件数已达上限", reason="too_many_files", status=413)
+    received, _fields = await receive(request, tmp_dir=services.store.tmp, limits=lim)
 
     def store() -> ClockOut:
         with services.db.scope() as session:

@@ -13,13 +13,22 @@ from fastapi.responses import Response
 from sqlalchemy import delete
 from sqlmodel import col, select
 
-from api.clock_schemas import HolidayIn, HolidaysIn, HolidaysOut, NotificationOut, StatsOut
+from api.clock_schemas import (
+    HolidayIn,
+    HolidaysIn,
+    HolidaysOut,
+    NotificationOut,
+    StageRow,
+    StatsOut,
+    ToleranceCaseOut,
+)
 from api.deps import DbId, Principal, ServicesDep, SessionDep, require
 from api.errors import NotAllowed
 from api.models import Role
+from api.routes.clock import clock_out
 from core.errors import BadInput, NotFound
 from core.privacy import mask_name
-from window import HolidayDay, audit, clock, outbox, stats
+from window import Case, HolidayDay, audit, clock, outbox, stats, tolerance
 from window.reminders import Reminder, reminders
 from window.workdays import calendar_of, hall_today
 
@@ -58,6 +67,52 @@ def list_reminders(
     if not principal.has(Role.CLERK):
         rows = [r.model_copy(update={"applicant": mask_name(r.applicant)}) for r in rows]
     return rows
+
+
+@router.get("/tolerance", summary="容缺受理待补交、待部门认定的案件（补交截止日早的在前）")
+def open_tolerance(
+    session: SessionDep,
+    services: ServicesDep,
+    principal: Annotated[Principal, Depends(require(Role.CLERK, Role.STAFF))],
+    department: Annotated[str | None, Query(max_length=100)] = None,
+) -> list[ToleranceCaseOut]:
+    out = []
+    for row in tolerance.open_cases(session, department=_department(principal, department)):
+        case = session.get(Case, row.case_id)
+        applicant = case.applicant_name if case else ""
+        shown = applicant if principal.has(Role.CLERK) else mask_name(applicant)
+        out.append(ToleranceCaseOut(clock=clock_out(session, row, services), applicant=shown))
+    return out
+
+
+@router.get("/clocks", summary="某些环节的承诺件（如已办结待出件、已出件待通知、已通知待领取）")
+def clocks_at(
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(require(Role.CLERK, Role.STAFF))],
+    stage: Annotated[list[clock.Stage], Query(description="环节，可多个")],
+    department: Annotated[str | None, Query(max_length=100)] = None,
+) -> list[StageRow]:
+    rows = clock.at_stages(session, stages=stage, department=_department(principal, department))
+    names = {
+        c.id: c.applicant_name
+        for c in session.exec(select(Case).where(col(Case.id).in_([r.case_id for r in rows])))
+    }
+    out = []
+    for row in rows:
+        name = names.get(row.case_id, "")
+        shown = name if principal.has(Role.CLERK) else mask_name(name)
+        out.append(
+            StageRow(
+                case_id=row.case_id,
+                item=row.item,
+                department=row.department,
+                applicant=shown,
+                due_on=row.due_on,
+                stage=row.stage,
+                stage_label=clock.STAGE_LABELS[clock.Stage(row.stage)],
+            )
+        )
+    return out
 
 
 Figure = Annotated[str, Query(pattern="^(" + "|".join(stats.FIGURES) + ")$")]

@@ -47,6 +47,11 @@ def test_printing_the_acceptance_notice_starts_the_clock(client: TestClient, peo
     for stage in ("done", "result_ready", "notified", "collected"):
         r = client.post(f"{V1}/cases/{case_id}/clock/stage", json={"stage": stage}, headers=people.staff_jt)
         assert r.status_code == 200 and r.json()["stage"] == stage
+        waiting = client.get(
+            f"{V1}/clocks?stage=done&stage=result_ready&stage=notified", headers=people.clerk
+        )
+        assert (case_id in {c["case_id"] for c in waiting.json()}) is (stage != "collected")
+    assert client.get(f"{V1}/clocks?stage=done", headers=people.staff_hb).json() == []
     assert r.json()["view"]["state"] == "done"
     outbox = client.get(f"{V1}/notifications", headers=people.admin).json()
     ready = [n for n in outbox if n["case_id"] == case_id and n["kind"] == "result_ready"]

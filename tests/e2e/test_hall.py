@@ -4,6 +4,7 @@ their own department, an administrator filters by department."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -12,8 +13,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from rules.codes import Code, Verdict
+from rules.verdict import Finding
 from tests.e2e.conftest import Live
+from tests.fixtures.api_app import JT_DECLARED
 from tests.fixtures.hall_history import seed_history
+from tests.fixtures.reading_files import text_pdf
 from tests.window.test_clock import decided
 from window import clock
 from window.workdays import calendar_of, hall_today
@@ -88,6 +93,17 @@ def test_reminders_extension_and_its_notice(
     expect(notice.locator("body")).to_contain_text("需组织专家现场核查车辆")
     expect(notice.locator("body")).to_contain_text("延长 10 个工作日")
     shots("extension-notice", of=notice)
+    # the department finishes the case; the window hands the result out
+    staff_row = page.get_by_test_id("reminders").locator(f"tr[data-case='{hall['soon']}']")
+    staff_row.locator("[data-next=done]").click()
+    clerk.reload()
+    outgoing = clerk.get_by_test_id("outgoing").locator(f"tr[data-case='{hall['soon']}']")
+    expect(outgoing).to_contain_text("已办结")
+    outgoing.locator("[data-next=result_ready]").click()
+    expect(clerk.get_by_test_id("outgoing").locator(f"tr[data-case='{hall['soon']}']")).to_contain_text(
+        "结果已出件"
+    )
+    shots("outgoing", of=clerk)
     # a second extension is refused by the service with its reason
     with live.http() as http:
         token = page.evaluate("JSON.parse(sessionStorage.getItem('yichuang.session')).token")
@@ -121,3 +137,66 @@ def test_charts_for_the_admin_with_department_filter(
     text = Path(path).read_text(encoding="utf-8-sig").splitlines()
     assert text[0] == "事项,案件数" and [line.split(",")[0] for line in text[1:]] == ["SL-001"]
     shots("charts-one-department")
+
+
+def test_tolerance_supplement_prechecked_and_decided_by_the_department(
+    page: Any,
+    page_for: Callable[..., Any],
+    signed_in: Callable[..., Any],
+    live: Live,
+    tmp_path: Path,
+    shots: Callable[..., Any],
+) -> None:
+    """A 容缺 case missing M2: the clerk takes the 补交 at the window, the real pre-review reads it against
+    M2's review points, and the department sees what it found and decides."""
+    missing = Finding(code=Code.MISSING, material="M2", tolerable=True)
+    with live.services.db.scope() as session:
+        case = decided(
+            session,
+            item="JT-001",
+            on=hall_today(),
+            verdict=Verdict.TOLERANCE,
+            declared=JT_DECLARED,
+            findings=[missing],
+            tolerance={"M2": 3},
+        )
+        case.applicant_name = JT_DECLARED["applicant_name"]
+        clock.start(
+            session,
+            case=case,
+            library=live.services.library,
+            calendar=calendar_of(session),
+            actor="clerk1",
+            role="clerk",
+        )
+        case_id = case.id
+    licence = text_pdf(
+        tmp_path / "营业执照.pdf",
+        [
+            [
+                "营业执照",
+                f"名称：{JT_DECLARED['applicant_name']}",
+                f"统一社会信用代码：{JT_DECLARED['uscc']}",
+                "营业期限：长期",
+            ]
+        ],
+    )
+    signed_in(page, "clerk1")
+    page.goto("/hall")
+    mine = page.get_by_test_id("tolerance").locator(f"[data-case='{case_id}']")
+    expect(mine).to_contain_text("待补交")
+    mine.get_by_label("补交文件").set_input_files(str(licence))
+    mine.get_by_role("button", name="补交并预审").click()
+    expect(mine).to_contain_text("已补交，待部门认定", timeout=120_000)
+    staff = page_for()
+    signed_in(staff, "staff_jt")
+    staff.goto("/hall")
+    theirs = staff.get_by_test_id("tolerance").locator(f"[data-case='{case_id}']")
+    # the section asks again while the pre-check runs
+    expect(theirs.locator(".supplement")).to_contain_text(re.compile("预审通过|预审发现"), timeout=180_000)
+    shots("precheck-for-the-department", of=staff)
+    theirs.get_by_label("认定意见").fill("复印件须加盖公章")
+    theirs.get_by_role("button", name="不予认可").click()
+    expect(theirs).to_contain_text("部门不予认可：复印件须加盖公章")
+    expect(theirs).to_contain_text("待补交")  # the applicant may still bring it before the deadline
+    shots("refused")

@@ -4,24 +4,37 @@ a count made in Python from the same rows, and filters by period and department.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import date
 
 import pytest
 from sqlmodel import select
 
-from core.db import Database
+from core.db import Database, create_all, make_engine
+from tests.fixtures.api_app import pg_schema_scope, pg_url
 from tests.fixtures.hall_history import seed_history
 from window import Case, CaseClock, ClerkDecision, stats
 
 PERIOD = stats.Period(since=date(2026, 1, 1), until=date(2026, 6, 30), today=date(2026, 7, 1))
 
 
-@pytest.fixture
-def history(any_db: Database) -> Database:
-    with any_db.scope() as session:
-        counts = seed_history(session, cases=10_000, start=date(2026, 1, 1), days=181)
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def history(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The history seeded once per database for the module: the figures only read it."""
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('stats') / 'stats.db'}"
+        else:
+            url = pg_url(stack.enter_context(pg_schema_scope("stats_test")))
+        engine = make_engine(url)
+        stack.callback(engine.dispose)
+        create_all(engine)
+        db = Database(engine)
+        with db.scope() as session:
+            counts = seed_history(session, cases=10_000, start=date(2026, 1, 1), days=181)
         assert counts["case"] == 10_000
-    return any_db
+        yield db
 
 
 def table(db: Database, name: str, period: stats.Period = PERIOD) -> dict[str, list[object]]:
@@ -41,7 +54,8 @@ def test_counts_by_item_department_channel(history: Database) -> None:
     days = table(history, "by_day")
     assert len(days) == 181 and sum(v[0] + v[1] for v in days.values()) == 10_000  # type: ignore[operator]
     weeks = table(history, "by_week")
-    assert 26 <= len(weeks) <= 28
+    assert 26 <= len(weeks) <= 28 and sum(v[0] + v[1] for v in weeks.values()) == 10_000  # type: ignore[operator]
+    assert all(date.fromisoformat(w).weekday() == 0 for w in weeks)  # named by their Mondays
 
 
 def test_verdicts_first_pass_and_time(history: Database) -> None:
