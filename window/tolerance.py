@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from core.errors import BadInput
 from rules.models import utcnow
-from window import audit, runs
+from window import audit, cases, runs
 from window.errors import CaseNotFound, StateConflict
 from window.models import Case, CaseClock, CaseFile, Run, RunStatus, Supplement
 from window.storage import BlobStore, Received
@@ -66,17 +66,7 @@ def submit(
     for old in session.exec(select(CaseFile).where(CaseFile.case_id == case.id, CaseFile.slot == material)):
         old.active = False
         session.add(old)
-    rows = []
-    for r in received:
-        store.put(r.tmp, r.sha256)
-        row = CaseFile(
-            case_id=case.id, sha256=r.sha256, name=r.name, slot=material, size=r.size, media_type=r.media_type
-        )
-        session.add(row)
-        rows.append(row)
-    case.total_bytes += sum(r.size for r in received)
-    session.add(case)
-    session.flush()
+    rows = cases.store_files(session, case=case, received=received, slot=material, store=store)
     run = runs.queue_run(session, case=case, requested_by=actor, client_address=client_address)
     supplement = Supplement(
         case_id=case.id,
