@@ -14,7 +14,7 @@ from api.errors import NotAllowed
 from api.models import Role
 from rules.codes import Verdict
 from window import clock, notices
-from window.workdays import calendar_of
+from window.workdays import Counted, calendar_of
 
 router = APIRouter(prefix="/cases", tags=["notices"])
 
@@ -47,14 +47,11 @@ async def notice(
     case = case_for(session, principal, case_id)
     if not sees_identity(principal):
         raise NotAllowed("文书载有申请人的身份信息，只有综合窗口人员和申请人本人可以查看")
-    content = notices.compose(session, case=case, library=services.library, kind=kind, run=run)
-    if (
-        not content.draft
-        and principal.has(Role.CLERK)
-        and content.kind in (Verdict.ACCEPT, Verdict.TOLERANCE)
-    ):
-        # printing the official 受理 / 容缺受理 notice is the 受理: the case clock starts (once)
-        clock.start(
+    due = None
+    if principal.has(Role.CLERK) and run is None:
+        # printing the official 受理 / 容缺受理 notice is the 受理: the case clock starts (once), and the
+        # notice prints the clock's date (the procedure's limit; provisional in a year without the schedule)
+        started = clock.start(
             session,
             case=case,
             library=services.library,
@@ -62,6 +59,9 @@ async def notice(
             actor=principal.actor,
             role=principal.role,
         )
+        if started is not None and (kind is None or kind.value == started.verdict):
+            due = Counted(day=started.due_on, provisional=started.provisional, note=started.provisional_note)
+    content = notices.compose(session, case=case, library=services.library, kind=kind, run=run, due=due)
     if format is Format.HTML:
         return HTMLResponse(notices.html(content))
     body = await run_in_threadpool(notices.pdf, content)

@@ -16,9 +16,12 @@ from tests.fixtures.api_app import HB, JT, People
 V1 = "/api/v1"
 
 
-def accepted(client: TestClient, people: People, slots: list[str] = ALL_JT) -> tuple[str, dict[str, Any]]:
-    """A JT-001 case judged on Thursday 12 February 2026, decided as suggested, its notice printed."""
-    case_id = new_case(client, people.clerk)["id"]
+def accepted(
+    client: TestClient, people: People, slots: list[str] = ALL_JT, on: str = "2026-02-12"
+) -> tuple[str, dict[str, Any]]:
+    """A JT-001 case judged on ``on`` (default Thursday 12 February 2026), decided as suggested, its
+    notice printed."""
+    case_id = new_case(client, people.clerk, review_date=on)["id"]
     for slot in slots:
         upload(client, case_id, people.clerk, slot, f"{slot}.pdf")
     verdict = run(client, case_id, people.clerk)["verdict"]
@@ -128,6 +131,22 @@ def test_reminders_per_department(client: TestClient, people: People) -> None:
     r = client.get(f"{V1}/reminders", params={"department": JT}, headers=people.staff_hb)
     assert r.status_code == 403
     assert client.get(f"{V1}/reminders", headers=people.consult).status_code == 403
+
+
+def test_provisional_due_date_on_the_notice_until_the_schedule_is_loaded(
+    client: TestClient, people: People
+) -> None:
+    case_id, clock = accepted(client, people, on="2026-12-28")
+    assert clock["provisional"] and clock["due_on"] == "2027-01-04"  # Monday to Friday: 1 January not known
+    assert "2027 年的国务院节假日安排尚未载入" in clock["provisional_note"]
+    h = client.get(f"{V1}/cases/{case_id}/notice", params={"format": "html"}, headers=people.clerk).text
+    assert "承诺办结日：2027年01月04日" in h and "暂定日期" in h
+    body = {"year": 2027, "days": [{"day": "2027-01-01", "workday": False, "name": "元旦"}]}
+    assert client.put(f"{V1}/holidays/2027", json=body, headers=people.admin).json()["recomputed"] >= 1
+    clock = client.get(f"{V1}/cases/{case_id}/clock", headers=people.clerk).json()
+    assert (clock["provisional"], clock["due_on"]) == (False, "2027-01-05")
+    h = client.get(f"{V1}/cases/{case_id}/notice", params={"format": "html"}, headers=people.clerk).text
+    assert "承诺办结日：2027年01月05日" in h and "暂定日期" not in h
 
 
 def test_holiday_schedule_loaded_by_an_administrator(client: TestClient, people: People) -> None:

@@ -11,6 +11,7 @@ from rules.calendar import add_working_days
 from rules.codes import CODE_LABELS, Code, Verdict
 from rules.spec import Item
 from rules.verdict import Decision, Finding
+from window.workdays import Counted
 
 TITLES = {
     Verdict.ACCEPT: "受理通知书",
@@ -137,8 +138,10 @@ def build_notice(
     draft: bool = False,
     reason: str = "",
     refer_to: str = "",
+    due: Counted | None = None,
 ) -> Notice:
-    """The notice of ``kind`` for a decision; ``reason``/``refer_to`` are the clerk's (an override)."""
+    """The notice of ``kind`` for a decision; ``reason``/``refer_to`` are the clerk's (an override);
+    ``due`` the case clock's 承诺办结日 where it has started."""
     issued = decision.review_date
     authority = _department(item)
     notice = Notice(
@@ -158,7 +161,7 @@ def build_notice(
     )
     if kind is Verdict.ACCEPT:
         days = item.basic.promise_days
-        notice.promise_date = add_working_days(issued, days) if days > 0 else issued
+        notice.promise_date = due.day if due else add_working_days(issued, days) if days > 0 else issued
         notice.opening = (
             f"你（单位）于 {issued:%Y年%m月%d日} 提出的{item.name}申请，"
             "申请材料齐全、符合法定形式，本机关决定予以受理。"
@@ -166,11 +169,17 @@ def build_notice(
         notice.paragraphs = [
             f"受理日：{issued:%Y年%m月%d日}。",
             f"承诺时限：{item.basic.promise}；承诺办结日：{notice.promise_date:%Y年%m月%d日}"
-            + ("（即办件，当场办结）" if days == 0 else "（按工作日计算，法定节假日不计）")
+            + (
+                "（即办件，当场办结）"
+                if notice.promise_date == issued
+                else "（按工作日计算，法定节假日不计）"
+            )
             + "。",
             f"办理结果：{item.basic.result or '依法作出的许可决定'}。",
             DELIVERY,
         ]
+        if due and due.provisional:
+            notice.paragraphs.append(f"注：承诺办结日为暂定日期——{due.note}。")
     elif kind is Verdict.CORRECTION:
         notice.opening = (
             f"你（单位）于 {issued:%Y年%m月%d日} 提出的{item.name}申请，"

@@ -15,15 +15,23 @@ from window import cases, settlements
 from window.errors import StateConflict
 from window.models import Case, Channel, Run
 from window.notices.content import Notice, build_notice
+from window.workdays import Counted
 
 __all__ = ["compose"]
 
 
 def compose(
-    session: Session, *, case: Case, library: RuleLibrary, kind: Verdict | None, run: int | None
+    session: Session,
+    *,
+    case: Case,
+    library: RuleLibrary,
+    kind: Verdict | None,
+    run: int | None,
+    due: Counted | None = None,
 ) -> Notice:
     """The notice of run ``run`` (default: the decided run, else the latest finished one); ``kind``
-    defaults to the clerk's decision on it, or the suggestion while there is none."""
+    defaults to the clerk's decision on it, or the suggestion while there is none; ``due``: the case
+    clock's 承诺办结日, printed instead of one counted from the item's 承诺工作日."""
     decided_runs = [d.run_id for d in cases.decisions_of(session, case_id=case.id)]
     chosen: Run | None
     if run:
@@ -58,6 +66,7 @@ def compose(
         draft=final is None or case.channel == Channel.APPLICANT.value,
         reason=reason,
         refer_to=final.refer_to if final else "",
+        due=due,
     )
 
 
