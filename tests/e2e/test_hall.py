@@ -5,13 +5,15 @@ their own department, an administrator filters by department."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import delete
+from sqlmodel import col, select
 
 from rules.codes import Code, Verdict
 from rules.verdict import Finding
@@ -20,10 +22,21 @@ from tests.fixtures.api_app import JT_DECLARED
 from tests.fixtures.hall_history import seed_history
 from tests.fixtures.reading_files import text_pdf
 from tests.window.test_clock import decided
-from window import clock
+from window import Case, clock
 from window.workdays import calendar_of, hall_today
 
 NAMES = {"overdue": "安和市顺达货运有限公司", "soon": "安和市通利物流有限公司"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _leaves_no_cases(live: Live) -> Iterator[None]:
+    """The server is shared by every browser test: the cases made here (the seeded history too) go when
+    the module is done, so that the clerk's and the staff's lists elsewhere see only their own."""
+    with live.services.db.scope() as session:
+        before = set(session.exec(select(Case.id)).all())
+    yield
+    with live.services.db.scope() as session:
+        session.execute(delete(Case).where(col(Case.id).not_in(before)))
 
 
 @pytest.fixture(scope="module")
