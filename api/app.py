@@ -10,7 +10,20 @@ from fastapi import APIRouter, FastAPI
 from api import errors, web
 from api.bodies import BodyGuard
 from api.headers import SecurityHeaders, content_security_policy
-from api.routes import auth, cases, handover, items, kb, notices, referrals, rules_admin, settlements, users
+from api.routes import (
+    auth,
+    cases,
+    clock,
+    hall,
+    handover,
+    items,
+    kb,
+    notices,
+    referrals,
+    rules_admin,
+    settlements,
+    users,
+)
 from api.startup import DispatcherFactory, PrereviewerFactory, start, stop
 from core.config import Settings, get_settings
 from core.db import Database
@@ -112,7 +125,20 @@ def _guard(app: FastAPI, settings: Settings) -> None:
 def _route(app: FastAPI) -> None:
     """Every resource under /api/v1, then the pages."""
     root = APIRouter(prefix=API_PREFIX)
-    for module in (auth, items, cases, settlements, notices, handover, rules_admin, users, kb, referrals):
+    for module in (
+        auth,
+        items,
+        cases,
+        settlements,
+        notices,
+        handover,
+        clock,
+        hall,
+        rules_admin,
+        users,
+        kb,
+        referrals,
+    ):
         root.include_router(module.router)
     app.include_router(root)
     web.install(app)
