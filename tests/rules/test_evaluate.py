@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from rules import evaluate
 from rules.codes import Code, Verdict
 from rules.evaluate import Evaluator
 from rules.scenarios import ScenarioFile, case_of, load_scenarios, run_file
@@ -83,3 +84,27 @@ def test_ten_thousand_evaluations_keep_memory_flat(evaluator: Evaluator) -> None
     gc.collect()
     grown = _rss_mb() - before
     assert grown < 20, f"RSS grew by {grown:.1f} MB over 10,000 evaluations"
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_a_case_judged_again_on_its_prepared_facts_gets_the_same_decision(
+    path: Path, evaluator: Evaluator
+) -> None:
+    file = load_scenarios(path)
+    for scenario in file.scenarios:
+        case = case_of(file, scenario)
+        first = evaluator.evaluate(case)
+        assert evaluator.evaluate(case) == first
+        # A copy is a new object: its facts are prepared anew, and judged alike.
+        assert evaluator.evaluate(case.model_copy(deep=True)) == first
+
+
+def test_prepared_facts_go_with_their_case(evaluator: Evaluator) -> None:
+    file = load_scenarios(SCENARIOS[0])
+    case = case_of(file, file.scenarios[0])
+    evaluator.evaluate(case)
+    key = (id(case), evaluator.compiled(case.item).facts_key)
+    assert key in evaluate._prepared
+    del case
+    gc.collect()
+    assert key not in evaluate._prepared
