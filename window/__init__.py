@@ -8,7 +8,7 @@ never committing: ``window.cases`` (create, files, decide, retention), ``window.
 (请核对), ``window.runs`` (queue, execute, recover), ``window.audit`` and ``window.notices``.
 """
 
-from window import audit, cases, errors, models, notices, page_images, runs, settlements, storage
+from window import audit, cases, errors, impact, models, notices, page_images, runs, settlements, storage
 from window.dispatchers import InlineDispatcher, QueueDispatcher, ThreadDispatcher
 from window.errors import CaseNotFound, StateConflict, StoredFileMissing, UploadRefused
 from window.masking import CaseMasker, MaskingFilter, install_log_masking
@@ -64,6 +64,7 @@ __all__ = [
     "build_prereviewer",
     "cases",
     "errors",
+    "impact",
     "install_log_masking",
     "kept",
     "models",

@@ -3,6 +3,7 @@ department's item rules. Publishing refuses an invalid file and any failing scen
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -26,8 +27,11 @@ from api.schemas import (
 from core.errors import Forbidden
 from rules import service as rule_service
 from rules.errors import NothingPublished, RuleFileError
+from rules.evaluate import Evaluator
+from rules.impact import Impact
 from rules.models import RuleVersion, utcnow
 from window import audit
+from window import impact as window_impact
 
 router = APIRouter(prefix="/rules", tags=["rules"])
 Staff = Annotated[Principal, Depends(require(Role.STAFF))]
@@ -146,6 +150,38 @@ def scenarios(
             ScenarioOut(name=o.name, passed=o.passed, problems=o.problems, findings=o.findings)
             for o in outcomes
         ],
+    )
+
+
+class ImpactOut(Impact):
+    seconds: float  # load, judge twice, compare
+    days: int
+    limit: int
+
+
+@router.post(
+    "/{item}/versions/{version_id}/impact",
+    summary="影响预览：近 90 天（至多 1 万件）窗口案件的最近一次预审，按现行规则与本草稿分别重判并比较",
+)
+def impact(
+    item: str, version_id: DbId, session: SessionDep, services: ServicesDep, staff: Staff
+) -> ImpactOut:
+    started = time.perf_counter()
+    version = rule_service.get_version(session, item=item, version_id=version_id)
+    if version.department != _department(staff):
+        raise Forbidden("只能预览本部门的规则")
+    context = services.context
+    loaded = rule_service.validate(session, version=version, context=context)
+    draft = Evaluator(items={item: loaded}, catalog=context.catalog, host=context.host)
+    current = services.library.evaluator_for(item, utcnow().date())
+    result = window_impact.preview(
+        session, item=item, current=current, draft=draft, cache=services.facts_cache
+    )
+    return ImpactOut(
+        **result.model_dump(),
+        seconds=round(time.perf_counter() - started, 3),
+        days=window_impact.DAYS,
+        limit=window_impact.LIMIT,
     )
 
 
