@@ -348,6 +348,13 @@ class VersionPatch(BaseModel):
     note: str | None = Field(default=None, max_length=500)
 
 
+class CheckIn(BaseModel):
+    """Text to check as it stands in the editor, without saving it (default: the version's own)."""
+
+    yaml_text: str | None = Field(default=None, min_length=1, max_length=1_000_000)
+    scenarios_yaml: str | None = Field(default=None, max_length=1_000_000)
+
+
 class VersionOut(BaseModel):
     id: int
     item_code: str

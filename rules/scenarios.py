@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rules.casefacts import CaseFacts
-from rules.codes import Verdict
+from rules.codes import VERDICT_LABELS, Verdict
 from rules.errors import RuleFileError
 from rules.evaluate import Evaluator
 from rules.loader import pydantic_problems, read_yaml
@@ -84,27 +84,35 @@ def run_file(file: ScenarioFile, evaluator: Evaluator) -> list[Outcome]:
             decision = evaluator.evaluate(case)
         except (ValidationError, ValueError) as exc:
             outcomes.append(
-                Outcome(
-                    item=file.item, name=scenario.name, passed=False, problems=[f"invalid scenario: {exc}"]
-                )
+                Outcome(item=file.item, name=scenario.name, passed=False, problems=[f"场景写法有误：{exc}"])
             )
             continue
         got = sorted({" ".join(f.key) for f in decision.findings})
         want = sorted(set(scenario.expect.findings))
         problems = []
         if decision.verdict is not scenario.expect.verdict:
-            problems.append(f"verdict {decision.verdict.value}, expected {scenario.expect.verdict.value}")
+            expected, now = VERDICT_LABELS[scenario.expect.verdict], VERDICT_LABELS[decision.verdict]
+            problems.append(f"结论：预期 {expected} → 现在 {now}")
         if got != want:
             extra = sorted(set(got) - set(want))
             lacking = sorted(set(want) - set(got))
-            problems.append(f"findings: unexpected {extra}, not found {lacking}")
+            change = "；".join(
+                part
+                for part in (
+                    f"多出 {'、'.join(extra)}" if extra else "",
+                    f"没有 {'、'.join(lacking)}" if lacking else "",
+                )
+                if part
+            )
+            problems.append(
+                f"审查要点：预期 {'、'.join(want) or '无'} → 现在 {'、'.join(got) or '无'}（{change}）"
+            )
         if (
             scenario.expect.verdict is Verdict.TOLERANCE
             and decision.tolerance_deadline != scenario.expect.tolerance_deadline
         ):
-            problems.append(
-                f"deadline {decision.tolerance_deadline}, expected {scenario.expect.tolerance_deadline}"
-            )
+            expected_day, now_day = scenario.expect.tolerance_deadline, decision.tolerance_deadline
+            problems.append(f"补交期限：预期 {expected_day or '无'} → 现在 {now_day or '无'}")
         outcomes.append(
             Outcome(item=file.item, name=scenario.name, passed=not problems, problems=problems, findings=got)
         )

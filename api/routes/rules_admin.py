@@ -14,6 +14,7 @@ from api.deps import DbId, Principal, ServicesDep, SessionDep, require
 from api.models import Role
 from api.rule_outline import RuleOutline, outline
 from api.schemas import (
+    CheckIn,
     Problem,
     PublishIn,
     RollbackIn,
@@ -108,13 +109,37 @@ def patch_version(
     return _out(version, text=True)
 
 
-@router.post("/{item}/versions/{version_id}/validate", summary="校验（结构、引用、表达式）")
+def _as_edited(version: RuleVersion, body: CheckIn | None) -> RuleVersion:
+    """The version with the editor's text instead of its own: a copy that is never saved."""
+    if body is None or (body.yaml_text is None and body.scenarios_yaml is None):
+        return version
+    return RuleVersion(
+        item_code=version.item_code,
+        department=version.department,
+        number=version.number,
+        label=version.label,
+        created_by=version.created_by,
+        yaml_text=body.yaml_text if body.yaml_text is not None else version.yaml_text,
+        scenarios_yaml=body.scenarios_yaml if body.scenarios_yaml is not None else version.scenarios_yaml,
+    )
+
+
+@router.post(
+    "/{item}/versions/{version_id}/validate",
+    summary="校验（结构、引用、表达式）；带 yaml_text 时校验这段文字，不保存",
+)
 def validate(
-    item: str, version_id: DbId, session: SessionDep, services: ServicesDep, staff: Staff
+    item: str,
+    version_id: DbId,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: Staff,
+    body: CheckIn | None = None,
 ) -> ValidationOut:
     version = rule_service.get_version(session, item=item, version_id=version_id)
     if version.department != _department(staff):
         raise Forbidden("只能校验本部门的规则")
+    version = _as_edited(version, body)
     try:
         loaded = rule_service.validate(session, version=version, context=services.context)
     except RuleFileError as exc:
@@ -134,13 +159,21 @@ def version_outline(
     return outline(loaded.item, catalog=services.context.catalog)
 
 
-@router.post("/{item}/versions/{version_id}/scenarios", summary="运行场景测试")
+@router.post(
+    "/{item}/versions/{version_id}/scenarios", summary="运行场景测试；带 yaml_text 时测试这段文字，不保存"
+)
 def scenarios(
-    item: str, version_id: DbId, session: SessionDep, services: ServicesDep, staff: Staff
+    item: str,
+    version_id: DbId,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: Staff,
+    body: CheckIn | None = None,
 ) -> ScenariosOut:
     version = rule_service.get_version(session, item=item, version_id=version_id)
     if version.department != _department(staff):
         raise Forbidden("只能测试本部门的规则")
+    version = _as_edited(version, body)
     outcomes = rule_service.run_scenarios(session, version=version, context=services.context)
     failed = sum(1 for o in outcomes if not o.passed)
     return ScenariosOut(
@@ -164,12 +197,18 @@ class ImpactOut(Impact):
     summary="影响预览：近 90 天（至多 1 万件）窗口案件的最近一次预审，按现行规则与本草稿分别重判并比较",
 )
 def impact(
-    item: str, version_id: DbId, session: SessionDep, services: ServicesDep, staff: Staff
+    item: str,
+    version_id: DbId,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: Staff,
+    body: CheckIn | None = None,
 ) -> ImpactOut:
     started = time.perf_counter()
     version = rule_service.get_version(session, item=item, version_id=version_id)
     if version.department != _department(staff):
         raise Forbidden("只能预览本部门的规则")
+    version = _as_edited(version, body)
     context = services.context
     loaded = rule_service.validate(session, version=version, context=context)
     draft = Evaluator(items={item: loaded}, catalog=context.catalog, host=context.host)
