@@ -14,6 +14,7 @@ from api.deps import DbId, Principal, ServicesDep, SessionDep, require
 from api.models import Role
 from api.rule_outline import RuleOutline, outline
 from api.schemas import (
+    AcceptIn,
     CheckIn,
     Problem,
     PublishIn,
@@ -222,6 +223,35 @@ def impact(
         days=window_impact.DAYS,
         limit=window_impact.LIMIT,
     )
+
+
+@router.post(
+    "/{item}/versions/{version_id}/scenarios/accept",
+    summary="接受一个场景的新结果：场景改为预期草稿现在的结论（记录经办人和原因）",
+)
+def accept_scenario(
+    item: str, version_id: DbId, body: AcceptIn, session: SessionDep, services: ServicesDep, staff: Staff
+) -> VersionOut:
+    version = rule_service.get_version(session, item=item, version_id=version_id)
+    before, now = rule_service.accept_scenario(
+        session,
+        version=version,
+        context=services.context,
+        name=body.name,
+        by=staff.actor,
+        department=_department(staff),
+        reason=body.reason,
+    )
+    audit.record(
+        session,
+        actor=staff.actor,
+        role=staff.role,
+        action="rule.scenario_accept",
+        target=f"rule:{item}",
+        before={"version": version.label, "scenario": body.name, "expect": before.model_dump(mode="json")},
+        after={"expect": now.model_dump(mode="json"), "reason": body.reason},
+    )
+    return _out(version, text=True)
 
 
 @router.get(

@@ -220,3 +220,37 @@ def test_impact_preview_lists_the_cases_a_draft_changes(client: TestClient, peop
     ).json()
     assert out["verdicts_flipped"] == 1 and out["flips"] == {"容缺受理 → 补正": 1}, out
     assert client.post(f"{V1}/rules/JT-001/versions/{vid}/impact", headers=people.clerk).status_code == 403
+
+
+def test_a_scenario_accepts_the_new_result_with_who_and_why(client: TestClient, people: People) -> None:
+    changed = JT_YAML.replace("    tolerance_days: 3\n", "    tolerance_days: 5\n", 1)
+    vid = _draft(client, people, changed)["id"]
+    scen = client.post(f"{V1}/rules/JT-001/versions/{vid}/scenarios", headers=people.staff_jt).json()
+    failed = [o for o in scen["outcomes"] if not o["passed"]]
+    assert failed and all("补交期限：预期" in " ".join(o["problems"]) for o in failed), failed
+    r = client.post(f"{V1}/rules/JT-001/versions/{vid}/publish", json={}, headers=people.staff_jt)
+    assert r.status_code == 409
+    for outcome in failed:
+        body = {"name": outcome["name"], "reason": "营业执照容缺期限改为 5 个工作日"}
+        r = client.post(
+            f"{V1}/rules/JT-001/versions/{vid}/scenarios/accept", json=body, headers=people.staff_jt
+        )
+        assert r.status_code == 200, r.text
+    text = r.json()["scenarios_yaml"]
+    assert (
+        text.count("# 已接受新结果（staff_jt，") == len(failed) and "营业执照容缺期限改为 5 个工作日" in text
+    )
+    scen = client.post(f"{V1}/rules/JT-001/versions/{vid}/scenarios", headers=people.staff_jt).json()
+    assert scen["failed"] == 0
+    events = client.get(
+        f"{V1}/admin/audit", params={"action": "rule.scenario_accept"}, headers=people.admin
+    ).json()
+    assert len(events) == len(failed) and events[0]["actor"] == "staff_jt"
+    assert events[0]["after"]["reason"] == "营业执照容缺期限改为 5 个工作日"
+    no_reason = {"name": failed[0]["name"], "reason": ""}
+    r = client.post(
+        f"{V1}/rules/JT-001/versions/{vid}/scenarios/accept", json=no_reason, headers=people.staff_jt
+    )
+    assert r.status_code == 422
+    r = client.post(f"{V1}/rules/JT-001/versions/{vid}/publish", json={}, headers=people.staff_jt)
+    assert r.status_code == 200 and r.json()["status"] == "published"

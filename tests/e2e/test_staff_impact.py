@@ -1,8 +1,9 @@
 """A department's rule change seen through its impact before it goes live (#16), in Chromium against the
 real service: HB-001's M7 容缺 period 10 → 7 working days typed into the editor, checked without being
 saved, the scenarios that encode the old period shown as 预期 → 现在, the impact preview listing the
-test's own clerk cases whose 补交期限 moves (with links to them), then the old period restored and the
-draft published only after its checks pass, and rolled back."""
+test's own clerk cases whose 补交期限 moves (with links to them); publishing refused while scenarios fail,
+each scenario's new expectation accepted with a reason, then published (asked only after the checks
+pass) and rolled back."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from playwright.sync_api import expect
 from rules.codes import Verdict
 from rules.models import utcnow
 from rules.scenarios import case_of, load_scenarios
-from tests.e2e.conftest import Live
+from tests.e2e.conftest import Accounts, Live
 from tests.fixtures.api_app import CORPUS, HB
 from window.models import Case, Channel, Run, RunStatus
 
@@ -66,11 +67,17 @@ def _status(page: Any, text: str) -> str:
 
 
 def test_staff_sees_what_a_shorter_tolerance_period_changes_before_publishing(
-    page: Any, live: Live, signed_in: Callable[..., Any], shots: Callable[..., Path]
+    page: Any, live: Live, accounts: Accounts, signed_in: Callable[..., Any], shots: Callable[..., Path]
 ) -> None:
+    accounts.token("staff_hb")
     cases = _clerk_cases(live)
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+
+    def answer(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
     signed_in(page, "staff_hb")
     page.goto("/staff")
     page.click("[data-item=HB-001]")
@@ -112,16 +119,50 @@ def test_staff_sees_what_a_shorter_tolerance_period_changes_before_publishing(
     assert not dialogs
     shots("publish-refused")
 
-    # Back to 10 days with a note in the file: checks pass, the impact shows no change, then it asks.
-    page.fill(
-        "[data-testid=rule-text]",
-        original.replace("name: ", "name: ", 1) + "\n# 复核：容缺期限维持 10 个工作日\n",
-    )
+    # The change is meant: each scenario's new expectation accepted, with the reason.
+    for _ in range(3):
+        row = page.locator("[data-testid=scenarios] tr[data-passed=false]").first
+        name = row.get_attribute("data-scenario")
+        row.locator("[data-testid=accept-reason]").fill("M7 容缺期限改为 7 个工作日")
+        row.locator("[data-testid=accept]").click()
+        _status(page, f"已接受「{name}」")
+    expect(page.locator("[data-testid=scenarios] tr[data-passed=false]")).to_have_count(0)
+    shots("scenarios-accepted")
+    draft = _versions(live, "staff_hb")[0]
+    assert draft["status"] == "draft"
+    text = _version(live, "staff_hb", draft["id"])["scenarios_yaml"]
+    assert text.count("# 已接受新结果（staff_hb，") == 3 and "M7 容缺期限改为 7 个工作日" in text
+
     page.click("#publish")
     _status(page, "已发布")
-    assert dialogs and "场景均已通过" in dialogs[-1] and "都不会改变" in dialogs[-1]
+    assert (
+        dialogs and "场景均已通过" in dialogs[-1] and f"近期 {len(listed)} 件案件的结果会改变" in dialogs[-1]
+    )
+    assert _m7_days(live) == 7
     shots("published")
+
     page.evaluate("document.querySelector('[data-testid=versions]').closest('details').open = true")
     page.click('[data-testid=versions] tr[data-version="v1"] [data-testid=rollback]')
     _status(page, "已回滚")
+    assert _m7_days(live) == 10
     shots("rolled-back")
+
+
+def _versions(live: Live, user: str) -> list[dict[str, Any]]:
+    with live.http() as http:
+        return list(http.get("/api/v1/rules/HB-001/versions", headers=_auth(live, user)).json())
+
+
+def _version(live: Live, user: str, vid: int) -> dict[str, Any]:
+    with live.http() as http:
+        return dict(http.get(f"/api/v1/rules/HB-001/versions/{vid}", headers=_auth(live, user)).json())
+
+
+def _auth(live: Live, user: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {live.tokens[user]}"}
+
+
+def _m7_days(live: Live) -> int:
+    with live.http() as http:
+        item = http.get("/api/v1/items/HB-001").json()
+    return int(next(m for m in item["materials"] if m["id"] == "M7")["tolerance_days"])

@@ -206,12 +206,35 @@ function showImpact(ctx, out) {
 }
 
 function showScenarios(ctx, outcomes) {
-  clear(ctx.ui.results).append(h("div", { class: "table-wrap" }, h("table", { class: "small", "data-testid": "scenarios" },
-    h("thead", {}, h("tr", {}, ["场景", "结果", "说明"].map((t) => h("th", {}, t)))),
-    h("tbody", {}, outcomes.map((o) => h("tr", { "data-passed": String(o.passed) },
-      h("td", {}, o.name),
-      h("td", {}, h("span", { class: o.passed ? "pass" : "fail" }, o.passed ? "通过" : "未通过")),
-      h("td", {}, (o.problems || []).join("；") || (o.findings || []).join("、"))))))));
+  const failed = outcomes.filter((o) => !o.passed).length;
+  clear(ctx.ui.results).append(
+    failed ? h("p", { class: "small" }, `有 ${failed} 个场景的结果与预期不同。若规则本来就要这样改，请逐个写明原因并“接受新结果”（场景改为预期现在的结果，记下经办人和原因）；否则请修改规则。`) : null,
+    h("div", { class: "table-wrap" }, h("table", { class: "small", "data-testid": "scenarios" },
+      h("thead", {}, h("tr", {}, ["场景", "结果", "预期 → 现在", ""].map((t) => h("th", { class: "nowrap" }, t)))),
+      // The scenarios that need the staff member come first.
+      h("tbody", {}, [...outcomes].sort((a, b) => Number(a.passed) - Number(b.passed)).map((o) => h("tr", { "data-passed": String(o.passed), "data-scenario": o.name },
+        h("td", {}, o.name),
+        h("td", { class: "nowrap" }, h("span", { class: o.passed ? "pass" : "fail" }, o.passed ? "通过" : "未通过")),
+        h("td", {}, (o.problems || []).join("；") || (o.findings || []).join("、") || "—"),
+        h("td", {}, o.passed ? null : acceptForm(ctx, o))))))));
+}
+
+function acceptForm(ctx, outcome) {
+  const reason = h("input", { type: "text", placeholder: "原因，如：M7 容缺期限改为 7 个工作日", "aria-label": "接受原因", "data-testid": "accept-reason", size: 22 });
+  const go = async (ev) => {
+    if (reason.value.trim().length < 2) {
+      notify(ctx.ui.status, "请先写明接受新结果的原因", "error");
+      reason.focus();
+      return;
+    }
+    await act(ctx, ev.currentTarget, async () => {
+      const draft = await save(ctx); // accepting changes the draft's scenarios: the draft is saved first
+      ctx.draft = await api(url(ctx, `/versions/${draft.id}/scenarios/accept`), { body: { name: outcome.name, reason: reason.value.trim() } });
+      const out = await scenarios(ctx);
+      notify(ctx.ui.status, `已接受「${outcome.name}」的新结果（已保存到草稿 ${ctx.draft.label}）；场景：${out.passed} 个通过，${out.failed} 个未通过`, out.failed ? "" : "ok");
+    });
+  };
+  return h("span", { class: "row" }, reason, h("button", { type: "button", "data-testid": "accept", onclick: go }, "接受新结果"));
 }
 
 async function diff(ctx) {
