@@ -122,8 +122,8 @@ async function openVersion(ctx, id) {
   ctx.dirty = false;
   clear(ctx.ui.results);
   document.getElementById("editing").textContent = ctx.draft
-    ? `正在编辑草稿 ${v.label}（保存后可校验、测试、发布）`
-    : `显示的是 ${v.label}（${STATUS[v.status]}）：修改后“保存草稿”会新建一个草稿，原版本不变`;
+    ? `正在编辑草稿 ${v.label}（校验、运行场景、影响预览检查编辑器里的内容，不会保存；点“保存草稿”才保存）`
+    : `显示的是 ${v.label}（${STATUS[v.status]}）：修改后可直接校验、运行场景、预览影响（都不保存）；“保存草稿”会新建一个草稿，原版本不变`;
 }
 
 async function save(ctx) {
@@ -137,7 +137,7 @@ async function save(ctx) {
     renderVersions(ctx);
   }
   ctx.dirty = false;
-  document.getElementById("editing").textContent = `正在编辑草稿 ${ctx.draft.label}（保存后可校验、测试、发布）`;
+  document.getElementById("editing").textContent = `正在编辑草稿 ${ctx.draft.label}（校验、运行场景、影响预览检查编辑器里的内容，不会保存；点“保存草稿”才保存）`;
   notify(ctx.ui.status, `已保存草稿 ${ctx.draft.label}`, "ok");
   return ctx.draft;
 }
