@@ -118,6 +118,7 @@ def main() -> None:
                 items={ITEM: context.parse(draft_text, name=f"{ITEM}.yaml")},
                 catalog=context.catalog,
                 host=context.host,
+                reuse_fired=True,
             )
             cache = FactsCache()
             for run in ("first", "again"):

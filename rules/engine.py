@@ -11,6 +11,7 @@ thread-safe, so one lock serialises every call into it.
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from collections import OrderedDict
@@ -55,7 +56,9 @@ class RuleHost(_durable.Host):  # type: ignore[misc]
         with self._lock:
             if name not in self._ruleset_directory:
                 sentinel = {_SENTINEL: {"all": [{"m": {"t": _SENTINEL}}], "run": _SENTINEL}}
-                self.register_rulesets({name: {**definition, **sentinel}})
+                # durable takes the rules apart as it registers them: it gets its own copy, so that one
+                # compiled item (rules.compile caches them) can be registered on several hosts.
+                self.register_rulesets({name: copy.deepcopy({**definition, **sentinel})})
 
     def has(self, name: str) -> bool:
         return name in self._ruleset_directory

@@ -19,11 +19,21 @@ from rules.verdict import Decision, Finding, decide, split_uncertain
 
 
 class Evaluator:
-    """Judges cases against a set of loaded items. Thread-safe: the engine serialises its calls."""
+    """Judges cases against a set of loaded items. Thread-safe: the engine serialises its calls.
+
+    With ``reuse_fired`` (a replay under a draft, rules.impact) a case whose facts were already put to
+    the same ruleset — named by its content, so the same rules — takes the engine's answer from then
+    instead of asking it again; the rest (messages, 容缺 periods, the verdict) is made anew."""
 
     def __init__(
-        self, *, items: dict[str, LoadedItem], catalog: FactCatalog, host: RuleHost | None = None
+        self,
+        *,
+        items: dict[str, LoadedItem],
+        catalog: FactCatalog,
+        host: RuleHost | None = None,
+        reuse_fired: bool = False,
     ) -> None:
+        self._reuse = reuse_fired
         self._items = items
         self._catalog = catalog
         self._host = host or RuleHost()
@@ -62,10 +72,21 @@ class Evaluator:
         facts = phase1_facts(declared_fact(declared, self._catalog, review), review, compiled)
         return self._phase1(code, encode(facts))
 
-    def _phase1(self, code: str, payload: str) -> tuple[set[str], list[Finding]]:
+    def _fire(self, ruleset: str, payload: str, prepared: _Prepared | None) -> list[tuple[str, str]]:
+        if prepared is None:
+            return self._host.evaluate_encoded(ruleset, payload)
+        key = (ruleset, payload)
+        fired = prepared.fired.get(key) if self._reuse else None
+        if fired is None:
+            fired = prepared.fired[key] = self._host.evaluate_encoded(ruleset, payload)
+        return fired
+
+    def _phase1(
+        self, code: str, payload: str, prepared: _Prepared | None = None
+    ) -> tuple[set[str], list[Finding]]:
         loaded = self.loaded(code)
         compiled = self._compiled[code]
-        fired = self._host.evaluate_encoded(_name(compiled, 1), payload) if compiled.phase1 else []
+        fired = self._fire(_name(compiled, 1), payload, prepared) if compiled.phase1 else []
         due = {m.id for m in loaded.item.materials if m.when is None}
         findings: list[Finding] = []
         for name, message in fired:
@@ -81,9 +102,9 @@ class Evaluator:
         compiled = self._compiled[case.item]
         item = loaded.item
         prepared = _prepared_for(case, compiled, self._catalog)
-        due, findings = self._phase1(case.item, prepared.phase1)
+        due, findings = self._phase1(case.item, prepared.phase1, prepared)
         payload, values = prepared.phase2(case, item, due)
-        for name, message in self._host.evaluate_encoded(_name(compiled, 2), payload):
+        for name, message in self._fire(_name(compiled, 2), payload, prepared):
             findings.append(self._finding(loaded, compiled.actions[name], message, values))
         findings = _unique(findings)
         tolerance = {m.id: m.tolerance_days for m in item.materials if m.id in due and m.tolerance_days}
@@ -165,7 +186,7 @@ class _Prepared:
     """A case's facts as the engine takes them for one compiled rule set, made once per case: judging
     a case again (under a draft that compiles alike, a scenario run, a replay) only runs the rules."""
 
-    __slots__ = ("_phase2", "case", "compiled", "declared", "phase1")
+    __slots__ = ("_phase2", "case", "compiled", "declared", "fired", "phase1")
 
     def __init__(self, case: CaseFacts, compiled: CompiledItem, catalog: FactCatalog) -> None:
         self.case = weakref.ref(case)  # not a strong one: the entry must not keep its case alive
@@ -173,6 +194,8 @@ class _Prepared:
         self.declared = declared_fact(case.declared, catalog, case.review_date)
         self.phase1 = encode(phase1_facts(self.declared, case.review_date, compiled))
         self._phase2: dict[frozenset[str], tuple[str, dict[tuple[str, int, str], FieldValue]]] = {}
+        # (ruleset, facts) -> what the engine answered: kept for evaluators that reuse it
+        self.fired: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
     def phase2(
         self, case: CaseFacts, item: Item, due: set[str]

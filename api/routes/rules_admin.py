@@ -212,7 +212,7 @@ def impact(
     version = _as_edited(version, body)
     context = services.context
     loaded = rule_service.validate(session, version=version, context=context)
-    draft = Evaluator(items={item: loaded}, catalog=context.catalog, host=context.host)
+    draft = Evaluator(items={item: loaded}, catalog=context.catalog, host=context.host, reuse_fired=True)
     current = services.library.evaluator_for(item, utcnow().date())
     result = window_impact.preview(
         session, item=item, current=current, draft=draft, cache=services.facts_cache

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from rules import evaluate
+from rules.book import RuleBook
 from rules.codes import Code, Verdict
 from rules.evaluate import Evaluator
 from rules.scenarios import ScenarioFile, case_of, load_scenarios, run_file
@@ -108,3 +109,29 @@ def test_prepared_facts_go_with_their_case(evaluator: Evaluator) -> None:
     del case
     gc.collect()
     assert key not in evaluate._prepared
+
+
+def test_a_replay_reuses_the_engine_answer_only_for_the_same_rules(
+    book: RuleBook, evaluator: Evaluator
+) -> None:
+    loaded = book.items["HB-001"]
+    m7 = loaded.item.material("M7")
+    shorter = loaded.item.model_copy(
+        update={
+            "materials": tuple(
+                m.model_copy(update={"tolerance_days": 7}) if m is m7 else m for m in loaded.item.materials
+            )
+        }
+    )
+    draft_items = {"HB-001": loaded.model_copy(update={"item": shorter, "rule_hash": "draft-m7-7"})}
+    reusing = Evaluator(items=draft_items, catalog=book.catalog, reuse_fired=True)
+    asking = Evaluator(items=draft_items, catalog=book.catalog)
+    file = load_scenarios(next(p for p in SCENARIOS if p.stem == "HB-001"))
+    moved = 0
+    for scenario in file.scenarios:
+        case = case_of(file, scenario)
+        before = evaluator.evaluate(case)  # the engine's answers are kept with the case's facts
+        after = reusing.evaluate(case)
+        assert after == asking.evaluate(case.model_copy(deep=True))
+        moved += before.tolerance_deadline != after.tolerance_deadline
+    assert moved == 3  # the scenarios that only miss M7 or miss M4 and M7
