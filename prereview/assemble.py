@@ -10,7 +10,7 @@ import numpy as np
 from prereview.approx import distance, strip_punctuation
 from prereview.documents import Box, Page, PageSource
 from prereview.extract.fields import COMMON_LABELS, FieldReading, FieldStatus, InkProbe, find_field
-from prereview.extract.values import PROVINCES
+from prereview.extract.values import PROVINCES, parse_plate
 from prereview.located import Located, MarkFinder
 from prereview.reader import load_page_image
 from prereview.readings import declared_values, settle
@@ -110,7 +110,16 @@ def _join_misread(groups: dict[str, list[Located]]) -> dict[str, tuple[str, ...]
 
     def truncated(short: str, full: str) -> bool:
         complete = [k for k in groups if len(k) == len(short) + 1 and k.endswith(short) and k[0] in PROVINCES]
-        return short[:1] not in PROVINCES and complete == [full]
+        if short[:1] not in PROVINCES and complete == [full]:
+            return True
+        # the province character lost and one more misread (QO8457 for 赣QD8457): only between sets of
+        # different parts, and only when no other full plate is as near
+        near = [
+            k
+            for k in groups
+            if len(k) == len(short) + 1 and k[0] in PROVINCES and distance(k[1:], short) <= 1
+        ]
+        return short[:1] not in PROVINCES and near == [full] and not parts(short) & parts(full)
 
     joined: dict[str, tuple[str, ...]] = {}
     for a in list(groups):
@@ -192,9 +201,13 @@ def _one_set(
 
 def _misread_doubt(value: FieldValue, joined: tuple[str, ...]) -> FieldValue:
     """A number of a set joined on two readings one character apart is doubtful: which is right is
-    for the clerk to see."""
+    for the clerk to see. Unless only one of them is a plate at all (错QD6443, 8QG0987, QO8457 beside
+    赣QD8457: the province character lost or misread): then that plate is what was printed."""
     if value.state is not FieldState.OK or normalize_number(value.value) not in joined:
         return value
+    plates = [n for n in joined if parse_plate(n) is not None]
+    if len(plates) == 1 and len(joined) > 1:
+        return value.model_copy(update={"value": plates[0], "doubt": ""})
     doubt = f"同一份材料上两处号码只差一个字（{'、'.join(joined)}），按识别误差归为一份，请核对"
     return value.model_copy(update={"doubt": doubt})
 
