@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from prereview.approx import distance, strip_punctuation
+from prereview.columns import column_field
 from prereview.documents import Box, Page, PageSource
 from prereview.extract.fields import COMMON_LABELS, FieldReading, FieldStatus, InkProbe, find_field
 from prereview.extract.values import PROVINCES, parse_plate
@@ -224,7 +226,7 @@ def _read_field(
     if spec.options:
         return _option(spec, pages)
     if spec.type == "list":
-        listed = _column(name, spec, pages)
+        listed = column_field(name, spec, pages)
         if listed is not None:
             return listed
     stop = [*material.recognition.labels, *material.fields]
@@ -256,6 +258,9 @@ def _read_field(
         return FieldValue(state=FieldState.UNREADABLE, value=value, evidence=evidence, doubt=doubt)
     if spec.type == "name":
         value = value.rstrip("。.，,；;")  # a name inside a sentence (第二条 公司名称：××有限公司。)
+        # the caption's own bracket read into the value on a photo (法定代表人（签字）: 签字钱玲)
+        bare = _SIGN_WORD.sub("", value)
+        value = bare if len(bare) >= 2 else value
     if spec.type == "checkbox":
         options = _option_lines(reading, where.view.page)
         ticked = ticked_options(options)
@@ -263,6 +268,9 @@ def _read_field(
         if not value:
             return FieldValue(state=FieldState.EMPTY, evidence=evidence)
     return FieldValue(state=FieldState.OK, value=value, evidence=evidence, doubt=doubt)
+
+
+_SIGN_WORD = re.compile(r"^[（(]?(签字|签名|签章|盖章)[)）]?[:：]?")
 
 
 def _block(name: str, spec: FieldSpec, material: Material) -> tuple[str, tuple[str, ...]]:
@@ -328,18 +336,6 @@ def _option_lines(reading: FieldReading, page: Page) -> str:
         lines.append(ln)
         bottom = ln.box.y1
     return " ".join(ln.text for ln in lines)
-
-
-def _column(name: str, spec: FieldSpec, pages: list[Located]) -> FieldValue | None:
-    """A list field printed as a table column (出资情况表's 股东名称): its entries joined with 、."""
-    for p in pages:
-        entries = read_column(p.view.page, spec.labels or (name,))
-        if entries is None:
-            continue
-        value = "、".join(e for e in entries if e)
-        evidence = Evidence(file=p.file_name, page=p.view.page.index, text=value[:200])
-        return FieldValue(state=FieldState.OK if value else FieldState.EMPTY, value=value, evidence=evidence)
-    return None
 
 
 def _blank_cell(

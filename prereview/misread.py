@@ -13,6 +13,9 @@ its caption, two readings that disagree). These come from what was read, against
   declared, the differing characters being look-alikes for a number: the declared value misread is far
   likelier than a different one printed. A clean reading of a different character stays sure.
 
+- a name that reads as a run of a sentence (委托人均予以承认，由此产生的): the caption was found inside the
+  letter's text, or its own caption misread and another taken, so what follows it is no filled-in name.
+
 All of them hold only for pages read by OCR: a text layer is what the file holds.
 """
 
@@ -107,3 +110,13 @@ def _look_alike(read: str, known: str) -> bool:
         return False
     pairs = [(a, b) for a, b in zip(read, known, strict=True) if a != b]
     return bool(pairs) and all(any(a in g and b in g for g in LOOK_ALIKES) for a, b in pairs)
+
+
+_SENTENCE = re.compile(r"[，。；！？,;!?]")
+
+
+def sentence_doubt(value: str) -> str:
+    """Why a name read on a photo is a run of running text rather than a name; "" when it may be one."""
+    if _SENTENCE.search(value.strip("，。；,;. ")):
+        return "像是正文中的一段句子而不是名称，可能没有读到该栏填写的内容"
+    return ""

@@ -25,7 +25,7 @@ from prereview.documents import Page, PageSource
 from prereview.extract.cells import NUMBER_LENGTH, fits_text
 from prereview.extract.fields import FieldReading, FieldStatus
 from prereview.extract.values import parse_plate
-from prereview.misread import NUMBER_KINDS, near_declared, number_doubt, period_doubt
+from prereview.misread import NUMBER_KINDS, near_declared, number_doubt, period_doubt, sentence_doubt
 from prereview.reread import ILLEGIBLE, Reread
 from rules.identity import normalize_name, normalize_number
 
@@ -192,9 +192,7 @@ def _misread(
     if doubt or status is not FieldStatus.OK or page.source is not PageSource.OCR:
         return status, value, doubt
     where = f"照片或扫描件上「{field}」读作「{value}」，"
-    why = (
-        period_doubt(value) if kind == "period" else number_doubt(value, kind) if kind in NUMBER_KINDS else ""
-    )
+    why = {"period": period_doubt, "name": sentence_doubt}.get(kind, lambda v: number_doubt(v, kind))(value)
     if why:
         return status, value, where + why
     if kind in ("name", *NUMBER_KINDS):

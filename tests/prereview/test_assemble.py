@@ -574,3 +574,16 @@ def test_a_seal_check_whose_condition_on_the_form_fails_is_left_out() -> None:
     )
     # a lease between persons: the 使用证明's 产权单位 seal is not asked of it
     assert _set(proof, [contract]).sealed is None
+
+
+def test_the_captions_signing_bracket_read_into_a_name_is_not_part_of_it() -> None:
+    rep = Material(
+        id="M1",
+        name="申请书",
+        recognition=Recognition(labels=("法定代表人",)),
+        fields={"法定代表人": FieldSpec(type="name")},
+    )
+    fields = _evidence(rep, page(line("法定代表人", 100, 100), line("签字钱玲", 300, 100)))
+    assert fields["法定代表人"].value == "钱玲"
+    fields = _evidence(rep, page(line("法定代表人", 100, 100), line("签字", 300, 100)))
+    assert fields["法定代表人"].value == "签字"  # nothing else read: left for the rules as it is

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prereview.misread import near_declared, number_doubt, period_doubt
+from prereview.misread import near_declared, number_doubt, period_doubt, sentence_doubt
 from prereview.readings import declared_values
 
 DECLARED = declared_values(
@@ -53,3 +53,9 @@ def test_a_number_differing_only_in_look_alikes_is_in_doubt_even_read_cleanly() 
     # a clean reading of another digit is a real difference (an applicant's typo)
     assert near_declared("360425199411248349", "id_number", 0.995, DECLARED) == ""
     assert near_declared("360425199411248349", "id_number", 0.9, DECLARED) == "360425199411248329"
+
+
+def test_a_name_that_reads_as_running_text_is_no_name() -> None:
+    assert "句子" in sentence_doubt("均予以承认，由此产生的")
+    for name in ("安和市聚力运输有限公司", "张婷燕、韩雪淑", "安和市聚力运输有限公司。"):
+        assert sentence_doubt(name) == "", name
