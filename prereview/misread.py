@@ -95,7 +95,9 @@ def near_declared(value: str, kind: str, score: float, declared: frozenset[str])
         return ""
     budget = 1 if len(read) <= 5 else 2
     for known in declared:
-        if abs(len(known) - len(read)) > budget or not known:
+        # OCR misreads and drops single characters; two added or lost together are a name written
+        # otherwise (有限公司 for 有限责任公司), a real difference
+        if abs(len(known) - len(read)) > 1 or not known:
             continue
         if distance(read, known) > budget:
             continue

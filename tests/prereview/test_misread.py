@@ -46,6 +46,8 @@ def test_a_clean_reading_of_a_different_name_is_a_real_difference() -> None:
     assert near_declared("安和市聚力运愉有限公司", "name", 0.995, DECLARED) == ""
     assert near_declared("安和市顺达物流有限公司", "name", 0.8, DECLARED) == ""  # far from any declared
     assert near_declared("秦桂华", "name", 0.8, DECLARED) == ""  # the declared value itself
+    # a name written otherwise, not misread: two characters added together
+    assert near_declared("安和市聚力运输有限责任公司", "name", 0.9, DECLARED) == ""
 
 
 def test_a_number_differing_only_in_look_alikes_is_in_doubt_even_read_cleanly() -> None:
