@@ -24,9 +24,14 @@ def column_field(name: str, spec: FieldSpec, pages: list[Located]) -> FieldValue
         entries = [_number_entry(e) for e in entries]
         value = "、".join(e for e in entries if e)
         evidence = Evidence(file=p.file_name, page=p.view.page.index, text=value[:200])
-        odd = [e for e in entries if _NUMBERISH.fullmatch(e) and len(e) != NUMBER_LENGTH]
+        # a number cell not of 18 characters, or with a glyph in it that is no character of a number
+        odd = [
+            e
+            for e in entries
+            if _NUMBERISH.fullmatch(_bare(e)) and (len(e) != NUMBER_LENGTH or _bare(e) != e)
+        ]
         doubt = (
-            f"照片或扫描件上表格「{name}」一栏读作「{odd[0]}」，不是 18 位号码，"
+            f"照片或扫描件上表格「{name}」一栏读作「{odd[0]}」，不是完整的 18 位号码，"
             "可能是相邻两行连在一起或有字符未识别出"
             if odd and p.view.page.source is PageSource.OCR
             else ""
@@ -40,8 +45,12 @@ _NUMBERISH = re.compile(r"[0-9A-Z]*\d{10}[0-9A-Z]*")  # a run with ten digits in
 _STRAY = re.compile(r"[^0-9A-Za-z]")
 
 
+def _bare(entry: str) -> str:
+    return _STRAY.sub("", entry).upper()
+
+
 def _number_entry(entry: str) -> str:
     """A number cell with a stray mark read into it (9136…#…, a table line or a speck) as its 18 characters;
     any other cell as it is."""
-    bare = _STRAY.sub("", entry).upper()
+    bare = _bare(entry)
     return bare if bare != entry and len(bare) == NUMBER_LENGTH and _NUMBERISH.fullmatch(bare) else entry

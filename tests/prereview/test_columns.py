@@ -30,7 +30,10 @@ def test_a_stray_mark_in_a_number_cell_is_no_character_of_the_number() -> None:
 
 def test_two_numbers_run_together_on_a_photo_are_in_doubt() -> None:
     value = column_field("出资股东证件号码", SPEC, _table("360121198204186683360121197708"))
-    assert value is not None and "不是 18 位号码" in value.doubt
+    assert value is not None and "不是完整的 18 位号码" in value.doubt
+    # a glyph the recogniser could not read inside a number: the number is not whole either
+    misread = column_field("出资股东证件号码", SPEC, _table("360121198204186683", "9136110426W6XA#588"))
+    assert misread is not None and "9136110426W6XA#588" in misread.doubt
     clean = column_field(
         "出资股东证件号码", SPEC, _table("360121198204186683360121197708", source=PageSource.TEXT)
     )
