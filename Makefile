@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: serve test install install-test system-deps browser-deps lint check-types check-imports pytest lock kb-vectors swagger-ui axe-core
+.PHONY: serve test install install-test system-deps browser-deps lint check-types check-imports pytest lock kb-vectors swagger-ui axe-core chartjs
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -84,3 +84,11 @@ axe-core:
 	  tar xzf axe-core-$(AXE_CORE).tgz && cd package && \
 	  cp axe.min.js LICENSE LICENSE-3RD-PARTY.txt $(CURDIR)/api/web/vendor/axe-core/ && \
 	  sed -i 's/`axe-core` [0-9.]*/`axe-core` $(AXE_CORE)/' $(CURDIR)/api/web/vendor/axe-core/README.md
+# The dashboard's charts: Chart.js's UMD build from the npm registry into api/web/static/vendor/chartjs/,
+# e.g. `make chartjs CHARTJS=4.6.2`.
+CHARTJS ?= 4.6.2
+chartjs:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cd "$$tmp" && npm pack --silent chart.js@$(CHARTJS) >/dev/null && \
+	  tar xzf chart.js-$(CHARTJS).tgz && cd package && \
+	  cp dist/chart.umd.min.js LICENSE.md $(CURDIR)/api/web/static/vendor/chartjs/ && \
+	  sed -i 's/`chart.js` [0-9.]*/`chart.js` $(CHARTJS)/' $(CURDIR)/api/web/static/vendor/chartjs/README.md

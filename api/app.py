@@ -13,6 +13,8 @@ from api.headers import SecurityHeaders, content_security_policy
 from api.routes import (
     auth,
     cases,
+    clock,
+    hall,
     handover,
     items,
     kb,
@@ -132,6 +134,8 @@ def _route(app: FastAPI) -> None:
         settlements,
         notices,
         handover,
+        clock,
+        hall,
         rules_admin,
         users,
         kb,

@@ -427,6 +427,20 @@ class VersionPatch(BaseModel):
     note: str | None = Field(default=None, max_length=500)
 
 
+class AcceptIn(BaseModel):
+    """Accept what the draft now decides for one scenario as its new expectation."""
+
+    name: str = Field(min_length=1, max_length=300, description="场景名称")
+    reason: str = Field(min_length=2, max_length=500, description="为什么接受（记入场景文件和审计日志）")
+
+
+class CheckIn(BaseModel):
+    """Text to check as it stands in the editor, without saving it (default: the version's own)."""
+
+    yaml_text: str | None = Field(default=None, min_length=1, max_length=1_000_000)
+    scenarios_yaml: str | None = Field(default=None, max_length=1_000_000)
+
+
 class VersionOut(BaseModel):
     id: int
     item_code: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from api.ratelimit import RateLimiter
 from core.config import Settings
@@ -12,6 +12,7 @@ from kb.base import KnowledgeBase
 from rules.live import RuleLibrary
 from rules.service import RuleContext
 from window import BlobStore, Dispatcher, Hall, PageImages, PrereviewEngine, licence_store, sample_store
+from window.impact import FactsCache
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Services:
     prereviewer: PrereviewEngine | None = None
     kb: KnowledgeBase | None = None  # None while the knowledge base is not built: its routes answer 503
     sweeper: threading.Event | None = None  # set to stop the retention sweeper
+    facts_cache: FactsCache = field(default_factory=FactsCache)  # stored run facts, for impact previews
 
     @property
     def context(self) -> RuleContext:

@@ -186,6 +186,14 @@ class Settings(BaseSettings):
             raise ValueError(f"a number format may use {{year}}, {{seq}}, {{mark}} only: {value!r}") from exc
         return value
 
+    # the case clock (window.clock): reminders and the one extension
+    reminder_within_days: int = Field(
+        default=3, ge=0, le=30, description="cases due within this many working days are listed as near due"
+    )
+    extension_days: int = Field(
+        default=10, ge=1, le=30, description="working days an extension adds by default"
+    )
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from prereview.approx import distance, strip_punctuation
+from prereview.columns import column_field
 from prereview.documents import Box, Page, PageSource
 from prereview.extract.fields import COMMON_LABELS, FieldReading, FieldStatus, InkProbe, find_field
-from prereview.extract.values import PROVINCES
+from prereview.extract.values import PROVINCES, parse_plate
 from prereview.located import Located, MarkFinder
 from prereview.reader import load_page_image
 from prereview.readings import declared_values, settle
@@ -110,7 +112,16 @@ def _join_misread(groups: dict[str, list[Located]]) -> dict[str, tuple[str, ...]
 
     def truncated(short: str, full: str) -> bool:
         complete = [k for k in groups if len(k) == len(short) + 1 and k.endswith(short) and k[0] in PROVINCES]
-        return short[:1] not in PROVINCES and complete == [full]
+        if short[:1] not in PROVINCES and complete == [full]:
+            return True
+        # the province character lost and one more misread (QO8457 for 赣QD8457): only between sets of
+        # different parts, and only when no other full plate is as near
+        near = [
+            k
+            for k in groups
+            if len(k) == len(short) + 1 and k[0] in PROVINCES and distance(k[1:], short) <= 1
+        ]
+        return short[:1] not in PROVINCES and near == [full] and not parts(short) & parts(full)
 
     joined: dict[str, tuple[str, ...]] = {}
     for a in list(groups):
@@ -192,9 +203,13 @@ def _one_set(
 
 def _misread_doubt(value: FieldValue, joined: tuple[str, ...]) -> FieldValue:
     """A number of a set joined on two readings one character apart is doubtful: which is right is
-    for the clerk to see."""
+    for the clerk to see. Unless only one of them is a plate at all (错QD6443, 8QG0987, QO8457 beside
+    赣QD8457: the province character lost or misread): then that plate is what was printed."""
     if value.state is not FieldState.OK or normalize_number(value.value) not in joined:
         return value
+    plates = [n for n in joined if parse_plate(n) is not None]
+    if len(plates) == 1 and len(joined) > 1:
+        return value.model_copy(update={"value": plates[0], "doubt": ""})
     doubt = f"同一份材料上两处号码只差一个字（{'、'.join(joined)}），按识别误差归为一份，请核对"
     return value.model_copy(update={"doubt": doubt})
 
@@ -211,7 +226,7 @@ def _read_field(
     if spec.options:
         return _option(spec, pages)
     if spec.type == "list":
-        listed = _column(name, spec, pages)
+        listed = column_field(name, spec, pages)
         if listed is not None:
             return listed
     stop = [*material.recognition.labels, *material.fields]
@@ -243,6 +258,9 @@ def _read_field(
         return FieldValue(state=FieldState.UNREADABLE, value=value, evidence=evidence, doubt=doubt)
     if spec.type == "name":
         value = value.rstrip("。.，,；;")  # a name inside a sentence (第二条 公司名称：××有限公司。)
+        # the caption's own bracket read into the value on a photo (法定代表人（签字）: 签字钱玲)
+        bare = _SIGN_WORD.sub("", value)
+        value = bare if len(bare) >= 2 else value
     if spec.type == "checkbox":
         options = _option_lines(reading, where.view.page)
         ticked = ticked_options(options)
@@ -250,6 +268,9 @@ def _read_field(
         if not value:
             return FieldValue(state=FieldState.EMPTY, evidence=evidence)
     return FieldValue(state=FieldState.OK, value=value, evidence=evidence, doubt=doubt)
+
+
+_SIGN_WORD = re.compile(r"^[（(]?(签字|签名|签章|盖章)[)）]?[:：]?")
 
 
 def _block(name: str, spec: FieldSpec, material: Material) -> tuple[str, tuple[str, ...]]:
@@ -315,18 +336,6 @@ def _option_lines(reading: FieldReading, page: Page) -> str:
         lines.append(ln)
         bottom = ln.box.y1
     return " ".join(ln.text for ln in lines)
-
-
-def _column(name: str, spec: FieldSpec, pages: list[Located]) -> FieldValue | None:
-    """A list field printed as a table column (出资情况表's 股东名称): its entries joined with 、."""
-    for p in pages:
-        entries = read_column(p.view.page, spec.labels or (name,))
-        if entries is None:
-            continue
-        value = "、".join(e for e in entries if e)
-        evidence = Evidence(file=p.file_name, page=p.view.page.index, text=value[:200])
-        return FieldValue(state=FieldState.OK if value else FieldState.EMPTY, value=value, evidence=evidence)
-    return None
 
 
 def _blank_cell(

@@ -8,6 +8,10 @@
   resembles the slot's material: the WRONG_DOCUMENT is doubtful (`MaterialEvidence.doubt`).
 - A signing page photographed on its own that could not be tied to one document: a NOT_SIGNED or
   NOT_SEALED of a document it may close is doubtful when the page carries that signature or seal.
+- A part (a face, a section, a report's public version) not found in a material's set while a photo or
+  scan shows it nearly: an unrecognised page of the case prints one of the part's cues, or a page of
+  the material prints a cue with more misread characters than recognition allows
+  (`with_part_doubts`). A section title misread on a photo is no missing section.
 """
 
 from __future__ import annotations
@@ -137,3 +141,61 @@ def with_signing_doubts(
 _MARK = {Code.NOT_SEALED: "seal", Code.NOT_SIGNED: "signature"}
 _KEY = {Code.NOT_SEALED: "sealed", Code.NOT_SIGNED: "signed"}
 _WORD = {Code.NOT_SEALED: "印章", Code.NOT_SIGNED: "签字"}
+
+
+# A part's cue of this many characters or more is looked for with one misread character per
+# `LOOSE_CHARS` (recognition allows one per four, from six characters)
+LOOSE_MIN = 4
+LOOSE_CHARS = 3
+
+
+def with_part_doubts(
+    item: Item, pages: Sequence[Located], found: dict[str, MaterialEvidence]
+) -> dict[str, MaterialEvidence]:
+    """Parts missing from a material's sets made doubtful where a photo or scan shows them nearly."""
+    out = dict(found)
+    for mid, evidence in found.items():
+        material = item.material(mid)
+        if evidence.status is not MaterialStatus.PRESENT or not material.parts:
+            continue
+        own = [p for p in pages if mid in (p.label.material, *p.label.shared)]
+        loose = [p for p in pages if p.label.material is None and not (p.label.other or p.label.signs_for)]
+        sets = []
+        for one in evidence.sets:
+            doubts = dict(one.doubts)
+            for part in material.parts:
+                if one.parts is None or part in one.parts or part in doubts:
+                    continue
+                seen = _part_seen(material, part, own, loose)
+                if seen:
+                    doubts[part] = seen
+            sets.append(one.model_copy(update={"doubts": doubts}))
+        out[mid] = evidence.model_copy(update={"sets": tuple(sets)})
+    return out
+
+
+def _part_seen(material: Material, part: str, own: Sequence[Located], loose: Sequence[Located]) -> str:
+    """Where a photo or scan shows `part` of `material` nearly (plain Chinese), or ""."""
+    for p in loose:
+        if part in parts_on(p.view, material):
+            where = f"「{p.file_name}」第 {p.view.page.index + 1} 页"
+            return f"{where}未能识别为任何材料，但印有「{part}」的字样，可能就是本材料的这一部分"
+    cues = _cues(material, part)
+    # another part's cue printed as it is is that part, not this one misread (行驶证副页, 行驶证主页)
+    others = [c for other in material.parts if other != part for c in _cues(material, other)]
+    for p in own:
+        if p.view.page.source != PageSource.OCR:
+            continue
+        text = p.view.text
+        for word in sorted(others, key=len, reverse=True):
+            text = text.replace(word, "\x00" * len(word))
+        for cue in (c for c in cues if len(c) >= LOOSE_MIN):
+            if edits_in(cue, text) <= len(cue) // LOOSE_CHARS:
+                where = f"「{p.file_name}」第 {p.view.page.index + 1} 页"
+                return f"{where}有与「{cue}」相近的文字，可能是照片上识别不清的这一部分，请核对"
+    return ""
+
+
+def _cues(material: Material, part: str) -> list[str]:
+    cues = material.recognition.part_cues.get(part) or (part,)
+    return [strip_punctuation(c) for c in cues if "+" not in c]

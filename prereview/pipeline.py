@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from prereview.assemble import Located, MarkFinder, assemble
 from prereview.documents import Box, Document, FileError, Mark, Page, TextLine
-from prereview.doubts import absence_doubts, with_signing_doubts, with_status_doubts
+from prereview.doubts import absence_doubts, with_part_doubts, with_signing_doubts, with_status_doubts
 from prereview.errors import ReadingBudgetSpent
 from prereview.fair import FairQueue, ReadingBudget
 from prereview.ocr import RapidOcrEngine
@@ -276,6 +276,7 @@ def materials_of(
         doubts=doubts,
     )
     evidence = with_signing_doubts(located, with_status_doubts(item, located, evidence), marks=marks)
+    evidence = with_part_doubts(item, located, evidence)
     for mid, found in evidence.items():
         if found.status is MaterialStatus.UNREADABLE and not found.doubt:
             doubt = _blur_doubt([p.view.page for p in located if p.file_name in found.files])

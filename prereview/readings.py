@@ -25,6 +25,7 @@ from prereview.documents import Page, PageSource
 from prereview.extract.cells import NUMBER_LENGTH, fits_text
 from prereview.extract.fields import FieldReading, FieldStatus
 from prereview.extract.values import parse_plate
+from prereview.misread import NUMBER_KINDS, near_declared, number_doubt, period_doubt, sentence_doubt
 from prereview.reread import ILLEGIBLE, Reread
 from rules.identity import normalize_name, normalize_number
 
@@ -148,17 +149,19 @@ def settle(
     one that leaves it."""
     doubt = reading_doubt(reading, page, kind=kind, field=field)
     if reread is None or page.source is not PageSource.OCR or not page.image_path or reading.box is None:
-        return reading.status, reading.value, doubt
+        return _misread(reading.status, reading.value, doubt, reading.score, page, kind, field, declared)
     if reading.status is FieldStatus.OK:
         if kind not in EXACT_KINDS or reading.score >= REREAD_BELOW:
-            return reading.status, reading.value, doubt
+            return _misread(reading.status, reading.value, doubt, reading.score, page, kind, field, declared)
         text, score = reread(page, [reading.box])[0]
         status, value, doubt = _compare(
             reading, _plain(text, kind), score, field=field, doubt=doubt, declared=declared
         )
         if not doubt and _shape_doubt(value, kind):  # two readings that agree on too little
             doubt = reading_doubt(reading.model_copy(update={"value": value}), page, kind=kind, field=field)
-        return status, value, doubt
+        # two readings that agree are as clean as the better of them
+        best = max(reading.score, score) if value == reading.value and not doubt else reading.score
+        return _misread(status, value, doubt, best, page, kind, field, declared)
     text, score = reread(page, [reading.box])[0]
     if text == ILLEGIBLE:
         return FieldStatus.UNREADABLE, "", f"照片或扫描件上「{field}」栏有字迹，但未能识别出文字，请核对原件"
@@ -172,6 +175,38 @@ def settle(
         text,
         f"照片或扫描件上「{field}」初次未能识别，放大重读为「{text}」（置信度 {score:.2f}）",
     )
+
+
+def _misread(
+    status: FieldStatus,
+    value: str,
+    doubt: str,
+    score: float,
+    page: Page,
+    kind: str,
+    field: str,
+    declared: frozenset[str],
+) -> tuple[FieldStatus, str, str]:
+    """(status, value, doubt) with the doubt of `prereview.misread` added to a reading of a photo or scan
+    that has none yet: what was read cannot be what is printed, or is a near miss of a declared value."""
+    if doubt or status is not FieldStatus.OK or page.source is not PageSource.OCR:
+        return status, value, doubt
+    where = f"照片或扫描件上「{field}」读作「{value}」，"
+    why = {"period": period_doubt, "name": sentence_doubt}.get(kind, lambda v: number_doubt(v, kind))(value)
+    if why:
+        return status, value, where + why
+    if kind in ("name", *NUMBER_KINDS):
+        known = near_declared(value, kind, score, declared)
+        if known:
+            return (
+                status,
+                value,
+                (
+                    f"{where}与申报的「{known}」只差一两个字符（识别置信度 {score:.2f}），"
+                    "可能是识别错误，请核对原件"
+                ),
+            )
+    return status, value, doubt
 
 
 def _compare(

@@ -20,6 +20,7 @@ __all__ = [
     "expr",
     "guide",
     "identity",
+    "impact",
     "live",
     "loader",
     "models",

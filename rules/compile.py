@@ -17,9 +17,13 @@ Fact shapes (all carry the evaluation's ``sid``):
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import threading
 from typing import Any, Literal
 
+from cachetools import LRUCache
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules import watch
@@ -62,6 +66,14 @@ class CompiledItem(BaseModel):
     code: str
     phase1: Json
     phase2: Json
+    # Content hashes of the two rulesets: versions whose rules compile alike (a draft that only changes
+    # a 容缺 period or a name) share their engine rulesets and the facts prepared for them.
+    digest1: str = ""
+    digest2: str = ""
+    facts_key: str = ""  # what preparing a case's facts depends on: phase 2, its lookups, the fields' types
+    # The declared facts each phase's patterns name: the others are not asserted (they cannot match).
+    declared1: frozenset[str] = frozenset()
+    declared2: frozenset[str] = frozenset()
     actions: dict[str, ActionSpec]
     windows: dict[str, tuple[int, int]] = Field(default_factory=dict)  # key -> (days, months)
     counterparts: dict[str, Counterpart] = Field(default_factory=dict)  # x-key -> what to compare with
@@ -359,6 +371,18 @@ class _Builder:
             code=self.item.code,
             phase1=self.p1,
             phase2=self.p2,
+            digest1=_digest(self.p1),
+            digest2=_digest(self.p2),
+            facts_key=_digest(
+                self.p1,
+                self.p2,
+                self.windows,
+                self.targets,
+                self.contains,
+                {m.id: (m.fields, m.parts) for m in self.item.materials},
+            ),
+            declared1=frozenset(_names(self.p1)),
+            declared2=frozenset(_names(self.p2)),
             actions=self.actions,
             windows=self.windows,
             counterparts=self.targets,
@@ -405,5 +429,35 @@ def _subject_field(subject: list[Json]) -> str:
     return ""
 
 
-def compile_item(item: Item, catalog: FactCatalog) -> CompiledItem:
-    return _Builder(item, catalog).build()
+def _digest(*parts: Any) -> str:
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=lambda o: o.model_dump(mode="json"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _names(node: Any) -> set[str]:
+    """Every key and string value in a ruleset: a declared fact's name appears in some of them when a
+    pattern tests it (as a property, or as the right-hand side of a comparison with another fact)."""
+    if isinstance(node, dict):
+        return set(node).union(*(_names(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_names(v) for v in node))
+    return {node} if isinstance(node, str) else set()
+
+
+_compiled: LRUCache[tuple[str, str, int], tuple[FactCatalog, CompiledItem]] = LRUCache(maxsize=256)
+_compiled_lock = threading.Lock()
+
+
+def compile_item(item: Item, catalog: FactCatalog, *, rule_hash: str = "") -> CompiledItem:
+    """The item's rulesets; with ``rule_hash`` (the loaded file's content hash) compiled once per process."""
+    if not rule_hash:
+        return _Builder(item, catalog).build()
+    key = (item.code, rule_hash, id(catalog))
+    with _compiled_lock:
+        hit = _compiled.get(key)
+    if hit is not None and hit[0] is catalog:
+        return hit[1]
+    compiled = _Builder(item, catalog).build()
+    with _compiled_lock:
+        _compiled[key] = (catalog, compiled)  # the catalog is kept so that its id is not reused
+    return compiled

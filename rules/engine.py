@@ -11,6 +11,7 @@ thread-safe, so one lock serialises every call into it.
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from collections import OrderedDict
@@ -28,7 +29,7 @@ _SID = "0"
 # ruleset gets a rule that fires on a sentinel fact, asserted once when its state is opened and kept.
 _SENTINEL = "$end"
 # Compact and without the circular-reference walk: the facts are flat dicts built by rules.prepare.
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
 class RuleHost(_durable.Host):  # type: ignore[misc]
@@ -55,19 +56,26 @@ class RuleHost(_durable.Host):  # type: ignore[misc]
         with self._lock:
             if name not in self._ruleset_directory:
                 sentinel = {_SENTINEL: {"all": [{"m": {"t": _SENTINEL}}], "run": _SENTINEL}}
-                self.register_rulesets({name: {**definition, **sentinel}})
+                # durable takes the rules apart as it registers them: it gets its own copy, so that one
+                # compiled item (rules.compile caches them) can be registered on several hosts.
+                self.register_rulesets({name: copy.deepcopy({**definition, **sentinel})})
 
     def has(self, name: str) -> bool:
         return name in self._ruleset_directory
 
     def evaluate(self, ruleset: str, facts: list[dict[str, Any]]) -> list[Fired]:
         """The rules that fire on these facts, in the engine's order, each with the facts it matched."""
-        if not facts:
+        fired = self.evaluate_encoded(ruleset, encode(facts)) if facts else []
+        return [(name, matched(message)) for name, message in fired]
+
+    def evaluate_encoded(self, ruleset: str, payload: str) -> list[tuple[str, str]]:
+        """The rules that fire on facts already encoded with ``encode`` (a case judged again reuses
+        them), each with its message: ``matched`` reads the facts it matched when they are wanted."""
+        if payload == "[]":
             return []
         with self._lock:
             handle = self.get_ruleset(ruleset)._handle
             self._ensure_open(ruleset, handle)
-            payload = _encode(facts)
             clean = False
             try:
                 fired = _drain(handle, _native.assert_facts(handle, payload)[1])
@@ -82,7 +90,7 @@ class RuleHost(_durable.Host):  # type: ignore[misc]
         if ruleset in self._open:
             self._open.move_to_end(ruleset)
             return
-        _drain(handle, _native.assert_facts(handle, _encode([{"t": _SENTINEL}]))[1])
+        _drain(handle, _native.assert_facts(handle, encode([{"t": _SENTINEL}]))[1])
         self._open[ruleset] = None
         while len(self._open) > self.max_open:
             oldest = next(iter(self._open))
@@ -96,15 +104,29 @@ class RuleHost(_durable.Host):  # type: ignore[misc]
             _native.delete_state(handle, _SID)
 
 
-def _drain(handle: Any, state: Any) -> list[Fired]:
-    """Run the actions queued for a state, in order; an action only records what it matched."""
-    fired: list[Fired] = []
+def _drain(handle: Any, state: Any) -> list[tuple[str, str]]:
+    """Run the actions queued for a state, in order; an action only records its message, which is
+    ``{"<rule name>": {<pattern>: <fact>, …}}`` — read back by ``matched`` when it is wanted."""
+    fired: list[tuple[str, str]] = []
     started = _native.start_action_for_state(handle, state)
-    message = json.loads(started[1]) if started else None
+    message = started[1] if started else None
     while message:
         # One action per message: durable's own dispatcher reads only the first entry too.
-        name, matched = next(iter(message.items()))
-        fired.append((name, {k: v for k, v in matched.items() if isinstance(v, dict)}))
-        following = _native.complete_and_start_action(handle, state)
-        message = json.loads(following) if following else None
+        fired.append((_rule_name(message), message))
+        message = _native.complete_and_start_action(handle, state)
     return fired
+
+
+def _rule_name(message: str) -> str:
+    # Rule names are made by rules.compile without quotes or escapes; anything else is decoded properly.
+    end = message.find('"', 2)
+    name = message[2:end]
+    if message.startswith('{"') and message[end : end + 2] == '":' and "\\" not in name:
+        return name
+    return str(next(iter(json.loads(message))))
+
+
+def matched(message: str) -> dict[str, dict[str, Any]]:
+    """The facts a fired rule matched, by pattern name."""
+    body = next(iter(json.loads(message).values()))
+    return {k: v for k, v in body.items() if isinstance(v, dict)}

@@ -2,44 +2,59 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from rules.casefacts import CaseFacts, Evidence, FieldValue
 from rules.codes import Code
 from rules.compile import ActionSpec, CompiledItem, compile_item
 from rules.doubt import with_doubt
-from rules.engine import RuleHost
+from rules.engine import RuleHost, encode, matched
 from rules.errors import UnknownItem
 from rules.loader import LoadedItem
 from rules.messages import message_for
 from rules.prepare import case_fact, declared_fact, material_facts
-from rules.spec import FactCatalog
+from rules.spec import FactCatalog, Item
 from rules.verdict import Decision, Finding, decide, split_uncertain
 
 
 class Evaluator:
-    """Judges cases against a set of loaded items. Thread-safe: the engine serialises its calls."""
+    """Judges cases against a set of loaded items. Thread-safe: the engine serialises its calls.
+
+    With ``reuse_fired`` (a replay under a draft, rules.impact) a case whose facts were already put to
+    the same ruleset — named by its content, so the same rules — takes the engine's answer from then
+    instead of asking it again; the rest (messages, 容缺 periods, the verdict) is made anew."""
 
     def __init__(
-        self, *, items: dict[str, LoadedItem], catalog: FactCatalog, host: RuleHost | None = None
+        self,
+        *,
+        items: dict[str, LoadedItem],
+        catalog: FactCatalog,
+        host: RuleHost | None = None,
+        reuse_fired: bool = False,
     ) -> None:
+        self._reuse = reuse_fired
         self._items = items
         self._catalog = catalog
         self._host = host or RuleHost()
         self._compiled: dict[str, CompiledItem] = {}
+        # A finding without its evidence depends only on the rule that fired, the field and the set:
+        # made once (findings are frozen, so they are shared).
+        self._findings: dict[tuple[Any, ...], Finding] = {}
         for code, loaded in items.items():
             self._compile(code, loaded)
 
     def _compile(self, code: str, loaded: LoadedItem) -> None:
-        compiled = compile_item(loaded.item, self._catalog)
+        compiled = compile_item(loaded.item, self._catalog, rule_hash=loaded.rule_hash)
         self._compiled[code] = compiled
-        # Rulesets are named by content hash, so a changed file never reuses an old ruleset.
-        self._host.register(self._name(loaded, 1), compiled.phase1)
-        self._host.register(self._name(loaded, 2), compiled.phase2)
+        # Rulesets are named by their content hash: a changed rule never reuses an old ruleset, and
+        # versions whose rules compile alike share one.
+        self._host.register(_name(compiled, 1), compiled.phase1)
+        self._host.register(_name(compiled, 2), compiled.phase2)
 
-    @staticmethod
-    def _name(loaded: LoadedItem, phase: int) -> str:
-        return f"{loaded.item.code}.{loaded.rule_hash}.p{phase}"
+    def compiled(self, code: str) -> CompiledItem:
+        self.loaded(code)
+        return self._compiled[code]
 
     @property
     def items(self) -> dict[str, LoadedItem]:
@@ -53,33 +68,44 @@ class Evaluator:
 
     def due(self, code: str, declared: dict[str, Any], review: Any) -> tuple[set[str], list[Finding]]:
         """Which materials are due for these declared facts, and the findings phase 1 makes."""
-        return self._phase1(code, declared_fact(declared, self._catalog, review), review)
+        compiled = self.compiled(code)
+        facts = phase1_facts(declared_fact(declared, self._catalog, review), review, compiled)
+        return self._phase1(code, encode(facts))
 
-    def _phase1(self, code: str, declared: dict[str, Any], review: Any) -> tuple[set[str], list[Finding]]:
+    def _fire(self, ruleset: str, payload: str, prepared: _Prepared | None) -> list[tuple[str, str]]:
+        if prepared is None:
+            return self._host.evaluate_encoded(ruleset, payload)
+        key = (ruleset, payload)
+        fired = prepared.fired.get(key) if self._reuse else None
+        if fired is None:
+            fired = prepared.fired[key] = self._host.evaluate_encoded(ruleset, payload)
+        return fired
+
+    def _phase1(
+        self, code: str, payload: str, prepared: _Prepared | None = None
+    ) -> tuple[set[str], list[Finding]]:
         loaded = self.loaded(code)
         compiled = self._compiled[code]
-        facts = [dict(declared), case_fact(review, compiled)]
-        fired = self._host.evaluate(self._name(loaded, 1), facts) if compiled.phase1 else []
+        fired = self._fire(_name(compiled, 1), payload, prepared) if compiled.phase1 else []
         due = {m.id for m in loaded.item.materials if m.when is None}
         findings: list[Finding] = []
-        for name, matched in fired:
+        for name, message in fired:
             action = compiled.actions[name]
             if action.kind == "due" and action.material:
                 due.add(action.material)
             else:
-                findings.append(self._finding(loaded, action, matched, {}))
+                findings.append(self._finding(loaded, action, message, {}))
         return due, findings
 
     def evaluate(self, case: CaseFacts) -> Decision:
         loaded = self.loaded(case.item)
         compiled = self._compiled[case.item]
         item = loaded.item
-        declared = declared_fact(case.declared, self._catalog, case.review_date)
-        due, findings = self._phase1(case.item, declared, case.review_date)
-        facts, values = material_facts(item=item, compiled=compiled, due=due, case=case, declared=declared)
-        facts += [declared, case_fact(case.review_date, compiled)]
-        for name, matched in self._host.evaluate(self._name(loaded, 2), facts):
-            findings.append(self._finding(loaded, compiled.actions[name], matched, values))
+        prepared = _prepared_for(case, compiled, self._catalog)
+        due, findings = self._phase1(case.item, prepared.phase1, prepared)
+        payload, values = prepared.phase2(case, item, due)
+        for name, message in self._fire(_name(compiled, 2), payload, prepared):
+            findings.append(self._finding(loaded, compiled.actions[name], message, values))
         findings = _unique(findings)
         tolerance = {m.id: m.tolerance_days for m in item.materials if m.id in due and m.tolerance_days}
         if any(f.code is Code.NOT_ELIGIBLE for f in findings):
@@ -106,11 +132,12 @@ class Evaluator:
         self,
         loaded: LoadedItem,
         action: ActionSpec,
-        matched: dict[str, dict[str, Any]],
+        message: str,
         values: dict[tuple[str, int, str], FieldValue],
     ) -> Finding:
         assert action.code is not None
-        subject = matched.get("x", {})
+        # Only a check's subject (pattern "x") says which set and part: other messages are not read.
+        subject = matched(message).get("x", {}) if '"x":' in message else {}
         index = subject.get("i") if isinstance(subject.get("i"), int) else None
         field = action.field or str(subject.get("p") or "")
         evidence: tuple[Evidence, ...] = ()
@@ -118,18 +145,88 @@ class Evaluator:
             value = values.get((action.material, index, field))
             if value is not None and value.evidence is not None:
                 evidence = (value.evidence,)
-        material = loaded.item.material(action.material) if action.material else None
-        finding = Finding(
-            code=action.code,
-            material=action.material,
-            condition=action.condition,
-            field=field,
-            set_index=index,
-            rule=action.rule,
-            evidence=evidence,
-            tolerable=bool(material and material.tolerance_days),
-        )
-        return finding.model_copy(update={"message": message_for(finding, loaded.item, action)})
+        key = (loaded.rule_hash, action.rule, action.code, action.material, action.condition, field, index)
+        finding = self._findings.get(key)
+        if finding is None:
+            if len(self._findings) > 4096:
+                self._findings.clear()
+            finding = self._findings[key] = _new_finding(loaded, action, field, index)
+        return finding.model_copy(update={"evidence": evidence}) if evidence else finding
+
+
+def _new_finding(loaded: LoadedItem, action: ActionSpec, field: str, index: int | None) -> Finding:
+    assert action.code is not None
+    material = loaded.item.material(action.material) if action.material else None
+    finding = Finding(
+        code=action.code,
+        material=action.material,
+        condition=action.condition,
+        field=field,
+        set_index=index,
+        rule=action.rule,
+        tolerable=bool(material and material.tolerance_days),
+    )
+    return finding.model_copy(update={"message": message_for(finding, loaded.item, action)})
+
+
+def _name(compiled: CompiledItem, phase: int) -> str:
+    return f"{compiled.code}.{compiled.digest1 if phase == 1 else compiled.digest2}.p{phase}"
+
+
+def phase1_facts(declared: dict[str, Any], review: Any, compiled: CompiledItem) -> list[dict[str, Any]]:
+    return [_only(declared, compiled.declared1), case_fact(review, compiled)]
+
+
+def _only(declared: dict[str, Any], names: frozenset[str]) -> dict[str, Any]:
+    """The declared fact with only the properties some pattern of the phase names."""
+    return {k: v for k, v in declared.items() if k in names}
+
+
+class _Prepared:
+    """A case's facts as the engine takes them for one compiled rule set, made once per case: judging
+    a case again (under a draft that compiles alike, a scenario run, a replay) only runs the rules."""
+
+    __slots__ = ("_phase2", "case", "compiled", "declared", "fired", "phase1")
+
+    def __init__(self, case: CaseFacts, compiled: CompiledItem, catalog: FactCatalog) -> None:
+        self.case = weakref.ref(case)  # not a strong one: the entry must not keep its case alive
+        self.compiled = compiled
+        self.declared = declared_fact(case.declared, catalog, case.review_date)
+        self.phase1 = encode(phase1_facts(self.declared, case.review_date, compiled))
+        self._phase2: dict[frozenset[str], tuple[str, dict[tuple[str, int, str], FieldValue]]] = {}
+        # (ruleset, facts) -> what the engine answered: kept for evaluators that reuse it
+        self.fired: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+    def phase2(
+        self, case: CaseFacts, item: Item, due: set[str]
+    ) -> tuple[str, dict[tuple[str, int, str], FieldValue]]:
+        key = frozenset(due)
+        hit = self._phase2.get(key)
+        if hit is None:
+            compiled = self.compiled
+            facts, values = material_facts(
+                item=item, compiled=compiled, due=due, case=case, declared=self.declared
+            )
+            facts += [_only(self.declared, compiled.declared2), case_fact(case.review_date, compiled)]
+            hit = self._phase2[key] = (encode(facts), values)
+        return hit
+
+
+# (id of a live case, facts key) -> its prepared facts; an entry goes when its case is freed (before
+# the id can be reused). Plain dict operations: the finaliser may run inside any other call.
+_prepared: dict[tuple[int, str], _Prepared] = {}
+
+
+def _prepared_for(case: CaseFacts, compiled: CompiledItem, catalog: FactCatalog) -> _Prepared:
+    key = (id(case), compiled.facts_key)
+    hit = _prepared.get(key)
+    if hit is not None and hit.case() is case:
+        return hit
+    prepared = _Prepared(case, compiled, catalog)
+    if hit is None:
+        weakref.finalize(case, _prepared.pop, key, None)
+    _prepared[key] = prepared
+    return prepared
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -210,11 +210,9 @@ class _Prep:
             if "v" in fact:
                 for key, literal in compiled.contains_at.get((mid, name), ()):
                     fact[key] = literal in fact["v"]
-            if not compiled.wants(fact):
-                continue
-            out.append(fact)
             by_field[name] = fact
         self.attach_targets(by_field, material, i)
+        out.extend(fact for fact in by_field.values() if compiled.wants(fact))
         return out
 
     def field_fact(self, mid: str, i: int, name: str, value: FieldValue, spec: FieldSpec) -> Json:
@@ -257,9 +255,10 @@ class _Prep:
             if material.fields[counterpart.field].type == "list":
                 # A list field (出资情况表所列股东) matches when it names exactly the declared persons.
                 candidates = [self.list_value("、".join(candidates))] if candidates else []
-            if not candidates:
-                continue  # nothing to compare with: the check is not judged
-            subject[key] = subject["v"] if subject["v"] in candidates else candidates[0]
+            if candidates and subject["v"] not in candidates:
+                # Only a value that differs gets its counterpart: the mismatch pattern needs the key
+                # present (``$ex``), so a fact that agrees is one fewer for the engine (rules.watch).
+                subject[key] = candidates[0]
 
     def candidates(self, target: str, mid: str, i: int) -> list[str]:
         # Only a target in the same material depends on the set: every set of a per-person material

@@ -10,10 +10,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rules.casefacts import CaseFacts
-from rules.codes import Verdict
+from rules.codes import VERDICT_LABELS, Verdict
 from rules.errors import RuleFileError
 from rules.evaluate import Evaluator
 from rules.loader import pydantic_problems, read_yaml
+from rules.verdict import Decision
 
 
 class Expectation(BaseModel):
@@ -84,28 +85,93 @@ def run_file(file: ScenarioFile, evaluator: Evaluator) -> list[Outcome]:
             decision = evaluator.evaluate(case)
         except (ValidationError, ValueError) as exc:
             outcomes.append(
-                Outcome(
-                    item=file.item, name=scenario.name, passed=False, problems=[f"invalid scenario: {exc}"]
-                )
+                Outcome(item=file.item, name=scenario.name, passed=False, problems=[f"场景写法有误：{exc}"])
             )
             continue
         got = sorted({" ".join(f.key) for f in decision.findings})
         want = sorted(set(scenario.expect.findings))
         problems = []
         if decision.verdict is not scenario.expect.verdict:
-            problems.append(f"verdict {decision.verdict.value}, expected {scenario.expect.verdict.value}")
+            expected, now = VERDICT_LABELS[scenario.expect.verdict], VERDICT_LABELS[decision.verdict]
+            problems.append(f"结论：预期 {expected} → 现在 {now}")
         if got != want:
             extra = sorted(set(got) - set(want))
             lacking = sorted(set(want) - set(got))
-            problems.append(f"findings: unexpected {extra}, not found {lacking}")
+            change = "；".join(
+                part
+                for part in (
+                    f"多出 {'、'.join(extra)}" if extra else "",
+                    f"没有 {'、'.join(lacking)}" if lacking else "",
+                )
+                if part
+            )
+            problems.append(
+                f"审查要点：预期 {'、'.join(want) or '无'} → 现在 {'、'.join(got) or '无'}（{change}）"
+            )
         if (
             scenario.expect.verdict is Verdict.TOLERANCE
             and decision.tolerance_deadline != scenario.expect.tolerance_deadline
         ):
-            problems.append(
-                f"deadline {decision.tolerance_deadline}, expected {scenario.expect.tolerance_deadline}"
-            )
+            expected_day, now_day = scenario.expect.tolerance_deadline, decision.tolerance_deadline
+            problems.append(f"补交期限：预期 {expected_day or '无'} → 现在 {now_day or '无'}")
         outcomes.append(
             Outcome(item=file.item, name=scenario.name, passed=not problems, problems=problems, findings=got)
         )
     return outcomes
+
+
+def expectation_of(decision: Decision) -> Expectation:
+    """What a scenario expects when it expects what the rules now decide."""
+    return Expectation(
+        verdict=decision.verdict,
+        findings=sorted({" ".join(f.key) for f in decision.findings}),
+        tolerance_deadline=decision.tolerance_deadline if decision.verdict is Verdict.TOLERANCE else None,
+    )
+
+
+def with_expectation(text: str, *, name: str, expect: Expectation, note: str) -> str:
+    """The scenario file's text with scenario ``name`` expecting ``expect``, a comment line ``note`` above
+    it (who accepted it and why); every other line, comments included, as it was."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if _is_named(line, name)), None)
+    if start is None:
+        raise RuleFileError("scenarios", [("scenarios", f"没有名为「{name}」的场景")])
+    indent = len(lines[start]) - len(lines[start].lstrip()) + 2  # the scenario's keys, after "- "
+    at = next(
+        (
+            i
+            for i in range(start + 1, len(lines))
+            if lines[i].startswith(" " * indent + "expect:") or _ends_scenario(lines[i], indent)
+        ),
+        None,
+    )
+    if at is None or not lines[at].startswith(" " * indent + "expect:"):
+        raise RuleFileError("scenarios", [(name, "找不到这个场景的 expect")])
+    end = at + 1
+    while end < len(lines) and (
+        not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent
+    ):
+        end += 1
+    while end > at + 1 and not lines[end - 1].strip():
+        end -= 1
+    parts = [f"verdict: {expect.verdict.value}", f"findings: [{', '.join(expect.findings)}]"]
+    if expect.tolerance_deadline is not None:
+        parts.append(f"tolerance_deadline: {expect.tolerance_deadline.isoformat()}")
+    pad = " " * indent
+    comment = f"{pad}# {' '.join(note.split())}"
+    out = [*lines[:at], comment, f"{pad}expect: {{{', '.join(parts)}}}", *lines[end:]]
+    return "\n".join(out) + "\n"
+
+
+def _is_named(line: str, name: str) -> bool:
+    stripped = line.strip()
+    if not stripped.startswith("- name:"):
+        return False
+    value = stripped[len("- name:") :].strip()
+    return value.strip("'\"") == name
+
+
+def _ends_scenario(line: str, indent: int) -> bool:
+    return (
+        bool(line.strip()) and len(line) - len(line.lstrip()) < indent and not line.lstrip().startswith("#")
+    )

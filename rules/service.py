@@ -33,7 +33,15 @@ from rules.errors import (
 from rules.evaluate import Evaluator
 from rules.loader import LoadedItem, item_files, load_catalog, load_common, parse_item, pydantic_problems
 from rules.models import RuleVersion, VersionStatus, utcnow
-from rules.scenarios import Outcome, ScenarioFile, run_file
+from rules.scenarios import (
+    Expectation,
+    Outcome,
+    ScenarioFile,
+    case_of,
+    expectation_of,
+    run_file,
+    with_expectation,
+)
 from rules.spec import FactCatalog, Item
 
 SEED_EFFECTIVE_FROM = date(1970, 1, 1)  # the corpus versions are in effect for every review date
@@ -301,16 +309,21 @@ def validate(
     return loaded
 
 
+def scenario_text(version: RuleVersion, *, context: RuleContext) -> str | None:
+    """The text of the version's own scenarios, else of the corpus scenario file of its item, else None."""
+    if version.scenarios_yaml:
+        return version.scenarios_yaml
+    path = context.scenarios_dir / f"{version.item_code}.yaml" if context.scenarios_dir is not None else None
+    return path.read_text(encoding="utf-8") if path is not None and path.exists() else None
+
+
 def scenario_file(version: RuleVersion, *, context: RuleContext) -> ScenarioFile | None:
     """The version's own scenarios, else the corpus scenario file of its item, else None."""
     name = f"scenarios/{version.item_code}.yaml"
-    if version.scenarios_yaml:
-        raw = load_yaml_text(version.scenarios_yaml, name=name)
-    elif context.scenarios_dir is not None and (context.scenarios_dir / f"{version.item_code}.yaml").exists():
-        text = (context.scenarios_dir / f"{version.item_code}.yaml").read_text(encoding="utf-8")
-        raw = load_yaml_text(text, name=name)
-    else:
+    text = scenario_text(version, context=context)
+    if text is None:
         return None
+    raw = load_yaml_text(text, name=name)
     try:
         file = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
@@ -329,6 +342,37 @@ def run_scenarios(
         return []
     evaluator = Evaluator(items={version.item_code: loaded}, catalog=context.catalog, host=context.host)
     return run_file(file, evaluator)
+
+
+def accept_scenario(
+    session: Session,
+    *,
+    version: RuleVersion,
+    context: RuleContext,
+    name: str,
+    by: str,
+    department: str,
+    reason: str,
+) -> tuple[Expectation, Expectation]:
+    """Make scenario ``name`` of a draft expect what the draft's rules now decide, noting who accepted it
+    and why in the draft's scenario file; (expected before, expected now)."""
+    if version.status != VersionStatus.DRAFT.value:
+        raise RuleVersionState(f"{version.item_code} {version.label} 不是草稿，不能修改它的场景")
+    _check_department(session, item=version.item_code, department=department, declared=None)
+    loaded = validate(session, version=version, context=context)
+    file, text = scenario_file(version, context=context), scenario_text(version, context=context)
+    scenario = next((s for s in file.scenarios if s.name == name), None) if file else None
+    if file is None or text is None or scenario is None:
+        raise RuleFileError(
+            f"scenarios/{version.item_code}.yaml", [("scenarios", f"没有名为「{name}」的场景")]
+        )
+    evaluator = Evaluator(items={version.item_code: loaded}, catalog=context.catalog, host=context.host)
+    now = expectation_of(evaluator.evaluate(case_of(file, scenario)))
+    note = f"已接受新结果（{by}，{_today().isoformat()}）：{reason}"
+    version.scenarios_yaml = with_expectation(text, name=name, expect=now, note=note)
+    session.add(version)
+    session.flush()
+    return scenario.expect, now
 
 
 def diff(

@@ -229,6 +229,16 @@ class Faq(_Strict):
     answer: str
 
 
+class Procedure(_Strict):
+    """One of an item's procedures with its own 承诺时限 (RS-001: 告知承诺制 / 一般程序), chosen by the
+    value of a declared fact."""
+
+    name: str = Field(alias="名称")
+    fact: str = Field(alias="事实")
+    value: bool | int | str = Field(alias="取值")
+    days: int = Field(alias="承诺工作日", ge=0)
+
+
 class Basic(_Strict):
     """一、事项基本信息 — keys as the standards print them."""
 
@@ -247,6 +257,9 @@ class Basic(_Strict):
     sub_items: str = Field(default="", alias="包含的子事项")
     lead: str = Field(default="", alias="牵头部门")
     order: str = Field(default="", alias="办理顺序")
+    # steps the 承诺时限 leaves out (专家评审, 现场查勘 …): the case clock pauses for these only
+    pauses: tuple[str, ...] = Field(default=(), alias="计时暂停事由")
+    procedures: tuple[Procedure, ...] = Field(default=(), alias="办理程序")
 
 
 class SharedMaterial(_Strict):

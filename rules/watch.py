@@ -13,12 +13,14 @@ from itertools import chain
 from typing import Any
 
 Key = tuple[str, str, str]  # (t, m, field-or-part), "" where a pattern leaves it open
-Literals = tuple[tuple[str, str | bool], ...]  # a pattern's other properties fixed by equality
+# A pattern's other properties fixed by equality, and ("$ex", name) for each property it needs present.
+Literals = tuple[tuple[str, str | bool], ...]
 Watched = dict[Key, tuple[Literals, ...]]
 # What a fact is checked against: when the patterns of a key fix nothing but ``st`` (most field
 # facts), the states they ask for ("" for any), else the patterns' literals.
 Wanted = dict[Key, frozenset[str] | tuple[Literals, ...]]
 
+_ABSENT = object()
 _SUB = {"f": "f", "p": "p", "pa": "p"}  # the property that tells facts of one type on one material apart
 
 
@@ -62,9 +64,10 @@ def wanted(w: Watched | None) -> Wanted | None:
 
 
 def wants(w: Wanted | None, fact: dict[str, Any]) -> bool:
-    """Whether some pattern can match this fact. Only a str or bool that differs rules a pattern out:
-    durable compares other types in its own way, so those facts are kept; so is a fact on a field or
-    part the rule file does not list."""
+    """Whether some pattern can match this fact. A pattern is ruled out by a str or bool that differs,
+    or a property it tests for equality or presence that the fact lacks (every property is set before
+    this is asked); durable compares other types in its own way, so those facts are kept; so is a fact
+    on a field or part the rule file does not list."""
     if w is None:
         return True
     t = fact["t"]
@@ -76,8 +79,12 @@ def wants(w: Wanted | None, fact: dict[str, Any]) -> bool:
         return bool(pats) and ("" in pats or "st" not in fact or fact["st"] in pats)
     for lits in pats:
         for k, v in lits:
-            got = fact.get(k, v)
-            if got != v and type(got) is type(v):
+            if k == "$ex":
+                if v not in fact:
+                    break
+                continue
+            got = fact.get(k, _ABSENT)  # an equality on a property the fact lacks does not hold
+            if got is _ABSENT or (got != v and type(got) is type(v)):
                 break
         else:
             return True
@@ -107,7 +114,13 @@ def _patterns(phase: dict[str, Any]) -> Watched | None:
                 s = fixed.get(sub, "") if sub else ""
                 if not isinstance(t, str) or not isinstance(m, str) or not isinstance(s, str):
                     return None
-                lits = tuple(sorted((k, v) for k, v in fixed.items() if k not in ("t", "m", sub)))
+                present = {
+                    ("$ex", name)
+                    for term in terms
+                    if len(term) == 1 and isinstance(term.get("$ex"), dict)
+                    for name in term["$ex"]
+                }
+                lits = tuple(sorted({(k, v) for k, v in fixed.items() if k not in ("t", "m", sub)} | present))
                 pats = out.get((t, m, s), ())
                 if lits not in pats:
                     out[(t, m, s)] = (*pats, lits)

@@ -120,6 +120,13 @@ def add_files(
                 reason="unknown_slot",
                 status=422,
             )
+    return store_files(session, case=case, received=received, slot=slot, store=store)
+
+
+def store_files(
+    session: Session, *, case: Case, received: list[Received], slot: str | None, store: BlobStore
+) -> list[CaseFile]:
+    """Put checked uploads into the blob store and the case (the caller checked state, caps and slot)."""
     rows = []
     for r in received:
         store.put(r.tmp, r.sha256)

@@ -14,7 +14,8 @@ from api.deps import PrincipalDep, ServicesDep, SessionDep, case_for, sees_ident
 from api.errors import NotAllowed
 from api.models import Role
 from rules.codes import Verdict
-from window import cases, decisions, notices
+from window import clock, decisions, notices
+from window.workdays import Counted, calendar_of
 
 router = APIRouter(prefix="/cases", tags=["notices"])
 
@@ -48,6 +49,20 @@ async def notice(
     case = case_for(session, principal, case_id)
     if not sees_identity(principal):
         raise NotAllowed("文书载有申请人的身份信息，只有综合窗口人员和申请人本人可以查看")
+    due = None
+    if principal.has(Role.CLERK) and run is None:
+        # printing the official 受理 / 容缺受理 notice is the 受理: the case clock starts (once), and the
+        # notice prints the clock's date (the procedure's limit; provisional in a year without the schedule)
+        started = clock.start(
+            session,
+            case=case,
+            library=services.library,
+            calendar=calendar_of(session),
+            actor=principal.actor,
+            role=principal.role,
+        )
+        if started is not None and (kind is None or kind.value == started.verdict):
+            due = Counted(day=started.due_on, provisional=started.provisional, note=started.provisional_note)
     base = services.settings.public_url or str(request.base_url)
     content = notices.compose(
         session,
@@ -56,14 +71,11 @@ async def notice(
         hall=services.hall,
         kind=kind,
         run=run,
+        due=due,
         sample_base=base,
     )
     if not content.draft and principal.has(Role.CLERK):  # the official notice leaves: the decision is final
-        chosen = (
-            cases.run_of(session, case_id=case.id, number=run)
-            if run
-            else cases.latest_done(session, case_id=case.id)
-        )
+        chosen = notices.noticed_run(session, case=case, number=run)
         final = notices.decided(session, case=case, run=chosen) if chosen is not None else None
         if final is not None and final.verdict == content.kind:
             decisions.mark_printed(session, case=case, row=final, actor=principal.actor, role=principal.role)

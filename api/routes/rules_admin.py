@@ -3,6 +3,7 @@ department's item rules. Publishing refuses an invalid file and any failing scen
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -13,6 +14,8 @@ from api.deps import DbId, Principal, ServicesDep, SessionDep, require
 from api.models import Role
 from api.rule_outline import RuleOutline, outline
 from api.schemas import (
+    AcceptIn,
+    CheckIn,
     Problem,
     PublishIn,
     RollbackIn,
@@ -26,8 +29,11 @@ from api.schemas import (
 from core.errors import Forbidden
 from rules import service as rule_service
 from rules.errors import NothingPublished, RuleFileError
+from rules.evaluate import Evaluator
+from rules.impact import Impact
 from rules.models import RuleVersion, utcnow
 from window import audit
+from window import impact as window_impact
 
 router = APIRouter(prefix="/rules", tags=["rules"])
 Staff = Annotated[Principal, Depends(require(Role.STAFF))]
@@ -104,13 +110,37 @@ def patch_version(
     return _out(version, text=True)
 
 
-@router.post("/{item}/versions/{version_id}/validate", summary="校验（结构、引用、表达式）")
+def _as_edited(version: RuleVersion, body: CheckIn | None) -> RuleVersion:
+    """The version with the editor's text instead of its own: a copy that is never saved."""
+    if body is None or (body.yaml_text is None and body.scenarios_yaml is None):
+        return version
+    return RuleVersion(
+        item_code=version.item_code,
+        department=version.department,
+        number=version.number,
+        label=version.label,
+        created_by=version.created_by,
+        yaml_text=body.yaml_text if body.yaml_text is not None else version.yaml_text,
+        scenarios_yaml=body.scenarios_yaml if body.scenarios_yaml is not None else version.scenarios_yaml,
+    )
+
+
+@router.post(
+    "/{item}/versions/{version_id}/validate",
+    summary="校验（结构、引用、表达式）；带 yaml_text 时校验这段文字，不保存",
+)
 def validate(
-    item: str, version_id: DbId, session: SessionDep, services: ServicesDep, staff: Staff
+    item: str,
+    version_id: DbId,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: Staff,
+    body: CheckIn | None = None,
 ) -> ValidationOut:
     version = rule_service.get_version(session, item=item, version_id=version_id)
     if version.department != _department(staff):
         raise Forbidden("只能校验本部门的规则")
+    version = _as_edited(version, body)
     try:
         loaded = rule_service.validate(session, version=version, context=services.context)
     except RuleFileError as exc:
@@ -130,13 +160,21 @@ def version_outline(
     return outline(loaded.item, catalog=services.context.catalog)
 
 
-@router.post("/{item}/versions/{version_id}/scenarios", summary="运行场景测试")
+@router.post(
+    "/{item}/versions/{version_id}/scenarios", summary="运行场景测试；带 yaml_text 时测试这段文字，不保存"
+)
 def scenarios(
-    item: str, version_id: DbId, session: SessionDep, services: ServicesDep, staff: Staff
+    item: str,
+    version_id: DbId,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: Staff,
+    body: CheckIn | None = None,
 ) -> ScenariosOut:
     version = rule_service.get_version(session, item=item, version_id=version_id)
     if version.department != _department(staff):
         raise Forbidden("只能测试本部门的规则")
+    version = _as_edited(version, body)
     outcomes = rule_service.run_scenarios(session, version=version, context=services.context)
     failed = sum(1 for o in outcomes if not o.passed)
     return ScenariosOut(
@@ -147,6 +185,73 @@ def scenarios(
             for o in outcomes
         ],
     )
+
+
+class ImpactOut(Impact):
+    seconds: float  # load, judge twice, compare
+    days: int
+    limit: int
+
+
+@router.post(
+    "/{item}/versions/{version_id}/impact",
+    summary="影响预览：近 90 天（至多 1 万件）窗口案件的最近一次预审，按现行规则与本草稿分别重判并比较",
+)
+def impact(
+    item: str,
+    version_id: DbId,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: Staff,
+    body: CheckIn | None = None,
+) -> ImpactOut:
+    started = time.perf_counter()
+    version = rule_service.get_version(session, item=item, version_id=version_id)
+    if version.department != _department(staff):
+        raise Forbidden("只能预览本部门的规则")
+    version = _as_edited(version, body)
+    context = services.context
+    loaded = rule_service.validate(session, version=version, context=context)
+    draft = Evaluator(items={item: loaded}, catalog=context.catalog, host=context.host, reuse_fired=True)
+    current = services.library.evaluator_for(item, utcnow().date())
+    result = window_impact.preview(
+        session, item=item, current=current, draft=draft, cache=services.facts_cache
+    )
+    return ImpactOut(
+        **result.model_dump(),
+        seconds=round(time.perf_counter() - started, 3),
+        days=window_impact.DAYS,
+        limit=window_impact.LIMIT,
+    )
+
+
+@router.post(
+    "/{item}/versions/{version_id}/scenarios/accept",
+    summary="接受一个场景的新结果：场景改为预期草稿现在的结论（记录经办人和原因）",
+)
+def accept_scenario(
+    item: str, version_id: DbId, body: AcceptIn, session: SessionDep, services: ServicesDep, staff: Staff
+) -> VersionOut:
+    version = rule_service.get_version(session, item=item, version_id=version_id)
+    before, now = rule_service.accept_scenario(
+        session,
+        version=version,
+        context=services.context,
+        name=body.name,
+        by=staff.actor,
+        department=_department(staff),
+        reason=body.reason,
+    )
+    audit.record(
+        session,
+        actor=staff.actor,
+        role=staff.role,
+        action="rule.scenario_accept",
+        target=f"rule:{item}",
+        before={"version": version.label, "scenario": body.name, "expect": before.model_dump(mode="json")},
+        after={"expect": now.model_dump(mode="json"), "reason": body.reason},
+    )
+    return _out(version, text=True)
 
 
 @router.get(

@@ -33,6 +33,7 @@ ROUTES = {
     "/consult": "consult.html",
     "/clerk": "clerk.html",
     "/staff": "staff.html",
+    "/hall": "hall.html",  # the dashboard: reminders and statistics (clerks, staff, administrators)
 }
 
 router = APIRouter(include_in_schema=False)

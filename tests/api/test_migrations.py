@@ -169,11 +169,11 @@ def test_settlement_revision_downgrades_and_upgrades_again(empty_engine: Engine)
 
 
 def test_samples_revision_downgrades_and_upgrades_again(empty_engine: Engine) -> None:
-    """Revision 0011 adds the material samples and the local 电子证照 library with its look-ups."""
+    """Revision 0012 adds the material samples and the local 电子证照 library with its look-ups."""
     tables = {"material_sample", "licence", "licence_fetch"}
     upgrade(empty_engine)
     assert tables <= set(inspect(empty_engine).get_table_names())
-    downgrade(empty_engine, "0010")
+    downgrade(empty_engine, "0011")
     assert not tables & set(inspect(empty_engine).get_table_names())
     upgrade(empty_engine)
     assert _diff(empty_engine) == []

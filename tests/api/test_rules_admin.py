@@ -171,3 +171,86 @@ def test_department_boundaries(client: TestClient, people: People) -> None:
     # a draft for another item code than the URL's
     r = client.post(f"{V1}/rules/HB-001/versions", json={"yaml_text": JT_YAML}, headers=people.staff_hb)
     assert r.status_code == 422
+
+
+def test_checking_the_editor_text_saves_nothing(client: TestClient, people: People) -> None:
+    v1 = client.get(f"{V1}/rules/JT-001/versions", headers=people.staff_jt).json()[0]
+    broken = JT_YAML.replace("- EXPIRED: 有效期限", "- EXPIRED: 没有这个字段", 1)
+    out = client.post(
+        f"{V1}/rules/JT-001/versions/{v1['id']}/validate", json={"yaml_text": broken}, headers=people.staff_jt
+    ).json()
+    assert out["valid"] is False and out["problems"]
+    changed = JT_YAML.replace("    tolerance_days: 3\n", "", 1)
+    scen = client.post(
+        f"{V1}/rules/JT-001/versions/{v1['id']}/scenarios",
+        json={"yaml_text": changed},
+        headers=people.staff_jt,
+    ).json()
+    failed = [o for o in scen["outcomes"] if not o["passed"]]
+    assert failed and any("预期 容缺受理 → 现在 补正" in p for o in failed for p in o["problems"]), failed
+    versions = client.get(f"{V1}/rules/JT-001/versions", headers=people.staff_jt).json()
+    assert [(v["label"], v["status"]) for v in versions] == [("v1", "published")]
+    assert (
+        client.get(f"{V1}/rules/JT-001/versions/{v1['id']}", headers=people.staff_jt).json()["yaml_text"]
+        == JT_YAML
+    )
+
+
+def test_impact_preview_lists_the_cases_a_draft_changes(client: TestClient, people: People) -> None:
+    # Two clerk cases judged by the rules in effect: one complete, one without M2 (容缺 3 working days).
+    ids = []
+    for missing in ("", "M2"):
+        case = new_case(client, people.clerk)
+        for slot in ALL_JT:
+            if slot != missing:
+                assert upload(client, case["id"], people.clerk, slot, f"{slot}.pdf").status_code == 201
+        assert run(client, case["id"], people.clerk)["status"] == "done"
+        ids.append(case["id"])
+    longer = JT_YAML.replace("    tolerance_days: 3\n", "    tolerance_days: 5\n", 1)
+    vid = _draft(client, people, longer)["id"]
+    out = client.post(f"{V1}/rules/JT-001/versions/{vid}/impact", headers=people.staff_jt).json()
+    assert out["replayed"] == 2 and out["changed"] == 1 and out["deadlines_moved"] == 1, out
+    (change,) = out["cases"]
+    assert change["case_id"] == ids[1] and change["verdict_before"] == change["verdict_after"] == "TOLERANCE"
+    assert change["deadline_before"] < change["deadline_after"]
+    # The editor's unsaved text is previewed the same way: dropping the 容缺 flips the verdict.
+    stricter = JT_YAML.replace("    tolerance_days: 3\n", "", 1)
+    out = client.post(
+        f"{V1}/rules/JT-001/versions/{vid}/impact", json={"yaml_text": stricter}, headers=people.staff_jt
+    ).json()
+    assert out["verdicts_flipped"] == 1 and out["flips"] == {"容缺受理 → 补正": 1}, out
+    assert client.post(f"{V1}/rules/JT-001/versions/{vid}/impact", headers=people.clerk).status_code == 403
+
+
+def test_a_scenario_accepts_the_new_result_with_who_and_why(client: TestClient, people: People) -> None:
+    changed = JT_YAML.replace("    tolerance_days: 3\n", "    tolerance_days: 5\n", 1)
+    vid = _draft(client, people, changed)["id"]
+    scen = client.post(f"{V1}/rules/JT-001/versions/{vid}/scenarios", headers=people.staff_jt).json()
+    failed = [o for o in scen["outcomes"] if not o["passed"]]
+    assert failed and all("补交期限：预期" in " ".join(o["problems"]) for o in failed), failed
+    r = client.post(f"{V1}/rules/JT-001/versions/{vid}/publish", json={}, headers=people.staff_jt)
+    assert r.status_code == 409
+    for outcome in failed:
+        body = {"name": outcome["name"], "reason": "营业执照容缺期限改为 5 个工作日"}
+        r = client.post(
+            f"{V1}/rules/JT-001/versions/{vid}/scenarios/accept", json=body, headers=people.staff_jt
+        )
+        assert r.status_code == 200, r.text
+    text = r.json()["scenarios_yaml"]
+    assert (
+        text.count("# 已接受新结果（staff_jt，") == len(failed) and "营业执照容缺期限改为 5 个工作日" in text
+    )
+    scen = client.post(f"{V1}/rules/JT-001/versions/{vid}/scenarios", headers=people.staff_jt).json()
+    assert scen["failed"] == 0
+    events = client.get(
+        f"{V1}/admin/audit", params={"action": "rule.scenario_accept"}, headers=people.admin
+    ).json()
+    assert len(events) == len(failed) and events[0]["actor"] == "staff_jt"
+    assert events[0]["after"]["reason"] == "营业执照容缺期限改为 5 个工作日"
+    no_reason = {"name": failed[0]["name"], "reason": ""}
+    r = client.post(
+        f"{V1}/rules/JT-001/versions/{vid}/scenarios/accept", json=no_reason, headers=people.staff_jt
+    )
+    assert r.status_code == 422
+    r = client.post(f"{V1}/rules/JT-001/versions/{vid}/publish", json={}, headers=people.staff_jt)
+    assert r.status_code == 200 and r.json()["status"] == "published"

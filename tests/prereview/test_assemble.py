@@ -238,10 +238,10 @@ def _vehicle() -> Material:
     )
 
 
-def _vehicle_sets(*, source):
+def _vehicle_sets(*, source, report_plate="QA5201"):
     vehicle = _vehicle()
     licence = page(line("中华人民共和国机动车行驶证", 300, 80), line("号牌号码 赣QA5201", 100, 160))
-    report = page(line("道路运输车辆综合性能检测报告", 300, 80), line("号牌号码 QA5201", 100, 160))
+    report = page(line("道路运输车辆综合性能检测报告", 300, 80), line(f"号牌号码 {report_plate}", 100, 160))
     other = page(line("中华人民共和国机动车行驶证", 300, 80), line("号牌号码 赣QB7310", 100, 160))
     pages = []
     for k, p in enumerate((licence, report, other)):
@@ -260,16 +260,39 @@ def _vehicle_sets(*, source):
 
 def test_a_number_misread_by_one_character_on_a_photo_still_joins_its_vehicles_set() -> None:
     """A report's plate read without its province character is the licence's vehicle (the sets hold
-    different parts); the two readings are left to the clerk as doubtful, not judged a mismatch."""
+    different parts); only one of the two readings is a plate at all, so that plate is what is printed."""
     from prereview.documents import PageSource
 
     sets = _vehicle_sets(source=PageSource.OCR)
     assert len(sets) == 2
     joined = next(s for s in sets if "评定结论号牌号码" in s.fields)
     assert set(joined.parts or ()) == {"行驶证", "评定结论"}
-    assert joined.fields["评定结论号牌号码"].doubt and joined.fields["号牌号码"].doubt
+    assert joined.fields["评定结论号牌号码"].value == joined.fields["号牌号码"].value == "赣QA5201"
+    assert not joined.fields["评定结论号牌号码"].doubt and not joined.fields["号牌号码"].doubt
     lone = next(s for s in sets if s is not joined)
     assert not lone.fields["号牌号码"].doubt
+
+
+def test_two_whole_plates_one_character_apart_are_joined_in_doubt() -> None:
+    from prereview.documents import PageSource
+
+    for report_plate in ("赣QA5207", "错QA5201"):  # a digit, or the province character misread
+        sets = _vehicle_sets(source=PageSource.OCR, report_plate=report_plate)
+        joined = next(s for s in sets if "评定结论号牌号码" in s.fields)
+        if report_plate.startswith("赣"):
+            assert joined.fields["评定结论号牌号码"].doubt and joined.fields["号牌号码"].doubt
+        else:  # 错 is no province: the report's reading is the licence's plate misread
+            assert joined.fields["评定结论号牌号码"].value == "赣QA5201"
+            assert not joined.fields["评定结论号牌号码"].doubt
+
+
+def test_a_plate_without_its_province_and_one_more_misread_joins_the_only_near_vehicle() -> None:
+    from prereview.documents import PageSource
+
+    sets = _vehicle_sets(source=PageSource.OCR, report_plate="Q45201")
+    assert len(sets) == 2
+    joined = next(s for s in sets if "评定结论号牌号码" in s.fields)
+    assert joined.fields["评定结论号牌号码"].value == "赣QA5201"
 
 
 def test_text_layers_are_not_misread_so_their_numbers_are_not_joined() -> None:
@@ -551,3 +574,16 @@ def test_a_seal_check_whose_condition_on_the_form_fails_is_left_out() -> None:
     )
     # a lease between persons: the 使用证明's 产权单位 seal is not asked of it
     assert _set(proof, [contract]).sealed is None
+
+
+def test_the_captions_signing_bracket_read_into_a_name_is_not_part_of_it() -> None:
+    rep = Material(
+        id="M1",
+        name="申请书",
+        recognition=Recognition(labels=("法定代表人",)),
+        fields={"法定代表人": FieldSpec(type="name")},
+    )
+    fields = _evidence(rep, page(line("法定代表人", 100, 100), line("签字钱玲", 300, 100)))
+    assert fields["法定代表人"].value == "钱玲"
+    fields = _evidence(rep, page(line("法定代表人", 100, 100), line("签字", 300, 100)))
+    assert fields["法定代表人"].value == "签字"  # nothing else read: left for the rules as it is

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from prereview.assemble import Located
 from prereview.documents import Box, Mark, PageSource
-from prereview.doubts import absence_doubts, resemblance, with_signing_doubts, with_status_doubts
+from prereview.doubts import (
+    absence_doubts,
+    resemblance,
+    with_part_doubts,
+    with_signing_doubts,
+    with_status_doubts,
+)
 from prereview.recognise import PageLabel, PageView
 from rules.casefacts import MaterialEvidence, MaterialSet, MaterialStatus
 from rules.codes import Code
@@ -110,3 +116,67 @@ def test_a_missing_seal_is_doubtful_when_a_sealed_signing_page_may_be_the_docume
     assert "IMG_9.jpg" in out["M7"].sets[0].doubts["sealed"]
     unsealed = with_signing_doubts([seal_page], found, marks=lambda p, kind: [])
     assert unsealed["M7"].sets[0].doubts == {}  # a signing page without a seal cannot supply it
+
+
+# --- parts not found ----------------------------------------------------------------------------------
+
+REPORT = Material(
+    id="M3",
+    name="报告表公开版本及删除内容说明",
+    recognition=Recognition(
+        titles=("删除内容说明",),
+        part_cues={"公开版本": ("公开版本", "此处已删除"), "删除内容说明": ("删除内容说明",)},
+    ),
+    parts=("公开版本", "删除内容说明"),
+)
+SECTIONS = Material(
+    id="M9",
+    name="安全生产管理制度",
+    recognition=Recognition(titles=("安全生产管理制度",)),
+    parts=("安全生产责任制度", "安全生产操作规程"),
+)
+
+
+def _lacking(material: Material, *, found: tuple[str, ...]) -> dict[str, MaterialEvidence]:
+    return {material.id: MaterialEvidence(sets=(MaterialSet(parts=found),))}
+
+
+def test_a_part_printed_on_an_unrecognised_page_is_doubtfully_missing() -> None:
+    note = _at(
+        page(line("删除内容说明", 500, 100)), PageLabel(material="M3", score=9.0, parts={"删除内容说明"})
+    )
+    public = _at(
+        page(line("主要原辅材料及用量见下表：（此处已删除）", 100, 300)), PageLabel(), name="IMG_2.jpg"
+    )
+    out = with_part_doubts(ItemOf(REPORT), [note, public], _lacking(REPORT, found=("删除内容说明",)))
+    assert "IMG_2.jpg" in out["M3"].sets[0].doubts["公开版本"]
+
+
+def test_a_section_title_misread_on_a_photo_is_doubtfully_missing() -> None:
+    rules_page = _at(
+        page(
+            line("安全生产管理制度", 500, 100),
+            line("一、安全生产责任制度", 100, 200),
+            line("二、安全生产操作规桯", 100, 600),
+        ),
+        PageLabel(material="M9", score=9.0, parts={"安全生产责任制度"}),
+    )
+    out = with_part_doubts(ItemOf(SECTIONS), [rules_page], _lacking(SECTIONS, found=("安全生产责任制度",)))
+    assert "安全生产操作规程" in out["M9"].sets[0].doubts["安全生产操作规程"]
+
+
+def test_another_parts_title_printed_as_it_is_leaves_a_missing_part_sure() -> None:
+    # 安全生产责任制度 is one edit from no cue of the missing part, but a clean omission must stay sure
+    rules_page = _at(
+        page(line("安全生产管理制度", 500, 100), line("一、安全生产责任制度", 100, 200)),
+        PageLabel(material="M9", score=9.0, parts={"安全生产责任制度"}),
+    )
+    out = with_part_doubts(ItemOf(SECTIONS), [rules_page], _lacking(SECTIONS, found=("安全生产责任制度",)))
+    assert out["M9"].sets[0].doubts == {}
+    text_page = Located(
+        view=PageView.of(0, page(line("二、安全生产操作规桯", 100, 600)), None),
+        label=PageLabel(material="M9", score=9.0),
+        file_name="rules.pdf",
+    )
+    out = with_part_doubts(ItemOf(SECTIONS), [text_page], _lacking(SECTIONS, found=("安全生产责任制度",)))
+    assert out["M9"].sets[0].doubts == {}  # a text layer's words are what the file holds

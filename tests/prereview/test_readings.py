@@ -52,10 +52,49 @@ def test_declared_values_are_normalised_names_and_numbers() -> None:
 
 
 def test_two_readings_that_agree_make_a_weak_reading_sure() -> None:
-    reread, asked = _again("名称安和市盛武建筑工程有限公司", 0.96)  # the caption's edge came along
+    reread, asked = _again("名称安和市盛武建筑工程有限公司", 0.995)  # the caption's edge came along
     status, value, doubt = _settle(_reading("安和市盛武建筑工程有限公司", 0.92), reread)
     assert (status, value, doubt) == (FieldStatus.OK, "安和市盛武建筑工程有限公司", "")
     assert asked == [[VALUE_BOX]]
+
+
+def test_two_weak_readings_that_agree_on_a_near_miss_of_the_declared_name_stay_in_doubt() -> None:
+    # one engine read twice makes the same misreading of a blurred character: agreement is no proof
+    _, value, doubt = _settle(
+        _reading("安和市盛武建筑工程有限公司", 0.92), _again("安和市盛武建筑工程有限公司", 0.96)[0]
+    )
+    assert value == "安和市盛武建筑工程有限公司"
+    assert "安和市盛世建筑工程有限公司" in doubt and "0.96" in doubt
+
+
+def test_a_misread_sign_in_the_value_puts_a_reading_without_a_second_one_in_doubt() -> None:
+    cases = (
+        ("自2026/10/15至2021/10/15", "period", "早于起日"),
+        ("9136110240NCIAAEXE", "uscc", "不使用的字符「I」"),
+        ("安和市盛武建筑工程有限公司", "name", "安和市盛世建筑工程有限公司"),
+    )
+    for value, kind, why in cases:
+        _, _, doubt = settle(
+            _reading(value, 0.97), PHOTO, kind=kind, field="名称", reread=None, declared=DECLARED
+        )
+        assert why in doubt, value
+
+
+def test_a_clean_reading_of_another_name_and_a_text_layer_stay_sure() -> None:
+    _, _, doubt = settle(
+        _reading("安和市盛武建筑工程有限公司", 0.995),
+        PHOTO,
+        kind="name",
+        field="名称",
+        reread=None,
+        declared=DECLARED,
+    )
+    assert doubt == ""
+    text_page = PHOTO.model_copy(update={"source": PageSource.TEXT})
+    _, _, doubt = settle(
+        _reading("自2026/10/15至2021/10/15", 0.5), text_page, kind="period", field="期限", reread=None
+    )
+    assert doubt == ""
 
 
 def test_of_two_readings_that_disagree_the_declared_one_is_taken() -> None:

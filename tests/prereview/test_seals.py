@@ -174,3 +174,12 @@ def test_unsealed_photos_are_surely_unsealed(
     for sheet in (_letter(seal=None), _id_card()):
         for side in (1000, 1400):
             assert inspect_seals(_small_photo(sheet, cast=cast, desk=desk, side=side)).doubt == ""
+
+
+def test_a_small_seal_smeared_by_a_blurred_photo_is_still_a_seal() -> None:
+    # the blur smears the ring's text and star into the paper between them: the inside reads half red
+    sheet = _letter(seal=RED, r=55)
+    photo = _small_photo(sheet, cast=WARM, side=800)
+    smeared = cv2.GaussianBlur(photo, (0, 0), 1.6)
+    assert _seal_near(smeared, sheet, 760, 1310)
+    assert inspect_seals(smeared).doubt == ""

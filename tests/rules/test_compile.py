@@ -31,8 +31,13 @@ def test_facts_that_differ_from_every_pattern_are_not_wanted(book: RuleBook) -> 
     # M3 身份证: PAGES_MISSING matches a face that is not there; a present face matches no rule.
     assert compiled.wants({"t": "p", "m": "M3", "i": 0, "p": "国徽面", "has": False})
     assert not compiled.wants({"t": "p", "m": "M3", "i": 0, "p": "国徽面", "has": True})
-    # INVALID_ID wants ok=false, the mismatch check any legible number.
-    assert compiled.wants({"t": "f", "m": "M3", "i": 0, "f": "公民身份号码", "st": "ok", "ok": True})
+    # INVALID_ID wants ok=false, the mismatch check a legible number given the counterpart it differs
+    # from (rules.prepare sets one only then): a valid number that agrees matches no rule.
+    key = next(k for k, c in compiled.counterparts_of["M3"] if c.field == "公民身份号码")
+    number = {"t": "f", "m": "M3", "i": 0, "f": "公民身份号码", "st": "ok", "ok": True}
+    assert compiled.wants({**number, key: "110101199003071234"})
+    assert not compiled.wants(number)
+    assert compiled.wants({**number, "ok": False})
     assert not compiled.wants({"t": "f", "m": "M3", "i": 0, "f": "公民身份号码", "st": "empty"})
     assert not compiled.wants({"t": "s", "m": "M3", "i": 0})  # no seal or signature is asked of an ID card
 
@@ -42,3 +47,23 @@ def test_a_value_of_another_type_is_kept(book: RuleBook) -> None:
     assert compiled.wants(
         {"t": "p", "m": "M3", "i": 0, "p": "国徽面", "has": 1}
     )  # durable's comparison decides
+
+
+def test_a_change_that_does_not_touch_the_rules_compiles_to_the_same_rulesets(book: RuleBook) -> None:
+    item = book.items["HB-001"].item
+    m7 = item.material("M7")
+    shorter = item.model_copy(
+        update={
+            "materials": tuple(
+                m.model_copy(update={"tolerance_days": 7}) if m is m7 else m for m in item.materials
+            )
+        }
+    )
+    before, after = compile_item(item, book.catalog), compile_item(shorter, book.catalog)
+    assert (before.digest1, before.digest2, before.facts_key) == (
+        after.digest1,
+        after.digest2,
+        after.facts_key,
+    )
+    stricter = item.model_copy(update={"required_facts": item.required_facts[:-1]})
+    assert compile_item(stricter, book.catalog).digest1 != before.digest1

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from rules import evaluate
+from rules.book import RuleBook
 from rules.codes import Code, Verdict
 from rules.evaluate import Evaluator
 from rules.scenarios import ScenarioFile, case_of, load_scenarios, run_file
@@ -83,3 +85,53 @@ def test_ten_thousand_evaluations_keep_memory_flat(evaluator: Evaluator) -> None
     gc.collect()
     grown = _rss_mb() - before
     assert grown < 20, f"RSS grew by {grown:.1f} MB over 10,000 evaluations"
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_a_case_judged_again_on_its_prepared_facts_gets_the_same_decision(
+    path: Path, evaluator: Evaluator
+) -> None:
+    file = load_scenarios(path)
+    for scenario in file.scenarios:
+        case = case_of(file, scenario)
+        first = evaluator.evaluate(case)
+        assert evaluator.evaluate(case) == first
+        # A copy is a new object: its facts are prepared anew, and judged alike.
+        assert evaluator.evaluate(case.model_copy(deep=True)) == first
+
+
+def test_prepared_facts_go_with_their_case(evaluator: Evaluator) -> None:
+    file = load_scenarios(SCENARIOS[0])
+    case = case_of(file, file.scenarios[0])
+    evaluator.evaluate(case)
+    key = (id(case), evaluator.compiled(case.item).facts_key)
+    assert key in evaluate._prepared
+    del case
+    gc.collect()
+    assert key not in evaluate._prepared
+
+
+def test_a_replay_reuses_the_engine_answer_only_for_the_same_rules(
+    book: RuleBook, evaluator: Evaluator
+) -> None:
+    loaded = book.items["HB-001"]
+    m7 = loaded.item.material("M7")
+    shorter = loaded.item.model_copy(
+        update={
+            "materials": tuple(
+                m.model_copy(update={"tolerance_days": 7}) if m is m7 else m for m in loaded.item.materials
+            )
+        }
+    )
+    draft_items = {"HB-001": loaded.model_copy(update={"item": shorter, "rule_hash": "draft-m7-7"})}
+    reusing = Evaluator(items=draft_items, catalog=book.catalog, reuse_fired=True)
+    asking = Evaluator(items=draft_items, catalog=book.catalog)
+    file = load_scenarios(next(p for p in SCENARIOS if p.stem == "HB-001"))
+    moved = 0
+    for scenario in file.scenarios:
+        case = case_of(file, scenario)
+        before = evaluator.evaluate(case)  # the engine's answers are kept with the case's facts
+        after = reusing.evaluate(case)
+        assert after == asking.evaluate(case.model_copy(deep=True))
+        moved += before.tolerance_deadline != after.tolerance_deadline
+    assert moved == 3  # the scenarios that only miss M7 or miss M4 and M7

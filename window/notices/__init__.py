@@ -3,6 +3,7 @@
 as A4 PDF (reportlab, CJK font embedded, Chinese line breaking)."""
 
 from window.notices.content import (
+    EXTENSION,
     KINDS,
     ConditionRow,
     DefectRow,
@@ -11,21 +12,25 @@ from window.notices.content import (
     SampleLink,
     build_notice,
 )
+from window.notices.extension import build_extension_notice
 from window.notices.render import html, pdf, style_hashes
-from window.notices.service import compose, decided, notice_number
+from window.notices.service import compose, decided, notice_number, noticed_run
 
 __all__ = [
+    "EXTENSION",
     "KINDS",
     "ConditionRow",
     "DefectRow",
     "Notice",
     "NoticeKind",
     "SampleLink",
+    "build_extension_notice",
     "build_notice",
     "compose",
     "decided",
     "html",
     "notice_number",
+    "noticed_run",
     "pdf",
     "style_hashes",
 ]

@@ -22,8 +22,10 @@ from rules.expr import FactRef, refs
 from rules.spec import Condition, FactCatalog, Item, Material
 from rules.verdict import Decision, Finding
 from window.hall import Hall
+from window.workdays import Counted
 
 __all__ = [
+    "EXTENSION",
     "KINDS",
     "ConditionRow",
     "DefectRow",
@@ -33,8 +35,12 @@ __all__ = [
     "basis_of",
     "build_notice",
     "declared_for",
+    "department_of",
     "legal_citations",
 ]
+
+
+EXTENSION = "EXTENSION"  # the case clock's one extension (not a verdict)
 
 
 class NoticeKind(BaseModel):
@@ -57,6 +63,7 @@ KINDS: dict[str, NoticeKind] = {
             code=Verdict.TOLERANCE.value, title="容缺受理通知书", mark="容", template="tolerance.html"
         ),
         NoticeKind(code=Verdict.REJECT.value, title="不予受理决定书", mark="不受", template="reject.html"),
+        NoticeKind(code=EXTENSION, title="延长办理期限告知书", mark="延", template="extension.html"),
     )
 }
 
@@ -129,6 +136,7 @@ class Notice(BaseModel):
     promise: str = ""  # 承诺时限 as the standard words it
     promise_days: int = 0
     promise_date: date | None = None
+    provisional_note: str = ""  # why the 承诺办结日 is provisional (a year without the holiday schedule)
     result: str = ""  # 办理结果
     # 补正
     defects: list[DefectRow] = Field(default_factory=list)
@@ -141,6 +149,11 @@ class Notice(BaseModel):
     conditions: list[ConditionRow] = Field(default_factory=list)
     refer_to: str = ""  # the competent authority, when another one is
     reason: str = ""  # the clerk's words (an override's reason)
+    # 延期 (the clock's one extension; promise_date is the new date)
+    accepted_on: date | None = None
+    before_date: date | None = None  # the 承诺办结日 before the extension
+    extension_days: int = 0
+    paused_days: int = 0
     # 补正 / 容缺: what a correct material looks like (set by ``service.compose`` when samples are published)
     samples: list[SampleLink] = Field(default_factory=list)
 
@@ -154,7 +167,8 @@ def legal_citations(text: str) -> list[str]:
     return list(dict.fromkeys(_CITATION.findall(text)))
 
 
-def _department(item: Item) -> str:
+def department_of(item: Item) -> str:
+    """The department whose seal the window applies: the item's 实施部门 without its notes."""
     return re.split(r"[（(；;]", item.basic.department, maxsplit=1)[0].strip() or item.department
 
 
@@ -264,10 +278,11 @@ def build_notice(
     refer_to: str = "",
     declared: Mapping[str, Any] | None = None,
     catalog: FactCatalog | None = None,
+    due: Counted | None = None,
 ) -> Notice:
     """The notice of ``kind`` for a decision; ``reason``/``refer_to`` are the clerk's (an override);
     ``number`` the notice's own (none on a draft); with ``declared`` and the fact ``catalog`` an unmet
-    condition also says what was declared."""
+    condition also says what was declared; ``due`` the case clock's 承诺办结日 where it has started."""
     spec = KINDS[kind]
     issued = decision.review_date
     notice = Notice(
@@ -277,7 +292,7 @@ def build_notice(
         number="" if draft else number,
         draft=draft,
         hall=hall,
-        authority=_department(item),
+        authority=department_of(item),
         window=item.basic.window,
         item_code=item.code,
         item_name=item.name,
@@ -290,7 +305,8 @@ def build_notice(
     if spec.code == Verdict.ACCEPT:
         days = item.basic.promise_days
         notice.promise, notice.promise_days, notice.result = item.basic.promise, days, item.basic.result
-        notice.promise_date = add_working_days(issued, days) if days > 0 else issued
+        notice.promise_date = due.day if due else add_working_days(issued, days) if days > 0 else issued
+        notice.provisional_note = due.note if due and due.provisional else ""
     elif spec.code == Verdict.CORRECTION:
         notice.defects = [_row(item, f) for f in decision.findings if f.code is not Code.NOT_ELIGIBLE]
         notice.setting_basis = item.basic.basis

@@ -18,8 +18,9 @@ from window.errors import StateConflict
 from window.hall import Hall
 from window.models import Case, Channel, ClerkDecision, IssuedNotice, Run
 from window.notices.content import KINDS, Notice, SampleLink, build_notice
+from window.workdays import Counted
 
-__all__ = ["compose", "decided", "notice_number"]
+__all__ = ["compose", "decided", "notice_number", "noticed_run"]
 
 
 def compose(
@@ -31,18 +32,15 @@ def compose(
     kind: Verdict | None,
     run: int | None,
     plan: decisions.Plan | None = None,
+    due: Counted | None = None,
     sample_base: str | None = None,
 ) -> Notice:
-    """The notice of run ``run`` (default: the latest finished one); ``kind`` defaults to the clerk's
-    decision on it, or the suggestion while there is none. ``plan``: the notice of a decision not yet
-    recorded (the clerk's confirm step), as it will print. With ``sample_base`` (the service's public
-    address) a 补正 or 容缺 notice links the samples of the materials it asks for."""
-    number = plan.run if plan is not None else run
-    chosen = (
-        cases.run_of(session, case_id=case.id, number=number)
-        if number
-        else cases.latest_done(session, case_id=case.id)
-    )
+    """The notice of run ``run`` (default: the decided run, else the latest finished one); ``kind``
+    defaults to the clerk's decision on it, or the suggestion while there is none. ``plan``: the notice
+    of a decision not yet recorded (the clerk's confirm step), as it will print; ``due``: the case
+    clock's 承诺办结日, printed instead of one counted from the item's 承诺工作日. With ``sample_base``
+    (the service's public address) a 补正 or 容缺 notice links the samples of the materials it asks for."""
+    chosen = noticed_run(session, case=case, number=plan.run if plan is not None else run)
     if chosen is None or chosen.decision is None:
         raise StateConflict("本案还没有完成的预审，不能出具文书")
     # settled as the clerk settled its uncertain points: the confirmed ones are listed like findings
@@ -85,6 +83,7 @@ def compose(
         refer_to=refer_to,
         declared=case.declared,
         catalog=library.context.catalog,
+        due=due,
     )
     if sample_base is not None and verdict in (Verdict.CORRECTION, Verdict.TOLERANCE):
         notice.samples = _sample_links(session, case=case, decision=decision, item=item, base=sample_base)
@@ -126,6 +125,17 @@ def notice_number(session: Session, *, case: Case, run: Run, kind: str, hall: Ha
         session.add(issued)
         session.flush()
     return issued.number
+
+
+def noticed_run(session: Session, *, case: Case, number: int | None) -> Run | None:
+    """The run a notice is of: run ``number``; by default the decided run (not a later 容缺 补交's
+    pre-check), else the latest finished one."""
+    if number:
+        return cases.run_of(session, case_id=case.id, number=number)
+    decided_runs = [d.run_id for d in cases.decisions_of(session, case_id=case.id)]
+    if decided_runs:
+        return session.get(Run, decided_runs[-1])
+    return cases.latest_done(session, case_id=case.id)
 
 
 def decided(session: Session, *, case: Case, run: Run) -> ClerkDecision | None:

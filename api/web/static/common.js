@@ -325,10 +325,11 @@ export function downloadBlob(blob, filename) {
 
 // The notice needs the bearer token or the case token, which a plain link cannot carry: fetch it, then
 // show it in a tab opened before the first await (popup blockers allow only that), or download it.
-export async function openNotice(caseId, { kind, format = "html", caseToken, run, print = false } = {}) {
+// ``path``: "notice" (the verdict's notice) or "clock/extension/notice" (延长办理期限告知书).
+export async function openNotice(caseId, { kind, format = "html", caseToken, run, print = false, path = "notice" } = {}) {
   const win = window.open("", "_blank");
   try {
-    const res = await api(`/cases/${encodeURIComponent(caseId)}/notice`, {
+    const res = await api(`/cases/${encodeURIComponent(caseId)}/${path}`, {
       caseToken,
       raw: true,
       query: { kind, format, run },

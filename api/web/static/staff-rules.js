@@ -40,6 +40,7 @@ function build(ctx, container) {
         button("validate", "校验", validate),
         button("run-scenarios", "运行场景", scenarios),
         button("show-diff", "与现行版本对比", diff),
+        button("impact", "影响预览", impact),
         h("span", { class: "grow" }),
         h("label", { class: "choice" }, "生效日期 ", date),
         button("publish", "发布", publish, "primary")),
@@ -59,11 +60,20 @@ async function act(ctx, button, fn) {
 
 // --------------------------------------------------------------------------------------- versions
 
+// The seeded version is in effect from the start (cases with any review date are judged by it): it says
+// so, with the day it was loaded, rather than showing the technical start date.
+const FROM_THE_START = "1970-01-01";
+
+function effective(v) {
+  if (v.effective_from === FROM_THE_START) return `初始版本，自始有效（${fmtDate(v.published_at || v.created_at)} 载入）`;
+  return `${fmtDate(v.effective_from)} 起生效`;
+}
+
 async function refresh(ctx) {
   ctx.versions = await api(url(ctx, "/versions"));
   const items = await api(`/items/${encodeURIComponent(ctx.item.code)}`);
   ctx.current = ctx.versions.find((v) => v.id === items.version_id) || null;
-  ctx.ui.head.textContent = ctx.current ? `现行版本 ${ctx.current.label}，${fmtDate(ctx.current.effective_from)} 起生效 · 规则哈希 ${ctx.current.rule_hash}` : "没有现行版本";
+  ctx.ui.head.textContent = ctx.current ? `现行版本 ${ctx.current.label}，${effective(ctx.current)} · 规则哈希 ${ctx.current.rule_hash}` : "没有现行版本";
   renderVersions(ctx);
   if (ctx.current) renderOutline(ctx.ui.outline, await api(url(ctx, `/versions/${ctx.current.id}/outline`)));
 }
@@ -72,10 +82,10 @@ function renderVersions(ctx) {
   const rows = [...ctx.versions].reverse().map((v) => h("tr", { "data-version": v.label, "data-status": v.status },
     h("td", {}, v.label, ctx.current && v.id === ctx.current.id ? h("span", { class: "tag published" }, "现行") : null),
     h("td", {}, h("span", { class: `tag ${v.status}` }, STATUS[v.status] || v.status)),
-    h("td", {}, v.effective_from ? fmtDate(v.effective_from) : "—"),
+    h("td", { class: "nowrap" }, v.effective_from ? effective(v) : "—"),
     h("td", {}, `${v.published_by || v.created_by} · ${fmtDateTime(v.published_at || v.created_at)}`),
     h("td", {}, v.note),
-    h("td", {},
+    h("td", { class: "nowrap" },
       h("button", { type: "button", class: "link", onclick: () => openVersion(ctx, v.id) }, v.status === "draft" ? "编辑" : "查看"), " ",
       v.status !== "draft" && !(ctx.current && v.id === ctx.current.id)
         ? h("button", { type: "button", class: "link", "data-testid": "rollback", onclick: (ev) => act(ctx, ev.currentTarget, () => rollback(ctx, v)) }, "回滚到此版本")
@@ -112,8 +122,8 @@ async function openVersion(ctx, id) {
   ctx.dirty = false;
   clear(ctx.ui.results);
   document.getElementById("editing").textContent = ctx.draft
-    ? `正在编辑草稿 ${v.label}（保存后可校验、测试、发布）`
-    : `显示的是 ${v.label}（${STATUS[v.status]}）：修改后“保存草稿”会新建一个草稿，原版本不变`;
+    ? `正在编辑草稿 ${v.label}（校验、运行场景、影响预览检查编辑器里的内容，不会保存；点“保存草稿”才保存）`
+    : `显示的是 ${v.label}（${STATUS[v.status]}）：修改后可直接校验、运行场景、预览影响（都不保存）；“保存草稿”会新建一个草稿，原版本不变`;
 }
 
 async function save(ctx) {
@@ -127,35 +137,104 @@ async function save(ctx) {
     renderVersions(ctx);
   }
   ctx.dirty = false;
-  document.getElementById("editing").textContent = `正在编辑草稿 ${ctx.draft.label}（保存后可校验、测试、发布）`;
+  document.getElementById("editing").textContent = `正在编辑草稿 ${ctx.draft.label}（校验、运行场景、影响预览检查编辑器里的内容，不会保存；点“保存草稿”才保存）`;
   notify(ctx.ui.status, `已保存草稿 ${ctx.draft.label}`, "ok");
   return ctx.draft;
 }
 
+// The version the editor's text is checked against (its department and scenarios); nothing is saved.
+function checkTarget(ctx) {
+  const base = ctx.draft || ctx.base || ctx.current;
+  return { id: base.id, body: { yaml_text: ctx.ui.editor.text } };
+}
+
 async function validate(ctx) {
-  const draft = await save(ctx);
-  const out = await api(url(ctx, `/versions/${draft.id}/validate`), { method: "POST" });
+  const { id, body } = checkTarget(ctx);
+  const out = await api(url(ctx, `/versions/${id}/validate`), { body });
   ctx.ui.editor.show(out.problems);
   clear(ctx.ui.results);
-  if (out.valid) notify(ctx.ui.status, `校验通过：草稿 ${draft.label}，规则哈希 ${out.rule_hash}`, "ok");
-  else notify(ctx.ui.status, `校验发现 ${out.problems.length} 个问题（已在对应行标出）`, "error");
+  const unsaved = ctx.dirty || !ctx.draft ? "（编辑器中的内容，未保存）" : "";
+  if (out.valid) notify(ctx.ui.status, `校验通过${unsaved}`, "ok");
+  else notify(ctx.ui.status, `校验发现 ${out.problems.length} 个问题（已在对应行标出，点“第 N 行”跳过去）${unsaved}`, "error");
   return out;
 }
 
 async function scenarios(ctx) {
-  const draft = await save(ctx);
-  const out = await api(url(ctx, `/versions/${draft.id}/scenarios`), { method: "POST" });
+  const { id, body } = checkTarget(ctx);
+  const out = await api(url(ctx, `/versions/${id}/scenarios`), { body });
   showScenarios(ctx, out.outcomes);
   notify(ctx.ui.status, `场景：${out.passed} 个通过，${out.failed} 个未通过`, out.failed ? "error" : "ok");
+  return out;
+}
+
+async function impact(ctx) {
+  const { id, body } = checkTarget(ctx);
+  notify(ctx.ui.status, "正在用近 90 天的窗口案件重判，请稍候……");
+  const out = await api(url(ctx, `/versions/${id}/impact`), { body });
+  showImpact(ctx, out);
+  notify(ctx.ui.status, `影响预览：重判 ${out.replayed} 件，${out.changed} 件有变化（用时 ${out.seconds} 秒）`, out.changed ? "" : "ok");
+  return out;
+}
+
+const fmtDay = (d) => (d ? fmtDate(d) : "—");
+
+function showImpact(ctx, out) {
+  const summary = [
+    `近 ${out.days} 天窗口受理的案件（每件取最近一次预审，至多 ${out.limit} 件）共重判 ${out.replayed} 件：`,
+    `${out.changed} 件有变化，其中结论改变 ${out.verdicts_flipped} 件、补交期限改变 ${out.deadlines_moved} 件。`,
+  ].join("");
+  const counts = (title, map) => Object.keys(map).length
+    ? h("p", { class: "small" }, `${title}：`, Object.entries(map).map(([k, n]) => `${k} ${n} 件`).join("；"))
+    : null;
+  const points = (list) => list.map((c) => c.subject + " " + c.label).join("、") || "—";
+  const rows = out.cases.map((c) => h("tr", { "data-case": c.case_id },
+    h("td", {}, h("a", { href: `/clerk#case=${c.case_id}`, target: "_blank", rel: "noopener" }, c.case_id.slice(0, 8))),
+    h("td", { class: "nowrap" }, fmtDay(c.review_date)),
+    h("td", { class: "nowrap" }, c.verdict_before === c.verdict_after ? c.verdict_after_label : `${c.verdict_before_label} → ${c.verdict_after_label}`),
+    h("td", { class: "nowrap" }, c.deadline_before === c.deadline_after ? fmtDay(c.deadline_after) : `${fmtDay(c.deadline_before)} → ${fmtDay(c.deadline_after)}`),
+    h("td", {}, points(c.added)),
+    h("td", {}, points(c.removed))));
+  clear(ctx.ui.results).append(h("div", { "data-testid": "impact" },
+    h("h3", {}, "影响预览（按本草稿重判近期真实案件）"),
+    h("p", {}, summary),
+    counts("结论变化", out.flips), counts("新增问题", out.added_by_subject), counts("不再提示的问题", out.removed_by_subject),
+    out.cases.length
+      ? h("div", { class: "table-wrap" }, h("table", { class: "small" },
+        h("thead", {}, h("tr", {}, ["案件", "审查日期", "结论", "补交期限", "新增问题", "去掉的问题"].map((t) => h("th", { class: "nowrap" }, t)))),
+        h("tbody", {}, rows)))
+      : h("p", { class: "muted" }, "没有案件的结论、问题或补交期限因本草稿改变。")));
 }
 
 function showScenarios(ctx, outcomes) {
-  clear(ctx.ui.results).append(h("div", { class: "table-wrap" }, h("table", { class: "small", "data-testid": "scenarios" },
-    h("thead", {}, h("tr", {}, ["场景", "结果", "说明"].map((t) => h("th", {}, t)))),
-    h("tbody", {}, outcomes.map((o) => h("tr", { "data-passed": String(o.passed) },
-      h("td", {}, o.name),
-      h("td", {}, h("span", { class: o.passed ? "pass" : "fail" }, o.passed ? "通过" : "未通过")),
-      h("td", {}, (o.problems || []).join("；") || (o.findings || []).join("、"))))))));
+  const failed = outcomes.filter((o) => !o.passed).length;
+  clear(ctx.ui.results).append(
+    failed ? h("p", { class: "small" }, `有 ${failed} 个场景的结果与预期不同。若规则本来就要这样改，请逐个写明原因并“接受新结果”（场景改为预期现在的结果，记下经办人和原因）；否则请修改规则。`) : null,
+    h("div", { class: "table-wrap" }, h("table", { class: "small", "data-testid": "scenarios" },
+      h("thead", {}, h("tr", {}, ["场景", "结果", "预期 → 现在", ""].map((t) => h("th", { class: "nowrap" }, t)))),
+      // The scenarios that need the staff member come first.
+      h("tbody", {}, [...outcomes].sort((a, b) => Number(a.passed) - Number(b.passed)).map((o) => h("tr", { "data-passed": String(o.passed), "data-scenario": o.name },
+        h("td", {}, o.name),
+        h("td", { class: "nowrap" }, h("span", { class: o.passed ? "pass" : "fail" }, o.passed ? "通过" : "未通过")),
+        h("td", {}, (o.problems || []).join("；") || (o.findings || []).join("、") || "—"),
+        h("td", {}, o.passed ? null : acceptForm(ctx, o))))))));
+}
+
+function acceptForm(ctx, outcome) {
+  const reason = h("input", { type: "text", placeholder: "原因，如：M7 容缺期限改为 7 个工作日", "aria-label": "接受原因", "data-testid": "accept-reason", size: 22 });
+  const go = async (ev) => {
+    if (reason.value.trim().length < 2) {
+      notify(ctx.ui.status, "请先写明接受新结果的原因", "error");
+      reason.focus();
+      return;
+    }
+    await act(ctx, ev.currentTarget, async () => {
+      const draft = await save(ctx); // accepting changes the draft's scenarios: the draft is saved first
+      ctx.draft = await api(url(ctx, `/versions/${draft.id}/scenarios/accept`), { body: { name: outcome.name, reason: reason.value.trim() } });
+      const out = await scenarios(ctx);
+      notify(ctx.ui.status, `已接受「${outcome.name}」的新结果（已保存到草稿 ${ctx.draft.label}）；场景：${out.passed} 个通过，${out.failed} 个未通过`, out.failed ? "" : "ok");
+    });
+  };
+  return h("span", { class: "row" }, reason, h("button", { type: "button", "data-testid": "accept", onclick: go }, "接受新结果"));
 }
 
 async function diff(ctx) {
@@ -170,14 +249,22 @@ async function diff(ctx) {
 }
 
 async function publish(ctx) {
-  const draft = await save(ctx);
+  // Check first, ask last: the confirmation comes only once the file is valid and every scenario passes.
   const checked = await validate(ctx);
   if (!checked.valid) return;
+  const tested = await scenarios(ctx);
+  if (tested.failed) {
+    notify(ctx.ui.status, `有 ${tested.failed} 个场景未通过，不能发布：请修改规则，或确认新的预期结果`, "error");
+    return;
+  }
+  const preview = await impact(ctx);
   const when = ctx.ui.date.value || null;
-  if (!confirm(`发布草稿 ${draft.label}，${when || "今天"}起生效？`)) return;
+  const effect = preview.changed ? `近期 ${preview.changed} 件案件的结果会改变（见下方影响预览）。` : "近期案件的结果都不会改变。";
+  if (!confirm(`校验和 ${tested.passed} 个场景均已通过。${effect}\n发布后 ${when || "今天"} 起生效，确定发布？`)) return;
+  const draft = await save(ctx);
   const out = await api(url(ctx, `/versions/${draft.id}/publish`), { body: { effective_from: when } });
   ctx.draft = null;
   await refresh(ctx);
   await openVersion(ctx, out.id);
-  notify(ctx.ui.status, `已发布 ${out.label}，${fmtDate(out.effective_from)} 起生效（规则哈希 ${out.rule_hash}）`, "ok");
+  notify(ctx.ui.status, `已发布 ${out.label}，${effective(out)}（规则哈希 ${out.rule_hash}）`, "ok");
 }

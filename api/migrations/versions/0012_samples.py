@@ -1,7 +1,7 @@
 """Material samples (材料样本) per rule version; the local 电子证照 library and every look-up of it (#18).
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-06 18:40:00
 """
 
@@ -12,8 +12,8 @@ import sqlmodel
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,124 @@
+"""Signs in a value itself that a photo's reading misread it, so that a defect judged on it is in doubt.
+
+The doubts of `prereview.readings` come from how the value was read (a low score, the geometry against
+its caption, two readings that disagree). These come from what was read, against what it can be:
+
+- a period whose end lies before its start (自2026/10/15至2021/10/15): a misread digit of a year, not a
+  document that expired before it began;
+- a period read as one date trailed by a stray character where 至 and the end date stand (2019-05-24室):
+  the end date was lost, the start date must not be judged as the end;
+- a 统一社会信用代码 or 公民身份号码 holding a character its standard never uses (I, O, Z, S, V in a
+  统一社会信用代码, a letter among the first 17 of a 公民身份号码): no issuer printed it;
+- a name or number read with a less than clean score, one or two characters from a value the applicant
+  declared, the differing characters being look-alikes for a number: the declared value misread is far
+  likelier than a different one printed. A clean reading of a different character stays sure.
+
+- a name that reads as a run of a sentence (委托人均予以承认，由此产生的): the caption was found inside the
+  letter's text, or its own caption misread and another taken, so what follows it is no filled-in name.
+
+All of them hold only for pages read by OCR: a text layer is what the file holds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from prereview.approx import distance
+from rules.dates import parse_date, parse_period
+from rules.identity import USCC_ALPHABET, normalize_name, normalize_number
+
+# A line scored below this is not clean enough to take a near miss of a declared value as a real
+# difference: clean readings of printed names score 0.99-1.00 on the sample photos, the one- and
+# two-character misreads 0.85-0.98.
+CLEAN_SCORE = 0.99
+# A number read cleanly may still carry a look-alike (0/D, 1/I, M/N): then a near miss is in doubt too
+LOOK_ALIKES = (
+    "0ODQU",
+    "1IL",
+    "2Z",
+    "5S",
+    "6G",
+    "8B",
+    "MN",
+    "UV",
+)
+# What a period may print after its only date (有效期至2030年6月30日止, …前, …有效)
+_CLOSING = re.compile(r"^(止|为止|前|以前|之前|有效|日|号)?$")
+_LAST_DIGIT = re.compile(r"\d(?!.*\d)")
+NUMBER_KINDS = ("id_number", "uscc")
+
+
+def period_doubt(value: str) -> str:
+    """Why a period read on a photo cannot be what is printed; "" when it may be."""
+    parsed = parse_period(value)
+    if parsed is None:
+        return ""
+    start, end, open_ended = parsed
+    if start is not None and end is not None and end < start:
+        return f"止日（{end.isoformat()}）早于起日（{start.isoformat()}），可能有数字识别错误"
+    if start is None and end is not None and not open_ended:
+        last = _LAST_DIGIT.search(value)
+        tail = value[last.end() :].strip() if last else ""
+        head = value[: value.find(tail)] if tail else value
+        if tail and not _CLOSING.match(tail) and parse_date(head) is not None and not _leads(value):
+            return f"只读出一个日期，其后的「{tail}」不是日期，止日可能未识别出"
+    return ""
+
+
+def _leads(value: str) -> bool:
+    """Whether the lone date is introduced as an end (有效期至2030年, 至2027年2月25日)."""
+    return bool(re.match(r"^\D*(至|止|到)", value))
+
+
+def number_doubt(value: str, kind: str) -> str:
+    """Why a number read on a photo cannot be what an issuer printed; "" when it may be."""
+    number = normalize_number(value)
+    if len(number) != 18:
+        return ""
+    if kind == "uscc":
+        odd = sorted({c for c in number if c not in USCC_ALPHABET})
+        if odd:
+            return f"含有统一社会信用代码不使用的字符「{''.join(odd)}」，可能有字符识别错误"
+    if kind == "id_number":
+        odd = sorted({c for c in number[:17] if not c.isdigit()})
+        if odd:
+            return f"前17位中有非数字字符「{''.join(odd)}」，可能有字符识别错误"
+    return ""
+
+
+def near_declared(value: str, kind: str, score: float, declared: frozenset[str]) -> str:
+    """The declared value `value` is a near miss of, when the reading may be that value misread; ""
+    otherwise (it is declared, far from every declared value, or read cleanly)."""
+    number = kind in NUMBER_KINDS
+    read = normalize_number(value) if number else normalize_name(value)
+    if len(read) < 2 or read in declared:
+        return ""
+    budget = 1 if len(read) <= 5 else 2
+    for known in declared:
+        # OCR misreads and drops single characters; two added or lost together are a name written
+        # otherwise (有限公司 for 有限责任公司), a real difference
+        if abs(len(known) - len(read)) > 1 or not known:
+            continue
+        if distance(read, known) > budget:
+            continue
+        if score < CLEAN_SCORE or (number and _look_alike(read, known)):
+            return known
+    return ""
+
+
+def _look_alike(read: str, known: str) -> bool:
+    """Whether two numbers of one length differ only in characters OCR takes for each other."""
+    if len(read) != len(known):
+        return False
+    pairs = [(a, b) for a, b in zip(read, known, strict=True) if a != b]
+    return bool(pairs) and all(any(a in g and b in g for g in LOOK_ALIKES) for a, b in pairs)
+
+
+_SENTENCE = re.compile(r"[，。；！？,;!?]")
+
+
+def sentence_doubt(value: str) -> str:
+    """Why a name read on a photo is a run of running text rather than a name; "" when it may be one."""
+    if _SENTENCE.search(value.strip("，。；,;. ")):
+        return "像是正文中的一段句子而不是名称，可能没有读到该栏填写的内容"
+    return ""

@@ -1,0 +1,40 @@
+"""A list field read from a table column: stray marks in number cells, glued rows on photos."""
+
+from __future__ import annotations
+
+from prereview.columns import column_field
+from prereview.documents import PageSource
+from prereview.located import Located
+from prereview.recognise import PageLabel, PageView
+from rules.spec import FieldSpec
+from tests.prereview._pages import line, page
+
+SPEC = FieldSpec(type="list", labels=("证件号码",))
+
+
+def _table(*numbers: str, source: PageSource = PageSource.OCR) -> list[Located]:
+    lines = [line("序号", 100, 100), line("股东名称", 300, 100), line("证件号码", 700, 100)]
+    for k, number in enumerate(numbers):
+        y = 160 + 60 * k
+        lines += [line(str(k + 1), 100, y), line(f"股东{k + 1}", 300, y), line(number, 700, y)]
+    view = PageView.of(0, page(*lines, source=source), None)
+    return [Located(view=view, label=PageLabel(material="M1", score=10.0), file_name="table.jpg")]
+
+
+def test_a_stray_mark_in_a_number_cell_is_no_character_of_the_number() -> None:
+    value = column_field("出资股东证件号码", SPEC, _table("91361102#40MC1AAEXE", "360121198204186683"))
+    assert value is not None
+    assert value.value == "9136110240MC1AAEXE、360121198204186683"
+    assert value.doubt == ""
+
+
+def test_two_numbers_run_together_on_a_photo_are_in_doubt() -> None:
+    value = column_field("出资股东证件号码", SPEC, _table("360121198204186683360121197708"))
+    assert value is not None and "不是完整的 18 位号码" in value.doubt
+    # a glyph the recogniser could not read inside a number: the number is not whole either
+    misread = column_field("出资股东证件号码", SPEC, _table("360121198204186683", "9136110426W6XA#588"))
+    assert misread is not None and "9136110426W6XA#588" in misread.doubt
+    clean = column_field(
+        "出资股东证件号码", SPEC, _table("360121198204186683360121197708", source=PageSource.TEXT)
+    )
+    assert clean is not None and clean.doubt == ""  # a text layer holds what it holds

@@ -1,0 +1,121 @@
+"""The impact of a rule draft on real cases: the latest run of each recent clerk case of an item, judged
+again from the facts it stored (``Run.facts``) under the rules in effect and under the draft.
+
+Self-checks are not replayed (their files and facts go at their retention). A run's stored facts never
+change, so the cases made from them are kept per process (``FactsCache``): a staff member previewing
+one draft after another pays for reading and preparing them once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from datetime import timedelta
+
+from cachetools import LRUCache
+from pydantic import ValidationError
+from sqlalchemy import Text, cast, func
+from sqlmodel import Session, col, select
+
+from rules.casefacts import CaseFacts
+from rules.evaluate import Evaluator
+from rules.impact import Impact, replay
+from rules.models import utcnow
+from window.models import Case, Channel, Run, RunStatus
+
+__all__ = ["DAYS", "LIMIT", "FactsCache", "latest_runs", "preview"]
+
+DAYS = 90
+LIMIT = 10_000
+
+
+class FactsCache:
+    """Cases made from stored run facts, by run id (a run's facts are written once)."""
+
+    def __init__(self, maxsize: int = 2 * LIMIT) -> None:
+        self._cases: LRUCache[int, CaseFacts] = LRUCache(maxsize=maxsize)
+        self._lock = threading.Lock()
+
+    def cases(self, session: Session, runs: list[tuple[int, str]]) -> list[CaseFacts]:
+        """The cases of ``runs`` ((run id, case id), newest first), reading only the facts not held."""
+        with self._lock:
+            held = {rid: self._cases[rid] for rid, _ in runs if rid in self._cases}
+        missing = [rid for rid, _ in runs if rid not in held]
+        for start in range(0, len(missing), 1000):
+            chunk = missing[start : start + 1000]
+            # The facts as the stored JSON text, validated by pydantic's own JSON parser: several times
+            # faster than decoding them into Python objects first and validating those.
+            text = cast(col(Run.facts), Text)
+            rows = session.exec(select(Run.id, text).where(col(Run.id).in_(chunk)))
+            for rid, facts in rows:
+                case = _case(facts)
+                if case is not None and rid is not None:
+                    held[rid] = case
+        with self._lock:
+            for rid, case in held.items():
+                self._cases[rid] = case
+        out: list[CaseFacts] = []
+        for rid, case_id in runs:
+            case = held.get(rid)
+            if case is not None:
+                # The stored facts name the case as it was judged; links need the case's id.
+                out.append(case if case.case_id == case_id else _with_id(case, case_id, held, rid))
+        return out
+
+
+def _with_id(case: CaseFacts, case_id: str, held: dict[int, CaseFacts], rid: int) -> CaseFacts:
+    fixed = case.model_copy(update={"case_id": case_id})
+    held[rid] = fixed
+    return fixed
+
+
+def _case(facts: str | None) -> CaseFacts | None:
+    if not facts or facts == "null":
+        return None
+    try:
+        return CaseFacts.model_validate_json(facts)
+    except ValidationError:
+        return None  # facts of an older shape: not replayed
+
+
+def latest_runs(
+    session: Session, *, item: str, days: int = DAYS, limit: int = LIMIT
+) -> list[tuple[int, str]]:
+    """(run id, case id) of the latest finished run with stored facts of each clerk case of ``item``
+    created in the last ``days`` days, newest first, at most ``limit``."""
+    since = utcnow() - timedelta(days=days)
+    latest = (
+        select(Run.case_id, func.max(Run.number).label("number"))
+        .join(Case, col(Case.id) == col(Run.case_id))
+        .where(
+            Case.item == item,
+            Case.channel == Channel.CLERK.value,
+            col(Case.created_at) >= since,
+            Run.status == RunStatus.DONE.value,
+            col(Run.facts).is_not(None),
+        )
+        .group_by(col(Run.case_id))
+        .subquery()
+    )
+    stmt = (
+        select(Run.id, Run.case_id)
+        .join(latest, (col(Run.case_id) == latest.c.case_id) & (col(Run.number) == latest.c.number))
+        .order_by(col(Run.created_at).desc(), col(Run.id).desc())
+        .limit(limit)
+    )
+    return [(rid, cid) for rid, cid in session.exec(stmt) if rid is not None]
+
+
+def preview(
+    session: Session,
+    *,
+    item: str,
+    current: Evaluator,
+    draft: Evaluator,
+    cache: FactsCache,
+    days: int = DAYS,
+    limit: int = LIMIT,
+) -> Impact:
+    """What the draft changes on the item's recent clerk cases."""
+    cases: Iterable[CaseFacts] = cache.cases(session, latest_runs(session, item=item, days=days, limit=limit))
+    return replay(cases, current=current, draft=draft)
