@@ -10,8 +10,11 @@ then every case is judged `--rounds` times (warm: workers and models loaded, as 
 ``--photo-side 4000`` first scales each photo up to a 12-megapixel phone camera's size (the pixels a
 browser upload of an uncompressed photo brings; the text is no sharper, the work is real).
 
-Prints per-case wall time (cold, warm p50/p95/max), pages OCRed per case (text-layer pages must be
-0), OCR seconds per OCRed page, time spent reading vs judging, peak RSS, and the load average.
+Prints per-case wall time (cold, warm p50/p95/max), CPU seconds (user+sys of this process and its
+reader workers: what a loaded, shared machine does not inflate) per case and per OCRed page, pages
+OCRed per case (text-layer pages must be 0), OCR wall seconds per OCRed page (median), time spent
+reading vs judging, peak RSS (the sum of every process's own peak, VmHWM), and the load average
+before and after. Held-out cases (hard X04–X05) are left out unless ``--held-out`` is given.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse
+import contextlib
 import os
 import statistics
 import tempfile
@@ -32,11 +36,13 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+import psutil
 from rich.console import Console
 from rich.table import Table
 
-from bench.cases import pct, tree_rss_mb
+from bench.cases import pct
 from bench.harden import has_text_layer
+from bench.scoring import group_of
 from prereview.cases import find_cases, load_case
 from prereview.cli import build_prereviewer
 from prereview.documents import Document, PageSource
@@ -55,9 +61,13 @@ class EightCase:
     files: list[UploadedFile]
 
 
-def eight_file_cases(cases: Path, *, seed: int, photo_side: int, tmp: Path) -> list[EightCase]:
+def eight_file_cases(
+    cases: Path, *, seed: int, photo_side: int, tmp: Path, held_out: bool = False
+) -> list[EightCase]:
     out = []
     for folder in find_cases(cases):
+        if not held_out and group_of(folder).endswith("(held out)"):
+            continue
         case = load_case(folder)
         uploads = case.uploads(folder)
         photos = [f for f in uploads if f.path.suffix.lower() in PHOTO_SUFFIXES]
@@ -99,6 +109,33 @@ class Run:
     ocr_seconds: float
     text_pages_ocred: int
     pages: int
+    cpu_seconds: float  # user+sys of this process and its reader workers
+    ocr_page_seconds: list[float]
+
+
+def _tree() -> list[psutil.Process]:
+    me = psutil.Process()
+    return [me, *me.children(recursive=True)]
+
+
+def tree_cpu_seconds() -> float:
+    total = 0.0
+    for proc in _tree():
+        with contextlib.suppress(psutil.Error):
+            times = proc.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def tree_peak_rss_mb() -> float:
+    """Sum over this process and its workers of each one's peak resident set (VmHWM)."""
+    total = 0
+    for proc in _tree():
+        with contextlib.suppress(OSError, psutil.Error):
+            for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) * 1024
+    return total / 2**20
 
 
 def judge(pre: Prereviewer, case: EightCase) -> Run:
@@ -109,6 +146,7 @@ def judge(pre: Prereviewer, case: EightCase) -> Run:
         read_done[0] = read_done[0] or time.perf_counter()
         docs.append(doc)
 
+    cpu = tree_cpu_seconds()
     start = time.perf_counter()
     pre.run(
         item=case.item,
@@ -119,6 +157,7 @@ def judge(pre: Prereviewer, case: EightCase) -> Run:
         keep=keep,
     )
     seconds = time.perf_counter() - start
+    cpu = tree_cpu_seconds() - cpu
     pages = [p for d in docs for p in d.pages]
     ocr = [p for p in pages if p.source is PageSource.OCR]
     text_ocred = sum(
@@ -135,6 +174,8 @@ def judge(pre: Prereviewer, case: EightCase) -> Run:
         ocr_seconds=sum(p.ocr_seconds for p in ocr),
         text_pages_ocred=text_ocred,
         pages=len(pages),
+        cpu_seconds=cpu,
+        ocr_page_seconds=[p.ocr_seconds for p in ocr],
     )
 
 
@@ -148,11 +189,15 @@ def main() -> None:
     parser.add_argument("--ocr-threads", type=int, default=1, help="onnxruntime threads per reader worker")
     parser.add_argument("--photo-side", type=int, default=0, help="scale photos up to this long side first")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--held-out", action="store_true", help="include hard X04–X05 (held out)")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     console = Console(stderr=True)
     with tempfile.TemporaryDirectory(prefix="eight-") as tmp:
-        cases = eight_file_cases(args.cases, seed=args.seed, photo_side=args.photo_side, tmp=Path(tmp))
+        cases = eight_file_cases(
+            args.cases, seed=args.seed, photo_side=args.photo_side, tmp=Path(tmp), held_out=args.held_out
+        )
         started = time.perf_counter()
         pre = build_prereviewer(args.workers, ocr_threads=args.ocr_threads)
         pre.start()
@@ -166,13 +211,13 @@ def main() -> None:
                     if args.verbose:
                         w = warm[-1]
                         console.print(
-                            f"round {r + 1} {case.case_id}: {w.seconds:.2f}s (read {w.read_seconds:.2f}s, "
-                            f"{w.ocr_pages} OCR pages {w.ocr_seconds:.1f}s)"
+                            f"round {r + 1} {case.case_id}: {w.seconds:.2f}s CPU {w.cpu_seconds:.2f}s "
+                            f"(read {w.read_seconds:.2f}s, {w.ocr_pages} OCR pages {w.ocr_seconds:.1f}s)"
                         )
-            peak = tree_rss_mb()
+            peak = tree_peak_rss_mb()
         finally:
             pre.close()
-    _table(args, cases, startup=startup, cold=cold, warm=warm, peak=peak)
+    _table(args, cases, startup=startup, cold=cold, warm=warm, peak=peak, load_before=load_before)
 
 
 def _table(
@@ -183,10 +228,13 @@ def _table(
     cold: Run,
     warm: list[Run],
     peak: float,
+    load_before: tuple[float, float, float],
 ) -> None:
     times = [w.seconds for w in warm]
+    cpu = [w.cpu_seconds for w in warm]
     ocr_pages = sum(w.ocr_pages for w in warm)
-    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    page_seconds = [s for w in warm for s in w.ocr_page_seconds]
+    load = " → ".join(", ".join(f"{v:.2f}" for v in la) for la in (load_before, os.getloadavg()))
     photos = f"photos scaled to {args.photo_side} px" if args.photo_side else "photos as uploaded"
     table = Table(
         title=f"8-file cases: {len(cases)} cases x {args.rounds} rounds, {args.workers} workers x "
@@ -198,12 +246,16 @@ def _table(
         "warm p50 s",
         "warm p95 s",
         "warm max s",
+        "CPU p50 s",
+        "CPU p95 s",
         "read p50 s",
         "OCR pages/case",
-        "OCR s/page",
+        "OCR s/page p50",
+        "OCR s/page mean",
+        "CPU s/OCR page",
         "text PDFs OCRed",
         "peak RSS MB",
-        "load avg",
+        "load avg before → after",
     ):
         table.add_column(col, justify="right")
     table.add_row(
@@ -212,14 +264,18 @@ def _table(
         f"{statistics.median(times):.2f}",
         f"{pct(times, 0.95):.2f}",
         f"{max(times):.2f}",
+        f"{statistics.median(cpu):.2f}",
+        f"{pct(cpu, 0.95):.2f}",
         f"{statistics.median(w.read_seconds for w in warm):.2f}",
         f"{ocr_pages / len(warm):.1f}",
+        f"{statistics.median(page_seconds) if page_seconds else 0:.2f}",
         f"{sum(w.ocr_seconds for w in warm) / max(ocr_pages, 1):.2f}",
+        f"{sum(cpu) / max(ocr_pages, 1):.2f}",
         str(sum(w.text_pages_ocred for w in warm)),
         f"{peak:.0f}",
         load,
     )
-    Console().print(table)
+    Console(width=240).print(table)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ schema (``spec``, ``expr``, ``codes``), the facts a case brings (``casefacts``) 
 (``verdict``, ``wording``), the rule books and evaluators (``book``, ``loader``, ``evaluate``, ``live``), the
 versions table and its service (``models``, ``service``), the applicant's checklist and questions
 (``checklist``, ``questions``), service-guide sections (``guide``), names and numbers (``identity``),
-working days (``calendar``), the errors (``errors``) and the command line (``cli``).
+dates and periods as written (``dates``, the one date reader), working days (``calendar``), a draft's
+impact on stored cases (``impact``), the errors (``errors``) and the command line (``cli``).
 """
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "checklist",
     "cli",
     "codes",
+    "dates",
     "errors",
     "evaluate",
     "expr",

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 from reading_files import save_jpeg, write
 
 from prereview.errors import CorruptFile, FileTooLarge
-from prereview.images import MAX_WORK_SIDE, load_images, to_rgb_array
+from prereview.images import DRAFT_SIDE, MAX_WORK_SIDE, load_images, to_rgb_array
 from prereview.sniff import Kind
 
 BIG = 50_000_000
@@ -122,6 +122,29 @@ def test_large_photo_is_scaled_to_working_size(tmp_path: Path) -> None:
     Image.new("RGB", (MAX_WORK_SIDE * 2, 200), "white").save(path)
     (arr,) = _load(path, Kind.JPEG)
     assert arr.shape == (100, MAX_WORK_SIDE, 3)
+
+
+def test_camera_sized_jpeg_is_decoded_reduced_and_upright(tmp_path: Path) -> None:
+    # a 12 MP photo stored on its side (EXIF 6): decoded at half size, then turned upright
+    upright = _marked(4000, 3000)
+    path = save_jpeg(upright.rotate(90, expand=True), tmp_path / "photo.jpg", exif_orientation=6)
+    (arr,) = _load(path, Kind.JPEG)
+    assert arr.shape == (DRAFT_SIDE * 3 // 4, DRAFT_SIDE, 3)
+    assert arr[5, 5, 0] > 200 and arr[5, 5, 1] < 60
+
+
+def test_jpeg_below_twice_the_draft_side_is_decoded_whole(tmp_path: Path) -> None:
+    path = tmp_path / "mid.jpg"
+    Image.new("RGB", (2 * DRAFT_SIDE - 100, 300), "white").save(path)
+    (arr,) = _load(path, Kind.JPEG)
+    assert arr.shape[1] == MAX_WORK_SIDE  # decoded whole, then scaled to the working side
+
+
+def test_big_png_is_not_drafted(tmp_path: Path) -> None:
+    path = tmp_path / "big.png"
+    Image.new("RGB", (2 * DRAFT_SIDE, 200), "white").save(path)
+    (arr,) = _load(path, Kind.PNG)
+    assert arr.shape[1] == MAX_WORK_SIDE
 
 
 def test_truncated_jpeg_is_corrupt(tmp_path: Path) -> None:
