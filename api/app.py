@@ -18,9 +18,11 @@ from api.routes import (
     handover,
     items,
     kb,
+    licences,
     notices,
     referrals,
     rules_admin,
+    samples,
     settlements,
     users,
 )
@@ -138,6 +140,8 @@ def _route(app: FastAPI) -> None:
         users,
         kb,
         referrals,
+        samples,
+        licences,
     ):
         root.include_router(module.router)
     app.include_router(root)

@@ -17,6 +17,7 @@ from window import (
     build_page_images,
     build_prereviewer,
     install_log_masking,
+    licence_fetcher,
     rule_library,
     run_worker,
 )
@@ -85,9 +86,13 @@ def worker(
     corpus = settings.corpus_dir
     context = RuleContext.from_corpus(corpus / "rules", scenarios_dir=corpus / "scenarios")
     # built once: the OCR processes serve every run this worker executes
-    prereviewer = build_prereviewer(settings=settings, library=rule_library(db=db, context=context))
+    library = rule_library(db=db, context=context)
+    prereviewer = build_prereviewer(settings=settings, library=library)
+    licences = licence_fetcher(settings=settings, db=db, library=library)
     pages = build_page_images(settings)
-    runner = Runner(db=db, store=blob_store(settings), prereviewer=prereviewer, pages=pages)
+    runner = Runner(
+        db=db, store=blob_store(settings), prereviewer=prereviewer, pages=pages, licences=licences
+    )
     try:
         run_worker(
             runner,

@@ -11,7 +11,7 @@ from core.db import Database
 from kb.base import KnowledgeBase
 from rules.live import RuleLibrary
 from rules.service import RuleContext
-from window import BlobStore, Dispatcher, Hall, PageImages, PrereviewEngine
+from window import BlobStore, Dispatcher, Hall, PageImages, PrereviewEngine, licence_store, sample_store
 from window.impact import FactsCache
 
 
@@ -35,3 +35,11 @@ class Services:
     @property
     def context(self) -> RuleContext:
         return self.library.context
+
+    @property
+    def sample_store(self) -> BlobStore:
+        return sample_store(self.settings)
+
+    @property
+    def licence_store(self) -> BlobStore:
+        return licence_store(self.settings)

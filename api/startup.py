@@ -33,9 +33,12 @@ from window import (
     build_page_images,
     build_prereviewer,
     install_log_masking,
+    licence_fetcher,
     recover,
     rule_library,
+    sample_store,
 )
+from window import samples as window_samples
 from window.cases import purge_expired
 
 log = logging.getLogger("yichuang.api")
@@ -70,7 +73,7 @@ def start(
     with startup_lock(db):  # several processes starting at once migrate and seed one after the other
         if migrate:
             upgrade(db.bind)
-        _seed(db, rules_dir=rules_dir, context=context)
+        _seed(db, rules_dir=rules_dir, context=context, samples=sample_store(settings))
         if knowledge_base:
             _prepare_kb(db, settings=settings, library=library)
         if queue is not None:
@@ -80,7 +83,9 @@ def start(
     runs: Dispatcher | None = queue  # a queue: this process defers, `yichuang worker` processes execute
     if runs is None:
         engine = (prereviewer or _real_prereviewer(settings))(library)
-        runs = (dispatcher or _threads(settings))(Runner(db=db, store=store, prereviewer=engine, pages=pages))
+        licences = licence_fetcher(settings=settings, db=db, library=library)
+        runner = Runner(db=db, store=store, prereviewer=engine, pages=pages, licences=licences)
+        runs = (dispatcher or _threads(settings))(runner)
     services = _services(settings, db=db, store=store, library=library, pages=pages, runs=runs, engine=engine)
     recover(db=db, dispatcher=runs)
     if dispatcher is None:
@@ -131,12 +136,16 @@ def stop(services: Services) -> None:
     services.pages.close()  # its reader process, if a page was ever shown
 
 
-def _seed(db: Database, *, rules_dir: Path, context: RuleContext) -> None:
-    """The rule versions of the shipped rule files, for the items that have none yet."""
+def _seed(db: Database, *, rules_dir: Path, context: RuleContext, samples: BlobStore) -> None:
+    """The rule versions of the shipped rule files, for the items that have none yet, and the shipped
+    material samples of those seed versions."""
     with db.scope() as session:
         added = rule_service.seed(session, rules_dir=rules_dir, context=context)
         if added:
             log.info("seeded rule versions: %s", ", ".join(v.item_code for v in added))
+        seeded = window_samples.seed(session, samples_dir=rules_dir.parent / "samples", store=samples)
+        if seeded:
+            log.info("seeded %d material samples", seeded)
 
 
 def _prepare_kb(db: Database, *, settings: Settings, library: RuleLibrary) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -136,6 +137,23 @@ class Settings(BaseSettings):
     max_json_depth: int = Field(default=32, gt=0, description="nesting levels of a JSON body")
     max_json_digits: int = Field(default=18, gt=0, description="digits of one JSON number")
     max_declared_bytes: int = Field(default=64 * 1024, gt=0, description="a case's declared facts, as JSON")
+    # 电子证照 library (window.licences): none by default; "local" (imported licences) or "http"
+    licence_source: Literal["", "local", "http"] = Field(
+        default="", description="where a clerk's case fetches materials marked licence: (empty: nowhere)"
+    )
+    licence_url: str = Field(default="", description="http source: base URL of the JSON contract (docs)")
+    licence_token: str = Field(default="", description="http source: sent as Authorization: Bearer")
+    licence_timeout_s: float = Field(default=3.0, gt=0, description="http source: one request")
+    licence_retries: int = Field(default=1, ge=0, le=5, description="http source: more tries on failure")
+    licence_breaker_failures: int = Field(
+        default=3, ge=1, description="http source: failed look-ups in a row that open the circuit"
+    )
+    licence_breaker_reset_s: float = Field(
+        default=60.0, gt=0, description="http source: how long an open circuit answers unavailable"
+    )
+    public_url: str = Field(
+        default="", description="the service's address as applicants reach it (notices' sample links)"
+    )
 
     # the hall: printed on notices and shown on the pages (window.Hall is made from these)
     hall_name: str = Field(default="安和市政务服务中心", min_length=1, description="政务服务中心的名称")

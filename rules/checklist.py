@@ -19,6 +19,11 @@ class ChecklistEntry(BaseModel):
     due: Literal["yes", "no", "depends"]
     tolerance_days: int | None = None
     per: str = ""
+    # 可共享调取的免交: what the applicant is told; nothing about whether the library holds the licence
+    shared: str = ""
+
+
+SHARED_NOTE = "可由窗口通过电子证照库调取"
 
 
 class Checklist(BaseModel):
@@ -52,6 +57,7 @@ def checklist(evaluator: Evaluator, code: str, declared: dict[str, Any] | None, 
                 due=state,
                 tolerance_days=m.tolerance_days,
                 per=m.per,
+                shared=SHARED_NOTE if m.licence is not None else "",
             )
         )
     return Checklist(

@@ -136,7 +136,11 @@ def parse_item(
     problems = problems_of(item, catalog)
     if problems:
         raise RuleFileError(name, problems)
-    canonical = json.dumps(item.model_dump(mode="json", by_alias=True), ensure_ascii=False, sort_keys=True)
+    dumped = item.model_dump(mode="json", by_alias=True)
+    for material in dumped["materials"]:
+        if material.get("licence") is None:  # unmarked materials hash as before the key existed
+            material.pop("licence", None)
+    canonical = json.dumps(dumped, ensure_ascii=False, sort_keys=True)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
     return LoadedItem(item=item, rule_hash=digest, source=name)
 

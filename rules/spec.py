@@ -159,6 +159,21 @@ _REQUIRED: dict[Code, tuple[str, ...]] = {
 }
 
 
+# GB/T 36902 电子证照目录信息 a material field may be filled from (有效期 is 有效期起止 as one period)
+CatalogueField = Literal["证照编号", "持证主体", "持证主体代码", "颁发机构", "颁发日期", "有效期"]
+CATALOGUE_FIELDS: tuple[str, ...] = ("证照编号", "持证主体", "持证主体代码", "颁发机构", "颁发日期", "有效期")
+
+
+class LicenceSource(_Strict):
+    """The material may be fetched from the 电子证照 library when it was not uploaded (可共享调取的免交):
+    a licence of ``type`` whose 持证主体代码 is the declared fact ``holder``; ``fields`` fills the material's
+    fields from the licence's catalogue fields, which the material's checks then judge."""
+
+    type: str = Field(min_length=1, max_length=60)  # 证照类型 as the library names it: 营业执照
+    holder: str  # the declared fact holding the 持证主体代码 (uscc, legal_rep_id …)
+    fields: dict[str, CatalogueField] = Field(default_factory=dict)
+
+
 class Material(_Strict):
     id: str = Field(pattern=r"^M\d+$")
     name: str
@@ -178,6 +193,7 @@ class Material(_Strict):
     parts: tuple[str, ...] = ()  # faces/pages/sections a complete set has
     checks: tuple[Check, ...] = ()
     notes: tuple[str, ...] = ()
+    licence: LicenceSource | None = None  # 电子证照库调取: see LicenceSource
 
     _parse = field_validator("when", mode="before")(_expr)
 

@@ -68,6 +68,7 @@ def _material_problems(
                     f"{material.id} has no part {spec.part!r}; declare it under parts",
                 )
             )
+    out += _licence_problems(material, where, catalog)
     for j, check in enumerate(material.checks):
         at = f"{where}.checks[{j}]"
         out += _expr_problems(check.when, f"{at}.when", catalog, materials)
@@ -97,6 +98,30 @@ def _material_problems(
                 )
         for target in check.equals:
             out += _target_problems(target, f"{at}.equals", catalog, materials)
+    return out
+
+
+def _licence_problems(material: Material, where: str, catalog: FactCatalog) -> list[Problem]:
+    """A material fetched from the 电子证照 library: its holder is a declared identifying number, the
+    fields it fills are the material's own."""
+    source = material.licence
+    if source is None:
+        return []
+    out: list[Problem] = []
+    spec = catalog.get(source.holder)
+    if spec is None:
+        out.append((f"{where}.licence.holder", f"unknown fact {source.holder!r} (not in facts.yaml)"))
+    elif spec.type not in ("uscc", "id_number", "string"):
+        out.append(
+            (f"{where}.licence.holder", f"fact {source.holder!r} is a {spec.type}, not a 持证主体代码")
+        )
+    for name in source.fields:
+        if name not in material.fields:
+            out.append((f"{where}.licence.fields.{name}", f"{material.id} has no field {name!r}; declare it"))
+    if material.per:
+        out.append(
+            (f"{where}.licence", f"{material.id} is due per {material.per}: one licence cannot stand for it")
+        )
     return out
 
 

@@ -27,7 +27,17 @@ from window.errors import StateConflict
 from window.masking import CaseMasker
 from window.models import Case, CaseStatus, Channel, ClerkDecision, Run
 
-__all__ = ["Listed", "Plan", "decide", "effective", "judged_item", "mark_printed", "plan", "proposed"]
+__all__ = [
+    "Listed",
+    "Plan",
+    "decide",
+    "effective",
+    "judged_item",
+    "judged_version",
+    "mark_printed",
+    "plan",
+    "proposed",
+]
 
 # what a notice can list: 补正 any defect but an unmet condition (that is 不予受理), 容缺 a missing material
 _CORRECTABLE = frozenset(Code) - {Code.NOT_ELIGIBLE}
@@ -54,12 +64,17 @@ class Plan(BaseModel):
     correcting: int | None = None  # the id of the decision it replaces
 
 
-def judged_item(session: Session, *, case: Case, decision: Decision, library: RuleLibrary) -> Item:
-    """The item as the rule version the run was judged by (by its hash), else as in effect that day."""
+def judged_version(session: Session, *, case: Case, decision: Decision) -> RuleVersion | None:
+    """The rule version the run was judged by (by its hash); None when it is not stored (a file's rules)."""
     stmt = select(RuleVersion).where(
         RuleVersion.item_code == case.item, RuleVersion.rule_hash == decision.rule_hash
     )
-    version = session.exec(stmt).first()
+    return session.exec(stmt).first()
+
+
+def judged_item(session: Session, *, case: Case, decision: Decision, library: RuleLibrary) -> Item:
+    """The item as the rule version the run was judged by (by its hash), else as in effect that day."""
+    version = judged_version(session, case=case, decision=decision)
     if version is None:
         return library.loaded(case.item, decision.review_date).item
     siblings = library.items_on(decision.review_date)

@@ -25,6 +25,8 @@ from rules.live import LiveEvaluator
 from rules.models import utcnow
 from window import audit
 from window.errors import StoredFileMissing
+from window.licence_fetch import LicenceFetcher
+from window.licence_fetch import record as record_fetches
 from window.models import Case, CaseFile, Run, RunStatus
 from window.page_images import PageImages, kept
 from window.storage import BlobStore
@@ -77,9 +79,17 @@ class Runner:
     store: BlobStore
     prereviewer: PrereviewEngine
     pages: PageImages | None = None  # handed the page images of the runs whose pages are kept
+    licences: LicenceFetcher | None = None  # 电子证照库调取 for clerks' cases; None: no source configured
 
     def __call__(self, run_id: int) -> str | None:
-        return execute(run_id, db=self.db, prereviewer=self.prereviewer, store=self.store, pages=self.pages)
+        return execute(
+            run_id,
+            db=self.db,
+            prereviewer=self.prereviewer,
+            store=self.store,
+            pages=self.pages,
+            licences=self.licences,
+        )
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,8 @@ class _Job:
     rows: list[CaseFile]  # the run's file rows still there
     expected: int  # how many files the run was queued with
     keep: DocumentSink | None = None
+    channel: str = ""
+    requested_by: str = ""
 
 
 def today() -> date:
@@ -142,14 +154,23 @@ def execute(
     prereviewer: PrereviewEngine,
     store: BlobStore,
     pages: PageImages | None = None,
+    licences: LicenceFetcher | None = None,
 ) -> str | None:
     """Execute one run; returns its final status (None when it was finished already or is gone). ``pages``
-    is handed the page images the run read, when the case's pages are kept (the evidence view's cache)."""
+    is handed the page images the run read, when the case's pages are kept (the evidence view's cache);
+    ``licences`` fetches what a clerk's case did not upload and the 电子证照 library holds."""
     with db.scope() as session:
         job = _begin(session, run_id, store=store, pages=pages)
     if job is None:
         return None
-    outcome = _judge(run_id, job, prereviewer=prereviewer, store=store, progress=ProgressWriter(db, run_id))
+    outcome = _judge(
+        run_id,
+        job,
+        prereviewer=prereviewer,
+        store=store,
+        licences=licences,
+        progress=ProgressWriter(db, run_id),
+    )
     with db.scope() as session:
         return _finish(session, run_id, outcome)
 
@@ -179,6 +200,8 @@ def _begin(session: Session, run_id: int, *, store: BlobStore, pages: PageImages
         rows=present,
         expected=len(run.file_ids),
         keep=keep,
+        channel=case.channel,
+        requested_by=run.requested_by,
     )
 
 
@@ -189,6 +212,7 @@ class Outcome(NamedTuple):
     reports: list[dict[str, Any]] | None = None
     facts: dict[str, Any] | None = None
     error: str | None = None
+    fetches: list[dict[str, Any]] | None = None  # 电子证照库 look-ups, stored and audited with the decision
 
 
 def _judge(
@@ -197,6 +221,7 @@ def _judge(
     *,
     prereviewer: PrereviewEngine,
     store: BlobStore,
+    licences: LicenceFetcher | None,
     progress: ProgressSink | None = None,
 ) -> Outcome:
     """The pre-review of the run's files, outside any transaction (it takes minutes)."""
@@ -213,8 +238,9 @@ def _judge(
                 keep=job.keep,
                 progress=progress,
             )
-        # and none vanished while it was being read
-        _check_stored(run_id, job.case_id, job.rows, store, expected=job.expected)
+            # and none vanished while it was being read
+            _check_stored(run_id, job.case_id, job.rows, store, expected=job.expected)
+            result, fetched = _fetch(result, job, licences)
     except StoredFileMissing as exc:  # the hall's storage failed, not the applicant: no verdict at all
         return Outcome(error=exc.message)
     except Exception as exc:
@@ -224,7 +250,24 @@ def _judge(
         decision=result.decision.model_dump(mode="json"),
         reports=[f.model_dump(mode="json") for f in result.files],
         facts=result.facts.model_dump(mode="json") if result.facts else None,
+        fetches=[f.model_dump(mode="json") for f in fetched],
     )
+
+
+def _fetch(
+    result: PrereviewResult, job: _Job, licences: LicenceFetcher | None
+) -> tuple[PrereviewResult, list[Any]]:
+    """The run's result with what the 电子证照 library holds; as it was when that fails (the case is judged
+    on its uploads alone: a look-up never costs a verdict)."""
+    if licences is None:
+        return result, []
+    try:
+        return licences.complete(
+            result, channel=job.channel, case_id=job.case_id, requested_by=job.requested_by
+        )
+    except Exception:
+        log.exception("licence look-ups of case %s failed; judged on its uploads", job.case_id)
+        return result, []
 
 
 def _finish(session: Session, run_id: int, outcome: Outcome) -> str | None:
@@ -247,6 +290,14 @@ def _finish(session: Session, run_id: int, outcome: Outcome) -> str | None:
         run.verdict = str(decision["verdict"])
         run.rule_hash = str(decision["rule_hash"])
         run.error = None
+        if outcome.fetches:
+            record_fetches(
+                session,
+                case_id=run.case_id,
+                run_id=run_id,
+                requested_by=run.requested_by,
+                fetched=outcome.fetches,
+            )
         audit.record(
             session,
             actor="worker",

@@ -13,6 +13,8 @@ from rules import service as rule_service
 from rules.live import RuleLibrary
 from rules.service import RuleContext
 from window.hall import Hall
+from window.licence_fetch import LicenceFetcher
+from window.licences import CircuitBreaker, HttpSource, LicenceSource, LocalLibrary
 from window.page_images import PageImages
 from window.storage import BlobStore
 
@@ -21,8 +23,11 @@ __all__ = [
     "build_hall",
     "build_page_images",
     "build_prereviewer",
+    "licence_fetcher",
+    "licence_store",
     "read_limits",
     "rule_library",
+    "sample_store",
 ]
 
 
@@ -65,6 +70,43 @@ def blob_store(settings: Settings) -> BlobStore:
 def build_page_images(settings: Settings) -> PageImages:
     """The evidence view's page images (cheap: the reader process starts on the first page no run left)."""
     return PageImages(cache_dir=settings.data_dir / "pages", limits=read_limits(settings))
+
+
+def licence_store(settings: Settings) -> BlobStore:
+    """The licences' files (imported, or fetched for a case): apart from the uploads, so that deleting a
+    self-check's files never touches them."""
+    return BlobStore(settings.data_dir / "licences")
+
+
+def sample_store(settings: Settings) -> BlobStore:
+    """The material samples' files (public: every applicant may see them)."""
+    return BlobStore(settings.data_dir / "samples")
+
+
+def licence_source(*, settings: Settings, db: Database) -> LicenceSource | None:
+    if settings.licence_source == "local":
+        return LocalLibrary(db=db, store=licence_store(settings))
+    if settings.licence_source == "http":
+        breaker = CircuitBreaker(
+            failures=settings.licence_breaker_failures, reset_s=settings.licence_breaker_reset_s
+        )
+        return HttpSource(
+            base_url=settings.licence_url,
+            token=settings.licence_token,
+            timeout_s=settings.licence_timeout_s,
+            retries=settings.licence_retries,
+            breaker=breaker,
+            max_file_bytes=settings.max_file_bytes,
+        )
+    return None
+
+
+def licence_fetcher(*, settings: Settings, db: Database, library: RuleLibrary) -> LicenceFetcher | None:
+    """What fetches a clerk's case's materials from the 电子证照 library; None with no source configured."""
+    source = licence_source(settings=settings, db=db)
+    if source is None:
+        return None
+    return LicenceFetcher(source=source, library=library, store=licence_store(settings))
 
 
 def build_hall(settings: Settings) -> Hall:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
@@ -37,6 +37,7 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
     summary="文书：受理通知书、补正材料一次性告知书、容缺受理通知书、不予受理决定书",
 )
 async def notice(
+    request: Request,
     case_id: str,
     session: SessionDep,
     services: ServicesDep,
@@ -62,8 +63,16 @@ async def notice(
         )
         if started is not None and (kind is None or kind.value == started.verdict):
             due = Counted(day=started.due_on, provisional=started.provisional, note=started.provisional_note)
+    base = services.settings.public_url or str(request.base_url)
     content = notices.compose(
-        session, case=case, library=services.library, hall=services.hall, kind=kind, run=run, due=due
+        session,
+        case=case,
+        library=services.library,
+        hall=services.hall,
+        kind=kind,
+        run=run,
+        due=due,
+        sample_base=base,
     )
     if not content.draft and principal.has(Role.CLERK):  # the official notice leaves: the decision is final
         chosen = notices.noticed_run(session, case=case, number=run)

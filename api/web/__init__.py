@@ -56,6 +56,12 @@ for _path, _name in ROUTES.items():
     router.add_api_route(_path, _page_route(_name), methods=["GET"], name=f"page:{_name}")
 
 
+@router.get("/s/{item}/{material}")
+def sample_page(item: str, material: str) -> HTMLResponse:
+    """The public sample page (材料样本) a 补正 notice links by a short URL and a QR code."""
+    return _page_route("sample.html")()
+
+
 @router.get("/docs")
 def docs() -> FileResponse:
     return FileResponse(DOCS / "index.html", media_type="text/html", headers={"Cache-Control": "no-cache"})

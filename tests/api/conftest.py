@@ -14,4 +14,5 @@ from tests.fixtures.api_app import (  # noqa: F401  (fixtures)
     rule_context,
     sqlite_engine,
 )
+from tests.fixtures.licence_server import licence_platform  # noqa: F401  (fixture)
 from tests.fixtures.live_api import live_api  # noqa: F401  (fixture)

@@ -166,3 +166,14 @@ def test_settlement_revision_downgrades_and_upgrades_again(empty_engine: Engine)
     assert "settlement" not in inspect(empty_engine).get_table_names()
     upgrade(empty_engine)
     assert _diff(empty_engine) == []
+
+
+def test_samples_revision_downgrades_and_upgrades_again(empty_engine: Engine) -> None:
+    """Revision 0012 adds the material samples and the local 电子证照 library with its look-ups."""
+    tables = {"material_sample", "licence", "licence_fetch"}
+    upgrade(empty_engine)
+    assert tables <= set(inspect(empty_engine).get_table_names())
+    downgrade(empty_engine, "0011")
+    assert not tables & set(inspect(empty_engine).get_table_names())
+    upgrade(empty_engine)
+    assert _diff(empty_engine) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +89,33 @@ def test_validate_collects_every_bad_file(tmp_path: Path) -> None:
     book = RuleBook.load(tmp_path, strict=False)
     assert list(book.items) == ["JT-001"]
     assert [e.file for e in book.errors] == ["XX-001.yaml"]
+
+
+def test_licence_marking_is_checked(jt: dict[str, Any]) -> None:
+    raw = {**jt, "materials": [dict(m) for m in jt["materials"]]}
+    m2 = raw["materials"][1]
+    m2["licence"] = {"type": "营业执照", "holder": "no_such_fact", "fields": {"没有这个字段": "持证主体"}}
+    raw["materials"][7]["licence"] = {"type": "驾驶证", "holder": "legal_rep_id"}  # M8: one set per driver
+    problems = dict(_problems(raw))
+    assert "unknown fact 'no_such_fact'" in problems["materials[1].licence.holder"]
+    assert "has no field '没有这个字段'" in problems["materials[1].licence.fields.没有这个字段"]
+    assert "one licence cannot stand for it" in problems["materials[7].licence"]
+    m2["licence"] = {"type": "营业执照", "holder": "applicant_type"}
+    assert "not a 持证主体代码" in dict(_problems(raw))["materials[1].licence.holder"]
+    m2["licence"] = {"type": "营业执照", "holder": "uscc", "fields": {"名称": "照面信息"}}
+    assert "materials[1].licence.fields.名称" in dict(_problems(raw))
+
+
+def test_unmarked_items_hash_as_before_the_licence_key(jt: dict[str, Any]) -> None:
+    catalog, common = load_catalog(CORPUS), load_common(CORPUS)
+    unmarked = {**jt, "materials": [{k: v for k, v in m.items() if k != "licence"} for m in jt["materials"]]}
+    marked = parse_item(jt, name="JT-001.yaml", catalog=catalog, common=common)
+    plain = parse_item(unmarked, name="JT-001.yaml", catalog=catalog, common=common)
+    assert marked.item.material("M2").licence is not None and plain.item.material("M2").licence is None
+    assert marked.rule_hash != plain.rule_hash
+    # a file without any marking hashes as before the key existed: its dump has no "licence" at all
+    dumped = plain.item.model_dump(mode="json", by_alias=True)
+    for material in dumped["materials"]:
+        assert material.pop("licence") is None
+    canonical = json.dumps(dumped, ensure_ascii=False, sort_keys=True)
+    assert plain.rule_hash == hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]

@@ -9,6 +9,7 @@ from window.notices.content import (
     DefectRow,
     Notice,
     NoticeKind,
+    SampleLink,
     build_notice,
 )
 from window.notices.extension import build_extension_notice
@@ -22,6 +23,7 @@ __all__ = [
     "DefectRow",
     "Notice",
     "NoticeKind",
+    "SampleLink",
     "build_extension_notice",
     "build_notice",
     "compose",

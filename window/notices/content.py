@@ -31,6 +31,7 @@ __all__ = [
     "DefectRow",
     "Notice",
     "NoticeKind",
+    "SampleLink",
     "basis_of",
     "build_notice",
     "declared_for",
@@ -107,6 +108,13 @@ class ConditionRow(BaseModel):
     declared: str = ""  # what the applicant declared that the condition judged: 注册资本 8 万元
 
 
+class SampleLink(BaseModel):
+    """The public sample page of a material to be corrected: a short link, printed with its QR code."""
+
+    material: str  # "M3 负责人身份证明"
+    url: str
+
+
 class Notice(BaseModel):
     """Everything a notice states; ``kind`` is a key of ``KINDS``. Fields a kind does not use stay empty."""
 
@@ -146,6 +154,8 @@ class Notice(BaseModel):
     before_date: date | None = None  # the 承诺办结日 before the extension
     extension_days: int = 0
     paused_days: int = 0
+    # 补正 / 容缺: what a correct material looks like (set by ``service.compose`` when samples are published)
+    samples: list[SampleLink] = Field(default_factory=list)
 
     @property
     def tolerable_listed(self) -> bool:

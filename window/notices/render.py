@@ -1,7 +1,8 @@
 """Render a Notice: HTML from its kind's Jinja2 template, and the A4 PDF from that same HTML.
 
 The templates are the one layout source. The PDF walks the rendered page's ``<main>`` and prints each
-block with the matching reportlab style (WenQuanYi Micro Hei embedded, lines broken by ``kinsoku``), so
+block with the matching reportlab style (WenQuanYi Micro Hei embedded, lines broken by ``kinsoku``; a
+cell's PNG data-URI image, such as a sample's QR code, embedded as it is), so
 what the PDF says is what the page says; a block the walk does not know fails loudly.
 """
 
@@ -24,11 +25,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Image, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from core.errors import Unavailable
 from window.notices.content import Notice
 from window.notices.kinsoku import Kinsoku
+from window.notices.qr import qr_data_uri
 
 __all__ = ["html", "pdf", "style_hashes"]
 
@@ -47,6 +49,7 @@ _env = Environment(
     undefined=StrictUndefined,
 )
 _env.filters["cn_date"] = _cn_date
+_env.filters["qr"] = qr_data_uri
 
 
 def style_hashes() -> list[str]:
@@ -125,7 +128,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
 
 
 def _table(el: ET.Element, s: dict[str, ParagraphStyle]) -> Table:
-    rows = [[Kinsoku(_inline(cell), s["cell"]) for cell in tr] for tr in el.iter("tr")]
+    rows = [[_cell(cell, s) for cell in tr] for tr in el.iter("tr")]
     widths = [float(w) * mm for w in el.get("data-widths", "").split(",")]
     if any(len(row) != len(widths) for row in rows):
         raise ValueError("a notice table needs data-widths (mm) for each of its columns")
@@ -140,6 +143,28 @@ def _table(el: ET.Element, s: dict[str, ParagraphStyle]) -> Table:
         )
     )
     return table
+
+
+def _cell(el: ET.Element, s: dict[str, ParagraphStyle]) -> Flowable | list[Flowable]:
+    """A table cell: its text, then its images (a sample's QR code)."""
+    images: list[Flowable] = [_image(img) for img in el.iter("img")]
+    text = _inline(el)
+    if not images:
+        return Kinsoku(text, s["cell"])
+    return [Kinsoku(text, s["cell"]), *images] if text else images
+
+
+_PNG_URI = "data:image/png;base64,"
+
+
+def _image(el: ET.Element) -> Image:
+    """An <img> of the page: a PNG data URI (the page needs no other file), as large as the page shows it
+    (CSS pixels: 0.75 pt each)."""
+    src = el.get("src", "")
+    if not src.startswith(_PNG_URI) or not el.get("width") or not el.get("height"):
+        raise ValueError("a notice image needs a PNG data: URI, a width and a height")
+    data = io.BytesIO(base64.b64decode(src.removeprefix(_PNG_URI)))
+    return Image(data, width=float(el.get("width", "")) * 0.75, height=float(el.get("height", "")) * 0.75)
 
 
 _STYLE_OF = {("h1", ""): "title", ("h2", ""): "h2", ("div", "draft"): "draft", ("footer", "meta"): "meta"}

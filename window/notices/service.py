@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from rules import service as rule_service
 from rules.calendar import add_working_days
 from rules.codes import Code, Verdict
+from rules.errors import NothingPublished
 from rules.live import RuleLibrary
 from rules.models import utcnow
 from rules.spec import Item
 from rules.verdict import Decision
-from window import cases, counters, decisions, settlements
+from window import cases, counters, decisions, samples, settlements
 from window.errors import StateConflict
 from window.hall import Hall
 from window.models import Case, Channel, ClerkDecision, IssuedNotice, Run
-from window.notices.content import KINDS, Notice, build_notice
+from window.notices.content import KINDS, Notice, SampleLink, build_notice
 from window.workdays import Counted
 
 __all__ = ["compose", "decided", "notice_number", "noticed_run"]
@@ -31,11 +33,13 @@ def compose(
     run: int | None,
     plan: decisions.Plan | None = None,
     due: Counted | None = None,
+    sample_base: str | None = None,
 ) -> Notice:
     """The notice of run ``run`` (default: the decided run, else the latest finished one); ``kind``
     defaults to the clerk's decision on it, or the suggestion while there is none. ``plan``: the notice
     of a decision not yet recorded (the clerk's confirm step), as it will print; ``due``: the case
-    clock's 承诺办结日, printed instead of one counted from the item's 承诺工作日."""
+    clock's 承诺办结日, printed instead of one counted from the item's 承诺工作日. With ``sample_base``
+    (the service's public address) a 补正 or 容缺 notice links the samples of the materials it asks for."""
     chosen = noticed_run(session, case=case, number=plan.run if plan is not None else run)
     if chosen is None or chosen.decision is None:
         raise StateConflict("本案还没有完成的预审，不能出具文书")
@@ -66,7 +70,7 @@ def compose(
     ):
         raise StateConflict("没有不满足的受理条件，也没有收件人员写明的理由，不能出具不予受理决定书")
     draft = plan is not None or final is None or case.channel == Channel.APPLICANT.value
-    return build_notice(
+    notice = build_notice(
         kind=verdict.value,
         item=item,
         decision=decision,
@@ -81,6 +85,29 @@ def compose(
         catalog=library.context.catalog,
         due=due,
     )
+    if sample_base is not None and verdict in (Verdict.CORRECTION, Verdict.TOLERANCE):
+        notice.samples = _sample_links(session, case=case, decision=decision, item=item, base=sample_base)
+    return notice
+
+
+def _sample_links(
+    session: Session, *, case: Case, decision: Decision, item: Item, base: str
+) -> list[SampleLink]:
+    """The public sample pages of the materials the notice asks to correct or hand in."""
+    wanted = list(dict.fromkeys(f.material for f in decision.findings if f.material))
+    version = decisions.judged_version(session, case=case, decision=decision)
+    if version is None:
+        try:
+            version = rule_service.in_effect(session, item=case.item, on=decision.review_date)
+        except NothingPublished:
+            return []
+    have = samples.of_version(session, version=version)
+    out = []
+    for mid in wanted:
+        if mid in have:
+            name = item.material(mid).name
+            out.append(SampleLink(material=f"{mid} {name}", url=f"{base.rstrip('/')}/s/{case.item}/{mid}"))
+    return out
 
 
 def notice_number(session: Session, *, case: Case, run: Run, kind: str, hall: Hall) -> str:

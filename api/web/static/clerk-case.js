@@ -260,7 +260,7 @@ function showResult(ctx, run) {
   const conditions = Object.fromEntries(ctx.item.conditions.map((c) => [c.id, c.text]));
   const { data } = ctx;
   const suggestion = data.suggestion && data.suggestion.run === run.number ? data.suggestion : null;
-  const view = renderResult(ctx.container.querySelector("#result"), { caseId: ctx.caseId, run, files: data.files, names,
+  const view = renderResult(ctx.container.querySelector("#result"), { caseId: ctx.caseId, item: ctx.item.code, run, files: data.files, names,
     conditions, suggestion, reportsEl: ctx.container.querySelector("#file-reports") });
   const decision = decisionPanel(ctx.container.querySelector("#decision"), { ctx, run, suggestion, names, reload: () => reload(ctx) });
   settlePanel(view.settleSlot, { caseId: ctx.caseId, run, located: view.located, names, conditions,

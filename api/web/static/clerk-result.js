@@ -9,28 +9,30 @@
 
 import { CODE_LABELS, VERDICTS, clear, fmtDate, h, ruleWhere, verdictBadge } from "/static/common.js";
 import { openViewer } from "/static/evidence.js";
+import { licencePanel } from "/static/clerk-licences.js";
+import { sampleFigure } from "/static/samples.js";
 
-export function renderResult(el, { caseId, run, files, names, conditions, suggestion, reportsEl }) {
+export function renderResult(el, { caseId, item = "", run, files, names, conditions, suggestion, reportsEl }) {
   clear(el);
   if (run.status !== "done") return null;
   const located = locateFiles(run, files);
-  const card = verdictCard(caseId, run, located, names, conditions);
+  const card = verdictCard(caseId, run, located, names, conditions, item);
   const settleSlot = h("div", { id: "settle" });
   const reports = fileReports(caseId, run, located, names);
-  el.append(card.el, settleSlot);
+  el.append(card.el, settleSlot, licencePanel(caseId, run));
   if (reports) (reportsEl ? clear(reportsEl) : el).append(reports);
   card.show(suggestion);
   return { located, settleSlot, showSuggestion: card.show };
 }
 
-function verdictCard(caseId, run, located, names, conditions) {
+function verdictCard(caseId, run, located, names, conditions, item) {
   const title = h("h2", {});
   const hint = h("p", {});
   const deadline = h("p", {});
   const status = h("p", { class: "status", role: "status", "aria-live": "polite", "data-testid": "suggestion-status" });
   const uncertain = run.uncertain || [];
   const confirmed = h("p", { "data-testid": "confirmed-points" });
-  const findings = findingList(caseId, run, located, names, conditions);
+  const findings = findingList(caseId, run, located, names, conditions, item);
   const el = h("div", { class: "card verdict-panel", "data-testid": "verdict" }, title, hint, deadline, status,
     h("p", { class: "small muted" }, `审查日 ${fmtDate(run.review_date)} · 共 ${run.findings.length} 个问题`,
       uncertain.length ? `，另有 ${new Set(uncertain.map(pointKey)).size} 处请核对（不计入结论，见下）` : ""),
@@ -87,7 +89,7 @@ function viewable(located, name) {
   return hit ? { id: hit.file.id, name, pages: hit.report.pages || 1 } : null;
 }
 
-function findingList(caseId, run, located, names, conditions) {
+function findingList(caseId, run, located, names, conditions, item) {
   if (!run.findings.length) {
     return h("p", { class: "pass" }, (run.uncertain || []).length ? "未发现确定的问题。" : "材料齐全，未发现问题。");
   }
@@ -100,7 +102,8 @@ function findingList(caseId, run, located, names, conditions) {
   return h("div", { "data-testid": "findings" }, [...groups].map(([key, list]) =>
     h("div", {},
       h("h3", {}, key.startsWith("C") ? `受理条件 ${key} ${conditions[key] || ""}` : `${key} ${names[key] || ""}`),
-      list.map((f) => finding(caseId, f, located, run)))));
+      list.map((f) => finding(caseId, f, located, run)),
+      item && !key.startsWith("C") ? sampleFigure(item, key, list[0].code) : null)));
 }
 
 function finding(caseId, f, located, run) {

@@ -11,6 +11,7 @@ import { markUnanswered, readDeclared, renderQuestions } from "/static/questions
 import { locateFiles } from "/static/clerk-result.js";
 import { openViewer } from "/static/evidence.js";
 import { watchRun } from "/static/run-progress.js";
+import { sampleFigure, sampleLink } from "/static/samples.js";
 
 const KEY = "yichuang.self-check";
 const STEPS = ["item", "questions", "checklist", "upload", "result"];
@@ -130,7 +131,8 @@ function renderChecklist(cl) {
       h("td", {}, formText(e)),
       h("td", {}, e.due === "depends" ? h("span", { class: "tag" }, "视情况") : null,
         e.tolerance_days ? h("span", { class: "tag tolerable" }, `可容缺：受理后 ${e.tolerance_days} 个工作日内补交`) : null,
-        h("div", { class: "small muted" }, e.source))))))));
+        e.shared ? h("span", { class: "tag shared" }, e.shared) : null,
+        h("div", { class: "small muted" }, e.source), sampleLink(state.item.code, e.material))))))));
   if (notDue.length) {
     box.append(h("details", {}, h("summary", {}, `按您的回答不需要提交的材料（${notDue.length} 份）`),
       h("ul", {}, notDue.map((e) => h("li", { class: "muted" }, `${e.material} ${e.name}`)))));
@@ -271,7 +273,8 @@ function findingItem(f, names, located) {
     f.tolerable ? h("span", { class: "tag tolerable" }, "可容缺") : null, h("strong", {}, what),
     said ? h("div", {}, said) : null,
     (f.evidence || []).filter((e) => e.file || e.text).map((e) => evidenceItem(e, located)),
-    explainCode(f.code) ? h("div", { class: "small muted" }, `怎么办：${explainCode(f.code)}`) : null);
+    explainCode(f.code) ? h("div", { class: "small muted" }, `怎么办：${explainCode(f.code)}`) : null,
+    f.material ? sampleFigure(state.item.code, f.material, f.code) : null);
 }
 
 // What was read, from which file and page, and — on request — the part of the page it was read from.

@@ -6,8 +6,9 @@
 import { api, clear, h, notify, requireLogin, $, $$ } from "/static/common.js";
 import { openItem } from "/static/staff-rules.js";
 import { faqPanel, hitTestPanel, unansweredPanel } from "/static/staff-kb.js";
+import { samplesPanel } from "/static/staff-samples.js";
 
-const PANELS = { rules: null, faqs: faqPanel, unanswered: unansweredPanel, hits: hitTestPanel };
+const PANELS = { rules: null, samples: samplesPanel, faqs: faqPanel, unanswered: unansweredPanel, hits: hitTestPanel };
 const state = { session: null, items: [], built: new Set(), view: null };
 
 async function main() {

@@ -14,7 +14,7 @@ import pytest
 from rules.codes import Verdict
 from tests.window.notices.conftest import Judged, first_of_each_verdict, notice_of
 from window import Hall
-from window.notices import html, pdf
+from window.notices import SampleLink, html, pdf
 from window.notices.kinsoku import CANNOT_END, CANNOT_START
 
 
@@ -47,6 +47,25 @@ def test_pdf_text_is_the_html_text(
         want = _chars(_html_text(html(notice)))
         got = _chars("".join(str(c["text"]) for page in _pdf_pages(pdf(notice)) for c in page))
         assert got == want, f"{j.name}: PDF lacks {want - got}, has more {got - want}"
+
+
+@pytest.mark.parametrize("verdict", [Verdict.CORRECTION, Verdict.TOLERANCE])
+def test_sample_links_print_with_their_qr_codes(
+    judged: list[Judged], notice_hall: Hall, verdict: Verdict
+) -> None:
+    """The page's sample links and QR codes are in the PDF: the same text, one image per link."""
+    j = next(j for j in first_of_each_verdict(judged) if j.decision.verdict is verdict)
+    links = [
+        SampleLink(material=f"{m.id} {m.name}", url=f"https://zwfw.example.cn/s/{j.item.code}/{m.id}")
+        for m in j.item.materials[:2]
+    ]
+    notice = notice_of(j, notice_hall).model_copy(update={"samples": links})
+    page = html(notice)
+    assert page.count('class="qr"') == len(links) and links[0].url in page
+    with pdfplumber.open(io.BytesIO(pdf(notice))) as doc:
+        assert sum(len(p.images) for p in doc.pages) == len(links)
+        got = _chars("".join(str(c["text"]) for p in doc.pages for c in p.chars))
+    assert got == _chars(_html_text(page))
 
 
 def _printed_lines(chars: list[dict[str, object]]) -> list[str]:
