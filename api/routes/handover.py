@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-import segno
 from fastapi import APIRouter, Depends
 
 from api.deps import APPLICANT, Principal, ServicesDep, SessionDep, Throttled, case_for, require
@@ -14,6 +13,7 @@ from api.errors import LoginRequired, NotAllowed, RateLimited
 from api.models import Role
 from api.schemas import HandoverIn, HandoverOut, TakenOverOut
 from window import CaseNotFound, cases, handover
+from window.notices.qr import qr_data_uri
 
 router = APIRouter(tags=["handover"])
 
@@ -29,8 +29,7 @@ def issue(case_id: str, session: SessionDep, principal: Throttled) -> HandoverOu
     case = case_for(session, principal, case_id, write=True)
     cases.lock_case(session, case_id=case.id)
     code = handover.pretty(handover.issue(session, case=case))
-    qr = segno.make_qr(code, error="m")
-    return HandoverOut(code=code, expires_at=case.expires_at, qr=qr.svg_data_uri(scale=6, border=2))
+    return HandoverOut(code=code, expires_at=case.expires_at, qr=qr_data_uri(code))
 
 
 @router.post(
