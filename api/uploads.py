@@ -21,6 +21,7 @@ from fastapi import Request
 from PIL import Image
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from core.config import Settings
 from prereview.errors import UnreadableFile
 from prereview.sniff import HEAD_BYTES, IMAGE_KINDS, Kind, Sniffed, check_readable, claimed_kind, sniff_bytes
 from window.errors import UploadRefused
@@ -35,6 +36,20 @@ class Limits:
     case_bytes_left: int
     files_left: int
     max_pixels: int
+
+
+def case_limits(settings: Settings, *, used_bytes: int, used_files: int) -> Limits:
+    """What one more upload to a case may hold: the per-file caps and what the case's caps leave. A case
+    with no file left to take is refused before its body is read."""
+    limits = Limits(
+        max_file_bytes=settings.max_file_bytes,
+        case_bytes_left=max(0, settings.max_case_bytes - used_bytes),
+        files_left=max(0, settings.max_case_files - used_files),
+        max_pixels=settings.max_pixels,
+    )
+    if limits.files_left == 0:
+        raise UploadRefused("本案上传的文件数已达上限", reason="too_many_files", status=413)
+    return limits
 
 
 @dataclass

@@ -43,7 +43,7 @@ from api.schemas import (
     RunOut,
 )
 from api.services import Services
-from api.uploads import Limits, receive
+from api.uploads import Limits, case_limits, receive
 from core.db import after_commit
 from prereview.pipeline import PrereviewResult
 from rules.verdict import Decision
@@ -56,7 +56,6 @@ from window import (
     Run,
     RunStatus,
     StateConflict,
-    UploadRefused,
     cases,
     decisions,
     kept,
@@ -182,16 +181,9 @@ async def upload(
             if case.status != CaseStatus.OPEN.value:
                 raise StateConflict("案件已办结或材料已删除，不能再上传")
             used_bytes, used_files = cases.case_usage(session, case=case)
-        return Limits(
-            max_file_bytes=settings.max_file_bytes,
-            case_bytes_left=max(0, settings.max_case_bytes - used_bytes),
-            files_left=max(0, settings.max_case_files - used_files),
-            max_pixels=settings.max_pixels,
-        )
+        return case_limits(settings, used_bytes=used_bytes, used_files=used_files)
 
     lim = await run_in_threadpool(limits)
-    if lim.files_left == 0:
-        raise UploadRefused("本案上传的文件数已达上限", reason="too_many_files", status=413)
     received, _fields = await receive(request, tmp_dir=services.store.tmp, limits=lim)
 
     def store() -> list[FileOut]:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 
 from api.clock_schemas import (
@@ -29,11 +29,11 @@ from api.clock_schemas import (
 from api.deps import DbId, Principal, PrincipalDep, ServicesDep, SessionDep, Throttled, case_for, require
 from api.errors import NotAllowed
 from api.models import Role
-from api.routes.notices import Format
+from api.routes.notices import Format, notice_response
 from api.services import Services
-from api.uploads import Limits, receive
+from api.uploads import Limits, case_limits, receive
 from core.db import after_commit
-from window import Case, CaseClock, StateConflict, UploadRefused, cases, clock, notices, tolerance
+from window import Case, CaseClock, StateConflict, cases, clock, notices, tolerance
 from window.workdays import calendar_of, hall_today
 
 router = APIRouter(prefix="/cases", tags=["clock"])
@@ -186,14 +186,7 @@ async def extension_notice(
         number=notices.notice_number(session, case=case, run=run, kind=notices.EXTENSION, hall=services.hall),
         rule_hash=run.rule_hash,
     )
-    if format is Format.HTML:
-        return HTMLResponse(notices.html(content))
-    body = await run_in_threadpool(notices.pdf, content)
-    return Response(
-        body,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{case.id[:8]}-extension.pdf"'},
-    )
+    return await notice_response(content, format=format, filename=f"{case.id[:8]}-extension.pdf")
 
 
 @router.post("/{case_id}/clock/transfer", summary="按责转办：交承办部门（谁、何时）")
@@ -245,16 +238,9 @@ async def supplement(
     def limits() -> Limits:
         with services.db.scope() as session:
             used_bytes, used_files = cases.case_usage(session, case=case_for(session, principal, case_id))
-        return Limits(
-            max_file_bytes=settings.max_file_bytes,
-            case_bytes_left=max(0, settings.max_case_bytes - used_bytes),
-            files_left=max(0, settings.max_case_files - used_files),
-            max_pixels=settings.max_pixels,
-        )
+        return case_limits(settings, used_bytes=used_bytes, used_files=used_files)
 
     lim = await run_in_threadpool(limits)
-    if lim.files_left == 0:
-        raise UploadRefused("本案上传的文件数已达上限", reason="too_many_files", status=413)
     received, _fields = await receive(request, tmp_dir=services.store.tmp, limits=lim)
 
     def store() -> ClockOut:

@@ -79,10 +79,14 @@ async def notice(
         final = notices.decided(session, case=case, run=chosen) if chosen is not None else None
         if final is not None and final.verdict == content.kind:
             decisions.mark_printed(session, case=case, row=final, actor=principal.actor, role=principal.role)
+    return await notice_response(content, format=format, filename=f"{case.id[:8]}-{content.kind.lower()}.pdf")
+
+
+async def notice_response(content: notices.Notice, *, format: Format, filename: str) -> Response:
+    """A notice as its page, or printed as PDF off the event loop (reportlab is CPU-bound)."""
     if format is Format.HTML:
         return HTMLResponse(notices.html(content))
     body = await run_in_threadpool(notices.pdf, content)
-    filename = f"{case.id[:8]}-{content.kind.lower()}.pdf"
     return Response(
         body, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'}
     )
