@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from kb.finder import ItemMatch
@@ -29,9 +30,10 @@ __all__ = ["DeskDecision", "DeskPolicy"]
 
 # "what must I do / which permit / where": the question asks for the item, not about one
 _ASKS_ROUTE = re.compile(
-    r"(办|办理|申请)(啥|什么|哪些|哪几个?)"
-    r"|(要|需要|得)(办|申请)?(啥|什么|哪些|哪几个?)(证|许可|手续|审批|资质|执照)"
-    r"|哪个(部门|局|窗口)|几个部门|归哪|在哪(办|审批|申请)|去哪(办|申请)"
+    r"(办|办理|申请|做)(个|些)?(啥|什么|哪些|哪几个?)"
+    r"|(要|需要|得|该)(办|申请|做|走)?(个|些)?(啥|什么|哪些|哪几个?)(证|许可|手续|审批|资质|执照|流程)"
+    r"|哪(个|些|家)?(部门|局|窗口|单位)|几个(部门|局|窗口)|跑几|归哪|找谁"
+    r"|(在|去|到)哪(里|儿)?(办|批|审|申请|领)"
 )
 _ASKS_MATERIALS = re.compile(r"材料|带(啥|什么|哪些)|准备(啥|什么|哪些)|要啥|交(啥|什么|哪些)")
 _SAID = ("编码", "名称", "俗称", "办事目标", "拼音")  # the item was named, not guessed from meaning
@@ -49,17 +51,20 @@ class DeskPolicy:
     def __init__(
         self,
         *,
-        route_floor: float = 0.25,
+        route_floor: float = 0.2,
+        route_sure: float = 0.15,
         route_margin: float = 0.08,
         named_floor: float = 0.8,
         named_boost: float = 0.5,
         clarify_ratio: float = 0.55,
-        clarify_floor: float = 0.3,
+        clarify_floor: float = 0.1,
         clarify_max: int = 4,
+        same_matter: float = 0.925,
         tie: float = 0.06,
     ) -> None:
         """Scores are fused z-scores (kb/fusion.py); ratios are of the best entry's score."""
         self.route_floor = route_floor
+        self.route_sure = route_sure
         self.route_margin = route_margin
         self.named_floor = named_floor
         self.clarify_ratio = clarify_ratio
@@ -67,6 +72,7 @@ class DeskPolicy:
         self.tie = tie
         self.clarify_floor = clarify_floor
         self.clarify_max = clarify_max
+        self.same_matter = same_matter
 
     def decide(
         self,
@@ -81,7 +87,7 @@ class DeskPolicy:
         ``clarify_floor`` the question is most likely not the KB's, and asking which item would
         only send the person down a wrong path."""
         fused = list(fused)
-        routed = self._route_to(query, items)
+        routed = self._route_to(query, items, confidence, self._best_item(fused, index))
         if routed is not None:
             return DeskDecision(fused=self._routed(query, fused, index, routed), routed=routed)
         named = self._named(items)
@@ -107,14 +113,27 @@ class DeskPolicy:
             return True
         return all(index.entries[f.entry].kind == "term" for f in fused[:2])
 
-    def _route_to(self, query: str, items: Sequence[ItemMatch]) -> str | None:
+    @staticmethod
+    def _best_item(fused: Sequence[Fused], index: KnowledgeIndex) -> str | None:
+        """The item of the best entry that belongs to one (terms belong to none)."""
+        return next((index.entries[f.entry].item for f in fused if index.entries[f.entry].item), None)
+
+    def _route_to(
+        self, query: str, items: Sequence[ItemMatch], confidence: float, best: str | None
+    ) -> str | None:
+        """A goal is routed when the item was named, or its meaning points to one item, clearly ahead
+        of the others or agreeing with the KB's best entry, and the KB is at least somewhat sure the
+        question is its own (``route_sure``): "去哪办" about a marriage certificate resembles every
+        item a little and must not be routed to one."""
         if not items or not _ASKS_ROUTE.search(query):
             return None
         top = items[0]
         # a bundle's own single items are not rivals: the bundle covers them
         second = max((m.score for m in items[1:] if m.card.code not in top.card.members), default=0.0)
         said = top.why in _SAID and top.score >= self.named_floor
-        if said or (top.score >= self.route_floor and top.score - second >= self.route_margin):
+        ahead = top.score - second >= self.route_margin or top.card.code == best
+        meant = top.score >= self.route_floor and ahead
+        if said or (meant and confidence >= self.route_sure):
             return top.card.code
         return None
 
@@ -136,9 +155,14 @@ class DeskPolicy:
         return front + rest
 
     def _clarify(self, fused: list[Fused], index: KnowledgeIndex) -> list[ClarifyOption]:
+        """The items to ask about: those whose best entry is near the best one's score *and* answers
+        the same matter (its matched passage is close to the best one's: 委托 in SC-001 and in
+        YJS-001), so that two items that merely both came up (执照 in one item's FAQ, 执照 as
+        another's material) are not offered as a choice."""
         if not fused or index.entries[fused[0].entry].kind == "term":
             return []
         floor = fused[0].score * self.clarify_ratio
+        first = _matched_vector(fused[0], index)
         options: dict[str, ClarifyOption] = {}
         for f in fused:
             if f.score < floor:
@@ -146,9 +170,17 @@ class DeskPolicy:
             entry = index.entries[f.entry]
             if entry.kind == "term" or entry.item in options:
                 continue
+            here = _matched_vector(f, index)
+            if options and first is not None and here is not None and float(first @ here) < self.same_matter:
+                continue
             options[entry.item] = ClarifyOption(
                 item=entry.item, item_name=entry.item_name, target=entry.target, title=entry.title
             )
         if len(options) < 2:
             return []
         return list(options.values())[: self.clarify_max]
+
+
+def _matched_vector(f: Fused, index: KnowledgeIndex) -> np.ndarray | None:
+    """The vector of the passage through which the entry matched the question (None: keywords only)."""
+    return None if f.vector is None else index.vectors.vector(f.vector.detail)
