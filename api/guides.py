@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -70,8 +69,8 @@ def _split(text: str, marks: str) -> list[str]:
 
 
 def _clauses(text: str) -> list[str]:
-    """Clauses at ；and ： (but not those saying what is not covered), and at 、 where every part is a phrase of its own (a list of activities,
-    not of nouns such as 江河、湖泊)."""
+    """Clauses at ；and ： (but not those saying what is not covered), and at 、 where every part
+    is a phrase of its own (a list of activities, not of nouns such as 江河、湖泊)."""
     parts = []
     for clause in _split(text, "；;：:"):
         if any(w in clause for w in _NOT_COVERED):

@@ -339,8 +339,9 @@ def export_vectors(ctx: typer.Context) -> None:
     """Refresh the passage vectors shipped with the corpus after the corpus changed: `make kb-vectors`.
 
     Writes the vectors of every passage the knowledge base embeds for this database (entries, cohort
-    and the item finder's phrases) to <corpus>/kb/; unchanged passages keep their stored vectors, only new ones are
-    embedded. Run it on a fresh database (the make target does), which holds just the seed corpus.
+    and the item finder's phrases) to <corpus>/kb/; unchanged passages keep their stored vectors,
+    only new ones are embedded. Run it on a fresh database (the make target does), which holds just
+    the seed corpus.
     """
     settings = get_settings()
     with _session(settings) as (_engine, session):
