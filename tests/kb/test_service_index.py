@@ -15,7 +15,9 @@ def test_documents_are_the_published_entries_and_follow_the_change_feed(session:
     draft = service.create_faq(
         session,
         actor=Actor(name="王五", department=WATER),
-        data=FaqIn(item="SL-001", item_name="取水许可", department=WATER, question="井证丢了？", answer="补发。"),
+        data=FaqIn(
+            item="SL-001", item_name="取水许可", department=WATER, question="井证丢了？", answer="补发。"
+        ),
     ).target
     docs = {d.target: d for d in service_index.index_documents(session)}
     assert "SL-001#Q11" in docs and docs["SL-001#Q11"].kind == "faq" and draft not in docs
