@@ -13,9 +13,10 @@ question again, its vector from the query cache: everything but the encoder. "AN
 share of the exact top-10 vectors the approximate (IVF) index returns. Other work inflates
 wall times: the load average is printed with each scale run.
 
-Own question sets (``--extra``): tests/fixtures/kb_dev_queries.jsonl (75) and kb_desk_dev_queries.jsonl
-(32), used while building the method; tests/fixtures/kb_desk_holdout_queries.jsonl (30, written on
-2026-12-06 after the desk change, only measured); kb_holdout_queries.jsonl (35) is no longer held out
+Own question sets (``--extra``): tests/fixtures/kb_dev_queries.jsonl (75), kb_desk_dev_queries.jsonl
+(32) and kb_desk_dev2_queries.jsonl (67), used while building the method;
+tests/fixtures/kb_desk_holdout_queries.jsonl (30) and kb_desk_holdout2_queries.jsonl (31, written
+after the last desk change), only measured; kb_holdout_queries.jsonl (35) is no longer held out
 (it was looked at while ranking was tuned). Per kind and ``confident_precision`` come from the
 evaluation contract's own scorer. ``--beside-ocr`` measures latency while a pre-review (OCR of the
 public sample cases, at ``--ocr-nice``) runs in another process.
