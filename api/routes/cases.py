@@ -17,6 +17,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from sqlmodel import col, select
 
+from api.case_schemas import AnswerOut, CaseIn, CaseOut, CaseSummary, FileOut, RunOut
+from api.decision_schemas import DecisionIn, DecisionOut, DecisionPreviewOut
 from api.deps import (
     DbId,
     Principal,
@@ -31,17 +33,6 @@ from api.deps import (
 )
 from api.errors import LoginRequired, NotAllowed, RateLimited
 from api.models import Role
-from api.schemas import (
-    AnswerOut,
-    CaseIn,
-    CaseOut,
-    CaseSummary,
-    DecisionIn,
-    DecisionOut,
-    DecisionPreviewOut,
-    FileOut,
-    RunOut,
-)
 from api.services import Services
 from api.uploads import Limits, case_limits, receive
 from core.db import after_commit

@@ -11,10 +11,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
+from api.decision_schemas import SettleIn, SettlementOut, SettlementsOut, SuggestionOut
 from api.deps import Principal, PrincipalDep, SessionDep, case_for, case_masker, require
 from api.errors import LoginRequired
 from api.models import Role
-from api.schemas import SettleIn, SettlementOut, SettlementsOut, SuggestionOut
 from rules.codes import Code
 from window import Case, Run, StateConflict, cases, settlements
 
