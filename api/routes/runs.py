@@ -113,11 +113,10 @@ async def _wait(services: Services, principal: Principal, case_id: str, number: 
 @router.get("/{case_id}/answer", summary="最近一次完成的预审结论（评分格式：结论、问题、容缺期限）")
 def answer(case_id: str, session: SessionDep, principal: PrincipalDep) -> AnswerOut:
     case = case_for(session, principal, case_id)
-    run = cases.latest_done(session, case_id=case.id)
-    if run is None or run.decision is None:
-        raise StateConflict("本案还没有完成的预审")
+    run = cases.latest_judged(session, case_id=case.id)
+    decision = Decision.model_validate(run.decision)
     # the contract's form, as `yichuang check` writes it: the uncertain points apart, with reason and evidence
-    contract = PrereviewResult(decision=Decision.model_validate(run.decision), files=[]).answer()
+    contract = PrereviewResult(decision=decision, files=[]).answer()
     findings = [
         {k: v for k, v in f.items() if k in ("material", "condition", "code")} for f in contract["findings"]
     ]
@@ -127,5 +126,5 @@ def answer(case_id: str, session: SessionDep, principal: PrincipalDep) -> Answer
         verdict=run.verdict or "",
         findings=findings,
         uncertain=uncertain,
-        tolerance_deadline=run.decision.get("tolerance_deadline"),
+        tolerance_deadline=decision.tolerance_deadline,
     )
