@@ -30,7 +30,7 @@ from api.deps import (
 )
 from api.errors import LoginRequired, NotAllowed
 from api.models import Role
-from api.uploads import Limits, case_limits, receive
+from api.uploads import Limits, case_limits, receive, stored
 from window import (
     Case,
     CaseFile,
@@ -180,11 +180,7 @@ async def upload(
             )
             return [FileOut.of(r) for r in rows]
 
-    try:
-        return await run_in_threadpool(store)
-    finally:
-        for r in received:
-            r.tmp.unlink(missing_ok=True)
+    return await stored(received, store)
 
 
 @router.delete("/{case_id}/files/{file_id}", summary="撤回一个文件（不再参加下一次预审；历史保留）")

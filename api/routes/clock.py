@@ -31,7 +31,7 @@ from api.errors import NotAllowed
 from api.models import Role
 from api.routes.notices import Format, check_reader, notice_response
 from api.services import Services
-from api.uploads import Limits, case_limits, receive
+from api.uploads import Limits, case_limits, receive, stored
 from core.db import after_commit
 from window import Case, CaseClock, StateConflict, cases, clock, notices, tolerance
 from window.workdays import calendar_of, hall_today
@@ -261,11 +261,7 @@ async def supplement(
             after_commit(session, lambda: services.dispatcher.submit(run_id))
             return clock_out(session, row, services)
 
-    try:
-        return await run_in_threadpool(store)
-    finally:
-        for r in received:
-            r.tmp.unlink(missing_ok=True)
+    return await stored(received, store)
 
 
 @router.post(
