@@ -13,11 +13,13 @@ import hashlib
 import os
 import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from PIL import Image
 from python_multipart.multipart import MultipartParser, parse_options_header
 
@@ -26,6 +28,8 @@ from prereview.errors import UnreadableFile
 from prereview.sniff import HEAD_BYTES, IMAGE_KINDS, Kind, Sniffed, check_readable, claimed_kind, sniff_bytes
 from window.errors import UploadRefused
 from window.storage import Received
+
+T = TypeVar("T")
 
 _STATUS = {"too_large": 413, "unsupported": 415, "disguised": 415, "empty": 422}
 
@@ -244,6 +248,16 @@ async def receive(
     if not collector.files:
         raise UploadRefused("没有收到文件（multipart 字段 files）", reason="no_file", status=422)
     return collector.files, collector.fields
+
+
+async def stored(received: list[Received], store: Callable[[], T]) -> T:
+    """``store`` (it copies the received files into the blob store and writes the database) run off the
+    event loop; the temporary files are removed afterwards, whether it stored them or refused them."""
+    try:
+        return await run_in_threadpool(store)
+    finally:
+        for r in received:
+            r.tmp.unlink(missing_ok=True)
 
 
 async def _drain(request: Request, *, limit: int) -> None:

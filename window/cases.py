@@ -176,6 +176,14 @@ def latest_done(session: Session, *, case_id: str) -> Run | None:
     return session.exec(stmt.order_by(col(Run.number).desc())).first()
 
 
+def latest_judged(session: Session, *, case_id: str) -> Run:
+    """The latest finished run, with its decision; refused while the case has none."""
+    run = latest_done(session, case_id=case_id)
+    if run is None or run.decision is None:
+        raise StateConflict("本案还没有完成的预审")
+    return run
+
+
 def decisions_of(session: Session, *, case_id: str) -> list[ClerkDecision]:
     stmt = select(ClerkDecision).where(ClerkDecision.case_id == case_id).order_by(col(ClerkDecision.id))
     return list(session.exec(stmt))

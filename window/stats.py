@@ -10,53 +10,22 @@ items of one department.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
-from sqlalchemy import Date, Text, and_, case, func, select, text
+from sqlalchemy import Date, Text, and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from rules.codes import CODE_LABELS, Code
 from window.clock import RUNNING
-from window.models import Case, CaseClock, Channel, ClerkDecision, Run, Settlement
+from window.models import Case, CaseClock, Channel, ClerkDecision, Run
+from window.stats_base import Period, Table, fetch_rows, in_period
+from window.stats_points import findings, trust
 from window.workdays import HALL_ZONE
 
 __all__ = ["FIGURES", "Period", "Table", "figure"]
 
 PASSED = ("ACCEPT", "TOLERANCE")
-
-
-class Period(BaseModel):
-    since: date
-    until: date
-    department: str | None = None
-    today: date | None = None  # for the overdue figure; the day of the request by default
-
-    def bounds(self) -> tuple[datetime, datetime]:
-        start = datetime.combine(self.since, time(), HALL_ZONE).astimezone(UTC)
-        end = datetime.combine(self.until + timedelta(days=1), time(), HALL_ZONE).astimezone(UTC)
-        return start, end
-
-
-class Table(BaseModel):
-    name: str
-    title: str
-    columns: list[str]
-    rows: list[list[Any]]
-
-
-def _in_period(stmt: Any, period: Period) -> Any:
-    start, end = period.bounds()
-    stmt = stmt.where(col(Case.created_at) >= start, col(Case.created_at) < end)
-    if period.department is not None:
-        stmt = stmt.where(col(Case.department) == period.department)
-    return stmt
-
-
-def _rows(session: Session, stmt: Any) -> list[list[Any]]:
-    return [list(r) for r in session.execute(stmt).all()]
 
 
 def _local(session: Session, column: Any, fmt: str) -> ColumnElement[str]:
@@ -103,25 +72,25 @@ def _first_decisions() -> Any:
 
 
 def by_item(session: Session, period: Period) -> Table:
-    stmt = _in_period(select(col(Case.item), func.count()).group_by(col(Case.item)), period)
+    stmt = in_period(select(col(Case.item), func.count()).group_by(col(Case.item)), period)
     return Table(
         name="by_item",
         title="按事项",
         columns=["事项", "案件数"],
-        rows=_rows(session, stmt.order_by(col(Case.item))),
+        rows=fetch_rows(session, stmt.order_by(col(Case.item))),
     )
 
 
 def by_department(session: Session, period: Period) -> Table:
-    stmt = _in_period(select(col(Case.department), func.count()).group_by(col(Case.department)), period)
-    rows = _rows(session, stmt.order_by(func.count().desc()))
+    stmt = in_period(select(col(Case.department), func.count()).group_by(col(Case.department)), period)
+    rows = fetch_rows(session, stmt.order_by(func.count().desc()))
     return Table(name="by_department", title="按部门", columns=["部门", "案件数"], rows=rows)
 
 
 def by_channel(session: Session, period: Period) -> Table:
-    stmt = _in_period(select(col(Case.channel), func.count()).group_by(col(Case.channel)), period)
+    stmt = in_period(select(col(Case.channel), func.count()).group_by(col(Case.channel)), period)
     names = {Channel.CLERK.value: "窗口收件", Channel.APPLICANT.value: "自助预检"}
-    rows = [[names.get(c, c), n] for c, n in _rows(session, stmt)]
+    rows = [[names.get(c, c), n] for c, n in fetch_rows(session, stmt)]
     return Table(name="by_channel", title="按渠道", columns=["渠道", "案件数"], rows=rows)
 
 
@@ -134,13 +103,13 @@ def by_verdict(session: Session, period: Period) -> Table:
         .group_by(col(ClerkDecision.verdict))
     )
     labels = {"ACCEPT": "受理", "CORRECTION": "补正", "TOLERANCE": "容缺受理", "REJECT": "不予受理"}
-    rows = [[labels.get(v, v), n] for v, n in _rows(session, _in_period(stmt, period))]
+    rows = [[labels.get(v, v), n] for v, n in fetch_rows(session, in_period(stmt, period))]
     return Table(name="by_verdict", title="收件结论", columns=["结论", "案件数"], rows=rows)
 
 
 def _by_time(session: Session, period: Period, fmt: str) -> Table:
     bucket = _local(session, col(Case.created_at), fmt).label("bucket")
-    stmt = _in_period(
+    stmt = in_period(
         select(
             bucket,
             func.sum(case((col(Case.channel) == Channel.CLERK.value, 1), else_=0)),
@@ -148,7 +117,7 @@ def _by_time(session: Session, period: Period, fmt: str) -> Table:
         ).group_by(bucket),
         period,
     )
-    rows = _rows(session, stmt.order_by(bucket))
+    rows = fetch_rows(session, stmt.order_by(bucket))
     title, head = ("按日", "日期") if fmt == "day" else ("按周", "周（自周一）")
     return Table(name=f"by_{fmt}", title=title, columns=[head, "窗口收件", "自助预检"], rows=rows)
 
@@ -174,7 +143,7 @@ def first_pass(session: Session, period: Period) -> Table:
     )
     rows = [
         [item, n, p, round(100.0 * (p or 0) / n, 1) if n else 0.0]
-        for item, n, p in _rows(session, _in_period(stmt, period).order_by(col(Case.item)))
+        for item, n, p in fetch_rows(session, in_period(stmt, period).order_by(col(Case.item)))
     ]
     return Table(
         name="first_pass", title="一次通过率", columns=["事项", "决定数", "一次通过", "通过率%"], rows=rows
@@ -198,7 +167,7 @@ def conversion(session: Session, period: Period) -> Table:
     )
     rows = [
         [item, s, r, w, round(100.0 * w / s, 1) if s else None]
-        for item, s, r, w in _rows(session, _in_period(stmt, period).order_by(col(Case.item)))
+        for item, s, r, w in fetch_rows(session, in_period(stmt, period).order_by(col(Case.item)))
     ]
     return Table(
         name="conversion",
@@ -228,7 +197,7 @@ def time_to_decision(session: Session, period: Period) -> Table:
     )
     rows = [
         [item, n, round(float(avg or 0), 1), a, b, round(float(mx or 0), 1)]
-        for item, n, avg, a, b, mx in _rows(session, _in_period(stmt, period).order_by(col(Case.item)))
+        for item, n, avg, a, b, mx in fetch_rows(session, in_period(stmt, period).order_by(col(Case.item)))
     ]
     return Table(
         name="time_to_decision",
@@ -258,126 +227,13 @@ def overdue(session: Session, period: Period) -> Table:
         .join(Case, col(Case.id) == col(CaseClock.case_id))
         .group_by(col(CaseClock.department))
     )
-    rows = _rows(session, _in_period(stmt, period).order_by(col(CaseClock.department)))
+    rows = fetch_rows(session, in_period(stmt, period).order_by(col(CaseClock.department)))
     return Table(
         name="overdue",
         title="承诺件时限",
         columns=["部门", "受理件", "办理中", "已超期", "超期办结", "已延期"],
         rows=rows,
     )
-
-
-def _findings_sql(session: Session, key: str, *, period: Period, overridden: bool = False) -> str:
-    """The findings (``key``: findings or uncertain) of each case's last decided run, counted per item,
-    material or condition, and code."""
-    if session.get_bind().dialect.name == "postgresql":
-        array = f"r.decision->'{key}'"
-        source = f"json_array_elements(CASE WHEN json_typeof({array}) = 'array' THEN {array} END) AS f"
-        pick = "f->>'{0}'"
-    else:
-        source = f"json_each(r.decision, '$.{key}') AS f"
-        pick = "json_extract(f.value, '$.{0}')"
-    subject = f"COALESCE({pick.format('material')}, {pick.format('condition')})"
-    where = ["c.created_at >= :start", "c.created_at < :end"]
-    if period.department is not None:
-        where.append("c.department = :department")
-    if overridden:
-        where.append("d.overridden = :yes")
-    last = "SELECT case_id, MAX(id) AS last_id FROM clerk_decision GROUP BY case_id"
-    return (
-        f"SELECT c.item AS item, {subject} AS subject, {pick.format('code')} AS code, COUNT(*) AS n "
-        f"FROM clerk_decision d JOIN ({last}) l ON l.last_id = d.id "
-        f'JOIN run r ON r.id = d.run_id JOIN "case" c ON c.id = d.case_id, {source} '
-        f"WHERE {' AND '.join(where)} GROUP BY c.item, {subject}, {pick.format('code')}"
-    )
-
-
-def _label(code: str) -> str:
-    try:
-        return CODE_LABELS[Code(code)]
-    except ValueError:
-        return code
-
-
-def _params(period: Period) -> dict[str, Any]:
-    start, end = period.bounds()
-    params: dict[str, Any] = {"start": start, "end": end, "yes": True}
-    if period.department is not None:
-        params["department"] = period.department
-    return params
-
-
-def findings(session: Session, period: Period) -> Table:
-    """The most frequent findings per material, on the runs the clerks decided on."""
-    sql = (
-        _findings_sql(session, "findings", period=period) + " ORDER BY n DESC, item, subject, code LIMIT 200"
-    )
-    rows = [
-        [item, subject, _label(code), n]
-        for item, subject, code, n in session.execute(text(sql), _params(period)).all()
-    ]
-    return Table(
-        name="findings", title="高频问题（按材料）", columns=["事项", "材料或条件", "问题", "次数"], rows=rows
-    )
-
-
-def trust(session: Session, period: Period) -> Table:
-    """Per review point (item, material or condition, code): how often the clerks confirmed, dismissed
-    (请核对) or overrode (a decision other than the suggestion, on a run with this finding), with their
-    reasons; the point most often overruled first."""
-    settled = _in_period(
-        select(
-            col(Case.item),
-            col(Settlement.subject),
-            col(Settlement.code),
-            func.sum(case((col(Settlement.action) == "confirm", 1), else_=0)),
-            func.sum(case((col(Settlement.action) == "dismiss", 1), else_=0)),
-        )
-        .join(Case, col(Case.id) == col(Settlement.case_id))
-        .group_by(col(Case.item), col(Settlement.subject), col(Settlement.code)),
-        period,
-    )
-    points: dict[tuple[str, str, str], list[int]] = {}
-    for item, subject, code, confirmed, dismissed in _rows(session, settled):
-        points[(item, subject, code)] = [int(confirmed or 0), int(dismissed or 0), 0]
-    sql = _findings_sql(session, "findings", period=period, overridden=True)
-    for item, subject, code, n in session.execute(text(sql), _params(period)).all():
-        points.setdefault((item, subject or "", code), [0, 0, 0])[2] += int(n)
-    reasons = _reasons(session, period)
-    ranked: list[tuple[float, int, str, str, str]] = []
-    for (item, subject, code), (confirmed, dismissed, overridden) in points.items():
-        total = confirmed + dismissed + overridden
-        rate = round(100.0 * (dismissed + overridden) / total, 1) if total else 0.0
-        ranked.append((-rate, -(dismissed + overridden), item, subject, code))
-    rows: list[list[Any]] = []
-    for _, _, item, subject, code in sorted(ranked):
-        confirmed, dismissed, overridden = points[(item, subject, code)]
-        total = confirmed + dismissed + overridden
-        rate = round(100.0 * (dismissed + overridden) / total, 1) if total else 0.0
-        said = "；".join(reasons.get((item, subject, code), [])[:3])
-        rows.append([item, subject, _label(code), confirmed, dismissed, overridden, rate, said])
-    return Table(
-        name="trust",
-        title="审查要点信任度（收件人员推翻情况）",
-        columns=["事项", "材料或条件", "问题", "确认", "排除", "改变结论", "推翻率%", "理由"],
-        rows=rows,
-    )
-
-
-def _reasons(session: Session, period: Period) -> dict[tuple[str, str, str], list[str]]:
-    """The latest notes the clerks gave when they dismissed a point (at most 2,000 read)."""
-    stmt = _in_period(
-        select(col(Case.item), col(Settlement.subject), col(Settlement.code), col(Settlement.note))
-        .join(Case, col(Case.id) == col(Settlement.case_id))
-        .where(col(Settlement.action) == "dismiss", col(Settlement.note) != ""),
-        period,
-    ).order_by(col(Settlement.id).desc())
-    out: dict[tuple[str, str, str], list[str]] = {}
-    for item, subject, code, note in session.execute(stmt.limit(2000)).all():
-        said = out.setdefault((item, subject, code), [])
-        if note not in said:
-            said.append(note)
-    return out
 
 
 FIGURES: dict[str, Callable[[Session, Period], Table]] = {

@@ -11,8 +11,8 @@ from api import login_guard
 from api.deps import PrincipalDep, ServicesDep, SessionDep
 from api.errors import LoginRequired, NotAllowed
 from api.models import User
-from api.schemas import PasswordIn, TokenOut, UserOut
 from api.security import change_password, login, logout, verify_password
+from api.user_schemas import PasswordIn, TokenOut, UserOut
 from core.config import Settings
 from rules.models import utcnow
 from window import audit

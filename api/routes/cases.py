@@ -1,4 +1,5 @@
-"""Cases: create, upload, pre-review (queued, poll or wait), read the verdict, re-run after 补正, decide.
+"""Cases: create, list, read, upload and withdraw files, page images. Their pre-review runs are in
+``api.routes.runs``, the clerk's decision in ``api.routes.decisions``.
 
 Applicants need no account: creating a case without one returns a case token, sent back as
 ``X-Case-Token`` on every later call for that case (any other case answers 404). Clerks handle every
@@ -8,15 +9,13 @@ and phone numbers masked; administrators do no business.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from sqlmodel import col, select
 
+from api.case_schemas import CaseIn, CaseOut, CaseSummary, FileOut
 from api.deps import (
     DbId,
     Principal,
@@ -29,41 +28,20 @@ from api.deps import (
     require,
     sees_identity,
 )
-from api.errors import LoginRequired, NotAllowed, RateLimited
+from api.errors import LoginRequired, NotAllowed
 from api.models import Role
-from api.schemas import (
-    AnswerOut,
-    CaseIn,
-    CaseOut,
-    CaseSummary,
-    DecisionIn,
-    DecisionOut,
-    DecisionPreviewOut,
-    FileOut,
-    RunOut,
-)
-from api.services import Services
-from api.uploads import Limits, case_limits, receive
-from core.db import after_commit
-from prereview.pipeline import PrereviewResult
-from rules.verdict import Decision
+from api.uploads import Limits, case_limits, receive, stored
 from window import (
     Case,
     CaseFile,
     CaseNotFound,
     CaseStatus,
     Channel,
-    Run,
-    RunStatus,
     StateConflict,
     cases,
-    decisions,
     kept,
-    notices,
     settlements,
 )
-from window.decisions import Plan
-from window.runs import in_progress_from, queue_run
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -202,11 +180,7 @@ async def upload(
             )
             return [FileOut.of(r) for r in rows]
 
-    try:
-        return await run_in_threadpool(store)
-    finally:
-        for r in received:
-            r.tmp.unlink(missing_ok=True)
+    return await stored(received, store)
 
 
 @router.delete("/{case_id}/files/{file_id}", summary="撤回一个文件（不再参加下一次预审；历史保留）")
@@ -250,162 +224,3 @@ async def page_image(
         keep=keep,
     )
     return Response(body, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
-
-
-@router.post(
-    "/{case_id}/runs",
-    status_code=202,
-    summary="提交预审（后台执行）；wait 秒内完成则直接返回结论，否则返回排队状态供轮询",
-)
-async def start_run(
-    case_id: str,
-    services: ServicesDep,
-    principal: Throttled,
-    wait: float = Query(default=0, ge=0, le=120, description="最多等待的秒数"),
-) -> RunOut:
-    def create() -> int:
-        with services.db.scope() as session:
-            case = case_for(session, principal, case_id, write=True)
-            if case.status != CaseStatus.OPEN.value:
-                raise StateConflict("案件已办结或材料已删除，不能再预审")
-            busy = session.exec(
-                select(Run.number).where(
-                    Run.case_id == case.id,
-                    col(Run.status).in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]),
-                )
-            ).first()
-            if busy is not None:
-                raise StateConflict(f"第 {busy} 次预审还在进行中")
-            _address_cap(session, principal, services.settings.max_active_runs_per_address)
-            address = principal.address
-            run = queue_run(session, case=case, requested_by=principal.actor, client_address=address)
-            run_id = run.id or 0
-            after_commit(session, lambda: services.dispatcher.submit(run_id))
-            return run.number
-
-    number = await run_in_threadpool(create)
-    return await _wait(services, principal, case_id, number, min(wait, services.settings.run_wait_max_s))
-
-
-def _address_cap(session: SessionDep, principal: Principal, cap: int) -> None:
-    """A coarse guard only (a hall's self-service kiosks share one address): runs without an account in
-    progress at once from one address. The fair reading queue and each case's reading budget are what
-    keep one case from holding the readers."""
-    if principal.is_user or cap <= 0:
-        return
-    if in_progress_from(session, client_address=principal.address) >= cap:
-        raise RateLimited(f"本地址同时进行中的预审已有 {cap} 个，请等其中一个完成后再提交", retry_after=30)
-
-
-@router.get("/{case_id}/runs", summary="全部预审记录（每次的规则哈希与结论）")
-def list_runs(case_id: str, session: SessionDep, principal: PrincipalDep) -> list[RunOut]:
-    case = case_for(session, principal, case_id)
-    return [RunOut.of(r, case_masker(case, principal)) for r in cases.runs_of(session, case_id=case.id)]
-
-
-@router.get("/{case_id}/runs/{number}", summary="一次预审：状态与结论（wait 秒内等它完成）")
-async def get_run(
-    case_id: str,
-    number: DbId,
-    services: ServicesDep,
-    principal: PrincipalDep,
-    wait: float = Query(default=0, ge=0, le=120),
-) -> RunOut:
-    return await _wait(services, principal, case_id, number, min(wait, services.settings.run_wait_max_s))
-
-
-async def _wait(services: Services, principal: Principal, case_id: str, number: int, wait: float) -> RunOut:
-    deadline = time.monotonic() + wait
-
-    def load() -> RunOut:
-        with services.db.scope() as session:
-            case = case_for(session, principal, case_id)
-            run = cases.run_of(session, case_id=case.id, number=number)
-            return RunOut.of(run, case_masker(case, principal))
-
-    while True:
-        out = await run_in_threadpool(load)
-        if out.status in (RunStatus.DONE.value, RunStatus.FAILED.value) or time.monotonic() >= deadline:
-            return out
-        await asyncio.sleep(0.2)
-
-
-@router.get("/{case_id}/answer", summary="最近一次完成的预审结论（评分格式：结论、问题、容缺期限）")
-def answer(case_id: str, session: SessionDep, principal: PrincipalDep) -> AnswerOut:
-    case = case_for(session, principal, case_id)
-    run = cases.latest_done(session, case_id=case.id)
-    if run is None or run.decision is None:
-        raise StateConflict("本案还没有完成的预审")
-    # the contract's form, as `yichuang check` writes it: the uncertain points apart, with reason and evidence
-    contract = PrereviewResult(decision=Decision.model_validate(run.decision), files=[]).answer()
-    findings = [
-        {k: v for k, v in f.items() if k in ("material", "condition", "code")} for f in contract["findings"]
-    ]
-    uncertain = case_masker(case, principal).value("uncertain", contract["uncertain"])
-    return AnswerOut(
-        case_id=case.id,
-        verdict=run.verdict or "",
-        findings=findings,
-        uncertain=uncertain,
-        tolerance_deadline=run.decision.get("tolerance_deadline"),
-    )
-
-
-def _plan(
-    session: SessionDep, services: Services, principal: Principal, case_id: str, body: DecisionIn
-) -> Plan:
-    case = case_for(session, principal, case_id, write=True)
-    return decisions.plan(
-        session,
-        case=case,
-        library=services.library,
-        verdict=body.verdict,
-        reason=body.reason,
-        refer_to=body.refer_to,
-        listed=body.listed,
-    )
-
-
-@router.post(
-    "/{case_id}/decision/preview",
-    summary="核对一个收件决定而不记录：能否作出、理由，以及将要打印的文书（确认前的预览）",
-)
-def preview_decision(
-    case_id: str,
-    body: DecisionIn,
-    session: SessionDep,
-    services: ServicesDep,
-    principal: Annotated[Principal, Depends(require(Role.CLERK))],
-) -> DecisionPreviewOut:
-    plan = _plan(session, services, principal, case_id, body)
-    case = case_for(session, principal, case_id)
-    notice = notices.compose(
-        session, case=case, library=services.library, hall=services.hall, kind=None, run=None, plan=plan
-    )
-    return DecisionPreviewOut.of(plan, notice)
-
-
-@router.post(
-    "/{case_id}/decision",
-    status_code=201,
-    summary=(
-        "收件决定（请核对的点须先全部核对；改变预审建议须写明理由；文书无法表达的结论被拒绝）；"
-        "文书打印前可以再次提交以更正"
-    ),
-)
-def decide(
-    case_id: str,
-    body: DecisionIn,
-    session: SessionDep,
-    services: ServicesDep,
-    principal: Annotated[Principal, Depends(require(Role.CLERK))],
-) -> DecisionOut:
-    cases.lock_case(session, case_id=case_id[:32])  # a settlement changed at the same moment waits for this
-    if principal.user_id is None:
-        raise LoginRequired("请先登录")
-    plan = _plan(session, services, principal, case_id, body)
-    case = case_for(session, principal, case_id, write=True)
-    row = decisions.decide(
-        session, case=case, chosen=plan, user_id=principal.user_id, actor=principal.actor, role=principal.role
-    )
-    return DecisionOut.of(row)

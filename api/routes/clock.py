@@ -29,9 +29,9 @@ from api.clock_schemas import (
 from api.deps import DbId, Principal, PrincipalDep, ServicesDep, SessionDep, Throttled, case_for, require
 from api.errors import NotAllowed
 from api.models import Role
-from api.routes.notices import Format, notice_response
+from api.routes.notices import Format, check_reader, notice_response
 from api.services import Services
-from api.uploads import Limits, case_limits, receive
+from api.uploads import Limits, case_limits, receive, stored
 from core.db import after_commit
 from window import Case, CaseClock, StateConflict, cases, clock, notices, tolerance
 from window.workdays import calendar_of, hall_today
@@ -170,8 +170,7 @@ async def extension_notice(
     format: Format = Format.PDF,
 ) -> Response:
     case = case_for(session, principal, case_id)
-    if not principal.has(Role.CLERK) and principal.role != "applicant":
-        raise NotAllowed("文书载有申请人的身份信息，只有综合窗口人员和申请人本人可以查看")
+    check_reader(principal)
     row = _clock(session, case)
     item = services.library.loaded(case.item, row.accepted_on).item
     run = notices.noticed_run(session, case=case, number=None)
@@ -262,11 +261,7 @@ async def supplement(
             after_commit(session, lambda: services.dispatcher.submit(run_id))
             return clock_out(session, row, services)
 
-    try:
-        return await run_in_threadpool(store)
-    finally:
-        for r in received:
-            r.tmp.unlink(missing_ok=True)
+    return await stored(received, store)
 
 
 @router.post(

@@ -8,10 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from api.case_schemas import HandoverIn, HandoverOut, TakenOverOut
 from api.deps import APPLICANT, Principal, ServicesDep, SessionDep, Throttled, case_for, require
 from api.errors import LoginRequired, NotAllowed, RateLimited
 from api.models import Role
-from api.schemas import HandoverIn, HandoverOut, TakenOverOut
 from window import CaseNotFound, cases, handover
 from window.notices.qr import qr_data_uri
 

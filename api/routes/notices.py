@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import PrincipalDep, ServicesDep, SessionDep, case_for, sees_identity
+from api.deps import Principal, PrincipalDep, ServicesDep, SessionDep, case_for, sees_identity
 from api.errors import NotAllowed
 from api.models import Role
 from rules.codes import Verdict
@@ -47,8 +47,7 @@ async def notice(
     run: Annotated[int | None, Query(ge=1, le=10_000, description="第几次预审（默认最近一次完成的）")] = None,
 ) -> Response:
     case = case_for(session, principal, case_id)
-    if not sees_identity(principal):
-        raise NotAllowed("文书载有申请人的身份信息，只有综合窗口人员和申请人本人可以查看")
+    check_reader(principal)
     due = None
     if principal.has(Role.CLERK) and run is None:
         # printing the official 受理 / 容缺受理 notice is the 受理: the case clock starts (once), and the
@@ -80,6 +79,12 @@ async def notice(
         if final is not None and final.verdict == content.kind:
             decisions.mark_printed(session, case=case, row=final, actor=principal.actor, role=principal.role)
     return await notice_response(content, format=format, filename=f"{case.id[:8]}-{content.kind.lower()}.pdf")
+
+
+def check_reader(principal: Principal) -> None:
+    """A notice carries the applicant's identity unmasked: only the clerks and the applicant read it."""
+    if not sees_identity(principal):
+        raise NotAllowed("文书载有申请人的身份信息，只有综合窗口人员和申请人本人可以查看")
 
 
 async def notice_response(content: notices.Notice, *, format: Format, filename: str) -> Response:

@@ -11,12 +11,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
+from api.decision_schemas import SettleIn, SettlementOut, SettlementsOut, SuggestionOut
 from api.deps import Principal, PrincipalDep, SessionDep, case_for, case_masker, require
 from api.errors import LoginRequired
 from api.models import Role
-from api.schemas import SettleIn, SettlementOut, SettlementsOut, SuggestionOut
 from rules.codes import Code
-from window import Case, Run, StateConflict, cases, settlements
+from window import Case, Run, cases, settlements
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -36,10 +36,7 @@ def _out(session: SessionDep, case: Case, run: Run, principal: Principal) -> Set
 @router.get("/{case_id}/settlements", summary="最近一次完成的预审：请核对的点的核对结果，与核对后的预审建议")
 def read(case_id: str, session: SessionDep, principal: PrincipalDep) -> SettlementsOut:
     case = case_for(session, principal, case_id)
-    run = cases.latest_done(session, case_id=case.id)
-    if run is None or run.decision is None:
-        raise StateConflict("本案还没有完成的预审")
-    return _out(session, case, run, principal)
+    return _out(session, case, cases.latest_judged(session, case_id=case.id), principal)
 
 
 @router.put(

@@ -11,8 +11,8 @@ from sqlmodel import col, select
 from api import login_guard
 from api.deps import DbId, Principal, SessionDep, require
 from api.models import Role, User
-from api.schemas import AuditOut, UserIn, UserOut, UserPatch
 from api.security import change_password, create_user, revoke_tokens
+from api.user_schemas import AuditOut, UserIn, UserOut, UserPatch
 from rules.models import utcnow
 from window import CaseNotFound, audit
 

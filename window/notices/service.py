@@ -3,6 +3,8 @@ printed), a marked self-check copy before; judged by the rule version the run wa
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, select
 
 from rules import service as rule_service
@@ -19,6 +21,9 @@ from window.hall import Hall
 from window.models import Case, Channel, ClerkDecision, IssuedNotice, Run
 from window.notices.content import KINDS, Notice, SampleLink, build_notice
 from window.workdays import Counted
+
+# the rows a notice lists: the clerk's choice as planned, or as recorded (JSON)
+Listing = list[decisions.Listed] | list[dict[str, Any]] | None
 
 __all__ = ["compose", "decided", "notice_number", "noticed_run"]
 
@@ -46,29 +51,11 @@ def compose(
     # settled as the clerk settled its uncertain points: the confirmed ones are listed like findings
     decision = settlements.suggestion(chosen, settlements.rows_of(session, run_id=chosen.id)).decision
     final = decided(session, case=case, run=chosen)
-    verdict, reason, refer_to, listed = (
-        (plan.verdict, plan.reason, plan.refer_to, plan.listed)
-        if plan is not None
-        else (
-            kind or Verdict(final.verdict if final else decision.verdict),
-            final.reason if final else "",
-            final.refer_to if final else "",
-            final.listed if final and (kind is None or kind.value == final.verdict) else None,
-        )
+    verdict, reason, refer_to, listed = _wording(
+        plan=plan, final=final, kind=kind, suggested=decision.verdict
     )
     item = decisions.judged_item(session, case=case, decision=decision, library=library)
-    if listed is not None:
-        rows = [r if isinstance(r, dict) else r.model_dump(mode="json") for r in listed]
-        raw = Decision.model_validate(chosen.decision)
-        decision = decisions.effective(decision, item=item, raw=raw, listed=rows)
-    if verdict is Verdict.TOLERANCE and decision.tolerance_deadline is None:
-        decision = _with_tolerance(decision, item)
-    if (
-        verdict is Verdict.REJECT
-        and not reason
-        and not any(f.code is Code.NOT_ELIGIBLE for f in decision.findings)
-    ):
-        raise StateConflict("没有不满足的受理条件，也没有收件人员写明的理由，不能出具不予受理决定书")
+    decision = _as_stated(decision, item=item, run=chosen, verdict=verdict, reason=reason, listed=listed)
     draft = plan is not None or final is None or case.channel == Channel.APPLICANT.value
     notice = build_notice(
         kind=verdict.value,
@@ -88,6 +75,42 @@ def compose(
     if sample_base is not None and verdict in (Verdict.CORRECTION, Verdict.TOLERANCE):
         notice.samples = _sample_links(session, case=case, decision=decision, item=item, base=sample_base)
     return notice
+
+
+def _wording(
+    *, plan: decisions.Plan | None, final: ClerkDecision | None, kind: Verdict | None, suggested: Verdict
+) -> tuple[Verdict, str, str, Listing]:
+    """The verdict, reason, competent authority and listed rows the notice states: the plan's (not yet
+    recorded), else the clerk's decision's (the listed rows only on a notice of the decided kind), else
+    the suggestion's."""
+    if plan is not None:
+        return plan.verdict, plan.reason, plan.refer_to, plan.listed
+    return (
+        kind or Verdict(final.verdict if final else suggested),
+        final.reason if final else "",
+        final.refer_to if final else "",
+        final.listed if final and (kind is None or kind.value == final.verdict) else None,
+    )
+
+
+def _as_stated(
+    decision: Decision, *, item: Item, run: Run, verdict: Verdict, reason: str, listed: Listing
+) -> Decision:
+    """The decision as the notice states it: narrowed to the rows the clerk listed, with a 容缺 deadline
+    when it is a 容缺 notice; a 不予受理 notice needs an unmet condition or the clerk's reason."""
+    if listed is not None:
+        rows = [r if isinstance(r, dict) else r.model_dump(mode="json") for r in listed]
+        raw = Decision.model_validate(run.decision)
+        decision = decisions.effective(decision, item=item, raw=raw, listed=rows)
+    if verdict is Verdict.TOLERANCE and decision.tolerance_deadline is None:
+        decision = _with_tolerance(decision, item)
+    if (
+        verdict is Verdict.REJECT
+        and not reason
+        and not any(f.code is Code.NOT_ELIGIBLE for f in decision.findings)
+    ):
+        raise StateConflict("没有不满足的受理条件，也没有收件人员写明的理由，不能出具不予受理决定书")
+    return decision
 
 
 def _sample_links(
