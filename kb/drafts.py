@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from kb import service, terms
 from kb.base import KnowledgeBase
-from kb.errors import HitTestFailed, InvalidEntry
+from kb.errors import HitTestFailed, InvalidEntry, StaleVersion
 from kb.models import EntryDraft, Faq, FaqVersion, Referral, Term, TermVersion, utcnow
 from kb.preview import search_as_published
 from kb.schemas import (
@@ -56,10 +56,18 @@ Source = Literal["question", "alternative", "extra"]
 
 
 def save_faq_draft(
-    session: Session, *, actor: Actor, target: str, patch: FaqPatch, owner: str | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    target: str,
+    patch: FaqPatch,
+    owner: str | None = None,
+    expected_version: int | None = None,
 ) -> DraftView:
+    """``expected_version``: the live version the editor was opened on (someone published meanwhile)."""
     faq = service.get_faq(session, target=target)
     service.ensure_can_edit(actor, owner or faq.department)
+    _fresh(target, faq.version, expected_version)
     if faq.status != FaqStatus.PUBLISHED.value:
         service.update_faq(session, actor=actor, target=target, patch=patch, owner=owner)
         return faq_draft(session, target=target)
@@ -74,9 +82,12 @@ def save_faq_draft(
     return faq_draft(session, target=target)
 
 
-def save_term_draft(session: Session, *, actor: Actor, target: str, patch: TermPatch) -> DraftView:
+def save_term_draft(
+    session: Session, *, actor: Actor, target: str, patch: TermPatch, expected_version: int | None = None
+) -> DraftView:
     row = terms.get_term(session, target=target)
     service.ensure_can_edit(actor, row.department)
+    _fresh(target, row.version, expected_version)
     if row.status != FaqStatus.PUBLISHED.value:
         terms.update_term(session, actor=actor, target=target, patch=patch)
         return term_draft(session, target=target)
@@ -85,6 +96,14 @@ def save_term_draft(session: Session, *, actor: Actor, target: str, patch: TermP
     _keep(session, actor=actor, target=target, kind="term", department=row.department,
           fields=merged, version=row.version)  # fmt: skip
     return term_draft(session, target=target)
+
+
+def _fresh(target: str, version: int, expected: int | None) -> None:
+    if expected is not None and expected != version:
+        raise StaleVersion(
+            f"{target} 已被他人修改（当前第 {version} 版），请重新打开再改",
+            detail={"target": target, "version": version},
+        )
 
 
 def _keep(
