@@ -148,7 +148,12 @@ def test_a_referral_is_answered_by_its_department_and_read_at_the_desk(
             headers=accounts.headers("consult1"),
         )
         ref = r.json()
-    with live.services.db.scope() as session:  # one long overdue, of another department
+    with live.services.db.scope() as session:  # long overdue: one of the department's, one of another
+        session.add(
+            Referral(
+                query="挂车能单独申请运输证吗", department=JT, asked_by="consult1", due_on=date(2020, 1, 2)
+            )
+        )
         session.add(
             Referral(
                 query="排污许可延续逾期了怎么办", department=HB, asked_by="consult1", due_on=date(2020, 1, 2)
@@ -158,6 +163,8 @@ def test_a_referral_is_answered_by_its_department_and_read_at_the_desk(
     page.goto("/staff#tab=referrals")
     item = page.wait_for_selector(f'[data-testid=referral-list] li[data-id="{ref["id"]}"]')
     assert "排污许可" not in page.inner_text("[data-testid=referral-list]")  # own department only
+    late = page.locator("[data-testid=referral-list] li.overdue:has-text('挂车能单独申请运输证吗')")
+    assert "已超期" in late.inner_text()
     item.query_selector("textarea[name=answer]").fill(
         "外地牌照车辆须先将车辆登记迁入本市，再申请道路运输证。"
     )

@@ -54,18 +54,18 @@ function faqTable(rows, { editor, status, reload }) {
     }
   };
   return h("div", { class: "table-wrap" }, h("table", { class: "small" },
-    h("thead", {}, h("tr", {}, ["条目", "问题", "状态", "版本", "修改人", ""].map((t) => h("th", {}, t)))),
+    h("thead", {}, h("tr", {}, ["条目", "问题", "状态", "版本", "修改人", ""].map((t) => h("th", { class: "nowrap" }, t)))),
     h("tbody", {}, rows.map((f) => {
       const path = `/kb/faqs/${encodeURIComponent(f.target)}`;
       return h("tr", { "data-target": f.target, "data-status": f.status, "data-pending": String(f.pending) },
-        h("td", {}, f.target),
+        h("td", { class: "nowrap" }, f.target),
         h("td", {}, h("strong", {}, f.question), h("div", { class: "muted" }, f.answer.length > 80 ? `${f.answer.slice(0, 80)}…` : f.answer)),
         h("td", {}, h("span", { class: `tag ${f.status}` }, FAQ_STATUS[f.status] || f.status),
           f.pending ? h("span", { class: "tag draft", title: "已保存的修改还没发布，检索仍用线上版本" }, "有未发布的修改") : null),
         h("td", {}, String(f.version)),
-        h("td", {}, f.updated_by),
-        h("td", {},
-          h("button", { type: "button", class: "link", "data-action": "edit", onclick: () => editor.open(f).catch((err) => notify(status, err.message, "error")) }, f.status === "published" && !f.pending ? "修改" : "修改 / 测试并发布"), " ",
+        h("td", { class: "nowrap" }, f.updated_by),
+        h("td", { class: "nowrap" },
+          h("button", { type: "button", class: "link", "data-action": "edit", onclick: () => editor.open(f).catch((err) => notify(status, err.message, "error")) }, f.status === "published" && !f.pending ? "修改" : "修改并发布"), " ",
           f.status === "published" ? h("button", { type: "button", class: "link", "data-action": "retire", onclick: (ev) => retire(ev.currentTarget, path) }, "停用") : null));
     }))));
 }
@@ -106,10 +106,11 @@ function faqForm({ session, items, onSaved }) {
       ? view.pending ? `线上是第 ${view.version} 版；这里是已保存、未发布的修改（${view.updated_by}），发布前检索仍用线上版本。` : `线上第 ${view.version} 版。修改后保存为草稿，测试通过才发布。`
       : `草稿（第 ${view.version} 版），还没有发布，检索不到。`;
   };
-  const checks = publishControls({ prefix: "faq", save: saveDraft, onPublished: () => {
-    dirty = false;
+  const checks = publishControls({ prefix: "faq", save: saveDraft, onPublished: (entry) => {
+    editing.version = entry.version;
+    notify(status, "");
+    showState({ status: "published", pending: false, version: entry.version });
     onSaved();
-    form.hidden = true;
   } });
   const form = h("form", { class: "card", hidden: true, id: "faq-form", novalidate: true },
     title, state, h("label", {}, "事项", item), h("label", {}, "问题", question), h("label", {}, "回答", answer),

@@ -35,7 +35,7 @@ export function publishControls({ prefix, save, onPublished }) {
       // the test first, the confirmation only once it passed (never confirm, then be refused)
       const tested = await busy(button, api(`${path}/check`, { body }));
       render(report, tested);
-      if (!tested.ok) return notify(status, "命中测试未通过，未发布：请修改问题、其他问法或回答后再测试", "error");
+      if (!tested.ok) return notify(status, action === "publish" ? "未发布：线上仍是原来的版本" : "见下表：修改后再测试", "error");
       if (action === "check") return notify(status, "命中测试通过，可以发布", "info");
       if (!confirm(`命中测试通过（${tested.checks.length} 个问法都以本条目作答）。发布后线上检索立即改用这个版本，确定发布吗？`)) return;
       const out = await busy(button, api(`${path}/publish`, { body }));

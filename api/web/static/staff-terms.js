@@ -28,9 +28,9 @@ export async function termsPanel(el, { session }) {
 
 function termTable(rows, { session, editor, status }) {
   return h("div", { class: "table-wrap" }, h("table", { class: "small" },
-    h("thead", {}, h("tr", {}, ["词条", "释义", "别称", "状态", "版本", "修改人", ""].map((t) => h("th", {}, t)))),
+    h("thead", {}, h("tr", {}, ["词条", "释义", "别称", "状态", "版本", "修改人", ""].map((t) => h("th", { class: "nowrap" }, t)))),
     h("tbody", {}, rows.map((t) => h("tr", { "data-target": t.target, "data-pending": String(t.pending) },
-      h("td", {}, h("strong", {}, t.term)),
+      h("td", { class: "nowrap" }, h("strong", {}, t.term)),
       h("td", {}, t.definition.length > 60 ? `${t.definition.slice(0, 60)}…` : t.definition),
       h("td", {}, t.aliases.join("、")),
       h("td", {}, h("span", { class: `tag ${t.status}` }, STATUS[t.status] || t.status),
@@ -68,9 +68,11 @@ function termForm({ onSaved }) {
     }
     return pathOf();
   }
-  const checks = publishControls({ prefix: "term", save: saveDraft, onPublished: () => {
+  const checks = publishControls({ prefix: "term", save: saveDraft, onPublished: (entry) => {
+    editing.version = entry.version;
+    notify(status, "");
+    showState({ status: "published", pending: false, version: entry.version });
     onSaved();
-    form.hidden = true;
   } });
   const form = h("form", { class: "card", hidden: true, id: "term-form", novalidate: true },
     title, state, h("label", {}, "释义", definition), h("label", {}, "别称", aliases), h("label", {}, "依据", basis),
