@@ -12,15 +12,23 @@ from sqlmodel import Session
 
 from api.deps import Principal, ServicesDep, SessionDep
 from api.kb_schemas import FaqDraftIn, FaqPublished, PublishIn, TermDraftIn, TermOut, TermPublished
-from api.routes.kb import Desk, StaffOnly, _actor, _audit, _existing, _kb, _out, _term_out
+from api.routes.kb import Desk, StaffOnly, _actor, _audit, _existing, _out, _term_out
+from core.errors import Unavailable
 from kb import drafts
 from kb import terms as kb_terms
+from kb.base import KnowledgeBase
 from kb.models import Term
 from kb.schemas import DraftView, FaqPatch, PublishCheck, TermPatch
 from kb.service import ensure_can_edit
 from window import audit
 
 router = APIRouter(prefix="/kb", tags=["kb"])
+
+
+def _kb(services: ServicesDep) -> KnowledgeBase:
+    if services.kb is None:
+        raise Unavailable("知识库暂不可用：发布前的命中测试做不了，请稍后再测试、发布（草稿已保存）")
+    return services.kb
 
 
 # -- FAQs -------------------------------------------------------------------------------------

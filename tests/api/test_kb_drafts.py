@@ -107,3 +107,19 @@ def test_referrals_are_answered_by_their_department_and_the_hall_sees_overdue_on
     done = client.post(path, json=answer, headers=people.staff_jt).json()
     draft = client.get(f"{V1}/kb/faqs/{quote(done['faq_target'])}/draft", headers=people.staff_jt).json()
     assert draft["status"] == "draft" and draft["source"] == f"referral:{own[0]['id']}"
+
+
+def test_without_the_index_nothing_is_published_untested(harness: ApiHarness, people: People) -> None:
+    client = harness.client
+    harness.services.kb = None
+    body = {
+        "item": "JT-001",
+        "department": JT,
+        "question": "道路运输证遗失了怎么补办",
+        "answer": "到专窗补发。",
+    }
+    target = client.post(f"{V1}/kb/faqs", json=body, headers=people.staff_jt).json()["target"]
+    refused = client.post(f"{V1}/kb/faqs/{quote(target)}/publish", json={}, headers=people.staff_jt)
+    assert refused.status_code == 503 and "命中测试" in refused.json()["message"]
+    faqs = client.get(f"{V1}/kb/faqs", params={"item": "JT-001"}, headers=people.staff_jt).json()
+    assert next(f for f in faqs if f["target"] == target)["status"] == "draft"
