@@ -18,7 +18,7 @@ from kb import drafts
 from kb import terms as kb_terms
 from kb.base import KnowledgeBase
 from kb.models import Term
-from kb.schemas import DraftView, FaqPatch, PublishCheck, TermPatch
+from kb.schemas import DraftView, FaqPatch, PublishCheck, TermIn, TermPatch
 from kb.service import ensure_can_edit
 from window import audit
 
@@ -88,6 +88,22 @@ def manage_terms(session: SessionDep, _: StaffOnly) -> list[TermOut]:
     rows = kb_terms.list_terms(session)
     pending = drafts.pending_targets(session, targets=[t.target for t in rows])
     return [_term_out(t).model_copy(update={"pending": t.target in pending}) for t in rows]
+
+
+@router.post("/terms", status_code=201, summary="新建术语词条（政务服务中心；草稿，命中测试通过后发布）")
+def create_term(body: TermIn, session: SessionDep, services: ServicesDep, staff: StaffOnly) -> TermOut:
+    row = kb_terms.create_term(
+        session, actor=_actor(staff), data=body, department=services.settings.hall_department
+    )
+    audit.record(
+        session,
+        actor=staff.actor,
+        role=staff.role,
+        action="term.create",
+        target=row.target,
+        after=_term_snap(row),
+    )
+    return _term_out(row)
 
 
 @router.get("/terms/{target}/draft", summary="术语词条的草稿（没有未发布修改时即当前内容）")

@@ -83,6 +83,16 @@ def test_terms_are_drafted_and_published_by_the_halls_own_staff(
     history = client.get(f"{path}/history", headers=people.consult).json()
     assert history[-1]["actor"] == "staff_hall" and history[-1]["action"] == "publish"
 
+    new = {
+        "term": "窗口专员",
+        "definition": "综合窗口负责某一类事项收件和答复的工作人员。",
+        "aliases": ["专窗人员"],
+    }
+    assert client.post(f"{V1}/kb/terms", json=new, headers=people.staff_jt).status_code == 403
+    made = client.post(f"{V1}/kb/terms", json=new, headers=hall)
+    assert made.status_code == 201 and made.json()["status"] == "draft"
+    assert "term:窗口专员" not in {t["target"] for t in client.get(f"{V1}/kb/terms").json()}
+
 
 def test_referrals_are_answered_by_their_department_and_the_hall_sees_overdue_ones(
     kb_on: bool, harness: ApiHarness, people: People

@@ -107,10 +107,12 @@ def test_the_halls_staff_edit_and_publish_a_term(
     page.goto("/staff#tab=terms")
     page.wait_for_selector(sel)
     assert page.locator(f"{sel} [data-action=edit]").count() == 0 and HALL in page.inner_text(sel)
+    assert page.locator("#term-new").is_hidden()
 
     hall = signed_in(page_for(), "staff_hall")
     hall.on("dialog", lambda dialog: dialog.accept())
     hall.goto("/staff#tab=terms")
+    hall.wait_for_selector("#term-new:not([hidden])")
     hall.click(f"{sel} [data-action=edit]")
     hall.wait_for_selector("#term-form:not([hidden])")
     basis = "《平桥区政务服务中心管理制度》第九条；本测试修订"
@@ -131,6 +133,13 @@ def test_the_halls_staff_edit_and_publish_a_term(
         ).json()
     assert live_terms[target]["basis"] == basis and history[-1]["actor"] == "staff_hall"
     shots("term-published", of=hall)
+
+    hall.click("#term-new")  # a new concept starts as a draft, not searchable until published
+    hall.fill("#term-form [name=term]", "帮办专员")
+    hall.fill("#term-form [name=definition]", "在大厅里帮助群众填表、取号、引导办事的工作人员。")
+    hall.click("#term-save")
+    hall.wait_for_selector('[data-testid=term-list] tr[data-target="term:帮办专员"]:has-text("草稿")')
+    shots("term-new-draft", of=hall)
 
 
 def test_a_referral_is_answered_by_its_department_and_read_at_the_desk(

@@ -52,7 +52,7 @@ export function publishControls({ prefix, save, onPublished }) {
   publish.addEventListener("click", () => run(publish, "publish"));
   const el = h("fieldset", { class: "publish-check" },
     h("legend", {}, "命中测试与发布"),
-    h("p", { class: "small muted" }, "发布前，本条目的问题、其他问法和下面的测试问法会按发布后的知识库逐个检索，都以本条目作答才发布；没通过时线上仍用原来的版本。"),
+    h("p", { class: "small muted" }, "发布前，本条目的各个问法（常见问题：问题和其他问法；术语词条：“词条、别称是什么意思”）和下面的测试问法会按发布后的知识库逐个检索，都以本条目作答才发布；没通过时线上仍用原来的版本。"),
     h("label", {}, "另外要测试的问法", extra),
     h("div", { class: "row" }, test, publish), status, report);
   return {

@@ -15,12 +15,15 @@ export async function termsPanel(el, { session }) {
   const list = h("div", { "data-testid": "term-list" });
   const status = h("p", { class: "status", role: "status", id: "term-status" });
   const editor = termForm({ onSaved: () => load().catch((err) => notify(status, err.message, "error")) });
+  const add = h("button", { type: "button", id: "term-new", class: "primary", hidden: true,
+    onclick: () => editor.open(null).catch((err) => notify(status, err.message, "error")) }, "新建词条");
   const load = async () => {
     const rows = await api("/kb/terms/manage");
+    add.hidden = !rows.some((t) => t.department === session.department); // the hall's own staff
     clear(list).append(rows.length ? termTable(rows, { session, editor, status }) : h("p", { class: "muted" }, "没有术语词条"));
   };
   clear(el).append(h("div", { class: "card" },
-    h("h2", {}, "术语词条"),
+    h("div", { class: "pane-head" }, h("h2", {}, "术语词条"), add),
     h("p", { class: "small muted" }, "群众常问的概念（如“容缺受理是什么意思”）。术语属于整个大厅，由政务服务中心维护；修改先存为草稿，命中测试通过才发布。"),
     status, list), editor.el);
   await load();
@@ -37,7 +40,7 @@ function termTable(rows, { session, editor, status }) {
         t.pending ? h("span", { class: "tag draft" }, "有未发布的修改") : null),
       h("td", {}, String(t.version)),
       h("td", {}, t.updated_by),
-      h("td", {}, t.department === session.department
+      h("td", { class: "nowrap" }, t.department === session.department
         ? h("button", { type: "button", class: "link", "data-action": "edit", onclick: () => editor.open(t).catch((err) => notify(status, err.message, "error")) }, "修改")
         : h("span", { class: "muted" }, `${t.department}维护`)))))));
 }
@@ -45,6 +48,8 @@ function termTable(rows, { session, editor, status }) {
 function termForm({ onSaved }) {
   const title = h("h2", {});
   const state = h("p", { class: "small muted", id: "term-draft-state" });
+  const name = h("input", { name: "term", maxlength: 50, placeholder: "如：容缺受理" });
+  const nameRow = h("label", {}, "词条", name);
   const definition = h("textarea", { name: "definition", rows: 5, maxlength: 5000 });
   const aliases = h("input", { name: "aliases", placeholder: "其他叫法，用顿号或逗号分隔" });
   const basis = h("textarea", { name: "basis", rows: 2, maxlength: 2000, placeholder: "依据，如《……》第几条" });
@@ -60,7 +65,17 @@ function termForm({ onSaved }) {
 
   async function saveDraft(button) {
     if (definition.value.trim().length < 2) throw new Error("请填写释义（至少 2 个字）");
-    if (dirty) {
+    if (!editing) {
+      if (!name.value.trim()) throw new Error("请填写词条名称");
+      const body = { term: name.value.trim(), definition: definition.value.trim(), aliases: names(aliases.value), basis: basis.value.trim() };
+      const made = await busy(button, api("/kb/terms", { body }));
+      editing = { target: made.target, version: made.version };
+      nameRow.hidden = true;
+      title.textContent = `修改词条：${made.term}`;
+      showState({ status: made.status, pending: false, version: made.version });
+      dirty = false;
+      onSaved();
+    } else if (dirty) {
       const body = { definition: definition.value.trim(), aliases: names(aliases.value), basis: basis.value.trim(), expected_version: editing.version };
       showState(await busy(button, api(pathOf(), { method: "PATCH", body })));
       dirty = false;
@@ -75,7 +90,7 @@ function termForm({ onSaved }) {
     onSaved();
   } });
   const form = h("form", { class: "card", hidden: true, id: "term-form", novalidate: true },
-    title, state, h("label", {}, "释义", definition), h("label", {}, "别称", aliases), h("label", {}, "依据", basis),
+    title, state, nameRow, h("label", {}, "释义", definition), h("label", {}, "别称", aliases), h("label", {}, "依据", basis),
     h("div", { class: "row" }, save, h("button", { type: "button", onclick: () => (form.hidden = true) }, "关闭")), status, checks.el);
   form.addEventListener("input", () => (dirty = true));
   form.addEventListener("submit", async (ev) => {
@@ -90,6 +105,20 @@ function termForm({ onSaved }) {
   return {
     el: form,
     async open(term) {
+      checks.reset();
+      notify(status, "");
+      dirty = false;
+      nameRow.hidden = Boolean(term);
+      if (!term) {
+        editing = null;
+        title.textContent = "新建词条";
+        state.textContent = "新词条先保存为草稿，命中测试通过后才发布。";
+        for (const field of [name, definition, aliases, basis]) field.value = "";
+        form.hidden = false;
+        form.scrollIntoView({ block: "start" });
+        name.focus();
+        return;
+      }
       editing = { target: term.target, version: term.version };
       const view = await api(`${pathOf()}/draft`);
       editing.version = view.version;
