@@ -27,7 +27,7 @@ def _answer(live: Live, query: str, target: str) -> str:
     return next((h["answer"] for h in hits if h["target"] == target), "")
 
 
-def _eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
+def _eventually(check: Callable[[], bool], seconds: float = 20.0) -> bool:
     deadline = time.monotonic() + seconds
     while not check():
         if time.monotonic() > deadline:
@@ -88,7 +88,9 @@ def test_an_faq_draft_is_hit_tested_refused_fixed_and_published(
     page.click("#faq-publish")
     page.wait_for_selector("#faq-publish-status:has-text('已发布')", timeout=SLOW)
     page.wait_for_selector(f'{sel}[data-pending="false"][data-status="published"]')
-    assert _eventually(lambda: _answer(live, question, target).startswith("年审过期的车辆须先"))
+    assert _eventually(lambda: _answer(live, question, target).startswith("年审过期的车辆须先")), _answer(
+        live, question, target
+    )
     shots("faq-published")
 
 
