@@ -13,6 +13,7 @@ from kb.finder import ItemCard
 from kb.schemas import GuideSectionIn
 from rules.book import RuleBook
 from rules.guide import guide_sections
+from rules.spec import Item
 
 
 def sync_guides(session: Session, *, book: RuleBook) -> int:
@@ -42,6 +43,43 @@ def load_navigation(path: Path) -> dict[str, dict[str, list[str]]]:
     }
 
 
+_NOT_COVERED = ("不含", "不包括", "按其他", "按另一", "不属于")
+
+
+def _about(item: Item) -> list[str]:
+    """What the item's guide says it covers, in its own words: the scope, the result, the sub-items and
+    the first acceptance condition unless it only says who may apply; cut into clauses, leaving out
+    the sentences that say what the item does not cover."""
+    said = [item.basic.scope, item.basic.result, item.basic.sub_items]
+    if item.conditions and not item.conditions[0].text.startswith("申请人"):
+        said.append(item.conditions[0].text)
+    clauses = [c.strip(" ，,①②③④") for text in said for t in text.split("。") for c in _clauses(t)]
+    return list(dict.fromkeys(c for c in clauses if len(c) >= 5))
+
+
+def _split(text: str, marks: str) -> list[str]:
+    """``text`` cut at any of ``marks`` outside brackets."""
+    out, depth, start = [], 0, 0
+    for n, ch in enumerate(text):
+        depth += 1 if ch in "（(" else -1 if ch in "）)" else 0
+        if depth == 0 and ch in marks:
+            out.append(text[start:n])
+            start = n + 1
+    return [*out, text[start:]]
+
+
+def _clauses(text: str) -> list[str]:
+    """Clauses at ；and ： (but not those saying what is not covered), and at 、 where every part
+    is a phrase of its own (a list of activities, not of nouns such as 江河、湖泊)."""
+    parts = []
+    for clause in _split(text, "；;：:"):
+        if any(w in clause for w in _NOT_COVERED):
+            continue
+        pieces = _split(clause, "、")
+        parts.extend(pieces if all(len(p) >= 4 for p in pieces) else [clause])
+    return parts
+
+
 def item_cards(
     book: RuleBook,
     *,
@@ -67,6 +105,7 @@ def item_cards(
                 names=list(dict.fromkeys([*nav.get("names", []), *colloquial])),
                 goals=list(nav.get("goals", [])),
                 events=list(nav.get("events", [])),
+                about=_about(item),
                 results=item.basic.result,
                 promise=item.basic.promise,
                 promise_days=item.basic.promise_days,

@@ -55,8 +55,14 @@ def purge_questions(session: Session, *, older_than: timedelta) -> int:
 def current_items(session: Session, *, settings: Settings, library: RuleLibrary) -> list[ItemCard]:
     """The item finder's cards for the rules in effect today, with the hall's navigation data and the
     number of cases handled per item."""
-    counts = dict(session.exec(select(Case.item, func.count()).group_by(Case.item)).all())
     book = RuleBook(catalog=library.context.catalog, items=library.items_on(utcnow().date()), errors=[])
+    return book_items(session, settings=settings, book=book)
+
+
+def book_items(session: Session, *, settings: Settings, book: RuleBook) -> list[ItemCard]:
+    """The item finder's cards for the items of ``book``, with the hall's navigation data and the
+    number of cases handled per item (also what ``yichuang kb`` commands search and export with)."""
+    counts = dict(session.exec(select(Case.item, func.count()).group_by(Case.item)).all())
     return item_cards(
         book,
         navigation=load_navigation(settings.corpus_dir / "finder.yaml"),

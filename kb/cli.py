@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,12 +29,21 @@ from core.errors import AppError
 from kb import service, terms
 from kb.base import KnowledgeBase
 from kb.embed import make_embedder
+from kb.finder import ItemCard
 from kb.hit_test import load_cases, ranked_targets
 from kb.passages import PassageCache, passage_cache, shipped_path
 from kb.schemas import Actor, HitTestCase, HitTestReport, SearchResult
 
 app = typer.Typer(help="知识库：检索、重建索引、命中测试", no_args_is_help=True)
 err = Console(stderr=True)
+# The item finder's cards come from the rule files, which kb does not read: the ``yichuang`` command
+# (api) hands in a source of them as the click context's object. Standalone, the finder knows the
+# items by the names their entries carry.
+ItemSource = Callable[[Session], list[ItemCard]]
+
+
+def _items(ctx: typer.Context, session: Session) -> list[ItemCard]:
+    return ctx.obj(session) if callable(ctx.obj) else []
 
 
 @contextmanager
@@ -78,7 +87,12 @@ def _progress(label: str) -> Iterator[Any]:
 
 @contextmanager
 def _opened(
-    session: Session, settings: Settings, *, label: str = "indexing", keep_index: bool = True
+    ctx: typer.Context,
+    session: Session,
+    settings: Settings,
+    *,
+    label: str = "indexing",
+    keep_index: bool = True,
 ) -> Iterator[tuple[KnowledgeBase, PassageCache]]:
     """The knowledge base, its passages embedded through the vector cache until the block ends."""
     logging.getLogger("jieba").setLevel(logging.WARNING)
@@ -95,6 +109,7 @@ def _opened(
             base = KnowledgeBase.open(
                 session,
                 embedder=cache,
+                items=_items(ctx, session),
                 index_dir=settings.effective_kb_index_dir if keep_index else None,
                 keyword_weight=settings.kb_keyword_weight,
                 approx_above=settings.kb_approx_above,
@@ -132,6 +147,7 @@ def batch_line(case_id: str, result: SearchResult) -> dict[str, Any]:
 
 @app.command()
 def search(
+    ctx: typer.Context,
     query: Annotated[str | None, typer.Argument(help="问题")] = None,
     batch: Annotated[
         Path | None, typer.Option(help="JSONL of {id, query, ...}; prints one JSON line each")
@@ -149,7 +165,7 @@ def search(
     try:
         with _session(settings) as (_engine, session):
             _seed_if_empty(session, settings)
-            with _opened(session, settings) as (base, _cache):
+            with _opened(ctx, session, settings) as (base, _cache):
                 if batch is not None:
                     for case in load_cases(batch):
                         result = base.search(None, query=case.query, k=k, item=item, department=department)
@@ -187,13 +203,13 @@ def _print_result(result: SearchResult) -> None:
 
 
 @app.command()
-def reindex() -> None:
+def reindex(ctx: typer.Context) -> None:
     """Rebuild the index from the database (the old one serves until the new one is complete)."""
     settings = get_settings()
     with _session(settings) as (_engine, session):
         _seed_if_empty(session, settings)
         with (
-            _opened(session, settings, label="loading") as (base, _cache),
+            _opened(ctx, session, settings, label="loading") as (base, _cache),
             _progress("reindexing") as progress,
         ):
             report = base.reindex(session, progress=progress)
@@ -202,6 +218,7 @@ def reindex() -> None:
 
 @app.command("hit-test")
 def hit_test(
+    ctx: typer.Context,
     file: Annotated[Path | None, typer.Argument(help="JSONL of {id, query, targets}")] = None,
     query: Annotated[str | None, typer.Option(help="test one question instead of a file")] = None,
     expect: Annotated[
@@ -219,7 +236,7 @@ def hit_test(
         cases = load_cases(file) if file else [HitTestCase(id="q", query=query or "", targets=expect or [])]
         with _session(settings) as (_engine, session):
             _seed_if_empty(session, settings)
-            with _opened(session, settings) as (base, _cache):
+            with _opened(ctx, session, settings) as (base, _cache):
                 report = base.hit_test(cases, k=k)
     except AppError as exc:
         _fail(exc)
@@ -251,6 +268,7 @@ def print_report(report: HitTestReport, cases: list[HitTestCase]) -> None:
 
 @app.command()
 def calibrate(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="JSONL with answerable and out-of-scope questions")],
 ) -> None:
     """Fit the confidence model to labelled questions (for a new embedding model)."""
@@ -258,7 +276,7 @@ def calibrate(
     cases = load_cases(file)
     with _session(settings) as (_engine, session):
         _seed_if_empty(session, settings)
-        with _opened(session, settings) as (base, _cache):
+        with _opened(ctx, session, settings) as (base, _cache):
             report = base.calibrate(cases)
     print_report(report, cases)
 
@@ -317,17 +335,18 @@ def glossary(
 
 
 @app.command("export-vectors")
-def export_vectors() -> None:
+def export_vectors(ctx: typer.Context) -> None:
     """Refresh the passage vectors shipped with the corpus after the corpus changed: `make kb-vectors`.
 
-    Writes the vectors of every passage the knowledge base embeds for this database (entries and
-    cohort) to <corpus>/kb/; unchanged passages keep their stored vectors, only new ones are
-    embedded. Run it on a fresh database (the make target does), which holds just the seed corpus.
+    Writes the vectors of every passage the knowledge base embeds for this database (entries, cohort
+    and the item finder's phrases) to <corpus>/kb/; unchanged passages keep their stored vectors,
+    only new ones are embedded. Run it on a fresh database (the make target does), which holds just
+    the seed corpus.
     """
     settings = get_settings()
     with _session(settings) as (_engine, session):
         _seed_if_empty(session, settings)
-        with _opened(session, settings, keep_index=False) as (_base, cache):
+        with _opened(ctx, session, settings, keep_index=False) as (_base, cache):
             path = shipped_path(settings.corpus_dir, cache.model_id)
             n, changed = cache.export(path)
     state = "written" if changed else "already up to date"
@@ -350,7 +369,7 @@ def seed() -> None:
     err.print(f"added {n} FAQs, {g} glossary terms and {t} concept entries")
 
 
-__all__ = ["app", "batch_line", "ranked_targets"]
+__all__ = ["ItemSource", "app", "batch_line", "ranked_targets"]
 
 if __name__ == "__main__":
     app()

@@ -34,6 +34,7 @@ __all__ = ["ItemCard", "ItemFinder", "ItemMatch"]
 
 _MEANING_FLOOR = 0.86  # e5 cosines below this are noise between any two Chinese phrases
 _MEANT_CHARS = 5
+_SHARED_NAME = 0.75  # a name that is also other items' material: a hint, below a name said outright
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -48,6 +49,11 @@ class ItemCard(BaseModel):
     names: list[str] = Field(default_factory=list, description="Common names and abbreviations.")
     goals: list[str] = Field(default_factory=list, description="What people say they want to do.")
     events: list[str] = Field(default_factory=list, description="Life / business events, for browsing.")
+    about: list[str] = Field(
+        default_factory=list,
+        description="What the item's own guide says it covers (scope, result, sub-items, who may apply): "
+        "matched by meaning only, so a goal nobody listed still finds its item.",
+    )
     results: str = ""
     promise: str = ""
     promise_days: int = 0
@@ -59,7 +65,7 @@ class ItemCard(BaseModel):
 class ItemMatch(BaseModel):
     card: ItemCard
     score: float
-    why: str = Field(description="What matched: 编码 / 名称 / 俗称 / 办事目标 / 拼音 / 语义.")
+    why: str = Field(description="What matched: 编码 / 名称 / 俗称 / 办事目标 / 拼音 / 语义 / 事项说明.")
     matched: str = ""
 
 
@@ -72,14 +78,28 @@ class ItemFinder:
             self._phrases.append((i, "名称", c.name))
             self._phrases.extend((i, "俗称", n) for n in c.names)
             self._phrases.extend((i, "办事目标", g) for g in c.goals)
+        # the guide's own words are long and full of common words: as vectors only, never literally
+        guide = [(i, "事项说明", a) for i, c in enumerate(self.cards) for a in c.about]
         self._pinyin = [_pinyin(t) for _, _, t in self._phrases]
+        # a name that is also another item's material (执照 in 营业执照（申请人）) does not say which
+        # item the question is about: "营业执照复印件没带" may be asked of any of them
+        self._shared = [self._is_material_elsewhere(i, t) for i, _, t in self._phrases]
         self._vectors: np.ndarray | None = None
         # short names (营业证, 环评) are matched literally only: as vectors they sit near any question
         # with 证 or 评 in it
-        self._meant = [p for p in self._phrases if p[1] != "俗称" or len(p[2]) >= _MEANT_CHARS]
+        self._meant = [p for p in self._phrases if p[1] != "俗称" or len(p[2]) >= _MEANT_CHARS] + guide
         if embedder is not None and self._meant:
             texts = [f"我想{t}" if kind == "办事目标" else t for _, kind, t in self._meant]
             self._vectors = np.asarray(embedder.embed_passages(texts), dtype=np.float32)
+
+    def _is_material_elsewhere(self, i: int, phrase: str) -> bool:
+        own = self.cards[i]
+        return any(
+            phrase in material
+            for c in self.cards
+            if c is not own and own.code not in c.members and c.code not in own.members
+            for material in c.prepare
+        )
 
     def card(self, code: str) -> ItemCard | None:
         return next((c for c in self.cards if c.code == code), None)
@@ -117,9 +137,10 @@ class ItemFinder:
             if _squash(c.code) in text.upper():
                 offer(i, 1.0, "编码", c.code)
         qpy = _pinyin(text)
-        for (i, kind, phrase), py in zip(self._phrases, self._pinyin, strict=True):
-            offer(i, _literal(text, _squash(phrase)), kind, phrase)
-            offer(i, 0.9 * _literal(qpy, py, unit=" "), "拼音", phrase)
+        for (i, kind, phrase), py, shared in zip(self._phrases, self._pinyin, self._shared, strict=True):
+            said = _SHARED_NAME if shared else 1.0
+            offer(i, said * _literal(text, _squash(phrase)), kind, phrase)
+            offer(i, said * 0.9 * _literal(qpy, py, unit=" "), "拼音", phrase)
             if text.isascii() and len(text) >= 2:  # typed in pinyin: initials (qsxk) or whole (qushui)
                 if _initials(phrase).startswith(text.lower()):
                     offer(i, 0.7, "拼音", phrase)

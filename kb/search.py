@@ -109,7 +109,7 @@ class Searcher:
         if keyword:
             shown = [f.keyword for f in fused[:k] if f.keyword is not None]
             index.explain_keywords(tokens, shown)
-        sure = self.confidence.confident(p) and self.desk.settled(fused, index)
+        sure = self.confidence.confident(p) and self.desk.settled(fused, index, query=repaired)
         confident = bool(fused) and (decision.routed is not None or sure)
         return SearchResult(
             query=query,

@@ -8,16 +8,15 @@ feedback and unanswered questions are in :mod:`kb.service_staff` (re-exported he
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from kb.errors import DuplicateEntry, EntryNotFound, InvalidEntry, NotYourDepartment, StaleVersion
-from kb.models import Faq, FaqVersion, GuideSection, KbChange, Term, utcnow
+from kb.models import Faq, FaqVersion, GuideSection, utcnow
 from kb.schemas import (
     FAQ_TARGET_RE,
     SYSTEM,
@@ -26,9 +25,9 @@ from kb.schemas import (
     FaqPatch,
     FaqStatus,
     GuideSectionIn,
-    IndexDoc,
     SyncReport,
 )
+from kb.service_index import changes_since, index_documents, last_change
 from kb.service_staff import (
     delete_term,
     feedback_summary,
@@ -46,6 +45,7 @@ from kb.service_staff import (
 )
 
 __all__ = [
+    "changes_since",
     "create_faq",
     "delete_term",
     "ensure_can_edit",
@@ -55,6 +55,7 @@ __all__ = [
     "glossary_terms",
     "guide_sections",
     "index_documents",
+    "last_change",
     "list_faqs",
     "list_feedback",
     "list_unanswered",
@@ -332,88 +333,3 @@ def guide_sections(session: Session, *, item: str | None = None) -> list[GuideSe
     if item:
         stmt = stmt.where(GuideSection.item == item)
     return list(session.exec(stmt.order_by(col(GuideSection.target))))
-
-
-# -- what the index sees --------------------------------------------------------------------
-
-
-def index_documents(session: Session, *, targets: Iterable[str] | None = None) -> list[IndexDoc]:
-    """Published FAQs (validity is applied at query time), guide sections and published terms,
-    optionally only some."""
-    faq_stmt = select(Faq).where(Faq.status == FaqStatus.PUBLISHED.value)
-    guide_stmt = select(GuideSection)
-    term_stmt = select(Term).where(Term.status == FaqStatus.PUBLISHED.value)
-    if targets is not None:
-        wanted = list(targets)
-        faq_stmt = faq_stmt.where(col(Faq.target).in_(wanted))
-        guide_stmt = guide_stmt.where(col(GuideSection.target).in_(wanted))
-        term_stmt = term_stmt.where(col(Term.target).in_(wanted))
-    docs = [_faq_doc(f) for f in session.exec(faq_stmt)]
-    docs += [_guide_doc(g) for g in session.exec(guide_stmt)]
-    docs += [_term_doc(t) for t in session.exec(term_stmt)]
-    return docs
-
-
-def _faq_doc(f: Faq) -> IndexDoc:
-    parts = [
-        f.question,
-        f.answer,
-        *f.alternatives,
-        f.item_name,
-        f.department,
-        str(f.valid_from or ""),
-        str(f.valid_until or ""),
-    ]
-    return IndexDoc(
-        target=f.target,
-        kind="faq",
-        item=f.item,
-        item_name=f.item_name,
-        department=f.department,
-        title=f.question,
-        alternatives=list(f.alternatives),
-        body=f.answer,
-        valid_from=f.valid_from,
-        valid_until=f.valid_until,
-        content_hash=hashlib.sha256("\x1f".join(parts).encode()).hexdigest(),
-    )
-
-
-def _guide_doc(g: GuideSection) -> IndexDoc:
-    return IndexDoc(
-        target=g.target,
-        kind="guide",
-        item=g.item,
-        item_name=g.item_name,
-        department=g.department,
-        title=g.title,
-        body=g.text,
-        content_hash=g.content_hash,
-    )
-
-
-def _term_doc(t: Term) -> IndexDoc:
-    """A term's body is its definition; its 依据 is kept apart (shown, not matched against)."""
-    parts = [t.term, t.definition, t.basis, *t.aliases, t.department]
-    return IndexDoc(
-        target=t.target,
-        kind="term",
-        item="",
-        department=t.department,
-        title=t.term,
-        alternatives=list(t.aliases),
-        body=t.definition,
-        basis=t.basis,
-        content_hash=hashlib.sha256("\x1f".join(parts).encode()).hexdigest(),
-    )
-
-
-def last_change(session: Session) -> int:
-    return int(session.exec(select(func.max(KbChange.seq))).one() or 0)
-
-
-def changes_since(session: Session, *, seq: int) -> tuple[int, set[str]]:
-    rows = list(session.exec(select(KbChange).where(col(KbChange.seq) > seq).order_by(col(KbChange.seq))))
-    if not rows:
-        return seq, set()
-    return int(rows[-1].seq or seq), {r.target for r in rows}

