@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from sqlmodel import Session, col, select
 
-from kb import service, terms
+from kb import service, service_index, terms
 from kb.base import KnowledgeBase
 from kb.errors import HitTestFailed, InvalidEntry, StaleVersion
 from kb.models import EntryDraft, Faq, FaqVersion, Referral, Term, TermVersion, utcnow
@@ -194,7 +194,7 @@ def check_faq(
     )
     questions: list[tuple[str, Source]] = [(candidate.question, "question")]
     questions += [(a, "alternative") for a in candidate.alternatives]
-    return _check(kb, session, target, service._faq_doc(candidate), questions, extra)
+    return _check(kb, session, target, service_index._faq_doc(candidate), questions, extra)
 
 
 def check_term(
@@ -214,7 +214,7 @@ def check_term(
     )
     questions: list[tuple[str, Source]] = [(f"{row.term}是什么意思", "question")]
     questions += [(f"{a}是什么意思", "alternative") for a in candidate.aliases]
-    return _check(kb, session, target, service._term_doc(candidate), questions, extra)
+    return _check(kb, session, target, service_index._term_doc(candidate), questions, extra)
 
 
 def publish_faq(
