@@ -8,7 +8,8 @@ AppError
 ├── Conflict
 │   ├── StaleVersion            someone else saved the entry since the editor loaded it
 │   ├── DuplicateEntry
-│   └── AlreadyAnswered         a referred question the department answered before
+│   ├── AlreadyAnswered         a referred question the department answered before
+│   └── HitTestFailed           publishing refused: its questions would not find the entry
 ├── BadInput
 │   ├── InvalidEntry
 │   └── InvalidQueryFile        a hit-test file that cannot be read
@@ -58,3 +59,9 @@ class EmbeddingUnavailable(Unavailable):
 
 class IndexUnavailable(Unavailable):
     code = "kb_index_unavailable"
+
+
+class HitTestFailed(Conflict):
+    """Publishing refused: some of the entry's questions would not find it (detail: the checks)."""
+
+    code = "kb_hit_test_failed"

@@ -173,3 +173,22 @@ class Referral(SQLModel, table=True):
     answered_at: datetime | None = None
     faq_target: str | None = Field(default=None, max_length=40)  # the FAQ draft the answer became
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class EntryDraft(SQLModel, table=True):
+    """The pending edit of a live entry (FAQ or term): the live version keeps serving searches until
+    the draft passes its hit test and is published. An entry never yet published is its own draft."""
+
+    __tablename__ = "kb_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    target: str = Field(index=True, unique=True, max_length=60)
+    kind: str = Field(max_length=10)  # faq | term
+    department: str = Field(index=True, max_length=100)
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    base_version: int = 1  # the live version the draft was made from
+    source: str = Field(default="", max_length=60)  # e.g. referral:12
+    created_by: str = Field(default="", max_length=100)
+    updated_by: str = Field(default="", max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

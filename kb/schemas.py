@@ -242,3 +242,40 @@ class HitTestReport(BaseModel):
     @property
     def misses(self) -> list[HitTestOutcome]:
         return [o for o in self.outcomes if not o.ok]
+
+
+class QuestionCheck(BaseModel):
+    """One question of a publish check: searched against the knowledge base as it would be after
+    publishing, it must come back with the entry as its answer."""
+
+    query: str
+    source: Literal["question", "alternative", "extra"]
+    rank: int | None = Field(description="1-based rank of the entry among the results, None if absent.")
+    confident: bool
+    asked_back: bool = Field(description="The search asked back, offering this entry among the choices.")
+    winner: str | None = Field(default=None, description="The entry that came first instead, if another.")
+    winner_title: str = ""
+    ok: bool
+    why: str = Field(description="In Chinese, for the staff member.")
+
+
+class PublishCheck(BaseModel):
+    target: str
+    ok: bool
+    summary: str
+    checks: list[QuestionCheck]
+
+
+class DraftView(BaseModel):
+    """What the editor shows: the draft's content (the live entry's where the draft leaves it)."""
+
+    target: str
+    kind: Literal["faq", "term"]
+    department: str
+    status: FaqStatus = Field(description="The live entry's status.")
+    version: int = Field(description="The live entry's version.")
+    pending: bool = Field(description="A saved edit of a live entry, not yet published.")
+    fields: dict[str, object]
+    base_version: int
+    updated_by: str
+    source: str = ""

@@ -7,7 +7,6 @@ it is not there the routes that search answer 503.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -15,8 +14,10 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from api.deps import DbId, Principal, PrincipalDep, ServicesDep, SessionDep, Throttled, require
+from api.kb_schemas import FaqOut, TermOut
 from api.models import Role
 from core.errors import Forbidden, NotFound, Unavailable
+from kb import drafts
 from kb import service as kb_service
 from kb import terms as kb_terms
 from kb.base import KnowledgeBase
@@ -24,12 +25,10 @@ from kb.models import Faq, Term
 from kb.schemas import (
     Actor,
     FaqIn,
-    FaqPatch,
     FaqStatus,
     HitTestCase,
     HitTestReport,
     SearchResult,
-    TermPatch,
 )
 from rules import service as rule_service
 from window import audit
@@ -48,22 +47,6 @@ def _kb(services: ServicesDep) -> KnowledgeBase:
 
 def _actor(principal: Principal) -> Actor:
     return Actor(name=principal.actor, department=principal.department, role="staff")
-
-
-class FaqOut(BaseModel):
-    target: str
-    item: str
-    item_name: str
-    department: str
-    question: str
-    answer: str
-    alternatives: list[str]
-    tags: list[str]
-    status: str
-    valid_from: date | None
-    valid_until: date | None
-    version: int
-    updated_by: str
 
 
 class FeedbackIn(BaseModel):
@@ -125,7 +108,11 @@ def list_faqs(
     department: str | None = Query(default=None, max_length=100),
 ) -> list[FaqOut]:
     status = None if principal.is_user else FaqStatus.PUBLISHED
-    return [_out(f) for f in kb_service.list_faqs(session, item=item, department=department, status=status)]
+    rows = kb_service.list_faqs(session, item=item, department=department, status=status)
+    pending = (
+        drafts.pending_targets(session, targets=[f.target for f in rows]) if principal.is_user else set()
+    )
+    return [_out(f).model_copy(update={"pending": f.target in pending}) for f in rows]
 
 
 def _owner(session: Session, item: str, *, fallback: str | None = None) -> str:
@@ -147,22 +134,6 @@ def _existing(session: Session, target: str) -> tuple[dict[str, Any], str]:
 def create_faq(body: FaqIn, session: SessionDep, staff: StaffOnly) -> FaqOut:
     faq = kb_service.create_faq(session, actor=_actor(staff), data=body, owner=_owner(session, body.item))
     _audit(session, staff, "create", faq, None)
-    return _out(faq)
-
-
-@router.patch("/faqs/{target}", summary="修改 FAQ（本部门事项的）")
-def update_faq(target: str, body: FaqPatch, session: SessionDep, staff: StaffOnly) -> FaqOut:
-    before, owner = _existing(session, target)
-    faq = kb_service.update_faq(session, actor=_actor(staff), target=target, patch=body, owner=owner)
-    _audit(session, staff, "edit", faq, before)
-    return _out(faq)
-
-
-@router.post("/faqs/{target}/publish", summary="发布 FAQ（本部门事项的）")
-def publish_faq(target: str, session: SessionDep, staff: StaffOnly) -> FaqOut:
-    before, owner = _existing(session, target)
-    faq = kb_service.publish_faq(session, actor=_actor(staff), target=target, owner=owner)
-    _audit(session, staff, "publish", faq, before)
     return _out(faq)
 
 
@@ -199,54 +170,13 @@ def faq_history(target: str, session: SessionDep, _: Desk) -> list[dict[str, Any
     ]
 
 
-class TermOut(BaseModel):
-    target: str
-    term: str
-    definition: str
-    basis: str
-    aliases: list[str]
-    department: str
-    status: str
-    version: int
-    updated_by: str
-
-
-class TermEdit(TermPatch):
-    expected_version: int | None = Field(
-        default=None, ge=1, description="编辑时看到的版本（防止覆盖他人修改）"
-    )
-
-
 def _term_out(row: Term) -> TermOut:
     return TermOut.model_validate(row, from_attributes=True)
-
-
-def _term_audit(session: Session, principal: Principal, action: str, row: Term, before: int) -> None:
-    audit.record(
-        session,
-        actor=principal.actor,
-        role=principal.role,
-        action=f"term.{action}",
-        target=row.target,
-        before={"version": before},
-        after={"version": row.version, "status": row.status},
-    )
 
 
 @router.get("/terms", summary="术语词条（概念释义，政务服务中心维护；未登录只见已发布的）")
 def list_terms(session: SessionDep, _: Throttled) -> list[TermOut]:
     return [_term_out(t) for t in kb_terms.list_terms(session, status=FaqStatus.PUBLISHED)]
-
-
-@router.patch("/terms/{target}", summary="修改术语词条（政务服务中心）")
-def update_term(target: str, body: TermEdit, session: SessionDep, staff: StaffOnly) -> TermOut:
-    before = kb_terms.get_term(session, target=target).version
-    patch = TermPatch(**body.model_dump(exclude={"expected_version"}, exclude_unset=True))
-    row = kb_terms.update_term(
-        session, actor=_actor(staff), target=target, patch=patch, expected_version=body.expected_version
-    )
-    _term_audit(session, staff, "edit", row, before)
-    return _term_out(row)
 
 
 @router.get("/terms/{target}/history", summary="术语词条的全部版本")

@@ -92,13 +92,17 @@ def refer(body: ReferralIn, session: SessionDep, services: ServicesDep, desk: De
 @router.get("", summary="转交的问题：咨询台看自己转交的，部门看转给本部门的；overdue=true 只看已超期的")
 def list_referrals(
     session: SessionDep,
+    services: ServicesDep,
     who: Desk,
     mine: bool = Query(default=False, description="只看我转交的"),
     overdue: bool = Query(default=False),
     status: str | None = Query(default=None, pattern="^(open|answered)$"),
 ) -> list[ReferralOut]:
     today = utcnow().date()
-    department = who.department if who.role == Role.STAFF.value and not mine else None
+    # department staff see the referrals to their own department; the hall's own staff also see every
+    # department's overdue ones (the hall follows them up), as the desk and admins do
+    hall = who.department == services.settings.hall_department and overdue
+    department = who.department if who.role == Role.STAFF.value and not mine and not hall else None
     rows = referrals.list_referrals(
         session,
         department=department,

@@ -37,15 +37,18 @@ def test_terms_are_the_halls_and_versioned(kb_on: bool, harness: ApiHarness, peo
     assert client.patch(path, json=body, headers=people.staff_jt).status_code == 403
     hall = add_user(harness.db, "desk_lead", Role.STAFF, HALL)
     r = client.patch(path, json=body, headers=hall)
-    assert r.status_code == 200 and r.json()["version"] == 2 and r.json()["aliases"] == ["工作天", "上班日"]
+    assert (
+        r.status_code == 200 and r.json()["pending"] and r.json()["fields"]["aliases"] == ["工作天", "上班日"]
+    )
+    assert client.post(f"{path}/publish", json={}, headers=hall).json()["entry"]["version"] == 2
     stale = client.patch(path, json=body, headers=hall)
     assert stale.status_code == 409
     assert [v["action"] for v in client.get(f"{path}/history", headers=people.consult).json()] == [
         "create",
-        "edit",
+        "publish",
     ]
     events = client.get(f"{V1}/admin/audit", params={"target": "term:工作日"}, headers=people.admin).json()
-    assert [e["action"] for e in events] == ["term.edit"]
+    assert [e["action"] for e in events] == ["term.publish", "term.draft"]
 
 
 def test_search_answers_a_term_with_its_basis(kb_on: bool, client: TestClient) -> None:

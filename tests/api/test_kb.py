@@ -33,13 +33,14 @@ def test_kb_routes(kb_on: bool, client: TestClient, people: People) -> None:
     assert client.post(f"{V1}/kb/faqs", json=body, headers=people.clerk).status_code == 403
     path = f"{V1}/kb/faqs/{quote(target)}"
     r = client.patch(path, json={"answer": "到交通运输专窗申请补发，当场办结。"}, headers=people.staff_jt)
-    assert r.status_code == 200 and r.json()["version"] == 2
+    assert r.status_code == 200 and r.json()["version"] == 2 and not r.json()["pending"]
     assert client.patch(path, json={"answer": "x"}, headers=people.staff_hb).status_code == 403
-    assert client.post(f"{path}/publish", headers=people.staff_jt).json()["status"] == "published"
+    published = client.post(f"{path}/publish", json={}, headers=people.staff_jt).json()
+    assert published["entry"]["status"] == "published" and published["check"]["ok"]
     assert client.post(f"{path}/rollback", json={"to_version": 1}, headers=people.staff_jt).status_code == 200
     assert len(client.get(f"{path}/history", headers=people.consult).json()) == 4
     events = client.get(f"{V1}/admin/audit", params={"target": f"faq:{target}"}, headers=people.admin).json()
-    assert [e["action"] for e in events] == ["faq.rollback", "faq.publish", "faq.edit", "faq.create"]
+    assert [e["action"] for e in events] == ["faq.rollback", "faq.publish", "faq.draft", "faq.create"]
     assert events[2]["before"]["answer"] == "到交通运输专窗申请补发。"
     fb = client.post(
         f"{V1}/kb/feedback", json={"query": "道路运输证丢了", "target": target, "helpful": False}
@@ -170,7 +171,7 @@ def test_staff_write_faqs_of_their_own_items_only(
         )
         path = f"{V1}/kb/faqs/{quote(faq.target)}"
     for action in ("publish", "retire"):
-        assert client.post(f"{path}/{action}", headers=people.staff_jt).status_code == 403, action
+        assert client.post(f"{path}/{action}", json={}, headers=people.staff_jt).status_code == 403, action
     assert client.patch(path, json={"answer": "改了"}, headers=people.staff_jt).status_code == 403
     fixed = client.post(f"{path}/retire", headers=people.staff_hb)
     assert fixed.status_code == 200 and fixed.json()["department"] == HB

@@ -53,6 +53,7 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+HALL = "安和市政务服务中心"  # Settings.hall_department's default, which make_settings keeps
 KB_CACHE = ROOT / "build" / "e2e-cache" / "kb-index"
 PASSWORD = "e2e-pass-2026"
 USERS = [
@@ -61,6 +62,7 @@ USERS = [
     ("staff_jt", Role.STAFF, JT),
     ("staff_hb", Role.STAFF, HB),
     ("consult1", Role.CONSULT, None),
+    ("staff_hall", Role.STAFF, HALL),  # the hall's own department: it maintains the terms
 ]
 
 

@@ -1,17 +1,18 @@
-// staff-kb.js — the knowledge-base tabs of the staff page: the department's FAQs (list, create, edit, publish,
-// retire), the questions the search could not answer, and hit testing (one question, or pasted JSONL with the
+// staff-kb.js — the knowledge-base tabs of the staff page: the department's FAQs (list, create, edit as a draft,
+// hit-test and publish through staff-publish.js, retire), the questions the search could not answer, and hit testing (one question, or pasted JSONL with the
 // entries each should find → recall, MRR and the misses).
 //
 //   faqPanel(el, {session, items}) / unansweredPanel(el, {session, items}) / hitTestPanel(el, {session, items})
 
 import { api, busy, clear, fmtDateTime, h, notify } from "/static/common.js";
+import { publishControls } from "/static/staff-publish.js";
 
 const FAQ_STATUS = { draft: "草稿", published: "已发布", retired: "已停用" };
 const lines = (text) => text.split("\n").map((s) => s.trim()).filter(Boolean);
 const words = (text) => text.split(/[,，、\s]+/).map((s) => s.trim()).filter(Boolean);
 let pending = null; // a question from the unanswered tab, to be answered by a new FAQ
 
-function answerWithFaq(detail) {
+export function answerWithFaq(detail) {
   pending = detail;
   document.dispatchEvent(new CustomEvent("staff:new-faq")); // the FAQ tab, if it is built already
   location.hash = "#tab=faqs"; // otherwise it takes the question when it is built
@@ -24,103 +25,128 @@ export async function faqPanel(el, { session, items }) {
     items.map((i) => h("option", { value: i.code }, `${i.code} ${i.name}`)));
   const list = h("div", { "data-testid": "faq-list" });
   const status = h("p", { class: "status", role: "status", id: "faq-status" });
-  const editor = faqForm({ session, items, onSaved: () => load() });
+  const editor = faqForm({ session, items, onSaved: () => load().catch((err) => notify(status, err.message, "error")) });
   const load = async () => {
     const rows = await api("/kb/faqs", { query: { department: session.department, item: itemFilter.value } });
     clear(list).append(rows.length ? faqTable(rows, { editor, status, reload: load }) : h("p", { class: "muted" }, "没有常见问题"));
   };
   itemFilter.addEventListener("change", () => load().catch((err) => notify(status, err.message, "error")));
   const take = () => {
-    if (pending) editor.open(null, pending);
+    if (pending) editor.open(pending.target ? pending : null, pending).catch((err) => notify(status, err.message, "error"));
     pending = null;
   };
   document.addEventListener("staff:new-faq", take);
   clear(el).append(h("div", { class: "card" },
     h("div", { class: "pane-head" }, h("h2", {}, "常见问题（本部门）"),
-      h("div", { class: "row" }, itemFilter, h("button", { type: "button", id: "faq-new", class: "primary", onclick: () => editor.open() }, "新建常见问题"))),
+      h("div", { class: "row" }, itemFilter, h("button", { type: "button", id: "faq-new", class: "primary", onclick: () => editor.open().catch((err) => notify(status, err.message, "error")) }, "新建常见问题"))),
     status, list), editor.el);
   take();
   await load();
 }
 
 function faqTable(rows, { editor, status, reload }) {
-  const act = async (button, path) => {
+  const retire = async (button, path) => {
     try {
-      await busy(button, api(path, { method: "POST" }));
+      await busy(button, api(`${path}/retire`, { method: "POST" }));
       await reload();
     } catch (err) {
       notify(status, err.message, "error");
     }
   };
   return h("div", { class: "table-wrap" }, h("table", { class: "small" },
-    h("thead", {}, h("tr", {}, ["条目", "问题", "状态", "版本", "修改人", ""].map((t) => h("th", {}, t)))),
+    h("thead", {}, h("tr", {}, ["条目", "问题", "状态", "版本", "修改人", ""].map((t) => h("th", { class: "nowrap" }, t)))),
     h("tbody", {}, rows.map((f) => {
       const path = `/kb/faqs/${encodeURIComponent(f.target)}`;
-      return h("tr", { "data-target": f.target, "data-status": f.status },
-        h("td", {}, f.target),
+      return h("tr", { "data-target": f.target, "data-status": f.status, "data-pending": String(f.pending) },
+        h("td", { class: "nowrap" }, f.target),
         h("td", {}, h("strong", {}, f.question), h("div", { class: "muted" }, f.answer.length > 80 ? `${f.answer.slice(0, 80)}…` : f.answer)),
-        h("td", {}, h("span", { class: `tag ${f.status}` }, FAQ_STATUS[f.status] || f.status)),
+        h("td", {}, h("span", { class: `tag ${f.status}` }, FAQ_STATUS[f.status] || f.status),
+          f.pending ? h("span", { class: "tag draft", title: "已保存的修改还没发布，检索仍用线上版本" }, "有未发布的修改") : null),
         h("td", {}, String(f.version)),
-        h("td", {}, f.updated_by),
-        h("td", {},
-          f.status !== "retired" ? h("button", { type: "button", class: "link", onclick: () => editor.open(f) }, "编辑") : null, " ",
-          f.status === "draft" ? h("button", { type: "button", class: "link", "data-action": "publish", onclick: (ev) => act(ev.currentTarget, `${path}/publish`) }, "发布") : null, " ",
-          f.status === "published" ? h("button", { type: "button", class: "link", "data-action": "retire", onclick: (ev) => act(ev.currentTarget, `${path}/retire`) }, "停用") : null));
+        h("td", { class: "nowrap" }, f.updated_by),
+        h("td", { class: "nowrap" },
+          h("button", { type: "button", class: "link", "data-action": "edit", onclick: () => editor.open(f).catch((err) => notify(status, err.message, "error")) }, f.status === "published" && !f.pending ? "修改" : "修改并发布"), " ",
+          f.status === "published" ? h("button", { type: "button", class: "link", "data-action": "retire", onclick: (ev) => retire(ev.currentTarget, path) }, "停用") : null));
     }))));
 }
 
 function faqForm({ session, items, onSaved }) {
   const title = h("h2", {});
+  const state = h("p", { class: "small muted", id: "faq-draft-state" });
   const item = h("select", { name: "item", required: true }, items.map((i) => h("option", { value: i.code }, `${i.code} ${i.name}`)));
   const question = h("input", { name: "question", required: true, maxlength: 500 });
   const answer = h("textarea", { name: "answer", rows: 5, required: true, maxlength: 5000 });
   const alternatives = h("textarea", { name: "alternatives", rows: 3, placeholder: "一行一种问法" });
   const tags = h("input", { name: "tags", placeholder: "用逗号或顿号分隔" });
   const status = h("p", { class: "status", role: "status" });
-  const save = h("button", { type: "submit", class: "primary", id: "faq-save" }, "保存");
-  const saveAndPublish = h("button", { type: "button", id: "faq-save-publish" }, "保存并发布");
-  const form = h("form", { class: "card", hidden: true, id: "faq-form", novalidate: true },
-    title, h("label", {}, "事项", item), h("label", {}, "问题", question), h("label", {}, "回答", answer),
-    h("label", {}, "其他问法", alternatives), h("label", {}, "标签", tags),
-    h("div", { class: "row" }, save, saveAndPublish, h("button", { type: "button", onclick: () => (form.hidden = true) }, "取消")), status);
-  let editing = null;
+  const save = h("button", { type: "submit", id: "faq-save" }, "保存草稿");
+  let editing = null; // {target, version} of the entry in the editor, once it exists
+  let dirty = false;
 
-  async function submit(button, publish) {
-    if (question.value.trim().length < 2 || !answer.value.trim()) {
-      notify(status, "请填写问题（至少 2 个字）和回答", "error");
-      return;
-    }
+  async function saveDraft(button) {
+    if (question.value.trim().length < 2 || !answer.value.trim()) throw new Error("请填写问题（至少 2 个字）和回答");
     const body = { question: question.value.trim(), answer: answer.value.trim(), alternatives: lines(alternatives.value), tags: words(tags.value) };
-    try {
+    if (!editing) {
       const chosen = items.find((i) => i.code === item.value);
-      const saved = editing
-        ? await busy(button, api(`/kb/faqs/${encodeURIComponent(editing.target)}`, { method: "PATCH", body }))
-        : await busy(button, api("/kb/faqs", { body: { ...body, item: item.value, item_name: chosen ? chosen.name : "", department: session.department } }));
-      if (publish) await api(`/kb/faqs/${encodeURIComponent(saved.target)}/publish`, { method: "POST" });
-      form.hidden = true;
-      onSaved(saved);
+      const made = await busy(button, api("/kb/faqs", { body: { ...body, item: item.value, item_name: chosen ? chosen.name : "", department: session.department } }));
+      editing = { target: made.target, version: made.version };
+    } else if (dirty) {
+      const view = await busy(button, api(pathOf(editing), { method: "PATCH", body: { ...body, expected_version: editing.version } }));
+      showState(view);
+    }
+    dirty = false;
+    title.textContent = `编辑 ${editing.target}`;
+    item.disabled = true;
+    onSaved();
+    return pathOf(editing);
+  }
+  const pathOf = (e) => `/kb/faqs/${encodeURIComponent(e.target)}`;
+  const showState = (view) => {
+    state.textContent = view.status === "published"
+      ? view.pending ? `线上是第 ${view.version} 版；这里是已保存、未发布的修改（${view.updated_by}），发布前检索仍用线上版本。` : `线上第 ${view.version} 版。修改后保存为草稿，测试通过才发布。`
+      : `草稿（第 ${view.version} 版），还没有发布，检索不到。`;
+  };
+  const checks = publishControls({ prefix: "faq", save: saveDraft, onPublished: (entry) => {
+    editing.version = entry.version;
+    notify(status, "");
+    showState({ status: "published", pending: false, version: entry.version });
+    onSaved();
+  } });
+  const form = h("form", { class: "card", hidden: true, id: "faq-form", novalidate: true },
+    title, state, h("label", {}, "事项", item), h("label", {}, "问题", question), h("label", {}, "回答", answer),
+    h("label", {}, "其他问法", alternatives), h("label", {}, "标签", tags),
+    h("div", { class: "row" }, save, h("button", { type: "button", onclick: () => (form.hidden = true) }, "关闭")), status, checks.el);
+  form.addEventListener("input", () => (dirty = true));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      await saveDraft(save);
+      notify(status, "草稿已保存（未发布）", "info");
     } catch (err) {
       notify(status, err.message, "error");
     }
-  }
-
-  form.addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    submit(save, false);
   });
-  saveAndPublish.addEventListener("click", () => submit(saveAndPublish, true));
   return {
     el: form,
-    open(faq = null, preset = {}) {
-      editing = faq;
+    async open(faq = null, preset = {}) {
+      editing = faq ? { target: faq.target, version: faq.version } : null;
+      dirty = false;
+      checks.reset();
+      notify(status, "");
+      let fields = faq;
+      if (faq) {
+        const view = await api(pathOf(faq) + "/draft");
+        fields = view.fields;
+        editing.version = view.version;
+        showState(view);
+      } else state.textContent = "新建的常见问题先保存为草稿，命中测试通过后才发布。";
       title.textContent = faq ? `编辑 ${faq.target}` : "新建常见问题";
       item.disabled = Boolean(faq);
       item.value = faq ? faq.item : preset.item && items.some((i) => i.code === preset.item) ? preset.item : (items[0] || {}).code || "";
-      question.value = faq ? faq.question : preset.question || "";
-      answer.value = faq ? faq.answer : "";
-      alternatives.value = faq ? faq.alternatives.join("\n") : "";
-      tags.value = faq ? faq.tags.join("，") : "";
-      notify(status, "");
+      question.value = fields ? fields.question : preset.question || "";
+      answer.value = fields ? fields.answer : preset.answer || "";
+      alternatives.value = fields ? fields.alternatives.join("\n") : "";
+      tags.value = fields ? fields.tags.join("，") : "";
       form.hidden = false;
       form.scrollIntoView({ block: "start" });
       question.focus();

@@ -1,5 +1,6 @@
 // staff.js — the department-staff page (/staff): their department's items and rule files (staff-rules.js),
-// their FAQs, the unanswered questions and hit testing (staff-kb.js). Staff see their own department
+// their FAQs, the unanswered questions and hit testing (staff-kb.js), the referred questions (staff-referrals.js)
+// and the hall's terms (staff-terms.js). Staff see their own department
 // only; the API refuses changes to any other department's rules or FAQs anyway.
 // The tab and the item are kept in the URL (#tab=faqs, #item=JT-001).
 
@@ -7,8 +8,12 @@ import { api, clear, h, notify, requireLogin, $, $$ } from "/static/common.js";
 import { openItem } from "/static/staff-rules.js";
 import { faqPanel, hitTestPanel, unansweredPanel } from "/static/staff-kb.js";
 import { samplesPanel } from "/static/staff-samples.js";
+import { termsPanel } from "/static/staff-terms.js";
+import { referralsPanel } from "/static/staff-referrals.js";
 
-const PANELS = { rules: null, samples: samplesPanel, faqs: faqPanel, unanswered: unansweredPanel, hits: hitTestPanel };
+const PANELS = {
+  rules: null, samples: samplesPanel, faqs: faqPanel, referrals: referralsPanel, terms: termsPanel, unanswered: unansweredPanel, hits: hitTestPanel,
+};
 const state = { session: null, items: [], built: new Set(), view: null };
 
 async function main() {
