@@ -7,7 +7,8 @@ from typing import Any
 
 from rules.casefacts import CaseFacts, Evidence, FieldValue
 from rules.codes import Code
-from rules.compile import ActionSpec, CompiledItem, compile_item
+from rules.compile import compile_item
+from rules.compiled import ActionSpec, CompiledItem
 from rules.doubt import with_doubt
 from rules.engine import RuleHost, encode, matched
 from rules.errors import UnknownItem
