@@ -95,6 +95,14 @@ class CompiledItem(BaseModel):
         return plans
 
     @cached_property
+    def unasked(self) -> dict[str, frozenset[str]]:
+        """Per material, the fields the rule file lists that no pattern looks at in any state."""
+        return {
+            m: frozenset(f for f, plan in plans.items() if not plan.asked)
+            for m, plans in self.field_plans.items()
+        }
+
+    @cached_property
     def _flat_wants(self) -> dict[tuple[Any, ...], bool]:
         return {}
 

@@ -7,6 +7,7 @@ number passes its checksum, the counterpart a name is compared with) and the com
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -117,7 +118,7 @@ def material_facts(
     due: set[str],
     case: CaseFacts,
     declared: Json,
-) -> tuple[list[Json], dict[tuple[str, int, str], FieldValue]]:
+) -> tuple[list[Json], FieldValues]:
     """Facts for every due material, and the field values behind them (for evidence).
 
     Only facts some phase-2 pattern can match are made: the others would cost the engine time and
@@ -143,7 +144,7 @@ def material_facts(
                 has = any(part in p for p in assessed)
                 if compiled.wants_part("pa", material.id, part, has):
                     facts.append({"t": "pa", "m": material.id, "p": part, "has": has})
-    return facts, prep.seen
+    return facts, FieldValues(case=case, item=item, due=due)
 
 
 _MATERIAL_STATE = {
@@ -156,6 +157,7 @@ _NO_SPEC = FieldSpec()
 _OK, _ILLEGIBLE = FieldState.OK.value, FieldState.UNREADABLE.value
 _DATES = frozenset({"date", "month", "period"})  # types whose reading may make the field illegible
 _NO_PLANS: dict[str, FieldPlan] = {}
+_NO_NAMES: frozenset[str] = frozenset()
 
 
 class _Prep:
@@ -167,7 +169,6 @@ class _Prep:
         self.case = case
         self.declared = declared
         self.compiled = compiled
-        self.seen: dict[tuple[str, int, str], FieldValue] = {}
         self._candidates: dict[tuple[str, int], list[str]] = {}
 
     def name(self, text: str) -> str:
@@ -192,13 +193,15 @@ class _Prep:
         if compiled.wants_marks(marks):
             out.append(marks)
         plans = compiled.field_plans.get(mid, _NO_PLANS)
-        specs, seen, review = material.fields, self.seen, self.case.review_date
+        specs, review = material.fields, self.case.review_date
+        unasked = compiled.unasked.get(mid, _NO_NAMES)
         by_field: dict[str, Json] = {}
         for name, value in one.fields.items():
+            if name in unasked:
+                continue  # a field no pattern looks at, in any state
             spec = specs.get(name, _NO_SPEC)
             if spec.part and parts is not None and spec.part not in parts:
                 continue  # README §4.1(3): a check on a missing face is skipped
-            seen[(mid, i, name)] = value
             plan = plans.get(name)
             asked = plan.asked if plan is not None else compiled.asks("f", mid, name)
             state = value.state
@@ -272,6 +275,47 @@ class _Prep:
             ]
         value = self.declared.get(target)
         return [str(value)] if isinstance(value, str) else []
+
+
+class FieldValues(Mapping[tuple[str, int, str], FieldValue]):
+    """The field values behind a case's material facts, by (material, set index, field): what a
+    finding's evidence and doubt are read from. Looked up in the case when asked (a few per case)
+    rather than gathered for every field: those of due materials that are present, not on a part
+    that is missing (README §4.1(3))."""
+
+    def __init__(self, *, case: CaseFacts, item: Item, due: set[str]) -> None:
+        # The case's materials, not the case: evaluate keeps these beside a weak reference to the case.
+        self._materials: dict[str, MaterialEvidence] = case.materials
+        self._item = item
+        self._due = due
+
+    def __getitem__(self, key: tuple[str, int, str]) -> FieldValue:
+        mid, i, name = key
+        evidence = self._materials.get(mid) if mid in self._due else None
+        if (
+            evidence is None
+            or evidence.status is not MaterialStatus.PRESENT
+            or not 0 <= i < len(evidence.sets)
+        ):
+            raise KeyError(key)
+        one = evidence.sets[i]
+        value = one.fields.get(name)
+        if value is None:
+            raise KeyError(key)
+        part = self._item.material(mid).fields.get(name, _NO_SPEC).part
+        if part and one.parts is not None and part not in one.parts:
+            raise KeyError(key)  # README §4.1(3): not read on a face that is missing
+        return value
+
+    def __iter__(self) -> Iterator[tuple[str, int, str]]:
+        for mid in sorted(self._due):
+            evidence = self._materials.get(mid)
+            if evidence is not None and evidence.status is MaterialStatus.PRESENT:
+                for i, one in enumerate(evidence.sets):
+                    yield from ((mid, i, name) for name in one.fields if (mid, i, name) in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def present(evidence: MaterialEvidence | None) -> bool:
