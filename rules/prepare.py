@@ -14,9 +14,8 @@ from typing import Any
 from rules.calendar import window_start
 from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
 from rules.compiled import CompiledItem, FieldPlan
-from rules.identity import is_valid_id, is_valid_uscc, normalize_name, normalize_number
 from rules.spec import FactCatalog, FactSpec, FieldSpec, Item, Material
-from rules.values import list_value, looks_numeric, name_or_number, reading
+from rules.values import id_ok, list_value, looks_numeric, name_or_number, reading, uscc_ok
 
 Json = dict[str, Any]
 _TARGET_FIELD = re.compile(r"^(M\d+)「([^」]+)」$")
@@ -53,9 +52,9 @@ def declared_fact(declared: dict[str, Any], catalog: FactCatalog, review: date) 
         else:
             fact[name] = value
         if spec.type == "id_number":
-            fact[f"{name}__ok"] = is_valid_id(str(value), on=review)
+            fact[f"{name}__ok"] = id_ok(str(value), review)
         elif spec.type == "uscc":
-            fact[f"{name}__ok"] = is_valid_uscc(str(value))
+            fact[f"{name}__ok"] = uscc_ok(str(value))
     fact.update(_derived(declared, fact))
     return fact
 
@@ -80,9 +79,9 @@ def _typed(raw: Any, spec: FactSpec) -> Any:
         return None
     text = str(raw)
     if kind == "name":
-        return normalize_name(text)
+        return name_or_number(text, numeric=False)
     if kind in ("id_number", "uscc"):
-        return normalize_number(text)
+        return name_or_number(text, numeric=True)
     return text.strip()
 
 
@@ -100,12 +99,12 @@ def _derived(declared: dict[str, Any], fact: Json) -> Json:
             )
     holders = declared.get("shareholders")
     if "shareholders" in fact and isinstance(holders, list):
-        rep = normalize_number(str(declared.get("legal_rep_id") or ""))
+        rep = name_or_number(str(declared.get("legal_rep_id") or ""), numeric=True)
         out["shareholder_count"] = len(holders)
         out["corporate_shareholder_count"] = sum(h.get("shareholder_type") == "corporate" for h in holders)
         out["other_natural_shareholder_count"] = sum(
             h.get("shareholder_type") == "natural_person"
-            and normalize_number(str(h.get("id_number") or "")) != rep
+            and name_or_number(str(h.get("id_number") or ""), numeric=True) != rep
             for h in holders
         )
     return out

@@ -41,12 +41,12 @@ def _reading(kind: str, text: str, review: date | None) -> Props:
         props["v"] = name_or_number(text, numeric=False)
     if kind == "id_number":
         assert review is not None
-        props["ok"] = is_valid_id(text, on=review)
+        props["ok"] = id_ok(text, review)
         born = id_birth_date(text) if props["ok"] else None
         if born:
             props["age"] = age_on(born, review)
     elif kind == "uscc":
-        props["ok"] = is_valid_uscc(text)
+        props["ok"] = uscc_ok(text)
     elif kind in ("date", "month"):
         assert review is not None
         day = parse_date(text)
@@ -79,6 +79,18 @@ def name_or_number(text: str, *, numeric: bool) -> str:
     return normalize_number(text) if numeric else normalize_name(text)
 
 
+@lru_cache(maxsize=1 << 14)
+def id_ok(text: str, review: date) -> bool:
+    """``is_valid_id`` on the review date, remembered (the same numbers recur: applicant, agent)."""
+    return is_valid_id(text, on=review)
+
+
+@lru_cache(maxsize=1 << 14)
+def uscc_ok(text: str) -> bool:
+    """``is_valid_uscc``, remembered."""
+    return is_valid_uscc(text)
+
+
 _LIST_SPLIT = re.compile(r"[、,，;；/\n]+")
 
 
@@ -95,7 +107,7 @@ def _list_value(text: str, name: Callable[[str], str], number: Callable[[str], s
 
 def clear() -> None:
     """Forget every remembered reading (tests compare with readings made afresh)."""
-    for cached in (_reading, name_or_number, list_value):
+    for cached in (_reading, name_or_number, list_value, id_ok, uscc_ok):
         cached.cache_clear()
 
 
