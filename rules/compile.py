@@ -21,13 +21,13 @@ import hashlib
 import json
 import re
 import threading
-from typing import Any, Literal
+from typing import Any
 
 from cachetools import LRUCache
-from pydantic import BaseModel, ConfigDict, Field
 
 from rules import watch
 from rules.codes import Code
+from rules.compiled import ActionSpec, CompiledItem, Counterpart
 from rules.expr import Cmp, CountRef, Expr, FactRef, Scalar, to_dnf
 from rules.identity import normalize_name
 from rules.spec import Check, FactCatalog, Item, Material
@@ -36,71 +36,6 @@ from rules.wording import humanise
 Json = dict[str, Any]
 _OPS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 MAX_CONJUNCTS = 64
-
-
-class ActionSpec(BaseModel):
-    """What one compiled rule reports when it fires."""
-
-    model_config = ConfigDict(frozen=True)
-    kind: Literal["finding", "due", "fact_missing"]
-    code: Code | None = None
-    material: str | None = None
-    condition: str | None = None
-    fact: str = ""
-    field: str = ""
-    rule: str = ""  # where in the rule file it comes from, e.g. "materials[M3].checks[4]"
-    note: str = ""
-
-
-class Counterpart(BaseModel):
-    """A *_MISMATCH check's field and what it is compared with (any one of ``equals``)."""
-
-    model_config = ConfigDict(frozen=True)
-    material: str
-    field: str
-    equals: tuple[str, ...]
-
-
-class CompiledItem(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    code: str
-    phase1: Json
-    phase2: Json
-    # Content hashes of the two rulesets: versions whose rules compile alike (a draft that only changes
-    # a 容缺 period or a name) share their engine rulesets and the facts prepared for them.
-    digest1: str = ""
-    digest2: str = ""
-    facts_key: str = ""  # what preparing a case's facts depends on: phase 2, its lookups, the fields' types
-    # The declared facts each phase's patterns name: the others are not asserted (they cannot match).
-    declared1: frozenset[str] = frozenset()
-    declared2: frozenset[str] = frozenset()
-    actions: dict[str, ActionSpec]
-    windows: dict[str, tuple[int, int]] = Field(default_factory=dict)  # key -> (days, months)
-    counterparts: dict[str, Counterpart] = Field(default_factory=dict)  # x-key -> what to compare with
-    contains: dict[str, tuple[str, str, str]] = Field(default_factory=dict)  # has-key -> (m, f, literal)
-    # Lookups for rules.prepare, derived from the fields above so that preparing a case does not search.
-    # Which phase-2 facts some pattern can match (rules/watch.py); None: every fact may be matched.
-    watched_states: dict[watch.Key, frozenset[str]] | None = None
-    wanted: watch.Wanted | None = None
-    contains_at: dict[tuple[str, str], tuple[tuple[str, str], ...]] = Field(default_factory=dict)  # (m, f) ->
-    # ((has-key, normalised literal), …)
-    counterparts_of: dict[str, tuple[tuple[str, Counterpart], ...]] = Field(
-        default_factory=dict
-    )  # m -> x-keys
-
-    def asks(self, t: str, m: str, sub: str = "") -> frozenset[str]:
-        """The states ``st`` in which some phase-2 pattern can match a fact of type ``t`` on material
-        ``m`` (field/part ``sub``); "" stands for any state, nothing for a fact no rule looks at."""
-        if self.watched_states is None:
-            return _ANY_STATE
-        return watch.asked(self.watched_states, t, m, sub)
-
-    def wants(self, fact: Json) -> bool:
-        """Whether some phase-2 pattern can match this fact."""
-        return watch.wants(self.wanted, fact)
-
-
-_ANY_STATE = frozenset({""})
 
 
 class _Builder:

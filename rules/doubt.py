@@ -10,6 +10,7 @@ with. Conditions are judged on declared facts and are never doubtful.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from rules.casefacts import CaseFacts, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
 from rules.codes import Code
@@ -22,14 +23,14 @@ _TARGET = re.compile(r"^(M\d+)「([^」]+)」$")
 
 
 def with_doubt(
-    finding: Finding, *, case: CaseFacts, item: Item, values: dict[tuple[str, int, str], FieldValue]
+    finding: Finding, *, case: CaseFacts, item: Item, values: Mapping[tuple[str, int, str], FieldValue]
 ) -> Finding:
     doubt = finding_doubt(finding, case=case, item=item, values=values)
     return finding.model_copy(update={"doubt": doubt}) if doubt else finding
 
 
 def finding_doubt(
-    finding: Finding, *, case: CaseFacts, item: Item, values: dict[tuple[str, int, str], FieldValue]
+    finding: Finding, *, case: CaseFacts, item: Item, values: Mapping[tuple[str, int, str], FieldValue]
 ) -> str:
     mid = finding.material
     if mid is None:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import weakref
+from collections.abc import Mapping
 from typing import Any
 
 from rules.casefacts import CaseFacts, Evidence, FieldValue
 from rules.codes import Code
-from rules.compile import ActionSpec, CompiledItem, compile_item
+from rules.compile import compile_item
+from rules.compiled import ActionSpec, CompiledItem
 from rules.doubt import with_doubt
 from rules.engine import RuleHost, encode, matched
 from rules.errors import UnknownItem
 from rules.loader import LoadedItem
 from rules.messages import message_for
-from rules.prepare import case_fact, declared_fact, material_facts
+from rules.prepare import FieldValues, case_fact, declared_fact, material_facts
 from rules.spec import FactCatalog, Item
 from rules.verdict import Decision, Finding, decide, split_uncertain
 
@@ -133,7 +135,7 @@ class Evaluator:
         loaded: LoadedItem,
         action: ActionSpec,
         message: str,
-        values: dict[tuple[str, int, str], FieldValue],
+        values: Mapping[tuple[str, int, str], FieldValue],
     ) -> Finding:
         assert action.code is not None
         # Only a check's subject (pattern "x") says which set and part: other messages are not read.
@@ -193,13 +195,11 @@ class _Prepared:
         self.compiled = compiled
         self.declared = declared_fact(case.declared, catalog, case.review_date)
         self.phase1 = encode(phase1_facts(self.declared, case.review_date, compiled))
-        self._phase2: dict[frozenset[str], tuple[str, dict[tuple[str, int, str], FieldValue]]] = {}
+        self._phase2: dict[frozenset[str], tuple[str, FieldValues]] = {}
         # (ruleset, facts) -> what the engine answered: kept for evaluators that reuse it
         self.fired: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
-    def phase2(
-        self, case: CaseFacts, item: Item, due: set[str]
-    ) -> tuple[str, dict[tuple[str, int, str], FieldValue]]:
+    def phase2(self, case: CaseFacts, item: Item, due: set[str]) -> tuple[str, FieldValues]:
         key = frozenset(due)
         hit = self._phase2.get(key)
         if hit is None:

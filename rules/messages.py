@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rules.codes import CODE_LABELS, Code
-from rules.compile import ActionSpec
+from rules.compiled import ActionSpec
 from rules.spec import Item
 from rules.verdict import Finding
 

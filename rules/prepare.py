@@ -7,16 +7,15 @@ number passes its checksum, the counterpart a name is compared with) and the com
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from rules.calendar import age_on, window_start
+from rules.calendar import window_start
 from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
-from rules.compile import CompiledItem
-from rules.dates import parse_date, parse_period
-from rules.identity import id_birth_date, is_valid_id, is_valid_uscc, normalize_name, normalize_number
+from rules.compiled import CompiledItem, FieldPlan
 from rules.spec import FactCatalog, FactSpec, FieldSpec, Item, Material
+from rules.values import id_ok, list_value, looks_numeric, name_or_number, reading, uscc_ok
 
 Json = dict[str, Any]
 _TARGET_FIELD = re.compile(r"^(M\d+)「([^」]+)」$")
@@ -53,9 +52,9 @@ def declared_fact(declared: dict[str, Any], catalog: FactCatalog, review: date) 
         else:
             fact[name] = value
         if spec.type == "id_number":
-            fact[f"{name}__ok"] = is_valid_id(str(value), on=review)
+            fact[f"{name}__ok"] = id_ok(str(value), review)
         elif spec.type == "uscc":
-            fact[f"{name}__ok"] = is_valid_uscc(str(value))
+            fact[f"{name}__ok"] = uscc_ok(str(value))
     fact.update(_derived(declared, fact))
     return fact
 
@@ -80,9 +79,9 @@ def _typed(raw: Any, spec: FactSpec) -> Any:
         return None
     text = str(raw)
     if kind == "name":
-        return normalize_name(text)
+        return name_or_number(text, numeric=False)
     if kind in ("id_number", "uscc"):
-        return normalize_number(text)
+        return name_or_number(text, numeric=True)
     return text.strip()
 
 
@@ -100,12 +99,12 @@ def _derived(declared: dict[str, Any], fact: Json) -> Json:
             )
     holders = declared.get("shareholders")
     if "shareholders" in fact and isinstance(holders, list):
-        rep = normalize_number(str(declared.get("legal_rep_id") or ""))
+        rep = name_or_number(str(declared.get("legal_rep_id") or ""), numeric=True)
         out["shareholder_count"] = len(holders)
         out["corporate_shareholder_count"] = sum(h.get("shareholder_type") == "corporate" for h in holders)
         out["other_natural_shareholder_count"] = sum(
             h.get("shareholder_type") == "natural_person"
-            and normalize_number(str(h.get("id_number") or "")) != rep
+            and name_or_number(str(h.get("id_number") or ""), numeric=True) != rep
             for h in holders
         )
     return out
@@ -118,7 +117,7 @@ def material_facts(
     due: set[str],
     case: CaseFacts,
     declared: Json,
-) -> tuple[list[Json], dict[tuple[str, int, str], FieldValue]]:
+) -> tuple[list[Json], FieldValues]:
     """Facts for every due material, and the field values behind them (for evidence).
 
     Only facts some phase-2 pattern can match are made: the others would cost the engine time and
@@ -141,10 +140,10 @@ def material_facts(
         assessed = [one.parts for one in evidence.sets if one.parts is not None]
         if assessed:
             for part in material.parts:
-                fact = {"t": "pa", "m": material.id, "p": part, "has": any(part in p for p in assessed)}
-                if compiled.wants(fact):
-                    facts.append(fact)
-    return facts, prep.seen
+                has = any(part in p for p in assessed)
+                if compiled.wants_part("pa", material.id, part, has):
+                    facts.append({"t": "pa", "m": material.id, "p": part, "has": has})
+    return facts, FieldValues(case=case, item=item, due=due)
 
 
 _MATERIAL_STATE = {
@@ -154,95 +153,78 @@ _MATERIAL_STATE = {
 }
 _STATE = {s: s.value for s in FieldState}  # the plain string, without the enum's attribute lookup per field
 _NO_SPEC = FieldSpec()
+_OK, _ILLEGIBLE = FieldState.OK.value, FieldState.UNREADABLE.value
+_DATES = frozenset({"date", "month", "period"})  # types whose reading may make the field illegible
+_NO_PLANS: dict[str, FieldPlan] = {}
+_NO_NAMES: frozenset[str] = frozenset()
 
 
 class _Prep:
-    """Facts of one case's material sets. Names and numbers are normalised once per case: the same
-    ones recur across its materials (the applicant on every form, an ID number on the card, in the
-    mandate and among the shareholders) and every mismatch check looks its counterparts up again."""
+    """Facts of one case's material sets. A field's reading comes from rules.values (remembered: the
+    same names and numbers recur across a case's materials), and the counterparts a mismatch check
+    compares with are found once per case."""
 
     def __init__(self, *, case: CaseFacts, declared: Json, compiled: CompiledItem) -> None:
         self.case = case
         self.declared = declared
         self.compiled = compiled
-        self.seen: dict[tuple[str, int, str], FieldValue] = {}
-        self._names: dict[str, str] = {}
-        self._numbers: dict[str, str] = {}
         self._candidates: dict[tuple[str, int], list[str]] = {}
 
     def name(self, text: str) -> str:
-        value = self._names.get(text)
-        if value is None:
-            value = self._names[text] = normalize_name(text)
-        return value
+        return name_or_number(text, numeric=False)
 
     def number(self, text: str) -> str:
-        value = self._numbers.get(text)
-        if value is None:
-            value = self._numbers[text] = normalize_number(text)
-        return value
+        return name_or_number(text, numeric=True)
 
     def set_facts(self, material: Material, i: int, one: MaterialSet) -> list[Json]:
         mid, compiled, parts = material.id, self.compiled, one.parts
         out: list[Json] = []
         if parts is not None:
             for part in material.parts:
-                fact: Json = {"t": "p", "m": mid, "i": i, "p": part, "has": part in parts}
-                if compiled.wants(fact):
-                    out.append(fact)
+                has = part in parts
+                if compiled.wants_part("p", mid, part, has):
+                    out.append({"t": "p", "m": mid, "i": i, "p": part, "has": has})
         marks: Json = {"t": "s", "m": mid, "i": i}
         if one.sealed is not None:
             marks["sealed"] = one.sealed
         if one.signed is not None:
             marks["signed"] = one.signed
-        if compiled.wants(marks):
+        if compiled.wants_marks(marks):
             out.append(marks)
+        plans = compiled.field_plans.get(mid, _NO_PLANS)
+        specs, review = material.fields, self.case.review_date
+        unasked = compiled.unasked.get(mid, _NO_NAMES)
         by_field: dict[str, Json] = {}
         for name, value in one.fields.items():
-            spec = material.fields.get(name, _NO_SPEC)
+            if name in unasked:
+                continue  # a field no pattern looks at, in any state
+            spec = specs.get(name, _NO_SPEC)
             if spec.part and parts is not None and spec.part not in parts:
                 continue  # README §4.1(3): a check on a missing face is skipped
-            self.seen[(mid, i, name)] = value
+            plan = plans.get(name)
+            asked = plan.asked if plan is not None else compiled.asks("f", mid, name)
+            state = value.state
+            st = _STATE[state]
             # Most fields are only looked at in one state (blank, illegible, or read): skip the others.
-            if not _may_be_asked(compiled.asks("f", mid, name), value, spec):
+            # A date that does not parse becomes illegible (README §2.2).
+            if not (
+                "" in asked or st in asked or (_ILLEGIBLE in asked and st == _OK and spec.type in _DATES)
+            ):
                 continue
-            fact = self.field_fact(mid, i, name, value, spec)
-            if "v" in fact:
+            fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": st}
+            if st == _OK:
+                fact.update(reading(spec.type, value.value, review))
                 for key, literal in compiled.contains_at.get((mid, name), ()):
                     fact[key] = literal in fact["v"]
             by_field[name] = fact
-        self.attach_targets(by_field, material, i)
-        out.extend(fact for fact in by_field.values() if compiled.wants(fact))
+        if compiled.counterparts_of.get(mid):
+            self.attach_targets(by_field, material, i)
+        for name, fact in by_field.items():
+            plan = plans.get(name)
+            wanted = plan.wanted(fact) if plan is not None else None
+            if wanted or (wanted is None and compiled.wants(fact)):
+                out.append(fact)
         return out
-
-    def field_fact(self, mid: str, i: int, name: str, value: FieldValue, spec: FieldSpec) -> Json:
-        fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": _STATE[value.state]}
-        if value.state is not FieldState.OK:
-            return fact
-        text, kind, review = value.value, spec.type, self.case.review_date
-        if kind in ("id_number", "uscc", "plate"):
-            fact["v"] = self.number(text)
-        elif kind == "list":
-            fact["v"] = self.list_value(text)
-        else:
-            fact["v"] = self.name(text)
-        if kind == "id_number":
-            fact["ok"] = is_valid_id(text, on=review)
-            born = id_birth_date(text) if fact["ok"] else None
-            if born:
-                fact["age"] = age_on(born, review)
-        elif kind == "uscc":
-            fact["ok"] = is_valid_uscc(text)
-        elif kind in ("date", "month"):
-            day = parse_date(text)
-            if day is None:
-                fact["st"] = FieldState.UNREADABLE.value  # README §2.2
-            else:
-                fact["d"] = fact["end"] = day.toordinal()
-                fact["age"] = age_on(day, review)
-        elif kind == "period":
-            _period_fact(fact, text)
-        return fact
 
     def attach_targets(self, by_field: dict[str, Json], material: Material, i: int) -> None:
         """Put on each field fact the counterpart (x-key) each mismatch check compares it with."""
@@ -254,7 +236,7 @@ class _Prep:
             candidates = [c for t in counterpart.equals for c in self.candidates(t, mid, i)]
             if material.fields[counterpart.field].type == "list":
                 # A list field (出资情况表所列股东) matches when it names exactly the declared persons.
-                candidates = [self.list_value("、".join(candidates))] if candidates else []
+                candidates = [list_value("、".join(candidates))] if candidates else []
             if candidates and subject["v"] not in candidates:
                 # Only a value that differs gets its counterpart: the mismatch pattern needs the key
                 # present (``$ex``), so a fact that agrees is one fewer for the engine (rules.watch).
@@ -286,53 +268,53 @@ class _Prep:
             if any(v is not None and v.state is not FieldState.OK for v in values):
                 return []  # README §4.1(3): a comparison with an illegible or blank field is not judged
             return [
-                self.number(v.value) if _looks_numeric(v.value) else self.name(v.value)
+                self.number(v.value) if looks_numeric(v.value) else self.name(v.value)
                 for v in values
                 if v is not None and v.state is FieldState.OK
             ]
         value = self.declared.get(target)
         return [str(value)] if isinstance(value, str) else []
 
-    def list_value(self, text: str) -> str:
-        return _list_value(text, self.name, self.number)
 
+class FieldValues(Mapping[tuple[str, int, str], FieldValue]):
+    """The field values behind a case's material facts, by (material, set index, field): what a
+    finding's evidence and doubt are read from. Looked up in the case when asked (a few per case)
+    rather than gathered for every field: those of due materials that are present, not on a part
+    that is missing (README §4.1(3))."""
 
-def _may_be_asked(asked: frozenset[str], value: FieldValue, spec: FieldSpec) -> bool:
-    """Whether the field's fact can end in a state some pattern asks for ("": any state); a date
-    that does not parse becomes illegible (README §2.2)."""
-    if "" in asked or _STATE[value.state] in asked:
-        return True
-    return "unreadable" in asked and value.state is FieldState.OK and spec.type in ("date", "month", "period")
+    def __init__(self, *, case: CaseFacts, item: Item, due: set[str]) -> None:
+        # The case's materials, not the case: evaluate keeps these beside a weak reference to the case.
+        self._materials: dict[str, MaterialEvidence] = case.materials
+        self._item = item
+        self._due = due
 
+    def __getitem__(self, key: tuple[str, int, str]) -> FieldValue:
+        mid, i, name = key
+        evidence = self._materials.get(mid) if mid in self._due else None
+        if (
+            evidence is None
+            or evidence.status is not MaterialStatus.PRESENT
+            or not 0 <= i < len(evidence.sets)
+        ):
+            raise KeyError(key)
+        one = evidence.sets[i]
+        value = one.fields.get(name)
+        if value is None:
+            raise KeyError(key)
+        part = self._item.material(mid).fields.get(name, _NO_SPEC).part
+        if part and one.parts is not None and part not in one.parts:
+            raise KeyError(key)  # README §4.1(3): not read on a face that is missing
+        return value
 
-def _period_fact(fact: Json, text: str) -> None:
-    period = parse_period(text)
-    if period is None:
-        fact["st"] = FieldState.UNREADABLE.value
-        return
-    start, end, open_ended = period
-    if end is not None:
-        fact["end"] = end.toordinal()
-    if start is not None:
-        fact["d"] = start.toordinal()
-    fact["noend"] = open_ended
+    def __iter__(self) -> Iterator[tuple[str, int, str]]:
+        for mid in sorted(self._due):
+            evidence = self._materials.get(mid)
+            if evidence is not None and evidence.status is MaterialStatus.PRESENT:
+                for i, one in enumerate(evidence.sets):
+                    yield from ((mid, i, name) for name in one.fields if (mid, i, name) in self)
 
-
-_LIST_SPLIT = re.compile(r"[、,，;；/\n]+")
-
-
-def list_value(text: str) -> str:
-    """A list of names or numbers as one comparable value: normalised, de-duplicated, sorted."""
-    return _list_value(text, normalize_name, normalize_number)
-
-
-def _list_value(text: str, name: Callable[[str], str], number: Callable[[str], str]) -> str:
-    names = {number(p) if _looks_numeric(p) else name(p) for p in _LIST_SPLIT.split(text)}
-    return "|".join(sorted(n for n in names if n))
-
-
-def _looks_numeric(text: str) -> bool:
-    return sum(map(str.isdigit, text)) >= 6
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def present(evidence: MaterialEvidence | None) -> bool:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from rules import evaluate
+from rules import evaluate, values
 from rules.book import RuleBook
 from rules.codes import Code, Verdict
+from rules.engine import RuleHost
 from rules.evaluate import Evaluator
 from rules.scenarios import ScenarioFile, case_of, load_scenarios, run_file
 
@@ -135,3 +136,23 @@ def test_a_replay_reuses_the_engine_answer_only_for_the_same_rules(
         assert after == asking.evaluate(case.model_copy(deep=True))
         moved += before.tolerance_deadline != after.tolerance_deadline
     assert moved == 3  # the scenarios that only miss M7 or miss M4 and M7
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_prepared_and_remembered_paths_judge_as_the_plain_path(
+    path: Path, book: RuleBook, evaluator: Evaluator
+) -> None:
+    """Facts prepared once, remembered readings, shared rulesets and a replay that reuses what the
+    engine answered give the same decision as a new evaluator judging a new case afresh."""
+    file = load_scenarios(path)
+    items = {file.item: book.items[file.item]}
+    replay = Evaluator(items=items, catalog=book.catalog, reuse_fired=True)
+    fresh = Evaluator(items=items, catalog=book.catalog, host=RuleHost())  # its own engine states
+    for scenario in file.scenarios:
+        case = case_of(file, scenario)
+        values.clear()
+        plain = fresh.evaluate(case.model_copy(deep=True))
+        assert evaluator.evaluate(case) == plain, scenario.name
+        assert evaluator.evaluate(case) == plain, scenario.name  # facts prepared before
+        assert replay.evaluate(case) == plain, scenario.name
+        assert replay.evaluate(case) == plain, scenario.name  # the engine's answer reused

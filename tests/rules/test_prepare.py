@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from rules import values
+from rules.compiled import CompiledItem
 from rules.evaluate import Evaluator
-from rules.prepare import declared_fact, list_value, material_facts
+from rules.prepare import declared_fact, material_facts
 from rules.scenarios import case_of, load_scenarios
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "corpus" / "scenarios"
+FILES = sorted(SCENARIOS.glob("*.yaml"))
 
 
 def test_every_material_fact_is_one_a_rule_asks_for(evaluator: Evaluator) -> None:
@@ -27,7 +32,26 @@ def test_every_material_fact_is_one_a_rule_asks_for(evaluator: Evaluator) -> Non
     assert ("M1", 0, "通信地址") in set(values) - made
 
 
-def test_list_value_normalises_and_sorts() -> None:
-    assert (
-        list_value("张三、 李四,张三；３６０１０２１９６５０６１２１２３８") == "360102196506121238|张三|李四"
-    )
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_lookups_make_the_facts_the_plain_path_makes(path: Path, evaluator: Evaluator) -> None:
+    """The per-field plans and remembered readings are shortcuts: for every scenario of every item,
+    with every material due, the facts are those made by asking ``CompiledItem.asks``/``wants`` of
+    each field and reading each value afresh."""
+    file = load_scenarios(path)
+    compiled = evaluator.compiled(file.item)
+    plain = compiled.model_copy()
+    plain.__dict__["field_plans"] = {}  # no plans: every field goes through asks() and wants()
+    item = evaluator.loaded(file.item).item
+    due = {m.id for m in item.materials}
+    for scenario in file.scenarios:
+        case = case_of(file, scenario)
+        declared = declared_fact(case.declared, evaluator._catalog, case.review_date)
+        fast = material_facts(item=item, compiled=compiled, due=due, case=case, declared=declared)
+        values.clear()
+        slow = material_facts(item=item, compiled=plain, due=due, case=case, declared=declared)
+        assert fast == slow, scenario.name
+        assert _plans_used(compiled, fast[0]), "no field took the planned path"
+
+
+def _plans_used(compiled: CompiledItem, facts: list[dict[str, object]]) -> bool:
+    return any(f["t"] == "f" and str(f["f"]) in compiled.field_plans.get(str(f["m"]), {}) for f in facts)

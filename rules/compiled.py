@@ -1,0 +1,145 @@
+"""The compiled form of an Item, as rules.compile makes it and rules.prepare and rules.evaluate read it:
+two durable-rules rulesets (JSON form, named actions), what each action reports, and the lookups that
+let preparing a case's facts make only those some pattern can match without searching the rules.
+
+Fact shapes are listed in rules.compile.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any, Literal, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rules import watch
+from rules.codes import Code
+
+Json = dict[str, Any]
+
+
+class ActionSpec(BaseModel):
+    """What one compiled rule reports when it fires."""
+
+    model_config = ConfigDict(frozen=True)
+    kind: Literal["finding", "due", "fact_missing"]
+    code: Code | None = None
+    material: str | None = None
+    condition: str | None = None
+    fact: str = ""
+    field: str = ""
+    rule: str = ""  # where in the rule file it comes from, e.g. "materials[M3].checks[4]"
+    note: str = ""
+
+
+class Counterpart(BaseModel):
+    """A *_MISMATCH check's field and what it is compared with (any one of ``equals``)."""
+
+    model_config = ConfigDict(frozen=True)
+    material: str
+    field: str
+    equals: tuple[str, ...]
+
+
+class CompiledItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    code: str
+    phase1: Json
+    phase2: Json
+    # Content hashes of the two rulesets: versions whose rules compile alike (a draft that only changes
+    # a 容缺 period or a name) share their engine rulesets and the facts prepared for them.
+    digest1: str = ""
+    digest2: str = ""
+    facts_key: str = ""  # what preparing a case's facts depends on: phase 2, its lookups, the fields' types
+    # The declared facts each phase's patterns name: the others are not asserted (they cannot match).
+    declared1: frozenset[str] = frozenset()
+    declared2: frozenset[str] = frozenset()
+    actions: dict[str, ActionSpec]
+    windows: dict[str, tuple[int, int]] = Field(default_factory=dict)  # key -> (days, months)
+    counterparts: dict[str, Counterpart] = Field(default_factory=dict)  # x-key -> what to compare with
+    contains: dict[str, tuple[str, str, str]] = Field(default_factory=dict)  # has-key -> (m, f, literal)
+    # Lookups for rules.prepare, derived from the fields above so that preparing a case does not search.
+    # Which phase-2 facts some pattern can match (rules/watch.py); None: every fact may be matched.
+    watched_states: dict[watch.Key, frozenset[str]] | None = None
+    wanted: watch.Wanted | None = None
+    contains_at: dict[tuple[str, str], tuple[tuple[str, str], ...]] = Field(default_factory=dict)  # (m, f) ->
+    # ((has-key, normalised literal), …)
+    counterparts_of: dict[str, tuple[tuple[str, Counterpart], ...]] = Field(
+        default_factory=dict
+    )  # m -> x-keys
+
+    def asks(self, t: str, m: str, sub: str = "") -> frozenset[str]:
+        """The states ``st`` in which some phase-2 pattern can match a fact of type ``t`` on material
+        ``m`` (field/part ``sub``); "" stands for any state, nothing for a fact no rule looks at."""
+        if self.watched_states is None:
+            return _ANY_STATE
+        return watch.asked(self.watched_states, t, m, sub)
+
+    def wants(self, fact: Json) -> bool:
+        """Whether some phase-2 pattern can match this fact."""
+        return watch.wants(self.wanted, fact)
+
+    @cached_property
+    def field_plans(self) -> dict[str, dict[str, FieldPlan]]:
+        """Per material, per field the rule file lists: what ``asks`` and ``wants`` would answer for
+        its fact, looked up once per compiled item instead of once per field of every case."""
+        plans: dict[str, dict[str, FieldPlan]] = {}
+        if self.watched_states is None or self.wanted is None:
+            return plans
+        for t, m, f in self.watched_states:
+            if t == "f" and m and f:
+                plain = self.wanted.get((t, m, f))
+                plans.setdefault(m, {})[f] = FieldPlan(
+                    asked=self.asks(t, m, f), plain=plain if isinstance(plain, frozenset) else None
+                )
+        return plans
+
+    @cached_property
+    def unasked(self) -> dict[str, frozenset[str]]:
+        """Per material, the fields the rule file lists that no pattern looks at in any state."""
+        return {
+            m: frozenset(f for f, plan in plans.items() if not plan.asked)
+            for m, plans in self.field_plans.items()
+        }
+
+    @cached_property
+    def _flat_wants(self) -> dict[tuple[Any, ...], bool]:
+        return {}
+
+    def wants_part(self, t: str, m: str, part: str, has: bool) -> bool:
+        """``wants`` of a part fact (``t`` "p" or "pa"; the set index, which no pattern fixes, aside):
+        remembered, as it depends only on these."""
+        key = (t, m, part, has)
+        hit = self._flat_wants.get(key)
+        if hit is None:
+            fact: Json = (
+                {"t": t, "m": m, "i": 0, "p": part, "has": has}
+                if t == "p"
+                else {"t": t, "m": m, "p": part, "has": has}
+            )
+            hit = self._flat_wants[key] = self.wants(fact)
+        return hit
+
+    def wants_marks(self, marks: Json) -> bool:
+        """``wants`` of a set's marks fact (``sealed`` / ``signed`` when assessed), remembered."""
+        key = ("s", marks["m"], marks.get("sealed"), marks.get("signed"))
+        hit = self._flat_wants.get(key)
+        if hit is None:
+            hit = self._flat_wants[key] = self.wants(marks)
+        return hit
+
+
+class FieldPlan(NamedTuple):
+    asked: frozenset[str]  # the states some pattern asks of the field's fact ("" for any)
+    # When the patterns on the field fix nothing but its state: the states in which its fact is wanted
+    # (``wants`` needs nothing else); None when other properties decide too.
+    plain: frozenset[str] | None
+
+    def wanted(self, fact: Json) -> bool | None:
+        """Whether the fact is wanted, or None when only ``CompiledItem.wants`` can tell."""
+        if self.plain is None:
+            return None
+        return bool(self.plain) and ("" in self.plain or fact["st"] in self.plain)
+
+
+_ANY_STATE = frozenset({""})

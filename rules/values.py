@@ -1,0 +1,115 @@
+"""What one field's text reads as for the rules: its comparable value and, by the field's type, whether
+the number is valid, the date's ordinal, the age it gives on the review date, a period's ends.
+
+These are pure functions of (type, text, review date), and the same readings recur: one person's ID
+number on the card, the form and the mandate; the dates of a batch of cases. They are remembered (a
+bounded cache), so that a case judged for the first time mostly looks its values up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from rules.calendar import age_on
+from rules.dates import parse_date, parse_period
+from rules.identity import id_birth_date, is_valid_id, is_valid_uscc, normalize_name, normalize_number
+
+Props = dict[str, Any]
+_UNREADABLE = "unreadable"  # FieldState.UNREADABLE: README §2.2, a date that does not parse
+# Types whose reading depends on the review date (a birth date after it, an age on it).
+_DATED = frozenset({"id_number", "date", "month"})
+
+
+def reading(kind: str, text: str, review: date) -> Props:
+    """The properties a read field's fact takes from its text, in the order the fact lists them
+    (``st`` only when the text makes the field illegible). The caller must not change the dict."""
+    return _reading(kind, text, review if kind in _DATED else None)
+
+
+@lru_cache(maxsize=1 << 16)
+def _reading(kind: str, text: str, review: date | None) -> Props:
+    props: Props = {}
+    if kind in ("id_number", "uscc", "plate"):
+        props["v"] = name_or_number(text, numeric=True)
+    elif kind == "list":
+        props["v"] = list_value(text)
+    else:
+        props["v"] = name_or_number(text, numeric=False)
+    if kind == "id_number":
+        assert review is not None
+        props["ok"] = id_ok(text, review)
+        born = id_birth_date(text) if props["ok"] else None
+        if born:
+            props["age"] = age_on(born, review)
+    elif kind == "uscc":
+        props["ok"] = uscc_ok(text)
+    elif kind in ("date", "month"):
+        assert review is not None
+        day = parse_date(text)
+        if day is None:
+            props["st"] = _UNREADABLE
+        else:
+            props["d"] = props["end"] = day.toordinal()
+            props["age"] = age_on(day, review)
+    elif kind == "period":
+        _period(props, text)
+    return props
+
+
+def _period(props: Props, text: str) -> None:
+    period = parse_period(text)
+    if period is None:
+        props["st"] = _UNREADABLE
+        return
+    start, end, open_ended = period
+    if end is not None:
+        props["end"] = end.toordinal()
+    if start is not None:
+        props["d"] = start.toordinal()
+    props["noend"] = open_ended
+
+
+@lru_cache(maxsize=1 << 16)
+def name_or_number(text: str, *, numeric: bool) -> str:
+    """``normalize_number`` or ``normalize_name`` of ``text``, remembered."""
+    return normalize_number(text) if numeric else normalize_name(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def id_ok(text: str, review: date) -> bool:
+    """``is_valid_id`` on the review date, remembered (the same numbers recur: applicant, agent)."""
+    return is_valid_id(text, on=review)
+
+
+@lru_cache(maxsize=1 << 14)
+def uscc_ok(text: str) -> bool:
+    """``is_valid_uscc``, remembered."""
+    return is_valid_uscc(text)
+
+
+_LIST_SPLIT = re.compile(r"[、,，;；/\n]+")
+
+
+@lru_cache(maxsize=1 << 14)
+def list_value(text: str) -> str:
+    """A list of names or numbers as one comparable value: normalised, de-duplicated, sorted."""
+    return _list_value(text, normalize_name, normalize_number)
+
+
+def _list_value(text: str, name: Callable[[str], str], number: Callable[[str], str]) -> str:
+    names = {number(p) if looks_numeric(p) else name(p) for p in _LIST_SPLIT.split(text)}
+    return "|".join(sorted(n for n in names if n))
+
+
+def clear() -> None:
+    """Forget every remembered reading (tests compare with readings made afresh)."""
+    for cached in (_reading, name_or_number, list_value, id_ok, uscc_ok):
+        cached.cache_clear()
+
+
+def looks_numeric(text: str) -> bool:
+    return sum(map(str.isdigit, text)) >= 6
