@@ -129,6 +129,11 @@ class CompiledItem(BaseModel):
         }
 
     @cached_property
+    def field_steps(self) -> dict[str, dict[str, Any]]:
+        """Per material, per field name: what rules.prepare worked out for it once (its ``_Step``)."""
+        return {}
+
+    @cached_property
     def _flat_wants(self) -> dict[tuple[Any, ...], bool]:
         return {}
 
