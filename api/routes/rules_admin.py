@@ -27,6 +27,7 @@ from api.schemas import (
     VersionPatch,
 )
 from core.errors import Forbidden
+from rules import publishing
 from rules import service as rule_service
 from rules.errors import NothingPublished, RuleFileError
 from rules.evaluate import Evaluator
@@ -277,7 +278,7 @@ def publish(
 ) -> VersionOut:
     version = rule_service.get_version(session, item=item, version_id=version_id)
     before = _current(session, item)
-    outcomes = rule_service.publish(
+    outcomes = publishing.publish(
         session,
         version=version,
         context=services.context,
@@ -322,7 +323,7 @@ def rollback(
     item: str, body: RollbackIn, session: SessionDep, services: ServicesDep, staff: Staff
 ) -> VersionOut:
     before = _current(session, item)
-    version = rule_service.rollback(
+    version = publishing.rollback(
         session,
         item=item,
         to_version=body.to_version,
