@@ -13,15 +13,14 @@ from api import knowledge
 from api.deps import DbId, Principal, ServicesDep, SessionDep, require
 from api.models import Role
 from api.rule_outline import RuleOutline, outline
+from api.rule_schemas import ValidationOut
 from api.schemas import (
     AcceptIn,
     CheckIn,
-    Problem,
     PublishIn,
     RollbackIn,
     ScenarioOut,
     ScenariosOut,
-    ValidationOut,
     VersionIn,
     VersionOut,
     VersionPatch,
@@ -33,6 +32,7 @@ from rules.errors import NothingPublished, RuleFileError
 from rules.evaluate import Evaluator
 from rules.impact import Impact
 from rules.models import RuleVersion, utcnow
+from rules.problem_text import located
 from window import audit
 from window import impact as window_impact
 
@@ -145,7 +145,7 @@ def validate(
     try:
         loaded = rule_service.validate(session, version=version, context=services.context)
     except RuleFileError as exc:
-        return ValidationOut(valid=False, problems=[Problem(where=w, problem=p) for w, p in exc.problems])
+        return ValidationOut(valid=False, problems=located(version.yaml_text, exc))
     return ValidationOut(valid=True, rule_hash=loaded.rule_hash)
 
 
