@@ -42,6 +42,23 @@ class MaterialOutline(BaseModel):
     checks: list[CheckLine] = Field(default_factory=list)
 
 
+class RequiredFactLine(BaseModel):
+    """A fact the applicant must declare, as staff know it: the application form's 栏目 and the question
+    put to the applicant (the key is what rule expressions write)."""
+
+    fact: str
+    label: str
+    ask: str = ""
+    when: str = ""
+
+
+def _required(fact: str, *, catalog: FactCatalog, when: str) -> RequiredFactLine:
+    spec = catalog.get(fact)
+    label = spec.label if spec is not None else fact
+    ask = spec.ask if spec is not None and spec.ask and spec.ask != label else ""
+    return RequiredFactLine(fact=fact, label=label, ask=ask, when=when)
+
+
 class ConditionOutline(BaseModel):
     id: str
     text: str
@@ -59,7 +76,7 @@ class RuleOutline(BaseModel):
     department: str
     bundle: bool
     basic: dict[str, Any]
-    required_facts: list[str]
+    required_facts: list[RequiredFactLine]
     conditions: list[ConditionOutline]
     manual_checks: list[str]
     materials: list[MaterialOutline]
@@ -76,7 +93,9 @@ def outline(item: Item, *, catalog: FactCatalog) -> RuleOutline:
         return describe(expr, catalog=catalog, materials=names)
 
     fact_labels = {name: spec.label for name, spec in {**catalog.facts, **catalog.derived}.items()}
-    required = [f.fact + (f"（当 {words(f.when)}）" if f.when else "") for f in item.required_facts]
+    required = [
+        _required(f.fact, catalog=catalog, when=words(f.when) if f.when else "") for f in item.required_facts
+    ]
     return RuleOutline(
         code=item.code,
         name=item.name,
