@@ -59,7 +59,7 @@ export function ruleForm(item, { onText, onError }) {
           h("input", { type, value: f.basic[key] ?? "", "data-key": key, class: type === "number" ? "num" : "wide",
             onchange: (ev) => edit({ op: "set", key, value: ev.target.value === "" ? null : ev.target.value }) })))),
       h("h3", {}, `申请材料（${f.materials.length} 项）`),
-      f.materials.map((m) => material(m, f.catalogue)));
+      ...f.materials.map((m) => material(m, f.catalogue)));
   }
 
   function material(m, catalogue) {
