@@ -4,7 +4,7 @@ checks show as they take effect)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -117,7 +117,7 @@ def outline(item: Item, *, catalog: FactCatalog) -> RuleOutline:
             for c in item.conditions
         ],
         manual_checks=list(item.manual_checks),
-        materials=[_material(m, words) for m in item.materials],
+        materials=[_material(m, words, facts=fact_labels) for m in item.materials],
         material_notes=list(item.material_notes),
         shared=[s.model_dump() for s in item.shared],
         rejections=[r.model_dump() for r in item.rejections],
@@ -125,7 +125,7 @@ def outline(item: Item, *, catalog: FactCatalog) -> RuleOutline:
     )
 
 
-def _material(m: Material, words: Callable[[Expr], str]) -> MaterialOutline:
+def _material(m: Material, words: Callable[[Expr], str], *, facts: Mapping[str, str]) -> MaterialOutline:
     return MaterialOutline(
         id=m.id,
         name=m.name,
@@ -140,21 +140,24 @@ def _material(m: Material, words: Callable[[Expr], str]) -> MaterialOutline:
         maps_to=m.maps_to,
         same_as=m.same_as,
         parts=list(m.parts),
-        checks=[check_line(c, words) for c in m.checks],
+        checks=[check_line(c, words, facts=facts) for c in m.checks],
     )
 
 
-def check_line(check: Check, words: Callable[[Expr], str]) -> CheckLine:
+def check_line(
+    check: Check, words: Callable[[Expr], str], *, facts: Mapping[str, str] | None = None
+) -> CheckLine:
+    """One 审查要点 in words; ``facts`` (fact name → 栏目) names the declared facts it compares with."""
     return CheckLine(
         code=check.code.value,
         label=CODE_LABELS[check.code],
-        text=_what(check),
+        text=_what(check, facts or {}),
         when=words(check.when) if check.when else "",
         note=check.note,
     )
 
 
-def _what(c: Check) -> str:
+def _what(c: Check, facts: Mapping[str, str]) -> str:
     if c.code is Code.PAGES_MISSING:
         text = "、".join(c.parts)
         if c.across_sets:
@@ -165,5 +168,5 @@ def _what(c: Check) -> str:
     if c.code is Code.STALE:
         return f"{c.field}：须在 {c.within[:-1]} {_UNITS.get(c.within[-1:], '')}内"
     if c.code in (Code.NAME_MISMATCH, Code.ID_MISMATCH):
-        return f"{c.field} 须与 {' 或 '.join(c.equals)} 一致"
+        return f"{c.field} 须与 {' 或 '.join(facts.get(e, e) for e in c.equals)} 一致"
     return c.accept or "、".join(c.fields) or c.field or c.who

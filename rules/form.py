@@ -45,6 +45,7 @@ class CheckRow(BaseModel):
     code: str
     label: str
     written: str = Field(description="这条要点在文件中的原文")
+    said: str = Field(default="", description="这条要点的白话（读得懂时）")
 
 
 class MaterialForm(BaseModel):
@@ -54,6 +55,7 @@ class MaterialForm(BaseModel):
     form: str = ""
     source: str = ""
     when: str = ""
+    when_said: str = Field(default="", description="需要提交的条件的白话（读得懂时）")
     tolerance_days: int | None = None
     inherited: str = Field(default="", description="通用材料或同某事项材料：另有未列出的要点")
     checks: list[CheckRow] = Field(default_factory=list)

@@ -29,6 +29,16 @@ def _changed_lines(before: str, after: str) -> list[str]:
     return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
 
 
+def _selected_line(page: Any) -> int:
+    """The 1-based line the YAML text's caret (selection start) is on."""
+    return int(
+        page.evaluate(
+            "(() => { const a = document.querySelector('[data-testid=rule-text]');"
+            " return a.value.slice(0, a.selectionStart).split('\\n').length; })()"
+        )
+    )
+
+
 def _m7(page: Any) -> Any:
     m7 = page.locator("[data-testid=rule-form] details[data-material=M7]")
     if m7.get_attribute("open") is None:
@@ -61,6 +71,10 @@ def test_staff_changes_the_tolerance_period_in_the_form(
     assert "申请人类型" in facts and "applicant_type" not in facts  # the outline's facts by their 栏目
     m7 = page.wait_for_selector("[data-testid=rule-form] details[data-material=M7]", timeout=SLOW)
     assert "容缺 10 个工作日" in m7.inner_text()
+    m7.query_selector("summary").click()  # its 审查要点 and condition in words, the YAML on hover
+    checks = m7.query_selector("ol.checks")
+    said = checks.inner_text() if checks else ""
+    assert "NAME_MISMATCH" not in said and "须与 申请人名称 一致" in said and "即：" in m7.inner_text(), said
     original = _text(page)
 
     _set_days(page, "7")
@@ -127,11 +141,7 @@ def test_mistakes_are_reported_in_chinese_on_their_line(
     shots("form-problem")
     problem.locator("[data-testid=goto-line]").click()
     expect(page.locator("[data-testid=rule-text]")).to_be_visible()
-    selected = page.evaluate(
-        "(() => { const a = document.querySelector('[data-testid=rule-text]');"
-        " return a.value.slice(0, a.selectionStart).split('\\n').length; })()"
-    )
-    assert selected == line
+    assert _selected_line(page) == line
     shots("yaml-jumped-to-problem")
 
     broken = _text(page).replace("tolerance_days: 0", "tolerance_days: 7").replace("\nname:", "\n name:", 1)
@@ -142,7 +152,12 @@ def test_mistakes_are_reported_in_chinese_on_their_line(
     expect(problem).to_contain_text("YAML 格式错误")
     expect(problem.locator("[data-testid=goto-line]")).to_have_text("第 5 行第 6 列")
     assert "mapping" not in problem.inner_text() and "line" not in problem.inner_text()
+    # The text is scrolled to the problem (not left at the end where it was typed), the line marked.
+    expect(page.locator(".editor .gutter .bad")).to_have_text("5")
+    assert page.evaluate("document.querySelector('[data-testid=rule-text]').scrollTop") < 100
     shots("yaml-syntax-error")
+    problem.locator("[data-testid=goto-line]").click()
+    assert _selected_line(page) == 5
 
     page.click("#tab-form-view")  # the form cannot read a broken file and says so
     expect(page.locator("[data-testid=form-unreadable]")).to_contain_text("YAML 格式错误")

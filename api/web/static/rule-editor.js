@@ -34,6 +34,14 @@ export function ruleEditor({ onInput, onGoto } = {}) {
   });
   area.addEventListener("scroll", () => (gutter.scrollTop = area.scrollTop));
 
+  // Scroll so that `line` is in view, without moving the caret or the focus.
+  function reveal(line) {
+    const lines = area.value.split("\n");
+    const height = area.scrollHeight / Math.max(1, lines.length);
+    area.scrollTop = Math.max(0, (line - 5) * height);
+    gutter.scrollTop = area.scrollTop;
+  }
+
   function goto(line, column = 1) {
     if (onGoto) onGoto();
     const lines = area.value.split("\n");
@@ -41,9 +49,7 @@ export function ruleEditor({ onInput, onGoto } = {}) {
     const from = Math.min(start + Math.max(0, column - 1), start + (lines[line - 1] || "").length);
     area.focus();
     area.setSelectionRange(from, start + (lines[line - 1] || "").length);
-    const height = area.scrollHeight / Math.max(1, lines.length);
-    area.scrollTop = Math.max(0, (line - 5) * height);
-    gutter.scrollTop = area.scrollTop;
+    reveal(line);
   }
 
   function show(problems) {
@@ -59,6 +65,8 @@ export function ruleEditor({ onInput, onGoto } = {}) {
           p.line && p.column ? `第 ${line} 行第 ${column} 列` : `第 ${line} 行`) : "（整个文件）", "：", said));
     }
     number();
+    const first = Math.min(...bad.keys());
+    if (Number.isFinite(first)) reveal(first); // the first problem in view, not wherever the text was scrolled
   }
 
   return {
