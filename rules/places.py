@@ -28,6 +28,7 @@ _SYNTAX_ZH: tuple[tuple[str, str], ...] = (
     ("did not find expected key", "缩进不齐：这一行与同一层的其他行没有对齐"),
     ("did not find expected '-' indicator", "列表的这一项缺少开头的“- ”，或缩进不齐"),
     ("expected <block end>", "缩进不齐：这一行与同一层的其他行没有对齐"),
+    ("tab character", "这里用了 Tab 键缩进，请改用空格"),
     ("cannot start any token", "这里有不能出现的字符（例如 Tab 键，请改用空格缩进）"),
     ("found unexpected end of stream", "引号或括号没有配对，文件就结束了"),
     ("found unknown escape character", "双引号中的反斜杠“\\”用法不对"),

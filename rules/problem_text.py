@@ -145,8 +145,10 @@ def place(raw: Any, path: list[str | int]) -> str:
             node = node[step] if isinstance(node, list) and 0 <= step < len(node) else None
             parts[-1:] = [_item_name(parent, step, node)] if parts else [f"第 {step + 1} 项"]
         else:
-            label = KEY_LABELS.get(step, step) if parent not in ("basic", "fields") else f"「{step}」"
-            parts.append(label)
+            if parent in ("basic", "fields") and parts:  # a name the department chose: 字段「项目名称」
+                parts[-1] += f"「{step}」"
+            else:
+                parts.append(KEY_LABELS.get(step, step))
             node = node.get(step) if isinstance(node, dict) else None
         parent = str(step)
     return "的 ".join(parts)
