@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from rules.errors import RuleVersionState, ScenarioFailed
 from rules.loader import LoadedItem, item_files
 from rules.models import RuleVersion, VersionStatus, utcnow
+from rules.scenario_runs import run_scenarios
 from rules.scenarios import Outcome
 from rules.service import (
     RuleContext,
@@ -22,7 +23,6 @@ from rules.service import (
     get_version,
     is_bundle,
     item_codes,
-    run_scenarios,
     validate,
 )
 

@@ -26,7 +26,7 @@ from api.schemas import (
     VersionPatch,
 )
 from core.errors import Forbidden
-from rules import publishing
+from rules import publishing, scenario_runs
 from rules import service as rule_service
 from rules.errors import NothingPublished, RuleFileError
 from rules.evaluate import Evaluator
@@ -176,7 +176,7 @@ def scenarios(
     if version.department != _department(staff):
         raise Forbidden("只能测试本部门的规则")
     version = _as_edited(version, body)
-    outcomes = rule_service.run_scenarios(session, version=version, context=services.context)
+    outcomes = scenario_runs.run_scenarios(session, version=version, context=services.context)
     failed = sum(1 for o in outcomes if not o.passed)
     return ScenariosOut(
         passed=len(outcomes) - failed,
@@ -234,7 +234,7 @@ def accept_scenario(
     item: str, version_id: DbId, body: AcceptIn, session: SessionDep, services: ServicesDep, staff: Staff
 ) -> VersionOut:
     version = rule_service.get_version(session, item=item, version_id=version_id)
-    before, now = rule_service.accept_scenario(
+    before, now = scenario_runs.accept_scenario(
         session,
         version=version,
         context=services.context,
