@@ -32,7 +32,8 @@ function build(ctx, container) {
     form: h("div", { id: "view-form" }, form.el),
     yaml: h("div", { id: "view-yaml", hidden: true }, editor.el),
   };
-  const tab = (name, label) => h("button", { type: "button", role: "tab", id: `tab-${name}-view`, "aria-selected": String(name === "form"),
+  // Toggle buttons, not role=tab: the page's own tabs (staff.js) are every [role=tab] of the document.
+  const tab = (name, label) => h("button", { type: "button", id: `tab-${name}-view`, "aria-pressed": String(name === "form"),
     onclick: () => view(ctx, name) }, label);
   const status = h("p", { class: "status", role: "status", id: "rule-status" });
   const results = h("div", { id: "rule-results" });
@@ -45,7 +46,7 @@ function build(ctx, container) {
     h("div", { class: "card" },
       h("h2", {}, "编辑规则文件"),
       h("p", { class: "small muted", id: "editing" }),
-      h("div", { class: "tabs", role: "tablist", "aria-label": "编辑方式" }, tab("form", "表单（常用项）"), tab("yaml", "YAML 原文（全部内容）")),
+      h("div", { class: "tabs", role: "group", "aria-label": "编辑方式" }, tab("form", "表单（常用项）"), tab("yaml", "YAML 原文（全部内容）")),
       views.form, views.yaml, editor.problems,
       h("div", { class: "row" },
         button("save-draft", "保存草稿", save),
@@ -79,7 +80,7 @@ function view(ctx, name) {
   if (ctx.ui.shown === name) return;
   ctx.ui.shown = name;
   for (const [key, el] of Object.entries(ctx.ui.views)) el.hidden = key !== name;
-  for (const key of Object.keys(ctx.ui.views)) document.getElementById(`tab-${key}-view`).setAttribute("aria-selected", String(key === name));
+  for (const key of Object.keys(ctx.ui.views)) document.getElementById(`tab-${key}-view`).setAttribute("aria-pressed", String(key === name));
   if (name === "form") ctx.ui.form.load(ctx.ui.editor.text);
 }
 
