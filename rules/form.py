@@ -19,13 +19,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from rules.codes import CODE_LABELS, Code
 from rules.errors import RuleFileError
 from rules.places import child, compose, load_text
-from rules.spec import _SHORTHAND
+from rules.spec import SHORTHAND
 
 # The keys the form edits, in the order they are written when one is added.
 MATERIAL_KEYS = ("id", "name", "form", "source", "when", "tolerance_days", "necessity_note")
 BASIC_KEYS = ("办件类型", "承诺时限", "承诺工作日", "法定时限", "收费")
 _NUMBERS = {"tolerance_days", "承诺工作日"}
 _LIST_SLOTS = {"fields", "parts"}
+_CHECK_ARGS = {"fields", "parts", "accept", "field", "who", "within", "equals", "when", "note"}
 # What each 审查要点 asks for beyond its code (the catalogue the form picks from).
 _EXTRA: dict[Code, tuple[str, ...]] = {
     Code.STALE: ("field", "within"),
@@ -88,7 +89,7 @@ def catalogue() -> list[CatalogueEntry]:
     for code in Code:
         if code in (Code.MISSING, Code.NOT_ELIGIBLE):  # decided by the engine, not written per material
             continue
-        asks = _EXTRA.get(code) or ((_SHORTHAND[code.value],) if code.value in _SHORTHAND else ())
+        asks = _EXTRA.get(code) or ((SHORTHAND[code.value],) if code.value in SHORTHAND else ())
         out.append(CatalogueEntry(code=code.value, label=CODE_LABELS[code], asks=list(asks)))
     return out
 
@@ -304,7 +305,10 @@ def _check_text(edit: FormEdit, *, name: str) -> str:
     if edit.code is None or edit.code in (Code.MISSING, Code.NOT_ELIGIBLE):
         raise FormError(name, [("checks", "请从要点目录中选择一个审查要点")])
     args = {k: v.strip() for k, v in edit.args.items() if v and v.strip()}
-    shorthand = _SHORTHAND.get(edit.code.value)
+    unknown = sorted(set(args) - _CHECK_ARGS)
+    if unknown:
+        raise FormError(name, [("checks", f"审查要点没有这些参数：{'、'.join(unknown)}")])
+    shorthand = SHORTHAND.get(edit.code.value)
     parts: list[str] = []
     for key, value in args.items():
         listed = key in _LIST_SLOTS or key == "equals"

@@ -91,6 +91,9 @@ def test_what_the_form_does_not_edit_is_refused() -> None:
         apply(text, [FormEdit(op="set", material="M99", key="name", value="x")], name="x")
     with pytest.raises(FormError):
         apply(text, [FormEdit(op="add_check", material="M7", code=Code.MISSING)], name="x")
+    odd = FormEdit(op="add_check", material="M7", code=Code.NOT_SIGNED, args={"who: x, y": "z"})
+    with pytest.raises(FormError):
+        apply(text, [odd], name="x")
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@
 //
 //   const view = openItem(container, item, {session});  view.close()
 
-import { api, busy, clear, fmtDate, fmtDateTime, h, notify, today } from "/static/common.js";
+import { api, busy, clear, CODE_LABELS, fmtDate, fmtDateTime, h, notify, today } from "/static/common.js";
 import { ruleEditor } from "/static/rule-editor.js";
 import { ruleForm } from "/static/rule-form.js";
 import { renderOutline } from "/static/rule-outline.js";
@@ -256,9 +256,12 @@ function showScenarios(ctx, outcomes) {
       h("tbody", {}, [...outcomes].sort((a, b) => Number(a.passed) - Number(b.passed)).map((o) => h("tr", { "data-passed": String(o.passed), "data-scenario": o.name },
         h("td", {}, o.name),
         h("td", { class: "nowrap" }, h("span", { class: o.passed ? "pass" : "fail" }, o.passed ? "通过" : "未通过")),
-        h("td", {}, (o.problems || []).join("；") || (o.findings || []).join("、") || "—"),
+        h("td", {}, (o.problems || []).join("；") || (o.findings || []).map(finding).join("、") || "—"),
         h("td", {}, o.passed ? null : acceptForm(ctx, o))))))));
 }
+
+// "M7 UNREADABLE" → "M7 无法辨认": a scenario's findings in the words of the clerk console.
+const finding = (text) => text.replace(/\b[A-Z_]{4,}\b/g, (code) => CODE_LABELS[code] || code);
 
 function acceptForm(ctx, outcome) {
   const reason = h("input", { type: "text", placeholder: "原因，如：M7 容缺期限改为 7 个工作日", "aria-label": "接受原因", "data-testid": "accept-reason", size: 22 });
