@@ -77,6 +77,20 @@ def test_staff_changes_the_tolerance_period_in_the_form(
     assert "NAME_MISMATCH" not in said and "须与 申请人名称 一致" in said and "即：" in m7.inner_text(), said
     original = _text(page)
 
+    # A 审查要点 picked from the catalogue, shown in words, then removed again: the text is as it was.
+    m7 = _m7(page)
+    m7.locator("[data-testid=check-code]").select_option("FIELD_EMPTY")
+    m7.locator("input[data-ask=fields]").fill("污染物种类、指标来源")
+    m7.locator("[data-testid=add-check]").click()
+    added = page.locator("[data-material=M7] ol.checks li").last
+    expect(added).to_contain_text("必填项空白 污染物种类、指标来源")
+    assert "- FIELD_EMPTY: [污染物种类, 指标来源]" in _text(page)
+    shots("form-check-added")
+    added.locator("[data-testid=remove-check]").click()
+    expect(page.locator("[data-material=M7] ol.checks li")).to_have_count(6)
+    _status(page, "校验通过")
+    assert _text(page) == original
+
     _set_days(page, "7")
     _status(page, "已写入规则文件（未保存）；校验通过")
     changed = _changed_lines(original, _text(page))
