@@ -85,6 +85,7 @@ def test_staff_sees_what_a_shorter_tolerance_period_changes_before_publishing(
     head = page.inner_text("#rule-workspace .card p.small")
     assert "初始版本，自始有效" in head and "1970" not in head
     versions_before = page.locator("[data-testid=versions] tbody tr").count()
+    page.click("#tab-yaml-view")  # this walk types into the YAML text (test_staff_form uses the form)
     expect(page.locator("[data-testid=rule-text]")).to_have_value(re.compile("code: HB-001"))
     original = page.input_value("[data-testid=rule-text]")
     assert original.count("tolerance_days: 10\n") == 1
