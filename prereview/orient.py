@@ -112,10 +112,10 @@ def erase_seals(image: np.ndarray) -> np.ndarray:
     hp, wp = -(-h // SEAL_POOL), -(-w // SEAL_POOL)
     padded = np.zeros((hp * SEAL_POOL, wp * SEAL_POOL), bool)
     padded[:h, :w] = red
-    pooled = padded.reshape(hp, SEAL_POOL, wp, SEAL_POOL).any(axis=(1, 3))
+    pooled = np.asarray(padded.reshape(hp, SEAL_POOL, wp, SEAL_POOL).any(axis=(1, 3)), np.uint8)
     kp = max(1, round(k / SEAL_POOL))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * kp + 1, 2 * kp + 1))
-    joined = cv2.morphologyEx(pooled.astype(np.uint8) * 255, cv2.MORPH_CLOSE, kernel)
+    joined = cv2.morphologyEx(pooled * 255, cv2.MORPH_CLOSE, kernel)
     count, _, stats, _ = cv2.connectedComponentsWithStats(joined)
     out = image
     for px, py, pw, ph, _area in stats[1:count]:

@@ -171,10 +171,10 @@ def _text_layer(plumber: PlumberPDF, index: int, scale: float) -> list[TextLine]
 
 def _picture_cover(page: pdfium.PdfPage) -> float:
     """The share of the page that its pictures cover (summed, so overlapping pictures count twice)."""
-    width, height = page.get_size()
+    width, height = (float(v) for v in page.get_size())
     covered = 0.0
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):  # inside form XObjects too
-        left, bottom, right, top = obj.get_bounds()
+        left, bottom, right, top = (float(v) for v in obj.get_bounds())
         w = min(right, width) - max(left, 0.0)
         h = min(top, height) - max(bottom, 0.0)
         covered += max(w, 0.0) * max(h, 0.0)
