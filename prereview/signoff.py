@@ -21,7 +21,7 @@ __all__ = ["MarkDoubts", "SignOff", "Unsure", "sign_off"]
 
 
 class MarkDoubts(Protocol):
-    """How sure the absence of marks on a page is (`prereview.pipeline.PageMarks`)."""
+    """How sure the absence of marks on a page is (`prereview.pagemarks.PageMarks`)."""
 
     def doubt(self, page: Page, kind: str) -> str:
         """Why no mark of `kind` on the page may be wrong, plain Chinese; "" when that is sure."""
