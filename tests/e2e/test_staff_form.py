@@ -120,6 +120,7 @@ def test_staff_changes_the_tolerance_period_in_the_form(
     table = page.wait_for_selector("[data-testid=impact]", timeout=SLOW)
     listed = {row.get_attribute("data-case") for row in table.query_selector_all("tr[data-case]")}
     assert {cid for cid, deadline in cases.items() if deadline} <= listed
+    assert not listed & {cid for cid, deadline in cases.items() if not deadline}
     shots("form-impact")
 
     page.click("#publish")
