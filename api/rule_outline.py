@@ -4,7 +4,7 @@ checks show as they take effect)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -42,6 +42,23 @@ class MaterialOutline(BaseModel):
     checks: list[CheckLine] = Field(default_factory=list)
 
 
+class RequiredFactLine(BaseModel):
+    """A fact the applicant must declare, as staff know it: the application form's 栏目 and the question
+    put to the applicant (the key is what rule expressions write)."""
+
+    fact: str
+    label: str
+    ask: str = ""
+    when: str = ""
+
+
+def _required(fact: str, *, catalog: FactCatalog, when: str) -> RequiredFactLine:
+    spec = catalog.get(fact)
+    label = spec.label if spec is not None else fact
+    ask = spec.ask if spec is not None and spec.ask and spec.ask != label else ""
+    return RequiredFactLine(fact=fact, label=label, ask=ask, when=when)
+
+
 class ConditionOutline(BaseModel):
     id: str
     text: str
@@ -59,7 +76,7 @@ class RuleOutline(BaseModel):
     department: str
     bundle: bool
     basic: dict[str, Any]
-    required_facts: list[str]
+    required_facts: list[RequiredFactLine]
     conditions: list[ConditionOutline]
     manual_checks: list[str]
     materials: list[MaterialOutline]
@@ -76,7 +93,9 @@ def outline(item: Item, *, catalog: FactCatalog) -> RuleOutline:
         return describe(expr, catalog=catalog, materials=names)
 
     fact_labels = {name: spec.label for name, spec in {**catalog.facts, **catalog.derived}.items()}
-    required = [f.fact + (f"（当 {words(f.when)}）" if f.when else "") for f in item.required_facts]
+    required = [
+        _required(f.fact, catalog=catalog, when=words(f.when) if f.when else "") for f in item.required_facts
+    ]
     return RuleOutline(
         code=item.code,
         name=item.name,
@@ -98,7 +117,7 @@ def outline(item: Item, *, catalog: FactCatalog) -> RuleOutline:
             for c in item.conditions
         ],
         manual_checks=list(item.manual_checks),
-        materials=[_material(m, words) for m in item.materials],
+        materials=[_material(m, words, facts=fact_labels) for m in item.materials],
         material_notes=list(item.material_notes),
         shared=[s.model_dump() for s in item.shared],
         rejections=[r.model_dump() for r in item.rejections],
@@ -106,7 +125,7 @@ def outline(item: Item, *, catalog: FactCatalog) -> RuleOutline:
     )
 
 
-def _material(m: Material, words: Callable[[Expr], str]) -> MaterialOutline:
+def _material(m: Material, words: Callable[[Expr], str], *, facts: Mapping[str, str]) -> MaterialOutline:
     return MaterialOutline(
         id=m.id,
         name=m.name,
@@ -121,21 +140,24 @@ def _material(m: Material, words: Callable[[Expr], str]) -> MaterialOutline:
         maps_to=m.maps_to,
         same_as=m.same_as,
         parts=list(m.parts),
-        checks=[check_line(c, words) for c in m.checks],
+        checks=[check_line(c, words, facts=facts) for c in m.checks],
     )
 
 
-def check_line(check: Check, words: Callable[[Expr], str]) -> CheckLine:
+def check_line(
+    check: Check, words: Callable[[Expr], str], *, facts: Mapping[str, str] | None = None
+) -> CheckLine:
+    """One 审查要点 in words; ``facts`` (fact name → 栏目) names the declared facts it compares with."""
     return CheckLine(
         code=check.code.value,
         label=CODE_LABELS[check.code],
-        text=_what(check),
+        text=_what(check, facts or {}),
         when=words(check.when) if check.when else "",
         note=check.note,
     )
 
 
-def _what(c: Check) -> str:
+def _what(c: Check, facts: Mapping[str, str]) -> str:
     if c.code is Code.PAGES_MISSING:
         text = "、".join(c.parts)
         if c.across_sets:
@@ -146,5 +168,5 @@ def _what(c: Check) -> str:
     if c.code is Code.STALE:
         return f"{c.field}：须在 {c.within[:-1]} {_UNITS.get(c.within[-1:], '')}内"
     if c.code in (Code.NAME_MISMATCH, Code.ID_MISMATCH):
-        return f"{c.field} 须与 {' 或 '.join(c.equals)} 一致"
+        return f"{c.field} 须与 {' 或 '.join(facts.get(e, e) for e in c.equals)} 一致"
     return c.accept or "、".join(c.fields) or c.field or c.who

@@ -67,17 +67,6 @@ class RollbackIn(BaseModel):
     effective_from: date | None = None
 
 
-class Problem(BaseModel):
-    where: str
-    problem: str
-
-
-class ValidationOut(BaseModel):
-    valid: bool
-    rule_hash: str | None = None
-    problems: list[Problem] = Field(default_factory=list)
-
-
 class ScenarioOut(BaseModel):
     name: str
     passed: bool

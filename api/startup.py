@@ -17,7 +17,7 @@ from core.config import Settings
 from core.db import Database, make_engine, startup_lock
 from kb.base import KnowledgeBase
 from kb.embed import Embedder
-from rules import service as rule_service
+from rules import publishing
 from rules.live import RuleLibrary
 from rules.service import RuleContext
 from window import (
@@ -140,7 +140,7 @@ def _seed(db: Database, *, rules_dir: Path, context: RuleContext, samples: BlobS
     """The rule versions of the shipped rule files, for the items that have none yet, and the shipped
     material samples of those seed versions."""
     with db.scope() as session:
-        added = rule_service.seed(session, rules_dir=rules_dir, context=context)
+        added = publishing.seed(session, rules_dir=rules_dir, context=context)
         if added:
             log.info("seeded rule versions: %s", ", ".join(v.item_code for v in added))
         seeded = window_samples.seed(session, samples_dir=rules_dir.parent / "samples", store=samples)

@@ -1,12 +1,15 @@
 """Pre-review the sample cases end to end and score them, public and hard side by side.
 
     .venv/bin/python bench/cases.py [--cases ../shared/cases/public --cases ...] [--workers 2] [--cache DIR]
+                                    [--held-out]
 
 Prints, per set (public; hard X01–X03, which cues and thresholds may be chosen on; hard X04–X05, held
 out), verdict accuracy, findings precision/recall, uncertain points per case and the expected findings
 raised only as uncertain; then per-case time p50/p95 per set, per-page OCR time, peak memory (this
 process plus its reader workers) and findings by code per set. With ``--cache DIR`` the
 Documents read (and their page images) are written to DIR for bench/cases_cached.py.
+Hard X04–X05 are held out: left out unless ``--held-out`` is given, and then reported as figures
+only (no per-case line, no answer written, no cached Documents).
 """
 
 from __future__ import annotations
@@ -37,6 +40,11 @@ from prereview.cli import build_prereviewer
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def held_out(folder: Path) -> bool:
+    """Whether a case folder is one of hard X04–X05, held out from tuning."""
+    return group_of(folder).endswith("(held out)")
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -63,6 +71,11 @@ def main() -> None:
     parser.add_argument(
         "--cache", type=Path, default=None, help="write the Documents read here (bench/doccache.py)"
     )
+    parser.add_argument(
+        "--held-out",
+        action="store_true",
+        help="judge hard X04–X05 too, as figures only (never their details)",
+    )
     args = parser.parse_args()
     roots = args.cases or [ROOT.parent / "shared" / "cases" / name for name in ("public", "hard")]
     pre = build_prereviewer(args.workers)
@@ -73,11 +86,18 @@ def main() -> None:
     page_ocr: list[float] = []
     peak = 0.0
     folders = [folder for root in roots for folder in find_cases(root)]
+    if not args.held_out:
+        folders = [f for f in folders if not held_out(f)]
     err = Console(stderr=True)
     try:
         for folder in folders:
             case = load_case(folder)
-            keep = (lambda f, d, c=case.case_id: store(args.cache, c, f, d)) if args.cache else None
+            hidden = held_out(folder)
+            keep = (
+                (lambda f, d, c=case.case_id: store(args.cache, c, f, d))
+                if args.cache and not hidden
+                else None
+            )
             start = time.perf_counter()
             result = pre.run(
                 item=case.item,
@@ -90,10 +110,15 @@ def main() -> None:
             times.setdefault(group_of(folder), []).append(time.perf_counter() - start)
             peak = max(peak, tree_rss_mb())
             answer = result.answer()
-            (args.out / f"{case.case_id}.json").write_text(json.dumps(answer, ensure_ascii=False, indent=2))
+            if not hidden:
+                (args.out / f"{case.case_id}.json").write_text(
+                    json.dumps(answer, ensure_ascii=False, indent=2)
+                )
             page_ocr += [f.ocr_seconds / f.pages for f in result.files if f.pages and f.ocr_seconds]
             expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
             scores.add(folder, expected, answer)
+            if hidden:
+                continue  # figures only: details of held-out cases are not for tuning
             err.print(
                 f"{case.case_id}: {answer['verdict']} (expected {expected['verdict']}) "
                 f"{times[group_of(folder)][-1]:.1f}s"

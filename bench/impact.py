@@ -31,7 +31,7 @@ from sqlmodel import Session
 
 from api.migrate import upgrade
 from core.db import make_engine
-from rules import service as rule_service
+from rules import publishing
 from rules.evaluate import Evaluator
 from rules.models import utcnow
 from rules.scenarios import case_of, load_scenarios
@@ -85,7 +85,7 @@ def main() -> None:
         upgrade(engine)
         context = RuleContext.from_corpus(ROOT / "rules")
         with Session(engine) as session:
-            rule_service.seed(session, rules_dir=ROOT / "rules", context=context)
+            publishing.seed(session, rules_dir=ROOT / "rules", context=context)
             seed(session, args.runs)
             session.commit()
         text = (ROOT / "rules" / f"{ITEM}.yaml").read_text(encoding="utf-8")

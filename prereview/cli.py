@@ -39,6 +39,7 @@ def build_prereviewer(workers: int, *, ocr_threads: int = 1) -> Prereviewer:
         workers=workers,
         limits=limits,
         ocr_threads=ocr_threads,
+        nice=settings.reader_nice,
     )
 
 

@@ -88,7 +88,11 @@ def number_doubt(value: str, kind: str) -> str:
 
 def near_declared(value: str, kind: str, score: float, declared: frozenset[str]) -> str:
     """The declared value `value` is a near miss of, when the reading may be that value misread; ""
-    otherwise (it is declared, far from every declared value, or read cleanly)."""
+    otherwise (it is declared, far from every declared value, or read cleanly). A list (股东 张三、李四)
+    is a near miss when one of its names is."""
+    if kind == "list":
+        names = (near_declared(n, "name", score, declared) for n in _LIST_SEPARATORS.split(value))
+        return next((known for known in names if known), "")
     number = kind in NUMBER_KINDS
     read = normalize_number(value) if number else normalize_name(value)
     if len(read) < 2 or read in declared:
@@ -114,6 +118,7 @@ def _look_alike(read: str, known: str) -> bool:
     return bool(pairs) and all(any(a in g and b in g for g in LOOK_ALIKES) for a, b in pairs)
 
 
+_LIST_SEPARATORS = re.compile(r"[、，,;；\s]+")
 _SENTENCE = re.compile(r"[，。；！？,;!?]")
 
 

@@ -68,6 +68,9 @@ class RapidOcrEngine:
             "Det.box_thresh": box_thresh,
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            # rapidocr turns onnxruntime's memory arena off; with it, a detection reuses the buffers of the
+            # last instead of allocating its activations anew (a fifth less detection CPU, same boxes)
+            "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
         }
         if model_dir is not None:
             params |= _model_params(model_dir)

@@ -120,7 +120,9 @@ def _read_page(
         w_pt, h_pt = page.get_size()
         scale = _scale(w_pt, h_pt, dpi=dpi, max_pixels=max_pixels)
         width, height = max(1, round(w_pt * scale)), max(1, round(h_pt * scale))
-        lines = _text_layer(plumber, index, scale) if plumber is not None and _has_text(page) else None
+        # pdfium sees the pictures for a fiftieth of what pdfminer's parse of the page costs
+        text = plumber is not None and _has_text(page) and _picture_cover(page) < PICTURE_COVER
+        lines = _text_layer(plumber, index, scale) if text and plumber is not None else None
         image = _render(page, scale) if lines is None or render else None
         if image is not None:
             height, width = image.shape[:2]
@@ -152,8 +154,6 @@ def _text_layer(plumber: PlumberPDF, index: int, scale: float) -> list[TextLine]
     except Exception:
         return None
     try:
-        if _picture_cover(page) >= PICTURE_COVER:
-            return None
         chars = [c for c in page.chars if not c["text"].isspace()]
         if page.rotation % 360 or sum(1 for c in chars if not c["upright"]) > len(chars) / 2:
             return None  # turned or sideways text: the render, turned upright by OCR, reads reliably
@@ -169,14 +169,16 @@ def _text_layer(plumber: PlumberPDF, index: int, scale: float) -> list[TextLine]
         page.close()
 
 
-def _picture_cover(page: Any) -> float:
-    page_area = max(float(page.width * page.height), 1.0)
+def _picture_cover(page: pdfium.PdfPage) -> float:
+    """The share of the page that its pictures cover (summed, so overlapping pictures count twice)."""
+    width, height = (float(v) for v in page.get_size())
     covered = 0.0
-    for im in page.images:
-        w = min(im["x1"], page.width) - max(im["x0"], 0)
-        h = min(im["bottom"], page.height) - max(im["top"], 0)
-        covered += max(w, 0) * max(h, 0)
-    return min(covered / page_area, 1.0)
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):  # inside form XObjects too
+        left, bottom, right, top = (float(v) for v in obj.get_bounds())
+        w = min(right, width) - max(left, 0.0)
+        h = min(top, height) - max(bottom, 0.0)
+        covered += max(w, 0.0) * max(h, 0.0)
+    return min(covered / max(width * height, 1.0), 1.0)
 
 
 def _check_boxes(page: Any) -> list[Word]:

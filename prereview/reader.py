@@ -1,13 +1,12 @@
 """Uploaded file -> `Document`: the one entry point of the reading layer.
 
     read_file(path, name=..., limits=ReadLimits(), ocr=engine, work_dir=None) -> Document
-    ReaderPool(limits=..., ocr_factory=partial(RapidOcrEngine, threads=2)).read(path, name=...)
 
-`read_file` reads in this process (trusted files, tests, the CLI); `ReaderPool` reads untrusted
-uploads in worker processes that each load the OCR engine once, under a hard time limit. Neither ever
-raises for a bad
-file: a corrupt, encrypted, oversized, disguised, empty or timed-out file gives
-`Document(error=FileError(code, message))` with a message for the applicant, in Chinese.
+`read_file` reads in this process (trusted files, tests, the CLI); `prereview.pool.ReaderPool` reads
+untrusted uploads with it in worker processes that each load the OCR engine once, under a hard time
+limit. Neither ever raises for a bad file: a corrupt, encrypted, oversized, disguised, empty or
+timed-out file gives `Document(error=FileError(code, message))` with a message for the applicant, in
+Chinese.
 
 Page images for visual checks (seals, signatures): pass `work_dir` and every page's upright RGB image
 (turned and deskewed exactly as its `lines` boxes are measured; for a text-PDF page, the page
@@ -25,13 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing as mp
-import queue
-import resource
 import time
-from collections.abc import Callable, Iterator, Sequence
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import cv2
@@ -39,13 +33,12 @@ import numpy as np
 from PIL import Image
 from pydantic import BaseModel, Field
 
-from prereview.documents import Box, Document, Page, PageSource
-from prereview.errors import CorruptFile, ReadFailed, ReadTimeout, UnreadableFile
+from prereview.documents import Document, Page, PageSource
+from prereview.errors import ReadFailed, ReadTimeout, UnreadableFile
 from prereview.images import load_images
-from prereview.ocr import OcrEngine, OcrUnavailable
+from prereview.ocr import OcrEngine
 from prereview.orient import read_page_image
 from prereview.pdf import DEFAULT_DPI, open_pdf, read_pdf
-from prereview.reread import reread_stored
 from prereview.sniff import Kind, check_readable, sniff_file
 
 log = logging.getLogger(__name__)
@@ -211,236 +204,3 @@ def load_page_image(page: Page) -> np.ndarray:
     if bgr is None:
         raise FileNotFoundError(page.image_path)
     return np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
-
-
-# --- the sandbox: untrusted files are parsed in worker processes ------------------------------------
-
-OcrFactory = Callable[[], OcrEngine]
-
-
-class ReaderPool:
-    """Reads untrusted uploads in worker processes under a hard time limit.
-
-    Each worker builds its OCR engine once with `ocr_factory` (a picklable callable, for example
-    `functools.partial(RapidOcrEngine, threads=2)`), then reads file after file. A file that runs past
-    `limits.timeout_seconds` (plus `grace_seconds` for the worker to give up by itself) gets its worker
-    killed and replaced; a worker that dies on a file (a parser crash) is replaced too. `memory_mb` caps
-    each worker's address space. `read` is thread-safe: up to `workers` files are read at once.
-
-        with ReaderPool(limits=ReadLimits(), ocr_factory=partial(RapidOcrEngine, threads=2)) as pool:
-            doc = pool.read(path, name="身份证.jpg", work_dir=case_dir / "pages")
-    """
-
-    def __init__(
-        self,
-        *,
-        limits: ReadLimits,
-        ocr_factory: OcrFactory,
-        workers: int = 1,
-        memory_mb: int | None = None,
-        grace_seconds: float = 5.0,
-        start_timeout: float = 180.0,
-    ) -> None:
-        self.limits = limits
-        self._grace = grace_seconds
-        self._workers = [
-            _Worker(ocr_factory, memory_mb=memory_mb, start_timeout=start_timeout) for _ in range(workers)
-        ]
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        for worker in self._workers:
-            self._idle.put(worker)
-
-    def start(self) -> None:
-        """Start every worker now (otherwise each starts on its first file); raises OcrUnavailable."""
-        for worker in self._workers:
-            worker.ensure_started()
-
-    def read(
-        self,
-        path: Path,
-        *,
-        name: str,
-        work_dir: Path | None = None,
-        timeout: float | None = None,
-        on_page: PageDone | None = None,
-    ) -> Document:
-        """Like `read_file`; raises only OcrUnavailable, when a worker cannot start (an operator's problem).
-        ``timeout``: a shorter time limit for this file (what is left of its case's reading budget);
-        ``on_page``: told in this process as the worker reads each page."""
-        limits = self.limits
-        if timeout is not None and timeout < limits.timeout_seconds:
-            limits = limits.model_copy(update={"timeout_seconds": max(timeout, 0.01)})
-        worker = self._idle.get()
-        try:
-            worker.ensure_started()
-            job = (str(path), name, limits, None if work_dir is None else str(work_dir), on_page is not None)
-            outcome = worker.run(job, timeout=limits.timeout_seconds + self._grace, on_page=on_page)
-        finally:
-            self._idle.put(worker)
-        if isinstance(outcome, Document):
-            return outcome
-        error: UnreadableFile = (
-            ReadTimeout()
-            if outcome == "timeout"
-            else CorruptFile("文件解析时出错，文件可能已损坏，请重新导出或扫描后上传。")
-        )
-        return _failed(Path(path), name=name, error=error)
-
-    def reread(self, page: Page, boxes: Sequence[Box]) -> list[tuple[str, float]]:
-        """`prereview.reread.reread_boxes` on the page's stored image, in a worker (where the OCR engine
-        is); ("", 0.0) for each box when the page has no image or the worker fails."""
-        if not page.image_path or not boxes:
-            return [("", 0.0)] * len(boxes)
-        worker = self._idle.get()
-        try:
-            worker.ensure_started()
-            outcome = worker.run((REREAD, page.image_path, list(boxes)), timeout=self.limits.timeout_seconds)
-        finally:
-            self._idle.put(worker)
-        return outcome if isinstance(outcome, list) else [("", 0.0)] * len(boxes)
-
-    def close(self) -> None:
-        for worker in self._workers:
-            worker.stop()
-
-    def __enter__(self) -> ReaderPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _failed(path: Path, *, name: str, error: UnreadableFile) -> Document:
-    doc = Document(name=name or path.name, error=error.to_file_error())
-    try:
-        doc.media_type = sniff_file(path, name=doc.name).media_type
-        doc.sha256 = file_sha256(path)
-    except OSError:
-        pass
-    return doc
-
-
-class _Worker:
-    def __init__(self, factory: OcrFactory, *, memory_mb: int | None, start_timeout: float) -> None:
-        self._factory = factory
-        self._memory_mb = memory_mb
-        self._start_timeout = start_timeout
-        self._process: BaseProcess | None = None
-        self._conn: Connection | None = None
-
-    def ensure_started(self) -> None:
-        if self._process is not None and self._process.is_alive():
-            return
-        self.kill()
-        # Not a plain fork: the parent may run threads (the web server) that a fork would copy mid-lock.
-        # A fork server is a clean single-threaded process that imported the reader once, so a worker
-        # replacing a killed one starts in a fraction of a second instead of re-importing everything.
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["prereview.reader", "rapidocr"])
-        parent, child = ctx.Pipe()
-        process = ctx.Process(
-            target=_worker_main,
-            args=(child, self._factory, self._memory_mb),
-            daemon=True,
-            name="yichuang-reader",
-        )
-        process.start()
-        child.close()
-        self._process, self._conn = process, parent
-        try:
-            ready = parent.poll(self._start_timeout)
-            status, detail = parent.recv() if ready else ("timeout", "no answer")
-        except (EOFError, OSError):
-            status, detail = "died", f"exit code {process.exitcode}"
-        if status != "ready":
-            self.kill()
-            raise OcrUnavailable(f"the reader worker did not start: {status}: {detail}")
-
-    def run(
-        self, job: tuple[object, ...], *, timeout: float, on_page: PageDone | None = None
-    ) -> Document | list[tuple[str, float]] | str:
-        assert self._conn is not None
-        deadline = time.monotonic() + timeout
-        try:
-            self._conn.send(job)
-            while True:  # page messages, then the result
-                if not self._conn.poll(max(0.0, deadline - time.monotonic())):
-                    self.kill()
-                    return "timeout"
-                result = self._conn.recv()
-                if not (isinstance(result, tuple) and result and result[0] == PAGE):
-                    break
-                if on_page is not None:
-                    _tell(on_page, result[1], result[2])
-        except (EOFError, OSError):
-            self.kill()
-            return "died"
-        return result if isinstance(result, Document | list) else "died"
-
-    def stop(self) -> None:
-        if self._process is not None and self._process.is_alive() and self._conn is not None:
-            try:
-                self._conn.send(None)
-                self._process.join(5)
-            except OSError:
-                pass
-        self.kill()
-
-    def kill(self) -> None:
-        if self._process is not None:
-            if self._process.is_alive():
-                self._process.kill()
-            self._process.join(10)
-            self._process.close()
-        if self._conn is not None:
-            self._conn.close()
-        self._process, self._conn = None, None
-
-
-def _worker_main(conn: Connection, factory: OcrFactory, memory_mb: int | None) -> None:
-    if memory_mb is not None:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    try:
-        engine = factory()
-    except Exception as exc:
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
-        return
-    conn.send(("ready", ""))
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        if job is None:
-            return
-        if job[0] == REREAD:
-            conn.send(reread_stored(engine, *job[1:]))
-            continue
-        path, name, limits, work_dir, report = job
-
-        def page_done(done: int, total: int | None) -> None:
-            conn.send((PAGE, done, total))
-
-        doc = read_file(
-            Path(path),
-            name=name,
-            limits=limits,
-            ocr=engine,
-            work_dir=None if work_dir is None else Path(work_dir),
-            on_page=page_done if report else None,
-        )
-        conn.send(doc)
-
-
-def _tell(on_page: PageDone, done: object, total: object) -> None:
-    """Hand on a worker's page message (the worker is untrusted: only plain counts pass)."""
-    if isinstance(done, int) and (total is None or isinstance(total, int)):
-        try:
-            on_page(done, total)
-        except Exception:  # progress is a courtesy: never the reason a file is not read
-            log.exception("the page callback failed")
-
-
-REREAD = "reread"  # a worker job: (REREAD, page image path, boxes) -> (text, score) per box
-PAGE = "page"  # a worker's message while reading: (PAGE, pages read, pages total or None)

@@ -195,7 +195,7 @@ def _misread(
     why = {"period": period_doubt, "name": sentence_doubt}.get(kind, lambda v: number_doubt(v, kind))(value)
     if why:
         return status, value, where + why
-    if kind in ("name", *NUMBER_KINDS):
+    if kind in ("name", "list", *NUMBER_KINDS):
         known = near_declared(value, kind, score, declared)
         if known:
             return (

@@ -8,7 +8,7 @@ ink, its red suppressed (`prereview.redink`), a misread character often reads ri
 detector missed reads at all. Two readings that agree make a reading sure; two that differ leave it in
 doubt (`prereview.readings`).
 
-`reread_boxes` runs where the OCR engine is: in a reader worker (`prereview.reader.ReaderPool.reread`)
+`reread_boxes` runs where the OCR engine is: in a reader worker (`prereview.pool.ReaderPool.reread`)
 or, for tools and tests, in the calling process with an engine of its own (`local_reread`).
 """
 

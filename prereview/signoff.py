@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from prereview.approx import ORGANISATION
+from prereview.approx import ORGANISATION, distance
 from prereview.documents import Page
 from prereview.located import Located, MarkFinder
 from prereview.recognise import parts_on
@@ -17,11 +17,11 @@ from rules.expr import Cmp, Expr, FieldRef
 from rules.identity import normalize_name
 from rules.spec import Material
 
-__all__ = ["MarkDoubts", "SignOff", "Unsure", "sign_off"]
+__all__ = ["MarkDoubts", "SignOff", "Unsure", "seals_owed", "sign_off"]
 
 
 class MarkDoubts(Protocol):
-    """How sure the absence of marks on a page is (`prereview.pipeline.PageMarks`)."""
+    """How sure the absence of marks on a page is (`prereview.pagemarks.PageMarks`)."""
 
     def doubt(self, page: Page, kind: str) -> str:
         """Why no mark of `kind` on the page may be wrong, plain Chinese; "" when that is sure."""
@@ -47,14 +47,15 @@ def sign_off(
     marks: MarkFinder,
     unsure: Unsure | None,
 ) -> SignOff:
-    """Whether the set carries the seals and signatures its checks ask for (a seal on any page in the
-    seal's scope, a signature on any page), with the doubts about each absence."""
+    """Whether the set carries the seals and signatures its checks ask for (a seal of each sealing party
+    on the pages in the seal's scope, a signature on any page), with the doubts about each absence."""
     codes = {c.code for c in material.checks}
     out = SignOff()
     doubts: dict[str, str] = {}
     if Code.NOT_SEALED in codes and _parties_owe(material, fields, Code.NOT_SEALED):
         scope = _sealed_scope(material, pages)
-        out.sealed = any(marks(p.view.page, "seal") for p in scope)
+        found = sum(len(marks(p.view.page, "seal")) for p in scope)
+        out.sealed = found >= seals_owed(material, fields)
         if not out.sealed and unsure is not None:
             doubts["sealed"] = unsure.why(scope, "seal")
     if Code.NOT_SIGNED in codes and _parties_owe(material, fields, Code.NOT_SIGNED):
@@ -111,6 +112,26 @@ def _sealed_scope(material: Material, pages: list[Located]) -> list[Located]:
     }
     own = [p for p in pages if not on[id(p)] or not on[id(p)] <= attached]
     return own or pages
+
+
+def seals_owed(material: Material, fields: dict[str, FieldValue]) -> int:
+    """How many seals a set owes: one per distinct unit read as a party its seal checks name (a report's
+    建设单位 and 编制单位, a lease's 单位出租方 and 单位承租方), at least one. A party read as a person,
+    not read, or read as the same unit as another (a report its 建设单位 compiled itself) adds none."""
+    units: list[str] = []
+    for check in material.checks:
+        if check.code is not Code.NOT_SEALED or not _may_hold(check.when, material, fields):
+            continue
+        for who in re.split(r"[、，,]", check.who):
+            party = who.removeprefix("全体").removesuffix("公章").removeprefix("单位")
+            value = fields.get(party) or fields.get(f"{party}名称")
+            if value is None or value.state is not FieldState.OK:
+                continue
+            name = normalize_name(value.value)
+            # one unit read twice on a photo may differ by a misread character
+            if ORGANISATION.search(name) and all(distance(name, u) > 1 for u in units):
+                units.append(name)
+    return max(1, len(units))
 
 
 def _parties_owe(material: Material, fields: dict[str, FieldValue], code: Code) -> bool:

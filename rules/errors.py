@@ -28,11 +28,22 @@ class RuleFileError(BadInput):
 
     code = "rule_file_invalid"
 
-    def __init__(self, file: str, problems: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, file: str, problems: list[tuple[str, str]], *, located: list[dict[str, object]] | None = None
+    ) -> None:
+        """``located``: the problems named and placed for the staff pages (``rules.problem_text``),
+        when the text is at hand; else ``detail`` lists them as (where, problem)."""
         self.file = file
         self.problems = problems
-        lines = "; ".join(f"{where or '(file)'}: {what}" for where, what in problems[:20])
-        super().__init__(f"{file}: {lines}", detail=[{"where": w, "problem": p} for w, p in problems])
+        said = (
+            [str(p["message"]) for p in located]
+            if located
+            else [f"{w or '整个文件'}：{p}" for w, p in problems]
+        )
+        super().__init__(
+            f"{file} 有 {len(problems)} 个问题：" + "；".join(said[:20]),
+            detail=located or [{"where": w, "problem": p} for w, p in problems],
+        )
 
 
 class UnknownItem(NotFound):

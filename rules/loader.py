@@ -1,7 +1,8 @@
 """Load and validate rule files: YAML → typed Item, with every reference checked at load.
 
 Errors name the file, the path inside it (``materials[3].checks[2].field``) and what is wrong;
-a YAML syntax error names the line. Nothing here raises a bare traceback at a department.
+a YAML syntax error names the line and column. The messages are in Chinese, for department staff;
+nothing here raises a bare traceback at a department.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rules.errors import RuleFileError
+from rules.places import syntax_problem
+from rules.problem_text import pydantic_message
 from rules.spec import FactCatalog, Item, Material
 from rules.validate import problems_of
 
@@ -35,11 +38,9 @@ def read_yaml(path: Path) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise RuleFileError(path.name, [(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+        raise RuleFileError(path.name, [syntax_problem(exc)]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise RuleFileError(path.name, [("", f"cannot read the file: {exc}")]) from None
+        raise RuleFileError(path.name, [("", f"无法读取文件：{exc}")]) from None
 
 
 def _loc(loc: tuple[Any, ...], raw: Any) -> str:
@@ -58,7 +59,7 @@ def _loc(loc: tuple[Any, ...], raw: Any) -> str:
 
 
 def pydantic_problems(exc: ValidationError, raw: Any) -> list[tuple[str, str]]:
-    return [(_loc(tuple(e["loc"]), raw), e["msg"]) for e in exc.errors()]
+    return [(_loc(tuple(e["loc"]), raw), pydantic_message(e)) for e in exc.errors()]
 
 
 def load_catalog(directory: Path) -> FactCatalog:
@@ -74,7 +75,7 @@ def load_common(directory: Path) -> dict[str, dict[str, Any]]:
     path = directory / COMMON_FILE
     raw = read_yaml(path) if path.exists() else {}
     if not isinstance(raw, dict):
-        raise RuleFileError(path.name, [("", "expected a mapping of GM-* materials")])
+        raise RuleFileError(path.name, [("", "应为 GM-* 通用材料的“名称: 值”列表")])
     return raw
 
 
@@ -123,7 +124,7 @@ def parse_item(
 ) -> LoadedItem:
     """Validate one rule file's content; raise RuleFileError listing every problem found."""
     if not isinstance(raw, dict):
-        raise RuleFileError(name, [("", "a rule file is a mapping with code, name, basic, materials …")])
+        raise RuleFileError(name, [("", "规则文件应由 code、name、basic、materials 等“名称: 值”组成")])
     prepared = dict(raw)
     if isinstance(raw.get("materials"), list):
         prepared["materials"] = [

@@ -1,4 +1,5 @@
-"""Rule versions: draft, validate, run scenarios, diff, publish (effective-dated), roll back, seed.
+"""Rule versions: read, draft, validate, diff (scenarios are run and accepted in ``rules.scenario_runs``;
+publishing, rollback and seeding are in ``rules.publishing``).
 
 Every operation takes the caller's session and never commits. ``department`` arguments are the
 acting staff member's department: an item's rules belong to the department named in its file, and
@@ -18,7 +19,6 @@ from typing import Any
 
 import yaml
 from cachetools import LRUCache
-from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from rules.engine import RuleHost
@@ -28,23 +28,12 @@ from rules.errors import (
     RuleFileError,
     RuleVersionNotFound,
     RuleVersionState,
-    ScenarioFailed,
 )
-from rules.evaluate import Evaluator
-from rules.loader import LoadedItem, item_files, load_catalog, load_common, parse_item, pydantic_problems
+from rules.loader import LoadedItem, load_catalog, load_common, parse_item
 from rules.models import RuleVersion, VersionStatus, utcnow
-from rules.scenarios import (
-    Expectation,
-    Outcome,
-    ScenarioFile,
-    case_of,
-    expectation_of,
-    run_file,
-    with_expectation,
-)
+from rules.places import load_text
+from rules.problem_text import located
 from rules.spec import FactCatalog, Item
-
-SEED_EFFECTIVE_FROM = date(1970, 1, 1)  # the corpus versions are in effect for every review date
 
 
 @dataclass
@@ -75,7 +64,7 @@ class RuleContext:
             cached = self._parsed.get(key)
         if cached is not None:
             return cached
-        raw = load_yaml_text(yaml_text, name=name)
+        raw = load_text(yaml_text, name=name)
         loaded = parse_item(
             raw,
             name=name,
@@ -89,15 +78,6 @@ class RuleContext:
 
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there: ~20 times faster
-
-
-def load_yaml_text(text: str, *, name: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise RuleFileError(name, [(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
 
 
 def _now() -> datetime:
@@ -164,7 +144,7 @@ def owner(session: Session, *, item: str) -> str | None:
     return rows[0].department if rows else None
 
 
-def _check_department(session: Session, *, item: str, department: str, declared: str | None) -> None:
+def check_department(session: Session, *, item: str, department: str, declared: str | None) -> None:
     own = owner(session, item=item)
     if own is not None and own != department:
         raise NotYourDepartment(f"事项 {item} 的收件标准属于{own}，本账号只能修改{department}的规则")
@@ -202,8 +182,8 @@ def draft(
     """Save a new draft (valid or not: ``validate`` says what is wrong)."""
     code, declared = _declared(yaml_text)
     if code is not None and code != item:
-        raise RuleFileError(f"{item}.yaml", [("code", f"the file says {code}, the draft is for {item}")])
-    _check_department(session, item=item, department=department, declared=declared)
+        raise RuleFileError(f"{item}.yaml", [("code", f"文件写的是 {code}，草稿是 {item} 的")])
+    check_department(session, item=item, department=department, declared=declared)
     number = max((v.number for v in versions(session, item=item)), default=0) + 1
     version = RuleVersion(
         item_code=item,
@@ -236,15 +216,15 @@ def update_draft(
         raise RuleVersionState(
             f"{version.item_code} {version.label} 已{_status_zh(version.status)}，不能再修改；请新建草稿"
         )
-    _check_department(session, item=version.item_code, department=department, declared=None)
+    check_department(session, item=version.item_code, department=department, declared=None)
     if yaml_text is not None:
         code, declared = _declared(yaml_text)
         if code is not None and code != version.item_code:
             raise RuleFileError(
                 f"{version.item_code}.yaml",
-                [("code", f"the file says {code}, the draft is for {version.item_code}")],
+                [("code", f"文件写的是 {code}，草稿是 {version.item_code} 的")],
             )
-        _check_department(session, item=version.item_code, department=department, declared=declared)
+        check_department(session, item=version.item_code, department=department, declared=declared)
         version.yaml_text = yaml_text
         version.rule_hash = ""
     if scenarios_yaml is not None:
@@ -293,86 +273,24 @@ def validate(
     code, _ = _declared(version.yaml_text)
     siblings = siblings_on(session, context=context, on=on or _today())
     siblings.pop(version.item_code, None)
-    loaded = context.parse(version.yaml_text, name=name, siblings=siblings)
+    try:
+        loaded = context.parse(version.yaml_text, name=name, siblings=siblings)
+    except RuleFileError as exc:
+        placed = [p.model_dump() for p in located(version.yaml_text, exc)]
+        raise RuleFileError(exc.file, exc.problems, located=placed) from None
     if code != version.item_code:
-        raise RuleFileError(name, [("code", f"the file says {code}, the version is of {version.item_code}")])
+        raise RuleFileError(name, [("code", f"文件写的是 {code}，这个版本是 {version.item_code} 的")])
     if loaded.item.department != version.department:
         raise RuleFileError(
             name,
             [
                 (
                     "department",
-                    f"the file says {loaded.item.department}, the item belongs to {version.department}",
+                    f"文件写的是 {loaded.item.department}，事项属于 {version.department}",
                 )
             ],
         )
     return loaded
-
-
-def scenario_text(version: RuleVersion, *, context: RuleContext) -> str | None:
-    """The text of the version's own scenarios, else of the corpus scenario file of its item, else None."""
-    if version.scenarios_yaml:
-        return version.scenarios_yaml
-    path = context.scenarios_dir / f"{version.item_code}.yaml" if context.scenarios_dir is not None else None
-    return path.read_text(encoding="utf-8") if path is not None and path.exists() else None
-
-
-def scenario_file(version: RuleVersion, *, context: RuleContext) -> ScenarioFile | None:
-    """The version's own scenarios, else the corpus scenario file of its item, else None."""
-    name = f"scenarios/{version.item_code}.yaml"
-    text = scenario_text(version, context=context)
-    if text is None:
-        return None
-    raw = load_yaml_text(text, name=name)
-    try:
-        file = ScenarioFile.model_validate(raw)
-    except ValidationError as exc:
-        raise RuleFileError(name, pydantic_problems(exc, raw)) from None
-    if file.item != version.item_code:
-        raise RuleFileError(name, [("item", f"the scenarios are of {file.item}, not {version.item_code}")])
-    return file
-
-
-def run_scenarios(
-    session: Session, *, version: RuleVersion, context: RuleContext, on: date | None = None
-) -> list[Outcome]:
-    loaded = validate(session, version=version, context=context, on=on)
-    file = scenario_file(version, context=context)
-    if file is None:
-        return []
-    evaluator = Evaluator(items={version.item_code: loaded}, catalog=context.catalog, host=context.host)
-    return run_file(file, evaluator)
-
-
-def accept_scenario(
-    session: Session,
-    *,
-    version: RuleVersion,
-    context: RuleContext,
-    name: str,
-    by: str,
-    department: str,
-    reason: str,
-) -> tuple[Expectation, Expectation]:
-    """Make scenario ``name`` of a draft expect what the draft's rules now decide, noting who accepted it
-    and why in the draft's scenario file; (expected before, expected now)."""
-    if version.status != VersionStatus.DRAFT.value:
-        raise RuleVersionState(f"{version.item_code} {version.label} 不是草稿，不能修改它的场景")
-    _check_department(session, item=version.item_code, department=department, declared=None)
-    loaded = validate(session, version=version, context=context)
-    file, text = scenario_file(version, context=context), scenario_text(version, context=context)
-    scenario = next((s for s in file.scenarios if s.name == name), None) if file else None
-    if file is None or text is None or scenario is None:
-        raise RuleFileError(
-            f"scenarios/{version.item_code}.yaml", [("scenarios", f"没有名为「{name}」的场景")]
-        )
-    evaluator = Evaluator(items={version.item_code: loaded}, catalog=context.catalog, host=context.host)
-    now = expectation_of(evaluator.evaluate(case_of(file, scenario)))
-    note = f"已接受新结果（{by}，{_today().isoformat()}）：{reason}"
-    version.scenarios_yaml = with_expectation(text, name=name, expect=now, note=note)
-    session.add(version)
-    session.flush()
-    return scenario.expect, now
 
 
 def diff(
@@ -393,130 +311,6 @@ def diff(
         tofile=f"{version.item_code}.yaml@{version.label}",
     )
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
-
-
-# ----------------------------------------------------------------------------------------- publishing
-
-
-def publish(
-    session: Session,
-    *,
-    version: RuleVersion,
-    context: RuleContext,
-    by: str,
-    department: str,
-    effective_from: date | None = None,
-    check_scenarios: bool = True,
-) -> list[Outcome]:
-    """Publish a draft to take effect on ``effective_from`` (default today).
-
-    Refuses an invalid file (RuleFileError) and, with ``check_scenarios``, any failing scenario
-    (ScenarioFailed, the outcomes in ``detail``). Published versions of the item taking effect on or
-    after the same date are retired: the newest publication wins from its date on.
-    """
-    if version.status != VersionStatus.DRAFT.value:
-        raise RuleVersionState(f"{version.item_code} {version.label} 不是草稿（{version.status}），不能发布")
-    _check_department(session, item=version.item_code, department=department, declared=None)
-    start = effective_from or _today()
-    loaded = validate(session, version=version, context=context, on=start)
-    outcomes: list[Outcome] = []
-    if check_scenarios:
-        outcomes = run_scenarios(session, version=version, context=context, on=start)
-        failed = [o for o in outcomes if not o.passed]
-        if failed:
-            raise ScenarioFailed(
-                f"{len(failed)} 个场景未通过，不能发布："
-                + "；".join(f"{o.name}（{'; '.join(o.problems)}）" for o in failed[:5]),
-                detail=[o.model_dump() for o in failed],
-            )
-    stmt = select(RuleVersion).where(
-        RuleVersion.item_code == version.item_code,
-        RuleVersion.status == VersionStatus.PUBLISHED.value,
-        col(RuleVersion.effective_from) >= start,
-    )
-    for older in session.exec(stmt):
-        older.status = VersionStatus.RETIRED.value
-        session.add(older)
-    version.status = VersionStatus.PUBLISHED.value
-    version.rule_hash = loaded.rule_hash
-    version.effective_from = start
-    version.published_by = by
-    version.published_at = _now()
-    session.add(version)
-    session.flush()
-    return outcomes
-
-
-def rollback(
-    session: Session,
-    *,
-    item: str,
-    to_version: int,
-    context: RuleContext,
-    by: str,
-    department: str,
-    effective_from: date | None = None,
-) -> RuleVersion:
-    """Publish a copy of an earlier version (its text unchanged, so its rule hash is the same)."""
-    _check_department(session, item=item, department=department, declared=None)
-    target = get_version(session, item=item, version_id=to_version)
-    if target.status == VersionStatus.DRAFT.value:
-        raise RuleVersionState(f"{item} {target.label} 是未发布的草稿，不能回滚到它；请发布它")
-    copy = draft(
-        session,
-        item=item,
-        yaml_text=target.yaml_text,
-        scenarios_yaml=target.scenarios_yaml,
-        by=by,
-        department=department,
-        based_on=target.id,
-        note=f"回滚到 {target.label}",
-    )
-    publish(
-        session,
-        version=copy,
-        context=context,
-        by=by,
-        department=department,
-        effective_from=effective_from,
-        check_scenarios=False,
-    )
-    return copy
-
-
-def seed(session: Session, *, rules_dir: Path, context: RuleContext, by: str = "system") -> list[RuleVersion]:
-    """First start: every corpus rule file whose item has no version yet becomes its published v1."""
-    known = set(item_codes(session))
-    added: list[RuleVersion] = []
-    texts = {path.stem: path.read_text(encoding="utf-8") for path in item_files(rules_dir)}
-    parsed: dict[str, LoadedItem] = {}
-    # Items before bundles: a bundle's same_as points into items.
-    order = sorted(texts, key=lambda code: is_bundle(texts[code]))
-    for code in order:
-        siblings = {c: li for c, li in parsed.items() if not li.item.bundle}
-        loaded = context.parse(texts[code], name=f"{code}.yaml", siblings=siblings)
-        parsed[code] = loaded
-        if code in known:
-            continue
-        version = RuleVersion(
-            item_code=code,
-            department=loaded.item.department,
-            number=1,
-            label="v1",
-            yaml_text=texts[code],
-            rule_hash=loaded.rule_hash,
-            status=VersionStatus.PUBLISHED.value,
-            effective_from=SEED_EFFECTIVE_FROM,
-            note=f"corpus/rules/{code}.yaml",
-            created_by=by,
-            created_at=_now(),
-            published_by=by,
-            published_at=_now(),
-        )
-        session.add(version)
-        added.append(version)
-    session.flush()
-    return added
 
 
 def describe(item: Item) -> dict[str, Any]:

@@ -106,7 +106,7 @@ class Check(_Strict):
         value = data[code]
         if isinstance(value, dict):
             return {"code": code, **value, **rest}
-        slot = _SHORTHAND.get(code)
+        slot = SHORTHAND.get(code)
         if slot is None:
             raise ValueError(f"{code} takes no shorthand value")
         if slot in ("fields", "parts", "equals") and isinstance(value, str):
@@ -134,7 +134,7 @@ class Check(_Strict):
         return self
 
 
-_SHORTHAND: dict[str, str] = {
+SHORTHAND: dict[str, str] = {
     "WRONG_DOCUMENT": "accept",
     "UNREADABLE": "fields",
     "FIELD_EMPTY": "fields",

@@ -28,7 +28,7 @@ def problems_of(item: Item, catalog: FactCatalog) -> list[Problem]:
         out.append(("carrier", f"material {item.carrier} is not in this file"))
     for i, req in enumerate(item.required_facts):
         if catalog.get(req.fact) is None:
-            out.append((f"required_facts[{i}]", f"unknown fact {req.fact!r} (not in facts.yaml)"))
+            out.append((f"required_facts[{i}]", f"申报事实「{req.fact}」不存在（facts.yaml 中没有）"))
         out += _expr_problems(req.when, f"required_facts[{i}].when", catalog, materials)
         out += _expr_problems(req.must, f"required_facts[{i}].must", catalog, materials)
     for i, cond in enumerate(item.conditions):
@@ -39,10 +39,10 @@ def problems_of(item: Item, catalog: FactCatalog) -> list[Problem]:
     conditions = {c.id for c in item.conditions}
     for i, rej in enumerate(item.rejections):
         if rej.condition not in conditions:
-            out.append((f"rejections[{i}].condition", f"no condition {rej.condition} in this file"))
+            out.append((f"rejections[{i}].condition", f"本文件没有受理条件 {rej.condition}"))
     for i, shared in enumerate(item.shared):
         if shared.material not in materials:
-            out.append((f"shared[{i}].material", f"no material {shared.material} in this file"))
+            out.append((f"shared[{i}].material", f"本文件没有材料 {shared.material}"))
     return out
 
 
@@ -51,7 +51,7 @@ def _duplicates(where: str, ids: list[str]) -> list[Problem]:
     out: list[Problem] = []
     for i, value in enumerate(ids):
         if value in seen:
-            out.append((f"{where}[{i}].id", f"duplicate ID {value}"))
+            out.append((f"{where}[{i}].id", f"编号 {value} 重复"))
         seen.add(value)
     return out
 
@@ -65,7 +65,7 @@ def _material_problems(
             out.append(
                 (
                     f"{where}.fields.{name}.part",
-                    f"{material.id} has no part {spec.part!r}; declare it under parts",
+                    f"{material.id} 没有组成部分「{spec.part}」，请先在 parts 中写明",
                 )
             )
     out += _licence_problems(material, where, catalog)
@@ -75,26 +75,26 @@ def _material_problems(
         named = [*check.fields, *([check.field] if check.field else [])]
         for field in named:
             if field not in material.fields:
-                out.append((at, f"{material.id} has no field {field!r}; declare it under fields"))
+                out.append((at, f"{material.id} 没有字段「{field}」，请先在 fields 中写明"))
         wanted = _FIELD_TYPES.get(check.code)
         if wanted and check.field in material.fields and material.fields[check.field].type not in wanted:
             kind = material.fields[check.field].type
             out.append(
                 (
                     at,
-                    f"{check.code.value} needs a field of type {'/'.join(wanted)}, {check.field!r} is {kind}",
+                    f"{check.code.value} 要求字段类型为 {'/'.join(wanted)}，字段「{check.field}」是 {kind}",
                 )
             )
         for part in check.parts:
             if material.parts and part not in material.parts:
-                out.append((at, f"{material.id} has no part {part!r}; declare it under parts"))
+                out.append((at, f"{material.id} 没有组成部分「{part}」，请先在 parts 中写明"))
         if check.count_at_least:
             counted = re.fullmatch(r"count\((M\d+)\)", check.count_at_least)
             if counted and counted.group(1) not in materials:
-                out.append((f"{at}.count_at_least", f"no material {counted.group(1)} in this file"))
+                out.append((f"{at}.count_at_least", f"本文件没有材料 {counted.group(1)}"))
             elif not counted and catalog.get(check.count_at_least) is None:
                 out.append(
-                    (f"{at}.count_at_least", f"unknown fact {check.count_at_least!r} (a fact or count(Mn))")
+                    (f"{at}.count_at_least", f"「{check.count_at_least}」不是申报事实，也不是 count(Mn)")
                 )
         for target in check.equals:
             out += _target_problems(target, f"{at}.equals", catalog, materials)
@@ -110,18 +110,18 @@ def _licence_problems(material: Material, where: str, catalog: FactCatalog) -> l
     out: list[Problem] = []
     spec = catalog.get(source.holder)
     if spec is None:
-        out.append((f"{where}.licence.holder", f"unknown fact {source.holder!r} (not in facts.yaml)"))
+        out.append((f"{where}.licence.holder", f"申报事实「{source.holder}」不存在（facts.yaml 中没有）"))
     elif spec.type not in ("uscc", "id_number", "string"):
         out.append(
-            (f"{where}.licence.holder", f"fact {source.holder!r} is a {spec.type}, not a 持证主体代码")
+            (f"{where}.licence.holder", f"申报事实「{source.holder}」是 {spec.type}，不是持证主体代码")
         )
     for name in source.fields:
         if name not in material.fields:
-            out.append((f"{where}.licence.fields.{name}", f"{material.id} has no field {name!r}; declare it"))
+            out.append(
+                (f"{where}.licence.fields.{name}", f"{material.id} 没有字段「{name}」，请先在 fields 中写明")
+            )
     if material.per:
-        out.append(
-            (f"{where}.licence", f"{material.id} is due per {material.per}: one licence cannot stand for it")
-        )
+        out.append((f"{where}.licence", f"{material.id} 按{material.per}每套提交，不能用一份电子证照代替"))
     return out
 
 
@@ -134,17 +134,15 @@ def _target_problems(
     if m:
         other = materials.get(m.group(1))
         if other is None:
-            return [(where, f"no material {m.group(1)} in this file")]
+            return [(where, f"本文件没有材料 {m.group(1)}")]
         if m.group(2) not in other.fields:
-            return [(where, f"{m.group(1)} has no field {m.group(2)!r}")]
+            return [(where, f"{m.group(1)} 没有字段「{m.group(2)}」")]
         return []
     spec = catalog.get(target)
     if spec is None:
-        return [
-            (where, f"unknown fact {target!r} (a fact, Mn「字段」 or one of {', '.join(PERSON_TARGETS)})")
-        ]
+        return [(where, f"「{target}」不是申报事实，也不是 Mn「字段」或 {'、'.join(PERSON_TARGETS)}")]
     if spec.type not in ("name", "id_number", "uscc", "string"):
-        return [(where, f"fact {target!r} is a {spec.type}, not a name or number to compare with")]
+        return [(where, f"申报事实「{target}」是 {spec.type}，不是可比对的名称或号码")]
     return []
 
 
@@ -157,11 +155,11 @@ def _expr_problems(
     for ref in refs(expr):
         if isinstance(ref, FactRef):
             if catalog.get(ref.name) is None:
-                out.append((where, f"unknown fact {ref.name!r} (not in declared-facts / facts.yaml)"))
+                out.append((where, f"申报事实「{ref.name}」不存在（facts.yaml 中没有）"))
         elif ref.material not in materials:
-            out.append((where, f"no material {ref.material} in this file"))
+            out.append((where, f"本文件没有材料 {ref.material}"))
         elif isinstance(ref, FieldRef) and ref.field not in materials[ref.material].fields:
-            out.append((where, f"{ref.material} has no field {ref.field!r}"))
+            out.append((where, f"{ref.material} 没有字段「{ref.field}」"))
     out += _literal_problems(expr, where, catalog)
     return out
 
@@ -180,11 +178,11 @@ def _literal_problems(expr: Expr, where: str, catalog: FactCatalog) -> list[Prob
     if spec.type in ("enum", "enum_list"):
         bad = [v for v in values if v not in spec.values]
         if bad:
-            return [(where, f"{bad[0]!r} is not a value of {expr.ref.name} ({', '.join(spec.values)})")]
+            return [(where, f"「{bad[0]}」不是 {expr.ref.name} 的取值（可用：{'、'.join(spec.values)}）")]
     if spec.type == "bool" and any(not isinstance(v, bool) for v in values):
-        return [(where, f"{expr.ref.name} is true or false")]
+        return [(where, f"{expr.ref.name} 只能是 true 或 false")]
     if spec.type in ("integer", "number") and any(
         isinstance(v, bool) or not isinstance(v, int | float) for v in values
     ):
-        return [(where, f"{expr.ref.name} is a number")]
+        return [(where, f"{expr.ref.name} 应为数字")]
     return []

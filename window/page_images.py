@@ -41,7 +41,8 @@ from core.files import move_dir
 from prereview.documents import Document
 from prereview.ocr import RapidOcrEngine
 from prereview.pipeline import DocumentSink, UploadedFile
-from prereview.reader import ReaderPool, ReadLimits
+from prereview.pool import ReaderPool
+from prereview.reader import ReadLimits
 from window.errors import StateConflict
 from window.models import Channel
 
@@ -62,10 +63,11 @@ def kept(channel: str) -> bool:
 class PageImages:
     """Thread-safe; the reader's worker process starts on the first page no run left, not with the service."""
 
-    def __init__(self, *, cache_dir: Path, limits: ReadLimits, ocr_threads: int = 1) -> None:
+    def __init__(self, *, cache_dir: Path, limits: ReadLimits, ocr_threads: int = 1, nice: int = 0) -> None:
         self.cache_dir = cache_dir
         self._limits = limits
         self._ocr_threads = ocr_threads
+        self._nice = nice
         self._pool: ReaderPool | None = None
         self._lock = threading.Lock()
         self._file_locks: dict[str, threading.Lock] = {}
@@ -243,7 +245,7 @@ class PageImages:
         with self._lock:
             if self._pool is None:
                 ocr = partial(RapidOcrEngine, threads=self._ocr_threads)
-                self._pool = ReaderPool(limits=self._limits, ocr_factory=ocr)
+                self._pool = ReaderPool(limits=self._limits, ocr_factory=ocr, nice=self._nice)
                 atexit.register(self.close)
             return self._pool
 

@@ -58,6 +58,7 @@ def build_prereviewer(*, settings: Settings, library: RuleLibrary) -> Prereviewe
         workers=settings.workers,
         limits=read_limits(settings),
         case_budget_s=settings.case_read_budget_s,
+        nice=settings.reader_nice,
     )
     pre.start()
     return pre
@@ -69,7 +70,9 @@ def blob_store(settings: Settings) -> BlobStore:
 
 def build_page_images(settings: Settings) -> PageImages:
     """The evidence view's page images (cheap: the reader process starts on the first page no run left)."""
-    return PageImages(cache_dir=settings.data_dir / "pages", limits=read_limits(settings))
+    return PageImages(
+        cache_dir=settings.data_dir / "pages", limits=read_limits(settings), nice=settings.reader_nice
+    )
 
 
 def licence_store(settings: Settings) -> BlobStore:

@@ -13,25 +13,26 @@ from api import knowledge
 from api.deps import DbId, Principal, ServicesDep, SessionDep, require
 from api.models import Role
 from api.rule_outline import RuleOutline, outline
+from api.rule_schemas import ValidationOut
 from api.schemas import (
     AcceptIn,
     CheckIn,
-    Problem,
     PublishIn,
     RollbackIn,
     ScenarioOut,
     ScenariosOut,
-    ValidationOut,
     VersionIn,
     VersionOut,
     VersionPatch,
 )
 from core.errors import Forbidden
+from rules import publishing, scenario_runs
 from rules import service as rule_service
 from rules.errors import NothingPublished, RuleFileError
 from rules.evaluate import Evaluator
 from rules.impact import Impact
 from rules.models import RuleVersion, utcnow
+from rules.problem_text import located
 from window import audit
 from window import impact as window_impact
 
@@ -144,7 +145,7 @@ def validate(
     try:
         loaded = rule_service.validate(session, version=version, context=services.context)
     except RuleFileError as exc:
-        return ValidationOut(valid=False, problems=[Problem(where=w, problem=p) for w, p in exc.problems])
+        return ValidationOut(valid=False, problems=located(version.yaml_text, exc))
     return ValidationOut(valid=True, rule_hash=loaded.rule_hash)
 
 
@@ -175,7 +176,7 @@ def scenarios(
     if version.department != _department(staff):
         raise Forbidden("只能测试本部门的规则")
     version = _as_edited(version, body)
-    outcomes = rule_service.run_scenarios(session, version=version, context=services.context)
+    outcomes = scenario_runs.run_scenarios(session, version=version, context=services.context)
     failed = sum(1 for o in outcomes if not o.passed)
     return ScenariosOut(
         passed=len(outcomes) - failed,
@@ -233,7 +234,7 @@ def accept_scenario(
     item: str, version_id: DbId, body: AcceptIn, session: SessionDep, services: ServicesDep, staff: Staff
 ) -> VersionOut:
     version = rule_service.get_version(session, item=item, version_id=version_id)
-    before, now = rule_service.accept_scenario(
+    before, now = scenario_runs.accept_scenario(
         session,
         version=version,
         context=services.context,
@@ -277,7 +278,7 @@ def publish(
 ) -> VersionOut:
     version = rule_service.get_version(session, item=item, version_id=version_id)
     before = _current(session, item)
-    outcomes = rule_service.publish(
+    outcomes = publishing.publish(
         session,
         version=version,
         context=services.context,
@@ -322,7 +323,7 @@ def rollback(
     item: str, body: RollbackIn, session: SessionDep, services: ServicesDep, staff: Staff
 ) -> VersionOut:
     before = _current(session, item)
-    version = rule_service.rollback(
+    version = publishing.rollback(
         session,
         item=item,
         to_version=body.to_version,

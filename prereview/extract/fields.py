@@ -22,11 +22,13 @@ read, when the caller passes `has_ink`); `absent` - no page carries the label.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from prereview.approx import ORGANISATION
 from prereview.documents import Box, Page, TextLine
 from prereview.extract import cells
 from prereview.extract.blocks import block_of
@@ -248,6 +250,8 @@ def find_fields(
                     and value[0].segment == row.chars[end - 1].segment
                 ):
                     reading.glued = row.chars.index(value[0]) == end
+                if reading.glued and kind in ("name", "list") and not plausible_names(reading.value):
+                    continue  # the caption's word inside running text: 委托人均予以承认，由此产生的
                 found.append((row, reading))
         if not found:
             found = [
@@ -258,6 +262,18 @@ def find_fields(
             _judge(reading, page, row, pos, min_score=min_score, has_ink=has_ink) for row, reading in found
         ]
     return out
+
+
+# A person's name: two to four characters, or a minority name with its middle dot
+_PERSON = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]+[·•．.][\u4e00-\u9fff]+$")
+
+
+def plausible_names(value: str) -> bool:
+    """Whether a value run on from its caption can be what a name field holds: each name of it (a list
+    is written with 、) a person's name or a unit's (ending in 公司, 中心 …). Running text that starts
+    with the caption's word (受托人在上述权限范围内签署的有关文件) is neither."""
+    names = [n for n in re.split(r"[、，,;；\s]+", value) if n]
+    return bool(names) and all(_PERSON.match(n) or ORGANISATION.search(n) for n in names)
 
 
 def _judge(

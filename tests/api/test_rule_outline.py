@@ -27,6 +27,10 @@ def test_outline_of_the_published_jt_rules(client: TestClient, people: People) -
     out = _outline(client, people, "JT-001", _published(client, people, "JT-001"))
     assert out["code"] == "JT-001" and out["department"] == "安和市交通运输局" and out["bundle"] is False
     assert out["basic"]["承诺工作日"] == 5
+    facts = {f["fact"]: f for f in out["required_facts"]}  # by their 栏目, the key kept for the hover
+    assert facts["applicant_type"]["label"] == "申请人类型" and all(
+        f["label"] != f["fact"] for f in facts.values()
+    )
     c4 = next(c for c in out["conditions"] if c["id"] == "C4")
     assert c4["require"] == "住所所在区域为本市各区" and c4["refer_to"]  # in words, not the rule syntax
     materials = {m["id"]: m for m in out["materials"]}
@@ -40,7 +44,7 @@ def test_outline_of_the_published_jt_rules(client: TestClient, people: People) -
         m3["PAGES_MISSING"]["text"].startswith("人像面、国徽面")
         and m3["PAGES_MISSING"]["label"] == "缺面缺页"
     )
-    assert m3["NAME_MISMATCH"]["text"] == "姓名 须与 legal_rep_name 一致"
+    assert m3["NAME_MISMATCH"]["text"] == "姓名 须与 法定代表人 一致"  # the fact by its 栏目
     m8 = {c["code"]: c for c in materials["M8"]["checks"]}
     assert "份数不少于 driver_count" in m8["PAGES_MISSING"]["text"]
     assert out["manual_checks"] and out["fact_labels"]["applicant_type"]

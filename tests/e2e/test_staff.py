@@ -43,8 +43,9 @@ def test_staff_edits_validates_publishes_and_rolls_back(
     assert "条件必要" in page.inner_text('[data-testid=outline-materials] [data-material="M4"] summary')
     page.click('[data-material="M3"] summary')
     assert "人像面、国徽面" in page.inner_text('[data-material="M3"] [data-code="PAGES_MISSING"]')
-    expect(page.locator("[data-testid=rule-text]")).to_have_value(re.compile("code: JT-001"))
     shots("rules-readable")
+    page.click("#tab-yaml-view")  # this walk edits the YAML text (test_staff_form uses the form)
+    expect(page.locator("[data-testid=rule-text]")).to_have_value(re.compile("code: JT-001"))
 
     original = page.input_value("[data-testid=rule-text]")
     broken = original.replace("- EXPIRED: 有效期限", "- EXPIRED: 没有这个字段", 1).replace(
@@ -57,12 +58,13 @@ def test_staff_edits_validates_publishes_and_rolls_back(
     assert broken.split("\n")[line - 1].strip() == "- EXPIRED: 没有这个字段"
     assert "没有这个字段" in problem.inner_text()
     assert page.inner_text(".editor .gutter .bad") == str(line)
-    problem.query_selector("button").click()  # selects the line in the editor
+    assert "第 " in problem.inner_text() and " 列" in problem.inner_text()  # line and column
+    problem.query_selector("button").click()  # selects the line in the editor, from the problem's column
     selected = page.evaluate(
         "(() => { const t = document.querySelector('[data-testid=rule-text]');"
         " return t.value.slice(t.selectionStart, t.selectionEnd); })()"
     )
-    assert selected.strip() == "- EXPIRED: 没有这个字段"
+    assert selected.strip() == "EXPIRED: 没有这个字段"
     shots("validation-error")
 
     page.fill("[data-testid=rule-text]", broken.replace("- EXPIRED: 没有这个字段", "- EXPIRED: 有效期限", 1))

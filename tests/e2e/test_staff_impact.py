@@ -82,9 +82,13 @@ def test_staff_sees_what_a_shorter_tolerance_period_changes_before_publishing(
     page.goto("/staff")
     page.click("[data-item=HB-001]")
     page.wait_for_selector("[data-testid=outline-materials]")
-    head = page.inner_text("#rule-workspace .card p.small")
-    assert "初始版本，自始有效" in head and "1970" not in head
+    # The seeded v1 says it is in effect from the start (another walk may have published since, so its
+    # row in the versions table is looked at, not the header of whatever version is current now).
+    seeded = page.inner_text("[data-testid=versions] tbody tr[data-version=v1]")
+    assert "初始版本，自始有效" in seeded and "1970" not in seeded
+    assert "1970" not in page.inner_text("#rule-workspace .card p.small")
     versions_before = page.locator("[data-testid=versions] tbody tr").count()
+    page.click("#tab-yaml-view")  # this walk types into the YAML text (test_staff_form uses the form)
     expect(page.locator("[data-testid=rule-text]")).to_have_value(re.compile("code: HB-001"))
     original = page.input_value("[data-testid=rule-text]")
     assert original.count("tolerance_days: 10\n") == 1
@@ -104,7 +108,9 @@ def test_staff_sees_what_a_shorter_tolerance_period_changes_before_publishing(
     _status(page, "影响预览")
     table = page.wait_for_selector("[data-testid=impact]", timeout=SLOW)
     listed = {row.get_attribute("data-case") for row in table.query_selector_all("tr[data-case]")}
-    assert listed == {cid for cid, deadline in cases.items() if deadline}
+    # Other walks share the live server and leave their own cases: this walk's cases are judged by theirs.
+    assert {cid for cid, deadline in cases.items() if deadline} <= listed
+    assert not listed & {cid for cid, deadline in cases.items() if not deadline}
     row = table.query_selector("tr[data-case]")
     assert row is not None and "→" in row.inner_text() and "容缺受理" in row.inner_text()
     link = row.query_selector("a")

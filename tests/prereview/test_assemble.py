@@ -533,7 +533,13 @@ def _lease_set(lessor: str, lessee: str, sealed_pages: set[int]):
     deed = page(line("不动产权证书", 600, 80), line("出租方产权证明", 600, 140), index=1)
 
     def marks(p, kind):
-        return [Mark(kind="seal", box=Box(x0=0, y0=0, x1=9, y1=9))] if p.index in sealed_pages else []
+        # the contract carries both parties' seals (two units owe two, `prereview.signoff.seals_owed`)
+        seals = 2 if p.index == 0 else 1
+        return (
+            [Mark(kind="seal", box=Box(x0=20 * i, y0=0, x1=20 * i + 9, y1=9)) for i in range(seals)]
+            if p.index in sealed_pages
+            else []
+        )
 
     return _set(lease, [contract, deed], marks=marks)
 

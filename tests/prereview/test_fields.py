@@ -23,8 +23,10 @@ from prereview.extract import (
     find_usccs,
     parse_amount,
 )
+from prereview.extract.fields import plausible_names
 from rules.dates import parse_period
 from tests.fixtures.visual_images import fixture_page
+from tests.prereview._pages import line, page
 
 # --- README §9: number checks -------------------------------------------------------------------
 
@@ -320,3 +322,22 @@ def test_parsers_on_sample_values() -> None:
     assert period is not None and period[0] == date(2004, 12, 31)
     number = find_field([fixture_page("bundle_form_photo")], ["法定代表人身份证件号码"]).value
     assert check_id_number(number).problem is Problem.CHECKSUM  # YJS-P02 expected INVALID_ID
+
+
+def test_a_name_caption_inside_running_text_is_no_caption() -> None:
+    letter = [
+        line("受托人在上述权限范围内签署的有关文件，委托人均予以承认，由此产生的", 100, 900),
+        line("法律后果由委托人承担。", 100, 950),
+    ]
+    # the caption line misread on a photo (爱托人): the sentence must not be taken for the name
+    alone = page(line("爱托人：张明远", 100, 300), *letter, source=PageSource.OCR)
+    assert find_field([alone], ["受托人"], kind="name").status is FieldStatus.ABSENT
+    assert find_field([alone], ["委托人"], kind="list").status is FieldStatus.ABSENT
+    read = page(line("受托人：张明远", 100, 300), *letter, source=PageSource.OCR)
+    assert find_field([read], ["受托人"], kind="name").value == "张明远"
+    # a name glued to its caption is still read
+    glued = page(line("委托人安和市顺达物流有限公司", 100, 300), source=PageSource.OCR)
+    assert find_field([glued], ["委托人"], kind="name").value == "安和市顺达物流有限公司"
+    assert plausible_names("龙海国、安和市凯达实业有限公司")
+    assert plausible_names("阿依古丽·买买提")
+    assert not plausible_names("在上述权限范围内签署的有关文件")

@@ -61,3 +61,12 @@ def test_a_name_that_reads_as_running_text_is_no_name() -> None:
     assert "句子" in sentence_doubt("均予以承认，由此产生的")
     for name in ("安和市聚力运输有限公司", "张婷燕、韩雪淑", "安和市聚力运输有限公司。"):
         assert sentence_doubt(name) == "", name
+
+
+def test_a_list_of_names_with_one_name_misread_is_a_near_miss() -> None:
+    declared = frozenset({"张婷燕", "韩雪淑", "安和市聚力控股有限公司"})
+    assert near_declared("张婷茶、韩雪淑", "list", 0.95, declared) == "张婷燕"
+    assert near_declared("韩雪淑、安和态聚力控股有限公司", "list", 0.95, declared) == "安和市聚力控股有限公司"
+    assert near_declared("张婷燕、韩雪淑", "list", 0.95, declared) == ""  # both as declared
+    assert near_declared("张婷茶、韩雪淑", "list", 1.0, declared) == ""  # a clean reading stays sure
+    assert near_declared("王大明、李小红", "list", 0.95, declared) == ""  # other people

@@ -44,19 +44,26 @@ def test_turning_moves_boxes_with_pixels(rotation: int) -> None:
     assert (moved[:, 1].min(), moved[:, 1].max()) == (ys.min(), ys.max())
 
 
-def test_erase_seals_keeps_text_and_red_titles() -> None:
-    image = np.full((600, 800, 3), 245, np.uint8)
-    image[100:110, 100:700] = (200, 20, 20)  # a red title line: long and thin, it is text
-    image[300:310, 200:600] = (20, 20, 20)  # black text
-
-    cv2.circle(image, (400, 300), 90, (210, 40, 40), 6)  # a seal's ring over the text
-    cv2.circle(image, (400, 300), 60, (210, 40, 40), 4)
+@pytest.mark.parametrize("scale", [1, 4], ids=["photo", "12 MP"])  # shapes told on pooled blocks at 4
+def test_erase_seals_keeps_text_and_red_titles(scale: int) -> None:
+    image = _sealed_page(scale)
     clean = erase_seals(image)
+    image, clean = image[::scale, ::scale], clean[::scale, ::scale]
     assert clean is not image and image[300, 310, 0] == 210  # the input is left as it was
     ring = clean[300, 310]
     assert ring[0] == ring[1] == ring[2] == 210  # the ring is now a light grey
     assert (clean[300:310, 200:300] == 20).all()  # the text under and beside it stays black
     assert tuple(clean[105, 150]) == (200, 20, 20)  # the red title is untouched
+
+
+def _sealed_page(scale: int) -> np.ndarray:
+    image = np.full((600 * scale, 800 * scale, 3), 245, np.uint8)
+    s = scale
+    image[100 * s : 110 * s, 100 * s : 700 * s] = (200, 20, 20)  # a red title line: long and thin, it is text
+    image[300 * s : 310 * s, 200 * s : 600 * s] = (20, 20, 20)  # black text
+    cv2.circle(image, (400 * s, 300 * s), 90 * s, (210, 40, 40), 6 * s)  # a seal's ring over the text
+    cv2.circle(image, (400 * s, 300 * s), 60 * s, (210, 40, 40), 4 * s)
+    return image
 
 
 def test_no_red_no_copy() -> None:

@@ -68,6 +68,19 @@ def test_invisible_ocr_layer_is_not_trusted(tmp_path: Path) -> None:
     assert page.lines is None and page.image is not None
 
 
+def test_a_scan_with_a_visible_stamp_is_still_a_scan(tmp_path: Path) -> None:
+    """A picture over most of the page makes it a scan even with a visible line of text on it; a smaller
+    picture (a photo pasted into a typed page) leaves the text layer in charge."""
+    stamp = "第 1 页 共 1 页 扫描件"
+    (scan,) = _pages(scanned_pdf(tmp_path / "scan.pdf", [a4_page()], stamp=stamp), dpi=100)
+    assert scan.lines is None and scan.image is not None
+    small = scanned_pdf(tmp_path / "pasted.pdf", [a4_page()], stamp=stamp, cover=0.5)
+    (typed,) = _pages(small, dpi=100)
+    assert typed.lines is not None and stamp.replace(" ", "") in "".join(
+        ln.text for ln in typed.lines
+    ).replace(" ", "")
+
+
 def test_page_cap(tmp_path: Path) -> None:
     path = text_pdf(tmp_path / "long.pdf", [FORM_LINES] * 3)
     with pytest.raises(FileTooLarge, match="3 页"):

@@ -13,8 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 from visual_images import blank_page, draw_seal
 
 from prereview.documents import Document, Page, PageSource
-from prereview.pipeline import PageMarks, confined
-from prereview.visual.seals import find_seals
+from prereview.pagemarks import PageMarks
+from prereview.pipeline import confined
 
 
 def _stored_page(tmp_path: Path, name: str, *, sealed: bool) -> Page:
@@ -24,25 +24,6 @@ def _stored_page(tmp_path: Path, name: str, *, sealed: bool) -> Page:
     path = tmp_path / name
     cv2.imwrite(str(path), cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR))
     return Page(index=0, width=img.width, height=img.height, source=PageSource.OCR, image_path=str(path))
-
-
-def test_page_marks_finds_each_pages_seals_once(tmp_path: Path) -> None:
-    sealed, plain = (
-        _stored_page(tmp_path, "a.bmp", sealed=True),
-        _stored_page(tmp_path, "b.bmp", sealed=False),
-    )
-    marks = PageMarks()
-    found = marks(sealed, "seal")
-    assert [m.kind for m in found] == ["seal"]
-    assert found == find_seals(cv2.cvtColor(cv2.imread(str(sealed.image_path)), cv2.COLOR_BGR2RGB))
-    Path(str(sealed.image_path)).unlink()  # asked again, the answer comes from what was found
-    assert marks(sealed, "seal") is found
-    assert marks(plain, "seal") == [] and marks(plain, "signature") == []
-
-
-def test_page_marks_without_a_stored_image_finds_nothing() -> None:
-    page = Page(index=0, width=100, height=100, source=PageSource.TEXT)
-    assert PageMarks()(page, "seal") == []
 
 
 def test_a_sink_is_handed_only_images_inside_the_files_work_dir(tmp_path: Path) -> None:
@@ -128,17 +109,6 @@ def test_an_unreadable_file_is_doubtful_only_when_lines_were_still_read_through_
         files = [UploadedFile(path=Path("IMG_2.jpg"), name="IMG_2.jpg", slot="M7")]
         found, _, _ = materials_of(item, files, docs, declared={}, marks=lambda page, kind: [])
         assert found["M7"].status.value == "unreadable" and bool(found["M7"].doubt) is doubtful
-
-
-def test_page_marks_of_a_region_are_those_inside_it(tmp_path: Path) -> None:
-    from prereview.documents import Box
-
-    whole = _stored_page(tmp_path, "a.bmp", sealed=True)  # the seal is drawn at (900, 700)
-    left = whole.model_copy(update={"region": Box(x0=0, y0=0, x1=600, y1=whole.height)})
-    right = whole.model_copy(update={"region": Box(x0=600, y0=0, x1=whole.width, y1=whole.height)})
-    marks = PageMarks()
-    assert marks(left, "seal") == [] and [m.kind for m in marks(right, "seal")] == ["seal"]
-    assert marks(whole, "seal") == marks(right, "seal")
 
 
 @pytest.mark.ocr

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import functools
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -12,11 +10,9 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 from reading_files import (
     FORM_LINES,
-    CrashingOcr,
     FakeOcr,
     SlowOcr,
     a4_page,
-    broken_factory,
     corrupt_pdf_bytes,
     exe_bytes,
     photo_of,
@@ -29,8 +25,8 @@ from reading_files import (
 )
 
 from prereview.documents import Document, PageSource
-from prereview.ocr import OcrUnavailable, RapidOcrEngine
-from prereview.reader import ReaderPool, ReadLimits, blur_score, load_page_image, read_file
+from prereview.ocr import RapidOcrEngine
+from prereview.reader import ReadLimits, blur_score, load_page_image, read_file
 
 LIMITS = ReadLimits()
 
@@ -163,40 +159,6 @@ def test_deadline_between_pages(tmp_path: Path) -> None:
     assert _error(doc) == "timeout"
 
 
-# --- the sandbox -----------------------------------------------------------------------------------------
-
-
-def test_pool_kills_a_stuck_worker_and_carries_on(tmp_path: Path) -> None:
-    scan = scanned_pdf(tmp_path / "scan.pdf", [a4_page()])
-    form = text_pdf(tmp_path / "form.pdf")
-    limits = ReadLimits(timeout_seconds=1.0)
-    with ReaderPool(limits=limits, ocr_factory=functools.partial(SlowOcr, 60.0), grace_seconds=0.5) as pool:
-        pool.start()
-        started = time.monotonic()
-        stuck = pool.read(scan, name="scan.pdf")
-        assert time.monotonic() - started < 10
-        assert stuck.error is not None and stuck.error.code == "timeout"
-        assert stuck.media_type == "application/pdf" and stuck.sha256
-        fine = pool.read(form, name="form.pdf")  # a fresh worker reads the next file
-        assert fine.ok and fine.pages[0].lines[0].text == FORM_LINES[0]
-
-
-def test_pool_survives_a_crashing_parser(tmp_path: Path) -> None:
-    scan = scanned_pdf(tmp_path / "scan.pdf", [a4_page()])
-    with ReaderPool(limits=LIMITS, ocr_factory=CrashingOcr) as pool:
-        crashed = pool.read(scan, name="scan.pdf")
-        assert crashed.error is not None and crashed.error.code == "corrupt"
-        assert pool.read(text_pdf(tmp_path / "form.pdf"), name="form.pdf").ok
-
-
-def test_pool_reports_an_engine_that_cannot_load() -> None:
-    with (
-        ReaderPool(limits=LIMITS, ocr_factory=broken_factory) as pool,
-        pytest.raises(OcrUnavailable, match="no models"),
-    ):
-        pool.start()
-
-
 # --- the real engine, end to end ---------------------------------------------------------------------
 
 
@@ -234,12 +196,3 @@ def test_scanned_pdf_with_real_ocr(tmp_path: Path, engine: RapidOcrEngine) -> No
     for line in FORM_LINES:
         assert line.replace(" ", "") in text
     assert doc.pages[0].ocr_seconds > 0
-
-
-@pytest.mark.ocr
-def test_pool_with_the_real_engine(tmp_path: Path) -> None:
-    photo = save_jpeg(photo_of(text_image(), turn=180), tmp_path / "photo.jpg")
-    with ReaderPool(limits=LIMITS, ocr_factory=functools.partial(RapidOcrEngine, threads=2)) as pool:
-        doc = pool.read(photo, name="photo.jpg", work_dir=tmp_path / "pages")
-    assert doc.ok and doc.pages[0].rotation == 180 and doc.pages[0].lines[0].text == FORM_LINES[0]
-    assert load_page_image(doc.pages[0]).shape[:2] == (doc.pages[0].height, doc.pages[0].width)

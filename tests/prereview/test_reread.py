@@ -18,7 +18,8 @@ from reading_files import font
 
 from prereview.documents import Box, Page, PageSource
 from prereview.ocr import RapidOcrEngine
-from prereview.reader import ReaderPool, ReadLimits
+from prereview.pool import ReaderPool
+from prereview.reader import ReadLimits
 from prereview.reread import ILLEGIBLE, local_reread, reread_boxes
 
 NAME = "安和市盛世建筑工程有限公司"

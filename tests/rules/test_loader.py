@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,8 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
     bad.write_text("code: JT-001\nmaterials: [\n  - id: M1\n", encoding="utf-8")
     with pytest.raises(RuleFileError) as info:
         read_yaml(bad)
-    assert "line" in info.value.problems[0][0]
+    where, problem = info.value.problems[0]
+    assert re.fullmatch(r"第 \d+ 行第 \d+ 列", where) and problem.startswith("YAML 格式错误：")
 
 
 def test_unknown_fact_in_condition(jt: dict[str, Any]) -> None:
@@ -67,7 +69,7 @@ def test_dangling_field_and_unknown_code(jt: dict[str, Any]) -> None:
 
 def test_duplicate_ids(jt: dict[str, Any]) -> None:
     problems = _problems({**jt, "materials": [jt["materials"][0], jt["materials"][0], *jt["materials"][2:]]})
-    assert any("duplicate ID M1" in what for _, what in problems)
+    assert any("编号 M1 重复" in what for _, what in problems)
 
 
 def test_unknown_key_and_wrong_type(jt: dict[str, Any]) -> None:
@@ -79,7 +81,7 @@ def test_unknown_key_and_wrong_type(jt: dict[str, Any]) -> None:
 
 
 def test_not_a_mapping() -> None:
-    assert _problems(["just", "a", "list"])[0][1].startswith("a rule file is a mapping")
+    assert _problems(["just", "a", "list"])[0][1].startswith("规则文件应由")
 
 
 def test_validate_collects_every_bad_file(tmp_path: Path) -> None:
@@ -97,11 +99,11 @@ def test_licence_marking_is_checked(jt: dict[str, Any]) -> None:
     m2["licence"] = {"type": "营业执照", "holder": "no_such_fact", "fields": {"没有这个字段": "持证主体"}}
     raw["materials"][7]["licence"] = {"type": "驾驶证", "holder": "legal_rep_id"}  # M8: one set per driver
     problems = dict(_problems(raw))
-    assert "unknown fact 'no_such_fact'" in problems["materials[1].licence.holder"]
-    assert "has no field '没有这个字段'" in problems["materials[1].licence.fields.没有这个字段"]
-    assert "one licence cannot stand for it" in problems["materials[7].licence"]
+    assert "申报事实「no_such_fact」不存在" in problems["materials[1].licence.holder"]
+    assert "没有字段「没有这个字段」" in problems["materials[1].licence.fields.没有这个字段"]
+    assert "不能用一份电子证照代替" in problems["materials[7].licence"]
     m2["licence"] = {"type": "营业执照", "holder": "applicant_type"}
-    assert "not a 持证主体代码" in dict(_problems(raw))["materials[1].licence.holder"]
+    assert "不是持证主体代码" in dict(_problems(raw))["materials[1].licence.holder"]
     m2["licence"] = {"type": "营业执照", "holder": "uscc", "fields": {"名称": "照面信息"}}
     assert "materials[1].licence.fields.名称" in dict(_problems(raw))
 

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, SQLModel
 
 from core.db import make_engine
-from rules import service
+from rules import publishing, service
 from rules.errors import NothingPublished, NotYourDepartment, RuleVersionState, ScenarioFailed
 from rules.live import LiveEvaluator, RuleLibrary
 from rules.models import RuleVersion
@@ -29,7 +29,7 @@ def session(context: service.RuleContext) -> Iterator[Session]:
     engine = make_engine("sqlite://")
     SQLModel.metadata.create_all(engine, tables=[RuleVersion.__table__])  # type: ignore[attr-defined]
     with Session(engine) as s:
-        service.seed(s, rules_dir=CORPUS / "rules", context=context)
+        publishing.seed(s, rules_dir=CORPUS / "rules", context=context)
         yield s
 
 
@@ -43,7 +43,7 @@ def test_seed_is_idempotent_and_in_effect(session: Session, context: service.Rul
         "YJ-001",
         "YJS-001",
     ]
-    assert service.seed(session, rules_dir=CORPUS / "rules", context=context) == []
+    assert publishing.seed(session, rules_dir=CORPUS / "rules", context=context) == []
     v = service.in_effect(session, item="JT-001", on=date(2026, 3, 2))
     assert v.label == "v1" and v.status == "published" and v.department == JT
     with pytest.raises(NothingPublished):
@@ -58,11 +58,11 @@ def test_publish_effective_dated_and_rollback(session: Session, context: service
     )
     draft = service.draft(session, item="JT-001", yaml_text=text, by="s", department=JT)
     assert "+  承诺工作日: 4" in service.diff(session, version=draft)
-    service.publish(
+    publishing.publish(
         session, version=draft, context=context, by="s", department=JT, effective_from=date(2027, 1, 1)
     )
     with pytest.raises(RuleVersionState):
-        service.publish(session, version=draft, context=context, by="s", department=JT)
+        publishing.publish(session, version=draft, context=context, by="s", department=JT)
     assert service.in_effect(session, item="JT-001", on=date(2026, 12, 31)).label == "v1"
     assert service.in_effect(session, item="JT-001", on=date(2027, 1, 1)).label == "v2"
     library = RuleLibrary(
@@ -74,7 +74,7 @@ def test_publish_effective_dated_and_rollback(session: Session, context: service
         assert live.loaded("JT-001").item.basic.promise_days == 4
     assert library.loaded("JT-001", date(2026, 1, 4)).item.basic.promise_days == 5
     v1 = service.in_effect(session, item="JT-001", on=date(2026, 1, 1))
-    back = service.rollback(
+    back = publishing.rollback(
         session,
         item="JT-001",
         to_version=v1.id or 0,
@@ -99,5 +99,5 @@ def test_refusals(session: Session, context: service.RuleContext) -> None:
         department=JT,
     )
     with pytest.raises(ScenarioFailed) as err:
-        service.publish(session, version=failing, context=context, by="s", department=JT)
+        publishing.publish(session, version=failing, context=context, by="s", department=JT)
     assert err.value.detail and failing.status == "draft"

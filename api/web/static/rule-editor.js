@@ -1,21 +1,23 @@
 // rule-editor.js — the rule file editor of the staff page: a monospace textarea with line numbers, and the
 // validation problems shown in place (the lines marked in the gutter, a click on a problem selects its line).
 //
-//   const ed = ruleEditor();  container.append(ed.el);  ed.text = yaml;  ed.text -> string
-//   ed.show(problems)          problems from POST /rules/{item}/versions/{id}/validate: [{where, problem}]
-//   ed.goto(line)              select line (1-based) and scroll to it
-//   lineOf(text, where)        the line a problem's `where` points at: "line 12, column 4" (YAML syntax) or
+//   const ed = ruleEditor({onInput, onGoto});  container.append(ed.el, ed.problems);  ed.text = yaml;  ed.text -> string
+//   ed.show(problems)          problems from POST /rules/{item}/versions/{id}/validate: [{message, line, column, where}]
+//                              (line and column 1-based; older answers give only {where, problem})
+//   ed.goto(line, column)      select the line (from the column) and scroll to it; onGoto() runs first (the page
+//                              shows the YAML view)
+//   lineOf(text, where)        the line a problem's `where` points at: "第 12 行第 4 列" (YAML syntax) or
 //                              a path into the file, "materials[7].fields.证号.type" (schema, references);
 //                              the deepest part of the path found in the text, or null
 
 import { h } from "/static/common.js";
 
-export function ruleEditor({ onInput } = {}) {
+export function ruleEditor({ onInput, onGoto } = {}) {
   const gutter = h("pre", { class: "gutter", "aria-hidden": "true" });
   const area = h("textarea", { class: "code", spellcheck: false, wrap: "off", "aria-label": "规则文件（YAML）",
     "data-testid": "rule-text", autocomplete: "off", autocapitalize: "off" });
   const list = h("ul", { class: "problems", "data-testid": "problems" });
-  const el = h("div", {}, h("div", { class: "editor" }, gutter, area), list);
+  const el = h("div", { class: "editor" }, gutter, area);
   let bad = new Map(); // line -> problems on it
 
   function number() {
@@ -32,31 +34,44 @@ export function ruleEditor({ onInput } = {}) {
   });
   area.addEventListener("scroll", () => (gutter.scrollTop = area.scrollTop));
 
-  function goto(line) {
+  // Scroll so that `line` is in view, without moving the caret or the focus.
+  function reveal(line) {
     const lines = area.value.split("\n");
-    const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
-    area.focus();
-    area.setSelectionRange(start, start + (lines[line - 1] || "").length);
     const height = area.scrollHeight / Math.max(1, lines.length);
     area.scrollTop = Math.max(0, (line - 5) * height);
     gutter.scrollTop = area.scrollTop;
+  }
+
+  function goto(line, column = 1) {
+    if (onGoto) onGoto();
+    const lines = area.value.split("\n");
+    const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+    const from = Math.min(start + Math.max(0, column - 1), start + (lines[line - 1] || "").length);
+    area.focus();
+    area.setSelectionRange(from, start + (lines[line - 1] || "").length);
+    reveal(line);
   }
 
   function show(problems) {
     bad = new Map();
     list.replaceChildren();
     for (const p of problems || []) {
-      const line = lineOf(area.value, p.where);
-      if (line) bad.set(line, [...(bad.get(line) || []), p.problem]);
-      list.append(h("li", { dataset: { line: line || "" } },
-        line ? h("button", { type: "button", class: "link", onclick: () => goto(line) }, `第 ${line} 行`) : "（整个文件）", " ",
-        p.where ? h("span", { class: "where" }, p.where) : null, "：", p.problem));
+      const line = p.line || lineOf(area.value, p.where);
+      const column = p.line ? p.column || 1 : 1;
+      const said = p.message || p.problem;
+      if (line) bad.set(line, [...(bad.get(line) || []), said]);
+      list.append(h("li", { dataset: { line: line || "" }, title: p.where || "" },
+        line ? h("button", { type: "button", class: "link", "data-testid": "goto-line", onclick: () => goto(line, column) },
+          p.line && p.column ? `第 ${line} 行第 ${column} 列` : `第 ${line} 行`) : "（整个文件）", "：", said));
     }
     number();
+    const first = Math.min(...bad.keys());
+    if (Number.isFinite(first)) reveal(first); // the first problem in view, not wherever the text was scrolled
   }
 
   return {
     el,
+    problems: list,
     goto,
     show,
     get text() {
@@ -102,7 +117,7 @@ function segments(path) {
 
 export function lineOf(text, where) {
   if (!where) return null;
-  const syntax = where.match(/^line (\d+)/);
+  const syntax = where.match(/^第 (\d+) 行/);
   if (syntax) return Number(syntax[1]);
   const toks = scan(text);
   let range = toks; // the tokens of the block the next segment is looked up in

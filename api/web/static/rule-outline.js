@@ -9,7 +9,9 @@ export function renderOutline(el, o) {
   clear(el).append(...[
     h("h3", {}, "事项基本信息"),
     h("dl", { class: "kv small" }, Object.entries(o.basic).map(([k, v]) => [h("dt", {}, k), h("dd", {}, String(v))])),
-    o.required_facts.length ? h("p", { class: "small" }, h("span", { class: "muted" }, "必填的申报事实："), o.required_facts.join("、")) : null,
+    o.required_facts.length ? h("p", { class: "small", "data-testid": "required-facts" }, h("span", { class: "muted" }, "必填的申报事实："),
+      o.required_facts.flatMap((f, i) => [i ? "、" : "", h("span", { title: `规则中写作 ${f.fact}` }, f.label,
+        f.ask ? h("span", { class: "muted" }, `（${f.ask}）`) : null, f.when ? h("span", { class: "muted" }, `，当 ${f.when}`) : null)])) : null,
     conditions(o),
     materials(o),
     o.shared.length ? h("div", {}, h("h3", {}, "共享材料（只交一次）"),

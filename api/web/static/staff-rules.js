@@ -4,8 +4,9 @@
 //
 //   const view = openItem(container, item, {session});  view.close()
 
-import { api, busy, clear, fmtDate, fmtDateTime, h, notify, today } from "/static/common.js";
+import { api, busy, clear, CODE_LABELS, fmtDate, fmtDateTime, h, notify, today } from "/static/common.js";
 import { ruleEditor } from "/static/rule-editor.js";
+import { ruleForm } from "/static/rule-form.js";
 import { renderOutline } from "/static/rule-outline.js";
 
 const STATUS = { draft: "草稿", published: "已发布", retired: "已停用" };
@@ -22,19 +23,31 @@ function url(ctx, rest = "") {
 }
 
 function build(ctx, container) {
-  const editor = ruleEditor({ onInput: () => (ctx.dirty = true) });
+  const editor = ruleEditor({ onInput: () => (ctx.dirty = true), onGoto: () => view(ctx, "yaml") });
+  const form = ruleForm(ctx.item, {
+    onText: (text) => formChanged(ctx, text),
+    onError: (err) => failed(ctx, err),
+  });
+  const views = {
+    form: h("div", { id: "view-form" }, form.el),
+    yaml: h("div", { id: "view-yaml", hidden: true }, editor.el),
+  };
+  // Toggle buttons, not role=tab: the page's own tabs (staff.js) are every [role=tab] of the document.
+  const tab = (name, label) => h("button", { type: "button", id: `tab-${name}-view`, "aria-pressed": String(name === "form"),
+    onclick: () => view(ctx, name) }, label);
   const status = h("p", { class: "status", role: "status", id: "rule-status" });
   const results = h("div", { id: "rule-results" });
   const date = h("input", { type: "date", id: "effective-from", value: today(), "aria-label": "生效日期" });
   const button = (id, text, fn, cls = "") => h("button", { type: "button", id, class: cls, onclick: (ev) => act(ctx, ev.currentTarget, fn) }, text);
-  ctx.ui = { editor, status, results, date, versions: h("div"), outline: h("div", { "data-testid": "outline" }), head: h("p", { class: "small muted" }) };
+  ctx.ui = { editor, form, views, shown: "form", status, results, date, versions: h("div"), outline: h("div", { "data-testid": "outline" }), head: h("p", { class: "small muted" }) };
   clear(container).append(
     h("div", { class: "card" }, h("h2", {}, `${ctx.item.code} ${ctx.item.name}`), ctx.ui.head, ctx.ui.versions),
     h("details", { class: "card", open: true }, h("summary", {}, h("strong", {}, "现行规则（可读形式）")), ctx.ui.outline),
     h("div", { class: "card" },
       h("h2", {}, "编辑规则文件"),
       h("p", { class: "small muted", id: "editing" }),
-      editor.el,
+      h("div", { class: "tabs", role: "group", "aria-label": "编辑方式" }, tab("form", "表单（常用项）"), tab("yaml", "YAML 原文（全部内容）")),
+      views.form, views.yaml, editor.problems,
       h("div", { class: "row" },
         button("save-draft", "保存草稿", save),
         button("validate", "校验", validate),
@@ -52,10 +65,37 @@ async function act(ctx, button, fn) {
   try {
     await busy(button, fn(ctx));
   } catch (err) {
-    notify(ctx.ui.status, err.message, "error");
-    if (err.code === "rule_file_invalid" && err.body && Array.isArray(err.body.detail)) ctx.ui.editor.show(err.body.detail);
-    if (err.code === "scenario_failed" && err.body && Array.isArray(err.body.detail)) showScenarios(ctx, err.body.detail);
+    failed(ctx, err);
   }
+}
+
+function failed(ctx, err) {
+  notify(ctx.ui.status, err.message, "error");
+  if (err.code === "rule_file_invalid" && err.body && Array.isArray(err.body.detail)) ctx.ui.editor.show(err.body.detail);
+  if (err.code === "scenario_failed" && err.body && Array.isArray(err.body.detail)) showScenarios(ctx, err.body.detail);
+}
+
+// The form (常用项) or the YAML text (everything); both edit the same text, the form re-reads it when shown.
+function view(ctx, name) {
+  if (ctx.ui.shown === name) return;
+  ctx.ui.shown = name;
+  for (const [key, el] of Object.entries(ctx.ui.views)) el.hidden = key !== name;
+  for (const key of Object.keys(ctx.ui.views)) document.getElementById(`tab-${key}-view`).setAttribute("aria-pressed", String(key === name));
+  if (name === "form") ctx.ui.form.load(ctx.ui.editor.text);
+}
+
+// A change made in the form: the text takes it (unsaved) and is validated at once, nothing saved.
+async function formChanged(ctx, text) {
+  const problems = ctx.ui.editor.problems;
+  ctx.ui.editor.text = text;
+  ctx.dirty = true;
+  try {
+    const out = await validate(ctx);
+    notify(ctx.ui.status, out.valid ? "已写入规则文件（未保存）；校验通过" : `已写入规则文件（未保存）；校验发现 ${out.problems.length} 个问题，见下方`, out.valid ? "ok" : "error");
+  } catch (err) {
+    failed(ctx, err);
+  }
+  problems.scrollIntoView({ block: "nearest" });
 }
 
 // --------------------------------------------------------------------------------------- versions
@@ -119,6 +159,7 @@ async function openVersion(ctx, id) {
   ctx.draft = v.status === "draft" ? v : null;
   ctx.base = v;
   ctx.ui.editor.text = v.yaml_text;
+  if (ctx.ui.shown === "form") await ctx.ui.form.load(v.yaml_text);
   ctx.dirty = false;
   clear(ctx.ui.results);
   document.getElementById("editing").textContent = ctx.draft
@@ -155,7 +196,7 @@ async function validate(ctx) {
   clear(ctx.ui.results);
   const unsaved = ctx.dirty || !ctx.draft ? "（编辑器中的内容，未保存）" : "";
   if (out.valid) notify(ctx.ui.status, `校验通过${unsaved}`, "ok");
-  else notify(ctx.ui.status, `校验发现 ${out.problems.length} 个问题（已在对应行标出，点“第 N 行”跳过去）${unsaved}`, "error");
+  else notify(ctx.ui.status, `校验发现 ${out.problems.length} 个问题（已在 YAML 原文的对应行标出，点“第 N 行”跳过去）${unsaved}`, "error");
   return out;
 }
 
@@ -215,9 +256,12 @@ function showScenarios(ctx, outcomes) {
       h("tbody", {}, [...outcomes].sort((a, b) => Number(a.passed) - Number(b.passed)).map((o) => h("tr", { "data-passed": String(o.passed), "data-scenario": o.name },
         h("td", {}, o.name),
         h("td", { class: "nowrap" }, h("span", { class: o.passed ? "pass" : "fail" }, o.passed ? "通过" : "未通过")),
-        h("td", {}, (o.problems || []).join("；") || (o.findings || []).join("、") || "—"),
+        h("td", {}, (o.problems || []).join("；") || (o.findings || []).map(finding).join("、") || "—"),
         h("td", {}, o.passed ? null : acceptForm(ctx, o))))))));
 }
+
+// "M7 UNREADABLE" → "M7 无法辨认": a scenario's findings in the words of the clerk console.
+const finding = (text) => text.replace(/\b[A-Z_]{4,}\b/g, (code) => CODE_LABELS[code] || code);
 
 function acceptForm(ctx, outcome) {
   const reason = h("input", { type: "text", placeholder: "原因，如：M7 容缺期限改为 7 个工作日", "aria-label": "接受原因", "data-testid": "accept-reason", size: 22 });

@@ -1,0 +1,61 @@
+"""The seals and signatures of a case's pages, each page looked at once (`PageMarks`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from prereview.documents import Box, Mark, Page
+from prereview.reader import load_page_image
+from prereview.visual.marks import PageMarksFound, find_marks
+
+
+class PageMarks:
+    """The `MarkFinder` and `MarkDoubts` of one case: seals and signatures of a page, each looked for
+    once, each page image loaded once for both (a few recent images are kept: a set's checks ask for
+    its pages in turn)."""
+
+    KEEP_IMAGES = 4
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str, tuple[float, ...]], PageMarksFound] = {}
+        self._images: dict[str, np.ndarray] = {}
+
+    def __call__(self, page: Page, kind: str) -> list[Mark]:
+        return self._read(page, kind).marks
+
+    def doubt(self, page: Page, kind: str) -> str:
+        return self._read(page, kind).doubt
+
+    def places(self, page: Page) -> int:
+        return self._read(page, "signature").places
+
+    def _read(self, page: Page, kind: str) -> PageMarksFound:
+        """The page's marks; for a page that is a region of its image (one of several materials on a
+        photo), those inside the region: seals found once on the whole image, signatures by its lines."""
+        if page.image_path is None:
+            return PageMarksFound()
+        region = page.region
+        key = (page.image_path, kind, (region.x0, region.y0, region.x1, region.y1) if region else ())
+        if key not in self._found:
+            if region is None or kind != "seal":
+                found = find_marks(self._image(page), page, kind)
+            else:
+                found = self._read(page.model_copy(update={"region": None}), kind)
+            if region is not None:
+                found = found.model_copy(update={"marks": [m for m in found.marks if _inside(m.box, region)]})
+            self._found[key] = found
+        return self._found[key]
+
+    def _image(self, page: Page) -> np.ndarray:
+        path = str(page.image_path)
+        image = self._images.pop(path, None)
+        if image is None:
+            image = load_page_image(page)
+        self._images[path] = image  # most recent last
+        while len(self._images) > self.KEEP_IMAGES:
+            self._images.pop(next(iter(self._images)))
+        return image
+
+
+def _inside(box: Box, region: Box) -> bool:
+    return region.x0 <= box.cx <= region.x1 and region.y0 <= box.cy <= region.y1
