@@ -302,20 +302,20 @@ class _Builder:
         for material in self.item.materials:
             self.material_states(material)
             self.checks(material)
+        base = (
+            self.windows,
+            self.targets,
+            self.contains,
+            {m.id: (m.fields, m.parts) for m in self.item.materials},
+        )
         return CompiledItem(
             code=self.item.code,
             phase1=self.p1,
             phase2=self.p2,
             digest1=_digest(self.p1),
             digest2=_digest(self.p2),
-            facts_key=_digest(
-                self.p1,
-                self.p2,
-                self.windows,
-                self.targets,
-                self.contains,
-                {m.id: (m.fields, m.parts) for m in self.item.materials},
-            ),
+            facts_key=_digest(self.p1, self.p2, base),
+            facts_base=_digest(base),
             declared1=frozenset(_names(self.p1)),
             declared2=frozenset(_names(self.p2)),
             actions=self.actions,

@@ -51,6 +51,7 @@ class CompiledItem(BaseModel):
     digest1: str = ""
     digest2: str = ""
     facts_key: str = ""  # what preparing a case's facts depends on: phase 2, its lookups, the fields' types
+    facts_base: str = ""  # the same without the rulesets: the lookups and the fields' types
     # The declared facts each phase's patterns name: the others are not asserted (they cannot match).
     declared1: frozenset[str] = frozenset()
     declared2: frozenset[str] = frozenset()
@@ -79,6 +80,31 @@ class CompiledItem(BaseModel):
         """Whether some phase-2 pattern can match this fact."""
         return watch.wants(self.wanted, fact)
 
+    def covers(self, other: CompiledItem) -> bool:
+        """Whether the facts prepared for this item serve ``other`` as they are: the same lookups and
+        fields, and every fact ``other`` would make is made here too (``other``'s patterns are some of
+        these, as in a draft that drops a check). The extra facts are ones no pattern of ``other`` can
+        match (rules.watch): its engine drops them, so what fires is the same. The declared fact is
+        the one exception, checked per case: see ``declared_beyond``."""
+        if not self.facts_base or self.facts_base != other.facts_base:
+            return False
+        if self.watched_states is None or self.wanted is None:
+            return True  # every fact is made here
+        if other.watched_states is None or other.wanted is None:
+            return False
+        mine_asked = self.watched_states
+        for key, asked in other.watched_states.items():
+            mine = mine_asked.get(key)
+            if mine is None or not ("" in mine or asked <= mine):
+                return False
+        return all(_within(pats, self.wanted.get(key)) for key, pats in other.wanted.items())
+
+    def declared_beyond(self, other: CompiledItem) -> frozenset[str]:
+        """Names ``other``'s patterns may read of the declared fact that these do not (rule names and
+        other strings among them, which no declared fact has): a case whose declared fact has one
+        of them needs its own facts."""
+        return (other.declared1 - self.declared1) | (other.declared2 - self.declared2)
+
     @cached_property
     def field_plans(self) -> dict[str, dict[str, FieldPlan]]:
         """Per material, per field the rule file lists: what ``asks`` and ``wants`` would answer for
@@ -101,6 +127,11 @@ class CompiledItem(BaseModel):
             m: frozenset(f for f, plan in plans.items() if not plan.asked)
             for m, plans in self.field_plans.items()
         }
+
+    @cached_property
+    def field_steps(self) -> dict[str, dict[str, Any]]:
+        """Per material, per field name: what rules.prepare worked out for it once (its ``_Step``)."""
+        return {}
 
     @cached_property
     def _flat_wants(self) -> dict[tuple[Any, ...], bool]:
@@ -143,3 +174,17 @@ class FieldPlan(NamedTuple):
 
 
 _ANY_STATE = frozenset({""})
+
+
+def _within(
+    theirs: frozenset[str] | tuple[watch.Literals, ...],
+    mine: frozenset[str] | tuple[watch.Literals, ...] | None,
+) -> bool:
+    """Whether every fact wanted by ``theirs`` is wanted by ``mine`` (one key of ``wanted``)."""
+    if mine is None:
+        return False
+    if isinstance(mine, frozenset):
+        return isinstance(theirs, frozenset) and ("" in mine or theirs <= mine)
+    if isinstance(theirs, frozenset):  # patterns that fix only the state, as literals
+        theirs = tuple(((("st", st),) if st else ()) for st in theirs)
+    return set(theirs) <= set(mine)

@@ -43,6 +43,9 @@ class Evaluator:
         # A finding without its evidence depends only on the rule that fired, the field and the set:
         # made once (findings are frozen, so they are shared).
         self._findings: dict[tuple[Any, ...], Finding] = {}
+        # (donor facts_key, own) -> what the donor's declared facts lack (declared_beyond), None when the
+        # donor's facts do not cover these rules (CompiledItem.covers)
+        self._covered: dict[tuple[str, str], frozenset[str] | None] = {}
         for code, loaded in items.items():
             self._compile(code, loaded)
 
@@ -99,11 +102,14 @@ class Evaluator:
                 findings.append(self._finding(loaded, action, message, {}))
         return due, findings
 
-    def evaluate(self, case: CaseFacts) -> Decision:
+    def evaluate(self, case: CaseFacts, *, facts_of: Evaluator | None = None) -> Decision:
+        """The case's decision. ``facts_of``: another evaluator whose prepared facts for the case serve
+        here when its rules cover these (``CompiledItem.covers``; a replay judges the rules in effect
+        first, then a draft that drops a check), so they are not prepared again."""
         loaded = self.loaded(case.item)
         compiled = self._compiled[case.item]
         item = loaded.item
-        prepared = _prepared_for(case, compiled, self._catalog)
+        prepared = self._prepared(case, compiled, facts_of)
         due, findings = self._phase1(case.item, prepared.phase1, prepared)
         payload, values = prepared.phase2(case, item, due)
         for name, message in self._fire(_name(compiled, 2), payload, prepared):
@@ -129,6 +135,21 @@ class Evaluator:
             due_materials=[m.id for m in item.materials if m.id in due],
             tolerance=tolerance,
         )
+
+    def _prepared(self, case: CaseFacts, compiled: CompiledItem, other: Evaluator | None) -> _Prepared:
+        """The case's prepared facts: ``other``'s when they cover this item's rules (asked once per
+        pair) and the case declares nothing only these rules read, else facts of its own."""
+        donor = other._compiled.get(compiled.code) if other is not None else None
+        if donor is not None and donor.facts_key != compiled.facts_key:
+            key = (donor.facts_key, compiled.facts_key)
+            if key not in self._covered:
+                self._covered[key] = donor.declared_beyond(compiled) if donor.covers(compiled) else None
+            beyond = self._covered[key]
+            if beyond is not None:
+                prepared = _prepared_for(case, donor, self._catalog)
+                if beyond.isdisjoint(prepared.declared):
+                    return prepared
+        return _prepared_for(case, compiled, self._catalog)
 
     def _finding(
         self,

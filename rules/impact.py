@@ -112,7 +112,7 @@ def replay(cases: Iterable[CaseFacts], *, current: Evaluator, draft: Evaluator, 
             impact.unjudged += 1
             continue
         impact.replayed += 1
-        change = compare(current.evaluate(case), draft.evaluate(case))
+        change = compare(current.evaluate(case), draft.evaluate(case, facts_of=current))
         if change is None:
             continue
         impact.changed += 1

@@ -121,5 +121,5 @@ class LiveEvaluator(Evaluator):
     def due(self, code: str, declared: dict[str, Any], review: Any) -> tuple[set[str], list[Finding]]:
         return self.library.evaluator_for(code, self._date(review)).due(code, declared, review)
 
-    def evaluate(self, case: CaseFacts) -> Decision:
-        return self.library.evaluator_for(case.item, case.review_date).evaluate(case)
+    def evaluate(self, case: CaseFacts, *, facts_of: Evaluator | None = None) -> Decision:
+        return self.library.evaluator_for(case.item, case.review_date).evaluate(case, facts_of=facts_of)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from rules.calendar import window_start
 from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
@@ -159,6 +159,39 @@ _NO_PLANS: dict[str, FieldPlan] = {}
 _NO_NAMES: frozenset[str] = frozenset()
 
 
+class _Step(NamedTuple):
+    """What preparing one field of one material needs, looked up once per compiled item (the spec,
+    the states asked of it, the plan, the contains-checks on it) rather than for every field read."""
+
+    kind: str  # the field's type
+    part: str  # the face/page that carries it
+    asked: frozenset[str]
+    any_state: bool  # some pattern looks at it in any state
+    may_be_illegible: bool  # a pattern asks for it illegible and its reading can make it so
+    plan: FieldPlan | None
+    contains: tuple[tuple[str, str], ...]
+
+
+_UNASKED = _Step("", "", frozenset(), False, False, None, ())
+
+
+def _step(compiled: CompiledItem, material: Material, name: str) -> _Step:
+    if name in compiled.unasked.get(material.id, _NO_NAMES):
+        return _UNASKED
+    spec = material.fields.get(name, _NO_SPEC)
+    plan = compiled.field_plans.get(material.id, _NO_PLANS).get(name)
+    asked = plan.asked if plan is not None else compiled.asks("f", material.id, name)
+    return _Step(
+        kind=spec.type,
+        part=spec.part,
+        asked=asked,
+        any_state="" in asked,
+        may_be_illegible=_ILLEGIBLE in asked and spec.type in _DATES,
+        plan=plan,
+        contains=compiled.contains_at.get((material.id, name), ()),
+    )
+
+
 class _Prep:
     """Facts of one case's material sets. A field's reading comes from rules.values (remembered: the
     same names and numbers recur across a case's materials), and the counterparts a mismatch check
@@ -191,36 +224,35 @@ class _Prep:
             marks["signed"] = one.signed
         if compiled.wants_marks(marks):
             out.append(marks)
-        plans = compiled.field_plans.get(mid, _NO_PLANS)
-        specs, review = material.fields, self.case.review_date
-        unasked = compiled.unasked.get(mid, _NO_NAMES)
+        steps = compiled.field_steps.get(mid)
+        if steps is None:
+            steps = compiled.field_steps[mid] = {}
+        review = self.case.review_date
         by_field: dict[str, Json] = {}
         for name, value in one.fields.items():
-            if name in unasked:
+            step = steps.get(name)
+            if step is None:
+                step = steps[name] = _step(compiled, material, name)
+            if step is _UNASKED:
                 continue  # a field no pattern looks at, in any state
-            spec = specs.get(name, _NO_SPEC)
-            if spec.part and parts is not None and spec.part not in parts:
+            part = step.part
+            if part and parts is not None and part not in parts:
                 continue  # README §4.1(3): a check on a missing face is skipped
-            plan = plans.get(name)
-            asked = plan.asked if plan is not None else compiled.asks("f", mid, name)
-            state = value.state
-            st = _STATE[state]
+            st = _STATE[value.state]
             # Most fields are only looked at in one state (blank, illegible, or read): skip the others.
             # A date that does not parse becomes illegible (README §2.2).
-            if not (
-                "" in asked or st in asked or (_ILLEGIBLE in asked and st == _OK and spec.type in _DATES)
-            ):
+            if not (step.any_state or st in step.asked or (step.may_be_illegible and st == _OK)):
                 continue
             fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": st}
             if st == _OK:
-                fact.update(reading(spec.type, value.value, review))
-                for key, literal in compiled.contains_at.get((mid, name), ()):
+                fact.update(reading(step.kind, value.value, review))
+                for key, literal in step.contains:
                     fact[key] = literal in fact["v"]
             by_field[name] = fact
         if compiled.counterparts_of.get(mid):
             self.attach_targets(by_field, material, i)
         for name, fact in by_field.items():
-            plan = plans.get(name)
+            plan = steps[name].plan
             wanted = plan.wanted(fact) if plan is not None else None
             if wanted or (wanted is None and compiled.wants(fact)):
                 out.append(fact)

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import Text, cast, func
 from sqlmodel import Session, col, select
 
+from core.memory import paused_gc
 from rules.casefacts import CaseFacts
 from rules.evaluate import Evaluator
 from rules.impact import Impact, replay
@@ -117,5 +118,9 @@ def preview(
     limit: int = LIMIT,
 ) -> Impact:
     """What the draft changes on the item's recent clerk cases."""
-    cases: Iterable[CaseFacts] = cache.cases(session, latest_runs(session, item=item, days=days, limit=limit))
-    return replay(cases, current=current, draft=draft)
+    runs = latest_runs(session, item=item, days=days, limit=limit)
+    # Thousands of cases and their prepared facts are made and kept: the collector would walk them
+    # again and again (core.memory); the cache keeps them, so they are frozen out of its sight.
+    with paused_gc(keep=True):
+        cases: Iterable[CaseFacts] = cache.cases(session, runs)
+        return replay(cases, current=current, draft=draft)

@@ -156,3 +156,54 @@ def test_prepared_and_remembered_paths_judge_as_the_plain_path(
         assert evaluator.evaluate(case) == plain, scenario.name  # facts prepared before
         assert replay.evaluate(case) == plain, scenario.name
         assert replay.evaluate(case) == plain, scenario.name  # the engine's answer reused
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_a_draft_that_drops_checks_judges_on_the_facts_of_the_rules_in_effect(
+    path: Path, book: RuleBook, evaluator: Evaluator
+) -> None:
+    """A replay judges each case under the rules in effect, then under the draft with the facts
+    prepared for them (``facts_of``): for drafts dropping each material's first check, the same
+    decisions as the draft judging new copies of the cases on facts of its own."""
+    file = load_scenarios(path)
+    loaded = book.items[file.item]
+    dropped = 0
+    for material in [m for m in loaded.item.materials if m.checks][:4]:
+        fewer = loaded.item.model_copy(
+            update={
+                "materials": tuple(
+                    m.model_copy(update={"checks": m.checks[1:]}) if m is material else m
+                    for m in loaded.item.materials
+                )
+            }
+        )
+        draft_items = {
+            file.item: loaded.model_copy(update={"item": fewer, "rule_hash": f"draft-{material.id}"})
+        }
+        draft = Evaluator(items=draft_items, catalog=book.catalog, reuse_fired=True)
+        own = Evaluator(items=draft_items, catalog=book.catalog)
+        assert evaluator.compiled(file.item).covers(draft.compiled(file.item)), material.id
+        dropped += evaluator.compiled(file.item).facts_key != draft.compiled(file.item).facts_key
+        for scenario in file.scenarios:
+            case = case_of(file, scenario)
+            evaluator.evaluate(case)
+            borrowed = draft.evaluate(case, facts_of=evaluator)
+            assert borrowed == own.evaluate(case.model_copy(deep=True)), (material.id, scenario.name)
+    assert dropped  # some draft needs other facts than the rules in effect, and still borrows them
+
+
+def test_rules_that_want_more_facts_do_not_borrow_fewer(book: RuleBook, evaluator: Evaluator) -> None:
+    loaded = book.items["HB-001"]
+    material = next(m for m in loaded.item.materials if m.checks)
+    fewer = loaded.item.model_copy(
+        update={
+            "materials": tuple(
+                m.model_copy(update={"checks": ()}) if m is material else m for m in loaded.item.materials
+            )
+        }
+    )
+    draft = Evaluator(
+        items={"HB-001": loaded.model_copy(update={"item": fewer, "rule_hash": "no-checks"})},
+        catalog=book.catalog,
+    )
+    assert not draft.compiled("HB-001").covers(evaluator.compiled("HB-001"))

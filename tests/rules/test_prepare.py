@@ -34,13 +34,14 @@ def test_every_material_fact_is_one_a_rule_asks_for(evaluator: Evaluator) -> Non
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_lookups_make_the_facts_the_plain_path_makes(path: Path, evaluator: Evaluator) -> None:
-    """The per-field plans and remembered readings are shortcuts: for every scenario of every item,
+    """The per-field plans and steps and remembered readings are shortcuts: for every scenario of every item,
     with every material due, the facts are those made by asking ``CompiledItem.asks``/``wants`` of
     each field and reading each value afresh."""
     file = load_scenarios(path)
     compiled = evaluator.compiled(file.item)
     plain = compiled.model_copy()
     plain.__dict__["field_plans"] = {}  # no plans: every field goes through asks() and wants()
+    plain.__dict__["field_steps"] = {}  # and its steps are worked out anew, without plans
     item = evaluator.loaded(file.item).item
     due = {m.id for m in item.materials}
     for scenario in file.scenarios:
