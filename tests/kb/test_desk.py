@@ -90,3 +90,18 @@ def test_where_to_go_for_what_the_hall_does_not_handle_is_not_routed(desk: Knowl
 def test_a_term_never_said_is_no_sure_answer_to_what_to_do(desk: KnowledgeBase) -> None:
     result = desk.search(None, query="打算盖个小型食品加工车间，需要做什么审批")
     assert not (result.confident and result.hits[0].kind == "term")
+
+
+def test_a_matter_every_item_settles_its_own_way_is_asked_back_however_unsure(desk: KnowledgeBase) -> None:
+    """ "收不收钱" with no item: the search is barely sure it is the hall's question at all, yet the
+    fee is each item's own, so the desk offers items to choose from instead of answering or abstaining."""
+    for query in ("这个要不要收钱啊", "找个亲戚替我来交，亲戚要带啥"):
+        result = desk.search(None, query=query)
+        assert not result.confident
+        assert len({c.item for c in result.clarify}) >= 2, query
+
+
+def test_a_per_item_matter_that_says_its_term_is_answered_by_the_term(desk: KnowledgeBase) -> None:
+    result = desk.search(None, query="补正一般给几天时间")
+    assert not result.clarify
+    assert result.hits[0].target.startswith("term:")
