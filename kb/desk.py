@@ -42,10 +42,11 @@ _ASKS_MEANING = re.compile(r"意思|是什么|是啥|指什么|指的|什么叫|
 _PER_ITEM = re.compile(
     r"收费|收钱|交钱|要钱|花钱|费用|多少钱|免费"
     r"|多久|多长时间|几天|几个?工作日|多少个?工作日|等多久|啥时候|什么时候能"
-    r"|带(啥|什么|哪些)|准备(啥|什么|哪些)|材料|证件"
+    r"|带(些|点)?(啥|什么|哪些)|准备(些|点)?(啥|什么|哪些)|材料|证件"
     r"|代办|代理|替我|代我|委托|别人(来|去)?(办|跑|交)"
     r"|有效期|管几年|过期|续期|延续"
-    r"|不受理|退回|不予"
+    r"|不受理|不收|退回|不予|不给办"
+    r"|现场|上门|核查"
     r"|没带|忘带|缺了|还没(签|办|拿)|先收|先受理"
 )
 # asking what a concept means or how it is counted: the term answers it, whatever the item
@@ -192,14 +193,28 @@ class DeskPolicy:
         if not items or not _ASKS_ROUTE.search(query):
             return None
         top = items[0]
-        # a bundle's own single items are not rivals: the bundle covers them
-        second = max((m.score for m in items[1:] if m.card.code not in top.card.members), default=0.0)
         said = top.why in _SAID and top.score >= self.named_floor
+        if not said:
+            top = self._member_meant(items)
+        # a bundle's own single items are not rivals: the bundle covers them
+        rivals = [m for m in items if m is not top and m.card.code not in top.card.members]
+        second = max((m.score for m in rivals if top.card.code not in m.card.members), default=0.0)
         ahead = top.score - second >= self.route_margin or top.card.code == best
         meant = top.score >= self.route_floor and ahead
         if said or (meant and confidence >= self.route_sure):
             return top.card.code
         return None
+
+    def _member_meant(self, items: Sequence[ItemMatch]) -> ItemMatch:
+        """A bundle found by meaning alone, through a clause of its guide that is one of its own items
+        ("企业设立登记（…同 SC-001）"), with that item as close (within ``route_margin``), is no goal
+        said: "开个小公司" reads like the 一件事's company registration, yet the person means that item."""
+        top = items[0]
+        member = next((m for m in items[1:] if m.card.code in top.card.members), None)
+        through = member is not None and (member.card.code in top.matched or member.card.name in top.matched)
+        if member is not None and through and top.score - member.score < self.route_margin:
+            return member
+        return top
 
     def _routed(self, query: str, fused: list[Fused], index: KnowledgeIndex, code: str) -> list[Fused]:
         wanted = [f"{code}#basic"]

@@ -105,3 +105,14 @@ def test_a_per_item_matter_that_says_its_term_is_answered_by_the_term(desk: Know
     result = desk.search(None, query="补正一般给几天时间")
     assert not result.clarify
     assert result.hits[0].target.startswith("term:")
+
+
+def test_a_goal_matching_a_bundle_only_through_one_of_its_items_is_routed_to_that_item(
+    desk: KnowledgeBase,
+) -> None:
+    """The 一件事's guide quotes its company registration; "开个小公司" means SC-001 itself, while a
+    restaurant still goes to the bundle."""
+    company = desk.search(None, query="打算开个小公司，要办啥手续")
+    assert company.route is not None and company.route.item == "SC-001"
+    shop = desk.search(None, query="想开家小吃店，要办哪些证")
+    assert shop.route is not None and shop.route.item == "YJS-001"

@@ -23,3 +23,8 @@ def test_not_per_item_matters(query: str) -> None:
 @pytest.mark.parametrize("query", ["工作日怎么算", "容缺是啥意思", "承诺件和即办件有啥区别"])
 def test_concept_questions(query: str) -> None:
     assert _ASKS_CONCEPT.search(query)
+
+
+@pytest.mark.parametrize("query", ["需要准备些啥", "要不要上门看", "什么情况会直接不收"])
+def test_per_item_matters_as_people_say_them(query: str) -> None:
+    assert _PER_ITEM.search(query)
