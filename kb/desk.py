@@ -124,7 +124,7 @@ class DeskPolicy:
         # the items that answer the same matter closely come first; failing those (a generic question
         # sits near nothing, or its best entry is a term), a matter every item settles its own way
         close = self._clarify(fused, index) if confidence >= self.clarify_floor else []
-        if not close and self._depends_on_item(query, fused, index):
+        if not close and not self._meant(items) and self._depends_on_item(query, fused, index):
             close = self._per_item(fused, index)
         return DeskDecision(fused=fused, clarify=close)
 
@@ -137,6 +137,14 @@ class DeskPolicy:
             and not _said_term(query, fused, index)
             and not self._one_item(fused, index)
         )
+
+    def _meant(self, items: Sequence[ItemMatch]) -> bool:
+        """Does the question point to one item by meaning, clearly ahead of the others ("打新井" is
+        SL-001's goal)? Then it is that item's matter, not a generic one."""
+        if not items or items[0].why in _SAID:
+            return False
+        second = items[1].score if len(items) > 1 else 0.0
+        return items[0].score >= self.route_floor and items[0].score - second >= self.route_margin
 
     def _one_item(self, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:
         """Do the best entries that belong to an item all belong to the same one? Then the question is

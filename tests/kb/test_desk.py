@@ -116,3 +116,10 @@ def test_a_goal_matching_a_bundle_only_through_one_of_its_items_is_routed_to_tha
     assert company.route is not None and company.route.item == "SC-001"
     shop = desk.search(None, query="想开家小吃店，要办哪些证")
     assert shop.route is not None and shop.route.item == "YJS-001"
+
+
+def test_a_per_item_matter_of_a_goal_the_finder_points_to_is_not_asked_back(desk: KnowledgeBase) -> None:
+    """ "打井" points to SL-001 by meaning: what to bring is SL-001's, no choice of items."""
+    result = desk.search(None, query="厂里想打口井取水，除了申请书还要交啥")
+    assert not result.clarify
+    assert result.hits[0].item == "SL-001"
