@@ -90,3 +90,36 @@ def test_where_to_go_for_what_the_hall_does_not_handle_is_not_routed(desk: Knowl
 def test_a_term_never_said_is_no_sure_answer_to_what_to_do(desk: KnowledgeBase) -> None:
     result = desk.search(None, query="打算盖个小型食品加工车间，需要做什么审批")
     assert not (result.confident and result.hits[0].kind == "term")
+
+
+def test_a_matter_every_item_settles_its_own_way_is_asked_back_however_unsure(desk: KnowledgeBase) -> None:
+    """ "收不收钱" with no item: the search is barely sure it is the hall's question at all, yet the
+    fee is each item's own, so the desk offers items to choose from instead of answering or abstaining."""
+    for query in ("这个要不要收钱啊", "找个亲戚替我来交，亲戚要带啥"):
+        result = desk.search(None, query=query)
+        assert not result.confident
+        assert len({c.item for c in result.clarify}) >= 2, query
+
+
+def test_a_per_item_matter_that_says_its_term_is_answered_by_the_term(desk: KnowledgeBase) -> None:
+    result = desk.search(None, query="补正一般给几天时间")
+    assert not result.clarify
+    assert result.hits[0].target.startswith("term:")
+
+
+def test_a_goal_matching_a_bundle_only_through_one_of_its_items_is_routed_to_that_item(
+    desk: KnowledgeBase,
+) -> None:
+    """The 一件事's guide quotes its company registration; "开个小公司" means SC-001 itself, while a
+    restaurant still goes to the bundle."""
+    company = desk.search(None, query="打算开个小公司，要办啥手续")
+    assert company.route is not None and company.route.item == "SC-001"
+    shop = desk.search(None, query="想开家小吃店，要办哪些证")
+    assert shop.route is not None and shop.route.item == "YJS-001"
+
+
+def test_a_per_item_matter_of_a_goal_the_finder_points_to_is_not_asked_back(desk: KnowledgeBase) -> None:
+    """ "打井" points to SL-001 by meaning: what to bring is SL-001's, no choice of items."""
+    result = desk.search(None, query="厂里想打口井取水，除了申请书还要交啥")
+    assert not result.clarify
+    assert result.hits[0].item == "SL-001"
