@@ -28,6 +28,7 @@ from prereview.errors import ReadingBudgetSpent
 from prereview.fair import FairQueue, ReadingBudget
 from prereview.ocr import RapidOcrEngine
 from prereview.pagemarks import PageMarks
+from prereview.plan import FileParts, ReadJob, joined, plan_reading
 from prereview.pool import OcrFactory, ReaderPool
 from prereview.progress import ProgressSink, Stage, Tracker
 from prereview.reader import ReadLimits
@@ -167,15 +168,40 @@ class Prereviewer:
             )
 
     def _read_all(self, files: list[UploadedFile], tmp: Path, tracker: Tracker) -> list[Document]:
-        """Every file read, in the files' order. The biggest files go first: with a few workers, starting
-        the longest jobs first (scans and photos outweigh text PDFs) ends the last one soonest."""
-        order = sorted(range(len(files)), key=lambda i: -_size(files[i].path))
-        budget, line = ReadingBudget(self.case_budget_s), secrets.token_hex(8)
-        futures = {
-            i: self._queue.submit(line, partial(budget.timed, partial(self._read, files[i], tmp, tracker, i)))
-            for i in order
+        """Every file read, in the files' order, as `prereview.plan` shares them out: longest jobs first,
+        a long scan in parts read at once by several workers."""
+        line = secrets.token_hex(8)
+        # in the case's line like its files: a survey straight to the pool would not wait its turn
+        surveyed = self._queue.submit(line, partial(self._pool.survey, [(f.path, f.name) for f in files]))
+        jobs = plan_reading(surveyed.result(), workers=self._pool.size)
+        parts = {
+            i: FileParts(
+                sum(1 for j in jobs if j.file == i),
+                page=partial(tracker.page, i),
+                read=partial(tracker.file_read, i),
+            )
+            for i in range(len(files))
         }
-        docs = [futures[i].result() for i in range(len(files))]
+        budget = ReadingBudget(self.case_budget_s)
+        futures = [
+            (
+                job,
+                self._queue.submit(
+                    line,
+                    partial(budget.timed, partial(self._read, files[job.file], tmp, job, parts[job.file])),
+                ),
+            )
+            for job in jobs
+        ]
+        docs: list[Document | None] = []
+        for i in range(len(files)):
+            mine = sorted(
+                ((job.first, future.result()) for job, future in futures if job.file == i), key=lambda p: p[0]
+            )
+            read = [doc for _, doc in mine]
+            docs.append(
+                None if any(doc is None for doc in read) else joined([d for d in read if d is not None])
+            )
         unread = [f.name for f, d in zip(files, docs, strict=True) if d is None]
         if unread:
             slow = [
@@ -185,17 +211,18 @@ class Prereviewer:
         return [d for d in docs if d is not None]
 
     def _read(
-        self, file: UploadedFile, tmp: Path, tracker: Tracker, index: int, left: float | None
+        self, file: UploadedFile, tmp: Path, job: ReadJob, parts: FileParts, left: float | None
     ) -> Document:
-        tracker.page(index, 0, None)
+        parts.page(job.first, 0, None)
         doc = self._pool.read(
             file.path,
             name=file.name,
             work_dir=tmp / file.path.name,
             timeout=left,
-            on_page=partial(tracker.page, index),
+            on_page=partial(parts.page, job.first),
+            pages=job.pages,
         )
-        tracker.file_read(index, len(doc.pages))
+        parts.ended(doc)
         return doc
 
 
@@ -210,13 +237,6 @@ def confined(doc: Document, work_dir: Path) -> Document:
         for p in doc.pages
     ]
     return doc.model_copy(update={"pages": pages})
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def judge(
