@@ -1,12 +1,27 @@
-"""The seals and signatures of a case's pages, each page looked at once (`PageMarks`)."""
+"""The seals and signatures of a case's pages, each page looked at once (`PageMarks`).
+
+Looking for them is most of the judging step's time, and it comes after reading, when the reader
+workers are idle: `PageMarks.look_ahead` has the pages a case's checks will ask about (`owed_marks`)
+looked at in the workers at once, and keeps what they found as if found here.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from prereview.documents import Box, Mark, Page
+from prereview.located import Located
 from prereview.reader import load_page_image
 from prereview.visual.marks import PageMarksFound, find_marks
+from rules.codes import Code
+from rules.spec import Item
+
+# Looks for marks of a kind on many pages elsewhere (in the reader workers), all at once: per page what
+# `find_marks` finds, or None where it could not be done there.
+MarksElsewhere = Callable[[Sequence[tuple[Page, str]]], list[PageMarksFound | None]]
+_OWED = {"seal": Code.NOT_SEALED, "signature": Code.NOT_SIGNED}
 
 
 class PageMarks:
@@ -28,6 +43,20 @@ class PageMarks:
 
     def places(self, page: Page) -> int:
         return self._read(page, "signature").places
+
+    def look_ahead(self, asks: Sequence[tuple[Page, str]], elsewhere: MarksElsewhere) -> None:
+        """Have ``elsewhere`` look for these marks of whole pages now (a region's marks depend on which
+        of the image's regions asks first: those stay looked for here, when asked)."""
+        todo = {
+            key: (page, kind)
+            for page, kind in asks
+            if page.image_path
+            and page.region is None
+            and (key := (page.image_path, kind, ())) not in self._found
+        }
+        for key, found in zip(todo, elsewhere(list(todo.values())), strict=True):
+            if found is not None:
+                self._found[key] = found
 
     def _read(self, page: Page, kind: str) -> PageMarksFound:
         """The page's marks; for a page that is a region of its image (one of several materials on a
@@ -59,3 +88,16 @@ class PageMarks:
 
 def _inside(box: Box, region: Box) -> bool:
     return region.x0 <= box.cx <= region.x1 and region.y0 <= box.cy <= region.y1
+
+
+def owed_marks(item: Item, located: Sequence[Located]) -> list[tuple[Page, str]]:
+    """The whole pages of the materials whose checks ask for a seal or a signature, with that kind."""
+    owing = {
+        kind: {m.id for m in item.materials if any(c.code is code for c in m.checks)}
+        for kind, code in _OWED.items()
+    }
+    asks = []
+    for p in located:
+        materials = {p.label.material, *p.label.shared}
+        asks += [(p.view.page, kind) for kind, ids in owing.items() if materials & ids]
+    return asks

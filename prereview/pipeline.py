@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -27,7 +27,7 @@ from prereview.doubts import absence_doubts, with_part_doubts, with_signing_doub
 from prereview.errors import ReadingBudgetSpent
 from prereview.fair import FairQueue, ReadingBudget
 from prereview.ocr import RapidOcrEngine
-from prereview.pagemarks import PageMarks
+from prereview.pagemarks import MarksElsewhere, PageMarks, owed_marks
 from prereview.plan import FileParts, ReadJob, joined, plan_reading
 from prereview.pool import OcrFactory, ReaderPool
 from prereview.progress import ProgressSink, Stage, Tracker
@@ -37,6 +37,7 @@ from prereview.regions import regions
 from prereview.reread import Reread
 from prereview.signing import place_signing_pages
 from prereview.signoff import MarkDoubts
+from prereview.visual.marks import PageMarksFound
 from rules.casefacts import CaseFacts, MaterialEvidence, MaterialStatus
 from rules.evaluate import Evaluator
 from rules.spec import Item
@@ -151,7 +152,8 @@ class Prereviewer:
         self.evaluator.loaded(item)  # fails fast on an unknown item, before any reading
         tracker = Tracker([f.name for f in files], progress)
         with tempfile.TemporaryDirectory(prefix="yichuang-", dir=self._work_dir) as tmp:
-            docs = self._read_all(files, Path(tmp), tracker)
+            line = secrets.token_hex(8)  # this case's line in the reading queue
+            docs = self._read_all(files, Path(tmp), tracker, line)
             if keep is not None:
                 for file, doc in zip(files, docs, strict=True):
                     keep(file, confined(doc, Path(tmp) / file.path.name))
@@ -165,15 +167,31 @@ class Prereviewer:
                 case_id=case_id,
                 reread=self._pool.reread,
                 tracker=tracker,
+                elsewhere=partial(self._marks_elsewhere, line),
             )
 
-    def _read_all(self, files: list[UploadedFile], tmp: Path, tracker: Tracker) -> list[Document]:
+    def _survey(self, files: list[UploadedFile], line: str) -> list[list[float] | None]:
+        """`prereview.plan.survey` of the files in a worker while the readers are free; when other cases'
+        files wait for them, the files' sizes (planning is not worth one more turn in the queue)."""
+        if self._queue.waiting():
+            return [[float(_size(f.path))] for f in files]
+        # in the case's line like its files: a survey straight to the pool would not wait its turn
+        return self._queue.submit(
+            line, partial(self._pool.survey, [(f.path, f.name) for f in files])
+        ).result()
+
+    def _marks_elsewhere(self, line: str, asks: Sequence[tuple[Page, str]]) -> list[PageMarksFound | None]:
+        """Marks looked for in the reader workers at once, in the case's line (`PageMarks.look_ahead`), when
+        they are free; when other cases' files wait for them, here, as the checks ask."""
+        if self._queue.waiting():
+            return [None] * len(asks)
+        futures = [self._queue.submit(line, partial(self._pool.marks, page, kind)) for page, kind in asks]
+        return [future.result() for future in futures]
+
+    def _read_all(self, files: list[UploadedFile], tmp: Path, tracker: Tracker, line: str) -> list[Document]:
         """Every file read, in the files' order, as `prereview.plan` shares them out: longest jobs first,
         a long scan in parts read at once by several workers."""
-        line = secrets.token_hex(8)
-        # in the case's line like its files: a survey straight to the pool would not wait its turn
-        surveyed = self._queue.submit(line, partial(self._pool.survey, [(f.path, f.name) for f in files]))
-        jobs = plan_reading(surveyed.result(), workers=self._pool.size)
+        jobs = plan_reading(self._survey(files, line), workers=self._pool.size)
         parts = {
             i: FileParts(
                 sum(1 for j in jobs if j.file == i),
@@ -239,6 +257,13 @@ def confined(doc: Document, work_dir: Path) -> Document:
     return doc.model_copy(update={"pages": pages})
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def judge(
     evaluator: Evaluator,
     *,
@@ -250,14 +275,21 @@ def judge(
     case_id: str = "",
     reread: Reread | None = None,
     tracker: Tracker | None = None,
+    elsewhere: MarksElsewhere | None = None,
 ) -> PrereviewResult:
     """The case judged from its files as read (their page images still on disk: seals and signatures
-    are looked for on them)."""
+    are looked for on them; by ``elsewhere`` at once, those the checks will ask about)."""
     if tracker is not None:
         tracker.stage(Stage.RECOGNISING)
     marks = PageMarks()
+    spec = evaluator.loaded(item).item
+
+    def look_ahead(located: list[Located]) -> None:
+        if elsewhere is not None:
+            marks.look_ahead(owed_marks(spec, located), elsewhere)
+
     evidence, absent, reports = materials_of(
-        evaluator.loaded(item).item, files, docs, declared=declared, marks=marks, doubts=marks, reread=reread
+        spec, files, docs, declared=declared, marks=marks, doubts=marks, reread=reread, look_ahead=look_ahead
     )
     case = CaseFacts(
         case_id=case_id,
@@ -281,11 +313,14 @@ def materials_of(
     marks: MarkFinder,
     doubts: MarkDoubts | None = None,
     reread: Reread | None = None,
+    look_ahead: Callable[[list[Located]], None] | None = None,
 ) -> tuple[dict[str, MaterialEvidence], dict[str, str], list[FileReport]]:
     """What the case's files hold, as `CaseFacts` takes it: per material its evidence (with the doubts
     recognition and reading have about it) and, for materials not found, why their absence may not be
     sure; plus what each file was recognised as. `reread` reads doubtful values a second time."""
     located, reports, unreadable, wrong = _recognise(item, files, docs, declared=declared)
+    if look_ahead is not None:
+        look_ahead(located)
     evidence = assemble(
         item,
         located,

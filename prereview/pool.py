@@ -26,9 +26,10 @@ from prereview.documents import Box, Document, Page
 from prereview.errors import CorruptFile, ReadTimeout, UnreadableFile
 from prereview.ocr import OcrEngine, OcrUnavailable
 from prereview.plan import survey
-from prereview.reader import PageDone, ReadLimits, file_sha256, read_file
+from prereview.reader import PageDone, ReadLimits, file_sha256, load_page_image, read_file
 from prereview.reread import reread_stored
 from prereview.sniff import sniff_file
+from prereview.visual.marks import PageMarksFound, find_marks
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,17 @@ class ReaderPool:
                     works[i] = [max(float(w), 0.0) for w in work]
         return works
 
+    def marks(self, page: Page, kind: str) -> PageMarksFound | None:
+        """`find_marks` on the page's stored image, in a worker (idle once a case is read); None when the
+        worker fails."""
+        worker = self._idle.get()
+        try:
+            worker.ensure_started()
+            outcome = worker.run((MARKS, page, kind), timeout=self.limits.timeout_seconds)
+        finally:
+            self._idle.put(worker)
+        return outcome if isinstance(outcome, PageMarksFound) else None
+
     @property
     def size(self) -> int:
         """How many files are read at once."""
@@ -211,7 +223,7 @@ class _Worker:
 
     def run(
         self, job: tuple[object, ...], *, timeout: float, on_page: PageDone | None = None
-    ) -> Document | list[tuple[str, float]] | str:
+    ) -> Document | list[tuple[str, float]] | PageMarksFound | str:
         assert self._conn is not None
         deadline = time.monotonic() + timeout
         try:
@@ -228,7 +240,7 @@ class _Worker:
         except (EOFError, OSError):
             self.kill()
             return "died"
-        return result if isinstance(result, Document | list) else "died"
+        return result if isinstance(result, Document | list | PageMarksFound) else "died"
 
     @property
     def pid(self) -> int | None:
@@ -276,6 +288,9 @@ def _worker_main(conn: Connection, factory: OcrFactory, memory_mb: int | None, n
         if job[0] == REREAD:
             conn.send(reread_stored(engine, *job[1:]))
             continue
+        if job[0] == MARKS:
+            conn.send(_marks(*job[1:]))
+            continue
         if job[0] == SURVEY:
             conn.send([survey(Path(path), name, job[2]) for path, name in job[1]])
             continue
@@ -296,6 +311,14 @@ def _worker_main(conn: Connection, factory: OcrFactory, memory_mb: int | None, n
         conn.send(doc)
 
 
+def _marks(page: Page, kind: str) -> PageMarksFound | str:
+    try:
+        return find_marks(load_page_image(page), page, kind)
+    except Exception:  # looked for again in the caller's process
+        log.exception("looking for marks on %s failed", page.image_path)
+        return "failed"
+
+
 def _tell(on_page: PageDone, done: object, total: object) -> None:
     """Hand on a worker's page message (the worker is untrusted: only plain counts pass)."""
     if isinstance(done, int) and (total is None or isinstance(total, int)):
@@ -305,6 +328,7 @@ def _tell(on_page: PageDone, done: object, total: object) -> None:
             log.exception("the page callback failed")
 
 
+MARKS = "marks"  # a worker job: (MARKS, page, kind) -> `find_marks` on its stored image
 SURVEY = "survey"  # a worker job: (SURVEY, [(path, name)], limits) -> `plan.survey` of each
 SURVEY_SECONDS = 10.0  # a survey takes milliseconds a file: longer, and the case is read unplanned
 REREAD = "reread"  # a worker job: (REREAD, page image path, boxes) -> (text, score) per box
