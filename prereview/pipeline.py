@@ -14,6 +14,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -180,13 +181,14 @@ class Prereviewer:
             line, partial(self._pool.survey, [(f.path, f.name) for f in files])
         ).result()
 
-    def _marks_elsewhere(self, line: str, asks: Sequence[tuple[Page, str]]) -> list[PageMarksFound | None]:
+    def _marks_elsewhere(
+        self, line: str, asks: Sequence[tuple[Page, str]]
+    ) -> list[Future[PageMarksFound | None]]:
         """Marks looked for in the reader workers at once, in the case's line (`PageMarks.look_ahead`), when
         they are free; when other cases' files wait for them, here, as the checks ask."""
         if self._queue.waiting():
-            return [None] * len(asks)
-        futures = [self._queue.submit(line, partial(self._pool.marks, page, kind)) for page, kind in asks]
-        return [future.result() for future in futures]
+            return [_done(None) for _ in asks]
+        return [self._queue.submit(line, partial(self._pool.marks, page, kind)) for page, kind in asks]
 
     def _read_all(self, files: list[UploadedFile], tmp: Path, tracker: Tracker, line: str) -> list[Document]:
         """Every file read, in the files' order, as `prereview.plan` shares them out: longest jobs first,
@@ -257,6 +259,12 @@ def confined(doc: Document, work_dir: Path) -> Document:
     return doc.model_copy(update={"pages": pages})
 
 
+def _done(value: PageMarksFound | None) -> Future[PageMarksFound | None]:
+    future: Future[PageMarksFound | None] = Future()
+    future.set_result(value)
+    return future
+
+
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -288,9 +296,19 @@ def judge(
         if elsewhere is not None:
             marks.look_ahead(owed_marks(spec, located), elsewhere)
 
-    evidence, absent, reports = materials_of(
-        spec, files, docs, declared=declared, marks=marks, doubts=marks, reread=reread, look_ahead=look_ahead
-    )
+    try:
+        evidence, absent, reports = materials_of(
+            spec,
+            files,
+            docs,
+            declared=declared,
+            marks=marks,
+            doubts=marks,
+            reread=reread,
+            look_ahead=look_ahead,
+        )
+    finally:
+        marks.settle()
     case = CaseFacts(
         case_id=case_id,
         item=item,

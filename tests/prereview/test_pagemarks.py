@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
 
 import cv2
@@ -62,6 +63,12 @@ def test_page_marks_of_a_region_are_those_inside_it(tmp_path: Path) -> None:
     assert marks(whole, "seal") == marks(right, "seal")
 
 
+def _settled(value: PageMarksFound | None) -> Future[PageMarksFound | None]:
+    future: Future[PageMarksFound | None] = Future()
+    future.set_result(value)
+    return future
+
+
 def test_marks_looked_for_elsewhere_are_kept_as_if_found_here(tmp_path: Path) -> None:
     sealed, plain = (
         _stored_page(tmp_path, "a.bmp", sealed=True),
@@ -70,9 +77,9 @@ def test_marks_looked_for_elsewhere_are_kept_as_if_found_here(tmp_path: Path) ->
     region = plain.model_copy(update={"region": Box(x0=0, y0=0, x1=600, y1=plain.height)})
     asked: list[tuple[Page, str]] = []
 
-    def elsewhere(asks: Sequence[tuple[Page, str]]) -> list[PageMarksFound | None]:
+    def elsewhere(asks: Sequence[tuple[Page, str]]) -> list[Future[PageMarksFound | None]]:
         asked.extend(asks)  # the workers' answer for the sealed page; none for the plain one's seal
-        return [find_marks(load_page_image(p), p, k) if p is sealed else None for p, k in asks]
+        return [_settled(find_marks(load_page_image(p), p, k) if p is sealed else None) for p, k in asks]
 
     marks = PageMarks()
     marks.look_ahead([(sealed, "seal"), (sealed, "signature"), (plain, "seal"), (region, "seal")], elsewhere)
@@ -86,6 +93,16 @@ def test_marks_looked_for_elsewhere_are_kept_as_if_found_here(tmp_path: Path) ->
     assert marks(plain, "seal") == []  # not found elsewhere: looked for here
     marks.look_ahead([(sealed, "seal")], elsewhere)  # already known: not asked again
     assert len(asked) == 3
+
+
+def test_marks_no_check_asked_for_are_dropped_when_the_case_is_judged(tmp_path: Path) -> None:
+    page = _stored_page(tmp_path, "a.bmp", sealed=True)
+    waiting: Future[PageMarksFound | None] = Future()  # not started yet in a worker
+    marks = PageMarks()
+    marks.look_ahead([(page, "seal")], lambda asks: [waiting for _ in asks])
+    marks.settle()
+    assert waiting.cancelled()
+    assert [m.kind for m in marks(page, "seal")] == ["seal"]  # asked after all: looked for here
 
 
 def test_owed_marks_are_the_whole_pages_of_materials_checked_for_them() -> None:
