@@ -30,6 +30,7 @@ import contextlib
 import os
 import statistics
 import tempfile
+import threading
 import time
 import zlib
 from dataclasses import dataclass
@@ -111,6 +112,32 @@ class Run:
     pages: int
     cpu_seconds: float  # user+sys of this process and its reader workers
     ocr_page_seconds: list[float]
+    all_busy: float  # share of the case's wall time every reader worker had a job
+
+
+class BusySampler:
+    """Samples, every few milliseconds while a case runs, how many reader workers hold a job (those not
+    waiting in the pool's idle queue): the share of samples with all of them busy is what scheduling
+    the case's reading changes."""
+
+    def __init__(self, pre: Prereviewer, every: float = 0.005) -> None:
+        self._pool = pre._pool
+        self._every = every
+        self._samples = 0
+        self._all = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._every):
+            self._samples += 1
+            self._all += self._pool._idle.qsize() == 0
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self._all / max(self._samples, 1)
 
 
 def _tree() -> list[psutil.Process]:
@@ -148,6 +175,7 @@ def judge(pre: Prereviewer, case: EightCase) -> Run:
 
     cpu = tree_cpu_seconds()
     start = time.perf_counter()
+    sampler = BusySampler(pre)
     pre.run(
         item=case.item,
         review_date=case.review_date,
@@ -157,6 +185,7 @@ def judge(pre: Prereviewer, case: EightCase) -> Run:
         keep=keep,
     )
     seconds = time.perf_counter() - start
+    busy = sampler.stop()
     cpu = tree_cpu_seconds() - cpu
     pages = [p for d in docs for p in d.pages]
     ocr = [p for p in pages if p.source is PageSource.OCR]
@@ -176,6 +205,7 @@ def judge(pre: Prereviewer, case: EightCase) -> Run:
         pages=len(pages),
         cpu_seconds=cpu,
         ocr_page_seconds=[p.ocr_seconds for p in ocr],
+        all_busy=busy,
     )
 
 
@@ -212,6 +242,7 @@ def main() -> None:
                         w = warm[-1]
                         console.print(
                             f"round {r + 1} {case.case_id}: {w.seconds:.2f}s CPU {w.cpu_seconds:.2f}s "
+                            f"all busy {w.all_busy:.0%} "
                             f"(read {w.read_seconds:.2f}s, {w.ocr_pages} OCR pages {w.ocr_seconds:.1f}s)"
                         )
             peak = tree_peak_rss_mb()
@@ -248,6 +279,7 @@ def _table(
         "warm max s",
         "CPU p50 s",
         "CPU p95 s",
+        "both busy p50",
         "read p50 s",
         "OCR pages/case",
         "OCR s/page p50",
@@ -266,6 +298,7 @@ def _table(
         f"{max(times):.2f}",
         f"{statistics.median(cpu):.2f}",
         f"{pct(cpu, 0.95):.2f}",
+        f"{statistics.median(w.all_busy for w in warm):.0%}",
         f"{statistics.median(w.read_seconds for w in warm):.2f}",
         f"{ocr_pages / len(warm):.1f}",
         f"{statistics.median(page_seconds) if page_seconds else 0:.2f}",

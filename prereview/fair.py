@@ -39,6 +39,11 @@ class FairQueue:
             self._ready.notify()
         return future
 
+    def waiting(self) -> int:
+        """Jobs queued and not started (0: a job submitted now starts at the next free reader)."""
+        with self._ready:
+            return sum(len(line) for line in self._lines.values())
+
     def _next(self) -> tuple[Future[Any], Callable[[], Any]] | None:
         with self._ready:
             while not self._lines and not self._closed:

@@ -1,12 +1,28 @@
-"""The seals and signatures of a case's pages, each page looked at once (`PageMarks`)."""
+"""The seals and signatures of a case's pages, each page looked at once (`PageMarks`).
+
+Looking for them is most of the judging step's time, and it comes after reading, when the reader
+workers are idle: `PageMarks.look_ahead` has the pages a case's checks will ask about (`owed_marks`)
+looked at in the workers at once while the checks run here, and takes what they found as if found here.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 
 import numpy as np
 
 from prereview.documents import Box, Mark, Page
+from prereview.located import Located
 from prereview.reader import load_page_image
 from prereview.visual.marks import PageMarksFound, find_marks
+from rules.codes import Code
+from rules.spec import Item
+
+# Starts looking for marks of a kind on many pages elsewhere (in the reader workers), all at once: per
+# page a future of what `find_marks` finds there, None where it could not be done there.
+MarksElsewhere = Callable[[Sequence[tuple[Page, str]]], list[Future[PageMarksFound | None]]]
+_OWED = {"seal": Code.NOT_SEALED, "signature": Code.NOT_SIGNED}
 
 
 class PageMarks:
@@ -19,6 +35,7 @@ class PageMarks:
     def __init__(self) -> None:
         self._found: dict[tuple[str, str, tuple[float, ...]], PageMarksFound] = {}
         self._images: dict[str, np.ndarray] = {}
+        self._pending: dict[tuple[str, str, tuple[float, ...]], Future[PageMarksFound | None]] = {}
 
     def __call__(self, page: Page, kind: str) -> list[Mark]:
         return self._read(page, kind).marks
@@ -29,6 +46,27 @@ class PageMarks:
     def places(self, page: Page) -> int:
         return self._read(page, "signature").places
 
+    def look_ahead(self, asks: Sequence[tuple[Page, str]], elsewhere: MarksElsewhere) -> None:
+        """Have ``elsewhere`` start looking for these marks of whole pages (a region's marks depend on
+        which of the image's regions asks first: those stay looked for here, when asked); a check that
+        asks before they are found waits for them. `settle` drops what no check asked for."""
+        todo = {
+            key: (page, kind)
+            for page, kind in asks
+            if page.image_path
+            and page.region is None
+            and (key := (page.image_path, kind, ())) not in self._found
+            and key not in self._pending
+        }
+        if todo:
+            self._pending.update(zip(todo, elsewhere(list(todo.values())), strict=True))
+
+    def settle(self) -> None:
+        """Stop looking elsewhere for marks no check has asked about (the page images go with the case)."""
+        for future in self._pending.values():
+            future.cancel()
+        self._pending.clear()
+
     def _read(self, page: Page, kind: str) -> PageMarksFound:
         """The page's marks; for a page that is a region of its image (one of several materials on a
         photo), those inside the region: seals found once on the whole image, signatures by its lines."""
@@ -36,6 +74,10 @@ class PageMarks:
             return PageMarksFound()
         region = page.region
         key = (page.image_path, kind, (region.x0, region.y0, region.x1, region.y1) if region else ())
+        if key not in self._found and (pending := self._pending.pop(key, None)) is not None:
+            found_elsewhere = pending.result()
+            if found_elsewhere is not None:
+                self._found[key] = found_elsewhere
         if key not in self._found:
             if region is None or kind != "seal":
                 found = find_marks(self._image(page), page, kind)
@@ -59,3 +101,16 @@ class PageMarks:
 
 def _inside(box: Box, region: Box) -> bool:
     return region.x0 <= box.cx <= region.x1 and region.y0 <= box.cy <= region.y1
+
+
+def owed_marks(item: Item, located: Sequence[Located]) -> list[tuple[Page, str]]:
+    """The whole pages of the materials whose checks ask for a seal or a signature, with that kind."""
+    owing = {
+        kind: {m.id for m in item.materials if any(c.code is code for c in m.checks)}
+        for kind, code in _OWED.items()
+    }
+    asks = []
+    for p in located:
+        materials = {p.label.material, *p.label.shared}
+        asks += [(p.view.page, kind) for kind, ids in owing.items() if materials & ids]
+    return asks

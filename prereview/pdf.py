@@ -75,19 +75,24 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
 
 
 def read_pdf(
-    path: Path, *, max_pages: int, max_pixels: int, dpi: float = DEFAULT_DPI, render_text_pages: bool = False
+    path: Path,
+    *,
+    max_pages: int,
+    max_pixels: int,
+    dpi: float = DEFAULT_DPI,
+    render_text_pages: bool = False,
+    pages: range | None = None,
 ) -> Iterator[PdfPage]:
-    """Yield the pages of the PDF at `path` in order; see the module docstring for what each holds."""
+    """Yield the pages of the PDF at `path` in order (only those in `pages`, when given: part of a file
+    read by several workers at once); see the module docstring for what each holds."""
     doc = open_pdf(path)
     try:
-        n_pages = len(doc)
-        if n_pages == 0:
-            raise CorruptFile("PDF 文件没有任何页面，请重新导出后上传。")
-        if n_pages > max_pages:
-            raise FileTooLarge(f"PDF 共 {n_pages} 页，超过 {max_pages} 页的上限，请拆分后重新上传。")
+        n_pages = _checked_count(doc, max_pages=max_pages)
         plumber = _open_plumber(path)
         try:
-            for index in range(n_pages):
+            for index in range(n_pages) if pages is None else pages:
+                if index >= n_pages:
+                    break
                 yield _read_page(
                     doc, plumber, index, dpi=dpi, max_pixels=max_pixels, render=render_text_pages
                 )
@@ -96,6 +101,42 @@ def read_pdf(
                 plumber.close()
     finally:
         doc.close()
+
+
+def page_work(path: Path, *, max_pages: int, max_pixels: int, dpi: float = DEFAULT_DPI) -> list[PageWork]:
+    """What reading each page of the PDF at `path` will take, told from pdfium's look at its objects
+    (milliseconds a page): whether it will be OCRed (the cheap half of `read_pdf`'s test: a page with
+    visible text and no covering picture goes to the text layer) and its pixels at the render scale."""
+    doc = open_pdf(path)
+    try:
+        work = []
+        for index in range(_checked_count(doc, max_pages=max_pages)):
+            page = doc[index]
+            try:
+                w_pt, h_pt = page.get_size()
+                scale = _scale(w_pt, h_pt, dpi=dpi, max_pixels=max_pixels)
+                ocr = not _has_text(page) or _picture_cover(page) >= PICTURE_COVER
+                work.append(PageWork(ocr=ocr, pixels=round(w_pt * scale) * round(h_pt * scale)))
+            finally:
+                page.close()
+        return work
+    finally:
+        doc.close()
+
+
+@dataclass
+class PageWork:
+    ocr: bool
+    pixels: int
+
+
+def _checked_count(doc: pdfium.PdfDocument, *, max_pages: int) -> int:
+    n_pages = len(doc)
+    if n_pages == 0:
+        raise CorruptFile("PDF 文件没有任何页面，请重新导出后上传。")
+    if n_pages > max_pages:
+        raise FileTooLarge(f"PDF 共 {n_pages} 页，超过 {max_pages} 页的上限，请拆分后重新上传。")
+    return n_pages
 
 
 def _open_plumber(path: Path) -> PlumberPDF | None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -27,7 +28,8 @@ from prereview.doubts import absence_doubts, with_part_doubts, with_signing_doub
 from prereview.errors import ReadingBudgetSpent
 from prereview.fair import FairQueue, ReadingBudget
 from prereview.ocr import RapidOcrEngine
-from prereview.pagemarks import PageMarks
+from prereview.pagemarks import MarksElsewhere, PageMarks, owed_marks
+from prereview.plan import FileParts, ReadJob, joined, plan_reading
 from prereview.pool import OcrFactory, ReaderPool
 from prereview.progress import ProgressSink, Stage, Tracker
 from prereview.reader import ReadLimits
@@ -36,6 +38,7 @@ from prereview.regions import regions
 from prereview.reread import Reread
 from prereview.signing import place_signing_pages
 from prereview.signoff import MarkDoubts
+from prereview.visual.marks import PageMarksFound
 from rules.casefacts import CaseFacts, MaterialEvidence, MaterialStatus
 from rules.evaluate import Evaluator
 from rules.spec import Item
@@ -150,7 +153,8 @@ class Prereviewer:
         self.evaluator.loaded(item)  # fails fast on an unknown item, before any reading
         tracker = Tracker([f.name for f in files], progress)
         with tempfile.TemporaryDirectory(prefix="yichuang-", dir=self._work_dir) as tmp:
-            docs = self._read_all(files, Path(tmp), tracker)
+            line = secrets.token_hex(8)  # this case's line in the reading queue
+            docs = self._read_all(files, Path(tmp), tracker, line)
             if keep is not None:
                 for file, doc in zip(files, docs, strict=True):
                     keep(file, confined(doc, Path(tmp) / file.path.name))
@@ -164,18 +168,60 @@ class Prereviewer:
                 case_id=case_id,
                 reread=self._pool.reread,
                 tracker=tracker,
+                elsewhere=partial(self._marks_elsewhere, line),
             )
 
-    def _read_all(self, files: list[UploadedFile], tmp: Path, tracker: Tracker) -> list[Document]:
-        """Every file read, in the files' order. The biggest files go first: with a few workers, starting
-        the longest jobs first (scans and photos outweigh text PDFs) ends the last one soonest."""
-        order = sorted(range(len(files)), key=lambda i: -_size(files[i].path))
-        budget, line = ReadingBudget(self.case_budget_s), secrets.token_hex(8)
-        futures = {
-            i: self._queue.submit(line, partial(budget.timed, partial(self._read, files[i], tmp, tracker, i)))
-            for i in order
+    def _survey(self, files: list[UploadedFile], line: str) -> list[list[float] | None]:
+        """`prereview.plan.survey` of the files in a worker while the readers are free; when other cases'
+        files wait for them, the files' sizes (planning is not worth one more turn in the queue)."""
+        if self._queue.waiting():
+            return [[float(_size(f.path))] for f in files]
+        # in the case's line like its files: a survey straight to the pool would not wait its turn
+        return self._queue.submit(
+            line, partial(self._pool.survey, [(f.path, f.name) for f in files])
+        ).result()
+
+    def _marks_elsewhere(
+        self, line: str, asks: Sequence[tuple[Page, str]]
+    ) -> list[Future[PageMarksFound | None]]:
+        """Marks looked for in the reader workers at once, in the case's line (`PageMarks.look_ahead`), when
+        they are free; when other cases' files wait for them, here, as the checks ask."""
+        if self._queue.waiting():
+            return [_done(None) for _ in asks]
+        return [self._queue.submit(line, partial(self._pool.marks, page, kind)) for page, kind in asks]
+
+    def _read_all(self, files: list[UploadedFile], tmp: Path, tracker: Tracker, line: str) -> list[Document]:
+        """Every file read, in the files' order, as `prereview.plan` shares them out: longest jobs first,
+        a long scan in parts read at once by several workers."""
+        jobs = plan_reading(self._survey(files, line), workers=self._pool.size)
+        parts = {
+            i: FileParts(
+                sum(1 for j in jobs if j.file == i),
+                page=partial(tracker.page, i),
+                read=partial(tracker.file_read, i),
+            )
+            for i in range(len(files))
         }
-        docs = [futures[i].result() for i in range(len(files))]
+        budget = ReadingBudget(self.case_budget_s)
+        futures = [
+            (
+                job,
+                self._queue.submit(
+                    line,
+                    partial(budget.timed, partial(self._read, files[job.file], tmp, job, parts[job.file])),
+                ),
+            )
+            for job in jobs
+        ]
+        docs: list[Document | None] = []
+        for i in range(len(files)):
+            mine = sorted(
+                ((job.first, future.result()) for job, future in futures if job.file == i), key=lambda p: p[0]
+            )
+            read = [doc for _, doc in mine]
+            docs.append(
+                None if any(doc is None for doc in read) else joined([d for d in read if d is not None])
+            )
         unread = [f.name for f, d in zip(files, docs, strict=True) if d is None]
         if unread:
             slow = [
@@ -185,17 +231,18 @@ class Prereviewer:
         return [d for d in docs if d is not None]
 
     def _read(
-        self, file: UploadedFile, tmp: Path, tracker: Tracker, index: int, left: float | None
+        self, file: UploadedFile, tmp: Path, job: ReadJob, parts: FileParts, left: float | None
     ) -> Document:
-        tracker.page(index, 0, None)
+        parts.page(job.first, 0, None)
         doc = self._pool.read(
             file.path,
             name=file.name,
             work_dir=tmp / file.path.name,
             timeout=left,
-            on_page=partial(tracker.page, index),
+            on_page=partial(parts.page, job.first),
+            pages=job.pages,
         )
-        tracker.file_read(index, len(doc.pages))
+        parts.ended(doc)
         return doc
 
 
@@ -210,6 +257,12 @@ def confined(doc: Document, work_dir: Path) -> Document:
         for p in doc.pages
     ]
     return doc.model_copy(update={"pages": pages})
+
+
+def _done(value: PageMarksFound | None) -> Future[PageMarksFound | None]:
+    future: Future[PageMarksFound | None] = Future()
+    future.set_result(value)
+    return future
 
 
 def _size(path: Path) -> int:
@@ -230,15 +283,32 @@ def judge(
     case_id: str = "",
     reread: Reread | None = None,
     tracker: Tracker | None = None,
+    elsewhere: MarksElsewhere | None = None,
 ) -> PrereviewResult:
     """The case judged from its files as read (their page images still on disk: seals and signatures
-    are looked for on them)."""
+    are looked for on them; by ``elsewhere`` at once, those the checks will ask about)."""
     if tracker is not None:
         tracker.stage(Stage.RECOGNISING)
     marks = PageMarks()
-    evidence, absent, reports = materials_of(
-        evaluator.loaded(item).item, files, docs, declared=declared, marks=marks, doubts=marks, reread=reread
-    )
+    spec = evaluator.loaded(item).item
+
+    def look_ahead(located: list[Located]) -> None:
+        if elsewhere is not None:
+            marks.look_ahead(owed_marks(spec, located), elsewhere)
+
+    try:
+        evidence, absent, reports = materials_of(
+            spec,
+            files,
+            docs,
+            declared=declared,
+            marks=marks,
+            doubts=marks,
+            reread=reread,
+            look_ahead=look_ahead,
+        )
+    finally:
+        marks.settle()
     case = CaseFacts(
         case_id=case_id,
         item=item,
@@ -261,11 +331,14 @@ def materials_of(
     marks: MarkFinder,
     doubts: MarkDoubts | None = None,
     reread: Reread | None = None,
+    look_ahead: Callable[[list[Located]], None] | None = None,
 ) -> tuple[dict[str, MaterialEvidence], dict[str, str], list[FileReport]]:
     """What the case's files hold, as `CaseFacts` takes it: per material its evidence (with the doubts
     recognition and reading have about it) and, for materials not found, why their absence may not be
     sure; plus what each file was recognised as. `reread` reads doubtful values a second time."""
     located, reports, unreadable, wrong = _recognise(item, files, docs, declared=declared)
+    if look_ahead is not None:
+        look_ahead(located)
     evidence = assemble(
         item,
         located,

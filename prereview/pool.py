@@ -25,9 +25,11 @@ from pathlib import Path
 from prereview.documents import Box, Document, Page
 from prereview.errors import CorruptFile, ReadTimeout, UnreadableFile
 from prereview.ocr import OcrEngine, OcrUnavailable
-from prereview.reader import PageDone, ReadLimits, file_sha256, read_file
+from prereview.plan import survey
+from prereview.reader import PageDone, ReadLimits, file_sha256, load_page_image, read_file
 from prereview.reread import reread_stored
 from prereview.sniff import sniff_file
+from prereview.visual.marks import PageMarksFound, find_marks
 
 log = logging.getLogger(__name__)
 
@@ -82,17 +84,20 @@ class ReaderPool:
         work_dir: Path | None = None,
         timeout: float | None = None,
         on_page: PageDone | None = None,
+        pages: range | None = None,
     ) -> Document:
         """Like `read_file`; raises only OcrUnavailable, when a worker cannot start (an operator's problem).
         ``timeout``: a shorter time limit for this file (what is left of its case's reading budget);
-        ``on_page``: told in this process as the worker reads each page."""
+        ``on_page``: told in this process as the worker reads each page; ``pages``: only these pages of
+        a PDF (one part of it: `prereview.plan`)."""
         limits = self.limits
         if timeout is not None and timeout < limits.timeout_seconds:
             limits = limits.model_copy(update={"timeout_seconds": max(timeout, 0.01)})
         worker = self._idle.get()
         try:
             worker.ensure_started()
-            job = (str(path), name, limits, None if work_dir is None else str(work_dir), on_page is not None)
+            folder = None if work_dir is None else str(work_dir)
+            job = (str(path), name, limits, folder, on_page is not None, pages)
             outcome = worker.run(job, timeout=limits.timeout_seconds + self._grace, on_page=on_page)
         finally:
             self._idle.put(worker)
@@ -104,6 +109,40 @@ class ReaderPool:
             else CorruptFile("文件解析时出错，文件可能已损坏，请重新导出或扫描后上传。")
         )
         return _failed(Path(path), name=name, error=error)
+
+    def survey(self, files: Sequence[tuple[Path, str]]) -> list[list[float] | None]:
+        """`prereview.plan.survey` of each (path, name), in one worker job; None for a file that cannot
+        be told, and for every file when the worker fails or takes longer than `SURVEY_SECONDS`."""
+        worker = self._idle.get()
+        try:
+            worker.ensure_started()
+            outcome = worker.run(
+                (SURVEY, [(str(p), n) for p, n in files], self.limits), timeout=SURVEY_SECONDS
+            )
+        finally:
+            self._idle.put(worker)
+        works: list[list[float] | None] = [None] * len(files)
+        if isinstance(outcome, list) and len(outcome) == len(files):  # the worker is untrusted
+            for i, work in enumerate(outcome):
+                if isinstance(work, list) and work and all(isinstance(w, float | int) for w in work):
+                    works[i] = [max(float(w), 0.0) for w in work]
+        return works
+
+    def marks(self, page: Page, kind: str) -> PageMarksFound | None:
+        """`find_marks` on the page's stored image, in a worker (idle once a case is read); None when the
+        worker fails."""
+        worker = self._idle.get()
+        try:
+            worker.ensure_started()
+            outcome = worker.run((MARKS, page, kind), timeout=self.limits.timeout_seconds)
+        finally:
+            self._idle.put(worker)
+        return outcome if isinstance(outcome, PageMarksFound) else None
+
+    @property
+    def size(self) -> int:
+        """How many files are read at once."""
+        return len(self._workers)
 
     def reread(self, page: Page, boxes: Sequence[Box]) -> list[tuple[str, float]]:
         """`prereview.reread.reread_boxes` on the page's stored image, in a worker (where the OCR engine
@@ -184,7 +223,7 @@ class _Worker:
 
     def run(
         self, job: tuple[object, ...], *, timeout: float, on_page: PageDone | None = None
-    ) -> Document | list[tuple[str, float]] | str:
+    ) -> Document | list[tuple[str, float]] | PageMarksFound | str:
         assert self._conn is not None
         deadline = time.monotonic() + timeout
         try:
@@ -201,7 +240,7 @@ class _Worker:
         except (EOFError, OSError):
             self.kill()
             return "died"
-        return result if isinstance(result, Document | list) else "died"
+        return result if isinstance(result, Document | list | PageMarksFound) else "died"
 
     @property
     def pid(self) -> int | None:
@@ -249,7 +288,13 @@ def _worker_main(conn: Connection, factory: OcrFactory, memory_mb: int | None, n
         if job[0] == REREAD:
             conn.send(reread_stored(engine, *job[1:]))
             continue
-        path, name, limits, work_dir, report = job
+        if job[0] == MARKS:
+            conn.send(_marks(*job[1:]))
+            continue
+        if job[0] == SURVEY:
+            conn.send([survey(Path(path), name, job[2]) for path, name in job[1]])
+            continue
+        path, name, limits, work_dir, report, pages = job
 
         def page_done(done: int, total: int | None) -> None:
             conn.send((PAGE, done, total))
@@ -261,8 +306,17 @@ def _worker_main(conn: Connection, factory: OcrFactory, memory_mb: int | None, n
             ocr=engine,
             work_dir=None if work_dir is None else Path(work_dir),
             on_page=page_done if report else None,
+            pages=pages,
         )
         conn.send(doc)
+
+
+def _marks(page: Page, kind: str) -> PageMarksFound | str:
+    try:
+        return find_marks(load_page_image(page), page, kind)
+    except Exception:  # looked for again in the caller's process
+        log.exception("looking for marks on %s failed", page.image_path)
+        return "failed"
 
 
 def _tell(on_page: PageDone, done: object, total: object) -> None:
@@ -274,5 +328,8 @@ def _tell(on_page: PageDone, done: object, total: object) -> None:
             log.exception("the page callback failed")
 
 
+MARKS = "marks"  # a worker job: (MARKS, page, kind) -> `find_marks` on its stored image
+SURVEY = "survey"  # a worker job: (SURVEY, [(path, name)], limits) -> `plan.survey` of each
+SURVEY_SECONDS = 10.0  # a survey takes milliseconds a file: longer, and the case is read unplanned
 REREAD = "reread"  # a worker job: (REREAD, page image path, boxes) -> (text, score) per box
 PAGE = "page"  # a worker's message while reading: (PAGE, pages read, pages total or None)

@@ -67,9 +67,11 @@ def read_file(
     ocr: OcrEngine,
     work_dir: Path | None = None,
     on_page: PageDone | None = None,
+    pages: range | None = None,
 ) -> Document:
     """Read one uploaded file; `name` is the applicant's file name (only its extension is looked at).
-    `on_page` is told after each page how many are read, of how many."""
+    `on_page` is told after each page how many are read, of how many. `pages`: only these pages of a
+    PDF (a part of the file; `prereview.plan` joins the parts), of how many the file holds."""
     path = Path(path)
     doc = Document(name=name or path.name)
     try:
@@ -79,7 +81,8 @@ def read_file(
         doc.sha256 = file_sha256(path)
         deadline = time.monotonic() + limits.timeout_seconds
         total = page_count(path, kind) if on_page is not None else None
-        for page in _pages(path, kind, limits=limits, ocr=ocr, work_dir=work_dir, sha256=doc.sha256):
+        read = _pages(path, kind, limits=limits, ocr=ocr, work_dir=work_dir, sha256=doc.sha256, pages=pages)
+        for page in read:
             doc.pages.append(page)
             if on_page is not None:
                 on_page(len(doc.pages), total)
@@ -119,7 +122,14 @@ def file_sha256(path: Path) -> str:
 
 
 def _pages(
-    path: Path, kind: Kind, *, limits: ReadLimits, ocr: OcrEngine, work_dir: Path | None, sha256: str
+    path: Path,
+    kind: Kind,
+    *,
+    limits: ReadLimits,
+    ocr: OcrEngine,
+    work_dir: Path | None,
+    sha256: str,
+    pages: range | None = None,
 ) -> Iterator[Page]:
     def image_path(index: int) -> Path | None:
         return None if work_dir is None else Path(work_dir) / f"{sha256[:16]}-p{index + 1:03d}.bmp"
@@ -131,6 +141,7 @@ def _pages(
             max_pixels=limits.max_pixels,
             dpi=limits.dpi,
             render_text_pages=work_dir is not None,
+            pages=pages,
         )
         for raw in pdf_pages:
             if raw.lines is not None:

@@ -42,6 +42,24 @@ def test_the_queue_serves_cases_in_turn() -> None:
     assert order == ["big0", "small0", "other0", "big1", "big2", "big3"]
 
 
+def test_the_queue_tells_how_many_jobs_wait_for_a_reader() -> None:
+    gate = threading.Event()
+    queue = FairQueue(workers=1)
+    try:
+        assert queue.waiting() == 0
+        blocker = queue.submit("first", gate.wait)
+        while not blocker.running():
+            time.sleep(0.01)
+        futures = [queue.submit(case, lambda: None) for case in ("big", "big", "small")]
+        assert queue.waiting() == 3  # what a case arriving now would wait behind (it then reads unplanned)
+        gate.set()
+        for f in [blocker, *futures]:
+            f.result(timeout=5)
+        assert queue.waiting() == 0
+    finally:
+        queue.close()
+
+
 def test_a_failing_job_fails_only_its_own_future() -> None:
     queue = FairQueue(workers=2)
     try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
 
 import cv2
@@ -12,8 +14,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 from visual_images import blank_page, draw_seal
 
 from prereview.documents import Box, Page, PageSource
-from prereview.pagemarks import PageMarks
+from prereview.located import Located
+from prereview.pagemarks import PageMarks, owed_marks
+from prereview.reader import load_page_image
+from prereview.recognise import PageLabel, PageView
+from prereview.visual.marks import PageMarksFound, find_marks
 from prereview.visual.seals import find_seals
+from rules.book import RuleBook
+from rules.codes import Code
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def _stored_page(tmp_path: Path, name: str, *, sealed: bool) -> Page:
@@ -51,3 +61,64 @@ def test_page_marks_of_a_region_are_those_inside_it(tmp_path: Path) -> None:
     marks = PageMarks()
     assert marks(left, "seal") == [] and [m.kind for m in marks(right, "seal")] == ["seal"]
     assert marks(whole, "seal") == marks(right, "seal")
+
+
+def _settled(value: PageMarksFound | None) -> Future[PageMarksFound | None]:
+    future: Future[PageMarksFound | None] = Future()
+    future.set_result(value)
+    return future
+
+
+def test_marks_looked_for_elsewhere_are_kept_as_if_found_here(tmp_path: Path) -> None:
+    sealed, plain = (
+        _stored_page(tmp_path, "a.bmp", sealed=True),
+        _stored_page(tmp_path, "b.bmp", sealed=False),
+    )
+    region = plain.model_copy(update={"region": Box(x0=0, y0=0, x1=600, y1=plain.height)})
+    asked: list[tuple[Page, str]] = []
+
+    def elsewhere(asks: Sequence[tuple[Page, str]]) -> list[Future[PageMarksFound | None]]:
+        asked.extend(asks)  # the workers' answer for the sealed page; none for the plain one's seal
+        return [_settled(find_marks(load_page_image(p), p, k) if p is sealed else None) for p, k in asks]
+
+    marks = PageMarks()
+    marks.look_ahead([(sealed, "seal"), (sealed, "signature"), (plain, "seal"), (region, "seal")], elsewhere)
+    assert [(p.image_path, k) for p, k in asked] == [
+        (sealed.image_path, "seal"),
+        (sealed.image_path, "signature"),
+        (plain.image_path, "seal"),
+    ]  # a region is looked at here, when asked: its image's other regions may ask first
+    Path(str(sealed.image_path)).unlink()  # what was found elsewhere answers: the image is not read again
+    assert [m.kind for m in marks(sealed, "seal")] == ["seal"] and marks(sealed, "signature") == []
+    assert marks(plain, "seal") == []  # not found elsewhere: looked for here
+    marks.look_ahead([(sealed, "seal")], elsewhere)  # already known: not asked again
+    assert len(asked) == 3
+
+
+def test_marks_no_check_asked_for_are_dropped_when_the_case_is_judged(tmp_path: Path) -> None:
+    page = _stored_page(tmp_path, "a.bmp", sealed=True)
+    waiting: Future[PageMarksFound | None] = Future()  # not started yet in a worker
+    marks = PageMarks()
+    marks.look_ahead([(page, "seal")], lambda asks: [waiting for _ in asks])
+    marks.settle()
+    assert waiting.cancelled()
+    assert [m.kind for m in marks(page, "seal")] == ["seal"]  # asked after all: looked for here
+
+
+def test_owed_marks_are_the_whole_pages_of_materials_checked_for_them() -> None:
+    item = RuleBook.load(CORPUS / "rules").items["JT-001"].item
+    sealed_ids = {m.id for m in item.materials if any(c.code is Code.NOT_SEALED for c in m.checks)}
+    plain_ids = {
+        m.id
+        for m in item.materials
+        if not any(c.code in (Code.NOT_SEALED, Code.NOT_SIGNED) for c in m.checks)
+    }
+    assert sealed_ids and plain_ids
+    page = Page(index=0, width=10, height=10, source=PageSource.OCR, image_path="x.bmp")
+
+    def located(material: str | None) -> Located:
+        return Located(view=PageView.of(0, page, None), label=PageLabel(material=material), file_name="a.pdf")
+
+    owed = owed_marks(item, [located(next(iter(sealed_ids))), located(next(iter(plain_ids))), located(None)])
+    assert ("seal" in {k for _, k in owed}) and all(p is page for p, _ in owed)
+    assert len(owed) <= 2  # only the sealed material's page, for a seal (and a signature if it owes one)
