@@ -31,8 +31,8 @@ from rich.console import Console
 from bench.doccache import load
 from bench.scoring import Scores, group_of
 from prereview.cases import find_cases, load_case
+from prereview.judging import judge
 from prereview.ocr import RapidOcrEngine
-from prereview.pipeline import judge
 from prereview.reread import local_reread
 from rules.book import RuleBook
 from rules.evaluate import Evaluator

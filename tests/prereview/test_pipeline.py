@@ -59,7 +59,7 @@ def test_a_material_a_blurred_page_resembles_is_an_uncertain_absence_not_a_findi
     from datetime import date
 
     from prereview.documents import Box, TextLine
-    from prereview.pipeline import UploadedFile, materials_of
+    from prereview.judging import UploadedFile, materials_of
     from rules.book import RuleBook
     from rules.casefacts import CaseFacts
     from rules.evaluate import Evaluator
@@ -90,7 +90,7 @@ def test_a_material_a_blurred_page_resembles_is_an_uncertain_absence_not_a_findi
 
 def test_an_unreadable_file_is_doubtful_only_when_lines_were_still_read_through_the_blur() -> None:
     from prereview.documents import Box, TextLine
-    from prereview.pipeline import UploadedFile, materials_of
+    from prereview.judging import UploadedFile, materials_of
     from rules.book import RuleBook
 
     item = RuleBook.load(Path(__file__).resolve().parents[2] / "corpus" / "rules").items["SC-001"].item
@@ -117,8 +117,8 @@ def test_a_photo_of_a_card_beside_a_sealed_licence_is_read_as_both(tmp_path: Pat
     materials are found, and the seal counts for the licence only."""
     from visual_images import as_photo, draw_text
 
+    from prereview.judging import UploadedFile, materials_of
     from prereview.ocr import RapidOcrEngine
-    from prereview.pipeline import UploadedFile, materials_of
     from prereview.reader import ReadLimits, read_file
     from rules.book import RuleBook
 
