@@ -226,7 +226,7 @@ def _read_field(
     if spec.options:
         return _option(spec, pages)
     if spec.type == "list":
-        listed = column_field(name, spec, pages)
+        listed = column_field(name, spec, pages, declared=declared)
         if listed is not None:
             return listed
     stop = [*material.recognition.labels, *material.fields]
