@@ -252,6 +252,10 @@ def find_fields(
                     reading.glued = row.chars.index(value[0]) == end
                 if reading.glued and kind in ("name", "list") and not plausible_names(reading.value):
                     continue  # the caption's word inside running text: 委托人均予以承认，由此产生的
+                if not value and _runs_on(row, end):
+                    continue  # the start of a longer caption OCR misread: 受托人身份证号间 (…号码)
+                if reading.glued and kind in ("name", "list") and in_title(row, value, page):
+                    continue  # the caption's word inside a form's title: 指定代表或者共同委托代理人…
                 found.append((row, reading))
         if not found:
             found = [
@@ -274,6 +278,32 @@ def plausible_names(value: str) -> bool:
     with the caption's word (受托人在上述权限范围内签署的有关文件) is neither."""
     names = [n for n in re.split(r"[、，,;；\s]+", value) if n]
     return bool(names) and all(_PERSON.match(n) or ORGANISATION.search(n) for n in names)
+
+
+def _runs_on(row: Row, end: int) -> bool:
+    """Whether the caption ending at `end` runs on, with no colon or gap, into words of its segment that
+    look like another caption (受托人身份证号码 is a caption of its own, not 受托人 left blank)."""
+    rest = [c for c in row.chars[end:] if c.segment == row.chars[end - 1].segment]
+    return (
+        len(rest) >= 2
+        and rest[0] is row.chars[end]
+        and rest[0].ch not in cells.SEPARATORS + cells.OPEN
+        and cells.label_like(cells.text_of(rest))
+    )
+
+
+def in_title(row: Row, value: list[Char], page: Page) -> bool:
+    """Whether a value glued to its caption lies inside a title-like line: its run of text goes on past
+    the value and stands centred on the page's text (a form's title names its parties: 指定代表或者共同
+    委托代理人授权委托书), where a caption and its value start a line at the left."""
+    seg = [c for c in row.chars if c.segment == value[-1].segment]
+    if not seg or seg[-1] is value[-1] or not page.lines:
+        return False
+    left = min(ln.box.x0 for ln in page.lines)
+    right = max(ln.box.x1 for ln in page.lines)
+    width = right - left
+    middle = (seg[0].box.x0 + seg[-1].box.x1) / 2
+    return abs(middle - (left + right) / 2) < 0.06 * width and seg[0].box.x0 > left + 0.1 * width
 
 
 def _judge(
