@@ -173,6 +173,12 @@ def _raw_value_for(
         straddling = cells.straddling_value(rows, r, label_box, stop)
         if straddling:
             return end, straddling
+    if not value and not header and start == end and _caption_beside(row, end, stop):
+        # a column header a photo's tilt put in the row of the line above it (单位名称：… | 培训日期 | …):
+        # a caption with another caption right of it heads its column
+        below = cells.below_value(rows, r, label_box, stop, header=True, colon=False)
+        if below and cells.fits_kind(below, kind):
+            return end, below
     if header or (not value and start >= len(row.chars)):
         value = cells.below_value(rows, r, label_box, stop, header=header, colon=start > end)
     elif (
@@ -185,6 +191,16 @@ def _raw_value_for(
         # a unit's name wrapped in its cell (安和市绿源环境科技有 / 限公司): one line more at most
         value = value + cells.continuation(rows, r, value, stop, most=1, label=label_box)
     return end, value
+
+
+def _caption_beside(row: Row, end: int, stop: set[str]) -> bool:
+    """Whether the next cell right of the caption ending at `end` is another caption without a colon."""
+    rest = row.chars[end:]
+    if not rest or rest[0].segment == row.chars[end - 1].segment:
+        return False
+    seg = [c for c in rest if c.segment == rest[0].segment]
+    text = cells.text_of(seg)
+    return cells.is_label(text, stop) and not text.endswith((":", "："))
 
 
 def _split_readings(

@@ -363,3 +363,23 @@ def test_a_caption_running_on_into_a_longer_caption_is_not_left_blank() -> None:
     assert find_fields([misread], ["受托人"], kind="name") == []
     blank = photo(line("受托人：", 200, 200), line("联系电话：", 700, 200))
     assert find_field([blank], ["受托人"], kind="name").status is FieldStatus.EMPTY
+
+
+def test_a_column_header_tilted_into_the_line_above_still_heads_its_column() -> None:
+    # a photo's tilt put 培训日期 | 考核结果 in the row of the unit's line above the table's header
+    tilted = photo(
+        line("单位名称：安和市某某有限公司", 300, 100),
+        line("培训日期", 800, 104),
+        line("考核结果", 950, 100),
+        line("姓名", 360, 130),
+        line("学时", 700, 130),
+        line("王小明", 360, 170),
+        line("24", 700, 170),
+        line("2026-04-18", 800, 170),
+        line("合格", 950, 170),
+    )
+    stop = ["姓名", "学时", "培训日期", "考核结果"]
+    assert find_field([tilted], ["培训日期"], stop=stop, kind="date").value == "2026-04-18"
+    # a caption with a blank cell and the next caption beside it on its own line stays empty
+    blank = photo(line("培训日期", 300, 100), line("考核结果", 600, 100), line("备注：无", 300, 300))
+    assert find_field([blank], ["培训日期"], stop=stop, kind="date").status is not FieldStatus.OK
