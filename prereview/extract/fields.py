@@ -339,12 +339,12 @@ def _judge(
     zone = Box(x0=lb.x1 + 0.3 * lb.height, y0=lb.y0, x1=min(right, lb.x1 + 12 * lb.height), y1=lb.y1)
     if zone.width <= lb.height:
         return reading
-    if has_ink is not None and _inked(pos, zone, has_ink):
+    if has_ink is not None and inked(pos, zone, has_ink):
         return reading.model_copy(update={"status": FieldStatus.UNREADABLE, "box": zone})
     return reading.model_copy(update={"box": zone})
 
 
-def _inked(pos: int, zone: Box, has_ink: InkProbe) -> bool:
+def inked(pos: int, zone: Box, has_ink: InkProbe) -> bool:
     """Ink anywhere in the zone, looked for a few characters' width at a time: a short name OCR missed
     fills too little of a wide blank cell to count as ink in it."""
     step = 3 * zone.height
