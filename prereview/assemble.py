@@ -11,7 +11,7 @@ import numpy as np
 from prereview.approx import distance, strip_punctuation
 from prereview.columns import column_field
 from prereview.documents import Box, Page, PageSource
-from prereview.extract.fields import COMMON_LABELS, FieldReading, FieldStatus, InkProbe, find_field
+from prereview.extract.fields import COMMON_LABELS, FieldReading, FieldStatus, InkProbe, find_field, inked
 from prereview.extract.values import PROVINCES, parse_plate
 from prereview.located import Located, MarkFinder
 from prereview.reader import load_page_image
@@ -226,7 +226,7 @@ def _read_field(
     if spec.options:
         return _option(spec, pages)
     if spec.type == "list":
-        listed = column_field(name, spec, pages)
+        listed = column_field(name, spec, pages, declared=declared)
         if listed is not None:
             return listed
     stop = [*material.recognition.labels, *material.fields]
@@ -253,6 +253,14 @@ def _read_field(
         reading, where.view.page, kind=spec.type, field=name, reread=reread, declared=declared
     )
     if status is FieldStatus.EMPTY:
+        # ink too faint to count as writing (a pale 4辆 on a shadowed photo) may still be writing
+        if (
+            not doubt
+            and reading.page is not None
+            and reading.box is not None
+            and inked(reading.page, reading.box, _ink_on(pages, min_share=FAINT_INK))
+        ):
+            doubt = f"照片或扫描件上「{name}」栏有很淡的字迹，可能已填写但未能识别，请核对原件"
         return FieldValue(state=FieldState.EMPTY, evidence=evidence, doubt=doubt)
     if status is FieldStatus.UNREADABLE:
         return FieldValue(state=FieldState.UNREADABLE, value=value, evidence=evidence, doubt=doubt)
@@ -293,7 +301,10 @@ def _block(name: str, spec: FieldSpec, material: Material) -> tuple[str, tuple[s
     return "", ()
 
 
-def _ink_on(pages: list[Located]) -> InkProbe:
+FAINT_INK = 0.008  # share of a blank zone's pixels that is faint ink: a tenth of a character's strokes
+
+
+def _ink_on(pages: list[Located], *, min_share: float = 0.02) -> InkProbe:
     """Whether a blank-looking value zone of an OCR page holds ink the OCR found no text in (a blurred
     name): then the field is unreadable, not empty. Images are loaded only when a field is asked about."""
     images: dict[int, np.ndarray | None] = {}
@@ -307,7 +318,7 @@ def _ink_on(pages: list[Located]) -> InkProbe:
                 images[pos] = load_page_image(page)
             except FileNotFoundError:
                 images[pos] = None
-        return ink_probe([images[pos]])(0, box)
+        return ink_probe([images[pos]], min_share=min_share)(0, box)
 
     return has_ink
 

@@ -1,5 +1,5 @@
 """A list field printed as a table column (出资情况表's 股东名称, 证件号码): its entries as one value, with
-the doubt a photo's reading of a number column carries."""
+the doubt a photo's reading of a column carries."""
 
 from __future__ import annotations
 
@@ -8,41 +8,70 @@ import re
 from prereview.documents import PageSource
 from prereview.extract.cells import NUMBER_LENGTH
 from prereview.located import Located
+from prereview.misread import near_declared
 from prereview.table import read_column
 from rules.casefacts import Evidence, FieldState, FieldValue
+from rules.identity import normalize_name
 from rules.spec import FieldSpec
 
-__all__ = ["column_field"]
+__all__ = ["column_field", "split_merged"]
 
 
-def column_field(name: str, spec: FieldSpec, pages: list[Located]) -> FieldValue | None:
-    """A list field printed as a table column (出资情况表's 股东名称): its entries joined with 、."""
+def column_field(
+    name: str, spec: FieldSpec, pages: list[Located], *, declared: frozenset[str] = frozenset()
+) -> FieldValue | None:
+    """A list field printed as a table column (出资情况表's 股东名称): its entries joined with 、.
+
+    On a photo or scan, rows OCR merged into one cell are split again where the field's values end: a
+    number cell at every 18 characters, a name cell at the `declared` names it holds; an entry a
+    character or two from a declared name is in doubt (a cell's reading has no score to trust)."""
     for p in pages:
         entries = read_column(p.view.page, spec.labels or (name,))
         if entries is None:
             continue
+        photo = p.view.page.source is PageSource.OCR
         entries = [_number_entry(e) for e in entries]
+        # names split at declared names are in doubt; numbers cut at 18 characters are whole numbers
+        merged = [
+            e for e in entries if photo and not _NUMBERISH.search(e) and len(split_merged(e, declared)) > 1
+        ]
+        if photo:
+            entries = [part for e in entries for part in split_merged(e, declared)]
         value = "、".join(e for e in entries if e)
         evidence = Evidence(file=p.file_name, page=p.view.page.index, text=value[:200])
-        # a number cell not of 18 characters, or with a glyph in it that is no character of a number
-        odd = [
-            e
-            for e in entries
-            if _NUMBERISH.fullmatch(_bare(e)) and (len(e) != NUMBER_LENGTH or _bare(e) != e)
-        ]
-        doubt = (
-            f"照片或扫描件上表格「{name}」一栏读作「{odd[0]}」，不是完整的 18 位号码，"
-            "可能是相邻两行连在一起或有字符未识别出"
-            if odd and p.view.page.source is PageSource.OCR
-            else ""
-        )
+        doubt = _doubt(name, entries, merged, declared) if photo else ""
         state = FieldState.OK if value else FieldState.EMPTY
         return FieldValue(state=state, value=value, evidence=evidence, doubt=doubt)
     return None
 
 
+def _doubt(name: str, entries: list[str], merged: list[str], declared: frozenset[str]) -> str:
+    # a number cell not of 18 characters, or with a glyph in it that is no character of a number
+    odd = [
+        e for e in entries if _NUMBERISH.fullmatch(_bare(e)) and (len(e) != NUMBER_LENGTH or _bare(e) != e)
+    ]
+    if odd:
+        return (
+            f"照片或扫描件上表格「{name}」一栏读作「{odd[0]}」，不是完整的 18 位号码，"
+            "可能是相邻两行连在一起或有字符未识别出"
+        )
+    near = near_declared("、".join(e for e in entries if e), "list", 0.0, declared)
+    if merged and (near or any(normalize_name(e) not in declared for e in entries if e)):
+        return (
+            f"照片或扫描件上表格「{name}」一栏相邻两行连在一起（「{merged[0]}」），"
+            "已按申报名称拆分，请核对原件"
+        )
+    if near:
+        return (
+            f"照片或扫描件上表格「{name}」一栏有与申报的「{near}」只差一两个字的名称，"
+            "可能是识别错误，请核对原件"
+        )
+    return ""
+
+
 _NUMBERISH = re.compile(r"[0-9A-Z]*\d{10}[0-9A-Z]*")  # a run with ten digits in a row: an ID or credit code
 _STRAY = re.compile(r"[^0-9A-Za-z]")
+_NUMBER_CELL = re.compile(r"[0-9A-Z]+")
 
 
 def _bare(entry: str) -> str:
@@ -54,3 +83,30 @@ def _number_entry(entry: str) -> str:
     any other cell as it is."""
     bare = _bare(entry)
     return bare if bare != entry and len(bare) == NUMBER_LENGTH and _NUMBERISH.fullmatch(bare) else entry
+
+
+def split_merged(entry: str, declared: frozenset[str]) -> list[str]:
+    """The cells of two or more rows OCR read as one entry: a number of a multiple of 18 characters at
+    every 18 (two IDs or credit codes), a name cell before and after each `declared` name (of two
+    characters or more) it holds with more text around it; `[entry]` when it is one cell."""
+    if (
+        _NUMBER_CELL.fullmatch(entry)
+        and len(entry) > NUMBER_LENGTH
+        and len(entry) % NUMBER_LENGTH == 0
+        and _NUMBERISH.fullmatch(entry)
+    ):
+        return [entry[k : k + NUMBER_LENGTH] for k in range(0, len(entry), NUMBER_LENGTH)]
+    text = normalize_name(entry)
+    for known in sorted(declared, key=len, reverse=True):
+        k = text.find(known)
+        if len(known) < 2 or k < 0 or len(known) == len(text) or _NUMBERISH.search(known):
+            continue
+        before, after = text[:k], text[k + len(known) :]
+        if 0 < len(before) < 2 or 0 < len(after) < 2:
+            continue  # a declared name inside a longer one (李明 in 李明华) is no merged row
+        return (
+            [*split_merged(before, declared), known, *split_merged(after, declared)]
+            if before or after
+            else [entry]
+        )
+    return [entry] if entry else []

@@ -45,6 +45,7 @@ LOOK_ALIKES = (
 # What a period may print after its only date (有效期至2030年6月30日止, …前, …有效)
 _CLOSING = re.compile(r"^(止|为止|前|以前|之前|有效|日|号)?$")
 _LAST_DIGIT = re.compile(r"\d(?!.*\d)")
+_DATE = re.compile(r"\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[./-]\s*\d{1,2}\s*[./-]\s*\d{1,2})")
 NUMBER_KINDS = ("id_number", "uscc")
 
 
@@ -52,7 +53,9 @@ def period_doubt(value: str) -> str:
     """Why a period read on a photo cannot be what is printed; "" when it may be."""
     parsed = parse_period(value)
     if parsed is None:
-        return ""
+        # a date read whole in words that make no period (至本事项办信之日止 for 办结): a word misread
+        day = next((d for d in _DATE.findall(value) if parse_date(d) is not None), "")
+        return f"其中的日期「{day}」可以辨认，其余文字不成期限，可能有字识别错误" if day else ""
     start, end, open_ended = parsed
     if start is not None and end is not None and end < start:
         return f"止日（{end.isoformat()}）早于起日（{start.isoformat()}），可能有数字识别错误"

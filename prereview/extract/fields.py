@@ -173,6 +173,12 @@ def _raw_value_for(
         straddling = cells.straddling_value(rows, r, label_box, stop)
         if straddling:
             return end, straddling
+    if not value and not header and start == end and _caption_beside(row, end, stop):
+        # a column header a photo's tilt put in the row of the line above it (单位名称：… | 培训日期 | …):
+        # a caption with another caption right of it heads its column
+        below = cells.below_value(rows, r, label_box, stop, header=True, colon=False)
+        if below and cells.fits_kind(below, kind):
+            return end, below
     if header or (not value and start >= len(row.chars)):
         value = cells.below_value(rows, r, label_box, stop, header=header, colon=start > end)
     elif (
@@ -185,6 +191,16 @@ def _raw_value_for(
         # a unit's name wrapped in its cell (安和市绿源环境科技有 / 限公司): one line more at most
         value = value + cells.continuation(rows, r, value, stop, most=1, label=label_box)
     return end, value
+
+
+def _caption_beside(row: Row, end: int, stop: set[str]) -> bool:
+    """Whether the next cell right of the caption ending at `end` is another caption without a colon."""
+    rest = row.chars[end:]
+    if not rest or rest[0].segment == row.chars[end - 1].segment:
+        return False
+    seg = [c for c in rest if c.segment == rest[0].segment]
+    text = cells.text_of(seg)
+    return cells.is_label(text, stop) and not text.endswith((":", "："))
 
 
 def _split_readings(
@@ -252,6 +268,10 @@ def find_fields(
                     reading.glued = row.chars.index(value[0]) == end
                 if reading.glued and kind in ("name", "list") and not plausible_names(reading.value):
                     continue  # the caption's word inside running text: 委托人均予以承认，由此产生的
+                if not value and _runs_on(row, end):
+                    continue  # the start of a longer caption OCR misread: 受托人身份证号间 (…号码)
+                if reading.glued and kind in ("name", "list") and in_title(row, value, page):
+                    continue  # the caption's word inside a form's title: 指定代表或者共同委托代理人…
                 found.append((row, reading))
         if not found:
             found = [
@@ -276,6 +296,32 @@ def plausible_names(value: str) -> bool:
     return bool(names) and all(_PERSON.match(n) or ORGANISATION.search(n) for n in names)
 
 
+def _runs_on(row: Row, end: int) -> bool:
+    """Whether the caption ending at `end` runs on, with no colon or gap, into words of its segment that
+    look like another caption (受托人身份证号码 is a caption of its own, not 受托人 left blank)."""
+    rest = [c for c in row.chars[end:] if c.segment == row.chars[end - 1].segment]
+    return (
+        len(rest) >= 2
+        and rest[0] is row.chars[end]
+        and rest[0].ch not in cells.SEPARATORS + cells.OPEN
+        and cells.label_like(cells.text_of(rest))
+    )
+
+
+def in_title(row: Row, value: list[Char], page: Page) -> bool:
+    """Whether a value glued to its caption lies inside a title-like line: its run of text goes on past
+    the value and stands centred on the page's text (a form's title names its parties: 指定代表或者共同
+    委托代理人授权委托书), where a caption and its value start a line at the left."""
+    seg = [c for c in row.chars if c.segment == value[-1].segment]
+    if not seg or seg[-1] is value[-1] or not page.lines:
+        return False
+    left = min(ln.box.x0 for ln in page.lines)
+    right = max(ln.box.x1 for ln in page.lines)
+    width = right - left
+    middle = (seg[0].box.x0 + seg[-1].box.x1) / 2
+    return abs(middle - (left + right) / 2) < 0.06 * width and seg[0].box.x0 > left + 0.1 * width
+
+
 def _judge(
     reading: FieldReading, page: Page, row: Row, pos: int, *, min_score: float, has_ink: InkProbe | None
 ) -> FieldReading:
@@ -293,12 +339,12 @@ def _judge(
     zone = Box(x0=lb.x1 + 0.3 * lb.height, y0=lb.y0, x1=min(right, lb.x1 + 12 * lb.height), y1=lb.y1)
     if zone.width <= lb.height:
         return reading
-    if has_ink is not None and _inked(pos, zone, has_ink):
+    if has_ink is not None and inked(pos, zone, has_ink):
         return reading.model_copy(update={"status": FieldStatus.UNREADABLE, "box": zone})
     return reading.model_copy(update={"box": zone})
 
 
-def _inked(pos: int, zone: Box, has_ink: InkProbe) -> bool:
+def inked(pos: int, zone: Box, has_ink: InkProbe) -> bool:
     """Ink anywhere in the zone, looked for a few characters' width at a time: a short name OCR missed
     fills too little of a wide blank cell to count as ink in it."""
     step = 3 * zone.height

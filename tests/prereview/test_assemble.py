@@ -593,3 +593,22 @@ def test_the_captions_signing_bracket_read_into_a_name_is_not_part_of_it() -> No
     assert fields["法定代表人"].value == "钱玲"
     fields = _evidence(rep, page(line("法定代表人", 100, 100), line("签字", 300, 100)))
     assert fields["法定代表人"].value == "签字"  # nothing else read: left for the rules as it is
+
+
+def test_a_blank_looking_cell_with_faint_ink_on_a_photo_is_empty_in_doubt(tmp_path) -> None:
+    """A short pale value (4辆 on a shadowed photo): too little ink to call the field unreadable, enough
+    that its emptiness is for the clerk to check; a clean blank cell stays a sure EMPTY."""
+    import cv2
+    import numpy as np
+
+    from prereview.documents import PageSource
+
+    form = Material(id="M1", name="申请书", fields={"车辆数量": FieldSpec(), "计量方式": FieldSpec()})
+    image = np.full((600, 900, 3), 255, np.uint8)
+    cv2.putText(image, "4", (200, 124), cv2.FONT_HERSHEY_SIMPLEX, 0.7, (120, 120, 120), 1)
+    cv2.imwrite(str(tmp_path / "p.png"), image)
+    p = page(line("车辆数量", 60, 100), line("计量方式", 60, 300), width=900, height=600)
+    p = p.model_copy(update={"source": PageSource.OCR, "image_path": str(tmp_path / "p.png")})
+    fields = _evidence(form, p)
+    assert fields["车辆数量"].state is FieldState.EMPTY and "很淡的字迹" in fields["车辆数量"].doubt
+    assert fields["计量方式"].state is FieldState.EMPTY and fields["计量方式"].doubt == ""

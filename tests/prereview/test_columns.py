@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prereview.columns import column_field
+from prereview.columns import column_field, split_merged
 from prereview.documents import PageSource
 from prereview.located import Located
 from prereview.recognise import PageLabel, PageView
@@ -38,3 +38,44 @@ def test_two_numbers_run_together_on_a_photo_are_in_doubt() -> None:
         "出资股东证件号码", SPEC, _table("360121198204186683360121197708", source=PageSource.TEXT)
     )
     assert clean is not None and clean.doubt == ""  # a text layer holds what it holds
+
+
+NAMES = FieldSpec(type="list", labels=("股东名称",))
+
+
+def _names(*names: str) -> list[Located]:
+    lines = [line("序号", 100, 100), line("股东名称", 300, 100), line("证件号码", 700, 100)]
+    for k, name in enumerate(names):
+        y = 160 + 60 * k
+        lines += [line(str(k + 1), 100, y), line(name, 300, y), line("360121198204186683", 700, y)]
+    view = PageView.of(0, page(*lines, source=PageSource.OCR), None)
+    return [Located(view=view, label=PageLabel(material="M1", score=10.0), file_name="table.jpg")]
+
+
+def test_two_numbers_merged_into_one_cell_are_split_at_18_characters() -> None:
+    value = column_field("出资股东证件号码", SPEC, _table("360121198204186683360121197708054110"))
+    assert value is not None
+    assert value.value == "360121198204186683、360121197708054110"
+    assert value.doubt == ""
+
+
+def test_names_merged_into_one_cell_are_split_at_declared_names_and_in_doubt() -> None:
+    declared = frozenset({"王小明", "李四"})
+    value = column_field("出资股东名称", NAMES, _names("赵小明李四"), declared=declared)
+    assert value is not None
+    assert value.value == "赵小明、李四"
+    assert "相邻两行连在一起" in value.doubt
+    whole = column_field("出资股东名称", NAMES, _names("王小明", "李四"), declared=declared)
+    assert whole is not None and whole.value == "王小明、李四" and whole.doubt == ""
+
+
+def test_a_name_cell_near_a_declared_name_on_a_photo_is_in_doubt() -> None:
+    value = column_field(
+        "出资股东名称", NAMES, _names("王小名", "李四"), declared=frozenset({"王小明", "李四"})
+    )
+    assert value is not None and "王小明" in value.doubt
+
+
+def test_split_merged_keeps_a_longer_name_that_holds_a_declared_one() -> None:
+    assert split_merged("李四华", frozenset({"李四"})) == ["李四华"]
+    assert split_merged("360121198204186683", frozenset()) == ["360121198204186683"]

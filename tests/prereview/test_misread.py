@@ -70,3 +70,10 @@ def test_a_list_of_names_with_one_name_misread_is_a_near_miss() -> None:
     assert near_declared("张婷燕、韩雪淑", "list", 0.95, declared) == ""  # both as declared
     assert near_declared("张婷茶、韩雪淑", "list", 1.0, declared) == ""  # a clean reading stays sure
     assert near_declared("王大明、李小红", "list", 0.95, declared) == ""  # other people
+
+
+def test_a_period_whose_words_are_misread_around_a_readable_date_is_in_doubt() -> None:
+    # 办结 read as 办信: the start date is there, the open end's words no longer parse
+    assert "2025年12月7日" in period_doubt("自2025年12月7日起至本事项办信之日止")
+    assert period_doubt("自2025年12月7日起至本事项办结之日止") == ""
+    assert period_doubt("字迹模糊") == ""  # no date read at all: nothing to say it is a period
