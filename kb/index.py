@@ -98,7 +98,10 @@ class KnowledgeIndex:
     ) -> SyncReport:
         """Add or replace entries; unchanged ones (same content hash) are skipped."""
         report = SyncReport()
-        todo = [d for d in docs if self.hashes_get(d.target) != d.content_hash]
+        # Compared under the write lock: a hit test (kb.preview) holds it while a draft stands in for its
+        # entry, and a change compared against the draft would be skipped and then lost at the restore.
+        with self._write_lock:
+            todo = [d for d in docs if self.hashes_get(d.target) != d.content_hash]
         done = 0
         for start in range(0, len(todo), batch):
             part = todo[start : start + batch]
