@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from kb import service, service_index, terms
 from kb.base import KnowledgeBase
-from kb.errors import HitTestFailed, InvalidEntry, StaleVersion
+from kb.errors import HitTestFailed, InvalidEntry
 from kb.models import EntryDraft, Faq, FaqVersion, Referral, Term, TermVersion, utcnow
 from kb.preview import search_as_published
 from kb.schemas import (
@@ -67,7 +67,7 @@ def save_faq_draft(
     """``expected_version``: the live version the editor was opened on (someone published meanwhile)."""
     faq = service.get_faq(session, target=target)
     service.ensure_can_edit(actor, owner or faq.department)
-    _fresh(target, faq.version, expected_version)
+    service.ensure_fresh(target=target, version=faq.version, expected=expected_version)
     if faq.status != FaqStatus.PUBLISHED.value:
         service.update_faq(session, actor=actor, target=target, patch=patch, owner=owner)
         return faq_draft(session, target=target)
@@ -87,7 +87,7 @@ def save_term_draft(
 ) -> DraftView:
     row = terms.get_term(session, target=target)
     service.ensure_can_edit(actor, row.department)
-    _fresh(target, row.version, expected_version)
+    service.ensure_fresh(target=target, version=row.version, expected=expected_version)
     if row.status != FaqStatus.PUBLISHED.value:
         terms.update_term(session, actor=actor, target=target, patch=patch)
         return term_draft(session, target=target)
@@ -96,14 +96,6 @@ def save_term_draft(
     _keep(session, actor=actor, target=target, kind="term", department=row.department,
           fields=merged, version=row.version)  # fmt: skip
     return term_draft(session, target=target)
-
-
-def _fresh(target: str, version: int, expected: int | None) -> None:
-    if expected is not None and expected != version:
-        raise StaleVersion(
-            f"{target} 已被他人修改（当前第 {version} 版），请重新打开再改",
-            detail={"target": target, "version": version},
-        )
 
 
 def _keep(

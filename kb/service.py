@@ -49,6 +49,7 @@ __all__ = [
     "create_faq",
     "delete_term",
     "ensure_can_edit",
+    "ensure_fresh",
     "faq_history",
     "feedback_summary",
     "get_faq",
@@ -230,12 +231,17 @@ def _editable(
     ensure_can_edit(actor, owner or faq.department)
     if owner is not None:
         faq.department = owner
-    if expected_version is not None and expected_version != faq.version:
-        raise StaleVersion(
-            f"{target} 已被他人修改（当前第 {faq.version} 版）",
-            detail={"target": target, "version": faq.version},
-        )
+    ensure_fresh(target=target, version=faq.version, expected=expected_version)
     return faq
+
+
+def ensure_fresh(*, target: str, version: int, expected: int | None) -> None:
+    """An edit made on ``expected`` (when the editor says which version it loaded) must still be on top."""
+    if expected is not None and expected != version:
+        raise StaleVersion(
+            f"{target} 已被他人修改（当前第 {version} 版），请重新打开再改",
+            detail={"target": target, "version": version},
+        )
 
 
 def _bump(session: Session, faq: Faq, *, action: str, actor: Actor, note: str = "") -> Faq:

@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from kb.errors import DuplicateEntry, EntryNotFound, InvalidEntry, StaleVersion
+from kb.errors import DuplicateEntry, EntryNotFound, InvalidEntry
 from kb.models import Term, TermVersion, utcnow
 from kb.schemas import SYSTEM, TERM_PREFIX, Actor, FaqStatus, TermIn, TermPatch
-from kb.service import ensure_can_edit
+from kb.service import ensure_can_edit, ensure_fresh
 from kb.service_staff import note_change
 
 __all__ = [
@@ -166,11 +166,7 @@ def _editable(session: Session, actor: Actor, target: str, expected_version: int
         raise InvalidEntry(f"{target} 不是词条编号（term:…）")
     row = get_term(session, target=target)
     ensure_can_edit(actor, row.department)
-    if expected_version is not None and expected_version != row.version:
-        raise StaleVersion(
-            f"{target} 已被他人修改（当前第 {row.version} 版）",
-            detail={"target": target, "version": row.version},
-        )
+    ensure_fresh(target=target, version=row.version, expected=expected_version)
     return row
 
 
