@@ -27,6 +27,22 @@ def _answer(live: Live, query: str, target: str) -> str:
     return next((h["answer"] for h in hits if h["target"] == target), "")
 
 
+def _state(live: Live, query: str, target: str) -> str:
+    """What search, the database and the worker's index each hold for ``target`` (a failure's detail)."""
+    from kb import service
+
+    kb = live.services.kb
+    assert kb is not None
+    entry = kb.index.entry(target)
+    with live.services.db.scope() as session:
+        row = service.get_faq(session, target=target)
+        last = service.last_change(session)
+    return (
+        f"search: {_answer(live, query, target)!r}; db v{row.version} {row.status}: {row.answer!r}; "
+        f"index: {entry.body if entry else None!r}; seq {kb._seq} of {last}"
+    )
+
+
 def _eventually(check: Callable[[], bool], seconds: float = 20.0) -> bool:
     deadline = time.monotonic() + seconds
     while not check():
@@ -88,7 +104,7 @@ def test_an_faq_draft_is_hit_tested_refused_fixed_and_published(
     page.click("#faq-publish")
     page.wait_for_selector("#faq-publish-status:has-text('已发布')", timeout=SLOW)
     page.wait_for_selector(f'{sel}[data-pending="false"][data-status="published"]')
-    assert _eventually(lambda: _answer(live, question, target).startswith("年审过期的车辆须先")), _answer(
+    assert _eventually(lambda: _answer(live, question, target).startswith("年审过期的车辆须先")), _state(
         live, question, target
     )
     shots("faq-published")
