@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel, create_engine
 
 __all__ = ["AfterCommit", "Database", "after_commit", "create_all", "make_engine", "startup_lock"]
@@ -19,12 +20,21 @@ AfterCommit = Callable[[], None]
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for ``url``; SQLite gets WAL and foreign keys so it behaves like the server."""
+    """An engine for ``url``; SQLite gets WAL and foreign keys so it behaves like the server.
+
+    A SQLite file gets a new connection per unit of work, never a pooled one. In WAL mode a
+    connection reads from a snapshot for as long as any of its statements is unfinished, and a
+    result dropped half-read inside a reference cycle (an exception's traceback, a paused or
+    frozen collector) keeps its statement unfinished until the collector frees it. A pooled
+    connection would carry that snapshot into the next request, which then reads the database as
+    it was minutes ago: a published FAQ stayed stale in the search index that way. Opening a
+    SQLite connection costs well under a millisecond."""
     kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["poolclass"] = NullPool
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
