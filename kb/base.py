@@ -21,6 +21,7 @@ from sqlmodel import Session
 from kb import service, store
 from kb.confidence import ConfidenceModel, Features, fit, load_calibration, save_calibration
 from kb.embed import Embedder
+from kb.feed import ChangeCursor
 from kb.finder import ItemCard, ItemFinder
 from kb.glossary import Glossary
 from kb.hit_test import evaluate
@@ -54,7 +55,7 @@ class KnowledgeBase:
         self.index_dir = index_dir
         self.searcher = searcher
         self.catch_up_interval = catch_up_interval
-        self._seq = seq
+        self.changes = ChangeCursor(seq)
         self._checked_at = time.monotonic()
         self._dirty = False
         self._lock = threading.Lock()
@@ -153,7 +154,7 @@ class KnowledgeBase:
                 store.save(fresh, self.index_dir)
         with self._lock:
             self.searcher.index = fresh
-            self._seq = min(self._seq, seq)
+            self.changes.rewind(seq)
             self._dirty = False
         self.catch_up(session, force=True)
         return report
@@ -175,9 +176,12 @@ class KnowledgeBase:
             return 0
         with self._lock:
             self._checked_at = now
-            seq, targets = service.changes_since(session, seq=self._seq)
-            if not targets:
+            rows = service.changes_since(session, seq=self.changes.read_from)
+            fresh = self.changes.unseen(n for n, _ in rows)
+            if not fresh:
+                self.changes.advance(())  # lets go of holes older than any transaction
                 return 0
+            targets = {target for n, target in rows if n in fresh}
             if GLOSSARY_CHANGE in targets:
                 self._reload_glossary(session)
             if COHORT_CHANGE in targets:
@@ -189,7 +193,7 @@ class KnowledgeBase:
             docs = service.index_documents(session, targets=entries)
             self.index.upsert(docs)
             self.index.remove(entries - {d.target for d in docs})
-            self._seq = seq
+            self.changes.advance(fresh)
             self._dirty = True
             return len(targets)
 

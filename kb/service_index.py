@@ -91,8 +91,7 @@ def last_change(session: Session) -> int:
     return int(session.exec(select(func.max(KbChange.seq))).one() or 0)
 
 
-def changes_since(session: Session, *, seq: int) -> tuple[int, set[str]]:
-    rows = list(session.exec(select(KbChange).where(col(KbChange.seq) > seq).order_by(col(KbChange.seq))))
-    if not rows:
-        return seq, set()
-    return int(rows[-1].seq or seq), {r.target for r in rows}
+def changes_since(session: Session, *, seq: int) -> list[tuple[int, str]]:
+    """The changes numbered above ``seq`` as (number, target), in number order."""
+    stmt = select(KbChange.seq, KbChange.target).where(col(KbChange.seq) > seq).order_by(col(KbChange.seq))
+    return [(int(n), target) for n, target in session.exec(stmt) if n is not None]

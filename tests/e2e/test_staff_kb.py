@@ -39,7 +39,8 @@ def _state(live: Live, query: str, target: str) -> str:
         last = service.last_change(session)
     return (
         f"search: {_answer(live, query, target)!r}; db v{row.version} {row.status}: {row.answer!r}; "
-        f"index: {entry.body if entry else None!r}; seq {kb._seq} of {last}"
+        f"index: {entry.body if entry else None!r}; "
+        f"change {kb.changes.seq} of {last}, holes {kb.changes.holes}"
     )
 
 

@@ -11,6 +11,7 @@ from kb import service, store
 from kb.base import KnowledgeBase
 from kb.finder import ItemFinder
 from kb.intent import INTENTS
+from kb.models import KbChange
 from kb.schemas import Actor, FaqIn, FaqPatch
 from tests.kb.conftest import FakeEmbedder
 
@@ -56,6 +57,34 @@ def test_new_and_edited_entries_are_searchable_without_rebuild(seeded: Session) 
     assert base.index.entry(target).title == "取水许可证被偷了怎么办？"  # type: ignore[union-attr]
     service.retire_faq(seeded, actor=WATER, target=target)
     assert target not in _targets(base, seeded, "取水许可证遗失补领")
+
+
+def test_a_change_committed_after_a_later_one_is_still_applied(seeded: Session) -> None:
+    """On PostgreSQL a change's number is handed out when it is written and seen when it commits:
+    change n+1 can be seen before change n."""
+    base = _open(seeded, None)
+    first = service.create_faq(seeded, actor=WATER, data=_water("井证遗失怎么补？"), publish=True).target
+    second = service.create_faq(seeded, actor=WATER, data=_water("取水量超了怎么办？"), publish=True).target
+    base.catch_up(seeded)
+    n = service.last_change(seeded)
+    for target, question, seq in (
+        (second, "取水量超过许可了怎么办？", n + 2),
+        (first, "井证丢了怎么补？", n + 1),
+    ):
+        faq = service.get_faq(seeded, target=target)
+        faq.question = question  # the row as its transaction wrote it, and its change, numbered out of order
+        seeded.add(faq)
+        seeded.add(KbChange(seq=seq, target=target))
+        seeded.flush()
+        assert base.catch_up(seeded) == 1
+        assert base.index.entry(target).title == question  # type: ignore[union-attr]
+    assert base.changes.holes == []
+
+
+def _water(question: str) -> FaqIn:
+    return FaqIn(
+        item="SL-001", item_name="取水许可", department=WATER.department, question=question, answer="见指南。"
+    )
 
 
 def test_filters_and_validity(seeded: Session) -> None:

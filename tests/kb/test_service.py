@@ -114,7 +114,7 @@ def test_sync_guide_follows_the_rule_file(session: Session) -> None:
         sections=[_section(Section.BASIC, "承诺件"), _section(Section.CONDITIONS, "C1")],
     )
     assert (r.added, r.updated, r.removed) == (["SL-001#conditions"], [], ["SL-001#materials"])
-    _, changed = service.changes_since(session, seq=seq)
+    changed = {target for _, target in service.changes_since(session, seq=seq)}
     assert changed == {"SL-001#conditions", "SL-001#materials"}
     r = service.sync_guide(
         session,

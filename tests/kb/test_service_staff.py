@@ -18,7 +18,7 @@ def test_glossary_seed_edit_and_ownership(session: Session) -> None:
     seq = service.last_change(session)
     service.upsert_term(session, actor=WATER, term="取水证", expansions=["取水许可证", "取水许可"])
     service.upsert_term(session, actor=WATER, term="井证", expansions=["取水许可证"])
-    assert service.changes_since(session, seq=seq)[1] == {GLOSSARY_CHANGE}
+    assert {t for _, t in service.changes_since(session, seq=seq)} == {GLOSSARY_CHANGE}
     with pytest.raises(NotYourDepartment):
         service.upsert_term(session, actor=ROADS, term="井证", expansions=["别的"])
     with pytest.raises(InvalidEntry):
@@ -54,7 +54,7 @@ def test_unanswered_questions_group_and_close(session: Session) -> None:
     seq = service.last_change(session)
     assert a.id is not None
     service.mark_unanswered(session, actor=WATER, id=a.id, status="out_of_scope")
-    assert service.changes_since(session, seq=seq)[1] == {COHORT_CHANGE}
+    assert {t for _, t in service.changes_since(session, seq=seq)} == {COHORT_CHANGE}
     assert service.out_of_scope_questions(session) == ["护照在哪换？"]
     assert service.list_unanswered(session) == []
     with pytest.raises(EntryNotFound):
