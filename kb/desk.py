@@ -95,6 +95,7 @@ class DeskPolicy:
         route_agree: int = 3,
         route_depth: int = 5,
         tie: float = 0.06,
+        unsaid_term: float = 0.9,
     ) -> None:
         """Scores are fused z-scores (kb/fusion.py); ratios are of the best entry's score."""
         self.route_floor = route_floor
@@ -104,6 +105,7 @@ class DeskPolicy:
         self.clarify_ratio = clarify_ratio
         self.named_boost = named_boost
         self.tie = tie
+        self.unsaid_term = unsaid_term
         self.clarify_floor = clarify_floor
         self.clarify_max = clarify_max
         self.same_matter = same_matter
@@ -194,14 +196,20 @@ class DeskPolicy:
             return items[0].card.code
         return None
 
-    def settled(self, fused: Sequence[Fused], index: KnowledgeIndex, *, query: str = "") -> bool:
+    def settled(
+        self, fused: Sequence[Fused], index: KnowledgeIndex, *, query: str = "", confidence: float = 1.0
+    ) -> bool:
         """Is the best entry clearly ahead of the next? Two entries neck and neck is no sure answer,
         unless both are terms (a question comparing two concepts is answered by both). Nor is a term
         the person never said, when they ask what to do or where to go ("需要做什么审批" is not a
-        question about 并联审批)."""
-        if fused and query and _ASKS_ROUTE.search(query) and not _ASKS_MEANING.search(query):
-            top = index.entries[fused[0].entry]
-            if top.kind == "term" and not _names_said(top, query, shortest=2):
+        question about 并联审批); and a term found only by resemblance, never named nor asked what it
+        means, is sure only when the KB is all but certain (``unsaid_term``): "大厅几点上班" resembles
+        工作日, yet the hall's opening hours are no entry's matter."""
+        top = index.entries[fused[0].entry] if fused else None
+        if top is not None and top.kind == "term" and query and not _names_said(top, query, shortest=2):
+            if _ASKS_ROUTE.search(query) and not _ASKS_MEANING.search(query):
+                return False
+            if not _ASKS_CONCEPT.search(query) and confidence < self.unsaid_term:
                 return False
         if len(fused) < 2 or fused[0].score - fused[1].score >= self.tie:
             return True
