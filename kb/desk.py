@@ -10,8 +10,8 @@
   or goal, or asks what a term means, is answered.
 
 The thresholds were set on the project's own dev questions (tests/fixtures/kb_desk_dev_queries.jsonl,
-kb_desk_dev2_queries.jsonl, kb_desk_dev3_queries.jsonl and kb_dev_queries.jsonl) and checked against
-the public ones, never on the held-out files.
+kb_desk_dev2_queries.jsonl, kb_desk_dev3_queries.jsonl, kb_desk_dev4_queries.jsonl and
+kb_dev_queries.jsonl) and checked against the public ones, never on the held-out files.
 """
 
 from __future__ import annotations
@@ -134,9 +134,7 @@ class DeskPolicy:
         if routed is not None:
             code = routed.card.code
             sure = self._said(routed) or self._kb_agrees(fused, index, routed, items)
-            return DeskDecision(
-                fused=self._routed(query, fused, index, code), routed=code, routed_sure=sure
-            )
+            return DeskDecision(fused=self._routed(query, fused, index, code), routed=code, routed_sure=sure)
         named = self._named(items)
         if named is not None:  # the question names its item: that item's entries answer it
             for f in fused:
@@ -233,7 +231,7 @@ class DeskPolicy:
         is no sure answer unless what the KB finds for the question points the same way."""
         code = routed.card.code
         kin = {code, *routed.card.members, *(m.card.code for m in items if code in m.card.members)}
-        first = [index.entries[f.entry].item for f in fused if index.entries[f.entry].item][: self.route_depth]
+        first = [e.item for e in (index.entries[f.entry] for f in fused) if e.item][: self.route_depth]
         return sum(item in kin for item in first) >= self.route_agree
 
     def _route_to(
