@@ -10,8 +10,8 @@
   or goal, or asks what a term means, is answered.
 
 The thresholds were set on the project's own dev questions (tests/fixtures/kb_desk_dev_queries.jsonl,
-kb_desk_dev2_queries.jsonl, kb_desk_dev3_queries.jsonl and kb_dev_queries.jsonl) and checked against
-the public ones, never on the held-out files.
+kb_desk_dev2_queries.jsonl, kb_desk_dev3_queries.jsonl, kb_desk_dev4_queries.jsonl and
+kb_dev_queries.jsonl) and checked against the public ones, never on the held-out files.
 """
 
 from __future__ import annotations
@@ -24,39 +24,52 @@ from pydantic import BaseModel, Field
 
 from kb.finder import ItemMatch
 from kb.fusion import Fused
-from kb.index import KnowledgeIndex
+from kb.index import Entry, KnowledgeIndex
 from kb.schemas import ClarifyOption
 
 __all__ = ["DeskDecision", "DeskPolicy"]
 
 # "what must I do / which permit / where": the question asks for the item, not about one
 _ASKS_ROUTE = re.compile(
-    r"(办|办理|申请|做)(个|些)?(啥|什么|哪些|哪几个?)"
-    r"|(要|需要|得|该)(办|申请|做|走)?(个|些)?(啥|什么|哪些|哪几个?)(证|许可|手续|审批|资质|执照|流程)"
-    r"|哪(个|些|家)?(部门|局|窗口|单位)|几个(部门|局|窗口)|跑几|归哪|找谁|怎么(申请|办理)"
-    r"|(在|去|到)哪(里|儿)?(办|批|审|申请|领)"
+    r"(办|办理|申请|做)(个|些)?(啥|什么|哪些|哪几个?|哪个|哪种)"
+    r"|(要|需要|得|该)先?(办|申请|做|走|拿|领)?(个|些)?(啥|什么|哪些|哪几个?|哪个|哪种)"
+    r"(证|许可|手续|审批|资质|执照|流程)"
+    r"|哪(个|些|家)?(部门|局|窗口|单位)|几个(部门|局|窗口)|跑几|归哪|归谁|谁(管|批|审)|找谁|怎么(申请|办理)"
+    r"|(在|去|到)哪(里|儿)?(办|批|审|申请|领|[\s,.?!，。？！、]|$)"
+    r"|(手续|证照)(都|一共)?有?(哪些|哪几)"
+    r"|流程是?(怎样|怎么样|如何|啥样)|的流程[\s?？]*$"
 )
 _ASKS_MATERIALS = re.compile(r"材料|带(啥|什么|哪些)|准备(啥|什么|哪些)|要啥|交(啥|什么|哪些)")
-_ASKS_MEANING = re.compile(r"意思|是什么|是啥|指什么|指的|什么叫|啥叫|怎么理解")
+_ASKS_MEANING = re.compile(r"意思|是什么|是啥|指什么|指的|什么叫|啥叫|怎么理解|怎么回事|什么说法")
 # a matter every item settles in its own way: asked without naming the item, the answer depends on it
 _PER_ITEM = re.compile(
     r"收费|收钱|交钱|要钱|花钱|费用|多少钱|免费"
-    r"|多久|多长时间|几天|几个?工作日|多少个?工作日|等多久|啥时候|什么时候能"
+    r"|多久|多长时间|几天|多少天|几个?工作日|多少个?工作日|等多久|啥时候|什么时候能"
     r"|带(些|点)?(啥|什么|哪些)|准备(些|点)?(啥|什么|哪些)|材料|证件"
     r"|代办|代理|替我|代我|委托|别人(来|去)?(办|跑|交)"
     r"|有效期|管几年|过期|续期|延续"
-    r"|不受理|不收|退回|不予|不给办"
+    r"|不受理|不收|退回|不予|不给办|拒收|被拒"
     r"|现场|上门|核查"
     r"|没带|忘带|缺了|还没(签|办|拿)|先收|先受理"
 )
 # asking what a concept means or how it is counted: the term answers it, whatever the item
-_ASKS_CONCEPT = re.compile(r"意思|是什么|是啥|指什么|指的|什么叫|啥叫|怎么理解|怎么算|怎么计算|区别")
+_ASKS_CONCEPT = re.compile(
+    r"意思|是什么|是啥|指什么|指的|什么叫|啥叫|怎么理解|怎么回事|什么说法|怎么算|怎么计算|区别"
+)
+# a term's other name said in a question about a matter every item settles (委托书, 不受理) names no
+# concept: only a longer, distinctive one does (先受理后补交, 缺件受理)
+_DISTINCT_ALIAS = 4
 _SAID = ("编码", "名称", "俗称", "办事目标", "拼音")  # the item was named, not guessed from meaning
 
 
 class DeskDecision(BaseModel):
     fused: list[Fused] = Field(default_factory=list)
     routed: str | None = Field(default=None, description="The item a goal was routed to.")
+    routed_sure: bool = Field(
+        default=False,
+        description="The route is a sure answer: the goal was said outright, or the knowledge base's own "
+        "best entries agree with the item the finder guessed from the goal's meaning.",
+    )
     clarify: list[ClarifyOption] = Field(default_factory=list)
 
     model_config = {"arbitrary_types_allowed": True}
@@ -79,7 +92,10 @@ class DeskPolicy:
         clarify_depth: int = 10,
         generic_depth: int = 20,
         agree: int = 3,
+        route_agree: int = 3,
+        route_depth: int = 5,
         tie: float = 0.06,
+        unsaid_term: float = 0.9,
     ) -> None:
         """Scores are fused z-scores (kb/fusion.py); ratios are of the best entry's score."""
         self.route_floor = route_floor
@@ -89,6 +105,7 @@ class DeskPolicy:
         self.clarify_ratio = clarify_ratio
         self.named_boost = named_boost
         self.tie = tie
+        self.unsaid_term = unsaid_term
         self.clarify_floor = clarify_floor
         self.clarify_max = clarify_max
         self.same_matter = same_matter
@@ -96,6 +113,8 @@ class DeskPolicy:
         self.clarify_depth = clarify_depth
         self.generic_depth = generic_depth
         self.agree = agree
+        self.route_agree = route_agree
+        self.route_depth = route_depth
 
     def decide(
         self,
@@ -113,7 +132,9 @@ class DeskPolicy:
         fused = list(fused)
         routed = self._route_to(query, items, confidence, self._best_item(fused, index))
         if routed is not None:
-            return DeskDecision(fused=self._routed(query, fused, index, routed), routed=routed)
+            code = routed.card.code
+            sure = self._said(routed) or self._kb_agrees(fused, index, routed, items)
+            return DeskDecision(fused=self._routed(query, fused, index, code), routed=code, routed_sure=sure)
         named = self._named(items)
         if named is not None:  # the question names its item: that item's entries answer it
             for f in fused:
@@ -173,14 +194,20 @@ class DeskPolicy:
             return items[0].card.code
         return None
 
-    def settled(self, fused: Sequence[Fused], index: KnowledgeIndex, *, query: str = "") -> bool:
+    def settled(
+        self, fused: Sequence[Fused], index: KnowledgeIndex, *, query: str = "", confidence: float = 1.0
+    ) -> bool:
         """Is the best entry clearly ahead of the next? Two entries neck and neck is no sure answer,
         unless both are terms (a question comparing two concepts is answered by both). Nor is a term
         the person never said, when they ask what to do or where to go ("需要做什么审批" is not a
-        question about 并联审批)."""
-        if fused and query and _ASKS_ROUTE.search(query) and not _ASKS_MEANING.search(query):
-            top = index.entries[fused[0].entry]
-            if top.kind == "term" and top.title not in query:
+        question about 并联审批); and a term found only by resemblance, never named nor asked what it
+        means, is sure only when the KB is all but certain (``unsaid_term``): "大厅几点上班" resembles
+        工作日, yet the hall's opening hours are no entry's matter."""
+        top = index.entries[fused[0].entry] if fused else None
+        if top is not None and top.kind == "term" and query and not _names_said(top, query, shortest=2):
+            if _ASKS_ROUTE.search(query) and not _ASKS_MEANING.search(query):
+                return False
+            if not _ASKS_CONCEPT.search(query) and confidence < self.unsaid_term:
                 return False
         if len(fused) < 2 or fused[0].score - fused[1].score >= self.tie:
             return True
@@ -191,9 +218,25 @@ class DeskPolicy:
         """The item of the best entry that belongs to one (terms belong to none)."""
         return next((index.entries[f.entry].item for f in fused if index.entries[f.entry].item), None)
 
+    def _said(self, match: ItemMatch) -> bool:
+        return match.why in _SAID and match.score >= self.named_floor
+
+    def _kb_agrees(
+        self, fused: Sequence[Fused], index: KnowledgeIndex, routed: ItemMatch, items: Sequence[ItemMatch]
+    ) -> bool:
+        """Do most of the knowledge base's own best entries (``route_agree`` of the first ``route_depth``
+        that belong to an item) come from the item the finder guessed by meaning, or from the 一件事
+        it is part of or its own single items? A guess by meaning alone is often near another item
+        ("开药店" sits near both the restaurant bundle and the chemicals licence): it is offered, but it
+        is no sure answer unless what the KB finds for the question points the same way."""
+        code = routed.card.code
+        kin = {code, *routed.card.members, *(m.card.code for m in items if code in m.card.members)}
+        first = [e.item for e in (index.entries[f.entry] for f in fused) if e.item][: self.route_depth]
+        return sum(item in kin for item in first) >= self.route_agree
+
     def _route_to(
         self, query: str, items: Sequence[ItemMatch], confidence: float, best: str | None
-    ) -> str | None:
+    ) -> ItemMatch | None:
         """A goal is routed when the item was named, or its meaning points to one item, clearly ahead
         of the others or agreeing with the KB's best entry, and the KB is at least somewhat sure the
         question is its own (``route_sure``): "去哪办" about a marriage certificate resembles every
@@ -210,7 +253,7 @@ class DeskPolicy:
         ahead = top.score - second >= self.route_margin or top.card.code == best
         meant = top.score >= self.route_floor and ahead
         if said or (meant and confidence >= self.route_sure):
-            return top.card.code
+            return top
         return None
 
     def _member_meant(self, items: Sequence[ItemMatch]) -> ItemMatch:
@@ -271,10 +314,19 @@ class DeskPolicy:
 
 
 def _said_term(query: str, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:
-    """Does the question say one of the terms that came up (容缺, 补正)? Then it asks about that."""
+    """Does the question say one of the terms that came up (容缺受理, 补正, or another name of one:
+    先受理后补交)? Then it asks about that."""
     return any(
-        index.entries[f.entry].kind == "term" and index.entries[f.entry].title in query for f in fused[:10]
+        index.entries[f.entry].kind == "term"
+        and _names_said(index.entries[f.entry], query, shortest=_DISTINCT_ALIAS)
+        for f in fused[:10]
     )
+
+
+def _names_said(entry: Entry, query: str, *, shortest: int = 1) -> bool:
+    """Is the entry's title, or one of its other names at least ``shortest`` characters long, in the
+    question?"""
+    return entry.title in query or any(len(a) >= shortest and a in query for a in entry.aliases)
 
 
 def _matched_vector(f: Fused, index: KnowledgeIndex) -> np.ndarray | None:

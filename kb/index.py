@@ -40,6 +40,7 @@ class Entry:
     valid_until: int  # date ordinal; _NEVER = open-ended
     content_hash: str
     basis: str = ""  # a term's 依据
+    aliases: list[str] = field(default_factory=list)  # a term's other names (别称), as people say them
     slots: list[int] = field(default_factory=list)
     positions: list[int] = field(default_factory=list)
     alive: bool = True
@@ -139,6 +140,7 @@ class KnowledgeIndex:
             valid_until=doc.valid_until.toordinal() if doc.valid_until else _NEVER,
             content_hash=doc.content_hash,
             basis=doc.basis,
+            aliases=list(doc.alternatives) if doc.kind == "term" else [],
         )
         for toks in tokens:
             entry.slots.append(self.bm25.add(toks))

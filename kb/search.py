@@ -109,8 +109,13 @@ class Searcher:
         if keyword:
             shown = [f.keyword for f in fused[:k] if f.keyword is not None]
             index.explain_keywords(tokens, shown)
-        sure = self.confidence.confident(p) and self.desk.settled(fused, index, query=repaired)
-        confident = bool(fused) and (decision.routed is not None or sure)
+        if decision.routed is not None:  # a route is as sure as the desk found it, whatever the entries say
+            confident = decision.routed_sure
+        else:
+            confident = self.confidence.confident(p) and self.desk.settled(
+                fused, index, query=repaired, confidence=p
+            )
+        confident = bool(fused) and confident
         return SearchResult(
             query=query,
             rewritten=rewritten,

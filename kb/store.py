@@ -33,7 +33,7 @@ from kb.index import Entry, KnowledgeIndex
 from kb.text import Tokenizer
 from kb.vectors import VectorStore
 
-FORMAT = 2  # 2: a guide section's first vector is the question it answers (kb/chunk.py)
+FORMAT = 3  # 2: a guide section's first vector is the question it answers (kb/chunk.py); 3: terms' aliases
 
 
 class IndexMismatch(Exception):

@@ -123,3 +123,23 @@ def test_a_per_item_matter_of_a_goal_the_finder_points_to_is_not_asked_back(desk
     result = desk.search(None, query="厂里想打口井取水，除了申请书还要交啥")
     assert not result.clarify
     assert result.hits[0].item == "SL-001"
+
+
+def test_a_term_asked_by_another_name_is_answered_by_it(desk: KnowledgeBase) -> None:
+    """ "容缺办理" is one of 容缺受理's other names: said, the term answers, no items to choose from."""
+    result = desk.search(None, query="容缺办理是怎么回事")
+    assert result.confident and result.hits[0].target == "term:容缺受理"
+    assert not result.clarify
+
+
+def test_a_term_found_by_resemblance_alone_is_no_sure_answer(desk: KnowledgeBase) -> None:
+    """The hall's opening hours resemble 工作日, yet no entry answers them."""
+    result = desk.search(None, query="大厅周六上不上班")
+    assert not result.confident
+
+
+def test_a_goal_guessed_by_meaning_the_kb_does_not_back_is_offered_not_sure(desk: KnowledgeBase) -> None:
+    """A pharmacy reads like a restaurant to the finder, while the KB's own best entries are scattered
+    over several items: the route may be shown, never as a sure answer."""
+    result = desk.search(None, query="想开一家药店卖药，要办什么许可")
+    assert not result.confident

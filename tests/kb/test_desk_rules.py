@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.desk import _ASKS_CONCEPT, _PER_ITEM
+from kb.desk import _ASKS_CONCEPT, _ASKS_ROUTE, _PER_ITEM
 
 
 @pytest.mark.parametrize(
@@ -20,11 +20,37 @@ def test_not_per_item_matters(query: str) -> None:
     assert not _PER_ITEM.search(query)
 
 
-@pytest.mark.parametrize("query", ["工作日怎么算", "容缺是啥意思", "承诺件和即办件有啥区别"])
+@pytest.mark.parametrize(
+    "query", ["工作日怎么算", "容缺是啥意思", "承诺件和即办件有啥区别", "缺件受理是怎么回事"]
+)
 def test_concept_questions(query: str) -> None:
     assert _ASKS_CONCEPT.search(query)
 
 
-@pytest.mark.parametrize("query", ["需要准备些啥", "要不要上门看", "什么情况会直接不收"])
+@pytest.mark.parametrize(
+    "query", ["需要准备些啥", "要不要上门看", "什么情况会直接不收", "多少天能出证", "会不会被拒收"]
+)
 def test_per_item_matters_as_people_say_them(query: str) -> None:
     assert _PER_ITEM.search(query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "开个烘焙坊应该申请哪个许可",
+        "厂里抽地下水这事归谁管",
+        "开烘焙坊的流程是怎样的",
+        "做仓储要先拿什么证",
+        "环保审批去哪，要带什么",
+        "手续都有哪些",
+    ],
+)
+def test_questions_asking_for_the_item(query: str) -> None:
+    assert _ASKS_ROUTE.search(query)
+
+
+@pytest.mark.parametrize(
+    "query", ["取水许可哪些情况窗口不受理", "环评审批哪些情形不予受理", "许可证有效期几年"]
+)
+def test_questions_about_one_items_matter_ask_for_no_item(query: str) -> None:
+    assert not _ASKS_ROUTE.search(query)
