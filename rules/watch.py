@@ -77,6 +77,11 @@ def wants(w: Wanted | None, fact: dict[str, Any]) -> bool:
         return True
     if isinstance(pats, frozenset):
         return bool(pats) and ("" in pats or "st" not in fact or fact["st"] in pats)
+    return matches(pats, fact)
+
+
+def matches(pats: tuple[Literals, ...], fact: dict[str, Any]) -> bool:
+    """Whether some pattern of one key of ``Wanted`` (as literals) can match this fact (``wants``)."""
     for lits in pats:
         for k, v in lits:
             if k == "$ex":
