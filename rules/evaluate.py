@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import weakref
-from functools import partial
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from rules.casefacts import CaseFacts, Evidence, FieldValue
