@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any, NamedTuple
 
-from rules import watch
+from rules import idle, watch
 from rules.calendar import window_start
 from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
 from rules.compiled import CompiledItem, Counterpart, FieldPlan
@@ -144,6 +144,8 @@ def material_facts(
                 has = any(part in p for p in assessed)
                 if compiled.wants_part("pa", material.id, part, has):
                     facts.append({"t": "pa", "m": material.id, "p": part, "has": has})
+    if compiled.material_needs is not None:
+        facts = idle.without_idle(facts, compiled.material_needs)
     return facts, FieldValues(case=case, item=item, due=due)
 
 
