@@ -25,7 +25,7 @@ from typing import Any
 
 from cachetools import LRUCache
 
-from rules import watch
+from rules import idle, watch
 from rules.codes import Code
 from rules.compiled import ActionSpec, CompiledItem, Counterpart
 from rules.expr import Cmp, CountRef, Expr, FactRef, Scalar, to_dnf
@@ -341,6 +341,7 @@ class _Builder:
             "wanted": watch.wanted(watched),
             "contains_at": contains_at,
             "counterparts_of": counterparts_of,
+            "material_needs": idle.needs(self.p2),
         }
 
 

@@ -68,6 +68,9 @@ class CompiledItem(BaseModel):
     counterparts_of: dict[str, tuple[tuple[str, Counterpart], ...]] = Field(
         default_factory=dict
     )  # m -> x-keys
+    # Per material, per rule on its fact, the keys of the rule's other patterns (rules.idle); None: keep
+    # every material fact.
+    material_needs: dict[tuple[str, str], tuple[frozenset[watch.Key], ...]] | None = None
 
     def asks(self, t: str, m: str, sub: str = "") -> frozenset[str]:
         """The states ``st`` in which some phase-2 pattern can match a fact of type ``t`` on material
@@ -97,7 +100,16 @@ class CompiledItem(BaseModel):
             mine = mine_asked.get(key)
             if mine is None or not ("" in mine or asked <= mine):
                 return False
-        return all(_within(pats, self.wanted.get(key)) for key, pats in other.wanted.items())
+        if not all(_within(pats, self.wanted.get(key)) for key, pats in other.wanted.items()):
+            return False
+        # A material fact left out here (no rule of these could use it) must be one no rule of
+        # ``other`` can use either: each of its rules on a material fact needs what one of these needs.
+        if self.material_needs is None:
+            return True
+        if other.material_needs is None:
+            return False
+        mine_needs = self.material_needs
+        return all(set(needs) <= set(mine_needs.get(m, ())) for m, needs in other.material_needs.items())
 
     def declared_beyond(self, other: CompiledItem) -> frozenset[str]:
         """Names ``other``'s patterns may read of the declared fact that these do not (rule names and

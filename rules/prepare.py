@@ -11,9 +11,10 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any, NamedTuple
 
+from rules import idle, watch
 from rules.calendar import window_start
 from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
-from rules.compiled import CompiledItem, FieldPlan
+from rules.compiled import CompiledItem, Counterpart, FieldPlan
 from rules.spec import FactCatalog, FactSpec, FieldSpec, Item, Material
 from rules.values import id_ok, list_value, looks_numeric, name_or_number, reading, uscc_ok
 
@@ -143,6 +144,8 @@ def material_facts(
                 has = any(part in p for p in assessed)
                 if compiled.wants_part("pa", material.id, part, has):
                     facts.append({"t": "pa", "m": material.id, "p": part, "has": has})
+    if compiled.material_needs is not None:
+        facts = idle.without_idle(facts, compiled.material_needs)
     return facts, FieldValues(case=case, item=item, due=due)
 
 
@@ -168,11 +171,26 @@ class _Step(NamedTuple):
     asked: frozenset[str]
     any_state: bool  # some pattern looks at it in any state
     may_be_illegible: bool  # a pattern asks for it illegible and its reading can make it so
-    plan: FieldPlan | None
+    # The states in which the field's fact is wanted when its patterns fix nothing else (FieldPlan);
+    # None when other properties decide too
+    plain: frozenset[str] | None
+    # Otherwise the patterns' literals for the field (rules.watch), None when the rule file does not
+    # list the field (``CompiledItem.wants`` looks for patterns that leave it open)
+    lits: tuple[watch.Literals, ...] | None
     contains: tuple[tuple[str, str], ...]
 
 
-_UNASKED = _Step("", "", frozenset(), False, False, None, ())
+_UNASKED = _Step("", "", frozenset(), False, False, None, None, ())
+
+
+def _plain_wanted(plain: frozenset[str], st: str) -> bool:
+    """``FieldPlan.wanted`` of a fact in state ``st``."""
+    return bool(plain) and ("" in plain or st in plain)
+
+
+def _literals(compiled: CompiledItem, mid: str, name: str) -> tuple[watch.Literals, ...] | None:
+    wanted = compiled.wanted.get(("f", mid, name)) if compiled.wanted is not None else None
+    return wanted if isinstance(wanted, tuple) else None
 
 
 def _step(compiled: CompiledItem, material: Material, name: str) -> _Step:
@@ -187,7 +205,8 @@ def _step(compiled: CompiledItem, material: Material, name: str) -> _Step:
         asked=asked,
         any_state="" in asked,
         may_be_illegible=_ILLEGIBLE in asked and spec.type in _DATES,
-        plan=plan,
+        plain=plan.plain if plan is not None else None,
+        lits=_literals(compiled, material.id, name) if plan is not None and plan.plain is None else None,
         contains=compiled.contains_at.get((material.id, name), ()),
     )
 
@@ -202,6 +221,7 @@ class _Prep:
         self.declared = declared
         self.compiled = compiled
         self._candidates: dict[tuple[str, int], list[str]] = {}
+        self._compared: dict[tuple[str, int], list[str]] = {}  # (x-key, set or -1) -> candidates
 
     def name(self, text: str) -> str:
         return name_or_number(text, numeric=False)
@@ -239,40 +259,62 @@ class _Prep:
             if part and parts is not None and part not in parts:
                 continue  # README §4.1(3): a check on a missing face is skipped
             st = _STATE[value.state]
-            # Most fields are only looked at in one state (blank, illegible, or read): skip the others.
-            # A date that does not parse becomes illegible (README §2.2).
-            if not (step.any_state or st in step.asked or (step.may_be_illegible and st == _OK)):
-                continue
-            fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": st}
             if st == _OK:
-                fact.update(reading(step.kind, value.value, review))
+                if not (step.any_state or _OK in step.asked or step.may_be_illegible):
+                    continue
+                props = reading(step.kind, value.value, review)
+                if step.plain is not None and not _plain_wanted(step.plain, props.get("st", _OK)):
+                    continue  # the fact would be dropped below, whatever its other properties
+                fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": st, **props}
                 for key, literal in step.contains:
                     fact[key] = literal in fact["v"]
+            else:
+                # Most fields are only looked at in one state (blank, illegible, or read): skip the others.
+                if not (step.any_state or st in step.asked):
+                    continue
+                fact = {"t": "f", "m": mid, "i": i, "f": name, "st": st}
             by_field[name] = fact
-        if compiled.counterparts_of.get(mid):
+        if by_field and compiled.counterparts_of.get(mid):
             self.attach_targets(by_field, material, i)
         for name, fact in by_field.items():
-            plan = steps[name].plan
-            wanted = plan.wanted(fact) if plan is not None else None
-            if wanted or (wanted is None and compiled.wants(fact)):
+            step = steps[name]
+            if step.plain is not None:
+                wanted = _plain_wanted(step.plain, fact["st"])
+            elif step.lits is not None:
+                wanted = watch.matches(step.lits, fact)
+            else:
+                wanted = compiled.wants(fact)
+            if wanted:
                 out.append(fact)
         return out
 
     def attach_targets(self, by_field: dict[str, Json], material: Material, i: int) -> None:
         """Put on each field fact the counterpart (x-key) each mismatch check compares it with."""
-        mid = material.id
-        for key, counterpart in self.compiled.counterparts_of.get(mid, ()):
+        for key, counterpart in self.compiled.counterparts_of.get(material.id, ()):
             subject = by_field.get(counterpart.field)
             if subject is None or "v" not in subject:
                 continue
-            candidates = [c for t in counterpart.equals for c in self.candidates(t, mid, i)]
-            if material.fields[counterpart.field].type == "list":
-                # A list field (出资情况表所列股东) matches when it names exactly the declared persons.
-                candidates = [list_value("、".join(candidates))] if candidates else []
+            candidates = self._compared.get((key, -1))
+            if candidates is None:
+                candidates = self._compared.get((key, i))
+                if candidates is None:
+                    candidates = self.compared_with(key, counterpart, material, i)
             if candidates and subject["v"] not in candidates:
                 # Only a value that differs gets its counterpart: the mismatch pattern needs the key
                 # present (``$ex``), so a fact that agrees is one fewer for the engine (rules.watch).
                 subject[key] = candidates[0]
+
+    def compared_with(self, key: str, counterpart: Counterpart, material: Material, i: int) -> list[str]:
+        """What check ``key`` compares set ``i``'s field with (any one of them), remembered for the case:
+        for every set at once unless a target is in the same material (the same person's set)."""
+        mid = material.id
+        candidates = [c for t in counterpart.equals for c in self.candidates(t, mid, i)]
+        if material.fields[counterpart.field].type == "list":
+            # A list field (出资情况表所列股东) matches when it names exactly the declared persons.
+            candidates = [list_value("、".join(candidates))] if candidates else []
+        per_set = any(t.startswith(f"{mid}「") for t in counterpart.equals)
+        self._compared[(key, i if per_set else -1)] = candidates
+        return candidates
 
     def candidates(self, target: str, mid: str, i: int) -> list[str]:
         # Only a target in the same material depends on the set: every set of a per-person material

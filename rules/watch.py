@@ -77,6 +77,11 @@ def wants(w: Wanted | None, fact: dict[str, Any]) -> bool:
         return True
     if isinstance(pats, frozenset):
         return bool(pats) and ("" in pats or "st" not in fact or fact["st"] in pats)
+    return matches(pats, fact)
+
+
+def matches(pats: tuple[Literals, ...], fact: dict[str, Any]) -> bool:
+    """Whether some pattern of one key of ``Wanted`` (as literals) can match this fact (``wants``)."""
     for lits in pats:
         for k, v in lits:
             if k == "$ex":
@@ -101,19 +106,13 @@ def _patterns(phase: dict[str, Any]) -> Watched | None:
     for rule in phase.values():
         for pattern in rule["all"]:
             for body in pattern.values():
-                terms = body["$and"] if "$and" in body else [body] if len(body) == 1 else []
-                fixed = {
-                    k: v
-                    for term in terms
-                    if len(term) == 1
-                    for k, v in term.items()
-                    if not k.startswith("$") and isinstance(v, str | bool)
-                }
-                t, m = fixed.get("t"), fixed.get("m", "")
-                sub = _SUB.get(t, "") if isinstance(t, str) else ""
-                s = fixed.get(sub, "") if sub else ""
-                if not isinstance(t, str) or not isinstance(m, str) or not isinstance(s, str):
+                terms = _terms(body)
+                fixed = _fixed(terms)
+                key = _key(fixed)
+                if key is None:
                     return None
+                t, m, s = key
+                sub = _SUB.get(t, "")
                 present = {
                     ("$ex", name)
                     for term in terms
@@ -125,3 +124,35 @@ def _patterns(phase: dict[str, Any]) -> Watched | None:
                 if lits not in pats:
                     out[(t, m, s)] = (*pats, lits)
     return out
+
+
+def pattern_key(body: dict[str, Any]) -> tuple[Key, str] | None:
+    """The key of the facts a pattern can match and the state ``st`` it fixes ("" for none); None
+    when it does not fix ``t`` (or fixes a property of the key to other than a string)."""
+    fixed = _fixed(_terms(body))
+    key = _key(fixed)
+    return None if key is None else (key, str(fixed.get("st", "")))
+
+
+def _terms(body: dict[str, Any]) -> list[Any]:
+    return body["$and"] if "$and" in body else [body] if len(body) == 1 else []
+
+
+def _fixed(terms: list[Any]) -> dict[str, str | bool]:
+    """The properties the terms fix by equality to a string or bool."""
+    return {
+        k: v
+        for term in terms
+        if len(term) == 1
+        for k, v in term.items()
+        if not k.startswith("$") and isinstance(v, str | bool)
+    }
+
+
+def _key(fixed: dict[str, str | bool]) -> Key | None:
+    t, m = fixed.get("t"), fixed.get("m", "")
+    sub = _SUB.get(t, "") if isinstance(t, str) else ""
+    s = fixed.get(sub, "") if sub else ""
+    if not isinstance(t, str) or not isinstance(m, str) or not isinstance(s, str):
+        return None
+    return (t, m, s)
