@@ -7,6 +7,8 @@ own colour, so one set of colour thresholds serves scans and photos alike.
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -108,11 +110,15 @@ def gold_mask(flat: np.ndarray) -> np.ndarray:
 
 def ink_mask(flat: np.ndarray, *, dark: int = 150, chroma: int = 40) -> np.ndarray:
     """Non-red ink (bool): dark pixels, or clearly coloured ones (blue ballpoint); red is the seals'."""
-    f = flat.astype(np.int16)
-    grey = (f[:, :, 0] * 3 + f[:, :, 1] * 6 + f[:, :, 2]) // 10
-    colour = f.max(axis=2) - f.min(axis=2)
-    red = redness(flat) > 35
-    return np.asarray(((grey < dark) | ((colour > chroma) & (grey < 215))) & ~red)
+    # grey = (3R + 6G + B) // 10, colour = max - min, redness = R - max(G, B): computed on whole channels
+    # in uint8/uint16 (no int16 copy of the image, no reduction across its channels), the same masks
+    r, g, b = cv2.split(np.ascontiguousarray(flat))
+    gb = cv2.max(g, b)
+    colour = cv2.subtract(cv2.max(r, gb), cv2.min(r, cv2.min(g, b)))
+    red = cv2.subtract(r, gb) > 35  # saturating: no redness at all is 0, below the threshold
+    grey10 = r.astype(np.uint16) * 3 + g.astype(np.uint16) * 6 + b  # ten times grey, before the floor
+    dark_ink = grey10 < 10 * math.ceil(dark)  # grey < dark, for the integer grey
+    return np.asarray((dark_ink | ((colour > chroma) & (grey10 < 2150))) & ~red)
 
 
 def faint_ink_mask(flat: np.ndarray) -> np.ndarray:
