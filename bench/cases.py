@@ -5,8 +5,10 @@
 
 Prints, per set (public; hard X01–X03, which cues and thresholds may be chosen on; hard X04–X05, held
 out), verdict accuracy, findings precision/recall, uncertain points per case and the expected findings
-raised only as uncertain; then per-case time p50/p95 per set, per-page OCR time, peak memory (this
-process plus its reader workers) and findings by code per set. With ``--cache DIR`` the
+raised only as uncertain; then per set the time per case p50/p95, the CPU seconds per case p50/p95
+and per OCRed page (user+sys of this process and its reader workers: what a shared machine does not
+inflate), per-page OCR time, peak memory (this process plus its reader workers) and findings by code
+per set. With ``--cache DIR`` the
 Documents read (and their page images) are written to DIR for bench/cases_cached.py.
 Hard X04–X05 are held out: left out unless ``--held-out`` is given, and then reported as figures
 only (no per-case line, no answer written, no cached Documents).
@@ -36,6 +38,8 @@ from bench.doccache import store
 from bench.scoring import Scores, group_of
 from prereview.cases import find_cases, load_case
 from prereview.cli import build_prereviewer
+from prereview.documents import Document, PageSource
+from prereview.pipeline import UploadedFile
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +54,22 @@ def pct(values: list[float], q: float) -> float:
         return 0.0
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _tree() -> list[psutil.Process]:
+    me = psutil.Process()
+    return [me, *me.children(recursive=True)]
+
+
+def tree_cpu_seconds() -> float:
+    """User+sys CPU seconds of this process and its reader workers so far: what a loaded, shared
+    machine does not inflate the way it does wall time."""
+    total = 0.0
+    for proc in _tree():
+        with contextlib.suppress(psutil.Error):
+            times = proc.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 def tree_rss_mb() -> float:
@@ -83,6 +103,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     scores = Scores()
     times: dict[str, list[float]] = {}
+    cpus: dict[str, list[tuple[float, int]]] = {}  # per case: CPU seconds, pages OCRed
     page_ocr: list[float] = []
     peak = 0.0
     folders = [folder for root in roots for folder in find_cases(root)]
@@ -93,11 +114,20 @@ def main() -> None:
         for folder in folders:
             case = load_case(folder)
             hidden = held_out(folder)
-            keep = (
-                (lambda f, d, c=case.case_id: store(args.cache, c, f, d))
-                if args.cache and not hidden
-                else None
-            )
+            ocr_pages = [0]
+
+            def keep(
+                f: UploadedFile,
+                d: Document,
+                c: str = case.case_id,
+                hidden: bool = hidden,
+                n: list[int] = ocr_pages,
+            ) -> None:
+                n[0] += sum(1 for p in d.pages if p.source is PageSource.OCR)
+                if args.cache and not hidden:
+                    store(args.cache, c, f, d)
+
+            cpu = tree_cpu_seconds()
             start = time.perf_counter()
             result = pre.run(
                 item=case.item,
@@ -108,6 +138,7 @@ def main() -> None:
                 keep=keep,
             )
             times.setdefault(group_of(folder), []).append(time.perf_counter() - start)
+            cpus.setdefault(group_of(folder), []).append((tree_cpu_seconds() - cpu, ocr_pages[0]))
             peak = max(peak, tree_rss_mb())
             answer = result.answer()
             if not hidden:
@@ -128,10 +159,19 @@ def main() -> None:
     out = Console()
     out.print(scores.table(f"pre-review on {len(folders)} cases"))
     speed = Table(title=f"time (load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())})")
-    for col in ("set", "case p50 s", "case p95 s"):
+    for col in ("set", "case p50 s", "case p95 s", "CPU p50 s", "CPU p95 s", "CPU s/OCR page"):
         speed.add_column(col, justify="right")
     for name, values in times.items():
-        speed.add_row(name, f"{statistics.median(values):.1f}", f"{pct(values, 0.95):.1f}")
+        cpu_s = [c for c, _ in cpus[name]]
+        pages = sum(n for _, n in cpus[name])
+        speed.add_row(
+            name,
+            f"{statistics.median(values):.1f}",
+            f"{pct(values, 0.95):.1f}",
+            f"{statistics.median(cpu_s):.2f}",
+            f"{pct(cpu_s, 0.95):.2f}",
+            f"{sum(cpu_s) / pages:.2f}" if pages else "-",
+        )
     out.print(speed)
     out.print(
         f"OCR s/page p50 {pct(page_ocr, 0.5):.2f}, p95 {pct(page_ocr, 0.95):.2f}; peak RSS {peak:.0f} MB "

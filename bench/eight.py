@@ -41,7 +41,7 @@ import psutil
 from rich.console import Console
 from rich.table import Table
 
-from bench.cases import pct
+from bench.cases import _tree, pct, tree_cpu_seconds
 from bench.harden import has_text_layer
 from bench.scoring import group_of
 from prereview.cases import find_cases, load_case
@@ -138,20 +138,6 @@ class BusySampler:
         self._stop.set()
         self._thread.join()
         return self._all / max(self._samples, 1)
-
-
-def _tree() -> list[psutil.Process]:
-    me = psutil.Process()
-    return [me, *me.children(recursive=True)]
-
-
-def tree_cpu_seconds() -> float:
-    total = 0.0
-    for proc in _tree():
-        with contextlib.suppress(psutil.Error):
-            times = proc.cpu_times()
-            total += times.user + times.system
-    return total
 
 
 def tree_peak_rss_mb() -> float:

@@ -26,7 +26,7 @@ from rules.casefacts import Evidence, FieldState, FieldValue, MaterialEvidence, 
 from rules.identity import normalize_number
 from rules.spec import FieldSpec, Item, Material
 
-__all__ = ["Located", "MarkDoubts", "MarkFinder", "assemble"]
+__all__ = ["Located", "MarkDoubts", "MarkFinder", "assemble", "set_pages"]
 
 
 def assemble(
@@ -68,6 +68,17 @@ def assemble(
                 status=MaterialStatus.WRONG, files=tuple(wrong_slots[material.id])
             )
     return out
+
+
+def set_pages(material: Material, pages: list[Located]) -> list[list[Located]]:
+    """The pages of each set `assemble` makes of a material's pages (the marks its checks will look for
+    are on them: `prereview.pagemarks.owed_marks`)."""
+    if material.per:
+        columns = _table_columns(material)
+        tables = [[p] for p in pages if read_table(p.view.page, columns)]
+        if tables:
+            return tables
+    return [group for group, _ in _sets(material, pages)]
 
 
 def _sets(material: Material, pages: list[Located]) -> list[tuple[list[Located], tuple[str, ...]]]:
@@ -145,7 +156,7 @@ def _table_sets(
     material: Material, pages: list[Located], *, marks: MarkFinder, unsure: Unsure | None
 ) -> list[MaterialSet]:
     """Repeated materials listed as a numbered table (staff, insured persons): one set per row."""
-    columns = {name: spec.labels or (name,) for name, spec in material.fields.items() if not spec.options}
+    columns = _table_columns(material)
     out: list[MaterialSet] = []
     for p in pages:
         rows = read_table(p.view.page, columns)
@@ -164,6 +175,10 @@ def _table_sets(
             label = next((v for k, v in row.items() if material.fields[k].type == "name" and v), "")
             out.append(whole.model_copy(update={"fields": {**whole.fields, **cells}, "label": label}))
     return out
+
+
+def _table_columns(material: Material) -> dict[str, tuple[str, ...]]:
+    return {name: spec.labels or (name,) for name, spec in material.fields.items() if not spec.options}
 
 
 def _one_set(

@@ -12,9 +12,11 @@ from concurrent.futures import Future
 
 import numpy as np
 
+from prereview.assemble import set_pages
 from prereview.documents import Box, Mark, Page
 from prereview.located import Located
 from prereview.reader import load_page_image
+from prereview.signoff import sealed_scope
 from prereview.visual.marks import PageMarksFound, find_marks
 from rules.codes import Code
 from rules.spec import Item
@@ -23,6 +25,7 @@ from rules.spec import Item
 # page a future of what `find_marks` finds there, None where it could not be done there.
 MarksElsewhere = Callable[[Sequence[tuple[Page, str]]], list[Future[PageMarksFound | None]]]
 _OWED = {"seal": Code.NOT_SEALED, "signature": Code.NOT_SIGNED}
+_PARTY = {"seal": "单位", "signature": "自然人"}  # the kind of party that owes the mark (`signoff`)
 
 
 class PageMarks:
@@ -104,13 +107,28 @@ def _inside(box: Box, region: Box) -> bool:
 
 
 def owed_marks(item: Item, located: Sequence[Located]) -> list[tuple[Page, str]]:
-    """The whole pages of the materials whose checks ask for a seal or a signature, with that kind."""
-    owing = {
-        kind: {m.id for m in item.materials if any(c.code is code for c in m.checks)}
-        for kind, code in _OWED.items()
-    }
-    asks = []
-    for p in located:
-        materials = {p.label.material, *p.label.shared}
-        asks += [(p.view.page, kind) for kind, ids in owing.items() if materials & ids]
-    return asks
+    """The whole pages the checks may ask about: for a seal, the pages of the seal's scope
+    (`sealed_scope`: a seal looked for on an attached title deed is work no check uses); for a signature,
+    every page of the set. In the order the checks ask (material by material and set by set, as
+    `prereview.assemble` goes), first those they surely ask about, then those they may not: a set's
+    signature pages after its first (one signature found is enough), and seals owed only as the set's
+    fields read (a lessor that is a person seals nothing). Looked for in the workers in this order, the
+    latter are the ones `PageMarks.settle` most often drops before they start."""
+    sure: dict[tuple[int, str], tuple[Page, str]] = {}
+    maybe: dict[tuple[int, str], tuple[Page, str]] = {}
+    for material in item.materials:
+        owed = {kind: [c for c in material.checks if c.code is code] for kind, code in _OWED.items()}
+        own = [p for p in located if material.id in (p.label.material, *p.label.shared)]
+        if not own or not any(owed.values()):
+            continue
+        sets = set_pages(material, own)
+        for kind, checks in owed.items():
+            # owed or not as the fields read: a condition on them, or a party named by its kind
+            read = any(c.when is not None or _PARTY[kind] in c.who for c in checks)
+            for pages in sets if checks else []:
+                scope = sealed_scope(material, pages) if kind == "seal" else pages
+                for k, p in enumerate(scope):
+                    later = kind == "signature" and k > 0  # one signature found on a set is enough
+                    into = maybe if read or later else sure
+                    into.setdefault((id(p.view.page), kind), (p.view.page, kind))
+    return list(sure.values()) + [ask for key, ask in maybe.items() if key not in sure]

@@ -17,7 +17,7 @@ from rules.expr import Cmp, Expr, FieldRef
 from rules.identity import normalize_name
 from rules.spec import Material
 
-__all__ = ["MarkDoubts", "SignOff", "Unsure", "seals_owed", "sign_off"]
+__all__ = ["MarkDoubts", "SignOff", "Unsure", "sealed_scope", "seals_owed", "sign_off"]
 
 
 class MarkDoubts(Protocol):
@@ -53,7 +53,7 @@ def sign_off(
     out = SignOff()
     doubts: dict[str, str] = {}
     if Code.NOT_SEALED in codes and _parties_owe(material, fields, Code.NOT_SEALED):
-        scope = _sealed_scope(material, pages)
+        scope = sealed_scope(material, pages)
         found = sum(len(marks(p.view.page, "seal")) for p in scope)
         out.sealed = found >= seals_owed(material, fields)
         if not out.sealed and unsure is not None:
@@ -88,7 +88,7 @@ def _where(p: Located) -> str:
     return f"{p.file_name} 第{p.view.page.index + 1}页"
 
 
-def _sealed_scope(material: Material, pages: list[Located]) -> list[Located]:
+def sealed_scope(material: Material, pages: list[Located]) -> list[Located]:
     """The pages a seal must be on: those of the part the seal check names (技术等级评定结论（检测报告）加盖
     检测机构检验检测专用章 — not the 行驶证 copy beside it, which has a seal of its own), else all but the
     documents the material must have attached (须附出租方产权证明): those carry their issuer's seal, and a

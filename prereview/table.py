@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from prereview.approx import strip_punctuation
 from prereview.documents import Page, PageSource, TextLine
 from prereview.extract.cells import label_like, text_of
-from prereview.extract.layout import GAP_EMS, OCR_BOXES, Char, Row, build_rows, char_boxes
+from prereview.extract.layout import GAP_EMS, OCR_BOXES, Char, Row, char_boxes, rows_of
 
 INDEX_LABELS = ("序号", "序")
 OCR_WRAP = 0.75  # a line whose middle is closer than this many padded OCR box heights wraps the one above
@@ -176,12 +176,12 @@ def read_column(
     wanted = [strip_punctuation(label) for label in labels if strip_punctuation(label)]
     known = None if captions is None else {strip_punctuation(c) for c in captions} | set(INDEX_LABELS)
     if page.source is not PageSource.OCR:
-        return _column_in(build_rows(page.lines), wanted, page.width, ocr=False, known=known)
+        return _column_in(rows_of(page.lines, gap_ems=GAP_EMS), wanted, page.width, ocr=False, known=known)
     # Padded OCR boxes of neighbouring cells come closer than the gap that parts phrases: each box is
     # a cell of its own, as the detector split them; a header cell split in two (姓  名) is read whole
     # on the second pass.
     for gap_ems in (OCR_BOXES, GAP_EMS):
-        rows = build_rows(page.lines, gap_ems=gap_ems)
+        rows = rows_of(page.lines, gap_ems=gap_ems)
         found = _column_in(rows, wanted, page.width, ocr=True, known=known)
         if found is not None:
             return found

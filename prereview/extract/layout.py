@@ -87,22 +87,28 @@ class Row:
         return out
 
 
-# the rows of the pages asked about last, by the identity of their lines list: an entry holds the list,
-# so no other list can take its id while the entry is kept
-_page_rows: LRUCache[int, tuple[Sequence[TextLine], list[Row]]] = LRUCache(maxsize=64)
-_page_rows_lock = threading.Lock()  # runs read their pages in threads of their own
+# the rows of the lines asked about last, by the identity of their list and the gap that parts segments:
+# an entry holds the list, so no other list can take its id while the entry is kept
+_rows: LRUCache[tuple[int, float], tuple[Sequence[TextLine], list[Row]]] = LRUCache(maxsize=128)
+_rows_lock = threading.Lock()  # runs read their pages in threads of their own
 
 
 def page_rows(page: Page) -> list[Row]:
     """`build_rows(page.lines)`, built once per page: every field looked up on a page needs its rows."""
-    key = id(page.lines)
-    with _page_rows_lock:
-        hit = _page_rows.get(key)
-    if hit is not None and hit[0] is page.lines:
+    return rows_of(page.lines, gap_ems=OCR_BOXES if page.source is PageSource.OCR else GAP_EMS)
+
+
+def rows_of(lines: Sequence[TextLine], *, gap_ems: float) -> list[Row]:
+    """`build_rows(lines, gap_ems=gap_ems)`, built once per list of lines and gap (a table's columns are
+    looked up field after field on the same page). The rows are shared: never change them."""
+    key = (id(lines), gap_ems)
+    with _rows_lock:
+        hit = _rows.get(key)
+    if hit is not None and hit[0] is lines:
         return hit[1]
-    rows = build_rows(page.lines, gap_ems=OCR_BOXES if page.source is PageSource.OCR else GAP_EMS)
-    with _page_rows_lock:
-        _page_rows[key] = (page.lines, rows)
+    rows = build_rows(lines, gap_ems=gap_ems)
+    with _rows_lock:
+        _rows[key] = (lines, rows)
     return rows
 
 

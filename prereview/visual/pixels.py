@@ -7,6 +7,8 @@ own colour, so one set of colour thresholds serves scans and photos alike.
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -47,16 +49,20 @@ def flatten(rgb: np.ndarray, *, kernel: int | None = None, edges: bool = False) 
     side = max(rgb.shape[:2])
     k = kernel or max(15, (side // 60) | 1)  # wider than a stroke, narrower than a shadow's gradient
     window = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
-    out = np.empty_like(rgb)
-    for c in range(3):
-        ch = rgb[:, :, c]
+    out = []
+    # each channel contiguous, and the arithmetic in place: a third less time than on strided channel
+    # views with a temporary per step, the same float32 operations in the same order
+    for ch in cv2.split(np.ascontiguousarray(rgb)):
         if edges:  # closing keeps large areas' edges; the small blur only smooths its blocks
             bg = cv2.blur(cv2.morphologyEx(ch, cv2.MORPH_CLOSE, window), (k // 2 | 1, k // 2 | 1))
             bg = np.maximum(bg, ch).astype(np.float32)
         else:
             bg = cv2.blur(cv2.dilate(ch, window), (k, k)).astype(np.float32)
-        out[:, :, c] = np.clip(ch.astype(np.float32) * 255.0 / np.maximum(bg, 16.0), 0, 255).astype(np.uint8)
-    return out
+        ratio = ch.astype(np.float32)
+        ratio *= 255.0
+        ratio /= np.maximum(bg, 16.0, out=bg)
+        out.append(np.clip(ratio, 0, 255, out=ratio).astype(np.uint8))
+    return np.asarray(cv2.merge(out))
 
 
 def redness(flat: np.ndarray) -> np.ndarray:
@@ -68,9 +74,11 @@ def redness(flat: np.ndarray) -> np.ndarray:
 def seal_redness(flat: np.ndarray) -> np.ndarray:
     """`redness` less the orange in a pixel, G - B (float32): seal ink is red to pink (G and B alike),
     skin, wood, brown hair and gold are orange to yellow (G well above B) and no seal's."""
-    f = flat.astype(np.float32)
-    r, g, b = f[:, :, 0], f[:, :, 1], f[:, :, 2]
-    return np.asarray(r - np.maximum(g, b) - np.maximum(g - b, 0.0))
+    # whole numbers from -510 to 255: computed in int16 on contiguous channels (max(G - B, 0) is uint8's
+    # saturating subtraction), they are the float32 values exactly
+    r, g, b = cv2.split(np.ascontiguousarray(flat))
+    diff = r.astype(np.int16) - cv2.max(g, b) - cv2.subtract(g, b)
+    return np.asarray(diff.astype(np.float32))
 
 
 def red_mask(
@@ -108,11 +116,15 @@ def gold_mask(flat: np.ndarray) -> np.ndarray:
 
 def ink_mask(flat: np.ndarray, *, dark: int = 150, chroma: int = 40) -> np.ndarray:
     """Non-red ink (bool): dark pixels, or clearly coloured ones (blue ballpoint); red is the seals'."""
-    f = flat.astype(np.int16)
-    grey = (f[:, :, 0] * 3 + f[:, :, 1] * 6 + f[:, :, 2]) // 10
-    colour = f.max(axis=2) - f.min(axis=2)
-    red = redness(flat) > 35
-    return np.asarray(((grey < dark) | ((colour > chroma) & (grey < 215))) & ~red)
+    # grey = (3R + 6G + B) // 10, colour = max - min, redness = R - max(G, B): computed on whole channels
+    # in uint8/uint16 (no int16 copy of the image, no reduction across its channels), the same masks
+    r, g, b = cv2.split(np.ascontiguousarray(flat))
+    gb = cv2.max(g, b)
+    colour = cv2.subtract(cv2.max(r, gb), cv2.min(r, cv2.min(g, b)))
+    red = cv2.subtract(r, gb) > 35  # saturating: no redness at all is 0, below the threshold
+    grey10 = r.astype(np.uint16) * 3 + g.astype(np.uint16) * 6 + b  # ten times grey, before the floor
+    dark_ink = grey10 < 10 * math.ceil(dark)  # grey < dark, for the integer grey
+    return np.asarray((dark_ink | ((colour > chroma) & (grey10 < 2150))) & ~red)
 
 
 def faint_ink_mask(flat: np.ndarray) -> np.ndarray:

@@ -91,6 +91,7 @@ class _Masks(BaseModel, arbitrary_types_allowed=True):
     red: np.ndarray  # seal-red on the flattened image
     solid: np.ndarray  # red against a background wider than a seal
     gold: np.ndarray
+    lit: tuple[np.ndarray, np.ndarray] | None = None  # what the red was measured on (`_lit_flat`)
 
 
 BLURRED_FILL = 0.6  # inside share of red a closed, clean ring may have (blurred photos measured 0.51)
@@ -99,19 +100,31 @@ CLEAN_AROUND = 0.05
 LIT = 0.3  # share of the paper's red light seal ink passes at least, even in a deep shadow
 
 
-def seal_ink(small: np.ndarray, *, strong: float = 20, weak: float = 6) -> np.ndarray:
+def seal_ink(
+    small: np.ndarray, *, strong: float = 20, weak: float = 6, lit: _Lit | None = None
+) -> np.ndarray:
     """Seal-red ink (bool) on a working-size RGB image (`downscale`): `red_mask` of the image flattened
-    against its local background, on the pixels that pass enough red light to be seal ink at all."""
+    against its local background, on the pixels that pass enough red light to be seal ink at all.
+    `lit`: `_lit_flat(small)`, when it is at hand already."""
+    flat, where = lit or _lit_flat(small)
+    return red_mask(flat, where=where, strong=strong, weak=weak)
+
+
+_Lit = tuple[np.ndarray, np.ndarray]  # (the image flattened against its edges, the pixels lit enough)
+
+
+def _lit_flat(small: np.ndarray) -> _Lit:
     # Seal ink passes red light, so its R stays near the paper's; hair, a desk or a dark photo do not,
     # and flattening against themselves would blow their noise up into colour.
     r = small[:, :, 0]
     lit = r >= LIT * float(np.percentile(r[::3, ::3], 97))
-    return red_mask(flatten(small, edges=True), where=lit, strong=strong, weak=weak)
+    return flatten(small, edges=True), lit
 
 
 def _masks(small: np.ndarray) -> _Masks:
     solid, gold = _area_colours(small)
-    return _Masks(red=seal_ink(small), solid=solid, gold=gold)
+    lit = _lit_flat(small)
+    return _Masks(red=seal_ink(small, lit=lit), solid=solid, gold=gold, lit=lit)
 
 
 def _area_colours(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -291,7 +304,7 @@ def _near_seal(small: np.ndarray, masks: _Masks, found: list[SealCandidate], *, 
             return f"有红色圆形印迹，但印圈只见约 {c.rim:.0%}，不能确认是完整的印章"
     # a stamp short of ink: red at half the thresholds, off the dark print whose edges JPEG tints
     print_ = cv2.dilate(ink_mask(flatten(small)).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    pale = seal_ink(small, strong=10, weak=4) & ~print_
+    pale = seal_ink(small, strong=10, weak=4, lit=masks.lit) & ~print_
     if pale.sum() > masks.red.sum():
         faint = _Masks(red=pale, solid=masks.solid, gold=masks.gold)
         if any(c.score >= min_rim for c in _all_candidates(faint)):

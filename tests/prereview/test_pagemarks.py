@@ -122,3 +122,44 @@ def test_owed_marks_are_the_whole_pages_of_materials_checked_for_them() -> None:
     owed = owed_marks(item, [located(next(iter(sealed_ids))), located(next(iter(plain_ids))), located(None)])
     assert ("seal" in {k for _, k in owed}) and all(p is page for p, _ in owed)
     assert len(owed) <= 2  # only the sealed material's page, for a seal (and a signature if it owes one)
+
+
+def test_owed_seals_are_those_of_the_seals_scope() -> None:
+    # JT-001's vehicle material owes the testing body's seal on its 技术等级评定结论, not on the 行驶证 copy
+    item = RuleBook.load(CORPUS / "rules").items["JT-001"].item
+    vehicle = next(m for m in item.materials if "技术等级评定结论" in m.parts)
+    assert any(c.code is Code.NOT_SEALED and "技术等级评定结论" in c.note for c in vehicle.checks)
+
+    def located(part: str) -> Located:
+        page = Page(index=0, width=10, height=10, source=PageSource.OCR, image_path=f"{part}.bmp")
+        label = PageLabel(material=vehicle.id, parts={part})
+        return Located(view=PageView.of(0, page, None), label=label, file_name=f"{part}.pdf")
+
+    licence, report = located("行驶证主页"), located("技术等级评定结论")
+    owed = owed_marks(item, [licence, report])
+    assert [(p.image_path, kind) for p, kind in owed if kind == "seal"] == [("技术等级评定结论.bmp", "seal")]
+
+
+def test_owed_signatures_after_a_sets_first_page_come_last() -> None:
+    item = RuleBook.load(CORPUS / "rules").items["JT-001"].item
+    signed = next(
+        m
+        for m in item.materials
+        if any(c.code is Code.NOT_SIGNED and not c.when and "自然人" not in c.who for c in m.checks)
+        and not m.per
+    )
+    pages = [
+        Located(
+            view=PageView.of(
+                0, Page(index=i, width=10, height=10, source=PageSource.OCR, image_path=f"{i}.bmp"), None
+            ),
+            label=PageLabel(material=signed.id),
+            file_name="a.pdf",
+        )
+        for i in range(3)
+    ]
+    owed = [(p.image_path, kind) for p, kind in owed_marks(item, pages)]
+    # one signature found on the set is enough: its first page is surely asked about, the others maybe,
+    # so they are looked for last
+    assert owed[-2:] == [("1.bmp", "signature"), ("2.bmp", "signature")]
+    assert ("0.bmp", "signature") in owed[:-2]
