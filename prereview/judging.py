@@ -75,11 +75,16 @@ class PrereviewResult(BaseModel):
 def _detailed(pair: dict[str, str], findings: list[Finding]) -> dict[str, Any]:
     key = pair.get("material") or pair.get("condition")
     details = [f for f in findings if (f.material or f.condition) == key and f.code.value == pair["code"]]
+    joined = [j for f in details for j in f.joined]
     out: dict[str, Any] = {
         **pair,
-        "messages": [f.message for f in details],
-        "evidence": [e.model_dump(exclude_none=True) for f in details for e in f.evidence],
+        "messages": list(dict.fromkeys(f.message for f in (*details, *joined))),
+        "evidence": [
+            e.model_dump(exclude_none=True) for e in dict.fromkeys(e for f in details for e in f.evidence)
+        ],
     }
+    if joined:  # the same reading's other defects, settled with this point (rules.verdict.one_per_reading)
+        out["also"] = list(dict.fromkeys(j.code.value for j in joined))
     reasons = list(dict.fromkeys(f.doubt for f in details if f.doubt))
     if reasons:
         out["reason"] = "；".join(reasons)
