@@ -8,6 +8,8 @@
   resembles the slot's material: the WRONG_DOCUMENT is doubtful (`MaterialEvidence.doubt`).
 - A signing page photographed on its own that could not be tied to one document: a NOT_SIGNED or
   NOT_SEALED of a document it may close is doubtful when the page carries that signature or seal.
+- A part not found in a material's sets while a file uploaded in the material's slot could not be read
+  at all (`with_unread_doubts`): that file may hold it.
 - A part (a face, a section, a report's public version) not found in a material's set while a photo or
   scan shows it nearly: an unrecognised page of the case prints one of the part's cues, or a page of
   the material prints a cue with more misread characters than recognition allows
@@ -169,6 +171,26 @@ def with_part_doubts(
                 seen = _part_seen(material, part, own, loose)
                 if seen:
                     doubts[part] = seen
+            sets.append(one.model_copy(update={"doubts": doubts}))
+        out[mid] = evidence.model_copy(update={"sets": tuple(sets)})
+    return out
+
+
+def with_unread_doubts(
+    item: Item, unread: dict[str, list[str]], found: dict[str, MaterialEvidence]
+) -> dict[str, MaterialEvidence]:
+    """Parts missing from a material's sets made doubtful while a file uploaded in its slot could not be
+    read at all (a read error: ``unread`` slot → file names): that file may be the missing part."""
+    out = dict(found)
+    for mid, names in unread.items():
+        evidence = found.get(mid)
+        if evidence is None or evidence.status is not MaterialStatus.PRESENT or not item.material(mid).parts:
+            continue
+        why = f"本材料位置上的「{'」「'.join(names)}」未能读取，可能就是缺少的这一部分，请核对"
+        sets = []
+        for one in evidence.sets:
+            missing = [p for p in item.material(mid).parts if one.parts is not None and p not in one.parts]
+            doubts = {**{part: why for part in missing}, **one.doubts}
             sets.append(one.model_copy(update={"doubts": doubts}))
         out[mid] = evidence.model_copy(update={"sets": tuple(sets)})
     return out

@@ -13,7 +13,13 @@ from pydantic import BaseModel, Field
 
 from prereview.assemble import Located, MarkFinder, assemble
 from prereview.documents import Document, FileError, Page, TextLine
-from prereview.doubts import absence_doubts, with_part_doubts, with_signing_doubts, with_status_doubts
+from prereview.doubts import (
+    absence_doubts,
+    with_part_doubts,
+    with_signing_doubts,
+    with_status_doubts,
+    with_unread_doubts,
+)
 from prereview.pagemarks import MarksElsewhere, PageMarks, owed_marks
 from prereview.progress import Stage, Tracker
 from prereview.recognise import PageView, classify, region_judge
@@ -170,6 +176,11 @@ def materials_of(
     )
     evidence = with_signing_doubts(located, with_status_doubts(item, located, evidence), marks=marks)
     evidence = with_part_doubts(item, located, evidence)
+    unread: dict[str, list[str]] = {}
+    for file, doc in zip(files, docs, strict=True):
+        if file.slot and doc.error is not None:
+            unread.setdefault(file.slot, []).append(file.name)
+    evidence = with_unread_doubts(item, unread, evidence)
     for mid, found in evidence.items():
         if found.status is MaterialStatus.UNREADABLE and not found.doubt:
             doubt = _blur_doubt([p.view.page for p in located if p.file_name in found.files])
