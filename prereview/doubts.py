@@ -1,5 +1,7 @@
 """Where recognition is not sure, it says so: the clerk checks (请核对) instead of being told of a defect.
 
+- A material not found while a file uploaded in its slot or without a slot could not be read at all:
+  its absence is doubtful.
 - A material not found while some page of the case resembles it — an unrecognised page that shows its
   title nearly, a part's wording or several of its labels, or a page taken for another material by
   labels alone that scored as well for this one: its absence is doubtful (`CaseFacts.absence_doubts`).
@@ -55,12 +57,22 @@ def resemblance(view: PageView, material: Material) -> str:
 
 
 def absence_doubts(
-    item: Item, pages: Sequence[Located], found: dict[str, MaterialEvidence]
+    item: Item,
+    pages: Sequence[Located],
+    found: dict[str, MaterialEvidence],
+    *,
+    unread: dict[str | None, list[str]] | None = None,
 ) -> dict[str, str]:
-    """Material id → why its absence is not sure, for the materials not found."""
+    """Material id → why its absence is not sure, for the materials not found. ``unread``: the files
+    that could not be read at all, by slot (None: uploaded without one) — any of them may be it."""
     out: dict[str, str] = {}
+    unread = unread or {}
     for material in item.materials:
         if material.id in found:
+            continue
+        names = [*unread.get(material.id, []), *unread.get(None, [])]
+        if names:
+            out[material.id] = f"「{'」「'.join(names)}」未能读取，可能就是本材料，请核对"
             continue
         for p in pages:
             reason = _may_be(p, material, pages)
@@ -177,13 +189,13 @@ def with_part_doubts(
 
 
 def with_unread_doubts(
-    item: Item, unread: dict[str, list[str]], found: dict[str, MaterialEvidence]
+    item: Item, unread: dict[str | None, list[str]], found: dict[str, MaterialEvidence]
 ) -> dict[str, MaterialEvidence]:
     """Parts missing from a material's sets made doubtful while a file uploaded in its slot could not be
     read at all (a read error: ``unread`` slot → file names): that file may be the missing part."""
     out = dict(found)
     for mid, names in unread.items():
-        evidence = found.get(mid)
+        evidence = found.get(mid) if mid else None
         if evidence is None or evidence.status is not MaterialStatus.PRESENT or not item.material(mid).parts:
             continue
         why = f"本材料位置上的「{'」「'.join(names)}」未能读取，可能就是缺少的这一部分，请核对"

@@ -176,16 +176,16 @@ def materials_of(
     )
     evidence = with_signing_doubts(located, with_status_doubts(item, located, evidence), marks=marks)
     evidence = with_part_doubts(item, located, evidence)
-    unread: dict[str, list[str]] = {}
+    unread: dict[str | None, list[str]] = {}
     for file, doc in zip(files, docs, strict=True):
-        if file.slot and doc.error is not None:
+        if doc.error is not None:
             unread.setdefault(file.slot, []).append(file.name)
     evidence = with_unread_doubts(item, unread, evidence)
     for mid, found in evidence.items():
         if found.status is MaterialStatus.UNREADABLE and not found.doubt:
             doubt = _blur_doubt([p.view.page for p in located if p.file_name in found.files])
             evidence[mid] = found.model_copy(update={"doubt": doubt})
-    return evidence, absence_doubts(item, located, evidence), reports
+    return evidence, absence_doubts(item, located, evidence, unread=unread), reports
 
 
 def _recognise(

@@ -190,3 +190,11 @@ def test_a_missing_part_is_doubtful_while_a_file_in_the_slot_could_not_be_read()
     assert with_unread_doubts(ITEM, {}, found) == found  # every file read: the part is surely missing
     whole = {"M7": MaterialEvidence(sets=(MaterialSet(parts=("出租方产权证明",)),), files=("lease.jpg",))}
     assert with_unread_doubts(ITEM, {"M7": ["proof.jpg"]}, whole)["M7"].sets[0].doubts == {}
+
+
+def test_a_material_not_found_while_a_file_without_a_slot_could_not_be_read_is_doubtfully_absent() -> None:
+    out = absence_doubts(ITEM, [_form_page()], {}, unread={None: ["scan.pdf"]})
+    assert "scan.pdf" in out["M7"]
+    # a file unread in another material's slot is that material's, not this one
+    found = {"M1": MaterialEvidence(files=("form.pdf",))}
+    assert absence_doubts(ITEM, [_form_page()], found, unread={"M1": ["form2.pdf"]}) == {}
