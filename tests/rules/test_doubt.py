@@ -164,3 +164,14 @@ def test_doubtful_readings_of_two_fields_stay_two_points(evaluator: Evaluator) -
     decision = evaluator.evaluate(case)
     assert len(decision.uncertain_pairs()) == 2
     assert ("M3", "NAME_MISMATCH") in _keys(decision.uncertain)
+
+
+def test_a_number_read_short_unlike_the_declared_one_is_a_sure_mismatch_and_an_uncertain_checksum(
+    evaluator: Evaluator,
+) -> None:
+    case = _accepted("JT-001")
+    short = FieldValue(value="36012119780305129", doubt=BLURRED, unlike_declared=True)
+    decision = evaluator.evaluate(_with_field(case, "M3", "公民身份号码", short))
+    assert _keys(decision.findings) == {("M3", "ID_MISMATCH")}
+    assert _keys(decision.uncertain) == {("M3", "INVALID_ID")}
+    assert decision.verdict is Verdict.CORRECTION
