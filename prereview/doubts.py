@@ -196,7 +196,9 @@ def with_unread_doubts(
     out = dict(found)
     for mid, names in unread.items():
         evidence = found.get(mid) if mid else None
-        if evidence is None or evidence.status is not MaterialStatus.PRESENT or not item.material(mid).parts:
+        if mid is None or evidence is None or evidence.status is not MaterialStatus.PRESENT:
+            continue
+        if not item.material(mid).parts:
             continue
         why = f"本材料位置上的「{'」「'.join(names)}」未能读取，可能就是缺少的这一部分，请核对"
         sets = []
