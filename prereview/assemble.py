@@ -264,7 +264,7 @@ def _read_field(
         return None
     where = pages[reading.page] if reading.page is not None and reading.page < len(pages) else pages[0]
     evidence = _evidence(reading, where)
-    status, value, doubt = settle(
+    status, value, doubt, unlike = settle(
         reading, where.view.page, kind=spec.type, field=name, reread=reread, declared=declared
     )
     if status is FieldStatus.EMPTY:
@@ -290,7 +290,9 @@ def _read_field(
         value = "、".join(ticked) if ticked else ("" if "☐" in options or "□" in options else value)
         if not value:
             return FieldValue(state=FieldState.EMPTY, evidence=evidence)
-    return FieldValue(state=FieldState.OK, value=value, evidence=evidence, doubt=doubt)
+    return FieldValue(
+        state=FieldState.OK, value=value, evidence=evidence, doubt=doubt, unlike_declared=unlike
+    )
 
 
 _SIGN_WORD = re.compile(r"^[（(]?(签字|签名|签章|盖章)[)）]?[:：]?")

@@ -18,7 +18,7 @@ from prereview.cases import find_cases, load_case
 from prereview.pipeline import Prereviewer, PrereviewResult
 from prereview.reader import ReadLimits
 from rules.book import RuleBook
-from rules.codes import CODE_LABELS, VERDICT_LABELS, Code, Verdict
+from rules.codes import CODE_LABELS, VERDICT_LABELS, Verdict
 from rules.evaluate import Evaluator
 from rules.verdict import Finding
 
@@ -133,8 +133,10 @@ def _table(title: str, findings: list[Finding], *, explain: bool) -> Table:
     for col in ("材料/条件", title, "说明", *(["依据（文件 · 页 · 读到的文字）"] if explain else [])):
         table.add_column(col)
     for f in findings:
-        message = f"{f.message}（{f.doubt}）" if f.doubt else f.message
-        row: list[Any] = [f.material or f.condition, CODE_LABELS[Code(f.code)], message]
+        said = "；".join(dict.fromkeys(g.message for g in (f, *f.joined)))
+        message = f"{said}（{f.doubt}）" if f.doubt else said
+        codes = "、".join(dict.fromkeys(CODE_LABELS[g.code] for g in (f, *f.joined)))
+        row: list[Any] = [f.material or f.condition, codes, message]
         if explain:
             row.append(
                 "\n".join(f"{e.file} · 第{(e.page or 0) + 1}页 · {e.text[:60]}" for e in f.evidence) or f.rule

@@ -9,7 +9,8 @@ from prereview.documents import PageSource
 from prereview.extract.cells import NUMBER_LENGTH
 from prereview.located import Located
 from prereview.misread import near_declared
-from prereview.table import read_column
+from prereview.readings import SURE_SCORE
+from prereview.table import read_column_scored
 from rules.casefacts import Evidence, FieldState, FieldValue
 from rules.identity import normalize_name
 from rules.spec import FieldSpec
@@ -26,10 +27,12 @@ def column_field(
     number cell at every 18 characters, a name cell at the `declared` names it holds; an entry a
     character or two from a declared name is in doubt (a cell's reading has no score to trust)."""
     for p in pages:
-        entries = read_column(p.view.page, spec.labels or (name,))
-        if entries is None:
+        scored = read_column_scored(p.view.page, spec.labels or (name,))
+        if scored is None:
             continue
         photo = p.view.page.source is PageSource.OCR
+        entries = [text for text, _ in scored]
+        weak = [t for t, score in scored if t and score < SURE_SCORE and normalize_name(t) not in declared]
         entries = [_number_entry(e) for e in entries]
         # names split at declared names are in doubt; numbers cut at 18 characters are whole numbers
         merged = [
@@ -39,13 +42,15 @@ def column_field(
             entries = [part for e in entries for part in split_merged(e, declared)]
         value = "、".join(e for e in entries if e)
         evidence = Evidence(file=p.file_name, page=p.view.page.index, text=value[:200])
-        doubt = _doubt(name, entries, merged, declared) if photo else ""
+        doubt = _doubt(name, entries, merged, declared, weak=weak) if photo else ""
         state = FieldState.OK if value else FieldState.EMPTY
         return FieldValue(state=state, value=value, evidence=evidence, doubt=doubt)
     return None
 
 
-def _doubt(name: str, entries: list[str], merged: list[str], declared: frozenset[str]) -> str:
+def _doubt(
+    name: str, entries: list[str], merged: list[str], declared: frozenset[str], *, weak: list[str]
+) -> str:
     # a number cell not of 18 characters, or with a glyph in it that is no character of a number
     odd = [
         e for e in entries if _NUMBERISH.fullmatch(_bare(e)) and (len(e) != NUMBER_LENGTH or _bare(e) != e)
@@ -66,6 +71,9 @@ def _doubt(name: str, entries: list[str], merged: list[str], declared: frozenset
             f"照片或扫描件上表格「{name}」一栏有与申报的「{near}」只差一两个字的名称，"
             "可能是识别错误，请核对原件"
         )
+    if weak and not all(_NUMBERISH.search(w) for w in weak):
+        # a cell the recogniser was unsure of, and not what was declared: as for a field's line
+        return f"照片或扫描件上表格「{name}」一栏的「{weak[0]}」识别置信度偏低，可能有字识别错误，请核对原件"
     return ""
 
 

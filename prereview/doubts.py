@@ -1,5 +1,7 @@
 """Where recognition is not sure, it says so: the clerk checks (请核对) instead of being told of a defect.
 
+- A material not found while a file uploaded in its slot or without a slot could not be read at all:
+  its absence is doubtful.
 - A material not found while some page of the case resembles it — an unrecognised page that shows its
   title nearly, a part's wording or several of its labels, or a page taken for another material by
   labels alone that scored as well for this one: its absence is doubtful (`CaseFacts.absence_doubts`).
@@ -8,6 +10,8 @@
   resembles the slot's material: the WRONG_DOCUMENT is doubtful (`MaterialEvidence.doubt`).
 - A signing page photographed on its own that could not be tied to one document: a NOT_SIGNED or
   NOT_SEALED of a document it may close is doubtful when the page carries that signature or seal.
+- A part not found in a material's sets while a file uploaded in the material's slot could not be read
+  at all (`with_unread_doubts`): that file may hold it.
 - A part (a face, a section, a report's public version) not found in a material's set while a photo or
   scan shows it nearly: an unrecognised page of the case prints one of the part's cues, or a page of
   the material prints a cue with more misread characters than recognition allows
@@ -53,12 +57,22 @@ def resemblance(view: PageView, material: Material) -> str:
 
 
 def absence_doubts(
-    item: Item, pages: Sequence[Located], found: dict[str, MaterialEvidence]
+    item: Item,
+    pages: Sequence[Located],
+    found: dict[str, MaterialEvidence],
+    *,
+    unread: dict[str | None, list[str]] | None = None,
 ) -> dict[str, str]:
-    """Material id → why its absence is not sure, for the materials not found."""
+    """Material id → why its absence is not sure, for the materials not found. ``unread``: the files
+    that could not be read at all, by slot (None: uploaded without one) — any of them may be it."""
     out: dict[str, str] = {}
+    unread = unread or {}
     for material in item.materials:
         if material.id in found:
+            continue
+        names = [*unread.get(material.id, []), *unread.get(None, [])]
+        if names:
+            out[material.id] = f"「{'」「'.join(names)}」未能读取，可能就是本材料，请核对"
             continue
         for p in pages:
             reason = _may_be(p, material, pages)
@@ -169,6 +183,28 @@ def with_part_doubts(
                 seen = _part_seen(material, part, own, loose)
                 if seen:
                     doubts[part] = seen
+            sets.append(one.model_copy(update={"doubts": doubts}))
+        out[mid] = evidence.model_copy(update={"sets": tuple(sets)})
+    return out
+
+
+def with_unread_doubts(
+    item: Item, unread: dict[str | None, list[str]], found: dict[str, MaterialEvidence]
+) -> dict[str, MaterialEvidence]:
+    """Parts missing from a material's sets made doubtful while a file uploaded in its slot could not be
+    read at all (a read error: ``unread`` slot → file names): that file may be the missing part."""
+    out = dict(found)
+    for mid, names in unread.items():
+        evidence = found.get(mid) if mid else None
+        if mid is None or evidence is None or evidence.status is not MaterialStatus.PRESENT:
+            continue
+        if not item.material(mid).parts:
+            continue
+        why = f"本材料位置上的「{'」「'.join(names)}」未能读取，可能就是缺少的这一部分，请核对"
+        sets = []
+        for one in evidence.sets:
+            missing = [p for p in item.material(mid).parts if one.parts is not None and p not in one.parts]
+            doubts = {**{part: why for part in missing}, **one.doubts}
             sets.append(one.model_copy(update={"doubts": doubts}))
         out[mid] = evidence.model_copy(update={"sets": tuple(sets)})
     return out

@@ -13,7 +13,13 @@ from pydantic import BaseModel, Field
 
 from prereview.assemble import Located, MarkFinder, assemble
 from prereview.documents import Document, FileError, Page, TextLine
-from prereview.doubts import absence_doubts, with_part_doubts, with_signing_doubts, with_status_doubts
+from prereview.doubts import (
+    absence_doubts,
+    with_part_doubts,
+    with_signing_doubts,
+    with_status_doubts,
+    with_unread_doubts,
+)
 from prereview.pagemarks import MarksElsewhere, PageMarks, owed_marks
 from prereview.progress import Stage, Tracker
 from prereview.recognise import PageView, classify, region_judge
@@ -75,11 +81,16 @@ class PrereviewResult(BaseModel):
 def _detailed(pair: dict[str, str], findings: list[Finding]) -> dict[str, Any]:
     key = pair.get("material") or pair.get("condition")
     details = [f for f in findings if (f.material or f.condition) == key and f.code.value == pair["code"]]
+    joined = [j for f in details for j in f.joined]
     out: dict[str, Any] = {
         **pair,
-        "messages": [f.message for f in details],
-        "evidence": [e.model_dump(exclude_none=True) for f in details for e in f.evidence],
+        "messages": list(dict.fromkeys(f.message for f in (*details, *joined))),
+        "evidence": [
+            e.model_dump(exclude_none=True) for e in dict.fromkeys(e for f in details for e in f.evidence)
+        ],
     }
+    if joined:  # the same reading's other defects, settled with this point (rules.verdict.one_per_reading)
+        out["also"] = list(dict.fromkeys(j.code.value for j in joined))
     reasons = list(dict.fromkeys(f.doubt for f in details if f.doubt))
     if reasons:
         out["reason"] = "；".join(reasons)
@@ -165,11 +176,16 @@ def materials_of(
     )
     evidence = with_signing_doubts(located, with_status_doubts(item, located, evidence), marks=marks)
     evidence = with_part_doubts(item, located, evidence)
+    unread: dict[str | None, list[str]] = {}
+    for file, doc in zip(files, docs, strict=True):
+        if doc.error is not None:
+            unread.setdefault(file.slot, []).append(file.name)
+    evidence = with_unread_doubts(item, unread, evidence)
     for mid, found in evidence.items():
         if found.status is MaterialStatus.UNREADABLE and not found.doubt:
             doubt = _blur_doubt([p.view.page for p in located if p.file_name in found.files])
             evidence[mid] = found.model_copy(update={"doubt": doubt})
-    return evidence, absence_doubts(item, located, evidence), reports
+    return evidence, absence_doubts(item, located, evidence, unread=unread), reports
 
 
 def _recognise(

@@ -13,6 +13,9 @@ its caption, two readings that disagree). These come from what was read, against
   declared, the differing characters being look-alikes for a number: the declared value misread is far
   likelier than a different one printed. A clean reading of a different character stays sure.
 
+- a number read short whose characters, read surely, are no declared number with characters lost: the
+  reading is in doubt, but that it differs from what was declared is not (`unlike_declared`).
+
 - a name that reads as a run of a sentence (委托人均予以承认，由此产生的): the caption was found inside the
   letter's text, or its own caption misread and another taken, so what follows it is no filled-in name.
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 import re
 
 from prereview.approx import distance
+from prereview.extract.cells import NUMBER_LENGTH
 from rules.dates import parse_date, parse_period
 from rules.identity import USCC_ALPHABET, normalize_name, normalize_number
 
@@ -111,6 +115,31 @@ def near_declared(value: str, kind: str, score: float, declared: frozenset[str])
         if score < CLEAN_SCORE or (number and _look_alike(read, known)):
             return known
     return ""
+
+
+def unlike_declared(value: str, declared: frozenset[str]) -> bool:
+    """Whether a number read short cannot be any declared number with its lost characters restored
+    (characters read kept in order, look-alikes taken for each other): what is printed differs from
+    every declared number, whatever the lost characters were. False when nothing of its length is
+    declared, or the reading is not short."""
+    read = normalize_number(value)
+    known = [d for d in declared if len(d) == NUMBER_LENGTH and d.isalnum() and any(c.isdigit() for c in d)]
+    if not read or len(read) >= NUMBER_LENGTH or not known:
+        return False
+    return not any(_within(read, d) for d in known)
+
+
+def _within(read: str, known: str) -> bool:
+    """Whether `read` is `known` with characters left out, look-alikes matching each other."""
+    i = 0
+    for c in known:
+        if i < len(read) and _same(read[i], c):
+            i += 1
+    return i == len(read)
+
+
+def _same(a: str, b: str) -> bool:
+    return a == b or any(a in g and b in g for g in LOOK_ALIKES)
 
 
 def _look_alike(read: str, known: str) -> bool:

@@ -19,13 +19,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from prereview.documents import Page, PageSource
 from prereview.extract.cells import NUMBER_LENGTH, fits_text
 from prereview.extract.fields import FieldReading, FieldStatus
 from prereview.extract.values import parse_plate
-from prereview.misread import NUMBER_KINDS, near_declared, number_doubt, period_doubt, sentence_doubt
+from prereview.misread import (
+    NUMBER_KINDS,
+    near_declared,
+    number_doubt,
+    period_doubt,
+    sentence_doubt,
+    unlike_declared,
+)
 from prereview.reread import ILLEGIBLE, Reread
 from rules.identity import normalize_name, normalize_number
 
@@ -133,6 +140,15 @@ def declared_values(declared: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(out)
 
 
+class Settled(NamedTuple):
+    status: FieldStatus
+    value: str
+    doubt: str
+    # a number read short, its characters sure, that is no declared number with characters lost
+    # (`prereview.misread.unlike_declared`): a mismatch with the declared numbers is sure
+    unlike_declared: bool = False
+
+
 def settle(
     reading: FieldReading,
     page: Page,
@@ -141,40 +157,63 @@ def settle(
     field: str,
     reread: Reread | None,
     declared: frozenset[str] = frozenset(),
-) -> tuple[FieldStatus, str, str]:
-    """(status, value, doubt) of a reading after a second reading where one is worth it: a weakly read
-    name, number or date, or a blank or unreadable value beside its caption on a photo or scan. Of two
-    readings that disagree, one that is what the applicant declared is taken (`declared`, from
-    `declared_values`): a misreading that lands exactly on the declared value is far less likely than
-    one that leaves it."""
+) -> Settled:
+    """(status, value, doubt, unlike_declared) of a reading after a second reading where one is worth
+    it: a weakly read name, number or date, or a blank or unreadable value beside its caption on a
+    photo or scan. Of two readings that disagree, one that is what the applicant declared is taken
+    (`declared`, from `declared_values`): a misreading that lands exactly on the declared value is far
+    less likely than one that leaves it."""
     doubt = reading_doubt(reading, page, kind=kind, field=field)
+    sure = reading.score >= SURE_SCORE
     if reread is None or page.source is not PageSource.OCR or not page.image_path or reading.box is None:
-        return _misread(reading.status, reading.value, doubt, reading.score, page, kind, field, declared)
+        found = _misread(reading.status, reading.value, doubt, reading.score, page, kind, field, declared)
+        return _with_unlike(found, kind, sure=sure, declared=declared)
     if reading.status is FieldStatus.OK:
         if kind not in EXACT_KINDS or reading.score >= REREAD_BELOW:
-            return _misread(reading.status, reading.value, doubt, reading.score, page, kind, field, declared)
+            found = _misread(reading.status, reading.value, doubt, reading.score, page, kind, field, declared)
+            return _with_unlike(found, kind, sure=sure, declared=declared)
         text, score = reread(page, [reading.box])[0]
         status, value, doubt = _compare(
             reading, _plain(text, kind), score, field=field, doubt=doubt, declared=declared
         )
+        agreed = _plain(text, kind) == _plain(reading.value, kind)  # every character read twice alike
         if not doubt and _shape_doubt(value, kind):  # two readings that agree on too little
             doubt = reading_doubt(reading.model_copy(update={"value": value}), page, kind=kind, field=field)
         # two readings that agree are as clean as the better of them
         best = max(reading.score, score) if value == reading.value and not doubt else reading.score
-        return _misread(status, value, doubt, best, page, kind, field, declared)
+        found = _misread(status, value, doubt, best, page, kind, field, declared)
+        return _with_unlike(found, kind, sure=sure or agreed, declared=declared)
     text, score = reread(page, [reading.box])[0]
     if text == ILLEGIBLE:
-        return FieldStatus.UNREADABLE, "", f"照片或扫描件上「{field}」栏有字迹，但未能识别出文字，请核对原件"
+        return Settled(
+            FieldStatus.UNREADABLE, "", f"照片或扫描件上「{field}」栏有字迹，但未能识别出文字，请核对原件"
+        )
     text = _plain(text, kind)
     if not text or score < SECOND_MIN or not fits_text(text, kind):
-        return reading.status, reading.value, doubt
+        return Settled(reading.status, reading.value, doubt)
     if score >= SURE_SCORE:
-        return FieldStatus.OK, text, ""
-    return (
+        return Settled(FieldStatus.OK, text, "")
+    return Settled(
         FieldStatus.OK,
         text,
         f"照片或扫描件上「{field}」初次未能识别，放大重读为「{text}」（置信度 {score:.2f}）",
     )
+
+
+def _with_unlike(
+    found: tuple[FieldStatus, str, str], kind: str, *, sure: bool, declared: frozenset[str]
+) -> Settled:
+    """`found` with whether it is a number read short whose characters were read surely (a clean score,
+    or two readings that agree) and that cannot be any declared number with characters lost."""
+    status, value, doubt = found
+    unlike = (
+        bool(doubt)
+        and sure
+        and status is FieldStatus.OK
+        and kind in NUMBER_KINDS
+        and unlike_declared(value, declared)
+    )
+    return Settled(status, value, doubt, unlike)
 
 
 def _misread(

@@ -165,6 +165,14 @@ def _space_before(text: str, k: int) -> bool:
 def read_column(
     page: Page, labels: Sequence[str], *, captions: Collection[str] | None = None
 ) -> list[str] | None:
+    """`read_column_scored` without the scores."""
+    found = read_column_scored(page, labels, captions=captions)
+    return None if found is None else [text for text, _ in found]
+
+
+def read_column_scored(
+    page: Page, labels: Sequence[str], *, captions: Collection[str] | None = None
+) -> list[tuple[str, float]] | None:
     """The entries of a table column headed by one of ``labels`` (股东姓名或名称 | 出资额 | …), top to
     bottom, "" for a row whose cell in the column is blank; None when no table header on the page
     carries the label. With ``captions``, only a header row whose every cell is one of them counts (a
@@ -190,7 +198,7 @@ def read_column(
 
 def _column_in(
     rows: list[Row], wanted: Sequence[str], width: float, *, ocr: bool, known: set[str] | None
-) -> list[str] | None:
+) -> list[tuple[str, float]] | None:
     for exact in (True, False):  # 证件号码 itself before 证件类型, the start of 证件类型及号码
         for r, row in enumerate(rows):
             segs = row.segments()
@@ -270,8 +278,9 @@ def _under_header(row: Row, starts: list[float], h: float) -> bool:
     return under >= max(3, math.ceil(0.6 * len(starts)))
 
 
-def _column_entries(rows: Sequence[Row], left: float, right: float, *, ocr: bool) -> list[str]:
-    """The column's entries in the rows under the header ``rows[0]``."""
+def _column_entries(rows: Sequence[Row], left: float, right: float, *, ocr: bool) -> list[tuple[str, float]]:
+    """The column's entries in the rows under the header ``rows[0]``, each with the lowest score of its
+    characters (1.0 for a blank cell)."""
     h = rows[0].height
     last = rows[0]
     k = 1
@@ -283,7 +292,7 @@ def _column_entries(rows: Sequence[Row], left: float, right: float, *, ocr: bool
     ):
         last = rows[k]
         k += 1
-    entries: list[str] = []
+    entries: list[tuple[str, float]] = []
     pitch: float | None = None
     starts = [seg[0].box.x0 for seg in rows[0].segments()]
     for row in rows[k:]:
@@ -301,12 +310,12 @@ def _column_entries(rows: Sequence[Row], left: float, right: float, *, ocr: bool
         if not inside:
             if not wrapped and len(row.segments()) >= 2:
                 pitch = gap if pitch is None else pitch
-                entries.append("")  # the row has its other cells: this one is blank
+                entries.append(("", 1.0))  # the row has its other cells: this one is blank
             continue
-        text = text_of(inside)
+        text, score = text_of(inside), min(c.score for c in inside)
         if entries and wrapped:
-            entries[-1] += text  # the cell's wrapped second line
+            entries[-1] = (entries[-1][0] + text, min(entries[-1][1], score))  # the cell's wrapped line
             continue
         pitch = gap if pitch is None else pitch
-        entries.append(text)
+        entries.append((text, score))
     return entries

@@ -37,6 +37,10 @@ class FieldValue(BaseModel):
     # Why the reading may be wrong (plain Chinese, for the clerk), "" when it is sure. A defect found
     # on a doubtful reading is reported as uncertain (请核对), not as a finding.
     doubt: str = ""
+    # A doubtful reading that nonetheless surely differs from every declared value (a number read short
+    # whose characters read are no declared number with characters lost): a mismatch with the declared
+    # facts judged on it is a finding; its other defects stay uncertain.
+    unlike_declared: bool = False
 
     @model_validator(mode="before")
     @classmethod

@@ -46,10 +46,22 @@ def finding_doubt(
         return _mark_doubt(finding, evidence)
     value = values.get((mid, finding.set_index, finding.field)) if finding.set_index is not None else None
     if value is not None and value.doubt:
-        return value.doubt
+        sure_mismatch = value.unlike_declared and finding.code in _MISMATCH and _declared_only(finding, item)
+        if not sure_mismatch:
+            return value.doubt
     if finding.code in _MISMATCH:
         return _counterpart_doubt(finding, case=case, item=item)
     return ""
+
+
+def _declared_only(finding: Finding, item: Item) -> bool:
+    """Whether the mismatch's check compares with declared facts only, no other material's reading."""
+    m = _CHECK.match(finding.rule)
+    if m is None:
+        return False
+    checks = item.material(m.group(1)).checks
+    index = int(m.group(2))
+    return index < len(checks) and not any(_TARGET.match(t) for t in checks[index].equals)
 
 
 def _mark_doubt(finding: Finding, evidence: MaterialEvidence) -> str:

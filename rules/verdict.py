@@ -24,6 +24,9 @@ class Finding(BaseModel):
     tolerable: bool = False  # on a 容缺 material
     evidence: tuple[Evidence, ...] = ()
     doubt: str = ""  # why the evidence may be wrong (plain Chinese); set only on uncertain points
+    # An uncertain point's other defects of the same doubtful reading (a number read short fails its
+    # checksum and differs from the declared one): one point for the clerk, confirmed or dismissed as one.
+    joined: tuple[Finding, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -32,6 +35,10 @@ class Finding(BaseModel):
     @property
     def label(self) -> str:
         return CODE_LABELS[self.code]
+
+    def confirmed(self) -> list[Finding]:
+        """The findings this uncertain point stands for once the clerk confirms it."""
+        return [f.model_copy(update={"doubt": "", "joined": ()}) for f in (self, *self.joined)]
 
 
 class Decision(BaseModel):
@@ -61,7 +68,7 @@ class Decision(BaseModel):
         and the 容缺 deadline are made again from the findings (README §5)."""
         findings = [
             *self.findings,
-            *(f.model_copy(update={"doubt": ""}) for f in self.uncertain if f.key in confirmed),
+            *(g for f in self.uncertain if f.key in confirmed for g in f.confirmed()),
         ]
         verdict, deadline, days = decide(findings, tolerance=self.tolerance, review=self.review_date)
         return self.model_copy(
@@ -98,7 +105,29 @@ def split_uncertain(findings: list[Finding]) -> tuple[list[Finding], list[Findin
     pair is sure, else uncertain — a pair is never both (../shared/cases/README.md)."""
     sure = [f for f in findings if not f.doubt]
     keys = {f.key for f in sure}
-    return sure, [f for f in findings if f.doubt and f.key not in keys]
+    return sure, one_per_reading([f for f in findings if f.doubt and f.key not in keys])
+
+
+def one_per_reading(points: list[Finding]) -> list[Finding]:
+    """One uncertain point per doubtful field reading, whatever checks it fails: the later defects of
+    the reading (same material, set, field and doubt) are joined to its first point, with their evidence."""
+    out: list[Finding] = []
+    first: dict[tuple[str, int, str, str], int] = {}
+    for f in points:
+        if not (f.material and f.field and f.set_index is not None):
+            out.append(f)
+            continue
+        reading = (f.material, f.set_index, f.field, f.doubt)
+        k = first.get(reading)
+        head = out[k] if k is not None else None
+        if head is None or f.key in {head.key, *(j.key for j in head.joined)}:
+            first.setdefault(reading, len(out))
+            out.append(f)
+            continue
+        assert k is not None
+        evidence = tuple(dict.fromkeys((*head.evidence, *f.evidence)))
+        out[k] = head.model_copy(update={"joined": (*head.joined, f), "evidence": evidence})
+    return out
 
 
 def decide(

@@ -257,11 +257,17 @@ def _without_contents(decision: dict[str, Any] | None) -> dict[str, Any] | None:
     point), nothing read from its files (OCR'd text, names, numbers)."""
     if decision is None:
         return None
-    kept = {
-        key: [{k: v for k, v in f.items() if k not in _PERSONAL} for f in decision.get(key, [])]
-        for key in ("findings", "uncertain")
-    }
+    kept = {key: [_bare(f) for f in decision.get(key, [])] for key in ("findings", "uncertain")}
     return {**decision, **kept}
+
+
+def _bare(finding: dict[str, Any]) -> dict[str, Any]:
+    """A finding without what was read, the defects joined to an uncertain point alike."""
+    out = {k: v for k, v in finding.items() if k not in _PERSONAL}
+    joined = out.pop("joined", None)
+    if joined:
+        out["joined"] = [_bare(j) for j in joined]
+    return out
 
 
 def _delete_blobs(store: BlobStore, bind: Any, shas: set[str]) -> None:

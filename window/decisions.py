@@ -86,7 +86,10 @@ def proposed(suggestion: settlements.Suggestion, run: Run, verdict: Verdict) -> 
     uncertain point not dismissed, for 容缺 the missing 容缺 materials (the clerk's pre-filled choice)."""
     raw = Decision.model_validate(run.decision)
     dismissed = set(suggestion.dismissed)
-    found = [*suggestion.decision.findings, *(f for f in raw.uncertain if f.key not in dismissed)]
+    found = [
+        *suggestion.decision.findings,
+        *(g for f in raw.uncertain if f.key not in dismissed for g in f.confirmed()),
+    ]
     if verdict is Verdict.TOLERANCE:
         found = [f for f in found if f.code is Code.MISSING and f.tolerable]
     elif verdict is Verdict.CORRECTION:
@@ -253,9 +256,9 @@ def effective(decision: Decision, *, item: Item, raw: Decision, listed: list[dic
     row keeps the run's message and evidence where the run found it (``raw``: also its uncertain points),
     else it says what the clerk wrote; a 容缺 list gets its deadline from the chosen materials."""
     known: dict[tuple[str, str], list[Finding]] = {}
-    for f in [*decision.findings, *raw.uncertain]:
+    for f in [*decision.findings, *(g for u in raw.uncertain for g in u.confirmed())]:
         if f not in known.setdefault(f.key, []):
-            known[f.key].append(f.model_copy(update={"doubt": ""}))
+            known[f.key].append(f)
     findings: list[Finding] = []
     for row in (Listed.model_validate(r) for r in listed):
         note = row.note.strip()

@@ -272,6 +272,8 @@ def find_fields(
                     continue  # the start of a longer caption OCR misread: 受托人身份证号间 (…号码)
                 if reading.glued and kind in ("name", "list") and in_title(row, value, page):
                     continue  # the caption's word inside a form's title: 指定代表或者共同委托代理人…
+                if kind in ("name", "list") and value and _next_caption(row, value, stop_set):
+                    continue  # a header row whose other cells a photo's tilt left in another row
                 found.append((row, reading))
         if not found:
             found = [
@@ -294,6 +296,28 @@ def plausible_names(value: str) -> bool:
     with the caption's word (受托人在上述权限范围内签署的有关文件) is neither."""
     names = [n for n in re.split(r"[、，,;；\s]+", value) if n]
     return bool(names) and all(_PERSON.match(n) or ORGANISATION.search(n) for n in names)
+
+
+CAPTION_MIN = 3  # a caption this long inside a value is no chance spelling
+
+
+def _next_caption(row: Row, value: list[Char], stop: set[str]) -> bool:
+    """Whether a name read right of its caption is the next header cell of a table (认缴出资额（万元）
+    beside 股东姓名或名称): the cell it starts is caption-like (short words, a unit in brackets at most),
+    no person's or unit's name, and holds a known caption."""
+    if value[0] not in row.chars:
+        return False
+    start = row.chars.index(value[0])
+    text = cells.text_of([c for c in row.chars[start:] if c.segment == value[0].segment])
+    folded = _UNIT.sub("", cells.folded(text))
+    return (
+        not plausible_names(text)
+        and cells.label_like(folded)
+        and any(len(c) >= CAPTION_MIN and c in folded for c in stop)
+    )
+
+
+_UNIT = re.compile(r"\([^()]*\)$")  # a caption's unit: 认缴出资额（万元）
 
 
 def _runs_on(row: Row, end: int) -> bool:

@@ -147,19 +147,52 @@ MAX_SLOPE = 0.15
 
 
 def _group(boxes: list[Box], tall: float, *, slope: float) -> list[list[int]]:
-    """Line indices in rows, top to bottom: each line joins the row it overlaps best (see `_overlap`)."""
+    """Line indices in rows, top to bottom: each line joins the row it overlaps best (see `_overlap`).
+    A line that overlaps a row only weakly, through a line far across the page, is placed after the
+    others: on a photo a header's right-hand cells, tilted up, meet the far end of the line above
+    before their own row's left cells are taken (立之日起… | 出资方式 over 股东姓名或名称 | 认缴出资额)."""
     groups: list[list[int]] = []
+    deferred: list[int] = []
     for i in sorted(range(len(boxes)), key=lambda k: (boxes[k].y0, boxes[k].x0)):
-        best, best_overlap = None, 0.0
-        for g, members in enumerate(groups):
-            overlap = _overlap(boxes[i], [boxes[k] for k in members], tall, slope=slope)
-            if overlap > best_overlap:
-                best, best_overlap = g, overlap
+        best, best_overlap = _best_group(i, boxes, groups, tall, slope=slope)
+        members = [boxes[k] for k in groups[best]] if best is not None else []
+        if (
+            best is not None
+            and best_overlap < STRONG_OVERLAP
+            and _gap(boxes[i], members) > FAR_EMS * boxes[i].height
+        ):
+            deferred.append(i)
+        elif best is None:
+            groups.append([i])
+        else:
+            groups[best].append(i)
+    for i in deferred:
+        best, _ = _best_group(i, boxes, groups, tall, slope=slope)
         if best is None:
             groups.append([i])
         else:
             groups[best].append(i)
     return groups
+
+
+STRONG_OVERLAP = 0.75  # a line overlapping a row this well belongs to it however far its neighbour
+FAR_EMS = 4.0  # a row's nearest line this many line heights away across the page is far
+
+
+def _best_group(
+    i: int, boxes: list[Box], groups: list[list[int]], tall: float, *, slope: float
+) -> tuple[int | None, float]:
+    best, best_overlap = None, 0.0
+    for g, members in enumerate(groups):
+        overlap = _overlap(boxes[i], [boxes[k] for k in members], tall, slope=slope)
+        if overlap > best_overlap:
+            best, best_overlap = g, overlap
+    return best, best_overlap
+
+
+def _gap(box: Box, members: list[Box]) -> float:
+    """How far across the page the row's nearest line stands from `box`."""
+    return min((max(m.x0 - box.x1, box.x0 - m.x1, 0.0) for m in members), default=0.0)
 
 
 def _overlap(box: Box, members: list[Box], tall: float, *, slope: float) -> float:

@@ -79,3 +79,23 @@ def test_a_name_cell_near_a_declared_name_on_a_photo_is_in_doubt() -> None:
 def test_split_merged_keeps_a_longer_name_that_holds_a_declared_one() -> None:
     assert split_merged("李四华", frozenset({"李四"})) == ["李四华"]
     assert split_merged("360121198204186683", frozenset()) == ["360121198204186683"]
+
+
+def test_a_name_cell_read_with_a_low_score_on_a_photo_is_in_doubt() -> None:
+    def table(score: float) -> list[Located]:
+        lines = [line("序号", 100, 100), line("股东名称", 300, 100), line("证件号码", 700, 100)]
+        lines += [line("1", 100, 160), line("何婷佳", 300, 160), line("362321196501245567", 700, 160)]
+        lines += [
+            line("2", 100, 220),
+            line("王森娱", 300, 220, score=score),
+            line("360121197710080422", 700, 220),
+        ]
+        view = PageView.of(0, page(*lines, source=PageSource.OCR), None)
+        return [Located(view=view, label=PageLabel(material="M1", score=10.0), file_name="table.jpg")]
+
+    spec = FieldSpec(type="list", labels=("股东名称",))
+    declared = frozenset({"何婷佳", "王霞媛"})
+    weak = column_field("股东名称", spec, table(0.85), declared=declared)
+    assert weak is not None and weak.value == "何婷佳、王森娱" and "王森娱" in weak.doubt
+    clean = column_field("股东名称", spec, table(0.99), declared=declared)
+    assert clean is not None and clean.doubt == ""  # a clean reading of another name is a real difference

@@ -8,6 +8,7 @@ from prereview.doubts import (
     with_part_doubts,
     with_signing_doubts,
     with_status_doubts,
+    with_unread_doubts,
 )
 from prereview.recognise import PageLabel, PageView
 from rules.casefacts import MaterialEvidence, MaterialSet, MaterialStatus
@@ -180,3 +181,20 @@ def test_another_parts_title_printed_as_it_is_leaves_a_missing_part_sure() -> No
     )
     out = with_part_doubts(ItemOf(SECTIONS), [text_page], _lacking(SECTIONS, found=("安全生产责任制度",)))
     assert out["M9"].sets[0].doubts == {}  # a text layer's words are what the file holds
+
+
+def test_a_missing_part_is_doubtful_while_a_file_in_the_slot_could_not_be_read() -> None:
+    found = {"M7": MaterialEvidence(sets=(MaterialSet(parts=()),), files=("lease.jpg",))}
+    out = with_unread_doubts(ITEM, {"M7": ["proof.jpg"]}, found)
+    assert "proof.jpg" in out["M7"].sets[0].doubts["出租方产权证明"]
+    assert with_unread_doubts(ITEM, {}, found) == found  # every file read: the part is surely missing
+    whole = {"M7": MaterialEvidence(sets=(MaterialSet(parts=("出租方产权证明",)),), files=("lease.jpg",))}
+    assert with_unread_doubts(ITEM, {"M7": ["proof.jpg"]}, whole)["M7"].sets[0].doubts == {}
+
+
+def test_a_material_not_found_while_a_file_without_a_slot_could_not_be_read_is_doubtfully_absent() -> None:
+    out = absence_doubts(ITEM, [_form_page()], {}, unread={None: ["scan.pdf"]})
+    assert "scan.pdf" in out["M7"]
+    # a file unread in another material's slot is that material's, not this one
+    found = {"M1": MaterialEvidence(files=("form.pdf",))}
+    assert absence_doubts(ITEM, [_form_page()], found, unread={"M1": ["form2.pdf"]}) == {}

@@ -383,3 +383,22 @@ def test_a_column_header_tilted_into_the_line_above_still_heads_its_column() -> 
     # a caption with a blank cell and the next caption beside it on its own line stays empty
     blank = photo(line("培训日期", 300, 100), line("考核结果", 600, 100), line("备注：无", 300, 300))
     assert find_field([blank], ["培训日期"], stop=stop, kind="date").status is not FieldStatus.OK
+
+
+def test_the_next_header_cell_of_a_table_is_no_name() -> None:
+    # a tilted photo put 出资方式 and 出资日期 in the row above: 股东姓名或名称 and 认缴出资额（万元）
+    # are left alone in the header's row, and the second must not be read as the first's value
+    header = page(
+        line("股东姓名或名称", 100, 300),
+        line("认缴出资额（万元）", 400, 300),
+        line("何婷佳", 100, 340),
+        line("80", 400, 340),
+        source=PageSource.OCR,
+    )
+    stop = ["出资额", "出资方式", "出资日期"]
+    assert find_field([header], ["股东姓名或名称"], stop=stop, kind="list").status is FieldStatus.ABSENT
+    # a name beside its caption is still read
+    beside = page(
+        line("股东姓名或名称", 100, 300), line("安和市汇丰实业有限公司", 400, 300), source=PageSource.OCR
+    )
+    assert find_field([beside], ["股东姓名或名称"], stop=stop, kind="list").value == "安和市汇丰实业有限公司"

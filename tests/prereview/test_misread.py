@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prereview.misread import near_declared, number_doubt, period_doubt, sentence_doubt
+from prereview.misread import near_declared, number_doubt, period_doubt, sentence_doubt, unlike_declared
 from prereview.readings import declared_values
 
 DECLARED = declared_values(
@@ -77,3 +77,12 @@ def test_a_period_whose_words_are_misread_around_a_readable_date_is_in_doubt() -
     assert "2025年12月7日" in period_doubt("自2025年12月7日起至本事项办信之日止")
     assert period_doubt("自2025年12月7日起至本事项办结之日止") == ""
     assert period_doubt("字迹模糊") == ""  # no date read at all: nothing to say it is a period
+
+
+def test_a_number_read_short_is_unlike_the_declared_one_only_when_lost_characters_cannot_explain_it() -> None:
+    declared = frozenset({"360111199001276074", "万帆伟"})
+    assert unlike_declared("36011119001276076", declared)  # a 9 lost, and the last digit differs
+    assert not unlike_declared("36011119901276074", declared)  # only a character lost
+    assert not unlike_declared("3601111990O127607", declared)  # O for 0 is a look-alike, 4 lost
+    assert not unlike_declared("360111199001276076", declared)  # not short: the rules compare it
+    assert not unlike_declared("36011119001276076", frozenset({"万帆伟"}))  # nothing to compare with

@@ -44,7 +44,7 @@ def _again(text: str, score: float) -> tuple[Reread, list[Sequence[Box]]]:
 
 
 def _settle(reading: FieldReading, reread: Reread, *, kind: str = "name") -> tuple[FieldStatus, str, str]:
-    return settle(reading, PHOTO, kind=kind, field="名称", reread=reread, declared=DECLARED)
+    return settle(reading, PHOTO, kind=kind, field="名称", reread=reread, declared=DECLARED)[:3]
 
 
 def test_declared_values_are_normalised_names_and_numbers() -> None:
@@ -74,14 +74,14 @@ def test_a_misread_sign_in_the_value_puts_a_reading_without_a_second_one_in_doub
         ("安和市盛武建筑工程有限公司", "name", "安和市盛世建筑工程有限公司"),
     )
     for value, kind, why in cases:
-        _, _, doubt = settle(
+        _, _, doubt, _ = settle(
             _reading(value, 0.97), PHOTO, kind=kind, field="名称", reread=None, declared=DECLARED
         )
         assert why in doubt, value
 
 
 def test_a_clean_reading_of_another_name_and_a_text_layer_stay_sure() -> None:
-    _, _, doubt = settle(
+    _, _, doubt, _ = settle(
         _reading("安和市盛武建筑工程有限公司", 0.995),
         PHOTO,
         kind="name",
@@ -91,7 +91,7 @@ def test_a_clean_reading_of_another_name_and_a_text_layer_stay_sure() -> None:
     )
     assert doubt == ""
     text_page = PHOTO.model_copy(update={"source": PageSource.TEXT})
-    _, _, doubt = settle(
+    _, _, doubt, _ = settle(
         _reading("自2026/10/15至2021/10/15", 0.5), text_page, kind="period", field="期限", reread=None
     )
     assert doubt == ""
@@ -159,7 +159,9 @@ def test_text_layer_readings_are_never_in_doubt() -> None:
 
 def test_a_value_short_of_its_kinds_shape_stays_in_doubt_even_when_read_twice_alike() -> None:
     plate = FieldReading(status=FieldStatus.OK, value="QC3838", page=0, box=VALUE_BOX, score=0.92)
-    _, value, doubt = settle(plate, PHOTO, kind="plate", field="号牌号码", reread=_again("QC3838", 0.99)[0])
+    _, value, doubt, _ = settle(
+        plate, PHOTO, kind="plate", field="号牌号码", reread=_again("QC3838", 0.99)[0]
+    )
     assert value == "QC3838" and "省份简称" in doubt
     short = FieldReading(status=FieldStatus.OK, value="36012119710831407", page=0, box=VALUE_BOX, score=0.99)
     assert "17 位" in reading_doubt(short, PHOTO, kind="id_number", field="公民身份号码")
@@ -183,3 +185,35 @@ def test_a_value_far_right_of_its_caption_is_in_doubt() -> None:
     assert reading_doubt(near, PHOTO, kind="name", field="姓名") == ""
     far = near.model_copy(update={"box": Box(x0=600, y0=198, x1=640, y1=222)})
     assert "另一份材料" in reading_doubt(far, PHOTO, kind="name", field="姓名")
+
+
+def test_a_number_read_short_twice_alike_and_unlike_the_declared_one_says_so() -> None:
+    declared = frozenset({"360111199001276074"})
+    reading = _reading("36011119001276076", 0.93)
+    settled = settle(
+        reading,
+        PHOTO,
+        kind="id_number",
+        field="号码",
+        reread=_again("36011119001276076", 0.95)[0],
+        declared=declared,
+    )
+    assert settled.doubt and settled.unlike_declared  # in doubt, but surely not the declared number
+    lost = settle(
+        reading,
+        PHOTO,
+        kind="id_number",
+        field="号码",
+        reread=_again("36011119001276076", 0.95)[0],
+        declared=frozenset({"360111199001276076"}),
+    )
+    assert lost.doubt and not lost.unlike_declared  # a character lost explains the difference
+    once = settle(
+        reading,
+        PHOTO,
+        kind="id_number",
+        field="号码",
+        reread=_again("3601111900127607", 0.95)[0],
+        declared=declared,
+    )
+    assert not once.unlike_declared  # the second reading disagrees: the characters are not sure

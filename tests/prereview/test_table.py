@@ -319,3 +319,28 @@ def test_a_row_of_caption_value_pairs_heads_no_column_when_captions_are_given() 
         line("安和市青山区翠湖路30号", 300, 360),
     )
     assert read_column(p, ["权利人"], captions=["权利人", "共有情况", "坐落"]) is None
+
+
+def test_a_header_whose_right_cells_a_photo_tilted_up_into_the_line_above_is_read() -> None:
+    # the paragraph's last line ends where the header starts; the header's right-hand cells stand a
+    # few pixels higher than its left ones, so they meet the far end of that line first
+    def at(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
+        return TextLine(text=text, box=Box(x0=x0, y0=y0, x1=x1, y1=y1), score=0.99)
+
+    tilted = photo(
+        at("立之日起五年内缴足认缴的出资额", 207, 706, 469, 743),
+        at("出资日期", 760, 723, 842, 761),
+        at("认缴出资额（万元）", 486, 726, 634, 762),
+        at("出资方式", 641, 727, 719, 761),
+        at("股东姓名或名称", 209, 729, 331, 763),
+        at("何婷佳", 213, 761, 270, 795),
+        at("80", 490, 762, 522, 791),
+        at("货币", 640, 757, 689, 794),
+        at("2029年9月29日", 761, 756, 891, 791),
+        at("王霞媛", 212, 823, 272, 857),
+        at("60", 490, 824, 522, 855),
+        at("货币", 637, 819, 691, 860),
+        at("2029年9月29日", 762, 820, 892, 854),
+        width=1000,
+    )
+    assert read_column(tilted, ["股东姓名或名称"]) == ["何婷佳", "王霞媛"]

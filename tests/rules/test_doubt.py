@@ -140,3 +140,38 @@ def test_settling_confirms_or_dismisses_and_recomputes_the_verdict(evaluator: Ev
     assert confirmed.findings[0].doubt == ""
     dismissed = decision.settled(set())
     assert dismissed.verdict is Verdict.ACCEPT and dismissed.findings == [] and dismissed.uncertain == []
+
+
+def test_a_doubtful_number_read_short_is_one_point_with_both_defects(evaluator: Evaluator) -> None:
+    case = _accepted("JT-001")
+    short = FieldValue(value="36012119780305123", doubt=BLURRED)  # a digit lost: checksum and mismatch
+    decision = evaluator.evaluate(_with_field(case, "M3", "公民身份号码", short))
+    assert decision.findings == []
+    assert len(decision.uncertain) == 1
+    point = decision.uncertain[0]
+    assert {point.code, *(j.code for j in point.joined)} == {Code.INVALID_ID, Code.ID_MISMATCH}
+    assert len(decision.uncertain_pairs()) == 1
+    settled = decision.settled({point.key})
+    assert _keys(settled.findings) == {("M3", "INVALID_ID"), ("M3", "ID_MISMATCH")}
+    assert settled.verdict is Verdict.CORRECTION
+    assert decision.settled(set()).verdict is Verdict.ACCEPT
+
+
+def test_doubtful_readings_of_two_fields_stay_two_points(evaluator: Evaluator) -> None:
+    case = _accepted("JT-001")
+    case = _with_field(case, "M3", "公民身份号码", FieldValue(value="36012119780305123", doubt=BLURRED))
+    case = _with_field(case, "M3", "姓名", FieldValue(value="王小二", doubt=BLURRED))
+    decision = evaluator.evaluate(case)
+    assert len(decision.uncertain_pairs()) == 2
+    assert ("M3", "NAME_MISMATCH") in _keys(decision.uncertain)
+
+
+def test_a_number_read_short_unlike_the_declared_one_is_a_sure_mismatch_and_an_uncertain_checksum(
+    evaluator: Evaluator,
+) -> None:
+    case = _accepted("JT-001")
+    short = FieldValue(value="36012119780305129", doubt=BLURRED, unlike_declared=True)
+    decision = evaluator.evaluate(_with_field(case, "M3", "公民身份号码", short))
+    assert _keys(decision.findings) == {("M3", "ID_MISMATCH")}
+    assert _keys(decision.uncertain) == {("M3", "INVALID_ID")}
+    assert decision.verdict is Verdict.CORRECTION

@@ -59,3 +59,18 @@ def test_a_tolerance_list_sets_its_deadline(library: RuleLibrary) -> None:
     )
     assert out.findings[0].tolerable and out.tolerance_days == days
     assert out.tolerance_deadline is not None and out.tolerance_deadline > date(2026, 2, 12)
+
+
+def test_a_joined_point_lists_each_of_its_defects_with_its_own_basis(library: RuleLibrary) -> None:
+    item = library.loaded("JT-001", date(2026, 2, 12)).item
+    doubt = "照片上号码只读出 17 位"
+    mismatch = Finding(code=Code.ID_MISMATCH, material="M3", message="M3：号码不一致", doubt=doubt)
+    point = Finding(
+        code=Code.INVALID_ID, material="M3", message="M3：号码无效", doubt=doubt, joined=(mismatch,)
+    )
+    listed = [{"subject": "M3", "code": "INVALID_ID"}, {"subject": "M3", "code": "ID_MISMATCH"}]
+    out = effective(_decision([]), item=item, raw=_decision([], [point]), listed=listed)
+    assert [(f.code, f.message, f.doubt) for f in out.findings] == [
+        (Code.INVALID_ID, "M3：号码无效", ""),
+        (Code.ID_MISMATCH, "M3：号码不一致", ""),
+    ]
