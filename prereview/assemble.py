@@ -11,7 +11,8 @@ import numpy as np
 from prereview.approx import distance, strip_punctuation
 from prereview.columns import column_field
 from prereview.documents import Box, Page, PageSource
-from prereview.extract.fields import COMMON_LABELS, FieldReading, FieldStatus, InkProbe, find_field, inked
+from prereview.extract.captions import COMMON_LABELS
+from prereview.extract.fields import FieldReading, FieldStatus, InkProbe, find_field, inked
 from prereview.extract.values import PROVINCES, parse_plate
 from prereview.located import Located, MarkFinder
 from prereview.reader import load_page_image
