@@ -111,6 +111,29 @@ def test_an_faq_draft_is_hit_tested_refused_fixed_and_published(
     shots("faq-published")
 
 
+def test_the_faq_editor_takes_no_typing_until_the_entry_it_opens_has_loaded(
+    page: Any, signed_in: Callable[..., Any]
+) -> None:
+    """Typing into the editor while the entry still loads was overwritten by the loaded answer, and saved
+    as the draft: the editor stays hidden until the entry is in it."""
+    signed_in(page, "staff_jt")
+    page.goto("/staff#tab=faqs")
+    row = page.wait_for_selector("[data-testid=faq-list] tr[data-target^='JT-001#'][data-status=published]")
+    page.click("#faq-new")  # the editor is open (on a new entry) when another entry is opened in it
+    page.wait_for_selector("#faq-form:not([hidden])")
+    held: list[Any] = []
+    page.route("**/api/v1/kb/faqs/*/draft", lambda route: held.append(route))  # the entry's load is held back
+    row.query_selector("[data-action=edit]").click()
+    while not held:
+        page.wait_for_timeout(50)
+    assert page.locator("#faq-form").is_hidden()
+    held[0].continue_()
+    page.wait_for_selector("#faq-form:not([hidden])")
+    page.unroute("**/api/v1/kb/faqs/*/draft")
+    answer = page.input_value("#faq-form [name=answer]")
+    assert answer and answer[:20] in row.inner_text()
+
+
 def test_the_halls_staff_edit_and_publish_a_term(
     page: Any,
     page_for: Callable[..., Any],

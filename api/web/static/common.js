@@ -300,6 +300,19 @@ export function notify(el, message, kind = "info") {
   el.className = `status${message ? " status-" + kind : ""}`;
 }
 
+// An editor that loads the entry it opens: hidden while the entry loads, so that nothing typed meanwhile is
+// overwritten by the loaded values (and saved as the draft); of several quick opens only the last fills it.
+//   const loading = loader(form);  …  const view = await loading(() => api(path)); if (!view) return;
+export function loader(form) {
+  let last = 0;
+  return async (fetch) => {
+    const mine = ++last;
+    form.hidden = true;
+    const value = await fetch();
+    return mine === last ? value : null;
+  };
+}
+
 export async function busy(button, promise) {
   const was = button.disabled;
   button.disabled = true;

@@ -4,7 +4,7 @@
 //
 //   faqPanel(el, {session, items}) / unansweredPanel(el, {session, items}) / hitTestPanel(el, {session, items})
 
-import { api, busy, clear, fmtDateTime, h, notify } from "/static/common.js";
+import { api, busy, clear, fmtDateTime, h, loader, notify } from "/static/common.js";
 import { publishControls } from "/static/staff-publish.js";
 
 const FAQ_STATUS = { draft: "草稿", published: "已发布", retired: "已停用" };
@@ -117,6 +117,7 @@ function faqForm({ session, items, onSaved }) {
     h("label", {}, "其他问法", alternatives), h("label", {}, "标签", tags),
     h("div", { class: "row" }, save, h("button", { type: "button", onclick: () => (form.hidden = true) }, "关闭")), status, checks.el);
   form.addEventListener("input", () => (dirty = true));
+  const loading = loader(form);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     try {
@@ -129,17 +130,15 @@ function faqForm({ session, items, onSaved }) {
   return {
     el: form,
     async open(faq = null, preset = {}) {
-      editing = faq ? { target: faq.target, version: faq.version } : null;
+      const view = await loading(async () => (faq ? api(pathOf(faq) + "/draft") : { fields: null }));
+      if (!view) return; // another entry was opened meanwhile
+      editing = faq ? { target: faq.target, version: view.version } : null;
       dirty = false;
       checks.reset();
       notify(status, "");
-      let fields = faq;
-      if (faq) {
-        const view = await api(pathOf(faq) + "/draft");
-        fields = view.fields;
-        editing.version = view.version;
-        showState(view);
-      } else state.textContent = "新建的常见问题先保存为草稿，命中测试通过后才发布。";
+      const fields = view.fields;
+      if (faq) showState(view);
+      else state.textContent = "新建的常见问题先保存为草稿，命中测试通过后才发布。";
       title.textContent = faq ? `编辑 ${faq.target}` : "新建常见问题";
       item.disabled = Boolean(faq);
       item.value = faq ? faq.item : preset.item && items.some((i) => i.code === preset.item) ? preset.item : (items[0] || {}).code || "";

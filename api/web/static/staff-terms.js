@@ -5,7 +5,7 @@
 //
 //   termsPanel(el, {session})
 
-import { api, busy, clear, h, notify } from "/static/common.js";
+import { api, busy, clear, h, loader, notify } from "/static/common.js";
 import { publishControls } from "/static/staff-publish.js";
 
 const STATUS = { draft: "草稿", published: "已发布", retired: "已停用" };
@@ -57,7 +57,7 @@ function termForm({ onSaved }) {
   const save = h("button", { type: "submit", id: "term-save" }, "保存草稿");
   let editing = null;
   let dirty = false;
-  const pathOf = () => `/kb/terms/${encodeURIComponent(editing.target)}`;
+  const pathOf = (entry = editing) => `/kb/terms/${encodeURIComponent(entry.target)}`;
   const showState = (v) => {
     state.textContent = v.pending ? `线上是第 ${v.version} 版；这里是已保存、未发布的修改（${v.updated_by}），发布前检索仍用线上版本。`
       : v.status === "published" ? `线上第 ${v.version} 版。修改后保存为草稿，测试通过才发布。` : `草稿（第 ${v.version} 版），还没有发布。`;
@@ -93,6 +93,7 @@ function termForm({ onSaved }) {
     title, state, nameRow, h("label", {}, "释义", definition), h("label", {}, "别称", aliases), h("label", {}, "依据", basis),
     h("div", { class: "row" }, save, h("button", { type: "button", onclick: () => (form.hidden = true) }, "关闭")), status, checks.el);
   form.addEventListener("input", () => (dirty = true));
+  const loading = loader(form);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     try {
@@ -105,34 +106,23 @@ function termForm({ onSaved }) {
   return {
     el: form,
     async open(term) {
+      const view = await loading(async () => (term ? api(`${pathOf(term)}/draft`) : { fields: null }));
+      if (!view) return; // another entry was opened meanwhile
+      editing = term ? { target: term.target, version: view.version } : null;
+      dirty = false;
       checks.reset();
       notify(status, "");
-      dirty = false;
       nameRow.hidden = Boolean(term);
-      if (!term) {
-        editing = null;
-        title.textContent = "新建词条";
-        state.textContent = "新词条先保存为草稿，命中测试通过后才发布。";
-        for (const field of [name, definition, aliases, basis]) field.value = "";
-        form.hidden = false;
-        form.scrollIntoView({ block: "start" });
-        name.focus();
-        return;
-      }
-      editing = { target: term.target, version: term.version };
-      const view = await api(`${pathOf()}/draft`);
-      editing.version = view.version;
-      dirty = false;
-      checks.reset();
-      notify(status, "");
-      showState(view);
-      title.textContent = `修改词条：${term.term}`;
-      definition.value = view.fields.definition;
-      aliases.value = view.fields.aliases.join("、");
-      basis.value = view.fields.basis;
+      if (term) showState(view);
+      else state.textContent = "新词条先保存为草稿，命中测试通过后才发布。";
+      title.textContent = term ? `修改词条：${term.term}` : "新建词条";
+      name.value = "";
+      definition.value = term ? view.fields.definition : "";
+      aliases.value = term ? view.fields.aliases.join("、") : "";
+      basis.value = term ? view.fields.basis : "";
       form.hidden = false;
       form.scrollIntoView({ block: "start" });
-      definition.focus();
+      (term ? definition : name).focus();
     },
   };
 }
