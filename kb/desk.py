@@ -53,9 +53,7 @@ _PER_ITEM = re.compile(
     r"|没带|忘带|缺了|还没(签|办|拿)|先收|先受理"
 )
 # asking what a concept means or how it is counted: the term answers it, whatever the item
-_ASKS_CONCEPT = re.compile(
-    r"意思|是什么|是啥|指什么|指的|什么叫|啥叫|怎么理解|怎么回事|什么说法|怎么算|怎么计算|区别"
-)
+_ASKS_CONCEPT = re.compile(_ASKS_MEANING.pattern + r"|怎么算|怎么计算|区别")
 # a term's other name said in a question about a matter every item settles (委托书, 不受理) names no
 # concept: only a longer, distinctive one does (先受理后补交, 缺件受理)
 _DISTINCT_ALIAS = 4
@@ -182,12 +180,12 @@ class DeskPolicy:
             entry = index.entries[f.entry]
             if entry.kind == "term" or not entry.item or entry.item in options:
                 continue
-            options[entry.item] = ClarifyOption(
-                item=entry.item, item_name=entry.item_name, target=entry.target, title=entry.title
-            )
-        if len(options) < 2:
-            return []
-        return list(options.values())[: self.clarify_max]
+            options[entry.item] = _option(entry)
+        return self._offered(options)
+
+    def _offered(self, options: dict[str, ClarifyOption]) -> list[ClarifyOption]:
+        """The items to choose from, if there is a choice."""
+        return list(options.values())[: self.clarify_max] if len(options) >= 2 else []
 
     def _named(self, items: Sequence[ItemMatch]) -> str | None:
         if items and items[0].why in _SAID and items[0].score >= self.named_floor:
@@ -305,12 +303,12 @@ class DeskPolicy:
             here = _matched_vector(f, index)
             if options and first is not None and here is not None and float(first @ here) < self.same_matter:
                 continue
-            options[entry.item] = ClarifyOption(
-                item=entry.item, item_name=entry.item_name, target=entry.target, title=entry.title
-            )
-        if len(options) < 2:
-            return []
-        return list(options.values())[: self.clarify_max]
+            options[entry.item] = _option(entry)
+        return self._offered(options)
+
+
+def _option(entry: Entry) -> ClarifyOption:
+    return ClarifyOption(item=entry.item, item_name=entry.item_name, target=entry.target, title=entry.title)
 
 
 def _said_term(query: str, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:

@@ -147,7 +147,7 @@ def _look_alike(read: str, known: str) -> bool:
     if len(read) != len(known):
         return False
     pairs = [(a, b) for a, b in zip(read, known, strict=True) if a != b]
-    return bool(pairs) and all(any(a in g and b in g for g in LOOK_ALIKES) for a, b in pairs)
+    return bool(pairs) and all(_same(a, b) for a, b in pairs)
 
 
 _LIST_SEPARATORS = re.compile(r"[、，,;；\s]+")

@@ -178,12 +178,6 @@ class FieldPlan(NamedTuple):
     # (``wants`` needs nothing else); None when other properties decide too.
     plain: frozenset[str] | None
 
-    def wanted(self, fact: Json) -> bool | None:
-        """Whether the fact is wanted, or None when only ``CompiledItem.wants`` can tell."""
-        if self.plain is None:
-            return None
-        return bool(self.plain) and ("" in self.plain or fact["st"] in self.plain)
-
 
 _ANY_STATE = frozenset({""})
 

@@ -184,7 +184,7 @@ _UNASKED = _Step("", "", frozenset(), False, False, None, None, ())
 
 
 def _plain_wanted(plain: frozenset[str], st: str) -> bool:
-    """``FieldPlan.wanted`` of a fact in state ``st``."""
+    """Whether a fact in state ``st`` is wanted by patterns that fix nothing but its state (``FieldPlan``)."""
     return bool(plain) and ("" in plain or st in plain)
 
 
