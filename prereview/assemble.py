@@ -8,16 +8,17 @@ from typing import Any
 
 import numpy as np
 
-from prereview.approx import distance, strip_punctuation
+from prereview.approx import distance
+from prereview.checkbox import option_in_text, ticked_value
 from prereview.columns import column_field
-from prereview.documents import Box, Page, PageSource
+from prereview.documents import Box, PageSource
 from prereview.extract.captions import COMMON_LABELS
 from prereview.extract.fields import FieldReading, FieldStatus, InkProbe, find_field, inked
 from prereview.extract.values import PROVINCES, parse_plate
 from prereview.located import Located, MarkFinder
 from prereview.reader import load_page_image
 from prereview.readings import declared_values, settle
-from prereview.recognise import parts_on, ticked_options
+from prereview.recognise import parts_on
 from prereview.reread import Reread
 from prereview.roles import key_fields, page_key
 from prereview.signoff import MarkDoubts, Unsure, sign_off
@@ -240,7 +241,7 @@ def _read_field(
     declared: frozenset[str],
 ) -> FieldValue | None:
     if spec.options:
-        return _option(spec, pages)
+        return option_in_text(spec, pages)
     if spec.type == "list":
         listed = column_field(name, spec, pages, declared=declared)
         if listed is not None:
@@ -286,9 +287,7 @@ def _read_field(
         bare = _SIGN_WORD.sub("", value)
         value = bare if len(bare) >= 2 else value
     if spec.type == "checkbox":
-        options = _option_lines(reading, where.view.page)
-        ticked = ticked_options(options)
-        value = "、".join(ticked) if ticked else ("" if "☐" in options or "□" in options else value)
+        value = ticked_value(reading, where.view.page, value)
         if not value:
             return FieldValue(state=FieldState.EMPTY, evidence=evidence)
     return FieldValue(
@@ -341,32 +340,6 @@ def _ink_on(pages: list[Located], *, min_share: float = 0.02) -> InkProbe:
     return has_ink
 
 
-_BOXES = "☐□☑☒■√✓✔▣"
-
-
-def _option_lines(reading: FieldReading, page: Page) -> str:
-    """A checkbox field's options: the whole lines of its label and value, and the option lines
-    wrapped under them (□甲 □乙 ☑丙 / □丁 ☑戊), not only the value's first segment."""
-    lines = list(reading.lines)
-    if not lines:
-        return reading.value
-    x0 = min(ln.box.x0 for ln in lines)
-    for ln in page.lines:  # the other option boxes on the label's row (☐报告书 | ☑报告表 | ☐登记表)
-        overlap = min(ln.box.y1, lines[0].box.y1) - max(ln.box.y0, lines[0].box.y0)
-        if ln not in lines and ln.box.x0 > x0 and overlap > 0.5 * min(ln.box.height, lines[0].box.height):
-            lines.append(ln)
-    bottom = max(ln.box.y1 for ln in lines)
-    height = max(ln.box.height for ln in lines)
-    for ln in sorted(page.lines, key=lambda ln: ln.box.y0):
-        if ln in lines or ln.box.y0 < bottom - 0.3 * height:
-            continue
-        if ln.box.y0 - bottom > 0.9 * height or not any(g in ln.text for g in _BOXES):
-            break
-        lines.append(ln)
-        bottom = ln.box.y1
-    return " ".join(ln.text for ln in lines)
-
-
 def _blank_cell(
     name: str, spec: FieldSpec, pages: list[Located], *, captions: list[str]
 ) -> FieldValue | None:
@@ -386,16 +359,6 @@ def _blank_cell(
             else ""
         )
         return FieldValue(state=FieldState.EMPTY, evidence=evidence, doubt=doubt)
-    return None
-
-
-def _option(spec: FieldSpec, pages: list[Located]) -> FieldValue | None:
-    text = "".join(p.view.page.text for p in pages)
-    ticked = " ".join(ticked_options(text))
-    for source in (ticked, "".join(p.view.top for p in pages), strip_punctuation(text)):
-        for option, words in spec.options.items():
-            if any(strip_punctuation(w) in strip_punctuation(source) for w in words):
-                return FieldValue(state=FieldState.OK, value=option)
     return None
 
 
