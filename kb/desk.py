@@ -94,6 +94,9 @@ class DeskPolicy:
         route_depth: int = 5,
         tie: float = 0.06,
         unsaid_term: float = 0.9,
+        evidence_depth: int = 5,
+        evidence_route: float = 0.01,
+        evidence_sure: float = 0.02,
     ) -> None:
         """Scores are fused z-scores (kb/fusion.py); ratios are of the best entry's score."""
         self.route_floor = route_floor
@@ -113,6 +116,9 @@ class DeskPolicy:
         self.agree = agree
         self.route_agree = route_agree
         self.route_depth = route_depth
+        self.evidence_depth = evidence_depth
+        self.evidence_route = evidence_route
+        self.evidence_sure = evidence_sure
 
     def decide(
         self,
@@ -122,16 +128,22 @@ class DeskPolicy:
         index: KnowledgeIndex,
         items: Sequence[ItemMatch],
         confidence: float,
+        meaning: dict[str, float] | None = None,
     ) -> DeskDecision:
         """``confidence``: how sure the search is that the KB answers the question at all; below
         ``clarify_floor`` the question is most likely not the KB's, and asking which item would
         only send the person down a wrong path, unless it asks about a matter every item settles
         its own way (fee, time, what to bring, an agent): such a question is generic, not foreign."""
         fused = list(fused)
-        routed = self._route_to(query, items, confidence, self._best_item(fused, index))
+        evidence = self._evidence(fused, index, meaning or {})
+        routed = self._route_to(query, items, confidence, self._best_item(fused, index), evidence)
         if routed is not None:
             code = routed.card.code
-            sure = self._said(routed) or self._kb_agrees(fused, index, routed, items)
+            sure = (
+                self._said(routed)
+                or self._kb_agrees(fused, index, routed, items)
+                or self._evidence_for(routed, items, evidence, self.evidence_sure)
+            )
             return DeskDecision(fused=self._routed(query, fused, index, code), routed=code, routed_sure=sure)
         named = self._named(items)
         if named is not None:  # the question names its item: that item's entries answer it
@@ -233,7 +245,12 @@ class DeskPolicy:
         return sum(item in kin for item in first) >= self.route_agree
 
     def _route_to(
-        self, query: str, items: Sequence[ItemMatch], confidence: float, best: str | None
+        self,
+        query: str,
+        items: Sequence[ItemMatch],
+        confidence: float,
+        best: str | None,
+        evidence: dict[str, float],
     ) -> ItemMatch | None:
         """A goal is routed when the item was named, or its meaning points to one item, clearly ahead
         of the others or agreeing with the KB's best entry, and the KB is at least somewhat sure the
@@ -250,9 +267,51 @@ class DeskPolicy:
         second = max((m.score for m in rivals if top.card.code not in m.card.members), default=0.0)
         ahead = top.score - second >= self.route_margin or top.card.code == best
         meant = top.score >= self.route_floor and ahead
-        if said or (meant and confidence >= self.route_sure):
+        # the KB unsure whether the question is the hall's at all: both views of what each item is about
+        # (its goals and guide clauses, its own entries) must then point to it
+        if said or (
+            meant
+            and (
+                confidence >= self.route_sure or self._evidence_for(top, items, evidence, self.evidence_route)
+            )
+        ):
             return top
         return None
+
+    def _evidence(
+        self, fused: Sequence[Fused], index: KnowledgeIndex, meaning: dict[str, float]
+    ) -> dict[str, float]:
+        """How close the question is to what each item is about, seen two ways and added: the finder's
+        ``meaning`` (its closest goals and guide clauses) and the item's own entries (the mean cosine of
+        its ``evidence_depth`` closest entries among the candidates; an item with fewer is padded with
+        the candidates' lowest). Neither view alone tells a goal from a look-alike; their sum does better."""
+        scores: dict[str, list[float]] = {}
+        for f in fused:
+            item = index.entries[f.entry].item
+            if f.vector is not None and item:
+                scores.setdefault(item, []).append(f.vector.score)
+        if not scores or not meaning:
+            return {}
+        floor = min(min(v) for v in scores.values())
+        out: dict[str, float] = {}
+        for code, view in meaning.items():
+            own = sorted(scores.get(code, []), reverse=True)[: self.evidence_depth]
+            own += [floor] * (self.evidence_depth - len(own))
+            out[code] = view + float(np.mean(own))
+        return out
+
+    def _evidence_for(
+        self, match: ItemMatch, items: Sequence[ItemMatch], evidence: dict[str, float], margin: float
+    ) -> bool:
+        """Is the item (or the 一件事 it belongs to, or one of its own items) ahead of every other item
+        on both views together, by at least ``margin``?"""
+        if not evidence:
+            return False
+        code = match.card.code
+        kin = {code, *match.card.members, *(m.card.code for m in items if code in m.card.members)}
+        ours = max(v for c, v in evidence.items() if c in kin) if kin & evidence.keys() else None
+        rest = max((v for c, v in evidence.items() if c not in kin), default=0.0)
+        return ours is not None and ours - rest >= margin and ours >= max(evidence.values())
 
     def _member_meant(self, items: Sequence[ItemMatch]) -> ItemMatch:
         """A bundle found by meaning alone, through a clause of its guide that is one of its own items
