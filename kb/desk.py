@@ -17,7 +17,7 @@ kb_dev_queries.jsonl) and checked against the public ones, never on the held-out
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 from kb.finder import ItemMatch
 from kb.fusion import Fused
 from kb.index import Entry, KnowledgeIndex
+from kb.matter import counterparts, item_evidence, item_specific, leads
 from kb.schemas import ClarifyOption
 
 __all__ = ["DeskDecision", "DeskPolicy"]
@@ -97,6 +98,10 @@ class DeskPolicy:
         evidence_depth: int = 5,
         evidence_route: float = 0.01,
         evidence_sure: float = 0.02,
+        hint_floor: float = 0.6,
+        own_share: float = 0.9,
+        own_least: int = 3,
+        counterpart: float = 0.94,
     ) -> None:
         """Scores are fused z-scores (kb/fusion.py); ratios are of the best entry's score."""
         self.route_floor = route_floor
@@ -119,6 +124,10 @@ class DeskPolicy:
         self.evidence_depth = evidence_depth
         self.evidence_route = evidence_route
         self.evidence_sure = evidence_sure
+        self.hint_floor = hint_floor
+        self.own_share = own_share
+        self.own_least = own_least
+        self.counterpart = counterpart
 
     def decide(
         self,
@@ -129,20 +138,22 @@ class DeskPolicy:
         items: Sequence[ItemMatch],
         confidence: float,
         meaning: dict[str, float] | None = None,
+        family: Mapping[str, str] | None = None,
+        mask: np.ndarray | None = None,
     ) -> DeskDecision:
         """``confidence``: how sure the search is that the KB answers the question at all; below
         ``clarify_floor`` the question is most likely not the KB's, and asking which item would
         only send the person down a wrong path, unless it asks about a matter every item settles
         its own way (fee, time, what to bring, an agent): such a question is generic, not foreign."""
         fused = list(fused)
-        evidence = self._evidence(fused, index, meaning or {})
+        evidence = item_evidence(fused, index, meaning or {}, depth=self.evidence_depth)
         routed = self._route_to(query, items, confidence, self._best_item(fused, index), evidence)
         if routed is not None:
             code = routed.card.code
             sure = (
                 self._said(routed)
                 or self._kb_agrees(fused, index, routed, items)
-                or self._evidence_for(routed, items, evidence, self.evidence_sure)
+                or leads(evidence, _kin(routed, items), self.evidence_sure)
             )
             return DeskDecision(fused=self._routed(query, fused, index, code), routed=code, routed_sure=sure)
         named = self._named(items)
@@ -157,7 +168,32 @@ class DeskPolicy:
         close = self._clarify(fused, index) if confidence >= self.clarify_floor else []
         if not close and not self._meant(items) and self._depends_on_item(query, fused, index):
             close = self._per_item(fused, index)
+        if not close and fused and mask is not None and confidence >= self.clarify_floor:
+            close = self._shared_matter(query, fused, index, items, family or {}, mask)
         return DeskDecision(fused=fused, clarify=close)
+
+    def _shared_matter(
+        self,
+        query: str,
+        fused: Sequence[Fused],
+        index: KnowledgeIndex,
+        items: Sequence[ItemMatch],
+        family: Mapping[str, str],
+        mask: np.ndarray,
+    ) -> list[ClarifyOption]:
+        """A question that names no item and uses no item's own words, whose best entry (an item's, not
+        a term) has counterparts in other items — their passages say nearly the same as the one the
+        question matched (``counterpart``) — asks about a matter each of those items answers its own
+        way: the items are offered, the best entry's first. A question that names its item, or uses
+        words only one item's entries use (注册资本), is that item's."""
+        top = index.entries[fused[0].entry]
+        if top.kind == "term" or not top.item or (items and items[0].score >= self.hint_floor):
+            return []
+        if item_specific(query, index, family, share=self.own_share, least=self.own_least):
+            return []
+        others = counterparts(fused[0], index, family, mask=mask, close=self.counterpart)
+        options = {top.item: _option(top)} | {e.item: _option(e) for e in others}
+        return self._offered(options)
 
     def _depends_on_item(self, query: str, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:
         """ "收不收费", "要带什么": a matter each item settles its own way, asked without naming a term
@@ -239,8 +275,7 @@ class DeskPolicy:
         it is part of or its own single items? A guess by meaning alone is often near another item
         ("开药店" sits near both the restaurant bundle and the chemicals licence): it is offered, but it
         is no sure answer unless what the KB finds for the question points the same way."""
-        code = routed.card.code
-        kin = {code, *routed.card.members, *(m.card.code for m in items if code in m.card.members)}
+        kin = _kin(routed, items)
         first = [e.item for e in (index.entries[f.entry] for f in fused) if e.item][: self.route_depth]
         return sum(item in kin for item in first) >= self.route_agree
 
@@ -271,47 +306,10 @@ class DeskPolicy:
         # (its goals and guide clauses, its own entries) must then point to it
         if said or (
             meant
-            and (
-                confidence >= self.route_sure or self._evidence_for(top, items, evidence, self.evidence_route)
-            )
+            and (confidence >= self.route_sure or leads(evidence, _kin(top, items), self.evidence_route))
         ):
             return top
         return None
-
-    def _evidence(
-        self, fused: Sequence[Fused], index: KnowledgeIndex, meaning: dict[str, float]
-    ) -> dict[str, float]:
-        """How close the question is to what each item is about, seen two ways and added: the finder's
-        ``meaning`` (its closest goals and guide clauses) and the item's own entries (the mean cosine of
-        its ``evidence_depth`` closest entries among the candidates; an item with fewer is padded with
-        the candidates' lowest). Neither view alone tells a goal from a look-alike; their sum does better."""
-        scores: dict[str, list[float]] = {}
-        for f in fused:
-            item = index.entries[f.entry].item
-            if f.vector is not None and item:
-                scores.setdefault(item, []).append(f.vector.score)
-        if not scores or not meaning:
-            return {}
-        floor = min(min(v) for v in scores.values())
-        out: dict[str, float] = {}
-        for code, view in meaning.items():
-            own = sorted(scores.get(code, []), reverse=True)[: self.evidence_depth]
-            own += [floor] * (self.evidence_depth - len(own))
-            out[code] = view + float(np.mean(own))
-        return out
-
-    def _evidence_for(
-        self, match: ItemMatch, items: Sequence[ItemMatch], evidence: dict[str, float], margin: float
-    ) -> bool:
-        """Is the item (or the 一件事 it belongs to, or one of its own items) ahead of every other item
-        on both views together, by at least ``margin``?"""
-        if not evidence:
-            return False
-        code = match.card.code
-        kin = {code, *match.card.members, *(m.card.code for m in items if code in m.card.members)}
-        ours = max(v for c, v in evidence.items() if c in kin) if kin & evidence.keys() else None
-        rest = max((v for c, v in evidence.items() if c not in kin), default=0.0)
-        return ours is not None and ours - rest >= margin and ours >= max(evidence.values())
 
     def _member_meant(self, items: Sequence[ItemMatch]) -> ItemMatch:
         """A bundle found by meaning alone, through a clause of its guide that is one of its own items
@@ -364,6 +362,12 @@ class DeskPolicy:
                 continue
             options[entry.item] = _option(entry)
         return self._offered(options)
+
+
+def _kin(match: ItemMatch, items: Sequence[ItemMatch]) -> set[str]:
+    """The item with the 一件事 it is part of (among the matches) and the bundle's own items."""
+    code = match.card.code
+    return {code, *match.card.members, *(m.card.code for m in items if code in m.card.members)}
 
 
 def _option(entry: Entry) -> ClarifyOption:

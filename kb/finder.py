@@ -161,6 +161,15 @@ class ItemFinder:
                 offer(i, _meaning(float(sims[p])), "语义", phrase)
         return self._order(list(best.values()))[:limit]
 
+    def families(self) -> dict[str, str]:
+        """Each item's family head: a 一件事 bundle for itself and its own single items (its answer
+        covers theirs), every other item for itself."""
+        heads = {c.code: c.code for c in self.cards}
+        for c in self.cards:
+            if c.bundle:
+                heads.update({m: c.code for m in c.members if m in heads})
+        return heads
+
     def meaning(self, qvec: np.ndarray | None, *, depth: int = 3) -> dict[str, float]:
         """Per item, the mean cosine of the question to its ``depth`` closest phrases (goals, long names,
         the guide's own clauses): one close phrase may be a chance likeness ("开理发店" near "开饭店"),

@@ -106,7 +106,14 @@ class Searcher:
         items = self.finder.find(repaired, qvec=qvec, limit=3, by_meaning=mode != "keyword")
         meaning = self.finder.meaning(qvec)
         decision = self.desk.decide(
-            query=repaired, fused=fused, index=index, items=items, confidence=p, meaning=meaning
+            query=repaired,
+            fused=fused,
+            index=index,
+            items=items,
+            confidence=p,
+            meaning=meaning,
+            family=self.finder.families(),
+            mask=mask,
         )
         fused = decision.fused
         if keyword:
