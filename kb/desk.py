@@ -6,8 +6,9 @@
   its single items, followed by its materials section when the question also asks what to bring.
 * Asking back: when the question names no item, and the best entries come from several items
   (the same matter handled differently, e.g. who may act for the applicant), the search says so
-  and offers those items instead of answering from one of them. A question that names its item
-  or goal, or asks what a term means, is answered.
+  and offers those items instead of answering from one of them; so does a question that names no
+  item and uses no item's own words when its best entry has counterparts in other items (kb/matter.py).
+  A question that names its item or goal, or asks what a term means, is answered.
 
 The thresholds were set on the project's own dev questions (tests/fixtures/kb_desk_dev_queries.jsonl,
 kb_desk_dev2_queries.jsonl, kb_desk_dev3_queries.jsonl, kb_desk_dev4_queries.jsonl and
