@@ -60,23 +60,17 @@ def item_specific(
 ) -> set[str]:
     """The item families whose own words the question uses: bigrams found in at least ``least`` entries,
     ``share`` of them of one family (terms and entries of no item not counted)."""
-    bm25 = index.bm25
-    slot_entry = np.frombuffer(index.slot_entry, dtype=np.int32)
     found: set[str] = set()
     for bigram in set(bigram_tokens(normalize(query))):
-        slots = bm25.slots(bigram)
-        if slots is None:
-            continue
+        used, total = index.items_using(bigram)
         counts: dict[str, int] = {}
-        for e in set(slot_entry[slots].tolist()):
-            entry = index.entries[e]
-            if entry.alive and entry.item and entry.kind != "term":
-                head = family.get(entry.item, entry.item)
-                counts[head] = counts.get(head, 0) + 1
+        for item, n in used.items():
+            head = family.get(item, item)
+            counts[head] = counts.get(head, 0) + n
         if not counts:
             continue
         head, n = max(counts.items(), key=lambda kv: kv[1])
-        if n >= least and n >= share * sum(counts.values()):
+        if n >= least and n >= share * total:
             found.add(head)
     return found
 
