@@ -159,6 +159,11 @@ class BM25Index:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [KeywordHit(slot=int(s), score=float(scores[s])) for s in top]
 
+    def slots(self, term: str) -> np.ndarray | None:
+        """The slots a term occurs in (dead ones too), or None for a term never indexed."""
+        tid = self._term_ids.get(term)
+        return None if tid is None else self._postings(tid)[0]
+
     def matched_terms(self, query_tokens: Sequence[str], slots: Sequence[int]) -> dict[int, list[str]]:
         """Which query terms each of ``slots`` contains: one binary search per term."""
         wanted = np.asarray(slots, dtype=np.int32)

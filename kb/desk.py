@@ -6,8 +6,9 @@
   its single items, followed by its materials section when the question also asks what to bring.
 * Asking back: when the question names no item, and the best entries come from several items
   (the same matter handled differently, e.g. who may act for the applicant), the search says so
-  and offers those items instead of answering from one of them. A question that names its item
-  or goal, or asks what a term means, is answered.
+  and offers those items instead of answering from one of them; so does a question that names no
+  item and uses no item's own words when its best entry has counterparts in other items (kb/matter.py).
+  A question that names its item or goal, or asks what a term means, is answered.
 
 The thresholds were set on the project's own dev questions (tests/fixtures/kb_desk_dev_queries.jsonl,
 kb_desk_dev2_queries.jsonl, kb_desk_dev3_queries.jsonl, kb_desk_dev4_queries.jsonl and
@@ -17,7 +18,7 @@ kb_dev_queries.jsonl) and checked against the public ones, never on the held-out
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -25,6 +26,7 @@ from pydantic import BaseModel, Field
 from kb.finder import ItemMatch
 from kb.fusion import Fused
 from kb.index import Entry, KnowledgeIndex
+from kb.matter import counterparts, item_evidence, item_specific, leads
 from kb.schemas import ClarifyOption
 
 __all__ = ["DeskDecision", "DeskPolicy"]
@@ -94,6 +96,13 @@ class DeskPolicy:
         route_depth: int = 5,
         tie: float = 0.06,
         unsaid_term: float = 0.9,
+        evidence_depth: int = 5,
+        evidence_route: float = 0.01,
+        evidence_sure: float = 0.02,
+        hint_floor: float = 0.6,
+        own_share: float = 0.9,
+        own_least: int = 3,
+        counterpart: float = 0.94,
     ) -> None:
         """Scores are fused z-scores (kb/fusion.py); ratios are of the best entry's score."""
         self.route_floor = route_floor
@@ -113,6 +122,13 @@ class DeskPolicy:
         self.agree = agree
         self.route_agree = route_agree
         self.route_depth = route_depth
+        self.evidence_depth = evidence_depth
+        self.evidence_route = evidence_route
+        self.evidence_sure = evidence_sure
+        self.hint_floor = hint_floor
+        self.own_share = own_share
+        self.own_least = own_least
+        self.counterpart = counterpart
 
     def decide(
         self,
@@ -122,16 +138,24 @@ class DeskPolicy:
         index: KnowledgeIndex,
         items: Sequence[ItemMatch],
         confidence: float,
+        meaning: dict[str, float] | None = None,
+        family: Mapping[str, str] | None = None,
+        mask: np.ndarray | None = None,
     ) -> DeskDecision:
         """``confidence``: how sure the search is that the KB answers the question at all; below
         ``clarify_floor`` the question is most likely not the KB's, and asking which item would
         only send the person down a wrong path, unless it asks about a matter every item settles
         its own way (fee, time, what to bring, an agent): such a question is generic, not foreign."""
         fused = list(fused)
-        routed = self._route_to(query, items, confidence, self._best_item(fused, index))
+        evidence = item_evidence(fused, index, meaning or {}, depth=self.evidence_depth)
+        routed = self._route_to(query, items, confidence, self._best_item(fused, index), evidence)
         if routed is not None:
             code = routed.card.code
-            sure = self._said(routed) or self._kb_agrees(fused, index, routed, items)
+            sure = (
+                self._said(routed)
+                or self._kb_agrees(fused, index, routed, items)
+                or leads(evidence, _kin(routed, items), self.evidence_sure)
+            )
             return DeskDecision(fused=self._routed(query, fused, index, code), routed=code, routed_sure=sure)
         named = self._named(items)
         if named is not None:  # the question names its item: that item's entries answer it
@@ -145,7 +169,32 @@ class DeskPolicy:
         close = self._clarify(fused, index) if confidence >= self.clarify_floor else []
         if not close and not self._meant(items) and self._depends_on_item(query, fused, index):
             close = self._per_item(fused, index)
+        if not close and fused and mask is not None and confidence >= self.clarify_floor:
+            close = self._shared_matter(query, fused, index, items, family or {}, mask)
         return DeskDecision(fused=fused, clarify=close)
+
+    def _shared_matter(
+        self,
+        query: str,
+        fused: Sequence[Fused],
+        index: KnowledgeIndex,
+        items: Sequence[ItemMatch],
+        family: Mapping[str, str],
+        mask: np.ndarray,
+    ) -> list[ClarifyOption]:
+        """A question that names no item and uses no item's own words, whose best entry (an item's, not
+        a term) has counterparts in other items — their passages say nearly the same as the one the
+        question matched (``counterpart``) — asks about a matter each of those items answers its own
+        way: the items are offered, the best entry's first. A question that names its item, or uses
+        words only one item's entries use (注册资本), is that item's."""
+        top = index.entries[fused[0].entry]
+        if top.kind == "term" or not top.item or (items and items[0].score >= self.hint_floor):
+            return []
+        if item_specific(query, index, family, share=self.own_share, least=self.own_least):
+            return []
+        others = counterparts(fused[0], index, family, mask=mask, close=self.counterpart)
+        options = {top.item: _option(top)} | {e.item: _option(e) for e in others}
+        return self._offered(options)
 
     def _depends_on_item(self, query: str, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:
         """ "收不收费", "要带什么": a matter each item settles its own way, asked without naming a term
@@ -227,13 +276,17 @@ class DeskPolicy:
         it is part of or its own single items? A guess by meaning alone is often near another item
         ("开药店" sits near both the restaurant bundle and the chemicals licence): it is offered, but it
         is no sure answer unless what the KB finds for the question points the same way."""
-        code = routed.card.code
-        kin = {code, *routed.card.members, *(m.card.code for m in items if code in m.card.members)}
+        kin = _kin(routed, items)
         first = [e.item for e in (index.entries[f.entry] for f in fused) if e.item][: self.route_depth]
         return sum(item in kin for item in first) >= self.route_agree
 
     def _route_to(
-        self, query: str, items: Sequence[ItemMatch], confidence: float, best: str | None
+        self,
+        query: str,
+        items: Sequence[ItemMatch],
+        confidence: float,
+        best: str | None,
+        evidence: dict[str, float],
     ) -> ItemMatch | None:
         """A goal is routed when the item was named, or its meaning points to one item, clearly ahead
         of the others or agreeing with the KB's best entry, and the KB is at least somewhat sure the
@@ -250,7 +303,12 @@ class DeskPolicy:
         second = max((m.score for m in rivals if top.card.code not in m.card.members), default=0.0)
         ahead = top.score - second >= self.route_margin or top.card.code == best
         meant = top.score >= self.route_floor and ahead
-        if said or (meant and confidence >= self.route_sure):
+        # the KB unsure whether the question is the hall's at all: both views of what each item is about
+        # (its goals and guide clauses, its own entries) must then point to it
+        if said or (
+            meant
+            and (confidence >= self.route_sure or leads(evidence, _kin(top, items), self.evidence_route))
+        ):
             return top
         return None
 
@@ -305,6 +363,12 @@ class DeskPolicy:
                 continue
             options[entry.item] = _option(entry)
         return self._offered(options)
+
+
+def _kin(match: ItemMatch, items: Sequence[ItemMatch]) -> set[str]:
+    """The item with the 一件事 it is part of (among the matches) and the bundle's own items."""
+    code = match.card.code
+    return {code, *match.card.members, *(m.card.code for m in items if code in m.card.members)}
 
 
 def _option(entry: Entry) -> ClarifyOption:

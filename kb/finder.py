@@ -161,6 +161,27 @@ class ItemFinder:
                 offer(i, _meaning(float(sims[p])), "语义", phrase)
         return self._order(list(best.values()))[:limit]
 
+    def families(self) -> dict[str, str]:
+        """Each item's family head: a 一件事 bundle for itself and its own single items (its answer
+        covers theirs), every other item for itself."""
+        heads = {c.code: c.code for c in self.cards}
+        for c in self.cards:
+            if c.bundle:
+                heads.update({m: c.code for m in c.members if m in heads})
+        return heads
+
+    def meaning(self, qvec: np.ndarray | None, *, depth: int = 3) -> dict[str, float]:
+        """Per item, the mean cosine of the question to its ``depth`` closest phrases (goals, long names,
+        the guide's own clauses): one close phrase may be a chance likeness ("开理发店" near "开饭店"),
+        several close ones say what the item is about."""
+        if qvec is None or self._vectors is None:
+            return {}
+        sims = self._vectors @ qvec
+        per: dict[str, list[float]] = {}
+        for (i, _, _), sim in zip(self._meant, sims.tolist(), strict=True):
+            per.setdefault(self.cards[i].code, []).append(sim)
+        return {code: float(np.mean(sorted(v, reverse=True)[:depth])) for code, v in per.items()}
+
     def _order(self, matches: list[ItemMatch]) -> list[ItemMatch]:
         """Score first, ties to the most handled item; a bundle before a member it (nearly) ties."""
         matches.sort(key=lambda m: (-m.score, -m.card.cases, m.card.code))

@@ -76,6 +76,7 @@ class KnowledgeIndex:
         self._e_item = array("i")
         self._e_dept = array("i")
         self._codes: dict[str, int] = {}
+        self._names: list[str] = []  # code -> name
         self._write_lock = threading.RLock()
 
     @property
@@ -173,7 +174,11 @@ class KnowledgeIndex:
                     self.by_target[entry.target] = i
 
     def _code(self, name: str) -> int:
-        return self._codes.setdefault(name, len(self._codes))
+        code = self._codes.get(name)
+        if code is None:
+            code = self._codes[name] = len(self._names)
+            self._names.append(name)
+        return code
 
     def _drop(self, target: str) -> bool:
         idx = self.by_target.pop(target, None)
@@ -214,6 +219,23 @@ class KnowledgeIndex:
             if value is not None:
                 mask &= np.frombuffer(codes, dtype=np.int32)[:n] == self._codes.get(value, -1)
         return mask.copy()
+
+    def items_using(self, term: str, *, top: int = 8) -> tuple[dict[str, int], int]:
+        """How many live entries of each item contain a BM25 term (a character or a bigram), for the
+        ``top`` items with most, and how many entries of any item do; entries of no item (terms) are
+        left out. Vectorised: a common bigram has postings in most entries."""
+        with self._write_lock:
+            slots = self.bm25.slots(term)
+            if slots is None:
+                return {}, 0
+            entries = np.unique(np.frombuffer(self.slot_entry, dtype=np.int32)[slots])
+            entries = entries[np.frombuffer(self._e_alive, dtype=np.int8)[entries] > 0]
+            codes = np.frombuffer(self._e_item, dtype=np.int32)[entries]
+            codes = codes[codes != self._codes.get("", -1)]
+            found, counts = np.unique(codes, return_counts=True)
+            most = np.argsort(-counts, kind="stable")[:top]
+            used = {self._names[int(found[i])]: int(counts[i]) for i in most}
+            return used, int(counts.sum())
 
     def keyword_search(
         self, tokens: list[str], *, k: int, mask: np.ndarray, weights: dict[str, float] | None = None

@@ -104,7 +104,17 @@ class Searcher:
         p = self.confidence.probability(features) if fused else 0.0
         # the item finder reads what was said (typos repaired), before glossary terms replace words
         items = self.finder.find(repaired, qvec=qvec, limit=3, by_meaning=mode != "keyword")
-        decision = self.desk.decide(query=repaired, fused=fused, index=index, items=items, confidence=p)
+        meaning = self.finder.meaning(qvec)
+        decision = self.desk.decide(
+            query=repaired,
+            fused=fused,
+            index=index,
+            items=items,
+            confidence=p,
+            meaning=meaning,
+            family=self.finder.families(),
+            mask=mask,
+        )
         fused = decision.fused
         if keyword:
             shown = [f.keyword for f in fused[:k] if f.keyword is not None]

@@ -3,10 +3,13 @@ as said (its title or one of its other names)."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from kb.desk import DeskPolicy, _names_said
-from kb.finder import ItemCard, ItemMatch
+from kb.finder import ItemCard, ItemFinder, ItemMatch
 from kb.fusion import Fused
-from kb.index import KnowledgeIndex
+from kb.index import EntryHit, KnowledgeIndex
+from kb.matter import counterparts, item_evidence, item_specific, leads
 from kb.text import Tokenizer
 from tests.kb.conftest import FakeEmbedder, doc
 
@@ -58,6 +61,80 @@ def test_a_bundles_own_items_back_a_route_to_it(embedder: FakeEmbedder) -> None:
     bundle = _match("YJS-001", members=["SC-001"])
     ranked = _ranked(index, "YJS-001#Q1", "SC-001#Q1", "term:容缺受理", "SC-001#Q1", "HB-001#Q1")
     assert DeskPolicy()._kb_agrees(ranked, index, bundle, [bundle])
+
+
+def _by_vector(index: KnowledgeIndex, cosines: dict[str, float]) -> list[Fused]:
+    ranked = sorted(cosines.items(), key=lambda kv: -kv[1])
+    return [
+        Fused(
+            entry=index.by_target[t],
+            score=c,
+            vector=EntryHit(entry=index.by_target[t], score=c, rank=n + 1, detail=0),
+        )
+        for n, (t, c) in enumerate(ranked)
+    ]
+
+
+def test_a_route_by_meaning_needs_both_views_of_the_item_ahead(embedder: FakeEmbedder) -> None:
+    """The finder's view (goals, guide clauses) and the item's own entries, added: one view alone near
+    another item is no route, and the item must lead by ``evidence_route`` (sure by ``evidence_sure``)."""
+    index = _index(embedder)
+    fused = _by_vector(index, {"SL-001#Q1": 0.91, "SL-001#Q2": 0.90, "HB-001#Q1": 0.89, "SC-001#Q1": 0.88})
+    evidence = item_evidence(fused, index, {"SL-001": 0.90, "HB-001": 0.89, "SC-001": 0.88}, depth=2)
+    # SL-001: 0.90 + 0.905; HB-001: 0.89 + (0.89 + 0.88 floor) / 2
+    assert evidence["SL-001"] - evidence["HB-001"] > 0.02
+    assert leads(evidence, {"SL-001"}, 0.02)
+    # the finder alone puts HB-001 ahead: the entries do not follow, so no route to it
+    close = item_evidence(fused, index, {"SL-001": 0.88, "HB-001": 0.90, "SC-001": 0.88}, depth=2)
+    assert not leads(close, {"HB-001"}, 0.01)
+    assert not leads({}, {"SL-001"}, 0.0)  # no vectors (keyword search): no view
+    assert item_evidence(fused, index, {}, depth=2) == {}
+
+
+def test_the_finders_view_is_the_mean_of_an_items_closest_phrases(embedder: FakeEmbedder) -> None:
+    cards = [
+        ItemCard(code="SL-001", name="取水许可", department="水务局", goals=["打井", "抽河水", "从水库引水"]),
+        ItemCard(code="HB-001", name="环评审批", department="生态环境局", goals=["建厂房"]),
+    ]
+    finder = ItemFinder(cards, embedder=embedder)
+    qvec = embedder.embed_queries(["我想打井抽河水"])[0]
+    view = finder.meaning(qvec)
+    assert set(view) == {"SL-001", "HB-001"} and view["SL-001"] > view["HB-001"]
+    assert finder.meaning(None) == {}
+
+
+def test_an_items_own_words_tie_the_question_to_it(embedder: FakeEmbedder) -> None:
+    """A bigram the entries use (almost) only in one item family; a 一件事 and its own items are one."""
+    index = KnowledgeIndex(embedder=embedder, tokenizer=Tokenizer())
+    index.upsert(
+        [
+            doc("SC-001#Q1", "注册资本填多少", "按认缴，委托书另附。", item="SC-001"),
+            doc("SC-001#Q2", "注册资本能改吗", "可以变更，委托书另附。", item="SC-001"),
+            doc("YJS-001#Q1", "注册资本要实缴吗", "不用，委托书另附。", item="YJS-001"),
+            doc("SL-001#Q1", "取水口在哪", "看批文，委托书另附。", item="SL-001"),
+        ]
+    )
+    family = {"SC-001": "YJS-001", "YJS-001": "YJS-001", "SL-001": "SL-001"}
+    assert item_specific("注册资本随便填行吗", index, family, share=0.9, least=3) == {"YJS-001"}
+    assert item_specific("委托书怎么写", index, family, share=0.9, least=3) == set()  # every item's word
+    assert item_specific("取水口", index, family, share=0.9, least=3) == set()  # one entry is no evidence
+
+
+def test_counterparts_are_other_items_entries_saying_nearly_the_same(embedder: FakeEmbedder) -> None:
+    index = KnowledgeIndex(embedder=embedder, tokenizer=Tokenizer())
+    index.upsert(
+        [
+            doc("SC-001#Q7", "委托别人办要带什么", "授权委托书和受托人身份证。", item="SC-001"),
+            doc("SL-001#Q7", "委托别人办要带什么材料", "授权委托书和受托人身份证。", item="SL-001"),
+            doc("HB-001#Q1", "报告表还是报告书", "看名录。", item="HB-001"),
+        ]
+    )
+    first = _by_vector(index, {"SC-001#Q7": 0.93})[0]
+    first.vector.detail = index.entries[first.entry].positions[0]  # type: ignore[union-attr]
+    mask = np.ones(len(index.entries), dtype=bool)
+    found = counterparts(first, index, {}, mask=mask, close=0.8)
+    assert [e.target for e in found] == ["SL-001#Q7"]
+    assert counterparts(first, index, {"SL-001": "SC-001"}, mask=mask, close=0.8) == []  # one family
 
 
 def test_a_term_is_said_by_its_title_or_another_name(embedder: FakeEmbedder) -> None:

@@ -71,3 +71,9 @@ def test_the_guides_own_words_describe_the_item(cards: list[ItemCard]) -> None:
     assert not any("危险货物" in a for a in jt.about)  # what the item does not cover is left out
     rs = next(c for c in cards if c.code == "RS-001")
     assert "开展网络招聘服务" in rs.about
+
+
+def test_a_bundle_and_its_own_items_are_one_family(cards: list[ItemCard]) -> None:
+    family = ItemFinder(cards).families()
+    assert family["SC-001"] == "YJS-001" and family["YJS-001"] == "YJS-001"
+    assert family["SL-001"] == "SL-001"
