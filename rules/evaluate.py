@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import weakref
 from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from rules import idle
 from rules.casefacts import CaseFacts, Evidence, FieldValue
 from rules.codes import Code
 from rules.compile import compile_item
@@ -18,6 +20,8 @@ from rules.loader import LoadedItem
 from rules.messages import message_for
 from rules.prepare import FieldValues, case_fact, declared_fact, material_facts
 from rules.spec import FactCatalog, Item
+from rules.stored import StoredCase, outline
+from rules.stored import key as stored_key
 from rules.verdict import Decision, Finding, decide, split_uncertain
 
 
@@ -152,6 +156,38 @@ class Evaluator:
                     return prepared
         return _prepared_for(case, compiled, self._catalog)
 
+    def stored_key(self, code: str) -> str:
+        """What a record of ``engine_input`` made for this item's rules is stored under (rules.stored)."""
+        return stored_key(self.compiled(code).facts_key, self._catalog)
+
+    def engine_input(self, case: CaseFacts) -> dict[str, Any]:
+        """The case's facts as the engine takes them under these rules (rules.stored), to be kept with
+        the run that judged it: prepared once more only if the case was not just judged here."""
+        compiled = self.compiled(case.item)
+        item = self._items[case.item].item
+        prepared = _prepared_for(case, compiled, self._catalog)
+        due, _ = self._phase1(case.item, prepared.phase1, prepared)
+        payload, _ = prepared.phase2(case, item, due)
+        every = {m.id for m in item.materials}
+        facts, _ = material_facts(
+            item=item, compiled=compiled, due=every, case=case, declared=prepared.declared, keep_idle=True
+        )
+        return {
+            "key": self.stored_key(case.item),
+            "phase1": prepared.phase1,
+            "declared": prepared.declared,
+            "due": sorted(due),
+            "phase2": payload,
+            "materials": encode(facts),
+            "case": outline(case),
+        }
+
+    def restore(self, case: StoredCase, record: dict[str, Any]) -> None:
+        """Take ``case``'s prepared facts from its stored record (made under ``stored_key``)."""
+        compiled = self.compiled(case.item)
+        key = (id(case), compiled.facts_key)
+        _prepared[key] = _Prepared.stored(case, compiled, self._items[case.item].item, record, key)
+
     def _finding(
         self,
         loaded: LoadedItem,
@@ -210,7 +246,7 @@ class _Prepared:
     """A case's facts as the engine takes them for one compiled rule set, made once per case: judging
     a case again (under a draft that compiles alike, a scenario run, a replay) only runs the rules."""
 
-    __slots__ = ("_phase2", "case", "compiled", "declared", "fired", "phase1")
+    __slots__ = ("_phase2", "case", "compiled", "declared", "fired", "materials", "phase1", "source")
 
     def __init__(
         self, case: CaseFacts, compiled: CompiledItem, catalog: FactCatalog, key: tuple[int, str]
@@ -218,20 +254,49 @@ class _Prepared:
         # Not a strong reference: the entry must not keep its case alive, and it goes with its case.
         self.case = weakref.ref(case, partial(_forget, key))
         self.compiled = compiled
-        self.declared = declared_fact(case.declared, catalog, case.review_date)
+        # What material facts are made from: the case, or for a case replayed from a stored record
+        # (rules.stored) made for other rules, the whole case fetched.
+        source = case.full() if isinstance(case, StoredCase) else case
+        self.source = source if source is not case else None
+        self.materials: str | None = None  # stored: every material's facts, idle ones kept
+        self.declared = declared_fact(source.declared, catalog, case.review_date)
         self.phase1 = encode(phase1_facts(self.declared, case.review_date, compiled))
         self._phase2: dict[frozenset[str], tuple[str, FieldValues]] = {}
         # (ruleset, facts) -> what the engine answered: kept for evaluators that reuse it
         self.fired: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+    @classmethod
+    def stored(
+        cls,
+        case: StoredCase,
+        compiled: CompiledItem,
+        item: Item,
+        record: dict[str, Any],
+        key: tuple[int, str],
+    ) -> _Prepared:
+        self = cls.__new__(cls)
+        self.case = weakref.ref(case, partial(_forget, key))
+        self.compiled, self.source = compiled, None
+        self.declared, self.phase1, self.materials = record["declared"], record["phase1"], record["materials"]
+        due = frozenset(record["due"])
+        self._phase2 = {due: (record["phase2"], FieldValues(case=case, item=item, due=set(due)))}
+        self.fired = {}
+        return self
 
     def phase2(self, case: CaseFacts, item: Item, due: set[str]) -> tuple[str, FieldValues]:
         key = frozenset(due)
         hit = self._phase2.get(key)
         if hit is None:
             compiled = self.compiled
-            facts, values = material_facts(
-                item=item, compiled=compiled, due=due, case=case, declared=self.declared
-            )
+            if self.materials is not None:  # every material's facts, stored: those of the due ones
+                facts = [f for f in json.loads(self.materials) if f["m"] in due]
+                if compiled.material_needs is not None:
+                    facts = idle.without_idle(facts, compiled.material_needs)
+                values = FieldValues(case=case, item=item, due=due)
+            else:
+                facts, values = material_facts(
+                    item=item, compiled=compiled, due=due, case=self.source or case, declared=self.declared
+                )
             facts += [_only(self.declared, compiled.declared2), case_fact(case.review_date, compiled)]
             hit = self._phase2[key] = (encode(facts), values)
         return hit
