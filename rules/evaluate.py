@@ -152,7 +152,7 @@ class Evaluator:
             beyond = self._covered[key]
             if beyond is not None:
                 prepared = _prepared_for(case, donor, self._catalog)
-                if beyond.isdisjoint(prepared.declared):
+                if not beyond or beyond.isdisjoint(prepared.declared):
                     return prepared
         return _prepared_for(case, compiled, self._catalog)
 

@@ -52,12 +52,18 @@ def outline(case: CaseFacts) -> dict[str, Any]:
     out: dict[str, Any] = {"item": case.item, "review_date": case.review_date.isoformat()}
     if case.absence_doubts:
         out["absence_doubts"] = case.absence_doubts
-    out["materials"] = {mid: _material(evidence) for mid, evidence in case.materials.items()}
+    # A material in which nothing is in doubt is left out: no finding on it is doubtful whether it is
+    # there or not, and it has no field value to give (see ``_set``).
+    materials = {mid: _material(evidence) for mid, evidence in case.materials.items()}
+    out["materials"] = {mid: m for mid, m in materials.items() if m is not None}
     return out
 
 
-def _material(evidence: MaterialEvidence) -> dict[str, Any]:
-    out: dict[str, Any] = {"status": evidence.status.value, "sets": [_set(one) for one in evidence.sets]}
+def _material(evidence: MaterialEvidence) -> dict[str, Any] | None:
+    sets = [_set(one) for one in evidence.sets]
+    if not evidence.doubt and not any(one["fields"] or "doubts" in one for one in sets):
+        return None
+    out: dict[str, Any] = {"status": evidence.status.value, "sets": sets}
     if evidence.doubt:
         out["doubt"] = evidence.doubt
     return out
