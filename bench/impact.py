@@ -146,6 +146,7 @@ def main() -> None:
                 wall, cpu = time.perf_counter(), time.process_time()
                 with Session(engine) as session:
                     impact = preview(session, item=ITEM, current=current, draft=draft, cache=cache)
+                    session.commit()  # as the API's request does before it answers
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
                 table.add_row(
                     label,

@@ -168,10 +168,16 @@ class Evaluator:
         prepared = _prepared_for(case, compiled, self._catalog)
         due, _ = self._phase1(case.item, prepared.phase1, prepared)
         payload, _ = prepared.phase2(case, item, due)
-        every = {m.id for m in item.materials}
-        facts, _ = material_facts(
-            item=item, compiled=compiled, due=every, case=case, declared=prepared.declared, keep_idle=True
+        # Every material's facts: those of the due ones as just made, the others' made now.
+        own = prepared.made[1] if prepared.made is not None and prepared.made[0] == due else []
+        others = {m.id for m in item.materials} - (due if own else set())
+        extra, _ = material_facts(
+            item=item, compiled=compiled, due=others, case=case, declared=prepared.declared, keep_idle=True
         )
+        by_material: dict[str, list[dict[str, Any]]] = {}
+        for fact in (*own, *extra):
+            by_material.setdefault(fact["m"], []).append(fact)
+        facts = [f for m in item.materials for f in by_material.get(m.id, ())]
         return {
             "key": self.stored_key(case.item),
             "phase1": prepared.phase1,
@@ -246,7 +252,7 @@ class _Prepared:
     """A case's facts as the engine takes them for one compiled rule set, made once per case: judging
     a case again (under a draft that compiles alike, a scenario run, a replay) only runs the rules."""
 
-    __slots__ = ("_phase2", "case", "compiled", "declared", "fired", "materials", "phase1", "source")
+    __slots__ = ("_phase2", "case", "compiled", "declared", "fired", "made", "materials", "phase1", "source")
 
     def __init__(
         self, case: CaseFacts, compiled: CompiledItem, catalog: FactCatalog, key: tuple[int, str]
@@ -259,6 +265,8 @@ class _Prepared:
         source = case.full() if isinstance(case, StoredCase) else case
         self.source = source if source is not case else None
         self.materials: str | None = None  # stored: every material's facts, idle ones kept
+        # the due materials' facts last made, idle ones kept (what ``Evaluator.engine_input`` stores)
+        self.made: tuple[frozenset[str], list[dict[str, Any]]] | None = None
         self.declared = declared_fact(source.declared, catalog, case.review_date)
         self.phase1 = encode(phase1_facts(self.declared, case.review_date, compiled))
         self._phase2: dict[frozenset[str], tuple[str, FieldValues]] = {}
@@ -276,7 +284,7 @@ class _Prepared:
     ) -> _Prepared:
         self = cls.__new__(cls)
         self.case = weakref.ref(case, partial(_forget, key))
-        self.compiled, self.source = compiled, None
+        self.compiled, self.source, self.made = compiled, None, None
         self.declared, self.phase1, self.materials = record["declared"], record["phase1"], record["materials"]
         due = frozenset(record["due"])
         self._phase2 = {due: (record["phase2"], FieldValues(case=case, item=item, due=set(due)))}
@@ -294,10 +302,14 @@ class _Prepared:
                     facts = idle.without_idle(facts, compiled.material_needs)
                 values = FieldValues(case=case, item=item, due=due)
             else:
+                source = self.source or case
                 facts, values = material_facts(
-                    item=item, compiled=compiled, due=due, case=self.source or case, declared=self.declared
+                    item=item, compiled=compiled, due=due, case=source, declared=self.declared, keep_idle=True
                 )
-            facts += [_only(self.declared, compiled.declared2), case_fact(case.review_date, compiled)]
+                self.made = (key, facts)
+                if compiled.material_needs is not None:
+                    facts = idle.without_idle(facts, compiled.material_needs)
+            facts = [*facts, _only(self.declared, compiled.declared2), case_fact(case.review_date, compiled)]
             hit = self._phase2[key] = (encode(facts), values)
         return hit
 

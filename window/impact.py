@@ -17,7 +17,7 @@ from typing import Any
 
 from cachetools import LRUCache
 from pydantic import ValidationError
-from sqlalchemy import Text, cast, func
+from sqlalchemy import Text, cast, func, update
 from sqlmodel import Session, col, select
 
 from core.memory import paused_gc
@@ -49,11 +49,12 @@ class FactsCache:
         *,
         stored: Evaluator | None = None,
         item: str = "",
+        unstored: list[tuple[int, CaseFacts]] | None = None,
     ) -> list[CaseFacts]:
         """The cases of ``runs`` ((run id, case id), newest first), reading only those not held. With
         ``stored``, a run whose engine input was stored for ``stored``'s rules of ``item`` is replayed
         from it (rules.stored: neither its readings read nor its facts prepared again); the others, and
-        every run without ``stored``, from their facts."""
+        every run without ``stored``, from their facts — those read for ``stored`` added to ``unstored``."""
         key = stored.stored_key(item) if stored is not None else ""
         with self._lock:
             held = {rid: self._cases[(rid, key)] for rid, _ in runs if (rid, key) in self._cases}
@@ -71,6 +72,8 @@ class FactsCache:
                 case = _case(facts)
                 if case is not None and rid is not None:
                     held[rid] = case
+                    if stored is not None and unstored is not None:
+                        unstored.append((rid, case))
         with self._lock:
             for rid, case in held.items():
                 self._cases[(rid, key)] = case
@@ -179,6 +182,24 @@ def preview(
     # drops a check); for other drafts they are prepared from the runs' facts.
     loaded = current.compiled(item) if item in current.items else None
     takes = loaded is not None and item in draft.items and loaded.covers(draft.compiled(item))
+    unstored: list[tuple[int, CaseFacts]] = []
     with paused_gc(keep=True):
-        cases: Iterable[CaseFacts] = cache.cases(session, runs, stored=current if takes else None, item=item)
-        return replay(cases, current=current, draft=draft)
+        stored = current if takes else None
+        cases: Iterable[CaseFacts] = cache.cases(session, runs, stored=stored, item=item, unstored=unstored)
+        impact = replay(cases, current=current, draft=draft)
+        _store_inputs(session, current, unstored)
+    return impact
+
+
+def _store_inputs(session: Session, current: Evaluator, runs: list[tuple[int, CaseFacts]]) -> None:
+    """Keep with each run the engine input of the rules in effect, which the preview has just prepared:
+    runs stored before those rules took effect (or before engine inputs were) are then replayed from it
+    by the next preview, in any process."""
+    rows = []
+    for rid, case in runs:
+        record = current.engine_input(case)
+        rows.append(
+            {"id": rid, "engine_key": record["key"], "engine_input": json.dumps(record, ensure_ascii=False)}
+        )
+    for start in range(0, len(rows), 1000):
+        session.execute(update(Run), rows[start : start + 1000])  # by primary key, in bulk

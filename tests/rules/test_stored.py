@@ -10,6 +10,7 @@ import pytest
 from rules.book import RuleBook
 from rules.casefacts import CaseFacts, Evidence, FieldValue, MaterialEvidence, MaterialSet
 from rules.evaluate import Evaluator
+from rules.prepare import declared_fact, material_facts
 from rules.scenarios import case_of, load_scenarios
 from rules.stored import StoredCase
 from rules.verdict import Decision
@@ -90,6 +91,16 @@ def test_other_due_materials_take_the_stored_facts_of_every_material(book: RuleB
     judge = Evaluator(items=book.items, catalog=book.catalog)
     for case in _cases()[::7]:
         decision = judge.evaluate(case)
+        item, compiled = book.items[case.item].item, judge.compiled(case.item)
+        every, _ = material_facts(
+            item=item,
+            compiled=compiled,
+            due={m.id for m in item.materials},
+            case=case,
+            declared=declared_fact(case.declared, book.catalog, case.review_date),
+            keep_idle=True,
+        )
+        assert json.loads(judge.engine_input(case)["materials"]) == every, case.case_id
         # as if the rules had asked for other materials when the run was stored
         record = {**judge.engine_input(case), "due": ["-"], "phase2": "[]"}
         replay = Evaluator(items=book.items, catalog=book.catalog)
