@@ -6,7 +6,7 @@ import json
 import weakref
 from collections.abc import Mapping
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from rules import idle
 from rules.casefacts import CaseFacts, Evidence, FieldValue
@@ -45,6 +45,7 @@ class Evaluator:
         self._catalog = catalog
         self._host = host or RuleHost()
         self._compiled: dict[str, CompiledItem] = {}
+        self._plans: dict[str, _Plan] = {}
         # A finding without its evidence depends only on the rule that fired, the field and the set:
         # made once (findings are frozen, so they are shared).
         self._findings: dict[tuple[Any, ...], Finding] = {}
@@ -57,6 +58,7 @@ class Evaluator:
     def _compile(self, code: str, loaded: LoadedItem) -> None:
         compiled = compile_item(loaded.item, self._catalog, rule_hash=loaded.rule_hash)
         self._compiled[code] = compiled
+        self._plans[code] = _Plan.of(compiled, loaded.item)
         # Rulesets are named by their content hash: a changed rule never reuses an old ruleset, and
         # versions whose rules compile alike share one.
         self._host.register(_name(compiled, 1), compiled.phase1)
@@ -95,9 +97,9 @@ class Evaluator:
         self, code: str, payload: str, prepared: _Prepared | None = None
     ) -> tuple[set[str], list[Finding]]:
         loaded = self.loaded(code)
-        compiled = self._compiled[code]
-        fired = self._fire(_name(compiled, 1), payload, prepared) if compiled.phase1 else []
-        due = {m.id for m in loaded.item.materials if m.when is None}
+        compiled, plan = self._compiled[code], self._plans[code]
+        fired = self._fire(plan.ruleset1, payload, prepared) if compiled.phase1 else []
+        due = set(plan.always_due)
         findings: list[Finding] = []
         for name, message in fired:
             action = compiled.actions[name]
@@ -112,15 +114,16 @@ class Evaluator:
         here when its rules cover these (``CompiledItem.covers``; a replay judges the rules in effect
         first, then a draft that drops a check), so they are not prepared again."""
         loaded = self.loaded(case.item)
-        compiled = self._compiled[case.item]
+        compiled, plan = self._compiled[case.item], self._plans[case.item]
         item = loaded.item
         prepared = self._prepared(case, compiled, facts_of)
         due, findings = self._phase1(case.item, prepared.phase1, prepared)
         payload, values = prepared.phase2(case, item, due)
-        for name, message in self._fire(_name(compiled, 2), payload, prepared):
-            findings.append(self._finding(loaded, compiled.actions[name], message, values))
+        actions = compiled.actions
+        for name, message in self._fire(plan.ruleset2, payload, prepared):
+            findings.append(self._finding(loaded, actions[name], message, values))
         findings = _unique(findings)
-        tolerance = {m.id: m.tolerance_days for m in item.materials if m.id in due and m.tolerance_days}
+        tolerance = {mid: days for mid, days in plan.tolerance if mid in due}
         if any(f.code is Code.NOT_ELIGIBLE for f in findings):
             findings = [f for f in findings if f.code is Code.NOT_ELIGIBLE]  # README §5(1)
         findings, uncertain = split_uncertain(
@@ -137,7 +140,7 @@ class Evaluator:
             uncertain=uncertain,
             tolerance_deadline=deadline,
             tolerance_days=days,
-            due_materials=[m.id for m in item.materials if m.id in due],
+            due_materials=[mid for mid in plan.order if mid in due],
             tolerance=tolerance,
         )
 
@@ -233,6 +236,26 @@ def _new_finding(loaded: LoadedItem, action: ActionSpec, field: str, index: int 
         tolerable=bool(material and material.tolerance_days),
     )
     return finding.model_copy(update={"message": message_for(finding, loaded.item, action)})
+
+
+class _Plan(NamedTuple):
+    """What judging every case of one compiled item looks up, made once."""
+
+    ruleset1: str
+    ruleset2: str
+    always_due: frozenset[str]  # materials due whatever the declared facts
+    tolerance: tuple[tuple[str, int], ...]  # (material, 容缺 working days) of those that have one
+    order: tuple[str, ...]  # the materials in the rule file's order
+
+    @classmethod
+    def of(cls, compiled: CompiledItem, item: Item) -> _Plan:
+        return cls(
+            ruleset1=_name(compiled, 1),
+            ruleset2=_name(compiled, 2),
+            always_due=frozenset(m.id for m in item.materials if m.when is None),
+            tolerance=tuple((m.id, m.tolerance_days) for m in item.materials if m.tolerance_days),
+            order=tuple(m.id for m in item.materials),
+        )
 
 
 def _name(compiled: CompiledItem, phase: int) -> str:
