@@ -171,8 +171,10 @@ class Evaluator:
         prepared = _prepared_for(case, compiled, self._catalog)
         due, _ = self._phase1(case.item, prepared.phase1, prepared)
         payload, _ = prepared.phase2(case, item, due)
-        # Every material's facts: those of the due ones as just made, the others' made now.
-        own = prepared.made[1] if prepared.made is not None and prepared.made[0] == due else []
+        # Every material's facts: those of the due ones as just made (let go of once stored: they are
+        # kept only for this), the others' made now.
+        made, prepared.made = prepared.made, None
+        own = made[1] if made is not None and made[0] == due else []
         others = {m.id for m in item.materials} - (due if own else set())
         extra, _ = material_facts(
             item=item, compiled=compiled, due=others, case=case, declared=prepared.declared, keep_idle=True
@@ -288,7 +290,7 @@ class _Prepared:
         source = case.full() if isinstance(case, StoredCase) else case
         self.source = source if source is not case else None
         self.materials: str | None = None  # stored: every material's facts, idle ones kept
-        # the due materials' facts last made, idle ones kept (what ``Evaluator.engine_input`` stores)
+        # the due materials' facts last made, idle ones kept, until ``Evaluator.engine_input`` takes them
         self.made: tuple[frozenset[str], list[dict[str, Any]]] | None = None
         self.declared = declared_fact(source.declared, catalog, case.review_date)
         self.phase1 = encode(phase1_facts(self.declared, case.review_date, compiled))
