@@ -7,8 +7,11 @@ The runs are seeded into a fresh database (SQLite file by default) as clerk case
 its scenario file's cases (each case its own id; review dates as the scenarios give them). Two drafts:
 M7's 容缺 period 10 → 7 working days (rules compile alike: the engine's rulesets and the prepared facts
 are shared) and a draft that drops a review point of M2 (new rulesets, facts prepared for them).
-"first" is a process that has
-not read these runs yet; "again" the same draft previewed once more (the runs' cases are kept).
+Each run is stored as a worker stores it: its facts and its engine input (rules.stored), made by an
+evaluator of its own; ``--without-input`` seeds runs with their facts only (runs stored before the
+engine input was, or made under other rules), which the preview prepares again.
+"first" is a process that has not read these runs yet; "again" the same draft previewed once more (the
+runs' cases are kept).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse
+import gc
+import json
 import os
 import tempfile
 import time
@@ -32,6 +37,7 @@ from sqlmodel import Session
 from api.migrate import upgrade
 from core.db import make_engine
 from rules import publishing
+from rules.engine import RuleHost
 from rules.evaluate import Evaluator
 from rules.models import utcnow
 from rules.scenarios import case_of, load_scenarios
@@ -43,7 +49,9 @@ ROOT = Path(__file__).resolve().parent.parent / "corpus"
 ITEM = "HB-001"
 
 
-def seed(session: Session, runs: int) -> None:
+def seed(session: Session, runs: int, evaluator: Evaluator | None) -> None:
+    """``runs`` clerk cases of the item, each with a finished run and the facts it judged; with
+    ``evaluator`` (the rules in effect) also their engine input, as a run stores it (window.runs)."""
     file = load_scenarios(ROOT / "scenarios" / f"{ITEM}.yaml")
     cases = [case_of(file, s) for s in file.scenarios]
     now = utcnow()
@@ -61,6 +69,7 @@ def seed(session: Session, runs: int) -> None:
                 created_at=created,
             )
         )
+        stored = evaluator.engine_input(facts) if evaluator is not None else None
         session.add(
             Run(
                 case_id=case_id,
@@ -68,6 +77,8 @@ def seed(session: Session, runs: int) -> None:
                 status=RunStatus.DONE.value,
                 review_date=facts.review_date,
                 facts=facts.model_dump(mode="json"),
+                engine_key=stored["key"] if stored else "",
+                engine_input=json.dumps(stored, ensure_ascii=False) if stored else None,
                 created_at=created,
             )
         )
@@ -79,19 +90,27 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--db", default="", help="a database URL (default: a new SQLite file)")
+    parser.add_argument(
+        "--without-input", action="store_true", help="runs stored without their engine input (older runs)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(args.db or f"sqlite:///{tmp}/impact.db")
         upgrade(engine)
         context = RuleContext.from_corpus(ROOT / "rules")
-        with Session(engine) as session:
-            publishing.seed(session, rules_dir=ROOT / "rules", context=context)
-            seed(session, args.runs)
-            session.commit()
         text = (ROOT / "rules" / f"{ITEM}.yaml").read_text(encoding="utf-8")
         current = Evaluator(
             items={ITEM: context.parse(text, name=f"{ITEM}.yaml")}, catalog=context.catalog, host=context.host
         )
+        # Seeded by a process of its own (a worker stores runs; the preview's process has not read them).
+        seeder = Evaluator(
+            items={ITEM: context.parse(text, name=f"{ITEM}.yaml")}, catalog=context.catalog, host=RuleHost()
+        )
+        with Session(engine) as session:
+            publishing.seed(session, rules_dir=ROOT / "rules", context=context)
+            seed(session, args.runs, None if args.without_input else seeder)
+            session.commit()
+        gc.collect()
         drafts = {
             "M7 容缺 10 → 7 个工作日": text.replace("    tolerance_days: 10\n", "    tolerance_days: 7\n", 1),
             "M2 删去「编制单位」栏目未填的审查要点": _without_check(
@@ -99,8 +118,10 @@ def main() -> None:
             ),
         }
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        kept = "facts only" if args.without_input else "facts and engine input"
         table = Table(
-            title=f"impact preview, {args.runs:,} stored runs (load average {load} on {os.cpu_count()} cores)"
+            title=f"impact preview, {args.runs:,} stored runs ({kept}; load average {load} on "
+            f"{os.cpu_count()} cores)"
         )
         for col in (
             "draft",
@@ -125,6 +146,7 @@ def main() -> None:
                 wall, cpu = time.perf_counter(), time.process_time()
                 with Session(engine) as session:
                     impact = preview(session, item=ITEM, current=current, draft=draft, cache=cache)
+                    session.commit()  # as the API's request does before it answers
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
                 table.add_row(
                     label,

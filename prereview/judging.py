@@ -61,6 +61,8 @@ class PrereviewResult(BaseModel):
     decision: Decision
     files: list[FileReport]
     facts: CaseFacts | None = None  # what was judged: the declared facts and every material's readings
+    # the same facts as the rules engine took them (rules.stored), kept with the run for replays
+    engine_input: dict[str, Any] | None = None
 
     def answer(self) -> dict[str, Any]:
         """The case contract's answer: verdict, findings pairs, uncertain points, tolerance_deadline —
@@ -144,7 +146,10 @@ def judge(
     )
     if tracker is not None:
         tracker.stage(Stage.CHECKING)
-    return PrereviewResult(decision=evaluator.evaluate(case), files=reports, facts=case)
+    decision = evaluator.evaluate(case)
+    return PrereviewResult(
+        decision=decision, files=reports, facts=case, engine_input=evaluator.engine_input(case)
+    )
 
 
 def materials_of(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as _cal
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -27,6 +28,7 @@ def window_start(review: date, *, days: int = 0, months: int = 0, years: int = 0
     return months_before(review, months + 12 * years)
 
 
+@lru_cache(maxsize=4096)  # every case reviewed on one day has the same 容缺 deadline: counted once
 def add_working_days(start: date, n: int) -> date:
     """The n-th working day after ``start`` (start itself not counted), by the State Council's calendar."""
     if n < 1:

@@ -194,9 +194,9 @@ class _Builder:
             )
             for n, subject in enumerate(self.subjects(material, j, check)):
                 for w, when in enumerate(self.dnf(check.when)):
-                    ok_material = {"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": "ok"}]}}
-                    head = [] if any("m" in p for p in subject) else [ok_material]
-                    pats = [*head, *subject, *self.patterns(when, same_set_as=mid)]
+                    # No "material ok" pattern: the facts of a material's sets are made only when it
+                    # is there and due (rules.prepare), and the engine would join it with every rule.
+                    pats = [*subject, *self.patterns(when, same_set_as=mid)]
                     field = _subject_field(subject) or (
                         check.who if check.code in (Code.NOT_SEALED, Code.NOT_SIGNED) else ""
                     )
@@ -211,7 +211,6 @@ class _Builder:
         if name in self.p2:
             return
         pats = [
-            {"m": {"$and": [{"t": "m"}, {"m": mid}, {"st": "ok"}]}},
             {"x": {"$and": [{"t": "f"}, {"m": mid}, {"f": field}, {"st": "unreadable"}]}},
             *self.patterns(when, same_set_as=mid),
         ]

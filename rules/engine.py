@@ -40,6 +40,7 @@ class RuleHost(_durable.Host):  # type: ignore[misc]
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._open: OrderedDict[str, None] = OrderedDict()  # rulesets whose state holds only the sentinel
+        self._handles: dict[str, Any] = {}  # ruleset -> its engine handle (registered rulesets stay)
         super().__init__()
 
     def _run(self) -> None:
@@ -74,7 +75,9 @@ class RuleHost(_durable.Host):  # type: ignore[misc]
         if payload == "[]":
             return []
         with self._lock:
-            handle = self.get_ruleset(ruleset)._handle
+            handle = self._handles.get(ruleset)
+            if handle is None:
+                handle = self._handles[ruleset] = self.get_ruleset(ruleset)._handle
             self._ensure_open(ruleset, handle)
             clean = False
             try:

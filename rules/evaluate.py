@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import weakref
 from collections.abc import Mapping
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
+from rules import idle
 from rules.casefacts import CaseFacts, Evidence, FieldValue
 from rules.codes import Code
 from rules.compile import compile_item
@@ -18,6 +20,8 @@ from rules.loader import LoadedItem
 from rules.messages import message_for
 from rules.prepare import FieldValues, case_fact, declared_fact, material_facts
 from rules.spec import FactCatalog, Item
+from rules.stored import StoredCase, outline
+from rules.stored import key as stored_key
 from rules.verdict import Decision, Finding, decide, split_uncertain
 
 
@@ -41,6 +45,7 @@ class Evaluator:
         self._catalog = catalog
         self._host = host or RuleHost()
         self._compiled: dict[str, CompiledItem] = {}
+        self._plans: dict[str, _Plan] = {}
         # A finding without its evidence depends only on the rule that fired, the field and the set:
         # made once (findings are frozen, so they are shared).
         self._findings: dict[tuple[Any, ...], Finding] = {}
@@ -53,6 +58,7 @@ class Evaluator:
     def _compile(self, code: str, loaded: LoadedItem) -> None:
         compiled = compile_item(loaded.item, self._catalog, rule_hash=loaded.rule_hash)
         self._compiled[code] = compiled
+        self._plans[code] = _Plan.of(compiled, loaded.item)
         # Rulesets are named by their content hash: a changed rule never reuses an old ruleset, and
         # versions whose rules compile alike share one.
         self._host.register(_name(compiled, 1), compiled.phase1)
@@ -91,9 +97,9 @@ class Evaluator:
         self, code: str, payload: str, prepared: _Prepared | None = None
     ) -> tuple[set[str], list[Finding]]:
         loaded = self.loaded(code)
-        compiled = self._compiled[code]
-        fired = self._fire(_name(compiled, 1), payload, prepared) if compiled.phase1 else []
-        due = {m.id for m in loaded.item.materials if m.when is None}
+        compiled, plan = self._compiled[code], self._plans[code]
+        fired = self._fire(plan.ruleset1, payload, prepared) if compiled.phase1 else []
+        due = set(plan.always_due)
         findings: list[Finding] = []
         for name, message in fired:
             action = compiled.actions[name]
@@ -108,15 +114,16 @@ class Evaluator:
         here when its rules cover these (``CompiledItem.covers``; a replay judges the rules in effect
         first, then a draft that drops a check), so they are not prepared again."""
         loaded = self.loaded(case.item)
-        compiled = self._compiled[case.item]
+        compiled, plan = self._compiled[case.item], self._plans[case.item]
         item = loaded.item
         prepared = self._prepared(case, compiled, facts_of)
         due, findings = self._phase1(case.item, prepared.phase1, prepared)
         payload, values = prepared.phase2(case, item, due)
-        for name, message in self._fire(_name(compiled, 2), payload, prepared):
-            findings.append(self._finding(loaded, compiled.actions[name], message, values))
+        actions = compiled.actions
+        for name, message in self._fire(plan.ruleset2, payload, prepared):
+            findings.append(self._finding(loaded, actions[name], message, values))
         findings = _unique(findings)
-        tolerance = {m.id: m.tolerance_days for m in item.materials if m.id in due and m.tolerance_days}
+        tolerance = {mid: days for mid, days in plan.tolerance if mid in due}
         if any(f.code is Code.NOT_ELIGIBLE for f in findings):
             findings = [f for f in findings if f.code is Code.NOT_ELIGIBLE]  # README §5(1)
         findings, uncertain = split_uncertain(
@@ -133,7 +140,7 @@ class Evaluator:
             uncertain=uncertain,
             tolerance_deadline=deadline,
             tolerance_days=days,
-            due_materials=[m.id for m in item.materials if m.id in due],
+            due_materials=[mid for mid in plan.order if mid in due],
             tolerance=tolerance,
         )
 
@@ -148,9 +155,49 @@ class Evaluator:
             beyond = self._covered[key]
             if beyond is not None:
                 prepared = _prepared_for(case, donor, self._catalog)
-                if beyond.isdisjoint(prepared.declared):
+                if not beyond or beyond.isdisjoint(prepared.declared):
                     return prepared
         return _prepared_for(case, compiled, self._catalog)
+
+    def stored_key(self, code: str) -> str:
+        """What a record of ``engine_input`` made for this item's rules is stored under (rules.stored)."""
+        return stored_key(self.compiled(code).facts_key, self._catalog)
+
+    def engine_input(self, case: CaseFacts) -> dict[str, Any]:
+        """The case's facts as the engine takes them under these rules (rules.stored), to be kept with
+        the run that judged it: prepared once more only if the case was not just judged here."""
+        compiled = self.compiled(case.item)
+        item = self._items[case.item].item
+        prepared = _prepared_for(case, compiled, self._catalog)
+        due, _ = self._phase1(case.item, prepared.phase1, prepared)
+        payload, _ = prepared.phase2(case, item, due)
+        # Every material's facts: those of the due ones as just made (let go of once stored: they are
+        # kept only for this), the others' made now.
+        made, prepared.made = prepared.made, None
+        own = made[1] if made is not None and made[0] == due else []
+        others = {m.id for m in item.materials} - (due if own else set())
+        extra, _ = material_facts(
+            item=item, compiled=compiled, due=others, case=case, declared=prepared.declared, keep_idle=True
+        )
+        by_material: dict[str, list[dict[str, Any]]] = {}
+        for fact in (*own, *extra):
+            by_material.setdefault(fact["m"], []).append(fact)
+        facts = [f for m in item.materials for f in by_material.get(m.id, ())]
+        return {
+            "key": self.stored_key(case.item),
+            "phase1": prepared.phase1,
+            "declared": prepared.declared,
+            "due": sorted(due),
+            "phase2": payload,
+            "materials": encode(facts),
+            "case": outline(case),
+        }
+
+    def restore(self, case: StoredCase, record: dict[str, Any]) -> None:
+        """Take ``case``'s prepared facts from its stored record (made under ``stored_key``)."""
+        compiled = self.compiled(case.item)
+        key = (id(case), compiled.facts_key)
+        _prepared[key] = _Prepared.stored(case, compiled, self._items[case.item].item, record, key)
 
     def _finding(
         self,
@@ -193,6 +240,26 @@ def _new_finding(loaded: LoadedItem, action: ActionSpec, field: str, index: int 
     return finding.model_copy(update={"message": message_for(finding, loaded.item, action)})
 
 
+class _Plan(NamedTuple):
+    """What judging every case of one compiled item looks up, made once."""
+
+    ruleset1: str
+    ruleset2: str
+    always_due: frozenset[str]  # materials due whatever the declared facts
+    tolerance: tuple[tuple[str, int], ...]  # (material, 容缺 working days) of those that have one
+    order: tuple[str, ...]  # the materials in the rule file's order
+
+    @classmethod
+    def of(cls, compiled: CompiledItem, item: Item) -> _Plan:
+        return cls(
+            ruleset1=_name(compiled, 1),
+            ruleset2=_name(compiled, 2),
+            always_due=frozenset(m.id for m in item.materials if m.when is None),
+            tolerance=tuple((m.id, m.tolerance_days) for m in item.materials if m.tolerance_days),
+            order=tuple(m.id for m in item.materials),
+        )
+
+
 def _name(compiled: CompiledItem, phase: int) -> str:
     return f"{compiled.code}.{compiled.digest1 if phase == 1 else compiled.digest2}.p{phase}"
 
@@ -210,7 +277,7 @@ class _Prepared:
     """A case's facts as the engine takes them for one compiled rule set, made once per case: judging
     a case again (under a draft that compiles alike, a scenario run, a replay) only runs the rules."""
 
-    __slots__ = ("_phase2", "case", "compiled", "declared", "fired", "phase1")
+    __slots__ = ("_phase2", "case", "compiled", "declared", "fired", "made", "materials", "phase1", "source")
 
     def __init__(
         self, case: CaseFacts, compiled: CompiledItem, catalog: FactCatalog, key: tuple[int, str]
@@ -218,21 +285,56 @@ class _Prepared:
         # Not a strong reference: the entry must not keep its case alive, and it goes with its case.
         self.case = weakref.ref(case, partial(_forget, key))
         self.compiled = compiled
-        self.declared = declared_fact(case.declared, catalog, case.review_date)
+        # What material facts are made from: the case, or for a case replayed from a stored record
+        # (rules.stored) made for other rules, the whole case fetched.
+        source = case.full() if isinstance(case, StoredCase) else case
+        self.source = source if source is not case else None
+        self.materials: str | None = None  # stored: every material's facts, idle ones kept
+        # the due materials' facts last made, idle ones kept, until ``Evaluator.engine_input`` takes them
+        self.made: tuple[frozenset[str], list[dict[str, Any]]] | None = None
+        self.declared = declared_fact(source.declared, catalog, case.review_date)
         self.phase1 = encode(phase1_facts(self.declared, case.review_date, compiled))
         self._phase2: dict[frozenset[str], tuple[str, FieldValues]] = {}
         # (ruleset, facts) -> what the engine answered: kept for evaluators that reuse it
         self.fired: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+    @classmethod
+    def stored(
+        cls,
+        case: StoredCase,
+        compiled: CompiledItem,
+        item: Item,
+        record: dict[str, Any],
+        key: tuple[int, str],
+    ) -> _Prepared:
+        self = cls.__new__(cls)
+        self.case = weakref.ref(case, partial(_forget, key))
+        self.compiled, self.source, self.made = compiled, None, None
+        self.declared, self.phase1, self.materials = record["declared"], record["phase1"], record["materials"]
+        due = frozenset(record["due"])
+        self._phase2 = {due: (record["phase2"], FieldValues(case=case, item=item, due=set(due)))}
+        self.fired = {}
+        return self
 
     def phase2(self, case: CaseFacts, item: Item, due: set[str]) -> tuple[str, FieldValues]:
         key = frozenset(due)
         hit = self._phase2.get(key)
         if hit is None:
             compiled = self.compiled
-            facts, values = material_facts(
-                item=item, compiled=compiled, due=due, case=case, declared=self.declared
-            )
-            facts += [_only(self.declared, compiled.declared2), case_fact(case.review_date, compiled)]
+            if self.materials is not None:  # every material's facts, stored: those of the due ones
+                facts = [f for f in json.loads(self.materials) if f["m"] in due]
+                if compiled.material_needs is not None:
+                    facts = idle.without_idle(facts, compiled.material_needs)
+                values = FieldValues(case=case, item=item, due=due)
+            else:
+                source = self.source or case
+                facts, values = material_facts(
+                    item=item, compiled=compiled, due=due, case=source, declared=self.declared, keep_idle=True
+                )
+                self.made = (key, facts)
+                if compiled.material_needs is not None:
+                    facts = idle.without_idle(facts, compiled.material_needs)
+            facts = [*facts, _only(self.declared, compiled.declared2), case_fact(case.review_date, compiled)]
             hit = self._phase2[key] = (encode(facts), values)
         return hit
 

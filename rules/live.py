@@ -123,3 +123,6 @@ class LiveEvaluator(Evaluator):
 
     def evaluate(self, case: CaseFacts, *, facts_of: Evaluator | None = None) -> Decision:
         return self.library.evaluator_for(case.item, case.review_date).evaluate(case, facts_of=facts_of)
+
+    def engine_input(self, case: CaseFacts) -> dict[str, Any]:
+        return self.library.evaluator_for(case.item, case.review_date).engine_input(case)

@@ -118,11 +118,13 @@ def material_facts(
     due: set[str],
     case: CaseFacts,
     declared: Json,
+    keep_idle: bool = False,
 ) -> tuple[list[Json], FieldValues]:
     """Facts for every due material, and the field values behind them (for evidence).
 
     Only facts some phase-2 pattern can match are made: the others would cost the engine time and
-    could not change what fires."""
+    could not change what fires. ``keep_idle``: material facts no rule can use for this case are kept
+    (rules.idle leaves them out of a subset of these materials' facts as it would of their own)."""
     facts: list[Json] = []
     prep = _Prep(case=case, declared=declared, compiled=compiled)
     for material in item.materials:
@@ -144,7 +146,7 @@ def material_facts(
                 has = any(part in p for p in assessed)
                 if compiled.wants_part("pa", material.id, part, has):
                     facts.append({"t": "pa", "m": material.id, "p": part, "has": has})
-    if compiled.material_needs is not None:
+    if compiled.material_needs is not None and not keep_idle:
         facts = idle.without_idle(facts, compiled.material_needs)
     return facts, FieldValues(case=case, item=item, due=due)
 

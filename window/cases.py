@@ -236,6 +236,7 @@ def purge_expired(session: Session, *, store: BlobStore) -> int:
         for run in runs_of(session, case_id=case.id):  # what the files said goes with them
             run.files = None
             run.facts = None
+            run.engine_key, run.engine_input = "", None
             run.decision = _without_contents(run.decision)
             session.add(run)
         case.status = CaseStatus.PURGED.value

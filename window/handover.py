@@ -163,6 +163,8 @@ def _taken_run(run: Run, *, case_id: str, ids: dict[int, int], actor: str) -> Ru
         decision=run.decision,
         files=run.files,
         facts=run.facts,
+        engine_key=run.engine_key,
+        engine_input=run.engine_input,
         requested_by=actor,
         started_at=run.started_at,
         finished_at=run.finished_at,

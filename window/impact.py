@@ -8,13 +8,16 @@ one draft after another pays for reading and preparing them once.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import partial
+from typing import Any
 
 from cachetools import LRUCache
 from pydantic import ValidationError
-from sqlalchemy import Text, cast, func
+from sqlalchemy import Text, cast, func, update
 from sqlmodel import Session, col, select
 
 from core.memory import paused_gc
@@ -22,6 +25,7 @@ from rules.casefacts import CaseFacts
 from rules.evaluate import Evaluator
 from rules.impact import Impact, replay
 from rules.models import utcnow
+from rules.stored import StoredCase
 from window.models import Case, Channel, Run, RunStatus
 
 __all__ = ["DAYS", "LIMIT", "FactsCache", "latest_runs", "preview"]
@@ -31,17 +35,33 @@ LIMIT = 10_000
 
 
 class FactsCache:
-    """Cases made from stored run facts, by run id (a run's facts are written once)."""
+    """Cases made from stored runs, by run id and the rules their stored engine input is read for (a
+    run's facts are written once)."""
 
     def __init__(self, maxsize: int = 2 * LIMIT) -> None:
-        self._cases: LRUCache[int, CaseFacts] = LRUCache(maxsize=maxsize)
+        self._cases: LRUCache[tuple[int, str], CaseFacts] = LRUCache(maxsize=maxsize)
         self._lock = threading.Lock()
 
-    def cases(self, session: Session, runs: list[tuple[int, str]]) -> list[CaseFacts]:
-        """The cases of ``runs`` ((run id, case id), newest first), reading only the facts not held."""
+    def cases(
+        self,
+        session: Session,
+        runs: list[tuple[int, str]],
+        *,
+        stored: Evaluator | None = None,
+        item: str = "",
+        unstored: list[tuple[int, CaseFacts]] | None = None,
+    ) -> list[CaseFacts]:
+        """The cases of ``runs`` ((run id, case id), newest first), reading only those not held. With
+        ``stored``, a run whose engine input was stored for ``stored``'s rules of ``item`` is replayed
+        from it (rules.stored: neither its readings read nor its facts prepared again); the others, and
+        every run without ``stored``, from their facts — those read for ``stored`` added to ``unstored``."""
+        key = stored.stored_key(item) if stored is not None else ""
         with self._lock:
-            held = {rid: self._cases[rid] for rid, _ in runs if rid in self._cases}
+            held = {rid: self._cases[(rid, key)] for rid, _ in runs if (rid, key) in self._cases}
         missing = [rid for rid, _ in runs if rid not in held]
+        if stored is not None and missing:
+            ids = {rid: cid for rid, cid in runs}
+            missing = self._read_stored(session, missing, key, stored, ids, held)
         for start in range(0, len(missing), 1000):
             chunk = missing[start : start + 1000]
             # The facts as the stored JSON text, validated by pydantic's own JSON parser: several times
@@ -52,9 +72,11 @@ class FactsCache:
                 case = _case(facts)
                 if case is not None and rid is not None:
                     held[rid] = case
+                    if stored is not None and unstored is not None:
+                        unstored.append((rid, case))
         with self._lock:
             for rid, case in held.items():
-                self._cases[rid] = case
+                self._cases[(rid, key)] = case
         out: list[CaseFacts] = []
         for rid, case_id in runs:
             case = held.get(rid)
@@ -62,6 +84,40 @@ class FactsCache:
                 # The stored facts name the case as it was judged; links need the case's id.
                 out.append(case if case.case_id == case_id else _with_id(case, case_id, held, rid))
         return out
+
+    def _read_stored(
+        self,
+        session: Session,
+        runs: list[int],
+        key: str,
+        stored: Evaluator,
+        ids: dict[int, str],
+        held: dict[int, CaseFacts],
+    ) -> list[int]:
+        """Cases of the runs whose engine input is stored under ``key``, restored for ``stored``, into
+        ``held``; the runs left to read from their facts."""
+        bind = session.get_bind()
+        for start in range(0, len(runs), 1000):
+            chunk = runs[start : start + 1000]
+            stmt = select(Run.id, Run.engine_input).where(col(Run.id).in_(chunk), Run.engine_key == key)
+            for rid, text in session.exec(stmt):
+                if rid is None or not text:
+                    continue
+                record = json.loads(text)
+                case = StoredCase.of(record, case_id=ids[rid], load=partial(_load, bind, rid, ids[rid]))
+                stored.restore(case, record)
+                held[rid] = case
+        return [rid for rid in runs if rid not in held]
+
+
+def _load(bind: Any, rid: int, case_id: str) -> CaseFacts:
+    """A run's whole case, for rules its stored engine input was not made for (rare: see ``preview``)."""
+    with Session(bind) as session:
+        text = session.exec(select(cast(col(Run.facts), Text)).where(col(Run.id) == rid)).first()
+    case = _case(text)
+    if case is None:
+        raise LookupError(f"run {rid} keeps no facts")
+    return case.model_copy(update={"case_id": case_id})
 
 
 def _with_id(case: CaseFacts, case_id: str, held: dict[int, CaseFacts], rid: int) -> CaseFacts:
@@ -121,6 +177,29 @@ def preview(
     runs = latest_runs(session, item=item, days=days, limit=limit)
     # Thousands of cases and their prepared facts are made and kept: the collector would walk them
     # again and again (core.memory); the cache keeps them, so they are frozen out of its sight.
+    # Runs replayed from their stored engine input (rules.stored) need no facts prepared when the draft's
+    # rules take the facts prepared for the rules in effect (a draft that changes a period, a name, or
+    # drops a check); for other drafts they are prepared from the runs' facts.
+    loaded = current.compiled(item) if item in current.items else None
+    takes = loaded is not None and item in draft.items and loaded.covers(draft.compiled(item))
+    unstored: list[tuple[int, CaseFacts]] = []
     with paused_gc(keep=True):
-        cases: Iterable[CaseFacts] = cache.cases(session, runs)
-        return replay(cases, current=current, draft=draft)
+        stored = current if takes else None
+        cases: Iterable[CaseFacts] = cache.cases(session, runs, stored=stored, item=item, unstored=unstored)
+        impact = replay(cases, current=current, draft=draft)
+        _store_inputs(session, current, unstored)
+    return impact
+
+
+def _store_inputs(session: Session, current: Evaluator, runs: list[tuple[int, CaseFacts]]) -> None:
+    """Keep with each run the engine input of the rules in effect, which the preview has just prepared:
+    runs stored before those rules took effect (or before engine inputs were) are then replayed from it
+    by the next preview, in any process."""
+    rows = []
+    for rid, case in runs:
+        record = current.engine_input(case)
+        rows.append(
+            {"id": rid, "engine_key": record["key"], "engine_input": json.dumps(record, ensure_ascii=False)}
+        )
+    for start in range(0, len(rows), 1000):
+        session.execute(update(Run), rows[start : start + 1000])  # by primary key, in bulk

@@ -89,7 +89,9 @@ class LicenceFetcher:
                     "absence_doubts": {k: v for k, v in facts.absence_doubts.items() if k not in found},
                 }
             )
-            result = result.model_copy(update={"facts": facts, "decision": evaluator.evaluate(facts)})
+            decision = evaluator.evaluate(facts)
+            update = {"facts": facts, "decision": decision, "engine_input": evaluator.engine_input(facts)}
+            result = result.model_copy(update=update)
         told = {f.material: f.outcome for f in fetched}
         return result.model_copy(update={"decision": _told(result.decision, told)}), fetched
 

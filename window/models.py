@@ -124,6 +124,11 @@ class Run(SQLModel, table=True):
     # from a self-check without reading its files again. Unmasked like the decision's evidence, masked
     # for readers who may not see identity, and purged with the self-check's files.
     facts: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The same facts as the rules engine took them (rules.stored: ``Evaluator.engine_input`` as JSON), under
+    # the key of the rules they were made for: an impact preview replays the run without preparing its
+    # facts again. Never shown to a reader; purged with ``facts``.
+    engine_key: str = Field(default="", max_length=80)
+    engine_input: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # while it runs: per file its stage (读取/识别/核对) and pages read of pages total (window.progress)
     progress: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

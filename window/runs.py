@@ -8,6 +8,7 @@ again (executing a run twice gives the same answer; a finished run is never exec
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -211,6 +212,7 @@ class Outcome(NamedTuple):
     decision: dict[str, Any] | None = None
     reports: list[dict[str, Any]] | None = None
     facts: dict[str, Any] | None = None
+    engine_input: dict[str, Any] | None = None  # the facts as the engine took them (rules.stored)
     error: str | None = None
     fetches: list[dict[str, Any]] | None = None  # 电子证照库 look-ups, stored and audited with the decision
 
@@ -250,6 +252,7 @@ def _judge(
         decision=result.decision.model_dump(mode="json"),
         reports=[f.model_dump(mode="json") for f in result.files],
         facts=result.facts.model_dump(mode="json") if result.facts else None,
+        engine_input=result.engine_input if result.facts else None,
         fetches=[f.model_dump(mode="json") for f in fetched],
     )
 
@@ -287,6 +290,9 @@ def _finish(session: Session, run_id: int, outcome: Outcome) -> str | None:
         run.decision = decision
         run.files = outcome.reports
         run.facts = outcome.facts
+        stored = outcome.engine_input
+        run.engine_key = str(stored["key"]) if stored else ""
+        run.engine_input = json.dumps(stored, ensure_ascii=False) if stored else None
         run.verdict = str(decision["verdict"])
         run.rule_hash = str(decision["rule_hash"])
         run.error = None

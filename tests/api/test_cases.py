@@ -232,7 +232,8 @@ def test_retention_purges_applicant_uploads(client: TestClient, harness: ApiHarn
     sweep(harness.services)  # what the service's retention sweeper runs every ten minutes
     assert not harness.services.store.exists(sha)
     with harness.db.scope() as session:
-        assert [r.facts for r in session.exec(select(Run).where(Run.case_id == case["id"]))] == [None]
+        runs = session.exec(select(Run).where(Run.case_id == case["id"])).all()
+        assert [(r.facts, r.engine_key, r.engine_input) for r in runs] == [(None, "", None)]
     detail = client.get(f"{V1}/cases/{case['id']}", headers=me).json()
     assert detail["status"] == "purged" and detail["files"] == [] and detail["declared"] == {}
     assert detail["applicant_name"] == ""

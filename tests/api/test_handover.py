@@ -60,6 +60,7 @@ def test_code_turns_a_self_check_into_a_clerk_case(
         copied = session.get(Run, _run_id(harness, case_id))
         original = session.get(Run, _run_id(harness, source))
         assert copied is not None and original is not None and copied.facts == original.facts
+        assert copied.engine_input == original.engine_input and copied.engine_key == original.engine_key
     # spent: a second redemption fails, and the applicant cannot make a new code for a taken-over check
     again = client.post(f"{V1}/handover", json={"code": code}, headers=people.clerk)
     assert again.status_code == 404

@@ -12,7 +12,17 @@ def test_fields_are_asked_for_in_the_states_their_checks_match(book: RuleBook) -
     assert compiled.asks("f", "M2", "经营范围") == {"ok", "unreadable"}
     assert compiled.asks("f", "M2", "注册资本") == {"unreadable"}
     assert compiled.asks("f", "M2", "法定代表人") == frozenset()
-    assert compiled.asks("m", "M2") >= {"ok", "missing", "unreadable", "wrong"}
+    assert compiled.asks("m", "M2") >= {"missing", "unreadable", "wrong"}
+
+
+def test_checks_do_not_join_the_material_fact(book: RuleBook) -> None:
+    # A set's facts are made only for a material that is there and due: a check's rule needs no
+    # "material ok" pattern beside them (the engine would join every such fact with every check).
+    for loaded in book.items.values():
+        compiled = compile_item(loaded.item, book.catalog)
+        for name, rule in compiled.phase2.items():
+            names = {key for pattern in rule["all"] for key in pattern}
+            assert not {"x", "m"} <= names, name
 
 
 def test_a_field_the_rule_file_does_not_list_falls_back_to_open_patterns(book: RuleBook) -> None:

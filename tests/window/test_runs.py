@@ -116,8 +116,11 @@ def test_a_run_keeps_the_facts_it_judged_so_they_can_be_judged_again(
         assert facts.item == "JT-001" and facts.declared["uscc"] == DECLARED["uscc"]
         assert "M1" in facts.materials and facts.review_date == date(2026, 2, 12)
         # judged again, the stored facts give the stored verdict
-        again = library.evaluator_for("JT-001", facts.review_date).evaluate(facts)
+        evaluator = library.evaluator_for("JT-001", facts.review_date)
+        again = evaluator.evaluate(facts)
         assert again.verdict.value == run.decision["verdict"]
+        # and with them, the same facts as the engine took them, under the key of the rules they were for
+        assert run.engine_key == evaluator.stored_key("JT-001") and run.engine_input
 
 
 def test_a_run_whose_stored_file_is_gone_fails_without_a_verdict(
