@@ -8,8 +8,8 @@ Writes OUT/ as a model folder the service takes (``YICHUANG_OCR_MODEL_DIR=OUT``)
 third photo or scanned page of ``../shared/cases/public`` and hard X01–X03, never X04–X05); the other
 model linked as packaged. Nothing is downloaded: the float models come from the rapidocr wheel.
 
-Measured on this project's 2-core AVX2 machine (no VNNI): static int8 recognition runs ~16% faster a
-line and changes the text of a quarter of the lines; see docs/ocr-speed.md.
+Measured on this project's 2-core AVX2 machine (no VNNI): int8 recognition runs ~19% faster a line and
+reads a sixth to a quarter of the lines differently; the answers of hard cases change (docs/ocr-speed.md).
 """
 
 from __future__ import annotations
