@@ -39,6 +39,7 @@ def build_prereviewer(workers: int, *, ocr_threads: int = 1) -> Prereviewer:
         workers=workers,
         limits=limits,
         ocr_threads=ocr_threads,
+        ocr_model_dir=settings.ocr_model_dir,
         nice=settings.reader_nice,
     )
 

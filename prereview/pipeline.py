@@ -51,6 +51,7 @@ class Prereviewer:
         workers: int = 2,
         limits: ReadLimits | None = None,
         ocr_threads: int = 1,
+        ocr_model_dir: Path | None = None,
         work_dir: Path | None = None,
         case_budget_s: float | None = None,
         ocr_factory: OcrFactory | None = None,
@@ -59,7 +60,7 @@ class Prereviewer:
         self.evaluator = evaluator
         self.limits = limits or ReadLimits()
         self.case_budget_s = case_budget_s
-        factory = ocr_factory or partial(RapidOcrEngine, threads=ocr_threads)
+        factory = ocr_factory or partial(RapidOcrEngine, threads=ocr_threads, model_dir=ocr_model_dir)
         self._pool = ReaderPool(limits=self.limits, ocr_factory=factory, workers=workers, nice=nice)
         self._queue = FairQueue(workers=workers)
         self._work_dir = work_dir

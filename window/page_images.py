@@ -63,8 +63,17 @@ def kept(channel: str) -> bool:
 class PageImages:
     """Thread-safe; the reader's worker process starts on the first page no run left, not with the service."""
 
-    def __init__(self, *, cache_dir: Path, limits: ReadLimits, ocr_threads: int = 1, nice: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        cache_dir: Path,
+        limits: ReadLimits,
+        ocr_threads: int = 1,
+        ocr_model_dir: Path | None = None,
+        nice: int = 0,
+    ) -> None:
         self.cache_dir = cache_dir
+        self._ocr_model_dir = ocr_model_dir  # the runs' own models: a page is shown as it was read
         self._limits = limits
         self._ocr_threads = ocr_threads
         self._nice = nice
@@ -244,7 +253,7 @@ class PageImages:
     def _reader(self) -> ReaderPool:
         with self._lock:
             if self._pool is None:
-                ocr = partial(RapidOcrEngine, threads=self._ocr_threads)
+                ocr = partial(RapidOcrEngine, threads=self._ocr_threads, model_dir=self._ocr_model_dir)
                 self._pool = ReaderPool(limits=self._limits, ocr_factory=ocr, nice=self._nice)
                 atexit.register(self.close)
             return self._pool

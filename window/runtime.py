@@ -58,6 +58,7 @@ def build_prereviewer(*, settings: Settings, library: RuleLibrary) -> Prereviewe
         workers=settings.workers,
         limits=read_limits(settings),
         case_budget_s=settings.case_read_budget_s,
+        ocr_model_dir=settings.ocr_model_dir,
         nice=settings.reader_nice,
     )
     pre.start()
@@ -71,7 +72,10 @@ def blob_store(settings: Settings) -> BlobStore:
 def build_page_images(settings: Settings) -> PageImages:
     """The evidence view's page images (cheap: the reader process starts on the first page no run left)."""
     return PageImages(
-        cache_dir=settings.data_dir / "pages", limits=read_limits(settings), nice=settings.reader_nice
+        cache_dir=settings.data_dir / "pages",
+        limits=read_limits(settings),
+        ocr_model_dir=settings.ocr_model_dir,
+        nice=settings.reader_nice,
     )
 
 
