@@ -21,10 +21,10 @@ from pathlib import Path
 
 # Run as a script, bench/ would be first on sys.path and this file would shadow the rules package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.fixtures
 
 import argparse
 import gc
-import json
 import os
 import tempfile
 import time
@@ -42,8 +42,8 @@ from rules.evaluate import Evaluator
 from rules.models import utcnow
 from rules.scenarios import case_of, load_scenarios
 from rules.service import RuleContext
+from tests.fixtures.past_runs import add_past_run
 from window.impact import FactsCache, preview
-from window.models import Case, Channel, Run, RunStatus
 
 ROOT = Path(__file__).resolve().parent.parent / "corpus"
 ITEM = "HB-001"
@@ -59,28 +59,9 @@ def seed(session: Session, runs: int, evaluator: Evaluator | None) -> None:
         case_id = f"{n:032x}"
         facts = cases[n % len(cases)].model_copy(update={"case_id": case_id})
         created = now - timedelta(minutes=n * 10)
-        session.add(
-            Case(
-                id=case_id,
-                item=ITEM,
-                department="安和市生态环境局",
-                channel=Channel.CLERK.value,
-                declared=facts.declared,
-                created_at=created,
-            )
-        )
         stored = evaluator.engine_input(facts) if evaluator is not None else None
-        session.add(
-            Run(
-                case_id=case_id,
-                number=1,
-                status=RunStatus.DONE.value,
-                review_date=facts.review_date,
-                facts=facts.model_dump(mode="json"),
-                engine_key=stored["key"] if stored else "",
-                engine_input=json.dumps(stored, ensure_ascii=False) if stored else None,
-                created_at=created,
-            )
+        add_past_run(
+            session, facts, item=ITEM, department="安和市生态环境局", created=created, engine_input=stored
         )
         if n % 1000 == 999:
             session.flush()

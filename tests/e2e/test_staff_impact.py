@@ -21,7 +21,7 @@ from rules.models import utcnow
 from rules.scenarios import case_of, load_scenarios
 from tests.e2e.conftest import Accounts, Live
 from tests.fixtures.api_app import CORPUS, HB
-from window.models import Case, Channel, Run, RunStatus
+from tests.fixtures.past_runs import add_past_run
 
 SLOW = 120_000  # ms: validating, running the scenarios and replaying cases on a loaded machine
 
@@ -38,26 +38,7 @@ def _clerk_cases(live: Live) -> dict[str, bool]:
             case_id = uuid4().hex
             facts = case_of(file, scenario).model_copy(update={"case_id": case_id})
             created = utcnow() - timedelta(days=10)  # not among today's cases of the clerk console
-            session.add(
-                Case(
-                    id=case_id,
-                    item="HB-001",
-                    department=HB,
-                    channel=Channel.CLERK.value,
-                    declared=facts.declared,
-                    created_at=created,
-                )
-            )
-            session.add(
-                Run(
-                    case_id=case_id,
-                    number=1,
-                    status=RunStatus.DONE.value,
-                    review_date=facts.review_date,
-                    facts=facts.model_dump(mode="json"),
-                    created_at=created,
-                )
-            )
+            add_past_run(session, facts, item="HB-001", department=HB, created=created)
             made[case_id] = scenario.expect.verdict is Verdict.TOLERANCE and "M7" not in facts.materials
     return made
 

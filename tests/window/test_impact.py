@@ -3,7 +3,6 @@ stores the engine input of the runs it had to prepare."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from sqlmodel import Session, select
@@ -14,9 +13,10 @@ from rules.live import RuleLibrary
 from rules.models import utcnow
 from rules.scenarios import case_of, load_scenarios
 from rules.stored import StoredCase
+from tests.fixtures.past_runs import add_past_run
 from tests.fixtures.window_db import CORPUS
 from window.impact import FactsCache, latest_runs, preview
-from window.models import Case, Channel, Run, RunStatus
+from window.models import Run
 
 ITEM = "HB-001"
 
@@ -30,28 +30,9 @@ def _seed(session: Session, current: Evaluator, *, stored: bool) -> None:
         case_id = f"{n:032x}"
         facts = case_of(file, scenario).model_copy(update={"case_id": case_id})
         created = now - timedelta(minutes=n)
-        session.add(
-            Case(
-                id=case_id,
-                item=ITEM,
-                department="安和市生态环境局",
-                channel=Channel.CLERK.value,
-                declared=facts.declared,
-                created_at=created,
-            )
-        )
         record = current.engine_input(facts) if stored and n % 2 else None
-        session.add(
-            Run(
-                case_id=case_id,
-                number=1,
-                status=RunStatus.DONE.value,
-                review_date=facts.review_date,
-                facts=facts.model_dump(mode="json"),
-                engine_key=record["key"] if record else "",
-                engine_input=json.dumps(record, ensure_ascii=False) if record else None,
-                created_at=created,
-            )
+        add_past_run(
+            session, facts, item=ITEM, department="安和市生态环境局", created=created, engine_input=record
         )
 
 
