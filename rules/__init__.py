@@ -7,7 +7,8 @@ table and its service (``models``, ``service``, ``publishing``, ``scenario_runs`
 rule file and its problems in words (``form``, ``places``, ``problem_text``), the applicant's checklist and
 questions (``checklist``, ``questions``), service-guide sections (``guide``), names and numbers
 (``identity``), dates and periods as written (``dates``, the one date reader), working days (``calendar``),
-a draft's impact on stored cases (``impact``), the errors (``errors``) and the command line (``cli``).
+a draft's impact on stored cases (``impact``) and the facts a run keeps as the engine took them
+(``stored``), the errors (``errors``) and the command line (``cli``).
 """
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "scenario_runs",
     "service",
     "spec",
+    "stored",
     "verdict",
     "wording",
 ]

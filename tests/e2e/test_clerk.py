@@ -204,3 +204,36 @@ def test_clerk_opens_a_bundle_case(
     assert "YJS-001（一件事）" in header and "安和市味道餐饮有限公司" in header
     assert page.locator("[data-slot=M1]").count() == 1
     shots("bundle-case")
+
+
+def test_the_new_case_form_shows_only_the_chosen_items_questions_once_loaded(
+    page: Any, live: Live, signed_in: Callable[..., Any]
+) -> None:
+    """Answers typed while the chosen item's questions load would go into the previous item's questions
+    (replaced a moment later), and a slower earlier load would put its item's questions under the item
+    now chosen: the form stays hidden until the last chosen item's questions have come."""
+    signed_in(page, "clerk1")
+    jt = [q["fact"] for q in page.request.get(f"{live.url}/api/v1/items/JT-001/questions").json()]
+    held: list[Any] = []
+    page.route("**/api/v1/items/*/questions*", lambda route: held.append(route))
+    page.goto("/clerk#new")
+    expect(page.locator("#item-select option")).not_to_have_count(0)
+    page.select_option("#item-select", "JT-001")
+    expect(page.locator("#facts-form")).to_be_hidden()
+    page.click("#create-case")
+    expect(page.locator("#new-case-status")).to_contain_text("还没有加载好")
+    for _ in range(200):
+        if any("JT-001" in r.request.url for r in held):
+            break
+        page.wait_for_timeout(50)
+    jt_route = next(r for r in held if "JT-001" in r.request.url)
+    jt_route.continue_()
+    expect(page.locator("#facts-form")).to_be_visible()
+    for other in [r for r in held if r is not jt_route]:  # the first item's questions come last
+        other.continue_()
+    page.wait_for_timeout(500)
+    first = page.eval_on_selector("#item-select", "s => s.options[0].value")
+    theirs = {q["fact"] for q in page.request.get(f"{live.url}/api/v1/items/{first}/questions").json()}
+    jt_only = next(f for f in jt if f not in theirs)
+    expect(page.locator(f'#facts-form [data-fact="{jt_only}"]')).to_have_count(1)
+    assert page.eval_on_selector("#item-select", "s => s.value") == "JT-001"

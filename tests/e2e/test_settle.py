@@ -50,16 +50,21 @@ class DoubtingEvaluator:
         return self.inner.loaded(code)
 
     def evaluate(self, case: CaseFacts) -> Decision:
+        return self.inner.evaluate(self._doubted(case))
+
+    def engine_input(self, case: CaseFacts) -> dict[str, Any]:
+        return self.inner.engine_input(self._doubted(case))
+
+    def _doubted(self, case: CaseFacts) -> CaseFacts:
         materials = dict(case.materials)
         for mid, reason in self.doubts.items():
             if mid in materials:
                 sets = tuple(_doubtful(s, reason) for s in materials[mid].sets)
                 materials[mid] = materials[mid].model_copy(update={"sets": sets, "doubt": reason})
         absent = {m: r for m, r in self.doubts.items() if m not in materials}
-        doubted = case.model_copy(
+        return case.model_copy(
             update={"materials": materials, "absence_doubts": {**case.absence_doubts, **absent}}
         )
-        return self.inner.evaluate(doubted)
 
 
 def _doubtful(one: MaterialSet, reason: str) -> MaterialSet:

@@ -2,7 +2,7 @@
 // its declared facts), and the case itself (clerk-case.js). The open case is in the URL (#case=ID), so a
 // reload or a second tab lands on the same case.
 
-import { api, busy, clear, fmtDateTime, h, notify, requireLogin, show, today, $ } from "/static/common.js";
+import { api, busy, clear, fmtDateTime, h, loader, notify, requireLogin, show, today, $ } from "/static/common.js";
 import { caseView } from "/static/clerk-case.js";
 import { readDeclared, renderQuestions } from "/static/questions-form.js";
 
@@ -104,14 +104,23 @@ async function loadItems() {
   select.append(group("单一事项", state.items.filter((i) => !i.bundle)), group("“一件事”", state.items.filter((i) => i.bundle)));
 }
 
+// The questions of the item chosen last: the form is hidden while they load, so that answers typed meanwhile
+// do not go into the previous item's questions (replaced a moment later), and a slower earlier load never
+// shows its item's questions under the item now chosen.
+let loadingFacts = null;
+
 async function loadFacts(code, declared = {}) {
   const info = $("#item-info");
   const item = state.items.find((i) => i.code === code);
   if (!item) return;
   info.textContent = `${item.department} · 承诺 ${item.promise_days} 个工作日 · 规则 ${item.version}`;
+  loadingFacts ||= loader($("#facts-form"));
+  state.facts = null;
   try {
-    const questions = await api(`/items/${encodeURIComponent(code)}/questions`);
+    const questions = await loadingFacts(() => api(`/items/${encodeURIComponent(code)}/questions`));
+    if (!questions) return; // another item was chosen meanwhile
     fillFacts(questions, declared);
+    $("#facts-form").hidden = false;
   } catch (err) {
     notify($("#new-case-status"), err.message, "error");
   }
@@ -131,9 +140,13 @@ async function createCase(ev) {
   ev.preventDefault();
   const status = $("#new-case-status");
   notify(status, "");
+  if (!state.facts) {
+    notify(status, "事项的问题还没有加载好，请稍候再建案", "error");
+    return;
+  }
   let declared;
   try {
-    declared = state.facts ? state.facts.value() : {};
+    declared = state.facts.value();
   } catch (err) {
     notify(status, err.message, "error");
     return;
