@@ -17,12 +17,12 @@ kb_dev_queries.jsonl) and checked against the public ones, never on the held-out
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 from pydantic import BaseModel, Field
 
+from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_MEANING, ASKS_ROUTE, PER_ITEM, names_said, said_term
 from kb.finder import ItemMatch
 from kb.fusion import Fused
 from kb.index import Entry, KnowledgeIndex
@@ -31,34 +31,6 @@ from kb.schemas import ClarifyOption
 
 __all__ = ["DeskDecision", "DeskPolicy"]
 
-# "what must I do / which permit / where": the question asks for the item, not about one
-_ASKS_ROUTE = re.compile(
-    r"(办|办理|申请|做)(个|些)?(啥|什么|哪些|哪几个?|哪个|哪种)"
-    r"|(要|需要|得|该)先?(办|申请|做|走|拿|领)?(个|些)?(啥|什么|哪些|哪几个?|哪个|哪种)"
-    r"(证|许可|手续|审批|资质|执照|流程)"
-    r"|哪(个|些|家)?(部门|局|窗口|单位)|几个(部门|局|窗口)|跑几|归哪|归谁|谁(管|批|审)|找谁|怎么(申请|办理)"
-    r"|(在|去|到)哪(里|儿)?(办|批|审|申请|领|[\s,.?!，。？！、]|$)"
-    r"|(手续|证照)(都|一共)?有?(哪些|哪几)"
-    r"|流程是?(怎样|怎么样|如何|啥样)|的流程[\s?？]*$"
-)
-_ASKS_MATERIALS = re.compile(r"材料|带(啥|什么|哪些)|准备(啥|什么|哪些)|要啥|交(啥|什么|哪些)")
-_ASKS_MEANING = re.compile(r"意思|是什么|是啥|指什么|指的|什么叫|啥叫|怎么理解|怎么回事|什么说法")
-# a matter every item settles in its own way: asked without naming the item, the answer depends on it
-_PER_ITEM = re.compile(
-    r"收费|收钱|交钱|要钱|花钱|费用|多少钱|免费"
-    r"|多久|多长时间|几天|多少天|几个?工作日|多少个?工作日|等多久|啥时候|什么时候能"
-    r"|带(些|点)?(啥|什么|哪些)|准备(些|点)?(啥|什么|哪些)|材料|证件"
-    r"|代办|代理|替我|代我|委托|别人(来|去)?(办|跑|交)"
-    r"|有效期|管几年|过期|续期|延续"
-    r"|不受理|不收|退回|不予|不给办|拒收|被拒"
-    r"|现场|上门|核查"
-    r"|没带|忘带|缺了|还没(签|办|拿)|先收|先受理"
-)
-# asking what a concept means or how it is counted: the term answers it, whatever the item
-_ASKS_CONCEPT = re.compile(_ASKS_MEANING.pattern + r"|怎么算|怎么计算|区别")
-# a term's other name said in a question about a matter every item settles (委托书, 不受理) names no
-# concept: only a longer, distinctive one does (先受理后补交, 缺件受理)
-_DISTINCT_ALIAS = 4
 _SAID = ("编码", "名称", "俗称", "办事目标", "拼音")  # the item was named, not guessed from meaning
 
 
@@ -200,9 +172,9 @@ class DeskPolicy:
         """ "收不收费", "要带什么": a matter each item settles its own way, asked without naming a term
         or what a concept means, and the best entries do not all come from one item."""
         return (
-            bool(_PER_ITEM.search(query))
-            and not _ASKS_CONCEPT.search(query)
-            and not _said_term(query, fused, index)
+            bool(PER_ITEM.search(query))
+            and not ASKS_CONCEPT.search(query)
+            and not said_term(query, fused, index)
             and not self._one_item(fused, index)
         )
 
@@ -251,10 +223,10 @@ class DeskPolicy:
         means, is sure only when the KB is all but certain (``unsaid_term``): "大厅几点上班" resembles
         工作日, yet the hall's opening hours are no entry's matter."""
         top = index.entries[fused[0].entry] if fused else None
-        if top is not None and top.kind == "term" and query and not _names_said(top, query, shortest=2):
-            if _ASKS_ROUTE.search(query) and not _ASKS_MEANING.search(query):
+        if top is not None and top.kind == "term" and query and not names_said(top, query, shortest=2):
+            if ASKS_ROUTE.search(query) and not ASKS_MEANING.search(query):
                 return False
-            if not _ASKS_CONCEPT.search(query) and confidence < self.unsaid_term:
+            if not ASKS_CONCEPT.search(query) and confidence < self.unsaid_term:
                 return False
         if len(fused) < 2 or fused[0].score - fused[1].score >= self.tie:
             return True
@@ -292,7 +264,7 @@ class DeskPolicy:
         of the others or agreeing with the KB's best entry, and the KB is at least somewhat sure the
         question is its own (``route_sure``): "去哪办" about a marriage certificate resembles every
         item a little and must not be routed to one."""
-        if not items or not _ASKS_ROUTE.search(query):
+        if not items or not ASKS_ROUTE.search(query):
             return None
         top = items[0]
         said = top.why in _SAID and top.score >= self.named_floor
@@ -325,7 +297,7 @@ class DeskPolicy:
 
     def _routed(self, query: str, fused: list[Fused], index: KnowledgeIndex, code: str) -> list[Fused]:
         wanted = [f"{code}#basic"]
-        if _ASKS_MATERIALS.search(query):
+        if ASKS_MATERIALS.search(query):
             wanted.append(f"{code}#materials")
         top = fused[0].score if fused else 0.0
         front: list[Fused] = []
@@ -373,22 +345,6 @@ def _kin(match: ItemMatch, items: Sequence[ItemMatch]) -> set[str]:
 
 def _option(entry: Entry) -> ClarifyOption:
     return ClarifyOption(item=entry.item, item_name=entry.item_name, target=entry.target, title=entry.title)
-
-
-def _said_term(query: str, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:
-    """Does the question say one of the terms that came up (容缺受理, 补正, or another name of one:
-    先受理后补交)? Then it asks about that."""
-    return any(
-        index.entries[f.entry].kind == "term"
-        and _names_said(index.entries[f.entry], query, shortest=_DISTINCT_ALIAS)
-        for f in fused[:10]
-    )
-
-
-def _names_said(entry: Entry, query: str, *, shortest: int = 1) -> bool:
-    """Is the entry's title, or one of its other names at least ``shortest`` characters long, in the
-    question?"""
-    return entry.title in query or any(len(a) >= shortest and a in query for a in entry.aliases)
 
 
 def _matched_vector(f: Fused, index: KnowledgeIndex) -> np.ndarray | None:

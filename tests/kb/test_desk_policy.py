@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from kb.desk import DeskPolicy, _names_said
+from kb.cues import names_said
+from kb.desk import DeskPolicy
 from kb.finder import ItemCard, ItemFinder, ItemMatch
 from kb.fusion import Fused
 from kb.index import EntryHit, KnowledgeIndex
@@ -140,10 +141,10 @@ def test_counterparts_are_other_items_entries_saying_nearly_the_same(embedder: F
 def test_a_term_is_said_by_its_title_or_another_name(embedder: FakeEmbedder) -> None:
     term = _index(embedder).entry("term:容缺受理")
     assert term is not None and term.aliases == ["容缺", "先受理后补交"]
-    assert _names_said(term, "容缺受理要签什么")
-    assert _names_said(term, "先受理后补交是怎么回事", shortest=4)
-    assert _names_said(term, "容缺是啥", shortest=2)
-    assert not _names_said(term, "容缺是啥", shortest=4)  # a short other name may be any item's word
+    assert names_said(term, "容缺受理要签什么")
+    assert names_said(term, "先受理后补交是怎么回事", shortest=4)
+    assert names_said(term, "容缺是啥", shortest=2)
+    assert not names_said(term, "容缺是啥", shortest=4)  # a short other name may be any item's word
 
 
 def test_only_a_term_keeps_other_names_on_its_entry(embedder: FakeEmbedder) -> None:

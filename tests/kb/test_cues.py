@@ -5,33 +5,33 @@ from __future__ import annotations
 
 import pytest
 
-from kb.desk import _ASKS_CONCEPT, _ASKS_ROUTE, _PER_ITEM
+from kb.cues import ASKS_CONCEPT, ASKS_ROUTE, PER_ITEM
 
 
 @pytest.mark.parametrize(
     "query", ["收不收费", "要带什么", "多久能办好", "让别人来办行吗", "证过期了咋整", "会不会被退回"]
 )
 def test_per_item_matters(query: str) -> None:
-    assert _PER_ITEM.search(query)
+    assert PER_ITEM.search(query)
 
 
 @pytest.mark.parametrize("query", ["营业执照经营范围怎么写", "窗口在几楼", "公司名称能用英文吗"])
 def test_not_per_item_matters(query: str) -> None:
-    assert not _PER_ITEM.search(query)
+    assert not PER_ITEM.search(query)
 
 
 @pytest.mark.parametrize(
     "query", ["工作日怎么算", "容缺是啥意思", "承诺件和即办件有啥区别", "缺件受理是怎么回事"]
 )
 def test_concept_questions(query: str) -> None:
-    assert _ASKS_CONCEPT.search(query)
+    assert ASKS_CONCEPT.search(query)
 
 
 @pytest.mark.parametrize(
     "query", ["需要准备些啥", "要不要上门看", "什么情况会直接不收", "多少天能出证", "会不会被拒收"]
 )
 def test_per_item_matters_as_people_say_them(query: str) -> None:
-    assert _PER_ITEM.search(query)
+    assert PER_ITEM.search(query)
 
 
 @pytest.mark.parametrize(
@@ -46,11 +46,11 @@ def test_per_item_matters_as_people_say_them(query: str) -> None:
     ],
 )
 def test_questions_asking_for_the_item(query: str) -> None:
-    assert _ASKS_ROUTE.search(query)
+    assert ASKS_ROUTE.search(query)
 
 
 @pytest.mark.parametrize(
     "query", ["取水许可哪些情况窗口不受理", "环评审批哪些情形不予受理", "许可证有效期几年"]
 )
 def test_questions_about_one_items_matter_ask_for_no_item(query: str) -> None:
-    assert not _ASKS_ROUTE.search(query)
+    assert not ASKS_ROUTE.search(query)

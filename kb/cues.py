@@ -1,0 +1,71 @@
+"""What the question's own words say, before any ranking: does it ask for the item (what to do, where),
+for the materials, what a concept means, or about a matter every item settles its own way; and which
+of the terms that came up it names.
+
+Plain patterns over what people type at the desk; the desk (kb/desk.py) weighs them against what the
+search found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from kb.fusion import Fused
+from kb.index import Entry, KnowledgeIndex
+
+__all__ = [
+    "ASKS_CONCEPT",
+    "ASKS_MATERIALS",
+    "ASKS_MEANING",
+    "ASKS_ROUTE",
+    "DISTINCT_ALIAS",
+    "PER_ITEM",
+    "names_said",
+    "said_term",
+]
+
+# "what must I do / which permit / where": the question asks for the item, not about one
+ASKS_ROUTE = re.compile(
+    r"(办|办理|申请|做)(个|些)?(啥|什么|哪些|哪几个?|哪个|哪种)"
+    r"|(要|需要|得|该)先?(办|申请|做|走|拿|领)?(个|些)?(啥|什么|哪些|哪几个?|哪个|哪种)"
+    r"(证|许可|手续|审批|资质|执照|流程)"
+    r"|哪(个|些|家)?(部门|局|窗口|单位)|几个(部门|局|窗口)|跑几|归哪|归谁|谁(管|批|审)|找谁|怎么(申请|办理)"
+    r"|(在|去|到)哪(里|儿)?(办|批|审|申请|领|[\s,.?!，。？！、]|$)"
+    r"|(手续|证照)(都|一共)?有?(哪些|哪几)"
+    r"|流程是?(怎样|怎么样|如何|啥样)|的流程[\s?？]*$"
+)
+ASKS_MATERIALS = re.compile(r"材料|带(啥|什么|哪些)|准备(啥|什么|哪些)|要啥|交(啥|什么|哪些)")
+ASKS_MEANING = re.compile(r"意思|是什么|是啥|指什么|指的|什么叫|啥叫|怎么理解|怎么回事|什么说法")
+# a matter every item settles in its own way: asked without naming the item, the answer depends on it
+PER_ITEM = re.compile(
+    r"收费|收钱|交钱|要钱|花钱|费用|多少钱|免费"
+    r"|多久|多长时间|几天|多少天|几个?工作日|多少个?工作日|等多久|啥时候|什么时候能"
+    r"|带(些|点)?(啥|什么|哪些)|准备(些|点)?(啥|什么|哪些)|材料|证件"
+    r"|代办|代理|替我|代我|委托|别人(来|去)?(办|跑|交)"
+    r"|有效期|管几年|过期|续期|延续"
+    r"|不受理|不收|退回|不予|不给办|拒收|被拒"
+    r"|现场|上门|核查"
+    r"|没带|忘带|缺了|还没(签|办|拿)|先收|先受理"
+)
+# asking what a concept means or how it is counted: the term answers it, whatever the item
+ASKS_CONCEPT = re.compile(ASKS_MEANING.pattern + r"|怎么算|怎么计算|区别")
+# a term's other name said in a question about a matter every item settles (委托书, 不受理) names no
+# concept: only a longer, distinctive one does (先受理后补交, 缺件受理)
+DISTINCT_ALIAS = 4
+
+
+def said_term(query: str, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:
+    """Does the question say one of the terms that came up (容缺受理, 补正, or another name of one:
+    先受理后补交)? Then it asks about that."""
+    return any(
+        index.entries[f.entry].kind == "term"
+        and names_said(index.entries[f.entry], query, shortest=DISTINCT_ALIAS)
+        for f in fused[:10]
+    )
+
+
+def names_said(entry: Entry, query: str, *, shortest: int = 1) -> bool:
+    """Is the entry's title, or one of its other names at least ``shortest`` characters long, in the
+    question?"""
+    return entry.title in query or any(len(a) >= shortest and a in query for a in entry.aliases)
