@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from kb.fusion import Fused
 from kb.index import Entry, KnowledgeIndex
+from kb.term_names import SAID, TermNames
+from kb.text import everyday_freq
 
 __all__ = [
     "ASKS_CONCEPT",
@@ -23,6 +25,8 @@ __all__ = [
     "PER_ITEM",
     "names_said",
     "said_term",
+    "term_named",
+    "term_names",
 ]
 
 # "what must I do / which permit / where": the question asks for the item, not about one
@@ -36,7 +40,11 @@ ASKS_ROUTE = re.compile(
     r"|流程是?(怎样|怎么样|如何|啥样)|的流程[\s?？]*$"
 )
 ASKS_MATERIALS = re.compile(r"材料|带(啥|什么|哪些)|准备(啥|什么|哪些)|要啥|交(啥|什么|哪些)")
-ASKS_MEANING = re.compile(r"意思|是什么|是啥|指什么|指的|什么叫|啥叫|怎么理解|怎么回事|什么说法")
+# spoken forms count as much as written ones: "是个啥", "咋回事", "干嘛用的", "这叫什么"
+ASKS_MEANING = re.compile(
+    r"意思|是什么|是啥|是个(啥|什么)|指什么|指啥|指的|什么叫|啥叫|叫(啥|什么)"
+    r"|(怎么|咋)(理解|回事)|啥回事|(什么|啥)(说法|概念|政策|规定)|(干|做)(啥|嘛|什么)(的|用)"
+)
 # a matter every item settles in its own way: asked without naming the item, the answer depends on it
 PER_ITEM = re.compile(
     r"收费|收钱|交钱|要钱|花钱|费用|多少钱|免费"
@@ -56,13 +64,43 @@ DISTINCT_ALIAS = 4
 
 
 def said_term(query: str, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:
-    """Does the question say one of the terms that came up (容缺受理, 补正, or another name of one:
-    先受理后补交)? Then it asks about that."""
-    return any(
-        index.entries[f.entry].kind == "term"
-        and names_said(index.entries[f.entry], query, shortest=DISTINCT_ALIAS)
-        for f in fused[:10]
-    )
+    """Does the question name one of the terms that came up (容缺受理, 补正, another name of one:
+    先受理后补交, or a piece or abbreviation of one: 综窗, 首问制)? Then it asks about that, even with
+    a matter every item settles in its words ("综窗收哪些材料"), unless the name itself is that matter:
+    委托书, 代办 and 不受理 are any item's words, while a title or another name of
+    ``DISTINCT_ALIAS`` characters said whole is the concept's own."""
+    names = term_names(index)
+    shown = {f.entry for f in fused[:10] if index.entries[f.entry].kind == "term"}
+    matters = [m.span() for m in PER_ITEM.finditer(query)]
+    for m in names.mentions(query):
+        if m.entry not in shown:
+            continue
+        title = index.entries[m.entry].title == query[m.start : m.end]
+        carries_matter = any(s < m.end and m.start < e for s, e in matters)
+        distinct = m.strength == SAID and m.end - m.start >= DISTINCT_ALIAS
+        if title or distinct or not carries_matter:
+            return True
+    return False
+
+
+def term_named(entry: int, query: str, index: KnowledgeIndex) -> bool:
+    """Does the question name this term entry, plainly or by a piece or an abbreviation of a name?"""
+    return entry in term_names(index).named(query)
+
+
+_NAMES: list[tuple[tuple[int, tuple[int, ...]], TermNames]] = []
+
+
+def term_names(index: KnowledgeIndex) -> TermNames:
+    """The names of the index's live terms, derived again only when the terms change (an edit makes a
+    new entry): the last index's names are kept."""
+    key = (id(index), tuple(sorted(index.terms.values())))
+    if _NAMES and _NAMES[0][0] == key:
+        return _NAMES[0][1]
+    terms = [(i, [index.entries[i].title, *index.entries[i].aliases]) for i in key[1]]
+    names = TermNames(terms, everyday=everyday_freq)
+    _NAMES[:] = [(key, names)]
+    return names
 
 
 def names_said(entry: Entry, query: str, *, shortest: int = 1) -> bool:

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from pydantic import BaseModel, Field
 
-from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_MEANING, ASKS_ROUTE, PER_ITEM, names_said, said_term
+from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_MEANING, ASKS_ROUTE, PER_ITEM, said_term, term_named
 from kb.finder import ItemMatch
 from kb.fusion import Fused
 from kb.index import Entry, KnowledgeIndex
@@ -223,7 +223,7 @@ class DeskPolicy:
         means, is sure only when the KB is all but certain (``unsaid_term``): "大厅几点上班" resembles
         工作日, yet the hall's opening hours are no entry's matter."""
         top = index.entries[fused[0].entry] if fused else None
-        if top is not None and top.kind == "term" and query and not names_said(top, query, shortest=2):
+        if top is not None and top.kind == "term" and query and not term_named(fused[0].entry, query, index):
             if ASKS_ROUTE.search(query) and not ASKS_MEANING.search(query):
                 return False
             if not ASKS_CONCEPT.search(query) and confidence < self.unsaid_term:

@@ -64,6 +64,9 @@ class KnowledgeIndex:
         self.chunk_chars = chunk_chars
         self.entries: list[Entry] = []
         self.by_target: dict[str, int] = {}
+        # the live term entries by target: the desk derives the names questions use from them, and
+        # must not walk every entry of a large index to find the few terms
+        self.terms: dict[str, int] = {}
         self.bm25 = BM25Index()
         self.vectors = VectorStore(embedder.dim, approx_above=approx_above)
         self.slot_entry = array("i")
@@ -157,12 +160,15 @@ class KnowledgeIndex:
         self._e_item.append(self._code(entry.item))
         self._e_dept.append(self._code(entry.department))
         self.by_target[doc.target] = idx
+        if entry.kind == "term":
+            self.terms[doc.target] = idx
 
     def restore_entries(self, entries: list[Entry]) -> None:
         """Install entries read back from disk (their slots and positions already loaded)."""
         with self._write_lock:
             self.entries = []
             self.by_target = {}
+            self.terms = {}
             for i, entry in enumerate(entries):
                 self.entries.append(entry)
                 self._e_alive.append(1 if entry.alive else 0)
@@ -172,6 +178,8 @@ class KnowledgeIndex:
                 self._e_dept.append(self._code(entry.department))
                 if entry.alive:
                     self.by_target[entry.target] = i
+                    if entry.kind == "term":
+                        self.terms[entry.target] = i
 
     def _code(self, name: str) -> int:
         code = self._codes.get(name)
@@ -184,6 +192,7 @@ class KnowledgeIndex:
         idx = self.by_target.pop(target, None)
         if idx is None:
             return False
+        self.terms.pop(target, None)
         entry = self.entries[idx]
         entry.alive = False
         self._e_alive[idx] = 0

@@ -107,8 +107,19 @@ def _base_jieba() -> Any:
     tok = jieba.Tokenizer()
     tok.initialize()
     for word in domain_words():
+        _GENERAL.setdefault(word, int(tok.FREQ.get(word, 0) or 0))
         tok.add_word(word, freq=2000)
     return tok
+
+
+_GENERAL: dict[str, int] = {}  # jieba's own frequency of each domain word, before the domain dictionary
+
+
+def everyday_freq(word: str) -> int:
+    """How often jieba's general dictionary says the word is used, ignoring the domain words this
+    package adds: a name's piece that everyday speech uses often (承诺, 材料) names no concept."""
+    base = _base_jieba()
+    return _GENERAL.get(word, int(base.FREQ.get(word, 0) or 0))
 
 
 @lru_cache(maxsize=1)
