@@ -217,13 +217,16 @@ class DeskPolicy:
         self, fused: Sequence[Fused], index: KnowledgeIndex, *, query: str = "", confidence: float = 1.0
     ) -> bool:
         """Is the best entry clearly ahead of the next? Two entries neck and neck is no sure answer,
-        unless both are terms (a question comparing two concepts is answered by both). Nor is a term
+        unless both are terms (a question comparing two concepts is answered by both) or the first is a
+        term the question names (kb/term_names.py). Nor is a term
         the person never said, when they ask what to do or where to go ("需要做什么审批" is not a
         question about 并联审批); and a term found only by resemblance, never named nor asked what it
         means, is sure only when the KB is all but certain (``unsaid_term``): "大厅几点上班" resembles
         工作日, yet the hall's opening hours are no entry's matter."""
         top = index.entries[fused[0].entry] if fused else None
-        if top is not None and top.kind == "term" and query and not term_named(fused[0].entry, query, index):
+        if self.named_term_first(fused, index, query=query):
+            return True  # the person asked about the term they named: an entry close behind is no rival
+        if top is not None and top.kind == "term" and query:
             if ASKS_ROUTE.search(query) and not ASKS_MEANING.search(query):
                 return False
             if not ASKS_CONCEPT.search(query) and confidence < self.unsaid_term:
@@ -231,6 +234,17 @@ class DeskPolicy:
         if len(fused) < 2 or fused[0].score - fused[1].score >= self.tie:
             return True
         return all(index.entries[f.entry].kind == "term" for f in fused[:2])
+
+    def named_term_first(
+        self, fused: Sequence[Fused], index: KnowledgeIndex, *, query: str, confidence: float = 1.0
+    ) -> bool:
+        """Is the best entry a term the question names (its title, another name, a piece or an
+        abbreviation of one), and the KB at least somewhat sure the question is its own
+        (``clarify_floor``)? Then that term answers it: a name nobody listed ("盖公章有什么讲究")
+        sits far from the stored phrasings, so the confidence model alone would abstain."""
+        if not fused or not query or confidence < self.clarify_floor:
+            return False
+        return index.entries[fused[0].entry].kind == "term" and term_named(fused[0].entry, query, index)
 
     @staticmethod
     def _best_item(fused: Sequence[Fused], index: KnowledgeIndex) -> str | None:

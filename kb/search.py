@@ -122,9 +122,10 @@ class Searcher:
         if decision.routed is not None:  # a route is as sure as the desk found it, whatever the entries say
             confident = decision.routed_sure
         else:
-            confident = self.confidence.confident(p) and self.desk.settled(
+            sure = self.confidence.confident(p) or self.desk.named_term_first(
                 fused, index, query=repaired, confidence=p
             )
+            confident = sure and self.desk.settled(fused, index, query=repaired, confidence=p)
         confident = bool(fused) and confident
         return SearchResult(
             query=query,
