@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from kb.fusion import Fused
-from kb.index import Entry, KnowledgeIndex
+from kb.index import KnowledgeIndex
 from kb.term_names import SAID, TermNames
 from kb.text import everyday_freq
 
@@ -23,7 +23,6 @@ __all__ = [
     "ASKS_ROUTE",
     "DISTINCT_ALIAS",
     "PER_ITEM",
-    "names_said",
     "said_term",
     "term_named",
     "term_names",
@@ -101,9 +100,3 @@ def term_names(index: KnowledgeIndex) -> TermNames:
     names = TermNames(terms, everyday=everyday_freq)
     _NAMES[:] = [(key, names)]
     return names
-
-
-def names_said(entry: Entry, query: str, *, shortest: int = 1) -> bool:
-    """Is the entry's title, or one of its other names at least ``shortest`` characters long, in the
-    question?"""
-    return entry.title in query or any(len(a) >= shortest and a in query for a in entry.aliases)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.cues import ASKS_CONCEPT, ASKS_ROUTE, PER_ITEM
+from kb.cues import ASKS_CONCEPT, ASKS_MEANING, ASKS_ROUTE, PER_ITEM
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,15 @@ def test_questions_asking_for_the_item(query: str) -> None:
 )
 def test_questions_about_one_items_matter_ask_for_no_item(query: str) -> None:
     assert not ASKS_ROUTE.search(query)
+
+
+@pytest.mark.parametrize(
+    "query", ["综窗到底是个啥", "容缺咋回事", "这叫什么制度", "样表是干嘛用的", "这是什么政策"]
+)
+def test_meaning_asked_in_spoken_words(query: str) -> None:
+    assert ASKS_MEANING.search(query)
+
+
+@pytest.mark.parametrize("query", ["要带什么东西", "多久能办好", "去哪办"])
+def test_no_meaning_asked(query: str) -> None:
+    assert not ASKS_MEANING.search(query)

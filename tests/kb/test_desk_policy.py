@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kb.cues import names_said
+from kb.cues import said_term
 from kb.desk import DeskPolicy
 from kb.finder import ItemCard, ItemFinder, ItemMatch
 from kb.fusion import Fused
@@ -32,6 +32,14 @@ def _index(embedder: FakeEmbedder) -> KnowledgeIndex:
                 kind="term",
                 item="",
                 alternatives=["容缺", "先受理后补交"],
+            ),
+            doc(
+                "term:授权委托书",
+                "授权委托书",
+                "写明委托事项。",
+                kind="term",
+                item="",
+                alternatives=["委托书"],
             ),
         ]
     )
@@ -138,13 +146,29 @@ def test_counterparts_are_other_items_entries_saying_nearly_the_same(embedder: F
     assert counterparts(first, index, {"SL-001": "SC-001"}, mask=mask, close=0.8) == []  # one family
 
 
-def test_a_term_is_said_by_its_title_or_another_name(embedder: FakeEmbedder) -> None:
-    term = _index(embedder).entry("term:容缺受理")
-    assert term is not None and term.aliases == ["容缺", "先受理后补交"]
-    assert names_said(term, "容缺受理要签什么")
-    assert names_said(term, "先受理后补交是怎么回事", shortest=4)
-    assert names_said(term, "容缺是啥", shortest=2)
-    assert not names_said(term, "容缺是啥", shortest=4)  # a short other name may be any item's word
+def test_a_term_named_beside_a_per_item_matter_is_asked_about(embedder: FakeEmbedder) -> None:
+    index = _index(embedder)
+    ranked = _ranked(index, "term:容缺受理", "term:授权委托书", "SL-001#Q1")
+    assert said_term("容缺以后几天之内得补上", ranked, index)  # 容缺 is the concept, 几天 the matter
+    assert said_term("容缺受理要签什么", ranked, index)
+    assert not said_term("委托书怎么写才行", ranked, index)  # 委托书 is itself the per-item matter (委托)
+    assert not said_term("容缺是啥", _ranked(index, "SL-001#Q1"), index)  # the term did not come up
+
+
+def test_a_named_term_first_is_sure_and_no_tie(embedder: FakeEmbedder) -> None:
+    index = _index(embedder)
+    desk = DeskPolicy()
+    close = [
+        Fused(entry=index.by_target["term:容缺受理"], score=1.0),
+        Fused(entry=index.by_target["SL-001#Q1"], score=0.99),
+    ]
+    assert desk.named_term_first(close, index, query="容缺受理要签什么", confidence=0.3)
+    assert desk.settled(close, index, query="容缺受理要签什么")
+    assert not desk.named_term_first(
+        close, index, query="容缺受理要签什么", confidence=0.05
+    )  # not the hall's
+    assert not desk.named_term_first(close, index, query="次要材料缺了怎么办", confidence=0.9)  # not named
+    assert not desk.settled(close, index, query="次要材料缺了怎么办是什么意思")  # neck and neck
 
 
 def test_only_a_term_keeps_other_names_on_its_entry(embedder: FakeEmbedder) -> None:
