@@ -113,6 +113,7 @@ class DeskPolicy:
         meaning: dict[str, float] | None = None,
         family: Mapping[str, str] | None = None,
         mask: np.ndarray | None = None,
+        wording: Mapping[str, float] | None = None,
     ) -> DeskDecision:
         """``confidence``: how sure the search is that the KB answers the question at all; below
         ``clarify_floor`` the question is most likely not the KB's, and asking which item would
@@ -121,12 +122,17 @@ class DeskPolicy:
         fused = list(fused)
         evidence = item_evidence(fused, index, meaning or {}, depth=self.evidence_depth)
         routed = self._route_to(query, items, confidence, self._best_item(fused, index), evidence)
+        worded = False
+        if routed is None:
+            routed = self._worded(query, items, meaning or {}, wording or {})
+            worded = routed is not None
         if routed is not None:
             code = routed.card.code
             sure = (
                 self._said(routed)
                 or self._kb_agrees(fused, index, routed, items)
-                or leads(evidence, _kin(routed, items), self.evidence_sure)
+                # a goal found by its wording is sure only when the KB's own entries agree
+                or (not worded and leads(evidence, _kin(routed, items), self.evidence_sure))
             )
             return DeskDecision(fused=self._routed(query, fused, index, code), routed=code, routed_sure=sure)
         named = self._named(items)
@@ -297,6 +303,26 @@ class DeskPolicy:
         ):
             return top
         return None
+
+    def _worded(
+        self,
+        query: str,
+        items: Sequence[ItemMatch],
+        meaning: Mapping[str, float],
+        wording: Mapping[str, float],
+    ) -> ItemMatch | None:
+        """A goal in everyday words that the meaning match alone leaves too close to call ("想做油漆涂料
+        批发" sits as near the water permit as the chemicals licence to e5): routed when the question asks
+        for the item, one item's goals share more of its wording than any other's (``ItemFinder.wording``),
+        and the same item is first by the finder's meaning (``ItemFinder.meaning``). Two views, one by
+        characters and one by meaning, that rarely agree by chance."""
+        if not ASKS_ROUTE.search(query) or not wording or not meaning:
+            return None
+        ranked = sorted(wording.values(), reverse=True)
+        code = max(wording, key=lambda c: wording[c])
+        if (len(ranked) > 1 and ranked[1] >= ranked[0]) or max(meaning, key=lambda c: meaning[c]) != code:
+            return None
+        return next((m for m in items if m.card.code == code), None)
 
     def _member_meant(self, items: Sequence[ItemMatch]) -> ItemMatch:
         """A bundle found by meaning alone, through a clause of its guide that is one of its own items

@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 from pypinyin import Style, lazy_pinyin
 
 from kb.embed import Embedder
-from kb.text import normalize
+from kb.text import bigram_tokens, normalize
 
 __all__ = ["ItemCard", "ItemFinder", "ItemMatch"]
 
@@ -81,6 +81,14 @@ class ItemFinder:
         # the guide's own words are long and full of common words: as vectors only, never literally
         guide = [(i, "事项说明", a) for i, c in enumerate(self.cards) for a in c.about]
         self._pinyin = [_pinyin(t) for _, _, t in self._phrases]
+        # goals only: names and guide clauses share procedure words (登记, 注册, 备案) with other offices'
+        # matters, while a goal is what people say they want to do (扩建车间, 卖油漆溶剂)
+        self._grams = [{b for t in c.goals for b in bigram_tokens(normalize(t))} for c in self.cards]
+        df: dict[str, int] = {}
+        for g in self._grams:
+            for b in g:
+                df[b] = df.get(b, 0) + 1
+        self._idf = {b: float(np.log(len(self.cards) / n)) for b, n in df.items()}
         # a name that is also another item's material (执照 in 营业执照（申请人）) does not say which
         # item the question is about: "营业执照复印件没带" may be asked of any of them
         self._shared = [self._is_material_elsewhere(i, t) for i, _, t in self._phrases]
@@ -160,6 +168,18 @@ class ItemFinder:
                 i, kind, phrase = self._meant[int(p)]
                 offer(i, _meaning(float(sims[p])), "语义", phrase)
         return self._order(list(best.values()))[:limit]
+
+    def wording(self, query: str) -> dict[str, float]:
+        """Per item, how much of the question's wording its goals use: the summed rarity (idf over the
+        items) of the question's character pairs found in them ("扩建一个注塑车间" shares 扩建 and 车间
+        with "扩建车间" though the goal is not in it literally)."""
+        grams = set(bigram_tokens(normalize(query)))
+        out: dict[str, float] = {}
+        for c, g in zip(self.cards, self._grams, strict=True):
+            v = sum(self._idf[b] for b in grams & g)
+            if v > 0:
+                out[c.code] = v
+        return out
 
     def families(self) -> dict[str, str]:
         """Each item's family head: a 一件事 bundle for itself and its own single items (its answer

@@ -114,6 +114,7 @@ class Searcher:
             meaning=meaning,
             family=self.finder.families(),
             mask=mask,
+            wording=self.finder.wording(repaired),
         )
         fused = decision.fused
         if keyword:

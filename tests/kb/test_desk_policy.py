@@ -176,3 +176,14 @@ def test_only_a_term_keeps_other_names_on_its_entry(embedder: FakeEmbedder) -> N
     index.upsert([doc("SL-001#Q1", "自来水要办吗", "不需要。", alternatives=["用自来水办不办"])])
     entry = index.entry("SL-001#Q1")
     assert entry is not None and entry.aliases == []
+
+
+def test_a_goal_in_everyday_words_routes_when_wording_and_meaning_agree(embedder: FakeEmbedder) -> None:
+    desk = DeskPolicy()
+    items = [_match("SL-001"), _match("HB-001")]
+    meaning = {"HB-001": 0.89, "SL-001": 0.88}
+    worded = desk._worded("扩建车间要办啥手续", items, meaning, {"HB-001": 3.9})
+    assert worded is not None and worded.card.code == "HB-001"
+    assert desk._worded("扩建车间要办啥手续", items, {"SL-001": 0.9, "HB-001": 0.89}, {"HB-001": 3.9}) is None
+    assert desk._worded("扩建车间要办啥手续", items, meaning, {"HB-001": 1.0, "SL-001": 1.0}) is None  # a tie
+    assert desk._worded("扩建车间的环评报告怎么写", items, meaning, {"HB-001": 3.9}) is None  # asks no item

@@ -77,3 +77,17 @@ def test_a_bundle_and_its_own_items_are_one_family(cards: list[ItemCard]) -> Non
     family = ItemFinder(cards).families()
     assert family["SC-001"] == "YJS-001" and family["YJS-001"] == "YJS-001"
     assert family["SL-001"] == "SL-001"
+
+
+def test_a_goals_wording_found_in_other_words() -> None:
+    finder = ItemFinder(
+        [
+            ItemCard(code="HB", name="环评", department="环保", goals=["扩建车间", "办工厂"]),
+            ItemCard(code="YJ", name="危化", department="应急", goals=["卖油漆溶剂", "办化工厂"]),
+        ]
+    )
+    wording = finder.wording("打算扩建一个注塑车间，手续在哪办")
+    assert set(wording) == {"HB"}  # 扩建 and 车间, not in one piece
+    assert finder.wording("想开个卖油漆稀料的店") == {"YJ": pytest.approx(wording["HB"])}  # 卖油, 油漆
+    assert "HB" not in finder.wording("厂子")  # a character pair, not a character
+    assert finder.wording("办工厂")["HB"] < wording["HB"]  # 工厂 is both items' word: it weighs nothing
