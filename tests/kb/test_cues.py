@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.cues import ASKS_CONCEPT, ASKS_MEANING, ASKS_ROUTE, PER_ITEM
+from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_MEANING, ASKS_ROUTE, PER_ITEM
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,13 @@ def test_meaning_asked_in_spoken_words(query: str) -> None:
 @pytest.mark.parametrize("query", ["要带什么东西", "多久能办好", "去哪办"])
 def test_no_meaning_asked(query: str) -> None:
     assert not ASKS_MEANING.search(query)
+
+
+@pytest.mark.parametrize("query", ["需要跑哪些手续", "环评要去哪里报", "材料去哪儿递"])
+def test_asking_for_the_item_in_spoken_words(query: str) -> None:
+    assert ASKS_ROUTE.search(query)
+
+
+@pytest.mark.parametrize("query", ["得备齐哪些资料", "都要交些啥", "要带点什么"])
+def test_asking_for_the_materials_in_spoken_words(query: str) -> None:
+    assert ASKS_MATERIALS.search(query)
