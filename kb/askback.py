@@ -1,0 +1,130 @@
+"""Asking back: which items to offer when the answer depends on the item the question never named.
+
+Three ways a question turns out to depend on its item (kb/desk.py tries them in this order):
+
+* close: the best entries of several items sit near the best one and answer the same matter (their
+  matched passages are close: 委托 in SC-001 and in YJS-001);
+* per item: a matter every item settles its own way (fee, time, what to bring, an agent), asked
+  without naming an item or a term;
+* shared matter: the best entry has counterparts in other items (kb/matter.py).
+
+A mixin of :class:`kb.desk.DeskPolicy`, which holds the thresholds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from kb.cues import ASKS_CONCEPT, PER_ITEM, said_term
+from kb.finder import ItemMatch
+from kb.fusion import Fused
+from kb.index import Entry, KnowledgeIndex
+from kb.matter import counterparts, item_specific
+from kb.schemas import ClarifyOption
+
+__all__ = ["AskingBack"]
+
+
+class AskingBack:
+    # set by DeskPolicy.__init__
+    clarify_ratio: float
+    clarify_max: int
+    same_matter: float
+    clarify_gap: float
+    clarify_depth: int
+    generic_depth: int
+    agree: int
+    hint_floor: float
+    own_share: float
+    own_least: int
+    counterpart: float
+
+    def _shared_matter(
+        self,
+        query: str,
+        fused: Sequence[Fused],
+        index: KnowledgeIndex,
+        items: Sequence[ItemMatch],
+        family: Mapping[str, str],
+        mask: np.ndarray,
+    ) -> list[ClarifyOption]:
+        """A question that names no item and uses no item's own words, whose best entry (an item's, not
+        a term) has counterparts in other items — their passages say nearly the same as the one the
+        question matched (``counterpart``) — asks about a matter each of those items answers its own
+        way: the items are offered, the best entry's first. A question that names its item, or uses
+        words only one item's entries use (注册资本), is that item's."""
+        top = index.entries[fused[0].entry]
+        if top.kind == "term" or not top.item or (items and items[0].score >= self.hint_floor):
+            return []
+        if item_specific(query, index, family, share=self.own_share, least=self.own_least):
+            return []
+        others = counterparts(fused[0], index, family, mask=mask, close=self.counterpart)
+        options = {top.item: _option(top)} | {e.item: _option(e) for e in others}
+        return self._offered(options)
+
+    def _depends_on_item(self, query: str, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:
+        """ "收不收费", "要带什么": a matter each item settles its own way, asked without naming a term
+        or what a concept means, and the best entries do not all come from one item."""
+        return (
+            bool(PER_ITEM.search(query))
+            and not ASKS_CONCEPT.search(query)
+            and not said_term(query, fused, index)
+            and not self._one_item(fused, index)
+        )
+
+    def _one_item(self, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:
+        """Do the best entries that belong to an item all belong to the same one? Then the question is
+        that item's, even if it never named it ("打新井还得交啥材料" finds only SL-001)."""
+        first = [index.entries[f.entry].item for f in fused if index.entries[f.entry].item][: self.agree]
+        return len(first) == self.agree and len(set(first)) == 1
+
+    def _per_item(self, fused: list[Fused], index: KnowledgeIndex) -> list[ClarifyOption]:
+        """The items to choose from for a matter every item handles its own way, in the order their
+        best entries rank (the most likely item first), however unsure the search is: a generic
+        question ("收不收费") resembles nothing closely, yet it is the hall's question."""
+        options: dict[str, ClarifyOption] = {}
+        for f in fused[: self.generic_depth]:
+            entry = index.entries[f.entry]
+            if entry.kind == "term" or not entry.item or entry.item in options:
+                continue
+            options[entry.item] = _option(entry)
+        return self._offered(options)
+
+    def _offered(self, options: dict[str, ClarifyOption]) -> list[ClarifyOption]:
+        """The items to choose from, if there is a choice."""
+        return list(options.values())[: self.clarify_max] if len(options) >= 2 else []
+
+    def _clarify(self, fused: list[Fused], index: KnowledgeIndex) -> list[ClarifyOption]:
+        """The items to ask about: those whose best entry is near the best one (by fused score, or by
+        cosine within ``clarify_gap`` of the best: a generic question's candidates sit close) *and* answers
+        the same matter (its matched passage is close to the best one's: 委托 in SC-001 and in
+        YJS-001), so that two items that merely both came up (执照 in one item's FAQ, 执照 as
+        another's material) are not offered as a choice."""
+        if not fused or index.entries[fused[0].entry].kind == "term":
+            return []
+        floor = fused[0].score * self.clarify_ratio
+        near = max((f.vector.score for f in fused if f.vector is not None), default=1.0) - self.clarify_gap
+        first = _matched_vector(fused[0], index)
+        options: dict[str, ClarifyOption] = {}
+        for f in fused[: self.clarify_depth]:
+            if f.score < floor and (f.vector is None or f.vector.score < near):
+                continue
+            entry = index.entries[f.entry]
+            if entry.kind == "term" or entry.item in options:
+                continue
+            here = _matched_vector(f, index)
+            if options and first is not None and here is not None and float(first @ here) < self.same_matter:
+                continue
+            options[entry.item] = _option(entry)
+        return self._offered(options)
+
+
+def _option(entry: Entry) -> ClarifyOption:
+    return ClarifyOption(item=entry.item, item_name=entry.item_name, target=entry.target, title=entry.title)
+
+
+def _matched_vector(f: Fused, index: KnowledgeIndex) -> np.ndarray | None:
+    """The vector of the passage through which the entry matched the question (None: keywords only)."""
+    return None if f.vector is None else index.vectors.vector(f.vector.detail)
