@@ -56,7 +56,9 @@ PER_ITEM = re.compile(
     r"|没带|忘带|缺了|还没(签|办|拿)|先收|先受理"
 )
 # asking what a concept means or how it is counted: the term answers it, whatever the item
-ASKS_CONCEPT = re.compile(ASKS_MEANING.pattern + r"|怎么算|怎么计算|区别")
+ASKS_CONCEPT = re.compile(
+    ASKS_MEANING.pattern + r"|怎么算|怎么计算|区别|哪天(开始)?(算|数|起算)|算不算|怎么数"
+)
 # a term's other name said in a question about a matter every item settles (委托书, 不受理) names no
 # concept: only a longer, distinctive one does (先受理后补交, 缺件受理)
 DISTINCT_ALIAS = 4

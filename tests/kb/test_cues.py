@@ -21,7 +21,15 @@ def test_not_per_item_matters(query: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["工作日怎么算", "容缺是啥意思", "承诺件和即办件有啥区别", "缺件受理是怎么回事"]
+    "query",
+    [
+        "工作日怎么算",
+        "容缺是啥意思",
+        "承诺件和即办件有啥区别",
+        "缺件受理是怎么回事",
+        "从哪天开始算",
+        "周六算不算",
+    ],
 )
 def test_concept_questions(query: str) -> None:
     assert ASKS_CONCEPT.search(query)
