@@ -8,13 +8,12 @@ again (executing a run twice gives the same answer; a finished run is never exec
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, func, select
 
@@ -24,11 +23,10 @@ from prereview.pipeline import DocumentSink, PrereviewResult, UploadedFile
 from prereview.progress import ProgressSink, RunProgress
 from rules.live import LiveEvaluator
 from rules.models import utcnow
-from window import audit
 from window.errors import StoredFileMissing
 from window.licence_fetch import LicenceFetcher
-from window.licence_fetch import record as record_fetches
 from window.models import Case, CaseFile, Run, RunStatus
+from window.outcome import Outcome, finish
 from window.page_images import PageImages, kept
 from window.storage import BlobStore
 
@@ -173,7 +171,7 @@ def execute(
         progress=ProgressWriter(db, run_id),
     )
     with db.scope() as session:
-        return _finish(session, run_id, outcome)
+        return finish(session, run_id, outcome)
 
 
 def _begin(session: Session, run_id: int, *, store: BlobStore, pages: PageImages | None) -> _Job | None:
@@ -204,17 +202,6 @@ def _begin(session: Session, run_id: int, *, store: BlobStore, pages: PageImages
         channel=case.channel,
         requested_by=run.requested_by,
     )
-
-
-class Outcome(NamedTuple):
-    """What a run produced: its decision, the file reports and the facts it judged; or an error."""
-
-    decision: dict[str, Any] | None = None
-    reports: list[dict[str, Any]] | None = None
-    facts: dict[str, Any] | None = None
-    engine_input: dict[str, Any] | None = None  # the facts as the engine took them (rules.stored)
-    error: str | None = None
-    fetches: list[dict[str, Any]] | None = None  # 电子证照库 look-ups, stored and audited with the decision
 
 
 def _judge(
@@ -273,56 +260,6 @@ def _fetch(
         return result, []
 
 
-def _finish(session: Session, run_id: int, outcome: Outcome) -> str | None:
-    """Store the outcome: the decision (audited as the verdict) with the facts it was made from, or the
-    run failed with its error."""
-    run = session.get(Run, run_id)
-    if run is None:
-        return None
-    run.finished_at = utcnow()
-    run.progress = None  # told while it ran; the result says the rest
-    decision = outcome.decision
-    if decision is None:
-        run.status = RunStatus.FAILED.value
-        run.error = outcome.error
-    else:
-        run.status = RunStatus.DONE.value
-        run.decision = decision
-        run.files = outcome.reports
-        run.facts = outcome.facts
-        stored = outcome.engine_input
-        run.engine_key = str(stored["key"]) if stored else ""
-        run.engine_input = json.dumps(stored, ensure_ascii=False) if stored else None
-        run.verdict = str(decision["verdict"])
-        run.rule_hash = str(decision["rule_hash"])
-        run.error = None
-        if outcome.fetches:
-            record_fetches(
-                session,
-                case_id=run.case_id,
-                run_id=run_id,
-                requested_by=run.requested_by,
-                fetched=outcome.fetches,
-            )
-        audit.record(
-            session,
-            actor="worker",
-            role="system",
-            action="verdict",
-            target=f"case:{run.case_id}",
-            after={
-                "run": run.number,
-                "verdict": run.verdict,
-                "rule_hash": run.rule_hash,
-                "review_date": run.review_date.isoformat(),
-                "findings": _pairs(decision),
-                "uncertain": _pairs(decision, "uncertain"),
-            },
-        )
-    session.add(run)
-    return run.status
-
-
 class ProgressWriter:
     """A run's progress as the page reads it (``Run.progress``): written in a unit of work of its own, at
     most every ``every`` seconds, and at once when the stage or a file's stage changes; called from the
@@ -370,10 +307,6 @@ def _check_stored(
         "未作出预审结论。请重新上传该文件后再提交预审（上传的若是重新扫描的文件，"
         "请先撤回找不到的那一份）。"
     )
-
-
-def _pairs(decision: dict[str, Any], key: str = "findings") -> list[str]:
-    return [f"{f.get('material') or f.get('condition')} {f.get('code')}" for f in decision.get(key, [])]
 
 
 def _public_error(exc: Exception) -> str:
