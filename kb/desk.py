@@ -193,7 +193,7 @@ class DeskPolicy(AskingBack):
     ) -> bool:
         """Is the best entry a term the question names (its title, another name, a piece or an
         abbreviation of one), and the KB at least somewhat sure the question is its own
-        (``clarify_floor``)? Then that term answers it: a name nobody listed ("盖公章有什么讲究")
+        (``clarify_floor``)? Then that term answers it: a name nobody listed ("首问制管不管这事")
         sits far from the stored phrasings, so the confidence model alone would abstain."""
         if not fused or not query or confidence < self.clarify_floor:
             return False
@@ -258,8 +258,8 @@ class DeskPolicy(AskingBack):
         meaning: Mapping[str, float],
         wording: Mapping[str, float],
     ) -> ItemMatch | None:
-        """A goal in everyday words that the meaning match alone leaves too close to call ("想做油漆涂料
-        批发" sits as near the water permit as the chemicals licence to e5): routed when the question asks
+        """A goal in everyday words that the meaning match alone leaves too close to call (a paint shop
+        may sit as near the water permit as the chemicals licence to e5): routed when the question asks
         for the item, one item's goals share more of its wording than any other's (``ItemFinder.wording``),
         and the same item is first by the finder's meaning (``ItemFinder.meaning``). Two views, one by
         characters and one by meaning, that rarely agree by chance."""

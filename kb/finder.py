@@ -171,8 +171,8 @@ class ItemFinder:
 
     def wording(self, query: str) -> dict[str, float]:
         """Per item, how much of the question's wording its goals use: the summed rarity (idf over the
-        items) of the question's character pairs found in them ("扩建一个注塑车间" shares 扩建 and 车间
-        with "扩建车间" though the goal is not in it literally)."""
+        items) of the question's character pairs found in them ("扩建个喷涂车间" shares 扩建 and 车间 with
+        "扩建车间" though the goal is not in it literally)."""
         grams = set(bigram_tokens(normalize(query)))
         out: dict[str, float] = {}
         for c, g in zip(self.cards, self._grams, strict=True):
