@@ -149,7 +149,7 @@ def test_counterparts_are_other_items_entries_saying_nearly_the_same(embedder: F
 def test_a_term_named_beside_a_per_item_matter_is_asked_about(embedder: FakeEmbedder) -> None:
     index = _index(embedder)
     ranked = _ranked(index, "term:容缺受理", "term:授权委托书", "SL-001#Q1")
-    assert said_term("容缺以后几天之内得补上", ranked, index)  # 容缺 is the concept, 几天 the matter
+    assert said_term("容缺了几天内要补齐", ranked, index)  # 容缺 is the concept, 几天 the matter
     assert said_term("容缺受理要签什么", ranked, index)
     assert not said_term("委托书怎么写才行", ranked, index)  # 委托书 is itself the per-item matter (委托)
     assert not said_term("容缺是啥", _ranked(index, "SL-001#Q1"), index)  # the term did not come up

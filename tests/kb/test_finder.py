@@ -86,8 +86,8 @@ def test_a_goals_wording_found_in_other_words() -> None:
             ItemCard(code="YJ", name="危化", department="应急", goals=["卖油漆溶剂", "办化工厂"]),
         ]
     )
-    wording = finder.wording("打算扩建一个注塑车间，手续在哪办")
+    wording = finder.wording("扩建个喷涂车间手续在哪办")
     assert set(wording) == {"HB"}  # 扩建 and 车间, not in one piece
-    assert finder.wording("想开个卖油漆稀料的店") == {"YJ": pytest.approx(wording["HB"])}  # 卖油, 油漆
+    assert finder.wording("想开个油漆门市部") == {"YJ": pytest.approx(wording["HB"] / 2)}  # 油漆 only
     assert "HB" not in finder.wording("厂子")  # a character pair, not a character
     assert finder.wording("办工厂")["HB"] < wording["HB"]  # 工厂 is both items' word: it weighs nothing
