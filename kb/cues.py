@@ -72,12 +72,15 @@ def said_term(query: str, fused: Sequence[Fused], index: KnowledgeIndex) -> bool
     ``DISTINCT_ALIAS`` characters said whole is the concept's own."""
     names = term_names(index)
     shown = {f.entry for f in fused[:10] if index.entries[f.entry].kind == "term"}
+    matters = [m.span() for m in PER_ITEM.finditer(query)]
     for m in names.mentions(query):
         if m.entry not in shown:
             continue
         title = index.entries[m.entry].title == query[m.start : m.end]
-        # the name is itself a per-item word (委托 in 委托书, 拒收), not merely touching one (容缺了)
-        carries_matter = bool(PER_ITEM.search(query[m.start : m.end]))
+        # the name holds a per-item word (委托 in 委托书, 拒收) or is part of one (不受 in 不受理): not a
+        # name that merely touches one (缺了 in 容缺了)
+        inside = any(s <= m.start and m.end <= e for s, e in matters)
+        carries_matter = inside or bool(PER_ITEM.search(query[m.start : m.end]))
         distinct = m.strength == SAID and m.end - m.start >= DISTINCT_ALIAS
         if title or distinct or not carries_matter:
             return True
