@@ -6,109 +6,17 @@ number passes its checksum, the counterpart a name is compared with) and the com
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
-from datetime import date
 from typing import Any, NamedTuple
 
 from rules import idle, watch
-from rules.calendar import window_start
 from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
-from rules.compiled import CompiledItem, Counterpart, FieldPlan
-from rules.spec import FactCatalog, FactSpec, FieldSpec, Item, Material
-from rules.values import id_ok, list_value, looks_numeric, name_or_number, reading, uscc_ok
+from rules.compiled import CompiledItem, FieldPlan
+from rules.spec import FieldSpec, Item, Material
+from rules.targets import Targets
+from rules.values import reading
 
 Json = dict[str, Any]
-_TARGET_FIELD = re.compile(r"^(M\d+)「([^」]+)」$")
-_PERSON_KEYS = {
-    "shareholders.name": "name",
-    "shareholders.id_number": "id_number",
-    "shareholders.uscc": "uscc",
-}
-
-
-def case_fact(review: date, compiled: CompiledItem) -> Json:
-    fact: Json = {"t": "c", "review": review.toordinal()}
-    for key, (days, months) in compiled.windows.items():
-        fact[key] = window_start(review, days=days, months=months).toordinal()
-    return fact
-
-
-def declared_fact(declared: dict[str, Any], catalog: FactCatalog, review: date) -> Json:
-    """Normalised declared facts; an empty or ill-typed value is left out (README: 按事实缺失处理)."""
-    fact: Json = {"t": "d"}
-    for name, raw in declared.items():
-        spec = catalog.facts.get(name)
-        if spec is None or raw is None:
-            continue
-        value = _typed(raw, spec)
-        if value is None:
-            continue
-        if spec.type == "enum_list":
-            for option in spec.values:
-                fact[f"{name}__{option}"] = option in value
-            fact[name] = len(value)
-        elif spec.type == "shareholders":
-            fact[name] = len(value)
-        else:
-            fact[name] = value
-        if spec.type == "id_number":
-            fact[f"{name}__ok"] = id_ok(str(value), review)
-        elif spec.type == "uscc":
-            fact[f"{name}__ok"] = uscc_ok(str(value))
-    fact.update(_derived(declared, fact))
-    return fact
-
-
-def _typed(raw: Any, spec: FactSpec) -> Any:
-    kind = spec.type
-    if kind == "bool":
-        return raw if isinstance(raw, bool) else None
-    if kind in ("integer", "number"):
-        if isinstance(raw, bool) or not isinstance(raw, int | float) or raw < 0:
-            return None
-        return raw if kind == "number" or float(raw).is_integer() else None
-    if kind == "enum":
-        return raw if raw in spec.values else None
-    if kind == "enum_list":
-        if not isinstance(raw, list) or not raw or any(v not in spec.values for v in raw):
-            return None
-        return raw
-    if kind == "shareholders":
-        return raw if isinstance(raw, list) and all(isinstance(s, dict) for s in raw) else None
-    if not isinstance(raw, str | int) or not str(raw).strip():
-        return None
-    text = str(raw)
-    if kind == "name":
-        return name_or_number(text, numeric=False)
-    if kind in ("id_number", "uscc"):
-        return name_or_number(text, numeric=True)
-    return text.strip()
-
-
-def _derived(declared: dict[str, Any], fact: Json) -> Json:
-    out: Json = {}
-    if "existing_vehicle_count" in fact and "planned_vehicle_count" in fact:
-        out["vehicle_count"] = fact["existing_vehicle_count"] + fact["planned_vehicle_count"]
-    if "annual_water_volume" in fact and "annual_groundwater_volume" in fact:
-        if fact["annual_groundwater_volume"] > fact["annual_water_volume"]:
-            # declared-facts.md: groundwater larger than the total is treated as a missing fact
-            del fact["annual_groundwater_volume"]
-        else:
-            out["annual_surface_water_volume"] = (
-                fact["annual_water_volume"] - fact["annual_groundwater_volume"]
-            )
-    holders = declared.get("shareholders")
-    if "shareholders" in fact and isinstance(holders, list):
-        rep = name_or_number(str(declared.get("legal_rep_id") or ""), numeric=True)
-        out["shareholder_count"] = len(holders)
-        out["corporate_shareholder_count"] = sum(h.get("shareholder_type") == "corporate" for h in holders)
-        out["other_natural_shareholder_count"] = sum(
-            h.get("shareholder_type") == "natural_person"
-            and name_or_number(str(h.get("id_number") or ""), numeric=True) != rep
-            for h in holders
-        )
-    return out
 
 
 def material_facts(
@@ -220,16 +128,8 @@ class _Prep:
 
     def __init__(self, *, case: CaseFacts, declared: Json, compiled: CompiledItem) -> None:
         self.case = case
-        self.declared = declared
         self.compiled = compiled
-        self._candidates: dict[tuple[str, int], list[str]] = {}
-        self._compared: dict[tuple[str, int], list[str]] = {}  # (x-key, set or -1) -> candidates
-
-    def name(self, text: str) -> str:
-        return name_or_number(text, numeric=False)
-
-    def number(self, text: str) -> str:
-        return name_or_number(text, numeric=True)
+        self.targets = Targets(case=case, declared=declared, compiled=compiled)
 
     def set_facts(self, material: Material, i: int, one: MaterialSet) -> list[Json]:
         mid, compiled, parts = material.id, self.compiled, one.parts
@@ -277,7 +177,7 @@ class _Prep:
                 fact = {"t": "f", "m": mid, "i": i, "f": name, "st": st}
             by_field[name] = fact
         if by_field and compiled.counterparts_of.get(mid):
-            self.attach_targets(by_field, material, i)
+            self.targets.attach(by_field, material, i)
         for name, fact in by_field.items():
             step = steps[name]
             if step.plain is not None:
@@ -289,67 +189,6 @@ class _Prep:
             if wanted:
                 out.append(fact)
         return out
-
-    def attach_targets(self, by_field: dict[str, Json], material: Material, i: int) -> None:
-        """Put on each field fact the counterpart (x-key) each mismatch check compares it with."""
-        for key, counterpart in self.compiled.counterparts_of.get(material.id, ()):
-            subject = by_field.get(counterpart.field)
-            if subject is None or "v" not in subject:
-                continue
-            candidates = self._compared.get((key, -1))
-            if candidates is None:
-                candidates = self._compared.get((key, i))
-                if candidates is None:
-                    candidates = self.compared_with(key, counterpart, material, i)
-            if candidates and subject["v"] not in candidates:
-                # Only a value that differs gets its counterpart: the mismatch pattern needs the key
-                # present (``$ex``), so a fact that agrees is one fewer for the engine (rules.watch).
-                subject[key] = candidates[0]
-
-    def compared_with(self, key: str, counterpart: Counterpart, material: Material, i: int) -> list[str]:
-        """What check ``key`` compares set ``i``'s field with (any one of them), remembered for the case:
-        for every set at once unless a target is in the same material (the same person's set)."""
-        mid = material.id
-        candidates = [c for t in counterpart.equals for c in self.candidates(t, mid, i)]
-        if material.fields[counterpart.field].type == "list":
-            # A list field (出资情况表所列股东) matches when it names exactly the declared persons.
-            candidates = [list_value("、".join(candidates))] if candidates else []
-        per_set = any(t.startswith(f"{mid}「") for t in counterpart.equals)
-        self._compared[(key, i if per_set else -1)] = candidates
-        return candidates
-
-    def candidates(self, target: str, mid: str, i: int) -> list[str]:
-        # Only a target in the same material depends on the set: every set of a per-person material
-        # otherwise compares with the same list.
-        key = (target, i if target.startswith(f"{mid}「") else -1)
-        found = self._candidates.get(key)
-        if found is None:
-            found = self._candidates[key] = self._find_candidates(target, mid, i)
-        return found
-
-    def _find_candidates(self, target: str, mid: str, i: int) -> list[str]:
-        if target in _PERSON_KEYS:
-            key = _PERSON_KEYS[target]
-            holders = self.case.declared.get("shareholders") or []
-            norm = self.name if key == "name" else self.number
-            return [norm(str(h[key])) for h in holders if isinstance(h, dict) and h.get(key)]
-        m = _TARGET_FIELD.match(target)
-        if m:
-            other = self.case.materials.get(m.group(1))
-            if other is None or other.status is not MaterialStatus.PRESENT or not other.sets:
-                return []
-            # Same material: the same person/vehicle's set. Another material: any of its sets (persons).
-            sets = [other.sets[i]] if m.group(1) == mid and i < len(other.sets) else list(other.sets)
-            values = [one.fields.get(m.group(2)) for one in sets]
-            if any(v is not None and v.state is not FieldState.OK for v in values):
-                return []  # README §4.1(3): a comparison with an illegible or blank field is not judged
-            return [
-                self.number(v.value) if looks_numeric(v.value) else self.name(v.value)
-                for v in values
-                if v is not None and v.state is FieldState.OK
-            ]
-        value = self.declared.get(target)
-        return [str(value)] if isinstance(value, str) else []
 
 
 class FieldValues(Mapping[tuple[str, int, str], FieldValue]):

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from rules.declared import case_fact, declared_fact
 from rules.evaluate import Evaluator, _name
 from rules.idle import without_idle
-from rules.prepare import case_fact, declared_fact, material_facts
+from rules.prepare import material_facts
 from rules.scenarios import case_of, load_scenarios
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "corpus" / "scenarios"

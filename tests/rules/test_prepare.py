@@ -8,9 +8,10 @@ import pytest
 
 from rules import values
 from rules.compiled import CompiledItem
+from rules.declared import declared_fact
 from rules.engine import encode
 from rules.evaluate import Evaluator
-from rules.prepare import _Prep, declared_fact, material_facts
+from rules.prepare import _Prep, material_facts
 from rules.scenarios import case_of, load_scenarios
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "corpus" / "scenarios"
