@@ -7,14 +7,15 @@ number passes its checksum, the counterpart a name is compared with) and the com
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from rules import idle, watch
 from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
-from rules.compiled import CompiledItem, FieldPlan
+from rules.compiled import CompiledItem
 from rules.spec import FieldSpec, Item, Material
+from rules.steps import UNASKED, Step, Steps, step_of, steps_of
 from rules.targets import Targets
-from rules.values import reading
+from rules.values import reading_at
 
 Json = dict[str, Any]
 
@@ -36,159 +37,95 @@ def material_facts(
     facts: list[Json] = []
     prep = _Prep(case=case, declared=declared, compiled=compiled)
     for material in item.materials:
-        if material.id not in due:
+        mid = material.id
+        if mid not in due:
             continue
-        evidence = case.materials.get(material.id)
+        evidence = case.materials.get(mid)
         if evidence is None:
-            facts.append({"t": "m", "m": material.id, "st": "missing", "n": 0})
+            facts.append({"t": "m", "m": mid, "st": "missing", "n": 0})
             continue
-        state = _MATERIAL_STATE[evidence.status]
-        facts.append({"t": "m", "m": material.id, "st": state, "n": len(evidence.sets)})
+        status = evidence.status
+        state = "ok" if status is _PRESENT else _MATERIAL_STATE[status]
+        facts.append({"t": "m", "m": mid, "st": state, "n": len(evidence.sets)})
         if state != "ok":
             continue
+        steps = steps_of(compiled, material)
         for i, one in enumerate(evidence.sets):
-            facts.extend(prep.set_facts(material, i, one))
-        assessed = [one.parts for one in evidence.sets if one.parts is not None]
-        if assessed:
-            for part in material.parts:
+            prep.set_facts(facts, material, steps, i, one)
+        if steps.across:
+            assessed = [one.parts for one in evidence.sets if one.parts is not None]
+            for part, when_has, when_not in steps.across if assessed else ():
                 has = any(part in p for p in assessed)
-                if compiled.wants_part("pa", material.id, part, has):
-                    facts.append({"t": "pa", "m": material.id, "p": part, "has": has})
+                if when_has if has else when_not:
+                    facts.append({"t": "pa", "m": mid, "p": part, "has": has})
     if compiled.material_needs is not None and not keep_idle:
         facts = idle.without_idle(facts, compiled.material_needs)
     return facts, FieldValues(case=case, item=item, due=due)
 
 
+_PRESENT = MaterialStatus.PRESENT
 _MATERIAL_STATE = {
     MaterialStatus.PRESENT: "ok",
     MaterialStatus.UNREADABLE: "unreadable",
     MaterialStatus.WRONG: "wrong",
 }
-_STATE = {s: s.value for s in FieldState}  # the plain string, without the enum's attribute lookup per field
+# Field states compared by identity: a StrEnum member hashes in Python code, a lookup per field costs.
+_OK, _EMPTY = FieldState.OK, FieldState.EMPTY
 _NO_SPEC = FieldSpec()
-_OK, _ILLEGIBLE = FieldState.OK.value, FieldState.UNREADABLE.value
-_DATES = frozenset({"date", "month", "period"})  # types whose reading may make the field illegible
-_NO_PLANS: dict[str, FieldPlan] = {}
-_NO_NAMES: frozenset[str] = frozenset()
-
-
-class _Step(NamedTuple):
-    """What preparing one field of one material needs, looked up once per compiled item (the spec,
-    the states asked of it, the plan, the contains-checks on it) rather than for every field read."""
-
-    kind: str  # the field's type
-    part: str  # the face/page that carries it
-    asked: frozenset[str]
-    any_state: bool  # some pattern looks at it in any state
-    may_be_illegible: bool  # a pattern asks for it illegible and its reading can make it so
-    # The states in which the field's fact is wanted when its patterns fix nothing else (FieldPlan);
-    # None when other properties decide too
-    plain: frozenset[str] | None
-    # Otherwise the patterns' literals for the field (rules.watch), None when the rule file does not
-    # list the field (``CompiledItem.wants`` looks for patterns that leave it open)
-    lits: tuple[watch.Literals, ...] | None
-    contains: tuple[tuple[str, str], ...]
-
-
-_UNASKED = _Step("", "", frozenset(), False, False, None, None, ())
-
-
-def _plain_wanted(plain: frozenset[str], st: str) -> bool:
-    """Whether a fact in state ``st`` is wanted by patterns that fix nothing but its state (``FieldPlan``)."""
-    return bool(plain) and ("" in plain or st in plain)
-
-
-def _literals(compiled: CompiledItem, mid: str, name: str) -> tuple[watch.Literals, ...] | None:
-    wanted = compiled.wanted.get(("f", mid, name)) if compiled.wanted is not None else None
-    return wanted if isinstance(wanted, tuple) else None
-
-
-def _step(compiled: CompiledItem, material: Material, name: str) -> _Step:
-    if name in compiled.unasked.get(material.id, _NO_NAMES):
-        return _UNASKED
-    spec = material.fields.get(name, _NO_SPEC)
-    plan = compiled.field_plans.get(material.id, _NO_PLANS).get(name)
-    asked = plan.asked if plan is not None else compiled.asks("f", material.id, name)
-    return _Step(
-        kind=spec.type,
-        part=spec.part,
-        asked=asked,
-        any_state="" in asked,
-        may_be_illegible=_ILLEGIBLE in asked and spec.type in _DATES,
-        plain=plan.plain if plan is not None else None,
-        lits=_literals(compiled, material.id, name) if plan is not None and plan.plain is None else None,
-        contains=compiled.contains_at.get((material.id, name), ()),
-    )
 
 
 class _Prep:
     """Facts of one case's material sets. A field's reading comes from rules.values (remembered: the
-    same names and numbers recur across a case's materials), and the counterparts a mismatch check
-    compares with are found once per case."""
+    same names and numbers recur across a case's materials), what the rules ask of it from its step
+    (rules.steps), and the counterparts a mismatch check compares with are found once per case."""
 
     def __init__(self, *, case: CaseFacts, declared: Json, compiled: CompiledItem) -> None:
-        self.case = case
         self.compiled = compiled
-        self.targets = Targets(case=case, declared=declared, compiled=compiled)
+        self.review = case.review_date
+        self.targets = Targets(case=case, declared=declared)
 
-    def set_facts(self, material: Material, i: int, one: MaterialSet) -> list[Json]:
-        mid, compiled, parts = material.id, self.compiled, one.parts
-        out: list[Json] = []
+    def set_facts(self, out: list[Json], material: Material, steps: Steps, i: int, one: MaterialSet) -> None:
+        """Append set ``i``'s facts to ``out``: its parts', its marks', then its fields' in their order."""
+        mid, parts = material.id, one.parts
         if parts is not None:
-            for part in material.parts:
+            for part, when_has, when_not in steps.parts:
                 has = part in parts
-                if compiled.wants_part("p", mid, part, has):
+                if when_has if has else when_not:
                     out.append({"t": "p", "m": mid, "i": i, "p": part, "has": has})
-        marks: Json = {"t": "s", "m": mid, "i": i}
-        if one.sealed is not None:
-            marks["sealed"] = one.sealed
-        if one.signed is not None:
-            marks["signed"] = one.signed
-        if compiled.wants_marks(marks):
+        sealed, signed = one.sealed, one.signed
+        if steps.marks[(sealed, signed)]:
+            marks: Json = {"t": "s", "m": mid, "i": i}
+            if sealed is not None:
+                marks["sealed"] = sealed
+            if signed is not None:
+                marks["signed"] = signed
             out.append(marks)
-        steps = compiled.field_steps.get(mid)
-        if steps is None:
-            steps = compiled.field_steps[mid] = {}
-        review = self.case.review_date
-        by_field: dict[str, Json] = {}
+        fields = steps.fields
         for name, value in one.fields.items():
-            step = steps.get(name)
-            if step is None:
-                step = steps[name] = _step(compiled, material, name)
-            if step is _UNASKED:
+            step = fields.get(name) or step_of(steps, self.compiled, material, name)
+            if step is UNASKED:
                 continue  # a field no pattern looks at, in any state
-            part = step.part
-            if part and parts is not None and part not in parts:
+            if step.part and parts is not None and step.part not in parts:
                 continue  # README §4.1(3): a check on a missing face is skipped
-            st = _STATE[value.state]
-            if st == _OK:
-                if not (step.any_state or _OK in step.asked or step.may_be_illegible):
-                    continue
-                props = reading(step.kind, value.value, review)
-                if step.plain is not None and not _plain_wanted(step.plain, props.get("st", _OK)):
-                    continue  # the fact would be dropped below, whatever its other properties
-                fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": st, **props}
-                for key, literal in step.contains:
-                    fact[key] = literal in fact["v"]
-            else:
-                # Most fields are only looked at in one state (blank, illegible, or read): skip the others.
-                if not (step.any_state or st in step.asked):
-                    continue
-                fact = {"t": "f", "m": mid, "i": i, "f": name, "st": st}
-            by_field[name] = fact
-        if by_field and compiled.counterparts_of.get(mid):
-            self.targets.attach(by_field, material, i)
-        for name, fact in by_field.items():
-            step = steps[name]
-            if step.plain is not None:
-                wanted = _plain_wanted(step.plain, fact["st"])
-            elif step.lits is not None:
-                wanted = watch.matches(step.lits, fact)
-            else:
-                wanted = compiled.wants(fact)
-            if wanted:
-                out.append(fact)
-        return out
+            state = value.state
+            if state is _OK:
+                if step.read:
+                    self.read_fact(out, step, mid, i, name, value.value)
+            elif step.empty if state is _EMPTY else step.unreadable:
+                out.append({"t": "f", "m": mid, "i": i, "f": name, "st": state.value})
+
+    def read_fact(self, out: list[Json], step: Step, mid: str, i: int, name: str, text: str) -> None:
+        props = reading_at(step.kind, text, self.review if step.dated else None)
+        wanted = step.when_illegible if "st" in props else step.when_ok
+        if wanted is False:
+            return  # the fact would be dropped below, whatever its other properties
+        fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props}
+        for key, literal in step.contains:
+            fact[key] = literal in fact["v"]
+        if step.checks:
+            self.targets.attach(fact, step.checks, i)
+        if wanted is True or (wanted in fact if isinstance(wanted, str) else watch.matches(wanted, fact)):
+            out.append(fact)
 
 
 class FieldValues(Mapping[tuple[str, int, str], FieldValue]):

@@ -1,15 +1,18 @@
 """What each mismatch check (NAME_MISMATCH / ID_MISMATCH) of a case compares a field with: its
 counterparts, found in the declared facts, the declared shareholders or another material's field, and
 put on the field's fact when the value differs (the pattern then fires on ``$neq``).
+
+How a check's targets are found depends only on the rules (``TargetCheck``, made once per compiled
+item with the field's steps, rules.steps); what they hold is looked up once per case (``Targets``).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from rules.casefacts import CaseFacts, FieldState, MaterialStatus
-from rules.compiled import CompiledItem, Counterpart
+from rules.compiled import Counterpart
 from rules.spec import Material
 from rules.values import list_value, looks_numeric, name_or_number
 
@@ -20,81 +23,118 @@ _PERSON_KEYS = {
     "shareholders.id_number": "id_number",
     "shareholders.uscc": "uscc",
 }
+_OK = FieldState.OK
+
+
+# Where a target is: a key of every declared shareholder, a field of another material's sets (or of
+# the same set of this one), or a declared fact. Plain strings: an Enum member hashes in Python code.
+Source = Literal["person", "field", "declared"]
+
+
+class Target(NamedTuple):
+    """One entry of a check's ``equals``, parsed."""
+
+    text: str  # as the rule file writes it
+    source: Source
+    name: str  # the shareholder key, the material, or the declared fact
+    field: str = ""  # a field's: the material's field
+    same_set: bool = False  # a field of the check's own material: the same person's set
+    numeric: bool = False  # a shareholder's: a number, not a name
+
+
+class TargetCheck(NamedTuple):
+    """What one check compares its field with: any of ``targets``."""
+
+    key: str  # the x-key the mismatch pattern tests
+    targets: tuple[Target, ...]
+    as_list: bool  # a list field (出资情况表所列股东): matches when it names exactly the persons found
+    per_set: bool  # a target is in the same material, so the counterparts differ from set to set
+
+
+def target_check(key: str, counterpart: Counterpart, material: Material) -> TargetCheck:
+    targets = tuple(_target(t, material.id) for t in counterpart.equals)
+    spec = material.fields.get(counterpart.field)
+    return TargetCheck(
+        key=key,
+        targets=targets,
+        as_list=spec is not None and spec.type == "list",
+        per_set=any(t.same_set for t in targets),
+    )
+
+
+def _target(text: str, mid: str) -> Target:
+    if text in _PERSON_KEYS:
+        key = _PERSON_KEYS[text]
+        return Target(text, "person", key, numeric=key != "name")
+    m = _TARGET_FIELD.match(text)
+    if m:
+        return Target(text, "field", m.group(1), m.group(2), same_set=m.group(1) == mid)
+    return Target(text, "declared", text)
 
 
 class Targets:
     """One case's counterparts, found once per check (per set when a target is in the same material)."""
 
-    def __init__(self, *, case: CaseFacts, declared: Json, compiled: CompiledItem) -> None:
+    def __init__(self, *, case: CaseFacts, declared: Json) -> None:
         self.case = case
         self.declared = declared
-        self.compiled = compiled
-        self._candidates: dict[tuple[str, int], list[str]] = {}
+        self._found: dict[tuple[str, int], list[str]] = {}  # (target, set or -1) -> its values
         self._compared: dict[tuple[str, int], list[str]] = {}  # (x-key, set or -1) -> candidates
 
-    def name(self, text: str) -> str:
-        return name_or_number(text, numeric=False)
-
-    def number(self, text: str) -> str:
-        return name_or_number(text, numeric=True)
-
-    def attach(self, by_field: dict[str, Json], material: Material, i: int) -> None:
-        """Put on each field fact the counterpart (x-key) each mismatch check compares it with."""
-        for key, counterpart in self.compiled.counterparts_of.get(material.id, ()):
-            subject = by_field.get(counterpart.field)
-            if subject is None or "v" not in subject:
-                continue
-            candidates = self._compared.get((key, -1))
+    def attach(self, fact: Json, checks: tuple[TargetCheck, ...], i: int) -> None:
+        """Put on a read field's fact the counterpart (x-key) of each of its checks that it differs from."""
+        value = fact["v"]
+        for check in checks:
+            candidates = self._compared.get((check.key, i if check.per_set else -1))
             if candidates is None:
-                candidates = self._compared.get((key, i))
-                if candidates is None:
-                    candidates = self.compared_with(key, counterpart, material, i)
-            if candidates and subject["v"] not in candidates:
+                candidates = self._compare(check, i)
+            if candidates and value not in candidates:
                 # Only a value that differs gets its counterpart: the mismatch pattern needs the key
                 # present (``$ex``), so a fact that agrees is one fewer for the engine (rules.watch).
-                subject[key] = candidates[0]
+                fact[check.key] = candidates[0]
 
-    def compared_with(self, key: str, counterpart: Counterpart, material: Material, i: int) -> list[str]:
-        """What check ``key`` compares set ``i``'s field with (any one of them), remembered for the case:
-        for every set at once unless a target is in the same material (the same person's set)."""
-        mid = material.id
-        candidates = [c for t in counterpart.equals for c in self.candidates(t, mid, i)]
-        if material.fields[counterpart.field].type == "list":
-            # A list field (出资情况表所列股东) matches when it names exactly the declared persons.
-            candidates = [list_value("、".join(candidates))] if candidates else []
-        per_set = any(t.startswith(f"{mid}「") for t in counterpart.equals)
-        self._compared[(key, i if per_set else -1)] = candidates
+    def _compare(self, check: TargetCheck, i: int) -> list[str]:
+        targets = check.targets
+        if check.as_list or len(targets) != 1:
+            candidates = [c for target in targets for c in self._candidates(target, i)]
+            if check.as_list:
+                candidates = [list_value("、".join(candidates))] if candidates else []
+        else:
+            candidates = self._candidates(targets[0], i)  # shared: neither list is changed
+        self._compared[(check.key, i if check.per_set else -1)] = candidates
         return candidates
 
-    def candidates(self, target: str, mid: str, i: int) -> list[str]:
+    def _candidates(self, target: Target, i: int) -> list[str]:
         # Only a target in the same material depends on the set: every set of a per-person material
         # otherwise compares with the same list.
-        key = (target, i if target.startswith(f"{mid}「") else -1)
-        found = self._candidates.get(key)
+        key = (target.text, i if target.same_set else -1)
+        found = self._found.get(key)
         if found is None:
-            found = self._candidates[key] = self._find_candidates(target, mid, i)
+            found = self._found[key] = self._find(target, i)
         return found
 
-    def _find_candidates(self, target: str, mid: str, i: int) -> list[str]:
-        if target in _PERSON_KEYS:
-            key = _PERSON_KEYS[target]
+    def _find(self, target: Target, i: int) -> list[str]:
+        if target.source == "declared":
+            value = self.declared.get(target.name)
+            return [str(value)] if isinstance(value, str) else []
+        if target.source == "person":
             holders = self.case.declared.get("shareholders") or []
-            norm = self.name if key == "name" else self.number
-            return [norm(str(h[key])) for h in holders if isinstance(h, dict) and h.get(key)]
-        m = _TARGET_FIELD.match(target)
-        if m:
-            other = self.case.materials.get(m.group(1))
-            if other is None or other.status is not MaterialStatus.PRESENT or not other.sets:
-                return []
-            # Same material: the same person/vehicle's set. Another material: any of its sets (persons).
-            sets = [other.sets[i]] if m.group(1) == mid and i < len(other.sets) else list(other.sets)
-            values = [one.fields.get(m.group(2)) for one in sets]
-            if any(v is not None and v.state is not FieldState.OK for v in values):
-                return []  # README §4.1(3): a comparison with an illegible or blank field is not judged
+            key, numeric = target.name, target.numeric
             return [
-                self.number(v.value) if looks_numeric(v.value) else self.name(v.value)
-                for v in values
-                if v is not None and v.state is FieldState.OK
+                name_or_number(str(h[key]), numeric=numeric)
+                for h in holders
+                if isinstance(h, dict) and h.get(key)
             ]
-        value = self.declared.get(target)
-        return [str(value)] if isinstance(value, str) else []
+        other = self.case.materials.get(target.name)
+        if other is None or other.status is not MaterialStatus.PRESENT or not other.sets:
+            return []
+        # Same material: the same person/vehicle's set. Another material: any of its sets (persons).
+        sets = [other.sets[i]] if target.same_set and i < len(other.sets) else other.sets
+        values = [one.fields.get(target.field) for one in sets]
+        if any(v is not None and v.state is not _OK for v in values):
+            return []  # README §4.1(3): a comparison with an illegible or blank field is not judged
+        return [
+            name_or_number(v.value, numeric=looks_numeric(v.value))
+            for v in values
+            if v is not None and v.state is _OK
+        ]
