@@ -17,10 +17,23 @@ Json = dict[str, Any]
 
 
 def case_fact(review: date, compiled: CompiledItem) -> Json:
-    fact: Json = {"t": "c", "review": review.toordinal()}
-    for key, (days, months) in compiled.windows.items():
-        fact[key] = window_start(review, days=days, months=months).toordinal()
+    """The case fact (the caller must not change it): the same for every case reviewed on one day under
+    rules with the same windows, so made once for them (month arithmetic on every window otherwise)."""
+    key = (review, compiled.facts_base)
+    fact = _case_facts.get(key) if compiled.facts_base else None
+    if fact is None:
+        fact = {"t": "c", "review": review.toordinal()}
+        for name, (days, months) in compiled.windows.items():
+            fact[name] = window_start(review, days=days, months=months).toordinal()
+        if compiled.facts_base:
+            if len(_case_facts) >= 4096:
+                _case_facts.clear()
+            _case_facts[key] = fact
     return fact
+
+
+# (review date, CompiledItem.facts_base, which digests the windows among the rest) -> the case fact
+_case_facts: dict[tuple[date, str], Json] = {}
 
 
 def declared_fact(declared: dict[str, Any], catalog: FactCatalog, review: date) -> Json:

@@ -45,10 +45,14 @@ def needs(phase: dict[str, Any]) -> Needs | None:
 
 def without_idle(facts: list[dict[str, Any]], wanted: Needs) -> list[dict[str, Any]]:
     """``facts`` less the material facts no rule can use (in the same order)."""
-    present = set(_ALWAYS)
+    exact: set[Key] = set()  # the facts' own keys, fewer than the facts (every set of a material alike)
+    add = exact.add
     for fact in facts:
-        t, m = fact["t"], fact.get("m", "")
-        sub = fact.get(_SUB[t], "") if t in _SUB else ""
+        t = fact["t"]
+        sub = _SUB.get(t)
+        add((t, fact.get("m", ""), fact.get(sub, "") if sub else ""))
+    present = set(_ALWAYS)
+    for t, m, sub in exact:
         present.update(((t, m, sub), (t, m, ""), (t, "", sub), (t, "", "")))
     return [f for f in facts if f["t"] != "m" or _usable(f, wanted, present)]
 

@@ -13,9 +13,9 @@ from rules import idle, watch
 from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
 from rules.compiled import CompiledItem
 from rules.spec import FieldSpec, Item, Material
-from rules.steps import UNASKED, Step, Steps, step_of, steps_of
+from rules.steps import Step, Steps, step_of, steps_of
 from rules.targets import Targets
-from rules.values import reading_at
+from rules.values import Props, reading_at
 
 Json = dict[str, Any]
 
@@ -72,6 +72,7 @@ _MATERIAL_STATE = {
 # Field states compared by identity: a StrEnum member hashes in Python code, a lookup per field costs.
 _OK, _EMPTY = FieldState.OK, FieldState.EMPTY
 _NO_SPEC = FieldSpec()
+_NONE: list[tuple[str, Any]] = []
 
 
 class _Prep:
@@ -100,31 +101,40 @@ class _Prep:
             if signed is not None:
                 marks["signed"] = signed
             out.append(marks)
-        fields = steps.fields
+        reads, review = steps.reads, self.review
         for name, value in one.fields.items():
-            step = fields.get(name) or step_of(steps, self.compiled, material, name)
-            if step is UNASKED:
-                continue  # a field no pattern looks at, in any state
+            state = value.state
+            if state is _OK:  # most fields: only those whose reading a rule looks at are read
+                step = reads.get(name)
+                if step is None and name not in steps.fields:
+                    step = step_of(steps, self.compiled, material, name)
+                if step is None or not step.read:
+                    continue
+            else:
+                step = step_of(steps, self.compiled, material, name)
+                if not (step.empty if state is _EMPTY else step.unreadable):
+                    continue
             if step.part and parts is not None and step.part not in parts:
                 continue  # README §4.1(3): a check on a missing face is skipped
-            state = value.state
-            if state is _OK:
-                if step.read:
-                    self.read_fact(out, step, mid, i, name, value.value)
-            elif step.empty if state is _EMPTY else step.unreadable:
+            if state is not _OK:
                 out.append({"t": "f", "m": mid, "i": i, "f": name, "st": state.value})
+                continue
+            props = reading_at(step.kind, value.value, review if step.dated else None)
+            self.read_fact(out, step, mid, i, name, props)
 
-    def read_fact(self, out: list[Json], step: Step, mid: str, i: int, name: str, text: str) -> None:
-        props = reading_at(step.kind, text, self.review if step.dated else None)
+    def read_fact(self, out: list[Json], step: Step, mid: str, i: int, name: str, props: Props) -> None:
         wanted = step.when_illegible if "st" in props else step.when_ok
         if wanted is False:
             return  # the fact would be dropped below, whatever its other properties
+        value = props["v"]
+        has = [(key, literal in value) for key, literal in step.contains] if step.contains else _NONE
+        differ = self.targets.differing(value, step.checks, i) if step.checks else _NONE
+        if isinstance(wanted, str) and wanted not in props and all(k != wanted for k, _ in (*has, *differ)):
+            return  # most often a mismatch check's subject that agrees: not built to be dropped
         fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props}
-        for key, literal in step.contains:
-            fact[key] = literal in fact["v"]
-        if step.checks:
-            self.targets.attach(fact, step.checks, i)
-        if wanted is True or (wanted in fact if isinstance(wanted, str) else watch.matches(wanted, fact)):
+        for key, one in (*has, *differ):
+            fact[key] = one
+        if not isinstance(wanted, tuple) or watch.matches(wanted, fact):
             out.append(fact)
 
 

@@ -49,7 +49,9 @@ UNASKED = Step("", False, "", False, False, False, False, False, (), ())  # no p
 class Steps(NamedTuple):
     """One material."""
 
-    fields: dict[str, Step]  # by field name, filled as fields are met (a case may bring unlisted ones)
+    # By field name: those the rule file lists, and others as a case brings them (open patterns may see them)
+    fields: dict[str, Step]
+    reads: dict[str, Step]  # those of ``fields`` whose value, read, is looked at (``Step.read``)
     parts: tuple[tuple[str, bool, bool], ...]  # (part, kept when there, kept when not) of a set's part facts
     across: tuple[tuple[str, bool, bool], ...]  # the same for the material's "pa" facts (any set)
     marks: dict[tuple[bool | None, bool | None], bool]  # (sealed, signed) -> marks fact kept
@@ -67,6 +69,8 @@ def step_of(steps: Steps, compiled: CompiledItem, material: Material, name: str)
     found = steps.fields.get(name)
     if found is None:
         found = steps.fields[name] = _step(compiled, material, name)
+        if found.read:
+            steps.reads[name] = found
     return found
 
 
@@ -77,8 +81,10 @@ def _steps(compiled: CompiledItem, material: Material) -> Steps:
         for sealed in (None, True, False)
         for signed in (None, True, False)
     }
+    fields = {name: _step(compiled, material, name) for name in material.fields}
     return Steps(
-        fields={},
+        fields=fields,
+        reads={name: step for name, step in fields.items() if step.read},
         parts=_parts(compiled, "p", material),
         across=_parts(compiled, "pa", material),
         marks=marks,
@@ -148,7 +154,9 @@ def _wanted(pats: watch.Plan | None, st: str) -> Wanted:
             return True
         rest.append(others)
     if len(rest) == 1 and len(rest[0]) == 1 and rest[0][0][0] == "$ex":
-        return str(rest[0][0][1])
+        # One property that must be there: a property every field fact has makes it always wanted.
+        name = str(rest[0][0][1])
+        return True if name in ("t", "m", "i", "f", "st", "v") else name
     return tuple(rest) if rest else False
 
 

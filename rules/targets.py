@@ -14,7 +14,7 @@ from typing import Any, Literal, NamedTuple
 from rules.casefacts import CaseFacts, FieldState, MaterialStatus
 from rules.compiled import Counterpart
 from rules.spec import Material
-from rules.values import list_value, looks_numeric, name_or_number
+from rules.values import comparable, list_value, name_or_number
 
 Json = dict[str, Any]
 _TARGET_FIELD = re.compile(r"^(M\d+)「([^」]+)」$")
@@ -49,17 +49,18 @@ class TargetCheck(NamedTuple):
     targets: tuple[Target, ...]
     as_list: bool  # a list field (出资情况表所列股东): matches when it names exactly the persons found
     per_set: bool  # a target is in the same material, so the counterparts differ from set to set
+    # Names what the counterparts are made of: checks alike (the same declared name compared on
+    # several materials) look them up once per case
+    group: str
 
 
 def target_check(key: str, counterpart: Counterpart, material: Material) -> TargetCheck:
     targets = tuple(_target(t, material.id) for t in counterpart.equals)
     spec = material.fields.get(counterpart.field)
-    return TargetCheck(
-        key=key,
-        targets=targets,
-        as_list=spec is not None and spec.type == "list",
-        per_set=any(t.same_set for t in targets),
-    )
+    as_list = spec is not None and spec.type == "list"
+    per_set = any(t.same_set for t in targets)
+    group = "\n".join((*counterpart.equals, material.id if per_set else "", "list" if as_list else ""))
+    return TargetCheck(key=key, targets=targets, as_list=as_list, per_set=per_set, group=group)
 
 
 def _target(text: str, mid: str) -> Target:
@@ -79,19 +80,20 @@ class Targets:
         self.case = case
         self.declared = declared
         self._found: dict[tuple[str, int], list[str]] = {}  # (target, set or -1) -> its values
-        self._compared: dict[tuple[str, int], list[str]] = {}  # (x-key, set or -1) -> candidates
+        self._compared: dict[tuple[str, int], list[str]] = {}  # (check group, set or -1) -> candidates
 
-    def attach(self, fact: Json, checks: tuple[TargetCheck, ...], i: int) -> None:
-        """Put on a read field's fact the counterpart (x-key) of each of its checks that it differs from."""
-        value = fact["v"]
+    def differing(self, value: str, checks: tuple[TargetCheck, ...], i: int) -> list[tuple[str, str]]:
+        """(x-key, counterpart) of each check that set ``i``'s read ``value`` differs from."""
+        out: list[tuple[str, str]] = []
         for check in checks:
-            candidates = self._compared.get((check.key, i if check.per_set else -1))
+            candidates = self._compared.get((check.group, i if check.per_set else -1))
             if candidates is None:
                 candidates = self._compare(check, i)
             if candidates and value not in candidates:
                 # Only a value that differs gets its counterpart: the mismatch pattern needs the key
                 # present (``$ex``), so a fact that agrees is one fewer for the engine (rules.watch).
-                fact[check.key] = candidates[0]
+                out.append((check.key, candidates[0]))
+        return out
 
     def _compare(self, check: TargetCheck, i: int) -> list[str]:
         targets = check.targets
@@ -101,7 +103,7 @@ class Targets:
                 candidates = [list_value("、".join(candidates))] if candidates else []
         else:
             candidates = self._candidates(targets[0], i)  # shared: neither list is changed
-        self._compared[(check.key, i if check.per_set else -1)] = candidates
+        self._compared[(check.group, i if check.per_set else -1)] = candidates
         return candidates
 
     def _candidates(self, target: Target, i: int) -> list[str]:
@@ -133,8 +135,4 @@ class Targets:
         values = [one.fields.get(target.field) for one in sets]
         if any(v is not None and v.state is not _OK for v in values):
             return []  # README §4.1(3): a comparison with an illegible or blank field is not judged
-        return [
-            name_or_number(v.value, numeric=looks_numeric(v.value))
-            for v in values
-            if v is not None and v.state is _OK
-        ]
+        return [comparable(v.value) for v in values if v is not None and v.state is _OK]

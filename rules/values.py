@@ -82,6 +82,12 @@ def name_or_number(text: str, *, numeric: bool) -> str:
 
 
 @lru_cache(maxsize=1 << 14)
+def comparable(text: str) -> str:
+    """A value read on another material as a mismatch check compares it: a number if it looks like one."""
+    return name_or_number(text, numeric=looks_numeric(text))
+
+
+@lru_cache(maxsize=1 << 14)
 def id_ok(text: str, review: date) -> bool:
     """``is_valid_id`` on the review date, remembered (the same numbers recur: applicant, agent)."""
     return is_valid_id(text, on=review)
@@ -109,7 +115,7 @@ def _list_value(text: str, name: Callable[[str], str], number: Callable[[str], s
 
 def clear() -> None:
     """Forget every remembered reading (tests compare with readings made afresh)."""
-    for cached in (reading_at, name_or_number, list_value, id_ok, uscc_ok):
+    for cached in (reading_at, name_or_number, comparable, list_value, id_ok, uscc_ok):
         cached.cache_clear()
 
 
