@@ -120,7 +120,11 @@ class _Prep:
                 out.append({"t": "f", "m": mid, "i": i, "f": name, "st": state.value})
                 continue
             props = reading_at(step.kind, value.value, review if step.dated else None)
-            self.read_fact(out, step, mid, i, name, props)
+            check = step.mismatch
+            if check is None or "st" in props:
+                self.read_fact(out, step, mid, i, name, props)
+            elif (other := self.targets.differs(props["v"], check, i)) is not None:
+                out.append({"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props, check.key: other})
 
     def read_fact(self, out: list[Json], step: Step, mid: str, i: int, name: str, props: Props) -> None:
         wanted = step.when_illegible if "st" in props else step.when_ok

@@ -41,6 +41,9 @@ class Step(NamedTuple):
     unreadable: bool  # its fact is kept when nothing could be read
     contains: tuple[tuple[str, str], ...]  # (has-key, normalised literal)
     checks: tuple[TargetCheck, ...]  # the mismatch checks whose subject it is
+    # The one check when a legible reading's fact is wanted only for it (most fields read: a name or
+    # number compared with the declared one): the fact is made only when the value differs
+    mismatch: TargetCheck | None = None
 
 
 UNASKED = Step("", False, "", False, False, False, False, False, (), ())  # no pattern looks at it
@@ -118,7 +121,7 @@ def _step(compiled: CompiledItem, material: Material, name: str) -> Step:
     spec = material.fields.get(name, _NO_SPEC)
     pats = compiled.wanted.get(("f", mid, name)) if compiled.wanted is not None else None
     any_state = "" in asked
-    return Step(
+    step = Step(
         kind=spec.type,
         dated=spec.type in _DATED,
         part=spec.part,
@@ -134,6 +137,8 @@ def _step(compiled: CompiledItem, material: Material, name: str) -> Step:
             if counterpart.field == name
         ),
     )
+    only = step.checks[0] if len(step.checks) == 1 and not step.contains else None
+    return step._replace(mismatch=only) if only is not None and step.when_ok == only.key else step
 
 
 def _wanted(pats: watch.Plan | None, st: str) -> Wanted:

@@ -95,6 +95,13 @@ class Targets:
                 out.append((check.key, candidates[0]))
         return out
 
+    def differs(self, value: str, check: TargetCheck, i: int) -> str | None:
+        """The counterpart of one check that ``value`` differs from (``differing`` of one check)."""
+        candidates = self._compared.get((check.group, i if check.per_set else -1))
+        if candidates is None:
+            candidates = self._compare(check, i)
+        return candidates[0] if candidates and value not in candidates else None
+
     def _compare(self, check: TargetCheck, i: int) -> list[str]:
         targets = check.targets
         if check.as_list or len(targets) != 1:
