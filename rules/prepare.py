@@ -72,7 +72,7 @@ _MATERIAL_STATE = {
 # Field states compared by identity: a StrEnum member hashes in Python code, a lookup per field costs.
 _OK, _EMPTY = FieldState.OK, FieldState.EMPTY
 _NO_SPEC = FieldSpec()
-_NONE: list[tuple[str, Any]] = []
+_NONE: tuple[tuple[str, Any], ...] = ()  # shared: never changed
 
 
 class _Prep:
@@ -127,6 +127,8 @@ class _Prep:
                 out.append({"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props, check.key: other})
 
     def read_fact(self, out: list[Json], step: Step, mid: str, i: int, name: str, props: Props) -> None:
+        """Append a read field's fact (its reading ``props``, contains-checks, differing counterparts)
+        when some pattern can match it."""
         wanted = step.when_illegible if "st" in props else step.when_ok
         if wanted is False:
             return  # the fact would be dropped below, whatever its other properties
