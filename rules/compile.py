@@ -28,74 +28,24 @@ from cachetools import LRUCache
 from rules import idle, watch
 from rules.codes import Code
 from rules.compiled import ActionSpec, CompiledItem, Counterpart
-from rules.expr import Cmp, CountRef, Expr, FactRef, Scalar, to_dnf
+from rules.expr import Cmp, FactRef
 from rules.identity import normalize_name
+from rules.patterns import PatternMaker
 from rules.spec import Check, FactCatalog, Item, Material
 from rules.wording import humanise
 
 Json = dict[str, Any]
-_OPS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
-MAX_CONJUNCTS = 64
 
 
-class _Builder:
+class _Builder(PatternMaker):
     def __init__(self, item: Item, catalog: FactCatalog) -> None:
+        super().__init__(catalog)
         self.item = item
-        self.catalog = catalog
         self.p1: Json = {}
         self.p2: Json = {}
         self.actions: dict[str, ActionSpec] = {}
         self.windows: dict[str, tuple[int, int]] = {}
         self.targets: dict[str, Counterpart] = {}
-        self.contains: dict[str, tuple[str, str, str]] = {}
-
-    # -- expressions -------------------------------------------------------------------------
-    def cmp(self, c: Cmp) -> tuple[str, Json]:
-        """(pattern key, predicate) for one comparison."""
-        ref = c.ref
-        if isinstance(ref, FactRef):
-            spec = self.catalog.get(ref.name)
-            if spec is not None and spec.type == "enum_list" and c.op in ("contains", "not contains"):
-                return "d", {"$and": [{"$ex": {ref.name: 1}}, {f"{ref.name}__{c.value}": c.op == "contains"}]}
-            return "d", {"$and": [{"$ex": {ref.name: 1}}, _predicate(ref.name, c.op, c.value)]}
-        if isinstance(ref, CountRef):
-            return f"m:{ref.material}", _predicate("n", c.op, c.value)
-        if c.op in ("contains", "not contains"):
-            key = f"has{len(self.contains)}"
-            self.contains[key] = (ref.material, ref.field, str(c.value))
-            return f"f:{ref.material}:{ref.field}", {key: c.op == "contains"}
-        prop = "age" if ref.attr == "age" else "v"
-        return f"f:{ref.material}:{ref.field}", {
-            "$and": [{"$ex": {prop: 1}}, _predicate(prop, c.op, c.value)]
-        }
-
-    def patterns(self, conj: list[Cmp], *, same_set_as: str | None = None) -> list[Json]:
-        """Patterns for one conjunct, grouped by the fact each comparison looks at."""
-        groups: dict[str, list[Json]] = {}
-        for c in conj:
-            key, pred = self.cmp(c)
-            groups.setdefault(key, []).append(pred)
-        out: list[Json] = []
-        for n, (key, preds) in enumerate(groups.items()):
-            if key == "d":
-                out.append({"d": {"$and": [{"t": "d"}, *preds]}})
-            elif key.startswith("m:"):
-                out.append({f"q{n}": {"$and": [{"t": "m"}, {"m": key[2:]}, {"st": "ok"}, *preds]}})
-            else:
-                _, mid, field = key.split(":", 2)
-                base: list[Json] = [{"t": "f"}, {"m": mid}, {"f": field}, {"st": "ok"}]
-                if same_set_as and mid == same_set_as:
-                    base.append({"i": {"x": "i"}})  # the same person/vehicle as the subject
-                out.append({f"q{n}": {"$and": [*base, *preds]}})
-        return out
-
-    def dnf(self, expr: Expr | None, *, negate: bool = False) -> list[list[Cmp]]:
-        if expr is None:
-            return [[]]
-        conjuncts = to_dnf(expr, negate=negate)
-        if len(conjuncts) > MAX_CONJUNCTS:
-            raise ValueError(f"condition too complex ({len(conjuncts)} alternatives)")
-        return conjuncts
 
     def add(self, phase: Json, name: str, patterns: list[Json], action: ActionSpec) -> None:
         phase[name] = {"all": patterns, "run": name}
@@ -342,16 +292,6 @@ class _Builder:
             "counterparts_of": counterparts_of,
             "material_needs": idle.needs(self.p2),
         }
-
-
-def _predicate(prop: str, op: str, value: Scalar | tuple[Scalar, ...]) -> Json:
-    if op in ("in", "not in"):
-        values = value if isinstance(value, tuple) else (value,)
-        if op == "in":
-            return {"$or": [{prop: v} for v in values]}
-        return {"$and": [{"$neq": {prop: v}} for v in values]}
-    durable_op = _OPS[op]
-    return {prop: value} if durable_op is None else {durable_op: {prop: value}}
 
 
 def _subject_field(subject: list[Json]) -> str:

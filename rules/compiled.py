@@ -8,12 +8,15 @@ Fact shapes are listed in rules.compile.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules import watch
 from rules.codes import Code
+
+if TYPE_CHECKING:
+    from rules.steps import Steps
 
 Json = dict[str, Any]
 
@@ -118,31 +121,8 @@ class CompiledItem(BaseModel):
         return (other.declared1 - self.declared1) | (other.declared2 - self.declared2)
 
     @cached_property
-    def field_plans(self) -> dict[str, dict[str, FieldPlan]]:
-        """Per material, per field the rule file lists: what ``asks`` and ``wants`` would answer for
-        its fact, looked up once per compiled item instead of once per field of every case."""
-        plans: dict[str, dict[str, FieldPlan]] = {}
-        if self.watched_states is None or self.wanted is None:
-            return plans
-        for t, m, f in self.watched_states:
-            if t == "f" and m and f:
-                plain = self.wanted.get((t, m, f))
-                plans.setdefault(m, {})[f] = FieldPlan(
-                    asked=self.asks(t, m, f), plain=plain if isinstance(plain, frozenset) else None
-                )
-        return plans
-
-    @cached_property
-    def unasked(self) -> dict[str, frozenset[str]]:
-        """Per material, the fields the rule file lists that no pattern looks at in any state."""
-        return {
-            m: frozenset(f for f, plan in plans.items() if not plan.asked)
-            for m, plans in self.field_plans.items()
-        }
-
-    @cached_property
-    def field_steps(self) -> dict[str, dict[str, Any]]:
-        """Per material, per field name: what rules.prepare worked out for it once (its ``_Step``)."""
+    def field_steps(self) -> dict[str, Steps]:
+        """Per material: what preparing its facts needs of these rules, worked out once (rules.steps)."""
         return {}
 
     @cached_property
@@ -170,13 +150,6 @@ class CompiledItem(BaseModel):
         if hit is None:
             hit = self._flat_wants[key] = self.wants(marks)
         return hit
-
-
-class FieldPlan(NamedTuple):
-    asked: frozenset[str]  # the states some pattern asks of the field's fact ("" for any)
-    # When the patterns on the field fix nothing but its state: the states in which its fact is wanted
-    # (``wants`` needs nothing else); None when other properties decide too.
-    plain: frozenset[str] | None
 
 
 _ANY_STATE = frozenset({""})

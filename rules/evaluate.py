@@ -13,12 +13,13 @@ from rules.casefacts import CaseFacts, Evidence, FieldValue
 from rules.codes import Code
 from rules.compile import compile_item
 from rules.compiled import ActionSpec, CompiledItem
+from rules.declared import case_fact, declared_fact
 from rules.doubt import with_doubt
 from rules.engine import RuleHost, encode, matched
 from rules.errors import UnknownItem
 from rules.loader import LoadedItem
 from rules.messages import message_for
-from rules.prepare import FieldValues, case_fact, declared_fact, material_facts
+from rules.prepare import FieldValues, material_facts
 from rules.spec import FactCatalog, Item
 from rules.stored import StoredCase, outline
 from rules.stored import key as stored_key

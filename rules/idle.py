@@ -45,12 +45,31 @@ def needs(phase: dict[str, Any]) -> Needs | None:
 
 def without_idle(facts: list[dict[str, Any]], wanted: Needs) -> list[dict[str, Any]]:
     """``facts`` less the material facts no rule can use (in the same order)."""
-    present = set(_ALWAYS)
-    for fact in facts:
-        t, m = fact["t"], fact.get("m", "")
-        sub = fact.get(_SUB[t], "") if t in _SUB else ""
-        present.update(((t, m, sub), (t, m, ""), (t, "", sub), (t, "", "")))
+    # The facts' own keys (fewer than the facts: every set of a material alike); a fact is also of the
+    # kinds that leave its material or field open, which only some rules name (``_exact_only``).
+    present = {(f["t"], f.get("m", ""), f.get(_SUB.get(f["t"], _NO_SUB), "")) for f in facts}
+    if not _exact_only(wanted):
+        for t, m, sub in list(present):
+            present.update(((t, m, ""), (t, "", sub), (t, "", "")))
+    present |= _ALWAYS
     return [f for f in facts if f["t"] != "m" or _usable(f, wanted, present)]
+
+
+def _exact_only(wanted: Needs) -> bool:
+    """Whether every key the rules need names a material and, for a fact type with fields or parts, one
+    of them (or is a fact always asserted): such a key is present only as some fact's own key."""
+    hit = _exact.get(id(wanted))
+    if hit is None or hit[0] is not wanted:
+        keys = {key for rules in wanted.values() for one in rules for key in one}
+        simple = all(k in _ALWAYS or (k[1] != "" and (k[2] != "" or k[0] not in _SUB)) for k in keys)
+        if len(_exact) >= 1024:
+            _exact.clear()
+        hit = _exact[id(wanted)] = (wanted, simple)  # kept with its answer, so that its id is not reused
+    return hit[1]
+
+
+_NO_SUB = "\0"  # a property no fact has: the sub-key of a fact type without fields or parts
+_exact: dict[int, tuple[Needs, bool]] = {}
 
 
 def _usable(fact: dict[str, Any], wanted: Needs, present: set[Key]) -> bool:

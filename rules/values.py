@@ -27,11 +27,13 @@ _DATED = frozenset({"id_number", "date", "month"})
 def reading(kind: str, text: str, review: date) -> Props:
     """The properties a read field's fact takes from its text, in the order the fact lists them
     (``st`` only when the text makes the field illegible). The caller must not change the dict."""
-    return _reading(kind, text, review if kind in _DATED else None)
+    return reading_at(kind, text, review if kind in _DATED else None)
 
 
 @lru_cache(maxsize=1 << 16)
-def _reading(kind: str, text: str, review: date | None) -> Props:
+def reading_at(kind: str, text: str, review: date | None) -> Props:
+    """``reading`` with ``review`` None for a type whose reading does not depend on the date (one
+    cache entry for every review date); rules.steps knows which fields those are."""
     props: Props = {}
     if kind in ("id_number", "uscc", "plate"):
         props["v"] = name_or_number(text, numeric=True)
@@ -80,6 +82,12 @@ def name_or_number(text: str, *, numeric: bool) -> str:
 
 
 @lru_cache(maxsize=1 << 14)
+def comparable(text: str) -> str:
+    """A value read on another material as a mismatch check compares it: a number if it looks like one."""
+    return name_or_number(text, numeric=looks_numeric(text))
+
+
+@lru_cache(maxsize=1 << 14)
 def id_ok(text: str, review: date) -> bool:
     """``is_valid_id`` on the review date, remembered (the same numbers recur: applicant, agent)."""
     return is_valid_id(text, on=review)
@@ -107,7 +115,7 @@ def _list_value(text: str, name: Callable[[str], str], number: Callable[[str], s
 
 def clear() -> None:
     """Forget every remembered reading (tests compare with readings made afresh)."""
-    for cached in (_reading, name_or_number, list_value, id_ok, uscc_ok):
+    for cached in (reading_at, name_or_number, comparable, list_value, id_ok, uscc_ok):
         cached.cache_clear()
 
 

@@ -18,7 +18,8 @@ Literals = tuple[tuple[str, str | bool], ...]
 Watched = dict[Key, tuple[Literals, ...]]
 # What a fact is checked against: when the patterns of a key fix nothing but ``st`` (most field
 # facts), the states they ask for ("" for any), else the patterns' literals.
-Wanted = dict[Key, frozenset[str] | tuple[Literals, ...]]
+Plan = frozenset[str] | tuple[Literals, ...]
+Wanted = dict[Key, Plan]
 
 _ABSENT = object()
 _SUB = {"f": "f", "p": "p", "pa": "p"}  # the property that tells facts of one type on one material apart

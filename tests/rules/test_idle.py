@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from rules import idle
+from rules.declared import case_fact, declared_fact
 from rules.evaluate import Evaluator, _name
 from rules.idle import without_idle
-from rules.prepare import case_fact, declared_fact, material_facts
+from rules.prepare import material_facts
 from rules.scenarios import case_of, load_scenarios
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "corpus" / "scenarios"
@@ -49,3 +51,37 @@ def test_a_material_fact_is_kept_while_a_rule_on_it_can_fire(evaluator: Evaluato
     # among the facts, has no rule to complete.
     assert without_idle([missing], compiled.material_needs) == [missing]
     assert without_idle([ok], compiled.material_needs) == []
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_facts_own_keys_suffice_when_no_rule_leaves_a_material_or_field_open(
+    path: Path, evaluator: Evaluator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seed rules name every key in full, so the facts' own keys decide; with every key a fact is
+    of counted too (as rules with an open field or material need), the same facts are left out."""
+    file = load_scenarios(path)
+    compiled = evaluator.compiled(file.item)
+    needs = compiled.material_needs
+    assert needs is not None and idle._exact_only(needs)
+    item = evaluator.loaded(file.item).item
+    due = {m.id for m in item.materials}
+    made = []
+    for scenario in file.scenarios:
+        case = case_of(file, scenario)
+        declared = declared_fact(case.declared, evaluator._catalog, case.review_date)
+        facts, _ = material_facts(
+            item=item, compiled=compiled, due=due, case=case, declared=declared, keep_idle=True
+        )
+        made.append((scenario.name, facts, without_idle(facts, needs)))
+    monkeypatch.setattr(idle, "_exact_only", lambda _wanted: False)
+    for name, facts, lean in made:
+        assert without_idle(facts, needs) == lean, name
+
+
+def test_a_rule_on_any_field_of_a_material_counts_every_field_fact_of_it() -> None:
+    ok = {"t": "m", "m": "M3", "st": "ok", "n": 1}
+    field = {"t": "f", "m": "M3", "i": 0, "f": "姓名", "st": "empty"}
+    needs: idle.Needs = {("M3", "ok"): (frozenset({("f", "M3", "")}),)}
+    assert not idle._exact_only(needs)
+    assert without_idle([ok, field], needs) == [ok, field]
+    assert without_idle([ok], needs) == []

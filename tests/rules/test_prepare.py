@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from rules import values
-from rules.compiled import CompiledItem
+from rules.casefacts import CaseFacts, FieldState, MaterialStatus
+from rules.compiled import CompiledItem, Counterpart
+from rules.declared import declared_fact
 from rules.engine import encode
 from rules.evaluate import Evaluator
-from rules.prepare import _Prep, declared_fact, material_facts
+from rules.identity import normalize_name, normalize_number
+from rules.prepare import _Prep, material_facts
 from rules.scenarios import case_of, load_scenarios
+from rules.spec import FieldSpec, Item, Material
+from rules.steps import steps_of
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "corpus" / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))
+Json = dict[str, Any]
 
 
 def test_every_material_fact_is_one_a_rule_asks_for(evaluator: Evaluator) -> None:
@@ -34,25 +42,25 @@ def test_every_material_fact_is_one_a_rule_asks_for(evaluator: Evaluator) -> Non
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_lookups_make_the_facts_the_plain_path_makes(path: Path, evaluator: Evaluator) -> None:
-    """The per-field plans and steps and remembered readings are shortcuts: for every scenario of every item,
-    with every material due, the facts are those made by asking ``CompiledItem.asks``/``wants`` of
-    each field and reading each value afresh."""
+def test_the_facts_are_those_the_rules_ask_for_made_the_long_way(path: Path, evaluator: Evaluator) -> None:
+    """Steps worked out once per compiled item (rules.steps), counterparts found once per case
+    (rules.targets) and remembered readings are shortcuts: for every scenario of every item, with
+    every material due, the facts are those made by building every fact in full, reading each value
+    afresh, finding each counterpart anew, and keeping a fact when ``CompiledItem.asks`` and
+    ``CompiledItem.wants`` say a pattern can match it."""
     file = load_scenarios(path)
     compiled = evaluator.compiled(file.item)
-    plain = compiled.model_copy()
-    plain.__dict__["field_plans"] = {}  # no plans: every field goes through asks() and wants()
-    plain.__dict__["field_steps"] = {}  # and its steps are worked out anew, without plans
     item = evaluator.loaded(file.item).item
     due = {m.id for m in item.materials}
     for scenario in file.scenarios:
         case = case_of(file, scenario)
         declared = declared_fact(case.declared, evaluator._catalog, case.review_date)
-        fast = material_facts(item=item, compiled=compiled, due=due, case=case, declared=declared)
+        fast, _ = material_facts(
+            item=item, compiled=compiled, due=due, case=case, declared=declared, keep_idle=True
+        )
         values.clear()
-        slow = material_facts(item=item, compiled=plain, due=due, case=case, declared=declared)
-        assert encode(fast[0]) == encode(slow[0]), scenario.name  # the same facts, in the same order
-        assert _plans_used(compiled, fast[0]), "no field took the planned path"
+        slow = _long_way(item=item, compiled=compiled, case=case, declared=declared)
+        assert encode(fast) == encode(slow), scenario.name  # the same facts, in the same order
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
@@ -68,10 +76,102 @@ def test_counterparts_remembered_per_case_are_those_found_per_set(path: Path, ev
         shared = _Prep(case=case, declared=declared, compiled=compiled)
         for material in item.materials:
             evidence = case.materials.get(material.id)
+            steps = steps_of(compiled, material)
             for i, one in enumerate(evidence.sets if evidence else ()):
                 fresh = _Prep(case=case, declared=declared, compiled=compiled)
-                assert shared.set_facts(material, i, one) == fresh.set_facts(material, i, one), scenario.name
+                made: tuple[list[Json], list[Json]] = ([], [])
+                shared.set_facts(made[0], material, steps, i, one)
+                fresh.set_facts(made[1], material, steps, i, one)
+                assert made[0] == made[1], scenario.name
 
 
-def _plans_used(compiled: CompiledItem, facts: list[dict[str, object]]) -> bool:
-    return any(f["t"] == "f" and str(f["f"]) in compiled.field_plans.get(str(f["m"]), {}) for f in facts)
+def _long_way(*, item: Item, compiled: CompiledItem, case: CaseFacts, declared: Json) -> list[Json]:
+    """Every material's facts, each built in full and kept when some pattern can match it."""
+    facts: list[Json] = []
+    for material in item.materials:
+        evidence = case.materials.get(material.id)
+        if evidence is None:
+            facts.append({"t": "m", "m": material.id, "st": "missing", "n": 0})
+            continue
+        state = {"present": "ok"}.get(evidence.status.value, evidence.status.value)
+        facts.append({"t": "m", "m": material.id, "st": state, "n": len(evidence.sets)})
+        if state != "ok":
+            continue
+        for i in range(len(evidence.sets)):
+            facts += _set_long_way(compiled, material, case, declared, i)
+        assessed = [one.parts for one in evidence.sets if one.parts is not None]
+        across = [
+            {"t": "pa", "m": material.id, "p": p, "has": any(p in a for a in assessed)}
+            for p in material.parts
+        ]
+        facts += [fact for fact in across if assessed and compiled.wants(fact)]
+    return facts
+
+
+def _set_long_way(
+    compiled: CompiledItem, material: Material, case: CaseFacts, declared: Json, i: int
+) -> list[Json]:
+    mid, one = material.id, case.materials[material.id].sets[i]
+    parts = [
+        {"t": "p", "m": mid, "i": i, "p": p, "has": p in one.parts}
+        for p in material.parts
+        if one.parts is not None
+    ]
+    marks: Json = {"t": "s", "m": mid, "i": i}
+    marks.update({k: v for k, v in (("sealed", one.sealed), ("signed", one.signed)) if v is not None})
+    out = [fact for fact in [*parts, marks] if compiled.wants(fact)]
+    for name, value in one.fields.items():
+        spec = material.fields.get(name, FieldSpec())
+        if spec.part and one.parts is not None and spec.part not in one.parts:
+            continue
+        fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": value.state.value}
+        if value.state is FieldState.OK:
+            fact.update(values.reading(spec.type, value.value, case.review_date))
+            for key, (m, f, literal) in compiled.contains.items():
+                if (m, f) == (mid, name):
+                    fact[key] = normalize_name(literal) in fact["v"]
+            for key, counterpart in compiled.counterparts.items():
+                if (counterpart.material, counterpart.field) == (mid, name):
+                    found = _counterparts(case, declared, material, counterpart, i)
+                    if found and fact["v"] not in found:
+                        fact[key] = found[0]
+        asked = compiled.asks("f", mid, name)
+        if ("" in asked or fact["st"] in asked) and compiled.wants(fact):
+            out.append(fact)
+    return out
+
+
+def _counterparts(
+    case: CaseFacts, declared: Json, material: Material, counterpart: Counterpart, i: int
+) -> list[str]:
+    found = [
+        c for target in counterpart.equals for c in _target_values(case, declared, target, material.id, i)
+    ]
+    if material.fields[counterpart.field].type == "list":
+        return [values.list_value("、".join(found))] if found else []
+    return found
+
+
+def _target_values(case: CaseFacts, declared: Json, target: str, mid: str, i: int) -> list[str]:
+    if target.startswith("shareholders."):
+        key = target.removeprefix("shareholders.")
+        norm = normalize_name if key == "name" else normalize_number
+        return [
+            norm(str(h[key]))
+            for h in case.declared.get("shareholders") or []
+            if isinstance(h, dict) and h.get(key)
+        ]
+    m = re.fullmatch(r"(M\d+)「([^」]+)」", target)
+    if m is None:
+        value = declared.get(target)
+        return [str(value)] if isinstance(value, str) else []
+    other = case.materials.get(m.group(1))
+    if other is None or other.status is not MaterialStatus.PRESENT or not other.sets:
+        return []
+    sets = [other.sets[i]] if m.group(1) == mid and i < len(other.sets) else list(other.sets)
+    read = [v for v in (one.fields.get(m.group(2)) for one in sets) if v is not None]
+    if any(v.state is not FieldState.OK for v in read):
+        return []
+    return [
+        normalize_number(v.value) if values.looks_numeric(v.value) else normalize_name(v.value) for v in read
+    ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from rules.book import RuleBook
-from rules.prepare import declared_fact
+from rules.declared import declared_fact
 from rules.questions import questions
 
 

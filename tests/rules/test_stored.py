@@ -9,8 +9,9 @@ import pytest
 
 from rules.book import RuleBook
 from rules.casefacts import CaseFacts, Evidence, FieldValue, MaterialEvidence, MaterialSet
+from rules.declared import declared_fact
 from rules.evaluate import Evaluator
-from rules.prepare import declared_fact, material_facts
+from rules.prepare import material_facts
 from rules.scenarios import case_of, load_scenarios
 from rules.stored import StoredCase
 from rules.verdict import Decision

@@ -1,0 +1,145 @@
+"""What each mismatch check (NAME_MISMATCH / ID_MISMATCH) of a case compares a field with: its
+counterparts, found in the declared facts, the declared shareholders or another material's field, and
+put on the field's fact when the value differs (the pattern then fires on ``$neq``).
+
+How a check's targets are found depends only on the rules (``TargetCheck``, made once per compiled
+item with the field's steps, rules.steps); what they hold is looked up once per case (``Targets``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal, NamedTuple
+
+from rules.casefacts import CaseFacts, FieldState, MaterialStatus
+from rules.compiled import Counterpart
+from rules.spec import Material
+from rules.values import comparable, list_value, name_or_number
+
+Json = dict[str, Any]
+_TARGET_FIELD = re.compile(r"^(M\d+)「([^」]+)」$")
+_PERSON_KEYS = {
+    "shareholders.name": "name",
+    "shareholders.id_number": "id_number",
+    "shareholders.uscc": "uscc",
+}
+_OK = FieldState.OK
+
+
+# Where a target is: a key of every declared shareholder, a field of another material's sets (or of
+# the same set of this one), or a declared fact. Plain strings: an Enum member hashes in Python code.
+Source = Literal["person", "field", "declared"]
+
+
+class Target(NamedTuple):
+    """One entry of a check's ``equals``, parsed."""
+
+    text: str  # as the rule file writes it
+    source: Source
+    name: str  # the shareholder key, the material, or the declared fact
+    field: str = ""  # a field's: the material's field
+    same_set: bool = False  # a field of the check's own material: the same person's set
+    numeric: bool = False  # a shareholder's: a number, not a name
+
+
+class TargetCheck(NamedTuple):
+    """What one check compares its field with: any of ``targets``."""
+
+    key: str  # the x-key the mismatch pattern tests
+    targets: tuple[Target, ...]
+    as_list: bool  # a list field (出资情况表所列股东): matches when it names exactly the persons found
+    per_set: bool  # a target is in the same material, so the counterparts differ from set to set
+    # Names what the counterparts are made of: checks alike (the same declared name compared on
+    # several materials) look them up once per case
+    group: str
+
+
+def target_check(key: str, counterpart: Counterpart, material: Material) -> TargetCheck:
+    targets = tuple(_target(t, material.id) for t in counterpart.equals)
+    spec = material.fields.get(counterpart.field)
+    as_list = spec is not None and spec.type == "list"
+    per_set = any(t.same_set for t in targets)
+    group = "\n".join((*counterpart.equals, material.id if per_set else "", "list" if as_list else ""))
+    return TargetCheck(key=key, targets=targets, as_list=as_list, per_set=per_set, group=group)
+
+
+def _target(text: str, mid: str) -> Target:
+    if text in _PERSON_KEYS:
+        key = _PERSON_KEYS[text]
+        return Target(text, "person", key, numeric=key != "name")
+    m = _TARGET_FIELD.match(text)
+    if m:
+        return Target(text, "field", m.group(1), m.group(2), same_set=m.group(1) == mid)
+    return Target(text, "declared", text)
+
+
+class Targets:
+    """One case's counterparts, found once per check (per set when a target is in the same material)."""
+
+    def __init__(self, *, case: CaseFacts, declared: Json) -> None:
+        self.case = case
+        self.declared = declared
+        self._found: dict[tuple[str, int], list[str]] = {}  # (target, set or -1) -> its values
+        self._compared: dict[tuple[str, int], list[str]] = {}  # (check group, set or -1) -> candidates
+
+    def differing(self, value: str, checks: tuple[TargetCheck, ...], i: int) -> list[tuple[str, str]]:
+        """(x-key, counterpart) of each check that set ``i``'s read ``value`` differs from."""
+        out: list[tuple[str, str]] = []
+        for check in checks:
+            candidates = self._compared.get((check.group, i if check.per_set else -1))
+            if candidates is None:
+                candidates = self._compare(check, i)
+            if candidates and value not in candidates:
+                # Only a value that differs gets its counterpart: the mismatch pattern needs the key
+                # present (``$ex``), so a fact that agrees is one fewer for the engine (rules.watch).
+                out.append((check.key, candidates[0]))
+        return out
+
+    def differs(self, value: str, check: TargetCheck, i: int) -> str | None:
+        """The counterpart of one check that ``value`` differs from (``differing`` of one check)."""
+        candidates = self._compared.get((check.group, i if check.per_set else -1))
+        if candidates is None:
+            candidates = self._compare(check, i)
+        return candidates[0] if candidates and value not in candidates else None
+
+    def _compare(self, check: TargetCheck, i: int) -> list[str]:
+        targets = check.targets
+        if check.as_list or len(targets) != 1:
+            candidates = [c for target in targets for c in self._candidates(target, i)]
+            if check.as_list:
+                candidates = [list_value("、".join(candidates))] if candidates else []
+        else:
+            candidates = self._candidates(targets[0], i)  # shared: neither list is changed
+        self._compared[(check.group, i if check.per_set else -1)] = candidates
+        return candidates
+
+    def _candidates(self, target: Target, i: int) -> list[str]:
+        # Only a target in the same material depends on the set: every set of a per-person material
+        # otherwise compares with the same list.
+        key = (target.text, i if target.same_set else -1)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._find(target, i)
+        return found
+
+    def _find(self, target: Target, i: int) -> list[str]:
+        if target.source == "declared":
+            value = self.declared.get(target.name)
+            return [str(value)] if isinstance(value, str) else []
+        if target.source == "person":
+            holders = self.case.declared.get("shareholders") or []
+            key, numeric = target.name, target.numeric
+            return [
+                name_or_number(str(h[key]), numeric=numeric)
+                for h in holders
+                if isinstance(h, dict) and h.get(key)
+            ]
+        other = self.case.materials.get(target.name)
+        if other is None or other.status is not MaterialStatus.PRESENT or not other.sets:
+            return []
+        # Same material: the same person/vehicle's set. Another material: any of its sets (persons).
+        sets = [other.sets[i]] if target.same_set and i < len(other.sets) else other.sets
+        values = [one.fields.get(target.field) for one in sets]
+        if any(v is not None and v.state is not _OK for v in values):
+            return []  # README §4.1(3): a comparison with an illegible or blank field is not judged
+        return [comparable(v.value) for v in values if v is not None and v.state is _OK]
