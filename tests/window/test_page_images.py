@@ -80,8 +80,10 @@ def _page(images: PageImages, number: int, *, sha256: str = SHA) -> bytes:
 
 
 def settled(images: PageImages, sha256: str = SHA, timeout: float = 20.0) -> Path:
+    """Wait until the file is settled and the encoder idle: it deletes the staged images after renaming
+    them under ``.work``, so a look at the folders before it is idle may still see them there."""
     final, deadline = images.cache_dir / sha256, time.monotonic() + timeout
-    while not (final.is_dir() and not (images.cache_dir / ".pending" / sha256).exists()):
+    while not (final.is_dir() and not (images.cache_dir / ".pending" / sha256).exists()) or images._queued:
         assert time.monotonic() < deadline, "the background encoder did not settle the file"
         time.sleep(0.02)
     return final
