@@ -54,6 +54,9 @@ PER_ITEM = re.compile(
     r"|不受理|不收|退回|不予|不给办|拒收|被拒"
     r"|现场|上门|核查"
     r"|没带|忘带|缺了|还没(签|办|拿)|先收|先受理"
+    # refusal, validity, jurisdiction and premises in spoken words: each item has its own answer too
+    r"|不接|不让办|作废|失效|还有效|还能用|县里|区里|市里|省里|管辖|哪一级"
+    r"|住的房子|自己家|住宅|经营场所|场地"
 )
 # asking what a concept means or how it is counted: the term answers it, whatever the item
 ASKS_CONCEPT = re.compile(
