@@ -143,3 +143,17 @@ def test_a_goal_guessed_by_meaning_the_kb_does_not_back_is_offered_not_sure(desk
     over several items: the route may be shown, never as a sure answer."""
     result = desk.search(None, query="想开一家药店卖药，要办什么许可")
     assert not result.confident
+
+
+def test_a_name_whose_item_does_not_lead_is_no_item_named(desk: KnowledgeBase) -> None:
+    # 批文 reads as one item's common name, yet the entries about approvals lapsing are other items':
+    # the validity of an approval is every item's own matter, so the desk asks back
+    result = desk.search(None, query="批文拿到手一年多了还没动工，会不会失效")
+    assert not result.confident
+    assert len({c.item for c in result.clarify}) >= 2
+
+
+def test_a_route_question_is_never_asked_back(desk: KnowledgeBase) -> None:
+    # the person asks which item they need: offering "which item do you mean" answers nothing
+    result = desk.search(None, query="想做仓储生意，要办些什么证")
+    assert not result.clarify
