@@ -67,7 +67,12 @@ class AskingBack:
         return self._offered(options)
 
     def _depends_on_item(
-        self, query: str, fused: Sequence[Fused], index: KnowledgeIndex, family: Mapping[str, str]
+        self,
+        query: str,
+        fused: Sequence[Fused],
+        index: KnowledgeIndex,
+        family: Mapping[str, str],
+        items: Sequence[ItemMatch],
     ) -> bool:
         """ "收不收费", "要带什么": a matter each item settles its own way, asked without naming a term
         or what a concept means, nor in the best entry's item's own words ("办公场地" beside 人力资源),
@@ -76,7 +81,7 @@ class AskingBack:
             bool(PER_ITEM.search(query))
             and not ASKS_CONCEPT.search(query)
             and not said_term(query, fused, index)
-            and not self._one_item(fused, index)
+            and not self._one_item(fused, index, items)
             and not self._own_words(query, fused, index, family)
         )
 
@@ -90,11 +95,14 @@ class AskingBack:
         ours = family.get(top.item, top.item)
         return ours in item_specific(query, index, family, share=self.own_share, least=self.own_least)
 
-    def _one_item(self, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:
-        """Do the best entries that belong to an item all belong to the same one? Then the question is
-        that item's, even if it never named it ("打新井还得交啥材料" finds only SL-001)."""
+    def _one_item(self, fused: Sequence[Fused], index: KnowledgeIndex, items: Sequence[ItemMatch]) -> bool:
+        """Do the best entries that belong to an item all belong to the same one, and is that item among
+        the finder's matches? Then the question is that item's, even if it never named it ("打新井还得交啥
+        材料" finds only SL-001, and so does the finder). One item's FAQ that happens to word the matter
+        best ("委托别人来办") while the finder sees other items is no such sign."""
         first = [index.entries[f.entry].item for f in fused if index.entries[f.entry].item][: self.agree]
-        return len(first) == self.agree and len(set(first)) == 1
+        seen = {m.card.code for m in items} | {c for m in items for c in m.card.members}
+        return len(first) == self.agree and len(set(first)) == 1 and first[0] in seen
 
     def _per_item(self, fused: list[Fused], index: KnowledgeIndex) -> list[ClarifyOption]:
         """The items to choose from for a matter every item handles its own way, in the order their

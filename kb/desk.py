@@ -148,8 +148,14 @@ class DeskPolicy(AskingBack):
                 return DeskDecision(fused=boosted)
         # the items that answer the same matter closely come first; failing those (a generic question
         # sits near nothing, or its best entry is a term), a matter every item settles its own way
+        if ASKS_CONCEPT.search(query):  # what a concept means is the same whatever the item
+            return DeskDecision(fused=fused)
         close = self._clarify(fused, index) if confidence >= self.clarify_floor else []
-        if not close and not self._meant(items) and self._depends_on_item(query, fused, index, family or {}):
+        if (
+            not close
+            and not self._meant(items)
+            and self._depends_on_item(query, fused, index, family or {}, items)
+        ):
             close = self._per_item(fused, index)
         if not close and fused and mask is not None and confidence >= self.clarify_floor:
             close = self._shared_matter(query, fused, index, items, family or {}, mask)

@@ -157,3 +157,19 @@ def test_a_route_question_is_never_asked_back(desk: KnowledgeBase) -> None:
     # the person asks which item they need: offering "which item do you mean" answers nothing
     result = desk.search(None, query="想做仓储生意，要办些什么证")
     assert not result.clarify
+
+
+def test_how_many_working_days_is_asked_back_not_answered_by_the_term(desk: KnowledgeBase) -> None:
+    # 工作日 is counted here: the question asks how long, which each item promises its own way
+    result = desk.search(None, query="一般要几个工作日才能批下来")
+    assert not result.confident and len(result.clarify) >= 2
+
+
+def test_an_agent_question_worded_like_one_items_faq_is_asked_back(desk: KnowledgeBase) -> None:
+    result = desk.search(None, query="我出差回不来，叫我表弟替我来交，他要带啥")
+    assert not result.confident and len(result.clarify) >= 2
+
+
+def test_what_a_policy_means_is_never_asked_back(desk: KnowledgeBase) -> None:
+    result = desk.search(None, query="窗口说这个不用我交了，能从库里调，这算什么政策")
+    assert not result.clarify
