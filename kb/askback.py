@@ -58,27 +58,51 @@ class AskingBack:
         top = index.entries[fused[0].entry]
         if top.kind == "term" or not top.item or (items and items[0].score >= self.hint_floor):
             return []
-        if item_specific(query, index, family, share=self.own_share, least=self.own_least):
+        # another item's own words say nothing about the best entry's item ("后一" reads as one item's
+        # by chance): only words of the best entry's own family tie the question to it
+        if self._own_words(query, fused, index, family):
             return []
         others = counterparts(fused[0], index, family, mask=mask, close=self.counterpart)
         options = {top.item: _option(top)} | {e.item: _option(e) for e in others}
         return self._offered(options)
 
-    def _depends_on_item(self, query: str, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:
+    def _depends_on_item(
+        self,
+        query: str,
+        fused: Sequence[Fused],
+        index: KnowledgeIndex,
+        family: Mapping[str, str],
+        items: Sequence[ItemMatch],
+    ) -> bool:
         """ "收不收费", "要带什么": a matter each item settles its own way, asked without naming a term
-        or what a concept means, and the best entries do not all come from one item."""
+        or what a concept means, nor in the best entry's item's own words ("办公场地" beside 人力资源),
+        and the best entries do not all come from one item."""
         return (
             bool(PER_ITEM.search(query))
             and not ASKS_CONCEPT.search(query)
             and not said_term(query, fused, index)
-            and not self._one_item(fused, index)
+            and not self._one_item(fused, index, items)
+            and not self._own_words(query, fused, index, family)
         )
 
-    def _one_item(self, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:
-        """Do the best entries that belong to an item all belong to the same one? Then the question is
-        that item's, even if it never named it ("打新井还得交啥材料" finds only SL-001)."""
+    def _own_words(
+        self, query: str, fused: Sequence[Fused], index: KnowledgeIndex, family: Mapping[str, str]
+    ) -> bool:
+        """Does the question use words only the best item entry's family uses (kb/matter.py)?"""
+        top = next((index.entries[f.entry] for f in fused if index.entries[f.entry].item), None)
+        if top is None:
+            return False
+        ours = family.get(top.item, top.item)
+        return ours in item_specific(query, index, family, share=self.own_share, least=self.own_least)
+
+    def _one_item(self, fused: Sequence[Fused], index: KnowledgeIndex, items: Sequence[ItemMatch]) -> bool:
+        """Do the best entries that belong to an item all belong to the same one, and is that item among
+        the finder's matches? Then the question is that item's, even if it never named it ("打新井还得交啥
+        材料" finds only SL-001, and so does the finder). One item's FAQ that happens to word the matter
+        best ("委托别人来办") while the finder sees other items is no such sign."""
         first = [index.entries[f.entry].item for f in fused if index.entries[f.entry].item][: self.agree]
-        return len(first) == self.agree and len(set(first)) == 1
+        seen = {m.card.code for m in items} | {c for m in items for c in m.card.members}
+        return len(first) == self.agree and len(set(first)) == 1 and first[0] in seen
 
     def _per_item(self, fused: list[Fused], index: KnowledgeIndex) -> list[ClarifyOption]:
         """The items to choose from for a matter every item handles its own way, in the order their

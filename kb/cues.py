@@ -54,11 +54,16 @@ PER_ITEM = re.compile(
     r"|不受理|不收|退回|不予|不给办|拒收|被拒"
     r"|现场|上门|核查"
     r"|没带|忘带|缺了|还没(签|办|拿)|先收|先受理"
+    # refusal, validity, jurisdiction and premises in spoken words: each item has its own answer too
+    r"|不接|不让办|作废|失效|还有效|还能用|县里|区里|市里|省里|管辖|哪一级"
+    r"|住的房子|自己家|住宅|经营场所|场地"
 )
 # asking what a concept means or how it is counted: the term answers it, whatever the item
 ASKS_CONCEPT = re.compile(
     ASKS_MEANING.pattern + r"|怎么算|怎么计算|区别|哪天(开始)?(算|数|起算)|算不算|怎么数"
 )
+# a quantity asked right before a name: the name is what is counted, not the concept asked about
+_COUNTED = re.compile(r"(多少|几)个?$")
 # a term's other name said in a question about a matter every item settles (委托书, 不受理) names no
 # concept: only a longer, distinctive one does (先受理后补交, 缺件受理)
 DISTINCT_ALIAS = 4
@@ -82,6 +87,8 @@ def said_term(query: str, fused: Sequence[Fused], index: KnowledgeIndex) -> bool
         inside = any(s <= m.start and m.end <= e for s, e in matters)
         carries_matter = inside or bool(PER_ITEM.search(query[m.start : m.end]))
         distinct = m.strength == SAID and m.end - m.start >= DISTINCT_ALIAS
+        if _COUNTED.search(query[: m.start]) and inside:
+            continue  # a name counted ("多少个工作日") is the unit of how long, which each item settles
         if title or distinct or not carries_matter:
             return True
     return False

@@ -45,6 +45,7 @@ class DeskDecision(BaseModel):
         "best entries agree with the item the finder guessed from the goal's meaning.",
     )
     clarify: list[ClarifyOption] = Field(default_factory=list)
+    unsure: bool = Field(default=False, description="No sure answer, though nothing is asked back.")
 
     model_config = {"arbitrary_types_allowed": True}
 
@@ -139,19 +140,39 @@ class DeskPolicy(AskingBack):
             return DeskDecision(fused=self._routed(query, fused, index, code), routed=code, routed_sure=sure)
         named = self._named(items)
         if named is not None:  # the question names its item: that item's entries answer it
-            for f in fused:
-                if index.entries[f.entry].item == named:
-                    f.score += self.named_boost
-            fused.sort(key=lambda f: (-f.score, f.entry))
-            return DeskDecision(fused=fused)
+            boosted = self._boost(fused, index, named)
+            # unless even then another item's entry leads: the name was a material or a condition of
+            # that item ("还没有营业执照能申请吗"), not the item the person is asking about
+            best = self._best_item(boosted, index)
+            if best is None or best in _kin(items[0], items):
+                return DeskDecision(fused=boosted)
         # the items that answer the same matter closely come first; failing those (a generic question
         # sits near nothing, or its best entry is a term), a matter every item settles its own way
+        if ASKS_CONCEPT.search(query):  # what a concept means is the same whatever the item
+            return DeskDecision(fused=fused)
         close = self._clarify(fused, index) if confidence >= self.clarify_floor else []
-        if not close and not self._meant(items) and self._depends_on_item(query, fused, index):
+        if (
+            not close
+            and not self._meant(items)
+            and self._depends_on_item(query, fused, index, family or {}, items)
+        ):
             close = self._per_item(fused, index)
         if not close and fused and mask is not None and confidence >= self.clarify_floor:
             close = self._shared_matter(query, fused, index, items, family or {}, mask)
+        if close and ASKS_ROUTE.search(query):
+            # "which item do I need" is not answered by "which item do you mean": no choice is offered,
+            # yet the entries of several items close together are no sure answer either
+            return DeskDecision(fused=fused, unsure=True)
         return DeskDecision(fused=fused, clarify=close)
+
+    def _boost(self, fused: list[Fused], index: KnowledgeIndex, named: str) -> list[Fused]:
+        """The named item's entries moved up (a copy: the ranking stays as it was if the name is no item)."""
+        out = [Fused(entry=f.entry, score=f.score, keyword=f.keyword, vector=f.vector) for f in fused]
+        for f in out:
+            if index.entries[f.entry].item == named:
+                f.score += self.named_boost
+        out.sort(key=lambda f: (-f.score, f.entry))
+        return out
 
     def _meant(self, items: Sequence[ItemMatch]) -> bool:
         """Does the question point to one item by meaning, clearly ahead of the others ("打新井" is

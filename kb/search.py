@@ -133,7 +133,7 @@ class Searcher:
             rewritten=rewritten,
             expansions=expansion.applied,
             corrections={f.wrong: f.right for f in fixes},
-            confident=confident and not decision.clarify,
+            confident=confident and not decision.clarify and not decision.unsure,
             confidence=round(p, 4),
             hits=[_hit(index, f) for f in fused[:k]],
             clarify=decision.clarify,

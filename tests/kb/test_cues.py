@@ -84,3 +84,10 @@ def test_asking_for_the_item_in_spoken_words(query: str) -> None:
 @pytest.mark.parametrize("query", ["得备齐哪些资料", "都要交些啥", "要带点什么"])
 def test_asking_for_the_materials_in_spoken_words(query: str) -> None:
     assert ASKS_MATERIALS.search(query)
+
+
+@pytest.mark.parametrize(
+    "query", ["什么样的申请你们不接", "批文放两年会不会作废", "我们在区里，归哪一级管辖", "能在自己家里开吗"]
+)
+def test_refusal_validity_jurisdiction_and_premises_are_per_item_matters(query: str) -> None:
+    assert PER_ITEM.search(query)

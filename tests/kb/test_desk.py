@@ -143,3 +143,33 @@ def test_a_goal_guessed_by_meaning_the_kb_does_not_back_is_offered_not_sure(desk
     over several items: the route may be shown, never as a sure answer."""
     result = desk.search(None, query="想开一家药店卖药，要办什么许可")
     assert not result.confident
+
+
+def test_a_name_whose_item_does_not_lead_is_no_item_named(desk: KnowledgeBase) -> None:
+    # 批文 reads as one item's common name, yet the entries about approvals lapsing are other items':
+    # the validity of an approval is every item's own matter, so the desk asks back
+    result = desk.search(None, query="批文拿到手一年多了还没动工，会不会失效")
+    assert not result.confident
+    assert len({c.item for c in result.clarify}) >= 2
+
+
+def test_a_route_question_is_never_asked_back(desk: KnowledgeBase) -> None:
+    # the person asks which item they need: offering "which item do you mean" answers nothing
+    result = desk.search(None, query="想做仓储生意，要办些什么证")
+    assert not result.clarify
+
+
+def test_how_many_working_days_is_asked_back_not_answered_by_the_term(desk: KnowledgeBase) -> None:
+    # 工作日 is counted here: the question asks how long, which each item promises its own way
+    result = desk.search(None, query="一般要几个工作日才能批下来")
+    assert not result.confident and len(result.clarify) >= 2
+
+
+def test_an_agent_question_worded_like_one_items_faq_is_asked_back(desk: KnowledgeBase) -> None:
+    result = desk.search(None, query="我出差回不来，叫我表弟替我来交，他要带啥")
+    assert not result.confident and len(result.clarify) >= 2
+
+
+def test_what_a_policy_means_is_never_asked_back(desk: KnowledgeBase) -> None:
+    result = desk.search(None, query="窗口说这个不用我交了，能从库里调，这算什么政策")
+    assert not result.clarify
