@@ -83,14 +83,16 @@ class RapidOcrEngine:
             self.warm_up()
             # rapidocr has loaded its onnxruntime sessions (and the recogniser its dictionary from the
             # model's metadata): the models asked on OpenVINO get theirs in their place
-            for part, runtime, key in (
+            parts: list[tuple[Any, OcrRuntime, str]] = [
                 (self._ocr.text_det, det_runtime, "Det.model_path"),
                 (self._ocr.text_rec, rec_runtime, "Rec.model_path"),
-            ):
+            ]
+            for part, runtime, key in parts:
                 session = openvino_session(Path(params[key]), runtime=runtime, threads=threads)
                 if session is not None:
                     part.session = session
-            self.warm_up()
+            if {det_runtime, rec_runtime} != {"onnxruntime"}:
+                self.warm_up()
         except Exception as exc:  # rapidocr raises bare Exceptions, ValueErrors, FileNotFoundErrors...
             raise OcrUnavailable(f"cannot load the OCR models: {exc}") from exc
 
