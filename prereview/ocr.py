@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from prereview.documents import Box, TextLine
-from prereview.ocr_openvino import OcrRuntime, openvino_session
+from prereview.ocr_openvino import OcrRuntime, OpenVinoSession, precision_of
 
 Quad = np.ndarray  # (4, 2) float32: the corners of a text box, clockwise from top-left
 
@@ -88,9 +88,10 @@ class RapidOcrEngine:
                 (self._ocr.text_rec, rec_runtime, "Rec.model_path"),
             ]
             for part, runtime, key in parts:
-                session = openvino_session(Path(params[key]), runtime=runtime, threads=threads)
-                if session is not None:
-                    part.session = session
+                if runtime != "onnxruntime":
+                    part.session = OpenVinoSession(
+                        Path(params[key]), precision=precision_of(runtime), threads=threads
+                    )
             if {det_runtime, rec_runtime} != {"onnxruntime"}:
                 self.warm_up()
         except Exception as exc:  # rapidocr raises bare Exceptions, ValueErrors, FileNotFoundErrors...

@@ -19,12 +19,13 @@ from typing import Literal
 import numpy as np
 
 OcrRuntime = Literal["onnxruntime", "openvino-f32", "openvino-bf16"]
+Precision = Literal["f32", "bf16"]
 
 
 class OpenVinoSession:
     """The call rapidocr's detector and recogniser make of their session: one input, one output."""
 
-    def __init__(self, model: Path, *, precision: Literal["f32", "bf16"], threads: int = 1) -> None:
+    def __init__(self, model: Path, *, precision: Precision, threads: int = 1) -> None:
         import openvino as ov  # heavy: imported only by a reader that uses it
 
         compiled = ov.Core().compile_model(
@@ -39,7 +40,7 @@ class OpenVinoSession:
             },
         )
         # what the plugin took: f32 on a CPU without native bf16, whatever was asked
-        self.precision = str(compiled.get_property("INFERENCE_PRECISION_HINT"))
+        self.precision: str = compiled.get_property("INFERENCE_PRECISION_HINT").get_type_name()
         self._request = compiled.create_infer_request()
 
     def __call__(self, batch: np.ndarray) -> np.ndarray:
@@ -48,9 +49,6 @@ class OpenVinoSession:
         return np.array(self._request.get_output_tensor().data, copy=True)
 
 
-def openvino_session(model: Path, *, runtime: OcrRuntime, threads: int) -> OpenVinoSession | None:
-    """The OpenVINO session ``runtime`` asks for, or None for onnxruntime (rapidocr's own)."""
-    if runtime == "onnxruntime":
-        return None
-    precision: Literal["f32", "bf16"] = "bf16" if runtime == "openvino-bf16" else "f32"
-    return OpenVinoSession(model, precision=precision, threads=threads)
+def precision_of(runtime: OcrRuntime) -> Precision:
+    """The inference precision an OpenVINO runtime asks for."""
+    return "bf16" if runtime == "openvino-bf16" else "f32"
