@@ -1,6 +1,7 @@
 """OCR models compared on the sample pages: what a faster model changes in the readings, and what it saves.
 
-    .venv/bin/python bench/ocr_models.py [--models packaged,DIR...] [--limit 0] [--sets public,hard] [-v]
+    .venv/bin/python bench/ocr_models.py [--models packaged,DIR,packaged@openvino-bf16...] [--limit 0]
+                                         [--sets public,hard] [-v]
 
 Reads every photo and scanned-PDF page of ``../shared/cases/public`` and hard X01–X03 (never the
 held-out X04–X05) with the float PP-OCR models (the reference) and with each other model set, page by
@@ -14,6 +15,11 @@ folder of PP-OCR ONNX det/rec files, as the service takes them (``YICHUANG_OCR_M
 candidate folder the service's own benches then give the answers and the speed end to end:
 ``YICHUANG_OCR_MODEL_DIR=DIR bench/cases.py`` and ``bench/eight.py``. ``bench/ocr_int8.py`` derives
 int8 candidates from the packaged models.
+
+``@DET/REC`` after a model set names the runtime of each model (``onnxruntime``, ``openvino-f32``,
+``openvino-bf16``; one name for both): ``packaged@onnxruntime/openvino-bf16`` reads the packaged
+models with recognition on OpenVINO in bfloat16. The service takes the same choice from
+``YICHUANG_OCR_DET_RUNTIME`` and ``YICHUANG_OCR_REC_RUNTIME``.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ import argparse
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import cast, get_args
 
 import numpy as np
 from rich.console import Console
@@ -39,6 +47,7 @@ from prereview.cases import find_cases
 from prereview.documents import TextLine
 from prereview.images import load_images
 from prereview.ocr import Quad, RapidOcrEngine
+from prereview.ocr_openvino import OcrRuntime
 from prereview.orient import read_page_image
 from prereview.pdf import read_pdf
 from prereview.sniff import check_readable, sniff_file
@@ -115,9 +124,10 @@ class Tally:
 
 
 def compare(ref: list[TextLine], got: list[TextLine]) -> int:
-    """Lines whose text differs, matched by position in reading order (a line more or less counts)."""
-    diff = abs(len(ref) - len(got))
-    return diff + sum(a.text != b.text for a, b in zip(ref, got, strict=False))
+    """Lines whose text differs, the two readings aligned in reading order (a line more or less counts
+    once, and does not make every line after it count)."""
+    matcher = SequenceMatcher(a=[ln.text for ln in ref], b=[ln.text for ln in got], autojunk=False)
+    return sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal")
 
 
 def main() -> None:
@@ -130,10 +140,7 @@ def main() -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="print every changed line")
     args = parser.parse_args()
     names = [m for m in args.models.split(",") if m]
-    engines = {
-        m: TimedEngine(RapidOcrEngine(threads=1, model_dir=None if m == "packaged" else Path(m)))
-        for m in names
-    }
+    engines = {m: TimedEngine(_engine(m)) for m in names}
     tallies = {m: Tally() for m in names}
     console = Console(stderr=True)
     for page, image in page_images(args.sets.split(","), args.limit):
@@ -155,14 +162,33 @@ def main() -> None:
             tally.lines_changed += changed
             tally.pages_changed += changed > 0
             if changed and args.verbose:
-                for a, b in zip(reference, lines, strict=False):
-                    if a.text != b.text:
-                        console.print(f"{m} {page}: {a.text!r} ({a.score:.2f}) → {b.text!r} ({b.score:.2f})")
-                if len(reference) != len(lines):
-                    console.print(f"{m} {page}: {len(reference)} lines → {len(lines)}")
+                _print_changes(console, f"{m} {page}", reference, lines)
     for m in names:
         tallies[m].crops = engines[m].crops
     _table(names, tallies)
+
+
+def _print_changes(console: Console, where: str, ref: list[TextLine], got: list[TextLine]) -> None:
+    matcher = SequenceMatcher(a=[ln.text for ln in ref], b=[ln.text for ln in got], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "equal":
+            was = " | ".join(f"{ln.text!r} ({ln.score:.2f})" for ln in ref[i1:i2]) or "-"
+            now = " | ".join(f"{ln.text!r} ({ln.score:.2f})" for ln in got[j1:j2]) or "-"
+            console.print(f"{where}: {was} → {now}", soft_wrap=True)
+
+
+def _engine(spec: str) -> RapidOcrEngine:
+    """``MODELS[@DET[/REC]]``: a model set, and the runtime of each model (``prereview.ocr_openvino``)."""
+    models, _, runtimes = spec.partition("@")
+    det, _, rec = (runtimes or "onnxruntime").partition("/")
+    if not {det, rec or det} <= set(get_args(OcrRuntime)):
+        raise SystemExit(f"{spec}: runtimes are {', '.join(get_args(OcrRuntime))}")
+    return RapidOcrEngine(
+        threads=1,
+        model_dir=None if models == "packaged" else Path(models),
+        det_runtime=cast(OcrRuntime, det),
+        rec_runtime=cast(OcrRuntime, rec or det),
+    )
 
 
 def _table(names: list[str], tallies: dict[str, Tally]) -> None:

@@ -12,6 +12,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# the runtimes of prereview.ocr_openvino.OcrRuntime (core may not import prereview; mypy holds the two
+# to the same values where the settings are passed on)
+OcrRuntime = Literal["onnxruntime", "openvino-f32", "openvino-bf16"]
+
 
 def in_checkout(root: Path = PROJECT_ROOT) -> bool:
     """Running from a source checkout (or an editable install of one), not from an installed wheel."""
@@ -48,6 +52,10 @@ class Settings(BaseSettings):
     # OCR
     ocr_model_dir: Path | None = Field(default=None, description="Directory with PP-OCR ONNX det/rec files.")
     ocr_threads: int = 2
+    # which runtime runs each PP-OCR model (prereview.ocr_openvino; docs/ocr-speed.md has what each costs
+    # and changes): onnxruntime, or OpenVINO in f32 (the same readings) or bf16 (needs a CPU with it)
+    ocr_det_runtime: OcrRuntime = Field(default="onnxruntime", description="Runtime of text detection.")
+    ocr_rec_runtime: OcrRuntime = Field(default="onnxruntime", description="Runtime of text recognition.")
     # 10: a case's reading gives way to the web server and the desk's searches, and still has every core
     # the rest of the machine leaves idle (0 = the service's own priority)
     reader_nice: int = Field(default=10, ge=0, le=19, description="Niceness added to the OCR reader workers.")

@@ -40,6 +40,8 @@ def build_prereviewer(workers: int, *, ocr_threads: int = 1) -> Prereviewer:
         limits=limits,
         ocr_threads=ocr_threads,
         ocr_model_dir=settings.ocr_model_dir,
+        ocr_det_runtime=settings.ocr_det_runtime,
+        ocr_rec_runtime=settings.ocr_rec_runtime,
         nice=settings.reader_nice,
     )
 

@@ -12,6 +12,7 @@ never by a per-line angle classifier: PP-OCR's classifier silently drops long up
 `RapidOcrEngine` loads its ONNX sessions in the constructor (explicitly, by the caller: one per
 worker process, ~0.5 GB). It uses the PP-OCRv6 small det/rec models packaged in the rapidocr wheel,
 which run offline; `model_dir` points it at an operator's own PP-OCR ONNX det/rec files instead.
+Each model runs on onnxruntime, or on OpenVINO (`det_runtime`, `rec_runtime`: `prereview.ocr_openvino`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import cv2
 import numpy as np
 
 from prereview.documents import Box, TextLine
+from prereview.ocr_openvino import OcrRuntime, OpenVinoSession, precision_of
 
 Quad = np.ndarray  # (4, 2) float32: the corners of a text box, clockwise from top-left
 
@@ -41,7 +43,7 @@ class OcrUnavailable(RuntimeError):
 
 
 class RapidOcrEngine:
-    """PP-OCR through rapidocr + onnxruntime, CPU only."""
+    """PP-OCR through rapidocr + onnxruntime (or OpenVINO, model by model), CPU only."""
 
     def __init__(
         self,
@@ -51,6 +53,8 @@ class RapidOcrEngine:
         det_side: int = 960,
         min_score: float = 0.5,
         box_thresh: float = 0.4,
+        det_runtime: OcrRuntime = "onnxruntime",
+        rec_runtime: OcrRuntime = "onnxruntime",
     ) -> None:
         from rapidocr import RapidOCR  # heavy: imported only by whoever builds an engine
 
@@ -72,11 +76,24 @@ class RapidOcrEngine:
             # last instead of allocating its activations anew (a fifth less detection CPU, same boxes)
             "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
         }
-        if model_dir is not None:
-            params |= _model_params(model_dir)
+        if model_dir is not None or {det_runtime, rec_runtime} != {"onnxruntime"}:
+            params |= _model_params(model_dir or _packaged_models())
         try:
             self._ocr = RapidOCR(params=params)
             self.warm_up()
+            # rapidocr has loaded its onnxruntime sessions (and the recogniser its dictionary from the
+            # model's metadata): the models asked on OpenVINO get theirs in their place
+            parts: list[tuple[Any, OcrRuntime, str]] = [
+                (self._ocr.text_det, det_runtime, "Det.model_path"),
+                (self._ocr.text_rec, rec_runtime, "Rec.model_path"),
+            ]
+            for part, runtime, key in parts:
+                if runtime != "onnxruntime":
+                    part.session = OpenVinoSession(
+                        Path(params[key]), precision=precision_of(runtime), threads=threads
+                    )
+            if {det_runtime, rec_runtime} != {"onnxruntime"}:
+                self.warm_up()
         except Exception as exc:  # rapidocr raises bare Exceptions, ValueErrors, FileNotFoundErrors...
             raise OcrUnavailable(f"cannot load the OCR models: {exc}") from exc
 
@@ -133,6 +150,13 @@ def _model_params(model_dir: Path) -> dict[str, Any]:
     if keys:  # models exported without their dictionary in the ONNX metadata need it
         params["Rec.rec_keys_path"] = str(keys[0])
     return params
+
+
+def _packaged_models() -> Path:
+    """The rapidocr wheel's own model folder (PP-OCRv6 small det and rec, and the unused classifier)."""
+    import rapidocr
+
+    return Path(rapidocr.__file__).parent / "models"
 
 
 def quad_box(quad: np.ndarray) -> Box:

@@ -25,6 +25,7 @@ from prereview.errors import ReadingBudgetSpent
 from prereview.fair import FairQueue, ReadingBudget
 from prereview.judging import DocumentSink, FileReport, PrereviewResult, UploadedFile, judge
 from prereview.ocr import RapidOcrEngine
+from prereview.ocr_openvino import OcrRuntime
 from prereview.plan import FileParts, ReadJob, joined, plan_reading
 from prereview.pool import OcrFactory, ReaderPool
 from prereview.progress import ProgressSink, Tracker
@@ -52,6 +53,8 @@ class Prereviewer:
         limits: ReadLimits | None = None,
         ocr_threads: int = 1,
         ocr_model_dir: Path | None = None,
+        ocr_det_runtime: OcrRuntime = "onnxruntime",
+        ocr_rec_runtime: OcrRuntime = "onnxruntime",
         work_dir: Path | None = None,
         case_budget_s: float | None = None,
         ocr_factory: OcrFactory | None = None,
@@ -60,7 +63,13 @@ class Prereviewer:
         self.evaluator = evaluator
         self.limits = limits or ReadLimits()
         self.case_budget_s = case_budget_s
-        factory = ocr_factory or partial(RapidOcrEngine, threads=ocr_threads, model_dir=ocr_model_dir)
+        factory = ocr_factory or partial(
+            RapidOcrEngine,
+            threads=ocr_threads,
+            model_dir=ocr_model_dir,
+            det_runtime=ocr_det_runtime,
+            rec_runtime=ocr_rec_runtime,
+        )
         self._pool = ReaderPool(limits=self.limits, ocr_factory=factory, workers=workers, nice=nice)
         self._queue = FairQueue(workers=workers)
         self._work_dir = work_dir

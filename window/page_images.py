@@ -40,6 +40,7 @@ from core.errors import NotFound
 from core.files import move_dir
 from prereview.documents import Document
 from prereview.ocr import RapidOcrEngine
+from prereview.ocr_openvino import OcrRuntime
 from prereview.pipeline import DocumentSink, UploadedFile
 from prereview.pool import ReaderPool
 from prereview.reader import ReadLimits
@@ -70,10 +71,14 @@ class PageImages:
         limits: ReadLimits,
         ocr_threads: int = 1,
         ocr_model_dir: Path | None = None,
+        ocr_det_runtime: OcrRuntime = "onnxruntime",
+        ocr_rec_runtime: OcrRuntime = "onnxruntime",
         nice: int = 0,
     ) -> None:
         self.cache_dir = cache_dir
-        self._ocr_model_dir = ocr_model_dir  # the runs' own models: a page is shown as it was read
+        # the runs' own models and runtimes: a page is shown as it was read
+        self._ocr_model_dir = ocr_model_dir
+        self._ocr_runtimes = (ocr_det_runtime, ocr_rec_runtime)
         self._limits = limits
         self._ocr_threads = ocr_threads
         self._nice = nice
@@ -253,7 +258,13 @@ class PageImages:
     def _reader(self) -> ReaderPool:
         with self._lock:
             if self._pool is None:
-                ocr = partial(RapidOcrEngine, threads=self._ocr_threads, model_dir=self._ocr_model_dir)
+                ocr = partial(
+                    RapidOcrEngine,
+                    threads=self._ocr_threads,
+                    model_dir=self._ocr_model_dir,
+                    det_runtime=self._ocr_runtimes[0],
+                    rec_runtime=self._ocr_runtimes[1],
+                )
                 self._pool = ReaderPool(limits=self._limits, ocr_factory=ocr, nice=self._nice)
                 atexit.register(self.close)
             return self._pool

@@ -59,6 +59,8 @@ def build_prereviewer(*, settings: Settings, library: RuleLibrary) -> Prereviewe
         limits=read_limits(settings),
         case_budget_s=settings.case_read_budget_s,
         ocr_model_dir=settings.ocr_model_dir,
+        ocr_det_runtime=settings.ocr_det_runtime,
+        ocr_rec_runtime=settings.ocr_rec_runtime,
         nice=settings.reader_nice,
     )
     pre.start()
@@ -75,6 +77,8 @@ def build_page_images(settings: Settings) -> PageImages:
         cache_dir=settings.data_dir / "pages",
         limits=read_limits(settings),
         ocr_model_dir=settings.ocr_model_dir,
+        ocr_det_runtime=settings.ocr_det_runtime,
+        ocr_rec_runtime=settings.ocr_rec_runtime,
         nice=settings.reader_nice,
     )
 

@@ -1,4 +1,5 @@
-"""The operator's OCR model folder (``ocr_model_dir``) is what the runs and the page images read with."""
+"""The operator's OCR model folder (``ocr_model_dir``) and runtimes are what the runs and the page images
+read with."""
 
 from __future__ import annotations
 
@@ -27,3 +28,9 @@ def test_the_runs_and_the_page_images_load_the_configured_models(
             pages._reader().start()
     finally:
         pages.close()
+
+
+def test_the_page_images_read_with_the_runs_runtimes(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, ocr_rec_runtime="openvino-bf16", workers=1)
+    pages = build_page_images(settings)
+    assert pages._ocr_runtimes == ("onnxruntime", "openvino-bf16")
