@@ -52,6 +52,9 @@ class TargetCheck(NamedTuple):
     # Names what the counterparts are made of: checks alike (the same declared name compared on
     # several materials) look them up once per case
     group: str
+    # The declared fact when it is the one target and not a list (most checks): its value, already
+    # normalised, is the only counterpart, compared as it is rather than found and remembered
+    declared: str = ""
 
 
 def target_check(key: str, counterpart: Counterpart, material: Material) -> TargetCheck:
@@ -60,7 +63,11 @@ def target_check(key: str, counterpart: Counterpart, material: Material) -> Targ
     as_list = spec is not None and spec.type == "list"
     per_set = any(t.same_set for t in targets)
     group = "\n".join((*counterpart.equals, material.id if per_set else "", "list" if as_list else ""))
-    return TargetCheck(key=key, targets=targets, as_list=as_list, per_set=per_set, group=group)
+    only = targets[0] if len(targets) == 1 and not as_list else None
+    declared = only.name if only is not None and only.source == "declared" else ""
+    return TargetCheck(
+        key=key, targets=targets, as_list=as_list, per_set=per_set, group=group, declared=declared
+    )
 
 
 def _target(text: str, mid: str) -> Target:
@@ -86,17 +93,18 @@ class Targets:
         """(x-key, counterpart) of each check that set ``i``'s read ``value`` differs from."""
         out: list[tuple[str, str]] = []
         for check in checks:
-            candidates = self._compared.get((check.group, i if check.per_set else -1))
-            if candidates is None:
-                candidates = self._compare(check, i)
-            if candidates and value not in candidates:
-                # Only a value that differs gets its counterpart: the mismatch pattern needs the key
-                # present (``$ex``), so a fact that agrees is one fewer for the engine (rules.watch).
-                out.append((check.key, candidates[0]))
+            # Only a value that differs gets its counterpart: the mismatch pattern needs the key
+            # present (``$ex``), so a fact that agrees is one fewer for the engine (rules.watch).
+            other = self.differs(value, check, i)
+            if other is not None:
+                out.append((check.key, other))
         return out
 
     def differs(self, value: str, check: TargetCheck, i: int) -> str | None:
         """The counterpart of one check that ``value`` differs from (``differing`` of one check)."""
+        if check.declared:
+            other = self.declared.get(check.declared)
+            return other if isinstance(other, str) and value != other else None
         candidates = self._compared.get((check.group, i if check.per_set else -1))
         if candidates is None:
             candidates = self._compare(check, i)
