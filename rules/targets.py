@@ -55,6 +55,7 @@ class TargetCheck(NamedTuple):
     # The declared fact when it is the one target and not a list (most checks): its value, already
     # normalised, is the only counterpart, compared as it is rather than found and remembered
     declared: str = ""
+    one: Target | None = None  # the one target, when not a list: its values are the counterparts
 
 
 def target_check(key: str, counterpart: Counterpart, material: Material) -> TargetCheck:
@@ -66,7 +67,7 @@ def target_check(key: str, counterpart: Counterpart, material: Material) -> Targ
     only = targets[0] if len(targets) == 1 and not as_list else None
     declared = only.name if only is not None and only.source == "declared" else ""
     return TargetCheck(
-        key=key, targets=targets, as_list=as_list, per_set=per_set, group=group, declared=declared
+        key=key, targets=targets, as_list=as_list, per_set=per_set, group=group, declared=declared, one=only
     )
 
 
@@ -86,7 +87,7 @@ class Targets:
     def __init__(self, *, case: CaseFacts, declared: Json) -> None:
         self.case = case
         self.declared = declared
-        self._found: dict[tuple[str, int], list[str]] = {}  # (target, set or -1) -> its values
+        self._found: dict[str, list[str]] = {}  # a target not in the same material -> its values
         self._compared: dict[tuple[str, int], list[str]] = {}  # (check group, set or -1) -> candidates
 
     def differing(self, value: str, checks: tuple[TargetCheck, ...], i: int) -> list[tuple[str, str]]:
@@ -105,29 +106,29 @@ class Targets:
         if check.declared:
             other = self.declared.get(check.declared)
             return other if isinstance(other, str) and value != other else None
-        candidates = self._compared.get((check.group, i if check.per_set else -1))
-        if candidates is None:
-            candidates = self._compare(check, i)
+        if check.one is not None:
+            candidates = self._candidates(check.one, i)  # remembered by target: no group to join
+        else:
+            found = self._compared.get((check.group, i if check.per_set else -1))
+            candidates = found if found is not None else self._compare(check, i)
         return candidates[0] if candidates and value not in candidates else None
 
     def _compare(self, check: TargetCheck, i: int) -> list[str]:
-        targets = check.targets
-        if check.as_list or len(targets) != 1:
-            candidates = [c for target in targets for c in self._candidates(target, i)]
-            if check.as_list:
-                candidates = [list_value("、".join(candidates))] if candidates else []
-        else:
-            candidates = self._candidates(targets[0], i)  # shared: neither list is changed
+        candidates = [c for target in check.targets for c in self._candidates(target, i)]
+        if check.as_list:
+            candidates = [list_value("、".join(candidates))] if candidates else []
         self._compared[(check.group, i if check.per_set else -1)] = candidates
         return candidates
 
     def _candidates(self, target: Target, i: int) -> list[str]:
         # Only a target in the same material depends on the set: every set of a per-person material
-        # otherwise compares with the same list.
-        key = (target.text, i if target.same_set else -1)
-        found = self._found.get(key)
+        # otherwise compares with the same list. One in the same material is read once per set (by
+        # the one check on it, most often): found, not remembered.
+        if target.same_set:
+            return self._find(target, i)
+        found = self._found.get(target.text)
         if found is None:
-            found = self._found[key] = self._find(target, i)
+            found = self._found[target.text] = self._find(target, i)
         return found
 
     def _find(self, target: Target, i: int) -> list[str]:
@@ -146,8 +147,11 @@ class Targets:
         if other is None or other.status is not MaterialStatus.PRESENT or not other.sets:
             return []
         # Same material: the same person/vehicle's set. Another material: any of its sets (persons).
-        sets = [other.sets[i]] if target.same_set and i < len(other.sets) else other.sets
-        values = [one.fields.get(target.field) for one in sets]
+        if target.same_set and i < len(other.sets):
+            value = other.sets[i].fields.get(target.field)
+            # README §4.1(3): a comparison with an illegible or blank field is not judged
+            return [comparable(value.value)] if value is not None and value.state is _OK else []
+        values = [one.fields.get(target.field) for one in other.sets]
         if any(v is not None and v.state is not _OK for v in values):
             return []  # README §4.1(3): a comparison with an illegible or blank field is not judged
         return [comparable(v.value) for v in values if v is not None and v.state is _OK]
