@@ -16,6 +16,7 @@ from rules import watch
 from rules.compiled import CompiledItem
 from rules.spec import FieldSpec, Material
 from rules.targets import TargetCheck, target_check
+from rules.values import encode
 
 # A read field's fact is kept: always (True), never (False), when it has this property (a str: most
 # often a mismatch's x-key, set only when the value differs), or when one of these literals' patterns
@@ -44,6 +45,10 @@ class Step(NamedTuple):
     # The one check when a legible reading's fact is wanted only for it (most fields read: a name or
     # number compared with the declared one): the fact is made only when the value differs
     mismatch: TargetCheck | None = None
+    # A legible reading's fact as JSON before and after its set index (rules.prepare joins these with
+    # the reading's own text rather than encoding the fact)
+    head: str = ""
+    tail: str = ""
 
 
 UNASKED = Step("", False, "", False, False, False, False, False, (), ())  # no pattern looks at it
@@ -138,6 +143,9 @@ def _step(compiled: CompiledItem, material: Material, name: str) -> Step:
         ),
     )
     only = step.checks[0] if len(step.checks) == 1 and not step.contains else None
+    head = encode({"t": "f", "m": mid})[:-1] + ',"i":'
+    tail = encode({"f": name, "st": _OK})[1:-1]
+    step = step._replace(head=head, tail=f",{tail},")
     return step._replace(mismatch=only) if only is not None and step.when_ok == only.key else step
 
 
