@@ -106,19 +106,17 @@ class _Prep:
             if signed is not None:
                 marks["signed"] = signed
             out.append(marks)
-        reads, review = steps.reads, self.review
+        fields, review, declared = steps.fields, self.review, self.targets.declared
         for name, value in one.fields.items():
+            step = fields.get(name)
+            if step is None:  # a field the rule file does not list, first seen
+                step = step_of(steps, self.compiled, material, name)
             state = value.state
             if state is _OK:  # most fields: only those whose reading a rule looks at are read
-                step = reads.get(name)
-                if step is None and name not in steps.fields:
-                    step = step_of(steps, self.compiled, material, name)
-                if step is None or not step.read:
+                if not step.read:
                     continue
-            else:
-                step = step_of(steps, self.compiled, material, name)
-                if not (step.empty if state is _EMPTY else step.unreadable):
-                    continue
+            elif not (step.empty if state is _EMPTY else step.unreadable):
+                continue
             if step.part and parts is not None and step.part not in parts:
                 continue  # README §4.1(3): a check on a missing face is skipped
             if state is not _OK:
@@ -132,8 +130,14 @@ class _Prep:
                     # Its reading's text was encoded for an earlier case (or set) with the same value
                     text = f"{step.head}{i}{step.tail}{reading_text(step.kind, value.value, on)}"
                     self.texts[id(out[-1])] = text
-            elif (other := self.targets.differs(props["v"], check, i)) is not None:
-                out.append({"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props, check.key: other})
+                continue
+            if check.declared:  # Targets.differs of a declared counterpart, without the call
+                other = declared.get(check.declared)
+                if not isinstance(other, str) or props["v"] == other:
+                    continue
+            elif (other := self.targets.differs(props["v"], check, i)) is None:
+                continue
+            out.append({"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props, check.key: other})
 
     def read_fact(self, out: list[Json], step: Step, mid: str, i: int, name: str, props: Props) -> bool:
         """Append a read field's fact (its reading ``props``, contains-checks, differing counterparts)
@@ -144,8 +148,15 @@ class _Prep:
         value = props["v"]
         has = [(key, literal in value) for key, literal in step.contains] if step.contains else _NONE
         differ = self.targets.differing(value, step.checks, i) if step.checks else _NONE
-        if isinstance(wanted, str) and wanted not in props and all(k != wanted for k, _ in (*has, *differ)):
-            return False  # most often a mismatch check's subject that agrees: not built to be dropped
+        if isinstance(wanted, str):
+            if wanted not in props and all(k != wanted for k, _ in (*has, *differ)):
+                return False  # most often a mismatch check's subject that agrees: not built to be dropped
+        elif isinstance(wanted, tuple) and step.on_reading and "st" not in props and not (has or differ):
+            # The patterns look only at the reading's properties (an ID number's checksum): asked of
+            # the reading, and the fact not built when none can match it (most such readings)
+            if not watch.matches(wanted, props):
+                return False
+            wanted = True
         fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props}
         for key, one in (*has, *differ):
             fact[key] = one
