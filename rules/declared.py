@@ -5,6 +5,7 @@ start of each STALE window as ordinals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -39,53 +40,72 @@ _case_facts: dict[tuple[date, str], Json] = {}
 def declared_fact(declared: dict[str, Any], catalog: FactCatalog, review: date) -> Json:
     """Normalised declared facts; an empty or ill-typed value is left out (README: 按事实缺失处理)."""
     fact: Json = {"t": "d"}
+    specs = catalog.facts
     for name, raw in declared.items():
-        spec = catalog.facts.get(name)
-        if spec is None or raw is None:
-            continue
-        value = _typed(raw, spec)
-        if value is None:
-            continue
-        if spec.type == "enum_list":
-            for option in spec.values:
-                fact[f"{name}__{option}"] = option in value
-            fact[name] = len(value)
-        elif spec.type == "shareholders":
-            fact[name] = len(value)
-        else:
-            fact[name] = value
-        if spec.type == "id_number":
-            fact[f"{name}__ok"] = id_ok(str(value), review)
-        elif spec.type == "uscc":
-            fact[f"{name}__ok"] = uscc_ok(str(value))
+        spec = specs.get(name)
+        if spec is not None and raw is not None:
+            # One call by type rather than a chain of comparisons: a case declares some twenty values.
+            _PUT.get(spec.type, _put_text)(fact, name, raw, spec, review)
     fact.update(_derived(declared, fact))
     return fact
 
 
-def _typed(raw: Any, spec: FactSpec) -> Any:
-    kind = spec.type
-    if kind == "bool":
-        return raw if isinstance(raw, bool) else None
-    if kind in ("integer", "number"):
-        if isinstance(raw, bool) or not isinstance(raw, int | float) or raw < 0:
-            return None
-        return raw if kind == "number" or float(raw).is_integer() else None
-    if kind == "enum":
-        return raw if raw in spec.values else None
-    if kind == "enum_list":
-        if not isinstance(raw, list) or not raw or any(v not in spec.values for v in raw):
-            return None
-        return raw
-    if kind == "shareholders":
-        return raw if isinstance(raw, list) and all(isinstance(s, dict) for s in raw) else None
+def _put_bool(fact: Json, name: str, raw: Any, spec: FactSpec, review: date) -> None:
+    if isinstance(raw, bool):
+        fact[name] = raw
+
+
+def _put_count(fact: Json, name: str, raw: Any, spec: FactSpec, review: date) -> None:
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or raw < 0:
+        return
+    if spec.type == "number" or float(raw).is_integer():
+        fact[name] = raw
+
+
+def _put_enum(fact: Json, name: str, raw: Any, spec: FactSpec, review: date) -> None:
+    if raw in spec.values:
+        fact[name] = raw
+
+
+def _put_enum_list(fact: Json, name: str, raw: Any, spec: FactSpec, review: date) -> None:
+    if not isinstance(raw, list) or not raw or any(v not in spec.values for v in raw):
+        return
+    for option in spec.values:
+        fact[f"{name}__{option}"] = option in raw
+    fact[name] = len(raw)
+
+
+def _put_shareholders(fact: Json, name: str, raw: Any, spec: FactSpec, review: date) -> None:
+    if isinstance(raw, list) and all(isinstance(s, dict) for s in raw):
+        fact[name] = len(raw)
+
+
+def _put_text(fact: Json, name: str, raw: Any, spec: FactSpec, review: date) -> None:
+    """A name, a number with its checksum, or other text (a date, a string): as it reads, normalised."""
     if not isinstance(raw, str | int) or not str(raw).strip():
-        return None
-    text = str(raw)
+        return
+    text, kind = str(raw), spec.type
     if kind == "name":
-        return name_or_number(text, numeric=False)
-    if kind in ("id_number", "uscc"):
-        return name_or_number(text, numeric=True)
-    return text.strip()
+        fact[name] = name_or_number(text, numeric=False)
+    elif kind == "id_number":
+        fact[name] = value = name_or_number(text, numeric=True)
+        fact[f"{name}__ok"] = id_ok(value, review)
+    elif kind == "uscc":
+        fact[name] = value = name_or_number(text, numeric=True)
+        fact[f"{name}__ok"] = uscc_ok(value)
+    else:
+        fact[name] = text.strip()
+
+
+_Put = Callable[[Json, str, Any, FactSpec, date], None]
+_PUT: dict[str, _Put] = {
+    "bool": _put_bool,
+    "integer": _put_count,
+    "number": _put_count,
+    "enum": _put_enum,
+    "enum_list": _put_enum_list,
+    "shareholders": _put_shareholders,
+}
 
 
 def _derived(declared: dict[str, Any], fact: Json) -> Json:

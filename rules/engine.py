@@ -20,6 +20,8 @@ from typing import Any
 
 from durable import engine as _durable
 
+from rules.values import encode as encode
+
 Fired = tuple[str, dict[str, Any]]  # (action name, matched facts by pattern name)
 
 _native = _durable.durable_rules_engine
@@ -28,8 +30,6 @@ _SID = "0"
 # durable_rules_engine 2.0.28 segfaults in delete_state for a state in which no rule ever fired; each
 # ruleset gets a rule that fires on a sentinel fact, asserted once when its state is opened and kept.
 _SENTINEL = "$end"
-# Compact and without the circular-reference walk: the facts are flat dicts built by rules.prepare.
-encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
 class RuleHost(_durable.Host):  # type: ignore[misc]

@@ -19,7 +19,7 @@ from rules.engine import RuleHost, encode, matched
 from rules.errors import UnknownItem
 from rules.loader import LoadedItem
 from rules.messages import message_for
-from rules.prepare import FieldValues, material_facts
+from rules.prepare import FieldValues, encoded, material_facts
 from rules.spec import FactCatalog, Item
 from rules.stored import StoredCase, outline
 from rules.stored import key as stored_key
@@ -322,6 +322,7 @@ class _Prepared:
         hit = self._phase2.get(key)
         if hit is None:
             compiled = self.compiled
+            texts: dict[int, str] = {}  # of the material facts made here (rules.prepare.encoded)
             if self.materials is not None:  # every material's facts, stored: those of the due ones
                 facts = [f for f in json.loads(self.materials) if f["m"] in due]
                 if compiled.material_needs is not None:
@@ -330,13 +331,19 @@ class _Prepared:
             else:
                 source = self.source or case
                 facts, values = material_facts(
-                    item=item, compiled=compiled, due=due, case=source, declared=self.declared, keep_idle=True
+                    item=item,
+                    compiled=compiled,
+                    due=due,
+                    case=source,
+                    declared=self.declared,
+                    keep_idle=True,
+                    texts=texts,
                 )
                 self.made = (key, facts)
                 if compiled.material_needs is not None:
                     facts = idle.without_idle(facts, compiled.material_needs)
-            facts = [*facts, _only(self.declared, compiled.declared2), case_fact(case.review_date, compiled)]
-            hit = self._phase2[key] = (encode(facts), values)
+            tail = encode([_only(self.declared, compiled.declared2), case_fact(case.review_date, compiled)])
+            hit = self._phase2[key] = (encoded(facts, texts, tail), values)
         return hit
 
 

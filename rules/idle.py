@@ -48,32 +48,48 @@ def without_idle(facts: list[dict[str, Any]], wanted: Needs) -> list[dict[str, A
     # The facts' own keys (fewer than the facts: every set of a material alike); a fact is also of the
     # kinds that leave its material or field open, which only some rules name (``_exact_only``).
     present = {(f["t"], f.get("m", ""), f.get(_SUB.get(f["t"], _NO_SUB), "")) for f in facts}
+    by_kind = _plan(wanted)[2]
     if not _exact_only(wanted):
         for t, m, sub in list(present):
             present.update(((t, m, ""), (t, "", sub), (t, "", "")))
     present |= _ALWAYS
-    return [f for f in facts if f["t"] != "m" or _usable(f, wanted, present)]
+    out: list[dict[str, Any]] = []
+    for f in facts:
+        if f["t"] == "m":
+            m, st = f["m"], f["st"]
+            rules = by_kind.get((m, st))
+            if rules is None:  # a state no rule names: those that leave it open
+                rules = wanted.get((m, ""), ())
+            # Whether some rule that can match this material fact has a fact of each of its other kinds
+            for keys in rules:
+                if keys <= present:
+                    out.append(f)
+                    break
+        else:
+            out.append(f)
+    return out
 
 
 def _exact_only(wanted: Needs) -> bool:
     """Whether every key the rules need names a material and, for a fact type with fields or parts, one
     of them (or is a fact always asserted): such a key is present only as some fact's own key."""
-    hit = _exact.get(id(wanted))
+    return _plan(wanted)[1]
+
+
+def _plan(wanted: Needs) -> tuple[Needs, bool, Needs]:
+    """``wanted``, ``_exact_only`` of it, and by material and state the rules' needs for that state and
+    for any (``wanted`` merged): worked out once per ``wanted``."""
+    hit = _plans.get(id(wanted))
     if hit is None or hit[0] is not wanted:
         keys = {key for rules in wanted.values() for one in rules for key in one}
         simple = all(k in _ALWAYS or (k[1] != "" and (k[2] != "" or k[0] not in _SUB)) for k in keys)
-        if len(_exact) >= 1024:
-            _exact.clear()
-        hit = _exact[id(wanted)] = (wanted, simple)  # kept with its answer, so that its id is not reused
-    return hit[1]
+        by_kind = {(m, st): (*wanted.get((m, st), ()), *wanted.get((m, ""), ())) for m, st in wanted if st}
+        if len(_plans) >= 1024:
+            _plans.clear()
+        # kept with its answer, so that its id is not reused
+        hit = _plans[id(wanted)] = (wanted, simple, by_kind)
+    return hit
 
 
 _NO_SUB = "\0"  # a property no fact has: the sub-key of a fact type without fields or parts
-_exact: dict[int, tuple[Needs, bool]] = {}
-
-
-def _usable(fact: dict[str, Any], wanted: Needs, present: set[Key]) -> bool:
-    """Whether some rule that can match this material fact has a fact of each of its other kinds."""
-    m, st = fact["m"], fact["st"]
-    rules = (*wanted.get((m, st), ()), *wanted.get((m, ""), ()))
-    return any(keys <= present for keys in rules)
+_plans: dict[int, tuple[Needs, bool, Needs]] = {}

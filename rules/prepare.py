@@ -15,7 +15,7 @@ from rules.compiled import CompiledItem
 from rules.spec import FieldSpec, Item, Material
 from rules.steps import Step, Steps, step_of, steps_of
 from rules.targets import Targets
-from rules.values import Props, reading_at
+from rules.values import Props, encode, reading_at, reading_text
 
 Json = dict[str, Any]
 
@@ -28,14 +28,16 @@ def material_facts(
     case: CaseFacts,
     declared: Json,
     keep_idle: bool = False,
+    texts: dict[int, str] | None = None,
 ) -> tuple[list[Json], FieldValues]:
     """Facts for every due material, and the field values behind them (for evidence).
 
     Only facts some phase-2 pattern can match are made: the others would cost the engine time and
     could not change what fires. ``keep_idle``: material facts no rule can use for this case are kept
-    (rules.idle leaves them out of a subset of these materials' facts as it would of their own)."""
+    (rules.idle leaves them out of a subset of these materials' facts as it would of their own).
+    ``texts``: the JSON of the facts made of a reading alone, by the id of the fact (``encoded``)."""
     facts: list[Json] = []
-    prep = _Prep(case=case, declared=declared, compiled=compiled)
+    prep = _Prep(case=case, declared=declared, compiled=compiled, texts=texts)
     for material in item.materials:
         mid = material.id
         if mid not in due:
@@ -80,8 +82,11 @@ class _Prep:
     same names and numbers recur across a case's materials), what the rules ask of it from its step
     (rules.steps), and the counterparts a mismatch check compares with are found once per case."""
 
-    def __init__(self, *, case: CaseFacts, declared: Json, compiled: CompiledItem) -> None:
+    def __init__(
+        self, *, case: CaseFacts, declared: Json, compiled: CompiledItem, texts: dict[int, str] | None = None
+    ) -> None:
         self.compiled = compiled
+        self.texts = texts
         self.review = case.review_date
         self.targets = Targets(case=case, declared=declared)
 
@@ -101,47 +106,74 @@ class _Prep:
             if signed is not None:
                 marks["signed"] = signed
             out.append(marks)
-        reads, review = steps.reads, self.review
+        fields, review, declared = steps.fields, self.review, self.targets.declared
         for name, value in one.fields.items():
+            step = fields.get(name)
+            if step is None:  # a field the rule file does not list, first seen
+                step = step_of(steps, self.compiled, material, name)
             state = value.state
             if state is _OK:  # most fields: only those whose reading a rule looks at are read
-                step = reads.get(name)
-                if step is None and name not in steps.fields:
-                    step = step_of(steps, self.compiled, material, name)
-                if step is None or not step.read:
+                if not step.read:
                     continue
-            else:
-                step = step_of(steps, self.compiled, material, name)
-                if not (step.empty if state is _EMPTY else step.unreadable):
-                    continue
+            elif not (step.empty if state is _EMPTY else step.unreadable):
+                continue
             if step.part and parts is not None and step.part not in parts:
                 continue  # README §4.1(3): a check on a missing face is skipped
             if state is not _OK:
                 out.append({"t": "f", "m": mid, "i": i, "f": name, "st": state.value})
                 continue
-            props = reading_at(step.kind, value.value, review if step.dated else None)
+            on = review if step.dated else None
+            props = reading_at(step.kind, value.value, on)
             check = step.mismatch
             if check is None or "st" in props:
-                self.read_fact(out, step, mid, i, name, props)
-            elif (other := self.targets.differs(props["v"], check, i)) is not None:
-                out.append({"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props, check.key: other})
+                if self.read_fact(out, step, mid, i, name, props) and self.texts is not None:
+                    # Its reading's text was encoded for an earlier case (or set) with the same value
+                    text = f"{step.head}{i}{step.tail}{reading_text(step.kind, value.value, on)}"
+                    self.texts[id(out[-1])] = text
+                continue
+            if check.declared:  # Targets.differs of a declared counterpart, without the call
+                other = declared.get(check.declared)
+                if not isinstance(other, str) or props["v"] == other:
+                    continue
+            elif (other := self.targets.differs(props["v"], check, i)) is None:
+                continue
+            out.append({"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props, check.key: other})
 
-    def read_fact(self, out: list[Json], step: Step, mid: str, i: int, name: str, props: Props) -> None:
+    def read_fact(self, out: list[Json], step: Step, mid: str, i: int, name: str, props: Props) -> bool:
         """Append a read field's fact (its reading ``props``, contains-checks, differing counterparts)
-        when some pattern can match it."""
+        when some pattern can match it; whether one was appended with no property but the reading's."""
         wanted = step.when_illegible if "st" in props else step.when_ok
         if wanted is False:
-            return  # the fact would be dropped below, whatever its other properties
+            return False  # the fact would be dropped below, whatever its other properties
         value = props["v"]
         has = [(key, literal in value) for key, literal in step.contains] if step.contains else _NONE
         differ = self.targets.differing(value, step.checks, i) if step.checks else _NONE
-        if isinstance(wanted, str) and wanted not in props and all(k != wanted for k, _ in (*has, *differ)):
-            return  # most often a mismatch check's subject that agrees: not built to be dropped
+        if isinstance(wanted, str):
+            if wanted not in props and all(k != wanted for k, _ in (*has, *differ)):
+                return False  # most often a mismatch check's subject that agrees: not built to be dropped
+        elif isinstance(wanted, tuple) and step.on_reading and "st" not in props and not (has or differ):
+            # The patterns look only at the reading's properties (an ID number's checksum): asked of
+            # the reading, and the fact not built when none can match it (most such readings)
+            if not watch.matches(wanted, props):
+                return False
+            wanted = True
         fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props}
         for key, one in (*has, *differ):
             fact[key] = one
         if not isinstance(wanted, tuple) or watch.matches(wanted, fact):
             out.append(fact)
+            return not has and not differ
+        return False
+
+
+def encoded(facts: list[Json], texts: dict[int, str], tail: str) -> str:
+    """``encode(facts)`` joined with ``tail`` (an encoded list, its facts after these), the text of a
+    fact made of a reading alone taken from ``texts`` (``material_facts``): the same JSON, but the
+    reading encoded once for every case with that value."""
+    if not facts:
+        return tail
+    body = ",".join([texts.get(id(f)) or encode(f) for f in facts])
+    return f"[{body}]" if tail == "[]" else f"[{body},{tail[1:]}"
 
 
 class FieldValues(Mapping[tuple[str, int, str], FieldValue]):

@@ -16,6 +16,7 @@ from rules import watch
 from rules.compiled import CompiledItem
 from rules.spec import FieldSpec, Material
 from rules.targets import TargetCheck, target_check
+from rules.values import encode
 
 # A read field's fact is kept: always (True), never (False), when it has this property (a str: most
 # often a mismatch's x-key, set only when the value differs), or when one of these literals' patterns
@@ -44,6 +45,13 @@ class Step(NamedTuple):
     # The one check when a legible reading's fact is wanted only for it (most fields read: a name or
     # number compared with the declared one): the fact is made only when the value differs
     mismatch: TargetCheck | None = None
+    # A legible reading's fact as JSON before and after its set index (rules.prepare joins these with
+    # the reading's own text rather than encoding the fact)
+    head: str = ""
+    tail: str = ""
+    # ``when_ok``'s literals (a tuple) name only properties of the reading or of its checks, none the
+    # fact has whatever it reads (type, material, set, field, state): they can be asked of the reading
+    on_reading: bool = False
 
 
 UNASKED = Step("", False, "", False, False, False, False, False, (), ())  # no pattern looks at it
@@ -54,7 +62,6 @@ class Steps(NamedTuple):
 
     # By field name: those the rule file lists, and others as a case brings them (open patterns may see them)
     fields: dict[str, Step]
-    reads: dict[str, Step]  # those of ``fields`` whose value, read, is looked at (``Step.read``)
     parts: tuple[tuple[str, bool, bool], ...]  # (part, kept when there, kept when not) of a set's part facts
     across: tuple[tuple[str, bool, bool], ...]  # the same for the material's "pa" facts (any set)
     marks: dict[tuple[bool | None, bool | None], bool]  # (sealed, signed) -> marks fact kept
@@ -72,8 +79,6 @@ def step_of(steps: Steps, compiled: CompiledItem, material: Material, name: str)
     found = steps.fields.get(name)
     if found is None:
         found = steps.fields[name] = _step(compiled, material, name)
-        if found.read:
-            steps.reads[name] = found
     return found
 
 
@@ -87,7 +92,6 @@ def _steps(compiled: CompiledItem, material: Material) -> Steps:
     fields = {name: _step(compiled, material, name) for name in material.fields}
     return Steps(
         fields=fields,
-        reads={name: step for name, step in fields.items() if step.read},
         parts=_parts(compiled, "p", material),
         across=_parts(compiled, "pa", material),
         marks=marks,
@@ -138,6 +142,9 @@ def _step(compiled: CompiledItem, material: Material, name: str) -> Step:
         ),
     )
     only = step.checks[0] if len(step.checks) == 1 and not step.contains else None
+    head = encode({"t": "f", "m": mid})[:-1] + ',"i":'
+    tail = encode({"f": name, "st": _OK})[1:-1]
+    step = step._replace(head=head, tail=f",{tail},", on_reading=_on_reading(step.when_ok))
     return step._replace(mismatch=only) if only is not None and step.when_ok == only.key else step
 
 
@@ -163,6 +170,15 @@ def _wanted(pats: watch.Plan | None, st: str) -> Wanted:
         name = str(rest[0][0][1])
         return True if name in ("t", "m", "i", "f", "st", "v") else name
     return tuple(rest) if rest else False
+
+
+_FIXED = frozenset({"t", "m", "i", "f", "st"})  # what every field fact has, whatever it reads
+
+
+def _on_reading(wanted: Wanted) -> bool:
+    if not isinstance(wanted, tuple):
+        return False
+    return all(k not in _FIXED and (k != "$ex" or v not in _FIXED) for lits in wanted for k, v in lits)
 
 
 def _blank_wanted(

@@ -52,6 +52,10 @@ class TargetCheck(NamedTuple):
     # Names what the counterparts are made of: checks alike (the same declared name compared on
     # several materials) look them up once per case
     group: str
+    # The declared fact when it is the one target and not a list (most checks): its value, already
+    # normalised, is the only counterpart, compared as it is rather than found and remembered
+    declared: str = ""
+    one: Target | None = None  # the one target, when not a list: its values are the counterparts
 
 
 def target_check(key: str, counterpart: Counterpart, material: Material) -> TargetCheck:
@@ -60,7 +64,11 @@ def target_check(key: str, counterpart: Counterpart, material: Material) -> Targ
     as_list = spec is not None and spec.type == "list"
     per_set = any(t.same_set for t in targets)
     group = "\n".join((*counterpart.equals, material.id if per_set else "", "list" if as_list else ""))
-    return TargetCheck(key=key, targets=targets, as_list=as_list, per_set=per_set, group=group)
+    only = targets[0] if len(targets) == 1 and not as_list else None
+    declared = only.name if only is not None and only.source == "declared" else ""
+    return TargetCheck(
+        key=key, targets=targets, as_list=as_list, per_set=per_set, group=group, declared=declared, one=only
+    )
 
 
 def _target(text: str, mid: str) -> Target:
@@ -79,47 +87,48 @@ class Targets:
     def __init__(self, *, case: CaseFacts, declared: Json) -> None:
         self.case = case
         self.declared = declared
-        self._found: dict[tuple[str, int], list[str]] = {}  # (target, set or -1) -> its values
+        self._found: dict[str, list[str]] = {}  # a target not in the same material -> its values
         self._compared: dict[tuple[str, int], list[str]] = {}  # (check group, set or -1) -> candidates
 
     def differing(self, value: str, checks: tuple[TargetCheck, ...], i: int) -> list[tuple[str, str]]:
         """(x-key, counterpart) of each check that set ``i``'s read ``value`` differs from."""
         out: list[tuple[str, str]] = []
         for check in checks:
-            candidates = self._compared.get((check.group, i if check.per_set else -1))
-            if candidates is None:
-                candidates = self._compare(check, i)
-            if candidates and value not in candidates:
-                # Only a value that differs gets its counterpart: the mismatch pattern needs the key
-                # present (``$ex``), so a fact that agrees is one fewer for the engine (rules.watch).
-                out.append((check.key, candidates[0]))
+            # Only a value that differs gets its counterpart: the mismatch pattern needs the key
+            # present (``$ex``), so a fact that agrees is one fewer for the engine (rules.watch).
+            other = self.differs(value, check, i)
+            if other is not None:
+                out.append((check.key, other))
         return out
 
     def differs(self, value: str, check: TargetCheck, i: int) -> str | None:
         """The counterpart of one check that ``value`` differs from (``differing`` of one check)."""
-        candidates = self._compared.get((check.group, i if check.per_set else -1))
-        if candidates is None:
-            candidates = self._compare(check, i)
+        if check.declared:
+            other = self.declared.get(check.declared)
+            return other if isinstance(other, str) and value != other else None
+        if check.one is not None:
+            candidates = self._candidates(check.one, i)  # remembered by target: no group to join
+        else:
+            found = self._compared.get((check.group, i if check.per_set else -1))
+            candidates = found if found is not None else self._compare(check, i)
         return candidates[0] if candidates and value not in candidates else None
 
     def _compare(self, check: TargetCheck, i: int) -> list[str]:
-        targets = check.targets
-        if check.as_list or len(targets) != 1:
-            candidates = [c for target in targets for c in self._candidates(target, i)]
-            if check.as_list:
-                candidates = [list_value("、".join(candidates))] if candidates else []
-        else:
-            candidates = self._candidates(targets[0], i)  # shared: neither list is changed
+        candidates = [c for target in check.targets for c in self._candidates(target, i)]
+        if check.as_list:
+            candidates = [list_value("、".join(candidates))] if candidates else []
         self._compared[(check.group, i if check.per_set else -1)] = candidates
         return candidates
 
     def _candidates(self, target: Target, i: int) -> list[str]:
         # Only a target in the same material depends on the set: every set of a per-person material
-        # otherwise compares with the same list.
-        key = (target.text, i if target.same_set else -1)
-        found = self._found.get(key)
+        # otherwise compares with the same list. One in the same material is read once per set (by
+        # the one check on it, most often): found, not remembered.
+        if target.same_set:
+            return self._find(target, i)
+        found = self._found.get(target.text)
         if found is None:
-            found = self._found[key] = self._find(target, i)
+            found = self._found[target.text] = self._find(target, i)
         return found
 
     def _find(self, target: Target, i: int) -> list[str]:
@@ -138,8 +147,11 @@ class Targets:
         if other is None or other.status is not MaterialStatus.PRESENT or not other.sets:
             return []
         # Same material: the same person/vehicle's set. Another material: any of its sets (persons).
-        sets = [other.sets[i]] if target.same_set and i < len(other.sets) else other.sets
-        values = [one.fields.get(target.field) for one in sets]
+        if target.same_set and i < len(other.sets):
+            value = other.sets[i].fields.get(target.field)
+            # README §4.1(3): a comparison with an illegible or blank field is not judged
+            return [comparable(value.value)] if value is not None and value.state is _OK else []
+        values = [one.fields.get(target.field) for one in other.sets]
         if any(v is not None and v.state is not _OK for v in values):
             return []  # README §4.1(3): a comparison with an illegible or blank field is not judged
         return [comparable(v.value) for v in values if v is not None and v.state is _OK]

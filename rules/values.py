@@ -8,6 +8,7 @@ bounded cache), so that a case judged for the first time mostly looks its values
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import date
@@ -60,6 +61,18 @@ def reading_at(kind: str, text: str, review: date | None) -> Props:
     elif kind == "period":
         _period(props, text)
     return props
+
+
+@lru_cache(maxsize=1 << 16)
+def reading_text(kind: str, text: str, review: date | None) -> str:
+    """``reading_at``'s properties as JSON without the opening brace: a fact's text ends with them."""
+    return encode(reading_at(kind, text, review))[1:]
+
+
+# The engine's facts as JSON (rules.engine takes it from here): compact and without the circular-
+# reference walk, the facts are flat dicts. Defined here because a payload is joined from the texts
+# of readings (``reading_text``), which must be encoded alike.
+encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
 def _period(props: Props, text: str) -> None:
@@ -115,7 +128,7 @@ def _list_value(text: str, name: Callable[[str], str], number: Callable[[str], s
 
 def clear() -> None:
     """Forget every remembered reading (tests compare with readings made afresh)."""
-    for cached in (reading_at, name_or_number, comparable, list_value, id_ok, uscc_ok):
+    for cached in (reading_at, reading_text, name_or_number, comparable, list_value, id_ok, uscc_ok):
         cached.cache_clear()
 
 

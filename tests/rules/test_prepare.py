@@ -15,7 +15,7 @@ from rules.declared import declared_fact
 from rules.engine import encode
 from rules.evaluate import Evaluator
 from rules.identity import normalize_name, normalize_number
-from rules.prepare import _Prep, material_facts
+from rules.prepare import _Prep, encoded, material_facts
 from rules.scenarios import case_of, load_scenarios
 from rules.spec import FieldSpec, Item, Material
 from rules.steps import steps_of
@@ -47,7 +47,9 @@ def test_the_facts_are_those_the_rules_ask_for_made_the_long_way(path: Path, eva
     (rules.targets) and remembered readings are shortcuts: for every scenario of every item, with
     every material due, the facts are those made by building every fact in full, reading each value
     afresh, finding each counterpart anew, and keeping a fact when ``CompiledItem.asks`` and
-    ``CompiledItem.wants`` say a pattern can match it."""
+    ``CompiledItem.wants`` say a pattern can match it. The engine's payload, joined from the texts of
+    readings encoded once (rules.prepare.encoded), is those facts encoded whole, with facts after
+    them or none."""
     file = load_scenarios(path)
     compiled = evaluator.compiled(file.item)
     item = evaluator.loaded(file.item).item
@@ -55,9 +57,14 @@ def test_the_facts_are_those_the_rules_ask_for_made_the_long_way(path: Path, eva
     for scenario in file.scenarios:
         case = case_of(file, scenario)
         declared = declared_fact(case.declared, evaluator._catalog, case.review_date)
+        texts: dict[int, str] = {}
         fast, _ = material_facts(
-            item=item, compiled=compiled, due=due, case=case, declared=declared, keep_idle=True
+            item=item, compiled=compiled, due=due, case=case, declared=declared, keep_idle=True, texts=texts
         )
+        assert texts, scenario.name  # most read fields' facts are joined from their texts
+        for after in ([], [declared, {"t": "c", "review": 1}]):
+            assert encoded(fast, texts, encode(after)) == encode([*fast, *after]), scenario.name
+        assert encoded([], texts, encode([declared])) == encode([declared])
         values.clear()
         slow = _long_way(item=item, compiled=compiled, case=case, declared=declared)
         assert encode(fast) == encode(slow), scenario.name  # the same facts, in the same order
