@@ -7,4 +7,16 @@ Public modules (what other packages import; tests/test_packages.py holds them to
 told as it goes), ``errors`` and ``cli``.
 """
 
-__all__ = ["cli", "documents", "errors", "judging", "ocr", "pipeline", "pool", "progress", "reader", "sniff"]
+__all__ = [
+    "cli",
+    "documents",
+    "errors",
+    "judging",
+    "ocr",
+    "ocr_openvino",
+    "pipeline",
+    "pool",
+    "progress",
+    "reader",
+    "sniff",
+]
