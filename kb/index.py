@@ -25,6 +25,7 @@ from kb.vectors import VectorStore
 
 Progress = Callable[[int, int], None]
 _NEVER = date.max.toordinal()
+_USING_KEPT = 50_000  # items_using answers kept (bigrams of questions asked) before they are dropped
 
 
 @dataclass(slots=True)
@@ -81,6 +82,9 @@ class KnowledgeIndex:
         self._codes: dict[str, int] = {}
         self._names: list[str] = []  # code -> name
         self._write_lock = threading.RLock()
+        # items_using per (term, top), until the entries change: the desk asks it for every bigram of
+        # many questions, and at 100k entries one common bigram costs ~2 ms of numpy
+        self._using: dict[tuple[str, int], tuple[dict[str, int], int]] = {}
 
     @property
     def model_id(self) -> str:
@@ -131,6 +135,7 @@ class KnowledgeIndex:
         return None if i is None else self.entries[i].content_hash
 
     def _append(self, doc: IndexDoc, tokens: list[list[str]], texts: list[str], vecs: np.ndarray) -> None:
+        self._using.clear()
         idx = len(self.entries)
         entry = Entry(
             target=doc.target,
@@ -166,6 +171,7 @@ class KnowledgeIndex:
     def restore_entries(self, entries: list[Entry]) -> None:
         """Install entries read back from disk (their slots and positions already loaded)."""
         with self._write_lock:
+            self._using.clear()
             self.entries = []
             self.by_target = {}
             self.terms = {}
@@ -192,6 +198,7 @@ class KnowledgeIndex:
         idx = self.by_target.pop(target, None)
         if idx is None:
             return False
+        self._using.clear()
         self.terms.pop(target, None)
         entry = self.entries[idx]
         entry.alive = False
@@ -234,17 +241,27 @@ class KnowledgeIndex:
         ``top`` items with most, and how many entries of any item do; entries of no item (terms) are
         left out. Vectorised: a common bigram has postings in most entries."""
         with self._write_lock:
-            slots = self.bm25.slots(term)
-            if slots is None:
-                return {}, 0
-            entries = np.unique(np.frombuffer(self.slot_entry, dtype=np.int32)[slots])
-            entries = entries[np.frombuffer(self._e_alive, dtype=np.int8)[entries] > 0]
-            codes = np.frombuffer(self._e_item, dtype=np.int32)[entries]
-            codes = codes[codes != self._codes.get("", -1)]
-            found, counts = np.unique(codes, return_counts=True)
-            most = np.argsort(-counts, kind="stable")[:top]
-            used = {self._names[int(found[i])]: int(counts[i]) for i in most}
-            return used, int(counts.sum())
+            known = self._using.get((term, top))
+            if known is not None:
+                return dict(known[0]), known[1]
+            if len(self._using) >= _USING_KEPT:
+                self._using.clear()
+            used, total = self._items_using(term, top)
+            self._using[(term, top)] = (used, total)
+            return dict(used), total
+
+    def _items_using(self, term: str, top: int) -> tuple[dict[str, int], int]:
+        slots = self.bm25.slots(term)
+        if slots is None:
+            return {}, 0
+        entries = np.unique(np.frombuffer(self.slot_entry, dtype=np.int32)[slots])
+        entries = entries[np.frombuffer(self._e_alive, dtype=np.int8)[entries] > 0]
+        codes = np.frombuffer(self._e_item, dtype=np.int32)[entries]
+        codes = codes[codes != self._codes.get("", -1)]
+        found, counts = np.unique(codes, return_counts=True)
+        most = np.argsort(-counts, kind="stable")[:top]
+        used = {self._names[int(found[i])]: int(counts[i]) for i in most}
+        return used, int(counts.sum())
 
     def keyword_search(
         self, tokens: list[str], *, k: int, mask: np.ndarray, weights: dict[str, float] | None = None

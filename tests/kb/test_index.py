@@ -28,3 +28,18 @@ def test_a_change_waiting_behind_a_hit_test_is_applied_after_the_draft_is_taken_
     assert not follower.is_alive()
     entry = index.entries[index.by_target["SL-001#Q1"]]
     assert entry.body == "受理后十个工作日内办结。"
+
+
+def test_which_items_use_a_word_follows_the_entries_as_they_change(embedder: FakeEmbedder) -> None:
+    """items_using is remembered per word until the entries change: an entry added or removed counts at
+    once, and a caller changing the answer it got changes nothing kept."""
+    index = KnowledgeIndex(embedder=embedder, tokenizer=Tokenizer(fields=("char", "bigram")))
+    index.upsert([doc("SL-001#Q1", "取水许可多久能办完", "受理后二十个工作日内办结。")])
+    assert index.items_using("取水") == ({"SL-001": 1}, 1)
+    used, _ = index.items_using("取水")
+    used["HB-001"] = 5
+    assert index.items_using("取水") == ({"SL-001": 1}, 1)
+    index.upsert([doc("HB-001#Q1", "排污许可要不要取水证明", "不需要。", item="HB-001")])
+    assert index.items_using("取水") == ({"SL-001": 1, "HB-001": 1}, 2)
+    index.remove(["SL-001#Q1"])
+    assert index.items_using("取水") == ({"HB-001": 1}, 1)
