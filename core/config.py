@@ -12,8 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# the runtimes of prereview.ocr_openvino.OcrRuntime (core may not import prereview; mypy holds the two
-# to the same values where the settings are passed on)
+# which runtime runs a PP-OCR model (prereview.ocr_openvino builds the OpenVINO ones): named here, below
+# both the settings and the reader, so that there is one list
 OcrRuntime = Literal["onnxruntime", "openvino-f32", "openvino-bf16"]
 
 

@@ -18,7 +18,10 @@ from typing import Literal
 
 import numpy as np
 
-OcrRuntime = Literal["onnxruntime", "openvino-f32", "openvino-bf16"]
+from core.config import OcrRuntime
+
+__all__ = ["SHAPE_CACHE", "OcrRuntime", "OpenVinoSession", "Precision", "precision_of"]
+
 Precision = Literal["f32", "bf16"]
 
 # OpenVINO keeps the kernels it prepared for each input shape it has seen, 5,000 shapes by default; every
