@@ -14,7 +14,8 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 from reading_files import FORM_LINES, text_image, text_pdf
 
-from bench.harden import is_page, on_a4, pdf_pages, photographed, rescanned, rng_for, save_pdf, turned
+from bench.harden import is_page, on_a4, pdf_pages, save_pdf
+from bench.photo_effects import photographed, rescanned, rng_for, turned
 from prereview.documents import Document, PageSource
 from prereview.ocr import RapidOcrEngine
 from prereview.reader import ReadLimits, read_file
