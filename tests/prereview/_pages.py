@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 from prereview.documents import Box, Page, PageSource, TextLine
-from rules.spec import Material
+from rules.book import RuleBook
+from rules.spec import Item, Material
 
 H = 28.0  # line height in pixels
+RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
 
 
 def line(text: str, x: float, y: float, *, h: float = H, score: float = 1.0) -> TextLine:
@@ -36,3 +41,9 @@ class ItemOf:
 
     def material(self, mid: str) -> Material:
         return next(m for m in self.materials if m.id == mid)
+
+
+@cache
+def corpus_item(code: str) -> Item:
+    """An item of the seed corpus, loaded once per test run."""
+    return RuleBook.load(RULES).items[code].item

@@ -1,20 +1,9 @@
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 from prereview.documents import PageSource
 from prereview.recognise import TITLE_SCORE, PageView, classify, material_score, parts_on
-from rules.book import RuleBook
 from rules.spec import Confusion, Material, Recognition
-from tests.prereview._pages import ItemOf, line, page
-
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@cache
-def _item(code: str):
-    return RuleBook.load(RULES).items[code].item
+from tests.prereview._pages import ItemOf, corpus_item, line, page
 
 
 def _view(*lines, file: int = 0, slot: str | None = None) -> PageView:
@@ -35,7 +24,7 @@ def test_a_look_alike_that_is_another_material_of_the_item_wins_over_a_longer_ti
         line("项目名称", 167, 539),
         file=1,
     )
-    labels = classify([cover, approval], _item("HB-001"), declared={})
+    labels = classify([cover, approval], corpus_item("HB-001"), declared={})
     assert [lab.material for lab in labels] == ["M3", "M2"]
     assert "公开版本" in labels[0].parts
 
@@ -56,7 +45,7 @@ def test_a_confusion_that_is_no_material_of_the_item_still_yields_to_a_longer_ti
 
 
 def test_certificate_types_are_parts_of_the_yj_m4_set() -> None:
-    m4 = _item("YJ-001").material("M4")
+    m4 = corpus_item("YJ-001").material("M4")
     manager = _view(
         line("安全生产知识和管理能力考核合格证", 582, 206),
         line("人员类型", 326, 479),
@@ -72,7 +61,7 @@ def test_certificate_types_are_parts_of_the_yj_m4_set() -> None:
 
 
 def test_articles_of_association_required_items_are_found_by_their_chapters() -> None:
-    m2 = _item("SC-001").material("M2")
+    m2 = corpus_item("SC-001").material("M2")
     text = [
         "安和市永盛信息技术有限公司章程",
         "第一章 总则",
@@ -92,7 +81,7 @@ def test_articles_of_association_required_items_are_found_by_their_chapters() ->
 
 
 def test_rs_m3_finds_the_charter_in_the_compilation_contents() -> None:
-    m3 = _item("RS-001").material("M3")
+    m3 = corpus_item("RS-001").material("M3")
     contents = _view(
         *[
             line(t, 156, 260 + 48 * k)
@@ -112,53 +101,6 @@ def test_rs_m3_finds_the_charter_in_the_compilation_contents() -> None:
     assert parts_on(contents, m3) == set(m3.parts)
 
 
-def _front(name: str, number: str, file: int) -> PageView:
-    return _view(
-        line("姓名", 60, 60),
-        line(name, 160, 60),
-        line("性别 女 民族 汉", 60, 110),
-        line("出生 1990年1月1日", 60, 160),
-        line("住址 安和市东湖区", 60, 210),
-        line("公民身份号码", 60, 330),
-        line(number, 260, 330),
-        file=file,
-    )
-
-
-def _back(file: int) -> PageView:
-    return _view(
-        line("中华人民共和国", 300, 60),
-        line("居民身份证", 300, 120),
-        line("签发机关 安和市公安局", 60, 300),
-        line("有效期限 2016.08.15-2036.08.15", 60, 350),
-        file=file,
-    )
-
-
-def test_back_faces_without_a_name_go_to_the_role_that_lacks_them() -> None:
-    declared = {
-        "legal_rep_name": "陆瑶",
-        "legal_rep_id": "420106198908202824",
-        "shareholders": [
-            {"shareholder_type": "natural", "name": "沈晶", "id_number": "430103199608078400"},
-            {"shareholder_type": "natural", "name": "余华鑫", "id_number": "360121196703196596"},
-        ],
-    }
-    views = [
-        _front("陆瑶", "420106198908202824", 0),
-        _back(1),
-        _front("沈晶", "430103199608078400", 2),
-        _front("余华鑫", "360121196703196596", 3),
-        _back(4),
-        _back(5),
-    ]
-    labels = classify(views, _item("SC-001"), declared=declared)
-    got = [lab.material for lab in labels]
-    assert got[0] == "M3" and got[2:4] == ["M4", "M4"]
-    # the backs are alike: which one goes where cannot matter, only that each role gets what it lacks
-    assert sorted(got[k] for k in (1, 4, 5)) == ["M3", "M4", "M4"]
-
-
 def test_a_title_is_a_line_of_its_own_not_a_word_in_a_sentence() -> None:
     decision = _view(
         line("股东决定", 700, 167, h=50),
@@ -170,7 +112,7 @@ def test_a_title_is_a_line_of_its_own_not_a_word_in_a_sentence() -> None:
         line("法定代表人", 167, 663),
         line("万帆伟", 461, 663),
     )
-    assert classify([decision], _item("SC-001"), declared={})[0].material == "M6"
+    assert classify([decision], corpus_item("SC-001"), declared={})[0].material == "M6"
 
 
 def test_a_page_titled_as_a_look_alike_is_no_other_material_by_its_field_labels() -> None:
@@ -188,7 +130,7 @@ def test_a_page_titled_as_a_look_alike_is_no_other_material_by_its_field_labels(
         line("注册资本", 167, 780),
         slot="M1",
     )
-    label = classify([change], _item("SC-001"), declared={})[0]
+    label = classify([change], corpus_item("SC-001"), declared={})[0]
     assert label.material is None and label.other
 
 
@@ -200,7 +142,7 @@ def test_a_page_with_few_cues_in_its_materials_slot_is_that_material() -> None:
         line("项目负责人", 100, 225),
         line("侯波", 400, 226),
     ]
-    item = _item("SL-001")
+    item = corpus_item("SL-001")
     assert classify([_view(*flyleaf, slot="M4")], item, declared={})[0].material == "M4"
     assert classify([_view(*flyleaf)], item, declared={})[0].material is None
 
@@ -217,7 +159,7 @@ def test_a_card_face_after_a_documents_last_page_in_one_scan_is_a_document_of_it
         line("住址 安和市安平县龙山镇南街70号", 395, 536),
         line("公民身份号码 362321196707035127", 396, 700),
     )
-    labels = classify([rules, signed, card], _item("SC-001"), declared={"legal_rep_name": "沈婕芳"})
+    labels = classify([rules, signed, card], corpus_item("SC-001"), declared={"legal_rep_name": "沈婕芳"})
     assert [lab.material for lab in labels[:2]] == ["M2", "M2"] and labels[1].continued
     assert labels[2].material in ("M3", "M4") and not labels[2].continued
 
@@ -227,65 +169,12 @@ def test_a_report_page_naming_another_materials_labels_stays_with_the_report() -
     chapter = _view(
         line("第五条 股东的姓名、住所及出资：", 208, 300), line("公司注册资本为100万元。", 208, 360)
     )
-    labels = classify([rules, chapter], _item("SC-001"), declared={})
+    labels = classify([rules, chapter], corpus_item("SC-001"), declared={})
     assert [lab.material for lab in labels] == ["M2", "M2"] and labels[1].continued
 
 
-_SC_DECLARED = {
-    "legal_rep_name": "陆瑶",
-    "legal_rep_id": "420106198908202824",
-    "shareholders": [
-        {"shareholder_type": "natural_person", "name": "陆洁雪", "id_number": "360103199202210581"}
-    ],
-}
-
-
-def _photocopy(name: str, number: str, *, file: int) -> PageView:
-    """An A4 photocopy of both faces: the title 居民身份证 only halfway down, below the title zone."""
-    return _view(
-        line(f"姓名 {name}", 383, 294),
-        line("性别 女 民族 壮", 385, 373),
-        line(f"公民身份号码 {number}", 390, 810),
-        line("中华人民共和国", 663, 1121),
-        line("居民身份证", 631, 1224, h=60),
-        line("签发机关 安和市公安局河西分局", 486, 1509),
-        line("有效期限 2022.03.06-2042.03.06", 485, 1595),
-        file=file,
-    )
-
-
-def test_another_persons_card_in_one_scanned_bundle_is_not_the_previous_cards_next_page() -> None:
-    """A scan without slot: a shareholder's card, then the legal representative's: page order must not
-    put the second under the first one's role."""
-    views = [_front("陆洁雪", "360103199202210581", 0), _photocopy("陆瑶", "420106198908202824", file=0)]
-    labels = classify(views, _item("SC-001"), declared=_SC_DECLARED)
-    assert [lab.material for lab in labels] == ["M4", "M3"]
-    assert not labels[1].continued
-
-
-def test_the_application_form_names_the_role_when_the_declared_facts_do_not() -> None:
-    """The declared name and number match neither card (the applicant typed them wrong) and the legal
-    representative's card sits in the shareholders' slot: the person the application form gives as
-    法定代表人 decides which card is the legal representative's, not the slot."""
-    declared = {**_SC_DECLARED, "legal_rep_name": "陆遥", "legal_rep_id": "420106198908202825"}
-    form = _view(
-        line("公司登记（备案）申请书", 156, 166),
-        line("☑设立", 461, 230),
-        line("名称", 167, 266),
-        line("安和市永盛信息技术有限公司", 461, 266),
-        line("法定代表人", 167, 401),
-        line("陆瑶", 461, 401),
-        file=0,
-    )
-    rep = _front("陆瑶", "420106198908202824", 2)
-    rep.slot = "M4"
-    views = [form, _front("陆洁雪", "360103199202210581", 1), rep]
-    labels = classify(views, _item("SC-001"), declared=declared)
-    assert [lab.material for lab in labels] == ["M1", "M4", "M3"]
-
-
 def test_a_long_part_title_with_one_character_misread_still_names_its_part() -> None:
-    m9 = _item("YJS-001").material("M9")
+    m9 = corpus_item("YJS-001").material("M9")
     scanned = PageView.of(
         0, page(line("一、经营场所平面布间图", 361, 326)).model_copy(update={"source": PageSource.OCR}), None
     )
@@ -322,7 +211,7 @@ def _form(*, file: int = 0, slot: str | None = None, title: str = "公司登记�
 
 
 def test_a_title_misread_on_a_photo_still_names_its_material() -> None:
-    item = _item("SC-001")
+    item = corpus_item("SC-001")
     assert classify([_form(title="公司登圮（备桉）申请书")], item, declared={})[0].material == "M1"
     typed = _form(title="公司登圮（备桉）申请书", ocr=False)
     assert material_score(typed, item.material("M1"))[0] < TITLE_SCORE  # a text layer says what it says
@@ -375,44 +264,6 @@ def test_a_page_tied_between_two_forms_continues_its_files_material() -> None:
     assert [lab.material for lab in labels] == ["M2", "M2"] and labels[1].continued
 
 
-_REP_AND_HOLDER = {
-    "legal_rep_name": "秦雨桐",
-    "legal_rep_id": "110101199003071234",
-    "shareholders": [
-        {"shareholder_type": "natural_person", "name": "秦雨桐", "id_number": "110101199003071234"},
-        {"shareholder_type": "natural_person", "name": "魏嘉禾", "id_number": "110101198512120021"},
-    ],
-}
-
-
-def test_a_legal_representative_who_is_a_shareholder_is_the_legal_representatives_card() -> None:
-    """Cards uploaded under each other's slots: the legal representative's (she is a shareholder too) is
-    M3, the other shareholder's M4; her back face alone goes where a back face is lacking."""
-    rep = _front("秦雨桐", "110101199003071234", 0)
-    rep.slot = "M4"
-    holder = _front("魏嘉禾", "110101198512120021", 1)
-    holder.slot = "M3"
-    holder_back, rep_back = _back(2), _back(3)
-    holder_back.slot, rep_back.slot = "M3", "M4"
-    labels = classify([rep, holder, holder_back, rep_back], _item("SC-001"), declared=_REP_AND_HOLDER)
-    assert [labels[0].material, labels[1].material] == ["M3", "M4"]
-    assert sorted(lab.material for lab in labels[2:]) == ["M3", "M4"]
-    assert labels[0].shared == ()  # the shareholders' card names others too: hers is not needed there
-
-
-def test_one_card_serves_two_one_person_roles() -> None:
-    """The agent is the legal representative: one card, found for both roles."""
-    declared = {
-        "legal_rep_name": "秦雨桐",
-        "legal_rep_id": "110101199003071234",
-        "by_agent": True,
-        "agent_name": "秦雨桐",
-        "agent_id": "110101199003071234",
-    }
-    labels = classify([_front("秦雨桐", "110101199003071234", 0)], _item("JT-001"), declared=declared)
-    assert labels[0].material == "M3" and labels[0].shared == ("M5",)
-
-
 def test_a_page_under_the_heading_of_another_document_is_a_look_alike_not_an_id_card() -> None:
     """A register page prints 姓名、民族、出生、住址 and 公民身份号码 like a card's portrait face, under a
     heading of its own: it is that other document."""
@@ -426,7 +277,7 @@ def test_a_page_under_the_heading_of_another_document_is_a_look_alike_not_an_id_
         line("公民身份号码 110101199005061234", 120, 440),
         slot="M9",
     )
-    label = classify([register], _item("SL-001"), declared={})[0]
+    label = classify([register], corpus_item("SL-001"), declared={})[0]
     assert label.material is None and label.other == "流动人口信息登记表"
 
 
@@ -439,7 +290,7 @@ def test_a_cards_large_name_line_is_no_foreign_heading() -> None:
         line("公民身份号码 110101199005061234", 120, 440),
         slot="M9",
     )
-    assert classify([face], _item("SL-001"), declared={})[0].material == "M9"
+    assert classify([face], corpus_item("SL-001"), declared={})[0].material == "M9"
 
 
 def test_a_page_headed_by_a_part_of_the_previous_pages_material_continues_it() -> None:
@@ -482,4 +333,4 @@ def test_a_heading_that_varies_the_materials_own_title_is_no_look_alike() -> Non
         line("坐落 安和市东湖区文化路12号", 120, 320),
         line("租赁期限 2025年1月1日至2027年12月31日", 120, 380),
     )
-    assert classify([lease], _item("SC-001"), declared={})[0].material == "M7"
+    assert classify([lease], corpus_item("SC-001"), declared={})[0].material == "M7"

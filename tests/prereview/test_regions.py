@@ -3,21 +3,10 @@ apart."""
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 from prereview.documents import Page, PageSource
 from prereview.recognise import PageView, classify, region_judge
 from prereview.regions import cut, regions
-from rules.book import RuleBook
-from tests.prereview._pages import line
-
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@cache
-def _item(code: str):
-    return RuleBook.load(RULES).items[code].item
+from tests.prereview._pages import corpus_item, line
 
 
 def _photo(*lines, width: float = 2400, height: float = 1600) -> Page:
@@ -51,12 +40,12 @@ _DECLARED = {"legal_rep_name": "钟思远", "legal_rep_id": "110101198506010019"
 
 def _materials(parts: list[Page], code: str, declared: dict) -> list[str | None]:
     views = [PageView.of(0, part, None) for part in parts]
-    return [lab.material for lab in classify(views, _item(code), declared=declared)]
+    return [lab.material for lab in classify(views, corpus_item(code), declared=declared)]
 
 
 def test_a_card_beside_a_licence_on_one_photo_is_two_materials() -> None:
     photo = _photo(*_licence(100, 200), *_card("钟思远", "110101198506010019", 1300, 260))
-    parts = regions(photo, region_judge(_item("JT-001"), declared=_DECLARED))
+    parts = regions(photo, region_judge(corpus_item("JT-001"), declared=_DECLARED))
     assert len(parts) == 2 and all(p.region is not None for p in parts)
     assert sorted(_materials(parts, "JT-001", _DECLARED)) == ["M2", "M3"]
     assert sum(len(p.lines) for p in parts) == len(photo.lines)
@@ -70,7 +59,7 @@ def test_the_same_two_stacked_at_another_scale_are_two_materials() -> None:
         for ln in _card("钟思远", "110101198506010019", 200, 1800)
     ]
     photo = _photo(*_licence(100, 100), *small, width=1400, height=2000)
-    parts = regions(photo, region_judge(_item("JT-001"), declared=_DECLARED))
+    parts = regions(photo, region_judge(corpus_item("JT-001"), declared=_DECLARED))
     assert sorted(_materials(parts, "JT-001", _DECLARED)) == ["M2", "M3"]
 
 
@@ -88,7 +77,7 @@ def test_two_persons_cards_on_one_scan_are_split_by_the_person() -> None:
         width=1654,
         height=2339,
     )
-    parts = regions(scan, region_judge(_item("SC-001"), declared=declared))
+    parts = regions(scan, region_judge(corpus_item("SC-001"), declared=declared))
     assert _materials(parts, "SC-001", declared) == ["M3", "M4"]
 
 
@@ -102,7 +91,7 @@ def test_a_form_is_not_cut_between_its_labels_and_values() -> None:
         height=2339,
     )
     assert len(cut(form)) == 1  # the columns are one form's rows: no band is cut between them
-    assert regions(form, region_judge(_item("SC-001"), declared={})) == [form]
+    assert regions(form, region_judge(corpus_item("SC-001"), declared={})) == [form]
 
 
 def test_one_document_with_wide_gaps_stays_whole() -> None:
@@ -120,10 +109,10 @@ def test_one_document_with_wide_gaps_stays_whole() -> None:
         height=1600,
     )
     assert len(cut(photo)) == 2
-    assert regions(photo, region_judge(_item("JT-001"), declared=_DECLARED)) == [photo]
+    assert regions(photo, region_judge(corpus_item("JT-001"), declared=_DECLARED)) == [photo]
 
 
 def test_text_layers_are_never_cut() -> None:
     page = _photo(*_licence(100, 200), *_card("钟思远", "110101198506010019", 1300, 260))
     typed = page.model_copy(update={"source": PageSource.TEXT})
-    assert regions(typed, region_judge(_item("JT-001"), declared=_DECLARED)) == [typed]
+    assert regions(typed, region_judge(corpus_item("JT-001"), declared=_DECLARED)) == [typed]

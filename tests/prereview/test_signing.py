@@ -1,19 +1,8 @@
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 from prereview.recognise import PageLabel, PageView
 from prereview.signing import is_signing_page, place_signing_pages, signers
-from rules.book import RuleBook
-from tests.prereview._pages import line, page
-
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@cache
-def _item(code: str):
-    return RuleBook.load(RULES).items[code].item
+from tests.prereview._pages import corpus_item, line, page
 
 
 def _view(*lines, file: int, slot: str | None = None) -> PageView:
@@ -65,14 +54,14 @@ def test_a_seal_page_photographed_alone_closes_the_document_left_open() -> None:
     章程's runs off its last page: the seal page is the 章程's."""
     views = [_articles(0, closed=False), _resolution(1), _seal_page(2)]
     labels = [PageLabel(material="M2", score=16.0), PageLabel(material="M6", score=16.0), PageLabel()]
-    place_signing_pages(views, labels, _item("SC-001"))
+    place_signing_pages(views, labels, corpus_item("SC-001"))
     assert labels[2].material == "M2" and labels[2].continued
 
 
 def test_the_upload_slot_says_which_document_a_signing_page_closes() -> None:
     views = [_articles(0, closed=True), _resolution(1), _seal_page(2, slot="M6")]
     labels = [PageLabel(material="M2", score=16.0), PageLabel(material="M6", score=16.0), PageLabel()]
-    place_signing_pages(views, labels, _item("SC-001"))
+    place_signing_pages(views, labels, corpus_item("SC-001"))
     assert labels[2].material == "M6"
 
 
@@ -81,7 +70,7 @@ def test_a_signing_page_no_document_claims_alone_names_its_candidates() -> None:
     become doubtful)."""
     views = [_articles(0, closed=False), _articles(1, closed=False), _seal_page(2)]
     labels = [PageLabel(material="M2", score=16.0), PageLabel(material="M6", score=16.0), PageLabel()]
-    place_signing_pages(views, labels, _item("SC-001"))
+    place_signing_pages(views, labels, corpus_item("SC-001"))
     assert labels[2].material is None and set(labels[2].signs_for) == {"M2", "M6"}
 
 
@@ -90,5 +79,5 @@ def test_a_look_alike_or_a_long_page_is_no_signing_page() -> None:
     assert not is_signing_page(long_page)
     views = [_articles(0, closed=False), _seal_page(1)]
     labels = [PageLabel(material="M2", score=16.0), PageLabel(other="出资协议")]
-    place_signing_pages(views, labels, _item("SC-001"))
+    place_signing_pages(views, labels, corpus_item("SC-001"))
     assert labels[1].material is None and labels[1].signs_for == ()
