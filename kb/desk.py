@@ -182,6 +182,10 @@ class DeskPolicy(AskingBack):
         second = items[1].score if len(items) > 1 else 0.0
         return items[0].score >= self.route_floor and items[0].score - second >= self.route_margin
 
+    def names_item(self, items: Sequence[ItemMatch]) -> bool:
+        """Does the question name its item (a name, common name or goal said outright)?"""
+        return self._named(items) is not None
+
     def _named(self, items: Sequence[ItemMatch]) -> str | None:
         if items and items[0].why in _SAID and items[0].score >= self.named_floor:
             return items[0].card.code
