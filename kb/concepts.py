@@ -25,9 +25,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from pydantic import BaseModel
 
-from kb.cues import ASKS_MEANING, ASKS_ROUTE, term_names
+from kb.cues import ASKS_MEANING, term_names
 from kb.embed import Embedder
 from kb.fusion import Fused
+from kb.goals import asks_item
 from kb.index import KnowledgeIndex
 from kb.text import bigram_tokens, normalize
 
@@ -55,9 +56,9 @@ class TermDescriptions:
         embedder: Embedder,
         wordings: Mapping[str, Sequence[str]] | None = None,
         depth: int = 2,
-        floor: float = 0.9,
-        lead: float = 0.002,
-        wording: float = 6.0,
+        floor: float = 0.905,
+        lead: float = 0.0,
+        wording: float = 4.5,
     ) -> None:
         """``floor``, ``lead``: the meaning a described term needs, and its lead over the second term;
         ``wording``: the summed idf of the question's pairs it needs in its sentences."""
@@ -146,7 +147,7 @@ class TermDescriptions:
         """The term a question describes without naming any: first by meaning (at least ``floor``, ahead
         of the second by ``lead``) and by wording (at least ``wording``). None for a question that asks
         for the item ("要办什么") or names a term (the name rules answer it)."""
-        if ASKS_ROUTE.search(query) and not ASKS_MEANING.search(query):
+        if asks_item(query) and not ASKS_MEANING.search(query):
             return None
         if term_names(index).named(query):
             return None
