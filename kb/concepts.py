@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from pydantic import BaseModel
@@ -36,6 +37,19 @@ __all__ = ["Described", "TermDescriptions", "put_first"]
 
 _SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
 _SHORTEST = 6  # a sentence shorter than this says too little to describe a concept
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentences:
+    """One build: each live term's sentences, their vectors (rows of ``matrix``, ``owner`` saying whose)
+    and character pairs, with the pairs' idf over the terms."""
+
+    key: tuple[int, tuple[int, ...]] | None
+    targets: list[str]
+    owner: np.ndarray
+    matrix: np.ndarray | None
+    grams: list[set[str]]
+    idf: dict[str, float]
 
 
 class Described(BaseModel):
@@ -69,31 +83,32 @@ class TermDescriptions:
         self.lead = lead
         self.wording = wording
         self._lock = threading.Lock()
-        self._vectors: dict[str, np.ndarray] = {}
-        self._key: tuple[int, tuple[int, ...]] | None = None
-        self._targets: list[str] = []
-        self._owner = np.zeros(0, dtype=np.int64)
-        self._matrix = np.zeros((0, embedder.dim), dtype=np.float32)
-        self._grams: list[set[str]] = []
-        self._idf: dict[str, float] = {}
+        self._vectors: dict[str, np.ndarray] = {}  # by text: an edit embeds only what it changed
+        self._built = _Sentences(
+            key=None, targets=[], owner=np.zeros(0, np.int64), matrix=None, grams=[], idf={}
+        )
 
-    def prepare(self, index: KnowledgeIndex) -> None:
-        """Build for the index's live terms, unless built for them already (a term edit makes a new entry)."""
+    def prepare(self, index: KnowledgeIndex) -> _Sentences:
+        """The sentences of the index's live terms, built again only when they change (an edit makes a
+        new entry); a search holds one snapshot, whatever a concurrent rebuild does."""
         key = (id(index), tuple(sorted(index.terms.values())))
-        if key == self._key:
-            return
+        built = self._built
+        if built.key == key:
+            return built
         with self._lock:
-            self._build(index, key)
+            if self._built.key != key:
+                self._built = self._build(index, key)
+            return self._built
 
-    def _build(self, index: KnowledgeIndex, key: tuple[int, tuple[int, ...]]) -> None:
+    def _build(self, index: KnowledgeIndex, key: tuple[int, tuple[int, ...]]) -> _Sentences:
         texts: list[str] = []
         owner: list[int] = []
-        self._targets = []
-        self._grams = []
+        targets: list[str] = []
+        grams: list[set[str]] = []
         for n, entry in enumerate(index.entries[i] for i in key[1]):
             said = sentences(entry.body) + self.wordings.get(entry.title, [])
-            self._targets.append(entry.target)
-            self._grams.append({b for s in said for b in bigram_tokens(normalize(s))})
+            targets.append(entry.target)
+            grams.append({b for s in said for b in bigram_tokens(normalize(s))})
             texts.extend(said)
             owner.extend([n] * len(said))
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
@@ -101,26 +116,30 @@ class TermDescriptions:
             fresh = np.asarray(self.embedder.embed_passages(missing), dtype=np.float32)
             self._vectors.update(zip(missing, fresh, strict=True))
         rows = [self._vectors[t] for t in texts]
-        self._matrix = np.stack(rows) if rows else np.zeros((0, self.embedder.dim), np.float32)
-        self._owner = np.asarray(owner, dtype=np.int64)
         df: dict[str, int] = {}
-        for grams in self._grams:
-            for b in grams:
+        for own in grams:
+            for b in own:
                 df[b] = df.get(b, 0) + 1
-        self._idf = {b: float(np.log(len(self._grams) / n)) for b, n in df.items()}
-        self._key = key
+        return _Sentences(
+            key=key,
+            targets=targets,
+            owner=np.asarray(owner, dtype=np.int64),
+            matrix=np.stack(rows) if rows else None,
+            grams=grams,
+            idf={b: float(np.log(len(grams) / n)) for b, n in df.items()},
+        )
 
     def scores(self, query: str, qvec: np.ndarray, index: KnowledgeIndex) -> dict[str, tuple[float, float]]:
         """Per term: (meaning, wording) as the module docstring says."""
-        self.prepare(index)
-        if not self._targets:
+        built = self.prepare(index)
+        if built.matrix is None:
             return {}
-        sims = self._matrix @ qvec
+        sims = built.matrix @ qvec
         grams = set(bigram_tokens(normalize(query)))
         out: dict[str, tuple[float, float]] = {}
-        for n, target in enumerate(self._targets):
-            own = np.sort(sims[self._owner == n])[::-1][: self.depth]
-            wording = sum(self._idf.get(b, 0.0) for b in grams & self._grams[n])
+        for n, target in enumerate(built.targets):
+            own = np.sort(sims[built.owner == n])[::-1][: self.depth]
+            wording = sum(built.idf.get(b, 0.0) for b in grams & built.grams[n])
             out[target] = (float(own.mean()) if len(own) else 0.0, wording)
         return out
 

@@ -12,8 +12,9 @@
   A question that names its item or goal, or asks what a term means, is answered.
 
 The thresholds were set on the project's own dev questions (tests/fixtures/kb_desk_dev_queries.jsonl,
-kb_desk_dev2_queries.jsonl, kb_desk_dev3_queries.jsonl, kb_desk_dev4_queries.jsonl and
-kb_dev_queries.jsonl) and checked against the public ones, never on the held-out files.
+kb_desk_dev2_queries.jsonl, kb_desk_dev3_queries.jsonl, kb_desk_dev4_queries.jsonl, the first half of
+kb_desk_dev5_queries.jsonl and kb_dev_queries.jsonl) and checked against the public ones, never on the
+held-out files.
 """
 
 from __future__ import annotations
