@@ -28,7 +28,7 @@ from kb.askback import AskingBack
 from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_MEANING, ASKS_ROUTE, term_named
 from kb.finder import ItemMatch
 from kb.fusion import Fused
-from kb.goals import asks_item, kb_led
+from kb.goals import asks_item, foreign_licence, kb_led
 from kb.index import KnowledgeIndex
 from kb.matter import item_evidence, leads
 from kb.schemas import ClarifyOption
@@ -149,7 +149,10 @@ class DeskPolicy(AskingBack):
                 least=self.kb_lead,
                 floor=self.kb_floor,
             )
-            if routed is not None and not leads(evidence, _kin(routed, items), self.kb_margin):
+            if routed is not None and (
+                not leads(evidence, _kin(routed, items), self.kb_margin)
+                or foreign_licence(query, routed.card)
+            ):
                 routed = None
         if routed is not None:
             code = routed.card.code

@@ -16,11 +16,11 @@ import re
 from collections.abc import Mapping, Sequence
 
 from kb.cues import ASKS_MATERIALS, ASKS_ROUTE
-from kb.finder import ItemMatch
+from kb.finder import ItemCard, ItemMatch
 from kb.fusion import Fused
 from kb.index import KnowledgeIndex
 
-__all__ = ["ASKS_STEPS", "GOAL_SAID", "asks_item", "kb_led"]
+__all__ = ["ASKS_STEPS", "GOAL_SAID", "asks_item", "foreign_licence", "kb_led"]
 
 # what the person wants to do: an intention, then a verb of starting, building, running or taking
 # ("要" alone only before starting or building: "要不要办" is no goal)
@@ -46,6 +46,20 @@ def asks_item(query: str) -> bool:
     if ASKS_ROUTE.search(query) or _ASKS_PROCEDURE.search(query):
         return True
     return bool(GOAL_SAID.search(query)) and bool(ASKS_STEPS.search(query) or ASKS_MATERIALS.search(query))
+
+
+# a licence named by what it is for ("烟草证", "药品经营许可证"), not asked about ("办啥证", "哪些证"): the
+# two characters before 证, or before a word every licence has (经营, 许可, 资格)
+_LICENCE = re.compile(r"([\u4e00-\u9fff]{2})(?:经营|许可|资格|执业|从业)?(?:许可)?证")
+_NOT_A_NAME = set("啥么些个办种张本的哪几拿领考换要")
+
+
+def foreign_licence(query: str, card: ItemCard) -> bool:
+    """Does the question name a licence this item's card never mentions (its names, goals, result,
+    materials, guide clauses)? "烟草证去哪办" is no matter of the restaurant bundle, however much its
+    entries resemble the question."""
+    known = " ".join([card.name, card.results, *card.names, *card.goals, *card.prepare, *card.about])
+    return any(not set(stem) & _NOT_A_NAME and stem not in known for stem in _LICENCE.findall(query))
 
 
 def kb_led(

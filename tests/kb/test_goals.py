@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kb.finder import ItemCard, ItemMatch
 from kb.fusion import Fused
-from kb.goals import asks_item, kb_led
+from kb.goals import asks_item, foreign_licence, kb_led
 from kb.index import KnowledgeIndex
 from kb.text import Tokenizer
 from tests.kb.conftest import FakeEmbedder, doc
@@ -39,3 +39,17 @@ def test_the_kbs_entries_lead_to_the_item_the_finder_also_offers(embedder: FakeE
     assert kb_led(fused, index, [_match("HB-001", 0.1)], family, depth=5, least=4, floor=0.17) is None
     # fewer than ``least`` of the first entries agree
     assert kb_led(fused, index, items, family, depth=5, least=5, floor=0.17) is None
+
+
+def test_a_licence_the_item_never_mentions_is_not_its_matter() -> None:
+    card = ItemCard(
+        code="YJS-001",
+        name="一件事一次办：开办餐饮店",
+        department="部门",
+        results="营业执照、食品经营许可证",
+        goals=["开饭店"],
+    )
+    assert foreign_licence("想开个小超市卖烟酒，烟草证去哪办", card)
+    assert foreign_licence("开药店要办药品经营许可证 去哪个窗口", card)
+    assert not foreign_licence("开饭店食品经营许可证去哪办", card)
+    assert not foreign_licence("开饭店要办啥证", card)  # asked about, not named
