@@ -111,6 +111,7 @@ def open_index(
                 approx_above=settings.kb_approx_above,
                 query_cache=settings.kb_query_cache,
                 items=items,
+                wordings=kb_terms.load_wordings(settings.corpus_dir / "term_wordings.yaml"),
             )
     finally:
         cache.close()

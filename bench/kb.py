@@ -338,7 +338,10 @@ def main() -> int:
         gc.collect()
         before = rss_mb()
         t0 = time.perf_counter()
-        base = KnowledgeBase.open(session, embedder=embedder, index_dir=args.index_dir, items=cards)
+        wordings = terms.load_wordings(ROOT / "corpus" / "term_wordings.yaml")
+        base = KnowledgeBase.open(
+            session, embedder=embedder, index_dir=args.index_dir, items=cards, wordings=wordings
+        )
         build_s = time.perf_counter() - t0
         real_docs = service.index_documents(session)
     n_vec = len(base.index.vectors)

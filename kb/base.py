@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
 from sqlmodel import Session
 
 from kb import service, store
+from kb.concepts import TermDescriptions
 from kb.confidence import ConfidenceModel, Features, fit, load_calibration, save_calibration
 from kb.embed import Embedder
 from kb.feed import ChangeCursor
@@ -35,6 +36,15 @@ from kb.text import Tokenizer, WordSegmenter, domain_words
 
 log = logging.getLogger(__name__)
 _VOCAB_CHARS = 2_000_000  # cap on text segmented for the typo vocabulary (start-up time)
+
+
+def _concepts(
+    index: KnowledgeIndex, embedder: Embedder, wordings: Mapping[str, Sequence[str]] | None
+) -> TermDescriptions:
+    """The terms' describing sentences, embedded now (through the passage cache while it is open)."""
+    concepts = TermDescriptions(embedder=embedder, wordings=wordings)
+    concepts.prepare(index)
+    return concepts
 
 
 def shipped_cohort() -> list[str]:
@@ -79,8 +89,10 @@ class KnowledgeBase:
         query_cache: int = 256,
         progress: Progress | None = None,
         items: Sequence[ItemCard] = (),
+        wordings: Mapping[str, Sequence[str]] | None = None,
     ) -> KnowledgeBase:
-        """``items``: what the item finder knows of each item (the caller reads the rule files)."""
+        """``items``: what the item finder knows of each item (the caller reads the rule files);
+        ``wordings``: the hall's everyday wordings of each term, by title (corpus/term_wordings.yaml)."""
         glossary = Glossary(service.glossary_terms(session))
         segmenter = WordSegmenter(glossary.words())
         tokenizer = Tokenizer(fields=("char", "bigram"), segmenter=segmenter)
@@ -118,6 +130,7 @@ class KnowledgeBase:
             cohort=embedder.embed_passages(shipped_cohort() + service.out_of_scope_questions(session)),
             intent=SectionIntent(embedder),
             finder=ItemFinder(items or _cards_from_index(index), embedder=embedder),
+            concepts=_concepts(index, embedder, wordings),
             mode=mode,
             keyword_weight=keyword_weight,
             query_cache=query_cache,

@@ -110,6 +110,7 @@ def _opened(
                 session,
                 embedder=cache,
                 items=_items(ctx, session),
+                wordings=terms.load_wordings(settings.corpus_dir / "term_wordings.yaml"),
                 index_dir=settings.effective_kb_index_dir if keep_index else None,
                 keyword_weight=settings.kb_keyword_weight,
                 approx_above=settings.kb_approx_above,

@@ -15,6 +15,7 @@ from typing import Literal
 
 import numpy as np
 
+from kb.concepts import TermDescriptions, put_first
 from kb.confidence import ConfidenceModel, Features
 from kb.desk import DeskPolicy
 from kb.embed import QueryCache
@@ -43,6 +44,7 @@ class Searcher:
         intent: SectionIntent | None = None,
         finder: ItemFinder | None = None,
         desk: DeskPolicy | None = None,
+        concepts: TermDescriptions | None = None,
         mode: Mode = "hybrid",
         keyword_weight: float = 0.35,
         candidates: int = 50,
@@ -56,6 +58,7 @@ class Searcher:
         self.intent = intent
         self.finder = finder or ItemFinder([])
         self.desk = desk or DeskPolicy()
+        self.concepts = concepts
         self.mode = mode
         self.keyword_weight = keyword_weight
         self.candidates = candidates
@@ -127,6 +130,10 @@ class Searcher:
                 fused, index, query=repaired, confidence=p
             )
             confident = sure and self.desk.settled(fused, index, query=repaired, confidence=p)
+            if not (confident or decision.clarify or decision.unsure or self.desk.names_item(items)):
+                described = self._described(repaired, qvec, index)
+                if described is not None:  # a concept described without its name: the term answers it
+                    fused, confident = put_first(fused, index, described), True
         confident = bool(fused) and confident
         return SearchResult(
             query=query,
@@ -140,6 +147,11 @@ class Searcher:
             route=self._route(decision.routed),
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
+
+    def _described(self, query: str, qvec: np.ndarray | None, index: KnowledgeIndex) -> str | None:
+        if self.concepts is None or not index.terms:
+            return None
+        return self.concepts.answers(query=query, qvec=qvec, index=index)
 
     def _route(self, code: str | None) -> RouteAnswer | None:
         card = self.finder.card(code) if code else None

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlmodel import Session, col, select
 
 from kb.errors import DuplicateEntry, EntryNotFound, InvalidEntry
@@ -25,6 +26,7 @@ __all__ = [
     "create_term",
     "get_term",
     "list_terms",
+    "load_wordings",
     "parse_glossary",
     "publish_term",
     "retire_term",
@@ -70,6 +72,14 @@ def parse_glossary(text: str) -> list[TermIn]:
             lines.append(line)
     flush()
     return terms
+
+
+def load_wordings(path: Path) -> dict[str, list[str]]:
+    """The hall's everyday wordings per term title (corpus/term_wordings.yaml); none when missing."""
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(term): [str(w) for w in rows or []] for term, rows in data.items()}
 
 
 def get_term(session: Session, *, target: str) -> Term:

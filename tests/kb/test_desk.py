@@ -39,7 +39,8 @@ def desk(
         session.flush()
         cache = passage_cache(e5, corpus_dir=ROOT / "corpus", cache_dir=tmp_path_factory.mktemp("vectors"))
         try:
-            yield KnowledgeBase.open(session, embedder=cache, index_dir=None, items=cards)
+            wordings = terms.load_wordings(ROOT / "corpus" / "term_wordings.yaml")
+            yield KnowledgeBase.open(session, embedder=cache, index_dir=None, items=cards, wordings=wordings)
         finally:
             cache.close()
 
@@ -51,6 +52,17 @@ def test_a_term_is_answered_by_its_entry_with_its_basis(desk: KnowledgeBase) -> 
     assert top.answer.startswith("材料不齐全或者不符合法定形式时")
     assert "平桥区政务服务中心管理制度" in top.basis
     assert not result.clarify
+
+
+def test_a_concept_described_without_its_name_is_answered_by_its_term(desk: KnowledgeBase) -> None:
+    result = desk.search(None, query="各部门批完的证要我自己一个个去取吗")
+    assert result.confident and result.hits[0].target == "term:统一出件"
+
+
+def test_a_goal_with_how_the_procedure_goes_is_routed(desk: KnowledgeBase) -> None:
+    result = desk.search(None, query="厂里准备从河里抽点水用 手续咋走")
+    assert result.confident and result.route is not None and result.route.item == "SL-001"
+    assert result.hits[0].target == "SL-001#basic"
 
 
 def test_a_goal_is_routed_to_the_bundle_and_what_to_bring(desk: KnowledgeBase) -> None:

@@ -1,0 +1,88 @@
+"""A goal said in everyday words, and a question about what it takes: the person asks for the item.
+
+"准备开家烧烤店 要准备哪些东西", "想从水库引点水过来 要不要报批", "注册成公司 手续咋走": none asks "办什么
+/去哪办" in the words kb/cues.py's ``ASKS_ROUTE`` knows, yet each says what the person wants to do and
+asks what it takes — the item is the answer (its basic information, and its materials when asked). A
+goal alone is not enough: "打新井除了申请表还得交啥材料" asks one item's matter, not for the item.
+
+And when the finder's own view of a goal in new words is split ("小污水处理站" reads like a water works
+and like a building project), the knowledge base's entries may still agree: most of the question's best
+entries come from one item (or one 一件事 with its own items), and that item is among the finder's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from kb.cues import ASKS_MATERIALS, ASKS_ROUTE
+from kb.finder import ItemCard, ItemMatch
+from kb.fusion import Fused
+from kb.index import KnowledgeIndex
+
+__all__ = ["ASKS_STEPS", "GOAL_SAID", "asks_item", "foreign_licence", "kb_led"]
+
+# what the person wants to do: an intention, then a verb of starting, building, running or taking
+# ("要" alone only before starting or building: "要不要办" is no goal)
+GOAL_SAID = re.compile(
+    r"(想|准备|打算|计划|投资|寻思|琢磨)((在|从|到|给)[^，,。？?\s]{0,8})?(自己|合伙|跟[^，,\s]{1,4})?"
+    r"(开|建|办|做|搞|弄|成立|注册|新建|扩建|新上|上马?|引|抽|打|挖|跑|卖|经营|干)"
+    r"|要(开|建|新建|扩建|成立|注册|新上)"
+)
+# what it takes, in spoken words: the steps, whether an approval is needed, a hurdle to pass
+ASKS_STEPS = re.compile(
+    r"手续|报批|(要|得|需要)(不要|先)?(报|批|审批)|(咋|怎么|如何)(走|弄|搞|办|整)"
+    r"|(过|走).{0,4}(这|一)关|(批|审)不(批|审)|要不要(办|批|报|审)|能不能办|可以办吗"
+)
+
+
+# how the procedure goes, asked outright: the item's process, as "流程是怎样的" is
+_ASKS_PROCEDURE = re.compile(r"手续(该|要|得)?(咋|怎么|如何)(走|办|弄|搞|整)")
+
+
+def asks_item(query: str) -> bool:
+    """Does the question ask for the item: in ``ASKS_ROUTE``'s words, how the procedure goes, or a goal
+    said and what it takes?"""
+    if ASKS_ROUTE.search(query) or _ASKS_PROCEDURE.search(query):
+        return True
+    return bool(GOAL_SAID.search(query)) and bool(ASKS_STEPS.search(query) or ASKS_MATERIALS.search(query))
+
+
+# a licence named by what it is for ("烟草证", "药品经营许可证"), not asked about ("办啥证", "哪些证"): the
+# two characters before 证, or before a word every licence has (经营, 许可, 资格)
+_LICENCE = re.compile(r"([\u4e00-\u9fff]{2})(?:经营|许可|资格|执业|从业)?(?:许可)?证")
+_NOT_A_NAME = set("啥么些个办种张本的哪几拿领考换要")
+
+
+def foreign_licence(query: str, card: ItemCard) -> bool:
+    """Does the question name a licence this item's card never mentions (its names, goals, result,
+    materials, guide clauses)? "烟草证去哪办" is no matter of the restaurant bundle, however much its
+    entries resemble the question."""
+    known = " ".join([card.name, card.results, *card.names, *card.goals, *card.prepare, *card.about])
+    return any(not set(stem) & _NOT_A_NAME and stem not in known for stem in _LICENCE.findall(query))
+
+
+def kb_led(
+    fused: Sequence[Fused],
+    index: KnowledgeIndex,
+    items: Sequence[ItemMatch],
+    family: Mapping[str, str],
+    *,
+    depth: int,
+    least: int,
+    floor: float,
+) -> ItemMatch | None:
+    """The finder's match for the item most of the knowledge base's first ``depth`` item entries come
+    from, when at least ``least`` of them come from its family (a 一件事 with its own items) and the
+    finder itself gives the item at least ``floor``: the KB's entries alone cluster on whatever item
+    shares a word with the question ("驾驶证到期换证" finds JT-001's driver rules)."""
+    first = [e.item for e in (index.entries[f.entry] for f in fused) if e.item][:depth]
+    heads = [family.get(code, code) for code in first]
+    if not heads:
+        return None
+    head = max(dict.fromkeys(heads), key=heads.count)
+    if heads.count(head) < least:
+        return None
+    own = [code for code, h in zip(first, heads, strict=True) if h == head]
+    code = max(dict.fromkeys(own), key=own.count)
+    return next((m for m in items if m.card.code == code and m.score >= floor), None)
