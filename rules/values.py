@@ -75,6 +75,14 @@ def reading_text(kind: str, text: str, review: date | None) -> str:
 encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
+def payload(texts: list[str]) -> str:
+    """The engine's payload of facts already encoded (``encode``), each given its position as its
+    ``id``. A fact without one is named by the engine from its whole content, which costs it about a
+    fifth of a case's matching; the facts of one payload are told apart by their position (they are
+    asserted and retracted together, and no two are alike), and no pattern reads ``id``."""
+    return "[" + ",".join([f'{{"id":{k},{text[1:]}' for k, text in enumerate(texts)]) + "]"
+
+
 def _period(props: Props, text: str) -> None:
     period = parse_period(text)
     if period is None:
