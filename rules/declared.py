@@ -12,7 +12,7 @@ from typing import Any
 from rules.calendar import window_start
 from rules.compiled import CompiledItem
 from rules.spec import FactCatalog, FactSpec
-from rules.values import encode, id_ok, name_or_number, uscc_ok
+from rules.values import encode, id_ok, name_or_number, normalised, uscc_ok
 
 Json = dict[str, Any]
 
@@ -131,19 +131,19 @@ def _put_text(fact: Json, name: str, raw: Any, spec: FactSpec, review: date) -> 
 
 def _put_name(fact: Json, name: str, raw: Any, spec: FactSpec, review: date) -> None:
     if text := _text(raw):
-        fact[name] = name_or_number(text, numeric=False)
+        fact[name] = normalised(text, False)
 
 
 def _put_id(fact: Json, name: str, raw: Any, spec: FactSpec, review: date) -> None:
     """An ID number, normalised, with its checksum on the review date."""
     if text := _text(raw):
-        fact[name] = value = name_or_number(text, numeric=True)
+        fact[name] = value = normalised(text, True)
         fact[f"{name}__ok"] = id_ok(value, review)
 
 
 def _put_uscc(fact: Json, name: str, raw: Any, spec: FactSpec, review: date) -> None:
     if text := _text(raw):
-        fact[name] = value = name_or_number(text, numeric=True)
+        fact[name] = value = normalised(text, True)
         fact[f"{name}__ok"] = uscc_ok(value)
 
 
