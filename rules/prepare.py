@@ -38,7 +38,7 @@ def material_facts(
     ``texts``: the JSON of the facts made of a reading alone, by the id of the fact (``encoded``)."""
     facts: list[Json] = []
     prep = _Prep(case=case, declared=declared, compiled=compiled, texts=texts)
-    found = case.materials
+    found, field_steps = case.materials, compiled.field_steps
     for material in item.materials:
         mid = material.id
         if mid not in due:
@@ -52,9 +52,10 @@ def material_facts(
         _material_fact(facts, texts, mid, state, len(sets))
         if state != "ok":
             continue
-        steps = steps_of(compiled, material)
+        steps = field_steps.get(mid) or steps_of(compiled, material)
+        set_facts = prep.set_facts
         for i, one in enumerate(sets):
-            prep.set_facts(facts, material, steps, i, one)
+            set_facts(facts, material, steps, i, one)
         if steps.across:
             assessed = [one.parts for one in sets if one.parts is not None]
             for part, when_has, when_not in steps.across if assessed else ():
