@@ -12,7 +12,7 @@ from typing import Any
 from rules.calendar import window_start
 from rules.compiled import CompiledItem
 from rules.spec import FactCatalog, FactSpec
-from rules.values import id_ok, name_or_number, uscc_ok
+from rules.values import encode, id_ok, name_or_number, normalised, uscc_ok
 
 Json = dict[str, Any]
 
@@ -20,34 +20,67 @@ Json = dict[str, Any]
 def case_fact(review: date, compiled: CompiledItem) -> Json:
     """The case fact (the caller must not change it): the same for every case reviewed on one day under
     rules with the same windows, so made once for them (month arithmetic on every window otherwise)."""
+    return _case(review, compiled)[0]
+
+
+def with_case(declared: Json, names: frozenset[str], review: date, compiled: CompiledItem) -> list[str]:
+    """The texts of the declared fact, with only the properties some pattern of a phase names
+    (``names``; the others cannot match), and of the case fact: what each phase asserts besides the
+    material facts. The case fact's text is made once, with the fact."""
+    own = declared if declared.keys() <= names else {k: v for k, v in declared.items() if k in names}
+    return [encode(own), _case(review, compiled)[1]]
+
+
+def _case(review: date, compiled: CompiledItem) -> tuple[Json, str]:
     key = (review, compiled.facts_base)
-    fact = _case_facts.get(key) if compiled.facts_base else None
-    if fact is None:
-        fact = {"t": "c", "review": review.toordinal()}
+    hit = _case_facts.get(key) if compiled.facts_base else None
+    if hit is None:
+        fact: Json = {"t": "c", "review": review.toordinal()}
         for name, (days, months) in compiled.windows.items():
             fact[name] = window_start(review, days=days, months=months).toordinal()
+        hit = (fact, encode(fact))
         if compiled.facts_base:
             if len(_case_facts) >= 4096:
                 _case_facts.clear()
-            _case_facts[key] = fact
-    return fact
+            _case_facts[key] = hit
+    return hit
 
 
-# (review date, CompiledItem.facts_base, which digests the windows among the rest) -> the case fact
-_case_facts: dict[tuple[date, str], Json] = {}
+# (review date, CompiledItem.facts_base, which digests the windows among the rest) -> the case fact and
+# its text
+_case_facts: dict[tuple[date, str], tuple[Json, str]] = {}
 
 
 def declared_fact(declared: dict[str, Any], catalog: FactCatalog, review: date) -> Json:
     """Normalised declared facts; an empty or ill-typed value is left out (README: 按事实缺失处理)."""
     fact: Json = {"t": "d"}
-    specs = catalog.facts
+    plan = _plan(catalog)
     for name, raw in declared.items():
-        spec = specs.get(name)
-        if spec is not None and raw is not None:
-            # One call by type rather than a chain of comparisons: a case declares some twenty values.
-            _PUT.get(spec.type, _put_text)(fact, name, raw, spec, review)
-    fact.update(_derived(declared, fact))
+        put = plan.get(name)
+        if put is not None and raw is not None:
+            put[0](fact, name, raw, put[1], review)
+    if not fact.keys().isdisjoint(_DERIVED_FROM):
+        fact.update(_derived(declared, fact))
     return fact
+
+
+_Put = Callable[[Json, str, Any, FactSpec, date], None]
+
+
+def _plan(catalog: FactCatalog) -> dict[str, tuple[_Put, FactSpec]]:
+    """Per declared fact of the catalogue, how its value is put on the fact: chosen once per catalogue
+    (a case declares some twenty values, each otherwise looked up by its type)."""
+    hit = _plans.get(id(catalog))
+    if hit is None or hit[0] is not catalog:
+        by_name = {name: (_PUT.get(spec.type, _put_text), spec) for name, spec in catalog.facts.items()}
+        if len(_plans) >= 64:
+            _plans.clear()
+        # kept with its plan, so that its id is not reused while it is in this table
+        hit = _plans[id(catalog)] = (catalog, by_name)
+    return hit[1]
+
+
+_plans: dict[int, tuple[FactCatalog, dict[str, tuple[_Put, FactSpec]]]] = {}
 
 
 def _put_bool(fact: Json, name: str, raw: Any, spec: FactSpec, review: date) -> None:
@@ -80,24 +113,40 @@ def _put_shareholders(fact: Json, name: str, raw: Any, spec: FactSpec, review: d
         fact[name] = len(raw)
 
 
+def _text(raw: Any) -> str:
+    """A declared text as it reads ("" when it is empty or not text)."""
+    if type(raw) is str:  # most: checked first, without the union
+        return raw if raw.strip() else ""
+    if not isinstance(raw, str | int):
+        return ""
+    text = str(raw)
+    return text if text.strip() else ""
+
+
 def _put_text(fact: Json, name: str, raw: Any, spec: FactSpec, review: date) -> None:
-    """A name, a number with its checksum, or other text (a date, a string): as it reads, normalised."""
-    if not isinstance(raw, str | int) or not str(raw).strip():
-        return
-    text, kind = str(raw), spec.type
-    if kind == "name":
-        fact[name] = name_or_number(text, numeric=False)
-    elif kind == "id_number":
-        fact[name] = value = name_or_number(text, numeric=True)
-        fact[f"{name}__ok"] = id_ok(value, review)
-    elif kind == "uscc":
-        fact[name] = value = name_or_number(text, numeric=True)
-        fact[f"{name}__ok"] = uscc_ok(value)
-    else:
+    """Other text (a date, a string): as it reads, stripped."""
+    if text := _text(raw):
         fact[name] = text.strip()
 
 
-_Put = Callable[[Json, str, Any, FactSpec, date], None]
+def _put_name(fact: Json, name: str, raw: Any, spec: FactSpec, review: date) -> None:
+    if text := _text(raw):
+        fact[name] = normalised(text, False)
+
+
+def _put_id(fact: Json, name: str, raw: Any, spec: FactSpec, review: date) -> None:
+    """An ID number, normalised, with its checksum on the review date."""
+    if text := _text(raw):
+        fact[name] = value = normalised(text, True)
+        fact[f"{name}__ok"] = id_ok(value, review)
+
+
+def _put_uscc(fact: Json, name: str, raw: Any, spec: FactSpec, review: date) -> None:
+    if text := _text(raw):
+        fact[name] = value = normalised(text, True)
+        fact[f"{name}__ok"] = uscc_ok(value)
+
+
 _PUT: dict[str, _Put] = {
     "bool": _put_bool,
     "integer": _put_count,
@@ -105,7 +154,12 @@ _PUT: dict[str, _Put] = {
     "enum": _put_enum,
     "enum_list": _put_enum_list,
     "shareholders": _put_shareholders,
+    "name": _put_name,
+    "id_number": _put_id,
+    "uscc": _put_uscc,
 }
+# What ``_derived`` makes its facts from: a case that declares none of them has none.
+_DERIVED_FROM = frozenset({"existing_vehicle_count", "annual_water_volume", "shareholders"})
 
 
 def _derived(declared: dict[str, Any], fact: Json) -> Json:

@@ -21,6 +21,7 @@ from typing import Any
 from durable import engine as _durable
 
 from rules.values import encode as encode
+from rules.values import payload as payload
 
 Fired = tuple[str, dict[str, Any]]  # (action name, matched facts by pattern name)
 
@@ -93,7 +94,7 @@ class RuleHost(_durable.Host):  # type: ignore[misc]
         if ruleset in self._open:
             self._open.move_to_end(ruleset)
             return
-        _drain(handle, _native.assert_facts(handle, encode([{"t": _SENTINEL}]))[1])
+        _drain(handle, _native.assert_facts(handle, encode([{"t": _SENTINEL, "id": _SENTINEL}]))[1])
         self._open[ruleset] = None
         while len(self._open) > self.max_open:
             oldest = next(iter(self._open))

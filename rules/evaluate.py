@@ -13,9 +13,9 @@ from rules.casefacts import CaseFacts, Evidence, FieldValue
 from rules.codes import Code
 from rules.compile import compile_item
 from rules.compiled import ActionSpec, CompiledItem
-from rules.declared import case_fact, declared_fact
+from rules.declared import declared_fact, with_case
 from rules.doubt import with_doubt
-from rules.engine import RuleHost, encode, matched
+from rules.engine import RuleHost, encode, matched, payload
 from rules.errors import UnknownItem
 from rules.loader import LoadedItem
 from rules.messages import message_for
@@ -82,8 +82,8 @@ class Evaluator:
     def due(self, code: str, declared: dict[str, Any], review: Any) -> tuple[set[str], list[Finding]]:
         """Which materials are due for these declared facts, and the findings phase 1 makes."""
         compiled = self.compiled(code)
-        facts = phase1_facts(declared_fact(declared, self._catalog, review), review, compiled)
-        return self._phase1(code, encode(facts))
+        fact = declared_fact(declared, self._catalog, review)
+        return self._phase1(code, payload(with_case(fact, compiled.declared1, review, compiled)))
 
     def _fire(self, ruleset: str, payload: str, prepared: _Prepared | None) -> list[tuple[str, str]]:
         if prepared is None:
@@ -265,15 +265,6 @@ def _name(compiled: CompiledItem, phase: int) -> str:
     return f"{compiled.code}.{compiled.digest1 if phase == 1 else compiled.digest2}.p{phase}"
 
 
-def phase1_facts(declared: dict[str, Any], review: Any, compiled: CompiledItem) -> list[dict[str, Any]]:
-    return [_only(declared, compiled.declared1), case_fact(review, compiled)]
-
-
-def _only(declared: dict[str, Any], names: frozenset[str]) -> dict[str, Any]:
-    """The declared fact with only the properties some pattern of the phase names."""
-    return {k: v for k, v in declared.items() if k in names}
-
-
 class _Prepared:
     """A case's facts as the engine takes them for one compiled rule set, made once per case: judging
     a case again (under a draft that compiles alike, a scenario run, a replay) only runs the rules."""
@@ -294,7 +285,7 @@ class _Prepared:
         # the due materials' facts last made, idle ones kept, until ``Evaluator.engine_input`` takes them
         self.made: tuple[frozenset[str], list[dict[str, Any]]] | None = None
         self.declared = declared_fact(source.declared, catalog, case.review_date)
-        self.phase1 = encode(phase1_facts(self.declared, case.review_date, compiled))
+        self.phase1 = payload(with_case(self.declared, compiled.declared1, case.review_date, compiled))
         self._phase2: dict[frozenset[str], tuple[str, FieldValues]] = {}
         # (ruleset, facts) -> what the engine answered: kept for evaluators that reuse it
         self.fired: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -342,8 +333,8 @@ class _Prepared:
                 self.made = (key, facts)
                 if compiled.material_needs is not None:
                     facts = idle.without_idle(facts, compiled.material_needs)
-            tail = encode([_only(self.declared, compiled.declared2), case_fact(case.review_date, compiled)])
-            hit = self._phase2[key] = (encoded(facts, texts, tail), values)
+            tail = with_case(self.declared, compiled.declared2, case.review_date, compiled)
+            hit = self._phase2[key] = (payload([*encoded(facts, texts), *tail]), values)
         return hit
 
 

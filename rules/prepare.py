@@ -38,24 +38,26 @@ def material_facts(
     ``texts``: the JSON of the facts made of a reading alone, by the id of the fact (``encoded``)."""
     facts: list[Json] = []
     prep = _Prep(case=case, declared=declared, compiled=compiled, texts=texts)
+    found, field_steps = case.materials, compiled.field_steps
     for material in item.materials:
         mid = material.id
         if mid not in due:
             continue
-        evidence = case.materials.get(mid)
+        evidence = found.get(mid)
         if evidence is None:
-            facts.append({"t": "m", "m": mid, "st": "missing", "n": 0})
+            _material_fact(facts, texts, mid, "missing", 0)
             continue
-        status = evidence.status
+        status, sets = evidence.status, evidence.sets
         state = "ok" if status is _PRESENT else _MATERIAL_STATE[status]
-        facts.append({"t": "m", "m": mid, "st": state, "n": len(evidence.sets)})
+        _material_fact(facts, texts, mid, state, len(sets))
         if state != "ok":
             continue
-        steps = steps_of(compiled, material)
-        for i, one in enumerate(evidence.sets):
-            prep.set_facts(facts, material, steps, i, one)
+        steps = field_steps.get(mid) or steps_of(compiled, material)
+        set_facts = prep.set_facts
+        for i, one in enumerate(sets):
+            set_facts(facts, material, steps, i, one)
         if steps.across:
-            assessed = [one.parts for one in evidence.sets if one.parts is not None]
+            assessed = [one.parts for one in sets if one.parts is not None]
             for part, when_has, when_not in steps.across if assessed else ():
                 has = any(part in p for p in assessed)
                 if when_has if has else when_not:
@@ -65,6 +67,22 @@ def material_facts(
     return facts, FieldValues(case=case, item=item, due=due)
 
 
+def _material_fact(out: list[Json], texts: dict[int, str] | None, mid: str, state: str, n: int) -> None:
+    """Append a material's fact; its text (``encoded``) is the same for every case with that state and
+    number of sets, so encoded once for them."""
+    fact: Json = {"t": "m", "m": mid, "st": state, "n": n}
+    out.append(fact)
+    if texts is not None:
+        key = (mid, state, n)
+        text = _material_texts.get(key)
+        if text is None:
+            if len(_material_texts) >= 4096:
+                _material_texts.clear()
+            text = _material_texts[key] = encode(fact)
+        texts[id(fact)] = text
+
+
+_material_texts: dict[tuple[str, str, int], str] = {}
 _PRESENT = MaterialStatus.PRESENT
 _MATERIAL_STATE = {
     MaterialStatus.PRESENT: "ok",
@@ -93,20 +111,27 @@ class _Prep:
     def set_facts(self, out: list[Json], material: Material, steps: Steps, i: int, one: MaterialSet) -> None:
         """Append set ``i``'s facts to ``out``: its parts', its marks', then its fields' in their order."""
         mid, parts = material.id, one.parts
-        if parts is not None:
+        # A set with every part makes no part fact when each is kept only if missing (most): one subset test
+        if (
+            parts is not None
+            and steps.parts
+            and not (steps.missing_only and steps.part_names.issubset(parts))
+        ):
             for part, when_has, when_not in steps.parts:
                 has = part in parts
                 if when_has if has else when_not:
                     out.append({"t": "p", "m": mid, "i": i, "p": part, "has": has})
-        sealed, signed = one.sealed, one.signed
-        if steps.marks[(sealed, signed)]:
-            marks: Json = {"t": "s", "m": mid, "i": i}
-            if sealed is not None:
-                marks["sealed"] = sealed
-            if signed is not None:
-                marks["signed"] = signed
-            out.append(marks)
-        fields, review, declared = steps.fields, self.review, self.targets.declared
+        if steps.any_marks:
+            sealed, signed = one.sealed, one.signed
+            if steps.marks[(sealed, signed)]:
+                marks: Json = {"t": "s", "m": mid, "i": i}
+                if sealed is not None:
+                    marks["sealed"] = sealed
+                if signed is not None:
+                    marks["signed"] = signed
+                out.append(marks)
+        fields, review, targets = steps.fields, self.review, self.targets
+        declared = targets.declared
         for name, value in one.fields.items():
             step = fields.get(name)
             if step is None:  # a field the rule file does not list, first seen
@@ -124,20 +149,47 @@ class _Prep:
                 continue
             on = review if step.dated else None
             props = reading_at(step.kind, value.value, on)
-            check = step.mismatch
-            if check is None or "st" in props:
-                if self.read_fact(out, step, mid, i, name, props) and self.texts is not None:
-                    # Its reading's text was encoded for an earlier case (or set) with the same value
-                    text = f"{step.head}{i}{step.tail}{reading_text(step.kind, value.value, on)}"
-                    self.texts[id(out[-1])] = text
-                continue
-            if check.declared:  # Targets.differs of a declared counterpart, without the call
-                other = declared.get(check.declared)
-                if not isinstance(other, str) or props["v"] == other:
+            if "st" not in props:
+                alone = step.alone
+                if alone is not False:  # its fact is its reading alone: kept or not by the reading
+                    if alone is True or alone in props:
+                        self.alone(out, step, mid, i, name, props, value.value, on)
                     continue
-            elif (other := self.targets.differs(props["v"], check, i)) is None:
-                continue
-            out.append({"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props, check.key: other})
+                check = step.mismatch
+                if check is not None:
+                    if check.declared:  # Targets.differs of a declared counterpart, without the call
+                        other = declared.get(check.declared)
+                        if not isinstance(other, str) or props["v"] == other:
+                            continue
+                    elif (other := targets.differs(props["v"], check, i)) is None:
+                        continue
+                    out.append({"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props, check.key: other})
+                    continue
+                # The patterns look only at the reading's properties (an ID number's checksum) or at a
+                # counterpart it differs from: asked of the reading when it differs from none (``read_fact``
+                # the long way), and the fact not built when none can match it
+                if (
+                    step.on_reading
+                    and not step.contains
+                    and (not step.checks or not targets.differing(props["v"], step.checks, i))
+                ):
+                    if watch.matches(step.when_ok, props):  # type: ignore[arg-type]
+                        self.alone(out, step, mid, i, name, props, value.value, on)
+                    continue
+            if self.read_fact(out, step, mid, i, name, props) and self.texts is not None:
+                self.texts[id(out[-1])] = (
+                    f"{step.head}{i}{step.tail}{reading_text(step.kind, value.value, on)}"
+                )
+
+    def alone(
+        self, out: list[Json], step: Step, mid: str, i: int, name: str, props: Props, text: str, on: Any
+    ) -> None:
+        """Append a read field's fact of its reading alone; its text is the step's head and tail around
+        the reading's, encoded for an earlier case (or set) with that value (``encoded``)."""
+        fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props}
+        out.append(fact)
+        if self.texts is not None:
+            self.texts[id(fact)] = f"{step.head}{i}{step.tail}{reading_text(step.kind, text, on)}"
 
     def read_fact(self, out: list[Json], step: Step, mid: str, i: int, name: str, props: Props) -> bool:
         """Append a read field's fact (its reading ``props``, contains-checks, differing counterparts)
@@ -166,14 +218,11 @@ class _Prep:
         return False
 
 
-def encoded(facts: list[Json], texts: dict[int, str], tail: str) -> str:
-    """``encode(facts)`` joined with ``tail`` (an encoded list, its facts after these), the text of a
-    fact made of a reading alone taken from ``texts`` (``material_facts``): the same JSON, but the
-    reading encoded once for every case with that value."""
-    if not facts:
-        return tail
-    body = ",".join([texts.get(id(f)) or encode(f) for f in facts])
-    return f"[{body}]" if tail == "[]" else f"[{body},{tail[1:]}"
+def encoded(facts: list[Json], texts: dict[int, str]) -> list[str]:
+    """``encode`` of each fact, the text of a fact made of a reading alone or of a material's fact taken
+    from ``texts`` (``material_facts``): the same JSON, but the reading encoded once for every case
+    with that value."""
+    return [texts.get(id(f)) or encode(f) for f in facts]
 
 
 class FieldValues(Mapping[tuple[str, int, str], FieldValue]):

@@ -52,6 +52,10 @@ class Step(NamedTuple):
     # ``when_ok``'s literals (a tuple) name only properties of the reading or of its checks, none the
     # fact has whatever it reads (type, material, set, field, state): they can be asked of the reading
     on_reading: bool = False
+    # A legible reading's fact when it is the reading alone (no contains- or mismatch check on it):
+    # kept always (True) or when the reading has this property (a str, most often a period's end);
+    # False for the others
+    alone: bool | str = False
 
 
 UNASKED = Step("", False, "", False, False, False, False, False, (), ())  # no pattern looks at it
@@ -65,6 +69,11 @@ class Steps(NamedTuple):
     parts: tuple[tuple[str, bool, bool], ...]  # (part, kept when there, kept when not) of a set's part facts
     across: tuple[tuple[str, bool, bool], ...]  # the same for the material's "pa" facts (any set)
     marks: dict[tuple[bool | None, bool | None], bool]  # (sealed, signed) -> marks fact kept
+    any_marks: bool = True  # some marks fact is kept
+    # Every part fact is kept only when its part is missing (``parts``): a set with all of
+    # ``part_names`` makes none
+    missing_only: bool = False
+    part_names: frozenset[str] = frozenset()
 
 
 def steps_of(compiled: CompiledItem, material: Material) -> Steps:
@@ -90,11 +99,15 @@ def _steps(compiled: CompiledItem, material: Material) -> Steps:
         for signed in (None, True, False)
     }
     fields = {name: _step(compiled, material, name) for name in material.fields}
+    parts = _parts(compiled, "p", material)
     return Steps(
         fields=fields,
-        parts=_parts(compiled, "p", material),
+        parts=parts,
         across=_parts(compiled, "pa", material),
         marks=marks,
+        any_marks=any(marks.values()),
+        missing_only=all(not when_has for _, when_has, _ in parts),
+        part_names=frozenset(part for part, _, _ in parts),
     )
 
 
@@ -144,7 +157,9 @@ def _step(compiled: CompiledItem, material: Material, name: str) -> Step:
     only = step.checks[0] if len(step.checks) == 1 and not step.contains else None
     head = encode({"t": "f", "m": mid})[:-1] + ',"i":'
     tail = encode({"f": name, "st": _OK})[1:-1]
-    step = step._replace(head=head, tail=f",{tail},", on_reading=_on_reading(step.when_ok))
+    plain = not step.contains and not step.checks and (step.when_ok is True or isinstance(step.when_ok, str))
+    alone = step.when_ok if plain and not isinstance(step.when_ok, tuple) else False
+    step = step._replace(head=head, tail=f",{tail},", on_reading=_on_reading(step.when_ok), alone=alone)
     return step._replace(mismatch=only) if only is not None and step.when_ok == only.key else step
 
 

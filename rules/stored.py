@@ -30,7 +30,7 @@ __all__ = ["VERSION", "StoredCase", "key", "outline"]
 
 # Raise with any change to what rules.prepare, rules.idle or rules.evaluate put into the engine's facts,
 # or to this record's shape: every record stored before is then prepared anew.
-VERSION = 1
+VERSION = 2
 
 _catalogs: dict[int, tuple[FactCatalog, str]] = {}
 _lock = threading.Lock()

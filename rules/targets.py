@@ -96,8 +96,11 @@ class Targets:
         for check in checks:
             # Only a value that differs gets its counterpart: the mismatch pattern needs the key
             # present (``$ex``), so a fact that agrees is one fewer for the engine (rules.watch).
-            other = self.differs(value, check, i)
-            if other is not None:
+            if check.declared:  # ``differs`` of a declared counterpart, without the call
+                other = self.declared.get(check.declared)
+                if isinstance(other, str) and value != other:
+                    out.append((check.key, other))
+            elif (other := self.differs(value, check, i)) is not None:
                 out.append((check.key, other))
         return out
 

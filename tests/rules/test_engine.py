@@ -39,7 +39,8 @@ def test_nothing_is_left_in_the_state() -> None:
     host.evaluate("r", [{"t": "a", "v": 1}])
     assert _names(host.evaluate("r", [{"t": "b", "v": 1}])) == []  # the earlier a is gone
     handle = host.get_ruleset("r")._handle
-    assert json.loads(engine._native.get_facts(handle, engine._SID)) == [{"t": engine._SENTINEL}]
+    sentinel = {"t": engine._SENTINEL, "id": engine._SENTINEL}
+    assert json.loads(engine._native.get_facts(handle, engine._SID)) == [sentinel]
 
 
 def test_a_sequence_matches_fresh_hosts() -> None:

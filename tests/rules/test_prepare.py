@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,8 @@ import pytest
 from rules import values
 from rules.casefacts import CaseFacts, FieldState, MaterialStatus
 from rules.compiled import CompiledItem, Counterpart
-from rules.declared import declared_fact
-from rules.engine import encode
+from rules.declared import declared_fact, with_case
+from rules.engine import RuleHost, encode, matched, payload
 from rules.evaluate import Evaluator
 from rules.identity import normalize_name, normalize_number
 from rules.prepare import _Prep, encoded, material_facts
@@ -48,8 +49,8 @@ def test_the_facts_are_those_the_rules_ask_for_made_the_long_way(path: Path, eva
     every material due, the facts are those made by building every fact in full, reading each value
     afresh, finding each counterpart anew, and keeping a fact when ``CompiledItem.asks`` and
     ``CompiledItem.wants`` say a pattern can match it. The engine's payload, joined from the texts of
-    readings encoded once (rules.prepare.encoded), is those facts encoded whole, with facts after
-    them or none."""
+    readings encoded once (rules.prepare.encoded), is those facts encoded whole, each numbered by its
+    position (rules.values.payload)."""
     file = load_scenarios(path)
     compiled = evaluator.compiled(file.item)
     item = evaluator.loaded(file.item).item
@@ -62,12 +63,50 @@ def test_the_facts_are_those_the_rules_ask_for_made_the_long_way(path: Path, eva
             item=item, compiled=compiled, due=due, case=case, declared=declared, keep_idle=True, texts=texts
         )
         assert texts, scenario.name  # most read fields' facts are joined from their texts
-        for after in ([], [declared, {"t": "c", "review": 1}]):
-            assert encoded(fast, texts, encode(after)) == encode([*fast, *after]), scenario.name
-        assert encoded([], texts, encode([declared])) == encode([declared])
+        assert encoded(fast, texts) == [encode(f) for f in fast], scenario.name
+        numbered = [{"id": k, **f} for k, f in enumerate([*fast, declared])]
+        assert payload([*encoded(fast, texts), encode(declared)]) == encode(numbered), scenario.name
         values.clear()
         slow = _long_way(item=item, compiled=compiled, case=case, declared=declared)
         assert encode(fast) == encode(slow), scenario.name  # the same facts, in the same order
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_facts_numbered_by_position_fire_as_they_do_unnumbered(path: Path, evaluator: Evaluator) -> None:
+    """The engine names a fact without an ``id`` from its content (two alike are one); a payload numbers
+    its facts instead (rules.values.payload). No two facts of a case are alike, so both fire the same
+    rules on the same facts: every scenario's phase-1 and phase-2 payload asserted both ways."""
+    file = load_scenarios(path)
+    compiled = evaluator.compiled(file.item)
+    host = evaluator._host
+    for scenario in file.scenarios:
+        case = case_of(file, scenario)
+        declared = declared_fact(case.declared, evaluator._catalog, case.review_date)
+        text = payload(with_case(declared, compiled.declared1, case.review_date, compiled))
+        _fires_alike(host, f"{compiled.code}.{compiled.digest1}.p1", text, scenario.name)
+        item = evaluator.loaded(file.item).item
+        due = {m.id for m in item.materials}
+        texts: dict[int, str] = {}
+        facts, _ = material_facts(
+            item=item, compiled=compiled, due=due, case=case, declared=declared, texts=texts
+        )
+        tail = with_case(declared, compiled.declared2, case.review_date, compiled)
+        text = payload([*encoded(facts, texts), *tail])
+        numbered = json.loads(text)
+        assert len({(f["t"], f.get("m"), f.get("i"), f.get("f", f.get("p"))) for f in numbered}) == len(
+            numbered
+        )
+        _fires_alike(host, f"{compiled.code}.{compiled.digest2}.p2", text, scenario.name)
+
+
+def _fires_alike(host: RuleHost, ruleset: str, text: str, name: str) -> None:
+    plain = [{k: v for k, v in f.items() if k != "id"} for f in json.loads(text)]
+    fired = [(rule, matched(message)) for rule, message in host.evaluate_encoded(ruleset, text)]
+    unnumbered = [
+        (rule, {k: {p: v for p, v in f.items() if p != "id"} for k, f in facts.items()})
+        for rule, facts in fired
+    ]
+    assert unnumbered == host.evaluate(ruleset, plain), name
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
