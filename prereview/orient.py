@@ -5,7 +5,8 @@
    page lies on its side; turn it 90° clockwise (the 180° test below settles which side).
 3. Half turn: recognise the few longest lines; unless they read with high confidence, recognise them
    upside down too and keep the way up whose recognition is more confident (a recogniser reads
-   upside-down Chinese as low-confidence garbage).
+   upside-down Chinese as low-confidence garbage). Each way up is read only as far as that decision
+   needs (`way_up`): an upside-down page's upright readings are mostly spared.
 4. Skew: the median angle of the long lines; a page tilted by more than `MIN_SKEW` degrees is
    rotated back on a larger white canvas, so rows of text are rows of pixels.
 5. Recognise every box, cropped from the upright image with its corners carried through the turns.
@@ -35,6 +36,9 @@ MAX_SKEW = 30.0  # degrees; more is a photo too distorted for one angle to descr
 LINE_ASPECT = 1.5  # long/short side of a box that shows which way text runs (two characters or more)
 PROBES = 4  # lines recognised both ways up to tell 0° from 180°
 FLIP_MARGIN = 0.02  # upside down must read clearly better to win
+# Only the order lines are read in (not the decision): below this so far, upright reads like upside down.
+UPRIGHT_LIKE = 0.75
+SLACK = 1e-6  # a mean bounded from a part of the lines may round apart from the mean of them all
 # Lines read this confidently are the right way up: on the sample photos upright lines read at
 # 0.99-1.00 and the same lines upside down at 0.35-0.72, so the upside-down reading is skipped.
 CONFIDENT = 0.95
@@ -62,15 +66,11 @@ def read_page_image(image: np.ndarray, engine: OcrEngine, *, min_score: float = 
     (image, clean), quads = _turn((image, clean), quads, rotation)
     skew = _skew(quads)
     probes = _probe_indices(quads)
-    crops = [_crop(clean, quads[i]) for i in probes]
-    upright = engine.read_crops(crops)
-    known = dict(zip(probes, upright, strict=True))
-    if _mean_score(upright) < CONFIDENT:
-        flipped = engine.read_crops([np.rot90(c, 2) for c in crops])
-        if _mean_score(flipped) > _mean_score(upright) + FLIP_MARGIN:
-            (image, clean), quads = _turn((image, clean), quads, 180)
-            rotation = (rotation + 180) % 360
-            known = dict(zip(probes, flipped, strict=True))
+    flip, probed = way_up(engine, [_crop(clean, quads[i]) for i in probes])
+    known = dict(zip(probes, probed, strict=True))
+    if flip:
+        (image, clean), quads = _turn((image, clean), quads, 180)
+        rotation = (rotation + 180) % 360
     if abs(skew) >= MIN_SKEW:
         (image, clean), quads = _deskew((image, clean), quads, skew)
     else:
@@ -191,6 +191,63 @@ def _probe_indices(quads: list[Quad]) -> list[int]:
         range(len(quads)), key=lambda i: (geometry[i][2] >= 2 * LINE_ASPECT, geometry[i][1]), reverse=True
     )
     return sorted(ranked[:PROBES])
+
+
+Reading = tuple[str, float]
+
+
+def way_up(engine: OcrEngine, crops: list[np.ndarray]) -> tuple[bool, list[Reading]]:
+    """(whether the page lies upside down, the probe lines' readings that way up): upside down when the
+    lines read upright are not `CONFIDENT` on average and read upside down better by `FLIP_MARGIN`.
+
+    A line costs the recogniser its width, and only the readings of the way the page lies are kept, so
+    the lines are read one at a time, narrowest first, each way up only as far as the decision needs:
+    scores lie in [0, 1], so the lines not read yet bound a way's mean. Upright first, until it cannot
+    be confident (an upside-down page's first line usually shows that) unless it reads like an unsure
+    upright page; then upside down until the decision is sure. The decision and the readings kept are
+    those of reading every line both ways up: an upright page is read as before, an upside-down page
+    spares most of its upright readings."""
+    n = len(crops)
+    order = sorted(range(n), key=lambda i: crops[i].shape[1] / max(crops[i].shape[0], 1))
+    ways = (crops, [np.rot90(c, 2) for c in crops])  # upright, upside down
+    read: tuple[dict[int, Reading], dict[int, Reading]] = ({}, {})
+
+    def more(way: int) -> None:
+        i = next(i for i in order if i not in read[way])
+        read[way][i] = engine.read_crops([ways[way][i]])[0]
+
+    while True:
+        (up_low, up_high), (down_low, down_high) = _bounds(read[0], n), _bounds(read[1], n)
+        if len(read[0]) == n and (len(read[1]) == n or _mean_score(_listed(read[0])) >= CONFIDENT):
+            up, down = _mean_score(_listed(read[0])), _mean_score(_listed(read[1]))
+            flip = up < CONFIDENT and down > up + FLIP_MARGIN  # every line the decision needs is read
+            break
+        if down_high < up_low + FLIP_MARGIN - SLACK:
+            flip = False  # upright, whatever the lines not read yet score
+            break
+        if up_high < CONFIDENT - SLACK and down_low > up_high + FLIP_MARGIN + SLACK:
+            flip = True  # upside down, whatever they score
+            break
+        # upright while it may be confident, or reads like an unsure upright page (whose readings are kept)
+        upright_like = _mean_score(list(read[0].values())) >= UPRIGHT_LIKE
+        more(
+            0
+            if len(read[0]) < n and (up_high >= CONFIDENT - SLACK or upright_like or len(read[1]) == n)
+            else 1
+        )
+    while len(read[flip]) < n:  # the readings kept: every line, the way the page lies
+        more(flip)
+    return flip, _listed(read[flip])
+
+
+def _bounds(read: dict[int, Reading], n: int) -> tuple[float, float]:
+    """The least and the most the mean score of `n` lines can be with `read` of them read (scores: 0-1)."""
+    total = _mean_score(list(read.values())) * len(read)
+    return total / n, (total + n - len(read)) / n
+
+
+def _listed(read: dict[int, Reading]) -> list[Reading]:
+    return [read[i] for i in sorted(read)]
 
 
 def _mean_score(results: list[tuple[str, float]]) -> float:

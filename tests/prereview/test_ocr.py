@@ -13,7 +13,7 @@ from reading_files import FORM_LINES, photo_of, text_image
 
 from prereview.documents import Box, TextLine
 from prereview.ocr import RapidOcrEngine, reading_order
-from prereview.orient import _turn, erase_seals, read_page_image, turn_image
+from prereview.orient import _turn, erase_seals, read_page_image, turn_image, way_up
 
 KEY_LINES = ["道路货物运输经营申请表", "91361100MA35XK2L7Q", "13812345678"]
 
@@ -136,3 +136,72 @@ def test_model_dir_with_the_packaged_models(tmp_path: Path) -> None:
     own = RapidOcrEngine(threads=1, model_dir=tmp_path)
     image = np.asarray(Image.fromarray(np.asarray(text_image(FORM_LINES[:2]))))
     assert _text(own.recognize(image)).startswith(FORM_LINES[0])
+
+
+TURNED = 100
+
+
+class _Scripted:
+    """Reads probe crop i (`_probes`) as the scores given, upright or turned, counting the lines read."""
+
+    def __init__(self, upright: list[float], flipped: list[float]) -> None:
+        self.scores = {**dict(enumerate(upright)), **{TURNED + i: s for i, s in enumerate(flipped)}}
+        self.read = 0
+
+    def read_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        self.read += len(crops)
+        out = []
+        for crop in crops:
+            i = int(crop[0, 0, 0])
+            out.append(("字" if self.scores[i] else "", self.scores[i]))
+        return out
+
+
+def _probes(n: int) -> list[np.ndarray]:
+    crops = []
+    for i in range(n):
+        crop = np.full((1, 8 + i, 3), i, np.uint8)
+        crop[0, -1] = TURNED + i  # what a crop turned upside down shows first
+        crops.append(crop)
+    return crops
+
+
+def _way_up_of_all(upright: list[float], flipped: list[float]) -> tuple[bool, list[float]]:
+    mean_u, mean_f = sum(upright) / len(upright), sum(flipped) / len(flipped)
+    flip = mean_u < 0.95 and mean_f > mean_u + 0.02
+    return flip, flipped if flip else upright
+
+
+@pytest.mark.parametrize(
+    ("upright", "flipped"),
+    [
+        ([0.99, 0.98, 1.0, 0.97], [0.4, 0.5, 0.3, 0.6]),  # upright and sure
+        ([0.9, 0.8, 0.93, 0.85], [0.4, 0.5, 0.3, 0.6]),  # upright, unsure: upside down reads worse
+        ([0.5, 0.4, 0.6, 0.45], [0.99, 0.97, 0.98, 1.0]),  # upside down
+        ([0.9, 0.92, 0.9, 0.91], [0.93, 0.95, 0.9, 0.92]),  # close: every line read both ways
+        ([0.0, 0.5, 0.6, 0.45], [0.0, 0.0, 0.0, 0.0]),  # nothing reads upside down
+        ([0.3, 0.99, 0.99, 0.99], [0.5, 0.4, 0.4, 0.4]),  # one poor upright line, upright
+        ([0.96], [0.99]),
+        ([0.5], [0.99]),
+    ],
+)
+def test_way_up_decides_as_reading_every_line_both_ways(upright: list[float], flipped: list[float]) -> None:
+    engine = _Scripted(upright, flipped)
+    flip, readings = way_up(engine, _probes(len(upright)))  # type: ignore[arg-type]
+    want_flip, want = _way_up_of_all(upright, flipped)
+    assert (flip, [s for _, s in readings]) == (want_flip, want)
+    assert engine.read <= (
+        len(upright) if max(upright) and sum(upright) / len(upright) >= 0.95 else 2 * len(upright)
+    )
+
+
+def test_way_up_reads_only_what_the_decision_needs() -> None:
+    engine = _Scripted([0.5, 0.4, 0.6, 0.45], [0.99, 0.97, 0.98, 1.0])
+    assert way_up(engine, _probes(4))[0]  # type: ignore[arg-type]
+    assert engine.read == 5  # one line upright shows it cannot be confident; then the four upside down
+    engine = _Scripted([0.99, 0.97, 0.98, 1.0], [0.5, 0.4, 0.6, 0.45])
+    assert not way_up(engine, _probes(4))[0]  # type: ignore[arg-type]
+    assert engine.read == 4  # sure upright: not read upside down at all
+    engine = _Scripted([0.9, 0.8, 0.93, 0.85], [0.4, 0.5, 0.3, 0.6])
+    assert not way_up(engine, _probes(4))[0]  # type: ignore[arg-type]
+    assert engine.read == 5  # unsure upright: one line upside down shows it cannot read better
