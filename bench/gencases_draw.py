@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import math
 import random
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,7 +179,7 @@ def _pdf_font_name(font: int) -> str:
 def write_text_pdf(pages: list[Page], path: Path) -> None:
     """A PDF with a real text layer (embedded TrueType CJK font); seals and signatures as images."""
     mm = 72 / 25.4
-    c = canvas.Canvas(str(path), pagesize=(pages[0].w * mm, pages[0].h * mm))
+    c = canvas.Canvas(str(path), pagesize=(pages[0].w * mm, pages[0].h * mm), invariant=True)
     for page in pages:
         c.setPageSize((page.w * mm, page.h * mm))
         font = _pdf_font_name(page.font if page.font < PDF_FONTS else 0)
@@ -212,7 +213,10 @@ def write_text_pdf(pages: list[Page], path: Path) -> None:
 def write_image_pdf(images: list[Image.Image], path: Path, dpi: int) -> None:
     """A scanned PDF: image-only pages, no text layer."""
     first, rest = images[0], images[1:]
-    first.save(path, "PDF", resolution=dpi, save_all=True, append_images=rest)
+    when = time.strptime("2026-01-01", "%Y-%m-%d")  # fixed, so that a seed gives the same bytes
+    first.save(
+        path, "PDF", resolution=dpi, save_all=True, append_images=rest, creationDate=when, modDate=when
+    )
 
 
 def scan_effect(img: Image.Image, rnd: random.Random) -> Image.Image:
@@ -225,8 +229,9 @@ def scan_effect(img: Image.Image, rnd: random.Random) -> Image.Image:
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
 
 
-def photo(items: list[Image.Image], rnd: random.Random, *, max_side: int = 1600) -> Image.Image:
-    """A phone photo of one or more sheets or cards on a table: perspective, shadow, blur, rotation."""
+def photo(items: list[Image.Image], rnd: random.Random, *, max_side: int = 1600) -> tuple[Image.Image, int]:
+    """A phone photo of one or more sheets or cards on a table: perspective, shadow, blur, rotation
+    (returned with the photo, for the case notes)."""
     bg_col = rnd.choice([(120, 110, 100), (90, 95, 100), (160, 150, 135), (60, 60, 65)])
     sheets = [it.copy() for it in items]
     for s in sheets:
@@ -272,7 +277,7 @@ def photo(items: list[Image.Image], rnd: random.Random, *, max_side: int = 1600)
     if rot:
         out = out.rotate(rot, expand=True)
     out.thumbnail((max_side, max_side))
-    return out
+    return out, rot
 
 
 def jpeg_bytes(img: Image.Image, rnd: random.Random) -> bytes:

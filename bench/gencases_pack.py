@@ -54,6 +54,7 @@ class Packer:
         self.files: list[dict[str, Any]] = []
         self.notes: list[str] = []
         self._names: set[str] = set()
+        self._look: list[str] = []  # how the file being written looks, for the case notes
 
     # -- names and entries
 
@@ -83,7 +84,17 @@ class Packer:
                 self._names.add(name)
                 return name
 
+    def _log(self, name: str) -> None:
+        self.notes.append(f"{name}: {', '.join(self._look)}")
+        self._look.clear()
+
+    def _photo(self, imgs: list[Image.Image]) -> bytes:
+        img, rot = photo(imgs, self.rnd)
+        self._look.append(f"photo rot{rot}")
+        return jpeg_bytes(img, self.rnd)
+
     def _add(self, name: str, slot: str | None) -> None:
+        self._log(name)
         entry: dict[str, Any] = {"path": f"files/{name}"}
         if slot and self.slots and self.rnd.random() > 0.08:
             entry["slot"] = slot
@@ -92,7 +103,11 @@ class Packer:
     # -- rendering
 
     def _a4_pages(self, doc: Doc, *, pdf: bool) -> list[Page]:
-        return layout_a4(doc, pick_style(self.rnd, self.fonts, pdf=pdf), self.rnd)
+        st = pick_style(self.rnd, self.fonts, pdf=pdf)
+        self._look.append(
+            f"{doc.title or 'card'}: {st.mode}{' shuffled' if st.shuffle else ''} font{st.font}"
+        )
+        return layout_a4(doc, st, self.rnd)
 
     def _card_img(self, doc: Doc) -> Image.Image:
         st = pick_style(self.rnd, self.fonts, pdf=False)
@@ -105,18 +120,20 @@ class Packer:
         if mode == "text":
             pages = [p for d in docs for p in self._a4_pages(d, pdf=True)]
             name = self._name("pdf")
+            self._look.insert(0, "text PDF")
             write_text_pdf(pages, self.dir / "files" / name)
             self._add(name, slot)
             return
         imgs = [render_png(p, SCAN_DPI) for d in docs for p in self._a4_pages(d, pdf=False)]
         if mode == "scan":
             name = self._name("pdf")
+            self._look.insert(0, "scanned PDF")
             write_image_pdf([scan_effect(i, r) for i in imgs], self.dir / "files" / name, SCAN_DPI)
             self._add(name, slot)
             return
         for img in imgs:  # a phone photo per page
             name = self._name("jpg")
-            (self.dir / "files" / name).write_bytes(jpeg_bytes(photo([img], r), r))
+            (self.dir / "files" / name).write_bytes(self._photo([img]))
             self._add(name, slot)
 
     def _photocopy(self, cards: list[Image.Image]) -> Image.Image:
@@ -141,6 +158,7 @@ class Packer:
         if mode == "copy" and not big:
             for k in range(0, len(imgs), 2):
                 sheet = self._photocopy(imgs[k : k + 2])
+                self._look.append(f"photocopy of {len(imgs[k : k + 2])} cards")
                 name = self._name(r.choice(["pdf", "png", "jpg"]))
                 path = self.dir / "files" / name
                 if name.endswith(".pdf"):
@@ -154,7 +172,7 @@ class Packer:
         groups = [imgs] if mode == "together" else [[i] for i in imgs]
         for grp in groups:
             name = self._name("jpg")
-            (self.dir / "files" / name).write_bytes(jpeg_bytes(photo(grp, r), r))
+            (self.dir / "files" / name).write_bytes(self._photo(grp))
             self._add(name, slot)
 
     # -- the case
@@ -167,6 +185,7 @@ class Packer:
             imgs = [render_png(p, SCAN_DPI) for m in bundle for p in self._a4_pages(m.parts[0], pdf=False)]
             name = self._name("pdf")
             write_image_pdf([scan_effect(i, r) for i in imgs], self.dir / "files" / name, SCAN_DPI)
+            self._log(name)
             self.files.append({"path": f"files/{name}"})
             self.notes.append(f"one scanned PDF holds {' and '.join(m.mid for m in bundle)} (no slot)")
         cardonly = [
@@ -176,7 +195,8 @@ class Packer:
         if shared:  # cards of two materials on one photo, no slot
             imgs = [self._card_img(p) for m in shared for p in m.parts]
             name = self._name("jpg")
-            (self.dir / "files" / name).write_bytes(jpeg_bytes(photo(imgs, r), r))
+            (self.dir / "files" / name).write_bytes(self._photo(imgs))
+            self._log(name)
             self.files.append({"path": f"files/{name}"})
             self.notes.append(f"one photo holds the cards of {' and '.join(m.mid for m in shared)} (no slot)")
         for m in ms:
@@ -202,13 +222,13 @@ class Packer:
     def _write_unrelated(self, doc: Doc, slot: str | None) -> None:
         if doc.card:
             name = self._name("jpg")
-            (self.dir / "files" / name).write_bytes(
-                jpeg_bytes(photo([self._card_img(doc)], self.rnd), self.rnd)
-            )
+            (self.dir / "files" / name).write_bytes(self._photo([self._card_img(doc)]))
+            self._log(name)
             entry: dict[str, Any] = {"path": f"files/{name}"}
         else:
             self._write_a4([doc], None)
             entry = self.files.pop()
         if slot:
             entry["slot"] = slot
+        self.notes[-1] += f" ({doc.title}, no material{' in slot ' + slot if slot else ''})"
         self.files.append(entry)
