@@ -423,12 +423,15 @@ def form(
     return m
 
 
-def sections_doc(mid: str, doc: Doc, rnd: random.Random, *, tol: int | None = None) -> Material:
-    """A text with required chapters (制度, 章程, 报告); defects: a chapter dropped, no seal, no signature."""
+def sections_doc(
+    mid: str, doc: Doc, rnd: random.Random, *, tol: int | None = None, droppable: list[int] | None = None
+) -> Material:
+    """A text with required chapters (制度, 章程, 报告); defects: a chapter dropped (only one whose content
+    no other chapter repeats, so that the part is surely missing), no seal, no signature."""
     m = Material(mid, [doc], tol)
 
     def drop() -> None:
-        doc.sections.pop(rnd.randrange(len(doc.sections)))
+        doc.sections.pop(rnd.choice(droppable if droppable is not None else range(len(doc.sections))))
 
     m.defects.append(Defect("缺少必备章节", ["PAGES_MISSING"], drop))
     if doc.seals:

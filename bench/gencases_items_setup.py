@@ -92,7 +92,7 @@ def _setup_materials(
         ),
         (
             "第七章 法定代表人的产生、变更办法",
-            "公司法定代表人由执行公司事务的董事担任，由股东会选举产生和变更。",
+            "法定代表人按本章程规定的程序产生；变更法定代表人的，自作出变更决定之日起三十日内申请变更登记。",
         ),
     ]
     charter = Doc(
@@ -104,7 +104,8 @@ def _setup_materials(
         date=g.fmt(g.review - timedelta(days=5)),
         keep_order=True,
     )
-    ms = [sections_doc("M2", charter, r), id_card(g, "M3", rep)]
+    # Chapters 4 and 5 both name the shareholders: dropping one leaves the names in the other.
+    ms = [sections_doc("M2", charter, r, droppable=[0, 1, 2, 5, 6]), id_card(g, "M3", rep)]
     others = [p for p in holders if p.id != rep.id]
     if others:
         cards = [id_card(g, "M4", p) for p in others]
