@@ -240,12 +240,17 @@ def layout_card(doc: Doc, st: Style, rnd: random.Random) -> Page:
     if st.shuffle and not doc.keep_order and rnd.random() < 0.3:
         rnd.shuffle(fields)
     size = min(min(w, h) / 17, 4.6)
+    # Beside the photo box lines are short; the last line (the ID number) runs below it, full width.
+    full = len(fields) - 1 if doc.portrait else -1
     for _ in range(3):  # shrink until every line fits on the card
         tsize = min(size * 1.35, (w - 6) / max(ems(doc.title), 1))
         top = tsize + 4 + size * 0.6 + (size * 1.5 if doc.subtitle else 0)
         lab_w = max((ems(lab) for lab, _ in fields), default=0) * size + 2.5
-        per_line = ((w * 0.64 if doc.portrait else w - 3) - lab_w - 3) / size
-        n = sum(len(_wrap(v, per_line)) for _, v in fields) + len(doc.body)
+        widths = [
+            ((w * 0.64 if doc.portrait and i != full else w - 3) - lab_w - 3) / size
+            for i in range(len(fields))
+        ]
+        n = sum(len(_wrap(v, widths[i])) for i, (_, v) in enumerate(fields)) + len(doc.body)
         if top + n * size * 1.5 <= h - 2:
             break
         size *= (h - 2 - top) / (n * size * 1.5) * 0.98
@@ -254,12 +259,17 @@ def layout_card(doc: Doc, st: Style, rnd: random.Random) -> Page:
     if doc.subtitle:
         y += size * 1.5
         page.ops.append(Text(max(2.0, (w - ems(doc.subtitle) * size) / 2), y, doc.subtitle, size))
-    for lab, val in fields:
-        for k, chunk in enumerate(_wrap(val, per_line)):
+    for i, (lab, val) in enumerate(fields):
+        if i == full:
+            y = max(y, h * 0.7)  # below the photo box
+        for k, chunk in enumerate(_wrap(val, widths[i])):
             y += size * 1.5
             if k == 0:
                 page.ops.append(Text(3, y, lab, size))
             page.ops.append(Text(3 + lab_w, y, chunk, size))
+    # the card's edge, which a photocopy shows even when the card is as pale as the paper
+    page.ops += [Line(0.4, 0.4, w - 0.4, 0.4), Line(w - 0.4, 0.4, w - 0.4, h - 0.4)]
+    page.ops += [Line(w - 0.4, h - 0.4, 0.4, h - 0.4), Line(0.4, h - 0.4, 0.4, 0.4)]
     for line in doc.body:
         y += size * 1.5
         page.ops.append(Text(3, y, line, size))
