@@ -59,7 +59,7 @@ def pick_style(rnd: random.Random, fonts: list[int], *, pdf: bool) -> Style:
 
 def ems(s: str) -> float:
     """Width in em: Latin letters and digits are about half a CJK character."""
-    return sum(0.55 if ord(c) < 128 else 1.0 for c in s)
+    return sum(0.6 if ord(c) < 128 else 1.0 for c in s)
 
 
 def _wrap(s: str, n: float) -> list[str]:
@@ -113,7 +113,7 @@ def _fields(cur: _Cursor, fields: list[tuple[str, str]], rnd: random.Random) -> 
         half = cur.width / 2
         for i in range(0, len(fields), 2):
             pair = fields[i : i + 2]
-            if any(ems(lab + val) + 1 > half / size for lab, val in pair):
+            if any(ems(lab + val) + 3 > half / size for lab, val in pair):  # keep a gap between the columns
                 for lab, val in pair:
                     for k, chunk in enumerate(_wrap(f"{lab}：{val}", per_line)):
                         cur.text(x0 + (2 * size if k else 0), chunk, size)
@@ -180,6 +180,9 @@ def _table(cur: _Cursor, rows: list[list[str]], *, ruled: bool) -> None:
 def _end_block(cur: _Cursor, doc: Doc, rnd: random.Random) -> None:
     size = cur.st.size
     x = cur.st.margin + cur.width * rnd.uniform(0.35, 0.5)
+    names = doc.seals + doc.fixed_seals
+    lines = [*doc.signs, doc.seal_label + (names[0] if names else ""), doc.date]
+    x = max(cur.st.margin, min(x, A4[0] - 8 - max(ems(t) for t in lines) * size - 30 * bool(doc.signs)))
     cur.need(size * 10 + 20)
     cur.y += size * 2
     for label in doc.signs:
@@ -189,7 +192,6 @@ def _end_block(cur: _Cursor, doc: Doc, rnd: random.Random) -> None:
                 Scribble(x + len(label) * size + 1, cur.y - size * 1.6, 26, size * 2.2, rnd.randint(0, 99999))
             )
         cur.y += size * 0.8
-    names = doc.seals + doc.fixed_seals
     if doc.seal_label:
         cur.text(x, doc.seal_label + (names[0] if names else ""), size)
     seal_y = cur.y - size * 0.4  # seals are stamped over the unit's name and the date
