@@ -63,15 +63,18 @@ def ems(s: str) -> float:
 
 
 def _wrap(s: str, n: float) -> list[str]:
+    """Lines of at most n em; a run of Latin letters and digits (a number, a code) is never split."""
     n = max(n, 4)
-    lines, cur, w = [], "", 0.0
+    lines, cur = [], ""
     for c in s:
-        cw = ems(c)
-        if w + cw > n and cur:
-            lines.append(cur)
-            cur, w = "", 0.0
+        if ems(cur + c) > n and cur:
+            k = len(cur)
+            while c.isascii() and c.isalnum() and k > 0 and cur[k - 1].isascii() and cur[k - 1].isalnum():
+                k -= 1
+            k = k or len(cur)  # a run longer than the line is split after all
+            lines.append(cur[:k])
+            cur = cur[k:]
         cur += c
-        w += cw
     return [*lines, cur] if cur or not lines else lines
 
 
