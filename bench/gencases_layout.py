@@ -32,6 +32,12 @@ class Doc:
     keep_order: bool = False  # the order carries meaning (tables of contents, multi-part forms)
     portrait: bool = False  # a photo box at the right (ID card 人像面)
 
+    def __post_init__(self) -> None:
+        # Own copies: builders pass one list of seals to several docs, and a defect that clears one
+        # doc's seals must not clear the others' (it did: M1 lost its seal when M3's was removed).
+        self.seals, self.fixed_seals, self.signs = list(self.seals), list(self.fixed_seals), list(self.signs)
+        self.fields, self.body, self.sections = list(self.fields), list(self.body), list(self.sections)
+
 
 @dataclass
 class Style:
