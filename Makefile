@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: serve test install install-test system-deps browser-deps lint check-types check-imports pytest lock kb-vectors swagger-ui axe-core chartjs
+.PHONY: serve test install install-test system-deps browser-deps lint check-types check-imports pytest lock kb-vectors swagger-ui axe-core chartjs gencases-fonts
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,11 @@ APT_INSTALL = if [ -n "$$missing" ]; then \
 
 system-deps:
 	@missing=""; fc-list 2>/dev/null | grep -qi wqy || missing="fonts-wqy-microhei"; $(APT_INSTALL)
+
+# Bench only (bench/gencases.py, docs/gencases.md): the CJK fonts the case generator varies its uploads with.
+gencases-fonts:
+	@missing=""; for p in fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-ukai fonts-arphic-uming fonts-noto-cjk; do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; $(APT_INSTALL)
 
 browser-deps: system-deps
 	@missing=""; [ -x /usr/bin/chromium ] || missing="chromium"; \
