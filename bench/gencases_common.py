@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from gencases_layout import Doc
+from stdnum.cn import ric, uscc
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
@@ -48,17 +49,15 @@ ROADS = [
 DISTRICTS = ["东湖区", "青山区", "西城区", "新港区"]
 AREA_CODES = ["360102", "360103", "360111", "360121", "362321", "360502", "360602", "361102", "430103"]
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-RIC_W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 
 def ric_check(first17: str) -> str:
-    return "10X98765432"[sum(int(c) * w for c, w in zip(first17, RIC_W, strict=True)) % 11]
+    """The check digit of a 居民身份证 number (stdnum wants a number with some check digit in place)."""
+    return str(ric.calc_check_digit(first17 + "0"))
 
 
 def uscc_check(first17: str) -> str:
-    r = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_W, strict=True)) % 31
-    return USCC_CHARS[(31 - r) % 31]
+    return str(uscc.calc_check_digit(first17))
 
 
 def break_id(number: str, rnd: random.Random) -> str:
@@ -386,56 +385,4 @@ def premises(g: Gen, mid: str, *, owner: str, tol: int | None = None, use: str =
         Defect("权利人不一致", ["NAME_MISMATCH"], lambda: set_field("权利人", one_char_off(owner, r))),
         Defect("坐落空白", ["FIELD_EMPTY"], lambda: set_field("坐落", "")),
     ]
-    return m
-
-
-def form(
-    mid: str,
-    doc: Doc,
-    *,
-    empty: list[str],
-    name_field: str | None,
-    name: str,
-    rnd: random.Random,
-    tol: int | None = None,
-) -> Material:
-    """An A4 form or letter; defects: a listed field left empty, the name field off by one character,
-    the seal or the signature left out (when the doc carries them)."""
-    m = Material(mid, [doc], tol)
-
-    def set_field(label: str, value: str) -> None:
-        doc.fields = [(lab, value if lab == label else v) for lab, v in doc.fields]
-
-    for lab in empty:
-        m.defects.append(Defect(f"「{lab}」空白", ["FIELD_EMPTY"], lambda lab=lab: set_field(lab, "")))  # type: ignore[misc]
-    if name_field:
-        m.defects.append(
-            Defect(
-                f"「{name_field}」不一致",
-                ["NAME_MISMATCH"],
-                lambda: set_field(name_field, one_char_off(name, rnd)),
-            )
-        )
-    if doc.seals:
-        m.defects.append(Defect("未盖章", ["NOT_SEALED"], lambda: doc.seals.clear()))
-    if doc.signs:
-        m.defects.append(Defect("未签字", ["NOT_SIGNED"], lambda: setattr(doc, "signed", False)))
-    return m
-
-
-def sections_doc(
-    mid: str, doc: Doc, rnd: random.Random, *, tol: int | None = None, droppable: list[int] | None = None
-) -> Material:
-    """A text with required chapters (制度, 章程, 报告); defects: a chapter dropped (only one whose content
-    no other chapter repeats, so that the part is surely missing), no seal, no signature."""
-    m = Material(mid, [doc], tol)
-
-    def drop() -> None:
-        doc.sections.pop(rnd.choice(droppable if droppable is not None else range(len(doc.sections))))
-
-    m.defects.append(Defect("缺少必备章节", ["PAGES_MISSING"], drop))
-    if doc.seals:
-        m.defects.append(Defect("未盖章", ["NOT_SEALED"], lambda: doc.seals.clear()))
-    if doc.signs:
-        m.defects.append(Defect("未签字", ["NOT_SIGNED"], lambda: setattr(doc, "signed", False)))
     return m

@@ -15,13 +15,12 @@ from gencases_common import (
     Gen,
     Material,
     Person,
-    form,
     id_card,
     licence,
     one_char_off,
     poa,
-    sections_doc,
 )
+from gencases_forms import form, sections_doc
 from gencases_layout import Doc
 
 

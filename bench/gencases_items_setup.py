@@ -10,13 +10,12 @@ from gencases_common import (
     Gen,
     Material,
     Person,
-    form,
     id_card,
     licence,
     poa,
     premises,
-    sections_doc,
 )
+from gencases_forms import form, sections_doc
 from gencases_items import Built, agent_facts, policy_text
 from gencases_layout import Doc
 

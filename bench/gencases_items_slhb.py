@@ -10,11 +10,10 @@ from gencases_common import (
     Gen,
     Material,
     break_uscc,
-    form,
     id_card,
     poa,
-    sections_doc,
 )
+from gencases_forms import form, sections_doc
 from gencases_items import Built, agent_facts, agent_pair, licence_of, policy_text, unit_sign
 from gencases_layout import Doc
 

@@ -9,10 +9,9 @@ from gencases_common import (
     Gen,
     Material,
     break_id,
-    form,
     premises,
-    sections_doc,
 )
+from gencases_forms import form, sections_doc
 from gencases_items import Built, agent_facts, agent_pair, company_base, licence_of, policy_text, unit_sign
 from gencases_layout import Doc
 
