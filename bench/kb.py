@@ -251,13 +251,31 @@ def batch_output(base: KnowledgeBase, path: Path, out: Path) -> None:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
-def print_contract(base: KnowledgeBase, path: Path) -> None:
+def halves(path: Path) -> list[tuple[str, Path]]:
+    """The query file split by the parity of the number ending each id: half A (even) to choose a
+    setting on, half B (odd) to check it on."""
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    out = []
+    for name, parity in (("A", 0), ("B", 1)):
+        half = [ln for ln in lines if _id_number(json.loads(ln)["id"]) % 2 == parity]
+        dest = Path(tempfile.mkdtemp()) / f"{path.stem}.{name}.jsonl"
+        dest.write_text("\n".join(half) + "\n", encoding="utf-8")
+        out.append((f"{path.name} half {name} ({len(half)})", dest))
+    return out
+
+
+def _id_number(qid: str) -> int:
+    digits = "".join(ch if ch.isdigit() else " " for ch in qid).split()
+    return int(digits[-1]) if digits else 0
+
+
+def print_contract(base: KnowledgeBase, path: Path, *, title: str | None = None) -> None:
     """Per kind (faq, guide, term, routing, ambiguous, oos) and confident_precision, by the contract's
     own scorer (score.py beside the public questions) when it is there."""
     scorer = DEFAULT_QUERIES.parent / "score.py"
     out = Path(tempfile.mkdtemp()) / f"{path.stem}.hits.jsonl"
     batch_output(base, path, out)
-    print(f"\ncontract scores on {path.name} (score.py; abstention = miss):")
+    print(f"\ncontract scores on {title or path.name} (score.py; abstention = miss):")
     if not scorer.exists():
         print(f"  {scorer} not found; batch output in {out}")
         return
@@ -318,6 +336,9 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2, help="encoder threads (the service default is 2)")
     ap.add_argument("--misses", action="store_true")
+    ap.add_argument(
+        "--halves", action="store_true", help="contract scores also by half: A even ids, B odd ids"
+    )
     ap.add_argument("--index-dir", type=Path, default=None, help="keep the corpus index here between runs")
     ap.add_argument(
         "--beside-ocr",
@@ -377,6 +398,8 @@ def main() -> int:
         print_quality(quality(base, load_cases(extra)), f"quality on {extra.name}")
     for path in [args.queries, *args.extra]:
         print_contract(base, path)
+        for title, half in halves(path) if args.halves else []:
+            print_contract(base, half, title=title)
 
     if args.quick:
         return 0

@@ -24,7 +24,9 @@ from kb.index import Entry, KnowledgeIndex
 from kb.matter import counterparts, item_specific
 from kb.schemas import ClarifyOption
 
-__all__ = ["AskingBack"]
+__all__ = ["SAID", "AskingBack", "family_of"]
+
+SAID = ("编码", "名称", "俗称", "办事目标", "拼音")  # the item was named, not guessed from meaning
 
 
 class AskingBack:
@@ -65,6 +67,42 @@ class AskingBack:
         others = counterparts(fused[0], index, family, mask=mask, close=self.counterpart)
         options = {top.item: _option(top)} | {e.item: _option(e) for e in others}
         return self._offered(options)
+
+    def _hint_disagrees(
+        self,
+        query: str,
+        fused: Sequence[Fused],
+        index: KnowledgeIndex,
+        items: Sequence[ItemMatch],
+        family: Mapping[str, str],
+    ) -> list[ClarifyOption] | None:
+        """The question says something of one item (a name, common name or goal, said in part: 执照 is
+        SC-001's and every item's material), yet the best entry that belongs to an item is another
+        item's, and the question uses none of that item's own words: the person may mean either, so the
+        best entry is no sure answer ("执照上经营范围有要求没": a company's 经营范围, or an agency's
+        licence?). The two items are offered when the hinted one has an entry among the candidates;
+        otherwise nothing is offered, but the answer is not sure (``[]``). None: no such disagreement."""
+        if not items or items[0].why not in SAID or items[0].score < self.hint_floor:
+            return None
+        if not fused or index.entries[fused[0].entry].kind == "term":
+            return None  # the question is about the concept the term names, whatever the item
+        top = next((index.entries[f.entry] for f in fused if index.entries[f.entry].item), None)
+        kin = family_of(items[0], items, family)
+        if top is None or family.get(top.item, top.item) in kin:
+            return None
+        if self._own_words(query, fused, index, family):
+            return None
+        hinted = next(
+            (
+                index.entries[f.entry]
+                for f in fused[: self.clarify_depth]
+                if family.get(index.entries[f.entry].item, "") in kin
+            ),
+            None,
+        )
+        if hinted is None:
+            return []
+        return self._offered({top.item: _option(top), hinted.item: _option(hinted)})
 
     def _depends_on_item(
         self,
@@ -143,6 +181,13 @@ class AskingBack:
                 continue
             options[entry.item] = _option(entry)
         return self._offered(options)
+
+
+def family_of(match: ItemMatch, items: Sequence[ItemMatch], family: Mapping[str, str]) -> set[str]:
+    """The family heads of an item match: its own, and those of the 一件事 bundles it is part of."""
+    code = match.card.code
+    heads = {family.get(code, code), *(family.get(m, m) for m in match.card.members)}
+    return heads | {family.get(m.card.code, m.card.code) for m in items if code in m.card.members}
 
 
 def _option(entry: Entry) -> ClarifyOption:

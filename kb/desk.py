@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from pydantic import BaseModel, Field
 
-from kb.askback import AskingBack
+from kb.askback import SAID, AskingBack
 from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_MEANING, ASKS_ROUTE, term_named
 from kb.finder import ItemMatch
 from kb.fusion import Fused
@@ -35,7 +35,7 @@ from kb.schemas import ClarifyOption
 
 __all__ = ["DeskDecision", "DeskPolicy"]
 
-_SAID = ("编码", "名称", "俗称", "办事目标", "拼音")  # the item was named, not guessed from meaning
+_SAID = SAID
 
 
 class DeskDecision(BaseModel):
@@ -184,11 +184,15 @@ class DeskPolicy(AskingBack):
             close = self._per_item(fused, index)
         if not close and fused and mask is not None and confidence >= self.clarify_floor:
             close = self._shared_matter(query, fused, index, items, family or {}, mask)
+        unsure = False
+        if not close and fused:  # the item the question hints at is not the best entry's: ask, or be unsure
+            hinted = self._hint_disagrees(query, fused, index, items, family or {})
+            close, unsure = hinted or [], hinted == []
         if close and ASKS_ROUTE.search(query):
             # "which item do I need" is not answered by "which item do you mean": no choice is offered,
             # yet the entries of several items close together are no sure answer either
             return DeskDecision(fused=fused, unsure=True)
-        return DeskDecision(fused=fused, clarify=close)
+        return DeskDecision(fused=fused, clarify=close, unsure=unsure)
 
     def _boost(self, fused: list[Fused], index: KnowledgeIndex, named: str) -> list[Fused]:
         """The named item's entries moved up (a copy: the ranking stays as it was if the name is no item)."""

@@ -187,3 +187,25 @@ def test_a_goal_in_everyday_words_routes_when_wording_and_meaning_agree(embedder
     assert desk._worded("扩建车间要办啥手续", items, {"SL-001": 0.9, "HB-001": 0.89}, {"HB-001": 3.9}) is None
     assert desk._worded("扩建车间要办啥手续", items, meaning, {"HB-001": 1.0, "SL-001": 1.0}) is None  # a tie
     assert desk._worded("扩建车间的环评报告怎么写", items, meaning, {"HB-001": 3.9}) is None  # asks no item
+
+
+def test_an_item_hinted_while_another_items_entry_leads_is_asked_back(embedder: FakeEmbedder) -> None:
+    """执照 hints at the company registration (a material of every item, so only a hint), yet the best
+    entry is another item's: the person may mean either, so both are offered, or nothing is sure."""
+    index = _index(embedder)
+    desk = DeskPolicy()
+    family = {"SC-001": "YJS-001", "YJS-001": "YJS-001", "SL-001": "SL-001", "HB-001": "HB-001"}
+    hint = _match("SC-001", why="俗称").model_copy(update={"score": 0.62, "matched": "执照"})
+    query = "执照上的范围有要求没"
+    ranked = _ranked(index, "HB-001#Q1", "SC-001#Q1", "SL-001#Q1")
+    offered = desk._hint_disagrees(query, ranked, index, [hint], family)
+    assert offered is not None and [o.item for o in offered] == ["HB-001", "SC-001"]
+    # the hinted item (or its 一件事) has no entry among the candidates: no choice, but no sure answer
+    assert desk._hint_disagrees(query, _ranked(index, "HB-001#Q1", "SL-001#Q1"), index, [hint], family) == []
+    # the best item entry is the hinted item's family, or a term answers, or nothing was said: no disagreement
+    kin = _ranked(index, "YJS-001#Q1", "HB-001#Q1")
+    assert desk._hint_disagrees(query, kin, index, [hint], family) is None
+    term = _ranked(index, "term:容缺受理", "HB-001#Q1", "SC-001#Q1")
+    assert desk._hint_disagrees(query, term, index, [hint], family) is None
+    guessed = hint.model_copy(update={"why": "语义"})
+    assert desk._hint_disagrees(query, ranked, index, [guessed], family) is None
