@@ -68,6 +68,24 @@ class AskingBack:
         options = {top.item: _option(top)} | {e.item: _option(e) for e in others}
         return self._offered(options)
 
+    def _hint_agrees(
+        self,
+        fused: Sequence[Fused],
+        index: KnowledgeIndex,
+        items: Sequence[ItemMatch],
+        family: Mapping[str, str],
+    ) -> bool:
+        """Does the question say something of one item (a name said in part: 执照) and is the best entry
+        that belongs to an item that item's, or its 一件事's? Then entries of other items close behind
+        ("执照当天能拿吗" near another item's 执照 material) are no choice the person is facing."""
+        if not self._hinted(items):
+            return False
+        top = next((index.entries[f.entry] for f in fused if index.entries[f.entry].item), None)
+        return top is not None and family.get(top.item, top.item) in family_of(items[0], items, family)
+
+    def _hinted(self, items: Sequence[ItemMatch]) -> bool:
+        return bool(items) and items[0].why in SAID and items[0].score >= self.hint_floor
+
     def _hint_disagrees(
         self,
         query: str,
@@ -82,7 +100,7 @@ class AskingBack:
         best entry is no sure answer ("执照上经营范围有要求没": a company's 经营范围, or an agency's
         licence?). The two items are offered when the hinted one has an entry among the candidates;
         otherwise nothing is offered, but the answer is not sure (``[]``). None: no such disagreement."""
-        if not items or items[0].why not in SAID or items[0].score < self.hint_floor:
+        if not self._hinted(items):
             return None
         if not fused or index.entries[fused[0].entry].kind == "term":
             return None  # the question is about the concept the term names, whatever the item

@@ -176,6 +176,8 @@ class DeskPolicy(AskingBack):
         if ASKS_CONCEPT.search(query):  # what a concept means is the same whatever the item
             return DeskDecision(fused=fused)
         close = self._clarify(fused, index) if confidence >= self.clarify_floor else []
+        if close and not ASKS_ROUTE.search(query) and self._hint_agrees(fused, index, items, family or {}):
+            close = []  # the person's own words point to the best entry's item: the others' are not theirs
         if (
             not close
             and not self._meant(items)

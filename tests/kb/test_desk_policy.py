@@ -209,3 +209,18 @@ def test_an_item_hinted_while_another_items_entry_leads_is_asked_back(embedder: 
     assert desk._hint_disagrees(query, term, index, [hint], family) is None
     guessed = hint.model_copy(update={"why": "语义"})
     assert desk._hint_disagrees(query, ranked, index, [guessed], family) is None
+
+
+def test_an_item_hinted_and_leading_keeps_other_items_near_entries_out(embedder: FakeEmbedder) -> None:
+    """执照 hints at the company registration and its entry leads: another item's entry close behind
+    is no choice the person faces; a question that says nothing of an item is asked as before."""
+    index = _index(embedder)
+    desk = DeskPolicy()
+    family = {"SC-001": "YJS-001", "YJS-001": "YJS-001", "SL-001": "SL-001", "HB-001": "HB-001"}
+    hint = _match("SC-001", why="俗称").model_copy(update={"score": 0.62, "matched": "执照"})
+    assert desk._hint_agrees(_ranked(index, "SC-001#Q1", "HB-001#Q1"), index, [hint], family)
+    kin = _ranked(index, "YJS-001#Q1", "HB-001#Q1")
+    assert desk._hint_agrees(kin, index, [hint], family)  # its 一件事's entry
+    assert not desk._hint_agrees(_ranked(index, "HB-001#Q1", "SC-001#Q1"), index, [hint], family)
+    guessed = hint.model_copy(update={"why": "语义"})
+    assert not desk._hint_agrees(_ranked(index, "SC-001#Q1", "HB-001#Q1"), index, [guessed], family)
