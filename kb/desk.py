@@ -170,7 +170,9 @@ class DeskPolicy(AskingBack):
             # that item ("还没有营业执照能申请吗"), not the item the person is asking about
             best = self._best_item(boosted, index)
             if best is None or best in _kin(items[0], items):
-                return DeskDecision(fused=boosted)
+                return DeskDecision(
+                    fused=boosted, unsure=self._term_over_item(query, boosted, index, items[0])
+                )
         # the items that answer the same matter closely come first; failing those (a generic question
         # sits near nothing, or its best entry is a term), a matter every item settles its own way
         if ASKS_CONCEPT.search(query):  # what a concept means is the same whatever the item
@@ -195,6 +197,17 @@ class DeskPolicy(AskingBack):
             # yet the entries of several items close together are no sure answer either
             return DeskDecision(fused=fused, unsure=True)
         return DeskDecision(fused=fused, clarify=close, unsure=unsure)
+
+    @staticmethod
+    def _term_over_item(query: str, fused: Sequence[Fused], index: KnowledgeIndex, named: ItemMatch) -> bool:
+        """A question that names its item, asks no concept, and still finds a term first, named by no
+        words outside the item's name ("餐饮一件事 哪些材料…" holds 一件事 of 一件事一次办): the item's own
+        entries should answer it, so the term is no sure answer."""
+        if not fused or index.entries[fused[0].entry].kind != "term" or ASKS_CONCEPT.search(query):
+            return False
+        return not term_named(
+            fused[0].entry, query.replace(named.matched, " ") if named.matched else query, index
+        )
 
     def _boost(self, fused: list[Fused], index: KnowledgeIndex, named: str) -> list[Fused]:
         """The named item's entries moved up (a copy: the ranking stays as it was if the name is no item)."""

@@ -224,3 +224,16 @@ def test_an_item_hinted_and_leading_keeps_other_items_near_entries_out(embedder:
     assert not desk._hint_agrees(_ranked(index, "HB-001#Q1", "SC-001#Q1"), index, [hint], family)
     guessed = hint.model_copy(update={"why": "语义"})
     assert not desk._hint_agrees(_ranked(index, "SC-001#Q1", "HB-001#Q1"), index, [guessed], family)
+
+
+def test_a_term_first_for_a_question_naming_its_item_is_no_sure_answer(embedder: FakeEmbedder) -> None:
+    """Named item, no concept asked, a term first that only the item's name holds: the item's entries
+    should answer, so the term is not sure; a term named outside the item's name, or a concept asked,
+    keeps it."""
+    index = _index(embedder)
+    ranked = _ranked(index, "term:容缺受理", "SL-001#Q1")
+    named = _match("SL-001", why="俗称").model_copy(update={"score": 0.85, "matched": "容缺取水"})
+    assert DeskPolicy._term_over_item("容缺取水 哪些材料要交", ranked, index, named)
+    assert not DeskPolicy._term_over_item("容缺取水 先受理后补交行不行", ranked, index, named)
+    assert not DeskPolicy._term_over_item("容缺取水 容缺是什么意思", ranked, index, named)
+    assert not DeskPolicy._term_over_item("容缺取水 哪些材料要交", _ranked(index, "SL-001#Q1"), index, named)
