@@ -70,6 +70,7 @@ class AskingBack:
 
     def _hint_agrees(
         self,
+        *,
         fused: Sequence[Fused],
         index: KnowledgeIndex,
         items: Sequence[ItemMatch],
@@ -80,7 +81,7 @@ class AskingBack:
         ("执照当天能拿吗" near another item's 执照 material) are no choice the person is facing."""
         if not self._hinted(items):
             return False
-        top = next((index.entries[f.entry] for f in fused if index.entries[f.entry].item), None)
+        top = _first_item_entry(fused, index)
         return top is not None and family.get(top.item, top.item) in family_of(items[0], items, family)
 
     def _hinted(self, items: Sequence[ItemMatch]) -> bool:
@@ -88,6 +89,7 @@ class AskingBack:
 
     def _hint_disagrees(
         self,
+        *,
         query: str,
         fused: Sequence[Fused],
         index: KnowledgeIndex,
@@ -104,7 +106,7 @@ class AskingBack:
             return None
         if not fused or index.entries[fused[0].entry].kind == "term":
             return None  # the question is about the concept the term names, whatever the item
-        top = next((index.entries[f.entry] for f in fused if index.entries[f.entry].item), None)
+        top = _first_item_entry(fused, index)
         kin = family_of(items[0], items, family)
         if top is None or family.get(top.item, top.item) in kin:
             return None
@@ -145,7 +147,7 @@ class AskingBack:
         self, query: str, fused: Sequence[Fused], index: KnowledgeIndex, family: Mapping[str, str]
     ) -> bool:
         """Does the question use words only the best item entry's family uses (kb/matter.py)?"""
-        top = next((index.entries[f.entry] for f in fused if index.entries[f.entry].item), None)
+        top = _first_item_entry(fused, index)
         if top is None:
             return False
         ours = family.get(top.item, top.item)
@@ -206,6 +208,11 @@ def family_of(match: ItemMatch, items: Sequence[ItemMatch], family: Mapping[str,
     code = match.card.code
     heads = {family.get(code, code), *(family.get(m, m) for m in match.card.members)}
     return heads | {family.get(m.card.code, m.card.code) for m in items if code in m.card.members}
+
+
+def _first_item_entry(fused: Sequence[Fused], index: KnowledgeIndex) -> Entry | None:
+    """The best entry that belongs to an item (terms belong to none)."""
+    return next((index.entries[f.entry] for f in fused if index.entries[f.entry].item), None)
 
 
 def _option(entry: Entry) -> ClarifyOption:

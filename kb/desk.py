@@ -178,7 +178,11 @@ class DeskPolicy(AskingBack):
         if ASKS_CONCEPT.search(query):  # what a concept means is the same whatever the item
             return DeskDecision(fused=fused)
         close = self._clarify(fused, index) if confidence >= self.clarify_floor else []
-        if close and not ASKS_ROUTE.search(query) and self._hint_agrees(fused, index, items, family or {}):
+        if (
+            close
+            and not ASKS_ROUTE.search(query)
+            and self._hint_agrees(fused=fused, index=index, items=items, family=family or {})
+        ):
             close = []  # the person's own words point to the best entry's item: the others' are not theirs
         if (
             not close
@@ -190,7 +194,9 @@ class DeskPolicy(AskingBack):
             close = self._shared_matter(query, fused, index, items, family or {}, mask)
         unsure = False
         if not close and fused:  # the item the question hints at is not the best entry's: ask, or be unsure
-            hinted = self._hint_disagrees(query, fused, index, items, family or {})
+            hinted = self._hint_disagrees(
+                query=query, fused=fused, index=index, items=items, family=family or {}
+            )
             close, unsure = hinted or [], hinted == []
         if close and ASKS_ROUTE.search(query):
             # "which item do I need" is not answered by "which item do you mean": no choice is offered,

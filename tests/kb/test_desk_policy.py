@@ -198,17 +198,20 @@ def test_an_item_hinted_while_another_items_entry_leads_is_asked_back(embedder: 
     hint = _match("SC-001", why="俗称").model_copy(update={"score": 0.62, "matched": "执照"})
     query = "执照上的范围有要求没"
     ranked = _ranked(index, "HB-001#Q1", "SC-001#Q1", "SL-001#Q1")
-    offered = desk._hint_disagrees(query, ranked, index, [hint], family)
+    offered = desk._hint_disagrees(query=query, fused=ranked, index=index, items=[hint], family=family)
     assert offered is not None and [o.item for o in offered] == ["HB-001", "SC-001"]
     # the hinted item (or its 一件事) has no entry among the candidates: no choice, but no sure answer
-    assert desk._hint_disagrees(query, _ranked(index, "HB-001#Q1", "SL-001#Q1"), index, [hint], family) == []
+    alone = _ranked(index, "HB-001#Q1", "SL-001#Q1")
+    assert desk._hint_disagrees(query=query, fused=alone, index=index, items=[hint], family=family) == []
     # the best item entry is the hinted item's family, or a term answers, or nothing was said: no disagreement
     kin = _ranked(index, "YJS-001#Q1", "HB-001#Q1")
-    assert desk._hint_disagrees(query, kin, index, [hint], family) is None
+    assert desk._hint_disagrees(query=query, fused=kin, index=index, items=[hint], family=family) is None
     term = _ranked(index, "term:容缺受理", "HB-001#Q1", "SC-001#Q1")
-    assert desk._hint_disagrees(query, term, index, [hint], family) is None
+    assert desk._hint_disagrees(query=query, fused=term, index=index, items=[hint], family=family) is None
     guessed = hint.model_copy(update={"why": "语义"})
-    assert desk._hint_disagrees(query, ranked, index, [guessed], family) is None
+    assert (
+        desk._hint_disagrees(query=query, fused=ranked, index=index, items=[guessed], family=family) is None
+    )
 
 
 def test_an_item_hinted_and_leading_keeps_other_items_near_entries_out(embedder: FakeEmbedder) -> None:
@@ -218,12 +221,18 @@ def test_an_item_hinted_and_leading_keeps_other_items_near_entries_out(embedder:
     desk = DeskPolicy()
     family = {"SC-001": "YJS-001", "YJS-001": "YJS-001", "SL-001": "SL-001", "HB-001": "HB-001"}
     hint = _match("SC-001", why="俗称").model_copy(update={"score": 0.62, "matched": "执照"})
-    assert desk._hint_agrees(_ranked(index, "SC-001#Q1", "HB-001#Q1"), index, [hint], family)
+    assert desk._hint_agrees(
+        fused=_ranked(index, "SC-001#Q1", "HB-001#Q1"), index=index, items=[hint], family=family
+    )
     kin = _ranked(index, "YJS-001#Q1", "HB-001#Q1")
-    assert desk._hint_agrees(kin, index, [hint], family)  # its 一件事's entry
-    assert not desk._hint_agrees(_ranked(index, "HB-001#Q1", "SC-001#Q1"), index, [hint], family)
+    assert desk._hint_agrees(fused=kin, index=index, items=[hint], family=family)  # its 一件事's entry
+    assert not desk._hint_agrees(
+        fused=_ranked(index, "HB-001#Q1", "SC-001#Q1"), index=index, items=[hint], family=family
+    )
     guessed = hint.model_copy(update={"why": "语义"})
-    assert not desk._hint_agrees(_ranked(index, "SC-001#Q1", "HB-001#Q1"), index, [guessed], family)
+    assert not desk._hint_agrees(
+        fused=_ranked(index, "SC-001#Q1", "HB-001#Q1"), index=index, items=[guessed], family=family
+    )
 
 
 def test_a_term_first_for_a_question_naming_its_item_is_no_sure_answer(embedder: FakeEmbedder) -> None:
