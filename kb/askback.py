@@ -124,6 +124,18 @@ class AskingBack:
             return []
         return self._offered({top.item: _option(top), hinted.item: _option(hinted)})
 
+    def _denied_answers(
+        self, *, fused: Sequence[Fused], index: KnowledgeIndex, denied: Sequence[str]
+    ) -> list[ClarifyOption] | None:
+        """The best item entry belongs to an item the question denies ("一个人不开公司能办吗" finds the
+        one-person company FAQ): that is no answer to the person, whose matter is another item's; the
+        other items of the best-ranked entries are offered (``[]``: none, yet nothing is sure). None:
+        the best item entry is not a denied item's."""
+        top = _first_item_entry(fused, index)
+        if top is None or top.item not in denied:
+            return None
+        return self._per_item([f for f in fused if index.entries[f.entry].item not in denied], index)
+
     def _depends_on_item(
         self,
         query: str,

@@ -23,6 +23,7 @@ __all__ = [
     "ASKS_ROUTE",
     "DISTINCT_ALIAS",
     "PER_ITEM",
+    "negated",
     "said_term",
     "term_named",
     "term_names",
@@ -67,6 +68,27 @@ _COUNTED = re.compile(r"(多少|几)个?$")
 # a term's other name said in a question about a matter every item settles (委托书, 不受理) names no
 # concept: only a longer, distinctive one does (先受理后补交, 缺件受理)
 DISTINCT_ALIAS = 4
+
+
+# words that deny what follows ("不开公司", "非餐饮"); 没 ("还没做环评") says what is still to do, and is
+# asked about
+_NEGATION = "不非"
+_WANT = "想要打算是用"  # a wish or a kind between the denial and the name: "不想开公司", "不是办执照"
+
+
+def negated(query: str, phrase: str) -> bool:
+    """Is every mention of ``phrase`` in the question denied just before it ("一个人不开公司", "不想开
+    公司")? Then the person says what they are not doing. "能不能开公司" asks whether, and denies nothing."""
+    starts = [m.start() for m in re.finditer(re.escape(phrase), query)] if phrase else []
+    return bool(starts) and all(_denied(query, at) for at in starts)
+
+
+def _denied(query: str, at: int) -> bool:
+    j = at - 1
+    if j >= 1 and query[j] in _WANT:
+        j -= 1
+    asks_whether = 0 < j < len(query) - 1 and query[j - 1] == query[j + 1]  # 能不能, 是不是
+    return j >= 0 and query[j] in _NEGATION and not asks_whether
 
 
 def said_term(query: str, fused: Sequence[Fused], index: KnowledgeIndex) -> bool:

@@ -25,7 +25,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from kb.askback import SAID, AskingBack
-from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_MEANING, ASKS_ROUTE, term_named
+from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_MEANING, ASKS_ROUTE, negated, term_named
 from kb.finder import ItemMatch
 from kb.fusion import Fused
 from kb.goals import asks_item, foreign_licence, kb_led
@@ -131,6 +131,9 @@ class DeskPolicy(AskingBack):
         only send the person down a wrong path, unless it asks about a matter every item settles
         its own way (fee, time, what to bring, an agent): such a question is generic, not foreign."""
         fused = list(fused)
+        # an item named only to deny it ("不开公司") is not the item asked about
+        denied = [m.card.code for m in items if m.why in _SAID and negated(query, m.matched)]
+        items = [m for m in items if m.card.code not in denied]
         evidence = item_evidence(fused, index, meaning or {}, depth=self.evidence_depth)
         routed = self._route_to(query, items, confidence, self._best_item(fused, index), evidence)
         worded = False
@@ -193,7 +196,12 @@ class DeskPolicy(AskingBack):
         if not close and fused and mask is not None and confidence >= self.clarify_floor:
             close = self._shared_matter(query, fused, index, items, family or {}, mask)
         unsure = False
-        if not close and fused:  # the item the question hints at is not the best entry's: ask, or be unsure
+        if not close and denied:
+            offered = self._denied_answers(fused=fused, index=index, denied=denied)
+            close, unsure = offered or [], offered == []
+        if (
+            not close and not unsure and fused
+        ):  # the item hinted at is not the best entry's: ask, or be unsure
             hinted = self._hint_disagrees(
                 query=query, fused=fused, index=index, items=items, family=family or {}
             )

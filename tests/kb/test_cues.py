@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_MEANING, ASKS_ROUTE, PER_ITEM
+from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_MEANING, ASKS_ROUTE, PER_ITEM, negated
 
 
 @pytest.mark.parametrize(
@@ -94,3 +94,25 @@ def test_asking_for_the_materials_in_spoken_words(query: str) -> None:
 )
 def test_refusal_validity_jurisdiction_and_premises_are_per_item_matters(query: str) -> None:
     assert PER_ITEM.search(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "phrase"),
+    [("一个人不开公司能办吗", "开公司"), ("不想开公司，就个体户", "开公司"), ("非餐饮的店", "餐饮")],
+)
+def test_an_item_denied(query: str, phrase: str) -> None:
+    assert negated(query, phrase)
+
+
+@pytest.mark.parametrize(
+    ("query", "phrase"),
+    [
+        ("能不能开公司", "开公司"),  # asks whether
+        ("是不是开公司才行", "开公司"),
+        ("厂房盖一半了才想起来没做环评", "环评"),  # still to do: asked about
+        ("股东过不来，公司登记怎么签字", "公司登记"),  # the denial is of something else
+        ("开公司要多久，不开行吗", "开公司"),  # said once without denial
+    ],
+)
+def test_an_item_not_denied(query: str, phrase: str) -> None:
+    assert not negated(query, phrase)

@@ -246,3 +246,14 @@ def test_a_term_first_for_a_question_naming_its_item_is_no_sure_answer(embedder:
     assert not DeskPolicy._term_over_item("容缺取水 先受理后补交行不行", ranked, index, named)
     assert not DeskPolicy._term_over_item("容缺取水 容缺是什么意思", ranked, index, named)
     assert not DeskPolicy._term_over_item("容缺取水 哪些材料要交", _ranked(index, "SL-001#Q1"), index, named)
+
+
+def test_the_best_entry_of_an_item_the_question_denies_is_no_answer(embedder: FakeEmbedder) -> None:
+    index = _index(embedder)
+    desk = DeskPolicy()
+    ranked = _ranked(index, "SC-001#Q1", "SL-001#Q1", "HB-001#Q1", "YJS-001#Q1")
+    offered = desk._denied_answers(fused=ranked, index=index, denied=["SC-001"])
+    assert offered is not None and [o.item for o in offered] == ["SL-001", "HB-001", "YJS-001"]
+    alone = _ranked(index, "SC-001#Q1", "SL-001#Q1")
+    assert desk._denied_answers(fused=alone, index=index, denied=["SC-001"]) == []  # one item is no choice
+    assert desk._denied_answers(fused=ranked, index=index, denied=["HB-001"]) is None  # not the best's
