@@ -73,7 +73,7 @@ DISTINCT_ALIAS = 4
 # words that deny what follows ("不开公司", "非餐饮"); 没 ("还没做环评") says what is still to do, and is
 # asked about
 _NEGATION = "不非"
-_WANT = "想要打算是用"  # a wish or a kind between the denial and the name: "不想开公司", "不是办执照"
+_WANT = "想要是用"  # a wish or a kind between the denial and the name: "不想开公司", "不是办执照"
 
 
 def negated(query: str, phrase: str) -> bool:
