@@ -78,7 +78,16 @@ def test_no_meaning_asked(query: str) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["需要跑哪些手续", "环评要去哪里报", "材料去哪儿递", "执照去哪弄", "许可到哪搞", "手续和材料都有啥"],
+    [
+        "需要跑哪些手续",
+        "环评要去哪里报",
+        "材料去哪儿递",
+        "执照去哪弄",
+        "许可到哪搞",
+        "手续和材料都有啥",
+        "手续咋走",
+        "流程该怎么跑",
+    ],
 )
 def test_asking_for_the_item_in_spoken_words(query: str) -> None:
     assert ASKS_ROUTE.search(query)
