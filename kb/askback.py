@@ -91,9 +91,9 @@ class AskingBack:
         self,
         *,
         query: str,
+        items: Sequence[ItemMatch],
         fused: Sequence[Fused],
         index: KnowledgeIndex,
-        items: Sequence[ItemMatch],
         family: Mapping[str, str],
     ) -> list[ClarifyOption] | None:
         """The question says something of one item (a name, common name or goal, said in part: 执照 is
