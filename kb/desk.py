@@ -183,7 +183,7 @@ class DeskPolicy(AskingBack):
         close = self._clarify(fused, index) if confidence >= self.clarify_floor else []
         if (
             close
-            and not ASKS_ROUTE.search(query)
+            and not asks_item(query)
             and self._hint_agrees(fused=fused, index=index, items=items, family=family or {})
         ):
             close = []  # the person's own words point to the best entry's item: the others' are not theirs
@@ -199,9 +199,8 @@ class DeskPolicy(AskingBack):
         if not close and denied:
             offered = self._denied_answers(fused=fused, index=index, denied=denied)
             close, unsure = offered or [], offered == []
-        if (
-            not close and not unsure and fused
-        ):  # the item hinted at is not the best entry's: ask, or be unsure
+        # the item the question hints at is not the best entry's: ask, or be unsure
+        if not close and not unsure and fused:
             hinted = self._hint_disagrees(
                 query=query, fused=fused, index=index, items=items, family=family or {}
             )
