@@ -85,7 +85,6 @@ def test_no_meaning_asked(query: str) -> None:
         "执照去哪弄",
         "许可到哪搞",
         "手续和材料都有啥",
-        "手续咋走",
         "流程该怎么跑",
     ],
 )
