@@ -28,7 +28,7 @@ from kb.askback import SAID, AskingBack
 from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_MEANING, ASKS_ROUTE, negated, term_named
 from kb.finder import ItemMatch
 from kb.fusion import Fused
-from kb.goals import asks_item, foreign_licence, kb_led
+from kb.goals import asks_item, foreign_licence, goal_route, kb_led
 from kb.index import KnowledgeIndex
 from kb.matter import item_evidence, leads
 from kb.schemas import ClarifyOption
@@ -83,6 +83,8 @@ class DeskPolicy(AskingBack):
         kb_lead: int = 4,
         kb_floor: float = 0.17,
         kb_margin: float = 0.005,
+        agree_depth: int = 4,
+        agree_margin: int = 1,
     ) -> None:
         """Scores are fused z-scores (kb/fusion.py); ratios are of the best entry's score."""
         self.route_floor = route_floor
@@ -112,6 +114,8 @@ class DeskPolicy(AskingBack):
         self.kb_lead = kb_lead
         self.kb_floor = kb_floor
         self.kb_margin = kb_margin
+        self.agree_depth = agree_depth
+        self.agree_margin = agree_margin
 
     def decide(
         self,
@@ -157,14 +161,30 @@ class DeskPolicy(AskingBack):
                 or foreign_licence(query, routed.card)
             ):
                 routed = None
+        sure = routed is not None and (
+            self._said(routed)
+            or self._kb_agrees(fused, index, routed, items)
+            # a goal found by its wording is sure only when the KB's own entries agree
+            or (not worded and leads(evidence, _kin(routed, items), self.evidence_sure))
+        )
+        agree = None
+        if not sure and not self._named(items):
+            agree = goal_route(
+                query,
+                fused=fused,
+                index=index,
+                items=items,
+                family=family or {},
+                evidence=evidence,
+                depth=self.agree_depth,
+                margin=self.agree_margin,
+                floor=self.route_floor,
+                lead=self.kb_margin,
+            )
+        if agree is not None:  # the KB's best entries and the evidence agree on the goal's item (kb/goals.py)
+            routed, sure = agree, True
         if routed is not None:
             code = routed.card.code
-            sure = (
-                self._said(routed)
-                or self._kb_agrees(fused, index, routed, items)
-                # a goal found by its wording is sure only when the KB's own entries agree
-                or (not worded and leads(evidence, _kin(routed, items), self.evidence_sure))
-            )
             return DeskDecision(fused=self._routed(query, fused, index, code), routed=code, routed_sure=sure)
         named = self._named(items)
         if named is not None:  # the question names its item: that item's entries answer it

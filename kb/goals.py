@@ -8,6 +8,11 @@ goal alone is not enough: "打新井除了申请表还得交啥材料" asks one 
 And when the finder's own view of a goal in new words is split ("小污水处理站" reads like a water works
 and like a building project), the knowledge base's entries may still agree: most of the question's best
 entries come from one item (or one 一件事 with its own items), and that item is among the finder's.
+
+A goal that names no item is answered surely (``goal_route``) when the best entries agree on one item, the
+very first among them, and both views of each item (kb/matter.py's evidence) put its family first: the
+person asked what it takes, and the KB's own answer is one item's. Entries split between items are no
+agreement, and a licence no item's card mentions is no item's goal.
 """
 
 from __future__ import annotations
@@ -15,12 +20,22 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from kb.cues import ASKS_MATERIALS, ASKS_ROUTE
+from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_ROUTE
 from kb.finder import ItemCard, ItemMatch
 from kb.fusion import Fused
 from kb.index import KnowledgeIndex
+from kb.matter import leads
 
-__all__ = ["ASKS_STEPS", "GOAL_SAID", "asks_item", "foreign_licence", "kb_led"]
+__all__ = [
+    "ASKS_STEPS",
+    "GOAL_SAID",
+    "agreed",
+    "asks_item",
+    "foreign_licence",
+    "goal_route",
+    "kb_led",
+    "wants_item",
+]
 
 # what the person wants to do: an intention, then a verb of starting, building, running or taking
 # ("要" alone only before starting or building: "要不要办" is no goal)
@@ -86,3 +101,71 @@ def kb_led(
     own = [code for code, h in zip(first, heads, strict=True) if h == head]
     code = max(dict.fromkeys(own), key=own.count)
     return next((m for m in items if m.card.code == code and m.score >= floor), None)
+
+
+# an intention said before what to prepare ("想拿半挂车给厂里运钢材…要交哪些材料"): any verb after it, not
+# the asking itself ("想问", "准备什么材料")
+_INTENT = re.compile(r"(想|准备|打算|计划|寻思|琢磨)(?!问|了解|咨询|知道|请教|什么|啥|哪|些|点|好|材料|资料)")
+
+
+def wants_item(query: str) -> bool:
+    """Does the question ask for the item (``asks_item``), or say an intention in any words and ask what
+    to prepare for it? "车辆年检要带什么" asks one matter's materials, not for an item."""
+    return asks_item(query) or (bool(_INTENT.search(query)) and bool(ASKS_MATERIALS.search(query)))
+
+
+def agreed(
+    fused: Sequence[Fused],
+    index: KnowledgeIndex,
+    items: Sequence[ItemMatch],
+    family: Mapping[str, str],
+    *,
+    depth: int,
+    margin: int,
+    floor: float,
+) -> ItemMatch | None:
+    """The item the knowledge base's best entries agree on, as the finder's match for it: the first item
+    entry's family (a 一件事 with its own items) holds at least two of the first ``depth`` item entries,
+    ``margin`` more than any other family, and the finder gives the item at least ``floor``. The item is
+    the family's most frequent among those entries, the best-ranked on a tie (a bundle whose entries lead
+    is answered before its own items). Entries of two items neck and neck (the same matter, different
+    answers) agree on nothing: the desk asks back."""
+    first = [e.item for e in (index.entries[f.entry] for f in fused) if e.item][:depth]
+    heads = [family.get(code, code) for code in first]
+    if not heads:
+        return None
+    head = heads[0]
+    rival = max((heads.count(h) for h in set(heads) if h != head), default=0)
+    if heads.count(head) < 2 or heads.count(head) - rival < margin:
+        return None
+    own = [code for code, h in zip(first, heads, strict=True) if h == head]
+    code = max(dict.fromkeys(own), key=own.count)
+    return next((m for m in items if m.card.code == code and m.score >= floor), None)
+
+
+def goal_route(
+    query: str,
+    *,
+    fused: Sequence[Fused],
+    index: KnowledgeIndex,
+    items: Sequence[ItemMatch],
+    family: Mapping[str, str],
+    evidence: Mapping[str, float],
+    depth: int,
+    margin: int,
+    floor: float,
+    lead: float,
+) -> ItemMatch | None:
+    """A sure route for a goal that names no item: the question asks for the item (``wants_item``), not
+    what a concept means; the best entries agree on one item (``agreed``); both views of each item (its
+    goals and clauses, its own entries: kb/matter.py's evidence) put that item's family first by ``lead``;
+    and the question names no licence the item's card never mentions (an out-of-scope goal's entries
+    still cluster on whatever item shares its words)."""
+    if not wants_item(query) or ASKS_CONCEPT.search(query):
+        return None
+    found = agreed(fused, index, items, family, depth=depth, margin=margin, floor=floor)
+    if found is None or foreign_licence(query, found.card):
+        return None
+    head = family.get(found.card.code, found.card.code)
+    kin = {found.card.code} | {code for code in evidence if family.get(code, code) == head}
+    return found if leads(evidence, kin, lead) else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kb.finder import ItemCard, ItemMatch
 from kb.fusion import Fused
-from kb.goals import asks_item, foreign_licence, kb_led
+from kb.goals import agreed, asks_item, foreign_licence, goal_route, kb_led, wants_item
 from kb.index import KnowledgeIndex
 from kb.text import Tokenizer
 from tests.kb.conftest import FakeEmbedder, doc
@@ -53,3 +53,47 @@ def test_a_licence_the_item_never_mentions_is_not_its_matter() -> None:
     assert foreign_licence("开药店要办药品经营许可证 去哪个窗口", card)
     assert not foreign_licence("开饭店食品经营许可证去哪办", card)
     assert not foreign_licence("开饭店要办啥证", card)  # asked about, not named
+
+
+def test_an_intention_and_what_to_prepare_asks_for_the_item() -> None:
+    assert wants_item("想拿小货车给人拉货挣钱 要交哪些材料")
+    assert wants_item("开饭店去哪办")  # asks_item's own
+    # a matter's materials, or the asking itself: no intention said
+    assert not wants_item("车辆年检要带什么")
+    assert not wants_item("想问下年检要准备什么材料")
+    assert not wants_item("打新井除了申请表还得交啥材料")
+
+
+def _ranked(embedder: FakeEmbedder, targets: list[str]) -> tuple[KnowledgeIndex, list[Fused]]:
+    index = KnowledgeIndex(embedder=embedder, tokenizer=Tokenizer())
+    index.upsert([doc(t, t, "答。", item=t.split("#")[0]) for t in dict.fromkeys(targets)])
+    return index, [Fused(entry=index.by_target[t], score=10.0 - n) for n, t in enumerate(targets)]
+
+
+def test_a_goal_is_routed_surely_where_the_best_entries_agree(embedder: FakeEmbedder) -> None:
+    family = {"RS-001": "RS-001", "JT-001": "JT-001", "SC-001": "YJS-001", "YJS-001": "YJS-001"}
+    items = [_match("YJS-001", 0.33), _match("RS-001", 0.32)]
+    index, fused = _ranked(embedder, ["RS-001#Q1", "JT-001#Q3", "RS-001#Q7", "SC-001#Q8", "RS-001#basic"])
+    evidence = {"RS-001": 1.81, "SC-001": 1.80, "YJS-001": 1.79, "JT-001": 1.7}
+    kw = {"fused": fused, "index": index, "items": items, "family": family, "evidence": evidence}
+    route = goal_route("想成立一家公司帮企业招人 办什么许可", **kw, depth=4, margin=1, floor=0.2, lead=0.005)
+    assert route is not None and route.card.code == "RS-001"
+    # a concept asked about, or a licence the item never mentions: no route
+    assert goal_route("人力资源许可是什么意思", **kw, depth=4, margin=1, floor=0.2, lead=0.005) is None
+    assert (
+        goal_route("想开公司招人 要办烟草证吗 办什么许可", **kw, depth=4, margin=1, floor=0.2, lead=0.005)
+        is None
+    )
+    # the other views put another family first: no sure route
+    kw["evidence"] = {"RS-001": 1.80, "SC-001": 1.81}
+    assert (
+        goal_route("想成立一家公司帮企业招人 办什么许可", **kw, depth=4, margin=1, floor=0.2, lead=0.005)
+        is None
+    )
+    # the best entries split between two items (the same matter, different answers): no agreement
+    index, fused = _ranked(embedder, ["RS-001#Q1", "JT-001#Q3", "JT-001#Q1", "RS-001#Q7"])
+    assert agreed(fused, index, items, family, depth=4, margin=1, floor=0.2) is None
+    # a 一件事 whose entries lead is answered before its own single item
+    index, fused = _ranked(embedder, ["YJS-001#Q1", "SC-001#Q2", "YJS-001#basic", "RS-001#Q1"])
+    found = agreed(fused, index, items, family, depth=4, margin=1, floor=0.2)
+    assert found is not None and found.card.code == "YJS-001"
