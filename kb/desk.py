@@ -4,6 +4,8 @@
   go. When the question asks that and the item finder points to one item, the answer is that
   item's basic information (its department, window, time limit, fee), a 一件事 bundle before
   its single items, followed by its materials section when the question also asks what to bring.
+  A goal that names no item is a sure route when the best entries agree on one item, or the finder's
+  guess is backed by both views of each item (kb/goals.py's ``goal_route``).
 * Asking back: when the question names no item, and the best entries come from several items
   (the same matter handled differently, e.g. who may act for the applicant), the search says so
   and offers those items instead of answering from one of them; so does a question that names no
@@ -176,6 +178,7 @@ class DeskPolicy(AskingBack):
                 items=items,
                 family=family or {},
                 evidence=evidence,
+                meant=None if worded else routed,
                 depth=self.agree_depth,
                 margin=self.agree_margin,
                 floor=self.route_floor,

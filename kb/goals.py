@@ -151,21 +151,42 @@ def goal_route(
     items: Sequence[ItemMatch],
     family: Mapping[str, str],
     evidence: Mapping[str, float],
+    meant: ItemMatch | None,
     depth: int,
     margin: int,
     floor: float,
     lead: float,
 ) -> ItemMatch | None:
     """A sure route for a goal that names no item: the question asks for the item (``wants_item``), not
-    what a concept means; the best entries agree on one item (``agreed``); both views of each item (its
-    goals and clauses, its own entries: kb/matter.py's evidence) put that item's family first by ``lead``;
-    and the question names no licence the item's card never mentions (an out-of-scope goal's entries
-    still cluster on whatever item shares its words)."""
+    what a concept means, and either the best entries agree on one item (``agreed``) or the finder's
+    meaning already pointed to one (``meant``, the desk's unsure route); that item is backed
+    (``backed``). The KB's agreement comes first: the finder's guess is only a guess."""
     if not wants_item(query) or ASKS_CONCEPT.search(query):
         return None
     found = agreed(fused, index, items, family, depth=depth, margin=margin, floor=floor)
-    if found is None or foreign_licence(query, found.card):
-        return None
-    head = family.get(found.card.code, found.card.code)
-    kin = {found.card.code} | {code for code in evidence if family.get(code, code) == head}
-    return found if leads(evidence, kin, lead) else None
+    for match in (found, meant):
+        if match is not None and backed(
+            query, match, family=family, evidence=evidence, floor=floor, lead=lead
+        ):
+            return match
+    return None
+
+
+def backed(
+    query: str,
+    match: ItemMatch,
+    *,
+    family: Mapping[str, str],
+    evidence: Mapping[str, float],
+    floor: float,
+    lead: float,
+) -> bool:
+    """Is the item a sure answer to the goal: the finder gives it at least ``floor``, both views of each
+    item (its goals and clauses, its own entries: kb/matter.py's evidence) put its family first by ``lead``,
+    and the question names no licence the item's card never mentions (an out-of-scope goal's entries still
+    cluster on whatever item shares its words)?"""
+    if match.score < floor or foreign_licence(query, match.card):
+        return False
+    head = family.get(match.card.code, match.card.code)
+    kin = {match.card.code} | {code for code in evidence if family.get(code, code) == head}
+    return leads(evidence, kin, lead)

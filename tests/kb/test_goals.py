@@ -76,18 +76,27 @@ def test_a_goal_is_routed_surely_where_the_best_entries_agree(embedder: FakeEmbe
     index, fused = _ranked(embedder, ["RS-001#Q1", "JT-001#Q3", "RS-001#Q7", "SC-001#Q8", "RS-001#basic"])
     evidence = {"RS-001": 1.81, "SC-001": 1.80, "YJS-001": 1.79, "JT-001": 1.7}
     kw = {"fused": fused, "index": index, "items": items, "family": family, "evidence": evidence}
-    route = goal_route("想成立一家公司帮企业招人 办什么许可", **kw, depth=4, margin=1, floor=0.2, lead=0.005)
+    route = goal_route(
+        "想成立一家公司帮企业招人 办什么许可", **kw, meant=None, depth=4, margin=1, floor=0.2, lead=0.005
+    )
     assert route is not None and route.card.code == "RS-001"
     # a concept asked about, or a licence the item never mentions: no route
-    assert goal_route("人力资源许可是什么意思", **kw, depth=4, margin=1, floor=0.2, lead=0.005) is None
     assert (
-        goal_route("想开公司招人 要办烟草证吗 办什么许可", **kw, depth=4, margin=1, floor=0.2, lead=0.005)
+        goal_route("人力资源许可是什么意思", **kw, meant=None, depth=4, margin=1, floor=0.2, lead=0.005)
+        is None
+    )
+    assert (
+        goal_route(
+            "想开公司招人 要办烟草证吗 办什么许可", **kw, meant=None, depth=4, margin=1, floor=0.2, lead=0.005
+        )
         is None
     )
     # the other views put another family first: no sure route
     kw["evidence"] = {"RS-001": 1.80, "SC-001": 1.81}
     assert (
-        goal_route("想成立一家公司帮企业招人 办什么许可", **kw, depth=4, margin=1, floor=0.2, lead=0.005)
+        goal_route(
+            "想成立一家公司帮企业招人 办什么许可", **kw, meant=None, depth=4, margin=1, floor=0.2, lead=0.005
+        )
         is None
     )
     # the best entries split between two items (the same matter, different answers): no agreement
@@ -97,3 +106,19 @@ def test_a_goal_is_routed_surely_where_the_best_entries_agree(embedder: FakeEmbe
     index, fused = _ranked(embedder, ["YJS-001#Q1", "SC-001#Q2", "YJS-001#basic", "RS-001#Q1"])
     found = agreed(fused, index, items, family, depth=4, margin=1, floor=0.2)
     assert found is not None and found.card.code == "YJS-001"
+
+
+def test_the_finders_route_is_sure_when_the_evidence_backs_it(embedder: FakeEmbedder) -> None:
+    family = {"RS-001": "RS-001", "YJ-001": "YJ-001", "SC-001": "SC-001"}
+    items = [_match("RS-001", 0.41), _match("SC-001", 0.26)]
+    # the best entries split (no agreement), the finder meant RS-001 and the evidence puts it first
+    index, fused = _ranked(embedder, ["YJ-001#Q4", "YJ-001#Q9", "RS-001#Q1", "SC-001#Q7"])
+    kw = {"fused": fused, "index": index, "items": items, "family": family, "depth": 4, "margin": 1}
+    evidence = {"RS-001": 1.783, "SC-001": 1.772, "YJ-001": 1.772}
+    query = "给工厂介绍工人挣介绍费 要办啥证"
+    route = goal_route(query, **kw, evidence=evidence, meant=items[0], floor=0.2, lead=0.005)
+    assert route is not None and route.card.code == "RS-001"
+    assert goal_route(query, **kw, evidence=evidence, meant=None, floor=0.2, lead=0.005) is None
+    # another item's evidence as strong: no sure route
+    even = {"RS-001": 1.78, "YJ-001": 1.779}
+    assert goal_route(query, **kw, evidence=even, meant=items[0], floor=0.2, lead=0.005) is None
