@@ -85,8 +85,6 @@ class DeskPolicy(AskingBack):
         kb_lead: int = 4,
         kb_floor: float = 0.17,
         kb_margin: float = 0.005,
-        agree_depth: int = 4,
-        agree_margin: int = 1,
     ) -> None:
         """Scores are fused z-scores (kb/fusion.py); ratios are of the best entry's score."""
         self.route_floor = route_floor
@@ -116,8 +114,6 @@ class DeskPolicy(AskingBack):
         self.kb_lead = kb_lead
         self.kb_floor = kb_floor
         self.kb_margin = kb_margin
-        self.agree_depth = agree_depth
-        self.agree_margin = agree_margin
 
     def decide(
         self,
@@ -179,8 +175,6 @@ class DeskPolicy(AskingBack):
                 family=family or {},
                 evidence=evidence,
                 meant=None if worded else routed,
-                depth=self.agree_depth,
-                margin=self.agree_margin,
                 floor=self.route_floor,
                 lead=self.kb_margin,
             )
