@@ -66,7 +66,8 @@ def asks_item(query: str) -> bool:
 # a licence named by what it is for ("烟草证", "药品经营许可证"), not asked about ("办啥证", "哪些证"): the
 # two characters before 证, or before a word every licence has (经营, 许可, 资格)
 _LICENCE = re.compile(r"([\u4e00-\u9fff]{2})(?:经营|许可|资格|执业|从业)?(?:许可)?证")
-_NOT_A_NAME = set("啥么些个办种张本的哪几拿领考换要")
+# words that ask about a licence, or carry one ("能把证拿全"), name none
+_NOT_A_NAME = set("啥么些个办种张本的哪几拿领考换要把能")
 
 
 def foreign_licence(query: str, card: ItemCard) -> bool:
@@ -104,8 +105,10 @@ def kb_led(
 
 
 # an intention said before what to prepare ("想拿半挂车给厂里运钢材…要交哪些材料"): any verb after it, not
-# the asking itself ("想问", "准备什么材料")
-_INTENT = re.compile(r"(想|准备|打算|计划|寻思|琢磨)(?!问|了解|咨询|知道|请教|什么|啥|哪|些|点|好|材料|资料)")
+# the asking itself ("想问", "准备什么材料"); or the question opening on what is to be started ("开家烧烤店…")
+_INTENT = re.compile(
+    r"(想|准备|打算|计划|寻思|琢磨)(?!问|了解|咨询|知道|请教|什么|啥|哪|些|点|好|材料|资料)|^(新?开|新?建)(个|家|间|一家|一个|一间)"
+)
 
 
 def wants_item(query: str) -> bool:

@@ -53,11 +53,13 @@ def test_a_licence_the_item_never_mentions_is_not_its_matter() -> None:
     assert foreign_licence("开药店要办药品经营许可证 去哪个窗口", card)
     assert not foreign_licence("开饭店食品经营许可证去哪办", card)
     assert not foreign_licence("开饭店要办啥证", card)  # asked about, not named
+    assert not foreign_licence("开饭店几天能把证拿全", card)
 
 
 def test_an_intention_and_what_to_prepare_asks_for_the_item() -> None:
     assert wants_item("想拿小货车给人拉货挣钱 要交哪些材料")
     assert wants_item("开饭店去哪办")  # asks_item's own
+    assert wants_item("开家烧烤店得备齐哪些资料")  # what is to be started, said first
     # a matter's materials, or the asking itself: no intention said
     assert not wants_item("车辆年检要带什么")
     assert not wants_item("想问下年检要准备什么材料")
