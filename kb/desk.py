@@ -5,7 +5,8 @@
   item's basic information (its department, window, time limit, fee), a 一件事 bundle before
   its single items, followed by its materials section when the question also asks what to bring.
   A goal that names no item is a sure route when the best entries agree on one item, or the finder's
-  guess is backed by both views of each item (kb/goals.py's ``goal_route``).
+  guess is backed by both views of each item (kb/goals.py's ``goal_route``). The routing itself
+  lives in kb/routing.py.
 * Asking back: when the question names no item, and the best entries come from several items
   (the same matter handled differently, e.g. who may act for the applicant), the search says so
   and offers those items instead of answering from one of them; so does a question that names no
@@ -27,12 +28,13 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from kb.askback import SAID, AskingBack
-from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_MEANING, ASKS_ROUTE, negated, term_named
+from kb.cues import ASKS_CONCEPT, ASKS_MEANING, ASKS_ROUTE, negated, term_named
 from kb.finder import ItemMatch
 from kb.fusion import Fused
-from kb.goals import asks_item, foreign_licence, goal_route, kb_led
+from kb.goals import asks_item
 from kb.index import KnowledgeIndex
-from kb.matter import item_evidence, leads
+from kb.matter import item_evidence
+from kb.routing import Routing, kin
 from kb.schemas import ClarifyOption
 
 __all__ = ["DeskDecision", "DeskPolicy"]
@@ -54,7 +56,7 @@ class DeskDecision(BaseModel):
     model_config = {"arbitrary_types_allowed": True}
 
 
-class DeskPolicy(AskingBack):
+class DeskPolicy(AskingBack, Routing):
     def __init__(
         self,
         *,
@@ -137,49 +139,17 @@ class DeskPolicy(AskingBack):
         denied = [m.card.code for m in items if m.why in _SAID and negated(query, m.matched)]
         items = [m for m in items if m.card.code not in denied]
         evidence = item_evidence(fused, index, meaning or {}, depth=self.evidence_depth)
-        routed = self._route_to(query, items, confidence, self._best_item(fused, index), evidence)
-        worded = False
-        if routed is None:
-            routed = self._worded(query, items, meaning or {}, wording or {})
-            worded = routed is not None
-        if routed is None and asks_item(query) and not self._named(items) and not ASKS_CONCEPT.search(query):
-            # a goal the finder's view splits, while most of the KB's own best entries are one item's and
-            # both views together (the evidence) put it first
-            routed = kb_led(
-                fused,
-                index,
-                items,
-                family or {},
-                depth=self.route_depth,
-                least=self.kb_lead,
-                floor=self.kb_floor,
-            )
-            if routed is not None and (
-                not leads(evidence, _kin(routed, items), self.kb_margin)
-                or foreign_licence(query, routed.card)
-            ):
-                routed = None
-        sure = routed is not None and (
-            self._said(routed)
-            or self._kb_agrees(fused, index, routed, items)
-            # a goal found by its wording is sure only when the KB's own entries agree
-            or (not worded and leads(evidence, _kin(routed, items), self.evidence_sure))
+        routed, sure = self.route(
+            query=query,
+            fused=fused,
+            index=index,
+            items=items,
+            confidence=confidence,
+            evidence=evidence,
+            meaning=meaning or {},
+            family=family or {},
+            wording=wording or {},
         )
-        agree = None
-        if not sure and not self._named(items):
-            agree = goal_route(
-                query,
-                fused=fused,
-                index=index,
-                items=items,
-                family=family or {},
-                evidence=evidence,
-                meant=None if worded else routed,
-                floor=self.route_floor,
-                lead=self.kb_margin,
-            )
-        if agree is not None:  # the KB's best entries and the evidence agree on the goal's item (kb/goals.py)
-            routed, sure = agree, True
         if routed is not None:
             code = routed.card.code
             return DeskDecision(fused=self._routed(query, fused, index, code), routed=code, routed_sure=sure)
@@ -189,7 +159,7 @@ class DeskPolicy(AskingBack):
             # unless even then another item's entry leads: the name was a material or a condition of
             # that item ("还没有营业执照能申请吗"), not the item the person is asking about
             best = self._best_item(boosted, index)
-            if best is None or best in _kin(items[0], items):
+            if best is None or best in kin(items[0], items):
                 return DeskDecision(
                     fused=boosted, unsure=self._term_over_item(query, boosted, index, items[0])
                 )
@@ -260,11 +230,6 @@ class DeskPolicy(AskingBack):
         """Does the question name its item (a name, common name or goal said outright)?"""
         return self._named(items) is not None
 
-    def _named(self, items: Sequence[ItemMatch]) -> str | None:
-        if items and items[0].why in _SAID and items[0].score >= self.named_floor:
-            return items[0].card.code
-        return None
-
     def settled(
         self, fused: Sequence[Fused], index: KnowledgeIndex, *, query: str = "", confidence: float = 1.0
     ) -> bool:
@@ -297,109 +262,3 @@ class DeskPolicy(AskingBack):
         if not fused or not query or confidence < self.clarify_floor:
             return False
         return index.entries[fused[0].entry].kind == "term" and term_named(fused[0].entry, query, index)
-
-    @staticmethod
-    def _best_item(fused: Sequence[Fused], index: KnowledgeIndex) -> str | None:
-        """The item of the best entry that belongs to one (terms belong to none)."""
-        return next((index.entries[f.entry].item for f in fused if index.entries[f.entry].item), None)
-
-    def _said(self, match: ItemMatch) -> bool:
-        return match.why in _SAID and match.score >= self.named_floor
-
-    def _kb_agrees(
-        self, fused: Sequence[Fused], index: KnowledgeIndex, routed: ItemMatch, items: Sequence[ItemMatch]
-    ) -> bool:
-        """Do most of the knowledge base's own best entries (``route_agree`` of the first ``route_depth``
-        that belong to an item) come from the item the finder guessed by meaning, or from the 一件事
-        it is part of or its own single items? A guess by meaning alone is often near another item
-        ("开药店" sits near both the restaurant bundle and the chemicals licence): it is offered, but it
-        is no sure answer unless what the KB finds for the question points the same way."""
-        kin = _kin(routed, items)
-        first = [e.item for e in (index.entries[f.entry] for f in fused) if e.item][: self.route_depth]
-        return sum(item in kin for item in first) >= self.route_agree
-
-    def _route_to(
-        self,
-        query: str,
-        items: Sequence[ItemMatch],
-        confidence: float,
-        best: str | None,
-        evidence: dict[str, float],
-    ) -> ItemMatch | None:
-        """A goal is routed when the item was named, or its meaning points to one item, clearly ahead
-        of the others or agreeing with the KB's best entry, and the KB is at least somewhat sure the
-        question is its own (``route_sure``): "去哪办" about a marriage certificate resembles every
-        item a little and must not be routed to one."""
-        if not items or not asks_item(query):
-            return None
-        top = items[0]
-        said = top.why in _SAID and top.score >= self.named_floor
-        if not said:
-            top = self._member_meant(items)
-        # a bundle's own single items are not rivals: the bundle covers them
-        rivals = [m for m in items if m is not top and m.card.code not in top.card.members]
-        second = max((m.score for m in rivals if top.card.code not in m.card.members), default=0.0)
-        ahead = top.score - second >= self.route_margin or top.card.code == best
-        meant = top.score >= self.route_floor and ahead
-        # the KB unsure whether the question is the hall's at all: both views of what each item is about
-        # (its goals and guide clauses, its own entries) must then point to it
-        if said or (
-            meant
-            and (confidence >= self.route_sure or leads(evidence, _kin(top, items), self.evidence_route))
-        ):
-            return top
-        return None
-
-    def _worded(
-        self,
-        query: str,
-        items: Sequence[ItemMatch],
-        meaning: Mapping[str, float],
-        wording: Mapping[str, float],
-    ) -> ItemMatch | None:
-        """A goal in everyday words that the meaning match alone leaves too close to call (a paint shop
-        may sit as near the water permit as the chemicals licence to e5): routed when the question asks
-        for the item, one item's goals share more of its wording than any other's (``ItemFinder.wording``),
-        and the same item is first by the finder's meaning (``ItemFinder.meaning``). Two views, one by
-        characters and one by meaning, that rarely agree by chance."""
-        if not asks_item(query) or not wording or not meaning:
-            return None
-        ranked = sorted(wording.values(), reverse=True)
-        code = max(wording, key=lambda c: wording[c])
-        if (len(ranked) > 1 and ranked[1] >= ranked[0]) or max(meaning, key=lambda c: meaning[c]) != code:
-            return None
-        return next((m for m in items if m.card.code == code), None)
-
-    def _member_meant(self, items: Sequence[ItemMatch]) -> ItemMatch:
-        """A bundle found by meaning alone, through a clause of its guide that is one of its own items
-        ("企业设立登记（…同 SC-001）"), with that item as close (within ``route_margin``), is no goal
-        said: "开个小公司" reads like the 一件事's company registration, yet the person means that item."""
-        top = items[0]
-        member = next((m for m in items[1:] if m.card.code in top.card.members), None)
-        through = member is not None and (member.card.code in top.matched or member.card.name in top.matched)
-        if member is not None and through and top.score - member.score < self.route_margin:
-            return member
-        return top
-
-    def _routed(self, query: str, fused: list[Fused], index: KnowledgeIndex, code: str) -> list[Fused]:
-        wanted = [f"{code}#basic"]
-        if ASKS_MATERIALS.search(query):
-            wanted.append(f"{code}#materials")
-        top = fused[0].score if fused else 0.0
-        front: list[Fused] = []
-        for n, target in enumerate(wanted):
-            at = index.by_target.get(target)
-            if at is None:
-                continue
-            found = next((f for f in fused if f.entry == at), None)
-            f = found or Fused(entry=at, score=0.0)
-            f.score = top + len(wanted) - n
-            front.append(f)
-        rest = [f for f in fused if f not in front]
-        return front + rest
-
-
-def _kin(match: ItemMatch, items: Sequence[ItemMatch]) -> set[str]:
-    """The item with the 一件事 it is part of (among the matches) and the bundle's own items."""
-    code = match.card.code
-    return {code, *match.card.members, *(m.card.code for m in items if code in m.card.members)}
