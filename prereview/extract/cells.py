@@ -320,9 +320,22 @@ def below_value(
             # in a label column the cell below is the next row's caption, with its own value to the right
             aligned = abs(box.x0 - label_box.x0) < 0.6 * row.height
             next_caption = not header and aligned and k + 1 < len(segs) and label_like(text)
-            next_field = not header and not colon and _CAPTION_COLON.match(halfwidth(text)) is not None
+            next_field = not header and (
+                (not colon and _CAPTION_COLON.match(halfwidth(text)) is not None)
+                or (aligned and _glued_caption(text, stop))
+            )
             return [] if next_caption or next_field or is_label(text, stop) else list(seg)
     return []
+
+
+def _glued_caption(text: str, stop: set[str]) -> bool:
+    """Whether `text` starts with a known caption of three or more characters and runs on into its value
+    with the colon lost (联系电话19419494869): in the caption column, the next field."""
+    text = folded(text)
+    return any(len(s) >= CAPTION_MIN and len(text) > len(s) and text.startswith(s) for s in stop)
+
+
+CAPTION_MIN = 3  # shorter captions (名称, 单位) start too many values
 
 
 def _indented(box: Box, label: Box) -> bool:

@@ -56,3 +56,21 @@ def test_a_cell_of_another_column_below_is_no_value() -> None:
         line("备注", 700, 472),
     )
     assert find_field([p], ["名称"]).status is FieldStatus.EMPTY
+
+
+def test_an_empty_caption_does_not_take_the_next_caption_that_lost_its_colon() -> None:
+    p = page(
+        line("住所：", 214, 440),
+        line("联系电话19419494869", 212, 474),
+        line("法定代表人:甲乙", 214, 508),
+    )
+    assert find_field([p], ["住所"]).status is FieldStatus.EMPTY
+    assert find_field([p], ["联系电话"]).value == "19419494869"
+
+
+def test_a_value_under_its_caption_may_start_with_a_short_caption_word() -> None:
+    p = page(
+        line("经营场所：", 214, 440),
+        line("单位宿舍楼一层", 214, 474),
+    )
+    assert find_field([p], ["经营场所"]).value == "单位宿舍楼一层"
