@@ -276,11 +276,18 @@ def wrapped_above(rows: list[Row], r: int, value: list[Char], label: Box, stop: 
 
 
 def looks_like_header(row: Row, stop: set[str]) -> bool:
-    """A table's header row: three or more caption-like cells, two of them known captions; or only labels."""
+    """A table's header row: three or more caption-like cells, two of them known captions; or only labels,
+    none with a value after its colon (委托人：张三 | 受托人：李四 is two fields on one row)."""
     segs = [text_of(s) for s in row.segments()]
     known = sum(1 for s in segs if folded(s) in stop)
     captions = len(segs) >= 3 and all(label_like(s) for s in segs) and known >= 2 and not _pairs(segs, stop)
-    return captions or (len(segs) >= 2 and all(is_label(s, stop) for s in segs))
+    return captions or (len(segs) >= 2 and all(is_label(s, stop) and not filled(s, stop) for s in segs))
+
+
+def filled(text: str, stop: set[str]) -> bool:
+    """Whether `text` is a known caption, its colon and a value after it (法定代表人：张三)."""
+    text = folded(text)
+    return starts_with_label(text, stop) and not text.endswith(":")
 
 
 def _pairs(segs: list[str], stop: set[str]) -> bool:
@@ -307,15 +314,37 @@ def below_value(
         for k, seg in enumerate(segs):
             box = union([c.box for c in seg])
             overlap = min(box.x1, label_box.x1) - max(box.x0, label_box.x0)
-            if overlap <= 0.3 * min(box.width, label_box.width):
+            if overlap <= 0.3 * min(box.width, label_box.width) and not (colon and _indented(box, label_box)):
                 continue
             text = text_of(seg)
             # in a label column the cell below is the next row's caption, with its own value to the right
             aligned = abs(box.x0 - label_box.x0) < 0.6 * row.height
             next_caption = not header and aligned and k + 1 < len(segs) and label_like(text)
-            next_field = not header and not colon and _CAPTION_COLON.match(halfwidth(text)) is not None
+            next_field = not header and (
+                (not colon and _CAPTION_COLON.match(halfwidth(text)) is not None)
+                or (aligned and _glued_caption(text, stop))
+            )
             return [] if next_caption or next_field or is_label(text, stop) else list(seg)
     return []
+
+
+def _glued_caption(text: str, stop: set[str]) -> bool:
+    """Whether `text` starts with a known caption of three or more characters and runs on into its value
+    with the colon lost (联系电话19419494869): in the caption column, the next field."""
+    text = folded(text)
+    return any(len(s) >= CAPTION_MIN and len(text) > len(s) and text.startswith(s) for s in stop)
+
+
+CAPTION_MIN = 3  # shorter captions (名称, 单位) start too many values
+
+
+def _indented(box: Box, label: Box) -> bool:
+    """Whether a line starts under a short caption and its colon, indented a little past the caption's
+    end (名称： over 安和市…有限公司 one indent in): a value under its caption, not another column's cell."""
+    return label.x0 <= box.x0 <= label.x1 + INDENT_EMS * label.height
+
+
+INDENT_EMS = 1.5  # a value indented under its caption starts within this many characters past the caption
 
 
 def _common_prefix(a: str, b: str) -> int:
