@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from prereview.documents import PageSource
-from prereview.extract.cells import NUMBER_LENGTH
+from prereview.extract.kinds import NUMBER_LENGTH
 from prereview.located import Located
 from prereview.misread import near_declared
 from prereview.readings import SURE_SCORE

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 
 from prereview.approx import distance
-from prereview.extract.cells import NUMBER_LENGTH
+from prereview.extract.kinds import NUMBER_KINDS, NUMBER_LENGTH
 from rules.dates import parse_date, parse_period
 from rules.identity import USCC_ALPHABET, normalize_name, normalize_number
 
@@ -50,7 +50,6 @@ LOOK_ALIKES = (
 _CLOSING = re.compile(r"^(止|为止|前|以前|之前|有效|日|号)?$")
 _LAST_DIGIT = re.compile(r"\d(?!.*\d)")
 _DATE = re.compile(r"\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[./-]\s*\d{1,2}\s*[./-]\s*\d{1,2})")
-NUMBER_KINDS = ("id_number", "uscc")
 
 
 def period_doubt(value: str) -> str:

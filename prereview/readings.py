@@ -22,11 +22,10 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from prereview.documents import Page, PageSource
-from prereview.extract.cells import NUMBER_LENGTH, fits_text
 from prereview.extract.fields import FieldReading, FieldStatus
+from prereview.extract.kinds import NUMBER_KINDS, NUMBER_LENGTH, fits_text
 from prereview.extract.values import parse_plate
 from prereview.misread import (
-    NUMBER_KINDS,
     near_declared,
     number_doubt,
     period_doubt,

@@ -10,8 +10,8 @@ from collections.abc import Collection, Mapping, Sequence
 
 from prereview.approx import strip_punctuation
 from prereview.documents import Page, PageSource, TextLine
-from prereview.extract.cells import label_like, text_of
-from prereview.extract.layout import GAP_EMS, OCR_BOXES, Char, Row, char_boxes, rows_of
+from prereview.extract.cells import label_like
+from prereview.extract.layout import GAP_EMS, OCR_BOXES, Char, Row, char_boxes, rows_of, text_of
 
 INDEX_LABELS = ("序号", "序")
 OCR_WRAP = 0.75  # a line whose middle is closer than this many padded OCR box heights wraps the one above

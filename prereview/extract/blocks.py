@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from prereview.documents import Box, Page
-from prereview.extract.cells import folded, text_of
-from prereview.extract.layout import page_rows
+from prereview.extract.layout import folded, page_rows, text_of
 
 
 def block_of(page: Page, label: Box, blocks: Sequence[str]) -> str | None:

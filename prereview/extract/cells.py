@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-from core.text import halfwidth, strip_spaces
+from core.text import halfwidth
 from prereview.documents import Box
-from prereview.extract.layout import Char, Row, union
+from prereview.extract.kinds import NUMBER_KINDS, NUMBER_LENGTH, is_alnum
+from prereview.extract.layout import Char, Row, folded, text_of, union
 
 OPEN = "(（[【"
 CLOSE = ")）]】"
 SEPARATORS = ":：;；,，、|丨"
 MARKS = "□☐☑■√✓"
 _DATEISH = re.compile(r"^[0-9OolI年月日号.\-/至~—–起止长期]+$")
-
-
-def folded(text: str) -> str:
-    """Half-width and without whitespace: how captions and values on a row are matched (one character
-    for one, so offsets found in it index the row's characters)."""
-    return strip_spaces(halfwidth(text))
-
-
-def text_of(chars: Sequence[Char]) -> str:
-    return "".join(c.ch for c in chars)
 
 
 def is_label(text: str, stop: set[str]) -> bool:
@@ -141,7 +132,7 @@ def row_value(row: Row, start: int, stop: set[str], *, kind: str = "text") -> li
             value = value + seg  # 1995 年 1 月 21 日: a date printed with spaces
         elif (
             kind in NUMBER_KINDS
-            and _ALNUM.match(text_of(value) + text)
+            and is_alnum(text_of(value) + text)
             and len(value) + len(seg) <= NUMBER_LENGTH
         ):
             value = value + seg
@@ -160,62 +151,6 @@ def _captions_next(text: str, after: str, stop: set[str]) -> bool:
         and any(len(s) >= 2 and len(text) > len(s) and text.endswith(s) for s in stop)
         and not is_label(after, stop)
     )
-
-
-NUMBER_KINDS = ("id_number", "uscc")
-NUMBER_LENGTH = 18  # a 公民身份号码 and a 统一社会信用代码 alike
-_ALNUM = re.compile(r"^[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]+$")
-_DATE_KINDS = ("date", "month", "period")
-# Values that are one short thing (a name, a number, a date): OCR may run them into the next caption
-_SHORT_KINDS = ("name", "date", "month", "period", "number", "plate", *NUMBER_KINDS)
-
-
-def fit_kind(value: list[Char], kind: str, stop: set[str]) -> list[Char]:
-    """A value cut where its type says it ends: an 18-character number at the first character outside
-    its alphabet (or at a gap after its 18th), a short value at the next caption OCR ran it into
-    (91361100MA35XK2L7Q经济类型有限责任公司, 安和市顺达物流有限公司法定代表人张三)."""
-    if kind in NUMBER_KINDS:
-        return _number_run(value)
-    if kind in _SHORT_KINDS:
-        return _cut_at_caption(value, stop)
-    return value
-
-
-def fits_kind(value: list[Char], kind: str) -> bool:
-    return fits_text(text_of(value), kind)
-
-
-def fits_text(text: str, kind: str) -> bool:
-    """Whether `text` can be a value of this kind at all: a number needs a run of its characters, a date
-    or period a digit (or 长期); anything else only needs to be there."""
-    if kind in NUMBER_KINDS:
-        return sum(1 for ch in text if _ALNUM.match(ch)) >= NUMBER_LENGTH // 3
-    if kind in _DATE_KINDS:
-        return re.search(r"[0-9０-９]|长期", text) is not None
-    return bool(text)
-
-
-def _number_run(value: list[Char]) -> list[Char]:
-    """The value's leading run of letters and digits, the number's characters."""
-    run = 0
-    while run < len(value) and _ALNUM.match(value[run].ch):
-        run += 1
-    if run == 0:
-        return value  # not a number at all (无, 见附件): the checks say so, not a cut to nothing
-    if run > NUMBER_LENGTH and value[NUMBER_LENGTH].segment != value[NUMBER_LENGTH - 1].segment:
-        run = NUMBER_LENGTH  # the next field's digits after a gap (a telephone number)
-    return value[:run]
-
-
-def _cut_at_caption(value: list[Char], stop: set[str]) -> list[Char]:
-    """Cut before a known caption inside the value: one of three or more characters (two-character ones
-    such as 名称, 单位, 日期 occur inside names), or a shorter one followed by a colon."""
-    text = folded(text_of(value))
-    for at in range(1, len(text)):
-        for s in stop:
-            if text.startswith(s, at) and (len(s) >= 3 or text[at + len(s) : at + len(s) + 1] == ":"):
-                return value[:at]
-    return value
 
 
 def continuation(

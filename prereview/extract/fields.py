@@ -30,10 +30,10 @@ from pydantic import BaseModel, Field
 
 from prereview.approx import ORGANISATION
 from prereview.documents import Box, Page, TextLine
-from prereview.extract import cells
+from prereview.extract import cells, kinds
 from prereview.extract.blocks import block_of
 from prereview.extract.captions import COMMON_LABELS
-from prereview.extract.layout import Char, Row, page_rows, union
+from prereview.extract.layout import Char, Row, folded, page_rows, text_of, union
 
 
 class FieldStatus(StrEnum):
@@ -69,8 +69,8 @@ def _reading(pos: int, lines: Sequence[TextLine], label: list[Char], value: list
     used = {c.line for c in label} | {c.line for c in value}
     return FieldReading(
         status=FieldStatus.OK if value else FieldStatus.EMPTY,
-        label=cells.text_of(label),
-        value=cells.text_of(value),
+        label=text_of(label),
+        value=text_of(value),
         page=pos,
         box=union([c.box for c in value]) if value else None,
         label_box=union([c.box for c in label]),
@@ -84,7 +84,7 @@ def _value_for(
 ) -> tuple[int, list[Char]]:
     """(label end, value) for the label at `span` of row `r`, cut where its `kind` of value ends."""
     end, value = _raw_value_for(rows, r, span, stop, multiline=multiline, kind=kind)
-    return end, cells.fit_kind(value, kind, stop)
+    return end, kinds.fit_kind(value, kind, stop)
 
 
 def _raw_value_for(
@@ -96,10 +96,10 @@ def _raw_value_for(
     label_box = union([c.box for c in row.chars[span[0] : end]])
     header = cells.looks_like_header(row, stop)
     value = [] if header else cells.row_value(row, start, stop, kind=kind)
-    if value and not cells.fits_kind(value, kind):
+    if value and not kinds.fits_kind(value, kind):
         # a stray mark right of a caption whose number is printed under it (营业执照's emblem read as 门)
         below = cells.below_value(rows, r, label_box, stop, header=header, colon=start > end)
-        if cells.fits_kind(below, kind):
+        if kinds.fits_kind(below, kind):
             return end, below
     if not value:
         straddling = cells.straddling_value(rows, r, label_box, stop)
@@ -109,7 +109,7 @@ def _raw_value_for(
         # a column header a photo's tilt put in the row of the line above it (单位名称：… | 培训日期 | …):
         # a caption with another caption right of it heads its column
         below = cells.below_value(rows, r, label_box, stop, header=True, colon=False)
-        if below and cells.fits_kind(below, kind):
+        if below and kinds.fits_kind(below, kind):
             return end, below
     if header or (not value and start >= len(row.chars)):
         value = cells.below_value(rows, r, label_box, stop, header=header, colon=start > end)
@@ -131,7 +131,7 @@ def _caption_beside(row: Row, end: int, stop: set[str]) -> bool:
     if not rest or rest[0].segment == row.chars[end - 1].segment:
         return False
     seg = [c for c in rest if c.segment == rest[0].segment]
-    text = cells.text_of(seg)
+    text = text_of(seg)
     return cells.is_label(text, stop) and not text.endswith((":", "："))
 
 
@@ -146,7 +146,7 @@ def _split_readings(
             value = cells.row_value(row, cells.skip_decoration(row.chars, after), stop, kind=kind)
             if not value:
                 value = _beside_split_label(rows[r : r + 3], head, tail, stop)
-            out.append(_reading(pos, page.lines, head + tail, cells.fit_kind(value, kind, stop)))
+            out.append(_reading(pos, page.lines, head + tail, kinds.fit_kind(value, kind, stop)))
     return out
 
 
@@ -158,9 +158,7 @@ def _beside_split_label(rows: list[Row], head: list[Char], tail: list[Char], sto
         seg
         for row in rows
         for seg in row.segments()
-        if seg[0].box.x0 > right
-        and top <= seg[0].box.cy <= bottom
-        and not cells.is_label(cells.text_of(seg), stop)
+        if seg[0].box.x0 > right and top <= seg[0].box.cy <= bottom and not cells.is_label(text_of(seg), stop)
     ]
     return min(beside, key=lambda seg: seg[0].box.x0, default=[])
 
@@ -182,7 +180,7 @@ def find_fields(
     the field's type (rules.spec.FieldType): a name, number or date ends at a caption OCR ran it
     into, an 18-character number also at a character outside its alphabet.
     """
-    stop_set = {cells.folded(s) for s in (*COMMON_LABELS, *stop, *labels)}
+    stop_set = {folded(s) for s in (*COMMON_LABELS, *stop, *labels)}
     out = []
     for pos, page in enumerate(pages):
         rows = page_rows(page)
@@ -240,12 +238,12 @@ def _next_caption(row: Row, value: list[Char], stop: set[str]) -> bool:
     if value[0] not in row.chars:
         return False
     start = row.chars.index(value[0])
-    text = cells.text_of([c for c in row.chars[start:] if c.segment == value[0].segment])
-    folded = _UNIT.sub("", cells.folded(text))
+    text = text_of([c for c in row.chars[start:] if c.segment == value[0].segment])
+    caption = _UNIT.sub("", folded(text))
     return (
         not plausible_names(text)
-        and cells.label_like(folded)
-        and any(len(c) >= CAPTION_MIN and c in folded for c in stop)
+        and cells.label_like(caption)
+        and any(len(c) >= CAPTION_MIN and c in caption for c in stop)
     )
 
 
@@ -260,7 +258,7 @@ def _runs_on(row: Row, end: int) -> bool:
         len(rest) >= 2
         and rest[0] is row.chars[end]
         and rest[0].ch not in cells.SEPARATORS + cells.OPEN
-        and cells.label_like(cells.text_of(rest))
+        and cells.label_like(text_of(rest))
     )
 
 
@@ -338,7 +336,7 @@ def find_field(
         found = _in_block(found, pages, block, blocks)
     if not found:
         return FieldReading(status=FieldStatus.ABSENT)
-    return min(found, key=lambda f: (_RANK[f.status], not cells.fits_text(f.value, kind), f.glued))
+    return min(found, key=lambda f: (_RANK[f.status], not kinds.fits_text(f.value, kind), f.glued))
 
 
 def _in_block(

@@ -17,7 +17,18 @@ from dataclasses import dataclass, field
 
 from cachetools import LRUCache
 
+from core.text import halfwidth, strip_spaces
 from prereview.documents import Box, Page, PageSource, TextLine
+
+
+def folded(text: str) -> str:
+    """Half-width and without whitespace: how captions and values on a row are matched (one character
+    for one, so offsets found in it index the row's characters)."""
+    return strip_spaces(halfwidth(text))
+
+
+def text_of(chars: Sequence[Char]) -> str:
+    return "".join(c.ch for c in chars)
 
 
 def char_width(ch: str) -> float:

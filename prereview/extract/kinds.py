@@ -1,0 +1,70 @@
+"""What a value of a field's kind looks like (a number, a date, a name): where a value of that kind
+ends on its row, and whether a text can be one at all."""
+
+from __future__ import annotations
+
+import re
+
+from prereview.extract.layout import Char, folded, text_of
+
+__all__ = ["NUMBER_KINDS", "NUMBER_LENGTH", "fit_kind", "fits_kind", "fits_text", "is_alnum"]
+
+NUMBER_KINDS = ("id_number", "uscc")
+NUMBER_LENGTH = 18  # a 公民身份号码 and a 统一社会信用代码 alike
+_ALNUM = re.compile(r"^[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]+$")
+_DATE_KINDS = ("date", "month", "period")
+# Values that are one short thing (a name, a number, a date): OCR may run them into the next caption
+_SHORT_KINDS = ("name", "date", "month", "period", "number", "plate", *NUMBER_KINDS)
+
+
+def fit_kind(value: list[Char], kind: str, stop: set[str]) -> list[Char]:
+    """A value cut where its type says it ends: an 18-character number at the first character outside
+    its alphabet (or at a gap after its 18th), a short value at the next caption OCR ran it into
+    (91361100MA35XK2L7Q经济类型有限责任公司, 安和市顺达物流有限公司法定代表人张三)."""
+    if kind in NUMBER_KINDS:
+        return _number_run(value)
+    if kind in _SHORT_KINDS:
+        return _cut_at_caption(value, stop)
+    return value
+
+
+def fits_kind(value: list[Char], kind: str) -> bool:
+    return fits_text(text_of(value), kind)
+
+
+def fits_text(text: str, kind: str) -> bool:
+    """Whether `text` can be a value of this kind at all: a number needs a run of its characters, a date
+    or period a digit (or 长期); anything else only needs to be there."""
+    if kind in NUMBER_KINDS:
+        return sum(1 for ch in text if is_alnum(ch)) >= NUMBER_LENGTH // 3
+    if kind in _DATE_KINDS:
+        return re.search(r"[0-9０-９]|长期", text) is not None
+    return bool(text)
+
+
+def _number_run(value: list[Char]) -> list[Char]:
+    """The value's leading run of letters and digits, the number's characters."""
+    run = 0
+    while run < len(value) and is_alnum(value[run].ch):
+        run += 1
+    if run == 0:
+        return value  # not a number at all (无, 见附件): the checks say so, not a cut to nothing
+    if run > NUMBER_LENGTH and value[NUMBER_LENGTH].segment != value[NUMBER_LENGTH - 1].segment:
+        run = NUMBER_LENGTH  # the next field's digits after a gap (a telephone number)
+    return value[:run]
+
+
+def _cut_at_caption(value: list[Char], stop: set[str]) -> list[Char]:
+    """Cut before a known caption inside the value: one of three or more characters (two-character ones
+    such as 名称, 单位, 日期 occur inside names), or a shorter one followed by a colon."""
+    text = folded(text_of(value))
+    for at in range(1, len(text)):
+        for s in stop:
+            if text.startswith(s, at) and (len(s) >= 3 or text[at + len(s) : at + len(s) + 1] == ":"):
+                return value[:at]
+    return value
+
+
+def is_alnum(text: str) -> bool:
+    """Only letters and digits (full-width too): the characters of an ID number or a credit code."""
+    return _ALNUM.match(text) is not None
