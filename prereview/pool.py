@@ -314,6 +314,11 @@ def _worker_main(conn: Connection, factory: OcrFactory, memory_mb: int | None, n
 def _marks(page: Page, kind: str) -> PageMarksFound | str:
     try:
         return find_marks(load_page_image(page), page, kind)
+    except FileNotFoundError:
+        # a look-ahead job that had started when its case ended (PageMarks.settle cancels only those
+        # not started) finds the case's page images gone: nobody waits for it, nothing is wrong
+        log.info("page image gone before its marks were looked for: %s", page.image_path)
+        return "failed"
     except Exception:  # looked for again in the caller's process
         log.exception("looking for marks on %s failed", page.image_path)
         return "failed"

@@ -29,6 +29,7 @@ from reading_files import (
 from prereview.ocr import OcrUnavailable, RapidOcrEngine
 from prereview.pool import ReaderPool
 from prereview.reader import ReadLimits, load_page_image
+from tests.prereview._pages import page
 
 LIMITS = ReadLimits()
 
@@ -95,3 +96,13 @@ def test_pool_with_the_real_engine(tmp_path: Path) -> None:
         doc = pool.read(photo, name="photo.jpg", work_dir=tmp_path / "pages")
     assert doc.ok and doc.pages[0].rotation == 180 and doc.pages[0].lines[0].text == FORM_LINES[0]
     assert load_page_image(doc.pages[0]).shape[:2] == (doc.pages[0].height, doc.pages[0].width)
+
+
+def test_marks_of_a_page_whose_images_are_gone_are_none_and_the_worker_stays(tmp_path: Path) -> None:
+    """A case that ended takes its page images along while a look-ahead job may still run."""
+    gone = page().model_copy(update={"image_path": str(tmp_path / "gone-p001.bmp")})
+    with ReaderPool(limits=LIMITS, ocr_factory=FakeOcr) as pool:
+        pool.start()
+        pids = pool.worker_pids()
+        assert pool.marks(gone, "seal") is None
+        assert pool.worker_pids() == pids
