@@ -44,7 +44,7 @@ def read_table(page: Page, fields: Mapping[str, Sequence[str]]) -> list[dict[str
         band = [ln for ln in body if top <= ln.box.cy < bottom]
         if k + 1 == len(starts):
             band = _until_gap(band)
-        rows.append(_cells(band, columns))
+        rows.append(_cells(band, columns, text_layer=page.source is not PageSource.OCR))
     return rows
 
 
@@ -71,7 +71,7 @@ def _header(
     rows = [
         (
             min(ln.box.y0 for ln in row),
-            [(_column_name(strip_punctuation(ln.text), fields), ln.box.x0) for ln in row],
+            [cell for ln in row for cell in _header_cells(ln, fields)],
         )
         for row in _rows(lines)
     ]
@@ -100,6 +100,19 @@ def _rows(lines: Sequence[TextLine]) -> list[list[TextLine]]:
     return rows
 
 
+def _header_cells(ln: TextLine, fields: Mapping[str, Sequence[str]]) -> list[tuple[str, float]]:
+    """A header line's cells as (field or "#" or "?", left edge). A text layer may give a whole header
+    row's cells as one line parted by spaces (序号 姓名 | 学历 岗位): split when every piece names a
+    column by itself; a cell whose characters OCR spaced apart (姓  名) stays whole."""
+    pieces = [(m.group(), m.start()) for m in re.finditer(r"\S+", ln.text)]
+    if len(pieces) > 1:
+        names = [_column_name(strip_punctuation(text), fields) for text, _ in pieces]
+        if "?" not in names:
+            boxes = char_boxes(ln)
+            return [(name, boxes[start].x0) for name, (_, start) in zip(names, pieces, strict=True)]
+    return [(_column_name(strip_punctuation(ln.text), fields), ln.box.x0)]
+
+
 def _column_name(text: str, fields: Mapping[str, Sequence[str]]) -> str:
     if text in INDEX_LABELS:
         return "#"
@@ -124,7 +137,7 @@ def _until_gap(band: list[TextLine]) -> list[TextLine]:
     return kept
 
 
-def _cells(band: list[TextLine], columns: list[tuple[str, float]]) -> dict[str, str]:
+def _cells(band: list[TextLine], columns: list[tuple[str, float]], *, text_layer: bool) -> dict[str, str]:
     edges = [x for _, x in columns]
     order = {id(ln): r for r, row in enumerate(_rows(band)) for ln in row}
     cells: dict[str, list[tuple[int, float, str]]] = {}
@@ -142,6 +155,8 @@ def _cells(band: list[TextLine], columns: list[tuple[str, float]]) -> dict[str, 
                 continue
             if cols[k:].count(cols[k]) < 2 or ln.box.x1 - edges[cols[k]] < ln.box.height:
                 cols[k] = cols[k - 1]
+        if text_layer:
+            cols = _whole_runs(ln.text, cols)
         for (ch, box), col in zip(chars, cols, strict=True):
             cells.setdefault(columns[col][0], []).append((order[id(ln)], box.x0, ch))
     return {
@@ -149,6 +164,18 @@ def _cells(band: list[TextLine], columns: list[tuple[str, float]]) -> dict[str, 
         for name, chars in cells.items()
         if name not in ("#", "?")
     }
+
+
+def _whole_runs(text: str, cols: list[int]) -> list[int]:
+    """A text layer's line joins cells with spaces (宋刚敏 360102…): each run between spaces is one
+    cell's, in the column most of its characters fall in. The characters' boxes are estimated from the
+    line's width (digits narrower than they print), so a run's first characters may seem to stand in
+    the cell to its left."""
+    out: list[int] = []
+    for run in text.split():
+        own = cols[len(out) : len(out) + len(run)]
+        out += [max(own, key=lambda c: (own.count(c), c))] * len(own)
+    return out
 
 
 def _space_before(text: str, k: int) -> bool:
