@@ -19,7 +19,7 @@ from prereview.located import Located, MarkFinder
 from prereview.reader import load_page_image
 from prereview.readings import declared_values, settle
 from prereview.recognise import parts_on
-from prereview.records import read_records, split_listed
+from prereview.records import count_doubt, read_records, split_listed
 from prereview.reread import Reread
 from prereview.roles import key_fields, page_key
 from prereview.signoff import MarkDoubts, Unsure, sign_off
@@ -62,7 +62,12 @@ def assemble(
             ]
             sets = split_listed(material, sets) if material.per else sets
             files = tuple(dict.fromkeys(p.file_name for p in own))
-            out[material.id] = MaterialEvidence(status=MaterialStatus.PRESENT, sets=tuple(sets), files=files)
+            out[material.id] = MaterialEvidence(
+                status=MaterialStatus.PRESENT,
+                sets=tuple(sets),
+                files=files,
+                count_doubt=count_doubt(material, own, len(sets)) if material.per else "",
+            )
         elif material.id in unreadable_slots:
             out[material.id] = MaterialEvidence(
                 status=MaterialStatus.UNREADABLE, files=tuple(unreadable_slots[material.id])

@@ -10,11 +10,13 @@ from collections.abc import Mapping, Sequence
 
 from prereview.approx import strip_punctuation
 from prereview.documents import Page, TextLine
+from prereview.located import Located
 from rules.casefacts import FieldState, MaterialSet
 from rules.spec import Material
 
 _COLON = "[:：]?"
 _LIST_MARKS = re.compile(r"[、，,；;]")
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 _PERSON = re.compile(r"[\u4e00-\u9fff·]{2,6}")  # a person's name, not a unit's (参保单位名称 runs longer)
 
 
@@ -104,3 +106,15 @@ def _listed(one: MaterialSet, name: str) -> list[str]:
     if value is None or value.state is not FieldState.OK:
         return []
     return [part for part in (p.strip() for p in _LIST_MARKS.split(value.value)) if part]
+
+
+def count_doubt(material: Material, pages: list[Located], counted: int) -> str:
+    """Why the number of people read off a material's pages may be short: more different ID numbers
+    printed on them than people told apart (a row whose number went unread, a layout not read as a
+    list). "" when the count is not below what the pages show."""
+    if not any(spec.type == "id_number" for spec in material.fields.values()):
+        return ""
+    numbers = {n.upper() for p in pages for ln in p.view.page.lines for n in _ID_NUMBER.findall(ln.text)}
+    if len(numbers) <= counted:
+        return ""
+    return f"{material.name}上有 {len(numbers)} 个不同的身份证号码，只分出 {counted} 人，人数请核对原件"

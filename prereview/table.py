@@ -31,13 +31,16 @@ def read_table(page: Page, fields: Mapping[str, Sequence[str]]) -> list[dict[str
     if index_x is None:
         return []
     body = sorted((ln for ln in page.lines if ln.box.y0 > y_header), key=lambda ln: (ln.box.y0, ln.box.x0))
-    numbers = [
-        ln.box
-        for ln in body
-        if _INDEX.match(ln.text.strip()) and abs(ln.box.x0 - index_x) < 3 * ln.box.height
+    numbered = [
+        ln for ln in body if _INDEX.match(ln.text.strip()) and abs(ln.box.x0 - index_x) < 3 * ln.box.height
     ]
     # a row starts a little above its number's centre: OCR boxes of one row differ in top and height
-    starts = [b.cy - 0.6 * b.height for b in numbers]
+    starts = [ln.box.cy - 0.6 * ln.box.height for ln in numbered]
+    if len(starts) >= 2 and numbered[0].text.strip() == "2":
+        # the first row's 1 went unread (a faint digit on a photo): its row is the cells one spacing above 2
+        top = 2 * starts[0] - starts[1]
+        if any(top <= ln.box.cy < starts[0] for ln in body):
+            starts.insert(0, top)
     rows = []
     for k, top in enumerate(starts):
         bottom = starts[k + 1] if k + 1 < len(starts) else top + _pitch(starts)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from prereview.assemble import Located, assemble
 from prereview.recognise import PageLabel, PageView
-from prereview.records import read_records, split_listed
+from prereview.records import count_doubt, read_records, split_listed
 from rules.casefacts import MaterialSet
 from tests.prereview._pages import ItemOf, corpus_item, line, page, photo
 
@@ -120,3 +120,17 @@ def test_a_name_without_a_list_is_one_set() -> None:
     m6 = corpus_item("RS-001").material("M6")
     one = MaterialSet(fields={"参保单位名称": "安和市华泰人力资源服务有限公司", "人员姓名": "许杰军"})
     assert split_listed(m6, [one]) == [one]
+
+
+def test_a_count_short_of_the_id_numbers_on_the_pages_is_in_doubt() -> None:
+    m5 = corpus_item("RS-001").material("M5")
+    lines = [line(f"{name} {number}", 129, 420 + 60 * k) for k, (name, number) in enumerate(_PEOPLE)]
+    located = [
+        Located(
+            view=PageView.of(0, page(*lines), None),
+            label=PageLabel(material="M5", score=10.0),
+            file_name="f.pdf",
+        )
+    ]
+    assert "3 个不同的身份证号码，只分出 2 人" in count_doubt(m5, located, 2)
+    assert count_doubt(m5, located, 3) == ""

@@ -390,3 +390,22 @@ def test_a_text_layer_line_across_two_cells_splits_at_its_space() -> None:
     lines[5] = lines[5].model_copy(update={"box": lines[5].box.model_copy(update={"x1": 705.0})})
     rows = read_table(page(*lines), {"姓名": ("姓名",), "身份证号码": ("身份证号码",), "学历": ("学历",)})
     assert rows == [{"姓名": "宋刚敏", "身份证号码": "360102198903114428", "学历": "本科"}]
+
+
+def test_a_first_row_whose_number_went_unread_is_still_a_row() -> None:
+    """On a photo the 1 of the first row may go undetected: the cells one row spacing above 2 are row 1."""
+    people = [
+        ("张军", "360103199002116945"),
+        ("丁平浩", "360502199306164036"),
+        ("曹红建", "360102198509217840"),
+    ]
+    header = line("序号 姓名", 241, 367, h=35)
+    lines = [header.model_copy(update={"box": header.box.model_copy(update={"x1": 345.0})})]
+    lines.append(line("身份证号码", 370, 365, h=37))
+    for k, (name, number) in enumerate(people):
+        y = 403 + 35 * k
+        lines += [line(name, 295, y, h=30), line(number, 370, y, h=30)]
+        if k:
+            lines.append(line(str(k + 1), 241, y + 3, h=25))
+    rows = read_table(photo(*lines), {"姓名": ("姓名",), "身份证号码": ("身份证号码",)})
+    assert [(r["姓名"], r["身份证号码"]) for r in rows] == people
