@@ -19,6 +19,7 @@ from prereview.located import Located, MarkFinder
 from prereview.reader import load_page_image
 from prereview.readings import declared_values, settle
 from prereview.recognise import parts_on
+from prereview.records import count_doubt, read_records, split_listed
 from prereview.reread import Reread
 from prereview.roles import key_fields, page_key
 from prereview.signoff import MarkDoubts, Unsure, sign_off
@@ -59,8 +60,14 @@ def assemble(
                 )
                 for group, joined in _sets(material, own)
             ]
+            sets = split_listed(material, sets) if material.per else sets
             files = tuple(dict.fromkeys(p.file_name for p in own))
-            out[material.id] = MaterialEvidence(status=MaterialStatus.PRESENT, sets=tuple(sets), files=files)
+            out[material.id] = MaterialEvidence(
+                status=MaterialStatus.PRESENT,
+                sets=tuple(sets),
+                files=files,
+                count_doubt=count_doubt(material, own, len(sets)) if material.per else "",
+            )
         elif material.id in unreadable_slots:
             out[material.id] = MaterialEvidence(
                 status=MaterialStatus.UNREADABLE, files=tuple(unreadable_slots[material.id])
@@ -77,7 +84,7 @@ def set_pages(material: Material, pages: list[Located]) -> list[list[Located]]:
     are on them: `prereview.pagemarks.owed_marks`)."""
     if material.per:
         columns = _table_columns(material)
-        tables = [[p] for p in pages if read_table(p.view.page, columns)]
+        tables = [[p] for p in pages if _rows_on(p, material, columns)]
         if tables:
             return tables
     return [group for group, _ in _sets(material, pages)]
@@ -161,7 +168,7 @@ def _table_sets(
     columns = _table_columns(material)
     out: list[MaterialSet] = []
     for p in pages:
-        rows = read_table(p.view.page, columns)
+        rows = _rows_on(p, material, columns)
         if not rows:
             continue
         whole = _one_set(material, [p], marks=marks, unsure=unsure)
@@ -181,6 +188,16 @@ def _table_sets(
 
 def _table_columns(material: Material) -> dict[str, tuple[str, ...]]:
     return {name: spec.labels or (name,) for name, spec in material.fields.items() if not spec.options}
+
+
+def _rows_on(p: Located, material: Material, columns: dict[str, tuple[str, ...]]) -> list[dict[str, str]]:
+    """One entry per person listed on the page: the rows of a numbered table, else its records of
+    caption-value pairs (人员1 姓名：… 身份证号码：…) when the material's people have an ID number."""
+    rows = read_table(p.view.page, columns)
+    identity = next((name for name, spec in material.fields.items() if spec.type == "id_number"), None)
+    if rows or identity is None:
+        return rows
+    return read_records(p.view.page, columns, identity=identity)
 
 
 def _one_set(

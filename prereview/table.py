@@ -31,20 +31,23 @@ def read_table(page: Page, fields: Mapping[str, Sequence[str]]) -> list[dict[str
     if index_x is None:
         return []
     body = sorted((ln for ln in page.lines if ln.box.y0 > y_header), key=lambda ln: (ln.box.y0, ln.box.x0))
-    numbers = [
-        ln.box
-        for ln in body
-        if _INDEX.match(ln.text.strip()) and abs(ln.box.x0 - index_x) < 3 * ln.box.height
+    numbered = [
+        ln for ln in body if _INDEX.match(ln.text.strip()) and abs(ln.box.x0 - index_x) < 3 * ln.box.height
     ]
     # a row starts a little above its number's centre: OCR boxes of one row differ in top and height
-    starts = [b.cy - 0.6 * b.height for b in numbers]
+    starts = [ln.box.cy - 0.6 * ln.box.height for ln in numbered]
+    if len(starts) >= 2 and numbered[0].text.strip() == "2":
+        # the first row's 1 went unread (a faint digit on a photo): its row is the cells one spacing above 2
+        top = 2 * starts[0] - starts[1]
+        if any(top <= ln.box.cy < starts[0] for ln in body):
+            starts.insert(0, top)
     rows = []
     for k, top in enumerate(starts):
         bottom = starts[k + 1] if k + 1 < len(starts) else top + _pitch(starts)
         band = [ln for ln in body if top <= ln.box.cy < bottom]
         if k + 1 == len(starts):
             band = _until_gap(band)
-        rows.append(_cells(band, columns))
+        rows.append(_cells(band, columns, text_layer=page.source is not PageSource.OCR))
     return rows
 
 
@@ -71,7 +74,7 @@ def _header(
     rows = [
         (
             min(ln.box.y0 for ln in row),
-            [(_column_name(strip_punctuation(ln.text), fields), ln.box.x0) for ln in row],
+            [cell for ln in row for cell in _header_cells(ln, fields)],
         )
         for row in _rows(lines)
     ]
@@ -100,6 +103,19 @@ def _rows(lines: Sequence[TextLine]) -> list[list[TextLine]]:
     return rows
 
 
+def _header_cells(ln: TextLine, fields: Mapping[str, Sequence[str]]) -> list[tuple[str, float]]:
+    """A header line's cells as (field or "#" or "?", left edge). A text layer may give a whole header
+    row's cells as one line parted by spaces (序号 姓名 | 学历 岗位): split when every piece names a
+    column by itself; a cell whose characters OCR spaced apart (姓  名) stays whole."""
+    pieces = [(m.group(), m.start()) for m in re.finditer(r"\S+", ln.text)]
+    if len(pieces) > 1:
+        names = [_column_name(strip_punctuation(text), fields) for text, _ in pieces]
+        if "?" not in names:
+            boxes = char_boxes(ln)
+            return [(name, boxes[start].x0) for name, (_, start) in zip(names, pieces, strict=True)]
+    return [(_column_name(strip_punctuation(ln.text), fields), ln.box.x0)]
+
+
 def _column_name(text: str, fields: Mapping[str, Sequence[str]]) -> str:
     if text in INDEX_LABELS:
         return "#"
@@ -124,7 +140,7 @@ def _until_gap(band: list[TextLine]) -> list[TextLine]:
     return kept
 
 
-def _cells(band: list[TextLine], columns: list[tuple[str, float]]) -> dict[str, str]:
+def _cells(band: list[TextLine], columns: list[tuple[str, float]], *, text_layer: bool) -> dict[str, str]:
     edges = [x for _, x in columns]
     order = {id(ln): r for r, row in enumerate(_rows(band)) for ln in row}
     cells: dict[str, list[tuple[int, float, str]]] = {}
@@ -142,6 +158,8 @@ def _cells(band: list[TextLine], columns: list[tuple[str, float]]) -> dict[str, 
                 continue
             if cols[k:].count(cols[k]) < 2 or ln.box.x1 - edges[cols[k]] < ln.box.height:
                 cols[k] = cols[k - 1]
+        if text_layer:
+            cols = _whole_runs(ln.text, cols)
         for (ch, box), col in zip(chars, cols, strict=True):
             cells.setdefault(columns[col][0], []).append((order[id(ln)], box.x0, ch))
     return {
@@ -149,6 +167,18 @@ def _cells(band: list[TextLine], columns: list[tuple[str, float]]) -> dict[str, 
         for name, chars in cells.items()
         if name not in ("#", "?")
     }
+
+
+def _whole_runs(text: str, cols: list[int]) -> list[int]:
+    """A text layer's line joins cells with spaces (宋刚敏 360102…): each run between spaces is one
+    cell's, in the column most of its characters fall in. The characters' boxes are estimated from the
+    line's width (digits narrower than they print), so a run's first characters may seem to stand in
+    the cell to its left."""
+    out: list[int] = []
+    for run in text.split():
+        own = cols[len(out) : len(out) + len(run)]
+        out += [max(own, key=lambda c: (own.count(c), c))] * len(own)
+    return out
 
 
 def _space_before(text: str, k: int) -> bool:

@@ -81,6 +81,9 @@ class MaterialEvidence(BaseModel):
     files: tuple[str, ...] = ()
     note: str = ""  # e.g. what the wrong document was recognised as
     doubt: str = ""  # why an UNREADABLE or WRONG status may be wrong; "" when it is sure
+    # Why the number of sets (the people or vehicles a list names, count(Mn)) may be wrong: a condition
+    # failed on it is uncertain (请核对), never a 不予受理 on its own.
+    count_doubt: str = ""
 
     @model_validator(mode="before")
     @classmethod

@@ -2,18 +2,23 @@
 
 prereview marks what it is not sure of — a field reading (`FieldValue.doubt`), a seal, a signature or
 a part judged on a poor image (`MaterialSet.doubts`), a whole-file status (`MaterialEvidence.doubt`), a
-material that may be in the case unrecognised (`CaseFacts.absence_doubts`). A finding inherits the
-doubt of the evidence it was judged on, including, for a mismatch, the doubt of what it was compared
-with. Conditions are judged on declared facts and are never doubtful.
+material that may be in the case unrecognised (`CaseFacts.absence_doubts`), the number of people a
+list names (`MaterialEvidence.count_doubt`). A finding inherits the doubt of the evidence it was judged
+on, including, for a mismatch, the doubt of what it was compared with. Conditions are judged on
+declared facts, which are sure, and on a material's count (count(Mn)): a condition failed only by a
+doubtful count is doubtful, so a doubtful reading never makes a 不予受理 on its own.
 """
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from rules.casefacts import CaseFacts, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
 from rules.codes import Code
+from rules.expr import Cmp, CountRef, FactRef, refs, to_dnf
 from rules.spec import Item
 from rules.verdict import Finding
 
@@ -34,7 +39,7 @@ def finding_doubt(
 ) -> str:
     mid = finding.material
     if mid is None:
-        return ""
+        return _condition_doubt(finding, case=case, item=item) if finding.code is Code.NOT_ELIGIBLE else ""
     if finding.code is Code.MISSING:
         return case.absence_doubts.get(mid, "")
     evidence = case.materials.get(mid)
@@ -52,6 +57,47 @@ def finding_doubt(
     if finding.code in _MISMATCH:
         return _counterpart_doubt(finding, case=case, item=item)
     return ""
+
+
+def _condition_doubt(finding: Finding, *, case: CaseFacts, item: Item) -> str:
+    """The count doubt of a material whose count the failed condition reads, unless the declared facts
+    alone fail it (every comparison of one way to fail is on a declared fact, and holds)."""
+    condition = next((c for c in item.conditions if c.id == finding.condition), None)
+    if condition is None:
+        return ""
+    counted = [r.material for r in refs(condition.require) if isinstance(r, CountRef)]
+    doubts = [d for mid in counted if (e := case.materials.get(mid)) is not None and (d := e.count_doubt)]
+    if not doubts:
+        return ""
+    for way in to_dnf(condition.require, negate=True):
+        if all(_declared_holds(c, case.declared) for c in way):
+            return ""
+    return doubts[0]
+
+
+def _declared_holds(c: Cmp, declared: Mapping[str, Any]) -> bool:
+    """Whether a comparison on a declared fact surely holds; False for any other comparison."""
+    if not isinstance(c.ref, FactRef) or declared.get(c.ref.name) is None:
+        return False
+    have, want = declared[c.ref.name], c.value
+    try:
+        if c.op in ("in", "not in"):
+            return (have in (want if isinstance(want, tuple) else (want,))) == (c.op == "in")
+        if c.op in ("contains", "not contains"):
+            return isinstance(have, list | tuple) and (want in have) == (c.op == "contains")
+        return bool(_COMPARE[c.op](have, want))
+    except TypeError:
+        return False
+
+
+_COMPARE = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
 def _declared_only(finding: Finding, item: Item) -> bool:

@@ -123,13 +123,13 @@ class Evaluator:
         actions = compiled.actions
         for name, message in self._fire(plan.ruleset2, payload, prepared):
             findings.append(self._finding(loaded, actions[name], message, values))
-        findings = _unique(findings)
+        judged = [with_doubt(f, case=case, item=item, values=values) for f in _unique(findings)]
         tolerance = {mid: days for mid, days in plan.tolerance if mid in due}
-        if any(f.code is Code.NOT_ELIGIBLE for f in findings):
-            findings = [f for f in findings if f.code is Code.NOT_ELIGIBLE]  # README §5(1)
-        findings, uncertain = split_uncertain(
-            [with_doubt(f, case=case, item=item, values=values) for f in findings]
-        )
+        if any(f.code is Code.NOT_ELIGIBLE and not f.doubt for f in judged):
+            judged = [f for f in judged if f.code is Code.NOT_ELIGIBLE]  # README §5(1)
+        # (a condition failed only on a doubtful count leaves the other findings standing: if the clerk
+        # dismisses it, they are what the applicant must correct)
+        findings, uncertain = split_uncertain(judged)
         verdict, deadline, days = decide(findings, tolerance=tolerance, review=case.review_date)
         return Decision(
             case_id=case.case_id,

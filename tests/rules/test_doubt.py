@@ -175,3 +175,40 @@ def test_a_number_read_short_unlike_the_declared_one_is_a_sure_mismatch_and_an_u
     assert _keys(decision.findings) == {("M3", "ID_MISMATCH")}
     assert _keys(decision.uncertain) == {("M3", "INVALID_ID")}
     assert decision.verdict is Verdict.CORRECTION
+
+
+COUNTED_SHORT = "专职工作人员基本情况表上有 3 个不同的身份证号码，只分出 2 人，人数请核对原件"
+
+
+def _staff_listed(case: CaseFacts, people: int, *, count_doubt: str = "") -> CaseFacts:
+    m5 = case.materials["M5"]
+    return _with_material(
+        case, "M5", m5.model_copy(update={"sets": m5.sets[:people], "count_doubt": count_doubt})
+    )
+
+
+def test_a_condition_failed_on_a_doubtful_count_is_uncertain_not_a_rejection(evaluator: Evaluator) -> None:
+    """RS-001 C4 reads count(M5): a staff list read short, with more ID numbers on it than people told
+    apart, must not make a 不予受理; the other findings stand for if the clerk dismisses the point."""
+    case = _accepted("RS-001")
+    assert len(case.materials["M5"].sets) >= 3
+    sure = evaluator.evaluate(_staff_listed(case, 2))
+    assert sure.verdict is Verdict.REJECT
+    assert _keys(sure.findings) == {("C4", "NOT_ELIGIBLE")}
+    doubtful = evaluator.evaluate(_staff_listed(case, 2, count_doubt=COUNTED_SHORT))
+    assert doubtful.verdict is not Verdict.REJECT
+    assert ("C4", "NOT_ELIGIBLE") not in _keys(doubtful.findings)
+    assert [(f.key, f.doubt) for f in doubtful.uncertain if f.condition] == [
+        (("C4", "NOT_ELIGIBLE"), COUNTED_SHORT)
+    ]
+
+
+def test_a_condition_the_declared_facts_fail_stays_a_rejection_whatever_the_count(
+    evaluator: Evaluator,
+) -> None:
+    case = _accepted("RS-001")
+    declared = {**case.declared, "full_time_staff_count": 2}
+    short = _staff_listed(case, 2, count_doubt=COUNTED_SHORT).model_copy(update={"declared": declared})
+    decision = evaluator.evaluate(short)
+    assert decision.verdict is Verdict.REJECT
+    assert _keys(decision.findings) == {("C4", "NOT_ELIGIBLE")}
