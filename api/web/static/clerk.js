@@ -2,7 +2,7 @@
 // its declared facts), and the case itself (clerk-case.js). The open case is in the URL (#case=ID), so a
 // reload or a second tab lands on the same case.
 
-import { api, busy, clear, fmtDateTime, h, loader, notify, requireLogin, show, today, $ } from "/static/common.js";
+import { api, busy, clear, fmtDateTime, h, latest, loader, notify, requireLogin, show, today, $ } from "/static/common.js";
 import { caseView } from "/static/clerk-case.js";
 import { readDeclared, renderQuestions } from "/static/questions-form.js";
 
@@ -52,11 +52,14 @@ function route() {
 
 // ------------------------------------------------------------------------------------------ cases
 
+const freshCases = latest();
+
 async function loadCases() {
   const status = $("#case-list-status");
   const onlyToday = $("#case-today").checked;
   try {
-    const rows = await api("/cases", { query: { q: $("#case-q").value.trim(), status: $("#case-status").value, limit: 200 } });
+    const rows = await freshCases(() => api("/cases", { query: { q: $("#case-q").value.trim(), status: $("#case-status").value, limit: 200 } }));
+    if (!rows) return;
     const day = today();
     const shown = onlyToday ? rows.filter((c) => localDay(c.created_at) === day) : rows;
     const list = clear($("#case-list"));

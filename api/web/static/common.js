@@ -304,10 +304,20 @@ export function notify(el, message, kind = "info") {
 // overwritten by the loaded values (and saved as the draft); of several quick opens only the last fills it.
 //   const loading = loader(form);  …  const view = await loading(() => api(path)); if (!view) return;
 export function loader(form) {
+  const fresh = latest();
+  return (fetch) => {
+    form.hidden = true;
+    return fresh(fetch);
+  };
+}
+
+// A list its filters reload: of overlapping loads only the last one's answer is shown. The first load of a panel
+// can answer after the load a filter started, and would put the unfiltered rows back.
+//   const fresh = latest();  …  const rows = await fresh(() => api(path)); if (!rows) return;
+export function latest() {
   let last = 0;
   return async (fetch) => {
     const mine = ++last;
-    form.hidden = true;
     const value = await fetch();
     return mine === last ? value : null;
   };

@@ -4,7 +4,7 @@
 //
 //   faqPanel(el, {session, items}) / unansweredPanel(el, {session, items}) / hitTestPanel(el, {session, items})
 
-import { api, busy, clear, fmtDateTime, h, loader, notify } from "/static/common.js";
+import { api, busy, clear, fmtDateTime, h, latest, loader, notify } from "/static/common.js";
 import { publishControls } from "/static/staff-publish.js";
 
 const FAQ_STATUS = { draft: "草稿", published: "已发布", retired: "已停用" };
@@ -26,8 +26,10 @@ export async function faqPanel(el, { session, items }) {
   const list = h("div", { "data-testid": "faq-list" });
   const status = h("p", { class: "status", role: "status", id: "faq-status" });
   const editor = faqForm({ session, items, onSaved: () => load().catch((err) => notify(status, err.message, "error")) });
+  const fresh = latest();
   const load = async () => {
-    const rows = await api("/kb/faqs", { query: { department: session.department, item: itemFilter.value } });
+    const rows = await fresh(() => api("/kb/faqs", { query: { department: session.department, item: itemFilter.value } }));
+    if (!rows) return;
     clear(list).append(rows.length ? faqTable(rows, { editor, status, reload: load }) : h("p", { class: "muted" }, "没有常见问题"));
   };
   itemFilter.addEventListener("change", () => load().catch((err) => notify(status, err.message, "error")));
@@ -161,8 +163,11 @@ export async function unansweredPanel(el, { session, items }) {
   const list = h("div", { "data-testid": "unanswered" });
   const status = h("p", { class: "status", role: "status" });
   const ours = (q) => q.department === session.department || (q.item && mine.has(q.item)) || (loose.checked && !q.department && !q.item);
+  const fresh = latest();
   const load = async () => {
-    const rows = (await api("/kb/unanswered", { query: { status: "open", limit: 500 } })).filter(ours);
+    const open = await fresh(() => api("/kb/unanswered", { query: { status: "open", limit: 500 } }));
+    if (!open) return;
+    const rows = open.filter(ours);
     clear(list).append(rows.length ? h("ul", { class: "plain" }, rows.map((q) => questionRow(q, { status, reload: load })))
       : h("p", { class: "muted" }, "没有待处理的问题"));
   };

@@ -5,15 +5,17 @@
 //
 //   referralsPanel(el, {session, items})
 
-import { api, busy, clear, fmtDateTime, h, notify } from "/static/common.js";
+import { api, busy, clear, fmtDateTime, h, latest, notify } from "/static/common.js";
 import { answerWithFaq } from "/static/staff-kb.js";
 
 export async function referralsPanel(el, { session, items }) {
   const overdue = h("input", { type: "checkbox", id: "referrals-overdue" });
   const list = h("div", { "data-testid": "referral-list" });
   const status = h("p", { class: "status", role: "status", id: "referral-status" });
+  const fresh = latest();
   const load = async () => {
-    const rows = await api("/kb/referrals", { query: overdue.checked ? { overdue: true } : {} });
+    const rows = await fresh(() => api("/kb/referrals", { query: overdue.checked ? { overdue: true } : {} }));
+    if (!rows) return;
     clear(list).append(rows.length ? h("ul", { class: "plain" }, rows.map((r) => referralRow(r, { session, items, status, reload: load })))
       : h("p", { class: "muted" }, overdue.checked ? "没有超期未答复的问题" : "没有转交给本部门的问题"));
   };
