@@ -47,11 +47,16 @@ def guide_sections(item: Item, *, catalog: FactCatalog) -> list[GuideSection]:
 
 def _basic(item: Item) -> str:
     rows = [
-        f"{field.alias}：{value}"
+        f"{field.alias}：{_shown(value)}"
         for name, field in type(item.basic).model_fields.items()
-        if (value := getattr(item.basic, name)) not in ("", None) and field.alias
+        if (value := getattr(item.basic, name)) not in ("", None, ()) and field.alias
     ]
     return "\n".join([f"事项编码：{item.code}", f"事项名称：{item.name}", *rows])
+
+
+def _shown(value: object) -> str:
+    """A list field (计时暂停事由) as the guide writes lists, not as a Python tuple."""
+    return "、".join(map(str, value)) if isinstance(value, tuple | list) else str(value)
 
 
 def _conditions(item: Item) -> str:
