@@ -3,7 +3,7 @@
 // it to one of the material's review points, save; the samples are published with the draft (收件标准 tab).
 // A new draft starts with the samples in effect.
 
-import { api, clear, h, notify, CODE_LABELS } from "/static/common.js";
+import { api, clear, h, latest, notify, CODE_LABELS } from "/static/common.js";
 import { samplePage, sampleNotes } from "/static/samples.js";
 
 export async function samplesPanel(el, { items }) {
@@ -17,8 +17,13 @@ export async function samplesPanel(el, { items }) {
   pick.addEventListener("change", () => pick.value && openItem(work, pick.value, status).catch((e) => notify(status, e.message, "error")));
 }
 
+// Another item or draft chosen while one loads: only the last choice is shown.
+const freshItem = latest();
+const freshVersion = latest();
+
 async function openItem(el, item, status) {
-  const versions = await api(`/rules/${item}/versions`);
+  const versions = await freshItem(() => api(`/rules/${item}/versions`));
+  if (!versions) return;
   const drafts = versions.filter((v) => v.status === "draft");
   const current = versions.find((v) => v.status === "published");
   const choose = h("select", { id: "sample-version", "aria-label": "草稿" },
@@ -47,8 +52,10 @@ async function openItem(el, item, status) {
 }
 
 async function openVersion(el, item, versionId, status) {
-  const [outline, samples] = await Promise.all([
-    api(`/rules/${item}/versions/${versionId}/outline`), api(`/rules/${item}/versions/${versionId}/samples`)]);
+  const both = await freshVersion(() => Promise.all([
+    api(`/rules/${item}/versions/${versionId}/outline`), api(`/rules/${item}/versions/${versionId}/samples`)]));
+  if (!both) return;
+  const [outline, samples] = both;
   const byMaterial = Object.fromEntries(samples.map((s) => [s.material, s]));
   const editor = h("div", { id: "sample-editor" });
   clear(el).append(h("ul", { class: "pick", id: "sample-materials" }, outline.materials.map((m) =>
