@@ -146,10 +146,14 @@ class Searcher:
                 described = self._described(repaired, qvec, index)
                 if described is not None:  # a concept described without its name: the term answers it
                     fused, confident = put_first(fused, index, described), True
-            if not (confident or decision.clarify):
-                routed = self._meant_route(repaired, goal, items=items, index=index)
-                if routed is not None:  # a goal in new words: the item its meaning points to answers it
-                    fused, confident = self.desk._routed(repaired, fused, index, routed), True
+        if not (confident or decision.clarify):
+            meant = self._meant_route(repaired, goal, items=items, index=index)
+            # a goal in new words: the item its meaning points to answers it (the desk's own unsure route
+            # when that is the same item or 一件事: a bundle before its own items)
+            family = self.finder.families()
+            if meant is not None and (routed is None or self.goals.backs(goal, routed, family)):
+                routed = routed or meant
+                fused, confident = self.desk.routed_first(repaired, fused, index, routed), True
         confident = bool(fused) and confident
         return SearchResult(
             query=query,
