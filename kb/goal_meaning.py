@@ -53,15 +53,22 @@ class GoalMeaning(BaseModel):
 
 class MeaningRouter:
     def __init__(
-        self, *, floor: float = 0.9, lead: float = 0.008, cohort: float = 0.0, backed: float = 0.0
+        self,
+        *,
+        floor: float = 0.9,
+        lead: float = 0.008,
+        cohort: float = 0.0,
+        backed: float = 0.0,
+        clear: float = 0.01,
     ) -> None:
         """``floor``, ``lead``, ``cohort``: what a goal's best item needs to be routed to by meaning (its
-        score, its lead over the second item, its lead over the cohort); ``backed``: the lead over the
-        cohort a route found by meaning alone needs to stay sure."""
+        score, its lead over the second item, its lead over the cohort); ``backed`` or ``clear``: the lead
+        over the cohort, or else over the second item, a route found by meaning alone needs to stay sure."""
         self.floor = floor
         self.lead = lead
         self.cohort = cohort
         self.backed = backed
+        self.clear = clear
 
     def route(self, meaning: GoalMeaning) -> str | None:
         """The item a goal's meaning points to clearly enough to answer with it, if any."""
@@ -72,9 +79,9 @@ class MeaningRouter:
     def backs(self, meaning: GoalMeaning, code: str, family: Mapping[str, str]) -> bool:
         """Does the meaning agree with a route to ``code`` (the same item, or the same 一件事 family: the
         restaurant bundle covers its company registration), and either sit nearer the items than the cohort
-        or lead the other items as clearly as a route by meaning must? The cohort holds other offices'
+        or lead the other items clearly (``clear``)? The cohort holds other offices'
         licences ("水路运输许可证"), so a transport goal may sit near it and still be plainly one item's."""
         if meaning.best is None:
             return False
         same = family.get(meaning.best, meaning.best) == family.get(code, code)
-        return same and (meaning.above_cohort >= self.backed or meaning.lead >= self.lead)
+        return same and (meaning.above_cohort >= self.backed or meaning.lead >= self.clear)

@@ -32,7 +32,7 @@ def test_a_goal_is_routed_only_when_clearly_one_items_and_nearer_the_items_than_
 
 
 def test_a_route_by_meaning_alone_is_backed_by_the_same_family_nearer_the_items_than_the_cohort() -> None:
-    router = MeaningRouter(backed=0.0)
+    router = MeaningRouter(backed=0.0, clear=0.01)
     bundle = GoalMeaning.read({"BUNDLE": 0.91, "SC": 0.905, "JT": 0.88}, cohort=0.90)
     assert router.backs(bundle, "BUNDLE", FAMILY)
     assert router.backs(bundle, "SC", FAMILY)  # the bundle covers its own item
