@@ -14,6 +14,10 @@ A match is scored from several signals, the strongest counting:
 * meaning: the question's vector against "我想{goal}" and the names (e5), for goals nobody
   wrote down in those words.
 
+Apart from the match, ``described`` reads the question against each item's whole everyday sentences of
+what it lets a person do (``ItemCard.says``): the desk's cue-free view of which item a goal needs
+(kb/goal_meaning.py).
+
 Ties go to the item the hall handles most (case counts). A bundle whose goal matches comes
 before the single items it contains (一件事 first).
 """
