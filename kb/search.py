@@ -146,13 +146,16 @@ class Searcher:
                 described = self._described(repaired, qvec, index)
                 if described is not None:  # a concept described without its name: the term answers it
                     fused, confident = put_first(fused, index, described), True
-        if not (confident or decision.clarify):
+        clarify = decision.clarify
+        # "which item do I need" is not answered by "which item do you mean": a question that asks for the
+        # item is routed by its meaning even where the asking-back rules found several items' entries
+        if not confident and (not clarify or wants_item(repaired)):
             meant = self._meant_route(repaired, goal, items=items, index=index)
             # a goal in new words: the item its meaning points to answers it (the desk's own unsure route
             # when that is the same item or 一件事: a bundle before its own items)
             family = self.finder.families()
             if meant is not None and (routed is None or self.goals.backs(goal, routed, family)):
-                routed = routed or meant
+                routed, clarify = routed or meant, []
                 fused, confident = self.desk.routed_first(repaired, fused, index, routed), True
         confident = bool(fused) and confident
         return SearchResult(
@@ -160,10 +163,10 @@ class Searcher:
             rewritten=rewritten,
             expansions=expansion.applied,
             corrections={f.wrong: f.right for f in fixes},
-            confident=confident and not decision.clarify and (routed is not None or not decision.unsure),
+            confident=confident and not clarify and (routed is not None or not decision.unsure),
             confidence=round(p, 4),
             hits=[_hit(index, f) for f in fused[:k]],
-            clarify=decision.clarify,
+            clarify=clarify,
             route=self._route(routed),
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )

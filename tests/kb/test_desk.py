@@ -192,6 +192,9 @@ def test_what_a_policy_means_is_never_asked_back(desk: KnowledgeBase) -> None:
     [
         ("我们几个人凑了三辆厢式货车，打算专门给商场配送货物，先要弄什么", "JT-001"),
         ("准备在工业园弄一条电镀线，动工前哪个部门先要点头", "HB-001"),
+        # several items' entries come close (a water works, a building project), yet the person asks
+        # which item they need: routed by meaning, not asked which item they mean
+        ("园区要建一个小型污水处理厂，审批怎么走", "HB-001"),
     ],
 )
 def test_a_goal_in_new_words_is_routed_by_what_the_item_lets_people_do(
