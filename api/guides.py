@@ -104,6 +104,7 @@ def item_cards(
                 members=list(nav.get("members", [])),
                 names=list(dict.fromkeys([*nav.get("names", []), *colloquial])),
                 goals=list(nav.get("goals", [])),
+                says=list(nav.get("says", [])),
                 events=list(nav.get("events", [])),
                 about=_about(item),
                 results=item.basic.result,

@@ -152,7 +152,8 @@ class DeskPolicy(AskingBack, Routing):
         )
         if routed is not None:
             code = routed.card.code
-            return DeskDecision(fused=self._routed(query, fused, index, code), routed=code, routed_sure=sure)
+            ranked = self.routed_first(query, fused, index, code)
+            return DeskDecision(fused=ranked, routed=code, routed_sure=sure)
         named = self._named(items)
         if named is not None:  # the question names its item: that item's entries answer it
             boosted = self._boost(fused, index, named)

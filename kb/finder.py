@@ -14,6 +14,10 @@ A match is scored from several signals, the strongest counting:
 * meaning: the question's vector against "我想{goal}" and the names (e5), for goals nobody
   wrote down in those words.
 
+Apart from the match, ``described`` reads the question against each item's whole everyday sentences of
+what it lets a person do (``ItemCard.says``): the desk's cue-free view of which item a goal needs
+(kb/goal_meaning.py).
+
 Ties go to the item the hall handles most (case counts). A bundle whose goal matches comes
 before the single items it contains (一件事 first).
 """
@@ -48,6 +52,11 @@ class ItemCard(BaseModel):
     members: list[str] = Field(default_factory=list, description="A bundle's single items.")
     names: list[str] = Field(default_factory=list, description="Common names and abbreviations.")
     goals: list[str] = Field(default_factory=list, description="What people say they want to do.")
+    says: list[str] = Field(
+        default_factory=list,
+        description="What the item lets a person do, in whole everyday sentences (no names): matched by "
+        "meaning only, to tell which item a goal in new words needs (``ItemFinder.described``).",
+    )
     events: list[str] = Field(default_factory=list, description="Life / business events, for browsing.")
     about: list[str] = Field(
         default_factory=list,
@@ -99,6 +108,12 @@ class ItemFinder:
         if embedder is not None and self._meant:
             texts = [f"我想{t}" if kind == "办事目标" else t for _, kind, t in self._meant]
             self._vectors = np.asarray(embedder.embed_passages(texts), dtype=np.float32)
+        self._says = [(i, t) for i, c in enumerate(self.cards) for t in c.says]
+        self._says_vectors: np.ndarray | None = None
+        if embedder is not None and self._says:
+            self._says_vectors = np.asarray(
+                embedder.embed_passages([t for _, t in self._says]), dtype=np.float32
+            )
 
     def _is_material_elsewhere(self, i: int, phrase: str) -> bool:
         own = self.cards[i]
@@ -199,6 +214,18 @@ class ItemFinder:
         sims = self._vectors @ qvec
         per: dict[str, list[float]] = {}
         for (i, _, _), sim in zip(self._meant, sims.tolist(), strict=True):
+            per.setdefault(self.cards[i].code, []).append(sim)
+        return {code: float(np.mean(sorted(v, reverse=True)[:depth])) for code, v in per.items()}
+
+    def described(self, qvec: np.ndarray | None, *, depth: int = 2) -> dict[str, float]:
+        """Per item, the mean cosine of the question to its ``depth`` closest everyday sentences of what
+        the item lets a person do (``ItemCard.says``): whole sentences, so a question that describes an
+        activity in its own words ("买了两台大货车帮人拉货") sits near the item's, not near a short goal."""
+        if qvec is None or self._says_vectors is None:
+            return {}
+        sims = self._says_vectors @ qvec
+        per: dict[str, list[float]] = {}
+        for (i, _), sim in zip(self._says, sims.tolist(), strict=True):
             per.setdefault(self.cards[i].code, []).append(sim)
         return {code: float(np.mean(sorted(v, reverse=True)[:depth])) for code, v in per.items()}
 

@@ -177,7 +177,9 @@ class Routing:
             return member
         return top
 
-    def _routed(self, query: str, fused: list[Fused], index: KnowledgeIndex, code: str) -> list[Fused]:
+    def routed_first(self, query: str, fused: list[Fused], index: KnowledgeIndex, code: str) -> list[Fused]:
+        """The ranking with the item's basic section first, then its materials when the question asks
+        what to bring."""
         wanted = [f"{code}#basic"]
         if ASKS_MATERIALS.search(query):
             wanted.append(f"{code}#materials")

@@ -17,11 +17,14 @@ import numpy as np
 
 from kb.concepts import TermDescriptions, put_first
 from kb.confidence import ConfidenceModel, Features
+from kb.cues import ASKS_CONCEPT, term_names
 from kb.desk import DeskPolicy
 from kb.embed import QueryCache
-from kb.finder import ItemFinder
+from kb.finder import ItemFinder, ItemMatch
 from kb.fusion import Fused, fuse
 from kb.glossary import Glossary
+from kb.goal_meaning import GoalMeaning, MeaningRouter
+from kb.goals import foreign_licence, wants_item
 from kb.index import KnowledgeIndex
 from kb.intent import SectionIntent
 from kb.schemas import EntryKind, MatchReason, RouteAnswer, SearchHit, SearchResult
@@ -45,6 +48,7 @@ class Searcher:
         finder: ItemFinder | None = None,
         desk: DeskPolicy | None = None,
         concepts: TermDescriptions | None = None,
+        goals: MeaningRouter | None = None,
         mode: Mode = "hybrid",
         keyword_weight: float = 0.35,
         candidates: int = 50,
@@ -59,6 +63,7 @@ class Searcher:
         self.finder = finder or ItemFinder([])
         self.desk = desk or DeskPolicy()
         self.concepts = concepts
+        self.goals = goals or MeaningRouter()
         self.mode = mode
         self.keyword_weight = keyword_weight
         self.candidates = candidates
@@ -90,6 +95,7 @@ class Searcher:
         mask = index.entry_mask(item=item, department=department, today=today or date.today())
         keyword, vector, features, tokens = [], [], Features(), []
         qvec: np.ndarray | None = None
+        cohort = 0.0
         if mode != "dense":
             tokens = index.tokenizer.tokens(" ".join([rewritten, *expansion.extra]))
             keyword = index.keyword_search(tokens, k=self.candidates, mask=mask)
@@ -99,7 +105,8 @@ class Searcher:
             qvec = encoding.result()
             vector = index.vector_search(qvec, k=self.candidates, mask=mask)
             features.top = vector[0].score if vector else 0.0
-            features.margin = features.top - self._cohort_level(qvec)
+            cohort = self._cohort_level(qvec)
+            features.margin = features.top - cohort
         weight = {"hybrid": self.keyword_weight, "keyword": 1.0, "dense": 0.0}[mode]
         fused = fuse(keyword, vector, keyword_weight=weight)
         if self.intent is not None and qvec is not None:
@@ -108,6 +115,7 @@ class Searcher:
         # the item finder reads what was said (typos repaired), before glossary terms replace words
         items = self.finder.find(repaired, qvec=qvec, limit=3, by_meaning=mode != "keyword")
         meaning = self.finder.meaning(qvec)
+        goal = GoalMeaning.read(self.finder.described(qvec), cohort)
         decision = self.desk.decide(
             query=repaired,
             fused=fused,
@@ -123,8 +131,12 @@ class Searcher:
         if keyword:
             shown = [f.keyword for f in fused[:k] if f.keyword is not None]
             index.explain_keywords(tokens, shown)
-        if decision.routed is not None:  # a route is as sure as the desk found it, whatever the entries say
-            confident = decision.routed_sure
+        routed = decision.routed
+        if routed is not None:  # a route is as sure as the desk found it, whatever the entries say
+            # unless it was found by meaning alone and the items' own sentences do not back it
+            confident = decision.routed_sure and (
+                self.desk.names_item(items) or self.goals.backs(goal, routed, self.finder.families())
+            )
         else:
             sure = self.confidence.confident(p) or self.desk.named_term_first(
                 fused, index, query=repaired, confidence=p
@@ -134,17 +146,28 @@ class Searcher:
                 described = self._described(repaired, qvec, index)
                 if described is not None:  # a concept described without its name: the term answers it
                     fused, confident = put_first(fused, index, described), True
+        clarify = decision.clarify
+        # "which item do I need" is not answered by "which item do you mean": a question that asks for the
+        # item is routed by its meaning even where the asking-back rules found several items' entries
+        if not confident and (not clarify or wants_item(repaired)):
+            meant = self._meant_route(repaired, goal, items=items, index=index)
+            # a goal in new words: the item its meaning points to answers it (the desk's own unsure route
+            # when that is the same item or 一件事: a bundle before its own items)
+            family = self.finder.families()
+            if meant is not None and (routed is None or self.goals.backs(goal, routed, family)):
+                routed, clarify = routed or meant, []
+                fused, confident = self.desk.routed_first(repaired, fused, index, routed), True
         confident = bool(fused) and confident
         return SearchResult(
             query=query,
             rewritten=rewritten,
             expansions=expansion.applied,
             corrections={f.wrong: f.right for f in fixes},
-            confident=confident and not decision.clarify and not decision.unsure,
+            confident=confident and not clarify and (routed is not None or not decision.unsure),
             confidence=round(p, 4),
             hits=[_hit(index, f) for f in fused[:k]],
-            clarify=decision.clarify,
-            route=self._route(decision.routed),
+            clarify=clarify,
+            route=self._route(routed),
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
 
@@ -152,6 +175,21 @@ class Searcher:
         if self.concepts is None or not index.terms:
             return None
         return self.concepts.answers(query=query, qvec=qvec, index=index)
+
+    def _meant_route(
+        self, query: str, goal: GoalMeaning, *, items: list[ItemMatch], index: KnowledgeIndex
+    ) -> str | None:
+        """The item an unanswered goal's meaning points to (kb/goal_meaning.py), for a question that names
+        no item or asks for one, asks no concept, names no term and no licence the item never mentions."""
+        if self.desk.names_item(items) and not wants_item(query):
+            return None
+        if ASKS_CONCEPT.search(query) or term_names(index).named(query):
+            return None
+        code = self.goals.route(goal)
+        card = self.finder.card(code) if code else None
+        if card is None or foreign_licence(query, card):
+            return None
+        return card.code
 
     def _route(self, code: str | None) -> RouteAnswer | None:
         card = self.finder.card(code) if code else None

@@ -185,3 +185,30 @@ def test_an_agent_question_worded_like_one_items_faq_is_asked_back(desk: Knowled
 def test_what_a_policy_means_is_never_asked_back(desk: KnowledgeBase) -> None:
     result = desk.search(None, query="窗口说这个不用我交了，能从库里调，这算什么政策")
     assert not result.clarify
+
+
+@pytest.mark.parametrize(
+    ("query", "item"),
+    [
+        ("我们几个人凑了三辆厢式货车，打算专门给商场配送货物，先要弄什么", "JT-001"),
+        ("准备在工业园弄一条电镀线，动工前哪个部门先要点头", "HB-001"),
+        # several items' entries come close (a water works, a building project), yet the person asks
+        # which item they need: routed by meaning, not asked which item they mean
+        ("园区要建一个小型污水处理厂，审批怎么走", "HB-001"),
+    ],
+)
+def test_a_goal_in_new_words_is_routed_by_what_the_item_lets_people_do(
+    desk: KnowledgeBase, query: str, item: str
+) -> None:
+    """No cue or stored goal places these; the items' own sentences (finder.yaml ``says``) do."""
+    result = desk.search(None, query=query)
+    assert result.confident and result.route is not None and result.route.item == item
+    assert result.hits[0].target == f"{item}#basic"
+
+
+@pytest.mark.parametrize("query", ["想办一家驾校，要什么手续", "开个网吧要办哪些证"])
+def test_a_goal_another_office_handles_is_no_sure_route(desk: KnowledgeBase, query: str) -> None:
+    """A 网吧 reads a little like a company to the desk's evidence; the items' own sentences place it no
+    nearer any item than the off-topic cohort's other licences, and barely ahead of the second item."""
+    result = desk.search(None, query=query)
+    assert not result.confident

