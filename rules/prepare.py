@@ -193,7 +193,8 @@ class _Prep:
 
     def read_fact(self, out: list[Json], step: Step, mid: str, i: int, name: str, props: Props) -> bool:
         """Append a read field's fact (its reading ``props``, contains-checks, differing counterparts)
-        when some pattern can match it; whether one was appended with no property but the reading's."""
+        when some pattern can match it; whether one was appended with no property but the legible
+        reading's."""
         wanted = step.when_illegible if "st" in props else step.when_ok
         if wanted is False:
             return False  # the fact would be dropped below, whatever its other properties
@@ -214,7 +215,8 @@ class _Prep:
             fact[key] = one
         if not isinstance(wanted, tuple) or watch.matches(wanted, fact):
             out.append(fact)
-            return not has and not differ
+            # An illegible reading's state replaces "ok" in the fact: joined from texts, "st" would be twice
+            return not has and not differ and "st" not in props
         return False
 
 
