@@ -94,6 +94,11 @@ def payload(texts: list[str]) -> str:
     return "[" + ",".join([f'{{"id":{k},{text[1:]}' for k, text in enumerate(texts)]) + "]"
 
 
+def joined(texts: list[str]) -> str:
+    """A JSON list of facts already encoded (``encode``): what ``encode`` makes of the list of them."""
+    return "[" + ",".join(texts) + "]"
+
+
 def _period(props: Props, text: str) -> None:
     period = parse_period(text)
     if period is None:
