@@ -117,7 +117,8 @@ def _retraction(payload: str) -> str:
     string can hold (its quotes would be escaped); other payloads are retracted as they are."""
     if not payload.startswith('[{"id":0,'):
         return payload
-    n = payload.count('{"id":')
+    last = payload.rfind('{"id":') + 6  # the last fact's number, counted from the end: its text only
+    n = int(payload[last : payload.index(",", last)]) + 1
     found = _RETRACTIONS.get(n)
     if found is None:
         found = _RETRACTIONS[n] = "[" + ",".join([f'{{"id":{k}}}' for k in range(n)]) + "]"

@@ -132,8 +132,7 @@ class Evaluator:
         # dismisses it, they are what the applicant must correct)
         findings, uncertain = split_uncertain(judged)
         verdict, deadline, days = decide(findings, tolerance=tolerance, review=case.review_date)
-        # Every value is of its field's type already (the findings are made here): not validated again
-        return Decision.model_construct(
+        return Decision(
             case_id=case.case_id,
             item=item.code,
             rule_hash=loaded.rule_hash,

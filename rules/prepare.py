@@ -17,8 +17,8 @@ from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialEvidence,
 from rules.compiled import CompiledItem
 from rules.spec import FieldSpec, Item, Material
 from rules.steps import Step, Steps, step_of, steps_of
-from rules.targets import Targets
-from rules.values import Props, encode, reading_at, reading_text
+from rules.targets import Targets, differs_in_set
+from rules.values import Props, encode, read
 from rules.watch import Key
 
 Json = dict[str, Any]
@@ -194,12 +194,12 @@ class _Prep:
                 made.add(step.key, {"t": "f", "m": mid, "i": i, "f": name, "st": state.value})
                 continue
             on = review if step.dated else None
-            props = reading_at(step.kind, value.value, on)
+            props, body = read(step.kind, value.value, on)
             if "st" not in props:
                 alone = step.alone
                 if alone is not False:  # its fact is its reading alone: kept or not by the reading
                     if alone is True or alone in props:
-                        texts.append(f"{step.head}{i}{step.tail}{reading_text(step.kind, value.value, on)}")
+                        texts.append(f"{step.head}{i}{step.tail}{body}")
                         keys.append(step.key)
                     continue
                 check = step.mismatch
@@ -207,6 +207,9 @@ class _Prep:
                     if check.declared:  # Targets.differs of a declared counterpart, without the call
                         other = declared.get(check.declared)
                         if not isinstance(other, str) or props["v"] == other:
+                            continue
+                    elif (target := check.one) is not None and target.same_set:  # this set's field
+                        if (other := differs_in_set(props["v"], one.fields.get(target.field))) is None:
                             continue
                     elif (other := targets.differs(props["v"], check, i)) is None:
                         continue
@@ -222,14 +225,12 @@ class _Prep:
                     and (not step.checks or not targets.differing(props["v"], step.checks, i))
                 ):
                     if watch.matches(step.when_ok, props):  # type: ignore[arg-type]
-                        texts.append(f"{step.head}{i}{step.tail}{reading_text(step.kind, value.value, on)}")
+                        texts.append(f"{step.head}{i}{step.tail}{body}")
                         keys.append(step.key)
                     continue
-            self.read_fact(made, step, mid, i, name, props, on, value.value)
+            self.read_fact(made, step, mid, i, name, props, body)
 
-    def read_fact(
-        self, made: Made, step: Step, mid: str, i: int, name: str, props: Props, on: Any, text: str
-    ) -> None:
+    def read_fact(self, made: Made, step: Step, mid: str, i: int, name: str, props: Props, body: str) -> None:
         """Append a read field's fact (its reading ``props``, contains-checks, differing counterparts)
         when some pattern can match it; one with no property but the reading's is joined from the
         reading's text."""
@@ -255,7 +256,7 @@ class _Prep:
             if has or differ or "st" in props:  # an illegible reading's state replaces "ok": encoded whole
                 made.add(step.key, fact)
             else:
-                made.texts.append(f"{step.head}{i}{step.tail}{reading_text(step.kind, text, on)}")
+                made.texts.append(f"{step.head}{i}{step.tail}{body}")
                 made.keys.append(step.key)
 
 
