@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from durable import engine as _durable
 
 from rules.values import encode as encode
@@ -83,7 +84,7 @@ class RuleHost(_durable.Host):  # type: ignore[misc]
             clean = False
             try:
                 fired = _drain(handle, _native.assert_facts(handle, payload)[1])
-                _native.retract_facts(handle, payload)
+                _native.retract_facts(handle, _retraction(payload))
                 clean = True
             finally:
                 if not clean:
@@ -106,6 +107,26 @@ class RuleHost(_durable.Host):  # type: ignore[misc]
         if ruleset in self._open:
             del self._open[ruleset]
             _native.delete_state(handle, _SID)
+
+
+def _retraction(payload: str) -> str:
+    """What retracts a payload's facts. The engine finds a retracted fact by its ``id`` alone (it reads
+    no other property: the fact's matches are found from the stored fact), so the facts of a payload
+    numbered by position (rules.values.payload) are retracted by their numbers, which spares it
+    parsing every fact a second time. A fact is numbered in its text as ``{"id":k,``, which no JSON
+    string can hold (its quotes would be escaped); other payloads are retracted as they are."""
+    if not payload.startswith('[{"id":0,'):
+        return payload
+    last = payload.rfind('{"id":') + 6  # the last fact's number, counted from the end: its text only
+    n = int(payload[last : payload.index(",", last)]) + 1
+    found = _RETRACTIONS.get(n)
+    if found is None:
+        found = _RETRACTIONS[n] = "[" + ",".join([f'{{"id":{k}}}' for k in range(n)]) + "]"
+    return found
+
+
+# fact count -> the numbers of that many facts to retract; a payload has at most a few hundred facts
+_RETRACTIONS: dict[int, str] = {}
 
 
 def _drain(handle: Any, state: Any) -> list[tuple[str, str]]:
@@ -131,6 +152,11 @@ def _rule_name(message: str) -> str:
 
 
 def matched(message: str) -> dict[str, dict[str, Any]]:
-    """The facts a fired rule matched, by pattern name."""
-    body = next(iter(json.loads(message).values()))
+    """The facts a fired rule matched, by pattern name (read with orjson: a finding on a set reads
+    its message, and the standard decoder took a tenth of judging a case again)."""
+    try:
+        decoded = orjson.loads(message)
+    except orjson.JSONDecodeError:  # what orjson refuses (an integer beyond 64 bits) the standard one reads
+        decoded = json.loads(message)
+    body = next(iter(decoded.values()))
     return {k: v for k, v in body.items() if isinstance(v, dict)}

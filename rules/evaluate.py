@@ -19,10 +19,11 @@ from rules.engine import RuleHost, encode, matched, payload
 from rules.errors import UnknownItem
 from rules.loader import LoadedItem
 from rules.messages import message_for
-from rules.prepare import FieldValues, encoded, material_facts
+from rules.prepare import FieldValues, Made, made_for
 from rules.spec import FactCatalog, Item
 from rules.stored import StoredCase, outline
 from rules.stored import key as stored_key
+from rules.values import joined
 from rules.verdict import Decision, Finding, decide, split_uncertain
 
 
@@ -175,14 +176,12 @@ class Evaluator:
         # Every material's facts: those of the due ones as just made (let go of once stored: they are
         # kept only for this), the others' made now.
         made, prepared.made = prepared.made, None
-        own = made[1] if made is not None and made[0] == due else []
-        others = {m.id for m in item.materials} - (due if own else set())
-        extra, _ = material_facts(
-            item=item, compiled=compiled, due=others, case=case, declared=prepared.declared, keep_idle=True
-        )
-        by_material: dict[str, list[dict[str, Any]]] = {}
-        for fact in (*own, *extra):
-            by_material.setdefault(fact["m"], []).append(fact)
+        own = made[1] if made is not None and made[0] == due else Made()
+        others = {m.id for m in item.materials} - (due if own.texts else set())
+        extra, _ = made_for(item=item, compiled=compiled, due=others, case=case, declared=prepared.declared)
+        by_material: dict[str, list[str]] = {}
+        for key, text in (*zip(own.keys, own.texts, strict=True), *zip(extra.keys, extra.texts, strict=True)):
+            by_material.setdefault(key[1], []).append(text)
         facts = [f for m in item.materials for f in by_material.get(m.id, ())]
         return {
             "key": self.stored_key(case.item),
@@ -190,7 +189,7 @@ class Evaluator:
             "declared": prepared.declared,
             "due": sorted(due),
             "phase2": payload,
-            "materials": encode(facts),
+            "materials": joined(facts),
             "case": outline(case),
         }
 
@@ -283,7 +282,7 @@ class _Prepared:
         self.source = source if source is not case else None
         self.materials: str | None = None  # stored: every material's facts, idle ones kept
         # the due materials' facts last made, idle ones kept, until ``Evaluator.engine_input`` takes them
-        self.made: tuple[frozenset[str], list[dict[str, Any]]] | None = None
+        self.made: tuple[frozenset[str], Made] | None = None
         self.declared = declared_fact(source.declared, catalog, case.review_date)
         self.phase1 = payload(with_case(self.declared, compiled.declared1, case.review_date, compiled))
         self._phase2: dict[frozenset[str], tuple[str, FieldValues]] = {}
@@ -313,28 +312,21 @@ class _Prepared:
         hit = self._phase2.get(key)
         if hit is None:
             compiled = self.compiled
-            texts: dict[int, str] = {}  # of the material facts made here (rules.prepare.encoded)
             if self.materials is not None:  # every material's facts, stored: those of the due ones
                 facts = [f for f in json.loads(self.materials) if f["m"] in due]
                 if compiled.material_needs is not None:
                     facts = idle.without_idle(facts, compiled.material_needs)
+                texts = [encode(f) for f in facts]
                 values = FieldValues(case=case, item=item, due=due)
             else:
                 source = self.source or case
-                facts, values = material_facts(
-                    item=item,
-                    compiled=compiled,
-                    due=due,
-                    case=source,
-                    declared=self.declared,
-                    keep_idle=True,
-                    texts=texts,
+                made, values = made_for(
+                    item=item, compiled=compiled, due=due, case=source, declared=self.declared
                 )
-                self.made = (key, facts)
-                if compiled.material_needs is not None:
-                    facts = idle.without_idle(facts, compiled.material_needs)
+                self.made = (key, made)
+                texts = made.lean(compiled)
             tail = with_case(self.declared, compiled.declared2, case.review_date, compiled)
-            hit = self._phase2[key] = (payload([*encoded(facts, texts), *tail]), values)
+            hit = self._phase2[key] = (payload([*texts, *tail]), values)
         return hit
 
 

@@ -45,29 +45,41 @@ def needs(phase: dict[str, Any]) -> Needs | None:
 
 def without_idle(facts: list[dict[str, Any]], wanted: Needs) -> list[dict[str, Any]]:
     """``facts`` less the material facts no rule can use (in the same order)."""
+    keys = [key_of(f) for f in facts]
+    materials = [(k, f["m"], f["st"]) for k, f in enumerate(facts) if f["t"] == "m"]
+    idle = idle_at(keys, materials, wanted)
+    return [f for k, f in enumerate(facts) if k not in idle] if idle else facts
+
+
+def key_of(fact: dict[str, Any]) -> Key:
+    """A fact's own key (rules.watch): its type, material, and field or part."""
+    t = fact["t"]
+    return (t, fact.get("m", ""), fact.get(_SUB.get(t, _NO_SUB), ""))
+
+
+def idle_at(keys: list[Key], materials: list[tuple[int, str, str]], wanted: Needs) -> set[int]:
+    """The positions of the material facts no rule can use, of facts with these ``keys`` (``key_of``)
+    among which ``materials`` are the material facts: (position, material, state)."""
     # The facts' own keys (fewer than the facts: every set of a material alike); a fact is also of the
     # kinds that leave its material or field open, which only some rules name (``_exact_only``).
-    present = {(f["t"], f.get("m", ""), f.get(_SUB.get(f["t"], _NO_SUB), "")) for f in facts}
+    present = set(keys)
     by_kind = _plan(wanted)[2]
     if not _exact_only(wanted):
         for t, m, sub in list(present):
             present.update(((t, m, ""), (t, "", sub), (t, "", "")))
     present |= _ALWAYS
-    out: list[dict[str, Any]] = []
-    for f in facts:
-        if f["t"] == "m":
-            m, st = f["m"], f["st"]
-            rules = by_kind.get((m, st))
-            if rules is None:  # a state no rule names: those that leave it open
-                rules = wanted.get((m, ""), ())
-            # Whether some rule that can match this material fact has a fact of each of its other kinds
-            for keys in rules:
-                if keys <= present:
-                    out.append(f)
-                    break
+    idle: set[int] = set()
+    for k, m, st in materials:
+        rules = by_kind.get((m, st))
+        if rules is None:  # a state no rule names: those that leave it open
+            rules = wanted.get((m, ""), ())
+        # Whether some rule that can match this material fact has a fact of each of its other kinds
+        for needed in rules:
+            if needed <= present:
+                break
         else:
-            out.append(f)
-    return out
+            idle.add(k)
+    return idle
 
 
 def _exact_only(wanted: Needs) -> bool:

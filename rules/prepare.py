@@ -6,16 +6,20 @@ number passes its checksum, the counterpart a name is compared with) and the com
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+import orjson
 
 from rules import idle, watch
 from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
 from rules.compiled import CompiledItem
 from rules.spec import FieldSpec, Item, Material
 from rules.steps import Step, Steps, step_of, steps_of
-from rules.targets import Targets
-from rules.values import Props, encode, reading_at, reading_text
+from rules.targets import Targets, differs_in_set
+from rules.values import Props, encode, read
+from rules.watch import Key
 
 Json = dict[str, Any]
 
@@ -28,16 +32,24 @@ def material_facts(
     case: CaseFacts,
     declared: Json,
     keep_idle: bool = False,
-    texts: dict[int, str] | None = None,
 ) -> tuple[list[Json], FieldValues]:
-    """Facts for every due material, and the field values behind them (for evidence).
+    """Facts for every due material, and the field values behind them (for evidence): ``made_for``'s
+    facts as dicts. ``keep_idle``: material facts no rule can use for this case are kept (rules.idle
+    leaves them out of a subset of these materials' facts as it would of their own)."""
+    made, values = made_for(item=item, compiled=compiled, due=due, case=case, declared=declared)
+    texts = made.texts if keep_idle else made.lean(compiled)
+    return [decoded(text) for text in texts], values
+
+
+def made_for(
+    *, item: Item, compiled: CompiledItem, due: set[str], case: CaseFacts, declared: Json
+) -> tuple[Made, FieldValues]:
+    """Facts for every due material, encoded, and the field values behind them (for evidence).
 
     Only facts some phase-2 pattern can match are made: the others would cost the engine time and
-    could not change what fires. ``keep_idle``: material facts no rule can use for this case are kept
-    (rules.idle leaves them out of a subset of these materials' facts as it would of their own).
-    ``texts``: the JSON of the facts made of a reading alone, by the id of the fact (``encoded``)."""
-    facts: list[Json] = []
-    prep = _Prep(case=case, declared=declared, compiled=compiled, texts=texts)
+    could not change what fires."""
+    made = Made()
+    prep = _Prep(case=case, declared=declared, compiled=compiled)
     found, field_steps = case.materials, compiled.field_steps
     for material in item.materials:
         mid = material.id
@@ -45,44 +57,75 @@ def material_facts(
             continue
         evidence = found.get(mid)
         if evidence is None:
-            _material_fact(facts, texts, mid, "missing", 0)
+            made.material(mid, "missing", 0)
             continue
         status, sets = evidence.status, evidence.sets
         state = "ok" if status is _PRESENT else _MATERIAL_STATE[status]
-        _material_fact(facts, texts, mid, state, len(sets))
+        made.material(mid, state, len(sets))
         if state != "ok":
             continue
         steps = field_steps.get(mid) or steps_of(compiled, material)
         set_facts = prep.set_facts
         for i, one in enumerate(sets):
-            set_facts(facts, material, steps, i, one)
+            set_facts(made, material, steps, i, one)
         if steps.across:
             assessed = [one.parts for one in sets if one.parts is not None]
             for part, when_has, when_not in steps.across if assessed else ():
                 has = any(part in p for p in assessed)
                 if when_has if has else when_not:
-                    facts.append({"t": "pa", "m": mid, "p": part, "has": has})
-    if compiled.material_needs is not None and not keep_idle:
-        facts = idle.without_idle(facts, compiled.material_needs)
-    return facts, FieldValues(case=case, item=item, due=due)
+                    made.add(("pa", mid, part), {"t": "pa", "m": mid, "p": part, "has": has})
+    return made, FieldValues(case=case, item=item, due=due)
 
 
-def _material_fact(out: list[Json], texts: dict[int, str] | None, mid: str, state: str, n: int) -> None:
-    """Append a material's fact; its text (``encoded``) is the same for every case with that state and
-    number of sets, so encoded once for them."""
-    fact: Json = {"t": "m", "m": mid, "st": state, "n": n}
-    out.append(fact)
-    if texts is not None:
-        key = (mid, state, n)
-        text = _material_texts.get(key)
-        if text is None:
+class Made:
+    """The facts made for a case's due materials as the engine takes them: each one's JSON (``encode``;
+    a fact of a reading alone joined from the reading's text, encoded once for every case with that
+    value), its key (rules.watch: what rules.idle reads of it) and where the material facts are.
+    Texts rather than dicts: the engine takes text, and most facts need never be built."""
+
+    __slots__ = ("keys", "materials", "texts")
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.keys: list[Key] = []
+        self.materials: list[tuple[int, str, str]] = []  # (position, material, state) of material facts
+
+    def add(self, key: Key, fact: Json) -> None:
+        self.texts.append(encode(fact))
+        self.keys.append(key)
+
+    def material(self, mid: str, state: str, n: int) -> None:
+        """Append a material's fact: its text is the same for every case with that state and number of
+        sets, so encoded once for them."""
+        found = _material_texts.get((mid, state, n))
+        if found is None:
             if len(_material_texts) >= 4096:
                 _material_texts.clear()
-            text = _material_texts[key] = encode(fact)
-        texts[id(fact)] = text
+            fact = {"t": "m", "m": mid, "st": state, "n": n}
+            found = _material_texts[(mid, state, n)] = (encode(fact), ("m", mid, ""))
+        self.materials.append((len(self.texts), mid, state))
+        self.texts.append(found[0])
+        self.keys.append(found[1])
+
+    def lean(self, compiled: CompiledItem) -> list[str]:
+        """The texts less the material facts no rule can use (rules.idle)."""
+        needs = compiled.material_needs
+        if needs is None:
+            return self.texts
+        gone = idle.idle_at(self.keys, self.materials, needs)
+        return [t for k, t in enumerate(self.texts) if k not in gone] if gone else self.texts
 
 
-_material_texts: dict[tuple[str, str, int], str] = {}
+def decoded(text: str) -> Json:
+    """A fact's dict from its text (``encode`` the other way; orjson where it can)."""
+    try:
+        fact: Json = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        fact = json.loads(text)
+    return fact
+
+
+_material_texts: dict[tuple[str, str, int], tuple[str, Key]] = {}
 _PRESENT = MaterialStatus.PRESENT
 _MATERIAL_STATE = {
     MaterialStatus.PRESENT: "ok",
@@ -100,16 +143,13 @@ class _Prep:
     same names and numbers recur across a case's materials), what the rules ask of it from its step
     (rules.steps), and the counterparts a mismatch check compares with are found once per case."""
 
-    def __init__(
-        self, *, case: CaseFacts, declared: Json, compiled: CompiledItem, texts: dict[int, str] | None = None
-    ) -> None:
+    def __init__(self, *, case: CaseFacts, declared: Json, compiled: CompiledItem) -> None:
         self.compiled = compiled
-        self.texts = texts
         self.review = case.review_date
         self.targets = Targets(case=case, declared=declared)
 
-    def set_facts(self, out: list[Json], material: Material, steps: Steps, i: int, one: MaterialSet) -> None:
-        """Append set ``i``'s facts to ``out``: its parts', its marks', then its fields' in their order."""
+    def set_facts(self, made: Made, material: Material, steps: Steps, i: int, one: MaterialSet) -> None:
+        """Append set ``i``'s facts: its parts', its marks', then its fields' in their order."""
         mid, parts = material.id, one.parts
         # A set with every part makes no part fact when each is kept only if missing (most): one subset test
         if (
@@ -120,7 +160,7 @@ class _Prep:
             for part, when_has, when_not in steps.parts:
                 has = part in parts
                 if when_has if has else when_not:
-                    out.append({"t": "p", "m": mid, "i": i, "p": part, "has": has})
+                    made.add(("p", mid, part), {"t": "p", "m": mid, "i": i, "p": part, "has": has})
         if steps.any_marks:
             sealed, signed = one.sealed, one.signed
             if steps.marks[(sealed, signed)]:
@@ -129,7 +169,13 @@ class _Prep:
                     marks["sealed"] = sealed
                 if signed is not None:
                     marks["signed"] = signed
-                out.append(marks)
+                made.add(("s", mid, ""), marks)
+        self.fields(made, material, steps, i, one)
+
+    def fields(self, made: Made, material: Material, steps: Steps, i: int, one: MaterialSet) -> None:
+        """Append set ``i``'s field facts in their order."""
+        mid, parts = material.id, one.parts
+        texts, keys = made.texts, made.keys
         fields, review, targets = steps.fields, self.review, self.targets
         declared = targets.declared
         for name, value in one.fields.items():
@@ -145,15 +191,16 @@ class _Prep:
             if step.part and parts is not None and step.part not in parts:
                 continue  # README §4.1(3): a check on a missing face is skipped
             if state is not _OK:
-                out.append({"t": "f", "m": mid, "i": i, "f": name, "st": state.value})
+                made.add(step.key, {"t": "f", "m": mid, "i": i, "f": name, "st": state.value})
                 continue
             on = review if step.dated else None
-            props = reading_at(step.kind, value.value, on)
+            props, body = read(step.kind, value.value, on)
             if "st" not in props:
                 alone = step.alone
                 if alone is not False:  # its fact is its reading alone: kept or not by the reading
                     if alone is True or alone in props:
-                        self.alone(out, step, mid, i, name, props, value.value, on)
+                        texts.append(f"{step.head}{i}{step.tail}{body}")
+                        keys.append(step.key)
                     continue
                 check = step.mismatch
                 if check is not None:
@@ -161,9 +208,13 @@ class _Prep:
                         other = declared.get(check.declared)
                         if not isinstance(other, str) or props["v"] == other:
                             continue
+                    elif (target := check.one) is not None and target.same_set:  # this set's field
+                        if (other := differs_in_set(props["v"], one.fields.get(target.field))) is None:
+                            continue
                     elif (other := targets.differs(props["v"], check, i)) is None:
                         continue
-                    out.append({"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props, check.key: other})
+                    fact = {"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props, check.key: other}
+                    made.add(step.key, fact)
                     continue
                 # The patterns look only at the reading's properties (an ID number's checksum) or at a
                 # counterpart it differs from: asked of the reading when it differs from none (``read_fact``
@@ -174,55 +225,39 @@ class _Prep:
                     and (not step.checks or not targets.differing(props["v"], step.checks, i))
                 ):
                     if watch.matches(step.when_ok, props):  # type: ignore[arg-type]
-                        self.alone(out, step, mid, i, name, props, value.value, on)
+                        texts.append(f"{step.head}{i}{step.tail}{body}")
+                        keys.append(step.key)
                     continue
-            if self.read_fact(out, step, mid, i, name, props) and self.texts is not None:
-                self.texts[id(out[-1])] = (
-                    f"{step.head}{i}{step.tail}{reading_text(step.kind, value.value, on)}"
-                )
+            self.read_fact(made, step, mid, i, name, props, body)
 
-    def alone(
-        self, out: list[Json], step: Step, mid: str, i: int, name: str, props: Props, text: str, on: Any
-    ) -> None:
-        """Append a read field's fact of its reading alone; its text is the step's head and tail around
-        the reading's, encoded for an earlier case (or set) with that value (``encoded``)."""
-        fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props}
-        out.append(fact)
-        if self.texts is not None:
-            self.texts[id(fact)] = f"{step.head}{i}{step.tail}{reading_text(step.kind, text, on)}"
-
-    def read_fact(self, out: list[Json], step: Step, mid: str, i: int, name: str, props: Props) -> bool:
+    def read_fact(self, made: Made, step: Step, mid: str, i: int, name: str, props: Props, body: str) -> None:
         """Append a read field's fact (its reading ``props``, contains-checks, differing counterparts)
-        when some pattern can match it; whether one was appended with no property but the reading's."""
+        when some pattern can match it; one with no property but the reading's is joined from the
+        reading's text."""
         wanted = step.when_illegible if "st" in props else step.when_ok
         if wanted is False:
-            return False  # the fact would be dropped below, whatever its other properties
+            return  # the fact would be dropped below, whatever its other properties
         value = props["v"]
         has = [(key, literal in value) for key, literal in step.contains] if step.contains else _NONE
         differ = self.targets.differing(value, step.checks, i) if step.checks else _NONE
         if isinstance(wanted, str):
             if wanted not in props and all(k != wanted for k, _ in (*has, *differ)):
-                return False  # most often a mismatch check's subject that agrees: not built to be dropped
+                return  # most often a mismatch check's subject that agrees: not built to be dropped
         elif isinstance(wanted, tuple) and step.on_reading and "st" not in props and not (has or differ):
             # The patterns look only at the reading's properties (an ID number's checksum): asked of
             # the reading, and the fact not built when none can match it (most such readings)
             if not watch.matches(wanted, props):
-                return False
+                return
             wanted = True
         fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props}
         for key, one in (*has, *differ):
             fact[key] = one
         if not isinstance(wanted, tuple) or watch.matches(wanted, fact):
-            out.append(fact)
-            return not has and not differ
-        return False
-
-
-def encoded(facts: list[Json], texts: dict[int, str]) -> list[str]:
-    """``encode`` of each fact, the text of a fact made of a reading alone or of a material's fact taken
-    from ``texts`` (``material_facts``): the same JSON, but the reading encoded once for every case
-    with that value."""
-    return [texts.get(id(f)) or encode(f) for f in facts]
+            if has or differ or "st" in props:  # an illegible reading's state replaces "ok": encoded whole
+                made.add(step.key, fact)
+            else:
+                made.texts.append(f"{step.head}{i}{step.tail}{body}")
+                made.keys.append(step.key)
 
 
 class FieldValues(Mapping[tuple[str, int, str], FieldValue]):

@@ -56,6 +56,7 @@ class Step(NamedTuple):
     # kept always (True) or when the reading has this property (a str, most often a period's end);
     # False for the others
     alone: bool | str = False
+    key: watch.Key = ("", "", "")  # its fact's (rules.watch; what rules.idle reads of a fact)
 
 
 UNASKED = Step("", False, "", False, False, False, False, False, (), ())  # no pattern looks at it
@@ -159,7 +160,9 @@ def _step(compiled: CompiledItem, material: Material, name: str) -> Step:
     tail = encode({"f": name, "st": _OK})[1:-1]
     plain = not step.contains and not step.checks and (step.when_ok is True or isinstance(step.when_ok, str))
     alone = step.when_ok if plain and not isinstance(step.when_ok, tuple) else False
-    step = step._replace(head=head, tail=f",{tail},", on_reading=_on_reading(step.when_ok), alone=alone)
+    step = step._replace(
+        head=head, tail=f",{tail},", on_reading=_on_reading(step.when_ok), alone=alone, key=("f", mid, name)
+    )
     return step._replace(mismatch=only) if only is not None and step.when_ok == only.key else step
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, NamedTuple
 
-from rules.casefacts import CaseFacts, FieldState, MaterialStatus
+from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialStatus
 from rules.compiled import Counterpart
 from rules.spec import Material
 from rules.values import comparable, list_value, name_or_number
@@ -79,6 +79,15 @@ def _target(text: str, mid: str) -> Target:
     if m:
         return Target(text, "field", m.group(1), m.group(2), same_set=m.group(1) == mid)
     return Target(text, "declared", text)
+
+
+def differs_in_set(value: str, field: FieldValue | None) -> str | None:
+    """``Targets.differs`` of a check whose one target is another field of the same set, given that
+    field: the set being prepared has it at hand, without looking the set up through the case."""
+    if field is None or field.state is not _OK:
+        return None  # README §4.1(3): a comparison with an illegible or blank field is not judged
+    other = comparable(field.value)
+    return other if value != other else None
 
 
 class Targets:

@@ -55,6 +55,25 @@ def test_a_sequence_matches_fresh_hosts() -> None:
         assert host.evaluate("r", [dict(f) for f in facts]) == _host().evaluate("r", [dict(f) for f in facts])
 
 
+def test_numbered_facts_retracted_by_number_leave_nothing_behind() -> None:
+    """A payload numbered by position is retracted by the numbers alone: no fact and no partial match
+    (an a waiting for its b) is left to join with the next case's facts."""
+    host = _host()
+    cases = [
+        [{"t": "a", "v": 1}, {"t": "b", "v": 2}],  # a pair that does not join: the a waits
+        [{"t": "b", "v": 1}],
+        [{"t": "a", "v": 3, "s": '{"id":9,'}, {"t": "b", "v": 3}],
+    ]
+    for facts in cases * 2:
+        text = engine.payload([engine.encode(f) for f in facts])
+        assert engine._retraction(text).count("id") == len(facts)
+        fired = [(name, engine.matched(m)) for name, m in host.evaluate_encoded("r", text)]
+        assert fired == _host().evaluate("r", [{"id": k, **f} for k, f in enumerate(facts)])
+    handle = host.get_ruleset("r")._handle
+    sentinel = {"t": engine._SENTINEL, "id": engine._SENTINEL}
+    assert json.loads(engine._native.get_facts(handle, engine._SID)) == [sentinel]
+
+
 def test_no_facts_fire_nothing() -> None:
     assert _host().evaluate("r", []) == []
 

@@ -207,3 +207,34 @@ def test_rules_that_want_more_facts_do_not_borrow_fewer(book: RuleBook, evaluato
         catalog=book.catalog,
     )
     assert not draft.compiled("HB-001").covers(evaluator.compiled("HB-001"))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_a_date_read_but_not_parsed_is_unreadable(path: Path, evaluator: Evaluator) -> None:
+    """A date or period field whose text does not parse is illegible (README §2.2): its fact's state
+    is "unreadable" (once: not the "ok" of a legible reading's fact beside it), and where the rules
+    check the date the finding is UNREADABLE on that field."""
+    file = load_scenarios(path)
+    item = evaluator.loaded(file.item).item
+    base = case_of(file, file.scenarios[0])
+    checked = 0
+    for material in item.materials:
+        evidence = base.materials.get(material.id)
+        if evidence is None or not evidence.sets:
+            continue
+        for name, spec in material.fields.items():
+            value = evidence.sets[0].fields.get(name)
+            if spec.type not in ("date", "period") or value is None or value.state.value != "ok":
+                continue
+            data = base.model_dump(mode="json")
+            data["materials"][material.id]["sets"][0]["fields"][name]["value"] = "日期无法辨认"
+            case = type(base).model_validate(data)
+            found = evaluator.evaluate(case)
+            if material.id in found.due_materials and any(
+                c.code is Code.UNREADABLE and name in c.fields and not c.when for c in material.checks
+            ):
+                checked += 1
+                assert (material.id, name) in {
+                    (f.material, f.field) for f in found.findings if f.code is Code.UNREADABLE
+                }, (file.item, material.id, name)
+    assert checked

@@ -16,7 +16,7 @@ from rules.declared import declared_fact, with_case
 from rules.engine import RuleHost, encode, matched, payload
 from rules.evaluate import Evaluator
 from rules.identity import normalize_name, normalize_number
-from rules.prepare import _Prep, encoded, material_facts
+from rules.prepare import Made, _Prep, decoded, made_for, material_facts
 from rules.scenarios import case_of, load_scenarios
 from rules.spec import FieldSpec, Item, Material
 from rules.steps import steps_of
@@ -49,7 +49,7 @@ def test_the_facts_are_those_the_rules_ask_for_made_the_long_way(path: Path, eva
     every material due, the facts are those made by building every fact in full, reading each value
     afresh, finding each counterpart anew, and keeping a fact when ``CompiledItem.asks`` and
     ``CompiledItem.wants`` say a pattern can match it. The engine's payload, joined from the texts of
-    readings encoded once (rules.prepare.encoded), is those facts encoded whole, each numbered by its
+    readings encoded once (rules.prepare.Made), is those facts encoded whole, each numbered by its
     position (rules.values.payload)."""
     file = load_scenarios(path)
     compiled = evaluator.compiled(file.item)
@@ -58,14 +58,12 @@ def test_the_facts_are_those_the_rules_ask_for_made_the_long_way(path: Path, eva
     for scenario in file.scenarios:
         case = case_of(file, scenario)
         declared = declared_fact(case.declared, evaluator._catalog, case.review_date)
-        texts: dict[int, str] = {}
-        fast, _ = material_facts(
-            item=item, compiled=compiled, due=due, case=case, declared=declared, keep_idle=True, texts=texts
-        )
-        assert texts, scenario.name  # most read fields' facts are joined from their texts
-        assert encoded(fast, texts) == [encode(f) for f in fast], scenario.name
+        made, _ = made_for(item=item, compiled=compiled, due=due, case=case, declared=declared)
+        fast = [decoded(text) for text in made.texts]
+        # each text is its fact as encode makes it (no property twice, none out of place)
+        assert made.texts == [encode(f) for f in fast], scenario.name
         numbered = [{"id": k, **f} for k, f in enumerate([*fast, declared])]
-        assert payload([*encoded(fast, texts), encode(declared)]) == encode(numbered), scenario.name
+        assert payload([*made.texts, encode(declared)]) == encode(numbered), scenario.name
         values.clear()
         slow = _long_way(item=item, compiled=compiled, case=case, declared=declared)
         assert encode(fast) == encode(slow), scenario.name  # the same facts, in the same order
@@ -86,12 +84,9 @@ def test_facts_numbered_by_position_fire_as_they_do_unnumbered(path: Path, evalu
         _fires_alike(host, f"{compiled.code}.{compiled.digest1}.p1", text, scenario.name)
         item = evaluator.loaded(file.item).item
         due = {m.id for m in item.materials}
-        texts: dict[int, str] = {}
-        facts, _ = material_facts(
-            item=item, compiled=compiled, due=due, case=case, declared=declared, texts=texts
-        )
+        made, _ = made_for(item=item, compiled=compiled, due=due, case=case, declared=declared)
         tail = with_case(declared, compiled.declared2, case.review_date, compiled)
-        text = payload([*encoded(facts, texts), *tail])
+        text = payload([*made.lean(compiled), *tail])
         numbered = json.loads(text)
         assert len({(f["t"], f.get("m"), f.get("i"), f.get("f", f.get("p"))) for f in numbered}) == len(
             numbered
@@ -125,10 +120,10 @@ def test_counterparts_remembered_per_case_are_those_found_per_set(path: Path, ev
             steps = steps_of(compiled, material)
             for i, one in enumerate(evidence.sets if evidence else ()):
                 fresh = _Prep(case=case, declared=declared, compiled=compiled)
-                made: tuple[list[Json], list[Json]] = ([], [])
+                made = (Made(), Made())
                 shared.set_facts(made[0], material, steps, i, one)
                 fresh.set_facts(made[1], material, steps, i, one)
-                assert made[0] == made[1], scenario.name
+                assert made[0].texts == made[1].texts, scenario.name
 
 
 def _long_way(*, item: Item, compiled: CompiledItem, case: CaseFacts, declared: Json) -> list[Json]:
