@@ -27,6 +27,9 @@ KEYWORD = re.compile(r"[签簽鉴笠](?:字|宇|孛|名|章|署)|手签")
 CERTIFIED = re.compile(r"复.{0,6}(?:一致|相符)|原件.{0,2}(?:一致|相符)")
 _MAX_LABEL = 24  # characters: longer phrases are sentences mentioning signatures
 OPEN, CLOSE = "（([【", "）)]】"
+# A signer's name printed between a label's bracket and its colon (股东（签字）张三：): a short run with no
+# space, digit or punctuation that is no next label's name (日期：)
+_SIGNER_NAME = re.compile(r"(?![^:：]*(?:日期|时间))[^\s\d:：，,。；;、/（）()【】\[\]]{1,8}[:：]")
 _OVERSIZE = 1.1  # a label's box up to this much larger than the page's print is taken as it is
 
 
@@ -41,6 +44,8 @@ def _label_end(text: str, keyword_end: int, *, own_bracket: bool) -> int | None:
             k = next(j for j in range(k + 1, len(text)) if text[j] in CLOSE) + 1
         else:
             break
+    if own_bracket and (named := _SIGNER_NAME.match(text, k)):
+        k = named.end() - 1  # "股东（签字）张三：": the signer's name printed into the label, then its colon
     if k < len(text) and text[k] in ":：":
         while k < len(text) and text[k] in ":：":
             k += 1

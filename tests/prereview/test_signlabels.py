@@ -17,6 +17,9 @@ from prereview.visual.signlabels import CERTIFIED, print_size, text_spans
         ("股东（鉴字）：A", "股东（鉴字）："),  # 鉴 for 签, a scribble read as "A" glued on
         ("（签字）", "（签字）"),
         ("拟任法定代表人签名：", "拟任法定代表人签名："),
+        ("股东（签字）丁小梅：", "股东（签字）丁小梅："),  # the signer's name printed into the label
+        ("股东（签字）丁小梅：W", "股东（签字）丁小梅："),
+        ("法定代表人（签字）日期：", "法定代表人（签字）"),  # the next label's colon is not its own
     ],
 )
 def test_signing_labels(text: str, label: str) -> None:
