@@ -73,9 +73,12 @@ def text_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in KEYWORD.finditer(text):
         start = _phrase_start(text, m.start())
-        own = any(ch in OPEN for ch in text[start : m.start()]) and text[m.end() : m.end() + 1] in tuple(
-            CLOSE
+        opened = any(ch in OPEN for ch in text[start : m.start()])
+        # "负责人（签字W": a seal stamped over the closing bracket and colon, the scribble glued on
+        unclosed = (
+            m.start() > 0 and text[m.start() - 1] in OPEN and not any(c in CLOSE for c in text[m.end() :])
         )
+        own = opened and (text[m.end() : m.end() + 1] in tuple(CLOSE) or unclosed)
         end = _label_end(text, m.end(), own_bracket=own)
         if end is not None and m.end() - start <= _MAX_LABEL:
             spans.append((start, end))
