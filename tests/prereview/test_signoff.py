@@ -64,3 +64,40 @@ def test_a_person_party_or_an_unread_party_owes_no_seal_of_its_own() -> None:
     assert seals_owed(LEASE, _read(出租方="张某某", 承租方="安和市某某物流有限公司")) == 1
     assert seals_owed(LEASE, _read(出租方="安和市广厦置业有限公司", 承租方="安和市顺达物流有限公司")) == 2
     assert seals_owed(LEASE, {}) == 1
+
+
+LICENCE = Material(
+    id="M2",
+    name="营业执照（申请人）",
+    source="市场监督管理部门核发",
+    fields={"名称": FieldSpec(type="name")},
+    checks=(Check(code=Code.NOT_SEALED, who="执照所载主体的公章", note="复印件加盖执照所载主体的公章"),),
+)
+
+
+def _sign_off(material: Material, seals: int) -> tuple[bool | None, dict[str, str]]:
+    located = [
+        Located(
+            view=PageView.of(0, page(line("营业执照", 100, 100)), None),
+            label=PageLabel(material=material.id, score=10.0),
+            file_name="f.jpg",
+        )
+    ]
+    found = [_seal(300 * i) for i in range(seals)]
+    out = sign_off(material, located, {}, marks=lambda p, kind: found if kind == "seal" else [], unsure=None)
+    return out.sealed, out.doubts or {}
+
+
+def test_a_copy_of_an_issued_licence_owes_the_holders_seal_beside_the_issuers() -> None:
+    # the registry's seal is printed on every licence: a copy with that one seal only is not surely sealed
+    assert _sign_off(LICENCE, 2) == (True, {})
+    sealed, doubts = _sign_off(LICENCE, 1)
+    assert sealed is False and "发证机关" in doubts["sealed"]
+    assert _sign_off(LICENCE, 0) == (False, {})
+
+
+def test_a_document_the_applicant_issues_owes_its_own_seal_only() -> None:
+    form = Material(
+        id="M1", name="申请书", source="申请人填写", checks=(Check(code=Code.NOT_SEALED, who="申请人公章"),)
+    )
+    assert _sign_off(form, 1) == (True, {})
