@@ -84,7 +84,7 @@ def _continued(
     others' (the unit's name, on every document, counts for none of them); [] when none stands out."""
     last = [_bigrams(pages[m.id][-1].page.text) for m in materials]
     body = _bigrams("".join(ln.text for ln in view.page.lines if not _SIGNING.search(ln.text)))
-    body -= set.intersection(*last)
+    body -= set[str].intersection(*last)
     shared = sorted(
         ((len(body & grams), m) for grams, m in zip(last, materials, strict=True)), key=lambda sm: -sm[0]
     )
