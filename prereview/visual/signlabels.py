@@ -21,8 +21,9 @@ from prereview.documents import Box, TextLine
 from prereview.extract.layout import Char, Row, char_width, union
 from prereview.visual.pixels import clip_box, flatten, ink_mask
 
-# The keywords, and the readings OCR gives them on photos (签 as 鉴/笠/簽, 字 as 宇/孛)
-KEYWORD = re.compile(r"[签簽鉴笠](?:字|宇|孛|名|章|署)|手签")
+# The keywords, and the readings OCR gives them on photos (签 as 鉴/笠/簽, 字 as 宇/孛); a bracket holding
+# 字 or 名 alone is （签字） whose 签 a seal stamped over it hid
+KEYWORD = re.compile(r"[签簽鉴笠](?:字|宇|孛|名|章|署)|手签|(?<=[（(])[字宇名](?=[）)])")
 # A copy certified by hand: "此复印件与原件一致", "与原件相符"; OCR garbles the middle of handwriting
 CERTIFIED = re.compile(r"复.{0,6}(?:一致|相符)|原件.{0,2}(?:一致|相符)")
 _MAX_LABEL = 24  # characters: longer phrases are sentences mentioning signatures
@@ -79,7 +80,11 @@ def text_spans(text: str) -> list[tuple[int, int]]:
             m.start() > 0 and text[m.start() - 1] in OPEN and not any(c in CLOSE for c in text[m.end() :])
         )
         own = opened and (text[m.end() : m.end() + 1] in tuple(CLOSE) or unclosed)
-        end = _label_end(text, m.end(), own_bracket=own)
+        # （字） alone (its 签 hidden) is a label only as one: a role before it, a colon after it
+        bare = len(m.group()) == 1
+        end = _label_end(text, m.end(), own_bracket=own and not bare)
+        if bare and (m.start() - 1 == start or (end is not None and text[end - 1] not in ":：")):
+            end = None
         if end is not None and m.end() - start <= _MAX_LABEL:
             spans.append((start, end))
     return spans

@@ -21,6 +21,7 @@ from prereview.visual.signlabels import CERTIFIED, print_size, text_spans
         ("股东（签字）丁小梅：W", "股东（签字）丁小梅："),
         ("法定代表人（签字）日期：", "法定代表人（签字）"),  # the next label's colon is not its own
         ("负责人（签字W", "负责人（签字"),  # its closing bracket under a seal, a scribble glued on
+        ("法定代表人（字)：", "法定代表人（字)："),  # its 签 under a seal
     ],
 )
 def test_signing_labels(text: str, label: str) -> None:
@@ -35,6 +36,8 @@ def test_signing_labels(text: str, label: str) -> None:
         "受托人在上述权限范围内签署的有关文件",
         "签发机关",
         "（经双方签字确认后生效",
+        "安市监（字）[2026]12号",
+        "（字）：",
     ],
 )
 def test_mentions_of_signing_are_no_labels(text: str) -> None:
