@@ -14,6 +14,7 @@ from prereview.visual.signlabels import CERTIFIED, print_size, text_spans
     [
         ("法定代表人（签字）：", "法定代表人（签字）："),
         ("委托人（签宇）：", "委托人（签宇）："),  # OCR's 宇 for 字
+        ("委托人法定代表人（签学）：", "委托人法定代表人（签学）："),  # and 学
         ("股东（鉴字）：A", "股东（鉴字）："),  # 鉴 for 签, a scribble read as "A" glued on
         ("（签字）", "（签字）"),
         ("拟任法定代表人签名：", "拟任法定代表人签名："),
