@@ -17,7 +17,7 @@ from rules.expr import Cmp, Expr, FieldRef
 from rules.identity import normalize_name
 from rules.spec import Material
 
-__all__ = ["MarkDoubts", "SignOff", "Unsure", "issuer_sealed", "sealed_scope", "seals_owed", "sign_off"]
+__all__ = ["MarkDoubts", "SignOff", "Unsure", "sealed_scope", "seals_owed", "sign_off"]
 
 
 class MarkDoubts(Protocol):
@@ -55,12 +55,8 @@ def sign_off(
     if Code.NOT_SEALED in codes and _parties_owe(material, fields, Code.NOT_SEALED):
         scope = sealed_scope(material, pages)
         found = sum(len(marks(p.view.page, "seal")) for p in scope)
-        owed = seals_owed(material, fields)
-        issued = issuer_sealed(material)
-        out.sealed = found >= owed + issued
-        if not out.sealed and issued and found >= owed:
-            doubts["sealed"] = ISSUER_ONLY.format(found=found)
-        elif not out.sealed and unsure is not None:
+        out.sealed = found >= seals_owed(material, fields)
+        if not out.sealed and unsure is not None:
             doubts["sealed"] = unsure.why(scope, "seal")
     if Code.NOT_SIGNED in codes and _parties_owe(material, fields, Code.NOT_SIGNED):
         out.signed = any(marks(p.view.page, "signature") for p in pages)
@@ -116,23 +112,6 @@ def sealed_scope(material: Material, pages: list[Located]) -> list[Located]:
     }
     own = [p for p in pages if not on[id(p)] or not on[id(p)] <= attached]
     return own or pages
-
-
-# One seal fewer than a sealed copy of an issued document shows: in colour the issuer's own seal is red
-# as well, so the holder's is missing; on a black-and-white copy the issuer's seal is grey and the red
-# one may be the holder's. Which of them it is only its ring text tells.
-ISSUER_ONLY = (
-    "只见到 {found} 枚红色印章，可能只是发证机关印在证照上的印章，未能确认复印件加盖了执照所载主体的公章"
-    "（黑白复印件上发证机关的印章不显红色），请核对"
-)
-
-
-def issuer_sealed(material: Material) -> bool:
-    """Whether the material is a copy of a document an authority issued (核发) with its own seal on it,
-    which the holder must seal again (复印件加盖执照所载主体的公章): that seal is one more on the page
-    than the holder owes, and counts for none of the holder's."""
-    copy_sealed = any(c.code is Code.NOT_SEALED and c.note.startswith("复印件加盖") for c in material.checks)
-    return copy_sealed and "核发" in material.source
 
 
 def seals_owed(material: Material, fields: dict[str, FieldValue]) -> int:
