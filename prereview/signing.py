@@ -19,6 +19,7 @@ from rules.codes import Code
 from rules.spec import Item, Material
 
 MAX_LINES = 12  # a page with more lines is more than a signing block
+CONTINUED_BIGRAMS = 12  # distinct character pairs a page shares with the document it continues, at least
 _SIGNING = re.compile(r"签字|签名|签章|盖章")
 _SEAL = re.compile(r"盖章|签章|公章|印章")
 _DATE = re.compile(r"日期|\d{4}\s*[年.\-/]\s*\d{1,2}")
@@ -67,10 +68,33 @@ def place_signing_pages(views: Sequence[PageView], labels: list[PageLabel], item
         chosen = [m for m in signed if m.id == view.slot]
         fits = _fits(signers(view), signed, asked)
         chosen = chosen or [m for m in fits if _open_block(pages[m.id])]
+        if len(chosen) > 1:
+            chosen = _continued(view, chosen, pages) or chosen
         if len(chosen) == 1:
             labels[k] = PageLabel(material=chosen[0].id, continued=True)
         else:
             label.signs_for = tuple(m.id for m in chosen or fits)
+
+
+def _continued(
+    view: PageView, materials: Sequence[Material], pages: dict[str, list[PageView]]
+) -> list[Material]:
+    """The one document whose last page the signing page continues in wording (a list's items 11 and 12
+    under 1-10, clauses phrased alike), when its body shares far more with that page than with the
+    others' (the unit's name, on every document, counts for none of them); [] when none stands out."""
+    last = [_bigrams(pages[m.id][-1].page.text) for m in materials]
+    body = _bigrams("".join(ln.text for ln in view.page.lines if not _SIGNING.search(ln.text)))
+    body -= set[str].intersection(*last)
+    shared = sorted(
+        ((len(body & grams), m) for grams, m in zip(last, materials, strict=True)), key=lambda sm: -sm[0]
+    )
+    (best, material), (second, _) = shared[0], shared[1]
+    return [material] if best >= CONTINUED_BIGRAMS and best >= 2 * second else []
+
+
+def _bigrams(text: str) -> set[str]:
+    text = strip_punctuation(re.sub(r"\s+", "", text))
+    return {text[k : k + 2] for k in range(len(text) - 1)}
 
 
 def _fits(roles: set[str], materials: Sequence[Material], asked: set[Code]) -> list[Material]:

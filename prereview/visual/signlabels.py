@@ -21,12 +21,16 @@ from prereview.documents import Box, TextLine
 from prereview.extract.layout import Char, Row, char_width, union
 from prereview.visual.pixels import clip_box, flatten, ink_mask
 
-# The keywords, and the readings OCR gives them on photos (签 as 鉴/笠/簽, 字 as 宇/孛)
-KEYWORD = re.compile(r"[签簽鉴笠](?:字|宇|孛|名|章|署)|手签")
+# The keywords, and the readings OCR gives them on photos (签 as 鉴/笠/簽, 字 as 宇/孛/学); a bracket holding
+# 字 or 名 alone is （签字） whose 签 a seal stamped over it hid
+KEYWORD = re.compile(r"[签簽鉴笠](?:字|宇|孛|学|名|章|署)|手签|(?<=[（(])[字宇名](?=[）)])")
 # A copy certified by hand: "此复印件与原件一致", "与原件相符"; OCR garbles the middle of handwriting
 CERTIFIED = re.compile(r"复.{0,6}(?:一致|相符)|原件.{0,2}(?:一致|相符)")
 _MAX_LABEL = 24  # characters: longer phrases are sentences mentioning signatures
 OPEN, CLOSE = "（([【", "）)]】"
+# A signer's name printed between a label's bracket and its colon (股东（签字）张三：): a short run with no
+# space, digit or punctuation that is no next label's name (日期：)
+_SIGNER_NAME = re.compile(r"(?![^:：]*(?:日期|时间))[^\s\d:：，,。；;、/（）()【】\[\]]{1,8}[:：]")
 _OVERSIZE = 1.1  # a label's box up to this much larger than the page's print is taken as it is
 
 
@@ -41,6 +45,8 @@ def _label_end(text: str, keyword_end: int, *, own_bracket: bool) -> int | None:
             k = next(j for j in range(k + 1, len(text)) if text[j] in CLOSE) + 1
         else:
             break
+    if own_bracket and (named := _SIGNER_NAME.match(text, k)):
+        k = named.end() - 1  # "股东（签字）张三：": the signer's name printed into the label, then its colon
     if k < len(text) and text[k] in ":：":
         while k < len(text) and text[k] in ":：":
             k += 1
@@ -68,10 +74,17 @@ def text_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in KEYWORD.finditer(text):
         start = _phrase_start(text, m.start())
-        own = any(ch in OPEN for ch in text[start : m.start()]) and text[m.end() : m.end() + 1] in tuple(
-            CLOSE
+        opened = any(ch in OPEN for ch in text[start : m.start()])
+        # "负责人（签字W": a seal stamped over the closing bracket and colon, the scribble glued on
+        unclosed = (
+            m.start() > 0 and text[m.start() - 1] in OPEN and not any(c in CLOSE for c in text[m.end() :])
         )
-        end = _label_end(text, m.end(), own_bracket=own)
+        own = opened and (text[m.end() : m.end() + 1] in tuple(CLOSE) or unclosed)
+        # （字） alone (its 签 hidden) is a label only as one: a role before it, a colon after it
+        bare = len(m.group()) == 1
+        end = _label_end(text, m.end(), own_bracket=own and not bare)
+        if bare and (m.start() - 1 == start or (end is not None and text[end - 1] not in ":：")):
+            end = None
         if end is not None and m.end() - start <= _MAX_LABEL:
             spans.append((start, end))
     return spans

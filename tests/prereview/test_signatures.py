@@ -259,3 +259,18 @@ def test_a_place_too_dark_to_tell_pen_from_noise_is_doubtful_either_way() -> Non
         )
         [reading] = find_signatures(night, lines, source=PageSource.OCR)
         assert not reading.signed and "光线过暗" in reading.doubt
+
+
+@pytest.mark.parametrize("signed", [True, False])
+def test_a_signers_name_printed_into_the_label_is_searched_past(signed: bool) -> None:
+    # 股东（签字）张三： the name between the bracket and the colon is the label's own, not the next
+    # label's: the signature is right of the colon, and a typed name alone is no signature
+    img = blank_page()
+    body = [draw_text(img, 120, 200 + 50 * k, BODY, 28) for k in range(4)]
+    label = draw_text(img, 300, 900, "股东（签字）蒋小虎：", 28)
+    if signed:
+        draw_scribble(img, int(label.box.x1) + 10, 880, 46, shape="zigzag")
+    for source in (PageSource.TEXT, PageSource.OCR):
+        [reading] = find_signatures(np.asarray(img), [*body, label], source=source)
+        assert reading.signed is signed, source
+        assert reading.doubt == ""

@@ -81,3 +81,55 @@ def test_a_look_alike_or_a_long_page_is_no_signing_page() -> None:
     labels = [PageLabel(material="M2", score=16.0), PageLabel(other="出资协议")]
     place_signing_pages(views, labels, corpus_item("SC-001"))
     assert labels[1].material is None and labels[1].signs_for == ()
+
+
+def _rules_list(file: int, first: int, last: int) -> PageView:
+    """A page of a company's rule list (items `first`..`last`, each phrased alike), no signing block."""
+    lines = []
+    for k in range(first, last + 1):
+        lines.append(line(f"{k}、第{k}项管理制度", 150, 100 + 120 * (k - first)))
+        lines.append(
+            line(
+                "本制度规定安和市测试化工有限公司的职责分工、工作要求和考核办法。",
+                200,
+                160 + 120 * (k - first),
+            )
+        )
+    return _view(*lines, file=file)
+
+
+def _report(file: int) -> PageView:
+    """A registration form of the same company, its signing block left open too."""
+    return _view(
+        line("生产经营单位生产安全事故应急预案备案登记表", 300, 100),
+        line("单位名称：安和市测试化工有限公司", 150, 200),
+        line("应急预案名称：综合应急预案", 150, 260),
+        line("备案编号：", 150, 320),
+        file=file,
+    )
+
+
+def test_a_signing_page_goes_to_the_document_whose_wording_it_continues() -> None:
+    """Two documents are left open; the sealed page carries on the list of one of them (its items 11
+    and 12, phrased as items 1-10): it is that list's last page."""
+    sealed = _view(
+        line("11、第11项管理制度", 150, 100),
+        line("本制度规定安和市测试化工有限公司的职责分工、工作要求和考核办法。", 200, 160),
+        line("（盖章）安和市测试化工有限公司", 700, 300),
+        file=2,
+    )
+    views = [_report(0), _rules_list(1, 1, 10), sealed]
+    labels = [PageLabel(material="M7", score=16.0), PageLabel(material="M3", score=16.0), PageLabel()]
+    place_signing_pages(views, labels, corpus_item("YJ-001"))
+    assert labels[2].material == "M3" and labels[2].continued
+
+
+def test_a_bare_seal_page_continues_no_document_in_particular() -> None:
+    views = [
+        _report(0),
+        _rules_list(1, 1, 10),
+        _view(line("（盖章）安和市测试化工有限公司", 700, 300), file=2),
+    ]
+    labels = [PageLabel(material="M7", score=16.0), PageLabel(material="M3", score=16.0), PageLabel()]
+    place_signing_pages(views, labels, corpus_item("YJ-001"))
+    assert labels[2].material is None and set(labels[2].signs_for) == {"M3", "M7"}

@@ -14,9 +14,15 @@ from prereview.visual.signlabels import CERTIFIED, print_size, text_spans
     [
         ("法定代表人（签字）：", "法定代表人（签字）："),
         ("委托人（签宇）：", "委托人（签宇）："),  # OCR's 宇 for 字
+        ("委托人法定代表人（签学）：", "委托人法定代表人（签学）："),  # and 学
         ("股东（鉴字）：A", "股东（鉴字）："),  # 鉴 for 签, a scribble read as "A" glued on
         ("（签字）", "（签字）"),
         ("拟任法定代表人签名：", "拟任法定代表人签名："),
+        ("股东（签字）丁小梅：", "股东（签字）丁小梅："),  # the signer's name printed into the label
+        ("股东（签字）丁小梅：W", "股东（签字）丁小梅："),
+        ("法定代表人（签字）日期：", "法定代表人（签字）"),  # the next label's colon is not its own
+        ("负责人（签字W", "负责人（签字"),  # its closing bracket under a seal, a scribble glued on
+        ("法定代表人（字)：", "法定代表人（字)："),  # its 签 under a seal
     ],
 )
 def test_signing_labels(text: str, label: str) -> None:
@@ -25,7 +31,15 @@ def test_signing_labels(text: str, label: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["签署日期：2026年9月13日", "受托人在上述权限范围内签署的有关文件", "签发机关"]
+    "text",
+    [
+        "签署日期：2026年9月13日",
+        "受托人在上述权限范围内签署的有关文件",
+        "签发机关",
+        "（经双方签字确认后生效",
+        "安市监（字）[2026]12号",
+        "（字）：",
+    ],
 )
 def test_mentions_of_signing_are_no_labels(text: str) -> None:
     assert text_spans(text) == []
