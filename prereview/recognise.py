@@ -174,6 +174,7 @@ def classify(views: Sequence[PageView], item: Item, *, declared: dict[str, objec
     _place_undecided(views, labels, item)
     _continue_files(views, labels, item)
     _unexplained_headings(views, labels, item)
+    _continue_materials(views, labels, item)
     held = {lab.material for lab in labels}
     for lab in labels:
         lab.shared = tuple(mid for mid in lab.shared if mid not in held)
@@ -200,6 +201,31 @@ def _continue_files(views: Sequence[PageView], labels: list[PageLabel], item: It
             continue
         labels[k] = PageLabel(
             material=prev.material, score=prev.score, continued=True, parts=parts_on(views[k], material)
+        )
+
+
+def _continue_materials(views: Sequence[PageView], labels: list[PageLabel], item: Item) -> None:
+    """A page recognised as nothing that carries parts a material recognised elsewhere in the case lacks
+    (the second page of a list or a report photographed apart, with no title: 11. 职业卫生管理制度 …)
+    is that material's next page. Only when one material is so completed, and the page's slot, if any,
+    is that material's."""
+    held: dict[str, set[str]] = {}
+    for label in labels:
+        if label.material is not None:
+            held.setdefault(label.material, set()).update(label.parts)
+    for k, label in enumerate(labels):
+        if label.material is not None or label.other:
+            continue
+        lacking = {
+            mid: new
+            for mid, parts in held.items()
+            if views[k].slot in (None, mid) and (new := parts_on(views[k], item.material(mid)) - parts)
+        }
+        if len(lacking) != 1:
+            continue
+        mid = next(iter(lacking))
+        labels[k] = PageLabel(
+            material=mid, score=MIN_SCORE, continued=True, parts=parts_on(views[k], item.material(mid))
         )
 
 

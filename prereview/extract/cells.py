@@ -56,6 +56,11 @@ def _phrase_start(chars: list[Char], i: int, stop: set[str]) -> bool:
     while k > 0 and chars[k - 1].segment == chars[i].segment:
         k -= 1
     before = folded(text_of(chars[k:i]))
+    # ... unless a longer caption starts there and runs into the label: 法定代表人身份证件号码 is one
+    # caption, not 法定代表人 with the value 身份 and then 证件号码
+    segment = folded(text_of([c for c in chars[k:] if c.segment == chars[i].segment]))
+    if any(len(s) > len(before) and segment.startswith(s) for s in stop):
+        return False
     return any(before.startswith(s) and 1 <= len(before) - len(s) <= 2 for s in stop)
 
 

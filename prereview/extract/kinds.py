@@ -20,12 +20,22 @@ _SHORT_KINDS = ("name", "date", "month", "period", "number", "plate", *NUMBER_KI
 def fit_kind(value: list[Char], kind: str, stop: set[str]) -> list[Char]:
     """A value cut where its type says it ends: an 18-character number at the first character outside
     its alphabet (or at a gap after its 18th), a short value at the next caption OCR ran it into
-    (91361100MA35XK2L7Q经济类型有限责任公司, 安和市顺达物流有限公司法定代表人张三)."""
+    (91361100MA35XK2L7Q经济类型有限责任公司, 安和市顺达物流有限公司法定代表人张三), a name or a list
+    of names at a full stop."""
     if kind in NUMBER_KINDS:
         return _number_run(value)
+    if kind in ("name", "list"):
+        value = _sentence(value)
     if kind in _SHORT_KINDS:
         return _cut_at_caption(value, stop)
     return value
+
+
+def _sentence(value: list[Char]) -> list[Char]:
+    """A name or list of names up to its sentence's end: a charter writes its captions in sentences
+    (公司名称：××有限公司。公司住所：…; 股东：甲、乙。), and no name holds a full stop."""
+    end = next((k for k, c in enumerate(value) if c.ch == "。"), len(value))
+    return value[:end] if end > 0 else value
 
 
 def fits_kind(value: list[Char], kind: str) -> bool:

@@ -155,3 +155,31 @@ def test_a_period_beats_the_paragraph_under_a_heading_of_the_same_words() -> Non
 
 def _ocr(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
     return TextLine(text=text, box=Box(x0=x0, y0=y0, x1=x1, y1=y1), score=0.99)
+
+
+def test_a_name_in_a_sentence_ends_at_the_full_stop() -> None:
+    """A charter writes its captions in sentences: the name ends where its sentence does, and a list of
+    names loses the full stop after the last one."""
+    p = page(
+        line("公司名称：安和市某某商贸有限公司。公司住所：安和市东湖区文化路12号。", 200, 300),
+        line("股东：张某某、安和市某某投资有限公司。", 200, 360),
+    )
+    name = find_field([p], ["公司名称"], stop=["住所"], kind="name")
+    assert (name.status, name.value) == (FieldStatus.OK, "安和市某某商贸有限公司")
+    holders = find_field([p], ["股东"], kind="list", multiline=True)
+    assert holders.value == "张某某、安和市某某投资有限公司"
+
+
+def test_a_short_caption_inside_a_longer_one_is_no_caption_of_its_own() -> None:
+    """证件号码 (the shareholders' column) is not read inside 法定代表人身份证件号码, a caption of the
+    form: that is no 法定代表人 caption glued to a two-character value (性别女民族汉 is)."""
+    p = page(
+        line("法定代表人：", 200, 300),
+        line("张某某", 260, 340),
+        line("法定代表人身份证件号码：", 200, 380),
+        line("110101199003071234", 260, 420),
+    )
+    stop = ["法定代表人", "法定代表人身份证件号码"]
+    assert find_field([p], ["证件号码"], stop=stop, kind="list").status is FieldStatus.ABSENT
+    glued = page(line("性别女民族汉", 200, 300))
+    assert find_field([glued], ["民族"], stop=["性别"]).value == "汉"

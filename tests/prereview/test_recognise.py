@@ -334,3 +334,24 @@ def test_a_heading_that_varies_the_materials_own_title_is_no_look_alike() -> Non
         line("租赁期限 2025年1月1日至2027年12月31日", 120, 380),
     )
     assert classify([lease], corpus_item("SC-001"), declared={})[0].material == "M7"
+
+
+def _contents(*entries: str, title: str = "", file: int) -> PageView:
+    lines = [line(title, 400, 120, h=46)] if title else []
+    lines += [line(t, 160, 220 + 60 * k) for k, t in enumerate(entries)]
+    return _ocr(*lines, file=file)
+
+
+def test_an_untitled_page_photographed_apart_completes_the_material_whose_parts_it_holds() -> None:
+    """A list's second page, photographed as a file of its own, has no title: the parts it lists that
+    the titled first page lacks make it that material's next page, and not when it adds none."""
+    m3 = corpus_item("YJ-001").material("M3")
+    first = _contents(*m3.parts[:10], title="安全生产规章制度和岗位操作规程目录清单", file=0)
+    second = _contents(*(f"{k}. {part}" for k, part in enumerate(m3.parts[10:12], start=11)), file=1)
+    labels = classify([first, second], corpus_item("YJ-001"), declared={})
+    assert labels[0].material == "M3" and labels[1].material == "M3" and labels[1].continued
+    assert labels[1].parts == set(m3.parts[10:12])
+    again = _contents(*m3.parts[:2], file=1)  # nothing the first page lacks: no reason to join it
+    assert classify([first, again], corpus_item("YJ-001"), declared={})[1].material is None
+    alone = classify([second], corpus_item("YJ-001"), declared={})[0]
+    assert alone.material is None  # no material recognised elsewhere to complete
