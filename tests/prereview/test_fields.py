@@ -26,7 +26,7 @@ from prereview.extract import (
 from prereview.extract.fields import plausible_names
 from rules.dates import parse_period
 from tests.fixtures.visual_images import fixture_page
-from tests.prereview._pages import line, page, photo
+from tests.prereview._pages import line, page
 
 # --- README §9: number checks -------------------------------------------------------------------
 
@@ -341,64 +341,3 @@ def test_a_name_caption_inside_running_text_is_no_caption() -> None:
     assert plausible_names("龙海国、安和市凯达实业有限公司")
     assert plausible_names("阿依古丽·买买提")
     assert not plausible_names("在上述权限范围内签署的有关文件")
-
-
-def test_a_name_caption_inside_a_centred_title_is_no_caption() -> None:
-    # the title names the parties: 指定代表 starts it, more of the title follows the "name"
-    title = photo(
-        line("指定代表或者共同委托代理人授权委托书", 400, 100),
-        line("委托人：安和市顺达物流有限公司", 200, 200),
-        line("指定代表：王小明", 200, 260),
-        line("签署日期：2026年1月1日", 700, 400),
-    )
-    assert [f.value for f in find_fields([title], ["指定代表", "委托代理人"], kind="name")] == ["王小明"]
-    # a caption glued to its value at the left of a line is still one
-    left = photo(line("指定代表王小明", 200, 260), line("签署日期：2026年1月1日", 700, 400))
-    assert find_field([left], ["指定代表"], kind="name").value == "王小明"
-
-
-def test_a_caption_running_on_into_a_longer_caption_is_not_left_blank() -> None:
-    # 受托人身份证号码 misread as …号间: the start of another caption, not an empty 受托人
-    misread = photo(line("受托人身份证号间", 200, 200), line("360121198204186683", 500, 200))
-    assert find_fields([misread], ["受托人"], kind="name") == []
-    blank = photo(line("受托人：", 200, 200), line("联系电话：", 700, 200))
-    assert find_field([blank], ["受托人"], kind="name").status is FieldStatus.EMPTY
-
-
-def test_a_column_header_tilted_into_the_line_above_still_heads_its_column() -> None:
-    # a photo's tilt put 培训日期 | 考核结果 in the row of the unit's line above the table's header
-    tilted = photo(
-        line("单位名称：安和市某某有限公司", 300, 100),
-        line("培训日期", 800, 104),
-        line("考核结果", 950, 100),
-        line("姓名", 360, 130),
-        line("学时", 700, 130),
-        line("王小明", 360, 170),
-        line("24", 700, 170),
-        line("2026-04-18", 800, 170),
-        line("合格", 950, 170),
-    )
-    stop = ["姓名", "学时", "培训日期", "考核结果"]
-    assert find_field([tilted], ["培训日期"], stop=stop, kind="date").value == "2026-04-18"
-    # a caption with a blank cell and the next caption beside it on its own line stays empty
-    blank = photo(line("培训日期", 300, 100), line("考核结果", 600, 100), line("备注：无", 300, 300))
-    assert find_field([blank], ["培训日期"], stop=stop, kind="date").status is not FieldStatus.OK
-
-
-def test_the_next_header_cell_of_a_table_is_no_name() -> None:
-    # a tilted photo put 出资方式 and 出资日期 in the row above: 股东姓名或名称 and 认缴出资额（万元）
-    # are left alone in the header's row, and the second must not be read as the first's value
-    header = page(
-        line("股东姓名或名称", 100, 300),
-        line("认缴出资额（万元）", 400, 300),
-        line("何婷佳", 100, 340),
-        line("80", 400, 340),
-        source=PageSource.OCR,
-    )
-    stop = ["出资额", "出资方式", "出资日期"]
-    assert find_field([header], ["股东姓名或名称"], stop=stop, kind="list").status is FieldStatus.ABSENT
-    # a name beside its caption is still read
-    beside = page(
-        line("股东姓名或名称", 100, 300), line("安和市汇丰实业有限公司", 400, 300), source=PageSource.OCR
-    )
-    assert find_field([beside], ["股东姓名或名称"], stop=stop, kind="list").value == "安和市汇丰实业有限公司"
