@@ -17,7 +17,6 @@ from prereview.visual import (
     checkbox_states,
     find_seals,
     find_signatures,
-    id_card_faces,
     ink_probe,
 )
 from tests.fixtures.visual_images import (
@@ -31,9 +30,9 @@ from tests.fixtures.visual_images import (
     draw_seal,
     draw_signature,
     draw_text,
-    fixture_page,
     sample_page,
 )
+from tests.prereview._pages import line
 
 
 def _overlaps(a: Box, b: Box) -> bool:
@@ -241,77 +240,6 @@ def test_ink_probe_marks_an_illegible_field() -> None:
     assert find_field([page], ["签发机关"], has_ink=probe).status is FieldStatus.EMPTY
 
 
-# --- ID card faces ----------------------------------------------------------------------------------
-
-
-def _lines(*texts: str) -> list[TextLine]:
-    return [
-        TextLine(text=t, box=Box(x0=100, y0=100 + 40 * k, x1=400, y1=130 + 40 * k))
-        for k, t in enumerate(texts)
-    ]
-
-
-PORTRAIT = (
-    "姓 名 吴琳欣",
-    "性别女民族汉",
-    "出生 1969 年 6 月 4 日",
-    "住址 安和市和丰县新桥镇新村26号",
-    "公民身份号码 362321196906040981",
-)
-EMBLEM = ("中华人民共和国", "居民身份证", "签发机关 安和市公安局安平分局", "有效期限 2006.04.01-2026.04.01")
-
-
-@pytest.mark.parametrize(
-    ("texts", "portrait", "emblem"),
-    [
-        (PORTRAIT, True, False),
-        (EMBLEM, False, True),
-        (PORTRAIT + EMBLEM, True, True),  # both faces on one page
-        (
-            ("姓名", "吴琳欣", "性别", "女", "民族", "汉", "362321196906040981"),
-            True,
-            False,
-        ),  # caption lost, number kept
-        (
-            (
-                "中华人民共和国机动车驾驶证",
-                "证号 360121196911300415",
-                "姓名 冯宇",
-                "性别 男",
-                "住址 安和市",
-                "出生日期 1969-11-30",
-                "有效期限 2018-11-22至2028-11-22",
-            ),
-            False,
-            False,
-        ),
-        (
-            ("法定代表人信息", "身份证件类型 居民身份证", "身份证件号码 360111199001276076", "姓名 万帆伟"),
-            False,
-            False,
-        ),
-        (("社会保障卡", "姓名 张三", "社会保障号码 11010519491231002X"), False, False),
-    ],
-)
-def test_id_card_faces(texts: tuple[str, ...], portrait: bool, emblem: bool) -> None:
-    faces = id_card_faces(_lines(*texts))
-    assert (faces.portrait, faces.emblem) == (portrait, emblem)
-
-
-def test_temporary_id_card() -> None:
-    faces = id_card_faces(_lines("临时居民身份证", "签发机关 安和市公安局", "有效期限 2026.01.01-2026.04.01"))
-    assert faces.emblem and faces.temporary
-
-
-@pytest.mark.parametrize(
-    ("key", "portrait", "emblem"),
-    [("id_both_faces", True, True), ("id_portrait_only", True, False), ("driving_licence", False, False)],
-)
-def test_id_card_faces_on_samples(key: str, portrait: bool, emblem: bool) -> None:
-    faces = id_card_faces(fixture_page(key).lines)
-    assert (faces.portrait, faces.emblem) == (portrait, emblem)  # YJ-P01 M9 expected PAGES_MISSING
-
-
 # --- checkboxes -------------------------------------------------------------------------------------
 
 
@@ -343,7 +271,7 @@ def test_checkbox_states_from_the_image() -> None:
 
 
 def test_checkbox_marks_in_text_win() -> None:
-    lines = _lines("申请类型：☑首次申请 □延期申请")
+    lines = [line("申请类型：☑首次申请 □延期申请", 100, 100)]
     assert checkbox_states(None, lines, ["首次申请", "延期申请"]) == {"首次申请": True, "延期申请": False}
 
 
