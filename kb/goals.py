@@ -34,6 +34,7 @@ __all__ = [
     "foreign_licence",
     "goal_route",
     "kb_led",
+    "says_goal",
     "wants_item",
 ]
 
@@ -109,6 +110,19 @@ def kb_led(
 _INTENT = re.compile(
     r"(想|准备|打算|计划|寻思|琢磨)(?!问|了解|咨询|知道|请教|什么|啥|哪|些|点|好|材料|资料)|^(新?开|新?建)(个|家|间|一家|一个|一间)"
 )
+
+
+def says_goal(query: str) -> bool:
+    """Does the question say something to be done or ask what it takes (an intention, the steps, an
+    approval, the materials)? A question near an item's sentences that does neither ("火锅哪家好吃") is
+    no goal: the item's meaning does not answer it."""
+    return bool(
+        asks_item(query)
+        or GOAL_SAID.search(query)
+        or _INTENT.search(query)
+        or ASKS_STEPS.search(query)
+        or ASKS_MATERIALS.search(query)
+    )
 
 
 def wants_item(query: str) -> bool:

@@ -24,7 +24,7 @@ from kb.finder import ItemFinder, ItemMatch
 from kb.fusion import Fused, fuse
 from kb.glossary import Glossary
 from kb.goal_meaning import GoalMeaning, MeaningRouter
-from kb.goals import foreign_licence, wants_item
+from kb.goals import foreign_licence, says_goal, wants_item
 from kb.index import KnowledgeIndex
 from kb.intent import SectionIntent
 from kb.schemas import EntryKind, MatchReason, RouteAnswer, SearchHit, SearchResult
@@ -179,9 +179,10 @@ class Searcher:
     def _meant_route(
         self, query: str, goal: GoalMeaning, *, items: list[ItemMatch], index: KnowledgeIndex
     ) -> str | None:
-        """The item an unanswered goal's meaning points to (kb/goal_meaning.py), for a question that names
-        no item or asks for one, asks no concept, names no term and no licence the item never mentions."""
-        if self.desk.names_item(items) and not wants_item(query):
+        """The item an unanswered goal's meaning points to (kb/goal_meaning.py), for a question that says a
+        goal (``says_goal``), names no item or asks for one, asks no concept, names no term and no licence
+        the item never mentions."""
+        if not says_goal(query) or (self.desk.names_item(items) and not wants_item(query)):
             return None
         if ASKS_CONCEPT.search(query) or term_names(index).named(query):
             return None

@@ -49,9 +49,15 @@ def _basic(item: Item) -> str:
     rows = [
         f"{field.alias}：{_shown(value)}"
         for name, field in type(item.basic).model_fields.items()
-        if (value := getattr(item.basic, name)) not in ("", None, ()) and field.alias
+        if (value := getattr(item.basic, name)) not in ("", None, ())
+        and field.alias
+        and name not in _DATA_ONLY
     ]
     return "\n".join([f"事项编码：{item.code}", f"事项名称：{item.name}", *rows])
+
+
+# which declared fact chooses an item's procedure is for the clock; 承诺时限 says the same in words
+_DATA_ONLY = {"procedures"}
 
 
 def _shown(value: object) -> str:

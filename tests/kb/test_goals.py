@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kb.finder import ItemCard, ItemMatch
 from kb.fusion import Fused
-from kb.goals import agreed, asks_item, foreign_licence, goal_route, kb_led, wants_item
+from kb.goals import agreed, asks_item, foreign_licence, goal_route, kb_led, says_goal, wants_item
 from kb.index import KnowledgeIndex
 from kb.text import Tokenizer
 from tests.kb.conftest import FakeEmbedder, doc
@@ -124,3 +124,16 @@ def test_the_finders_route_is_sure_when_the_evidence_backs_it(embedder: FakeEmbe
     # another item's evidence as strong: no sure route
     even = {"RS-001": 1.78, "YJ-001": 1.779}
     assert goal_route(query, **kw, evidence=even, meant=items[0], floor=0.2, lead=0.005) is None
+
+
+def test_a_goal_is_something_to_be_done_or_what_it_takes() -> None:
+    for goal in (
+        "买了几台厢货准备给人送货，得办什么",
+        "工厂扩建一条注塑生产线 环保审批去哪 准备什么材料",
+        "想在小区门口开个小饭馆",
+        "开家烧烤店",
+        "这个要报批吗",
+    ):
+        assert says_goal(goal), goal
+    for chat in ("明天会下雨吗，火锅哪家好吃", "你们几点下班", "附近哪有停车场"):
+        assert not says_goal(chat), chat
