@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from rules.casefacts import CaseFacts, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
+from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
 from rules.codes import Code
 from rules.expr import Cmp, CountRef, FactRef, refs, to_dnf
 from rules.spec import Item
@@ -50,6 +50,10 @@ def finding_doubt(
     if finding.code in (Code.NOT_SEALED, Code.NOT_SIGNED, Code.PAGES_MISSING):
         return _mark_doubt(finding, evidence)
     value = values.get((mid, finding.set_index, finding.field)) if finding.set_index is not None else None
+    if finding.code is Code.UNREADABLE and value is not None and value.state is FieldState.OK and value.value:
+        # read clearly, and no date (README §2.2) in any way written ("取得许可后6个月内"): not 无法辨认,
+        # and whether it says enough is the clerk's to judge
+        return value.doubt or f"写的是「{value.value}」，不是可识别的日期"
     if value is not None and value.doubt:
         sure_mismatch = value.unlike_declared and finding.code in _MISMATCH and _declared_only(finding, item)
         if not sure_mismatch:

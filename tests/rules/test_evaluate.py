@@ -211,9 +211,10 @@ def test_rules_that_want_more_facts_do_not_borrow_fewer(book: RuleBook, evaluato
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_a_date_read_but_not_parsed_is_unreadable(path: Path, evaluator: Evaluator) -> None:
-    """A date or period field whose text does not parse is illegible (README §2.2): its fact's state
+    """A date or period field whose text does not parse is no date (README §2.2): its fact's state
     is "unreadable" (once: not the "ok" of a legible reading's fact beside it), and where the rules
-    check the date the finding is UNREADABLE on that field."""
+    check the date the UNREADABLE on that field is an uncertain point: the text was read clearly, so
+    what it says is the clerk's to judge, with the text in its doubt."""
     file = load_scenarios(path)
     item = evaluator.loaded(file.item).item
     base = case_of(file, file.scenarios[0])
@@ -234,7 +235,9 @@ def test_a_date_read_but_not_parsed_is_unreadable(path: Path, evaluator: Evaluat
                 c.code is Code.UNREADABLE and name in c.fields and not c.when for c in material.checks
             ):
                 checked += 1
-                assert (material.id, name) in {
-                    (f.material, f.field) for f in found.findings if f.code is Code.UNREADABLE
-                }, (file.item, material.id, name)
+                doubted = {
+                    (f.material, f.field): f.doubt for f in found.uncertain if f.code is Code.UNREADABLE
+                }
+                assert "日期无法辨认" in doubted.get((material.id, name), ""), (file.item, material.id, name)
+                assert (material.id, name) not in {(f.material, f.field) for f in found.findings}
     assert checked
