@@ -13,7 +13,10 @@ off, a seal or signature missing, an expired or stale date, an empty field, a mi
 wrong document in a slot). Uploads vary as real ones do: CJK fonts, sizes, spacing, grid or no grid,
 value beside or below its label, shuffled fields; text PDFs with an embedded font, scanned PDFs, phone
 photos (perspective, rotation, shadow, blur, JPEG); several cards on one photo or photocopy; a scanned
-bundle of two materials; no slots in about a quarter of cases; now and then an unrelated file.
+bundle of two materials; no slots in about a quarter of cases; now and then an unrelated file. Variation
+families (gencases_vary, `--vary`): slots swapped, confusable documents the standards name, pages out of
+order/turned/split/with blank backs, bundles of up to three materials, handwritten values, extra fields,
+glare/screen/steep photos and grey low-resolution scans, seals over the edge, patterned cards.
 
 Fonts (Debian; `make gencases-fonts`):
     apt-get install -y fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-ukai fonts-arphic-uming fonts-noto-cjk
@@ -38,6 +41,7 @@ from gencases_items_setup import build_sc, build_yjs
 from gencases_items_slhb import build_hb, build_sl
 from gencases_items_yjrs import build_rs, build_yj
 from gencases_pack import Packer
+from gencases_vary import FAMILIES, Vary, lookalike
 
 BUILDERS = {
     "SC-001": build_sc,
@@ -128,8 +132,62 @@ def verdict(ms: list[Material], findings: dict[str, set[str]]) -> tuple[str, int
     return ("TOLERANCE", days) if days else ("ACCEPT", 0)
 
 
+def _confusables(
+    item: str,
+    ms: list[Material],
+    vary: Vary,
+    *,
+    dropped: set[str],
+    wrong: set[str],
+    findings: dict[str, set[str]] | None,
+    slots: bool,
+) -> tuple[dict[str, Any], list[Any], list[str]]:
+    """The `lookalike` family: a material left out or replaced in its slot has, now and then, one of the
+    documents the standards name as confusable with it uploaded in its stead (the finding stays MISSING or
+    WRONG_DOCUMENT: the standards say it does not replace the material); and now and then such a document
+    is uploaded beside a material that is there (no finding: the material is found)."""
+    looks: dict[str, Any] = {}
+    notes: list[str] = []
+    # In a defect case, one more material may be replaced by its confusable document (`findings` given);
+    # not beside a mismatch, which some standards judge against another material (README convention 4).
+    compared = findings is None or any(
+        c in {"NAME_MISMATCH", "ID_MISMATCH"} for v in findings.values() for c in v
+    )
+    clean = [m for m in ms if not compared and m.mid not in (findings or {}) and lookalike(item, m, vary.rnd)]
+    forced = ""
+    if clean and vary.want("lookalike", 0.4):
+        m = vary.rnd.choice(clean)
+        forced = m.mid
+        code = "WRONG_DOCUMENT" if slots else "MISSING"
+        (wrong if slots else dropped).add(m.mid)
+        assert findings is not None
+        findings[m.mid] = {code}
+        notes.append(f"{m.mid} 未提交，{'其材料位上' if slots else '案件中'}是易混材料 → {code}")
+    for m in ms:
+        if m.mid in wrong or m.mid in dropped:
+            doc = lookalike(item, m, vary.rnd) if vary.want("lookalike", 0.6) or m.mid == forced else None
+            if doc is not None:
+                looks[m.mid] = doc
+                notes.append(f"{m.mid}: 易混材料「{doc.title or doc.subtitle}」代替提交")
+    present = [m for m in ms if m.mid not in dropped | wrong and lookalike(item, m, vary.rnd)]
+    decoys = []
+    if present and vary.want("lookalike", 0.25):
+        m = vary.rnd.choice(present)
+        doc = lookalike(item, m, vary.rnd)
+        if doc is not None:
+            decoys.append(doc)
+            notes.append(f"易混材料「{doc.title}」与 {m.mid} 一并提交（{m.mid} 已提交，不产生问题）")
+    return looks, decoys, notes
+
+
 def make_case(
-    case_id: str, item: str, scenario: str, rnd: random.Random, fonts: list[int], out: Path
+    case_id: str,
+    item: str,
+    scenario: str,
+    rnd: random.Random,
+    fonts: list[int],
+    out: Path,
+    families: set[str] | None = None,
 ) -> None:
     review = review_day(rnd)
     g = Gen(rnd, review)
@@ -152,6 +210,17 @@ def make_case(
             built.facts[fact] = json.loads(value)
             findings.setdefault("M1", set()).add("FIELD_EMPTY")
             notes.append(f"申报事实 {fact} 为空")
+    vary = Vary(random.Random(f"{case_id}-vary"), set(families or ()))
+    looks, decoys, look_notes = _confusables(
+        item,
+        ms,
+        vary,
+        dropped=dropped,
+        wrong=wrong,
+        findings=findings if scenario == "defect" and not built.failed else None,
+        slots=slots,
+    )
+    notes += look_notes
     facts = {k: v for k, v in built.facts.items() if not k.startswith("_")}
     if built.failed:
         expected: dict[str, Any] = {
@@ -172,8 +241,9 @@ def make_case(
         }
     case_dir = out / case_id
     (case_dir / "files").mkdir(parents=True, exist_ok=True)
-    packer = Packer(rnd, fonts, case_dir, review, slots=slots)
-    files = packer.pack([m for m in ms if m.mid not in dropped and m.mid not in wrong], wrong=sorted(wrong))
+    packer = Packer(rnd, fonts, case_dir, review, slots=slots, vary=vary)
+    kept = [m for m in ms if m.mid not in dropped and m.mid not in wrong]
+    files = packer.pack(kept, wrong=sorted(wrong), looks=looks, decoys=decoys)
     case = {
         "case_id": case_id,
         "item": item,
@@ -196,7 +266,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--n", type=int, default=4, help="cases per item")
     ap.add_argument("--items", default=",".join(ITEMS), help="comma-separated item codes")
+    ap.add_argument(
+        "--vary",
+        default="all",
+        help=f"variation families, comma-separated, 'all' or 'none' (as before them): {','.join(FAMILIES)}",
+    )
     args = ap.parse_args(argv)
+    families = set(FAMILIES) if args.vary == "all" else set(args.vary.split(",")) - {"none", ""}
+    if families - set(FAMILIES):
+        print(f"unknown families: {', '.join(sorted(families - set(FAMILIES)))}", file=sys.stderr)
+        return 2
     fonts = available_fonts()
     if not fonts:
         print("no CJK font installed: make gencases-fonts", file=sys.stderr)
@@ -208,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         rnd.shuffle(plan)
         for k, scenario in enumerate(plan, start=1):
             case_id = f"{PREFIX[item]}-G{args.seed:02d}{k:02d}"
-            make_case(case_id, item, scenario, random.Random(f"{args.seed}-{item}-{k}"), fonts, args.out)
+            case_rnd = random.Random(f"{args.seed}-{item}-{k}")
+            make_case(case_id, item, scenario, case_rnd, fonts, args.out, families)
             print(case_id, scenario, flush=True)
     return 0
 

@@ -6,6 +6,7 @@ are random scribbles. Photo effects: perspective, rotation, shadow, blur, JPEG c
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import random
@@ -44,6 +45,7 @@ class Text:
     y: float  # baseline, mm from the top
     s: str
     size: float  # mm (cap height of the em box)
+    hand: bool = False  # filled in by hand: kai font, ink, each character a little off (raster only)
 
 
 @dataclass
@@ -82,6 +84,7 @@ class Page:
     tint: tuple[int, int, int] = (255, 255, 255)
 
 
+@functools.lru_cache(maxsize=48)  # a handwritten value asks for a font per character
 def _pil_font(font: int, px: int) -> ImageFont.FreeTypeFont:
     path, index = FONTS[font]
     return ImageFont.truetype(path, max(px, 6), index=index)
@@ -144,12 +147,34 @@ def scribble_image(sc: Scribble, px_per_mm: float) -> Image.Image:
     return img
 
 
+def _hand_text(d: ImageDraw.ImageDraw, op: Text, k: float) -> None:
+    """A value written by hand: a kai (brush) font in blue or black ink, the whole line a little above or
+    below its place, each character a little larger or smaller and off the baseline. The jitter is seeded
+    by the text and its place, so a page renders the same every time."""
+    rnd = random.Random(f"{op.s}|{op.x:.2f}|{op.y:.2f}")
+    hand = next((i for i in (3, 2) if Path(FONTS[i][0]).exists()), 0)
+    ink = rnd.choice([(25, 45, 140, 255), (30, 30, 40, 255), (20, 60, 160, 255)])
+    x = op.x * k + rnd.uniform(0, 0.4) * op.size * k
+    # Written above the line more often than below, and drifting by at most 0.15 em over the value, so
+    # that in a ruled form it stays inside its own cell (a value in the row above would be a doubt).
+    base = op.y * k + rnd.uniform(-0.2, 0.1) * op.size * k
+    slope = rnd.uniform(-0.15, 0.15) * op.size / max(len(op.s) * op.size, 1.0)
+    for ch in op.s:
+        px = int(op.size * k * rnd.uniform(0.94, 1.06))
+        font = _pil_font(hand, px)
+        y = base + slope * (x - op.x * k) + rnd.uniform(-0.06, 0.06) * px
+        d.text((x, y - px), ch, font=font, fill=ink)
+        x += font.getlength(ch) * rnd.uniform(1.0, 1.04)
+
+
 def render_png(page: Page, dpi: int) -> Image.Image:
     k = dpi / 25.4
     img = Image.new("RGBA", (int(page.w * k), int(page.h * k)), (*page.tint, 255))
     d = ImageDraw.Draw(img)
     for op in page.ops:
-        if isinstance(op, Text):
+        if isinstance(op, Text) and op.hand:
+            _hand_text(d, op, k)
+        elif isinstance(op, Text):
             px = int(op.size * k)
             d.text((op.x * k, op.y * k - px), op.s, font=_pil_font(page.font, px), fill=(25, 25, 25, 255))
         elif isinstance(op, Line):
@@ -229,7 +254,9 @@ def scan_effect(img: Image.Image, rnd: random.Random) -> Image.Image:
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
 
 
-def photo(items: list[Image.Image], rnd: random.Random, *, max_side: int = 1600) -> tuple[Image.Image, int]:
+def photo(
+    items: list[Image.Image], rnd: random.Random, *, max_side: int = 1600, spread: bool = False
+) -> tuple[Image.Image, int]:
     """A phone photo of one or more sheets or cards on a table: perspective, shadow, blur, rotation
     (returned with the photo, for the case notes)."""
     bg_col = rnd.choice([(120, 110, 100), (90, 95, 100), (160, 150, 135), (60, 60, 65)])
@@ -238,6 +265,7 @@ def photo(items: list[Image.Image], rnd: random.Random, *, max_side: int = 1600)
         s.thumbnail((max_side, max_side))
     gap = 60
     cols = 1 if len(sheets) == 1 else 2 if len(sheets) <= 4 and rnd.random() < 0.7 else 1
+    cols = 2 if spread else cols  # two A4 pages side by side, as a book or a folder lies open
     rows = [sheets[i : i + cols] for i in range(0, len(sheets), cols)]
     W = max(sum(s.width for s in row) + gap * (len(row) + 1) for row in rows)
     H = sum(max(s.height for s in row) for row in rows) + gap * (len(rows) + 1)

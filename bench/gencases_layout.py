@@ -48,6 +48,7 @@ class Style:
     margin: float
     leading: float
     tint: tuple[int, int, int]
+    hand: bool = False  # values filled in by hand (gencases_vary, raster pages only)
 
 
 def pick_style(rnd: random.Random, fonts: list[int], *, pdf: bool) -> Style:
@@ -115,6 +116,25 @@ class _Cursor:
         return A4[0] - 2 * self.st.margin
 
 
+def _put(cur: _Cursor, x: float, y: float, head: str, val: str, size: float) -> None:
+    """A printed label and its handwritten value half an em after it, on the same line."""
+    cur.page.ops.append(Text(x, y, head, size))
+    if val:
+        cur.page.ops.append(Text(x + (ems(head) + 0.5) * size, y, val, size, hand=True))
+
+
+def _hand_line(cur: _Cursor, x0: float, head: str, val: str, size: float, per_line: int) -> None:
+    """A label with its handwritten value, the value wrapped in the room left after the label."""
+    chunks = _wrap(val, per_line - ems(head) - 3) if val else [""]  # room for the larger hand
+    for k, chunk in enumerate(chunks):
+        cur.need(size * cur.st.leading)
+        cur.y += size * cur.st.leading
+        if k == 0:
+            _put(cur, x0, cur.y, head, chunk, size)
+        else:
+            cur.page.ops.append(Text(x0 + (ems(head) + 0.5) * size, cur.y, chunk, size, hand=True))
+
+
 def _fields(cur: _Cursor, fields: list[tuple[str, str]], rnd: random.Random) -> None:
     st, x0, size = cur.st, cur.st.margin, cur.st.size
     per_line = int(cur.width / size)
@@ -124,8 +144,17 @@ def _fields(cur: _Cursor, fields: list[tuple[str, str]], rnd: random.Random) -> 
             pair = fields[i : i + 2]
             if any(ems(lab + val) + 3 > half / size for lab, val in pair):  # keep a gap between the columns
                 for lab, val in pair:
+                    if st.hand:
+                        _hand_line(cur, x0, f"{lab}：", val, size, per_line)
+                        continue
                     for k, chunk in enumerate(_wrap(f"{lab}：{val}", per_line)):
                         cur.text(x0 + (2 * size if k else 0), chunk, size)
+                continue
+            if st.hand:
+                cur.need(size * st.leading)
+                cur.y += size * st.leading
+                for k, (lab, val) in enumerate(pair):
+                    _put(cur, x0 + k * half, cur.y, f"{lab}：", val, size)
                 continue
             cur.text(x0, f"{pair[0][0]}：{pair[0][1]}", size)
             if len(pair) > 1:
@@ -136,17 +165,21 @@ def _fields(cur: _Cursor, fields: list[tuple[str, str]], rnd: random.Random) -> 
     for lab, val in fields:
         if st.mode == "below":
             cur.text(x0, f"{lab}：", size)
-            for chunk in _wrap(val, per_line - 2):
+            for chunk in _wrap(val, per_line - 2 - 2 * st.hand):
                 cur.text(x0 + 2 * size, chunk, size)
+                cur.page.ops[-1].hand = st.hand  # type: ignore[union-attr]
             continue
         if st.mode == "inline":
             sep = rnd.choice(["：", ": ", "  "])
+            if st.hand:
+                _hand_line(cur, x0, f"{lab}{sep}", val, size, per_line)
+                continue
             for k, chunk in enumerate(_wrap(f"{lab}{sep}{val}", per_line)):
                 cur.text(x0 + (2 * size if k else 0), chunk, size)
             continue
         # grid: a label cell and a value cell, ruled
         lab_lines = _wrap(lab, int((label_w - 3) / size))
-        val_lines = _wrap(val, int((cur.width - label_w - 3) / size))
+        val_lines = _wrap(val, int((cur.width - label_w - 3) / size) - 2 * st.hand)
         rows = max(len(lab_lines), len(val_lines))
         h = rows * size * st.leading + size * 0.6
         cur.need(h)
@@ -156,7 +189,7 @@ def _fields(cur: _Cursor, fields: list[tuple[str, str]], rnd: random.Random) -> 
             if k < len(lab_lines):
                 cur.page.ops.append(Text(x0 + 1.5, y, lab_lines[k], size))
             if k < len(val_lines):
-                cur.page.ops.append(Text(x0 + label_w + 1.5, y, val_lines[k], size))
+                cur.page.ops.append(Text(x0 + label_w + 1.5, y, val_lines[k], size, hand=st.hand))
         bottom = top + h
         x1 = x0 + cur.width
         ops = cur.page.ops
