@@ -82,9 +82,10 @@ class CompiledItem(BaseModel):
             return _ANY_STATE
         return watch.asked(self.watched_states, t, m, sub)
 
-    def wants(self, fact: Json) -> bool:
-        """Whether some phase-2 pattern can match this fact."""
-        return watch.wants(self.wanted, fact)
+    def wants(self, fact: Json, case: Json | None = None) -> bool:
+        """Whether some phase-2 pattern can match this fact (with ``case``, the case fact: compared
+        with it as the patterns compare)."""
+        return watch.wants(self.wanted, fact, case)
 
     def covers(self, other: CompiledItem) -> bool:
         """Whether the facts prepared for this item serve ``other`` as they are: the same lookups and

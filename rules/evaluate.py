@@ -23,6 +23,7 @@ from rules.prepare import FieldValues, Made, made_for
 from rules.spec import FactCatalog, Item
 from rules.stored import StoredCase, outline
 from rules.stored import key as stored_key
+from rules.stored import keys as stored_keys
 from rules.values import joined
 from rules.verdict import Decision, Finding, decide, split_uncertain
 
@@ -164,6 +165,10 @@ class Evaluator:
     def stored_key(self, code: str) -> str:
         """What a record of ``engine_input`` made for this item's rules is stored under (rules.stored)."""
         return stored_key(self.compiled(code).facts_key, self._catalog)
+
+    def stored_keys(self, code: str) -> tuple[str, ...]:
+        """``stored_key``, and the keys of records of earlier versions that serve these rules as they are."""
+        return stored_keys(self.compiled(code).facts_key, self._catalog)
 
     def engine_input(self, case: CaseFacts) -> dict[str, Any]:
         """The case's facts as the engine takes them under these rules (rules.stored), to be kept with

@@ -15,6 +15,7 @@ import orjson
 from rules import idle, watch
 from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
 from rules.compiled import CompiledItem
+from rules.declared import case_fact
 from rules.spec import FieldSpec, Item, Material
 from rules.steps import Step, Steps, step_of, steps_of
 from rules.targets import Targets, differs_in_set
@@ -147,6 +148,8 @@ class _Prep:
         self.compiled = compiled
         self.review = case.review_date
         self.targets = Targets(case=case, declared=declared)
+        # what a pattern comparing a reading with the case fact compares it with (rules.watch)
+        self.case = case_fact(case.review_date, compiled)
 
     def set_facts(self, made: Made, material: Material, steps: Steps, i: int, one: MaterialSet) -> None:
         """Append set ``i``'s facts: its parts', its marks', then its fields' in their order."""
@@ -224,7 +227,7 @@ class _Prep:
                     and not step.contains
                     and (not step.checks or not targets.differing(props["v"], step.checks, i))
                 ):
-                    if watch.matches(step.when_ok, props):  # type: ignore[arg-type]
+                    if watch.matches(step.when_ok, props, self.case):  # type: ignore[arg-type]
                         texts.append(f"{step.head}{i}{step.tail}{body}")
                         keys.append(step.key)
                     continue
@@ -246,13 +249,13 @@ class _Prep:
         elif isinstance(wanted, tuple) and step.on_reading and "st" not in props and not (has or differ):
             # The patterns look only at the reading's properties (an ID number's checksum): asked of
             # the reading, and the fact not built when none can match it (most such readings)
-            if not watch.matches(wanted, props):
+            if not watch.matches(wanted, props, self.case):
                 return
             wanted = True
         fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props}
         for key, one in (*has, *differ):
             fact[key] = one
-        if not isinstance(wanted, tuple) or watch.matches(wanted, fact):
+        if not isinstance(wanted, tuple) or watch.matches(wanted, fact, self.case):
             if has or differ or "st" in props:  # an illegible reading's state replaces "ok": encoded whole
                 made.add(step.key, fact)
             else:

@@ -12,7 +12,7 @@ import pytest
 from rules import values
 from rules.casefacts import CaseFacts, FieldState, MaterialStatus
 from rules.compiled import CompiledItem, Counterpart
-from rules.declared import declared_fact, with_case
+from rules.declared import case_fact, declared_fact, with_case
 from rules.engine import RuleHost, encode, matched, payload
 from rules.evaluate import Evaluator
 from rules.identity import normalize_name, normalize_number
@@ -48,7 +48,8 @@ def test_the_facts_are_those_the_rules_ask_for_made_the_long_way(path: Path, eva
     (rules.targets) and remembered readings are shortcuts: for every scenario of every item, with
     every material due, the facts are those made by building every fact in full, reading each value
     afresh, finding each counterpart anew, and keeping a fact when ``CompiledItem.asks`` and
-    ``CompiledItem.wants`` say a pattern can match it. The engine's payload, joined from the texts of
+    ``CompiledItem.wants`` say a pattern can match it (compared with the case fact as the patterns
+    compare: a period not ended on the review date is no fact). The engine's payload, joined from the texts of
     readings encoded once (rules.prepare.Made), is those facts encoded whole, each numbered by its
     position (rules.values.payload)."""
     file = load_scenarios(path)
@@ -177,7 +178,9 @@ def _set_long_way(
                     if found and fact["v"] not in found:
                         fact[key] = found[0]
         asked = compiled.asks("f", mid, name)
-        if ("" in asked or fact["st"] in asked) and compiled.wants(fact):
+        if ("" in asked or fact["st"] in asked) and compiled.wants(
+            fact, case_fact(case.review_date, compiled)
+        ):
             out.append(fact)
     return out
 
