@@ -61,11 +61,15 @@ def made_for(
             made.material(mid, "missing", 0)
             continue
         status, sets = evidence.status, evidence.sets
-        state = "ok" if status is _PRESENT else _MATERIAL_STATE[status]
-        made.material(mid, state, len(sets))
-        if state != "ok":
+        if status is not _PRESENT:
+            made.material(mid, _MATERIAL_STATE[status], len(sets))
             continue
         steps = field_steps.get(mid) or steps_of(compiled, material)
+        counted = steps.counted  # its fact is wanted only if its count compares as a pattern asks
+        if counted is None or watch.matches(
+            counted, {"t": "m", "m": mid, "st": "ok", "n": len(sets)}, prep.case
+        ):
+            made.material(mid, "ok", len(sets))
         set_facts = prep.set_facts
         for i, one in enumerate(sets):
             set_facts(made, material, steps, i, one)
@@ -148,8 +152,8 @@ class _Prep:
         self.compiled = compiled
         self.review = case.review_date
         self.targets = Targets(case=case, declared=declared)
-        # what a pattern comparing a reading with the case fact compares it with (rules.watch)
-        self.case = case_fact(case.review_date, compiled)
+        # what a pattern comparing a fact with the case or declared fact compares it with (rules.watch)
+        self.case: watch.PerCase = {"c": case_fact(case.review_date, compiled), "d": declared}
 
     def set_facts(self, made: Made, material: Material, steps: Steps, i: int, one: MaterialSet) -> None:
         """Append set ``i``'s facts: its parts', its marks', then its fields' in their order."""

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from rules import values
+from rules import values, watch
 from rules.casefacts import CaseFacts, FieldState, MaterialStatus
 from rules.compiled import CompiledItem, Counterpart
 from rules.declared import case_fact, declared_fact, with_case
@@ -136,7 +136,13 @@ def _long_way(*, item: Item, compiled: CompiledItem, case: CaseFacts, declared: 
             facts.append({"t": "m", "m": material.id, "st": "missing", "n": 0})
             continue
         state = {"present": "ok"}.get(evidence.status.value, evidence.status.value)
-        facts.append({"t": "m", "m": material.id, "st": state, "n": len(evidence.sets)})
+        fact = {"t": "m", "m": material.id, "st": state, "n": len(evidence.sets)}
+        # a material there is no fact when its patterns compare its count with the declared one and
+        # none can match (other material facts no rule can use go later: rules.idle)
+        pats = compiled.wanted.get(("m", material.id, "")) if compiled.wanted is not None else None
+        counted = state == "ok" and isinstance(pats, tuple) and watch.compares(pats)
+        if not counted or compiled.wants(fact, {"c": case_fact(case.review_date, compiled), "d": declared}):
+            facts.append(fact)
         if state != "ok":
             continue
         for i in range(len(evidence.sets)):
@@ -179,7 +185,7 @@ def _set_long_way(
                         fact[key] = found[0]
         asked = compiled.asks("f", mid, name)
         if ("" in asked or fact["st"] in asked) and compiled.wants(
-            fact, case_fact(case.review_date, compiled)
+            fact, {"c": case_fact(case.review_date, compiled), "d": declared}
         ):
             out.append(fact)
     return out
