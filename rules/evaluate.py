@@ -321,7 +321,7 @@ class _Prepared:
                 facts = [f for f in json.loads(self.materials) if f["m"] in due]
                 if compiled.material_needs is not None:
                     facts = idle.without_idle(facts, compiled.material_needs)
-                texts = [encode(f) for f in facts]
+                texts, keys = [encode(f) for f in facts], [idle.key_of(f) for f in facts]
                 values = FieldValues(case=case, item=item, due=due)
             else:
                 source = self.source or case
@@ -329,8 +329,13 @@ class _Prepared:
                     item=item, compiled=compiled, due=due, case=source, declared=self.declared
                 )
                 self.made = (key, made)
-                texts = made.lean(compiled)
+                texts, keys = made.lean(compiled)
             tail = with_case(self.declared, compiled.declared2, case.review_date, compiled)
+            if (
+                compiled.single_needs is not None
+            ):  # the declared and the case fact, unless no rule can use them
+                gone = idle.singles_idle(keys, compiled.single_needs)
+                tail = [text for t, text in zip(("d", "c"), tail, strict=True) if t not in gone]
             hit = self._phase2[key] = (payload([*texts, *tail]), values)
         return hit
 

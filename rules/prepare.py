@@ -38,7 +38,7 @@ def material_facts(
     facts as dicts. ``keep_idle``: material facts no rule can use for this case are kept (rules.idle
     leaves them out of a subset of these materials' facts as it would of their own)."""
     made, values = made_for(item=item, compiled=compiled, due=due, case=case, declared=declared)
-    texts = made.texts if keep_idle else made.lean(compiled)
+    texts = made.texts if keep_idle else made.lean(compiled)[0]
     return [decoded(text) for text in texts], values
 
 
@@ -112,13 +112,16 @@ class Made:
         self.texts.append(found[0])
         self.keys.append(found[1])
 
-    def lean(self, compiled: CompiledItem) -> list[str]:
-        """The texts less the material facts no rule can use (rules.idle)."""
+    def lean(self, compiled: CompiledItem) -> tuple[list[str], list[Key]]:
+        """The texts less the material facts no rule can use (rules.idle), and their keys."""
         needs = compiled.material_needs
         if needs is None:
-            return self.texts
+            return self.texts, self.keys
         gone = idle.idle_at(self.keys, self.materials, needs)
-        return [t for k, t in enumerate(self.texts) if k not in gone] if gone else self.texts
+        if not gone:
+            return self.texts, self.keys
+        kept = [k for k in range(len(self.texts)) if k not in gone]
+        return [self.texts[k] for k in kept], [self.keys[k] for k in kept]
 
 
 def decoded(text: str) -> Json:

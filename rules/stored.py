@@ -35,7 +35,8 @@ VERSION = 3
 # Versions whose records hold this version's facts and others no pattern can match, and are replayed as
 # they are (the engine drops the others; what fires is the same): version 2 also asserted every period
 # and date read, whether or not its comparison with the case fact (an end before the review date) held,
-# and a material's fact whose count a pattern compares with the declared one (fewer sets than declared).
+# a material's fact whose count a pattern compares with the declared one (fewer sets than declared), and
+# the declared and the case fact in phase 2 when no rule on them could fire (its phase-2 payload).
 COMPATIBLE = (2,)
 
 _catalogs: dict[int, tuple[FactCatalog, str]] = {}

@@ -87,7 +87,7 @@ def test_facts_numbered_by_position_fire_as_they_do_unnumbered(path: Path, evalu
         due = {m.id for m in item.materials}
         made, _ = made_for(item=item, compiled=compiled, due=due, case=case, declared=declared)
         tail = with_case(declared, compiled.declared2, case.review_date, compiled)
-        text = payload([*made.lean(compiled), *tail])
+        text = payload([*made.lean(compiled)[0], *tail])
         numbered = json.loads(text)
         assert len({(f["t"], f.get("m"), f.get("i"), f.get("f", f.get("p"))) for f in numbered}) == len(
             numbered
