@@ -291,6 +291,7 @@ class _Builder(PatternMaker):
             "contains_at": contains_at,
             "counterparts_of": counterparts_of,
             "material_needs": idle.needs(self.p2),
+            "single_needs": idle.single_needs(self.p2),
         }
 
 

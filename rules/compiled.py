@@ -74,6 +74,8 @@ class CompiledItem(BaseModel):
     # Per material, per rule on its fact, the keys of the rule's other patterns (rules.idle); None: keep
     # every material fact.
     material_needs: dict[tuple[str, str], tuple[frozenset[watch.Key], ...]] | None = None
+    # The same for the declared and the case fact (rules.idle.single_needs); None: always assert both.
+    single_needs: dict[tuple[str, str], tuple[frozenset[watch.Key], ...]] | None = None
 
     def asks(self, t: str, m: str, sub: str = "") -> frozenset[str]:
         """The states ``st`` in which some phase-2 pattern can match a fact of type ``t`` on material
@@ -82,9 +84,10 @@ class CompiledItem(BaseModel):
             return _ANY_STATE
         return watch.asked(self.watched_states, t, m, sub)
 
-    def wants(self, fact: Json) -> bool:
-        """Whether some phase-2 pattern can match this fact."""
-        return watch.wants(self.wanted, fact)
+    def wants(self, fact: Json, case: Json | None = None) -> bool:
+        """Whether some phase-2 pattern can match this fact (with ``case``, the case fact: compared
+        with it as the patterns compare)."""
+        return watch.wants(self.wanted, fact, case)
 
     def covers(self, other: CompiledItem) -> bool:
         """Whether the facts prepared for this item serve ``other`` as they are: the same lookups and
@@ -112,7 +115,15 @@ class CompiledItem(BaseModel):
         if other.material_needs is None:
             return False
         mine_needs = self.material_needs
-        return all(set(needs) <= set(mine_needs.get(m, ())) for m, needs in other.material_needs.items())
+        if not all(set(needs) <= set(mine_needs.get(m, ())) for m, needs in other.material_needs.items()):
+            return False
+        # So must the declared or case fact left out here (rules.idle.singles_idle).
+        if self.single_needs is None:
+            return True
+        if other.single_needs is None:
+            return False
+        mine_single = self.single_needs
+        return all(set(needs) <= set(mine_single.get(t, ())) for t, needs in other.single_needs.items())
 
     def declared_beyond(self, other: CompiledItem) -> frozenset[str]:
         """Names ``other``'s patterns may read of the declared fact that these do not (rule names and

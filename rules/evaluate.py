@@ -23,6 +23,7 @@ from rules.prepare import FieldValues, Made, made_for
 from rules.spec import FactCatalog, Item
 from rules.stored import StoredCase, outline
 from rules.stored import key as stored_key
+from rules.stored import keys as stored_keys
 from rules.values import joined
 from rules.verdict import Decision, Finding, decide, split_uncertain
 
@@ -164,6 +165,10 @@ class Evaluator:
     def stored_key(self, code: str) -> str:
         """What a record of ``engine_input`` made for this item's rules is stored under (rules.stored)."""
         return stored_key(self.compiled(code).facts_key, self._catalog)
+
+    def stored_keys(self, code: str) -> tuple[str, ...]:
+        """``stored_key``, and the keys of records of earlier versions that serve these rules as they are."""
+        return stored_keys(self.compiled(code).facts_key, self._catalog)
 
     def engine_input(self, case: CaseFacts) -> dict[str, Any]:
         """The case's facts as the engine takes them under these rules (rules.stored), to be kept with
@@ -316,7 +321,7 @@ class _Prepared:
                 facts = [f for f in json.loads(self.materials) if f["m"] in due]
                 if compiled.material_needs is not None:
                     facts = idle.without_idle(facts, compiled.material_needs)
-                texts = [encode(f) for f in facts]
+                texts, keys = [encode(f) for f in facts], [idle.key_of(f) for f in facts]
                 values = FieldValues(case=case, item=item, due=due)
             else:
                 source = self.source or case
@@ -324,8 +329,13 @@ class _Prepared:
                     item=item, compiled=compiled, due=due, case=source, declared=self.declared
                 )
                 self.made = (key, made)
-                texts = made.lean(compiled)
+                texts, keys = made.lean(compiled)
             tail = with_case(self.declared, compiled.declared2, case.review_date, compiled)
+            if (
+                compiled.single_needs is not None
+            ):  # the declared and the case fact, unless no rule can use them
+                gone = idle.singles_idle(keys, compiled.single_needs)
+                tail = [text for t, text in zip(("d", "c"), tail, strict=True) if t not in gone]
             hit = self._phase2[key] = (payload([*texts, *tail]), values)
         return hit
 

@@ -43,6 +43,34 @@ def needs(phase: dict[str, Any]) -> Needs | None:
     return {kind: tuple(sorted(sets, key=sorted)) for kind, sets in out.items()}
 
 
+def single_needs(phase: dict[str, Any]) -> Needs | None:
+    """For the declared and the case fact, asserted with every case's material facts, per rule with a
+    pattern on it the keys of its other patterns (keyed ("d", "") and ("c", "")); None when a pattern's
+    key cannot be told (then both are always asserted)."""
+    out: dict[tuple[str, str], set[frozenset[Key]]] = {}
+    for rule in phase.values():
+        found = [pattern_key(body) for pattern in rule["all"] for body in pattern.values()]
+        keys = [k for k, _ in (one for one in found if one is not None)]
+        if len(keys) < len(found):
+            return None
+        for n, key in enumerate(keys):
+            if key in _ALWAYS:
+                out.setdefault((key[0], ""), set()).add(frozenset(keys[:n] + keys[n + 1 :]))
+    return {kind: tuple(sorted(sets, key=sorted)) for kind, sets in out.items()}
+
+
+def singles_idle(keys: list[Key], needs: Needs) -> frozenset[str]:
+    """Which of the declared ("d") and the case fact ("c") no rule can use beside facts with these
+    ``keys`` (the material facts asserted, idle ones left out): for every rule with a pattern on it,
+    some other pattern has no fact of its kind. Asserted, it would only be joined with facts in vain."""
+    present = set(keys)
+    if not _exact_only(needs):
+        for t, m, sub in list(present):
+            present.update(((t, m, ""), (t, "", sub), (t, "", "")))
+    present |= _ALWAYS
+    return frozenset(t for t in ("d", "c") if not any(needed <= present for needed in needs.get((t, ""), ())))
+
+
 def without_idle(facts: list[dict[str, Any]], wanted: Needs) -> list[dict[str, Any]]:
     """``facts`` less the material facts no rule can use (in the same order)."""
     keys = [key_of(f) for f in facts]

@@ -15,6 +15,7 @@ import orjson
 from rules import idle, watch
 from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialEvidence, MaterialSet, MaterialStatus
 from rules.compiled import CompiledItem
+from rules.declared import case_fact
 from rules.spec import FieldSpec, Item, Material
 from rules.steps import Step, Steps, step_of, steps_of
 from rules.targets import Targets, differs_in_set
@@ -37,7 +38,7 @@ def material_facts(
     facts as dicts. ``keep_idle``: material facts no rule can use for this case are kept (rules.idle
     leaves them out of a subset of these materials' facts as it would of their own)."""
     made, values = made_for(item=item, compiled=compiled, due=due, case=case, declared=declared)
-    texts = made.texts if keep_idle else made.lean(compiled)
+    texts = made.texts if keep_idle else made.lean(compiled)[0]
     return [decoded(text) for text in texts], values
 
 
@@ -60,11 +61,15 @@ def made_for(
             made.material(mid, "missing", 0)
             continue
         status, sets = evidence.status, evidence.sets
-        state = "ok" if status is _PRESENT else _MATERIAL_STATE[status]
-        made.material(mid, state, len(sets))
-        if state != "ok":
+        if status is not _PRESENT:
+            made.material(mid, _MATERIAL_STATE[status], len(sets))
             continue
         steps = field_steps.get(mid) or steps_of(compiled, material)
+        counted = steps.counted  # its fact is wanted only if its count compares as a pattern asks
+        if counted is None or watch.matches(
+            counted, {"t": "m", "m": mid, "st": "ok", "n": len(sets)}, prep.case
+        ):
+            made.material(mid, "ok", len(sets))
         set_facts = prep.set_facts
         for i, one in enumerate(sets):
             set_facts(made, material, steps, i, one)
@@ -107,13 +112,16 @@ class Made:
         self.texts.append(found[0])
         self.keys.append(found[1])
 
-    def lean(self, compiled: CompiledItem) -> list[str]:
-        """The texts less the material facts no rule can use (rules.idle)."""
+    def lean(self, compiled: CompiledItem) -> tuple[list[str], list[Key]]:
+        """The texts less the material facts no rule can use (rules.idle), and their keys."""
         needs = compiled.material_needs
         if needs is None:
-            return self.texts
+            return self.texts, self.keys
         gone = idle.idle_at(self.keys, self.materials, needs)
-        return [t for k, t in enumerate(self.texts) if k not in gone] if gone else self.texts
+        if not gone:
+            return self.texts, self.keys
+        kept = [k for k in range(len(self.texts)) if k not in gone]
+        return [self.texts[k] for k in kept], [self.keys[k] for k in kept]
 
 
 def decoded(text: str) -> Json:
@@ -147,6 +155,8 @@ class _Prep:
         self.compiled = compiled
         self.review = case.review_date
         self.targets = Targets(case=case, declared=declared)
+        # what a pattern comparing a fact with the case or declared fact compares it with (rules.watch)
+        self.case: watch.PerCase = {"c": case_fact(case.review_date, compiled), "d": declared}
 
     def set_facts(self, made: Made, material: Material, steps: Steps, i: int, one: MaterialSet) -> None:
         """Append set ``i``'s facts: its parts', its marks', then its fields' in their order."""
@@ -224,7 +234,7 @@ class _Prep:
                     and not step.contains
                     and (not step.checks or not targets.differing(props["v"], step.checks, i))
                 ):
-                    if watch.matches(step.when_ok, props):  # type: ignore[arg-type]
+                    if watch.matches(step.when_ok, props, self.case):  # type: ignore[arg-type]
                         texts.append(f"{step.head}{i}{step.tail}{body}")
                         keys.append(step.key)
                     continue
@@ -246,13 +256,13 @@ class _Prep:
         elif isinstance(wanted, tuple) and step.on_reading and "st" not in props and not (has or differ):
             # The patterns look only at the reading's properties (an ID number's checksum): asked of
             # the reading, and the fact not built when none can match it (most such readings)
-            if not watch.matches(wanted, props):
+            if not watch.matches(wanted, props, self.case):
                 return
             wanted = True
         fact: Json = {"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props}
         for key, one in (*has, *differ):
             fact[key] = one
-        if not isinstance(wanted, tuple) or watch.matches(wanted, fact):
+        if not isinstance(wanted, tuple) or watch.matches(wanted, fact, self.case):
             if has or differ or "st" in props:  # an illegible reading's state replaces "ok": encoded whole
                 made.add(step.key, fact)
             else:

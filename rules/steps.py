@@ -75,6 +75,9 @@ class Steps(NamedTuple):
     # ``part_names`` makes none
     missing_only: bool = False
     part_names: frozenset[str] = frozenset()
+    # The patterns on the material's fact when one compares it with the case or declared fact (a count
+    # check: fewer sets than declared): its fact, present, is made only when one of them can match it
+    counted: tuple[watch.Literals, ...] | None = None
 
 
 def steps_of(compiled: CompiledItem, material: Material) -> Steps:
@@ -109,7 +112,13 @@ def _steps(compiled: CompiledItem, material: Material) -> Steps:
         any_marks=any(marks.values()),
         missing_only=all(not when_has for _, when_has, _ in parts),
         part_names=frozenset(part for part, _, _ in parts),
+        counted=_counted(compiled, mid),
     )
+
+
+def _counted(compiled: CompiledItem, mid: str) -> tuple[watch.Literals, ...] | None:
+    pats = compiled.wanted.get(("m", mid, "")) if compiled.wanted is not None else None
+    return pats if isinstance(pats, tuple) and watch.compares(pats) else None
 
 
 def _parts(compiled: CompiledItem, t: str, material: Material) -> tuple[tuple[str, bool, bool], ...]:

@@ -26,11 +26,18 @@ from pydantic import PrivateAttr
 from rules.casefacts import CaseFacts, MaterialEvidence, MaterialSet
 from rules.spec import FactCatalog
 
-__all__ = ["VERSION", "StoredCase", "key", "outline"]
+__all__ = ["COMPATIBLE", "VERSION", "StoredCase", "key", "keys", "outline"]
 
 # Raise with any change to what rules.prepare, rules.idle or rules.evaluate put into the engine's facts,
-# or to this record's shape: every record stored before is then prepared anew.
-VERSION = 2
+# or to this record's shape: every record stored before is then prepared anew, unless its version is
+# one of ``COMPATIBLE``.
+VERSION = 3
+# Versions whose records hold this version's facts and others no pattern can match, and are replayed as
+# they are (the engine drops the others; what fires is the same): version 2 also asserted every period
+# and date read, whether or not its comparison with the case fact (an end before the review date) held,
+# a material's fact whose count a pattern compares with the declared one (fewer sets than declared), and
+# the declared and the case fact in phase 2 when no rule on them could fire (its phase-2 payload).
+COMPATIBLE = (2,)
 
 _catalogs: dict[int, tuple[FactCatalog, str]] = {}
 _lock = threading.Lock()
@@ -38,13 +45,23 @@ _lock = threading.Lock()
 
 def key(facts_key: str, catalog: FactCatalog) -> str:
     """What a record made for these rules and this fact catalogue is stored under."""
+    return f"{VERSION}.{facts_key}.{_catalog_key(catalog)}"
+
+
+def keys(facts_key: str, catalog: FactCatalog) -> tuple[str, ...]:
+    """``key``, and what records of the ``COMPATIBLE`` versions for the same rules were stored under."""
+    tail = f".{facts_key}.{_catalog_key(catalog)}"
+    return tuple(f"{version}{tail}" for version in (VERSION, *COMPATIBLE))
+
+
+def _catalog_key(catalog: FactCatalog) -> str:
     with _lock:
         hit = _catalogs.get(id(catalog))
         if hit is None or hit[0] is not catalog:
             text = catalog.model_dump_json().encode("utf-8")
             # the catalogue is kept so that its id is not reused while it is in this table
             hit = _catalogs[id(catalog)] = (catalog, hashlib.sha256(text).hexdigest()[:16])
-    return f"{VERSION}.{facts_key}.{hit[1]}"
+    return hit[1]
 
 
 def outline(case: CaseFacts) -> dict[str, Any]:

@@ -5,6 +5,12 @@ A pattern fixes some properties of its fact by equality (``{"t": "f"}``, ``{"m":
 one such property cannot match any of them; the engine would parse it, find no rule for it and drop
 it, so leaving it out changes nothing but the time it takes. Most facts of a complete case are such:
 fields no check reads, parts that are there, sets that are sealed and signed.
+
+A pattern may also compare a property with one of the case fact's (``{"$lt": {"end": {"c": "review"}}}``,
+a period ended before the review date) or the declared fact's (``{"$lt": {"n": {"d": "driver_count"}}}``,
+fewer sets than declared): each is one fact for the whole case, so such a comparison is asked of a fact
+as it is made (``matches`` given them), and a period that has not ended is not asserted only for the
+engine to join it with the case fact and find it in order.
 """
 
 from __future__ import annotations
@@ -13,8 +19,11 @@ from itertools import chain
 from typing import Any
 
 Key = tuple[str, str, str]  # (t, m, field-or-part), "" where a pattern leaves it open
-# A pattern's other properties fixed by equality, and ("$ex", name) for each property it needs present.
-Literals = tuple[tuple[str, str | bool], ...]
+# A pattern's other properties fixed by equality, ("$ex", name) for each property it needs present, and
+# (operator, (name, "c" or "d", property)) for each comparison of one with the case or declared fact's.
+Literals = tuple[tuple[str, str | bool | tuple[str, str, str]], ...]
+# The facts of which a case has one, by type: the case fact ("c") and the declared fact ("d").
+PerCase = dict[str, dict[str, Any]]
 Watched = dict[Key, tuple[Literals, ...]]
 # What a fact is checked against: when the patterns of a key fix nothing but ``st`` (most field
 # facts), the states they ask for ("" for any), else the patterns' literals.
@@ -64,11 +73,12 @@ def wanted(w: Watched | None) -> Wanted | None:
     return out
 
 
-def wants(w: Wanted | None, fact: dict[str, Any]) -> bool:
+def wants(w: Wanted | None, fact: dict[str, Any], case: PerCase | None = None) -> bool:
     """Whether some pattern can match this fact. A pattern is ruled out by a str or bool that differs,
     or a property it tests for equality or presence that the fact lacks (every property is set before
-    this is asked); durable compares other types in its own way, so those facts are kept; so is a fact
-    on a field or part the rule file does not list."""
+    this is asked), or with ``case`` (``PerCase``) a comparison with one of them that fails; durable compares
+    other types in its own way, so those facts are kept; so is a fact on a field or part the rule file
+    does not list."""
     if w is None:
         return True
     t = fact["t"]
@@ -78,15 +88,20 @@ def wants(w: Wanted | None, fact: dict[str, Any]) -> bool:
         return True
     if isinstance(pats, frozenset):
         return bool(pats) and ("" in pats or "st" not in fact or fact["st"] in pats)
-    return matches(pats, fact)
+    return matches(pats, fact, case)
 
 
-def matches(pats: tuple[Literals, ...], fact: dict[str, Any]) -> bool:
-    """Whether some pattern of one key of ``Wanted`` (as literals) can match this fact (``wants``)."""
+def matches(pats: tuple[Literals, ...], fact: dict[str, Any], case: PerCase | None = None) -> bool:
+    """Whether some pattern of one key of ``Wanted`` (as literals) can match this fact (``wants``).
+    A comparison with the case or declared fact holds unless ``case`` has that fact and it fails."""
     for lits in pats:
         for k, v in lits:
             if k == "$ex":
                 if v not in fact:
+                    break
+                continue
+            if k in _CASE_OPS:
+                if case is not None and not _compared(k, v, fact, case):  # type: ignore[arg-type]
                     break
                 continue
             got = fact.get(k, _ABSENT)  # an equality on a property the fact lacks does not hold
@@ -97,6 +112,28 @@ def matches(pats: tuple[Literals, ...], fact: dict[str, Any]) -> bool:
     return False
 
 
+def compares(pats: tuple[Literals, ...]) -> bool:
+    """Whether some of these patterns compares a property with the case or declared fact's."""
+    return any(k in _CASE_OPS for lits in pats for k, _ in lits)
+
+
+_CASE_OPS = {"$lt": int.__lt__, "$lte": int.__le__, "$gt": int.__gt__, "$gte": int.__ge__}
+
+
+def _compared(op: str, names: tuple[str, str, str], fact: dict[str, Any], case: PerCase) -> bool:
+    """Whether the fact's property compares with the case or declared fact's as durable would compare
+    them: a property missing on either side fails; values other than integers are left to the engine."""
+    other = case.get(names[1])
+    if other is None:
+        return True
+    mine, theirs = fact.get(names[0], _ABSENT), other.get(names[2], _ABSENT)
+    if mine is _ABSENT or theirs is _ABSENT:
+        return False
+    if type(mine) is not int or type(theirs) is not int:
+        return True
+    return bool(_CASE_OPS[op](mine, theirs))
+
+
 def _open(raw: Watched, t: str, m: str, sub: str) -> tuple[Literals, ...]:
     keys = dict.fromkeys([(t, m, sub), (t, m, ""), (t, "", sub), (t, "", "")])
     return tuple(dict.fromkeys(chain.from_iterable(raw.get(k, ()) for k in keys)))
@@ -105,6 +142,10 @@ def _open(raw: Watched, t: str, m: str, sub: str) -> tuple[Literals, ...]:
 def _patterns(phase: dict[str, Any]) -> Watched | None:
     out: Watched = {}
     for rule in phase.values():
+        # the rule's names for the case and the declared fact: comparisons with them are literals too
+        single = {
+            n: t for p in rule["all"] for n, b in p.items() if (t := _fixed(_terms(b)).get("t")) in _SINGLE
+        }
         for pattern in rule["all"]:
             for body in pattern.values():
                 terms = _terms(body)
@@ -120,10 +161,35 @@ def _patterns(phase: dict[str, Any]) -> Watched | None:
                     if len(term) == 1 and isinstance(term.get("$ex"), dict)
                     for name in term["$ex"]
                 }
-                lits = tuple(sorted({(k, v) for k, v in fixed.items() if k not in ("t", "m", sub)} | present))
+                compared = _with_case(terms, single) if single else set()
+                lits = tuple(
+                    sorted(
+                        {(k, v) for k, v in fixed.items() if k not in ("t", "m", sub)} | present | compared
+                    )
+                )
                 pats = out.get((t, m, s), ())
                 if lits not in pats:
                     out[(t, m, s)] = (*pats, lits)
+    return out
+
+
+_SINGLE = ("c", "d")  # the types of fact of which a case has one
+
+
+def _with_case(terms: list[Any], single: dict[str, Any]) -> set[tuple[str, tuple[str, str, str]]]:
+    """The terms that compare one property with one of the case or declared fact's (``single``: the
+    rule's pattern names for them, and their types)."""
+    out: set[tuple[str, tuple[str, str, str]]] = set()
+    for term in terms:
+        if len(term) != 1:
+            continue
+        op, operand = next(iter(term.items()))
+        if op in _CASE_OPS and isinstance(operand, dict) and len(operand) == 1:
+            name, other = next(iter(operand.items()))
+            if isinstance(other, dict) and len(other) == 1:
+                ((pattern, key),) = other.items()
+                if pattern in single and isinstance(key, str):
+                    out.add((op, (name, single[pattern], key)))
     return out
 
 

@@ -61,7 +61,7 @@ class FactsCache:
         missing = [rid for rid, _ in runs if rid not in held]
         if stored is not None and missing:
             ids = {rid: cid for rid, cid in runs}
-            missing = self._read_stored(session, missing, key, stored, ids, held)
+            missing = self._read_stored(session, missing, stored.stored_keys(item), stored, ids, held)
         for start in range(0, len(missing), 1000):
             chunk = missing[start : start + 1000]
             # The facts as the stored JSON text, validated by pydantic's own JSON parser: several times
@@ -89,17 +89,19 @@ class FactsCache:
         self,
         session: Session,
         runs: list[int],
-        key: str,
+        keys: tuple[str, ...],
         stored: Evaluator,
         ids: dict[int, str],
         held: dict[int, CaseFacts],
     ) -> list[int]:
-        """Cases of the runs whose engine input is stored under ``key``, restored for ``stored``, into
-        ``held``; the runs left to read from their facts."""
+        """Cases of the runs whose engine input is stored under one of ``keys`` (``Evaluator.stored_keys``),
+        restored for ``stored``, into ``held``; the runs left to read from their facts."""
         bind = session.get_bind()
         for start in range(0, len(runs), 1000):
             chunk = runs[start : start + 1000]
-            stmt = select(Run.id, Run.engine_input).where(col(Run.id).in_(chunk), Run.engine_key == key)
+            stmt = select(Run.id, Run.engine_input).where(
+                col(Run.id).in_(chunk), col(Run.engine_key).in_(keys)
+            )
             for rid, text in session.exec(stmt):
                 if rid is None or not text:
                     continue

@@ -85,3 +85,29 @@ def test_a_rule_on_any_field_of_a_material_counts_every_field_fact_of_it() -> No
     assert not idle._exact_only(needs)
     assert without_idle([ok, field], needs) == [ok, field]
     assert without_idle([ok], needs) == []
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_leaving_out_an_idle_declared_or_case_fact_fires_the_same_rules(
+    path: Path, evaluator: Evaluator
+) -> None:
+    """For every scenario of every item, with every material due: the declared and the case fact left
+    out when no rule on them can fire (rules.idle.singles_idle), the engine fires what it fires with both."""
+    file = load_scenarios(path)
+    compiled = evaluator.compiled(file.item)
+    assert compiled.single_needs is not None
+    item = evaluator.loaded(file.item).item
+    due = {m.id for m in item.materials}
+    ruleset = _name(compiled, 2)
+    left_out = 0
+    for scenario in file.scenarios:
+        case = case_of(file, scenario)
+        declared = declared_fact(case.declared, evaluator._catalog, case.review_date)
+        always = {"d": declared, "c": case_fact(case.review_date, compiled)}
+        lean, _ = material_facts(item=item, compiled=compiled, due=due, case=case, declared=declared)
+        gone = idle.singles_idle([idle.key_of(f) for f in lean], compiled.single_needs)
+        left_out += len(gone)
+        kept = [fact for t, fact in always.items() if t not in gone]
+        fired = evaluator._host.evaluate(ruleset, lean + kept)
+        assert fired == evaluator._host.evaluate(ruleset, lean + list(always.values())), scenario.name
+    assert left_out > 0, "neither was ever left out"

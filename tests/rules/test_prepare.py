@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from rules import values
+from rules import values, watch
 from rules.casefacts import CaseFacts, FieldState, MaterialStatus
 from rules.compiled import CompiledItem, Counterpart
-from rules.declared import declared_fact, with_case
+from rules.declared import case_fact, declared_fact, with_case
 from rules.engine import RuleHost, encode, matched, payload
 from rules.evaluate import Evaluator
 from rules.identity import normalize_name, normalize_number
@@ -48,7 +48,8 @@ def test_the_facts_are_those_the_rules_ask_for_made_the_long_way(path: Path, eva
     (rules.targets) and remembered readings are shortcuts: for every scenario of every item, with
     every material due, the facts are those made by building every fact in full, reading each value
     afresh, finding each counterpart anew, and keeping a fact when ``CompiledItem.asks`` and
-    ``CompiledItem.wants`` say a pattern can match it. The engine's payload, joined from the texts of
+    ``CompiledItem.wants`` say a pattern can match it (compared with the case fact as the patterns
+    compare: a period not ended on the review date is no fact). The engine's payload, joined from the texts of
     readings encoded once (rules.prepare.Made), is those facts encoded whole, each numbered by its
     position (rules.values.payload)."""
     file = load_scenarios(path)
@@ -86,7 +87,7 @@ def test_facts_numbered_by_position_fire_as_they_do_unnumbered(path: Path, evalu
         due = {m.id for m in item.materials}
         made, _ = made_for(item=item, compiled=compiled, due=due, case=case, declared=declared)
         tail = with_case(declared, compiled.declared2, case.review_date, compiled)
-        text = payload([*made.lean(compiled), *tail])
+        text = payload([*made.lean(compiled)[0], *tail])
         numbered = json.loads(text)
         assert len({(f["t"], f.get("m"), f.get("i"), f.get("f", f.get("p"))) for f in numbered}) == len(
             numbered
@@ -135,7 +136,13 @@ def _long_way(*, item: Item, compiled: CompiledItem, case: CaseFacts, declared: 
             facts.append({"t": "m", "m": material.id, "st": "missing", "n": 0})
             continue
         state = {"present": "ok"}.get(evidence.status.value, evidence.status.value)
-        facts.append({"t": "m", "m": material.id, "st": state, "n": len(evidence.sets)})
+        fact = {"t": "m", "m": material.id, "st": state, "n": len(evidence.sets)}
+        # a material there is no fact when its patterns compare its count with the declared one and
+        # none can match (other material facts no rule can use go later: rules.idle)
+        pats = compiled.wanted.get(("m", material.id, "")) if compiled.wanted is not None else None
+        counted = state == "ok" and isinstance(pats, tuple) and watch.compares(pats)
+        if not counted or compiled.wants(fact, {"c": case_fact(case.review_date, compiled), "d": declared}):
+            facts.append(fact)
         if state != "ok":
             continue
         for i in range(len(evidence.sets)):
@@ -177,7 +184,9 @@ def _set_long_way(
                     if found and fact["v"] not in found:
                         fact[key] = found[0]
         asked = compiled.asks("f", mid, name)
-        if ("" in asked or fact["st"] in asked) and compiled.wants(fact):
+        if ("" in asked or fact["st"] in asked) and compiled.wants(
+            fact, {"c": case_fact(case.review_date, compiled), "d": declared}
+        ):
             out.append(fact)
     return out
 
