@@ -26,11 +26,13 @@ import argparse
 import json
 from collections import Counter
 
+import numpy as np
 from rich.console import Console
 
 from bench.doccache import load
 from bench.scoring import Scores, group_of
 from prereview.cases import find_cases, load_case
+from prereview.documents import TextLine
 from prereview.judging import judge
 from prereview.ocr import RapidOcrEngine
 from prereview.reread import local_reread
@@ -60,10 +62,15 @@ def main() -> None:
         "--tally", default="", metavar="CODES", help="codes to count per variant, comma-separated"
     )
     parser.add_argument(
-        "--reread", action="store_true", help="read doubtful values a second time with an OCR engine here"
+        "--reread",
+        action="store_true",
+        help="with an OCR engine here, as the pipeline has: read doubtful values a second time, and "
+        "the ring texts of seals whose owner matters (a licence copy)",
     )
     args = parser.parse_args()
-    reread = local_reread(RapidOcrEngine(threads=1)) if args.reread else None
+    engine = _Counted(RapidOcrEngine(threads=1)) if args.reread else None
+    reread = local_reread(engine.engine) if engine is not None else None
+    rings: list[int] = []
     book = RuleBook.load(args.rules)
     ev = Evaluator(items=book.items, catalog=book.catalog)
     roots = args.cases or [ROOT.parent / "shared" / "cases" / n for n in ("public", "hard")]
@@ -92,7 +99,10 @@ def main() -> None:
             docs=docs,  # type: ignore[arg-type]
             case_id=case.case_id,
             reread=reread,
+            ring_ocr=engine,
         )
+        if engine is not None:
+            rings.append(engine.take())
         d, reports = result.decision, result.files
         exp = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
         scores.add(folder, exp, result.answer())
@@ -110,6 +120,7 @@ def main() -> None:
             f"{case.case_id}: {d.verdict.value:10} exp {exp['verdict']:10} "
             f"extra={sorted(got - want)} missed={sorted(want - got)}"
             + (f" uncertain={unsure}" if unsure else "")
+            + (f" rings={rings[-1]}" if rings and rings[-1] else "")
         )
         if args.verbose:
             for r in reports:
@@ -131,9 +142,27 @@ def main() -> None:
             for f in d.uncertain:
                 print("   U", f.message, "|", f.doubt)
     print(f"verdict {ok}/{judged} P={tp / max(1, tp + fp):.2f} R={tp / max(1, tp + fn):.2f} (printed cases)")
+    if rings:
+        print(f"seal ring texts read: {sum(rings)} in {len(rings)} cases, at most {max(rings)} a case")
     Console().print(scores.table(f"cached pre-review ({args.cache})"))
     if codes:
         _print_tally(tally, sorted(codes))
+
+
+class _Counted:
+    """The OCR engine for ring texts, counting its recognitions (the cost ring reading adds)."""
+
+    def __init__(self, engine: RapidOcrEngine) -> None:
+        self.engine = engine
+        self.count = 0
+
+    def recognize(self, image: np.ndarray) -> list[TextLine]:
+        self.count += 1
+        return self.engine.recognize(image)
+
+    def take(self) -> int:
+        n, self.count = self.count, 0
+        return n
 
 
 def _variant(case_id: str) -> str:

@@ -219,7 +219,7 @@ def _one_set(
         value = _read_field(name, spec, scope, material, reread=reread, declared=declared)
         if value is not None:
             fields[name] = _misread_doubt(value, joined)
-    marked = sign_off(material, pages, fields, marks=marks, unsure=unsure)
+    marked = sign_off(material, pages, fields, marks=marks, unsure=unsure, declared=declared)
     evidence = tuple(
         Evidence(file=p.file_name, page=p.view.page.index, text=p.view.page.text[:200]) for p in pages
     )

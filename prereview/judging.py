@@ -27,6 +27,7 @@ from prereview.regions import regions
 from prereview.reread import Reread
 from prereview.signing import place_signing_pages
 from prereview.signoff import MarkDoubts
+from prereview.visual.seals import TextRecognizer
 from rules.casefacts import CaseFacts, MaterialEvidence, MaterialStatus
 from rules.evaluate import Evaluator
 from rules.spec import Item
@@ -111,12 +112,14 @@ def judge(
     reread: Reread | None = None,
     tracker: Tracker | None = None,
     elsewhere: MarksElsewhere | None = None,
+    ring_ocr: TextRecognizer | None = None,
 ) -> PrereviewResult:
     """The case judged from its files as read (their page images still on disk: seals and signatures
-    are looked for on them; by ``elsewhere`` at once, those the checks will ask about)."""
+    are looked for on them; by ``elsewhere`` at once, those the checks will ask about). ``ring_ocr``
+    reads seals' ring texts where whose seal it is matters (`prereview.sealowner`)."""
     if tracker is not None:
         tracker.stage(Stage.RECOGNISING)
-    marks = PageMarks()
+    marks = PageMarks(ocr=ring_ocr)
     spec = evaluator.loaded(item).item
 
     def look_ahead(located: list[Located]) -> None:

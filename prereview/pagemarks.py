@@ -16,8 +16,10 @@ from prereview.assemble import set_pages
 from prereview.documents import Box, Mark, Page
 from prereview.located import Located
 from prereview.reader import load_page_image
+from prereview.sealowner import issuer_sealed
 from prereview.signoff import sealed_scope
-from prereview.visual.marks import PageMarksFound, find_marks
+from prereview.visual.marks import NAMED_SEAL, SEAL_KINDS, PageMarksFound, find_marks
+from prereview.visual.seals import TextRecognizer
 from rules.codes import Code
 from rules.spec import Item
 
@@ -31,11 +33,14 @@ _PARTY = {"seal": "单位", "signature": "自然人"}  # the kind of party that 
 class PageMarks:
     """The `MarkFinder` and `MarkDoubts` of one case: seals and signatures of a page, each looked for
     once, each page image loaded once for both (a few recent images are kept: a set's checks ask for
-    its pages in turn)."""
+    its pages in turn). `ocr` reads the ring texts of the seals asked for by name (`NAMED_SEAL`); without
+    it they come unread. `reads` counts the ring texts recognised for the case."""
 
     KEEP_IMAGES = 4
 
-    def __init__(self) -> None:
+    def __init__(self, *, ocr: TextRecognizer | None = None) -> None:
+        self._ocr = ocr
+        self.reads = 0
         self._found: dict[tuple[str, str, tuple[float, ...]], PageMarksFound] = {}
         self._images: dict[str, np.ndarray] = {}
         self._pending: dict[tuple[str, str, tuple[float, ...]], Future[PageMarksFound | None]] = {}
@@ -81,9 +86,11 @@ class PageMarks:
             found_elsewhere = pending.result()
             if found_elsewhere is not None:
                 self._found[key] = found_elsewhere
+                self.reads += found_elsewhere.reads
         if key not in self._found:
-            if region is None or kind != "seal":
-                found = find_marks(self._image(page), page, kind)
+            if region is None or kind not in SEAL_KINDS:
+                found = find_marks(self._image(page), page, kind, ocr=self._ocr)
+                self.reads += found.reads
             else:
                 found = self._read(page.model_copy(update={"region": None}), kind)
             if region is not None:
@@ -125,10 +132,11 @@ def owed_marks(item: Item, located: Sequence[Located]) -> list[tuple[Page, str]]
         for kind, checks in owed.items():
             # owed or not as the fields read: a condition on them, or a party named by its kind
             read = any(c.when is not None or _PARTY[kind] in c.who for c in checks)
+            asked = NAMED_SEAL if kind == "seal" and issuer_sealed(material) else kind  # as `sign_off` asks
             for pages in sets if checks else []:
                 scope = sealed_scope(material, pages) if kind == "seal" else pages
                 for k, p in enumerate(scope):
                     later = kind == "signature" and k > 0  # one signature found on a set is enough
                     into = maybe if read or later else sure
-                    into.setdefault((id(p.view.page), kind), (p.view.page, kind))
+                    into.setdefault((id(p.view.page), asked), (p.view.page, asked))
     return list(sure.values()) + [ask for key, ask in maybe.items() if key not in sure]

@@ -114,6 +114,7 @@ class Prereviewer:
                 reread=self._pool.reread,
                 tracker=tracker,
                 elsewhere=partial(self._marks_elsewhere, line),
+                ring_ocr=self._pool,
             )
 
     def _survey(self, files: list[UploadedFile], line: str) -> list[list[float] | None]:

@@ -21,8 +21,11 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
-from prereview.documents import Box, Document, Page
+import numpy as np
+
+from prereview.documents import Box, Document, Page, TextLine
 from prereview.errors import CorruptFile, ReadTimeout, UnreadableFile
 from prereview.ocr import OcrEngine, OcrUnavailable
 from prereview.plan import survey
@@ -144,6 +147,19 @@ class ReaderPool:
         """How many files are read at once."""
         return len(self._workers)
 
+    def recognize(self, image: np.ndarray) -> list[TextLine]:
+        """The OCR engine's `recognize` of a small image (a seal's ring unrolled), in a worker: the
+        judging step's process has no engine of its own. [] when the worker fails."""
+        worker = self._idle.get()
+        try:
+            worker.ensure_started()
+            outcome = worker.run((RECOGNIZE, image), timeout=self.limits.timeout_seconds)
+        finally:
+            self._idle.put(worker)
+        if not isinstance(outcome, list):
+            return []
+        return [line for line in outcome if isinstance(line, TextLine)]  # the worker is untrusted
+
     def reread(self, page: Page, boxes: Sequence[Box]) -> list[tuple[str, float]]:
         """`prereview.reread.reread_boxes` on the page's stored image, in a worker (where the OCR engine
         is); ("", 0.0) for each box when the page has no image or the worker fails."""
@@ -223,7 +239,7 @@ class _Worker:
 
     def run(
         self, job: tuple[object, ...], *, timeout: float, on_page: PageDone | None = None
-    ) -> Document | list[tuple[str, float]] | PageMarksFound | str:
+    ) -> Document | list[Any] | PageMarksFound | str:
         assert self._conn is not None
         deadline = time.monotonic() + timeout
         try:
@@ -289,7 +305,10 @@ def _worker_main(conn: Connection, factory: OcrFactory, memory_mb: int | None, n
             conn.send(reread_stored(engine, *job[1:]))
             continue
         if job[0] == MARKS:
-            conn.send(_marks(*job[1:]))
+            conn.send(_marks(engine, *job[1:]))
+            continue
+        if job[0] == RECOGNIZE:
+            conn.send(_recognize(engine, job[1]))
             continue
         if job[0] == SURVEY:
             conn.send([survey(Path(path), name, job[2]) for path, name in job[1]])
@@ -311,9 +330,17 @@ def _worker_main(conn: Connection, factory: OcrFactory, memory_mb: int | None, n
         conn.send(doc)
 
 
-def _marks(page: Page, kind: str) -> PageMarksFound | str:
+def _recognize(engine: OcrEngine, image: np.ndarray) -> list[TextLine] | str:
     try:
-        return find_marks(load_page_image(page), page, kind)
+        return engine.recognize(image)
+    except Exception:
+        log.exception("recognising an image for the judging step failed")
+        return "failed"
+
+
+def _marks(engine: OcrEngine, page: Page, kind: str) -> PageMarksFound | str:
+    try:
+        return find_marks(load_page_image(page), page, kind, ocr=engine)
     except FileNotFoundError:
         # a look-ahead job that had started when its case ended (PageMarks.settle cancels only those
         # not started) finds the case's page images gone: nobody waits for it, nothing is wrong
@@ -334,6 +361,7 @@ def _tell(on_page: PageDone, done: object, total: object) -> None:
 
 
 MARKS = "marks"  # a worker job: (MARKS, page, kind) -> `find_marks` on its stored image
+RECOGNIZE = "recognize"  # a worker job: (RECOGNIZE, small image) -> the engine's `recognize` of it
 SURVEY = "survey"  # a worker job: (SURVEY, [(path, name)], limits) -> `plan.survey` of each
 SURVEY_SECONDS = 10.0  # a survey takes milliseconds a file: longer, and the case is read unplanned
 REREAD = "reread"  # a worker job: (REREAD, page image path, boxes) -> (text, score) per box

@@ -4,6 +4,7 @@ and why an absence may not be sure (`MaterialSet.doubts`)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -11,6 +12,8 @@ from prereview.approx import ORGANISATION, distance
 from prereview.documents import Page
 from prereview.located import Located, MarkFinder
 from prereview.recognise import parts_on
+from prereview.sealowner import SealCount, holder_names, issuer_sealed, whose_seals
+from prereview.visual.marks import NAMED_SEAL
 from rules.casefacts import FieldState, FieldValue
 from rules.codes import Code
 from rules.expr import Cmp, Expr, FieldRef
@@ -46,17 +49,27 @@ def sign_off(
     *,
     marks: MarkFinder,
     unsure: Unsure | None,
+    declared: Iterable[str] = (),
 ) -> SignOff:
     """Whether the set carries the seals and signatures its checks ask for (a seal of each sealing party
-    on the pages in the seal's scope, a signature on any page), with the doubts about each absence."""
+    on the pages in the seal's scope, a signature on any page; on a copy of an issued licence, its
+    holder's seal, told from the issuer's by the ring text: `prereview.sealowner`), with the doubts about
+    each absence. `declared`: the declared names (normalised), which a holder's seal may carry."""
     codes = {c.code for c in material.checks}
     out = SignOff()
     doubts: dict[str, str] = {}
     if Code.NOT_SEALED in codes and _parties_owe(material, fields, Code.NOT_SEALED):
         scope = sealed_scope(material, pages)
-        found = sum(len(marks(p.view.page, "seal")) for p in scope)
-        out.sealed = found >= seals_owed(material, fields)
-        if not out.sealed and unsure is not None:
+        if issuer_sealed(material):
+            seals = [m for p in scope for m in marks(p.view.page, NAMED_SEAL)]
+            count = whose_seals(seals, holder_names(material, fields, declared))
+            out.sealed = count is SealCount.SEALED
+            if count is SealCount.UNSURE:
+                doubts["sealed"] = ONE_UNREAD
+        else:
+            found = sum(len(marks(p.view.page, "seal")) for p in scope)
+            out.sealed = found >= seals_owed(material, fields)
+        if not out.sealed and "sealed" not in doubts and unsure is not None:
             doubts["sealed"] = unsure.why(scope, "seal")
     if Code.NOT_SIGNED in codes and _parties_owe(material, fields, Code.NOT_SIGNED):
         out.signed = any(marks(p.view.page, "signature") for p in pages)
@@ -86,6 +99,13 @@ class Unsure:
 
 def _where(p: Located) -> str:
     return f"{p.file_name} 第{p.view.page.index + 1}页"
+
+
+# A copy of an issued licence with one red seal whose ring text could not be read.
+ONE_UNREAD = (
+    "只见到 1 枚红色印章且印章文字无法辨认，可能是发证机关印在执照上的印章，"
+    "未能确认复印件加盖了执照所载主体的公章，请核对"
+)
 
 
 def sealed_scope(material: Material, pages: list[Located]) -> list[Located]:

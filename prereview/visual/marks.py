@@ -14,27 +14,36 @@ from pydantic import BaseModel
 from prereview.documents import Mark, Page, PageSource
 from prereview.visual.pixels import as_rgb, clip_box
 from prereview.visual.quality import image_stats
-from prereview.visual.seals import LIT, inspect_seals
+from prereview.visual.seals import LIT, TextRecognizer, inspect_seals
 from prereview.visual.signatures import find_signatures
 
 # Sharpness (`image_stats`) below which a page's marks cannot be judged absent: legible photos of the
 # samples measure 0.64 and up, pages blurred past reading 0.14.
 MIN_SHARPNESS = 0.4
 
+# The kind of mark asked for when whose seal it is matters (a licence copy: the holder's seal or only
+# the issuer's printed one): seals with their ring text read, when an OCR engine is at hand.
+NAMED_SEAL = "named seal"
+SEAL_KINDS = ("seal", NAMED_SEAL)
+
 
 class PageMarksFound(BaseModel):
     marks: list[Mark] = []
     doubt: str = ""  # why no mark of the kind may be wrong; "" when there are marks or none is sure
     places: int = 0  # signing places (labels, copy certifications) on the page; 0 for seals
+    reads: int = 0  # ring texts recognised (OCR calls) for a `NAMED_SEAL` look
 
 
-def find_marks(image: np.ndarray, page: Page, kind: str) -> PageMarksFound:
-    """The seals (`kind="seal"`) or handwritten signatures (`kind="signature"`) of a page whose `image`
-    is the upright picture its lines were measured on."""
-    if kind == "seal":
-        seals = inspect_seals(image)
+def find_marks(
+    image: np.ndarray, page: Page, kind: str, *, ocr: TextRecognizer | None = None
+) -> PageMarksFound:
+    """The seals (`kind="seal"`, or `NAMED_SEAL` with their ring texts read by `ocr`) or handwritten
+    signatures (`kind="signature"`) of a page whose `image` is the upright picture its lines were
+    measured on."""
+    if kind in SEAL_KINDS:
+        seals = inspect_seals(image, ocr=ocr if kind == NAMED_SEAL else None)
         if seals.marks:
-            return PageMarksFound(marks=seals.marks)
+            return PageMarksFound(marks=seals.marks, reads=seals.reads)
         return PageMarksFound(doubt=seals.doubt or _blurred(image, "印章") or _in_the_dark(image, page))
     source = PageSource(page.source) if page.source else None
     readings = find_signatures(image, page.lines, source=source)

@@ -261,29 +261,45 @@ def seal_candidates(image: np.ndarray, *, min_rim: float = 0.7) -> tuple[list[Se
 class SealReading(BaseModel):
     marks: list[Mark]  # the seals found
     doubt: str = ""  # without seals: what was seen that may be one (plain Chinese); "" when nothing was
+    reads: int = 0  # ring texts recognised (OCR calls)
+
+
+# Ring texts read on one page at most (one recognition each): a page holding more seals than this is
+# a form sealed by many parties, and the checks that need ring texts (a licence copy: its issuer's seal
+# and its holder's) look at two or three.
+MAX_RING_READS = 4
 
 
 def inspect_seals(
-    image: np.ndarray, *, ocr: TextRecognizer | None = None, min_rim: float = 0.7
+    image: np.ndarray,
+    *,
+    ocr: TextRecognizer | None = None,
+    min_rim: float = 0.7,
+    max_reads: int = MAX_RING_READS,
 ) -> SealReading:
     """Red round seals on an upright page image, as `Mark(kind="seal")` in the image's pixels, and when
     there are none, whether something like a seal was seen: a red ring closed on less than `min_rim`
     of its rim, or a ring too pale for the ink thresholds.
 
-    With `ocr`, each seal's ring text is read (`Mark.text`, "" when illegible).
+    With `ocr`, the ring text of each seal (of the first `max_reads`) is read (`Mark.text`, "" when
+    illegible; `SealReading.reads` counts the recognitions).
     """
     rgb = as_rgb(image)
     small, f = downscale(rgb)
     masks = _masks(small)
     found = _all_candidates(masks)
     marks = []
+    reads = 0
     for c in _dedupe([c for c in found if c.score >= min_rim]):
         e = c.ellipse
         r = max(e.a, e.b)
         box = box_from(e.cx - r, e.cy - r, e.cx + r, e.cy + r, scale=f)
-        text = read_ring_text(rgb, _scaled(e, 1 / f), ocr) if ocr is not None else ""
+        text = ""
+        if ocr is not None and reads < max_reads:
+            text, reads = read_ring_text(rgb, _scaled(e, 1 / f), ocr), reads + 1
         marks.append(Mark(kind="seal", box=box, text=text, score=round(c.score, 3)))
-    return SealReading(marks=marks, doubt="" if marks else _near_seal(small, masks, found, min_rim=min_rim))
+    doubt = "" if marks else _near_seal(small, masks, found, min_rim=min_rim)
+    return SealReading(marks=marks, doubt=doubt, reads=reads)
 
 
 def find_seals(image: np.ndarray, *, ocr: TextRecognizer | None = None, min_rim: float = 0.7) -> list[Mark]:

@@ -10,7 +10,8 @@ import numpy as np
 from PIL import Image
 
 from prereview.documents import Box, Page, PageSource, TextLine
-from prereview.visual.marks import find_marks
+from prereview.visual.marks import NAMED_SEAL, find_marks
+from tests.fixtures.reading_files import FakeOcr
 from tests.fixtures.visual_images import (
     as_photo,
     blank_page,
@@ -77,3 +78,12 @@ def test_a_seal_lost_in_a_deep_shadow_is_doubtful_not_missing() -> None:
     # the same shadow at half the light still shows the seal
     half = shaded(photo, Box(x0=560, y0=950, x1=img.width, y1=img.height), 0.5)
     assert len(find_marks(half, _page(lines, img), "seal").marks) == 1
+
+
+def test_seals_asked_for_by_name_carry_their_ring_text_and_its_cost() -> None:
+    img, lines = _letter(seal=True, signed=False)
+    ocr = FakeOcr("安和市测试科技有限公司")
+    named = find_marks(np.asarray(img), _page(lines, img), NAMED_SEAL, ocr=ocr)
+    assert [m.text for m in named.marks] == ["安和市测试科技有限公司"] and named.reads == ocr.calls == 1
+    plain = find_marks(np.asarray(img), _page(lines, img), "seal", ocr=ocr)
+    assert [m.text for m in plain.marks] == [""] and plain.reads == 0 and ocr.calls == 1

@@ -18,10 +18,11 @@ from prereview.located import Located
 from prereview.pagemarks import PageMarks, owed_marks
 from prereview.reader import load_page_image
 from prereview.recognise import PageLabel, PageView
-from prereview.visual.marks import PageMarksFound, find_marks
+from prereview.visual.marks import NAMED_SEAL, PageMarksFound, find_marks
 from prereview.visual.seals import find_seals
 from rules.book import RuleBook
 from rules.codes import Code
+from tests.fixtures.reading_files import FakeOcr
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -47,6 +48,27 @@ def test_page_marks_finds_each_pages_seals_once(tmp_path: Path) -> None:
     Path(str(sealed.image_path)).unlink()  # asked again, the answer comes from what was found
     assert marks(sealed, "seal") is found
     assert marks(plain, "seal") == [] and marks(plain, "signature") == []
+
+
+def test_page_marks_read_ring_texts_only_of_seals_asked_for_by_name(tmp_path: Path) -> None:
+    sealed = _stored_page(tmp_path, "a.bmp", sealed=True)
+    ocr = FakeOcr("安和市测试科技有限公司")
+    marks = PageMarks(ocr=ocr)
+    assert [m.text for m in marks(sealed, "seal")] == [""] and ocr.calls == 0
+    assert [m.text for m in marks(sealed, NAMED_SEAL)] == ["安和市测试科技有限公司"]
+    assert marks(sealed, NAMED_SEAL) and ocr.calls == 1 == marks.reads  # read once, counted
+    assert [m.text for m in PageMarks()(sealed, NAMED_SEAL)] == [""]  # no engine: the seals, unread
+
+
+def test_seals_of_a_licence_copy_are_owed_by_name() -> None:
+    # a copy of the licence must carry its holder's seal, told from the issuer's printed one by its ring
+    item = RuleBook.load(CORPUS / "rules").items["JT-001"].item
+    licence = next(m for m in item.materials if m.name.startswith("营业执照"))
+    page = Page(index=0, width=10, height=10, source=PageSource.OCR, image_path="x.bmp")
+    located = Located(
+        view=PageView.of(0, page, None), label=PageLabel(material=licence.id), file_name="a.jpg"
+    )
+    assert [k for _, k in owed_marks(item, [located]) if k != "signature"] == [NAMED_SEAL]
 
 
 def test_page_marks_without_a_stored_image_finds_nothing() -> None:
@@ -120,7 +142,7 @@ def test_owed_marks_are_the_whole_pages_of_materials_checked_for_them() -> None:
         return Located(view=PageView.of(0, page, None), label=PageLabel(material=material), file_name="a.pdf")
 
     owed = owed_marks(item, [located(next(iter(sealed_ids))), located(next(iter(plain_ids))), located(None)])
-    assert ("seal" in {k for _, k in owed}) and all(p is page for p, _ in owed)
+    assert ({"seal", NAMED_SEAL} & {k for _, k in owed}) and all(p is page for p, _ in owed)
     assert len(owed) <= 2  # only the sealed material's page, for a seal (and a signature if it owes one)
 
 

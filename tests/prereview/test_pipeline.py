@@ -144,13 +144,14 @@ def test_a_photo_of_a_card_beside_a_sealed_licence_is_read_as_both(tmp_path: Pat
     draw_seal(img, 860, 1000, 150, text="安和市启航物流有限公司")
     photo = tmp_path / "IMG_0001.jpg"
     cv2.imwrite(str(photo), cv2.cvtColor(as_photo(img, shadow=0.2), cv2.COLOR_RGB2BGR))
-    doc = read_file(
-        photo, name=photo.name, limits=ReadLimits(), ocr=RapidOcrEngine(threads=2), work_dir=tmp_path
-    )
+    engine = RapidOcrEngine(threads=2)
+    doc = read_file(photo, name=photo.name, limits=ReadLimits(), ocr=engine, work_dir=tmp_path)
     item = RuleBook.load(Path(__file__).resolve().parents[2] / "corpus" / "rules").items["JT-001"].item
     declared = {"legal_rep_name": "钟思远", "legal_rep_id": "110101198506010019"}
     files = [UploadedFile(path=photo, name=photo.name)]
-    found, _, reports = materials_of(item, files, [doc], declared=declared, marks=PageMarks())
+    # whose seal the one red seal is, its ring tells (a black-and-white copy: the issuer's seal is grey)
+    marks = PageMarks(ocr=engine)
+    found, _, reports = materials_of(item, files, [doc], declared=declared, marks=marks)
     assert {"M2", "M3"} <= set(found) and set(reports[0].materials) >= {"M2", "M3"}
-    assert found["M2"].sets[0].sealed is True
+    assert found["M2"].sets[0].sealed is True and marks.reads == 1
     assert found["M3"].sets[0].fields["公民身份号码"].value == "110101198506010019"

@@ -106,3 +106,27 @@ def test_marks_of_a_page_whose_images_are_gone_are_none_and_the_worker_stays(tmp
         pids = pool.worker_pids()
         assert pool.marks(gone, "seal") is None
         assert pool.worker_pids() == pids
+
+
+def test_the_judging_step_recognises_and_reads_seal_rings_in_the_workers(tmp_path: Path) -> None:
+    """The judging step's process has no OCR engine: ring texts are read by the workers' own."""
+    from visual_images import blank_page, draw_seal
+
+    from prereview.documents import PageSource
+    from prereview.visual.marks import NAMED_SEAL
+
+    img = blank_page()
+    draw_seal(img, 600, 700, 150)
+    path = tmp_path / "sealed.bmp"
+    img.save(path)
+    sealed = page(source=PageSource.OCR).model_copy(update={"image_path": str(path)})
+    with ReaderPool(limits=LIMITS, ocr_factory=functools.partial(FakeOcr, "安和市测试科技有限公司")) as pool:
+        assert [ln.text for ln in pool.recognize(load_page_image(sealed)[:64, :256])] == [
+            "安和市测试科技有限公司"
+        ]
+        named = pool.marks(sealed, NAMED_SEAL)
+        plain = pool.marks(sealed, "seal")
+    assert (
+        named is not None and [m.text for m in named.marks] == ["安和市测试科技有限公司"] and named.reads == 1
+    )
+    assert plain is not None and [m.text for m in plain.marks] == [""]

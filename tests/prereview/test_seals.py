@@ -19,6 +19,7 @@ from prereview.orient import _deskew
 from prereview.visual import find_seals
 from prereview.visual.pixels import flatten, red_mask, redness, seal_redness
 from prereview.visual.seals import inspect_seals
+from tests.fixtures.reading_files import FakeOcr
 from tests.fixtures.visual_images import RED, as_photo, blank_page, draw_emblem, draw_seal, draw_text
 
 WARM, COLD = (1.0, 0.93, 0.8), (0.8, 0.95, 1.0)
@@ -183,3 +184,13 @@ def test_a_small_seal_smeared_by_a_blurred_photo_is_still_a_seal() -> None:
     smeared = cv2.GaussianBlur(photo, (0, 0), 1.6)
     assert _seal_near(smeared, sheet, 760, 1310)
     assert inspect_seals(smeared).doubt == ""
+
+
+def test_ring_texts_read_are_bounded_per_page() -> None:
+    img = Image.new("RGB", (1600, 1200), (250, 250, 248))
+    for k in range(3):
+        draw_seal(img, 300 + 450 * k, 500, 110, "安和市测试科技有限公司")
+    ocr = FakeOcr("安和市测试科技有限公司")
+    read = inspect_seals(np.asarray(img), ocr=ocr, max_reads=2)
+    assert len(read.marks) == 3 and read.reads == ocr.calls == 2
+    assert sorted(m.text for m in read.marks) == ["", "安和市测试科技有限公司", "安和市测试科技有限公司"]
