@@ -84,12 +84,15 @@ _WANT = "想要是用"  # a wish or a kind between the denial and the name: "不
 
 def negated(query: str, phrase: str) -> bool:
     """Is every mention of ``phrase`` in the question denied just before it ("一个人不开公司", "不想开
-    公司")? Then the person says what they are not doing. "能不能开公司" asks whether, and denies nothing."""
+    公司") or set aside ("除了执照还得办什么证")? Then the person says what they are not asking about.
+    "能不能开公司" asks whether, and denies nothing."""
     starts = [m.start() for m in re.finditer(re.escape(phrase), query)] if phrase else []
     return bool(starts) and all(_denied(query, at) for at in starts)
 
 
 def _denied(query: str, at: int) -> bool:
+    if query[max(0, at - 2) : at] == "除了":  # "除了执照还得办什么证": had or known, the rest is asked
+        return True
     j = at - 1
     if j >= 1 and query[j] in _WANT:
         j -= 1

@@ -115,7 +115,12 @@ def test_refusal_validity_jurisdiction_and_premises_are_per_item_matters(query: 
 
 @pytest.mark.parametrize(
     ("query", "phrase"),
-    [("一个人不开公司能办吗", "开公司"), ("不想开公司，就个体户", "开公司"), ("非餐饮的店", "餐饮")],
+    [
+        ("一个人不开公司能办吗", "开公司"),
+        ("不想开公司，就个体户", "开公司"),
+        ("非餐饮的店", "餐饮"),
+        ("开家招聘公司，除了执照还得办什么证", "执照"),  # set aside: the rest is asked
+    ],
 )
 def test_an_item_denied(query: str, phrase: str) -> None:
     assert negated(query, phrase)
