@@ -177,6 +177,15 @@ class TermDescriptions:
             return None
         return found.target
 
+    def compared(self, *, query: str, qvec: np.ndarray | None, index: KnowledgeIndex) -> str | None:
+        """The term a concept question that names none describes most closely by meaning (at least
+        ``floor``): "改了再来…跟直接不给办是一回事吗" asks about 不予受理 though the search ranks the closest
+        stored term first by its words (一次性告知)."""
+        if term_names(index).named(query):
+            return None
+        found = self.described(query, qvec, index)
+        return found.target if found is not None and found.meaning >= self.floor else None
+
 
 def put_first(fused: Sequence[Fused], index: KnowledgeIndex, target: str) -> list[Fused]:
     """The ranking with ``target`` first (added when the search did not find it)."""

@@ -23,6 +23,7 @@ __all__ = [
     "ASKS_ROUTE",
     "DISTINCT_ALIAS",
     "PER_ITEM",
+    "THIS_ITEM",
     "negated",
     "said_term",
     "term_named",
@@ -34,7 +35,8 @@ ASKS_ROUTE = re.compile(
     r"(办|办理|申请|做|跑)(个|些)?(啥|什么|哪些|哪几个?|哪个|哪种)"
     r"|(要|需要|得|该)先?(办|申请|做|走|拿|领)?(个|些)?(啥|什么|哪些|哪几个?|哪个|哪种)"
     r"(证|许可|手续|审批|资质|执照|流程)"
-    r"|哪(个|些|家)?(部门|局|窗口|单位)|几个(部门|局|窗口)|跑几|归哪|归谁|谁(管|批|审)|找谁|怎么(申请|办理)"
+    # "随便哪个窗口都能收" says any window, it asks for none
+    r"|(?<!随便)(?<!不管)(?<!无论)(?<!不论)哪(个|些|家)?(部门|局|窗口|单位)(?!都|也)|几个(部门|局|窗口)|跑几|归哪|归谁|谁(管|批|审)|找谁|怎么(申请|办理)"
     r"|(在|去|到)哪(里|儿)?(办|批|审|申请|领|报|递|弄|搞|[\s,.?!，。？！、]|$)"
     r"|(手续|证照)(和材料)?(都|一共)?有?(哪些|哪几|啥)"
     r"|流程是?(怎样|怎么样|如何|啥样)|的流程[\s?？]*$|流程(该|要)?(咋|怎么)(走|弄|跑)"
@@ -62,7 +64,11 @@ PER_ITEM = re.compile(
 # asking what a concept means or how it is counted: the term answers it, whatever the item
 ASKS_CONCEPT = re.compile(
     ASKS_MEANING.pattern + r"|怎么算|怎么计算|区别|哪天(开始)?(算|数|起算)|算不算|怎么数"
+    # two things compared: "跟法律上写的是一回事不", "差在哪" (what each concept is)
+    r"|一回事|差在哪|有啥不(一样|同)|有什么不(一样|同)"
 )
+# an item the person has in mind and does not name: "这个事到底在哪个窗口办", "不用办这个证"
+THIS_ITEM = re.compile(r"这(个|项)?(事儿?|证|许可|执照|手续)(?!项)")
 # a quantity asked right before a name: the name is what is counted, not the concept asked about
 _COUNTED = re.compile(r"(多少|几)个?$")
 # a term's other name said in a question about a matter every item settles (委托书, 不受理) names no
@@ -78,12 +84,15 @@ _WANT = "想要是用"  # a wish or a kind between the denial and the name: "不
 
 def negated(query: str, phrase: str) -> bool:
     """Is every mention of ``phrase`` in the question denied just before it ("一个人不开公司", "不想开
-    公司")? Then the person says what they are not doing. "能不能开公司" asks whether, and denies nothing."""
+    公司") or set aside ("除了执照还得办什么证")? Then the person says what they are not asking about.
+    "能不能开公司" asks whether, and denies nothing."""
     starts = [m.start() for m in re.finditer(re.escape(phrase), query)] if phrase else []
     return bool(starts) and all(_denied(query, at) for at in starts)
 
 
 def _denied(query: str, at: int) -> bool:
+    if query[max(0, at - 2) : at] == "除了":  # "除了执照还得办什么证": had or known, the rest is asked
+        return True
     j = at - 1
     if j >= 1 and query[j] in _WANT:
         j -= 1

@@ -28,7 +28,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from kb.askback import SAID, AskingBack
-from kb.cues import ASKS_CONCEPT, ASKS_MEANING, ASKS_ROUTE, negated, term_named
+from kb.cues import ASKS_CONCEPT, ASKS_MEANING, ASKS_ROUTE, THIS_ITEM, negated, term_named
 from kb.finder import ItemMatch
 from kb.fusion import Fused
 from kb.goals import asks_item
@@ -193,6 +193,18 @@ class DeskPolicy(AskingBack, Routing):
                 query=query, fused=fused, index=index, items=items, family=family or {}
             )
             close, unsure = hinted or [], hinted == []
+        if (
+            not close
+            and not unsure
+            and THIS_ITEM.search(query)
+            and confidence >= self.clarify_floor
+            and not self._meant(items)
+            and not self._one_item(fused, index, items)
+        ):
+            # "this item" of a question that names none, and that nothing else ties to one item ("四米二的
+            # 小厢货…这证" is the freight licence): which one is the person's to say, even when they ask
+            # where it is handled ("这个事到底在哪个窗口办")
+            return DeskDecision(fused=fused, clarify=self._per_item(fused, index))
         if close and ASKS_ROUTE.search(query):
             # "which item do I need" is not answered by "which item do you mean": no choice is offered,
             # yet the entries of several items close together are no sure answer either

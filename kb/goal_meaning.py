@@ -85,3 +85,15 @@ class MeaningRouter:
             return False
         same = family.get(meaning.best, meaning.best) == family.get(code, code)
         return same and (meaning.above_cohort >= self.backed or meaning.lead >= self.clear)
+
+    def vouches(
+        self, meaning: GoalMeaning, code: str, family: Mapping[str, str], *, alone: bool = False
+    ) -> bool:
+        """Does the meaning place the goal with ``code``'s family clearly ahead of the other items? The whole
+        question by ``clear``; the business it names read on its own (``alone``: "理发店") by the lead a goal
+        needs to be routed at all (``lead``). Nearness to the cohort is no help here: a goal of a kind no card
+        mentions ("开间理发店") sits near the items by its shape ("开…店要办啥") alone (kb/business.py)."""
+        if meaning.best is None:
+            return False
+        same = family.get(meaning.best, meaning.best) == family.get(code, code)
+        return same and meaning.lead >= (self.lead if alone else self.clear)

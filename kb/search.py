@@ -15,6 +15,7 @@ from typing import Literal
 
 import numpy as np
 
+from kb.business import business_named, mentions
 from kb.concepts import TermDescriptions, put_first
 from kb.confidence import ConfidenceModel, Features
 from kb.cues import ASKS_CONCEPT, term_names
@@ -133,15 +134,17 @@ class Searcher:
             index.explain_keywords(tokens, shown)
         routed = decision.routed
         if routed is not None:  # a route is as sure as the desk found it, whatever the entries say
-            # unless it was found by meaning alone and the items' own sentences do not back it
-            confident = decision.routed_sure and (
-                self.desk.names_item(items) or self.goals.backs(goal, routed, self.finder.families())
-            )
+            confident = self._route_sure(repaired, routed, decision.routed_sure, items=items, goal=goal)
         else:
             sure = self.confidence.confident(p) or self.desk.named_term_first(
                 fused, index, query=repaired, confidence=p
             )
             confident = sure and self.desk.settled(fused, index, query=repaired, confidence=p)
+            if confident and self.concepts is not None and _asks_about_term(fused, index, repaired):
+                # a concept asked about without its name: the term it describes, not the nearest wording
+                meant_term = self.concepts.compared(query=repaired, qvec=qvec, index=index)
+                if meant_term is not None:
+                    fused = put_first(fused, index, meant_term)
             if not (confident or decision.clarify or decision.unsure or self.desk.names_item(items)):
                 described = self._described(repaired, qvec, index)
                 if described is not None:  # a concept described without its name: the term answers it
@@ -154,7 +157,11 @@ class Searcher:
             # a goal in new words: the item its meaning points to answers it (the desk's own unsure route
             # when that is the same item or 一件事: a bundle before its own items)
             family = self.finder.families()
-            if meant is not None and (routed is None or self.goals.backs(goal, routed, family)):
+            if (
+                meant is not None
+                and (routed is None or self.goals.backs(goal, routed, family))
+                and self._kind_backs(repaired, meant, goal)
+            ):
                 routed, clarify = routed or meant, []
                 fused, confident = self.desk.routed_first(repaired, fused, index, routed), True
         confident = bool(fused) and confident
@@ -192,6 +199,44 @@ class Searcher:
             return None
         return card.code
 
+    def _route_sure(
+        self, query: str, routed: str, sure: bool, *, items: list[ItemMatch], goal: GoalMeaning
+    ) -> bool:
+        """The desk's route stays as sure as the desk found it, unless it was found by meaning alone and the
+        items' own sentences do not back it, or the business named is of a kind the item's cards never
+        mention; and an unsure route is sure when the business is of a kind only its family's cards
+        mention ("招聘网站": the agency licence's)."""
+        family = self.finder.families()
+        if self._kind_names(query) == family.get(routed, routed):
+            return True
+        if not sure or self.desk.names_item(items):
+            return sure
+        return self.goals.backs(goal, routed, family) and self._kind_backs(query, routed, goal)
+
+    def _kind_backs(self, query: str, code: str, goal: GoalMeaning) -> bool:
+        """A route found by meaning for a business of a kind no card of the item's family mentions
+        (kb/business.py: "想开间理发店") is sure only when the items' sentences place it clearly with that
+        family: the whole question, or else the business named on its own (one more encoding, only then)."""
+        business = business_named(query)
+        family = self.finder.families()
+        head = family.get(code, code)
+        cards = [c for c in self.finder.cards if family.get(c.code, c.code) == head]
+        if business is None or mentions(cards, business) or self.goals.vouches(goal, code, family):
+            return True
+        vec = self.query_vectors.embed(self.index.embedder, business.phrase)
+        alone = GoalMeaning.read(self.finder.described(vec), self._cohort_level(vec))
+        return self.goals.vouches(alone, code, family, alone=True)
+
+    def _kind_names(self, query: str) -> str | None:
+        """The one item family whose cards speak of the kind of business the question names ("开家人才招聘
+        的公司": only the agency licence's card says 招聘), if exactly one does."""
+        business = business_named(query)
+        if business is None:
+            return None
+        family = self.finder.families()
+        heads = {family.get(c.code, c.code) for c in self.finder.cards if mentions([c], business)}
+        return heads.pop() if len(heads) == 1 else None
+
     def _route(self, code: str | None) -> RouteAnswer | None:
         card = self.finder.card(code) if code else None
         if card is None:
@@ -212,6 +257,11 @@ class Searcher:
         sims = self.cohort @ qvec
         top = np.sort(sims)[-3:]
         return float(top.mean())
+
+
+def _asks_about_term(fused: list[Fused], index: KnowledgeIndex, query: str) -> bool:
+    """Does the question ask what a concept is (or compare two), with a term first?"""
+    return bool(fused) and index.entries[fused[0].entry].kind == "term" and bool(ASKS_CONCEPT.search(query))
 
 
 def _hit(index: KnowledgeIndex, f: Fused) -> SearchHit:

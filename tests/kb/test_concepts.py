@@ -79,6 +79,22 @@ def test_the_hall_wordings_count_and_an_edit_embeds_only_new_sentences(embedder:
     assert embedder.calls == calls + 1  # the one changed sentence, in one call
 
 
+def test_a_concept_question_naming_no_term_is_the_term_its_meaning_is_nearest(embedder: FakeEmbedder) -> None:
+    index = _index(embedder)
+    concepts = TermDescriptions(embedder=embedder, floor=0.0)
+    for query, expected in (
+        ("审批完了去各个部门取结果跟在大厅领是一回事吗", "term:统一出件"),
+        ("统一出件是啥", None),
+    ):
+        qvec = embedder.embed_queries([query])[0]
+        assert (
+            concepts.compared(query=query, qvec=qvec, index=index) == expected
+        )  # a named term: its own rules
+    strict = TermDescriptions(embedder=embedder, floor=1.01)
+    query = "审批完了去各个部门取结果跟在大厅领是一回事吗"
+    assert strict.compared(query=query, qvec=embedder.embed_queries([query])[0], index=index) is None
+
+
 def test_put_first_adds_the_term_when_the_search_missed_it(embedder: FakeEmbedder) -> None:
     index = _index(embedder)
     at = index.by_target["term:好差评"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_MEANING, ASKS_ROUTE, PER_ITEM, negated
+from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_MEANING, ASKS_ROUTE, PER_ITEM, THIS_ITEM, negated
 
 
 @pytest.mark.parametrize(
@@ -29,6 +29,8 @@ def test_not_per_item_matters(query: str) -> None:
         "缺件受理是怎么回事",
         "从哪天开始算",
         "周六算不算",
+        "这个天数跟法律上写的是一回事不",
+        "承诺期限和法定期限差在哪",
     ],
 )
 def test_concept_questions(query: str) -> None:
@@ -58,7 +60,14 @@ def test_questions_asking_for_the_item(query: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["取水许可哪些情况窗口不受理", "环评审批哪些情形不予受理", "许可证有效期几年"]
+    "query",
+    [
+        "取水许可哪些情况窗口不受理",
+        "环评审批哪些情形不予受理",
+        "许可证有效期几年",
+        "是不是随便哪个窗口都能收件",  # any window: asks for none
+        "不管哪个部门的件都收吗",
+    ],
 )
 def test_questions_about_one_items_matter_ask_for_no_item(query: str) -> None:
     assert not ASKS_ROUTE.search(query)
@@ -106,7 +115,12 @@ def test_refusal_validity_jurisdiction_and_premises_are_per_item_matters(query: 
 
 @pytest.mark.parametrize(
     ("query", "phrase"),
-    [("一个人不开公司能办吗", "开公司"), ("不想开公司，就个体户", "开公司"), ("非餐饮的店", "餐饮")],
+    [
+        ("一个人不开公司能办吗", "开公司"),
+        ("不想开公司，就个体户", "开公司"),
+        ("非餐饮的店", "餐饮"),
+        ("开家招聘公司，除了执照还得办什么证", "执照"),  # set aside: the rest is asked
+    ],
 )
 def test_an_item_denied(query: str, phrase: str) -> None:
     assert negated(query, phrase)
@@ -124,3 +138,13 @@ def test_an_item_denied(query: str, phrase: str) -> None:
 )
 def test_an_item_not_denied(query: str, phrase: str) -> None:
     assert not negated(query, phrase)
+
+
+@pytest.mark.parametrize("query", ["这个事到底在哪个窗口办", "啥情况下不用办这个证", "这事归谁管"])
+def test_an_item_in_mind_and_not_named(query: str) -> None:
+    assert THIS_ITEM.search(query)
+
+
+@pytest.mark.parametrize("query", ["这个事项的收费标准", "这种审批方式叫啥", "证照要办哪些"])
+def test_no_item_in_mind(query: str) -> None:
+    assert not THIS_ITEM.search(query)

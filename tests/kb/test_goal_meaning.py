@@ -42,3 +42,13 @@ def test_a_route_by_meaning_alone_is_backed_by_the_same_family_nearer_the_items_
     clear = GoalMeaning.read({"JT": 0.90, "SL": 0.88}, cohort=0.905)
     assert router.backs(clear, "JT", FAMILY)  # near the cohort's other licences, yet plainly one item's
     assert not router.backs(GoalMeaning(), "JT", FAMILY)
+
+
+def test_a_kind_no_card_mentions_is_vouched_for_only_by_a_clear_lead() -> None:
+    router = MeaningRouter(lead=0.008, clear=0.01)
+    shape_only = GoalMeaning.read({"BUNDLE": 0.911, "SC": 0.903, "JT": 0.89}, cohort=0.80)
+    assert not router.vouches(shape_only, "BUNDLE", FAMILY)  # near the cohort is no help here
+    assert router.vouches(shape_only, "BUNDLE", FAMILY, alone=True)  # the business alone: the route's lead
+    clear = GoalMeaning.read({"JT": 0.92, "SL": 0.90}, cohort=0.95)
+    assert router.vouches(clear, "JT", FAMILY) and not router.vouches(clear, "SL", FAMILY)
+    assert not router.vouches(GoalMeaning(), "JT", FAMILY)
