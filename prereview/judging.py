@@ -116,7 +116,7 @@ def judge(
     are looked for on them; by ``elsewhere`` at once, those the checks will ask about)."""
     if tracker is not None:
         tracker.stage(Stage.RECOGNISING)
-    marks = PageMarks()
+    marks = PageMarks(reread=reread)
     spec = evaluator.loaded(item).item
 
     def look_ahead(located: list[Located]) -> None:
