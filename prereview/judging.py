@@ -119,7 +119,7 @@ def judge(
     reads seals' ring texts where whose seal it is matters (`prereview.sealowner`)."""
     if tracker is not None:
         tracker.stage(Stage.RECOGNISING)
-    marks = PageMarks(ocr=ring_ocr)
+    marks = PageMarks(ocr=ring_ocr, reread=reread)
     spec = evaluator.loaded(item).item
 
     def look_ahead(located: list[Located]) -> None:

@@ -78,7 +78,7 @@ def read_page_image(image: np.ndarray, engine: OcrEngine, *, min_score: float = 
     todo = [i for i in range(len(quads)) if i not in known]
     known |= dict(zip(todo, engine.read_crops([_crop(clean, quads[i]) for i in todo]), strict=True))
     # on `clean`: where step 1 erased a seal, only the red it left (pale stroke edges) still counts
-    crossed = red_crossed(clean, quads)
+    crossed = red_crossed(clean, [quad_box(q) for q in quads])
     again = engine.read_crops([suppress_red(_crop(clean, quads[i])) for i in crossed])
     for i, (text, score) in zip(crossed, again, strict=True):
         # The recogniser's confidence drops where foreign strokes cross the characters, and a red

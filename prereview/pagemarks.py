@@ -3,6 +3,12 @@
 Looking for them is most of the judging step's time, and it comes after reading, when the reader
 workers are idle: `PageMarks.look_ahead` has the pages a case's checks will ask about (`owed_marks`)
 looked at in the workers at once while the checks run here, and takes what they found as if found here.
+
+A page asked for a signature on which no place to sign was found may have its signing label under a
+seal: the red strokes crossing 申请人（签字）： make its reading garbage (申青大（签, 法定代表人W), and no
+label is found in it. There the lines seal ink crosses are read a second time, red taken out and
+enlarged (`prereview.reread`), and the page looked at again with the readings that now hold a label.
+Only such pages pay for it: a page with a place to sign, or without seal ink, is read once.
 """
 
 from __future__ import annotations
@@ -13,13 +19,16 @@ from concurrent.futures import Future
 import numpy as np
 
 from prereview.assemble import set_pages
-from prereview.documents import Box, Mark, Page
+from prereview.documents import Box, Mark, Page, PageSource
 from prereview.located import Located
 from prereview.reader import load_page_image
+from prereview.redink import red_crossed
+from prereview.reread import ILLEGIBLE, Reread
 from prereview.sealowner import issuer_sealed
 from prereview.signoff import sealed_scope
 from prereview.visual.marks import NAMED_SEAL, SEAL_KINDS, PageMarksFound, find_marks
 from prereview.visual.seals import TextRecognizer
+from prereview.visual.signlabels import text_spans
 from rules.codes import Code
 from rules.spec import Item
 
@@ -34,12 +43,14 @@ class PageMarks:
     """The `MarkFinder` and `MarkDoubts` of one case: seals and signatures of a page, each looked for
     once, each page image loaded once for both (a few recent images are kept: a set's checks ask for
     its pages in turn). `ocr` reads the ring texts of the seals asked for by name (`NAMED_SEAL`); without
-    it they come unread. `reads` counts the ring texts recognised for the case."""
+    it they come unread. `reads` counts the ring texts recognised for the case. With `reread`, signing
+    labels hidden under a seal are read again."""
 
     KEEP_IMAGES = 4
 
-    def __init__(self, *, ocr: TextRecognizer | None = None) -> None:
+    def __init__(self, *, ocr: TextRecognizer | None = None, reread: Reread | None = None) -> None:
         self._ocr = ocr
+        self._reread = reread
         self.reads = 0
         self._found: dict[tuple[str, str, tuple[float, ...]], PageMarksFound] = {}
         self._images: dict[str, np.ndarray] = {}
@@ -85,11 +96,13 @@ class PageMarks:
         if key not in self._found and (pending := self._pending.pop(key, None)) is not None:
             found_elsewhere = pending.result()
             if found_elsewhere is not None:
-                self._found[key] = found_elsewhere
+                self._found[key] = self._unsealed_labels(page, kind, found_elsewhere)
                 self.reads += found_elsewhere.reads
         if key not in self._found:
             if region is None or kind not in SEAL_KINDS:
-                found = find_marks(self._image(page), page, kind, ocr=self._ocr)
+                found = self._unsealed_labels(
+                    page, kind, find_marks(self._image(page), page, kind, ocr=self._ocr)
+                )
                 self.reads += found.reads
             else:
                 found = self._read(page.model_copy(update={"region": None}), kind)
@@ -97,6 +110,39 @@ class PageMarks:
                 found = found.model_copy(update={"marks": [m for m in found.marks if _inside(m.box, region)]})
             self._found[key] = found
         return self._found[key]
+
+    def _unsealed_labels(self, page: Page, kind: str, found: PageMarksFound) -> PageMarksFound:
+        """`found` again, with the lines seal ink crosses read a second time, when a signature was asked
+        for and no place to sign was found; `found` as it is when that finds none either."""
+        if kind != "signature" or found.places or self._reread is None or page.source != PageSource.OCR:
+            return found
+        image = self._image(page)
+        crossed = red_crossed(image, [ln.box for ln in page.lines])
+        if not crossed:
+            return found
+        lines = list(page.lines)
+        again = self._reread(page, [lines[i].box for i in crossed])
+        labelled = [
+            (i, text, score)
+            for i, (text, score) in zip(crossed, again, strict=True)
+            if text != ILLEGIBLE and text_spans(text)
+        ]
+        for i, text, score in labelled:
+            lines[i] = lines[i].model_copy(update={"text": text, "score": score})
+        if not labelled:
+            return found
+        relooked = find_marks(image, page.model_copy(update={"lines": lines}), kind)
+        if not relooked.places:
+            return found
+        if relooked.marks or relooked.doubt:
+            return relooked
+        # The second reading's text need not line up with the first reading's box (the seal's own ring
+        # text read into it, handwriting left out), so where the label ends, and so where its signature
+        # would be, is a guess: a place found this way and seen empty is no sure absence.
+        said = "、".join(f"「{text[slice(*text_spans(text)[0])]}」" for _, text, _ in labelled[:2])
+        return relooked.model_copy(
+            update={"doubt": f"签字栏{said}被印章覆盖，去除印章颜色后才认出，未能确认栏内是否已签字"}
+        )
 
     def _image(self, page: Page) -> np.ndarray:
         path = str(page.image_path)

@@ -15,10 +15,12 @@ black print (dark in every channel) and blue ballpoint (dark in red) stay dark.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 
-from prereview.ocr import Quad, quad_box
+from prereview.documents import Box
 from prereview.visual.pixels import clip_box
 from prereview.visual.seals import seal_ink
 
@@ -33,17 +35,16 @@ INK_SIDE = 800
 MIN_INK = 0.1
 
 
-def red_crossed(image: np.ndarray, quads: list[Quad]) -> list[int]:
-    """Indices of the `quads` (text boxes in `image`'s pixels) that seal ink runs through."""
-    if not quads:
+def red_crossed(image: np.ndarray, boxes: Sequence[Box]) -> list[int]:
+    """Indices of the `boxes` (text boxes in `image`'s pixels) that seal ink runs through."""
+    if not boxes:
         return []
     small, k = _shrunk(image)
     ink = seal_ink(small)
     if not ink.any():  # the common case, a page without seal ink: no line is looked at
         return []
     crossed = []
-    for i, quad in enumerate(quads):
-        box = quad_box(quad)
+    for i, box in enumerate(boxes):
         x0, y0, x1, y1 = clip_box(box, ink.shape, scale=1 / k)
         height = min(box.width, box.height) / k  # a vertical line's height is its width
         if x1 > x0 and y1 > y0 and ink[y0:y1, x0:x1].sum() >= MIN_INK * height * height:

@@ -43,22 +43,27 @@ def reread_boxes(engine: OcrEngine, image: np.ndarray, boxes: Sequence[Box]) -> 
     detected there but reads as nothing, ("", 0.0) when none is."""
     out = []
     for box in boxes:
-        crop, (x0, scale) = _crop(image, box)
+        crop, (x0, y0, scale) = _crop(image, box)
         if crop.size == 0:
             out.append(("", 0.0))
             continue
         if _reddish(crop):
             crop = suppress_red(crop)
         crop = _stretch(crop)
+        # the padded crop may catch the next line of a tightly set block (a signing label over the
+        # unit's seal line): only lines whose middle is inside the box are the box's
         lines = [
             ln
             for ln in engine.recognize(crop)
-            if box.x0 <= x0 + ln.box.cx / scale <= box.x1 and ln.text.strip()
+            if _inside(box, x0 + ln.box.cx / scale, y0 + ln.box.cy / scale) and ln.text.strip()
         ]
         lines.sort(key=lambda ln: ln.box.x0)
         if lines:
             out.append(("".join(ln.text.strip() for ln in lines), min(ln.score for ln in lines)))
-        elif any(box.x0 <= x0 + float(q[:, 0].mean()) / scale <= box.x1 for q in engine.detect(crop)):
+        elif any(
+            _inside(box, x0 + float(q[:, 0].mean()) / scale, y0 + float(q[:, 1].mean()) / scale)
+            for q in engine.detect(crop)
+        ):
             out.append((ILLEGIBLE, 0.0))
         else:
             out.append(("", 0.0))
@@ -89,21 +94,25 @@ def local_reread(engine: OcrEngine) -> Reread:
     return reread
 
 
-def _crop(image: np.ndarray, box: Box) -> tuple[np.ndarray, tuple[float, float]]:
-    """The box's padded crop, enlarged; with the crop's left edge in the page and the scale applied."""
+def _inside(box: Box, x: float, y: float) -> bool:
+    return box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1
+
+
+def _crop(image: np.ndarray, box: Box) -> tuple[np.ndarray, tuple[float, float, float]]:
+    """The box's padded crop, enlarged; with the crop's top-left corner in the page and the scale applied."""
     pad = PAD * box.height
     h, w = image.shape[:2]
     x0, y0 = max(0, int(box.x0 - 2 * pad)), max(0, int(box.y0 - pad))
     x1, y1 = min(w, int(box.x1 + 2 * pad + 1)), min(h, int(box.y1 + pad + 1))
     if x1 - x0 < 2 or y1 - y0 < 2:
-        return np.zeros((0, 0, 3), np.uint8), (float(x0), 1.0)
+        return np.zeros((0, 0, 3), np.uint8), (float(x0), float(y0), 1.0)
     crop = image[y0:y1, x0:x1]
     scale = min(MAX_SCALE, TEXT_HEIGHT * (1 + 2 * PAD) / max(1.0, y1 - y0))
     if scale > 1.05:
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     else:
         scale = 1.0
-    return np.ascontiguousarray(crop), (float(x0), scale)
+    return np.ascontiguousarray(crop), (float(x0), float(y0), scale)
 
 
 def _stretch(crop: np.ndarray) -> np.ndarray:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-from visual_images import blank_page, draw_seal
+from visual_images import blank_page, draw_seal, draw_signature, draw_text
 
 from prereview.documents import Box, Page, PageSource
 from prereview.located import Located
@@ -185,3 +186,76 @@ def test_owed_signatures_after_a_sets_first_page_come_last() -> None:
     # so they are looked for last
     assert owed[-2:] == [("1.bmp", "signature"), ("2.bmp", "signature")]
     assert ("0.bmp", "signature") in owed[:-2]
+
+
+# --- a signing label under a seal -----------------------------------------------------------------------
+
+BODY = "申请人保证以上填报内容及所附材料真实、准确。"
+LABEL = "申请人（签字）："
+GARBLED = "申青大（筌"  # how the recogniser reads the label through the seal's red strokes
+
+
+def _label_page(tmp_path: Path, *, signed: bool, sealed: bool = True, read: str = GARBLED) -> Page:
+    """A form's signing block: the label, the unit's seal line under it and the seal stamped over both
+    (as units stamp it), the label's OCR line reading `read`."""
+    img = blank_page()
+    lines = [draw_text(img, 120, 200 + 50 * k, BODY, 28) for k in range(6)]
+    label = draw_text(img, 300, 1200, LABEL, 28)
+    unit = draw_text(img, 300, 1250, "申请人（盖章）：安和市测试科技有限公司", 28)
+    if signed:
+        draw_signature(img, int(label.box.x1) + 12, 1180, 45, colour=(25, 25, 25))
+    if sealed:
+        draw_seal(img, 380, 1240, 100)
+    path = tmp_path / f"{signed}-{sealed}-{read}.png"
+    cv2.imwrite(str(path), cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR))
+    lines += [label.model_copy(update={"text": read}), unit]
+    return Page(
+        index=0, width=img.width, height=img.height, source=PageSource.OCR, image_path=str(path), lines=lines
+    )
+
+
+class _Reread:
+    """A second reading that reads the label's box as printed (and every other box as first read)."""
+
+    def __init__(self) -> None:
+        self.boxes: list[Box] = []
+
+    def __call__(self, page: Page, boxes: Sequence[Box]) -> list[tuple[str, float]]:
+        self.boxes.extend(boxes)
+        read = [next(ln.text for ln in page.lines if ln.box == box) for box in boxes]
+        return [(LABEL if text == GARBLED else text, 0.9) for text in read]
+
+
+@pytest.mark.parametrize("signed", [True, False], ids=["signed", "unsigned"])
+def test_a_signing_label_under_a_seal_is_read_again(tmp_path: Path, signed: bool) -> None:
+    page = _label_page(tmp_path, signed=signed)
+    plain = PageMarks()  # without a second reading the garbled label is no place to sign
+    assert plain(page, "signature") == [] and plain.places(page) == 0
+    reread = _Reread()
+    marks = PageMarks(reread=reread)
+    assert [m.kind for m in marks(page, "signature")] == (["signature"] if signed else [])
+    assert marks.places(page) == 1  # found: the place is judged, no more "no place to sign"
+    # where a label read only with the seal's red taken out ends is a guess, and so is its emptiness
+    assert ("被印章覆盖" in marks.doubt(page, "signature")) is not signed
+    # only the lines the seal crosses were read again: the label and the unit's line, not the body
+    label, unit = page.lines[-2:]
+    assert reread.boxes == [label.box, unit.box]
+    marks(page, "signature")
+    assert len(reread.boxes) == 2  # once per page
+
+
+def test_labels_are_not_read_again_without_seal_ink_or_when_one_was_found(tmp_path: Path) -> None:
+    reread = _Reread()
+    marks = PageMarks(reread=reread)
+    unsealed = _label_page(tmp_path, signed=False, sealed=False)
+    assert marks(unsealed, "signature") == [] and marks.places(unsealed) == 0
+    legible = _label_page(tmp_path, signed=True, read=LABEL)
+    assert [m.kind for m in marks(legible, "signature")] == ["signature"]
+    assert marks(_label_page(tmp_path, signed=True), "seal")  # a seal asked for: no label matters
+    assert reread.boxes == []
+
+
+def test_a_second_reading_without_a_label_leaves_the_page_as_found(tmp_path: Path) -> None:
+    page = _label_page(tmp_path, signed=True)
+    marks = PageMarks(reread=lambda p, boxes: [("安和市", 0.9)] * len(boxes))
+    assert marks(page, "signature") == [] and marks.places(page) == 0

@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 from reading_files import FORM_LINES, text_image
 
 import prereview.orient
-from prereview.documents import TextLine
-from prereview.ocr import Quad, RapidOcrEngine
+from prereview.documents import Box, TextLine
+from prereview.ocr import RapidOcrEngine
 from prereview.orient import read_page_image
 from prereview.redink import red_crossed, suppress_red
 from tests.fixtures.visual_images import RED, as_photo, draw_seal
@@ -34,17 +34,17 @@ def _stamped(page: Image.Image, cx: int, cy: int, r: int) -> Image.Image:
     return ImageChops.multiply(page, ink)
 
 
-def _bars(n: int = 12, *, width: int = 900, gap: int = 60, h: int = 24) -> tuple[Image.Image, list[Quad]]:
+def _bars(n: int = 12, *, width: int = 900, gap: int = 60, h: int = 24) -> tuple[Image.Image, list[Box]]:
     """Rows of black strokes standing in for text lines (paper between the strokes), and their boxes."""
     page = np.full((gap * (n + 1), width, 3), 248, np.uint8)
-    quads = []
+    boxes = []
     for i in range(n):
         y = gap * (i + 1)
         page[y : y + h, 60 : width - 60 : 12] = 25
         page[y : y + h, 61 : width - 60 : 12] = 25
         page[y + h // 2 : y + h // 2 + 2, 60 : width - 60] = 25
-        quads.append(np.array([[60, y], [width - 60, y], [width - 60, y + h], [60, y + h]], np.float32))
-    return Image.fromarray(page), quads
+        boxes.append(Box(x0=60, y0=y, x1=width - 60, y1=y + h))
+    return Image.fromarray(page), boxes
 
 
 def test_suppress_red_whitens_red_ink_and_keeps_black_and_blue() -> None:
@@ -62,23 +62,24 @@ def test_suppress_red_whitens_red_ink_and_keeps_black_and_blue() -> None:
 
 
 def test_only_lines_the_seal_crosses_are_taken() -> None:
-    page, quads = _bars()
+    page, boxes = _bars()
     sealed = np.asarray(_stamped(page, 450, 390, 110))  # a ring from y=280 to y=500
-    assert red_crossed(sealed, quads) == [4, 5, 6, 7]  # the rows at y=300, 360, 420 and 480
-    assert red_crossed(np.asarray(page), quads) == []
+    assert red_crossed(sealed, boxes) == [4, 5, 6, 7]  # the rows at y=300, 360, 420 and 480
+    assert red_crossed(np.asarray(page), boxes) == []
     # a scan at twice the size is measured shrunk, with the boxes scaled alike
     big = cv2.resize(sealed, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-    assert red_crossed(big, [q * 2 for q in quads]) == [4, 5, 6, 7]
+    doubled = [Box(x0=2 * b.x0, y0=2 * b.y0, x1=2 * b.x1, y1=2 * b.y1) for b in boxes]
+    assert red_crossed(big, doubled) == [4, 5, 6, 7]
 
 
 @pytest.mark.parametrize("cast", [WARM, COLD], ids=["warm", "cold"])
 def test_seal_on_a_shaded_colour_cast_photo_is_found_and_paper_noise_is_not(
     cast: tuple[float, float, float],
 ) -> None:
-    page, quads = _bars()
+    page, boxes = _bars()
     photo = as_photo(_stamped(page, 450, 390, 110), cast=cast, shadow=0.45, quality=55)
-    assert red_crossed(photo, quads) == [4, 5, 6, 7]
-    assert red_crossed(as_photo(page, cast=cast, shadow=0.45, quality=55), quads) == []
+    assert red_crossed(photo, boxes) == [4, 5, 6, 7]
+    assert red_crossed(as_photo(page, cast=cast, shadow=0.45, quality=55), boxes) == []
 
 
 def test_no_boxes_no_work() -> None:
@@ -94,15 +95,15 @@ def engine() -> RapidOcrEngine:
 
 
 def _without_rereading(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(prereview.orient, "red_crossed", lambda image, quads: [])
+    monkeypatch.setattr(prereview.orient, "red_crossed", lambda image, boxes: [])
 
 
 def _recording(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
     """What `red_crossed` answers during the test, call by call."""
     seen: list[list[int]] = []
 
-    def recorded(image: np.ndarray, quads: list[Quad]) -> list[int]:
-        seen.append(red_crossed(image, quads))
+    def recorded(image: np.ndarray, boxes: list[Box]) -> list[int]:
+        seen.append(red_crossed(image, boxes))
         return seen[-1]
 
     monkeypatch.setattr(prereview.orient, "red_crossed", recorded)

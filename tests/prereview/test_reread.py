@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
@@ -16,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 
 from reading_files import font
 
-from prereview.documents import Box, Page, PageSource
+from prereview.documents import Box, Page, PageSource, TextLine
 from prereview.ocr import RapidOcrEngine
 from prereview.pool import ReaderPool
 from prereview.reader import ReadLimits
@@ -72,3 +73,29 @@ def test_local_reread_reads_the_stored_image(tmp_path: Path, engine: RapidOcrEng
     cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
     page = Page(index=0, width=520, height=120, source=PageSource.OCR, image_path=str(path))
     assert local_reread(engine)(page, [name])[0][0] == NAME
+
+
+class _Lines:
+    """An engine that finds, on whatever crop it is given, a line across its middle and one along its
+    bottom edge (the top of the next line of a tightly set block, which the padded crop takes in)."""
+
+    def recognize(self, image: np.ndarray) -> list[TextLine]:
+        h, w = image.shape[:2]
+        middle = Box(x0=0.1 * w, y0=0.3 * h, x1=0.9 * w, y1=0.7 * h)
+        edge = Box(x0=0.1 * w, y0=0.9 * h, x1=0.9 * w, y1=h)
+        return [
+            TextLine(text="申请人（签字）：", box=middle, score=0.9),
+            TextLine(text="申请人", box=edge, score=0.6),
+        ]
+
+    def detect(self, image: np.ndarray) -> list[np.ndarray]:
+        return []
+
+    def read_crops(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        return [("", 0.0) for _ in crops]
+
+
+def test_only_lines_whose_middle_is_inside_the_box_are_the_boxes() -> None:
+    image = np.full((300, 600, 3), 250, np.uint8)
+    [(text, score)] = reread_boxes(_Lines(), image, [Box(x0=100, y0=100, x1=400, y1=130)])
+    assert (text, score) == ("申请人（签字）：", 0.9)
