@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from core.text import strip_spaces
 from prereview.approx import ORGANISATION, near_in, strip_punctuation
 from prereview.documents import Page, PageSource, TextLine
+from rules.spec import Material
 
 HEADING_ZONE = 0.25  # share of the text's height, from its top, where a heading stands
 HEADING_SIZE = 1.25  # times the page's median line height
@@ -85,11 +86,12 @@ def names_several(text: str, titles: Sequence[str]) -> bool:
 
 
 def without_joint_titles(
-    page: Page, text: str, loose: str | None, titles: Sequence[str]
+    page: Page, text: str, loose: str | None, material: Material
 ) -> tuple[str, str | None]:
     """`text` (the page's text, punctuation stripped) and its `loose` twin (the same length, known words
-    blanked) without the lines that name several documents (`names_several`): what parts are looked for
-    in."""
+    blanked) without the lines that name several documents, one of them `material`
+    (`names_several`): what the material's parts are looked for in."""
+    titles = [strip_punctuation(t) for t in (*material.recognition.titles, material.name)]
     for line in page.lines:
         if not names_several(line.text, titles):
             continue

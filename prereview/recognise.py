@@ -141,8 +141,9 @@ def parts_on(view: PageView, material: Material) -> set[str]:
     """The material's parts printed on the page; not by a title naming several documents (章程和管理制度):
     a part is found by its own heading or words."""
     ocr = view.page.source == PageSource.OCR
-    titles = [strip_punctuation(t) for t in (*material.recognition.titles, material.name)]
-    text, loose = without_joint_titles(view.page, view.text, _loose(view, top=False) if ocr else None, titles)
+    text, loose = without_joint_titles(
+        view.page, view.text, _loose(view, top=False) if ocr else None, material
+    )
     return _parts_in(text, loose, material)
 
 

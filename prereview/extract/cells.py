@@ -191,6 +191,20 @@ def continuation(
     return extra
 
 
+def wrapped_below(rows: list[Row], value: list[Char], stop: set[str], *, label: Box) -> list[Char]:
+    """The lines a value printed under its caption wraps onto (a list of shareholders in one sentence):
+    only when its line runs to the text's right edge, as a wrapped line does; a value that ends short of
+    it ended there, and the text under it is something else."""
+    r = next((k for k, row in enumerate(rows) if any(c is value[0] for c in row.chars)), None)
+    right = max((c.box.x1 for row in rows for c in row.chars), default=0.0)
+    if r is None or value[-1].box.x1 < right - WRAP_EMS * value[-1].box.height:
+        return []
+    return continuation(rows, r, value, stop, label=label)
+
+
+WRAP_EMS = 2.0  # a wrapped line ends within this many characters of the text's right edge
+
+
 def _caption_beside(row: Row, label: Box, bottom: float) -> bool:
     """Whether `row` has text in the label's column that starts above `bottom`."""
     return any(

@@ -113,6 +113,8 @@ def _raw_value_for(
             return end, below
     if header or (not value and start >= len(row.chars)):
         value = cells.below_value(rows, r, label_box, stop, header=header, colon=start > end)
+        if value and multiline and not header:
+            value = value + cells.wrapped_below(rows, value, stop, label=label_box)
     elif (
         value and kind in ("text", "name") and (first := cells.wrapped_above(rows, r, value, label_box, stop))
     ):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from prereview.headings import names_several, without_joint_titles
-from tests.prereview._pages import line, page
+from tests.prereview._pages import corpus_item, line, page
 
 TITLES = ("公司章程", "章程", "管理制度")
 
@@ -28,7 +28,9 @@ def test_the_joint_title_line_is_cut_from_the_text_and_its_loose_twin_alike() ->
     p = page(line("某某有限公司章程和管理制度", 300, 100), line("第一章 服务流程制度", 156, 200))
     text = "某某有限公司章程和管理制度第一章服务流程制度"
     loose = "\x00" * 6 + text[6:]
-    cut, cut_loose = without_joint_titles(p, text, loose, TITLES)
+    m3 = corpus_item("RS-001").material("M3")
+    cut, cut_loose = without_joint_titles(p, text, loose, m3)
     assert cut == "第一章服务流程制度"
     assert cut_loose == cut
-    assert without_joint_titles(p, text, None, ("营业执照",)) == (text, None)
+    licence = corpus_item("RS-001").material("M2")
+    assert without_joint_titles(p, text, None, licence) == (text, None)
