@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from core.text import halfwidth
+from prereview.extract.fields import plausible_names
 from prereview.extract.kinds import NUMBER_LENGTH
 from prereview.extract.numbers import Problem, check_id_number, check_uscc
 
@@ -23,8 +24,6 @@ _BEFORE_NUMBER = re.compile(
 )
 # What separates one person's entry from the next, or a caption from the list
 _SEPARATOR = re.compile(r"[;,、。:]")
-_PERSON = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]+[·•．.][\u4e00-\u9fff]+$")
-_UNIT = re.compile(r"[\u4e00-\u9fff()]{4,40}(公司|集团|企业|厂|中心|合作社|事务所|研究院|研究所|商行|店)$")
 
 
 def name_number_pairs(text: str, *, captions: tuple[str, ...] = ()) -> list[tuple[str, str]]:
@@ -80,4 +79,5 @@ def _name_before(between: str, *, first: bool, captions: tuple[str, ...]) -> str
 
 
 def _plausible(name: str) -> bool:
-    return bool(_PERSON.match(name) or _UNIT.match(name))
+    """A person's or a unit's name, and no list of them."""
+    return not _SEPARATOR.search(name) and plausible_names(name)
