@@ -259,6 +259,18 @@ def test_a_value_under_its_caption_is_read_over_the_lines_it_wraps_onto() -> Non
     assert reading.value == first + "市鼎盛投资有限公司（91360102D2NCD4857B）货币出资"
 
 
+def test_a_value_right_of_its_caption_wraps_onto_an_indented_line_under_the_caption() -> None:
+    first = "股东（发起人）、出资情况：杨刚鹏（36011120000423350X）货币出资；梁志（"
+    p = page(
+        line("公司类型：有限责任公司", 142, 923),
+        line(first, 142, 963),
+        line("362321198708245360）货币出资", 209, 1003),
+        line("联络员：杨秀英 19708454373", 142, 1043),
+    )
+    reading = find_field([p], ["股东（发起人）、出资情况"], stop=["联络员"], multiline=True, kind="list")
+    assert reading.value == "杨刚鹏（36011120000423350X）货币出资；梁志（362321198708245360）货币出资"
+
+
 def test_a_value_under_its_caption_that_ends_short_of_the_right_edge_did_not_wrap() -> None:
     p = page(
         line("经营范围：", 150, 1250),
