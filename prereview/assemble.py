@@ -16,6 +16,7 @@ from prereview.extract.captions import COMMON_LABELS
 from prereview.extract.fields import FieldReading, FieldStatus, InkProbe, find_field, inked
 from prereview.extract.values import PROVINCES, parse_plate
 from prereview.located import Located, MarkFinder
+from prereview.persons import person_lists
 from prereview.reader import load_page_image
 from prereview.readings import declared_values, settle
 from prereview.recognise import parts_on
@@ -219,6 +220,7 @@ def _one_set(
         value = _read_field(name, spec, scope, material, reread=reread, declared=declared)
         if value is not None:
             fields[name] = _misread_doubt(value, joined)
+    fields |= person_lists(material, pages, fields, declared=declared)
     marked = sign_off(material, pages, fields, marks=marks, unsure=unsure, declared=declared)
     evidence = tuple(
         Evidence(file=p.file_name, page=p.view.page.index, text=p.view.page.text[:200]) for p in pages

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from prereview.approx import edits_in, strip_punctuation
 from prereview.assemble import Located, MarkFinder
 from prereview.documents import PageSource
+from prereview.headings import without_joint_titles
 from prereview.recognise import MIN_SCORE, TITLE_SCORE, PageView, material_score, parts_on
 from prereview.signing import kinds
 from rules.casefacts import MaterialEvidence, MaterialStatus
@@ -222,7 +223,7 @@ def _part_seen(material: Material, part: str, own: Sequence[Located], loose: Seq
     for p in own:
         if p.view.page.source != PageSource.OCR:
             continue
-        text = p.view.text
+        text, _ = without_joint_titles(p.view.page, p.view.text, None, material)  # as `parts_on` reads
         for word in sorted(others, key=len, reverse=True):
             text = text.replace(word, "\x00" * len(word))
         for cue in (c for c in cues if len(c) >= LOOSE_MIN):

@@ -8,8 +8,10 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 
+from core.text import strip_spaces
 from prereview.approx import ORGANISATION, near_in, strip_punctuation
 from prereview.documents import Page, PageSource, TextLine
+from rules.spec import Material
 
 HEADING_ZONE = 0.25  # share of the text's height, from its top, where a heading stands
 HEADING_SIZE = 1.25  # times the page's median line height
@@ -58,3 +60,46 @@ def foreign_heading(page: Page, known: Sequence[str], titles: Sequence[str], own
             continue
         return line.text.strip()
     return ""
+
+
+TITLE_LINE = 32  # characters: a longer line is running text, not a title
+_JOINING = "和及与、"  # words that join the names of two documents in one title (章程和管理制度)
+
+
+def names_several(text: str, titles: Sequence[str]) -> bool:
+    """Whether a title-like line (short, no colon) names one of `titles` joined to another document's
+    name: ××公司章程和管理制度, 管理制度及章程. Such a title says what the file should hold, not that each
+    document it names is there: a chapter the file lacks is still named by it."""
+    words = strip_spaces(text)
+    if len(strip_punctuation(words)) > TITLE_LINE or any(c in words for c in ":："):
+        return False
+    for title in titles:
+        at = words.find(title) if title else -1
+        while at >= 0:
+            before, after = words[:at], words[at + len(title) :]
+            if (after[:1] in _JOINING and _cjk(after[1:]) >= 2) or (
+                before[-1:] in _JOINING and _cjk(before[:-1]) >= 2
+            ):
+                return True
+            at = words.find(title, at + 1)
+    return False
+
+
+def without_joint_titles(
+    page: Page, text: str, loose: str | None, material: Material
+) -> tuple[str, str | None]:
+    """`text` (the page's text, punctuation stripped) and its `loose` twin (the same length, known words
+    blanked) without the lines that name several documents, one of them `material`
+    (`names_several`): what the material's parts are looked for in."""
+    titles = [strip_punctuation(t) for t in (*material.recognition.titles, material.name)]
+    for line in page.lines:
+        if not names_several(line.text, titles):
+            continue
+        words = strip_punctuation(line.text)
+        at = text.find(words)
+        if at < 0 or not words:
+            continue
+        text = text[:at] + text[at + len(words) :]
+        if loose is not None:
+            loose = loose[:at] + loose[at + len(words) :]
+    return text, loose

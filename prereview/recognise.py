@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 
 from prereview.approx import edit_budget, edits_in, near_in, strip_punctuation, without_known
 from prereview.documents import Page, PageSource
-from prereview.headings import foreign_heading
+from prereview.headings import TITLE_LINE, foreign_heading, without_joint_titles
 from prereview.regions import Judge
 from prereview.roles import by_role, person_on, printed_values, role_people, role_values
 from rules.spec import Item, Material
 
 TITLE_ZONE = 0.35  # share of the page height where titles are looked for
 TITLE_SCORE = 10.0
-TITLE_LINE = 32  # characters: a longer line is running text, not a title
 CUE_SCORE = 1.0
 MIN_SCORE = 3.0
 NEW_DOCUMENT_SCORE = (
@@ -139,8 +138,13 @@ def _loose(view: PageView, *, top: bool) -> str:
 
 
 def parts_on(view: PageView, material: Material) -> set[str]:
+    """The material's parts printed on the page; not by a title naming several documents (章程和管理制度):
+    a part is found by its own heading or words."""
     ocr = view.page.source == PageSource.OCR
-    return _parts_in(view.text, _loose(view, top=False) if ocr else None, material)
+    text, loose = without_joint_titles(
+        view.page, view.text, _loose(view, top=False) if ocr else None, material
+    )
+    return _parts_in(text, loose, material)
 
 
 def _parts_in(text: str, loose: str | None, material: Material) -> set[str]:

@@ -71,9 +71,14 @@ def target_check(key: str, counterpart: Counterpart, material: Material) -> Targ
     )
 
 
+def person_key(text: str) -> str | None:
+    """The key of a declared person a target names (shareholders.id_number -> id_number); None when it
+    names no declared person."""
+    return _PERSON_KEYS.get(text)
+
+
 def _target(text: str, mid: str) -> Target:
-    if text in _PERSON_KEYS:
-        key = _PERSON_KEYS[text]
+    if (key := person_key(text)) is not None:
         return Target(text, "person", key, numeric=key != "name")
     m = _TARGET_FIELD.match(text)
     if m:

@@ -191,6 +191,36 @@ def continuation(
     return extra
 
 
+def wrapped_lines(rows: list[Row], value: list[Char], stop: set[str], *, label: Box) -> list[Char]:
+    """The lines a value wraps onto (a list of shareholders in one sentence), under its caption or under
+    itself: while a line runs to the text's right edge, as a wrapped line does, the next line that starts
+    within the caption's and the value's columns, close below, alone on its row and no caption. A line
+    that ends short of the edge ended there: the text under it is something else."""
+    right = max((c.box.x1 for row in rows for c in row.chars), default=0.0)
+    r = next((k for k, row in enumerate(rows) if any(c is value[-1] for c in row.chars)), None)
+    if r is None:
+        return []
+    extra: list[Char] = []
+    last, h = value[-1], value[-1].box.height
+    for below in rows[r + 1 :]:
+        if last.box.x1 < right - WRAP_EMS * h or below.top - last.box.y1 > 0.9 * h:
+            break
+        segs = below.segments()
+        seg, text = segs[0], text_of(segs[0])
+        if len(segs) > 1:
+            break  # a row of cells (行业类别 | 危险化学品经营单位), no line of running text
+        if not label.x0 - 1.5 * h <= seg[0].box.x0 <= value[0].box.x0 + 1.5 * h:
+            break
+        if is_label(text, stop) or _CAPTION_COLON.match(halfwidth(text)) or _glued_caption(text, stop):
+            break
+        extra.extend(seg)
+        last = seg[-1]
+    return extra
+
+
+WRAP_EMS = 2.0  # a wrapped line ends within this many characters of the text's right edge
+
+
 def _caption_beside(row: Row, label: Box, bottom: float) -> bool:
     """Whether `row` has text in the label's column that starts above `bottom`."""
     return any(

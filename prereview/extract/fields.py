@@ -113,12 +113,15 @@ def _raw_value_for(
             return end, below
     if header or (not value and start >= len(row.chars)):
         value = cells.below_value(rows, r, label_box, stop, header=header, colon=start > end)
+        if value and multiline and not header:
+            value = value + cells.wrapped_lines(rows, value, stop, label=label_box)
     elif (
         value and kind in ("text", "name") and (first := cells.wrapped_above(rows, r, value, label_box, stop))
     ):
         value = first + value
     elif value and multiline:
-        value = value + cells.continuation(rows, r, value, stop, label=label_box)
+        under = cells.continuation(rows, r, value, stop, label=label_box)
+        value = value + (under or cells.wrapped_lines(rows, value, stop, label=label_box))
     elif value and kind == "name":
         # a unit's name wrapped in its cell (安和市绿源环境科技有 / 限公司): one line more at most
         value = value + cells.continuation(rows, r, value, stop, most=1, label=label_box)

@@ -244,3 +244,38 @@ def test_the_next_header_cell_of_a_table_is_no_name() -> None:
         line("股东姓名或名称", 100, 300), line("安和市汇丰实业有限公司", 400, 300), source=PageSource.OCR
     )
     assert find_field([beside], ["股东姓名或名称"], stop=stop, kind="list").value == "安和市汇丰实业有限公司"
+
+
+def test_a_value_under_its_caption_is_read_over_the_lines_it_wraps_onto() -> None:
+    first = "冯丽（360602197008226338）货币出资；姚强（361102197309014770）货币出资；安和"
+    p = page(
+        line("股东（发起人）、出资情况：", 150, 1250),
+        line(first, 215, 1300),
+        line("市鼎盛投资有限公司（91360102D2NCD4857B）货币出资", 215, 1348),
+        line("联络员：", 150, 1400),
+        line("冯丽 13292156477", 215, 1448),
+    )
+    reading = find_field([p], ["股东（发起人）、出资情况"], stop=["联络员"], multiline=True, kind="list")
+    assert reading.value == first + "市鼎盛投资有限公司（91360102D2NCD4857B）货币出资"
+
+
+def test_a_value_right_of_its_caption_wraps_onto_an_indented_line_under_the_caption() -> None:
+    first = "股东（发起人）、出资情况：杨刚鹏（36011120000423350X）货币出资；梁志（"
+    p = page(
+        line("公司类型：有限责任公司", 142, 923),
+        line(first, 142, 963),
+        line("362321198708245360）货币出资", 209, 1003),
+        line("联络员：杨秀英 19708454373", 142, 1043),
+    )
+    reading = find_field([p], ["股东（发起人）、出资情况"], stop=["联络员"], multiline=True, kind="list")
+    assert reading.value == "杨刚鹏（36011120000423350X）货币出资；梁志（362321198708245360）货币出资"
+
+
+def test_a_value_under_its_caption_that_ends_short_of_the_right_edge_did_not_wrap() -> None:
+    p = page(
+        line("经营范围：", 150, 1250),
+        line("餐饮服务；食品销售", 215, 1300),
+        line("本表所填内容真实有效，申请人对其真实性承担法律责任。", 215, 1348),
+    )
+    reading = find_field([p], ["经营范围"], multiline=True)
+    assert reading.value == "餐饮服务；食品销售"

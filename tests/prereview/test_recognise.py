@@ -355,3 +355,22 @@ def test_an_untitled_page_photographed_apart_completes_the_material_whose_parts_
     assert classify([first, again], corpus_item("YJ-001"), declared={})[1].material is None
     alone = classify([second], corpus_item("YJ-001"), declared={})[0]
     assert alone.material is None  # no material recognised elsewhere to complete
+
+
+def test_a_title_naming_the_charter_and_the_rules_is_no_chapter_of_the_charter() -> None:
+    m3 = corpus_item("RS-001").material("M3")
+    heads = [
+        "服务流程制度",
+        "收费管理制度（含明码标价）",
+        "信息管理和个人信息保护制度",
+        "服务档案管理制度",
+        "投诉处理制度",
+    ]
+    title = line("安和市某某人力资源服务有限公司章程和管理制度", 300, 120, h=40)
+    chapters = [line(f"第{k + 1}章 {h}", 156, 260 + 48 * k) for k, h in enumerate(heads)]
+    assert parts_on(_view(title, *chapters), m3) == set(m3.parts) - {"机构章程"}
+    charter = line("第六章 机构章程", 156, 260 + 48 * len(heads))
+    assert parts_on(_view(title, *chapters, charter), m3) == set(m3.parts)
+    # a charter on its own, titled as one, is the charter
+    alone = line("安和市某某人力资源服务有限公司章程", 300, 120, h=40)
+    assert "机构章程" in parts_on(_view(alone, line("第一章 总则", 156, 260)), m3)
