@@ -109,21 +109,11 @@ class CompiledItem(BaseModel):
         if not all(_within(pats, self.wanted.get(key)) for key, pats in other.wanted.items()):
             return False
         # A material fact left out here (no rule of these could use it) must be one no rule of
-        # ``other`` can use either: each of its rules on a material fact needs what one of these needs.
-        if self.material_needs is None:
-            return True
-        if other.material_needs is None:
-            return False
-        mine_needs = self.material_needs
-        if not all(set(needs) <= set(mine_needs.get(m, ())) for m, needs in other.material_needs.items()):
-            return False
-        # So must the declared or case fact left out here (rules.idle.singles_idle).
-        if self.single_needs is None:
-            return True
-        if other.single_needs is None:
-            return False
-        mine_single = self.single_needs
-        return all(set(needs) <= set(mine_single.get(t, ())) for t, needs in other.single_needs.items())
+        # ``other`` can use either: each of its rules on a material fact needs what one of these needs;
+        # so must the declared or case fact left out here (rules.idle.singles_idle).
+        return _needs_cover(self.material_needs, other.material_needs) and _needs_cover(
+            self.single_needs, other.single_needs
+        )
 
     def declared_beyond(self, other: CompiledItem) -> frozenset[str]:
         """Names ``other``'s patterns may read of the declared fact that these do not (rule names and
@@ -164,6 +154,18 @@ class CompiledItem(BaseModel):
 
 
 _ANY_STATE = frozenset({""})
+
+
+Needs = dict[tuple[str, str], tuple[frozenset[watch.Key], ...]]
+
+
+def _needs_cover(mine: Needs | None, theirs: Needs | None) -> bool:
+    """Whether what ``theirs`` leaves out is left out by ``mine`` too (None: nothing is left out)."""
+    if mine is None:
+        return True
+    if theirs is None:
+        return False
+    return all(set(needs) <= set(mine.get(key, ())) for key, needs in theirs.items())
 
 
 def _within(
