@@ -177,6 +177,22 @@ class TermDescriptions:
             return None
         return found.target
 
+    def confirms(self, *, query: str, qvec: np.ndarray | None, index: KnowledgeIndex, target: str) -> bool:
+        """Does the question describe ``target`` as :meth:`answers` asks (first by meaning, at least
+        ``floor``, and first by wording, at least ``wording``), whatever names it says? The search that
+        ranks a term first by far is then confirmed by the term's own sentences, two views that rarely
+        agree by chance (a complaint about being sent back for one new defect each visit is 一次性告知
+        both ways)."""
+        found = self.described(query, qvec, index)
+        return (
+            found is not None
+            and found.target == target
+            and found.wording_first
+            and found.meaning >= self.floor
+            and found.lead >= self.lead
+            and found.wording >= self.wording
+        )
+
     def compared(self, *, query: str, qvec: np.ndarray | None, index: KnowledgeIndex) -> str | None:
         """The term a concept question that names none describes most closely by meaning (at least
         ``floor``): "改了再来…跟直接不给办是一回事吗" asks about 不予受理 though the search ranks the closest

@@ -54,6 +54,7 @@ class Searcher:
         keyword_weight: float = 0.35,
         candidates: int = 50,
         query_cache: int = 256,
+        term_lead: float = 1.0,
     ) -> None:
         self.index = index
         self.glossary = glossary
@@ -68,6 +69,7 @@ class Searcher:
         self.mode = mode
         self.keyword_weight = keyword_weight
         self.candidates = candidates
+        self.term_lead = term_lead  # fused z-scores a term confirmed by its sentences leads the next by
         self.query_vectors = QueryCache(query_cache)
         # one thread: a question's encoding already runs on the encoder's own threads (embedding_threads);
         # concurrent encodings would only contend for the same cores
@@ -150,6 +152,22 @@ class Searcher:
                 if described is not None:  # a concept described without its name: the term answers it
                     fused, confident = put_first(fused, index, described), True
         clarify = decision.clarify
+        confirmed = (
+            not confident
+            and routed is None
+            and not clarify
+            and self._term_confirmed(repaired, qvec, fused, index, items)
+        )
+        confirmed = confirmed or (
+            not confident
+            and routed is None
+            and not clarify
+            and not decision.unsure
+            and p >= self.desk.clarify_floor
+            and self._named_item_leads(fused, index, items)
+        )
+        if confirmed:  # an entry first by far, and backed by a second view: it answers the question
+            confident, clarify = True, []
         # "which item do I need" is not answered by "which item do you mean": a question that asks for the
         # item is routed by its meaning even where the asking-back rules found several items' entries
         if not confident and (not clarify or wants_item(repaired)):
@@ -170,7 +188,7 @@ class Searcher:
             rewritten=rewritten,
             expansions=expansion.applied,
             corrections={f.wrong: f.right for f in fixes},
-            confident=confident and not clarify and (routed is not None or not decision.unsure),
+            confident=confident and not clarify and (routed is not None or confirmed or not decision.unsure),
             confidence=round(p, 4),
             hits=[_hit(index, f) for f in fused[:k]],
             clarify=clarify,
@@ -182,6 +200,42 @@ class Searcher:
         if self.concepts is None or not index.terms:
             return None
         return self.concepts.answers(query=query, qvec=qvec, index=index)
+
+    def _term_confirmed(
+        self,
+        query: str,
+        qvec: np.ndarray | None,
+        fused: list[Fused],
+        index: KnowledgeIndex,
+        items: list[ItemMatch],
+    ) -> bool:
+        """Is the best entry a term clearly ahead of the next (``term_lead`` fused z-scores), in a question
+        that names no item, and the term its sentences say the question describes (kb/concepts.py)? A
+        concept described in a complaint sits far from every stored phrasing, so the confidence model
+        doubts it, and one asked about in words that also ask for a department is vetoed as a route
+        question; yet two views that agree on one term, one of them by far, are no chance likeness. The
+        caller leaves the desk's asking back alone: a matter each item settles its own way stays asked."""
+        if self.concepts is None or not fused or self.desk.names_item(items):
+            return False
+        if index.entries[fused[0].entry].kind != "term":
+            return False
+        if len(fused) > 1 and fused[0].score - fused[1].score < self.term_lead:
+            return False
+        return self.concepts.confirms(
+            query=query, qvec=qvec, index=index, target=index.entries[fused[0].entry].target
+        )
+
+    def _named_item_leads(self, fused: list[Fused], index: KnowledgeIndex, items: list[ItemMatch]) -> bool:
+        """Does the question name its item (said, not guessed), and that item's entry lead the next by
+        ``term_lead``? A case told in the applicant's own words sits far from the stored phrasings, so
+        the confidence model doubts it; the item said outright and its entry far ahead of any other is
+        the answer a desk colleague gives (the caller asks the KB to be somewhat sure, ``clarify_floor``,
+        and the desk to have asked nothing back)."""
+        if not fused or not self.desk.names_item(items):
+            return False
+        if index.entries[fused[0].entry].item != items[0].card.code:
+            return False
+        return len(fused) < 2 or fused[0].score - fused[1].score >= self.term_lead
 
     def _meant_route(
         self, query: str, goal: GoalMeaning, *, items: list[ItemMatch], index: KnowledgeIndex

@@ -64,6 +64,19 @@ def test_a_named_term_or_a_route_question_is_left_to_the_other_rules(embedder: F
         assert concepts.answers(query=query, qvec=embedder.embed_queries([query])[0], index=index) is None
 
 
+def test_a_term_is_confirmed_only_when_its_sentences_also_put_it_first(embedder: FakeEmbedder) -> None:
+    index = _index(embedder)
+    concepts = TermDescriptions(embedder=embedder, floor=0.0, lead=0.0, wording=1.0)
+    # names its term: answers() leaves it to the name rules, confirms() does not
+    query = "统一出件是不是审批完了不用去各个部门取结果"
+    qvec = embedder.embed_queries([query])[0]
+    assert concepts.answers(query=query, qvec=qvec, index=index) is None
+    assert concepts.confirms(query=query, qvec=qvec, index=index, target="term:统一出件")
+    assert not concepts.confirms(query=query, qvec=qvec, index=index, target="term:好差评")
+    strict = TermDescriptions(embedder=embedder, floor=0.0, lead=0.0, wording=1000.0)
+    assert not strict.confirms(query=query, qvec=qvec, index=index, target="term:统一出件")
+
+
 def test_the_hall_wordings_count_and_an_edit_embeds_only_new_sentences(embedder: FakeEmbedder) -> None:
     index = _index(embedder)
     concepts = TermDescriptions(embedder=embedder, wordings={"好差评": ["办完事给窗口打个分数"]})
