@@ -6,7 +6,8 @@ Public modules (what other packages import; tests/test_packages.py holds them to
 table and its service (``models``, ``service``, ``publishing``, ``scenario_runs``), the staff's form over a
 rule file and its problems in words (``form``, ``places``, ``problem_text``), the applicant's checklist and
 questions (``checklist``, ``questions``), service-guide sections (``guide``), names and numbers
-(``identity``), dates and periods as written (``dates``, the one date reader), working days (``calendar``),
+(``identity``) and what a name or number check compares them with (``targets``), dates and periods as
+written (``dates``, the one date reader), working days (``calendar``),
 a draft's impact on stored cases (``impact``) and the facts a run keeps as the engine took them
 (``stored``), the errors (``errors``) and the command line (``cli``).
 """
@@ -37,6 +38,7 @@ __all__ = [
     "service",
     "spec",
     "stored",
+    "targets",
     "verdict",
     "wording",
 ]
