@@ -156,15 +156,14 @@ class Searcher:
             not confident
             and routed is None
             and not clarify
-            and self._term_confirmed(repaired, qvec, fused, index, items)
-        )
-        confirmed = confirmed or (
-            not confident
-            and routed is None
-            and not clarify
-            and not decision.unsure
-            and p >= self.desk.clarify_floor
-            and self._named_item_leads(fused, index, items)
+            and (
+                self._term_confirmed(repaired, qvec, fused, index, items)
+                or (
+                    not decision.unsure
+                    and p >= self.desk.clarify_floor
+                    and self._named_item_leads(fused, index, items)
+                )
+            )
         )
         if confirmed:  # an entry first by far, and backed by a second view: it answers the question
             confident, clarify = True, []
@@ -217,13 +216,12 @@ class Searcher:
         caller leaves the desk's asking back alone: a matter each item settles its own way stays asked."""
         if self.concepts is None or not fused or self.desk.names_item(items):
             return False
-        if index.entries[fused[0].entry].kind != "term":
+        first = index.entries[fused[0].entry]
+        if first.kind != "term":
             return False
         if len(fused) > 1 and fused[0].score - fused[1].score < self.term_lead:
             return False
-        return self.concepts.confirms(
-            query=query, qvec=qvec, index=index, target=index.entries[fused[0].entry].target
-        )
+        return self.concepts.confirms(query=query, qvec=qvec, index=index, target=first.target)
 
     def _named_item_leads(self, fused: list[Fused], index: KnowledgeIndex, items: list[ItemMatch]) -> bool:
         """Does the question name its item (said, not guessed), and that item's entry lead the next by
@@ -272,10 +270,12 @@ class Searcher:
         (kb/business.py: "想开间理发店") is sure only when the items' sentences place it clearly with that
         family: the whole question, or else the business named on its own (one more encoding, only then)."""
         business = business_named(query)
+        if business is None:
+            return True
         family = self.finder.families()
         head = family.get(code, code)
         cards = [c for c in self.finder.cards if family.get(c.code, c.code) == head]
-        if business is None or mentions(cards, business) or self.goals.vouches(goal, code, family):
+        if mentions(cards, business) or self.goals.vouches(goal, code, family):
             return True
         vec = self.query_vectors.embed(self.index.embedder, business.phrase)
         alone = GoalMeaning.read(self.finder.described(vec), self._cohort_level(vec))
