@@ -17,7 +17,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import make_url
 
@@ -26,6 +26,23 @@ __all__ = ["InlineDispatcher", "QueueDispatcher", "ThreadDispatcher", "libpq_con
 log = logging.getLogger("yichuang.worker")
 
 Execute = Callable[[int], object]
+T = TypeVar("T")
+
+
+def _outside_loop(call: Callable[[], T]) -> T:
+    """Run ``call`` (which runs its own event loop) here, or in a thread when this thread runs one.
+
+    procrastinate's sync entry points use ``asyncio.run``, which refuses to start inside a running
+    loop; an embedding application (or a test session that keeps a browser's loop open) has one.
+    """
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="yichuang-queue") as pool:
+        return pool.submit(call).result()
 
 
 class InlineDispatcher:
@@ -150,15 +167,17 @@ class QueueDispatcher:
                     await self.app.job_manager.retry_job(job)
                 return len(stalled)
 
-        return asyncio.run(go())
+        return _outside_loop(lambda: asyncio.run(go()))
 
     def run_worker(self, *, concurrency: int, wait: bool = True) -> None:
-        self.app.run_worker(
-            queues=[QUEUE],
-            concurrency=max(1, concurrency),
-            wait=wait,
-            install_signal_handlers=wait,
-            delete_jobs="successful",
+        _outside_loop(
+            lambda: self.app.run_worker(
+                queues=[QUEUE],
+                concurrency=max(1, concurrency),
+                wait=wait,
+                install_signal_handlers=wait and threading.current_thread() is threading.main_thread(),
+                delete_jobs="successful",
+            )
         )
 
     def close(self) -> None:
