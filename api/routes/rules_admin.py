@@ -57,6 +57,10 @@ def _current(session: SessionDep, item: str) -> dict[str, object] | None:
         v = rule_service.in_effect(session, item=item, on=utcnow().date())
     except NothingPublished:
         return None
+    return _summary(v)
+
+
+def _summary(v: RuleVersion) -> dict[str, object]:
     return {"version": v.label, "id": v.id, "rule_hash": v.rule_hash, "effective_from": str(v.effective_from)}
 
 
@@ -286,20 +290,37 @@ def publish(
         department=_department(staff),
         effective_from=body.effective_from,
     )
+    return _went_live(
+        session,
+        services,
+        staff,
+        version=version,
+        action="rule.publish",
+        before=before,
+        scenarios_passed=len(outcomes),
+    )
+
+
+def _went_live(
+    session: SessionDep,
+    services: ServicesDep,
+    staff: Staff,
+    *,
+    version: RuleVersion,
+    action: str,
+    before: dict[str, object] | None,
+    **after: object,
+) -> VersionOut:
+    """What follows every version that goes live (publish, rollback): the audit line, the rule
+    library and the KB's guide brought up to date."""
     audit.record(
         session,
         actor=staff.actor,
         role=staff.role,
-        action="rule.publish",
-        target=f"rule:{item}",
+        action=action,
+        target=f"rule:{version.item_code}",
         before=before,
-        after={
-            "version": version.label,
-            "id": version.id,
-            "rule_hash": version.rule_hash,
-            "effective_from": str(version.effective_from),
-            "scenarios_passed": len(outcomes),
-        },
+        after=_summary(version) | after,
     )
     services.library.invalidate()
     _sync_guides(session, services, version)
@@ -332,21 +353,12 @@ def rollback(
         department=_department(staff),
         effective_from=body.effective_from,
     )
-    audit.record(
+    return _went_live(
         session,
-        actor=staff.actor,
-        role=staff.role,
+        services,
+        staff,
+        version=version,
         action="rule.rollback",
-        target=f"rule:{item}",
         before=before,
-        after={
-            "version": version.label,
-            "id": version.id,
-            "rule_hash": version.rule_hash,
-            "to_version": body.to_version,
-            "effective_from": str(version.effective_from),
-        },
+        to_version=body.to_version,
     )
-    services.library.invalidate()
-    _sync_guides(session, services, version)
-    return _out(version)
