@@ -42,10 +42,16 @@ class Business(BaseModel):
     pieces: list[str]  # the kind's character pairs (the kind itself when it is one character)
 
 
+# words that open with a starting verb and start nothing: where one works (办公室), what is built (建设)
+_NO_VERB = re.compile(r"办公|开发|建设|建筑|做工|搞定")
+
+
 def business_named(query: str) -> Business | None:
     """The first business with a kind the question names to start or run, if any ("开个小公司" names none:
-    a company of no particular kind)."""
+    a company of no particular kind; 办公室 is where one works, not a business started)."""
     for m in _BUSINESS.finditer(query):
+        if _NO_VERB.match(query, m.start()):
+            continue
         kind = m.group(1)
         pieces = [b for b in bigram_tokens(kind) if not set(b) <= _FILLER]
         if not pieces and kind and not set(kind) <= _FILLER:

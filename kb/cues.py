@@ -17,6 +17,7 @@ from kb.term_names import SAID, TermNames
 from kb.text import everyday_freq
 
 __all__ = [
+    "ASKS_CASES",
     "ASKS_CONCEPT",
     "ASKS_MATERIALS",
     "ASKS_MEANING",
@@ -67,6 +68,8 @@ ASKS_CONCEPT = re.compile(
     # two things compared: "跟法律上写的是一回事不", "差在哪" (what each concept is)
     r"|一回事|差在哪|有啥不(一样|同)|有什么不(一样|同)"
 )
+# which situations: the list of cases (of refusal, of a material being needed), which each item draws its own
+ASKS_CASES = re.compile(r"(什么|啥|哪些|哪种|哪几种)(样的?|情况|情形)")
 # an item the person has in mind and does not name: "这个事到底在哪个窗口办", "不用办这个证"
 THIS_ITEM = re.compile(r"这(个|项)?(事儿?|证|许可|执照|手续)(?!项)")
 # a quantity asked right before a name: the name is what is counted, not the concept asked about

@@ -87,6 +87,7 @@ class DeskPolicy(AskingBack, Routing):
         kb_lead: int = 4,
         kb_floor: float = 0.17,
         kb_margin: float = 0.005,
+        item_lead: float = 1.0,
     ) -> None:
         """Scores are fused z-scores (kb/fusion.py); ratios are of the best entry's score."""
         self.route_floor = route_floor
@@ -116,6 +117,7 @@ class DeskPolicy(AskingBack, Routing):
         self.kb_lead = kb_lead
         self.kb_floor = kb_floor
         self.kb_margin = kb_margin
+        self.item_lead = item_lead
 
     def decide(
         self,

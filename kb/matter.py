@@ -22,7 +22,7 @@ from kb.fusion import Fused
 from kb.index import Entry, KnowledgeIndex
 from kb.text import bigram_tokens, normalize
 
-__all__ = ["counterparts", "item_evidence", "item_specific", "leads"]
+__all__ = ["counterparts", "entry_lead", "item_evidence", "item_specific", "leads"]
 
 
 def item_evidence(
@@ -53,6 +53,16 @@ def leads(evidence: Mapping[str, float], kin: set[str], margin: float) -> bool:
         return False
     rest = max((v for c, v in evidence.items() if c not in kin), default=0.0)
     return max(ours) - rest >= margin and max(ours) >= max(evidence.values())
+
+
+def entry_lead(fused: Sequence[Fused], index: KnowledgeIndex, kin: set[str]) -> float:
+    """How far (fused z-scores) the best entry, one of ``kin``'s items, leads the best entry of anything
+    else (another item's or a term); 0 when the best entry is not theirs, infinite when nothing else came
+    up. Several of one item's entries ahead of all the rest are one matter, not rivals."""
+    if not fused or index.entries[fused[0].entry].item not in kin:
+        return 0.0
+    rest = (f.score for f in fused if index.entries[f.entry].item not in kin)
+    return fused[0].score - max(rest, default=-np.inf)
 
 
 def item_specific(

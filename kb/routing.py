@@ -13,7 +13,7 @@ from kb.finder import ItemMatch
 from kb.fusion import Fused
 from kb.goals import asks_item, foreign_licence, goal_route, kb_led
 from kb.index import KnowledgeIndex
-from kb.matter import leads
+from kb.matter import entry_lead, leads
 
 __all__ = ["Routing", "kin"]
 
@@ -31,6 +31,7 @@ class Routing:
     kb_lead: int
     kb_floor: float
     kb_margin: float
+    item_lead: float
 
     def _named(self, items: Sequence[ItemMatch]) -> str | None:
         if items and items[0].why in SAID and items[0].score >= self.named_floor:
@@ -75,7 +76,13 @@ class Routing:
         sure = routed is not None and (
             self._said(routed)
             or self._kb_agrees(fused, index, routed, items)
-            # a goal found by its wording is sure only when the KB's own entries agree
+            # the KB's best entries are the item's, far ahead of any other item's or term: its matter, however
+            # few of the first entries are the item's
+            or (not worded and entry_lead(fused, index, kin(routed, items)) >= self.item_lead)
+            # found by its wording and first by the finder's meaning, the two views together (the evidence)
+            # put it first too: three views agree, though the KB's own entries alone are another item's
+            or (worded and leads(evidence, kin(routed, items), self.evidence_route))
+            # a goal found by meaning alone: the evidence puts it first by more (``evidence_sure``)
             or (not worded and leads(evidence, kin(routed, items), self.evidence_sure))
         )
         agree = None

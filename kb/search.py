@@ -18,7 +18,7 @@ import numpy as np
 from kb.business import business_named, mentions
 from kb.concepts import TermDescriptions, put_first
 from kb.confidence import ConfidenceModel, Features
-from kb.cues import ASKS_CONCEPT, term_names
+from kb.cues import ASKS_CASES, ASKS_CONCEPT, term_names
 from kb.desk import DeskPolicy
 from kb.embed import QueryCache
 from kb.finder import ItemFinder, ItemMatch
@@ -152,17 +152,22 @@ class Searcher:
                 if described is not None:  # a concept described without its name: the term answers it
                     fused, confident = put_first(fused, index, described), True
         clarify = decision.clarify
-        confirmed = (
-            not confident
-            and routed is None
-            and not clarify
-            and (
-                self._term_confirmed(repaired, qvec, fused, index, items)
-                or (
-                    not decision.unsure
-                    and p >= self.desk.clarify_floor
-                    and self._named_item_leads(fused, index, items)
-                )
+        # a term first by far that its own sentences confirm is the concept asked about, even in words of a
+        # matter each item settles its own way (how a validity date is counted is one rule for every item);
+        # not when the question asks which situations: each item lists its own cases
+        overrides = not clarify or not ASKS_CASES.search(repaired)
+        confirmed = routed is None and (
+            (
+                overrides
+                and (not confident or bool(clarify))
+                and self._term_confirmed(repaired, qvec, fused, index, items)
+            )
+            or (
+                not confident
+                and not clarify
+                and not decision.unsure
+                and p >= self.desk.clarify_floor
+                and self._named_item_leads(fused, index, items)
             )
         )
         if confirmed:  # an entry first by far, and backed by a second view: it answers the question
@@ -212,8 +217,9 @@ class Searcher:
         that names no item, and the term its sentences say the question describes (kb/concepts.py)? A
         concept described in a complaint sits far from every stored phrasing, so the confidence model
         doubts it, and one asked about in words that also ask for a department is vetoed as a route
-        question; yet two views that agree on one term, one of them by far, are no chance likeness. The
-        caller leaves the desk's asking back alone: a matter each item settles its own way stays asked."""
+        question; yet two views that agree on one term, one of them by far, are no chance likeness; the
+        caller lets them stand over the desk's asking back from a per-item word, unless the question asks
+        which situations (``ASKS_CASES``)."""
         if self.concepts is None or not fused or self.desk.names_item(items):
             return False
         first = index.entries[fused[0].entry]
@@ -318,6 +324,20 @@ def _asks_about_term(fused: list[Fused], index: KnowledgeIndex, query: str) -> b
     return bool(fused) and index.entries[fused[0].entry].kind == "term" and bool(ASKS_CONCEPT.search(query))
 
 
+def snippet(body: str, *, limit: int = _SNIPPET_CHARS) -> str:
+    """The beginning of an entry as a related hit shows it: whole rows or sentences up to ``limit``
+    characters, never a row cut inside its value (a guide row "法定时限：① …；② …" cut after its mark
+    shows the mark as if it were the value); cut at ``limit`` only when no row or sentence ends in the
+    second half, and marked as cut."""
+    if len(body) <= limit:
+        return body
+    head = body[:limit]
+    end = max(head.rfind(mark) for mark in "\n。；;！？!?")
+    if end >= limit // 2:
+        return head[: end + 1].rstrip() + "…"
+    return head + "…"
+
+
 def _hit(index: KnowledgeIndex, f: Fused) -> SearchHit:
     entry = index.entries[f.entry]
     why = MatchReason()
@@ -339,7 +359,7 @@ def _hit(index: KnowledgeIndex, f: Fused) -> SearchHit:
         item_name=entry.item_name,
         department=entry.department,
         title=entry.title,
-        snippet=entry.body[:_SNIPPET_CHARS],
+        snippet=snippet(entry.body),
         answer=entry.body,
         basis=entry.basis,
         score=round(f.score, 4),

@@ -33,7 +33,14 @@ def test_the_business_a_goal_names(query: str, kind: str, phrase: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["准备开个小公司", "注册一家有限责任公司", "会不会有人上门来看场地", "材料交到哪个窗口"]
+    "query",
+    [
+        "准备开个小公司",
+        "注册一家有限责任公司",
+        "会不会有人上门来看场地",
+        "材料交到哪个窗口",
+        "平时在办公楼接单再让工厂发货",  # 办公楼: where one works, no business started
+    ],
 )
 def test_no_kind_of_business_named(query: str) -> None:
     assert business_named(query) is None
@@ -44,3 +51,8 @@ def test_a_card_speaks_of_a_kind_by_any_of_its_character_pairs() -> None:
     assert barber is not None and not mentions([RESTAURANT, FACTORY], barber)
     assert grill is not None and mentions([RESTAURANT], grill) and not mentions([FACTORY], grill)
     assert workshop is not None and not mentions([FACTORY], workshop)  # 注塑: the kind, not the 车间
+
+
+def test_a_business_after_a_word_that_only_opens_with_a_verb() -> None:
+    found = business_named("白天在办公室上班，晚上想开家小烧烤店")
+    assert found is not None and found.phrase == "小烧烤店"

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from kb.cues import ASKS_CONCEPT, ASKS_MATERIALS, ASKS_MEANING, ASKS_ROUTE, PER_ITEM, THIS_ITEM, negated
+from kb.cues import (
+    ASKS_CASES,
+    ASKS_CONCEPT,
+    ASKS_MATERIALS,
+    ASKS_MEANING,
+    ASKS_ROUTE,
+    PER_ITEM,
+    THIS_ITEM,
+    negated,
+)
 
 
 @pytest.mark.parametrize(
@@ -148,3 +157,17 @@ def test_an_item_in_mind_and_not_named(query: str) -> None:
 @pytest.mark.parametrize("query", ["这个事项的收费标准", "这种审批方式叫啥", "证照要办哪些"])
 def test_no_item_in_mind(query: str) -> None:
     assert not THIS_ITEM.search(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "asks"),
+    [
+        ("什么情况下会被退回", True),
+        ("啥样的申请不收", True),
+        ("有哪几种情形不予受理", True),
+        ("补正是什么意思", False),
+        ("有效期从哪天开始算", False),
+    ],
+)
+def test_questions_asking_which_situations(query: str, asks: bool) -> None:
+    assert bool(ASKS_CASES.search(query)) == asks
