@@ -10,7 +10,7 @@ import numpy as np
 
 from prereview.approx import distance
 from prereview.checkbox import option_in_text, ticked_value
-from prereview.columns import column_field
+from prereview.columns import column_field, unglued
 from prereview.documents import Box, PageSource
 from prereview.extract.captions import COMMON_LABELS
 from prereview.extract.fields import FieldReading, FieldStatus, InkProbe, find_field, inked
@@ -305,6 +305,8 @@ def _read_field(
         # the caption's own bracket read into the value on a photo (法定代表人（签字）: 签字钱玲)
         bare = _SIGN_WORD.sub("", value)
         value = bare if len(bare) >= 2 else value
+    if spec.type == "list" and where.view.page.source is PageSource.OCR:
+        value = unglued(value, declared)
     if spec.type == "checkbox":
         value = ticked_value(reading, where.view.page, value)
         if not value:

@@ -15,7 +15,7 @@ from rules.casefacts import Evidence, FieldState, FieldValue
 from rules.identity import normalize_name
 from rules.spec import FieldSpec
 
-__all__ = ["column_field", "split_merged"]
+__all__ = ["column_field", "split_merged", "unglued"]
 
 
 def column_field(
@@ -118,3 +118,31 @@ def split_merged(entry: str, declared: frozenset[str]) -> list[str]:
             else [entry]
         )
     return [entry] if entry else []
+
+
+_SEPARATORS = re.compile(r"([、,，;；/\s]+)")
+
+
+def unglued(value: str, declared: frozenset[str]) -> str:
+    """A list read on a photo or scan with a separator lost (马佳、冯琪 read 马佳冯琪: a small 、 the
+    recogniser dropped) split again where it is wholly two or more `declared` names one after another;
+    every other entry as it is. Nothing is read into it: the characters are the same."""
+    return "".join(
+        "、".join(names) if (names := _declared_run(piece, declared)) else piece
+        for piece in _SEPARATORS.split(value)
+    )
+
+
+def _declared_run(text: str, declared: frozenset[str]) -> list[str] | None:
+    """`text` as two or more declared names (of two characters or more, no digits) in a row, or None."""
+    names = [d for d in declared if len(d) >= 2 and not any(ch.isdigit() for ch in d)]
+    # ways[k]: the names that cover text[:k], found left to right
+    ways: dict[int, list[str]] = {0: []}
+    for k in range(len(text)):
+        if k not in ways:
+            continue
+        for name in names:
+            if text.startswith(name, k) and k + len(name) not in ways:
+                ways[k + len(name)] = [*ways[k], name]
+    found = ways.get(len(text))
+    return found if found is not None and len(found) >= 2 else None

@@ -12,6 +12,9 @@
   NOT_SEALED of a document it may close is doubtful when the page carries that signature or seal.
 - A part not found in a material's sets while a file uploaded in the material's slot could not be read
   at all (`with_unread_doubts`): that file may hold it.
+- A file that could not be read at all, uploaded in the slot of a material found in other files
+  (`astray`), while another slot holds that material's file: the files of two slots are often swapped,
+  and the unread file may be the material of the other slot — its WRONG_DOCUMENT is doubtful.
 - A part (a face, a section, a report's public version) not found in a material's set while a photo or
   scan shows it nearly: an unrecognised page of the case prints one of the part's cues, or a page of
   the material prints a cue with more misread characters than recognition allows
@@ -236,3 +239,25 @@ def _part_seen(material: Material, part: str, own: Sequence[Located], loose: Seq
 def _cues(material: Material, part: str) -> list[str]:
     cues = material.recognition.part_cues.get(part) or (part,)
     return [strip_punctuation(c) for c in cues if "+" not in c]
+
+
+def astray(unread: dict[str | None, list[str]], found: dict[str, MaterialEvidence]) -> list[str]:
+    """The unreadable files uploaded in the slot of a material found in other files: not needed for the
+    material they were uploaded as (`unread`: slot → file names)."""
+    out = []
+    for slot, names in unread.items():
+        evidence = found.get(slot) if slot else None
+        if evidence is not None and evidence.status is MaterialStatus.PRESENT:
+            out += [name for name in names if name not in evidence.files]
+    return out
+
+
+def with_astray_doubts(stray: list[str], found: dict[str, MaterialEvidence]) -> dict[str, MaterialEvidence]:
+    """WRONG statuses made doubtful while an unreadable file is `astray`: it may be the slot's material."""
+    if not stray:
+        return found
+    why = f"「{'」「'.join(stray)}」未能读取，且上传在另一材料的位置上，可能就是本材料，请核对"
+    return {
+        mid: e.model_copy(update={"doubt": why}) if e.status is MaterialStatus.WRONG and not e.doubt else e
+        for mid, e in found.items()
+    }

@@ -15,6 +15,8 @@ from prereview.assemble import Located, MarkFinder, assemble
 from prereview.documents import Document, FileError, Page, TextLine
 from prereview.doubts import (
     absence_doubts,
+    astray,
+    with_astray_doubts,
     with_part_doubts,
     with_signing_doubts,
     with_status_doubts,
@@ -189,6 +191,7 @@ def materials_of(
         if doc.error is not None:
             unread.setdefault(file.slot, []).append(file.name)
     evidence = with_unread_doubts(item, unread, evidence)
+    evidence = with_astray_doubts(astray(unread, evidence), evidence)
     for mid, found in evidence.items():
         if found.status is MaterialStatus.UNREADABLE and not found.doubt:
             doubt = _blur_doubt([p.view.page for p in located if p.file_name in found.files])

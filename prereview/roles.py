@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from prereview.approx import strip_punctuation
 from prereview.extract.fields import find_field
+from prereview.extract.numbers import find_id_numbers
 from rules.identity import normalize_name, normalize_number
 from rules.spec import FieldSpec, Item, Material
 
@@ -61,6 +62,9 @@ def key_fields(material: Material) -> list[tuple[str, FieldSpec]]:
 
 
 def page_key(view: PageView, keys: list[tuple[str, FieldSpec]]) -> str | None:
+    """The first key field read at its label; else, where the person is told by an ID number, the one
+    valid 公民身份号码 the page prints: a card's letter-spaced caption (证　号) misread on a photo leaves
+    its number unlabelled, and a number whose check digit holds is no misreading."""
     for name, spec in keys:
         reading = find_field([view.page], spec.labels or (name,), kind=spec.type)
         if reading.ok:
@@ -70,6 +74,10 @@ def page_key(view: PageView, keys: list[tuple[str, FieldSpec]]) -> str | None:
                 if spec.type in ("id_number", "plate", "uscc")
                 else normalize_name(value)
             )
+    if any(spec.type == "id_number" for _, spec in keys):
+        numbers = {n.number for n in find_id_numbers(view.page.text) if n.valid}
+        if len(numbers) == 1:
+            return numbers.pop()
     return None
 
 

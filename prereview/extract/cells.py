@@ -46,6 +46,12 @@ def label_like(text: str) -> bool:
     return len(text) <= 8 and not re.search(r"[0-9A-Za-z]", text)
 
 
+# the number of a chapter, article or section heading: 第四章, 第十二条, 三、, 4.
+_NUMBERING = re.compile(
+    r"第[一二三四五六七八九十百零〇两\d]{1,4}[章条节部分]+|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、]"
+)
+
+
 def _phrase_start(chars: list[Char], i: int, stop: set[str]) -> bool:
     if i == 0 or chars[i - 1].segment != chars[i].segment:
         return True
@@ -56,6 +62,8 @@ def _phrase_start(chars: list[Char], i: int, stop: set[str]) -> bool:
     while k > 0 and chars[k - 1].segment == chars[i].segment:
         k -= 1
     before = folded(text_of(chars[k:i]))
+    if _NUMBERING.fullmatch(before):
+        return True  # a heading's number OCR glued to its caption: 第四章股东的姓名或者名称
     # ... unless a longer caption starts there and runs into the label: 法定代表人身份证件号码 is one
     # caption, not 法定代表人 with the value 身份 and then 证件号码
     segment = folded(text_of([c for c in chars[k:] if c.segment == chars[i].segment]))

@@ -32,6 +32,7 @@ from prereview.approx import ORGANISATION
 from prereview.documents import Box, Page, TextLine
 from prereview.extract import cells, kinds
 from prereview.extract.blocks import block_of
+from prereview.extract.breaks import value_after_break
 from prereview.extract.captions import COMMON_LABELS
 from prereview.extract.layout import Char, Row, folded, page_rows, text_of, union
 
@@ -79,12 +80,36 @@ def _reading(pos: int, lines: Sequence[TextLine], label: list[Char], value: list
     )
 
 
+def _after_break(
+    pages: Sequence[Page],
+    pos: int,
+    rows: list[Row],
+    r: int,
+    reading: FieldReading,
+    stop: set[str],
+    *,
+    kind: str,
+) -> FieldReading:
+    """An empty reading of a caption ending its column, with the value that opens the next column or
+    page instead, when there is one (`prereview.extract.breaks`)."""
+    assert reading.label_box is not None
+    at, value = value_after_break(pages, pos, rows, r, reading.label_box, stop)
+    value = kinds.fit_kind(value, kind, stop)
+    if not value:
+        return reading
+    found = _reading(at, pages[at].lines, value, value)
+    return found.model_copy(update={"label": reading.label, "label_box": reading.label_box})
+
+
 def _value_for(
     rows: list[Row], r: int, span: tuple[int, int], stop: set[str], *, multiline: bool, kind: str
 ) -> tuple[int, list[Char]]:
     """(label end, value) for the label at `span` of row `r`, cut where its `kind` of value ends."""
     end, value = _raw_value_for(rows, r, span, stop, multiline=multiline, kind=kind)
     return end, kinds.fit_kind(value, kind, stop)
+
+
+WRAPPED_NAME = 5  # characters on a name's first line before it may have wrapped onto the next
 
 
 def _raw_value_for(
@@ -122,8 +147,10 @@ def _raw_value_for(
     elif value and multiline:
         under = cells.continuation(rows, r, value, stop, label=label_box)
         value = value + (under or cells.wrapped_lines(rows, value, stop, label=label_box))
-    elif value and kind == "name":
-        # a unit's name wrapped in its cell (安和市绿源环境科技有 / 限公司): one line more at most
+    elif value and kind == "name" and len(value) >= WRAPPED_NAME:
+        # a unit's name wrapped in its cell (安和市绿源环境科技有 / 限公司): one line more at most. A
+        # person's name is too short to wrap: what stands under it is the next row's value, its caption
+        # perhaps lost on a photo (姚强丽 over 女, the 性别 caption unread)
         value = value + cells.continuation(rows, r, value, stop, most=1, label=label_box)
     return end, value
 
@@ -192,6 +219,8 @@ def find_fields(
             for span in cells.label_hits(row, labels, stop_set):
                 end, value = _value_for(rows, r, span, stop_set, multiline=multiline, kind=kind)
                 reading = _reading(pos, page.lines, row.chars[span[0] : end], value)
+                if not value and end < cells.skip_decoration(row.chars, span[1]) >= len(row.chars):
+                    reading = _after_break(pages, pos, rows, r, reading, stop_set, kind=kind)
                 if (
                     value
                     and end == span[1]
@@ -328,10 +357,11 @@ def find_field(
     """The best occurrence of the field: the first one read, else the first unreadable, else empty, else
     absent.
     A value of the field's `kind` beats one that cannot be (第二条 租赁期限 heading a paragraph, not a
-    period), and a value set apart from its label (a colon, its own cell) beats one glued to it, which may
-    be a heading that merely starts with the label. With `block`, one of the form's `blocks` that repeat
-    the label (建设单位 and 编制单位 each with a 统一社会信用代码), only that block's occurrences count
-    (`prereview.extract.blocks`)."""
+    period); a name or list read at a plain caption beats one read at a place to sign or stamp
+    (委托人（盖章）：…); and a value set apart from its label (a colon, its own cell) beats one glued to
+    it, which may be a heading that merely starts with the label. With `block`, one of the form's
+    `blocks` that repeat the label (建设单位 and 编制单位 each with a 统一社会信用代码), only that
+    block's occurrences count (`prereview.extract.blocks`)."""
     found = find_fields(
         pages, labels, stop=stop, min_score=min_score, has_ink=has_ink, multiline=multiline, kind=kind
     )
@@ -339,7 +369,20 @@ def find_field(
         found = _in_block(found, pages, block, blocks)
     if not found:
         return FieldReading(status=FieldStatus.ABSENT)
-    return min(found, key=lambda f: (_RANK[f.status], not kinds.fits_text(f.value, kind), f.glued))
+    return min(
+        found,
+        key=lambda f: (
+            _RANK[f.status],
+            not kinds.fits_text(f.value, kind),
+            kind in ("name", "list") and _SIGNING.search(f.label) is not None,
+            f.glued,
+        ),
+    )
+
+
+# a caption marked as the place to sign or stamp (委托人（盖章）：): what follows it is the one who signs
+# there — a list of names is read from the caption that lists them, wherever both are printed
+_SIGNING = re.compile(r"[（(](签字|签名|签章|盖章|签字或盖章|签字、盖章)[)）]")
 
 
 def _in_block(

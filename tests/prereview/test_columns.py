@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prereview.columns import column_field, split_merged
+from prereview.columns import column_field, split_merged, unglued
 from prereview.documents import PageSource
 from prereview.located import Located
 from prereview.recognise import PageLabel, PageView
@@ -99,3 +99,16 @@ def test_a_name_cell_read_with_a_low_score_on_a_photo_is_in_doubt() -> None:
     assert weak is not None and weak.value == "何婷佳、王森娱" and "王森娱" in weak.doubt
     clean = column_field("股东名称", spec, table(0.99), declared=declared)
     assert clean is not None and clean.doubt == ""  # a clean reading of another name is a real difference
+
+
+def test_a_list_read_without_its_separator_is_split_at_the_declared_names() -> None:
+    declared = frozenset({"陈志远", "林晓", "安和市青松投资有限公司"})
+    assert unglued("陈志远林晓", declared) == "陈志远、林晓"
+    assert unglued("林晓、陈志远安和市青松投资有限公司", declared) == "林晓、陈志远、安和市青松投资有限公司"
+
+
+def test_a_list_is_not_split_where_it_is_not_wholly_declared_names() -> None:
+    declared = frozenset({"陈志远", "林晓"})
+    assert unglued("陈志远林晓明", declared) == "陈志远林晓明"  # 林晓明 is another person
+    assert unglued("陈志远", declared) == "陈志远"
+    assert unglued("陈志远（360102198503061232）林晓", declared) == "陈志远（360102198503061232）林晓"

@@ -4,7 +4,9 @@ from prereview.assemble import Located
 from prereview.documents import Box, Mark, PageSource
 from prereview.doubts import (
     absence_doubts,
+    astray,
     resemblance,
+    with_astray_doubts,
     with_part_doubts,
     with_signing_doubts,
     with_status_doubts,
@@ -198,3 +200,24 @@ def test_a_material_not_found_while_a_file_without_a_slot_could_not_be_read_is_d
     # a file unread in another material's slot is that material's, not this one
     found = {"M1": MaterialEvidence(files=("form.pdf",))}
     assert absence_doubts(ITEM, [_form_page()], found, unread={"M1": ["form2.pdf"]}) == {}
+
+
+def test_a_wrong_document_is_doubtful_while_a_swapped_slots_file_could_not_be_read() -> None:
+    # the card's slot holds the licence's unreadable photo, the licence's slot the card: a swap
+    found = {
+        "M5": MaterialEvidence(status=MaterialStatus.WRONG, files=("card.jpg",)),
+        "M9": MaterialEvidence(status=MaterialStatus.PRESENT, files=("card.jpg",)),
+        "M2": MaterialEvidence(status=MaterialStatus.WRONG, files=("other.pdf",), doubt="已有原因"),
+    }
+    stray = astray({"M9": ["licence.jpg"]}, found)
+    assert stray == ["licence.jpg"]
+    out = with_astray_doubts(stray, found)
+    assert "licence.jpg" in out["M5"].doubt
+    assert out["M2"].doubt == "已有原因" and out["M9"].doubt == ""
+
+
+def test_an_unread_file_in_the_slot_of_a_material_not_found_elsewhere_is_no_stray() -> None:
+    found = {"M5": MaterialEvidence(status=MaterialStatus.WRONG, files=("card.jpg",))}
+    assert astray({"M9": ["licence.jpg"], None: ["loose.jpg"]}, found) == []
+    present = {"M9": MaterialEvidence(status=MaterialStatus.PRESENT, files=("licence.jpg",))}
+    assert astray({"M9": ["licence.jpg"]}, present) == []

@@ -152,3 +152,46 @@ def test_a_caption_of_the_next_cell_is_no_value_of_a_label_whose_value_wraps_aro
         box("安和市青山区胜利路1号", 700, 300, 900, 330),
     )
     assert find_field([unit], ["单位名称"], kind="name").value == "安和市地名单位"
+
+
+def test_a_chapter_number_glued_to_its_caption_still_heads_the_value_under_it() -> None:
+    # OCR joins 第四章 and the heading into one box; the value is printed on the next line
+    shot = photo(
+        box("第四章股东的姓名或者名称", 170, 466, 430, 495),
+        box("韩立新。", 204, 503, 290, 532),
+        box("股东（签字）韩立新：wMMA", 494, 796, 824, 843, score=0.86),
+    )
+    reading = find_field([shot], ["股东的姓名或者名称", "股东"], kind="list", multiline=True)
+    assert reading.value.rstrip("。") == "韩立新"
+
+
+def test_a_list_of_names_is_read_at_its_caption_not_at_a_place_to_stamp() -> None:
+    shot = photo(
+        box("委托人沈一鸣、钱多、安和市恒远集团有限公司", 184, 492, 601, 518),
+        box("委托期限自签发之日起至本事项办结之日止", 185, 525, 508, 552),
+        box("委托人（盖章）：安和市恒远集团有限公司", 521, 725, 832, 753),
+        box("2026-12-02", 518, 757, 662, 785),
+    )
+    reading = find_field([shot], ["委托人"], stop=["委托期限"], kind="list", multiline=True)
+    assert reading.value == "沈一鸣、钱多、安和市恒远集团有限公司"
+
+
+def test_a_persons_name_takes_no_line_under_it_whose_caption_was_lost() -> None:
+    # a card's letter-spaced 性　别 not read: 女 stands under the name in the value column
+    card = photo(
+        box("姓名", 391, 254, 457, 290),
+        box("韩立新", 518, 252, 586, 286),
+        box("女", 518, 282, 548, 317),
+        box("汉", 519, 309, 548, 342),
+        box("公民身份号码 360102198503061232", 389, 422, 716, 454),
+    )
+    assert find_field([card], ["姓名"], kind="name").value == "韩立新"
+
+
+def test_a_units_name_still_wraps_onto_the_next_line() -> None:
+    form = photo(
+        box("建设单位", 100, 448, 172, 484),
+        box("安和市盛世农业发展有", 240, 448, 450, 484),
+        box("限公司", 240, 486, 310, 522),
+    )
+    assert find_field([form], ["建设单位"], kind="name").value == "安和市盛世农业发展有限公司"

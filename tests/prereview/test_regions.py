@@ -116,3 +116,29 @@ def test_text_layers_are_never_cut() -> None:
     page = _photo(*_licence(100, 200), *_card("钟思远", "110101198506010019", 1300, 260))
     typed = page.model_copy(update={"source": PageSource.TEXT})
     assert regions(typed, region_judge(corpus_item("JT-001"), declared=_DECLARED)) == [typed]
+
+
+def test_a_card_whose_number_caption_was_misread_is_told_apart_by_its_valid_number() -> None:
+    # a photocopy of two drivers' cards: one driver's 从业资格证 above, another's 驾驶证 below with its
+    # letter-spaced 证　号 and 姓　名 misread — the unlabelled number still names its person
+    scan = _photo(
+        line("中华人民共和国道路运输从业人员从业资格证", 391, 198, h=36),
+        line("姓名", 388, 247),
+        line("韩立新", 526, 249),
+        line("证号", 391, 309),
+        line("360102198503061232", 525, 311),
+        line("从业资格类别 道路货物运输驾驶员", 391, 341),
+        line("有效期至 2028.11.02", 392, 401),
+        line("中华人民共和国机动车驾驶证", 457, 634, h=36),
+        line("号", 426, 689),
+        line("362301197805123015", 524, 687),
+        line("名創列", 420, 720),
+        line("准驾车型 A2", 391, 893),
+        line("有效期限 2024.12.24至2034.03.03", 393, 922),
+        width=1269,
+        height=1773,
+    )
+    judge = region_judge(corpus_item("JT-001"), declared={})
+    parts = regions(scan, judge)
+    assert len(parts) == 2
+    assert [judge(p)[0] for p in parts] == [("M8", "360102198503061232"), ("M8", "362301197805123015")]
