@@ -23,11 +23,17 @@ def case_fact(review: date, compiled: CompiledItem) -> Json:
     return _case(review, compiled)[0]
 
 
-def with_case(declared: Json, names: frozenset[str], review: date, compiled: CompiledItem) -> list[str]:
-    """The texts of the declared fact, with only the properties some pattern of a phase names
-    (``names``; the others cannot match), and of the case fact: what each phase asserts besides the
-    material facts. The case fact's text is made once, with the fact."""
-    own = declared if declared.keys() <= names else {k: v for k, v in declared.items() if k in names}
+def with_case(declared: Json, phase: int, review: date, compiled: CompiledItem) -> list[str]:
+    """The texts of the declared fact, with only the properties some pattern of a ``phase`` names (the
+    others cannot match), and of the case fact: what each phase asserts besides the material facts.
+    A property the phase tests only for presence (``CompiledItem.present1`` / ``present2``: most often
+    a declared name or number) is asserted as ``1``: its value cannot change what fires, and cases
+    alike but for names and numbers then give the phase the same text (rules.evaluate remembers the
+    engine's answer to it). The case fact's text is made once, with the fact."""
+    names, present = (
+        (compiled.declared1, compiled.present1) if phase == 1 else (compiled.declared2, compiled.present2)
+    )
+    own = {k: (1 if k in present else v) for k, v in declared.items() if k in names}
     return [encode(own), _case(review, compiled)[1]]
 
 

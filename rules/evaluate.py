@@ -85,9 +85,13 @@ class Evaluator:
         """Which materials are due for these declared facts, and the findings phase 1 makes."""
         compiled = self.compiled(code)
         fact = declared_fact(declared, self._catalog, review)
-        return self._phase1(code, payload(with_case(fact, compiled.declared1, review, compiled)))
+        return self._phase1(code, payload(with_case(fact, 1, review, compiled)))
 
-    def _fire(self, ruleset: str, payload: str, prepared: _Prepared | None) -> list[tuple[str, str]]:
+    def _fire(
+        self, ruleset: str, payload: str, prepared: _Prepared | None, *, recurs: bool = False
+    ) -> list[tuple[str, str]]:
+        if recurs:  # a payload many cases share: the engine's answer is remembered for all of them
+            return self._host.remembered(ruleset, payload)
         if prepared is None:
             return self._host.evaluate_encoded(ruleset, payload)
         key = (ruleset, payload)
@@ -101,7 +105,7 @@ class Evaluator:
     ) -> tuple[set[str], list[Finding]]:
         loaded = self.loaded(code)
         compiled, plan = self._compiled[code], self._plans[code]
-        fired = self._fire(plan.ruleset1, payload, prepared) if compiled.phase1 else []
+        fired = self._fire(plan.ruleset1, payload, prepared, recurs=True) if compiled.phase1 else []
         due = set(plan.always_due)
         findings: list[Finding] = []
         for name, message in fired:
@@ -289,7 +293,7 @@ class _Prepared:
         # the due materials' facts last made, idle ones kept, until ``Evaluator.engine_input`` takes them
         self.made: tuple[frozenset[str], Made] | None = None
         self.declared = declared_fact(source.declared, catalog, case.review_date)
-        self.phase1 = payload(with_case(self.declared, compiled.declared1, case.review_date, compiled))
+        self.phase1 = payload(with_case(self.declared, 1, case.review_date, compiled))
         self._phase2: dict[frozenset[str], tuple[str, FieldValues]] = {}
         # (ruleset, facts) -> what the engine answered: kept for evaluators that reuse it
         self.fired: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -330,7 +334,7 @@ class _Prepared:
                 )
                 self.made = (key, made)
                 texts, keys = made.lean(compiled)
-            tail = with_case(self.declared, compiled.declared2, case.review_date, compiled)
+            tail = with_case(self.declared, 2, case.review_date, compiled)
             if (
                 compiled.single_needs is not None
             ):  # the declared and the case fact, unless no rule can use them

@@ -81,12 +81,12 @@ def test_facts_numbered_by_position_fire_as_they_do_unnumbered(path: Path, evalu
     for scenario in file.scenarios:
         case = case_of(file, scenario)
         declared = declared_fact(case.declared, evaluator._catalog, case.review_date)
-        text = payload(with_case(declared, compiled.declared1, case.review_date, compiled))
+        text = payload(with_case(declared, 1, case.review_date, compiled))
         _fires_alike(host, f"{compiled.code}.{compiled.digest1}.p1", text, scenario.name)
         item = evaluator.loaded(file.item).item
         due = {m.id for m in item.materials}
         made, _ = made_for(item=item, compiled=compiled, due=due, case=case, declared=declared)
-        tail = with_case(declared, compiled.declared2, case.review_date, compiled)
+        tail = with_case(declared, 2, case.review_date, compiled)
         text = payload([*made.lean(compiled)[0], *tail])
         numbered = json.loads(text)
         assert len({(f["t"], f.get("m"), f.get("i"), f.get("f", f.get("p"))) for f in numbered}) == len(

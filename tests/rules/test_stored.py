@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from rules import prepare, stored
+from rules import evaluate, prepare, stored
 from rules.book import RuleBook
 from rules.casefacts import CaseFacts, Evidence, FieldValue, MaterialEvidence, MaterialSet
-from rules.declared import declared_fact
+from rules.declared import declared_fact, with_case
 from rules.evaluate import Evaluator
 from rules.prepare import material_facts
 from rules.scenarios import case_of, load_scenarios
@@ -111,6 +111,34 @@ def test_a_record_of_a_compatible_version_is_replayed_as_it_is(
             case.case_id
         )
     assert more > len(cases) // 2  # most cases have a period that had not ended
+
+
+def test_a_record_of_version_3_with_the_declared_values_is_replayed_as_it_is(
+    book: RuleBook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 3 asserted a declared name or number with its value where a phase tests only its presence
+    (version 4: a placeholder): its records judge every case as this version's."""
+    judge = Evaluator(items=book.items, catalog=book.catalog)
+    cases = _cases()[::3]
+
+    def valued(fact: dict[str, Any], phase: int, review: Any, compiled: Any) -> list[str]:
+        plain = compiled.model_copy(update={"present1": frozenset(), "present2": frozenset()})
+        return with_case(fact, phase, review, plain)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(evaluate, "with_case", valued)
+        older = Evaluator(items=book.items, catalog=book.catalog)
+        records = [older.engine_input(CaseFacts.model_validate(case.model_dump())) for case in cases]
+    replay = Evaluator(items=book.items, catalog=book.catalog)
+    differ = 0
+    for case, record in zip(cases, records, strict=True):
+        differ += record["phase1"] != judge.engine_input(case)["phase1"]
+        record["key"] = f"3{record['key'][len(str(stored.VERSION)) :]}"
+        assert record["key"] in judge.stored_keys(case.item)
+        assert _bare(replay.evaluate(_replayed(replay, case, record))) == _bare(judge.evaluate(case)), (
+            case.case_id
+        )
+    assert differ == len(cases)  # every item's phase 1 tests a declared name for presence
 
 
 def test_other_due_materials_take_the_stored_facts_of_every_material(book: RuleBook) -> None:
