@@ -95,8 +95,8 @@ class RuleHost(_durable.Host):  # type: ignore[misc]
     def remembered(self, ruleset: str, payload: str) -> list[tuple[str, str]]:
         """``evaluate_encoded``, its answer remembered for the next same payload (a bounded table): every
         evaluation starts from the same state (the sentinel alone), so the same facts fire the same
-        rules with the same messages. For payloads that recur across cases: a phase's declared and
-        case facts with names and numbers given placeholders (rules.declared.with_case)."""
+        rules with the same messages. Payloads recur across cases: phase 1's declared and case facts
+        with names and numbers given placeholders (rules.declared.with_case), phase 2's of complete cases."""
         key = (ruleset, payload)
         fired = self._answers.get(key)
         if fired is None:

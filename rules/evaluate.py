@@ -87,17 +87,17 @@ class Evaluator:
         fact = declared_fact(declared, self._catalog, review)
         return self._phase1(code, payload(with_case(fact, 1, review, compiled)))
 
-    def _fire(
-        self, ruleset: str, payload: str, prepared: _Prepared | None, *, recurs: bool = False
-    ) -> list[tuple[str, str]]:
-        if recurs:  # a payload many cases share: the engine's answer is remembered for all of them
-            return self._host.remembered(ruleset, payload)
+    def _fire(self, ruleset: str, payload: str, prepared: _Prepared | None) -> list[tuple[str, str]]:
+        """What the engine answers to a payload: remembered by the host for every case that gives the
+        same (RuleHost.remembered; a complete case's phase-2 facts are mostly its material facts and
+        readings of fixed choices, which recur), and with the case (a replay under a draft, which may
+        judge more cases than the host keeps)."""
         if prepared is None:
-            return self._host.evaluate_encoded(ruleset, payload)
+            return self._host.remembered(ruleset, payload)
         key = (ruleset, payload)
         fired = prepared.fired.get(key) if self._reuse else None
         if fired is None:
-            fired = prepared.fired[key] = self._host.evaluate_encoded(ruleset, payload)
+            fired = prepared.fired[key] = self._host.remembered(ruleset, payload)
         return fired
 
     def _phase1(
@@ -105,7 +105,7 @@ class Evaluator:
     ) -> tuple[set[str], list[Finding]]:
         loaded = self.loaded(code)
         compiled, plan = self._compiled[code], self._plans[code]
-        fired = self._fire(plan.ruleset1, payload, prepared, recurs=True) if compiled.phase1 else []
+        fired = self._fire(plan.ruleset1, payload, prepared) if compiled.phase1 else []
         due = set(plan.always_due)
         findings: list[Finding] = []
         for name, message in fired:
