@@ -6,7 +6,8 @@ one state open: an evaluation asserts its facts, runs the actions that fired, an
 facts again, which leaves the state as it found it. Actions are taken from the engine directly
 (``start_action_for_state`` / ``complete_and_start_action``) and recorded before the call returns;
 the background dispatch threads of ``durable.engine.Host`` are switched off. The C engine is not
-thread-safe, so one lock serialises every call into it.
+thread-safe, so one lock serialises every call into it. As every evaluation starts from the same state,
+the answer to a payload is a function of it: ``remembered`` keeps the answers to recent payloads.
 """
 
 from __future__ import annotations

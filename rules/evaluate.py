@@ -334,12 +334,10 @@ class _Prepared:
                 )
                 self.made = (key, made)
                 texts, keys = made.lean(compiled)
-            tail = with_case(self.declared, 2, case.review_date, compiled)
-            if (
-                compiled.single_needs is not None
-            ):  # the declared and the case fact, unless no rule can use them
-                gone = idle.singles_idle(keys, compiled.single_needs)
-                tail = [text for t, text in zip(("d", "c"), tail, strict=True) if t not in gone]
+            # the declared and the case fact, unless no rule can use them
+            needs = compiled.single_needs
+            gone = idle.singles_idle(keys, needs) if needs is not None else frozenset()
+            tail = with_case(self.declared, 2, case.review_date, compiled, gone)
             hit = self._phase2[key] = (payload([*texts, *tail]), values)
         return hit
 

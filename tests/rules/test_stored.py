@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from rules import evaluate, prepare, stored
+from rules import evaluate, prepare, stored, watch
 from rules.book import RuleBook
 from rules.casefacts import CaseFacts, Evidence, FieldValue, MaterialEvidence, MaterialSet
 from rules.declared import declared_fact, with_case
@@ -98,6 +98,12 @@ def test_a_record_of_a_compatible_version_is_replayed_as_it_is(
     cases = _cases()[::3]
     with monkeypatch.context() as patched:
         patched.setattr(prepare, "case_fact", lambda review, compiled: None)
+        # nor did it remember a reading's comparison with the case fact (Step.seen)
+        patched.setattr(
+            prepare._Prep,
+            "on_reading",
+            lambda self, step, props, body: watch.matches(step.when_ok, props, self.case),
+        )
         older = Evaluator(items=book.items, catalog=book.catalog)
         # copies: prepared facts are remembered per case object, whichever evaluator made them
         records = [older.engine_input(CaseFacts.model_validate(case.model_dump())) for case in cases]
@@ -121,9 +127,11 @@ def test_a_record_of_version_3_with_the_declared_values_is_replayed_as_it_is(
     judge = Evaluator(items=book.items, catalog=book.catalog)
     cases = _cases()[::3]
 
-    def valued(fact: dict[str, Any], phase: int, review: Any, compiled: Any) -> list[str]:
+    def valued(
+        fact: dict[str, Any], phase: int, review: Any, compiled: Any, leave: frozenset[str] = frozenset()
+    ) -> list[str]:
         plain = compiled.model_copy(update={"present1": frozenset(), "present2": frozenset()})
-        return with_case(fact, phase, review, plain)
+        return with_case(fact, phase, review, plain, leave)
 
     with monkeypatch.context() as patched:
         patched.setattr(evaluate, "with_case", valued)
