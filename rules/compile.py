@@ -267,6 +267,8 @@ class _Builder(PatternMaker):
             facts_base=_digest(base),
             declared1=frozenset(_names(self.p1)),
             declared2=frozenset(_names(self.p2)),
+            present1=_presence_only(self.p1),
+            present2=_presence_only(self.p2),
             actions=self.actions,
             windows=self.windows,
             counterparts=self.targets,
@@ -318,6 +320,31 @@ def _names(node: Any) -> set[str]:
     if isinstance(node, list):
         return set().union(*(_names(v) for v in node))
     return {node} if isinstance(node, str) else set()
+
+
+def _presence_only(phase: Json) -> frozenset[str]:
+    """The names a phase's patterns test only for presence (``$ex`` / ``$nex``), never for a value nor
+    as the other side of a comparison: a declared fact's value under such a name cannot change what
+    fires (rules.declared asserts a placeholder for it)."""
+    tested: dict[str, int] = {}
+    everywhere: dict[str, int] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("$ex", "$nex") and isinstance(v, dict):
+                    for name in v:
+                        tested[name] = tested.get(name, 0) + 1
+                everywhere[k] = everywhere.get(k, 0) + 1
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+        elif isinstance(node, str):
+            everywhere[node] = everywhere.get(node, 0) + 1
+
+    walk(phase)
+    return frozenset(name for name, n in tested.items() if everywhere.get(name) == n)
 
 
 _compiled: LRUCache[tuple[str, str, int], tuple[FactCatalog, CompiledItem]] = LRUCache(maxsize=256)

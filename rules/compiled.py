@@ -58,6 +58,10 @@ class CompiledItem(BaseModel):
     # The declared facts each phase's patterns name: the others are not asserted (they cannot match).
     declared1: frozenset[str] = frozenset()
     declared2: frozenset[str] = frozenset()
+    # Of those, the ones each phase tests only for presence: asserted with a placeholder (rules.declared),
+    # so that cases alike but for names and numbers give a phase the same facts.
+    present1: frozenset[str] = frozenset()
+    present2: frozenset[str] = frozenset()
     actions: dict[str, ActionSpec]
     windows: dict[str, tuple[int, int]] = Field(default_factory=dict)  # key -> (days, months)
     counterparts: dict[str, Counterpart] = Field(default_factory=dict)  # x-key -> what to compare with
@@ -119,7 +123,13 @@ class CompiledItem(BaseModel):
         """Names ``other``'s patterns may read of the declared fact that these do not (rule names and
         other strings among them, which no declared fact has): a case whose declared fact has one
         of them needs its own facts."""
-        return (other.declared1 - self.declared1) | (other.declared2 - self.declared2)
+        # and names given a placeholder here whose value ``other`` reads
+        return (
+            (other.declared1 - self.declared1)
+            | (other.declared2 - self.declared2)
+            | ((self.present1 - other.present1) & other.declared1)
+            | ((self.present2 - other.present2) & other.declared2)
+        )
 
     @cached_property
     def field_steps(self) -> dict[str, Steps]:

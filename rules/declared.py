@@ -23,12 +23,25 @@ def case_fact(review: date, compiled: CompiledItem) -> Json:
     return _case(review, compiled)[0]
 
 
-def with_case(declared: Json, names: frozenset[str], review: date, compiled: CompiledItem) -> list[str]:
-    """The texts of the declared fact, with only the properties some pattern of a phase names
-    (``names``; the others cannot match), and of the case fact: what each phase asserts besides the
-    material facts. The case fact's text is made once, with the fact."""
-    own = declared if declared.keys() <= names else {k: v for k, v in declared.items() if k in names}
-    return [encode(own), _case(review, compiled)[1]]
+def with_case(
+    declared: Json, phase: int, review: date, compiled: CompiledItem, leave: frozenset[str] = frozenset()
+) -> list[str]:
+    """The texts of the declared fact, with only the properties some pattern of a ``phase`` names (the
+    others cannot match), and of the case fact: what each phase asserts besides the material facts,
+    less those ``leave`` names ("d", "c": rules.idle.singles_idle), which are not encoded.
+    A property the phase tests only for presence (``CompiledItem.present1`` / ``present2``: most often
+    a declared name or number) is asserted as ``1``: its value cannot change what fires, and cases
+    alike but for names and numbers then give the phase the same text (rules.evaluate remembers the
+    engine's answer to it). The case fact's text is made once, with the fact."""
+    out = []
+    if "d" not in leave:
+        names, present = (
+            (compiled.declared1, compiled.present1) if phase == 1 else (compiled.declared2, compiled.present2)
+        )
+        out.append(encode({k: (1 if k in present else v) for k, v in declared.items() if k in names}))
+    if "c" not in leave:
+        out.append(_case(review, compiled)[1])
+    return out
 
 
 def _case(review: date, compiled: CompiledItem) -> tuple[Json, str]:

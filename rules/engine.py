@@ -6,7 +6,8 @@ one state open: an evaluation asserts its facts, runs the actions that fired, an
 facts again, which leaves the state as it found it. Actions are taken from the engine directly
 (``start_action_for_state`` / ``complete_and_start_action``) and recorded before the call returns;
 the background dispatch threads of ``durable.engine.Host`` are switched off. The C engine is not
-thread-safe, so one lock serialises every call into it.
+thread-safe, so one lock serialises every call into it. As every evaluation starts from the same state,
+the answer to a payload is a function of it: ``remembered`` keeps the answers to recent payloads.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class RuleHost(_durable.Host):  # type: ignore[misc]
         self._lock = threading.RLock()
         self._open: OrderedDict[str, None] = OrderedDict()  # rulesets whose state holds only the sentinel
         self._handles: dict[str, Any] = {}  # ruleset -> its engine handle (registered rulesets stay)
+        self._answers: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (ruleset, payload) -> fired
         super().__init__()
 
     def _run(self) -> None:
@@ -90,6 +92,20 @@ class RuleHost(_durable.Host):  # type: ignore[misc]
                 if not clean:
                     self._close(ruleset, handle)
             return [f for f in fired if f[0] != _SENTINEL]
+
+    def remembered(self, ruleset: str, payload: str) -> list[tuple[str, str]]:
+        """``evaluate_encoded``, its answer remembered for the next same payload (a bounded table): every
+        evaluation starts from the same state (the sentinel alone), so the same facts fire the same
+        rules with the same messages. Payloads recur across cases: phase 1's declared and case facts
+        with names and numbers given placeholders (rules.declared.with_case), phase 2's of complete cases."""
+        key = (ruleset, payload)
+        fired = self._answers.get(key)
+        if fired is None:
+            fired = self.evaluate_encoded(ruleset, payload)
+            if len(self._answers) >= 4096:
+                self._answers.clear()
+            self._answers[key] = fired
+        return fired
 
     def _ensure_open(self, ruleset: str, handle: Any) -> None:
         if ruleset in self._open:

@@ -85,15 +85,19 @@ class Evaluator:
         """Which materials are due for these declared facts, and the findings phase 1 makes."""
         compiled = self.compiled(code)
         fact = declared_fact(declared, self._catalog, review)
-        return self._phase1(code, payload(with_case(fact, compiled.declared1, review, compiled)))
+        return self._phase1(code, payload(with_case(fact, 1, review, compiled)))
 
     def _fire(self, ruleset: str, payload: str, prepared: _Prepared | None) -> list[tuple[str, str]]:
+        """What the engine answers to a payload: remembered by the host for every case that gives the
+        same (RuleHost.remembered; a complete case's phase-2 facts are mostly its material facts and
+        readings of fixed choices, which recur), and with the case (a replay under a draft, which may
+        judge more cases than the host keeps)."""
         if prepared is None:
-            return self._host.evaluate_encoded(ruleset, payload)
+            return self._host.remembered(ruleset, payload)
         key = (ruleset, payload)
         fired = prepared.fired.get(key) if self._reuse else None
         if fired is None:
-            fired = prepared.fired[key] = self._host.evaluate_encoded(ruleset, payload)
+            fired = prepared.fired[key] = self._host.remembered(ruleset, payload)
         return fired
 
     def _phase1(
@@ -289,7 +293,7 @@ class _Prepared:
         # the due materials' facts last made, idle ones kept, until ``Evaluator.engine_input`` takes them
         self.made: tuple[frozenset[str], Made] | None = None
         self.declared = declared_fact(source.declared, catalog, case.review_date)
-        self.phase1 = payload(with_case(self.declared, compiled.declared1, case.review_date, compiled))
+        self.phase1 = payload(with_case(self.declared, 1, case.review_date, compiled))
         self._phase2: dict[frozenset[str], tuple[str, FieldValues]] = {}
         # (ruleset, facts) -> what the engine answered: kept for evaluators that reuse it
         self.fired: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -330,12 +334,10 @@ class _Prepared:
                 )
                 self.made = (key, made)
                 texts, keys = made.lean(compiled)
-            tail = with_case(self.declared, compiled.declared2, case.review_date, compiled)
-            if (
-                compiled.single_needs is not None
-            ):  # the declared and the case fact, unless no rule can use them
-                gone = idle.singles_idle(keys, compiled.single_needs)
-                tail = [text for t, text in zip(("d", "c"), tail, strict=True) if t not in gone]
+            # the declared and the case fact, unless no rule can use them
+            needs = compiled.single_needs
+            gone = idle.singles_idle(keys, needs) if needs is not None else frozenset()
+            tail = with_case(self.declared, 2, case.review_date, compiled, gone)
             hit = self._phase2[key] = (payload([*texts, *tail]), values)
         return hit
 

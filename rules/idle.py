@@ -62,7 +62,19 @@ def single_needs(phase: dict[str, Any]) -> Needs | None:
 def singles_idle(keys: list[Key], needs: Needs) -> frozenset[str]:
     """Which of the declared ("d") and the case fact ("c") no rule can use beside facts with these
     ``keys`` (the material facts asserted, idle ones left out): for every rule with a pattern on it,
-    some other pattern has no fact of its kind. Asserted, it would only be joined with facts in vain."""
+    some other pattern has no fact of its kind. Asserted, it would only be joined with facts in vain.
+    Remembered by the keys, as ``idle_at``."""
+    seen = _plan(needs)[3]
+    memo = tuple(keys)
+    hit = seen.get(memo)
+    if hit is None:
+        if len(seen) >= 4096:
+            seen.clear()
+        hit = seen[memo] = _singles_idle(keys, needs)
+    return hit
+
+
+def _singles_idle(keys: list[Key], needs: Needs) -> frozenset[str]:
     present = set(keys)
     if not _exact_only(needs):
         for t, m, sub in list(present):
@@ -85,13 +97,28 @@ def key_of(fact: dict[str, Any]) -> Key:
     return (t, fact.get("m", ""), fact.get(_SUB.get(t, _NO_SUB), ""))
 
 
-def idle_at(keys: list[Key], materials: list[tuple[int, str, str]], wanted: Needs) -> set[int]:
+def idle_at(keys: list[Key], materials: list[tuple[int, str, str]], wanted: Needs) -> frozenset[int]:
     """The positions of the material facts no rule can use, of facts with these ``keys`` (``key_of``)
     among which ``materials`` are the material facts: (position, material, state)."""
+    # Remembered by the keys and material facts: cases of one shape (the same materials in the same
+    # states, the same kinds of field facts: most complete cases) leave out the same positions.
+    plan = _plan(wanted)
+    seen = plan[3]
+    memo = (tuple(keys), tuple(materials))
+    hit = seen.get(memo)
+    if hit is None:
+        if len(seen) >= 4096:
+            seen.clear()
+        hit = seen[memo] = frozenset(_idle_at(keys, materials, wanted, plan[2]))
+    return hit
+
+
+def _idle_at(
+    keys: list[Key], materials: list[tuple[int, str, str]], wanted: Needs, by_kind: Needs
+) -> set[int]:
     # The facts' own keys (fewer than the facts: every set of a material alike); a fact is also of the
     # kinds that leave its material or field open, which only some rules name (``_exact_only``).
     present = set(keys)
-    by_kind = _plan(wanted)[2]
     if not _exact_only(wanted):
         for t, m, sub in list(present):
             present.update(((t, m, ""), (t, "", sub), (t, "", "")))
@@ -116,9 +143,9 @@ def _exact_only(wanted: Needs) -> bool:
     return _plan(wanted)[1]
 
 
-def _plan(wanted: Needs) -> tuple[Needs, bool, Needs]:
-    """``wanted``, ``_exact_only`` of it, and by material and state the rules' needs for that state and
-    for any (``wanted`` merged): worked out once per ``wanted``."""
+def _plan(wanted: Needs) -> tuple[Needs, bool, Needs, dict[Any, Any]]:
+    """``wanted``, ``_exact_only`` of it, by material and state the rules' needs for that state and
+    for any (``wanted`` merged): worked out once per ``wanted``; and answers remembered for it."""
     hit = _plans.get(id(wanted))
     if hit is None or hit[0] is not wanted:
         keys = {key for rules in wanted.values() for one in rules for key in one}
@@ -127,9 +154,9 @@ def _plan(wanted: Needs) -> tuple[Needs, bool, Needs]:
         if len(_plans) >= 1024:
             _plans.clear()
         # kept with its answer, so that its id is not reused
-        hit = _plans[id(wanted)] = (wanted, simple, by_kind)
+        hit = _plans[id(wanted)] = (wanted, simple, by_kind, {})
     return hit
 
 
 _NO_SUB = "\0"  # a property no fact has: the sub-key of a fact type without fields or parts
-_plans: dict[int, tuple[Needs, bool, Needs]] = {}
+_plans: dict[int, tuple[Needs, bool, Needs, dict[Any, Any]]] = {}

@@ -234,11 +234,27 @@ class _Prep:
                     and not step.contains
                     and (not step.checks or not targets.differing(props["v"], step.checks, i))
                 ):
-                    if watch.matches(step.when_ok, props, self.case):  # type: ignore[arg-type]
+                    if self.on_reading(step, props, body):
                         texts.append(f"{step.head}{i}{step.tail}{body}")
                         keys.append(step.key)
                     continue
             self.read_fact(made, step, mid, i, name, props, body)
+
+    def on_reading(self, step: Step, props: Props, body: str) -> bool:
+        """Whether ``step.when_ok``'s literals (of the reading's properties only) match this reading:
+        when they compare nothing with the declared fact, remembered per reading (``Step.seen``; its
+        text ``body`` names it) and, if they compare with the case fact, per review date too, as the
+        same readings recur (a date, an ID number's checksum, a batch of cases reviewed on one day)."""
+        seen = step.seen
+        if seen is None:
+            return watch.matches(step.when_ok, props, self.case)  # type: ignore[arg-type]
+        key = (body, self.review) if step.by_day else body
+        hit = seen.get(key)
+        if hit is None:
+            if len(seen) >= 4096:
+                seen.clear()
+            hit = seen[key] = watch.matches(step.when_ok, props, self.case)  # type: ignore[arg-type]
+        return hit
 
     def read_fact(self, made: Made, step: Step, mid: str, i: int, name: str, props: Props, body: str) -> None:
         """Append a read field's fact (its reading ``props``, contains-checks, differing counterparts)

@@ -10,7 +10,8 @@ answer is the one ``CompiledItem.asks`` and ``CompiledItem.wants`` give for the 
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
 
 from rules import watch
 from rules.compiled import CompiledItem
@@ -29,8 +30,10 @@ _DATES = frozenset({"date", "month", "period"})  # types whose reading may make 
 _DATED = frozenset({"id_number", "date", "month"})  # types whose reading depends on the review date
 
 
-class Step(NamedTuple):
-    """One field of one material."""
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One field of one material (slots: a field is read from it a few times per set, and a slot is
+    read faster than a named tuple's item)."""
 
     kind: str  # the field's type
     dated: bool  # its reading depends on the review date (rules.values)
@@ -57,6 +60,11 @@ class Step(NamedTuple):
     # False for the others
     alone: bool | str = False
     key: watch.Key = ("", "", "")  # its fact's (rules.watch; what rules.idle reads of a fact)
+    # ``on_reading`` literals that compare nothing with the declared fact: whether they match a reading
+    # depends on the reading alone, or on it and the case fact (``by_day``: an end before the review
+    # date), remembered by its text (and the review date) in rules.prepare; None for the others
+    seen: dict[Any, bool] | None = None
+    by_day: bool = False
 
 
 UNASKED = Step("", False, "", False, False, False, False, False, (), ())  # no pattern looks at it
@@ -169,10 +177,19 @@ def _step(compiled: CompiledItem, material: Material, name: str) -> Step:
     tail = encode({"f": name, "st": _OK})[1:-1]
     plain = not step.contains and not step.checks and (step.when_ok is True or isinstance(step.when_ok, str))
     alone = step.when_ok if plain and not isinstance(step.when_ok, tuple) else False
-    step = step._replace(
-        head=head, tail=f",{tail},", on_reading=_on_reading(step.when_ok), alone=alone, key=("f", mid, name)
+    on_reading = _on_reading(step.when_ok)
+    compared = watch.compared_with(step.when_ok) if isinstance(step.when_ok, tuple) else frozenset()
+    step = replace(
+        step,
+        head=head,
+        tail=f",{tail},",
+        on_reading=on_reading,
+        alone=alone,
+        key=("f", mid, name),
+        seen={} if on_reading and "d" not in compared else None,
+        by_day="c" in compared,
     )
-    return step._replace(mismatch=only) if only is not None and step.when_ok == only.key else step
+    return replace(step, mismatch=only) if only is not None and step.when_ok == only.key else step
 
 
 def _wanted(pats: watch.Plan | None, st: str) -> Wanted:

@@ -31,13 +31,15 @@ __all__ = ["COMPATIBLE", "VERSION", "StoredCase", "key", "keys", "outline"]
 # Raise with any change to what rules.prepare, rules.idle or rules.evaluate put into the engine's facts,
 # or to this record's shape: every record stored before is then prepared anew, unless its version is
 # one of ``COMPATIBLE``.
-VERSION = 3
+VERSION = 4
 # Versions whose records hold this version's facts and others no pattern can match, and are replayed as
 # they are (the engine drops the others; what fires is the same): version 2 also asserted every period
 # and date read, whether or not its comparison with the case fact (an end before the review date) held,
 # a material's fact whose count a pattern compares with the declared one (fewer sets than declared), and
-# the declared and the case fact in phase 2 when no rule on them could fire (its phase-2 payload).
-COMPATIBLE = (2,)
+# the declared and the case fact in phase 2 when no rule on them could fire (its phase-2 payload);
+# versions 2 and 3 asserted the declared fact's values where a phase tests only for presence (a name or
+# number: version 4 asserts a placeholder, rules.declared.with_case), which fires alike.
+COMPATIBLE = (3, 2)
 
 _catalogs: dict[int, tuple[FactCatalog, str]] = {}
 _lock = threading.Lock()

@@ -117,6 +117,11 @@ def compares(pats: tuple[Literals, ...]) -> bool:
     return any(k in _CASE_OPS for lits in pats for k, _ in lits)
 
 
+def compared_with(pats: tuple[Literals, ...]) -> frozenset[str]:
+    """Which of the case ("c") and the declared fact ("d") these patterns compare a property with."""
+    return frozenset(v[1] for lits in pats for k, v in lits if k in _CASE_OPS and isinstance(v, tuple))
+
+
 _CASE_OPS = {"$lt": int.__lt__, "$lte": int.__le__, "$gt": int.__gt__, "$gte": int.__ge__}
 
 

@@ -77,3 +77,22 @@ def test_a_change_that_does_not_touch_the_rules_compiles_to_the_same_rulesets(bo
     )
     stricter = item.model_copy(update={"required_facts": item.required_facts[:-1]})
     assert compile_item(stricter, book.catalog).digest1 != before.digest1
+
+
+def test_names_tested_only_for_presence_are_told_apart(book: RuleBook) -> None:
+    """A declared name only a missing-fact rule tests ($nex) is asserted with a placeholder; one whose
+    value a pattern reads (a type, a flag, a count compared) is not."""
+    for loaded in book.items.values():
+        compiled = compile_item(loaded.item, book.catalog)
+        assert "applicant_name" in compiled.present1, loaded.item.code
+        assert not {"applicant_type", "by_agent", "agent_id__ok"} & compiled.present1, loaded.item.code
+        assert compiled.present1 <= compiled.declared1 and compiled.present2 <= compiled.declared2
+    jt = compile_item(book.items["JT-001"].item, book.catalog)
+    assert "driver_count" not in jt.present2  # a material's count is compared with it
+
+
+def test_a_draft_that_reads_a_value_tested_here_for_presence_needs_its_own_facts(book: RuleBook) -> None:
+    compiled = compile_item(book.items["JT-001"].item, book.catalog)
+    reads = compiled.model_copy(update={"present1": compiled.present1 - {"applicant_name"}})
+    assert "applicant_name" in compiled.declared_beyond(reads)
+    assert "applicant_name" not in reads.declared_beyond(compiled)

@@ -103,3 +103,16 @@ def test_only_the_most_recently_used_states_stay_open() -> None:
         assert _names(host.evaluate(name, [{"t": "a", "v": 1}])) == ["one"]
     assert list(host._open) == ["r1", "r3"]
     assert _names(host.evaluate("r2", [{"t": "a", "v": 1}, {"t": "b", "v": 1}])) == ["one", "pair"]
+
+
+def test_a_remembered_answer_is_the_engines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same payload fires the same rules: asked again, the answer is remembered, not the engine's."""
+    host = _host()
+    text = engine.payload([engine.encode({"t": "a", "v": 1}), engine.encode({"t": "b", "v": 1})])
+    first = host.remembered("r", text)
+    assert first == host.evaluate_encoded("r", text)
+    calls: list[str] = []
+    monkeypatch.setattr(host, "evaluate_encoded", lambda ruleset, payload: calls.append(payload) or [])
+    assert host.remembered("r", text) == first
+    assert host.remembered("r", engine.payload([engine.encode({"t": "a", "v": 2})])) == []
+    assert len(calls) == 1  # only the payload not seen before went to the engine

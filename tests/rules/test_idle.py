@@ -74,8 +74,33 @@ def test_facts_own_keys_suffice_when_no_rule_leaves_a_material_or_field_open(
         )
         made.append((scenario.name, facts, without_idle(facts, needs)))
     monkeypatch.setattr(idle, "_exact_only", lambda _wanted: False)
+    idle._plans.clear()  # the answers remembered by keys (idle_at) were made the other way
     for name, facts, lean in made:
         assert without_idle(facts, needs) == lean, name
+
+
+def test_answers_remembered_by_keys_are_those_worked_out(evaluator: Evaluator) -> None:
+    """``idle_at`` and ``singles_idle`` remember their answers by the facts' keys: for every scenario,
+    asked twice, they answer as worked out afresh."""
+    for path in FILES:
+        file = load_scenarios(path)
+        compiled = evaluator.compiled(file.item)
+        needs, singles = compiled.material_needs, compiled.single_needs
+        assert needs is not None and singles is not None
+        item = evaluator.loaded(file.item).item
+        due = {m.id for m in item.materials}
+        for scenario in file.scenarios:
+            case = case_of(file, scenario)
+            declared = declared_fact(case.declared, evaluator._catalog, case.review_date)
+            facts, _ = material_facts(
+                item=item, compiled=compiled, due=due, case=case, declared=declared, keep_idle=True
+            )
+            keys = [idle.key_of(f) for f in facts]
+            materials = [(k, f["m"], f["st"]) for k, f in enumerate(facts) if f["t"] == "m"]
+            fresh = idle._idle_at(keys, materials, needs, idle._plan(needs)[2])
+            assert idle.idle_at(keys, materials, needs) == fresh == idle.idle_at(keys, materials, needs)
+            kept = [key for k, key in enumerate(keys) if k not in fresh]
+            assert idle.singles_idle(kept, singles) == idle._singles_idle(kept, singles), scenario.name
 
 
 def test_a_rule_on_any_field_of_a_material_counts_every_field_fact_of_it() -> None:

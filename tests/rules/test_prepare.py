@@ -70,6 +70,35 @@ def test_the_facts_are_those_the_rules_ask_for_made_the_long_way(path: Path, eva
         assert encode(fast) == encode(slow), scenario.name  # the same facts, in the same order
 
 
+def test_readings_matched_alone_are_remembered_as_they_were_matched(evaluator: Evaluator) -> None:
+    """A step whose literals look only at the reading (an ID number's checksum or age) remembers whether
+    a reading matched them (Step.seen): every scenario's facts made with the steps' memory emptied and
+    then full are the same, and only steps that compare nothing with the declared fact remember (those
+    that compare with the case fact, per review date)."""
+    remembered = 0
+    for path in FILES:
+        file = load_scenarios(path)
+        compiled = evaluator.compiled(file.item)
+        item = evaluator.loaded(file.item).item
+        due = {m.id for m in item.materials}
+        for scenario in file.scenarios:
+            case = case_of(file, scenario)
+            declared = declared_fact(case.declared, evaluator._catalog, case.review_date)
+            for material in item.materials:
+                for step in steps_of(compiled, material).fields.values():
+                    if step.seen is not None:
+                        assert step.on_reading and "d" not in watch.compared_with(step.when_ok)  # type: ignore[arg-type]
+                        assert step.by_day == ("c" in watch.compared_with(step.when_ok))  # type: ignore[arg-type]
+                        step.seen.clear()
+            cold, _ = made_for(item=item, compiled=compiled, due=due, case=case, declared=declared)
+            remembered += sum(
+                len(step.seen or ()) for m in item.materials for step in steps_of(compiled, m).fields.values()
+            )
+            warm, _ = made_for(item=item, compiled=compiled, due=due, case=case, declared=declared)
+            assert warm.texts == cold.texts, scenario.name
+    assert remembered > 0
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_facts_numbered_by_position_fire_as_they_do_unnumbered(path: Path, evaluator: Evaluator) -> None:
     """The engine names a fact without an ``id`` from its content (two alike are one); a payload numbers
@@ -81,12 +110,12 @@ def test_facts_numbered_by_position_fire_as_they_do_unnumbered(path: Path, evalu
     for scenario in file.scenarios:
         case = case_of(file, scenario)
         declared = declared_fact(case.declared, evaluator._catalog, case.review_date)
-        text = payload(with_case(declared, compiled.declared1, case.review_date, compiled))
+        text = payload(with_case(declared, 1, case.review_date, compiled))
         _fires_alike(host, f"{compiled.code}.{compiled.digest1}.p1", text, scenario.name)
         item = evaluator.loaded(file.item).item
         due = {m.id for m in item.materials}
         made, _ = made_for(item=item, compiled=compiled, due=due, case=case, declared=declared)
-        tail = with_case(declared, compiled.declared2, case.review_date, compiled)
+        tail = with_case(declared, 2, case.review_date, compiled)
         text = payload([*made.lean(compiled)[0], *tail])
         numbered = json.loads(text)
         assert len({(f["t"], f.get("m"), f.get("i"), f.get("f", f.get("p"))) for f in numbered}) == len(

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from rules import prepare, stored
+from rules import evaluate, prepare, stored, watch
 from rules.book import RuleBook
 from rules.casefacts import CaseFacts, Evidence, FieldValue, MaterialEvidence, MaterialSet
-from rules.declared import declared_fact
+from rules.declared import declared_fact, with_case
 from rules.evaluate import Evaluator
 from rules.prepare import material_facts
 from rules.scenarios import case_of, load_scenarios
@@ -98,6 +98,12 @@ def test_a_record_of_a_compatible_version_is_replayed_as_it_is(
     cases = _cases()[::3]
     with monkeypatch.context() as patched:
         patched.setattr(prepare, "case_fact", lambda review, compiled: None)
+        # nor did it remember a reading's comparison with the case fact (Step.seen)
+        patched.setattr(
+            prepare._Prep,
+            "on_reading",
+            lambda self, step, props, body: watch.matches(step.when_ok, props, self.case),
+        )
         older = Evaluator(items=book.items, catalog=book.catalog)
         # copies: prepared facts are remembered per case object, whichever evaluator made them
         records = [older.engine_input(CaseFacts.model_validate(case.model_dump())) for case in cases]
@@ -111,6 +117,36 @@ def test_a_record_of_a_compatible_version_is_replayed_as_it_is(
             case.case_id
         )
     assert more > len(cases) // 2  # most cases have a period that had not ended
+
+
+def test_a_record_of_version_3_with_the_declared_values_is_replayed_as_it_is(
+    book: RuleBook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 3 asserted a declared name or number with its value where a phase tests only its presence
+    (version 4: a placeholder): its records judge every case as this version's."""
+    judge = Evaluator(items=book.items, catalog=book.catalog)
+    cases = _cases()[::3]
+
+    def valued(
+        fact: dict[str, Any], phase: int, review: Any, compiled: Any, leave: frozenset[str] = frozenset()
+    ) -> list[str]:
+        plain = compiled.model_copy(update={"present1": frozenset(), "present2": frozenset()})
+        return with_case(fact, phase, review, plain, leave)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(evaluate, "with_case", valued)
+        older = Evaluator(items=book.items, catalog=book.catalog)
+        records = [older.engine_input(CaseFacts.model_validate(case.model_dump())) for case in cases]
+    replay = Evaluator(items=book.items, catalog=book.catalog)
+    differ = 0
+    for case, record in zip(cases, records, strict=True):
+        differ += record["phase1"] != judge.engine_input(case)["phase1"]
+        record["key"] = f"3{record['key'][len(str(stored.VERSION)) :]}"
+        assert record["key"] in judge.stored_keys(case.item)
+        assert _bare(replay.evaluate(_replayed(replay, case, record))) == _bare(judge.evaluate(case)), (
+            case.case_id
+        )
+    assert differ == len(cases)  # every item's phase 1 tests a declared name for presence
 
 
 def test_other_due_materials_take_the_stored_facts_of_every_material(book: RuleBook) -> None:
