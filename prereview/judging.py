@@ -29,7 +29,7 @@ from prereview.regions import regions
 from prereview.reread import Reread
 from prereview.signing import place_signing_pages
 from prereview.signoff import MarkDoubts
-from prereview.visual.seals import TextRecognizer
+from prereview.visual.rings import TextRecognizer
 from rules.casefacts import CaseFacts, MaterialEvidence, MaterialStatus
 from rules.evaluate import Evaluator
 from rules.spec import Item

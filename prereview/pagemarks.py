@@ -27,7 +27,7 @@ from prereview.reread import ILLEGIBLE, Reread
 from prereview.sealowner import issuer_sealed
 from prereview.signoff import sealed_scope
 from prereview.visual.marks import NAMED_SEAL, SEAL_KINDS, PageMarksFound, find_marks
-from prereview.visual.seals import TextRecognizer
+from prereview.visual.rings import TextRecognizer
 from prereview.visual.signlabels import text_spans
 from rules.codes import Code
 from rules.spec import Item

@@ -9,7 +9,8 @@ from prereview.visual.checkboxes import checkbox_states
 from prereview.visual.idcard import IdCardFaces, id_card_faces
 from prereview.visual.page import PageVisual, inspect_page
 from prereview.visual.quality import Legibility, PageQuality, assess_page, ink_probe
-from prereview.visual.seals import TextRecognizer, find_seals, ring_text_similarity
+from prereview.visual.rings import TextRecognizer, ring_text_similarity
+from prereview.visual.seals import find_seals
 from prereview.visual.signatures import SignatureReading, find_signatures
 
 __all__ = [

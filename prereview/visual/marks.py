@@ -14,7 +14,8 @@ from pydantic import BaseModel
 from prereview.documents import Mark, Page, PageSource
 from prereview.visual.pixels import as_rgb, clip_box
 from prereview.visual.quality import image_stats
-from prereview.visual.seals import LIT, TextRecognizer, inspect_seals
+from prereview.visual.rings import TextRecognizer
+from prereview.visual.seals import LIT, inspect_seals
 from prereview.visual.signatures import find_signatures
 
 # Sharpness (`image_stats`) below which a page's marks cannot be judged absent: legible photos of the
@@ -29,7 +30,7 @@ SEAL_KINDS = ("seal", NAMED_SEAL)
 
 class PageMarksFound(BaseModel):
     marks: list[Mark] = []
-    doubt: str = ""  # why no mark of the kind may be wrong; "" when there are marks or none is sure
+    doubt: str = ""  # why no mark (or no seal more) of the kind may be wrong; "" when that is sure
     places: int = 0  # signing places (labels, copy certifications) on the page; 0 for seals
     reads: int = 0  # ring texts recognised (OCR calls) for a `NAMED_SEAL` look
 
@@ -42,8 +43,8 @@ def find_marks(
     measured on."""
     if kind in SEAL_KINDS:
         seals = inspect_seals(image, ocr=ocr if kind == NAMED_SEAL else None)
-        if seals.marks:
-            return PageMarksFound(marks=seals.marks, reads=seals.reads)
+        if seals.marks:  # a faint ring beside them may be a seal more (one of two owed): its doubt
+            return PageMarksFound(marks=seals.marks, doubt=seals.doubt, reads=seals.reads)
         return PageMarksFound(doubt=seals.doubt or _blurred(image, "印章") or _in_the_dark(image, page))
     source = PageSource(page.source) if page.source else None
     readings = find_signatures(image, page.lines, source=source)

@@ -8,7 +8,8 @@ from pydantic import BaseModel
 from prereview.documents import Mark, Page
 from prereview.visual.idcard import IdCardFaces, id_card_faces
 from prereview.visual.quality import PageQuality, assess_page
-from prereview.visual.seals import TextRecognizer, find_seals
+from prereview.visual.rings import TextRecognizer
+from prereview.visual.seals import find_seals
 from prereview.visual.signatures import SignatureReading, find_signatures
 
 

@@ -4,22 +4,21 @@ Candidates are blobs of seal-red ink (on the flattened image, see `pixels`) plus
 transform finds in that ink (two seals stamped over each other make one blob). A candidate is a seal
 when an ellipse through its outline (photos see the circle in perspective) is inked along most of its
 rim while its inside is mostly paper: a national emblem (国徽) is a filled red disc, red headings and
-red boxes have no rim. The ring text is read, where an OCR engine is given, from the ring unrolled
-into a straight strip (polar unwarp), starting at the bottom and running clockwise like the text.
+red boxes have no rim. On a greyscale image (a grey scan, a black-and-white copy) seals print grey:
+there the page's dark ink is looked at for the same rings. The ring text is read where an OCR engine
+is given (`rings`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from difflib import SequenceMatcher
-from typing import Protocol
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
 from pydantic import BaseModel
 
-from prereview.documents import Mark, TextLine
+from prereview.documents import Mark
 from prereview.visual.pixels import (
     as_rgb,
     box_from,
@@ -30,34 +29,9 @@ from prereview.visual.pixels import (
     red_mask,
     redness,
 )
-from rules.identity import normalize_name
+from prereview.visual.rings import Ellipse, TextRecognizer, read_ring_text
 
 RIM_BINS = 72
-
-
-class TextRecognizer(Protocol):
-    """What ring-text reading needs of an OCR engine (`prereview.ocr.OcrEngine` fits)."""
-
-    def recognize(self, image: np.ndarray) -> list[TextLine]: ...
-
-
-class Ellipse(BaseModel):
-    cx: float
-    cy: float
-    a: float  # semi-axis along `angle`
-    b: float
-    angle: float  # degrees, OpenCV's convention
-
-    def point(self, phi: np.ndarray, t: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
-        """Points at clockwise angle `phi` from straight down, `t` times the radius out."""
-        ux, uy = -np.sin(phi), np.cos(phi)
-        th = math.radians(self.angle)
-        # the unit direction in the ellipse's own frame, scaled by its axes, rotated back
-        ex, ey = ux * math.cos(th) + uy * math.sin(th), -ux * math.sin(th) + uy * math.cos(th)
-        px, py = ex * self.a * t, ey * self.b * t
-        return self.cx + px * math.cos(th) - py * math.sin(th), self.cy + px * math.sin(th) + py * math.cos(
-            th
-        )
 
 
 class SealCandidate(BaseModel):
@@ -92,8 +66,11 @@ class _Masks(BaseModel, arbitrary_types_allowed=True):
     solid: np.ndarray  # red against a background wider than a seal
     gold: np.ndarray
     lit: tuple[np.ndarray, np.ndarray] | None = None  # what the red was measured on (`_lit_flat`)
+    light: np.ndarray | None = None  # the brightest channel with print closed over (`_light`)
+    grey: np.ndarray | None = None  # on a greyscale image, all its dark ink (`red`: its long strokes)
 
 
+STARRED = 0.6  # dark share around a grey ring's centre: its star
 BLURRED_FILL = 0.6  # inside share of red a closed, clean ring may have (blurred photos measured 0.51)
 CLOSED_RIM = 0.95
 CLEAN_AROUND = 0.05
@@ -121,24 +98,50 @@ def _lit_flat(small: np.ndarray) -> _Lit:
     return flatten(small, edges=True), lit
 
 
+# A greyscale image (a grey scan, a black-and-white copy), where a seal prints as a grey ring, has fewer
+# than COLOURED_PIXELS pixels whose chroma (brightest less darkest channel) reaches COLOURLESS: JPEG
+# noise stays under it, and a seal's ring alone is a thousand such pixels at the working size.
+COLOURLESS = 30
+COLOURED_PIXELS = 50
+
+
 def _masks(small: np.ndarray) -> _Masks:
-    solid, gold = _area_colours(small)
+    wide, full = _wide(small)
+    if _colourless(small):  # the seal's ink is the page's dark ink; dark areas stand for red ones
+        dark = full(wide.max(axis=2) < 150)
+        # print is dark ink too: a ring is one long stroke, its star one large blot, characters are small
+        side = min(small.shape[:2])
+        ink = ink_mask(flatten(small))
+        ring = _long_strokes(ink, max(24, int(0.04 * side)))
+        return _Masks(red=ring, solid=dark, gold=np.zeros_like(ink), light=_light(small), grey=ink)
     lit = _lit_flat(small)
-    return _Masks(red=seal_ink(small, lit=lit), solid=solid, gold=gold, lit=lit)
+    solid, gold = full(redness(wide) > 20), full(gold_mask(wide))
+    return _Masks(red=seal_ink(small, lit=lit), solid=solid, gold=gold, lit=lit, light=_light(small))
 
 
-def _area_colours(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Red and gold areas, judged against a background wider than any seal: filled areas keep their
-    colour while casts and shadows go (a global white balance cannot: a white border or glare already
-    looks white). Areas need no fine detail, so this is done at half size, in a tenth of the time."""
+def _colourless(small: np.ndarray) -> bool:
+    chroma = cv2.subtract(small.max(axis=2), small.min(axis=2))
+    return int(np.count_nonzero(chroma >= COLOURLESS)) < COLOURED_PIXELS
+
+
+def _light(small: np.ndarray) -> np.ndarray:
+    """How much light each pixel reflects, print and ink closed over: the brightest channel (seal ink
+    passes red light as the paper does), dilated past a stroke's width."""
+    return np.asarray(cv2.dilate(small.max(axis=2), np.ones((5, 5), np.uint8)))
+
+
+def _wide(small: np.ndarray) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
+    """The image flattened against a background wider than any seal, in which red, gold and dark areas
+    are judged: filled areas keep their colour while casts and shadows go (a global white balance
+    cannot: a white border or glare already looks white). Areas need no fine detail, so this is done
+    at half size, in a tenth of the time; with it, how to bring a mask of it back to full size."""
     h, w = small.shape[:2]
     half = cv2.resize(small, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
-    wide = flatten(half, kernel=max(half.shape[:2]) // 5 | 1, edges=True)
 
     def full(mask: np.ndarray) -> np.ndarray:
         return np.asarray(cv2.resize(mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0)
 
-    return full(redness(wide) > 20), full(gold_mask(wide))
+    return flatten(half, kernel=max(half.shape[:2]) // 5 | 1, edges=True), full
 
 
 def _measure(masks: _Masks, ell: Ellipse) -> SealCandidate:
@@ -147,7 +150,8 @@ def _measure(masks: _Masks, ell: Ellipse) -> SealCandidate:
     rim_hits = np.zeros(RIM_BINS, bool)
     for t in np.linspace(0.82, 1.06, 9):
         rim_hits |= _sample(mask, *ell.point(phi, t))
-    rim = float(rim_hits.mean())
+    inside, on = _on_sheet(masks.light, ell, phi)
+    rim = float((rim_hits & inside)[on].mean())  # past the image's edge there is no ink
     fill = _ring_share(mask, ell, (0.15, 0.3, 0.45, 0.6, 0.72))
     solid = _ring_share(masks.solid, ell, (0.15, 0.3, 0.45, 0.6, 0.72))
     outside = _ring_share(mask, ell, (1.18, 1.3))
@@ -158,6 +162,8 @@ def _measure(masks: _Masks, ell: Ellipse) -> SealCandidate:
     # with clean paper around it may be filled that much more
     most = BLURRED_FILL if rim >= CLOSED_RIM and outside < CLEAN_AROUND else 0.5
     ok = round_enough and 0.02 <= fill <= most and solid <= 0.5 and outside < 0.2 and yellow < 0.04
+    # without colour, a dark ring may be a portrait's hair or a drawn circle: a seal has its star inside
+    ok = ok and _starred(masks, ell)
     return SealCandidate(
         ellipse=ell,
         rim=rim,
@@ -168,6 +174,39 @@ def _measure(masks: _Masks, ell: Ellipse) -> SealCandidate:
         gold=yellow,
         score=rim if ok else 0.0,
     )
+
+
+# A seal stamped over the sheet's edge keeps its ring only on the sheet. Where the rim runs off it —
+# past the image's edge, or onto a surface reflecting less than OFF_SHEET of the paper around the seal
+# (a desk, the fill of a straightened photo) — the rim is judged on the part on the sheet: one stretch
+# cut off by one edge, the centre and at least ON_SHEET of the rim on the paper (star and most of the
+# name there). A white desk shows no edge, and a ring drawn half on the paper stays half a ring.
+OFF_SHEET = 0.75
+ON_SHEET = 0.55
+
+
+def _on_sheet(light: np.ndarray | None, ell: Ellipse, phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rim bins inside the image, and those the rim is judged on: the bins on the sheet where the
+    ring runs off it as described, else all."""
+    xs, ys = ell.point(phi, 0.94)
+    h, w = light.shape if light is not None else (np.inf, np.inf)
+    inside = (xs >= 0) & (xs <= w - 1) & (ys >= 0) & (ys <= h - 1)
+    every = np.ones(phi.size, bool)
+    if light is None or not (0 <= ell.cx <= w - 1 and 0 <= ell.cy <= h - 1):
+        return inside, every
+    around = np.concatenate([_sample(light, *ell.point(phi, t)) for t in (0.5, 1.15)])
+    paper = float(np.percentile(around, 75))
+    on = inside & (_sample(light, xs, ys) >= OFF_SHEET * paper)
+    runs = int(np.count_nonzero(on != np.roll(on, 1)))  # on/off changes around the rim: 2 for one cut
+    # one straight cut leaving more than half the rim on the sheet leaves the centre there too
+    if on.all() or on.mean() < ON_SHEET or runs != 2:
+        return inside, every
+    return inside, on
+
+
+def _starred(masks: _Masks, ell: Ellipse) -> bool:
+    """Whether a ring may be a seal by what is at its centre: on a greyscale image, its star."""
+    return masks.grey is None or _ring_share(masks.grey, ell, (0.04, 0.08)) >= STARRED
 
 
 def _longest_run(hits: np.ndarray) -> int:
@@ -252,6 +291,14 @@ def _all_candidates(masks: _Masks) -> list[SealCandidate]:
     return found + [_measure(masks, e) for e in _hough_candidates(mask, min_d, max_d)]
 
 
+def _long_strokes(mask: np.ndarray, length: int) -> np.ndarray:
+    """The connected strokes of `mask` at least `length` long or high (a ring's arc, not a character)."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    long = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= length
+    long[0] = False
+    return np.asarray(long[labels])
+
+
 def seal_candidates(image: np.ndarray, *, min_rim: float = 0.7) -> tuple[list[SealCandidate], float]:
     """Seals on the working-size image, and that image's scale relative to `image`."""
     small, f = downscale(as_rgb(image))
@@ -260,7 +307,7 @@ def seal_candidates(image: np.ndarray, *, min_rim: float = 0.7) -> tuple[list[Se
 
 class SealReading(BaseModel):
     marks: list[Mark]  # the seals found
-    doubt: str = ""  # without seals: what was seen that may be one (plain Chinese); "" when nothing was
+    doubt: str = ""  # what was seen beside the seals that may be one more (plain Chinese); "" when nothing
     reads: int = 0  # ring texts recognised (OCR calls)
 
 
@@ -277,8 +324,8 @@ def inspect_seals(
     min_rim: float = 0.7,
     max_reads: int = MAX_RING_READS,
 ) -> SealReading:
-    """Red round seals on an upright page image, as `Mark(kind="seal")` in the image's pixels, and when
-    there are none, whether something like a seal was seen: a red ring closed on less than `min_rim`
+    """Red round seals on an upright page image, as `Mark(kind="seal")` in the image's pixels, and
+    whether something more like a seal was seen beside them: a red ring closed on less than `min_rim`
     of its rim, or a ring too pale for the ink thresholds.
 
     With `ocr`, the ring text of each seal (of the first `max_reads`) is read (`Mark.text`, "" when
@@ -288,9 +335,10 @@ def inspect_seals(
     small, f = downscale(rgb)
     masks = _masks(small)
     found = _all_candidates(masks)
+    seals = _dedupe([c for c in found if c.score >= min_rim])
     marks = []
     reads = 0
-    for c in _dedupe([c for c in found if c.score >= min_rim]):
+    for c in seals:
         e = c.ellipse
         r = max(e.a, e.b)
         box = box_from(e.cx - r, e.cy - r, e.cx + r, e.cy + r, scale=f)
@@ -298,7 +346,7 @@ def inspect_seals(
         if ocr is not None and reads < max_reads:
             text, reads = read_ring_text(rgb, _scaled(e, 1 / f), ocr), reads + 1
         marks.append(Mark(kind="seal", box=box, text=text, score=round(c.score, 3)))
-    doubt = "" if marks else _near_seal(small, masks, found, min_rim=min_rim)
+    doubt = _near_seal(small, masks, found, min_rim=min_rim, beside=[c.ellipse for c in seals])
     return SealReading(marks=marks, doubt=doubt, reads=reads)
 
 
@@ -310,70 +358,33 @@ def find_seals(image: np.ndarray, *, ocr: TextRecognizer | None = None, min_rim:
     return inspect_seals(image, ocr=ocr, min_rim=min_rim).marks
 
 
-def _near_seal(small: np.ndarray, masks: _Masks, found: list[SealCandidate], *, min_rim: float) -> str:
-    """What on a page without seals may still be one, or "" when nothing is."""
+def _near_seal(
+    small: np.ndarray, masks: _Masks, found: list[SealCandidate], *, min_rim: float, beside: list[Ellipse]
+) -> str:
+    """What besides the seals found (`beside`) may still be one, or "" when nothing is. A page may owe
+    two seals (a licence copy: its issuer's printed one and its holder's), so a faint ring next to a
+    clear seal is as doubtful as one alone."""
+    found = [c for c in found if not _within(c.ellipse, beside)]
     for c in found:
         # a partial ring: round, no gold (an emblem), mostly paper inside, and one unbroken arc with
         # clean paper around it (red print makes broken arcs with red beside them)
         partial = 0.45 <= c.rim < min_rim and c.arc >= 0.4 and 0.02 <= c.fill <= 0.5
-        if partial and c.round and c.gold < 0.02 and c.outside < 0.1:
+        if partial and c.round and c.gold < 0.02 and c.outside < 0.1 and _starred(masks, c.ellipse):
             return f"有红色圆形印迹，但印圈只见约 {c.rim:.0%}，不能确认是完整的印章"
     # a stamp short of ink: red at half the thresholds, off the dark print whose edges JPEG tints
     print_ = cv2.dilate(ink_mask(flatten(small)).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     pale = seal_ink(small, strong=10, weak=4, lit=masks.lit) & ~print_
     if pale.sum() > masks.red.sum():
-        faint = _Masks(red=pale, solid=masks.solid, gold=masks.gold)
-        if any(c.score >= min_rim for c in _all_candidates(faint)):
+        faint = _Masks(red=pale, solid=masks.solid, gold=masks.gold, light=masks.light)
+        if any(c.score >= min_rim and not _within(c.ellipse, beside) for c in _all_candidates(faint)):
             return "有颜色很浅的红色圆形印迹，不能确认是印章"
     return ""
 
 
+def _within(e: Ellipse, seals: list[Ellipse]) -> bool:
+    """Whether `e` is centred inside one of `seals` (a piece of it: seals are not stamped in one another)."""
+    return any(math.hypot(e.cx - s.cx, e.cy - s.cy) <= 0.9 * max(s.a, s.b, e.a, e.b) for s in seals)
+
+
 def _scaled(e: Ellipse, k: float) -> Ellipse:
     return Ellipse(cx=e.cx * k, cy=e.cy * k, a=e.a * k, b=e.b * k, angle=e.angle)
-
-
-def unwarp_ring(rgb: np.ndarray, ell: Ellipse, *, inner: float = 0.5, outer: float = 0.92) -> np.ndarray:
-    """The seal's ring band as a straight strip (dark ink on white), outer edge up, bottom of the seal
-    at both ends: the arc text reads left to right in it."""
-    r = max(ell.a, ell.b)
-    height = max(24, int(r * (outer - inner)))
-    width = max(64, int(2 * math.pi * r * (outer + inner) / 2))
-    phi = np.linspace(0, 2 * np.pi, width, endpoint=False)[None, :]
-    t = np.linspace(outer, inner, height)[:, None]
-    map_x, map_y = ell.point(phi, t)
-    x0, y0 = int(max(0, ell.cx - 1.1 * r)), int(max(0, ell.cy - 1.1 * r))
-    crop = rgb[y0 : int(ell.cy + 1.1 * r) + 1, x0 : int(ell.cx + 1.1 * r) + 1]
-    ink = np.clip(redness(flatten(crop)).astype(np.float32) * 3.0, 0, 255)
-    paper = (255 - ink).astype(np.uint8)
-    strip = cv2.remap(
-        paper,
-        (map_x - x0).astype(np.float32),
-        (map_y - y0).astype(np.float32),
-        cv2.INTER_LINEAR,
-        borderValue=255,
-    )
-    return np.asarray(strip)
-
-
-def read_ring_text(rgb: np.ndarray, ell: Ellipse, ocr: TextRecognizer) -> str:
-    """The seal's ring text, or "" when nothing legible comes out of the strip."""
-    strip = unwarp_ring(rgb, ell)
-    h = strip.shape[0]
-    scale = 48 / h  # the recogniser wants text lines ~48 px high
-    strip = cv2.resize(strip, (int(strip.shape[1] * scale), 48), interpolation=cv2.INTER_CUBIC)
-    pad = cv2.copyMakeBorder(strip, 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255)
-    lines: Sequence[TextLine] = ocr.recognize(cv2.cvtColor(pad, cv2.COLOR_GRAY2RGB))
-    good = [ln for ln in lines if ln.score >= 0.6 and ln.text.strip()]
-    return "".join(ln.text.strip() for ln in sorted(good, key=lambda ln: ln.box.x0))
-
-
-def ring_text_similarity(ring_text: str, name: str) -> float:
-    """How well a seal's read ring text matches a unit name, 0-1 (normalised as README §7.1).
-
-    Ring text is read through the print stamped over it, so single characters are often wrong:
-    compare with this, not with ==, and treat middling values as unknown rather than a mismatch.
-    """
-    a, b = normalize_name(ring_text), normalize_name(name)
-    if not a or not b:
-        return 0.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()

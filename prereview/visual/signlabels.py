@@ -21,9 +21,9 @@ from prereview.documents import Box, TextLine
 from prereview.extract.layout import Char, Row, char_width, union
 from prereview.visual.pixels import clip_box, flatten, ink_mask
 
-# The keywords, and the readings OCR gives them on photos (签 as 鉴/笠/簽, 字 as 宇/孛/学); a bracket holding
-# 字 or 名 alone is （签字） whose 签 a seal stamped over it hid
-KEYWORD = re.compile(r"[签簽鉴笠](?:字|宇|孛|学|名|章|署)|手签|(?<=[（(])[字宇名](?=[）)])")
+# The keywords, and the readings OCR gives them on photos and under seal ink (签 as 鉴/笠/簽/答, 字 as
+# 宇/孛/学); a bracket holding 字 or 名 alone is （签字） whose 签 a seal stamped over it hid
+KEYWORD = re.compile(r"[签簽鉴笠答](?:字|宇|孛|学|名|章|署)|手签|(?<=[（(])[字宇名](?=[）)])")
 # A copy certified by hand: "此复印件与原件一致", "与原件相符"; OCR garbles the middle of handwriting
 CERTIFIED = re.compile(r"复.{0,6}(?:一致|相符)|原件.{0,2}(?:一致|相符)")
 _MAX_LABEL = 24  # characters: longer phrases are sentences mentioning signatures

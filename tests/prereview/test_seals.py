@@ -194,3 +194,78 @@ def test_ring_texts_read_are_bounded_per_page() -> None:
     read = inspect_seals(np.asarray(img), ocr=ocr, max_reads=2)
     assert len(read.marks) == 3 and read.reads == ocr.calls == 2
     assert sorted(m.text for m in read.marks) == ["", "安和市测试科技有限公司", "安和市测试科技有限公司"]
+
+
+def _licence_copy(*, holder: tuple[int, int, int] | None) -> Image.Image:
+    """A copy of an issued document: the issuer's clear seal printed on it, and the holder's seal
+    stamped beside it in `holder`'s colour (None: not stamped)."""
+    img = blank_page()
+    draw_text(img, 120, 120, "许可证（副本）", 44)
+    for k in range(8):
+        draw_text(img, 120, 260 + 60 * k, "经营范围：普通货运，货物专用运输（集装箱）。", 28)
+    draw_seal(img, 420, 1200, 90, "安和市行政审批服务局")
+    if holder is not None:
+        draw_seal(img, 900, 1200, 90, colour=holder)
+    return img
+
+
+def test_a_faint_seal_beside_a_clear_one_is_doubtful() -> None:
+    # one seal found where two may be owed: the pale ring beside it may be the second
+    reading = inspect_seals(np.asarray(_licence_copy(holder=(250, 228, 228))))
+    assert len(reading.marks) == 1 and "颜色很浅" in reading.doubt
+
+
+def test_a_half_stamped_seal_beside_a_clear_one_is_doubtful() -> None:
+    sheet = _licence_copy(holder=RED)
+    ImageDraw.Draw(sheet).rectangle([810, 1110, 899, 1300], fill=(250, 250, 248))
+    reading = inspect_seals(np.asarray(sheet))
+    assert len(reading.marks) == 1 and "印圈只见约" in reading.doubt
+
+
+def test_a_clear_seal_alone_or_with_another_raises_no_doubt() -> None:
+    for holder in (None, RED):
+        reading = inspect_seals(np.asarray(_licence_copy(holder=holder)))
+        assert len(reading.marks) == (1 if holder is None else 2) and reading.doubt == ""
+
+
+# --- a seal stamped over the sheet's edge ----------------------------------------------------------
+
+
+def _edge_letter(off: float, r: int = 90) -> Image.Image:
+    """A letter sealed over its right edge: `off` of the seal's width past the paper."""
+    img = _letter(seal=None)
+    draw_seal(img, int(img.width - r + 2 * off * r), 1310, r)
+    return img
+
+
+def test_a_seal_over_the_sheets_edge_is_a_seal_on_a_scan_and_on_a_photo() -> None:
+    # a third of the ring off the paper: the scan's edge, or the desk a photo shows beyond the sheet
+    sheet = _edge_letter(0.3)
+    assert len(find_seals(np.asarray(sheet))) == 1
+    for cast in (WARM, COLD):
+        assert len(find_seals(_small_photo(sheet, cast=cast))) == 1
+
+
+def test_a_seal_mostly_off_the_sheet_is_no_seal() -> None:
+    # its centre off the paper: the star and most of the name are not there
+    reading = inspect_seals(np.asarray(_edge_letter(0.6)))
+    assert reading.marks == []
+
+
+# --- a greyscale image: seals print grey ------------------------------------------------------------
+
+
+def _grey(img: Image.Image) -> np.ndarray:
+    return np.asarray(img.convert("L").convert("RGB"))
+
+
+def test_a_seal_on_a_grey_scan_is_a_seal() -> None:
+    assert len(find_seals(_grey(_letter(seal=RED)))) == 1
+    assert len(find_seals(_grey(_edge_letter(0.3)))) == 1
+
+
+def test_no_seal_on_unsealed_grey_scans() -> None:
+    # print, a heading and an ID card's emblem (a filled disc) are no ring
+    for sheet in (_letter(seal=None), _id_card()):
+        reading = inspect_seals(_grey(sheet))
+        assert reading.marks == [] and reading.doubt == ""

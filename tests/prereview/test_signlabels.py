@@ -16,6 +16,7 @@ from prereview.visual.signlabels import CERTIFIED, print_size, text_spans
         ("委托人（签宇）：", "委托人（签宇）："),  # OCR's 宇 for 字
         ("委托人法定代表人（签学）：", "委托人法定代表人（签学）："),  # and 学
         ("股东（鉴字）：A", "股东（鉴字）："),  # 鉴 for 签, a scribble read as "A" glued on
+        ("经办人（答学印章wW", "经办人（答学"),  # 答 for 签 under seal ink, the ring's text and a scribble
         ("（签字）", "（签字）"),
         ("拟任法定代表人签名：", "拟任法定代表人签名："),
         ("股东（签字）丁小梅：", "股东（签字）丁小梅："),  # the signer's name printed into the label
