@@ -22,6 +22,12 @@ def test_a_goal_and_what_it_takes_asks_for_the_item() -> None:
     assert not asks_item("想开饭店")  # a goal, but nothing asked about what it takes
 
 
+def test_a_goal_in_keywords_is_what_is_to_be_started_new() -> None:
+    assert asks_item("新建仓库 审批 带啥")
+    assert asks_item("咨询 新成立的合作社 要交哪些材料")
+    assert not asks_item("证明过期了 重新开一张要带啥")  # doing again, nothing new started
+
+
 def _match(code: str, score: float) -> ItemMatch:
     return ItemMatch(card=ItemCard(code=code, name=code, department="部门"), score=score, why="语义")
 
