@@ -112,12 +112,11 @@ class KnowledgeBase:
                     log.info("building the KB index from scratch: %s", why)
                     index = KnowledgeIndex(embedder=embedder, tokenizer=tokenizer, approx_above=approx_above)
                 report = index.sync(docs, progress=progress)
-                if (
-                    report.added
-                    or report.updated
-                    or report.removed
-                    or store.current_generation(index_dir) is None
-                ):
+                rebuild = not index.built_as(docs)
+                if rebuild:  # what was stored and caught up answers as a build from scratch does
+                    index = index.rebuilt(docs, progress=progress)
+                changed = rebuild or report.added or report.updated or report.removed
+                if changed or store.current_generation(index_dir) is None:
                     store.save(index, index_dir)
         calibration = (
             load_calibration(index_dir / "calibration.json", embedder.model_id) if index_dir else None

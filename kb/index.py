@@ -219,6 +219,33 @@ class KnowledgeIndex:
         report.removed = self.remove([t for t in list(self.by_target) if t not in wanted])
         return report
 
+    def built_as(self, docs: Sequence[IndexDoc]) -> bool:
+        """Whether this index is what a build of ``docs`` from scratch makes: no tombstones, the
+        entries in the documents' order. An edit leaves its old slots counted in BM25's statistics
+        and its new entry last (ties then break another way), so a loaded and caught-up index
+        would answer differently from a built one."""
+        with self._write_lock:
+            return len(self.entries) == len(docs) and all(
+                e.alive and e.target == d.target and e.content_hash == d.content_hash
+                for e, d in zip(self.entries, docs, strict=True)
+            )
+
+    def rebuilt(self, docs: Sequence[IndexDoc], *, progress: Progress | None = None) -> KnowledgeIndex:
+        """A new index built from ``docs`` as from scratch, the passages this one holds taking their
+        stored vectors instead of being embedded again."""
+        with self._write_lock:
+            stored = self.vectors.vectors()
+            known = {self.pos_text[p]: stored[p] for e in self.entries if e.alive for p in e.positions}
+        fresh = KnowledgeIndex(
+            embedder=_StoredPassages(self.embedder, known),
+            tokenizer=self.tokenizer,
+            chunk_chars=self.chunk_chars,
+            approx_above=self.vectors.approx_above,
+        )
+        fresh.sync(docs, progress=progress)
+        fresh.embedder = self.embedder
+        return fresh
+
     # -- reading ---------------------------------------------------------------------------
 
     def entry_mask(self, *, item: str | None, department: str | None, today: date) -> np.ndarray:
@@ -319,3 +346,24 @@ class KnowledgeIndex:
             + text
             + sum(len(t) * 3 for t in self.pos_text)
         )
+
+
+class _StoredPassages:
+    """An embedder that answers passages it was given the vectors of, and asks ``inner`` for the rest."""
+
+    def __init__(self, inner: Embedder, known: dict[str, np.ndarray]) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dim = inner.dim
+        self.known = known
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self.known]
+        if todo:
+            self.known.update(zip(todo, np.asarray(self.inner.embed_passages(todo), np.float32), strict=True))
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return np.stack([self.known[t] for t in texts])

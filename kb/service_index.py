@@ -19,9 +19,10 @@ __all__ = ["changes_since", "index_documents", "last_change"]
 def index_documents(session: Session, *, targets: Iterable[str] | None = None) -> list[IndexDoc]:
     """Published FAQs (validity is applied at query time), guide sections and published terms,
     optionally only some."""
-    faq_stmt = select(Faq).where(Faq.status == FaqStatus.PUBLISHED.value)
-    guide_stmt = select(GuideSection)
-    term_stmt = select(Term).where(Term.status == FaqStatus.PUBLISHED.value)
+    # in the order they were written, on any database: ties in the index break by entry order
+    faq_stmt = select(Faq).where(Faq.status == FaqStatus.PUBLISHED.value).order_by(col(Faq.id))
+    guide_stmt = select(GuideSection).order_by(col(GuideSection.id))
+    term_stmt = select(Term).where(Term.status == FaqStatus.PUBLISHED.value).order_by(col(Term.id))
     if targets is not None:
         wanted = list(targets)
         faq_stmt = faq_stmt.where(col(Faq.target).in_(wanted))
