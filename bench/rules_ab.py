@@ -1,4 +1,4 @@
-"""bench/rules.py's two columns for two trees in one process, their batches alternated: A/B on a busy machine.
+"""bench/rules.py's columns for two trees in one process, their batches alternated: A/B on a busy machine.
 
     .venv/bin/python bench/rules_ab.py --against /tmp/old-main [--items JT,YJS] [--pairs 16]
 
@@ -31,25 +31,44 @@ HERE = Path(__file__).resolve().parent.parent
 _PACKAGES = ("rules", "core")  # what the rules package imports of the tree
 
 
-def _load(tree: Path) -> tuple[dict[str, ModuleType], Any]:
-    """The tree's rules modules and an evaluator of its rule book, imported afresh from ``tree``."""
+def _load(tree: Path) -> tuple[dict[str, ModuleType], Any, Any]:
+    """The tree's rules modules, an evaluator of its rule book and one whose host remembers no engine
+    answer, imported afresh from ``tree``."""
     for name in [n for n in sys.modules if n.split(".")[0] in _PACKAGES]:
         del sys.modules[name]  # the other tree's stay referenced by the evaluator made from them
     sys.path.insert(0, str(tree))
     try:
-        names = ("rules.book", "rules.casefacts", "rules.evaluate", "rules.scenarios")
+        names = ("rules.book", "rules.casefacts", "rules.engine", "rules.evaluate", "rules.scenarios")
         mods = {n: importlib.import_module(n) for n in names}
     finally:
         sys.path.remove(str(tree))
     book = mods["rules.book"].RuleBook.load(tree / "corpus" / "rules")
-    return mods, mods["rules.evaluate"].Evaluator(items=book.items, catalog=book.catalog)
+    evaluator = mods["rules.evaluate"].Evaluator
+    return (
+        mods,
+        evaluator(items=book.items, catalog=book.catalog),
+        evaluator(items=book.items, catalog=book.catalog, host=_forgetful(mods["rules.engine"].RuleHost)),
+    )
 
 
-def _batch(side: tuple[Any, list[Any], Any], start: int, n: int) -> tuple[float, float]:
-    """CPU µs per case of ``n`` new cases, then of ``n`` judged again (bench/rules.py's columns)."""
-    case_type, cases, evaluator = side
+def _forgetful(host_type: Any) -> Any:
+    """A host that remembers no answer: ``RuleHost(remember=False)``, or for a tree before that option,
+    one whose ``remembered`` asks the engine every time (what the option does)."""
+    try:
+        return host_type(remember=False)
+    except TypeError:
+        host = host_type()
+        host.remembered = host.evaluate_encoded
+        return host
+
+
+def _batch(side: tuple[Any, list[Any], Any, Any], start: int, n: int) -> tuple[float, float, float]:
+    """CPU µs per case of ``n`` new cases, of ``n`` new ones with no answer memory, then of ``n`` judged
+    again (bench/rules.py's columns)."""
+    case_type, cases, evaluator, forgetful = side
     picked = [cases[(start + k) % len(cases)] for k in range(n)]
     fresh = [case_type.model_validate(c.model_dump()) for c in picked]
+    cold = [case_type.model_validate(c.model_dump()) for c in picked]
     gc.collect()
     gc.freeze()
     try:
@@ -57,29 +76,33 @@ def _batch(side: tuple[Any, list[Any], Any], start: int, n: int) -> tuple[float,
         for case in fresh:
             evaluator.evaluate(case)
         t1 = time.process_time()
+        for case in cold:
+            forgetful.evaluate(case)
+        t2 = time.process_time()
         for case in picked:
             evaluator.evaluate(case)
-        t2 = time.process_time()
+        t3 = time.process_time()
     finally:
         gc.unfreeze()
-    return (t1 - t0) / n * 1e6, (t2 - t1) / n * 1e6
+    return (t1 - t0) / n * 1e6, (t2 - t1) / n * 1e6, (t3 - t2) / n * 1e6
 
 
-def _item(path: Path, trees: dict[str, tuple[dict[str, ModuleType], Any]], pairs: int, n: int) -> str:
+def _item(path: Path, trees: dict[str, tuple[dict[str, ModuleType], Any, Any]], pairs: int, n: int) -> str:
     sides = {}
-    for name, (mods, evaluator) in trees.items():
+    for name, (mods, evaluator, forgetful) in trees.items():
         scenarios = mods["rules.scenarios"]
         file = scenarios.load_scenarios(path)
         cases = [scenarios.case_of(file, s) for s in file.scenarios]
         for case in cases:
             evaluator.evaluate(case)  # warm-up: rulesets opened, these cases' facts prepared
-        sides[name] = (mods["rules.casefacts"].CaseFacts, cases, evaluator)
-    times: dict[str, list[tuple[float, float]]] = {"A": [], "B": []}
+            forgetful.evaluate(case)
+        sides[name] = (mods["rules.casefacts"].CaseFacts, cases, evaluator, forgetful)
+    times: dict[str, list[tuple[float, float, float]]] = {"A": [], "B": []}
     for p in range(pairs):
         for name in "AB" if p % 2 == 0 else "BA":
             times[name].append(_batch(sides[name], p * n, n))
     out = [file.item]
-    for col, label in enumerate(("new", "again")):
+    for col, label in enumerate(("new", "new, no memory", "again")):
         a, b = [t[col] for t in times["A"]], [t[col] for t in times["B"]]
         ratio = statistics.median(y / x for x, y in zip(a, b, strict=True))
         mid_a, mid_b = statistics.median(a), statistics.median(b)

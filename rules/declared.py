@@ -70,8 +70,22 @@ def declared_fact(declared: dict[str, Any], catalog: FactCatalog, review: date) 
     plan = _plan(catalog)
     for name, raw in declared.items():
         put = plan.get(name)
-        if put is not None and raw is not None:
-            put[0](fact, name, raw, put[1], review)
+        if put is None or raw is None:
+            continue
+        how, spec = put
+        # The commonest values put here rather than by a call (``_put_bool``, ``_put_enum``, ``_put_name``
+        # of a text): a case declares some fifteen, and a call cost as much as the rest of the loop
+        if how is _put_bool:
+            if raw is True or raw is False:
+                fact[name] = raw
+        elif how is _put_enum:
+            if raw in spec.values:
+                fact[name] = raw
+        elif how is _put_name and type(raw) is str:
+            if raw.strip():
+                fact[name] = normalised(raw, False)
+        else:
+            how(fact, name, raw, spec, review)
     if not fact.keys().isdisjoint(_DERIVED_FROM):
         fact.update(_derived(declared, fact))
     return fact

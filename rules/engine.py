@@ -40,7 +40,10 @@ class RuleHost(_durable.Host):  # type: ignore[misc]
     # (the 7 seed items need 14; rule versions being tested and superseded ones fall out).
     max_open = 32
 
-    def __init__(self) -> None:
+    def __init__(self, *, remember: bool = True) -> None:
+        """``remember``: keep the answers to recent payloads (``remembered``); off, every payload is put
+        to the engine (what a case with facts no earlier case gave costs: bench/rules.py)."""
+        self._remember = remember
         self._lock = threading.RLock()
         self._open: OrderedDict[str, None] = OrderedDict()  # rulesets whose state holds only the sentinel
         self._handles: dict[str, Any] = {}  # ruleset -> its engine handle (registered rulesets stay)
@@ -98,6 +101,8 @@ class RuleHost(_durable.Host):  # type: ignore[misc]
         evaluation starts from the same state (the sentinel alone), so the same facts fire the same
         rules with the same messages. Payloads recur across cases: phase 1's declared and case facts
         with names and numbers given placeholders (rules.declared.with_case), phase 2's of complete cases."""
+        if not self._remember:
+            return self.evaluate_encoded(ruleset, payload)
         key = (ruleset, payload)
         fired = self._answers.get(key)
         if fired is None:

@@ -51,7 +51,7 @@ def made_for(
     could not change what fires."""
     made = Made()
     prep = _Prep(case=case, declared=declared, compiled=compiled)
-    found, field_steps = case.materials, compiled.field_steps
+    found, field_steps, set_facts = case.materials, compiled.field_steps, prep.set_facts
     for material in item.materials:
         mid = material.id
         if mid not in due:
@@ -70,7 +70,6 @@ def made_for(
             counted, {"t": "m", "m": mid, "st": "ok", "n": len(sets)}, prep.case
         ):
             made.material(mid, "ok", len(sets))
-        set_facts = prep.set_facts
         for i, one in enumerate(sets):
             set_facts(made, material, steps, i, one)
         if steps.across:
@@ -159,8 +158,10 @@ class _Prep:
         self.case: watch.PerCase = {"c": case_fact(case.review_date, compiled), "d": declared}
 
     def set_facts(self, made: Made, material: Material, steps: Steps, i: int, one: MaterialSet) -> None:
-        """Append set ``i``'s facts: its parts', its marks', then its fields' in their order."""
+        """Append set ``i``'s facts: its parts', its marks', then its fields' in their order (one call
+        per set: every set of every new case comes through here)."""
         mid, parts = material.id, one.parts
+        texts, keys = made.texts, made.keys
         # A set with every part makes no part fact when each is kept only if missing (most): one subset test
         if (
             parts is not None
@@ -180,12 +181,6 @@ class _Prep:
                 if signed is not None:
                     marks["signed"] = signed
                 made.add(("s", mid, ""), marks)
-        self.fields(made, material, steps, i, one)
-
-    def fields(self, made: Made, material: Material, steps: Steps, i: int, one: MaterialSet) -> None:
-        """Append set ``i``'s field facts in their order."""
-        mid, parts = material.id, one.parts
-        texts, keys = made.texts, made.keys
         fields, review, targets = steps.fields, self.review, self.targets
         declared = targets.declared
         for name, value in one.fields.items():
@@ -203,8 +198,7 @@ class _Prep:
             if state is not _OK:
                 made.add(step.key, {"t": "f", "m": mid, "i": i, "f": name, "st": state.value})
                 continue
-            on = review if step.dated else None
-            props, body = read(step.kind, value.value, on)
+            props, body = read(step.kind, value.value, review if step.dated else None)
             if "st" not in props:
                 alone = step.alone
                 if alone is not False:  # its fact is its reading alone: kept or not by the reading
@@ -229,12 +223,12 @@ class _Prep:
                 # The patterns look only at the reading's properties (an ID number's checksum) or at a
                 # counterpart it differs from: asked of the reading when it differs from none (``read_fact``
                 # the long way), and the fact not built when none can match it
-                if (
-                    step.on_reading
-                    and not step.contains
-                    and (not step.checks or not targets.differing(props["v"], step.checks, i))
-                ):
-                    if self.on_reading(step, props, body):
+                if step.by_reading and (not step.checks or not targets.differing(props["v"], step.checks, i)):
+                    seen = step.seen  # ``on_reading``'s memory of a reading, looked up here when it is plain
+                    hit = seen.get(body) if seen is not None and not step.by_day else None
+                    if hit is None:
+                        hit = self.on_reading(step, props, body)
+                    if hit:
                         texts.append(f"{step.head}{i}{step.tail}{body}")
                         keys.append(step.key)
                     continue

@@ -11,7 +11,7 @@ answer is the one ``CompiledItem.asks`` and ``CompiledItem.wants`` give for the 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple
+from typing import Any
 
 from rules import watch
 from rules.compiled import CompiledItem
@@ -55,6 +55,7 @@ class Step:
     # ``when_ok``'s literals (a tuple) name only properties of the reading or of its checks, none the
     # fact has whatever it reads (type, material, set, field, state): they can be asked of the reading
     on_reading: bool = False
+    by_reading: bool = False  # ``on_reading`` with no contains-check: decided by the reading alone
     # A legible reading's fact when it is the reading alone (no contains- or mismatch check on it):
     # kept always (True) or when the reading has this property (a str, most often a period's end);
     # False for the others
@@ -70,8 +71,9 @@ class Step:
 UNASKED = Step("", False, "", False, False, False, False, False, (), ())  # no pattern looks at it
 
 
-class Steps(NamedTuple):
-    """One material."""
+@dataclass(frozen=True, slots=True)
+class Steps:
+    """One material (slots, as ``Step``: read for every set)."""
 
     # By field name: those the rule file lists, and others as a case brings them (open patterns may see them)
     fields: dict[str, Step]
@@ -184,6 +186,7 @@ def _step(compiled: CompiledItem, material: Material, name: str) -> Step:
         head=head,
         tail=f",{tail},",
         on_reading=on_reading,
+        by_reading=on_reading and not step.contains,
         alone=alone,
         key=("f", mid, name),
         seen={} if on_reading and "d" not in compared else None,

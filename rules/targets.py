@@ -9,7 +9,8 @@ item with the field's steps, rules.steps); what they hold is looked up once per 
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, NamedTuple
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from rules.casefacts import CaseFacts, FieldState, FieldValue, MaterialStatus
 from rules.compiled import Counterpart
@@ -31,8 +32,9 @@ _OK = FieldState.OK
 Source = Literal["person", "field", "declared"]
 
 
-class Target(NamedTuple):
-    """One entry of a check's ``equals``, parsed."""
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One entry of a check's ``equals``, parsed (slots, as ``TargetCheck``)."""
 
     text: str  # as the rule file writes it
     source: Source
@@ -42,8 +44,10 @@ class Target(NamedTuple):
     numeric: bool = False  # a shareholder's: a number, not a name
 
 
-class TargetCheck(NamedTuple):
-    """What one check compares its field with: any of ``targets``."""
+@dataclass(frozen=True, slots=True)
+class TargetCheck:
+    """What one check compares its field with: any of ``targets`` (slots: read for every field it
+    checks, and a slot is read faster than a named tuple's item, as rules.steps.Step)."""
 
     key: str  # the x-key the mismatch pattern tests
     targets: tuple[Target, ...]

@@ -116,3 +116,21 @@ def test_a_remembered_answer_is_the_engines(monkeypatch: pytest.MonkeyPatch) -> 
     assert host.remembered("r", text) == first
     assert host.remembered("r", engine.payload([engine.encode({"t": "a", "v": 2})])) == []
     assert len(calls) == 1  # only the payload not seen before went to the engine
+
+
+def test_a_host_that_remembers_nothing_asks_the_engine_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``remember=False`` (bench/rules.py's column for cases unlike any before): the same answer, from
+    the engine each time."""
+    host = RuleHost(remember=False)
+    host.register("r", json.loads(json.dumps(RULES)))
+    text = engine.payload([engine.encode({"t": "a", "v": 1}), engine.encode({"t": "b", "v": 1})])
+    first = host.remembered("r", text)
+    assert [name for name, _ in first] == ["one", "pair"]
+    calls: list[str] = []
+    real = host.evaluate_encoded
+    monkeypatch.setattr(
+        host, "evaluate_encoded", lambda ruleset, payload: calls.append(payload) or real(ruleset, payload)
+    )
+    assert host.remembered("r", text) == first
+    assert host.remembered("r", text) == first
+    assert calls == [text, text]
