@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +53,7 @@ def test_the_facts_are_those_the_rules_ask_for_made_the_long_way(path: Path, eva
     compare: a period not ended on the review date is no fact). The engine's payload, joined from the texts of
     readings encoded once (rules.prepare.Made), is those facts encoded whole, each numbered by its
     position (rules.values.payload)."""
-    file = load_scenarios(path)
-    compiled = evaluator.compiled(file.item)
-    item = evaluator.loaded(file.item).item
-    due = {m.id for m in item.materials}
-    for scenario in file.scenarios:
-        case = case_of(file, scenario)
-        declared = declared_fact(case.declared, evaluator._catalog, case.review_date)
+    for scenario, item, compiled, due, case, declared in _scenario_facts(evaluator, path):
         made, _ = made_for(item=item, compiled=compiled, due=due, case=case, declared=declared)
         fast = [decoded(text) for text in made.texts]
         # each text is its fact as encode makes it (no property twice, none out of place)
@@ -77,13 +72,7 @@ def test_readings_matched_alone_are_remembered_as_they_were_matched(evaluator: E
     that compare with the case fact, per review date)."""
     remembered = 0
     for path in FILES:
-        file = load_scenarios(path)
-        compiled = evaluator.compiled(file.item)
-        item = evaluator.loaded(file.item).item
-        due = {m.id for m in item.materials}
-        for scenario in file.scenarios:
-            case = case_of(file, scenario)
-            declared = declared_fact(case.declared, evaluator._catalog, case.review_date)
+        for scenario, item, compiled, due, case, declared in _scenario_facts(evaluator, path):
             for material in item.materials:
                 for step in steps_of(compiled, material).fields.values():
                     if step.seen is not None:
@@ -254,3 +243,21 @@ def _target_values(case: CaseFacts, declared: Json, target: str, mid: str, i: in
     return [
         normalize_number(v.value) if values.looks_numeric(v.value) else normalize_name(v.value) for v in read
     ]
+
+
+def _scenario_facts(evaluator: Evaluator, path: Path) -> Iterator[tuple[Any, Any, Any, set[str], Any, Any]]:
+    """Each scenario of a file with its item, compiled rules, due materials, case and declared fact."""
+    file = load_scenarios(path)
+    compiled = evaluator.compiled(file.item)
+    item = evaluator.loaded(file.item).item
+    due = {m.id for m in item.materials}
+    for scenario in file.scenarios:
+        case = case_of(file, scenario)
+        yield (
+            scenario,
+            item,
+            compiled,
+            due,
+            case,
+            declared_fact(case.declared, evaluator._catalog, case.review_date),
+        )
