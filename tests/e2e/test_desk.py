@@ -5,6 +5,7 @@ item by its common name."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,14 @@ def test_desk_terms_routing_and_asking_back(
     assert "办理时限：全流程 3 个工作日" in page.inner_text("#route")
     assert page.locator("#route ul.prepare li").count() >= 3
     shots("routing")
+    related = page.locator("article.hit")
+    assert related.count() >= 2
+    for i in range(1, related.count()):
+        preview = related.nth(i).locator(".answer").inner_text().strip()
+        assert "可能相关" in related.nth(i).inner_text()
+        # a related entry shows whole rows: never cut after a sub-item mark or inside a "label：value"
+        assert preview and not re.search(r"([①-⑳]|：)…?$", preview), preview
+    shots("related-previews")
 
     ask(page, "营业场所的租房合同还没签，能不能先把材料收了")
     assert page.get_attribute("#confidence", "data-confident") == "false"
