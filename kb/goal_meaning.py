@@ -11,11 +11,13 @@ item the goal is about, and how far ahead of the next item it is. Two checks kee
 * the lead over the off-topic cohort (``cohort``: everyday questions and other departments' licences):
   a goal that another office handles ("开个理发店", "开诊所") sits as near those as near any item.
 
-Used twice by kb/search.py: a question the knowledge base answers with no confidence, no asking back and
-no item named (or that asks for the item) is routed to the item its meaning points to when it clears both
-checks (``route``); and a route the desk found by meaning alone (no item named) stays a sure answer only
-when this view agrees on the item's family and the goal is nearer the items than the cohort or clearly
-ahead of the other items (``backs``).
+Used three times by kb/search.py: a question the knowledge base answers with no confidence, no asking back
+and no item named (or that asks for the item) is routed to the item its meaning points to when it clears
+both checks (``route``), or else to the item of the KB's own best entry when this view puts that item's
+family first clearly and nearer the items than the cohort (``agrees``: two views found apart that agree,
+whatever cosine level the writer's style lands the question at); and a route the desk found by meaning
+alone (no item named) stays a sure answer only when this view agrees on the item's family and the goal is
+nearer the items than the cohort or clearly ahead of the other items (``backs``).
 The thresholds were chosen on half A (even ids) of the dev sets and checked on half B.
 """
 
@@ -85,6 +87,16 @@ class MeaningRouter:
             return False
         same = family.get(meaning.best, meaning.best) == family.get(code, code)
         return same and (meaning.above_cohort >= self.backed or meaning.lead >= self.clear)
+
+    def agrees(self, meaning: GoalMeaning, code: str, family: Mapping[str, str]) -> bool:
+        """Do the items' sentences put ``code``'s family first clearly (``clear``) and nearer the items than
+        the cohort (``backed``)? Read against the item of the knowledge base's own best entry, a second view
+        found apart from it: two views that agree on one item, one of them clearly, rarely do so by chance,
+        whatever cosine level a writer's style lands the question at (a long, rambling question sits lower
+        on every item, so ``floor`` alone leaves it unrouted)."""
+        if meaning.best is None or meaning.above_cohort < self.backed:
+            return False
+        return family.get(meaning.best, meaning.best) == family.get(code, code) and meaning.lead >= self.clear
 
     def vouches(
         self, meaning: GoalMeaning, code: str, family: Mapping[str, str], *, alone: bool = False

@@ -113,16 +113,17 @@ _INTENT = re.compile(
 )
 
 
-def says_goal(query: str) -> bool:
+def says_goal(query: str, *, materials: bool = True) -> bool:
     """Does the question say something to be done or ask what it takes (an intention, the steps, an
     approval, the materials)? A question near an item's sentences that does neither ("火锅哪家好吃") is
-    no goal: the item's meaning does not answer it."""
+    no goal: the item's meaning does not answer it. ``materials=False``: what to bring, asked alone, is
+    no goal ("股权变更带啥材料" asks one matter's papers, whatever item it resembles)."""
     return bool(
         asks_item(query)
         or GOAL_SAID.search(query)
         or _INTENT.search(query)
         or ASKS_STEPS.search(query)
-        or ASKS_MATERIALS.search(query)
+        or (materials and ASKS_MATERIALS.search(query))
     )
 
 

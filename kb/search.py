@@ -175,7 +175,9 @@ class Searcher:
         # "which item do I need" is not answered by "which item do you mean": a question that asks for the
         # item is routed by its meaning even where the asking-back rules found several items' entries
         if not confident and (not clarify or wants_item(repaired)):
-            meant = self._meant_route(repaired, goal, items=items, index=index)
+            meant = self._meant_route(repaired, goal, items=items, index=index) or self._agreed_route(
+                repaired, goal, fused=fused, items=items, index=index
+            )
             # a goal in new words: the item its meaning points to answers it (the desk's own unsure route
             # when that is the same item or 一件事: a bundle before its own items)
             family = self.finder.families()
@@ -256,6 +258,34 @@ class Searcher:
         if card is None or foreign_licence(query, card):
             return None
         return card.code
+
+    def _agreed_route(
+        self,
+        query: str,
+        goal: GoalMeaning,
+        *,
+        fused: list[Fused],
+        items: list[ItemMatch],
+        index: KnowledgeIndex,
+    ) -> str | None:
+        """The item of the KB's best item entry, when the items' sentences agree on its family
+        (``MeaningRouter.agrees``), for a question that says a goal or asks what it takes (not the materials
+        alone), asks no concept, names no term, no other item and no licence the item never mentions."""
+        if (
+            not says_goal(query, materials=False)
+            or ASKS_CONCEPT.search(query)
+            or term_names(index).named(query)
+        ):
+            return None
+        best = self.desk._best_item(fused, index)
+        card = self.finder.card(best) if best else None
+        if card is None or foreign_licence(query, card):
+            return None
+        family, code = self.finder.families(), card.code
+        named = items[0].card.code if self.desk.names_item(items) else code
+        if family.get(named, named) != family.get(code, code):
+            return None
+        return code if self.goals.agrees(goal, code, family) else None
 
     def _route_sure(
         self, query: str, routed: str, sure: bool, *, items: list[ItemMatch], goal: GoalMeaning

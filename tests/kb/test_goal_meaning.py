@@ -52,3 +52,17 @@ def test_a_kind_no_card_mentions_is_vouched_for_only_by_a_clear_lead() -> None:
     clear = GoalMeaning.read({"JT": 0.92, "SL": 0.90}, cohort=0.95)
     assert router.vouches(clear, "JT", FAMILY) and not router.vouches(clear, "SL", FAMILY)
     assert not router.vouches(GoalMeaning(), "JT", FAMILY)
+
+
+def test_the_kbs_best_item_is_agreed_by_a_clear_lead_nearer_the_items_than_the_cohort() -> None:
+    router = MeaningRouter(floor=0.9, backed=0.0, clear=0.01)
+    # below the route's floor (a long question sits lower on every item), yet clearly the item's family
+    low = GoalMeaning.read({"SC": 0.893, "JT": 0.88, "SL": 0.87}, cohort=0.885)
+    assert router.route(low) is None
+    assert router.agrees(low, "SC", FAMILY) and router.agrees(low, "BUNDLE", FAMILY)  # one family
+    assert not router.agrees(low, "JT", FAMILY)  # the KB's best entry is another item's
+    close = GoalMeaning.read({"SC": 0.893, "JT": 0.887}, cohort=0.88)
+    assert not router.agrees(close, "SC", FAMILY)  # first, but not clearly
+    nearer_cohort = GoalMeaning.read({"SC": 0.893, "JT": 0.87}, cohort=0.90)
+    assert not router.agrees(nearer_cohort, "SC", FAMILY)  # another office's matter, however clear
+    assert not router.agrees(GoalMeaning(), "SC", FAMILY)

@@ -143,3 +143,10 @@ def test_a_goal_is_something_to_be_done_or_what_it_takes() -> None:
         assert says_goal(goal), goal
     for chat in ("明天会下雨吗，火锅哪家好吃", "你们几点下班", "附近哪有停车场"):
         assert not says_goal(chat), chat
+
+
+def test_what_to_bring_asked_alone_is_no_goal_when_materials_are_left_out() -> None:
+    assert says_goal("变更个经营地址要带啥材料")  # the materials count as what it takes ...
+    assert not says_goal("变更个经营地址要带啥材料", materials=False)  # ... but say no goal of their own
+    for goal in ("想开个面包房 要带啥材料", "盖个仓库要报批吗", "打算养几百头猪"):
+        assert says_goal(goal, materials=False), goal

@@ -1,13 +1,16 @@
-"""When an abstention is lifted: a named item's entry, or a term its own sentences confirm, first by far."""
+"""When an abstention is lifted: a named item's entry, or a term its own sentences confirm, first by far;
+or a goal routed to the KB's best item entry when the items' sentences agree."""
 
 from __future__ import annotations
 
+from functools import partial
 from types import SimpleNamespace
 
 from kb.concepts import TermDescriptions
 from kb.desk import DeskPolicy
-from kb.finder import ItemCard, ItemMatch
+from kb.finder import ItemCard, ItemFinder, ItemMatch
 from kb.fusion import Fused
+from kb.goal_meaning import GoalMeaning, MeaningRouter
 from kb.index import KnowledgeIndex
 from kb.schemas import IndexDoc
 from kb.search import Searcher
@@ -80,3 +83,30 @@ def test_a_term_far_ahead_is_confirmed_only_by_its_own_sentences(embedder: FakeE
     assert Searcher._term_confirmed(this, query, qvec, right, index, [])  # type: ignore[arg-type]
     assert not Searcher._term_confirmed(this, query, qvec, wrong, index, [])  # type: ignore[arg-type]
     assert not Searcher._term_confirmed(this, query, qvec, close, index, [])  # type: ignore[arg-type]
+
+
+def _agreeing(index: KnowledgeIndex) -> SimpleNamespace:
+    cards = [
+        ItemCard(code="SL-001", name="取水许可", department="水利局", results="取水许可证"),
+        ItemCard(code="HB-001", name="环评审批", department="生态环境局"),
+    ]
+    return SimpleNamespace(
+        desk=DeskPolicy(), finder=ItemFinder(cards), goals=MeaningRouter(backed=0.0, clear=0.01)
+    )
+
+
+def test_the_kbs_best_item_routes_a_goal_when_the_items_sentences_agree(embedder: FakeEmbedder) -> None:
+    index = _index(embedder)
+    this = _agreeing(index)
+    ranked = _ranked(index, ("term:好差评", 3.0), ("SL-001#Q1", 2.0), ("SL-001#Q2", 1.0))
+    clear = GoalMeaning.read({"SL-001": 0.89, "HB-001": 0.87}, cohort=0.88)
+    split = GoalMeaning.read({"HB-001": 0.89, "SL-001": 0.885}, cohort=0.88)
+    route = partial(Searcher._agreed_route, this, fused=ranked, index=index)  # type: ignore[arg-type]
+    goal = "果园旁边有条小河 打算引水浇地 要报批吗"
+    assert route(goal, clear, items=[]) == "SL-001"  # the first item entry, and the sentences agree
+    assert route(goal, split, items=[]) is None  # the sentences put another item first
+    assert route("取水许可要带啥材料", clear, items=[]) is None  # what to bring alone: no goal said
+    assert route("统一出件是啥意思", clear, items=[]) is None  # a concept asked about
+    assert route("打算引水浇地 要办排污证吗", clear, items=[]) is None  # a licence the item never mentions
+    assert route(goal, clear, items=_named("HB-001", "俗称")) is None  # another item named
+    assert route(goal, clear, items=_named("SL-001", "俗称")) == "SL-001"
