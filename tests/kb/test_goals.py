@@ -143,3 +143,9 @@ def test_a_goal_is_something_to_be_done_or_what_it_takes() -> None:
         assert says_goal(goal), goal
     for chat in ("明天会下雨吗，火锅哪家好吃", "你们几点下班", "附近哪有停车场"):
         assert not says_goal(chat), chat
+
+
+def test_a_goal_in_regional_words() -> None:
+    assert asks_item("俺想整个小作坊 这咋弄")  # 整: 东北 for 办/搞
+    assert asks_item("要盖个仓库 手续咋走")
+    assert says_goal("打算盖间冷库")

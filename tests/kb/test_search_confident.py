@@ -10,7 +10,7 @@ from kb.finder import ItemCard, ItemMatch
 from kb.fusion import Fused
 from kb.index import KnowledgeIndex
 from kb.schemas import IndexDoc
-from kb.search import Searcher
+from kb.search import Searcher, _item_named_as_concept, _near_term
 from kb.text import Tokenizer
 from tests.kb.conftest import FakeEmbedder
 
@@ -80,3 +80,24 @@ def test_a_term_far_ahead_is_confirmed_only_by_its_own_sentences(embedder: FakeE
     assert Searcher._term_confirmed(this, query, qvec, right, index, [])  # type: ignore[arg-type]
     assert not Searcher._term_confirmed(this, query, qvec, wrong, index, [])  # type: ignore[arg-type]
     assert not Searcher._term_confirmed(this, query, qvec, close, index, [])  # type: ignore[arg-type]
+
+
+def test_a_practices_name_asked_is_answered_by_a_concept(embedder: FakeEmbedder) -> None:
+    """ "这是个啥说法" with an item's entry first: the item's entry is no answer; a term near the top is."""
+    index = _index(embedder)
+    item_first = _ranked(index, ("SL-001#Q1", 4.0), ("term:统一出件", 3.0), ("SL-001#Q2", 2.0))
+    query = "窗口说证不用去各局拿了，这是个啥说法"
+    assert _item_named_as_concept(item_first, index, query, named=False)
+    assert not _item_named_as_concept(item_first, index, query, named=True)  # the item said: its own matter
+    assert not _item_named_as_concept(item_first, index, "证不用去各局拿了吗", named=False)
+    term_first = _ranked(index, ("term:统一出件", 4.0), ("SL-001#Q1", 3.0))
+    assert not _item_named_as_concept(term_first, index, query, named=False)
+    assert _near_term(item_first, index) == "term:统一出件"
+    assert _near_term(_ranked(index, ("SL-001#Q1", 4.0), ("SL-001#Q2", 3.0)), index) is None
+
+
+def test_a_route_for_a_licence_already_held_is_not_sure() -> None:
+    """An annual review or a replacement of a licence is no application: no item's guide answers it surely."""
+    this = SimpleNamespace()
+    for query in ("运输证年审在哪审", "许可证丢了去哪补领"):
+        assert not Searcher._route_sure(this, query, "JT-001", True, items=[], goal=None)  # type: ignore[arg-type]
