@@ -134,12 +134,12 @@ class AskingBack:
         family: Mapping[str, str],
         meant: bool,
     ) -> list[ClarifyOption] | None:
-        """A document pointed at and not named ("那份报告我们自己能写吗"), in a question that names no item,
+        """A document pointed at and not named ("那份评估报告找谁盖章"), in a question that names no item,
         that no item's meaning claims (``meant``) and that uses none of the best item entry's own words:
         the person has an item in mind, and the best entry's item is only the search's guess (a report or
         a set of rules is asked for by several items, each its own). The items of the best-ranked entries
         are offered (``[]``: one item only, yet no sure answer). None: no such question, or a term first
-        (the question is about a concept: "那张表不会填" is 材料样本)."""
+        (the question is about a concept: "那张样表在哪领" is 材料样本)."""
         if not THAT_THING.search(query) or not fused or self._hinted(items) or meant:
             return None
         if index.entries[fused[0].entry].kind == "term" or self._own_words(query, fused, index, family):

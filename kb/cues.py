@@ -41,7 +41,7 @@ ASKS_ROUTE = re.compile(
     r"(证|许可|手续|审批|资质|执照|流程)"
     # "随便哪个窗口都能收" says any window, it asks for none
     r"|(?<!随便)(?<!不管)(?<!无论)(?<!不论)哪(个|些|家)?(部门|局|窗口|单位)(?!都|也)|几个(部门|局|窗口)|跑几|归哪|归谁|谁(管|批|审)|找谁|怎么(申请|办理)"
-    # "上哪儿整去" (东北), "去哪搭登记" (西北 哪搭: where), "去哪问": where to go is asked in spoken words too
+    # "上哪儿弄" (北方), "去哪搭办" (西北 哪搭: where), "该去哪咨询": where to go is asked in spoken words too
     r"|(在|去|到|上)哪(里|儿|搭)?(办|批|审|申请|登记|领|报|递|弄|搞|整|问|咨询|[\s,.?!，。？！、]|$)"
     r"|(手续|证照)(和材料)?(都|一共)?有?(哪些|哪几|啥)"
     r"|流程是?(怎样|怎么样|如何|啥样)|的流程[\s?？]*$|流程(该|要)?(咋|怎么)(走|弄|跑)"
@@ -52,7 +52,7 @@ ASKS_MEANING = re.compile(
     r"意思|是什么|是啥|是个(啥|什么)|指什么|指啥|指的|什么叫|啥叫|叫(啥|什么)"
     r"|(怎么|咋)(理解|回事)|啥回事|(什么|啥)(说法|概念|政策|规定)|(干|做)(啥|嘛|什么)(的|用)"
 )
-# what a practice or a wording is called ("这是个啥说法", "这叫什么", "什么政策"): a concept's name answers it
+# what a practice or a wording is called ("这算啥说法", "这叫什么", "什么规定"): a concept's name answers it
 ASKS_NAME = re.compile(r"叫(啥|什么)|(什么|啥)(说法|概念|政策|规定|制度)")
 # a matter every item settles in its own way: asked without naming the item, the answer depends on it
 PER_ITEM = re.compile(
@@ -80,7 +80,7 @@ ASKS_CONCEPT = re.compile(
 ASKS_CASES = re.compile(r"(什么|啥子?|哪些|哪种|哪几种)(样的?|情况|情形)")  # 啥子: 四川 啥
 # an item the person has in mind and does not name: "这个事到底在哪个窗口办", "不用办这个证"
 THIS_ITEM = re.compile(r"这(个|项)?(事儿?|证|许可|执照|手续)(?!项)")
-# a document pointed at, not named ("那份报告", "要交的那个管理制度"): the person has an item in mind whose
+# a document pointed at, not named ("那份评估报告", "那本安全制度"): the person has an item in mind whose
 # document it is; several items ask for a report or a set of rules, each its own
 THAT_THING = re.compile(r"(那|这)(个|份|张|本)[\u4e00-\u9fff]{0,6}?(报告|制度|表|证明|说明|文件|单子|书)")
 # a procedure on a licence already held (its annual review, a replacement, cancelling it): the items'

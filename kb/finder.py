@@ -103,8 +103,8 @@ class ItemFinder:
         # a name that is also another item's material (执照 in 营业执照（申请人）) does not say which
         # item the question is about: "营业执照复印件没带" may be asked of any of them
         self._shared = [self._is_material_elsewhere(i, t) for i, _, t in self._phrases]
-        # a name shortened the way Chinese shortens names, its first and last characters kept ("职介许可"
-        # for 职业中介许可): a hint, not a name said
+        # a name shortened the way Chinese shortens names, its first and last characters kept ("人资许可"
+        # for 人力资源许可): a hint, not a name said
         names = [
             (i, [t for j, kind, t in self._phrases if j == i and kind != "办事目标"])
             for i in range(len(cards))

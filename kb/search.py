@@ -148,7 +148,7 @@ class Searcher:
                 if meant_term is not None:
                     fused = put_first(fused, index, meant_term)
             if confident and _item_named_as_concept(fused, index, repaired, self.desk.names_item(items)):
-                # "这是个啥说法" asks for a concept's name: the concept it describes, else the best-ranked
+                # "这算啥说法" asks for a concept's name: the concept it describes, else the best-ranked
                 # concept near the top; an item's entry is no answer to it
                 term = self._described(repaired, qvec, index) or _near_term(fused, index)
                 confident = term is not None

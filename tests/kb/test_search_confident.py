@@ -83,10 +83,10 @@ def test_a_term_far_ahead_is_confirmed_only_by_its_own_sentences(embedder: FakeE
 
 
 def test_a_practices_name_asked_is_answered_by_a_concept(embedder: FakeEmbedder) -> None:
-    """ "这是个啥说法" with an item's entry first: the item's entry is no answer; a term near the top is."""
+    """ "这算啥说法" with an item's entry first: the item's entry is no answer; a term near the top is."""
     index = _index(embedder)
     item_first = _ranked(index, ("SL-001#Q1", 4.0), ("term:统一出件", 3.0), ("SL-001#Q2", 2.0))
-    query = "窗口说证不用去各局拿了，这是个啥说法"
+    query = "窗口说证不用去各局拿了，这算啥说法"
     assert _item_named_as_concept(item_first, index, query, named=False)
     assert not _item_named_as_concept(item_first, index, query, named=True)  # the item said: its own matter
     assert not _item_named_as_concept(item_first, index, "证不用去各局拿了吗", named=False)
