@@ -82,7 +82,7 @@ ASKS_CASES = re.compile(r"(什么|啥子?|哪些|哪种|哪几种)(样的?|情�
 THIS_ITEM = re.compile(r"这(个|项)?(事儿?|证|许可|执照|手续)(?!项)")
 # a document pointed at, not named ("那份评估报告", "那本安全制度"): the person has an item in mind whose
 # document it is; several items ask for a report or a set of rules, each its own
-THAT_THING = re.compile(r"(那|这)(个|份|张|本)[\u4e00-\u9fff]{0,6}?(报告|制度|表|证明|说明|文件|单子|书)")
+THAT_THING = re.compile(r"(那|这)(个|份|张|本)[\u4e00-\u9fff]{0,4}?(报告|制度|表|证明|说明|文件|单子|书)")
 # a procedure on a licence already held (its annual review, a replacement, cancelling it): the items'
 # guides are for applying, so the item whose licence it is does not answer it
 HELD_LICENCE = re.compile(r"年审|年检|换证|补领|补发|挂失|遗失|注销|吊销")

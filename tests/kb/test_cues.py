@@ -215,6 +215,7 @@ def test_exemptions_are_per_item_matters(query: str) -> None:
         (THAT_THING, "那本安全制度要几页", True),
         (THAT_THING, "这张申请表填哪栏", True),
         (THAT_THING, "方案报告盖谁的章", False),
+        (THAT_THING, "这个事到底要交什么证明", False),  # "this matter", not a document pointed at
         (HELD_LICENCE, "许可证年审在哪审", True),
         (HELD_LICENCE, "证丢了怎么补领", True),
         (HELD_LICENCE, "公司注销去哪办", True),
