@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from kb.cues import ASKS_CONCEPT, PER_ITEM, said_term
+from kb.cues import ASKS_CONCEPT, PER_ITEM, THAT_THING, said_term
 from kb.finder import ItemMatch
 from kb.fusion import Fused
 from kb.index import Entry, KnowledgeIndex
@@ -123,6 +123,28 @@ class AskingBack:
         if hinted is None:
             return []
         return self._offered({top.item: _option(top), hinted.item: _option(hinted)})
+
+    def _thing_in_mind(
+        self,
+        *,
+        query: str,
+        fused: Sequence[Fused],
+        index: KnowledgeIndex,
+        items: Sequence[ItemMatch],
+        family: Mapping[str, str],
+        meant: bool,
+    ) -> list[ClarifyOption] | None:
+        """A document pointed at and not named ("那份评估报告找谁盖章"), in a question that names no item,
+        that no item's meaning claims (``meant``) and that uses none of the best item entry's own words:
+        the person has an item in mind, and the best entry's item is only the search's guess (a report or
+        a set of rules is asked for by several items, each its own). The items of the best-ranked entries
+        are offered (``[]``: one item only, yet no sure answer). None: no such question, or a term first
+        (the question is about a concept: "那张样表在哪领" is 材料样本)."""
+        if not THAT_THING.search(query) or not fused or self._hinted(items) or meant:
+            return None
+        if index.entries[fused[0].entry].kind == "term" or self._own_words(query, fused, index, family):
+            return None
+        return self._per_item(list(fused), index)
 
     def _denied_answers(
         self, *, fused: Sequence[Fused], index: KnowledgeIndex, denied: Sequence[str]

@@ -21,9 +21,12 @@ __all__ = [
     "ASKS_CONCEPT",
     "ASKS_MATERIALS",
     "ASKS_MEANING",
+    "ASKS_NAME",
     "ASKS_ROUTE",
     "DISTINCT_ALIAS",
+    "HELD_LICENCE",
     "PER_ITEM",
+    "THAT_THING",
     "THIS_ITEM",
     "negated",
     "said_term",
@@ -38,16 +41,19 @@ ASKS_ROUTE = re.compile(
     r"(证|许可|手续|审批|资质|执照|流程)"
     # "随便哪个窗口都能收" says any window, it asks for none
     r"|(?<!随便)(?<!不管)(?<!无论)(?<!不论)哪(个|些|家)?(部门|局|窗口|单位)(?!都|也)|几个(部门|局|窗口)|跑几|归哪|归谁|谁(管|批|审)|找谁|怎么(申请|办理)"
-    r"|(在|去|到)哪(里|儿)?(办|批|审|申请|领|报|递|弄|搞|[\s,.?!，。？！、]|$)"
+    # "上哪儿弄" (北方), "去哪搭办" (西北 哪搭: where), "该去哪咨询": where to go is asked in spoken words too
+    r"|(在|去|到|上)哪(里|儿|搭)?(办|批|审|申请|登记|领|报|递|弄|搞|整|问|咨询|[\s,.?!，。？！、]|$)"
     r"|(手续|证照)(和材料)?(都|一共)?有?(哪些|哪几|啥)"
     r"|流程是?(怎样|怎么样|如何|啥样)|的流程[\s?？]*$|流程(该|要)?(咋|怎么)(走|弄|跑)"
 )
-ASKS_MATERIALS = re.compile(r"材料|资料|(带|准备|交)(些|点)?(啥|什么|哪些)|要啥")
+ASKS_MATERIALS = re.compile(r"材料|资料|(带|准备|交|拿)(些|点)?(啥|什么|哪些)|要啥")
 # spoken forms count as much as written ones: "是个啥", "咋回事", "干嘛用的", "这叫什么"
 ASKS_MEANING = re.compile(
     r"意思|是什么|是啥|是个(啥|什么)|指什么|指啥|指的|什么叫|啥叫|叫(啥|什么)"
     r"|(怎么|咋)(理解|回事)|啥回事|(什么|啥)(说法|概念|政策|规定)|(干|做)(啥|嘛|什么)(的|用)"
 )
+# what a practice or a wording is called ("这算啥说法", "这叫什么", "什么规定"): a concept's name answers it
+ASKS_NAME = re.compile(r"叫(啥|什么)|(什么|啥)(说法|概念|政策|规定|制度)")
 # a matter every item settles in its own way: asked without naming the item, the answer depends on it
 PER_ITEM = re.compile(
     r"收费|收钱|交钱|要钱|花钱|费用|多少钱|免费"
@@ -61,17 +67,25 @@ PER_ITEM = re.compile(
     # refusal, validity, jurisdiction and premises in spoken words: each item has its own answer too
     r"|不接|不让办|作废|失效|还有效|还能用|县里|区里|市里|省里|管辖|哪一级"
     r"|住的房子|自己家|住宅|经营场所|场地"
+    # the cases where no licence is needed: each item lists its own exemptions
+    r"|不用(来|去)?办|不需要(来|去)?办|不必办|免办|用不着办"
 )
 # asking what a concept means or how it is counted: the term answers it, whatever the item
 ASKS_CONCEPT = re.compile(
     ASKS_MEANING.pattern + r"|怎么算|怎么计算|区别|哪天(开始)?(算|数|起算)|算不算|怎么数"
     # two things compared: "跟法律上写的是一回事不", "差在哪" (what each concept is)
-    r"|一回事|差在哪|有啥不(一样|同)|有什么不(一样|同)"
+    r"|一回事|差在哪|有啥不(一样|同)|有什么不(一样|同)|等于|等同"
 )
 # which situations: the list of cases (of refusal, of a material being needed), which each item draws its own
-ASKS_CASES = re.compile(r"(什么|啥|哪些|哪种|哪几种)(样的?|情况|情形)")
+ASKS_CASES = re.compile(r"(什么|啥子?|哪些|哪种|哪几种)(样的?|情况|情形)")  # 啥子: 四川 啥
 # an item the person has in mind and does not name: "这个事到底在哪个窗口办", "不用办这个证"
 THIS_ITEM = re.compile(r"这(个|项)?(事儿?|证|许可|执照|手续)(?!项)")
+# a document pointed at, not named ("那份评估报告", "那本安全制度"): the person has an item in mind whose
+# document it is; several items ask for a report or a set of rules, each its own
+THAT_THING = re.compile(r"(那|这)(个|份|张|本)[\u4e00-\u9fff]{0,4}?(报告|制度|表|证明|说明|文件|单子|书)")
+# a procedure on a licence already held (its annual review, a replacement, cancelling it): the items'
+# guides are for applying, so the item whose licence it is does not answer it
+HELD_LICENCE = re.compile(r"年审|年检|换证|补领|补发|挂失|遗失|注销|吊销")
 # a quantity asked right before a name: the name is what is counted, not the concept asked about
 _COUNTED = re.compile(r"(多少|几)个?$")
 # a term's other name said in a question about a matter every item settles (委托书, 不受理) names no

@@ -207,6 +207,16 @@ class DeskPolicy(AskingBack, Routing):
             # 小厢货…这证" is the freight licence): which one is the person's to say, even when they ask
             # where it is handled ("这个事到底在哪个窗口办")
             return DeskDecision(fused=fused, clarify=self._per_item(fused, index))
+        if not close and not unsure and confidence >= self.clarify_floor:
+            pointed = self._thing_in_mind(
+                query=query,
+                fused=fused,
+                index=index,
+                items=items,
+                family=family or {},
+                meant=self._meant(items),
+            )
+            close, unsure = pointed or [], pointed == []
         if close and ASKS_ROUTE.search(query):
             # "which item do I need" is not answered by "which item do you mean": no choice is offered,
             # yet the entries of several items close together are no sure answer either

@@ -32,12 +32,14 @@ from pydantic import BaseModel, Field
 from pypinyin import Style, lazy_pinyin
 
 from kb.embed import Embedder
-from kb.text import bigram_tokens, normalize
+from kb.term_names import ABBREVIATED, TermNames
+from kb.text import bigram_tokens, everyday_freq, normalize
 
 __all__ = ["ItemCard", "ItemFinder", "ItemMatch"]
 
 _MEANING_FLOOR = 0.86  # e5 cosines below this are noise between any two Chinese phrases
 _MEANT_CHARS = 5
+_SHORT_CHARS = 3  # a shortened name of two characters reads into too many questions
 _SHARED_NAME = 0.75  # a name that is also other items' material: a hint, below a name said outright
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -101,6 +103,14 @@ class ItemFinder:
         # a name that is also another item's material (执照 in 营业执照（申请人）) does not say which
         # item the question is about: "营业执照复印件没带" may be asked of any of them
         self._shared = [self._is_material_elsewhere(i, t) for i, _, t in self._phrases]
+        # a name shortened the way Chinese shortens names, its first and last characters kept ("人资许可"
+        # for 人力资源许可): a hint, not a name said
+        names = [
+            (i, [t for j, kind, t in self._phrases if j == i and kind != "办事目标"])
+            for i in range(len(cards))
+        ]
+        self._names = dict(names)
+        self._short = TermNames(names, everyday=everyday_freq)
         self._vectors: np.ndarray | None = None
         # short names (营业证, 环评) are matched literally only: as vectors they sit near any question
         # with 证 or 评 in it
@@ -114,6 +124,12 @@ class ItemFinder:
             self._says_vectors = np.asarray(
                 embedder.embed_passages([t for _, t in self._says]), dtype=np.float32
             )
+
+    def _shortens(self, i: int, short: str) -> bool:
+        """Is ``short`` one of the item's names shortened with its first and last characters kept?"""
+        return any(
+            n[0] == short[0] and n[-1] == short[-1] and _in_order(short, n) for n in self._names[i] if n
+        )
 
     def _is_material_elsewhere(self, i: int, phrase: str) -> bool:
         own = self.cards[i]
@@ -169,6 +185,10 @@ class ItemFinder:
                     offer(i, 0.7, "拼音", phrase)
                 elif len(text) >= 4 and text.lower() in py.replace(" ", ""):
                     offer(i, 0.6 + 0.2 * min(1.0, len(text) / len(py.replace(" ", ""))), "拼音", phrase)
+        for m in self._short.mentions(text):
+            short = text[m.start : m.end]
+            if m.strength == ABBREVIATED and len(short) >= _SHORT_CHARS and self._shortens(m.entry, short):
+                offer(m.entry, ABBREVIATED, "俗称", short)
         if (
             by_meaning
             and qvec is None
@@ -267,6 +287,12 @@ def _literal(query: str, phrase: str, *, unit: str = "") -> float:
     if len(query) >= 2 * max(len(unit), 1) and query.strip() in phrase:
         return 0.6 + 0.3 * len(query) / len(phrase)
     return 0.0
+
+
+def _in_order(short: str, name: str) -> bool:
+    """Are the characters of ``short`` in ``name``, in order?"""
+    rest = iter(name)
+    return all(ch in rest for ch in short)
 
 
 def _meaning(cosine: float) -> float:

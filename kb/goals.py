@@ -39,12 +39,13 @@ __all__ = [
 ]
 
 # what the person wants to do: an intention, then a verb of starting, building, running or taking
-# ("要" alone only before starting or building: "要不要办" is no goal); a question in keywords drops the
-# intention and keeps what is to be started new ("新开公司领照 带啥"; 重新开 is doing again)
+# ("要" alone only before starting or building: "要不要办" is no goal; 盖 builds, 整 is 东北 for 办/搞); a
+# question in keywords drops the intention and keeps what is to be started new ("新开公司领照 带啥"; 重新开
+# is doing again)
 GOAL_SAID = re.compile(
     r"(想|准备|打算|计划|投资|寻思|琢磨)((在|从|到|给)[^，,。？?\s]{0,8})?(自己|合伙|跟[^，,\s]{1,4})?"
-    r"(开|建|办|做|搞|弄|成立|注册|新建|扩建|新上|上马?|引|抽|打|挖|跑|卖|经营|干)"
-    r"|要(开|建|新建|扩建|成立|注册|新上)|(?<!重)新(开|建|成立|注册)"
+    r"(开|建|盖|办|做|搞|弄|整|成立|注册|新建|扩建|新上|上马?|引|抽|打|挖|跑|卖|经营|干)"
+    r"|要(开|建|盖|新建|扩建|成立|注册|新上)|(?<!重)新(开|建|成立|注册)"
 )
 # what it takes, in spoken words: the steps, whether an approval is needed, a hurdle to pass
 ASKS_STEPS = re.compile(

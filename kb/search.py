@@ -18,7 +18,7 @@ import numpy as np
 from kb.business import business_named, mentions
 from kb.concepts import TermDescriptions, put_first
 from kb.confidence import ConfidenceModel, Features
-from kb.cues import ASKS_CASES, ASKS_CONCEPT, term_names
+from kb.cues import ASKS_CASES, ASKS_CONCEPT, ASKS_NAME, HELD_LICENCE, term_names
 from kb.desk import DeskPolicy
 from kb.embed import QueryCache
 from kb.finder import ItemFinder, ItemMatch
@@ -147,6 +147,12 @@ class Searcher:
                 meant_term = self.concepts.compared(query=repaired, qvec=qvec, index=index)
                 if meant_term is not None:
                     fused = put_first(fused, index, meant_term)
+            if confident and _item_named_as_concept(fused, index, repaired, self.desk.names_item(items)):
+                # "这算啥说法" asks for a concept's name: the concept it describes, else the best-ranked
+                # concept near the top; an item's entry is no answer to it
+                term = self._described(repaired, qvec, index) or _near_term(fused, index)
+                confident = term is not None
+                fused = put_first(fused, index, term) if term is not None else fused
             if not (confident or decision.clarify or decision.unsure or self.desk.names_item(items)):
                 described = self._described(repaired, qvec, index)
                 if described is not None:  # a concept described without its name: the term answers it
@@ -251,7 +257,7 @@ class Searcher:
         the item never mentions."""
         if not says_goal(query) or (self.desk.names_item(items) and not wants_item(query)):
             return None
-        if ASKS_CONCEPT.search(query) or term_names(index).named(query):
+        if ASKS_CONCEPT.search(query) or HELD_LICENCE.search(query) or term_names(index).named(query):
             return None
         code = self.goals.route(goal)
         card = self.finder.card(code) if code else None
@@ -294,6 +300,8 @@ class Searcher:
         items' own sentences do not back it, or the business named is of a kind the item's cards never
         mention; and an unsure route is sure when the business is of a kind only its family's cards
         mention ("招聘网站": the agency licence's)."""
+        if HELD_LICENCE.search(query):  # a licence already held (its annual review): no application answers
+            return False
         family = self.finder.families()
         if self._kind_names(query) == family.get(routed, routed):
             return True
@@ -352,6 +360,19 @@ class Searcher:
 def _asks_about_term(fused: list[Fused], index: KnowledgeIndex, query: str) -> bool:
     """Does the question ask what a concept is (or compare two), with a term first?"""
     return bool(fused) and index.entries[fused[0].entry].kind == "term" and bool(ASKS_CONCEPT.search(query))
+
+
+def _item_named_as_concept(fused: list[Fused], index: KnowledgeIndex, query: str, named: bool) -> bool:
+    """Does the question ask what a practice is called (``ASKS_NAME``), name no item, and find an item's
+    entry first?"""
+    if named or not fused or index.entries[fused[0].entry].kind == "term":
+        return False
+    return bool(ASKS_NAME.search(query))
+
+
+def _near_term(fused: list[Fused], index: KnowledgeIndex, depth: int = 3) -> str | None:
+    """The best-ranked term among the first ``depth`` entries."""
+    return next((e.target for e in (index.entries[f.entry] for f in fused[:depth]) if e.kind == "term"), None)
 
 
 def snippet(body: str, *, limit: int = _SNIPPET_CHARS) -> str:

@@ -3,6 +3,8 @@ settles in its own way, and which ask what a concept means."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kb.cues import (
@@ -10,8 +12,11 @@ from kb.cues import (
     ASKS_CONCEPT,
     ASKS_MATERIALS,
     ASKS_MEANING,
+    ASKS_NAME,
     ASKS_ROUTE,
+    HELD_LICENCE,
     PER_ITEM,
+    THAT_THING,
     THIS_ITEM,
     negated,
 )
@@ -171,3 +176,51 @@ def test_no_item_in_mind(query: str) -> None:
 )
 def test_questions_asking_which_situations(query: str, asks: bool) -> None:
     assert bool(ASKS_CASES.search(query)) == asks
+
+
+@pytest.mark.parametrize(
+    "query", ["想办个厂子上哪儿弄", "去哪搭办个证", "这事该去哪问", "到哪咨询合适", "上哪办"]
+)
+def test_where_to_go_in_regional_and_spoken_words(query: str) -> None:
+    assert ASKS_ROUTE.search(query)
+
+
+def test_bring_what_in_spoken_words() -> None:
+    assert ASKS_MATERIALS.search("开店得拿些什么")
+
+
+@pytest.mark.parametrize("query", ["领了回执是不是就等于办好了", "备案等同于审批吗"])
+def test_asking_whether_one_thing_equals_another_compares_concepts(query: str) -> None:
+    assert ASKS_CONCEPT.search(query)
+
+
+def test_sichuan_what_asks_which_situations() -> None:
+    assert ASKS_CASES.search("啥子情况下会被退回")
+
+
+@pytest.mark.parametrize("query", ["什么样的人根本不用来办", "哪些情况免办", "小作坊用不着办吧"])
+def test_exemptions_are_per_item_matters(query: str) -> None:
+    assert PER_ITEM.search(query)
+
+
+# what a practice is called; a document pointed at, not named; a procedure on a licence already held
+@pytest.mark.parametrize(
+    ("cue", "query", "found"),
+    [
+        (ASKS_NAME, "这种做法是啥说法", True),
+        (ASKS_NAME, "这种做法叫什么", True),
+        (ASKS_NAME, "属于什么规定", True),
+        (ASKS_NAME, "材料是什么", False),
+        (THAT_THING, "那份方案报告盖谁的章", True),
+        (THAT_THING, "那本安全制度要几页", True),
+        (THAT_THING, "这张申请表填哪栏", True),
+        (THAT_THING, "方案报告盖谁的章", False),
+        (THAT_THING, "这个事到底要交什么证明", False),  # "this matter", not a document pointed at
+        (HELD_LICENCE, "许可证年审在哪审", True),
+        (HELD_LICENCE, "证丢了怎么补领", True),
+        (HELD_LICENCE, "公司注销去哪办", True),
+        (HELD_LICENCE, "许可证去哪申请", False),
+    ],
+)
+def test_what_the_words_point_at(cue: re.Pattern[str], query: str, found: bool) -> None:
+    assert bool(cue.search(query)) == found

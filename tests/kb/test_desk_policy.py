@@ -257,3 +257,26 @@ def test_the_best_entry_of_an_item_the_question_denies_is_no_answer(embedder: Fa
     alone = _ranked(index, "SC-001#Q1", "SL-001#Q1")
     assert desk._denied_answers(fused=alone, index=index, denied=["SC-001"]) == []  # one item is no choice
     assert desk._denied_answers(fused=ranked, index=index, denied=["HB-001"]) is None  # not the best's
+
+
+def test_a_document_pointed_at_and_not_named_is_no_sure_answer(embedder: FakeEmbedder) -> None:
+    """ "那份评估报告…" points at a document of an item the person has in mind: the items of the best entries
+    are offered, or, with one item's entries only, nothing is sure; a term first, an item hinted or
+    meant, or no document pointed at leaves the question alone."""
+    index = _index(embedder)
+    desk = DeskPolicy()
+    family = {"SC-001": "YJS-001", "YJS-001": "YJS-001", "SL-001": "SL-001", "HB-001": "HB-001"}
+    query = "那份评估报告找谁盖章"
+    ranked = _ranked(index, "HB-001#Q1", "SL-001#Q1", "SC-001#Q1")
+    args = {"index": index, "family": family, "meant": False}
+    offered = desk._thing_in_mind(query=query, fused=ranked, items=[], **args)
+    assert offered is not None and [o.item for o in offered] == ["HB-001", "SL-001", "SC-001"]
+    alone = _ranked(index, "HB-001#Q1", "term:容缺受理")
+    assert desk._thing_in_mind(query=query, fused=alone, items=[], **args) == []
+    term = _ranked(index, "term:容缺受理", "HB-001#Q1", "SL-001#Q1")
+    assert desk._thing_in_mind(query=query, fused=term, items=[], **args) is None
+    assert desk._thing_in_mind(query="评估报告找谁盖章", fused=ranked, items=[], **args) is None
+    hint = _match("HB-001", why="俗称").model_copy(update={"score": 0.62, "matched": "报告"})
+    assert desk._thing_in_mind(query=query, fused=ranked, items=[hint], **args) is None
+    meant = {**args, "meant": True}
+    assert desk._thing_in_mind(query=query, fused=ranked, items=[], **meant) is None

@@ -126,3 +126,15 @@ def test_the_real_model_reads_goals_in_new_words_as_their_items(cards: list[Item
     ]:
         described = finder.described(e5.embed_queries([goal])[0])
         assert max(described, key=lambda c: described[c]) == code, goal
+
+
+def test_a_name_shortened_keeping_its_first_and_last_characters_is_a_hint() -> None:
+    """ "水利取证" for 水利取水许可证 is the item hinted (below a name said); a shortening that drops the
+    name's last character, or of two characters, hints at nothing."""
+    card = ItemCard(code="X-001", name="水利取水许可证", department="水利局", names=["河道采砂许可"])
+    finder = ItemFinder([card])
+    hit = finder.find("办水利取证要多久")[0]
+    assert (hit.card.code, hit.why, hit.score, hit.matched) == ("X-001", "俗称", 0.7, "水利取证")
+    assert finder.find("河采许可去哪办")[0].matched == "河采许可"
+    assert not finder.find("水取许多久")  # 许 is not the last character of either name
+    assert not finder.find("河可")

@@ -150,3 +150,9 @@ def test_what_to_bring_asked_alone_is_no_goal_when_materials_are_left_out() -> N
     assert not says_goal("变更个经营地址要带啥材料", materials=False)  # ... but say no goal of their own
     for goal in ("想开个面包房 要带啥材料", "盖个仓库要报批吗", "打算养几百头猪"):
         assert says_goal(goal, materials=False), goal
+
+
+def test_a_goal_in_regional_words() -> None:
+    assert asks_item("俺想整个小作坊 这咋弄")  # 整: 东北 for 办/搞
+    assert asks_item("要盖个仓库 手续咋走")
+    assert says_goal("打算盖间冷库")

@@ -13,7 +13,7 @@ from kb.fusion import Fused
 from kb.goal_meaning import GoalMeaning, MeaningRouter
 from kb.index import KnowledgeIndex
 from kb.schemas import IndexDoc
-from kb.search import Searcher
+from kb.search import Searcher, _item_named_as_concept, _near_term
 from kb.text import Tokenizer
 from tests.kb.conftest import FakeEmbedder
 
@@ -110,3 +110,24 @@ def test_the_kbs_best_item_routes_a_goal_when_the_items_sentences_agree(embedder
     assert route("打算引水浇地 要办排污证吗", clear, items=[]) is None  # a licence the item never mentions
     assert route(goal, clear, items=_named("HB-001", "俗称")) is None  # another item named
     assert route(goal, clear, items=_named("SL-001", "俗称")) == "SL-001"
+
+
+def test_a_practices_name_asked_is_answered_by_a_concept(embedder: FakeEmbedder) -> None:
+    """ "这算啥说法" with an item's entry first: the item's entry is no answer; a term near the top is."""
+    index = _index(embedder)
+    item_first = _ranked(index, ("SL-001#Q1", 4.0), ("term:统一出件", 3.0), ("SL-001#Q2", 2.0))
+    query = "窗口说证不用去各局拿了，这算啥说法"
+    assert _item_named_as_concept(item_first, index, query, named=False)
+    assert not _item_named_as_concept(item_first, index, query, named=True)  # the item said: its own matter
+    assert not _item_named_as_concept(item_first, index, "证不用去各局拿了吗", named=False)
+    term_first = _ranked(index, ("term:统一出件", 4.0), ("SL-001#Q1", 3.0))
+    assert not _item_named_as_concept(term_first, index, query, named=False)
+    assert _near_term(item_first, index) == "term:统一出件"
+    assert _near_term(_ranked(index, ("SL-001#Q1", 4.0), ("SL-001#Q2", 3.0)), index) is None
+
+
+def test_a_route_for_a_licence_already_held_is_not_sure() -> None:
+    """An annual review or a replacement of a licence is no application: no item's guide answers it surely."""
+    this = SimpleNamespace()
+    for query in ("运输证年审在哪审", "许可证丢了去哪补领"):
+        assert not Searcher._route_sure(this, query, "JT-001", True, items=[], goal=None)  # type: ignore[arg-type]
