@@ -110,6 +110,11 @@ _PERSON = {"name": "name", "id_number": "id_number", "uscc": "uscc"}
 
 def unlike(case: CaseFacts, k: int, *, item: Item, catalog: FactCatalog) -> CaseFacts:
     """The k-th rewrite of ``case`` (its id suffixed with ``~k``)."""
+    return CaseFacts.model_validate(unlike_data(case, k, item=item, catalog=catalog))
+
+
+def unlike_data(case: Any, k: int, *, item: Any, catalog: Any) -> dict[str, Any]:
+    """``unlike`` as the data of a case (bench/rules_ab.py validates it with each tree's own model)."""
     r = Rewrite(k)
     data = case.model_dump(mode="json")
     data["case_id"] = f"{case.case_id}~{k}"
@@ -134,4 +139,4 @@ def unlike(case: CaseFacts, k: int, *, item: Item, catalog: FactCatalog) -> Case
                 spec = specs.get(name)
                 if spec is not None and value["value"]:
                     value["value"] = r.of_type(spec.type, value["value"])
-    return CaseFacts.model_validate(data)
+    return data
