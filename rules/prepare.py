@@ -200,8 +200,8 @@ class _Prep:
                 continue
             check, compared = step.mismatch, step.compared_as
             if compared is not None and check is not None:
-                # Its value compared first: the rest of its reading (an ID number's checksum and age)
-                # is read only when it differs (most agree), as a value read anew (rules.values.read).
+                # Its value compared first: the rest of its reading (an ID number's checksum, birth
+                # date and age), which only a fact that differs carries, is read only then (most agree).
                 v = normalised(value.value, compared)
                 if check.declared:  # the commonest: ``counterpart`` without the call
                     other = declared.get(check.declared)
