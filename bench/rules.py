@@ -13,6 +13,10 @@ groups per item:
 - "new, no answer memory": the same new cases judged by an evaluator whose host remembers no answer
   (``RuleHost(remember=False)``): every phase is put to the engine, as for a case whose facts no
   earlier case gave. The honest figure for a case unlike those before it.
+- "unlike, no answer memory": as the column before, on cases unlike the scenarios (bench/rules_unlike.py:
+  each scenario case written again with other names, numbers and dates, the k-th case its k-th
+  rewrite), so that no memory of a reading, a set's facts or an engine answer helps: what a case of
+  a real applicant costs.
 - "again": the cases judged again (facts prepared once, as a replay under a draft that compiles alike
   or a scenario run re-judges them), answers remembered.
 
@@ -29,6 +33,7 @@ from pathlib import Path
 
 # Run as a script, bench/ would be first on sys.path and this file would shadow the rules package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench.rules_unlike
 
 import argparse
 import gc
@@ -40,6 +45,7 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.table import Table
 
+from bench.rules_unlike import unlike
 from rules.book import RuleBook
 from rules.casefacts import CaseFacts
 from rules.engine import RuleHost
@@ -88,7 +94,7 @@ def main() -> None:
     )
     for col in ("item", "rules (p1+p2)", "cases"):
         table.add_column(col, justify="right")
-    for phase in ("new", "new, no answer memory", "again"):
+    for phase in ("new", "new, no answer memory", "unlike, no answer memory", "again"):
         for col in ("cases/CPU-s", "µs", "cases/wall-s"):
             table.add_column(f"{phase}: {col}", justify="right")
     all_cases = []
@@ -108,6 +114,11 @@ def main() -> None:
         cold_cpu, cold_wall = timed(
             lambda fresh=fresh: [forgetful.evaluate(case) for case in fresh], freeze=not args.gc
         )
+        item = book.items[file.item].item
+        fresh = [unlike(cases[k % len(cases)], k, item=item, catalog=book.catalog) for k in range(n)]
+        unlike_cpu, unlike_wall = timed(
+            lambda fresh=fresh: [forgetful.evaluate(case) for case in fresh], freeze=not args.gc
+        )
         again = [cases[k % len(cases)] for k in range(n)]
         again_cpu, again_wall = timed(
             lambda again=again: [evaluator.evaluate(case) for case in again], freeze=not args.gc
@@ -123,6 +134,9 @@ def main() -> None:
             f"{n / cold_cpu:,.0f}",
             f"{cold_cpu / n * 1e6:,.0f}",
             f"{n / cold_wall:,.0f}",
+            f"{n / unlike_cpu:,.0f}",
+            f"{unlike_cpu / n * 1e6:,.0f}",
+            f"{n / unlike_wall:,.0f}",
             f"{n / again_cpu:,.0f}",
             f"{again_cpu / n * 1e6:,.0f}",
             f"{n / again_wall:,.0f}",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 # Run as a script, bench/ would be first on sys.path and bench/rules.py would shadow the rules package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench.rules_unlike
 
 import argparse
 import gc
@@ -26,6 +27,8 @@ import statistics
 import time
 from types import ModuleType
 from typing import Any
+
+from bench.rules_unlike import unlike_data
 
 HERE = Path(__file__).resolve().parent.parent
 _PACKAGES = ("rules", "core")  # what the rules package imports of the tree
@@ -62,13 +65,18 @@ def _forgetful(host_type: Any) -> Any:
         return host
 
 
-def _batch(side: tuple[Any, list[Any], Any, Any], start: int, n: int) -> tuple[float, float, float]:
-    """CPU µs per case of ``n`` new cases, of ``n`` new ones with no answer memory, then of ``n`` judged
-    again (bench/rules.py's columns)."""
+def _batch(side: tuple[Any, list[Any], Any, Any], start: int, n: int) -> tuple[float, ...]:
+    """CPU µs per case of ``n`` new cases, of ``n`` new ones with no answer memory, of ``n`` judged
+    again, then of ``n`` unlike the scenarios with no answer memory (bench/rules.py's columns)."""
     case_type, cases, evaluator, forgetful = side
     picked = [cases[(start + k) % len(cases)] for k in range(n)]
     fresh = [case_type.model_validate(c.model_dump()) for c in picked]
     cold = [case_type.model_validate(c.model_dump()) for c in picked]
+    item, catalog = evaluator.loaded(picked[0].item).item, evaluator._catalog
+    others = [
+        case_type.model_validate(unlike_data(c, start + k, item=item, catalog=catalog))
+        for k, c in enumerate(picked)
+    ]
     gc.collect()
     gc.freeze()
     try:
@@ -82,9 +90,12 @@ def _batch(side: tuple[Any, list[Any], Any, Any], start: int, n: int) -> tuple[f
         for case in picked:
             evaluator.evaluate(case)
         t3 = time.process_time()
+        for case in others:
+            forgetful.evaluate(case)
+        t4 = time.process_time()
     finally:
         gc.unfreeze()
-    return (t1 - t0) / n * 1e6, (t2 - t1) / n * 1e6, (t3 - t2) / n * 1e6
+    return tuple((b - a) / n * 1e6 for a, b in ((t0, t1), (t1, t2), (t2, t3), (t3, t4)))
 
 
 def _item(path: Path, trees: dict[str, tuple[dict[str, ModuleType], Any, Any]], pairs: int, n: int) -> str:
@@ -97,12 +108,12 @@ def _item(path: Path, trees: dict[str, tuple[dict[str, ModuleType], Any, Any]], 
             evaluator.evaluate(case)  # warm-up: rulesets opened, these cases' facts prepared
             forgetful.evaluate(case)
         sides[name] = (mods["rules.casefacts"].CaseFacts, cases, evaluator, forgetful)
-    times: dict[str, list[tuple[float, float, float]]] = {"A": [], "B": []}
+    times: dict[str, list[tuple[float, ...]]] = {"A": [], "B": []}
     for p in range(pairs):
         for name in "AB" if p % 2 == 0 else "BA":
             times[name].append(_batch(sides[name], p * n, n))
     out = [file.item]
-    for col, label in enumerate(("new", "new, no memory", "again")):
+    for col, label in enumerate(("new", "new, no memory", "again", "unlike, no memory")):
         a, b = [t[col] for t in times["A"]], [t[col] for t in times["B"]]
         ratio = statistics.median(y / x for x, y in zip(a, b, strict=True))
         mid_a, mid_b = statistics.median(a), statistics.median(b)

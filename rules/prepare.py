@@ -18,8 +18,8 @@ from rules.compiled import CompiledItem
 from rules.declared import case_fact
 from rules.spec import FieldSpec, Item, Material
 from rules.steps import Step, Steps, step_of, steps_of
-from rules.targets import Targets, differs_in_set
-from rules.values import Props, encode, read
+from rules.targets import TargetCheck, Targets, differs_in_set
+from rules.values import Props, encode, normalised, read
 from rules.watch import Key
 
 Json = dict[str, Any]
@@ -198,6 +198,17 @@ class _Prep:
             if state is not _OK:
                 made.add(step.key, {"t": "f", "m": mid, "i": i, "f": name, "st": state.value})
                 continue
+            check, compared = step.mismatch, step.compared_as
+            if compared is not None and check is not None:
+                # Its value compared first: the rest of its reading (an ID number's checksum, birth
+                # date and age), which only a fact that differs carries, is read only then (most agree).
+                v = normalised(value.value, compared)
+                if check.declared:  # the commonest: ``counterpart`` without the call
+                    other = declared.get(check.declared)
+                    if not isinstance(other, str) or v == other:
+                        continue
+                elif (other := self.counterpart(check, v, one, i)) is None:
+                    continue
             props, body = read(step.kind, value.value, review if step.dated else None)
             if "st" not in props:
                 alone = step.alone
@@ -206,16 +217,8 @@ class _Prep:
                         texts.append(f"{step.head}{i}{step.tail}{body}")
                         keys.append(step.key)
                     continue
-                check = step.mismatch
                 if check is not None:
-                    if check.declared:  # Targets.differs of a declared counterpart, without the call
-                        other = declared.get(check.declared)
-                        if not isinstance(other, str) or props["v"] == other:
-                            continue
-                    elif (target := check.one) is not None and target.same_set:  # this set's field
-                        if (other := differs_in_set(props["v"], one.fields.get(target.field))) is None:
-                            continue
-                    elif (other := targets.differs(props["v"], check, i)) is None:
+                    if compared is None and (other := self.counterpart(check, props["v"], one, i)) is None:
                         continue
                     fact = {"t": "f", "m": mid, "i": i, "f": name, "st": "ok", **props, check.key: other}
                     made.add(step.key, fact)
@@ -233,6 +236,15 @@ class _Prep:
                         keys.append(step.key)
                     continue
             self.read_fact(made, step, mid, i, name, props, body)
+
+    def counterpart(self, check: TargetCheck, value: str, one: MaterialSet, i: int) -> str | None:
+        """What set ``i``'s read ``value`` differs from under a field's one mismatch check, or None."""
+        if check.declared:  # Targets.differs of a declared counterpart, without the call
+            other = self.targets.declared.get(check.declared)
+            return other if isinstance(other, str) and value != other else None
+        if (target := check.one) is not None and target.same_set:  # this set's field, at hand
+            return differs_in_set(value, one.fields.get(target.field))
+        return self.targets.differs(value, check, i)
 
     def on_reading(self, step: Step, props: Props, body: str) -> bool:
         """Whether ``step.when_ok``'s literals (of the reading's properties only) match this reading:

@@ -17,7 +17,7 @@ from rules import watch
 from rules.compiled import CompiledItem
 from rules.spec import FieldSpec, Material
 from rules.targets import TargetCheck, target_check
-from rules.values import encode
+from rules.values import NUMERIC, encode
 
 # A read field's fact is kept: always (True), never (False), when it has this property (a str: most
 # often a mismatch's x-key, set only when the value differs), or when one of these literals' patterns
@@ -66,6 +66,10 @@ class Step:
     # date), remembered by its text (and the review date) in rules.prepare; None for the others
     seen: dict[Any, bool] | None = None
     by_day: bool = False
+    # With ``mismatch``, for a type whose reading is always legible and whose value is ``normalised(text,
+    # compared_as)`` (not a list, not a date): the value is compared first, and the rest of the reading
+    # (an ID number's checksum and age) read only when it differs; None for the others
+    compared_as: bool | None = None
 
 
 UNASKED = Step("", False, "", False, False, False, False, False, (), ())  # no pattern looks at it
@@ -192,7 +196,10 @@ def _step(compiled: CompiledItem, material: Material, name: str) -> Step:
         seen={} if on_reading and "d" not in compared else None,
         by_day="c" in compared,
     )
-    return replace(step, mismatch=only) if only is not None and step.when_ok == only.key else step
+    if only is None or step.when_ok != only.key:
+        return step
+    plain = spec.type not in _DATES and spec.type != "list"
+    return replace(step, mismatch=only, compared_as=spec.type in NUMERIC if plain else None)
 
 
 def _wanted(pats: watch.Plan | None, st: str) -> Wanted:

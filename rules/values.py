@@ -25,6 +25,8 @@ Props = dict[str, Any]
 _UNREADABLE = "unreadable"  # FieldState.UNREADABLE: README §2.2, a date that does not parse
 # Types whose reading depends on the review date (a birth date after it, an age on it).
 _DATED = frozenset({"id_number", "date", "month"})
+# Types whose value is read as a number (``normalised(text, True)``); the others but a list as a name.
+NUMERIC = frozenset({"id_number", "uscc", "plate"})
 
 
 def reading(kind: str, text: str, review: date) -> Props:
@@ -38,7 +40,7 @@ def reading_at(kind: str, text: str, review: date | None) -> Props:
     """``reading`` with ``review`` None for a type whose reading does not depend on the date (one
     cache entry for every review date); rules.steps knows which fields those are."""
     props: Props = {}
-    if kind in ("id_number", "uscc", "plate"):
+    if kind in NUMERIC:
         props["v"] = normalised(text, True)
     elif kind == "list":
         props["v"] = list_value(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,29 @@ def test_readings_matched_alone_are_remembered_as_they_were_matched(evaluator: E
             warm, _ = made_for(item=item, compiled=compiled, due=due, case=case, declared=declared)
             assert warm.texts == cold.texts, scenario.name
     assert remembered > 0
+
+
+def test_a_value_compared_first_is_one_whose_type_reads_it_plainly(evaluator: Evaluator) -> None:
+    """A field whose one mismatch check decides its fact has its value compared before the rest of
+    its reading is read (Step.compared_as): only when its type reads the value as a plain name or
+    number (``normalised(text, compared_as)``, what rules.values.reading_at gives as "v"), never a
+    list or a date (a date may make the field illegible). The facts are those of the long way
+    (test_the_facts_are_those_the_rules_ask_for_made_the_long_way)."""
+    compared = 0
+    for code, loaded in evaluator.items.items():
+        compiled = evaluator._compiled[code]
+        for material in loaded.item.materials:
+            for name, step in steps_of(compiled, material).fields.items():
+                if step.compared_as is None:
+                    continue
+                compared += 1
+                assert step.mismatch is not None and step.kind not in ("list", "date", "month", "period")
+                assert step.compared_as == (step.kind in values.NUMERIC)
+                text = " 3601 2119 7803 0512 3x " if step.compared_as else " 张　建国 "
+                assert values.reading(step.kind, text, date(2026, 3, 2))["v"] == values.normalised(
+                    text, step.compared_as
+                ), (code, material.id, name)
+    assert compared > 0
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
