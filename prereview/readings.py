@@ -97,11 +97,14 @@ def _far(reading: FieldReading) -> float:
 
 def _shape_doubt(value: str, kind: str) -> str:
     """Why a value of a photo cannot be the whole of what is printed: a plate without its province
-    character, a number short of its 18 characters (a blurred character the recogniser dropped); ""
+    character, a number short of its 18 characters (a blurred character the recogniser dropped), a name
+    with no Chinese character in it or only a date (`kinds.fits_text`); ""
     when it has the shape of its kind. A number of the right length that fails its checksum is no
     shape problem: that is for the rules."""
     if kind == "plate" and parse_plate(value) is None:
         return "不是完整的号牌号码（可能缺少省份简称），可能有字符未识别出"
+    if kind == "name" and value and not fits_text(value, kind):
+        return "不像名称（没有汉字，或只是日期），可能读到的是签名笔迹或旁边一栏的内容"
     if kind in ("id_number", "uscc"):
         number = normalize_number(value)
         if number and len(number) < NUMBER_LENGTH:

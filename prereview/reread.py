@@ -51,17 +51,17 @@ def reread_boxes(engine: OcrEngine, image: np.ndarray, boxes: Sequence[Box]) -> 
             crop = suppress_red(crop)
         crop = _stretch(crop)
         # the padded crop may catch the next line of a tightly set block (a signing label over the
-        # unit's seal line): only lines whose middle is inside the box are the box's
+        # unit's seal line): only lines whose middle is inside the box, near its middle, are the box's
         lines = [
             ln
             for ln in engine.recognize(crop)
-            if _inside(box, x0 + ln.box.cx / scale, y0 + ln.box.cy / scale) and ln.text.strip()
+            if _centred(box, x0 + ln.box.cx / scale, y0 + ln.box.cy / scale) and ln.text.strip()
         ]
         lines.sort(key=lambda ln: ln.box.x0)
         if lines:
             out.append(("".join(ln.text.strip() for ln in lines), min(ln.score for ln in lines)))
         elif any(
-            _inside(box, x0 + float(q[:, 0].mean()) / scale, y0 + float(q[:, 1].mean()) / scale)
+            _centred(box, x0 + float(q[:, 0].mean()) / scale, y0 + float(q[:, 1].mean()) / scale)
             for q in engine.detect(crop)
         ):
             out.append((ILLEGIBLE, 0.0))
@@ -96,6 +96,16 @@ def local_reread(engine: OcrEngine) -> Reread:
 
 def _inside(box: Box, x: float, y: float) -> bool:
     return box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1
+
+
+# A line read in the crop is the box's when its middle lies within this share of the box's height of the
+# box's middle: the top of the next line, cut by the crop's edge, reads with its middle at the box's
+# edge (an empty cell "read" as the code printed on the row below it)
+MID_BAND = 0.35
+
+
+def _centred(box: Box, x: float, y: float) -> bool:
+    return _inside(box, x, y) and abs(y - box.cy) <= MID_BAND * box.height
 
 
 def _crop(image: np.ndarray, box: Box) -> tuple[np.ndarray, tuple[float, float, float]]:

@@ -80,11 +80,15 @@ def outline(case: CaseFacts) -> dict[str, Any]:
 
 def _material(evidence: MaterialEvidence) -> dict[str, Any] | None:
     sets = [_set(one) for one in evidence.sets]
-    if not evidence.doubt and not any(one["fields"] or "doubts" in one for one in sets):
+    if not (evidence.doubt or evidence.count_doubt) and not any(
+        one["fields"] or "doubts" in one for one in sets
+    ):
         return None
     out: dict[str, Any] = {"status": evidence.status.value, "sets": sets}
     if evidence.doubt:
         out["doubt"] = evidence.doubt
+    if evidence.count_doubt:
+        out["count_doubt"] = evidence.count_doubt
     return out
 
 

@@ -26,6 +26,8 @@ def fit_kind(value: list[Char], kind: str, stop: set[str]) -> list[Char]:
         return _number_run(value)
     if kind in ("name", "list"):
         value = _sentence(value)
+    if kind == "name":
+        value = _without_boxes(value)
     if kind in _SHORT_KINDS:
         return _cut_at_caption(value, stop)
     return value
@@ -38,18 +40,42 @@ def _sentence(value: list[Char]) -> list[Char]:
     return value[:end] if end > 0 else value
 
 
+# Check-box glyphs and ticks: a form's boxes (☑有限责任公司, √设立), which no name holds; OCR reads a
+# box or a tick beside a name into it (法定代表人：☑董志)
+_BOXES = "□■☐☑☒√✓✔✗✘"
+
+
+def _without_boxes(value: list[Char]) -> list[Char]:
+    """A name without the check-box glyphs OCR read at its ends."""
+    start, end = 0, len(value)
+    while start < end and value[start].ch in _BOXES:
+        start += 1
+    while end > start and value[end - 1].ch in _BOXES:
+        end -= 1
+    return value[start:end]
+
+
 def fits_kind(value: list[Char], kind: str) -> bool:
     return fits_text(text_of(value), kind)
 
 
 def fits_text(text: str, kind: str) -> bool:
     """Whether `text` can be a value of this kind at all: a number needs a run of its characters, a date
-    or period a digit (or 长期); anything else only needs to be there."""
+    or period a digit (or 长期), a name a Chinese character and more than a date; anything else only
+    needs to be there."""
     if kind in NUMBER_KINDS:
         return sum(1 for ch in text if is_alnum(ch)) >= NUMBER_LENGTH // 3
     if kind in _DATE_KINDS:
         return re.search(r"[0-9０-９]|长期", text) is not None
+    if kind == "name":
+        return _HAN.search(text) is not None and _DATE_ONLY.match(text) is None
     return bool(text)
+
+
+# A name (a person's or a unit's) is written in Chinese characters: a run of Latin letters in a name's
+# place is a signature's scribble read as text (申请人（签字）：MWW), a date the next column's
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_DATE_ONLY = re.compile(r"^[0-9０-９\s年月日号./\-－—至起止]+$")
 
 
 def _number_run(value: list[Char]) -> list[Char]:

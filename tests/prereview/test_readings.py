@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pytest
+
 from prereview.documents import Box, Page, PageSource
 from prereview.extract.fields import FieldReading, FieldStatus
 from prereview.readings import declared_values, reading_doubt, settle
@@ -217,3 +219,11 @@ def test_a_number_read_short_twice_alike_and_unlike_the_declared_one_says_so() -
         declared=declared,
     )
     assert not once.unlike_declared  # the second reading disagrees: the characters are not sure
+
+
+@pytest.mark.parametrize("value", ["MWW", "2026年7月12日"])
+def test_a_name_read_without_chinese_or_as_a_date_is_in_doubt(value: str) -> None:
+    # a signature's scribble read at a signing caption (申请人（签字）：MWW), or another column's date
+    doubt = reading_doubt(_reading(value, 0.99), PHOTO, kind="name", field="申请人")
+    assert "不像名称" in doubt
+    assert reading_doubt(_reading("周明远", 0.99), PHOTO, kind="name", field="申请人") == ""

@@ -99,3 +99,19 @@ def test_only_lines_whose_middle_is_inside_the_box_are_the_boxes() -> None:
     image = np.full((300, 600, 3), 250, np.uint8)
     [(text, score)] = reread_boxes(_Lines(), image, [Box(x0=100, y0=100, x1=400, y1=130)])
     assert (text, score) == ("申请人（签字）：", 0.9)
+
+
+class _NextLine(_Lines):
+    """An engine that finds only the top of the next line, cut by the crop's lower edge."""
+
+    def recognize(self, image: np.ndarray) -> list[TextLine]:
+        h, w = image.shape[:2]
+        return [
+            TextLine(text="不动产单元号3611", box=Box(x0=0.1 * w, y0=0.6 * h, x1=0.9 * w, y1=h), score=0.8)
+        ]
+
+
+def test_the_next_lines_top_cut_by_the_crop_is_not_the_boxes() -> None:
+    # a blank cell read again: its crop takes in the top of the code printed on the row below
+    image = np.full((300, 600, 3), 250, np.uint8)
+    assert reread_boxes(_NextLine(), image, [Box(x0=100, y0=100, x1=400, y1=130)]) == [("", 0.0)]

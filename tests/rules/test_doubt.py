@@ -212,3 +212,38 @@ def test_a_condition_the_declared_facts_fail_stays_a_rejection_whatever_the_coun
     decision = evaluator.evaluate(short)
     assert decision.verdict is Verdict.REJECT
     assert _keys(decision.findings) == {("C4", "NOT_ELIGIBLE")}
+
+
+def _glued_staff(case: CaseFacts) -> CaseFacts:
+    """RS-001 with the staff table's first row read with the second's name and number run into it (the
+    rows not told apart), the third row as it is."""
+    m5 = case.materials["M5"]
+    one = m5.sets[0]
+    glued = one.model_copy(
+        update={
+            "fields": {
+                **one.fields,
+                "姓名": FieldValue(value="".join(s.fields["姓名"].value for s in m5.sets[:2])),
+                "身份证号码": FieldValue(value="360102198811116784360102199505"),
+            }
+        }
+    )
+    why = "专职工作人员基本情况表上有 4 个不同的身份证号码，只分出 3 人，人数请核对原件"
+    sets = (glued, *m5.sets[2:], m5.sets[2])  # three people counted, as the declared staff number asks
+    return _with_material(case, "M5", m5.model_copy(update={"sets": sets, "count_doubt": why}))
+
+
+def test_a_persons_reading_off_a_list_whose_people_were_not_told_apart_is_uncertain(
+    evaluator: Evaluator,
+) -> None:
+    case = _glued_staff(_accepted("RS-001"))
+    sure = case.model_copy(
+        update={
+            "materials": {**case.materials, "M5": case.materials["M5"].model_copy(update={"count_doubt": ""})}
+        }
+    )
+    assert {("M5", "INVALID_ID"), ("M6", "NAME_MISMATCH")} <= _keys(evaluator.evaluate(sure).findings)
+    decision = evaluator.evaluate(case)
+    assert not {("M5", "INVALID_ID"), ("M6", "NAME_MISMATCH")} & _keys(decision.findings)
+    assert {("M5", "INVALID_ID"), ("M6", "NAME_MISMATCH")} <= _keys(decision.uncertain)
+    assert all("只分出 3 人" in f.doubt for f in decision.uncertain if f.material in ("M5", "M6"))

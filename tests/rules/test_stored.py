@@ -29,8 +29,9 @@ def _cases() -> list[CaseFacts]:
 
 
 def _doubtful(case: CaseFacts, n: int) -> CaseFacts:
-    """The case with readings and marks in doubt (every third field, and some sets' seals and parts),
-    each reading with its evidence, and the materials it lacks perhaps there unrecognised."""
+    """The case with readings and marks in doubt (every third field, some sets' seals and parts, and in
+    every other case the number of people of lists), each reading with its evidence, and the materials
+    it lacks perhaps there unrecognised."""
     materials: dict[str, MaterialEvidence] = {}
     for mid, evidence in case.materials.items():
         sets = []
@@ -48,7 +49,11 @@ def _doubtful(case: CaseFacts, n: int) -> CaseFacts:
             doubts = {"sealed": "印章颜色很淡", "parts": "有一页很暗"} if (i + n) % 2 else {}
             sets.append(one.model_copy(update={"fields": fields, "doubts": doubts}))
         doubt = "也许是另一份材料" if evidence.status.value != "present" else ""
-        materials[mid] = evidence.model_copy(update={"sets": tuple(sets), "doubt": doubt})
+        # a list of people some of whom were not told apart: its people's readings are in doubt
+        count = "人数可能少分" if len(sets) > 1 and n % 2 else ""
+        materials[mid] = evidence.model_copy(
+            update={"sets": tuple(sets), "doubt": doubt, "count_doubt": count}
+        )
     absent = {"M1": "可能在第 2 份文件里", "M9": "可能在第 3 份文件里"}
     return case.model_copy(update={"materials": materials, "absence_doubts": absent})
 
