@@ -2,11 +2,12 @@
 
 prereview marks what it is not sure of — a field reading (`FieldValue.doubt`), a seal, a signature or
 a part judged on a poor image (`MaterialSet.doubts`), a whole-file status (`MaterialEvidence.doubt`), a
-material that may be in the case unrecognised (`CaseFacts.absence_doubts`), the number of people a
-list names (`MaterialEvidence.count_doubt`). A finding inherits the doubt of the evidence it was judged
-on, including, for a mismatch, the doubt of what it was compared with. Conditions are judged on
-declared facts, which are sure, and on a material's count (count(Mn)): a condition failed only by a
-doubtful count is doubtful, so a doubtful reading never makes a 不予受理 on its own.
+material that may be in the case unrecognised (`CaseFacts.absence_doubts`), the number of people or
+vehicles told apart (`MaterialEvidence.count_doubt`). A finding inherits the doubt of the evidence it was
+judged on, including, for a mismatch, the doubt of what it was compared with; a PAGES_MISSING for fewer
+sets than due inherits the count's. Conditions are judged on declared facts, which are sure, and on a
+material's count (count(Mn)): a condition failed only by a doubtful count is doubtful, so a doubtful
+reading never makes a 不予受理 on its own.
 """
 
 from __future__ import annotations
@@ -48,7 +49,10 @@ def finding_doubt(
     if evidence.status is not MaterialStatus.PRESENT:
         return evidence.doubt
     if finding.code in (Code.NOT_SEALED, Code.NOT_SIGNED, Code.PAGES_MISSING):
-        return _mark_doubt(finding, evidence)
+        doubt = _mark_doubt(finding, evidence)
+        if finding.code is Code.PAGES_MISSING and not finding.field:
+            return doubt or evidence.count_doubt  # fewer sets than due, counted on a doubtful count
+        return doubt
     value = values.get((mid, finding.set_index, finding.field)) if finding.set_index is not None else None
     if finding.code is Code.UNREADABLE and value is not None and value.state is FieldState.OK and value.value:
         # read clearly, and no date (README §2.2) in any way written ("取得许可后6个月内"): not 无法辨认,

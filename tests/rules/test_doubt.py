@@ -212,3 +212,18 @@ def test_a_condition_the_declared_facts_fail_stays_a_rejection_whatever_the_coun
     decision = evaluator.evaluate(short)
     assert decision.verdict is Verdict.REJECT
     assert _keys(decision.findings) == {("C4", "NOT_ELIGIBLE")}
+
+
+def test_fewer_sets_than_due_on_a_doubtful_count_is_an_uncertain_pages_missing(evaluator: Evaluator) -> None:
+    """JT-001 M8 is due once per declared driver: a driver's papers told apart short, while the count is
+    in doubt, is a point to check, not a defect; on a sure count it stays a finding."""
+    case = _accepted("JT-001")
+    m8 = case.materials["M8"]
+    assert len(m8.sets) >= 2
+    short = m8.model_copy(update={"sets": m8.sets[:-1]})
+    sure = evaluator.evaluate(_with_material(case, "M8", short))
+    assert ("M8", "PAGES_MISSING") in _keys(sure.findings)
+    why = "「IMG_1.jpg」第 1 页未能识别为任何材料，但印有该材料的栏目，可能是其中一份"
+    doubtful = evaluator.evaluate(_with_material(case, "M8", short.model_copy(update={"count_doubt": why})))
+    assert ("M8", "PAGES_MISSING") not in _keys(doubtful.findings)
+    assert [(f.key, f.doubt) for f in doubtful.uncertain] == [(("M8", "PAGES_MISSING"), why)]
