@@ -63,11 +63,13 @@ def assemble(
             ]
             sets = split_listed(material, sets) if material.per else sets
             files = tuple(dict.fromkeys(p.file_name for p in own))
+            apart = count_doubt(material, own, len(sets)) if material.per else ""
             out[material.id] = MaterialEvidence(
                 status=MaterialStatus.PRESENT,
                 sets=tuple(sets),
                 files=files,
-                count_doubt=count_doubt(material, own, len(sets)) if material.per else "",
+                count_doubt=apart,
+                apart_doubt=apart,
             )
         elif material.id in unreadable_slots:
             out[material.id] = MaterialEvidence(

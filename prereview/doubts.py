@@ -19,6 +19,12 @@
   scan shows it nearly: an unrecognised page of the case prints one of the part's cues, or a page of
   the material prints a cue with more misread characters than recognition allows
   (`with_part_doubts`). A section title misread on a photo is no missing section.
+- Fewer sets of a material with one set per person or vehicle than are due, while an unrecognised page
+  of the case resembles the material: that page may be one of them (`with_count_doubts`, the count's
+  doubt).
+- A face missing from one person's card while the case's pages of that form in several roles print the
+  face more times than the roles' sets were given it (two back faces taken into one person's card on a
+  photo of two persons' cards): one of them may be this person's (`with_part_doubts`).
 """
 
 from __future__ import annotations
@@ -184,11 +190,32 @@ def with_part_doubts(
             for part in material.parts:
                 if one.parts is None or part in one.parts or part in doubts:
                     continue
-                seen = _part_seen(material, part, own, loose)
+                seen = _part_seen(material, part, own, loose) or _surplus(item, material, part, pages, found)
                 if seen:
                     doubts[part] = seen
             sets.append(one.model_copy(update={"doubts": doubts}))
         out[mid] = evidence.model_copy(update={"sets": tuple(sets)})
+    return out
+
+
+def with_count_doubts(
+    item: Item, pages: Sequence[Located], found: dict[str, MaterialEvidence]
+) -> dict[str, MaterialEvidence]:
+    """The count of a material told apart per person or vehicle made doubtful while an unrecognised page
+    of the case resembles it: a person's or vehicle's papers not recognised are not surely left out."""
+    out = dict(found)
+    loose = [p for p in pages if p.label.material is None and not (p.label.other or p.label.signs_for)]
+    for mid, evidence in found.items():
+        material = item.material(mid)
+        if evidence.status is not MaterialStatus.PRESENT or not material.per or evidence.count_doubt:
+            continue
+        for p in loose:
+            seen = resemblance(p.view, material)
+            if seen:
+                where = f"「{p.file_name}」第 {p.view.page.index + 1} 页"
+                why = f"{where}未能识别为任何材料，但{seen}，可能是其中一份，份数请核对"
+                out[mid] = evidence.model_copy(update={"count_doubt": why})
+                break
     return out
 
 
@@ -234,6 +261,34 @@ def _part_seen(material: Material, part: str, own: Sequence[Located], loose: Seq
                 where = f"「{p.file_name}」第 {p.view.page.index + 1} 页"
                 return f"{where}有与「{cue}」相近的文字，可能是照片上识别不清的这一部分，请核对"
     return ""
+
+
+def _surplus(
+    item: Item, material: Material, part: str, pages: Sequence[Located], found: dict[str, MaterialEvidence]
+) -> str:
+    """Where the pages of one form in several roles (two persons' ID cards) print `part` more times than
+    the roles' sets were given it — a face taken into another person's card — the part may be this one's
+    (plain Chinese); "" otherwise. A face is counted by the cue it prints most often (a card prints each
+    of its face's captions once)."""
+    ids = {m.id for m in item.materials if m.recognition == material.recognition}
+    if len(ids) < 2:
+        return ""
+    mine = [p for p in pages if ids & {p.label.material, *p.label.shared}]
+    lines = [(p, strip_punctuation(ln.text)) for p in mine for ln in p.view.page.lines]
+    shown: list[Located] = []
+    for cue in (c for c in _cues(material, part) if c):
+        holding = [p for p, text in lines if cue in text]
+        shown = holding if len(holding) > len(shown) else shown
+    given = sum(
+        1 for mid in ids if (e := found.get(mid)) for one in e.sets if one.parts and part in one.parts
+    )
+    if len(shown) <= given:
+        return ""
+    where = "、".join(dict.fromkeys(f"「{p.file_name}」第 {p.view.page.index + 1} 页" for p in shown))
+    return (
+        f"{where}共印有 {len(shown)} 处「{part}」，多于已归入各人的 {given} 份，"
+        "其中一处可能属于本材料，请核对"
+    )
 
 
 def _cues(material: Material, part: str) -> list[str]:

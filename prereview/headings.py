@@ -16,6 +16,9 @@ from rules.spec import Material
 HEADING_ZONE = 0.25  # share of the text's height, from its top, where a heading stands
 HEADING_SIZE = 1.25  # times the page's median line height
 HEADING_CHARS = (4, 24)  # CJK characters in a heading
+# OCR confidence below which a line is no heading: a column of letter-spaced labels (姓 名 / 性 别 / 民 族)
+# read across as one word (会验单位) is a guess, not the title of another kind of document
+HEADING_READ = 0.8
 
 
 def _cjk(text: str) -> int:
@@ -23,7 +26,7 @@ def _cjk(text: str) -> int:
 
 
 def headings(page: Page) -> list[TextLine]:
-    """Lines set larger than the text at the top of it, in CJK words and without a colon."""
+    """Lines set larger than the text at the top of it, in CJK words and without a colon, read surely."""
     lines = page.lines
     if len(lines) < 2:
         return []
@@ -39,6 +42,7 @@ def headings(page: Page) -> list[TextLine]:
             and HEADING_CHARS[0] <= cjk <= HEADING_CHARS[1]
             and cjk >= 0.8 * len(words)
             and not any(c in ln.text for c in ":：")
+            and ln.score >= HEADING_READ
         ):
             out.append(ln)
     return out

@@ -17,6 +17,7 @@ from prereview.doubts import (
     absence_doubts,
     astray,
     with_astray_doubts,
+    with_count_doubts,
     with_part_doubts,
     with_signing_doubts,
     with_status_doubts,
@@ -185,7 +186,7 @@ def materials_of(
         doubts=doubts,
     )
     evidence = with_signing_doubts(located, with_status_doubts(item, located, evidence), marks=marks)
-    evidence = with_part_doubts(item, located, evidence)
+    evidence = with_count_doubts(item, located, with_part_doubts(item, located, evidence))
     unread: dict[str | None, list[str]] = {}
     for file, doc in zip(files, docs, strict=True):
         if doc.error is not None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from prereview.approx import edit_budget, edits_in, near_in, strip_punctuation, without_known
 from prereview.documents import Page, PageSource
 from prereview.headings import TITLE_LINE, foreign_heading, without_joint_titles
-from prereview.regions import Judge
+from prereview.regions import Judge, Seen
 from prereview.roles import by_role, person_on, printed_values, role_people, role_values
 from rules.spec import Item, Material
 
@@ -244,16 +244,16 @@ def region_judge(item: Item, *, declared: dict[str, object]) -> Judge:
     }
     roles = {mid for mid, first in form.items() if list(form.values()).count(first) > 1}
 
-    def judge(cell: Page) -> tuple[tuple[str, str | None] | None, bool]:
+    def judge(cell: Page) -> Seen:
         view = PageView.of(0, cell, None)
         label = classify([view], item, declared=declared)[0]
         if label.material is None or label.continued:
-            return None, False
+            return Seen(None, False)
         material = item.material(label.material)
         person = person_on(view, material, roles=material.id in roles)
         # a card's face is its own document with many of the card's cues, or with fewer naming its person
         face = bool(label.parts) and (label.score >= NEW_DOCUMENT_SCORE or person is not None)
-        return (form[material.id], person), label.score >= TITLE_SCORE or face
+        return Seen((form[material.id], person), label.score >= TITLE_SCORE or face, frozenset(label.parts))
 
     return judge
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from prereview.documents import Box, Page, PageSource, TextLine
 from prereview.extract.layout import union
@@ -35,9 +36,18 @@ class Cell:
     lines: list[TextLine]
 
 
-# cell -> ((material id, person or vehicle read or None) or None, whether the cell shows it on its own)
-Owner = tuple[str, str | None]
-Judge = Callable[[Page], tuple[Owner | None, bool]]
+Owner = tuple[str, str | None]  # (material id, person or vehicle read or None)
+
+
+class Seen(NamedTuple):
+    """What recognition says of a cell alone."""
+
+    owner: Owner | None
+    own: bool  # whether the cell shows its material on its own (a title, or a face with many cues)
+    parts: frozenset[str] = frozenset()  # the material's parts printed in the cell (a card's face)
+
+
+Judge = Callable[[Page], Seen]
 
 
 def regions(page: Page, judge: Judge) -> list[Page]:
@@ -47,9 +57,7 @@ def regions(page: Page, judge: Judge) -> list[Page]:
     cells = cut(page)
     if len(cells) < 2:
         return [page]
-    found = [judge(_sub(page, cell.lines, cell.box)) for cell in cells]
-    owners = [owner if own else None for owner, own in found]
-    groups = _group(cells, owners)
+    groups = _group(cells, [judge(_sub(page, cell.lines, cell.box)) for cell in cells])
     if len(groups) < 2:
         return [page]
     return [
@@ -127,28 +135,69 @@ def _mid(box: Box, axis: str) -> float:
     return box.cy if axis == "y" else box.cx
 
 
-def _group(cells: Sequence[Cell], owners: Sequence[Owner | None]) -> list[list[Cell]]:
+def _group(cells: Sequence[Cell], seen: Sequence[Seen]) -> list[list[Cell]]:
     """One group per material and person among the cells with a document of their own (two cells of one
-    card or one document cut in two are one group); a cell of the same form naming nobody (a card's back
-    face) joins the nearest group of its form, and a cell without a document of its own the nearest
-    group."""
+    card or one document cut in two are one group); a face of the same form naming nobody (a card's back
+    face) completes the nearest person of its form whose card lacks that face, else joins the nearest
+    group of its form; a cell without a document of its own joins the nearest group."""
     groups: dict[Owner, list[Cell]] = {}
-    for cell, owner in zip(cells, owners, strict=True):
-        if owner is not None and owner[1] is not None:
-            groups.setdefault(owner, []).append(cell)
-    for cell, owner in zip(cells, owners, strict=True):
-        if owner is not None and owner[1] is None:
-            same = [o for o in groups if o[0] == owner[0]]
-            if same:
-                groups[min(same, key=lambda o: _gap(cell, groups[o]))].append(cell)
-            else:
-                groups.setdefault(owner, []).append(cell)
+    parts: dict[Owner, set[str]] = {}
+    named = set()
+    for k, (cell, s) in enumerate(zip(cells, seen, strict=True)):
+        if s.own and s.owner is not None and s.owner[1] is not None:
+            groups.setdefault(s.owner, []).append(cell)
+            parts.setdefault(s.owner, set()).update(s.parts)
+            named.add(k)
+    # a face of a person's form that names nobody, printed on its own or not (a back face shows too few
+    # cues to stand alone): placed where its face is lacking, nearest pairs first
+    faces = {
+        k: (s.owner[0], s.parts)
+        for k, s in enumerate(seen)
+        if s.owner is not None and s.owner[1] is None and s.parts and any(o[0] == s.owner[0] for o in groups)
+    }
+    placed = named | _complete(cells, faces, groups, parts)
+    for k, (cell, s) in enumerate(zip(cells, seen, strict=True)):
+        if k in placed or not s.own or s.owner is None:
+            continue
+        placed.add(k)
+        same = [o for o in groups if o[0] == s.owner[0]]
+        if same:
+            groups[min(same, key=lambda o: _gap(cell, groups[o]))].append(cell)
+        else:
+            groups.setdefault(s.owner, []).append(cell)
     if len(groups) < 2:
         return []
-    for cell, owner in zip(cells, owners, strict=True):
-        if owner is None:
+    for k, cell in enumerate(cells):
+        if k not in placed:
             groups[min(groups, key=lambda o: _gap(cell, groups[o]))].append(cell)
     return list(groups.values())
+
+
+def _complete(
+    cells: Sequence[Cell],
+    faces: dict[int, tuple[str, frozenset[str]]],
+    groups: dict[Owner, list[Cell]],
+    parts: dict[Owner, set[str]],
+) -> set[int]:
+    """Each face (cell index → its form and parts) joined to the nearest person's group of its form whose
+    card lacks it: of two persons' cards laid out in a grid, each back face completes one card, even where
+    it lies as near to the other person's front as to its own. Returns the faces placed (those no card
+    lacks are not)."""
+    placed: set[int] = set()
+    while True:
+        pairs = [
+            (_gap(cells[k], groups[o]), k, o)
+            for k, (form, shown) in faces.items()
+            if k not in placed
+            for o in groups
+            if o[0] == form and shown - parts[o]
+        ]
+        if not pairs:
+            return placed
+        _, k, o = min(pairs, key=lambda t: t[0])
+        groups[o].append(cells[k])
+        parts[o].update(faces[k][1])
+        placed.add(k)
 
 
 def _gap(cell: Cell, group: Sequence[Cell]) -> float:

@@ -84,6 +84,10 @@ class MaterialEvidence(BaseModel):
     # Why the number of sets (the people or vehicles a list names, count(Mn)) may be wrong: a condition
     # failed on it is uncertain (请核对), never a 不予受理 on its own.
     count_doubt: str = ""
+    # Why the people a list names may not have been told apart (more ID numbers than people): a person's
+    # name or number read off it may be several entries run together, so it is compared only in doubt.
+    # An unrecognised page that resembles the material makes the count doubtful, not the readings.
+    apart_doubt: str = ""
 
     @model_validator(mode="before")
     @classmethod

@@ -2,13 +2,14 @@
 
 prereview marks what it is not sure of — a field reading (`FieldValue.doubt`), a seal, a signature or
 a part judged on a poor image (`MaterialSet.doubts`), a whole-file status (`MaterialEvidence.doubt`), a
-material that may be in the case unrecognised (`CaseFacts.absence_doubts`), the number of people a
-list names (`MaterialEvidence.count_doubt`). A finding inherits the doubt of the evidence it was judged
-on, including, for a mismatch, the doubt of what it was compared with; a person's number or name
-read off a list whose people were not all told apart (`count_doubt`) may be several people's entries
-run together, and is compared or checked only in doubt. Conditions are judged on
-declared facts, which are sure, and on a material's count (count(Mn)): a condition failed only by a
-doubtful count is doubtful, so a doubtful reading never makes a 不予受理 on its own.
+material that may be in the case unrecognised (`CaseFacts.absence_doubts`), the number of people or
+vehicles told apart (`MaterialEvidence.count_doubt`). A finding inherits the doubt of the evidence it was
+judged on, including, for a mismatch, the doubt of what it was compared with; a PAGES_MISSING for fewer
+sets than due inherits the count's; a person's number or name read off a list whose people were not all
+told apart (`MaterialEvidence.apart_doubt`) may be several people's entries run together, and is
+compared or checked only in doubt. Conditions are judged on declared facts, which are sure, and on a
+material's count (count(Mn)): a condition failed only by a doubtful count is doubtful, so a doubtful
+reading never makes a 不予受理 on its own.
 """
 
 from __future__ import annotations
@@ -52,11 +53,14 @@ def finding_doubt(
     if evidence.status is not MaterialStatus.PRESENT:
         return evidence.doubt
     if finding.code in (Code.NOT_SEALED, Code.NOT_SIGNED, Code.PAGES_MISSING):
-        return _mark_doubt(finding, evidence)
+        doubt = _mark_doubt(finding, evidence)
+        if finding.code is Code.PAGES_MISSING and not finding.field:
+            return doubt or evidence.count_doubt  # fewer sets than due, counted on a doubtful count
+        return doubt
     value = values.get((mid, finding.set_index, finding.field)) if finding.set_index is not None else None
-    if finding.code in _PERSONAL and finding.field and evidence.count_doubt:
+    if finding.code in _PERSONAL and finding.field and evidence.apart_doubt:
         # its people not told apart: the value may be several people's entries read as one
-        return evidence.count_doubt
+        return evidence.apart_doubt
     if finding.code is Code.UNREADABLE and value is not None and value.state is FieldState.OK and value.value:
         # read clearly, and no date (README §2.2) in any way written ("取得许可后6个月内"): not 无法辨认,
         # and whether it says enough is the clerk's to judge
@@ -150,8 +154,8 @@ def _counterpart_doubt(finding: Finding, *, case: CaseFacts, item: Item) -> str:
         sets = other.sets
         if t.group(1) == finding.material and finding.set_index is not None:
             sets = sets[finding.set_index : finding.set_index + 1]  # the same person's or vehicle's set
-        elif other.count_doubt:
-            return other.count_doubt  # its people not told apart: whose name is compared is not sure
+        elif other.apart_doubt:
+            return other.apart_doubt  # its people not told apart: whose name is compared is not sure
         for one in sets:
             value = one.fields.get(t.group(2))
             if value is not None and value.doubt:

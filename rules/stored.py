@@ -80,7 +80,7 @@ def outline(case: CaseFacts) -> dict[str, Any]:
 
 def _material(evidence: MaterialEvidence) -> dict[str, Any] | None:
     sets = [_set(one) for one in evidence.sets]
-    if not (evidence.doubt or evidence.count_doubt) and not any(
+    if not (evidence.doubt or evidence.count_doubt or evidence.apart_doubt) and not any(
         one["fields"] or "doubts" in one for one in sets
     ):
         return None
@@ -89,6 +89,8 @@ def _material(evidence: MaterialEvidence) -> dict[str, Any] | None:
         out["doubt"] = evidence.doubt
     if evidence.count_doubt:
         out["count_doubt"] = evidence.count_doubt
+    if evidence.apart_doubt:
+        out["apart_doubt"] = evidence.apart_doubt
     return out
 
 

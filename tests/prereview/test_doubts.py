@@ -7,6 +7,7 @@ from prereview.doubts import (
     astray,
     resemblance,
     with_astray_doubts,
+    with_count_doubts,
     with_part_doubts,
     with_signing_doubts,
     with_status_doubts,
@@ -221,3 +222,77 @@ def test_an_unread_file_in_the_slot_of_a_material_not_found_elsewhere_is_no_stra
     assert astray({"M9": ["licence.jpg"], None: ["loose.jpg"]}, found) == []
     present = {"M9": MaterialEvidence(status=MaterialStatus.PRESENT, files=("licence.jpg",))}
     assert astray({"M9": ["licence.jpg"]}, present) == []
+
+
+_CARD = Recognition(
+    titles=("居民身份证",),
+    labels=("姓名", "公民身份号码", "签发机关"),
+    part_cues={"人像面": ("公民身份号码",), "国徽面": ("签发机关",)},
+)
+HOLDER = Material(id="M3", name="居民身份证（负责人）", recognition=_CARD, parts=("人像面", "国徽面"))
+AGENT = Material(id="M5", name="居民身份证（经办人）", recognition=_CARD, parts=("人像面", "国徽面"))
+
+
+def _two_cards(*, backs_on_holder: int) -> tuple[list[Located], dict[str, MaterialEvidence]]:
+    holder_lines = [line("公民身份号码 110101199005061234", 100, 100)]
+    holder_lines += [
+        line(f"签发机关 安和市公安局第{k + 1}分局", 100, 300 + 60 * k) for k in range(backs_on_holder)
+    ]
+    pages = [
+        _at(
+            page(*holder_lines),
+            PageLabel(material="M3", score=16.0, parts={"人像面", "国徽面"}),
+            name="a.jpg",
+        ),
+        _at(
+            page(line("公民身份号码 110101198506010019", 100, 700)),
+            PageLabel(material="M5", score=6.0, parts={"人像面"}),
+            name="a.jpg",
+        ),
+    ]
+    found = {
+        "M3": MaterialEvidence(sets=(MaterialSet(parts=("人像面", "国徽面")),)),
+        "M5": MaterialEvidence(sets=(MaterialSet(parts=("人像面",)),)),
+    }
+    return pages, found
+
+
+def test_a_face_printed_more_often_than_the_cards_of_its_form_hold_it_is_doubtfully_missing() -> None:
+    """Two back faces taken into one person's card on a photo of two persons' cards: the other person's
+    missing back face may be one of them."""
+    pages, found = _two_cards(backs_on_holder=2)
+    out = with_part_doubts(ItemOf(HOLDER, AGENT), pages, found)
+    assert "2 处「国徽面」" in out["M5"].sets[0].doubts["国徽面"]
+
+
+def test_a_face_printed_once_per_card_that_holds_it_leaves_a_missing_face_sure() -> None:
+    pages, found = _two_cards(backs_on_holder=1)
+    out = with_part_doubts(ItemOf(HOLDER, AGENT), pages, found)
+    assert out["M5"].sets[0].doubts == {}
+    # a form in one role only has no other person's card to have taken the face
+    alone = with_part_doubts(ItemOf(AGENT), pages[1:], {"M5": found["M5"]})
+    assert alone["M5"].sets[0].doubts == {}
+
+
+DRIVER = Material(
+    id="M8",
+    name="驾驶证",
+    recognition=Recognition(titles=("机动车驾驶证",), labels=("证号", "准驾车型", "初次领证日期")),
+    per="驾驶人员",
+)
+
+
+def test_a_count_is_doubtful_while_an_unrecognised_page_resembles_the_material() -> None:
+    """A driver's licence photographed so that its title is lost, two of its captions still read: the
+    drivers told apart may be short by that one."""
+    told = {"M8": MaterialEvidence(sets=(MaterialSet(label="甲"),))}
+    blurred = _at(
+        page(
+            line("驶证", 500, 100), line("准驾车型 A2", 100, 200), line("初次领证日期 2015-01-01", 100, 260)
+        ),
+        PageLabel(),
+        name="IMG_7.jpg",
+    )
+    assert "IMG_7.jpg" in with_count_doubts(ItemOf(DRIVER), [blurred], told)["M8"].count_doubt
+    other = _at(page(line("物业服务费缴费通知单", 500, 100), line("房号 3栋", 100, 200)), PageLabel())
+    assert with_count_doubts(ItemOf(DRIVER), [other], told) == told  # nothing like it: the count is sure

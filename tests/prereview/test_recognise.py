@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from prereview.documents import PageSource
+from prereview.headings import foreign_heading
 from prereview.recognise import TITLE_SCORE, PageView, classify, material_score, parts_on
 from rules.spec import Confusion, Material, Recognition
 from tests.prereview._pages import ItemOf, corpus_item, line, page
@@ -279,6 +280,27 @@ def test_a_page_under_the_heading_of_another_document_is_a_look_alike_not_an_id_
     )
     label = classify([register], corpus_item("SL-001"), declared={})[0]
     assert label.material is None and label.other == "流动人口信息登记表"
+
+
+def test_a_heading_read_with_low_confidence_is_no_look_alike() -> None:
+    """A card's letter-spaced labels (姓　名 / 性　别 …) read across as one tall word of low confidence is
+    a guess of the OCR, not the title of another kind of document: the card is still the card."""
+    values = ("韩立新", "男", "汉", "1990年5月6日", "安和市东湖区")
+    back = ("签发机关 安和市公安局东湖区分局", "有效期限 2020.01.01-2040.01.01")
+    face = _ocr(
+        line("会验单位", 120, 100, h=60, score=0.51),
+        *[line(v, 300, 110 + 40 * k) for k, v in enumerate(values)],
+        line("公民身份号码 110101199005061234", 120, 330),
+        line("中华人民共和国", 200, 600, h=40),
+        line("居民身份证", 260, 660),
+        *[line(v, 120, 700 + 40 * k) for k, v in enumerate(back)],
+        slot="M9",
+    )
+    label = classify([face], corpus_item("SL-001"), declared={})[0]
+    assert label.material == "M9" and not label.other
+    first, *rest = face.page.lines  # the same line read surely is a heading of another document
+    surely = face.page.model_copy(update={"lines": [first.model_copy(update={"score": 0.99}), *rest]})
+    assert foreign_heading(surely, (), ("居民身份证",), ("居民身份证",)) == "会验单位"
 
 
 def test_a_cards_large_name_line_is_no_foreign_heading() -> None:

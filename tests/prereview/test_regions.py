@@ -63,14 +63,17 @@ def test_the_same_two_stacked_at_another_scale_are_two_materials() -> None:
     assert sorted(_materials(parts, "JT-001", _DECLARED)) == ["M2", "M3"]
 
 
+_TWO_PERSONS = {  # the legal representative and a natural-person shareholder: one card form, two roles
+    "legal_rep_name": "钟思远",
+    "legal_rep_id": "110101198506010019",
+    "shareholders": [
+        {"shareholder_type": "natural_person", "name": "蒋以宁", "id_number": "110101199107070026"}
+    ],
+}
+
+
 def test_two_persons_cards_on_one_scan_are_split_by_the_person() -> None:
-    declared = {
-        "legal_rep_name": "钟思远",
-        "legal_rep_id": "110101198506010019",
-        "shareholders": [
-            {"shareholder_type": "natural_person", "name": "蒋以宁", "id_number": "110101199107070026"}
-        ],
-    }
+    declared = _TWO_PERSONS
     scan = _photo(
         *_card("钟思远", "110101198506010019", 200, 150),
         *_card("蒋以宁", "110101199107070026", 200, 900),
@@ -142,3 +145,30 @@ def test_a_card_whose_number_caption_was_misread_is_told_apart_by_its_valid_numb
     parts = regions(scan, judge)
     assert len(parts) == 2
     assert [judge(p)[0] for p in parts] == [("M8", "360102198503061232"), ("M8", "362301197805123015")]
+
+
+def _back(office: str, term: str, x: float, y: float):
+    return [
+        line("中华人民共和国", x + 150, y, h=40),
+        line("居民身份证", x + 250, y + 70),
+        line(f"签发机关 {office}", x, y + 110),
+        line(f"有效期限 {term}", x, y + 150),
+    ]
+
+
+def test_two_persons_cards_in_a_grid_each_keep_their_own_back_face() -> None:
+    """Fronts on the left, backs on the right: the lower back face lies nearer to the upper card than
+    to its own front across the photo, yet that card has its back already — it completes the lower one."""
+    declared = _TWO_PERSONS
+    photo = _photo(
+        *_card("钟思远", "110101198506010019", 100, 150),
+        *_back("安和市公安局东湖区分局", "2020.01.01-2040.01.01", 1300, 150),
+        *_card("蒋以宁", "110101199107070026", 100, 700),
+        *_back("安和市公安局西城区分局", "2021.02.02-2041.02.02", 1300, 700),
+        width=2000,
+        height=1100,
+    )
+    parts = regions(photo, region_judge(corpus_item("SC-001"), declared=declared))
+    assert _materials(parts, "SC-001", declared) == ["M3", "M4"]
+    offices = [[ln.text for ln in p.lines if ln.text.startswith("签发机关")] for p in parts]
+    assert offices == [["签发机关 安和市公安局东湖区分局"], ["签发机关 安和市公安局西城区分局"]]

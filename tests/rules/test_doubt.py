@@ -230,7 +230,8 @@ def _glued_staff(case: CaseFacts) -> CaseFacts:
     )
     why = "专职工作人员基本情况表上有 4 个不同的身份证号码，只分出 3 人，人数请核对原件"
     sets = (glued, *m5.sets[2:], m5.sets[2])  # three people counted, as the declared staff number asks
-    return _with_material(case, "M5", m5.model_copy(update={"sets": sets, "count_doubt": why}))
+    update = {"sets": sets, "count_doubt": why, "apart_doubt": why}
+    return _with_material(case, "M5", m5.model_copy(update=update))
 
 
 def test_a_persons_reading_off_a_list_whose_people_were_not_told_apart_is_uncertain(
@@ -239,11 +240,27 @@ def test_a_persons_reading_off_a_list_whose_people_were_not_told_apart_is_uncert
     case = _glued_staff(_accepted("RS-001"))
     sure = case.model_copy(
         update={
-            "materials": {**case.materials, "M5": case.materials["M5"].model_copy(update={"count_doubt": ""})}
+            "materials": {**case.materials, "M5": case.materials["M5"].model_copy(update={"apart_doubt": ""})}
         }
     )
+    # only the count in doubt (a page like the list not recognised): the readings themselves stay sure
     assert {("M5", "INVALID_ID"), ("M6", "NAME_MISMATCH")} <= _keys(evaluator.evaluate(sure).findings)
     decision = evaluator.evaluate(case)
     assert not {("M5", "INVALID_ID"), ("M6", "NAME_MISMATCH")} & _keys(decision.findings)
     assert {("M5", "INVALID_ID"), ("M6", "NAME_MISMATCH")} <= _keys(decision.uncertain)
     assert all("只分出 3 人" in f.doubt for f in decision.uncertain if f.material in ("M5", "M6"))
+
+
+def test_fewer_sets_than_due_on_a_doubtful_count_is_an_uncertain_pages_missing(evaluator: Evaluator) -> None:
+    """JT-001 M8 is due once per declared driver: a driver's papers told apart short, while the count is
+    in doubt, is a point to check, not a defect; on a sure count it stays a finding."""
+    case = _accepted("JT-001")
+    m8 = case.materials["M8"]
+    assert len(m8.sets) >= 2
+    short = m8.model_copy(update={"sets": m8.sets[:-1]})
+    sure = evaluator.evaluate(_with_material(case, "M8", short))
+    assert ("M8", "PAGES_MISSING") in _keys(sure.findings)
+    why = "「IMG_1.jpg」第 1 页未能识别为任何材料，但印有该材料的栏目，可能是其中一份"
+    doubtful = evaluator.evaluate(_with_material(case, "M8", short.model_copy(update={"count_doubt": why})))
+    assert ("M8", "PAGES_MISSING") not in _keys(doubtful.findings)
+    assert [(f.key, f.doubt) for f in doubtful.uncertain] == [(("M8", "PAGES_MISSING"), why)]

@@ -52,7 +52,7 @@ def _doubtful(case: CaseFacts, n: int) -> CaseFacts:
         # a list of people some of whom were not told apart: its people's readings are in doubt
         count = "人数可能少分" if len(sets) > 1 and n % 2 else ""
         materials[mid] = evidence.model_copy(
-            update={"sets": tuple(sets), "doubt": doubt, "count_doubt": count}
+            update={"sets": tuple(sets), "doubt": doubt, "count_doubt": count, "apart_doubt": count[: n % 3]}
         )
     absent = {"M1": "可能在第 2 份文件里", "M9": "可能在第 3 份文件里"}
     return case.model_copy(update={"materials": materials, "absence_doubts": absent})
