@@ -18,7 +18,7 @@ import numpy as np
 from kb.business import business_named, mentions
 from kb.concepts import TermDescriptions, put_first
 from kb.confidence import ConfidenceModel, Features
-from kb.cues import ASKS_CASES, ASKS_CONCEPT, ASKS_NAME, HELD_LICENCE, term_names
+from kb.cues import ASKS_CASES, ASKS_CONCEPT, HELD_LICENCE, term_names
 from kb.desk import DeskPolicy
 from kb.embed import QueryCache
 from kb.finder import ItemFinder, ItemMatch
@@ -26,14 +26,14 @@ from kb.fusion import Fused, fuse
 from kb.glossary import Glossary
 from kb.goal_meaning import GoalMeaning, MeaningRouter
 from kb.goals import foreign_licence, says_goal, wants_item
+from kb.hits import asks_about_term, hit_of, item_named_as_concept, near_term
 from kb.index import KnowledgeIndex
 from kb.intent import SectionIntent
-from kb.schemas import EntryKind, MatchReason, RouteAnswer, SearchHit, SearchResult
+from kb.schemas import RouteAnswer, SearchResult
 from kb.spell import HomophoneCorrector
 from kb.text import normalize
 
 Mode = Literal["hybrid", "keyword", "dense"]
-_SNIPPET_CHARS = 160
 
 
 class Searcher:
@@ -142,15 +142,15 @@ class Searcher:
                 fused, index, query=repaired, confidence=p
             )
             confident = sure and self.desk.settled(fused, index, query=repaired, confidence=p)
-            if confident and self.concepts is not None and _asks_about_term(fused, index, repaired):
+            if confident and self.concepts is not None and asks_about_term(fused, index, repaired):
                 # a concept asked about without its name: the term it describes, not the nearest wording
                 meant_term = self.concepts.compared(query=repaired, qvec=qvec, index=index)
                 if meant_term is not None:
                     fused = put_first(fused, index, meant_term)
-            if confident and _item_named_as_concept(fused, index, repaired, self.desk.names_item(items)):
+            if confident and item_named_as_concept(fused, index, repaired, self.desk.names_item(items)):
                 # "这算啥说法" asks for a concept's name: the concept it describes, else the best-ranked
                 # concept near the top; an item's entry is no answer to it
-                term = self._described(repaired, qvec, index) or _near_term(fused, index)
+                term = self._described(repaired, qvec, index) or near_term(fused, index)
                 confident = term is not None
                 fused = put_first(fused, index, term) if term is not None else fused
             if not (confident or decision.clarify or decision.unsure or self.desk.names_item(items)):
@@ -202,7 +202,7 @@ class Searcher:
             corrections={f.wrong: f.right for f in fixes},
             confident=confident and not clarify and (routed is not None or confirmed or not decision.unsure),
             confidence=round(p, 4),
-            hits=[_hit(index, f) for f in fused[:k]],
+            hits=[hit_of(index, f) for f in fused[:k]],
             clarify=clarify,
             route=self._route(routed),
             took_ms=round((time.perf_counter() - started) * 1000, 2),
@@ -355,64 +355,3 @@ class Searcher:
         sims = self.cohort @ qvec
         top = np.sort(sims)[-3:]
         return float(top.mean())
-
-
-def _asks_about_term(fused: list[Fused], index: KnowledgeIndex, query: str) -> bool:
-    """Does the question ask what a concept is (or compare two), with a term first?"""
-    return bool(fused) and index.entries[fused[0].entry].kind == "term" and bool(ASKS_CONCEPT.search(query))
-
-
-def _item_named_as_concept(fused: list[Fused], index: KnowledgeIndex, query: str, named: bool) -> bool:
-    """Does the question ask what a practice is called (``ASKS_NAME``), name no item, and find an item's
-    entry first?"""
-    if named or not fused or index.entries[fused[0].entry].kind == "term":
-        return False
-    return bool(ASKS_NAME.search(query))
-
-
-def _near_term(fused: list[Fused], index: KnowledgeIndex, depth: int = 3) -> str | None:
-    """The best-ranked term among the first ``depth`` entries."""
-    return next((e.target for e in (index.entries[f.entry] for f in fused[:depth]) if e.kind == "term"), None)
-
-
-def snippet(body: str, *, limit: int = _SNIPPET_CHARS) -> str:
-    """The beginning of an entry as a related hit shows it: whole rows or sentences up to ``limit``
-    characters, never a row cut inside its value (a guide row "法定时限：① …；② …" cut after its mark
-    shows the mark as if it were the value); cut at ``limit`` only when no row or sentence ends in the
-    second half, and marked as cut."""
-    if len(body) <= limit:
-        return body
-    head = body[:limit]
-    end = max(head.rfind(mark) for mark in "\n。；;！？!?")
-    if end >= limit // 2:
-        return head[: end + 1].rstrip() + "…"
-    return head + "…"
-
-
-def _hit(index: KnowledgeIndex, f: Fused) -> SearchHit:
-    entry = index.entries[f.entry]
-    why = MatchReason()
-    if f.keyword is not None:
-        why.keyword_terms = f.keyword.terms
-        why.keyword_score = round(f.keyword.score, 4)
-        why.keyword_rank = f.keyword.rank
-    if f.vector is not None:
-        why.vector_score = round(f.vector.score, 4)
-        why.vector_rank = f.vector.rank
-        why.matched_text = index.pos_text[f.vector.detail][:_SNIPPET_CHARS]
-    # The answer is the whole entry: the FAQ's answer, the term's definition, or the guide section as
-    # rendered for reading; the chunk that matched stays in ``why`` (a cut chunk is no answer).
-    kind: EntryKind = "faq" if entry.kind == "faq" else "term" if entry.kind == "term" else "guide"
-    return SearchHit(
-        target=entry.target,
-        kind=kind,
-        item=entry.item,
-        item_name=entry.item_name,
-        department=entry.department,
-        title=entry.title,
-        snippet=snippet(entry.body),
-        answer=entry.body,
-        basis=entry.basis,
-        score=round(f.score, 4),
-        why=why,
-    )

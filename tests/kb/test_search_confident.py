@@ -11,9 +11,10 @@ from kb.desk import DeskPolicy
 from kb.finder import ItemCard, ItemFinder, ItemMatch
 from kb.fusion import Fused
 from kb.goal_meaning import GoalMeaning, MeaningRouter
+from kb.hits import item_named_as_concept, near_term
 from kb.index import KnowledgeIndex
 from kb.schemas import IndexDoc
-from kb.search import Searcher, _item_named_as_concept, _near_term
+from kb.search import Searcher
 from kb.text import Tokenizer
 from tests.kb.conftest import FakeEmbedder
 
@@ -117,13 +118,13 @@ def test_a_practices_name_asked_is_answered_by_a_concept(embedder: FakeEmbedder)
     index = _index(embedder)
     item_first = _ranked(index, ("SL-001#Q1", 4.0), ("term:统一出件", 3.0), ("SL-001#Q2", 2.0))
     query = "窗口说证不用去各局拿了，这算啥说法"
-    assert _item_named_as_concept(item_first, index, query, named=False)
-    assert not _item_named_as_concept(item_first, index, query, named=True)  # the item said: its own matter
-    assert not _item_named_as_concept(item_first, index, "证不用去各局拿了吗", named=False)
+    assert item_named_as_concept(item_first, index, query, named=False)
+    assert not item_named_as_concept(item_first, index, query, named=True)  # the item said: its own matter
+    assert not item_named_as_concept(item_first, index, "证不用去各局拿了吗", named=False)
     term_first = _ranked(index, ("term:统一出件", 4.0), ("SL-001#Q1", 3.0))
-    assert not _item_named_as_concept(term_first, index, query, named=False)
-    assert _near_term(item_first, index) == "term:统一出件"
-    assert _near_term(_ranked(index, ("SL-001#Q1", 4.0), ("SL-001#Q2", 3.0)), index) is None
+    assert not item_named_as_concept(term_first, index, query, named=False)
+    assert near_term(item_first, index) == "term:统一出件"
+    assert near_term(_ranked(index, ("SL-001#Q1", 4.0), ("SL-001#Q2", 3.0)), index) is None
 
 
 def test_a_route_for_a_licence_already_held_is_not_sure() -> None:

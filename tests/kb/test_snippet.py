@@ -1,8 +1,8 @@
-"""The beginning of an entry a related hit shows (kb/search.py ``snippet``)."""
+"""The beginning of an entry a related hit shows (kb/hits.py ``snippet``)."""
 
 from __future__ import annotations
 
-from kb.search import snippet
+from kb.hits import snippet
 
 
 def test_a_short_entry_is_shown_whole() -> None:
