@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from unicodedata import is_normalized
 
 _SPACE = re.compile(r"\s+")  # str patterns: the ideographic space and other Unicode spaces too
 
@@ -32,9 +33,18 @@ _FOLD = _FoldTable()
 
 def halfwidth(text: str) -> str:
     """`text` with every character in its one-character compatibility form; as long as `text`."""
+    # Text already in NFKC (most: ASCII and the common ideographs) has no character to fold: a
+    # character whose own NFKC form differs never stands in NFKC text (tests/core checks every one).
+    # Asked in C, without the table's per-character lookup, which took most of reading a new name.
+    if is_normalized("NFKC", text):
+        return text
     return text.translate(_FOLD)
 
 
 def strip_spaces(text: str) -> str:
     """`text` without any whitespace (ideographic and no-break spaces included)."""
+    # Every whitespace character but the ASCII space is unprintable (a separator or a control):
+    # text without them is returned as it is, without a regex pass (tests/core checks every one).
+    if text.isprintable() and " " not in text:
+        return text
     return _SPACE.sub("", text)

@@ -26,7 +26,12 @@ def normalize_number(text: str) -> str:
 
 def id_birth_date(number: str) -> date | None:
     """Birth date encoded in digits 7–14 of an 18-digit 公民身份号码, or None if it is not a real date."""
-    value = normalize_number(number)
+    return birth_date_of(normalize_number(number))
+
+
+def birth_date_of(value: str) -> date | None:
+    """``id_birth_date`` of a number already normalised (``normalize_number``): a new number is
+    normalised once for its value, its checksum and its birth date."""
     if len(value) != 18 or not value[:17].isdigit():
         return None
     try:
@@ -38,14 +43,19 @@ def id_birth_date(number: str) -> date | None:
 def is_valid_id(number: str, *, on: date | None = None) -> bool:
     """GB 11643-1999 as §9.1 reads it: 18 characters, real birth date 1900…``on``, check digit;
     the 地址码 is not checked against the table of counties."""
-    value = normalize_number(number)
+    return is_valid_id_of(normalize_number(number), on=on)
+
+
+def is_valid_id_of(value: str, *, on: date | None = None) -> bool:
+    """``is_valid_id`` of a number already normalised (``normalize_number``)."""
     if len(value) != 18 or not value[:17].isdigit():  # 15-digit numbers are invalid under §9.1
         return False
     # stdnum's validate() also looks the 地址码 up in its county table; §9.1 says not to, so
     # only its check-digit and birth-date parts are used.
     if value[-1] != ric.calc_check_digit(value):
         return False
-    born = id_birth_date(value)
+    # digits 7–14 are the same normalised again: digits have no case and are folded already
+    born = birth_date_of(value)
     if born is None or born.year < 1900:
         return False
     return not (on is not None and born > on)
@@ -61,7 +71,11 @@ def is_valid_uscc(code: str) -> bool:
     stdnum's ``uscc.validate`` also wants digits in the first eight places; §9.2 does not check the
     registration-department, category and region codes one by one, so only its check character is used.
     """
-    value = normalize_number(code)
+    return is_valid_uscc_of(normalize_number(code))
+
+
+def is_valid_uscc_of(value: str) -> bool:
+    """``is_valid_uscc`` of a code already normalised (``normalize_number``)."""
     if len(value) != 18 or any(c not in USCC_ALPHABET for c in value):
         return False
     return value[-1] == uscc.calc_check_digit(value)

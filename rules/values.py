@@ -19,7 +19,7 @@ import orjson
 
 from rules.calendar import age_on
 from rules.dates import parse_date, parse_period
-from rules.identity import id_birth_date, is_valid_id, is_valid_uscc, normalize_name, normalize_number
+from rules.identity import birth_date_of, is_valid_id_of, is_valid_uscc_of, normalize_name, normalize_number
 
 Props = dict[str, Any]
 _UNREADABLE = "unreadable"  # FieldState.UNREADABLE: README §2.2, a date that does not parse
@@ -32,13 +32,13 @@ NUMERIC = frozenset({"id_number", "uscc", "plate"})
 def reading(kind: str, text: str, review: date) -> Props:
     """The properties a read field's fact takes from its text, in the order the fact lists them
     (``st`` only when the text makes the field illegible). The caller must not change the dict."""
-    return reading_at(kind, text, review if kind in _DATED else None)
+    return read(kind, text, review if kind in _DATED else None)[0]
 
 
-@lru_cache(maxsize=1 << 16)
 def reading_at(kind: str, text: str, review: date | None) -> Props:
     """``reading`` with ``review`` None for a type whose reading does not depend on the date (one
-    cache entry for every review date); rules.steps knows which fields those are."""
+    cache entry for every review date); rules.steps knows which fields those are. Not remembered
+    itself: ``read`` remembers it with its text (a new value was a miss in two tables)."""
     props: Props = {}
     if kind in NUMERIC:
         props["v"] = normalised(text, True)
@@ -49,7 +49,7 @@ def reading_at(kind: str, text: str, review: date | None) -> Props:
     if kind == "id_number":
         assert review is not None
         props["ok"] = id_ok(text, review)
-        born = id_birth_date(text) if props["ok"] else None
+        born = birth_date_of(props["v"]) if props["ok"] else None  # ``v`` is the number normalised
         if born:
             props["age"] = age_on(born, review)
     elif kind == "uscc":
@@ -70,7 +70,7 @@ def reading_at(kind: str, text: str, review: date | None) -> Props:
 @lru_cache(maxsize=1 << 16)
 def read(kind: str, text: str, review: date | None) -> tuple[Props, str]:
     """``reading_at``'s properties, and the same as JSON without the opening brace (a fact's text ends
-    with them): one look-up for both, as a read field's fact needs both."""
+    with them): one look-up for both, as a read field's fact needs both; remembered."""
     props = reading_at(kind, text, review)
     return props, encode(props)[1:]
 
@@ -136,14 +136,15 @@ def comparable(text: str) -> str:
 
 @lru_cache(maxsize=1 << 14)
 def id_ok(text: str, review: date) -> bool:
-    """``is_valid_id`` on the review date, remembered (the same numbers recur: applicant, agent)."""
-    return is_valid_id(text, on=review)
+    """``is_valid_id`` on the review date, remembered (the same numbers recur: applicant, agent); the
+    number normalised as its value is (``normalised``: looked up, as its reading has just made it)."""
+    return is_valid_id_of(normalised(text, True), on=review)
 
 
 @lru_cache(maxsize=1 << 14)
 def uscc_ok(text: str) -> bool:
-    """``is_valid_uscc``, remembered."""
-    return is_valid_uscc(text)
+    """``is_valid_uscc``, remembered (the code normalised as ``id_ok`` has it)."""
+    return is_valid_uscc_of(normalised(text, True))
 
 
 _LIST_SPLIT = re.compile(r"[、,，;；/\n]+")
@@ -162,7 +163,7 @@ def _list_value(text: str, name: Callable[[str], str], number: Callable[[str], s
 
 def clear() -> None:
     """Forget every remembered reading (tests compare with readings made afresh)."""
-    for cached in (reading_at, read, normalised, comparable, list_value, id_ok, uscc_ok):
+    for cached in (read, normalised, comparable, list_value, id_ok, uscc_ok):
         cached.cache_clear()
 
 

@@ -1,6 +1,15 @@
 import pytest
 
-from rules.identity import is_valid_id, is_valid_uscc, normalize_name, normalize_number
+from rules.identity import (
+    birth_date_of,
+    id_birth_date,
+    is_valid_id,
+    is_valid_id_of,
+    is_valid_uscc,
+    is_valid_uscc_of,
+    normalize_name,
+    normalize_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -73,3 +82,25 @@ def test_normalize_drops_spaces_and_width() -> None:
     assert normalize_name(" 安和市\u3000（测试） ") == "安和市(测试)"
     assert normalize_number(" 91350100m000100y43 ") == "91350100M000100Y43"
     assert normalize_number("11010519491231002x") == "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "１１０１０５１９４９１２３１００２ｘ",
+        " 110105 19491231 002x ",
+        "11010519490230002X",
+        "1101051949123100２",
+        "91350100m000100y43",
+        "abc",
+    ],
+)
+def test_numbers_read_once_are_judged_as_when_read_again(text: str) -> None:
+    # rules.values normalises a new number once and judges the normalised form
+    from datetime import date
+
+    value = normalize_number(text)
+    assert birth_date_of(value) == id_birth_date(text)
+    for on in (None, date(1949, 12, 30), date(2026, 1, 1)):
+        assert is_valid_id_of(value, on=on) is is_valid_id(text, on=on)
+    assert is_valid_uscc_of(value) is is_valid_uscc(text)
