@@ -8,7 +8,9 @@ its caption, two readings that disagree). These come from what was read, against
 - a period read as one date trailed by a stray character where 至 and the end date stand (2019-05-24室):
   the end date was lost, the start date must not be judged as the end;
 - a 统一社会信用代码 or 公民身份号码 holding a character its standard never uses (I, O, Z, S, V in a
-  统一社会信用代码, a letter among the first 17 of a 公民身份号码): no issuer printed it;
+  统一社会信用代码, a letter among the first 17 of a 公民身份号码): no issuer printed it — and when only
+  such characters differ from a declared number, each a look-alike of the declared one, the reading is
+  that number (`restored`): no doubt is left;
 - a name or number read with a less than clean score, one or two characters from a value the applicant
   declared, the differing characters being look-alikes for a number: the declared value misread is far
   likelier than a different one printed. A clean reading of a different character stays sure.
@@ -90,6 +92,29 @@ def number_doubt(value: str, kind: str) -> str:
         if odd:
             return f"前17位中有非数字字符「{''.join(odd)}」，可能有字符识别错误"
     return ""
+
+
+def restored(value: str, kind: str, declared: frozenset[str]) -> str:
+    """The declared number a reading of a photo is, when it differs from it only in characters its
+    standard never uses (`number_doubt`), each a look-alike of the declared one (O for 0, Z for 2): no
+    issuer printed those, and the look-alikes put back land exactly on what was declared. "" otherwise:
+    a usable character that differs is a real difference (an invalid or another number)."""
+    read = normalize_number(value)
+    if kind not in NUMBER_KINDS or not number_doubt(value, kind):
+        return ""
+    for known in declared:
+        if len(known) != len(read):
+            continue
+        differ = [(i, a, b) for i, (a, b) in enumerate(zip(read, known, strict=True)) if a != b]
+        if differ and all(not _usable(a, i, kind) and _same(a, b) for i, a, b in differ):
+            return known
+    return ""
+
+
+def _usable(ch: str, at: int, kind: str) -> bool:
+    """Whether a number of `kind` may hold `ch` at position `at` (GB 32100's alphabet; digits in the
+    first 17 of a GB 11643 number)."""
+    return ch in USCC_ALPHABET if kind == "uscc" else ch.isdigit() or at == NUMBER_LENGTH - 1
 
 
 def near_declared(value: str, kind: str, score: float, declared: frozenset[str]) -> str:

@@ -29,6 +29,7 @@ from prereview.misread import (
     near_declared,
     number_doubt,
     period_doubt,
+    restored,
     sentence_doubt,
     unlike_declared,
 )
@@ -232,6 +233,8 @@ def _misread(
     that has none yet: what was read cannot be what is printed, or is a near miss of a declared value."""
     if doubt or status is not FieldStatus.OK or page.source is not PageSource.OCR:
         return status, value, doubt
+    if known := restored(value, kind, declared):
+        return status, known, ""  # only characters no issuer prints differ from what was declared
     where = f"照片或扫描件上「{field}」读作「{value}」，"
     why = {"period": period_doubt, "name": sentence_doubt}.get(kind, lambda v: number_doubt(v, kind))(value)
     if why:

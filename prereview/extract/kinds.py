@@ -43,14 +43,17 @@ def _sentence(value: list[Char]) -> list[Char]:
 # Check-box glyphs and ticks: a form's boxes (☑有限责任公司, √设立), which no name holds; OCR reads a
 # box or a tick beside a name into it (法定代表人：☑董志)
 _BOXES = "□■☐☑☒√✓✔✗✘"
+# Dots: a name's separator dot stands between its parts (a transliterated name's ·), never at its ends,
+# where a dot read is a speck of the scan or a list's bullet
+_DOTS = "·•・‧∙"
 
 
 def _without_boxes(value: list[Char]) -> list[Char]:
-    """A name without the check-box glyphs OCR read at its ends."""
+    """A name without the check-box glyphs and dots OCR read at its ends."""
     start, end = 0, len(value)
-    while start < end and value[start].ch in _BOXES:
+    while start < end and value[start].ch in _BOXES + _DOTS:
         start += 1
-    while end > start and value[end - 1].ch in _BOXES:
+    while end > start and value[end - 1].ch in _BOXES + _DOTS:
         end -= 1
     return value[start:end]
 

@@ -1,7 +1,8 @@
 """Red round official seals (公章): a red ring around a star, the unit's name along the arc.
 
 Candidates are blobs of seal-red ink (on the flattened image, see `pixels`) plus circles a Hough
-transform finds in that ink (two seals stamped over each other make one blob). A candidate is a seal
+transform finds in that ink (two seals stamped over each other make one blob; the red of one just
+outside the other's rim is not held against it). A candidate is a seal
 when an ellipse through its outline (photos see the circle in perspective) is inked along most of its
 rim while its inside is mostly paper: a national emblem (国徽) is a filled red disc, red headings and
 red boxes have no rim. On a greyscale image (a grey scan, a black-and-white copy) seals print grey:
@@ -144,7 +145,9 @@ def _wide(small: np.ndarray) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndar
     return flatten(half, kernel=max(half.shape[:2]) // 5 | 1, edges=True), full
 
 
-def _measure(masks: _Masks, ell: Ellipse) -> SealCandidate:
+def _measure(masks: _Masks, ell: Ellipse, *, beside: Sequence[Ellipse] = ()) -> SealCandidate:
+    """`ell` measured as a seal; the red around it is not counted where it lies on the seals `beside`
+    (two seals stamped over each other: the other's ring is no red around this one)."""
     mask, gold = masks.red, masks.gold
     phi = np.linspace(0, 2 * np.pi, RIM_BINS, endpoint=False)
     rim_hits = np.zeros(RIM_BINS, bool)
@@ -154,7 +157,7 @@ def _measure(masks: _Masks, ell: Ellipse) -> SealCandidate:
     rim = float((rim_hits & inside)[on].mean())  # past the image's edge there is no ink
     fill = _ring_share(mask, ell, (0.15, 0.3, 0.45, 0.6, 0.72))
     solid = _ring_share(masks.solid, ell, (0.15, 0.3, 0.45, 0.6, 0.72))
-    outside = _ring_share(mask, ell, (1.18, 1.3))
+    outside = _around(mask, ell, beside)
     yellow = _ring_share(gold, ell, (0.2, 0.4, 0.6, 0.8, 1.1))
     round_enough = min(ell.a, ell.b) >= 0.55 * max(ell.a, ell.b)  # as `SealCandidate.round`
     # a seal: rim nearly closed, inside mostly paper (text and star only), paper around it, no gold
@@ -174,6 +177,49 @@ def _measure(masks: _Masks, ell: Ellipse) -> SealCandidate:
         gold=yellow,
         score=rim if ok else 0.0,
     )
+
+
+def _around(mask: np.ndarray, ell: Ellipse, beside: Sequence[Ellipse]) -> float:
+    """The red share just outside `ell`'s rim, leaving out the points on the seals `beside` (when they
+    cover most of it, the red of what is left of it, none when nothing is)."""
+    fine = np.linspace(0, 2 * np.pi, 360, endpoint=False)
+    hits, off = [], []
+    for t in (1.18, 1.3):
+        xs, ys = ell.point(fine, t)
+        hits.append(_sample(mask, xs, ys))
+        off.append(np.zeros(fine.size, bool) if not beside else np.any([_on(s, xs, ys) for s in beside], 0))
+    hit, covered = np.concatenate(hits), np.concatenate(off)
+    return float(hit[~covered].mean()) if (~covered).any() else 0.0
+
+
+def _on(seal: Ellipse, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Which points lie on `seal`: inside its rim's outer edge (as `_measure` samples the rim)."""
+    th = math.radians(seal.angle)
+    dx, dy = xs - seal.cx, ys - seal.cy
+    u, v = dx * math.cos(th) + dy * math.sin(th), -dx * math.sin(th) + dy * math.cos(th)
+    return np.asarray((u / seal.a) ** 2 + (v / seal.b) ** 2 <= RIM_OUTER**2)
+
+
+RIM_OUTER = 1.1  # a seal's ring, as `_measure` samples it (0.82-1.06 of its radius), with a margin
+
+
+def _overlapping(masks: _Masks, found: list[SealCandidate], min_rim: float) -> list[SealCandidate]:
+    """The seals among `found`, with those stamped over another: a closed ring that failed only for the
+    red around it, measured again without the seals it overlaps — their red is no paper's red."""
+    seals = _dedupe([c for c in found if c.score >= min_rim])
+    if not seals:
+        return seals
+    again = []
+    for c in found:
+        e = c.ellipse
+        over = [s.ellipse for s in seals if _overlap(e, s.ellipse) and not _within(e, [s.ellipse])]
+        if c.score < min_rim and c.rim >= min_rim and over:
+            again.append(_measure(masks, e, beside=over))
+    return _dedupe(seals + [c for c in again if c.score >= min_rim])
+
+
+def _overlap(e: Ellipse, s: Ellipse) -> bool:
+    return math.hypot(e.cx - s.cx, e.cy - s.cy) < max(e.a, e.b) + max(s.a, s.b)
 
 
 # A seal stamped over the sheet's edge keeps its ring only on the sheet. Where the rim runs off it —
@@ -302,7 +348,8 @@ def _long_strokes(mask: np.ndarray, length: int) -> np.ndarray:
 def seal_candidates(image: np.ndarray, *, min_rim: float = 0.7) -> tuple[list[SealCandidate], float]:
     """Seals on the working-size image, and that image's scale relative to `image`."""
     small, f = downscale(as_rgb(image))
-    return _dedupe([c for c in _all_candidates(_masks(small)) if c.score >= min_rim]), f
+    masks = _masks(small)
+    return _overlapping(masks, _all_candidates(masks), min_rim), f
 
 
 class SealReading(BaseModel):
@@ -335,7 +382,7 @@ def inspect_seals(
     small, f = downscale(rgb)
     masks = _masks(small)
     found = _all_candidates(masks)
-    seals = _dedupe([c for c in found if c.score >= min_rim])
+    seals = _overlapping(masks, found, min_rim)
     marks = []
     reads = 0
     for c in seals:

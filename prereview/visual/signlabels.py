@@ -106,7 +106,9 @@ def print_size(lines: Sequence[TextLine]) -> PrintSize | None:
     beside a signing label into its line, and on a sparse signature page those lines are the majority."""
     sized = [ln for ln in lines if sum(char_width(ch) for ch in ln.text.strip()) >= 4]
     plain = [ln for ln in sized if not text_spans(ln.text)]
-    if len(sized) < 3:
+    # a few lines are too few to say what is print, unless some hold no signing place: those are print
+    # (a signing page of its own: one signing line, a date under it)
+    if len(sized) < 3 and not plain:
         return None
     use = plain or sized
     return PrintSize(

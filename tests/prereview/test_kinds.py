@@ -47,3 +47,18 @@ def test_a_name_that_does_not_fit_gives_way_to_the_one_under_its_caption() -> No
     )
     reading = find_field([page], ["企业名称"], kind="name", stop=["统一社会信用代码"])
     assert reading.value == "安和市远航商贸有限公司"
+
+
+@pytest.mark.parametrize(
+    "read", ["·安和市远航商贸有限公司", "安和市远航商贸有限公司•", "・安和市远航商贸有限公司"]
+)
+def test_a_dot_read_at_a_names_end_is_no_part_of_it(read: str) -> None:
+    # a speck of the scan read as a dot: a name's separator dot stands only between its parts
+    page = photo(line(f"委托人：{read}", 100, 200), line("联系电话：13800000000", 100, 260))
+    reading = find_field([page], ["委托人"], kind="name")
+    assert reading.value == "安和市远航商贸有限公司"
+
+
+def test_a_separator_dot_inside_a_name_stays() -> None:
+    page = photo(line("受托人：阿依古丽·买买提", 100, 200), line("联系电话：13800000000", 100, 260))
+    assert find_field([page], ["受托人"], kind="name").value == "阿依古丽·买买提"

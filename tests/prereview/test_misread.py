@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from prereview.misread import near_declared, number_doubt, period_doubt, sentence_doubt, unlike_declared
+from prereview.misread import (
+    near_declared,
+    number_doubt,
+    period_doubt,
+    restored,
+    sentence_doubt,
+    unlike_declared,
+)
 from prereview.readings import declared_values
 
 DECLARED = declared_values(
@@ -86,3 +93,15 @@ def test_a_number_read_short_is_unlike_the_declared_one_only_when_lost_character
     assert not unlike_declared("3601111990O127607", declared)  # O for 0 is a look-alike, 4 lost
     assert not unlike_declared("360111199001276076", declared)  # not short: the rules compare it
     assert not unlike_declared("36011119001276076", frozenset({"万帆伟"}))  # nothing to compare with
+
+
+def test_a_number_whose_only_differences_are_characters_no_issuer_prints_is_the_declared_one() -> None:
+    # O and I are no characters of a 统一社会信用代码, letters none of a 公民身份号码's first 17
+    assert restored("9136110240MC1AAEXE".replace("0", "O"), "uscc", DECLARED) == "9136110240MC1AAEXE"
+    assert restored("36O425I99411248329", "id_number", DECLARED) == "360425199411248329"
+
+
+def test_a_usable_character_that_differs_is_no_misread_to_restore() -> None:
+    assert restored("9136110240MC1AAEXF".replace("0", "O"), "uscc", DECLARED) == ""  # check digit F
+    assert restored("36O425199411248328", "id_number", DECLARED) == ""  # O for 0, and a last digit changed
+    assert restored("9136110240MC1AAEXE", "uscc", DECLARED) == ""  # nothing to restore

@@ -227,3 +227,16 @@ def test_a_name_read_without_chinese_or_as_a_date_is_in_doubt(value: str) -> Non
     doubt = reading_doubt(_reading(value, 0.99), PHOTO, kind="name", field="申请人")
     assert "不像名称" in doubt
     assert reading_doubt(_reading("周明远", 0.99), PHOTO, kind="name", field="申请人") == ""
+
+
+def test_a_number_off_the_declared_one_only_in_characters_no_issuer_prints_is_taken_as_declared() -> None:
+    # O for 0 among the first 17 digits of a 公民身份号码, read cleanly: no card prints it
+    status, value, doubt, _ = settle(
+        _reading("36O121197108314070", 0.99),
+        PHOTO,
+        kind="id_number",
+        field="身份证号码",
+        reread=None,
+        declared=DECLARED,
+    )
+    assert (status, value, doubt) == (FieldStatus.OK, "360121197108314070", "")

@@ -18,7 +18,8 @@ from PIL import Image, ImageDraw
 from prereview.orient import _deskew
 from prereview.visual import find_seals
 from prereview.visual.pixels import flatten, red_mask, redness, seal_redness
-from prereview.visual.seals import inspect_seals
+from prereview.visual.rings import Ellipse
+from prereview.visual.seals import _Masks, _measure, _overlapping, inspect_seals
 from tests.fixtures.reading_files import FakeOcr
 from tests.fixtures.visual_images import RED, as_photo, blank_page, draw_emblem, draw_seal, draw_text
 
@@ -269,3 +270,37 @@ def test_no_seal_on_unsealed_grey_scans() -> None:
     for sheet in (_letter(seal=None), _id_card()):
         reading = inspect_seals(_grey(sheet))
         assert reading.marks == [] and reading.doubt == ""
+
+
+# --- two seals stamped over each other -------------------------------------------------------------
+
+
+def _rings(second: str) -> tuple[_Masks, Ellipse, Ellipse]:
+    """Red ink of a seal at (200, 200) and, crossing its rim, `second` at (330, 200), larger: a seal
+    whose ring text (a band of red just inside its rim) runs round the first one's outside, or a red
+    disc, which is no seal."""
+    red = np.zeros((400, 600), np.uint8)
+    a, b = Ellipse(cx=200, cy=200, a=60, b=60, angle=0), Ellipse(cx=330, cy=200, a=110, b=110, angle=0)
+    for e in (a, b):
+        centre, r = (int(e.cx), int(e.cy)), int(e.a)
+        if e is b and second == "disc":
+            cv2.circle(red, centre, r, 1, -1)
+            continue
+        cv2.circle(red, centre, r, 1, 4)
+        cv2.circle(red, centre, int(0.15 * r), 1, -1)  # the star
+        cv2.circle(red, centre, int(0.7 * r), 1, int(0.3 * r))  # the name along the rim
+    mask = red.astype(bool)
+    return _Masks(red=mask, solid=np.zeros_like(mask), gold=np.zeros_like(mask)), a, b
+
+
+def test_a_seal_stamped_over_another_is_a_seal() -> None:
+    masks, a, b = _rings("seal")
+    alone = _measure(masks, a)
+    assert alone.outside >= 0.2 and alone.score == 0  # the other seal's ring text around it
+    assert _measure(masks, a, beside=[b]).score >= 0.7
+    assert len(_overlapping(masks, [_measure(masks, a), _measure(masks, b)], 0.7)) == 2
+
+
+def test_red_around_a_ring_that_is_no_seal_still_counts() -> None:
+    masks, a, b = _rings("disc")
+    assert _overlapping(masks, [_measure(masks, a), _measure(masks, b)], 0.7) == []

@@ -66,3 +66,17 @@ def test_print_size_is_measured_on_lines_without_a_signing_place() -> None:
     size = print_size(lines)
     assert size is not None
     assert abs(size.pitch - 26) < 1 and size.height == 30
+
+
+def test_a_signing_page_of_its_own_is_measured_on_its_print() -> None:
+    # a signing line OCR widened with the scribble beside it, and a date under it: too few lines for a
+    # median, but the date holds no signing place, so it is print
+    lines = [_line("拟任法定代表人（签字）：W", 100, 620, 70), _line("2026年9月13日", 170, 6.85 * 34)]
+    size = print_size(lines)
+    assert size is not None and abs(size.pitch - 34) < 1
+
+
+def test_a_lone_signing_line_gives_no_print_size() -> None:
+    assert (
+        print_size([_line("拟任法定代表人（签字）：W", 100, 620, 70), _line("（签字）：", 170, 200)]) is None
+    )
