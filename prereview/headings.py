@@ -26,7 +26,8 @@ def _cjk(text: str) -> int:
 
 
 def headings(page: Page) -> list[TextLine]:
-    """Lines set larger than the text at the top of it, in CJK words and without a colon, read surely."""
+    """Lines set larger than the text at the top of it, in CJK words and without a colon, read surely,
+    running across the page (a heading of several characters is wider than tall)."""
     lines = page.lines
     if len(lines) < 2:
         return []
@@ -43,6 +44,7 @@ def headings(page: Page) -> list[TextLine]:
             and cjk >= 0.8 * len(words)
             and not any(c in ln.text for c in ":：")
             and ln.score >= HEADING_READ
+            and ln.box.width > ln.box.height  # a column read downwards (a card's spaced labels) is none
         ):
             out.append(ln)
     return out

@@ -301,6 +301,13 @@ def test_a_heading_read_with_low_confidence_is_no_look_alike() -> None:
     first, *rest = face.page.lines  # the same line read surely is a heading of another document
     surely = face.page.model_copy(update={"lines": [first.model_copy(update={"score": 0.99}), *rest]})
     assert foreign_heading(surely, (), ("居民身份证",), ("居民身份证",)) == "会验单位"
+    # the label column read downwards, surely: a box taller than wide runs down the page, no heading
+    column = first.model_copy(
+        update={"score": 0.99, "box": first.box.model_copy(update={"x1": first.box.x0 + 50})}
+    )
+    downwards = face.page.model_copy(update={"lines": [column, *rest]})
+    assert column.box.height > column.box.width
+    assert foreign_heading(downwards, (), ("居民身份证",), ("居民身份证",)) == ""
 
 
 def test_a_cards_large_name_line_is_no_foreign_heading() -> None:
