@@ -9,6 +9,10 @@ seal: the red strokes crossing 申请人（签字）： make its reading garbage
 label is found in it. There the lines seal ink crosses are read a second time, red taken out and
 enlarged (`prereview.reread`), and the page looked at again with the readings that now hold a label.
 Only such pages pay for it: a page with a place to sign, or without seal ink, is read once.
+
+A name or number read under a seal may have lost characters to its ink (`sealed_chars`,
+`prereview.readings.seal_doubt`): the page's seal ink is measured once, and its seals are those looked
+for by the checks, or, on a page no check asks a seal of, looked for once when ink crosses a value.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ from prereview.assemble import set_pages
 from prereview.documents import Box, Mark, Page, PageSource
 from prereview.located import Located
 from prereview.reader import load_page_image
-from prereview.redink import red_crossed
+from prereview.redink import MIN_INK, red_crossed, seal_ink_of
 from prereview.reread import ILLEGIBLE, Reread
 from prereview.sealowner import issuer_sealed
 from prereview.signoff import sealed_scope
 from prereview.visual.marks import NAMED_SEAL, SEAL_KINDS, PageMarksFound, find_marks
+from prereview.visual.pixels import clip_box
 from prereview.visual.rings import TextRecognizer
 from prereview.visual.signlabels import text_spans
 from rules.codes import Code
@@ -55,6 +60,7 @@ class PageMarks:
         self._found: dict[tuple[str, str, tuple[float, ...]], PageMarksFound] = {}
         self._images: dict[str, np.ndarray] = {}
         self._pending: dict[tuple[str, str, tuple[float, ...]], Future[PageMarksFound | None]] = {}
+        self._ink: dict[str, tuple[np.ndarray, int]] = {}  # per page image: its seal ink, shrunk by k
 
     def __call__(self, page: Page, kind: str) -> list[Mark]:
         return self._read(page, kind).marks
@@ -64,6 +70,52 @@ class PageMarks:
 
     def places(self, page: Page) -> int:
         return self._read(page, "signature").places
+
+    def sealed_chars(self, page: Page, box: Box) -> int:
+        """How many characters of the value in `box` (page pixels, a character more each way for one the
+        reading lost under the ink) a seal on the page runs through: stretches of a character's width
+        along the line holding MIN_INK of seal ink (a ring stroke across a character at full height);
+        0 on a page without seal ink there or without a seal found over it."""
+        if page.source is not PageSource.OCR or not page.image_path:
+            return 0
+        path = str(page.image_path)
+        if path not in self._ink:
+            ink, k = seal_ink_of(self._image(page))
+            self._ink[path] = (ink if ink.any() else np.zeros((0, 0), bool)), k  # most pages: none kept
+        ink, k = self._ink[path]
+        upright = box.width >= box.height  # a vertical line's characters run down
+        h = box.height if upright else box.width
+        wide = Box(
+            x0=box.x0 - h if upright else box.x0,
+            y0=box.y0 if upright else box.y0 - h,
+            x1=box.x1 + h if upright else box.x1,
+            y1=box.y1 if upright else box.y1 + h,
+        )
+        x0, y0, x1, y1 = clip_box(wide, ink.shape, scale=1 / k)
+        along = ink[y0:y1, x0:x1].sum(axis=0 if upright else 1)
+        step = max(1, round(h / k))
+        crossed, i = 0, 0
+        while i < len(along):  # each crossed character once, wherever its stroke falls
+            if along[i : i + step].sum() >= MIN_INK * step * step:
+                crossed, i = crossed + 1, i + step
+            else:
+                i += 1
+        if not crossed:
+            return 0
+        seals = [m.box for m in self._seals(page)]
+        if not any(s.x0 < wide.x1 and wide.x0 < s.x1 and s.y0 < wide.y1 and wide.y0 < s.y1 for s in seals):
+            return 0  # red print, or red ink in which no seal was found
+        return crossed
+
+    def _seals(self, page: Page) -> list[Mark]:
+        """The page's seals as the checks looked for them (by name or not), else looked for once now."""
+        region = page.region
+        extent = (region.x0, region.y0, region.x1, region.y1) if region else ()
+        for kind in SEAL_KINDS:
+            key = (str(page.image_path), kind, extent)
+            if key in self._found or key in self._pending:
+                return self._read(page, kind).marks
+        return self._read(page, "seal").marks
 
     def look_ahead(self, asks: Sequence[tuple[Page, str]], elsewhere: MarksElsewhere) -> None:
         """Have ``elsewhere`` start looking for these marks of whole pages (a region's marks depend on

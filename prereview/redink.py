@@ -39,8 +39,7 @@ def red_crossed(image: np.ndarray, boxes: Sequence[Box]) -> list[int]:
     """Indices of the `boxes` (text boxes in `image`'s pixels) that seal ink runs through."""
     if not boxes:
         return []
-    small, k = _shrunk(image)
-    ink = seal_ink(small)
+    ink, k = seal_ink_of(image)
     if not ink.any():  # the common case, a page without seal ink: no line is looked at
         return []
     crossed = []
@@ -50,6 +49,12 @@ def red_crossed(image: np.ndarray, boxes: Sequence[Box]) -> list[int]:
         if x1 > x0 and y1 > y0 and ink[y0:y1, x0:x1].sum() >= MIN_INK * height * height:
             crossed.append(i)
     return crossed
+
+
+def seal_ink_of(image: np.ndarray) -> tuple[np.ndarray, int]:
+    """The seal ink (bool) of `image`, measured on it shrunk by the whole factor returned."""
+    small, k = _shrunk(image)
+    return seal_ink(small), k
 
 
 def _shrunk(image: np.ndarray) -> tuple[np.ndarray, int]:
