@@ -11,8 +11,9 @@ enlarged (`prereview.reread`), and the page looked at again with the readings th
 Only such pages pay for it: a page with a place to sign, or without seal ink, is read once.
 
 A name or number read under a seal may have lost characters to its ink (`sealed_chars`,
-`prereview.readings.seal_doubt`): the page's seal ink is measured once, and its seals are those looked
-for by the checks, or, on a page no check asks a seal of, looked for once when ink crosses a value.
+`prereview.readings.seal_doubt`): seal ink is measured around the value only, and the page's seals are
+those looked for by the checks, or, on a page no check asks a seal of, looked for once when ink crosses
+a value.
 """
 
 from __future__ import annotations
@@ -26,12 +27,11 @@ from prereview.assemble import set_pages
 from prereview.documents import Box, Mark, Page, PageSource
 from prereview.located import Located
 from prereview.reader import load_page_image
-from prereview.redink import MIN_INK, red_crossed, seal_ink_of
+from prereview.redink import crossed_chars, red_crossed
 from prereview.reread import ILLEGIBLE, Reread
 from prereview.sealowner import issuer_sealed
 from prereview.signoff import sealed_scope
 from prereview.visual.marks import NAMED_SEAL, SEAL_KINDS, PageMarksFound, find_marks
-from prereview.visual.pixels import clip_box
 from prereview.visual.rings import TextRecognizer
 from prereview.visual.signlabels import text_spans
 from rules.codes import Code
@@ -60,7 +60,6 @@ class PageMarks:
         self._found: dict[tuple[str, str, tuple[float, ...]], PageMarksFound] = {}
         self._images: dict[str, np.ndarray] = {}
         self._pending: dict[tuple[str, str, tuple[float, ...]], Future[PageMarksFound | None]] = {}
-        self._ink: dict[str, tuple[np.ndarray, int]] = {}  # per page image: its seal ink, shrunk by k
 
     def __call__(self, page: Page, kind: str) -> list[Mark]:
         return self._read(page, kind).marks
@@ -72,39 +71,20 @@ class PageMarks:
         return self._read(page, "signature").places
 
     def sealed_chars(self, page: Page, box: Box) -> int:
-        """How many characters of the value in `box` (page pixels, a character more each way for one the
-        reading lost under the ink) a seal on the page runs through: stretches of a character's width
-        along the line holding MIN_INK of seal ink (a ring stroke across a character at full height);
-        0 on a page without seal ink there or without a seal found over it."""
+        """How many characters of the value in `box` (page pixels, widened by a character each way for
+        one the reading lost under the ink) a seal on the page runs through (`redink.crossed_chars`);
+        0 where no seal ink crosses it, or where no seal was found over it (red print)."""
         if page.source is not PageSource.OCR or not page.image_path:
             return 0
-        path = str(page.image_path)
-        if path not in self._ink:
-            ink, k = seal_ink_of(self._image(page))
-            self._ink[path] = (ink if ink.any() else np.zeros((0, 0), bool)), k  # most pages: none kept
-        ink, k = self._ink[path]
+        h = min(box.width, box.height)
         upright = box.width >= box.height  # a vertical line's characters run down
-        h = box.height if upright else box.width
-        wide = Box(
-            x0=box.x0 - h if upright else box.x0,
-            y0=box.y0 if upright else box.y0 - h,
-            x1=box.x1 + h if upright else box.x1,
-            y1=box.y1 if upright else box.y1 + h,
+        wide = box.model_copy(
+            update={"x0": box.x0 - h, "x1": box.x1 + h} if upright else {"y0": box.y0 - h, "y1": box.y1 + h}
         )
-        x0, y0, x1, y1 = clip_box(wide, ink.shape, scale=1 / k)
-        along = ink[y0:y1, x0:x1].sum(axis=0 if upright else 1)
-        step = max(1, round(h / k))
-        crossed, i = 0, 0
-        while i < len(along):  # each crossed character once, wherever its stroke falls
-            if along[i : i + step].sum() >= MIN_INK * step * step:
-                crossed, i = crossed + 1, i + step
-            else:
-                i += 1
-        if not crossed:
-            return 0
-        seals = [m.box for m in self._seals(page)]
+        crossed = crossed_chars(self._image(page), wide)
+        seals = [m.box for m in self._seals(page)] if crossed else []
         if not any(s.x0 < wide.x1 and wide.x0 < s.x1 and s.y0 < wide.y1 and wide.y0 < s.y1 for s in seals):
-            return 0  # red print, or red ink in which no seal was found
+            return 0
         return crossed
 
     def _seals(self, page: Page) -> list[Mark]:
