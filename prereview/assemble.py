@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from prereview.extract.values import PROVINCES, parse_plate
 from prereview.located import Located, MarkFinder
 from prereview.persons import person_lists
 from prereview.reader import load_page_image
-from prereview.readings import declared_values, settle
+from prereview.readings import SealCover, declared_values, settle
 from prereview.recognise import parts_on
 from prereview.records import count_doubt, read_records, split_listed
 from prereview.reread import Reread
@@ -43,24 +44,22 @@ def assemble(
     reread: Reread | None = None,
     declared: Mapping[str, Any] | None = None,
     doubts: MarkDoubts | None = None,
+    sealed: SealCover | None = None,
 ) -> dict[str, MaterialEvidence]:
     """MaterialEvidence for every material found, or whose slot held an unreadable or wrong file.
     `reread` reads doubtful values a second time; of two readings that disagree, one that is what
     was `declared` is taken (`prereview.readings.settle`). With `doubts`, a seal or signature judged
-    absent on weak evidence says why (`MaterialSet.doubts`)."""
+    absent on weak evidence says why (`MaterialSet.doubts`); with `sealed`, a name or number read under
+    a seal is in doubt."""
     known = declared_values(declared or {})
     unsure = Unsure(doubts=doubts) if doubts is not None else None
+    one = partial(_one_set, marks=marks, reread=reread, declared=known, unsure=unsure, sealed=sealed)
     out: dict[str, MaterialEvidence] = {}
     for material in item.materials:
         own = [p for p in pages if material.id in (p.label.material, *p.label.shared)]
         if own:
             sets = _table_sets(material, own, marks=marks, unsure=unsure) if material.per else []
-            sets = sets or [
-                _one_set(
-                    material, group, marks=marks, joined=joined, reread=reread, declared=known, unsure=unsure
-                )
-                for group, joined in _sets(material, own)
-            ]
+            sets = sets or [one(material, group, joined=joined) for group, joined in _sets(material, own)]
             sets = split_listed(material, sets) if material.per else sets
             files = tuple(dict.fromkeys(p.file_name for p in own))
             apart = count_doubt(material, own, len(sets)) if material.per else ""
@@ -212,6 +211,7 @@ def _one_set(
     reread: Reread | None = None,
     declared: frozenset[str] = frozenset(),
     unsure: Unsure | None = None,
+    sealed: SealCover | None = None,
 ) -> MaterialSet:
     parts: set[str] = set()
     for p in pages:
@@ -219,7 +219,7 @@ def _one_set(
     fields: dict[str, FieldValue] = {}
     for name, spec in material.fields.items():
         scope = [p for p in pages if not spec.part or spec.part in p.label.parts] or pages
-        value = _read_field(name, spec, scope, material, reread=reread, declared=declared)
+        value = _read_field(name, spec, scope, material, reread=reread, declared=declared, sealed=sealed)
         if value is not None:
             fields[name] = _misread_doubt(value, joined)
     fields |= person_lists(material, pages, fields, declared=declared)
@@ -260,6 +260,7 @@ def _read_field(
     *,
     reread: Reread | None,
     declared: frozenset[str],
+    sealed: SealCover | None = None,
 ) -> FieldValue | None:
     if spec.options:
         return option_in_text(spec, pages)
@@ -288,7 +289,7 @@ def _read_field(
     where = pages[reading.page] if reading.page is not None and reading.page < len(pages) else pages[0]
     evidence = _evidence(reading, where)
     status, value, doubt, unlike = settle(
-        reading, where.view.page, kind=spec.type, field=name, reread=reread, declared=declared
+        reading, where.view.page, kind=spec.type, field=name, reread=reread, declared=declared, sealed=sealed
     )
     if status is FieldStatus.EMPTY:
         # ink too faint to count as writing (a pale 4辆 on a shadowed photo) may still be writing

@@ -25,6 +25,7 @@ from prereview.doubts import (
 )
 from prereview.pagemarks import MarksElsewhere, PageMarks, owed_marks
 from prereview.progress import Stage, Tracker
+from prereview.readings import SealCover
 from prereview.recognise import PageView, classify, region_judge
 from prereview.regions import regions
 from prereview.reread import Reread
@@ -139,6 +140,7 @@ def judge(
             doubts=marks,
             reread=reread,
             look_ahead=look_ahead,
+            sealed=marks.sealed_chars,
         )
     finally:
         marks.settle()
@@ -168,6 +170,7 @@ def materials_of(
     doubts: MarkDoubts | None = None,
     reread: Reread | None = None,
     look_ahead: Callable[[list[Located]], None] | None = None,
+    sealed: SealCover | None = None,
 ) -> tuple[dict[str, MaterialEvidence], dict[str, str], list[FileReport]]:
     """What the case's files hold, as `CaseFacts` takes it: per material its evidence (with the doubts
     recognition and reading have about it) and, for materials not found, why their absence may not be
@@ -184,6 +187,7 @@ def materials_of(
         reread=reread,
         declared=declared,
         doubts=doubts,
+        sealed=sealed,
     )
     evidence = with_signing_doubts(located, with_status_doubts(item, located, evidence), marks=marks)
     evidence = with_count_doubts(item, located, with_part_doubts(item, located, evidence))

@@ -9,6 +9,11 @@ seal: the red strokes crossing 申请人（签字）： make its reading garbage
 label is found in it. There the lines seal ink crosses are read a second time, red taken out and
 enlarged (`prereview.reread`), and the page looked at again with the readings that now hold a label.
 Only such pages pay for it: a page with a place to sign, or without seal ink, is read once.
+
+A name or number read under a seal may have lost characters to its ink (`sealed_chars`,
+`prereview.readings.seal_doubt`): seal ink is measured around the value only, and the page's seals are
+those looked for by the checks, or, on a page no check asks a seal of, looked for once when ink crosses
+a value.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from prereview.assemble import set_pages
 from prereview.documents import Box, Mark, Page, PageSource
 from prereview.located import Located
 from prereview.reader import load_page_image
-from prereview.redink import red_crossed
+from prereview.redink import crossed_chars, red_crossed
 from prereview.reread import ILLEGIBLE, Reread
 from prereview.sealowner import issuer_sealed
 from prereview.signoff import sealed_scope
@@ -64,6 +69,33 @@ class PageMarks:
 
     def places(self, page: Page) -> int:
         return self._read(page, "signature").places
+
+    def sealed_chars(self, page: Page, box: Box) -> int:
+        """How many characters of the value in `box` (page pixels, widened by a character each way for
+        one the reading lost under the ink) a seal on the page runs through (`redink.crossed_chars`);
+        0 where no seal ink crosses it, or where no seal was found over it (red print)."""
+        if page.source is not PageSource.OCR or not page.image_path:
+            return 0
+        h = min(box.width, box.height)
+        upright = box.width >= box.height  # a vertical line's characters run down
+        wide = box.model_copy(
+            update={"x0": box.x0 - h, "x1": box.x1 + h} if upright else {"y0": box.y0 - h, "y1": box.y1 + h}
+        )
+        crossed = crossed_chars(self._image(page), wide)
+        seals = [m.box for m in self._seals(page)] if crossed else []
+        if not any(s.x0 < wide.x1 and wide.x0 < s.x1 and s.y0 < wide.y1 and wide.y0 < s.y1 for s in seals):
+            return 0
+        return crossed
+
+    def _seals(self, page: Page) -> list[Mark]:
+        """The page's seals as the checks looked for them (by name or not), else looked for once now."""
+        region = page.region
+        extent = (region.x0, region.y0, region.x1, region.y1) if region else ()
+        for kind in SEAL_KINDS:
+            key = (str(page.image_path), kind, extent)
+            if key in self._found or key in self._pending:
+                return self._read(page, kind).marks
+        return self._read(page, "seal").marks
 
     def look_ahead(self, asks: Sequence[tuple[Page, str]], elsewhere: MarksElsewhere) -> None:
         """Have ``elsewhere`` start looking for these marks of whole pages (a region's marks depend on

@@ -9,7 +9,10 @@ may be an artefact of reading rather than what is printed:
   title, a heading; a value far to the right of its caption: another cell's, or another card's on a
   photo of two);
 - the field reads as unreadable: ink without legible text, or text read with a very low score;
-- a second reading of the value's crop (`prereview.reread`) read it otherwise.
+- a second reading of the value's crop (`prereview.reread`) read it otherwise;
+- a seal is stamped over a good part of a name or number that is none of the declared ones: red strokes
+  through the print make the recogniser drop or change characters, and the red-removed second reading
+  may agree with the first on the same loss (a three-character name read as two both times).
 
 A clearly read value stays sure whatever it says: a real one-character difference is a finding.
 Text-layer pages are never in doubt: their text is what the file holds.
@@ -18,10 +21,10 @@ Text-layer pages are never in doubt: their text is what the file holds.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from prereview.documents import Page, PageSource
+from prereview.documents import Box, Page, PageSource
 from prereview.extract.fields import FieldReading, FieldStatus
 from prereview.extract.kinds import NUMBER_KINDS, NUMBER_LENGTH, fits_text
 from prereview.extract.values import parse_plate
@@ -53,6 +56,15 @@ MARGIN = 2
 # A value this many times taller or shorter than its caption is printed in another font: a title
 # or a heading beside the caption, not what was filled in.
 FONT_RATIO = 1.6
+# Fields a mismatch or checksum check reads character by character, whose reading a seal over it spoils
+SEALED_KINDS = ("name", "id_number", "uscc")
+# A value with this many of its characters crossed by a seal's strokes: one stroke through a character
+# is enough to change it into another or lose it (a three-character name read as two)
+SEALED_CHARS = 1
+
+# (page, a value's box in page pixels) -> how many of the value's characters a seal found on the page runs
+# through (`prereview.pagemarks.PageMarks.sealed_chars`); 0 when none does
+SealCover = Callable[[Page, Box], int]
 
 
 def reading_doubt(reading: FieldReading, page: Page, *, kind: str, field: str) -> str:
@@ -160,12 +172,47 @@ def settle(
     field: str,
     reread: Reread | None,
     declared: frozenset[str] = frozenset(),
+    sealed: SealCover | None = None,
 ) -> Settled:
     """(status, value, doubt, unlike_declared) of a reading after a second reading where one is worth
     it: a weakly read name, number or date, or a blank or unreadable value beside its caption on a
     photo or scan. Of two readings that disagree, one that is what the applicant declared is taken
     (`declared`, from `declared_values`): a misreading that lands exactly on the declared value is far
-    less likely than one that leaves it."""
+    less likely than one that leaves it. With `sealed`, a name or number that is no declared value and
+    lies under a seal is in doubt (`seal_doubt`)."""
+    found = _settle(reading, page, kind=kind, field=field, reread=reread, declared=declared)
+    if sealed is None or found.doubt or found.status is not FieldStatus.OK or reading.box is None:
+        return found
+    why = seal_doubt(found.value, reading.box, page, kind=kind, field=field, sealed=sealed, declared=declared)
+    return found._replace(doubt=why) if why else found
+
+
+def seal_doubt(
+    value: str, box: Box, page: Page, *, kind: str, field: str, sealed: SealCover, declared: frozenset[str]
+) -> str:
+    """Why a name or number read under a seal may be wrong; "" when no seal lies over enough of it, or
+    it reads as a declared value (a misreading that lands exactly on one is far less likely than one that
+    leaves it). Only what a mismatch or checksum check reads is measured, and only on photos and scans."""
+    if kind not in SEALED_KINDS or page.source is not PageSource.OCR or _is_declared(value, declared):
+        return ""
+    crossed = sealed(page, box)
+    if crossed < SEALED_CHARS:
+        return ""
+    return (
+        f"照片或扫描件上印章压住了「{field}」栏内容（约 {crossed} 个字），读作「{value}」，"
+        "印章下的字符可能被漏读或读错，请核对原件"
+    )
+
+
+def _settle(
+    reading: FieldReading,
+    page: Page,
+    *,
+    kind: str,
+    field: str,
+    reread: Reread | None,
+    declared: frozenset[str],
+) -> Settled:
     doubt = reading_doubt(reading, page, kind=kind, field=field)
     sure = reading.score >= SURE_SCORE
     if reread is None or page.source is not PageSource.OCR or not page.image_path or reading.box is None:

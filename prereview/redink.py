@@ -52,9 +52,39 @@ def red_crossed(image: np.ndarray, boxes: Sequence[Box]) -> list[int]:
     return crossed
 
 
-def _shrunk(image: np.ndarray) -> tuple[np.ndarray, int]:
+def crossed_chars(image: np.ndarray, box: Box) -> int:
+    """How many characters of the text in `box` (in `image`'s pixels) seal ink runs through: stretches of
+    a character's width (the line's height) along the line holding MIN_INK of it, each counted once.
+    The ink is measured on the box's surroundings only (a few line heights of paper around it), shrunk
+    as `red_crossed` shrinks the page."""
+    upright = box.width >= box.height  # a vertical line's characters run down
+    h = box.height if upright else box.width
     k = max(1, max(image.shape[:2]) // INK_SIDE)
-    if k == 1:
+    pad = 3 * h
+    x0, y0, x1, y1 = clip_box(
+        Box(x0=box.x0 - pad, y0=box.y0 - pad, x1=box.x1 + pad, y1=box.y1 + pad), image.shape
+    )
+    around, k = _shrunk(np.ascontiguousarray(image[y0:y1, x0:x1]), k)
+    if around.size == 0:
+        return 0
+    ink = seal_ink(around)
+    inside = Box(x0=box.x0 - x0, y0=box.y0 - y0, x1=box.x1 - x0, y1=box.y1 - y0)
+    bx0, by0, bx1, by1 = clip_box(inside, ink.shape, scale=1 / k)
+    along = ink[by0:by1, bx0:bx1].sum(axis=0 if upright else 1)
+    step = max(1, round(h / k))
+    crossed, i = 0, 0
+    while i < len(along):  # a stroke counted once, wherever it falls in a character
+        if along[i : i + step].sum() >= MIN_INK * step * step:
+            crossed, i = crossed + 1, i + step
+        else:
+            i += 1
+    return crossed
+
+
+def _shrunk(image: np.ndarray, k: int = 0) -> tuple[np.ndarray, int]:
+    """`image` shrunk by the whole factor `k`, by default the one that brings it to INK_SIDE or more."""
+    k = k or max(1, max(image.shape[:2]) // INK_SIDE)
+    if k == 1 or min(image.shape[:2]) < k:
         return image, 1
     h, w = image.shape[0] // k, image.shape[1] // k
     return cv2.resize(image[: h * k, : w * k], (w, h), interpolation=cv2.INTER_AREA), k
