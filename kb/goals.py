@@ -40,7 +40,7 @@ __all__ = [
 
 # what the person wants to do: an intention, then a verb of starting, building, running or taking
 # ("要" alone only before starting or building: "要不要办" is no goal; 盖 builds, 整 is 东北 for 办/搞); a
-# question in keywords drops the intention and keeps what is to be started new ("新开公司领照 带啥"; 重新开
+# question in keywords drops the intention and keeps what is to be started new ("新开个店 办照带啥"; 重新开
 # is doing again)
 GOAL_SAID = re.compile(
     r"(想|准备|打算|计划|投资|寻思|琢磨)((在|从|到|给)[^，,。？?\s]{0,8})?(自己|合伙|跟[^，,\s]{1,4})?"
@@ -118,7 +118,7 @@ def says_goal(query: str, *, materials: bool = True) -> bool:
     """Does the question say something to be done or ask what it takes (an intention, the steps, an
     approval, the materials)? A question near an item's sentences that does neither ("火锅哪家好吃") is
     no goal: the item's meaning does not answer it. ``materials=False``: what to bring, asked alone, is
-    no goal ("股权变更带啥材料" asks one matter's papers, whatever item it resembles)."""
+    no goal ("变更个经营地址要带啥材料" asks one matter's papers, whatever item it resembles)."""
     return bool(
         asks_item(query)
         or GOAL_SAID.search(query)
