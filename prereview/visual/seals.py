@@ -157,7 +157,8 @@ def _measure(masks: _Masks, ell: Ellipse, *, beside: Sequence[Ellipse] = ()) -> 
     rim = float((rim_hits & inside)[on].mean())  # past the image's edge there is no ink
     fill = _ring_share(mask, ell, (0.15, 0.3, 0.45, 0.6, 0.72))
     solid = _ring_share(masks.solid, ell, (0.15, 0.3, 0.45, 0.6, 0.72))
-    outside = _around(mask, ell, beside)
+    # red just outside the rim; with seals beside it, not counted where it lies on them
+    outside = _around(mask, ell, beside) if beside else _ring_share(mask, ell, (1.18, 1.3))
     yellow = _ring_share(gold, ell, (0.2, 0.4, 0.6, 0.8, 1.1))
     round_enough = min(ell.a, ell.b) >= 0.55 * max(ell.a, ell.b)  # as `SealCandidate.round`
     # a seal: rim nearly closed, inside mostly paper (text and star only), paper around it, no gold
@@ -187,7 +188,7 @@ def _around(mask: np.ndarray, ell: Ellipse, beside: Sequence[Ellipse]) -> float:
     for t in (1.18, 1.3):
         xs, ys = ell.point(fine, t)
         hits.append(_sample(mask, xs, ys))
-        off.append(np.zeros(fine.size, bool) if not beside else np.any([_on(s, xs, ys) for s in beside], 0))
+        off.append(np.any([_on(s, xs, ys) for s in beside], 0))
     hit, covered = np.concatenate(hits), np.concatenate(off)
     return float(hit[~covered].mean()) if (~covered).any() else 0.0
 
